@@ -1,0 +1,102 @@
+import path from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { readConfig, type Config } from "./config.ts";
+import { openDatabase, type DatabaseTarget } from "./db/database.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import { ensureDemoWorld, startOfUtcDay } from "./domain/demo/seed.ts";
+import { serve } from "./server/server.ts";
+
+function targetFor(config: Config, dataDir?: string): DatabaseTarget {
+  if (config.DATABASE_URL) {
+    return { url: config.DATABASE_URL };
+  }
+  return { dataDir: dataDir ? path.resolve(dataDir) : config.dataDir };
+}
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) {
+    throw new InvalidArgumentError("not an integer");
+  }
+  return n;
+}
+
+const program = new Command()
+  .name("reciprocity")
+  .description("Container-security exchange: shared manifests, inspection requests, scans and results")
+  .showHelpAfterError()
+  .exitOverride((err) => {
+    // Usage errors exit 2, as the ingest contract and most Unix tools do.
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
+
+program
+  .command("serve")
+  .description("start the server (embedded PGlite unless DATABASE_URL is set)")
+  .option("--demo", "create the demo world on first start and enable the demo accounts")
+  .option("--data-dir <dir>", "embedded database folder (default ./data or RECIPROCITY_DATA_DIR)")
+  .option("--port <port>", "port to listen on (default 8080 or PORT)", integer)
+  .action(async (opts: { demo?: boolean; dataDir?: string; port?: number }) => {
+    const config = readConfig();
+    await serve({
+      target: targetFor(config, opts.dataDir),
+      port: opts.port ?? config.PORT,
+      host: config.HOST,
+      demo: opts.demo ?? false,
+      demoPassword: config.RECIPROCITY_DEMO_PASSWORD,
+      demoSeed: config.RECIPROCITY_DEMO_SEED,
+      logLevel: config.LOG_LEVEL,
+    });
+  });
+
+program
+  .command("migrate")
+  .description("bring the database schema up to date")
+  .option("--data-dir <dir>", "embedded database folder")
+  .action(async (opts: { dataDir?: string }) => {
+    const database = await openDatabase(targetFor(readConfig(), opts.dataDir));
+    try {
+      const results = await migrateToLatest(database.db);
+      console.log(results.length === 0 ? "Schema is up to date." : results.map((r) => `${r.migrationName}: ${r.status}`).join("\n"));
+    } finally {
+      await database.close();
+    }
+  });
+
+program
+  .command("demo")
+  .description("create the demo world (agencies, agreement, accounts, ~5,000 shipments) if absent")
+  .option("--data-dir <dir>", "embedded database folder")
+  .option("--seed <n>", "random seed", integer)
+  .option("--shipments <n>", "number of shipments", integer, 5000)
+  .option("--anchor <date>", "day the 30-day window centres on (YYYY-MM-DD, default today)")
+  .action(async (opts: { dataDir?: string; seed?: number; shipments: number; anchor?: string }) => {
+    const config = readConfig();
+    const anchor = opts.anchor ? new Date(`${opts.anchor}T00:00:00Z`) : startOfUtcDay(new Date());
+    if (Number.isNaN(anchor.getTime())) {
+      throw new InvalidArgumentError(`--anchor ${opts.anchor} is not a date`);
+    }
+    const database = await openDatabase(targetFor(config, opts.dataDir));
+    try {
+      await migrateToLatest(database.db);
+      const result = await ensureDemoWorld(database.db, {
+        seed: opts.seed ?? config.RECIPROCITY_DEMO_SEED,
+        anchor,
+        shipments: opts.shipments,
+        password: config.RECIPROCITY_DEMO_PASSWORD,
+      });
+      console.log(result.isNew ? `Created the demo world: ${result.shipments} shipments.` : `The demo world already exists (${result.shipments} shipments).`);
+      if (result.password) {
+        console.log(`Demo password: ${result.password}`);
+      }
+    } finally {
+      await database.close();
+    }
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  console.error(`reciprocity: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(err instanceof InvalidArgumentError ? 2 : 1);
+}

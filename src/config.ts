@@ -1,0 +1,25 @@
+import path from "node:path";
+import { z } from "zod";
+
+const Env = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  RECIPROCITY_DATA_DIR: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default("0.0.0.0"),
+  RECIPROCITY_DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  RECIPROCITY_DEMO_SEED: z.coerce.number().int().default(20021),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+/** Settings read once from the environment; bad values stop the process with a clear message. */
+export type Config = z.infer<typeof Env> & { dataDir: string };
+
+/** Parses the environment; throws listing every bad variable. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.RECIPROCITY_DATA_DIR ?? "data") };
+}

@@ -1,0 +1,58 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
+import pg from "pg";
+import { PGliteDialect } from "./pglite-dialect.ts";
+import type { DB } from "./schema.ts";
+
+/** Where the data lives: a PostgreSQL URL, an embedded data folder, or embedded in memory. */
+export type DatabaseTarget = { url: string } | { dataDir: string } | { memory: true };
+
+/** An open database with the engine it runs on. */
+export interface Database {
+  db: Kysely<DB>;
+  engine: "postgres" | "pglite";
+  close(): Promise<void>;
+}
+
+/** A transaction handle; repositories only ever receive one of these. */
+export type Tx = Transaction<DB>;
+
+/** Opens the database named by the target, without migrating it. */
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if ("url" in target) {
+    const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: "postgres", close: () => db.destroy() };
+  }
+  if ("dataDir" in target) {
+    mkdirSync(target.dataDir, { recursive: true });
+  }
+  const pglite = new PGlite({
+    dataDir: "dataDir" in target ? target.dataDir : undefined,
+    // pg returns int8 as string; make PGlite agree so code is engine-agnostic.
+    parsers: { 20: (value: string) => value },
+  });
+  await pglite.waitReady;
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    engine: "pglite",
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+/**
+ * Runs `fn` in a transaction scoped to one agency: the connection drops to the non-owner role
+ * so row-level security applies, and `app.agency_id` names the caller's agency.
+ */
+export async function withAgency<T>(db: Kysely<DB>, agencyId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (tx) => {
+    await sql`select set_config('app.agency_id', ${agencyId}, true)`.execute(tx);
+    await sql`set local role reciprocity_app`.execute(tx);
+    return fn(tx);
+  });
+}

@@ -1,0 +1,200 @@
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+
+/** Timestamps are read as Date and may be written as Date or ISO string. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp the database fills in by default. */
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** Numeric columns come back as strings on both engines. */
+type Numeric = ColumnType<string, number | string, number | string>;
+
+export interface AgencyTable {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  country: string;
+}
+
+export interface SiteTable {
+  id: Generated<string>;
+  agency_id: string;
+  locode: string;
+  name: string;
+}
+
+export interface AppUserTable {
+  id: Generated<string>;
+  agency_id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  roles: string[];
+  site_id: string | null;
+  is_demo: Generated<boolean>;
+  is_active: Generated<boolean>;
+  created_at: GeneratedTimestamp;
+}
+
+export interface UserSessionTable {
+  token_hash: string;
+  user_id: string;
+  created_at: GeneratedTimestamp;
+  expires_at: Timestamp;
+}
+
+export interface AgreementTable {
+  id: Generated<string>;
+  code: string;
+  provider_agency_id: string;
+  recipient_agency_id: string;
+  destination_countries: string[];
+  legal_basis: string;
+  valid_from: ColumnType<Date, string, string>;
+  valid_until: ColumnType<Date | null, string | null, string | null>;
+  is_active: Generated<boolean>;
+}
+
+export interface VesselTable {
+  imo: string;
+  name: string;
+  flag: string | null;
+}
+
+export interface VoyageTable {
+  id: Generated<string>;
+  vessel_imo: string;
+  voyage_no: string;
+  carrier_scac: string;
+  port_of_loading: string;
+  etd: Timestamp;
+  loading_cutoff: Timestamp;
+}
+
+export interface ShipmentTable {
+  id: Generated<string>;
+  owner_agency_id: string;
+  bill_of_lading: string;
+  carrier_scac: string;
+  voyage_id: string | null;
+  port_of_loading: string;
+  port_of_discharge: string;
+  final_destination: string | null;
+  discharge_country: ColumnType<string, never, never>;
+  destination_country: ColumnType<string, never, never>;
+  shipper_name: string;
+  shipper_address: string | null;
+  shipper_country: string | null;
+  consignee_name: string;
+  consignee_address: string | null;
+  consignee_country: string | null;
+  notify_name: string | null;
+  etd: Timestamp | null;
+  filed_at: Timestamp;
+  version: Generated<number>;
+  search_text: Generated<string>;
+  created_at: GeneratedTimestamp;
+}
+
+export interface ShipmentGoodsTable {
+  id: Generated<string>;
+  shipment_id: string;
+  line_no: number;
+  hs_code: string;
+  description: string;
+  packages: number | null;
+  package_type: string | null;
+  gross_weight_kg: Numeric | null;
+  container_no: string | null;
+}
+
+export interface ShipmentContainerTable {
+  id: Generated<string>;
+  shipment_id: string;
+  container_no: string;
+  size_type: string;
+  seal_no: string | null;
+  is_full: Generated<boolean>;
+}
+
+export interface InspectionRequestTable {
+  id: Generated<string>;
+  reference: string;
+  shipment_id: string;
+  container_no: string;
+  agreement_id: string;
+  requesting_agency_id: string;
+  host_agency_id: string;
+  status: string;
+  priority: string;
+  reason: string;
+  scans_requested: string[];
+  requested_by: string;
+  requested_at: Timestamp;
+  deadline: Timestamp | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_reason: string | null;
+  disposition: string | null;
+  dispositioned_by: string | null;
+  dispositioned_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface StoredFileTable {
+  sha256: string;
+  size_bytes: number;
+  media_type: string;
+  content: Uint8Array;
+  created_at: GeneratedTimestamp;
+}
+
+export interface ScanTable {
+  id: Generated<string>;
+  request_id: string;
+  container_no: string;
+  scan_type: string;
+  outcome: string;
+  notes: Generated<string>;
+  officer_id: string;
+  site_id: string | null;
+  scanned_at: Timestamp;
+  file_sha256: string | null;
+  file_name: string | null;
+  recorded_at: Timestamp;
+}
+
+export interface AuditEventTable {
+  seq: ColumnType<string, never, never>;
+  occurred_at: GeneratedTimestamp;
+  agency_ids: string[];
+  actor_user_id: string | null;
+  actor_agency_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  payload: ColumnType<unknown, string, never>;
+  prev_hash: ColumnType<string | null, never, never>;
+  hash: ColumnType<string, never, never>;
+}
+
+/** The database as Kysely sees it. */
+export interface DB {
+  agency: AgencyTable;
+  site: SiteTable;
+  app_user: AppUserTable;
+  user_session: UserSessionTable;
+  agreement: AgreementTable;
+  vessel: VesselTable;
+  voyage: VoyageTable;
+  shipment: ShipmentTable;
+  shipment_goods: ShipmentGoodsTable;
+  shipment_container: ShipmentContainerTable;
+  inspection_request: InspectionRequestTable;
+  stored_file: StoredFileTable;
+  scan: ScanTable;
+  audit_event: AuditEventTable;
+}
+
+export type Shipment = Selectable<ShipmentTable>;
+export type NewShipment = Insertable<ShipmentTable>;
+export type InspectionRequestRow = Selectable<InspectionRequestTable>;
+export type ScanRow = Selectable<ScanTable>;

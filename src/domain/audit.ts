@@ -1,0 +1,129 @@
+import { sql, type Kysely } from "kysely";
+import type { Tx } from "../db/database.ts";
+import { withAgency } from "../db/database.ts";
+import type { DB } from "../db/schema.ts";
+import { forbidden } from "../errors.ts";
+import { hasRole, type Actor } from "./actor.ts";
+import { decodeCursor, toPage, type Page } from "./paging.ts";
+
+/** What happened, to what, and which agencies may read about it. */
+export interface AuditInput {
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  /** Agencies concerned besides the actor's own. */
+  otherAgencyIds?: string[];
+  payload?: Record<string, unknown>;
+}
+
+/** Appends one event through the caller's transaction; the database chains it. */
+export async function recordAudit(tx: Tx, actor: Actor | null, input: AuditInput): Promise<void> {
+  const agencies = new Set<string>(input.otherAgencyIds ?? []);
+  if (actor) {
+    agencies.add(actor.agencyId);
+  }
+  await tx
+    .insertInto("audit_event")
+    .values({
+      agency_ids: [...agencies],
+      actor_user_id: actor?.userId ?? null,
+      actor_agency_id: actor?.agencyId ?? null,
+      action: input.action,
+      entity_type: input.entityType,
+      entity_id: input.entityId ?? null,
+      payload: JSON.stringify(input.payload ?? {}),
+    })
+    .execute();
+}
+
+/** One audit event as auditors see it. */
+export interface AuditEventView {
+  seq: string;
+  occurredAt: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  actorUserId: string | null;
+  actorUsername: string | null;
+  actorAgencyCode: string | null;
+  payload: unknown;
+  prevHash: string | null;
+  hash: string;
+}
+
+/** Filters for the audit log. */
+export interface AuditQuery {
+  limit: number;
+  cursor?: string;
+  entityType?: string;
+  entityId?: string;
+  action?: string;
+}
+
+/** Lists the audit events concerning the auditor's agency, newest first. */
+export async function listAuditEvents(db: Kysely<DB>, actor: Actor, query: AuditQuery): Promise<Page<AuditEventView>> {
+  if (!hasRole(actor, "auditor", "admin")) {
+    throw forbidden("Only auditors and administrators read the audit log");
+  }
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const rows = await withAgency(db, actor.agencyId, (tx) =>
+    tx
+      .selectFrom("audit_event as e")
+      .leftJoin("app_user as u", "u.id", "e.actor_user_id")
+      .leftJoin("agency as a", "a.id", "e.actor_agency_id")
+      .select([
+        "e.seq",
+        "e.occurred_at",
+        "e.action",
+        "e.entity_type",
+        "e.entity_id",
+        "e.actor_user_id",
+        "u.username",
+        "a.code as agency_code",
+        "e.payload",
+        "e.prev_hash",
+        "e.hash",
+      ])
+      .$if(after !== null, (qb) => qb.where("e.seq", "<", sql<string>`${after?.id}::bigint`))
+      .$if(query.entityType !== undefined, (qb) => qb.where("e.entity_type", "=", query.entityType as string))
+      .$if(query.entityId !== undefined, (qb) => qb.where("e.entity_id", "=", query.entityId as string))
+      .$if(query.action !== undefined, (qb) => qb.where("e.action", "=", query.action as string))
+      .orderBy("e.seq", "desc")
+      .limit(query.limit + 1)
+      .execute(),
+  );
+  const items = rows.map((r) => ({
+    seq: String(r.seq),
+    occurredAt: r.occurred_at.toISOString(),
+    action: r.action,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    actorUserId: r.actor_user_id,
+    actorUsername: r.username,
+    actorAgencyCode: r.agency_code,
+    payload: r.payload,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  }));
+  return toPage(items, query.limit, (e) => ({ value: null, id: e.seq }));
+}
+
+/** The verdict on the whole chain: how many events, and the first whose hash does not check out. */
+export interface ChainVerdict {
+  events: number;
+  firstBrokenSeq: string | null;
+  isIntact: boolean;
+}
+
+/** Recomputes every link of the chain in the database. */
+export async function verifyAuditChain(db: Kysely<DB>, actor: Actor): Promise<ChainVerdict> {
+  if (!hasRole(actor, "auditor", "admin")) {
+    throw forbidden("Only auditors and administrators verify the audit log");
+  }
+  const result = await withAgency(db, actor.agencyId, (tx) =>
+    sql<{ events: string; first_broken_seq: string | null }>`select * from audit_chain_verify()`.execute(tx),
+  );
+  const row = result.rows[0];
+  const firstBroken = row?.first_broken_seq ?? null;
+  return { events: Number(row?.events ?? 0), firstBrokenSeq: firstBroken, isIntact: firstBroken === null };
+}

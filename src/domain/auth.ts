@@ -1,0 +1,111 @@
+import { createHash, randomBytes } from "node:crypto";
+import { hash, verify } from "@node-rs/argon2";
+import type { Kysely } from "kysely";
+import type { DB } from "../db/schema.ts";
+import { unauthorized } from "../errors.ts";
+import { ROLES, type Actor, type Role } from "./actor.ts";
+import { recordAudit } from "./audit.ts";
+import type { Clock } from "./clock.ts";
+
+/** How long a session lasts without logging in again. */
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+/** Hashes a password with argon2id at the library's recommended cost. */
+export function hashPassword(password: string): Promise<string> {
+  return hash(password);
+}
+
+function tokenHash(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+// Verifying against a real hash when the user does not exist keeps the response time the same,
+// so timing does not reveal which usernames exist.
+let decoyHash: Promise<string> | null = null;
+
+/** Checks the credentials and opens a session; the returned token goes in the cookie. */
+export async function login(
+  db: Kysely<DB>,
+  clock: Clock,
+  username: string,
+  password: string,
+): Promise<{ token: string; actor: Actor }> {
+  const user = await db
+    .selectFrom("app_user")
+    .select(["id", "password_hash", "is_active", "agency_id"])
+    .where("username", "=", username)
+    .executeTakeFirst();
+  decoyHash ??= hashPassword(randomBytes(16).toString("hex"));
+  const isValid = await verify(user?.password_hash ?? (await decoyHash), password);
+  if (!user || !isValid || !user.is_active) {
+    throw unauthorized("Unknown username or wrong password");
+  }
+  const token = randomBytes(32).toString("base64url");
+  const actor = await db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto("user_session")
+      .values({ token_hash: tokenHash(token), user_id: user.id, expires_at: new Date(clock.now().getTime() + SESSION_TTL_MS) })
+      .execute();
+    const found = await findActor(tx, user.id);
+    await recordAudit(tx as never, found, { action: "session.opened", entityType: "user", entityId: user.id });
+    return found;
+  });
+  return { token, actor };
+}
+
+/** Ends the session named by the token (idempotent). */
+export async function logout(db: Kysely<DB>, actor: Actor, token: string): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx.deleteFrom("user_session").where("token_hash", "=", tokenHash(token)).execute();
+    await recordAudit(tx, actor, { action: "session.closed", entityType: "user", entityId: actor.userId });
+  });
+}
+
+/** Resolves a session token to its actor, or null when the session is unknown or expired. */
+export async function actorForSession(db: Kysely<DB>, clock: Clock, token: string): Promise<Actor | null> {
+  const session = await db
+    .selectFrom("user_session")
+    .select(["user_id"])
+    .where("token_hash", "=", tokenHash(token))
+    .where("expires_at", ">", clock.now())
+    .executeTakeFirst();
+  if (!session) {
+    return null;
+  }
+  const actor = await findActor(db, session.user_id);
+  return actor;
+}
+
+async function findActor(db: Kysely<DB>, userId: string): Promise<Actor> {
+  const row = await db
+    .selectFrom("app_user as u")
+    .innerJoin("agency as a", "a.id", "u.agency_id")
+    .select([
+      "u.id",
+      "u.username",
+      "u.display_name",
+      "u.roles",
+      "u.site_id",
+      "u.is_active",
+      "a.id as agency_id",
+      "a.code as agency_code",
+      "a.name as agency_name",
+      "a.country as agency_country",
+    ])
+    .where("u.id", "=", userId)
+    .executeTakeFirstOrThrow();
+  if (!row.is_active) {
+    throw unauthorized("This account is disabled");
+  }
+  return {
+    userId: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    agencyId: row.agency_id,
+    agencyCode: row.agency_code,
+    agencyName: row.agency_name,
+    agencyCountry: row.agency_country,
+    roles: row.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
+    siteId: row.site_id,
+  };
+}

@@ -1,0 +1,304 @@
+import { sql, type Kysely } from "kysely";
+import { withAgency, type Tx } from "../db/database.ts";
+import type { DB } from "../db/schema.ts";
+import { conflict, forbidden, invalid, notFound } from "../errors.ts";
+import { findSharingAgreement, requestIsVisible, requireRole, shipmentIsVisible } from "./access.ts";
+import type { Actor } from "./actor.ts";
+import { recordAudit } from "./audit.ts";
+import type { Clock } from "./clock.ts";
+import { decodeCursor, toPage, type Page } from "./paging.ts";
+import { listScans, type ScanView } from "./scans.ts";
+
+/** Every state a request passes through. */
+export const REQUEST_STATUSES = ["requested", "accepted", "declined", "withdrawn", "results_recorded", "dispositioned"] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+export const PRIORITIES = ["routine", "high", "urgent"] as const;
+export const SCAN_TYPES = ["radiation_portal", "isotope_id", "xray_image", "physical_exam"] as const;
+export type ScanType = (typeof SCAN_TYPES)[number];
+export const DISPOSITIONS = ["cleared", "hold", "do_not_load", "referred"] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
+
+/** An inspection request as both parties see it. */
+export interface InspectionRequestView {
+  id: string;
+  reference: string;
+  shipmentId: string;
+  billOfLading: string;
+  containerNo: string;
+  status: RequestStatus;
+  priority: (typeof PRIORITIES)[number];
+  reason: string;
+  scansRequested: ScanType[];
+  agreementCode: string;
+  requestingAgency: string;
+  hostAgency: string;
+  requestedBy: string;
+  requestedAt: string;
+  deadline: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  disposition: Disposition | null;
+  dispositionedAt: string | null;
+  scans: ScanView[];
+}
+
+/** What a targeter submits to ask for an inspection. */
+export interface NewInspectionRequest {
+  shipmentId: string;
+  containerNo: string;
+  reason: string;
+  priority: (typeof PRIORITIES)[number];
+  scansRequested: ScanType[];
+}
+
+function viewQuery(tx: Tx, actor: Actor) {
+  return tx
+    .selectFrom("inspection_request as r")
+    .innerJoin("shipment as s", "s.id", "r.shipment_id")
+    .innerJoin("agreement as ag", "ag.id", "r.agreement_id")
+    .innerJoin("agency as ra", "ra.id", "r.requesting_agency_id")
+    .innerJoin("agency as ha", "ha.id", "r.host_agency_id")
+    .innerJoin("app_user as ru", "ru.id", "r.requested_by")
+    .leftJoin("app_user as du", "du.id", "r.decided_by")
+    .where(requestIsVisible(actor))
+    .select([
+      "r.id",
+      "r.reference",
+      "r.shipment_id",
+      "s.bill_of_lading",
+      "r.container_no",
+      "r.status",
+      "r.priority",
+      "r.reason",
+      "r.scans_requested",
+      "ag.code as agreement_code",
+      "ra.code as requesting_agency",
+      "ha.code as host_agency",
+      "ru.username as requested_by",
+      "r.requested_at",
+      "r.deadline",
+      "du.username as decided_by",
+      "r.decided_at",
+      "r.decision_reason",
+      "r.disposition",
+      "r.dispositioned_at",
+    ]);
+}
+
+type ViewRow = Awaited<ReturnType<ReturnType<typeof viewQuery>["execute"]>>[number];
+
+async function present(tx: Tx, actor: Actor, rows: ViewRow[]): Promise<InspectionRequestView[]> {
+  const scans = await listScans(tx, actor, rows.map((r) => r.id));
+  return rows.map((r) => ({
+    id: r.id,
+    reference: r.reference,
+    shipmentId: r.shipment_id,
+    billOfLading: r.bill_of_lading,
+    containerNo: r.container_no,
+    status: r.status as RequestStatus,
+    priority: r.priority as InspectionRequestView["priority"],
+    reason: r.reason,
+    scansRequested: r.scans_requested as ScanType[],
+    agreementCode: r.agreement_code,
+    requestingAgency: r.requesting_agency,
+    hostAgency: r.host_agency,
+    requestedBy: r.requested_by,
+    requestedAt: r.requested_at.toISOString(),
+    deadline: r.deadline?.toISOString() ?? null,
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at?.toISOString() ?? null,
+    decisionReason: r.decision_reason,
+    disposition: r.disposition as Disposition | null,
+    dispositionedAt: r.dispositioned_at?.toISOString() ?? null,
+    scans: scans.get(r.id) ?? [],
+  }));
+}
+
+/** Loads one request inside a transaction, or throws not-found. */
+export async function loadRequest(tx: Tx, actor: Actor, id: string): Promise<InspectionRequestView> {
+  const row = await viewQuery(tx, actor).where("r.id", "=", id).executeTakeFirst();
+  if (!row) {
+    throw notFound("inspection_request");
+  }
+  const [view] = await present(tx, actor, [row]);
+  return view as InspectionRequestView;
+}
+
+/** The requests on one shipment that the actor is party to. */
+export async function listRequestsForShipment(tx: Tx, actor: Actor, shipmentId: string): Promise<InspectionRequestView[]> {
+  const rows = await viewQuery(tx, actor).where("r.shipment_id", "=", shipmentId).orderBy("r.requested_at", "desc").execute();
+  return present(tx, actor, rows);
+}
+
+/** A partner targeter asks the host to inspect one container of a shared shipment. */
+export async function createInspectionRequest(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  input: NewInspectionRequest,
+): Promise<InspectionRequestView> {
+  requireRole(actor, ["targeter", "supervisor"], "request inspections");
+  return withAgency(db, actor.agencyId, async (tx) => {
+    const shipment = await tx
+      .selectFrom("shipment as s")
+      .leftJoin("voyage as v", "v.id", "s.voyage_id")
+      .select(["s.id", "s.owner_agency_id", "s.discharge_country", "s.destination_country", "s.bill_of_lading", "v.loading_cutoff"])
+      .where(shipmentIsVisible(actor))
+      .where("s.id", "=", input.shipmentId)
+      .executeTakeFirst();
+    if (!shipment) {
+      throw notFound("shipment");
+    }
+    const agreement = await findSharingAgreement(tx, actor, shipment);
+    if (!agreement) {
+      throw invalid("inspection_request.no_agreement", "No agreement lets your agency request inspections on this shipment");
+    }
+    const container = await tx
+      .selectFrom("shipment_container")
+      .select("container_no")
+      .where("shipment_id", "=", shipment.id)
+      .where("container_no", "=", input.containerNo)
+      .executeTakeFirst();
+    if (!container) {
+      throw invalid("inspection_request.unknown_container", `Container ${input.containerNo} is not on this shipment`);
+    }
+    const open = await tx
+      .selectFrom("inspection_request")
+      .select("reference")
+      .where("shipment_id", "=", shipment.id)
+      .where("container_no", "=", input.containerNo)
+      .where("status", "in", ["requested", "accepted", "results_recorded"])
+      .executeTakeFirst();
+    if (open) {
+      throw conflict("inspection_request.already_open", `Request ${open.reference} for this container is still open`);
+    }
+    const now = clock.now();
+    const seq = await sql<{ n: string }>`select nextval('inspection_request_ref_seq')::text as n`.execute(tx);
+    const reference = `IR-${now.getUTCFullYear()}-${String(seq.rows[0]?.n).padStart(6, "0")}`;
+    const inserted = await tx
+      .insertInto("inspection_request")
+      .values({
+        reference,
+        shipment_id: shipment.id,
+        container_no: input.containerNo,
+        agreement_id: agreement.id,
+        requesting_agency_id: actor.agencyId,
+        host_agency_id: shipment.owner_agency_id,
+        status: "requested",
+        priority: input.priority,
+        reason: input.reason,
+        scans_requested: input.scansRequested,
+        requested_by: actor.userId,
+        requested_at: now,
+        deadline: shipment.loading_cutoff,
+        updated_at: now,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, actor, {
+      action: "inspection_request.created",
+      entityType: "inspection_request",
+      entityId: inserted.id,
+      otherAgencyIds: [shipment.owner_agency_id],
+      payload: { reference, containerNo: input.containerNo, priority: input.priority, reason: input.reason, agreement: agreement.code },
+    });
+    return loadRequest(tx, actor, inserted.id);
+  });
+}
+
+/** Filters for the request list. */
+export interface RequestQuery {
+  limit: number;
+  cursor?: string;
+  status?: RequestStatus[];
+  shipmentId?: string;
+}
+
+/** Lists requests the actor's agency is party to, newest first. */
+export async function listInspectionRequests(db: Kysely<DB>, actor: Actor, query: RequestQuery): Promise<Page<InspectionRequestView>> {
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  return withAgency(db, actor.agencyId, async (tx) => {
+    let qb = viewQuery(tx, actor);
+    if (query.status && query.status.length > 0) {
+      qb = qb.where("r.status", "in", query.status);
+    }
+    if (query.shipmentId) {
+      qb = qb.where("r.shipment_id", "=", query.shipmentId);
+    }
+    if (after) {
+      qb = qb.where(sql<boolean>`(r.requested_at, r.id) < (${String(after.value)}::timestamptz, ${after.id}::uuid)`);
+    }
+    const rows = await qb.orderBy("r.requested_at", "desc").orderBy("r.id", "desc").limit(query.limit + 1).execute();
+    const page = toPage(rows, query.limit, (r) => ({ value: r.requested_at.toISOString(), id: r.id }));
+    return { items: await present(tx, actor, page.items), nextCursor: page.nextCursor };
+  });
+}
+
+/** Reads one request the actor is party to. */
+export async function getInspectionRequest(db: Kysely<DB>, actor: Actor, id: string): Promise<InspectionRequestView> {
+  return withAgency(db, actor.agencyId, (tx) => loadRequest(tx, actor, id));
+}
+
+/**
+ * Locks the request row for a state change, so two people answering at once get one success and
+ * one clear conflict instead of a lost update.
+ */
+export async function lockRequest(tx: Tx, actor: Actor, id: string) {
+  const row = await tx
+    .selectFrom("inspection_request as r")
+    .selectAll("r")
+    .where(requestIsVisible(actor))
+    .where("r.id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) {
+    throw notFound("inspection_request");
+  }
+  return row;
+}
+
+/** The host supervisor's answer: accept, or decline with a reason. */
+export interface Decision {
+  decision: "accept" | "decline";
+  reason?: string;
+}
+
+/** A host supervisor accepts or declines a request that is still awaiting a decision. */
+export async function decideInspectionRequest(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  id: string,
+  input: Decision,
+): Promise<InspectionRequestView> {
+  requireRole(actor, ["supervisor"], "decide inspection requests");
+  const reason = input.reason?.trim() ?? "";
+  if (input.decision === "decline" && reason.length === 0) {
+    throw invalid("inspection_request.reason_required", "A decline needs a reason");
+  }
+  return withAgency(db, actor.agencyId, async (tx) => {
+    const request = await lockRequest(tx, actor, id);
+    if (request.host_agency_id !== actor.agencyId) {
+      throw forbidden("Only the host agency decides its inspection requests");
+    }
+    if (request.status !== "requested") {
+      throw conflict("inspection_request.already_decided", `The request is already ${request.status}`);
+    }
+    const now = clock.now();
+    const status = input.decision === "accept" ? "accepted" : "declined";
+    await tx
+      .updateTable("inspection_request")
+      .set({ status, decided_by: actor.userId, decided_at: now, decision_reason: reason || null, updated_at: now })
+      .where("id", "=", id)
+      .execute();
+    await recordAudit(tx, actor, {
+      action: `inspection_request.${status}`,
+      entityType: "inspection_request",
+      entityId: id,
+      otherAgencyIds: [request.requesting_agency_id],
+      payload: { reference: request.reference, reason: reason || null },
+    });
+    return loadRequest(tx, actor, id);
+  });
+}

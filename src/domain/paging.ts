@@ -1,0 +1,49 @@
+import { invalid } from "../errors.ts";
+
+/** Default and maximum page sizes for every list endpoint. */
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 500;
+
+/** A keyset position: the sort value and id of the last row of the previous page. */
+export interface Cursor {
+  value: string | number | null;
+  id: string;
+}
+
+/** Encodes a keyset position as an opaque URL-safe token. */
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.value, cursor.id])).toString("base64url");
+}
+
+/** Decodes a token from `encodeCursor`; a tampered token is a 400, not a 500. */
+export function decodeCursor(token: string): Cursor {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[1] === "string" &&
+      (parsed[0] === null || typeof parsed[0] === "string" || typeof parsed[0] === "number")
+    ) {
+      return { value: parsed[0] as Cursor["value"], id: parsed[1] };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw invalid("paging.bad_cursor", "The cursor is not one this server issued");
+}
+
+/** A page of results and the cursor for the next one (null at the end). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Cuts one extra fetched row off and turns it into the next cursor. */
+export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor): Page<T> {
+  if (rows.length <= limit) {
+    return { items: rows, nextCursor: null };
+  }
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: encodeCursor(cursorOf(items[items.length - 1] as T)) };
+}

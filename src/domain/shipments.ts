@@ -1,0 +1,254 @@
+import { sql, type Kysely } from "kysely";
+import { withAgency, type Tx } from "../db/database.ts";
+import type { DB } from "../db/schema.ts";
+import { notFound } from "../errors.ts";
+import { shipmentIsVisible } from "./access.ts";
+import type { Actor } from "./actor.ts";
+import { recordAudit } from "./audit.ts";
+import { listRequestsForShipment, type InspectionRequestView } from "./inspection-requests.ts";
+import { decodeCursor, toPage, type Page } from "./paging.ts";
+
+/** Columns a shipment list may be sorted by. */
+export const SHIPMENT_SORTS = ["etd", "filed_at", "bill_of_lading", "port_of_discharge"] as const;
+export type ShipmentSort = (typeof SHIPMENT_SORTS)[number];
+
+/** Filters, sort and paging for the shipment list. */
+export interface ShipmentQuery {
+  limit: number;
+  cursor?: string;
+  sort: ShipmentSort;
+  order: "asc" | "desc";
+  /** UN/LOCODE matched against port of loading, discharge or final destination. */
+  port?: string;
+  /** ETD window, inclusive. */
+  etdFrom?: Date;
+  etdTo?: Date;
+  /** Two-digit HS chapter any goods line falls in. */
+  hsChapter?: string;
+  /** Free text over B/L, parties, containers and goods descriptions. */
+  q?: string;
+}
+
+/** A shipment as a list row. */
+export interface ShipmentSummary {
+  id: string;
+  billOfLading: string;
+  carrierScac: string;
+  vesselName: string | null;
+  voyageNo: string | null;
+  portOfLoading: string;
+  portOfDischarge: string;
+  finalDestination: string | null;
+  etd: string | null;
+  loadingCutoff: string | null;
+  shipperName: string;
+  consigneeName: string;
+  containerCount: number;
+  hsCodes: string[];
+  isShared: boolean;
+}
+
+function summaryQuery(tx: Tx, actor: Actor) {
+  return tx
+    .selectFrom("shipment as s")
+    .leftJoin("voyage as v", "v.id", "s.voyage_id")
+    .leftJoin("vessel as vs", "vs.imo", "v.vessel_imo")
+    .where(shipmentIsVisible(actor))
+    .select((eb) => [
+      "s.id",
+      "s.bill_of_lading",
+      "s.carrier_scac",
+      "vs.name as vessel_name",
+      "v.voyage_no",
+      "s.port_of_loading",
+      "s.port_of_discharge",
+      "s.final_destination",
+      "s.etd",
+      "v.loading_cutoff",
+      "s.filed_at",
+      "s.shipper_name",
+      "s.consignee_name",
+      "s.owner_agency_id",
+      eb
+        .selectFrom("shipment_container as c")
+        .select(sql<number>`count(*)::int`.as("n"))
+        .whereRef("c.shipment_id", "=", "s.id")
+        .as("container_count"),
+      sql<string[]>`array(select g.hs_code from shipment_goods g where g.shipment_id = s.id order by g.line_no)`.as(
+        "hs_codes",
+      ),
+    ]);
+}
+
+type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>["execute"]>>[number];
+
+function presentSummary(actor: Actor, r: SummaryRow): ShipmentSummary {
+  return {
+    id: r.id,
+    billOfLading: r.bill_of_lading,
+    carrierScac: r.carrier_scac,
+    vesselName: r.vessel_name,
+    voyageNo: r.voyage_no,
+    portOfLoading: r.port_of_loading,
+    portOfDischarge: r.port_of_discharge,
+    finalDestination: r.final_destination,
+    etd: r.etd?.toISOString() ?? null,
+    loadingCutoff: r.loading_cutoff?.toISOString() ?? null,
+    shipperName: r.shipper_name,
+    consigneeName: r.consignee_name,
+    containerCount: r.container_count ?? 0,
+    hsCodes: r.hs_codes,
+    isShared: r.owner_agency_id !== actor.agencyId,
+  };
+}
+
+// Each sort key is total (no nulls) and typed, so keyset comparisons agree with ORDER BY.
+const SORT_KEYS: Record<ShipmentSort, { expr: string; cast: string }> = {
+  etd: { expr: "coalesce(s.etd, '-infinity'::timestamptz)", cast: "timestamptz" },
+  filed_at: { expr: "s.filed_at", cast: "timestamptz" },
+  bill_of_lading: { expr: "s.bill_of_lading", cast: "text" },
+  port_of_discharge: { expr: "s.port_of_discharge::text", cast: "text" },
+};
+
+function sortValue(r: SummaryRow, sort: ShipmentSort): string {
+  switch (sort) {
+    case "etd":
+      return r.etd?.toISOString() ?? "-infinity";
+    case "filed_at":
+      return r.filed_at.toISOString();
+    case "bill_of_lading":
+      return r.bill_of_lading;
+    case "port_of_discharge":
+      return r.port_of_discharge;
+  }
+}
+
+/** Lists the shipments the actor may see, filtered, sorted and paged on the server. */
+export async function listShipments(db: Kysely<DB>, actor: Actor, query: ShipmentQuery): Promise<Page<ShipmentSummary>> {
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const key = SORT_KEYS[query.sort];
+  const keyExpr = sql.raw(key.expr);
+  const cmp = query.order === "asc" ? sql.raw(">") : sql.raw("<");
+  const rows = await withAgency(db, actor.agencyId, async (tx) => {
+    let qb = summaryQuery(tx, actor);
+    if (query.port) {
+      const port = query.port;
+      qb = qb.where((eb) =>
+        eb.or([eb("s.port_of_discharge", "=", port), eb("s.final_destination", "=", port), eb("s.port_of_loading", "=", port)]),
+      );
+    }
+    if (query.etdFrom) {
+      qb = qb.where("s.etd", ">=", query.etdFrom);
+    }
+    if (query.etdTo) {
+      qb = qb.where("s.etd", "<=", query.etdTo);
+    }
+    if (query.hsChapter) {
+      const chapter = query.hsChapter;
+      qb = qb.where(({ exists, selectFrom }) =>
+        exists(selectFrom("shipment_goods as g").select("g.id").whereRef("g.shipment_id", "=", "s.id").where("g.hs_code", "like", `${chapter}%`)),
+      );
+    }
+    if (query.q) {
+      const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      qb = qb.where("s.search_text", "like", pattern);
+    }
+    if (after) {
+      const value = sql`cast(${String(after.value)} as ${sql.raw(key.cast)})`;
+      qb = qb.where(sql<boolean>`(${keyExpr}, s.id) ${cmp} (${value}, ${after.id}::uuid)`);
+    }
+    return qb
+      .orderBy(keyExpr, query.order)
+      .orderBy("s.id", query.order)
+      .limit(query.limit + 1)
+      .execute();
+  });
+  const page = toPage(rows, query.limit, (r) => ({ value: sortValue(r, query.sort), id: r.id }));
+  return { items: page.items.map((r) => presentSummary(actor, r)), nextCursor: page.nextCursor };
+}
+
+/** A shipment with its goods, containers, voyage and the inspection requests on it. */
+export interface ShipmentDetail extends ShipmentSummary {
+  vesselImo: string | null;
+  shipperAddress: string | null;
+  shipperCountry: string | null;
+  consigneeAddress: string | null;
+  consigneeCountry: string | null;
+  notifyName: string | null;
+  filedAt: string;
+  version: number;
+  goods: {
+    lineNo: number;
+    hsCode: string;
+    description: string;
+    packages: number | null;
+    packageType: string | null;
+    grossWeightKg: number | null;
+    containerNo: string | null;
+  }[];
+  containers: { containerNo: string; sizeType: string; sealNo: string | null; isFull: boolean }[];
+  inspectionRequests: InspectionRequestView[];
+}
+
+/** Reads one shipment the actor may see; a view of another agency's data is audited. */
+export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Promise<ShipmentDetail> {
+  return withAgency(db, actor.agencyId, async (tx) => {
+    const row = await summaryQuery(tx, actor)
+      .innerJoin("shipment as full", "full.id", "s.id")
+      .select([
+        "v.vessel_imo",
+        "full.shipper_address",
+        "full.shipper_country",
+        "full.consignee_address",
+        "full.consignee_country",
+        "full.notify_name",
+        "full.version",
+      ])
+      .where("s.id", "=", id)
+      .executeTakeFirst();
+    if (!row) {
+      throw notFound("shipment");
+    }
+    const [goods, containers, requests] = await Promise.all([
+      tx.selectFrom("shipment_goods").selectAll().where("shipment_id", "=", id).orderBy("line_no").execute(),
+      tx.selectFrom("shipment_container").selectAll().where("shipment_id", "=", id).orderBy("container_no").execute(),
+      listRequestsForShipment(tx, actor, id),
+    ]);
+    if (row.owner_agency_id !== actor.agencyId) {
+      await recordAudit(tx, actor, {
+        action: "shipment.viewed",
+        entityType: "shipment",
+        entityId: id,
+        otherAgencyIds: [row.owner_agency_id],
+        payload: { billOfLading: row.bill_of_lading },
+      });
+    }
+    return {
+      ...presentSummary(actor, row),
+      vesselImo: row.vessel_imo,
+      shipperAddress: row.shipper_address,
+      shipperCountry: row.shipper_country,
+      consigneeAddress: row.consignee_address,
+      consigneeCountry: row.consignee_country,
+      notifyName: row.notify_name,
+      filedAt: row.filed_at.toISOString(),
+      version: row.version,
+      goods: goods.map((g) => ({
+        lineNo: g.line_no,
+        hsCode: g.hs_code,
+        description: g.description,
+        packages: g.packages,
+        packageType: g.package_type,
+        grossWeightKg: g.gross_weight_kg === null ? null : Number(g.gross_weight_kg),
+        containerNo: g.container_no,
+      })),
+      containers: containers.map((c) => ({
+        containerNo: c.container_no,
+        sizeType: c.size_type,
+        sealNo: c.seal_no,
+        isFull: c.is_full,
+      })),
+      inspectionRequests: requests,
+    };
+  });
+}

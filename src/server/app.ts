@@ -1,0 +1,84 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import cookie from "@fastify/cookie";
+import helmet from "@fastify/helmet";
+import fastifyStatic from "@fastify/static";
+import swagger from "@fastify/swagger";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import type { DB } from "../db/schema.ts";
+import type { Clock } from "../domain/clock.ts";
+import { authPlugin } from "./auth.ts";
+import { installErrorHandler } from "./errors.ts";
+import { auditRoutes } from "./routes/audit-events.ts";
+import { fileRoutes } from "./routes/files.ts";
+import { inspectionRequestRoutes } from "./routes/inspection-requests.ts";
+import { sessionRoutes } from "./routes/session.ts";
+import { shipmentRoutes } from "./routes/shipments.ts";
+
+/** Everything the app needs from outside; tests pass their own. */
+export interface AppDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  logger?: FastifyServerOptions["logger"];
+  /** Folder of the built browser app; the UI is served when it exists. */
+  webDir?: string;
+}
+
+/** Default location of the built browser app. */
+export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../web/dist");
+
+/** Builds the HTTP app without listening, so tests and the CLI share one factory. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: deps.logger ?? false, trustProxy: true }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { "img-src": ["'self'", "data:", "blob:"] } },
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "Reciprocity API", version: "0.1.0", description: "Container-security exchange between customs administrations" },
+      components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "reciprocity_session" } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(authPlugin, { db: deps.db, clock: deps.clock });
+
+  await app.register(
+    async (api) => {
+      api.get(
+        "/health",
+        { config: { isPublic: true }, schema: { tags: ["system"], response: { 200: z.object({ status: z.literal("ok") }) } } },
+        async () => ({ status: "ok" as const }),
+      );
+      api.get("/openapi.json", { config: { isPublic: true }, schema: { hide: true } }, async () => app.swagger());
+      await api.register(sessionRoutes, { db: deps.db, clock: deps.clock });
+      await api.register(shipmentRoutes, { db: deps.db });
+      await api.register(inspectionRequestRoutes, { db: deps.db, clock: deps.clock });
+      await api.register(auditRoutes, { db: deps.db });
+      await api.register(fileRoutes, { db: deps.db });
+    },
+    { prefix: "/api" },
+  );
+
+  const webDir = deps.webDir ?? DEFAULT_WEB_DIR;
+  if (existsSync(path.join(webDir, "index.html"))) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false });
+    // Client-side routes (/shipments/…, /requests/…) all load the single-page app.
+    app.get("/*", { schema: { hide: true } }, async (request, reply) => {
+      if (request.url.startsWith("/api/")) {
+        return reply.code(404).send({ code: "route.not_found", message: `No route ${request.method} ${request.url.split("?")[0]}` });
+      }
+      return reply.sendFile("index.html");
+    });
+  }
+  return app;
+}

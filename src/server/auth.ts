@@ -1,0 +1,47 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import type { Kysely } from "kysely";
+import type { DB } from "../db/schema.ts";
+import type { Actor } from "../domain/actor.ts";
+import { actorForSession } from "../domain/auth.ts";
+import type { Clock } from "../domain/clock.ts";
+import { unauthorized } from "../errors.ts";
+
+/** Name of the httpOnly cookie holding the session token. */
+export const SESSION_COOKIE = "reciprocity_session";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    actor: Actor | null;
+    sessionToken: string | null;
+  }
+  interface FastifyContextConfig {
+    /** Routes that answer without a session. */
+    isPublic?: boolean;
+  }
+}
+
+/** Returns the logged-in actor or throws 401. */
+export function requireActor(request: FastifyRequest): Actor {
+  if (!request.actor) {
+    throw unauthorized();
+  }
+  return request.actor;
+}
+
+/** Resolves the session cookie on every request and rejects API calls without one. */
+export const authPlugin = fp(async (app: FastifyInstance, opts: { db: Kysely<DB>; clock: Clock }) => {
+  app.decorateRequest("actor", null);
+  app.decorateRequest("sessionToken", null);
+  app.addHook("onRequest", async (request: FastifyRequest, _reply: FastifyReply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) {
+      request.sessionToken = token;
+      request.actor = await actorForSession(opts.db, opts.clock, token);
+    }
+    const isApi = request.url.startsWith("/api/");
+    if (isApi && !request.routeOptions.config.isPublic && !request.actor) {
+      throw unauthorized();
+    }
+  });
+});

@@ -1,0 +1,64 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import type { DB } from "../../db/schema.ts";
+import { ROLES } from "../../domain/actor.ts";
+import { login, logout, SESSION_TTL_MS } from "../../domain/auth.ts";
+import type { Clock } from "../../domain/clock.ts";
+import { requireActor, SESSION_COOKIE } from "../auth.ts";
+import { ErrorBody } from "../schemas.ts";
+
+const Me = z.object({
+  userId: z.uuid(),
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  siteId: z.uuid().nullable(),
+  agency: z.object({ id: z.uuid(), code: z.string(), name: z.string(), country: z.string() }),
+});
+
+const Credentials = z.object({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(200),
+});
+
+/** Log in, log out, and who am I. */
+export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock }> = async (app, { db, clock }) => {
+  const presentMe = (actor: ReturnType<typeof requireActor>) => ({
+    userId: actor.userId,
+    username: actor.username,
+    displayName: actor.displayName,
+    roles: actor.roles,
+    siteId: actor.siteId,
+    agency: { id: actor.agencyId, code: actor.agencyCode, name: actor.agencyName, country: actor.agencyCountry },
+  });
+
+  app.post(
+    "/session",
+    {
+      config: { isPublic: true },
+      schema: { tags: ["session"], body: Credentials, response: { 200: Me, 401: ErrorBody } },
+    },
+    async (request, reply) => {
+      const { token, actor } = await login(db, clock, request.body.username, request.body.password);
+      reply.setCookie(SESSION_COOKIE, token, {
+        path: "/",
+        httpOnly: true,
+        sameSite: "strict",
+        secure: request.protocol === "https",
+        maxAge: SESSION_TTL_MS / 1000,
+      });
+      return presentMe(actor);
+    },
+  );
+
+  app.delete("/session", { schema: { tags: ["session"], response: { 204: z.null() } } }, async (request, reply) => {
+    await logout(db, requireActor(request), request.sessionToken ?? "");
+    reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    return reply.code(204).send(null);
+  });
+
+  app.get("/me", { schema: { tags: ["session"], response: { 200: Me, 401: ErrorBody } } }, async (request) =>
+    presentMe(requireActor(request)),
+  );
+};

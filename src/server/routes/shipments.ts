@@ -1,0 +1,82 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import type { DB } from "../../db/schema.ts";
+import { getShipment, listShipments, SHIPMENT_SORTS } from "../../domain/shipments.ts";
+import { requireActor } from "../auth.ts";
+import { ErrorBody, IdParams, Locode, PageQuery, pageOf } from "../schemas.ts";
+import { InspectionRequestSchema } from "./inspection-requests.schema.ts";
+
+const ShipmentQuery = PageQuery.extend({
+  sort: z.enum(SHIPMENT_SORTS).default("etd"),
+  order: z.enum(["asc", "desc"]).default("desc"),
+  /** Port of loading, discharge or final destination. */
+  port: Locode.optional(),
+  /** Earliest ETD, ISO date or date-time. */
+  etdFrom: z.coerce.date().optional(),
+  /** Latest ETD, ISO date or date-time. */
+  etdTo: z.coerce.date().optional(),
+  /** Two-digit HS chapter. */
+  hsChapter: z.string().regex(/^\d{2}$/, "two-digit HS chapter such as 31").optional(),
+  /** Text over B/L, parties, containers and goods. */
+  q: z.string().trim().min(1).max(100).optional(),
+});
+
+const ShipmentSummary = z.object({
+  id: z.uuid(),
+  billOfLading: z.string(),
+  carrierScac: z.string(),
+  vesselName: z.string().nullable(),
+  voyageNo: z.string().nullable(),
+  portOfLoading: z.string(),
+  portOfDischarge: z.string(),
+  finalDestination: z.string().nullable(),
+  etd: z.string().nullable(),
+  loadingCutoff: z.string().nullable(),
+  shipperName: z.string(),
+  consigneeName: z.string(),
+  containerCount: z.number().int(),
+  /** HS codes of the goods lines, without dots. */
+  hsCodes: z.array(z.string()),
+  /** True when another agency shares this shipment with the caller. */
+  isShared: z.boolean(),
+});
+
+const ShipmentDetail = ShipmentSummary.extend({
+  vesselImo: z.string().nullable(),
+  shipperAddress: z.string().nullable(),
+  shipperCountry: z.string().nullable(),
+  consigneeAddress: z.string().nullable(),
+  consigneeCountry: z.string().nullable(),
+  notifyName: z.string().nullable(),
+  filedAt: z.string(),
+  version: z.number().int(),
+  goods: z.array(
+    z.object({
+      lineNo: z.number().int(),
+      hsCode: z.string(),
+      description: z.string(),
+      packages: z.number().int().nullable(),
+      packageType: z.string().nullable(),
+      grossWeightKg: z.number().nullable(),
+      containerNo: z.string().nullable(),
+    }),
+  ),
+  containers: z.array(z.object({ containerNo: z.string(), sizeType: z.string(), sealNo: z.string().nullable(), isFull: z.boolean() })),
+  inspectionRequests: z.array(InspectionRequestSchema),
+});
+
+/** Shipments the caller's agreements let them see. */
+export const shipmentRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app, { db }) => {
+  app.get(
+    "/shipments",
+    { schema: { tags: ["shipments"], querystring: ShipmentQuery, response: { 200: pageOf(ShipmentSummary), 401: ErrorBody } } },
+    async (request) => listShipments(db, requireActor(request), request.query),
+  );
+
+  app.get(
+    "/shipments/:id",
+    { schema: { tags: ["shipments"], params: IdParams, response: { 200: ShipmentDetail, 404: ErrorBody } } },
+    async (request) => getShipment(db, requireActor(request), request.params.id),
+  );
+};
