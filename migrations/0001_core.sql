@@ -277,6 +277,24 @@ create or replace function audit_chain_verify()
              where hash <> recomputed or prev_hash is distinct from previous)
   $$;
 
+-- Stores evidence bytes under the hash the database computes itself. Runs as the owner because
+-- the bytes may already be stored (and invisible to this agency) from another scan.
+create or replace function store_file(data bytea, data_media_type text) returns char(64)
+  language plpgsql security definer
+  as $$
+  declare
+    digest char(64) := encode(sha256(data), 'hex');
+  begin
+    if current_agency_id() is null then
+      raise exception 'store_file needs an agency' using errcode = '42501';
+    end if;
+    insert into stored_file (sha256, size_bytes, media_type, content)
+      values (digest, octet_length(data), data_media_type, data)
+      on conflict (sha256) do nothing;
+    return digest;
+  end
+  $$;
+
 -- Row-level security: the second line of defence behind src/domain/access.ts.
 alter table shipment enable row level security;
 create policy shipment_visible on shipment for select using (
@@ -314,7 +332,6 @@ create policy scan_visible on scan
 alter table stored_file enable row level security;
 create policy stored_file_visible on stored_file for select
   using (exists (select 1 from scan s where s.file_sha256 = stored_file.sha256));
-create policy stored_file_insert on stored_file for insert with check (current_agency_id() is not null);
 
 alter table audit_event enable row level security;
 create policy audit_event_read on audit_event for select using (current_agency_id() = any(agency_ids));
@@ -325,6 +342,7 @@ grant select on agency, site, agreement, vessel, voyage to reciprocity_app;
 grant select (id, agency_id, username, display_name, roles, site_id, is_active) on app_user to reciprocity_app;
 grant select, insert, update on shipment, shipment_goods, shipment_container to reciprocity_app;
 grant select, insert, update on inspection_request to reciprocity_app;
-grant select, insert on scan, stored_file, audit_event to reciprocity_app;
+grant select, insert on scan, audit_event to reciprocity_app;
+grant select on stored_file to reciprocity_app;
 grant usage on sequence audit_event_seq, inspection_request_ref_seq to reciprocity_app;
-grant execute on function current_agency_id(), audit_chain_verify() to reciprocity_app;
+grant execute on function current_agency_id(), audit_chain_verify(), store_file(bytea, text) to reciprocity_app;

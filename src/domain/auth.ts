@@ -47,7 +47,7 @@ export async function login(
       .values({ token_hash: tokenHash(token), user_id: user.id, expires_at: new Date(clock.now().getTime() + SESSION_TTL_MS) })
       .execute();
     const found = await findActor(tx, user.id);
-    await recordAudit(tx as never, found, { action: "session.opened", entityType: "user", entityId: user.id });
+    await recordAudit(tx, found, { action: "session.opened", entityType: "user", entityId: user.id });
     return found;
   });
   return { token, actor };

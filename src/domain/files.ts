@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { withAgency, type Tx } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
 import { invalid, notFound } from "../errors.ts";
@@ -20,7 +19,7 @@ export const ACCEPTED_MEDIA_TYPES = [
   "application/pdf",
 ] as const;
 
-/** Stores bytes under their sha256 (idempotent: the same content is stored once) and returns the hash. */
+/** Stores bytes under the sha256 the database computes (the same content is stored once) and returns it. */
 export async function storeFile(tx: Tx, content: Uint8Array, mediaType: string): Promise<string> {
   if (content.byteLength === 0) {
     throw invalid("file.empty", "The attached file is empty");
@@ -28,12 +27,11 @@ export async function storeFile(tx: Tx, content: Uint8Array, mediaType: string):
   if (content.byteLength > MAX_FILE_BYTES) {
     throw invalid("file.too_large", `The attached file exceeds ${MAX_FILE_BYTES} bytes`);
   }
-  const sha256 = createHash("sha256").update(content).digest("hex");
-  await tx
-    .insertInto("stored_file")
-    .values({ sha256, size_bytes: content.byteLength, media_type: mediaType, content })
-    .onConflict((oc) => oc.column("sha256").doNothing())
-    .execute();
+  const result = await sql<{ sha256: string }>`select store_file(${content}, ${mediaType}) as sha256`.execute(tx);
+  const sha256 = result.rows[0]?.sha256;
+  if (!sha256) {
+    throw new Error("store_file returned no hash");
+  }
   return sha256;
 }
 

@@ -145,8 +145,8 @@ export async function listShipments(db: Kysely<DB>, actor: Actor, query: Shipmen
     }
     if (query.hsChapter) {
       const chapter = query.hsChapter;
-      qb = qb.where(({ exists, selectFrom }) =>
-        exists(selectFrom("shipment_goods as g").select("g.id").whereRef("g.shipment_id", "=", "s.id").where("g.hs_code", "like", `${chapter}%`)),
+      qb = qb.where((eb) =>
+        eb.exists(eb.selectFrom("shipment_goods as g").select("g.id").whereRef("g.shipment_id", "=", "s.id").where("g.hs_code", "like", `${chapter}%`)),
       );
     }
     if (query.q) {

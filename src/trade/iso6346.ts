@@ -147,6 +147,16 @@ export function parseContainerNumber(raw: string, options: ParseContainerOptions
   return { ok: true, value };
 }
 
+/** Parse an id printed in separate fields, e.g. X12 B4 "GMCU" * "609413" * check "7"; never throws. */
+export function parseContainerNumberParts(
+  ownerAndCategory: string,
+  serial: string,
+  checkDigit: string,
+  options: ParseContainerOptions = {},
+): ContainerNumberResult {
+  return parseContainerNumber(`${ownerAndCategory}${serial}${checkDigit}`, options);
+}
+
 /** True when raw is a valid container number (separators and case ignored). */
 export function isValidContainerNumber(raw: string, options: ParseContainerOptions = {}): boolean {
   return parseContainerNumber(raw, options).ok;

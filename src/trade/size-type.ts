@@ -137,9 +137,28 @@ function build(code: string, size: { lengthFt: number; height: Height }, group: 
   };
 }
 
+/** Carrier shorthand that is not ISO 6346, mapped to the usual ISO code. */
+const SHORTHAND: Readonly<Record<string, string>> = {
+  "20DV": "22G1", "20DC": "22G1", "40DV": "42G1", "40DC": "42G1", "40HC": "45G1", "40HQ": "45G1", "45HC": "L5G1",
+  "20RF": "22R1", "40RF": "45R1", "40RH": "45R1", "20OT": "22U1", "40OT": "42U1", "20FR": "22P3", "40FR": "42P3",
+  "20TK": "22T1",
+};
+
+function withShorthandHint(code: string, result: SizeTypeResult): SizeTypeResult {
+  const iso = SHORTHAND[code];
+  if (result.ok || iso === undefined) {
+    return result;
+  }
+  return { ok: false, reason: `"${code}" is carrier shorthand, not ISO 6346 (usually ${iso})` };
+}
+
 /** Decode a 4-character size/type code (22G1, 45R1, L5G1, 22GP, 45RT, legacy 2210/4510/4500); never throws. */
 export function decodeSizeType(raw: string): SizeTypeResult {
   const code = raw.trim().toUpperCase();
+  return withShorthandHint(code, decodeIsoSizeType(code, raw));
+}
+
+function decodeIsoSizeType(code: string, raw: string): SizeTypeResult {
   if (!/^[0-9A-Z]{4}$/.test(code)) {
     return { ok: false, reason: `size/type code must be 4 letters or digits, got "${raw}"` };
   }

@@ -122,7 +122,10 @@ function makeShipper(rng: Random): DemoShipment["shipper"] {
 }
 
 function makeConsignee(rng: Random, country: string): DemoShipment["consignee"] {
-  const style = CONSIGNEES[country] ?? (CONSIGNEES.JP as (typeof CONSIGNEES)[string]);
+  const style = CONSIGNEES[country];
+  if (!style) {
+    throw new Error(`the demo catalogue has no consignees for ${country}`);
+  }
   const name = `${rng.pick(style.stems)} ${rng.pick(style.forms)}`;
   const address = `${rng.int(1, 9)}-${rng.int(1, 30)}-${rng.int(1, 20)}, ${rng.pick(style.cities)}`;
   return { name, address, country };

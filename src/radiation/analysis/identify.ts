@@ -1,0 +1,106 @@
+import { defaultFwhmModel, fwhmAt, type FwhmModel } from "./calibration.ts";
+import { matchLibrary, type NetPeak } from "./line-match.ts";
+import { TEMPLATE_SOURCES, type NuclideCategory } from "./nuclide-catalog.ts";
+import { getNuclideLibrary } from "./nuclide-library.ts";
+import { analysePeaks, type AnalysedPeak } from "./peak-analysis.ts";
+import { identifyByTemplates, type TemplateEvidence } from "./template-id.ts";
+import type { DetectorType, SpectrumData } from "./types.ts";
+
+/** Identification options. */
+export interface IdentifyOptions {
+  detectorType: DetectorType;
+  /** Background spectrum (any live time; it is scaled). */
+  background?: SpectrumData;
+  /** Resolution model (default per detector type). */
+  fwhm?: FwhmModel;
+  /** Drop results below this confidence (default 0.3). */
+  minConfidence?: number;
+}
+
+/** Why a nuclide was reported. */
+export interface IdentificationReason {
+  /** Net peak energies (keV) matched to the nuclide's lines. */
+  peaks: number[];
+  /** Fraction of expected line intensity found (0–1). */
+  lineScore: number;
+  /** Best-fitting GADRAS template, its likelihood-ratio statistic and fitted net counts. */
+  template?: string;
+  templateLambda?: number;
+  templateCounts?: number;
+}
+
+/** One identified nuclide. */
+export interface Identification {
+  nuclide: string;
+  category: NuclideCategory;
+  /** 0–1. */
+  confidence: number;
+  reason: IdentificationReason;
+}
+
+/** Net peaks: foreground peaks minus the time-scaled matching background peak, kept when ≥ 3σ. */
+function netPeaks(fg: readonly AnalysedPeak[], bg: readonly AnalysedPeak[], scale: number): NetPeak[] {
+  return fg.flatMap((p) => {
+    const b = bg.find((q) => Math.abs(q.energy - p.energy) < 0.5 * p.fwhm);
+    const area = p.area - (b ? scale * b.area : 0);
+    const sigma = Math.sqrt(p.areaUncertainty ** 2 + (b ? scale * b.areaUncertainty : 0) ** 2);
+    const significance = sigma > 0 ? area / sigma : 0;
+    return significance >= 3 ? [{ energy: p.energy, energyUncertainty: p.energyUncertainty, significance }] : [];
+  });
+}
+
+/** Template confidence: 0 at √Λ = 3, 1 at √Λ ≥ 10; an alternative is scaled by Λ_alt/Λ of what it replaces. */
+function templateConfidence(e: TemplateEvidence | undefined): number {
+  if (!e) {
+    return 0;
+  }
+  const lambda = e.replacedLambda ?? e.lambda;
+  const base = Math.min(1, Math.max(0, (Math.sqrt(lambda) - 3) / 7));
+  return e.replacedLambda ? base * Math.min(1, e.lambda / e.replacedLambda) : base;
+}
+
+/**
+ * Combines line and template evidence: a nuclide selected by the template fit gets 0.65·template + 0.35·lines;
+ * one the fit did not select is capped by half its line score; nuclides without templates use 0.5·lines.
+ */
+function combine(lineScore: number, strongestFound: boolean, tmpl: TemplateEvidence | undefined, hasTemplate: boolean): number {
+  const line = strongestFound ? lineScore : 0.3 * lineScore;
+  if (tmpl) {
+    return 0.65 * templateConfidence(tmpl) + 0.35 * line;
+  }
+  return hasTemplate ? 0.25 * line : 0.5 * line;
+}
+
+/** Identifies nuclides in a spectrum by peak ↔ line matching plus a full-spectrum GADRAS template fit. */
+export function identify(spectrum: SpectrumData, options: IdentifyOptions): Identification[] {
+  const fwhm = options.fwhm ?? defaultFwhmModel(options.detectorType);
+  const fg = analysePeaks(spectrum, { fwhm });
+  const bg = options.background ? analysePeaks(options.background, { fwhm }) : [];
+  const scale = options.background ? spectrum.liveTimeS / options.background.liveTimeS : 0;
+  const peaks = netPeaks(fg, bg, scale);
+  const lines = matchLibrary(peaks, options.detectorType, fwhm);
+  const templates = identifyByTemplates(spectrum, options.detectorType, options.background);
+  const withTemplates = new Set(TEMPLATE_SOURCES.map((t) => t.nuclide));
+  const results = getNuclideLibrary().map((n): Identification => {
+    const lm = lines.find((l) => l.nuclide === n.name)!;
+    const te = templates.evidence.find((e) => e.nuclide === n.name);
+    const reason: IdentificationReason = { peaks: lm.matchedEnergies, lineScore: round(lm.score) };
+    if (te) {
+      Object.assign(reason, { template: te.template, templateLambda: round(te.lambda), templateCounts: Math.round(te.counts) });
+    }
+    return { nuclide: n.name, category: n.category, confidence: round(combine(lm.score, lm.strongestFound, te, withTemplates.has(n.name))), reason };
+  });
+  return results
+    .filter((r) => r.confidence >= (options.minConfidence ?? 0.3))
+    .sort((a, b) => b.confidence - a.confidence || (b.reason.templateLambda ?? 0) - (a.reason.templateLambda ?? 0));
+}
+
+/** Rounds to 3 decimals for reporting. */
+function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+
+/** Expected FWHM at an energy for a detector type (convenience for callers displaying tolerances). */
+export function nominalFwhm(type: DetectorType, energy: number): number {
+  return fwhmAt(defaultFwhmModel(type), energy);
+}

@@ -1,0 +1,22 @@
+/** Public API of the radiation analysis library (spectra: calibration, peaks, identification; portal monitors). */
+export { defaultFwhmModel, evaluatePolynomial, fitEnergyCalibration, fitFwhmModel, fwhmAt } from "./calibration.ts";
+export type { FwhmModel, PolynomialFit } from "./calibration.ts";
+export { identify } from "./identify.ts";
+export type { Identification, IdentificationReason, IdentifyOptions } from "./identify.ts";
+export { NUCLIDE_SPECS } from "./nuclide-catalog.ts";
+export type { NuclideCategory } from "./nuclide-catalog.ts";
+export { findNuclide, getNuclideLibrary, peakEfficiency } from "./nuclide-library.ts";
+export type { GammaLine, Nuclide } from "./nuclide-library.ts";
+export { analysePeaks } from "./peak-analysis.ts";
+export type { AnalysedPeak } from "./peak-analysis.ts";
+export { fitRoi } from "./peak-fit.ts";
+export { searchPeaks } from "./peak-search.ts";
+export { analyzeOccupancy, analyzePortal, frameOccupancies } from "./portal.ts";
+export type { PortalClassification, PortalResult } from "./portal.ts";
+export { DEFAULT_PORTAL_CONFIG, PORTAL_CONFIG_VERSION, portalConfig } from "./portal-config.ts";
+export type { PortalConfig } from "./portal-config.ts";
+export type { PortalRecord, PortalSample } from "./portal-types.ts";
+export { generatePortalOccupancy } from "./synthetic-portal.ts";
+export type { SyntheticPortalOptions, SyntheticSource } from "./synthetic-portal.ts";
+export { toSpectrumData } from "./types.ts";
+export type { DetectorType, SpectrumData } from "./types.ts";

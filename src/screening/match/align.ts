@@ -1,0 +1,37 @@
+import { MIN_TOKEN_SIMILARITY, tokenSimilarity } from "./token-similarity.ts";
+
+/** One query token and the list-name token it was aligned with. */
+export interface TokenPair {
+  query: number;
+  candidate: number;
+  similarity: number;
+  /** One side is a single-letter initial. */
+  isInitial: boolean;
+}
+
+/** Best one-to-one alignment of query tokens to candidate tokens (greedy on descending similarity). */
+export function alignTokens(query: readonly string[], candidate: readonly string[]): TokenPair[] {
+  const pairs: TokenPair[] = [];
+  query.forEach((q, i) => {
+    candidate.forEach((c, j) => {
+      const similarity = tokenSimilarity(q, c);
+      const isInitial = q.length === 1 || c.length === 1;
+      if (similarity >= MIN_TOKEN_SIMILARITY || (isInitial && similarity > 0)) {
+        pairs.push({ query: i, candidate: j, similarity, isInitial: isInitial && q !== c });
+      }
+    });
+  });
+  pairs.sort((a, b) => b.similarity - a.similarity || a.query - b.query || a.candidate - b.candidate);
+  const usedQ = new Set<number>();
+  const usedC = new Set<number>();
+  const chosen: TokenPair[] = [];
+  for (const pair of pairs) {
+    if (usedQ.has(pair.query) || usedC.has(pair.candidate)) {
+      continue;
+    }
+    usedQ.add(pair.query);
+    usedC.add(pair.candidate);
+    chosen.push(pair);
+  }
+  return chosen.sort((a, b) => a.query - b.query);
+}

@@ -1,0 +1,40 @@
+// A token "looks like" Hepburn/Kunrei romaji when it splits into Japanese syllables:
+// optional consonant(s) + vowel, syllabic N/M, a doubled (geminate) consonant, or a long-vowel H ("OHNO").
+const ROMAJI = /^(?:(?:SH|CH|TS|[KGSZTDNHBPMRFJYW])?Y?[AEIOU]|N(?![AEIOUY])|M(?=[BPM])|([KSTPGDBCF])(?=\1|CH)|H(?![AEIOUY]))+$/;
+
+const RULES: Array<[RegExp, string]> = [
+  [/SH(?=I)/g, "S"],
+  [/SH(?=[AUOE])/g, "SY"],
+  [/TCH/g, "TT"],
+  [/CH(?=I)/g, "T"],
+  [/CH(?=[AUOE])/g, "TY"],
+  [/TSU/g, "TU"],
+  [/FU/g, "HU"],
+  [/J(?=I)/g, "Z"],
+  [/J(?=[AUOE])/g, "ZY"],
+  [/DZU/g, "ZU"],
+  [/M(?=[BP])/g, "N"],
+  [/OH(?![AEIOUY])/g, "O"],
+  [/O[OU]/g, "O"],
+  [/UU/g, "U"],
+  [/AA/g, "A"],
+  [/II/g, "I"],
+  [/EE/g, "E"],
+];
+
+/** True when a folded token can be read as Japanese romaji (so Hepburn/Kunrei folding is safe). */
+export function isRomaji(token: string): boolean {
+  return token.length >= 2 && ROMAJI.test(token);
+}
+
+/** Folds Hepburn and Kunrei spellings to one key: shi/si, chi/ti, tsu/tu, fu/hu, ji/zi, ō/ou/oo/oh → o, mb → nb. */
+export function foldRomaji(token: string): string {
+  if (!isRomaji(token)) {
+    return token;
+  }
+  let out = token;
+  for (const [re, to] of RULES) {
+    out = out.replace(re, to);
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+import { Link } from "wouter";
+import { formatTime, label, type InspectionRequest } from "../api.ts";
+
+/** Time left until the deadline, or how long ago it passed. */
+export function timeLeft(deadline: string | null, now = Date.now()): string {
+  if (!deadline) {
+    return "no cut-off known";
+  }
+  const ms = new Date(deadline).getTime() - now;
+  const hours = Math.floor(Math.abs(ms) / 3_600_000);
+  const minutes = Math.floor((Math.abs(ms) % 3_600_000) / 60_000);
+  const span = hours >= 48 ? `${Math.floor(hours / 24)} d ${hours % 24} h` : `${hours} h ${minutes} min`;
+  return ms >= 0 ? `${span} left` : `cut-off passed ${span} ago`;
+}
+
+/** A request with its decision and every scan result. */
+export function RequestCard({ request, children }: { request: InspectionRequest; children?: React.ReactNode }) {
+  return (
+    <article className="card" data-testid="request-card">
+      <header>
+        <Link href={`/requests/${request.id}`}>
+          <strong>{request.reference}</strong>
+        </Link>{" "}
+        <span className={`status status-${request.status}`} data-testid="request-status">
+          {label(request.status)}
+        </span>{" "}
+        <span className="badge">{request.priority}</span> container {request.containerNo} · B/L {request.billOfLading}
+      </header>
+      <p>
+        <em>{request.reason}</em> — {request.requestedBy} ({request.requestingAgency}), {formatTime(request.requestedAt)}; asks for{" "}
+        {request.scansRequested.map(label).join(", ")}
+      </p>
+      <p className="muted">
+        Deadline (loading cut-off) {formatTime(request.deadline)} · {timeLeft(request.deadline)} · agreement {request.agreementCode}
+      </p>
+      {request.decidedAt && (
+        <p>
+          {label(request.status === "declined" ? "declined" : "accepted")} by {request.decidedBy} at {formatTime(request.decidedAt)}
+          {request.decisionReason ? `: ${request.decisionReason}` : ""}
+        </p>
+      )}
+      {request.scans.length > 0 && (
+        <table className="grid" data-testid="scan-results">
+          <thead>
+            <tr>
+              <th>Scan</th>
+              <th>Outcome</th>
+              <th>Notes</th>
+              <th>Officer / site</th>
+              <th>Time</th>
+              <th>Evidence</th>
+            </tr>
+          </thead>
+          <tbody>
+            {request.scans.map((s) => (
+              <tr key={s.id}>
+                <td>{label(s.scanType)}</td>
+                <td className={`outcome-${s.outcome}`}>{label(s.outcome)}</td>
+                <td>{s.notes}</td>
+                <td>
+                  {s.officer} / {s.site ?? "—"}
+                </td>
+                <td>{formatTime(s.scannedAt)}</td>
+                <td>
+                  {s.file ? (
+                    <a href={`/api/files/${s.file.sha256}`} title={`sha256 ${s.file.sha256}`}>
+                      {s.file.name} ({s.file.sizeBytes.toLocaleString("en-US")} B)
+                    </a>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {request.disposition && (
+        <p data-testid="disposition">
+          Disposition: <strong>{label(request.disposition)}</strong> at {formatTime(request.dispositionedAt)}
+        </p>
+      )}
+      {children}
+    </article>
+  );
+}
