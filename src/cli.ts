@@ -94,6 +94,11 @@ program
     }
   });
 
+// Commands that live beside their library register themselves here, one line each.
+for (const register of [] as ((program: Command) => void)[]) {
+  register(program);
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
