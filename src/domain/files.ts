@@ -3,6 +3,7 @@ import { withAgency, type Tx } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
 import { invalid, notFound } from "../errors.ts";
 import type { Actor } from "./actor.ts";
+import { recordAudit } from "./audit.ts";
 
 /** Largest instrument file or image accepted, in bytes. */
 export const MAX_FILE_BYTES = 25 * 1024 * 1024;
@@ -53,6 +54,19 @@ export async function readFile(
     if (!row) {
       throw notFound("file");
     }
+    const parties = await tx
+      .selectFrom("scan as sc")
+      .innerJoin("inspection_request as r", "r.id", "sc.request_id")
+      .select(["r.requesting_agency_id", "r.host_agency_id"])
+      .where("sc.file_sha256", "=", sha256.toLowerCase())
+      .execute();
+    await recordAudit(tx, actor, {
+      action: "file.downloaded",
+      entityType: "stored_file",
+      entityId: sha256.toLowerCase(),
+      otherAgencyIds: [...new Set(parties.flatMap((p) => [p.requesting_agency_id, p.host_agency_id]))],
+      payload: { fileName: row.file_name },
+    });
     return { content: row.content, mediaType: row.media_type, fileName: row.file_name };
   });
 }

@@ -41,6 +41,7 @@ export interface ShipmentSummary {
   finalDestination: string | null;
   etd: string | null;
   loadingCutoff: string | null;
+  filedAt: string;
   shipperName: string;
   consigneeName: string;
   containerCount: number;
@@ -94,6 +95,7 @@ function presentSummary(actor: Actor, r: SummaryRow): ShipmentSummary {
     finalDestination: r.final_destination,
     etd: r.etd?.toISOString() ?? null,
     loadingCutoff: r.loading_cutoff?.toISOString() ?? null,
+    filedAt: r.filed_at.toISOString(),
     shipperName: r.shipper_name,
     consigneeName: r.consignee_name,
     containerCount: r.container_count ?? 0,
@@ -175,7 +177,6 @@ export interface ShipmentDetail extends ShipmentSummary {
   consigneeAddress: string | null;
   consigneeCountry: string | null;
   notifyName: string | null;
-  filedAt: string;
   version: number;
   goods: {
     lineNo: number;
@@ -231,7 +232,6 @@ export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Pro
       consigneeAddress: row.consignee_address,
       consigneeCountry: row.consignee_country,
       notifyName: row.notify_name,
-      filedAt: row.filed_at.toISOString(),
       version: row.version,
       goods: goods.map((g) => ({
         lineNo: g.line_no,

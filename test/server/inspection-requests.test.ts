@@ -116,6 +116,7 @@ describeOnEngines("inspection requests", (database) => seedTestWorld(database.db
     const partnerAll = (await partnerAuditor.get("/api/audit-events?limit=500")).json().items as { action: string; actorAgencyCode: string | null }[];
     assert.ok(!partnerAll.some((e) => e.action === "session.opened" && e.actorAgencyCode === "USCBP"));
     assert.ok(partnerAll.some((e) => e.action === "shipment.viewed"));
+    assert.ok(hostLog.some((e) => e.action === "file.downloaded"), "the host sees that the partner fetched its evidence");
     const koreaLog = (await koreaAuditor.get("/api/audit-events?entityType=inspection_request")).json().items;
     assert.equal(koreaLog.length, 0);
     assert.equal((await partner.get("/api/audit-events")).statusCode, 403);

@@ -52,6 +52,7 @@ export interface ShipmentSummary {
   finalDestination: string | null;
   etd: string | null;
   loadingCutoff: string | null;
+  filedAt: string;
   shipperName: string;
   consigneeName: string;
   containerCount: number;
@@ -99,7 +100,6 @@ export interface ShipmentDetail extends ShipmentSummary {
   shipperAddress: string | null;
   consigneeAddress: string | null;
   notifyName: string | null;
-  filedAt: string;
   goods: { lineNo: number; hsCode: string; description: string; packages: number | null; packageType: string | null; grossWeightKg: number | null; containerNo: string | null }[];
   containers: { containerNo: string; sizeType: string; sealNo: string | null; isFull: boolean }[];
   inspectionRequests: InspectionRequest[];

@@ -33,6 +33,8 @@ const ShipmentSummary = z.object({
   finalDestination: z.string().nullable(),
   etd: z.string().nullable(),
   loadingCutoff: z.string().nullable(),
+  /** When the carrier filed the manifest; late filing counts against the cut-off. */
+  filedAt: z.string(),
   shipperName: z.string(),
   consigneeName: z.string(),
   containerCount: z.number().int(),
@@ -49,7 +51,6 @@ const ShipmentDetail = ShipmentSummary.extend({
   consigneeAddress: z.string().nullable(),
   consigneeCountry: z.string().nullable(),
   notifyName: z.string().nullable(),
-  filedAt: z.string(),
   version: z.number().int(),
   goods: z.array(
     z.object({

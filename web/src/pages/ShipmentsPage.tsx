@@ -110,7 +110,7 @@ export function ShipmentsPage() {
                 {s.finalDestination && s.finalDestination !== s.portOfDischarge ? ` → ${s.finalDestination}` : ""}
               </td>
               <td>{formatTime(s.etd)}</td>
-              <td className="muted">—</td>
+              <td className={s.loadingCutoff && s.filedAt > s.loadingCutoff ? "error" : undefined}>{formatTime(s.filedAt)}</td>
               <td>
                 {s.vesselName} {s.voyageNo}
               </td>
