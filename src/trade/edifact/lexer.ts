@@ -1,0 +1,182 @@
+/**
+ * Incremental EDIFACT lexer: feed it text in any chunk sizes and it returns complete segments.
+ * Handles UNA, the release character, CR/LF/no newlines and whitespace between segments.
+ */
+
+import type { DiagnosticCollector } from "../diagnostics.ts";
+import { DEFAULT_DELIMITERS, parseUna } from "./syntax.ts";
+import type { EdifactDelimiters } from "./syntax.ts";
+
+/** One segment: uppercase tag plus data elements, each a list of components (release characters removed). */
+export interface EdifactSegment {
+  tag: string;
+  /** elements[0] is the first element after the tag (`EQD+CN+…`: ["CN"]). */
+  elements: string[][];
+  /** 1-based segment number in the file (UNA not counted). */
+  index: number;
+  /** 1-based line where the segment starts. */
+  line: number;
+}
+
+const TAG_PATTERN = /^[A-Z][A-Z0-9]{2}$/;
+const WHITESPACE = new Set([" ", "\t", "\r", "\n"]);
+
+/** Streaming tokenizer state machine; one instance per input file. */
+export class EdifactLexer {
+  private delims: EdifactDelimiters = { ...DEFAULT_DELIMITERS };
+  private release = DEFAULT_DELIMITERS.release;
+  private started = false;
+  private head = "";
+  private elements: string[][] = [];
+  private components: string[] = [];
+  private text = "";
+  private inSegment = false;
+  private released = false;
+  private line = 1;
+  private segmentLine = 1;
+  private count = 0;
+
+  constructor(private readonly out: DiagnosticCollector) {}
+
+  /** Separators in force (defaults until a UNA has been read). */
+  get delimiters(): EdifactDelimiters {
+    return { ...this.delims };
+  }
+
+  /** Number of segments emitted so far. */
+  get segmentCount(): number {
+    return this.count;
+  }
+
+  /** Feed the next chunk of text; returns the segments it completed. */
+  push(chunk: string): EdifactSegment[] {
+    const segments: EdifactSegment[] = [];
+    if (this.started) {
+      this.scan(chunk, segments);
+      return segments;
+    }
+    this.head += chunk;
+    const rest = this.readHead(false);
+    if (rest !== undefined) {
+      this.scan(rest, segments);
+    }
+    return segments;
+  }
+
+  /** Signal end of input; returns a final partial segment (reported as truncated) if any. */
+  end(): EdifactSegment[] {
+    const segments: EdifactSegment[] = [];
+    if (!this.started) {
+      this.scan(this.readHead(true) ?? "", segments);
+    }
+    if (this.released) {
+      this.out.error("edifact.dangling_release", "input ends with a release character", { line: this.line });
+    }
+    if (this.inSegment) {
+      const tag = (this.elements[0]?.[0] ?? this.text).trim().toUpperCase() || "?";
+      this.out.error("edifact.truncated", `input ends inside segment ${tag} (no segment terminator)`, {
+        segment: this.count + 1,
+        segmentTag: tag,
+        line: this.segmentLine,
+      });
+      this.finish(segments);
+    }
+    return segments;
+  }
+
+  /** Skip a BOM and leading whitespace, read an optional UNA; returns the text left to scan. */
+  private readHead(final: boolean): string | undefined {
+    let start = 0;
+    while (start < this.head.length && (this.head[start] === "\uFEFF" || WHITESPACE.has(this.head[start] ?? ""))) {
+      start++;
+    }
+    const body = this.head.slice(start);
+    if (!final && body.length < 9) {
+      return undefined;
+    }
+    this.line += countNewlines(this.head.slice(0, start));
+    this.started = true;
+    this.head = "";
+    if (body.slice(0, 3).toUpperCase() !== "UNA") {
+      return body;
+    }
+    const una = parseUna(body.slice(0, 9));
+    if (!una.ok) {
+      this.out.error("edifact.invalid_una", `${una.reason}; default separators used`, { line: this.line });
+      return body.slice(Math.min(body.length, 9));
+    }
+    this.delims = una.delimiters;
+    this.release = una.delimiters.release === " " ? "" : una.delimiters.release;
+    return body.slice(9);
+  }
+
+  private scan(chunk: string, segments: EdifactSegment[]): void {
+    const { component, element, segment } = this.delims;
+    for (let i = 0; i < chunk.length; i++) {
+      const ch = chunk.charAt(i);
+      if (ch === "\n") {
+        this.line++;
+      }
+      if (this.released) {
+        this.released = false;
+        if (ch !== "\r" && ch !== "\n") {
+          this.text += ch;
+        }
+        continue;
+      }
+      if (!this.inSegment) {
+        if (WHITESPACE.has(ch) || ch === segment) {
+          continue;
+        }
+        this.inSegment = true;
+        this.segmentLine = this.line;
+      }
+      if (ch === this.release) {
+        this.released = true;
+      } else if (ch === segment) {
+        this.finish(segments);
+      } else if (ch === element) {
+        this.components.push(this.text);
+        this.elements.push(this.components);
+        this.components = [];
+        this.text = "";
+      } else if (ch === component) {
+        this.components.push(this.text);
+        this.text = "";
+      } else if (ch !== "\r" && ch !== "\n") {
+        // Line breaks inside a segment are wrapping, not data.
+        this.text += ch;
+      }
+    }
+  }
+
+  private finish(segments: EdifactSegment[]): void {
+    this.components.push(this.text);
+    this.elements.push(this.components);
+    const [tagElement = [""], ...data] = this.elements;
+    const tag = (tagElement[0] ?? "").trim().toUpperCase();
+    this.count++;
+    if (!TAG_PATTERN.test(tag)) {
+      this.out.error("edifact.invalid_tag", `"${tag}" is not a valid segment tag`, {
+        segment: this.count,
+        segmentTag: tag,
+        line: this.segmentLine,
+      });
+    }
+    segments.push({ tag, elements: data, index: this.count, line: this.segmentLine });
+    this.elements = [];
+    this.components = [];
+    this.text = "";
+    this.inSegment = false;
+  }
+}
+
+function countNewlines(text: string): number {
+  let n = 0;
+  for (const ch of text) {
+    if (ch === "\n") {
+      n++;
+    }
+  }
+  return n;
+}
