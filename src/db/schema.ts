@@ -30,6 +30,7 @@ export interface AppUserTable {
   roles: string[];
   site_id: string | null;
   is_demo: Generated<boolean>;
+  is_service: Generated<boolean>;
   is_active: Generated<boolean>;
   created_at: GeneratedTimestamp;
 }
@@ -67,6 +68,7 @@ export interface VoyageTable {
   port_of_loading: string;
   etd: Timestamp;
   loading_cutoff: Timestamp;
+  is_cutoff_estimated: Generated<boolean>;
 }
 
 export interface ShipmentTable {
@@ -91,6 +93,8 @@ export interface ShipmentTable {
   filed_at: Timestamp;
   version: Generated<number>;
   search_text: Generated<string>;
+  is_cancelled: Generated<boolean>;
+  last_message_ref: string | null;
   created_at: GeneratedTimestamp;
 }
 
@@ -176,6 +180,87 @@ export interface AuditEventTable {
   hash: ColumnType<string, never, never>;
 }
 
+export interface ApiTokenTable {
+  token_hash: string;
+  user_id: string;
+  name: string;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface IngestBatchTable {
+  id: Generated<string>;
+  agency_id: string;
+  file_name: string;
+  format: string;
+  content_sha256: string;
+  size_bytes: ColumnType<string, number, number>;
+  received_by: string | null;
+  received_at: Timestamp;
+  status: Generated<string>;
+  messages: Generated<number>;
+  shipments: Generated<number>;
+  containers: Generated<number>;
+  events: Generated<number>;
+  errors: Generated<number>;
+  warnings: Generated<number>;
+  report: ColumnType<unknown, string | undefined, string>;
+  completed_at: Timestamp | null;
+}
+
+export interface IngestMessageTable {
+  agency_id: string;
+  message_key: string;
+  content_sha256: string;
+  batch_id: string;
+  received_at: Timestamp;
+}
+
+export interface ShipmentVersionTable {
+  shipment_id: string;
+  version: number;
+  function: string;
+  message_ref: string | null;
+  batch_id: string | null;
+  snapshot: ColumnType<unknown, string, never>;
+  diff: ColumnType<unknown, string, never>;
+  recorded_at: Timestamp;
+}
+
+export interface ContainerEventTable {
+  id: Generated<string>;
+  agency_id: string;
+  container_no: string;
+  event_type: string;
+  event_time: Timestamp | null;
+  place: string | null;
+  vessel_imo: string | null;
+  voyage_no: string | null;
+  bill_of_lading: string | null;
+  status_code: string | null;
+  is_planned: boolean;
+  batch_id: string | null;
+  message_ref: string | null;
+  recorded_at: Timestamp;
+}
+
+export interface QuarantineRecordTable {
+  id: Generated<string>;
+  agency_id: string;
+  batch_id: string;
+  format: string;
+  location: string;
+  reasons: ColumnType<unknown, string, string>;
+  raw_text: string;
+  record: ColumnType<unknown, string | null, string | null>;
+  status: Generated<string>;
+  resolved_batch_id: string | null;
+  resolved_by: string | null;
+  resolved_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
 /** The database as Kysely sees it. */
 export interface DB {
   agency: AgencyTable;
@@ -192,6 +277,12 @@ export interface DB {
   stored_file: StoredFileTable;
   scan: ScanTable;
   audit_event: AuditEventTable;
+  api_token: ApiTokenTable;
+  ingest_batch: IngestBatchTable;
+  ingest_message: IngestMessageTable;
+  shipment_version: ShipmentVersionTable;
+  container_event: ContainerEventTable;
+  quarantine_record: QuarantineRecordTable;
 }
 
 export type Shipment = Selectable<ShipmentTable>;

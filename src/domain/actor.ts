@@ -1,5 +1,5 @@
 /** Roles a user may hold; an agency grants them to its own staff only. */
-export const ROLES = ["targeter", "supervisor", "scan_officer", "admin", "auditor"] as const;
+export const ROLES = ["targeter", "supervisor", "scan_officer", "admin", "auditor", "ingest"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is acting: every domain function takes this first. */

@@ -32,12 +32,13 @@ export async function login(
 ): Promise<{ token: string; actor: Actor }> {
   const user = await db
     .selectFrom("app_user")
-    .select(["id", "password_hash", "is_active", "agency_id"])
+    .select(["id", "password_hash", "is_active", "is_service", "agency_id"])
     .where("username", "=", username)
     .executeTakeFirst();
   decoyHash ??= hashPassword(randomBytes(16).toString("hex"));
-  const isValid = await verify(user?.password_hash ?? (await decoyHash), password);
-  if (!user || !isValid || !user.is_active) {
+  const canLogIn = user !== undefined && !user.is_service && user.is_active;
+  const isValid = await verify(canLogIn ? user.password_hash : await decoyHash, password);
+  if (!user || !canLogIn || !isValid) {
     throw unauthorized("Unknown username or wrong password");
   }
   const token = randomBytes(32).toString("base64url");
@@ -72,8 +73,12 @@ export async function actorForSession(db: Kysely<DB>, clock: Clock, token: strin
   if (!session) {
     return null;
   }
-  const actor = await findActor(db, session.user_id);
-  return actor;
+  return findActor(db, session.user_id);
+}
+
+/** Builds the actor for a user id (for service accounts and tokens). */
+export async function actorForUser(db: Kysely<DB>, userId: string): Promise<Actor> {
+  return findActor(db, userId);
 }
 
 async function findActor(db: Kysely<DB>, userId: string): Promise<Actor> {

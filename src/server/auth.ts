@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.ts";
 import type { Actor } from "../domain/actor.ts";
 import { actorForSession } from "../domain/auth.ts";
+import { actorForApiToken } from "../domain/service-accounts.ts";
 import type { Clock } from "../domain/clock.ts";
 import { unauthorized } from "../errors.ts";
 
@@ -34,8 +35,12 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { db: Kysely<DB>
   app.decorateRequest("actor", null);
   app.decorateRequest("sessionToken", null);
   app.addHook("onRequest", async (request: FastifyRequest, _reply: FastifyReply) => {
+    const bearer = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? "")?.[1];
+    if (bearer) {
+      request.actor = await actorForApiToken(opts.db, bearer);
+    }
     const token = request.cookies[SESSION_COOKIE];
-    if (token) {
+    if (!request.actor && token) {
       request.sessionToken = token;
       request.actor = await actorForSession(opts.db, opts.clock, token);
     }

@@ -10,6 +10,8 @@ export interface Client {
   get(url: string): Promise<LightMyRequestResponse>;
   post(url: string, body?: unknown): Promise<LightMyRequestResponse>;
   delete(url: string): Promise<LightMyRequestResponse>;
+  /** Posts a raw text body with the given content type. */
+  postRaw(url: string, body: string, contentType: string): Promise<LightMyRequestResponse>;
 }
 
 /** Builds the app on a test clock set a few hours after the world's anchor. */
@@ -34,5 +36,6 @@ export async function loginAs(app: FastifyInstance, username: string, password =
     get: (url) => app.inject({ method: "GET", url, headers }),
     post: (url, body) => app.inject({ method: "POST", url, headers, payload: body as object }),
     delete: (url) => app.inject({ method: "DELETE", url, headers }),
+    postRaw: (url, body, contentType) => app.inject({ method: "POST", url, headers: { ...headers, "content-type": contentType }, payload: body }),
   };
 }

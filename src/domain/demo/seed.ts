@@ -4,6 +4,7 @@ import type { DB } from "../../db/schema.ts";
 import type { Role } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
 import { hashPassword } from "../auth.ts";
+import { shipmentSearchText } from "../shipment-text.ts";
 import { generateWorld, type DemoShipment, type DemoWorld } from "./world.ts";
 
 /** The two agencies of the demo and their ports. */
@@ -115,9 +116,13 @@ async function seedUsers(db: Kysely<DB>, agencies: Map<string, string>, password
 }
 
 function searchText(s: DemoShipment): string {
-  return [s.billOfLading, s.shipper.name, s.consignee.name, ...s.containers.map((c) => c.containerNo), ...s.goods.map((g) => `${g.hsCode} ${g.description}`)]
-    .join(" ")
-    .toLowerCase();
+  return shipmentSearchText({
+    billOfLading: s.billOfLading,
+    shipperName: s.shipper.name,
+    consigneeName: s.consignee.name,
+    containerNos: s.containers.map((c) => c.containerNo),
+    goods: s.goods,
+  });
 }
 
 const BATCH = 500;

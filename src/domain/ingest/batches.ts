@@ -1,0 +1,181 @@
+import type { Kysely } from "kysely";
+import { withAgency } from "../../db/database.ts";
+import type { DB } from "../../db/schema.ts";
+import { conflict, notFound } from "../../errors.ts";
+import { requireRole, shipmentIsVisible } from "../access.ts";
+import type { Actor } from "../actor.ts";
+import { recordAudit } from "../audit.ts";
+import type { Clock } from "../clock.ts";
+import { decodeCursor, toPage, type Page } from "../paging.ts";
+import { ingestFile, type FileReport } from "./pipeline.ts";
+
+/** A batch as listed. */
+export interface BatchSummary {
+  id: string;
+  fileName: string;
+  format: string;
+  status: string;
+  receivedAt: string;
+  receivedBy: string | null;
+  messages: number;
+  shipments: number;
+  containers: number;
+  events: number;
+  errors: number;
+  warnings: number;
+}
+
+/** Lists the agency's ingest batches, newest first. */
+export async function listBatches(db: Kysely<DB>, actor: Actor, query: { limit: number; cursor?: string }): Promise<Page<BatchSummary>> {
+  requireRole(actor, ["admin", "ingest", "targeter", "supervisor"], "read ingest batches");
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const rows = await withAgency(db, actor.agencyId, (tx) =>
+    tx
+      .selectFrom("ingest_batch as b")
+      .leftJoin("app_user as u", "u.id", "b.received_by")
+      .select(["b.id", "b.file_name", "b.format", "b.status", "b.received_at", "u.username", "b.messages", "b.shipments", "b.containers", "b.events", "b.errors", "b.warnings"])
+      .$if(after !== null, (qb) => qb.where((eb) => eb.or([eb("b.received_at", "<", new Date(String(after?.value))), eb.and([eb("b.received_at", "=", new Date(String(after?.value))), eb("b.id", "<", after?.id ?? "")])])))
+      .orderBy("b.received_at", "desc")
+      .orderBy("b.id", "desc")
+      .limit(query.limit + 1)
+      .execute(),
+  );
+  const page = toPage(rows, query.limit, (r) => ({ value: r.received_at.toISOString(), id: r.id }));
+  return {
+    nextCursor: page.nextCursor,
+    items: page.items.map((r) => ({
+      id: r.id,
+      fileName: r.file_name,
+      format: r.format,
+      status: r.status,
+      receivedAt: r.received_at.toISOString(),
+      receivedBy: r.username,
+      messages: r.messages,
+      shipments: r.shipments,
+      containers: r.containers,
+      events: r.events,
+      errors: r.errors,
+      warnings: r.warnings,
+    })),
+  };
+}
+
+/** The full report of one batch. */
+export async function getBatchReport(db: Kysely<DB>, actor: Actor, id: string): Promise<FileReport> {
+  requireRole(actor, ["admin", "ingest", "targeter", "supervisor"], "read ingest batches");
+  const row = await withAgency(db, actor.agencyId, (tx) => tx.selectFrom("ingest_batch").select("report").where("id", "=", id).executeTakeFirst());
+  if (!row) {
+    throw notFound("ingest_batch");
+  }
+  return row.report as FileReport;
+}
+
+/** A record held back from ingest, with why and the text it came from. */
+export interface QuarantineItem {
+  id: string;
+  batchId: string;
+  format: string;
+  location: string;
+  reasons: { code: string; message: string }[];
+  rawText: string;
+  status: string;
+  createdAt: string;
+  resolvedAt: string | null;
+  resolvedBatchId: string | null;
+}
+
+/** Lists quarantined records of the agency. */
+export async function listQuarantine(db: Kysely<DB>, actor: Actor, query: { status?: string; limit: number; cursor?: string }): Promise<Page<QuarantineItem>> {
+  requireRole(actor, ["admin", "ingest"], "read the quarantine");
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const rows = await withAgency(db, actor.agencyId, (tx) =>
+    tx
+      .selectFrom("quarantine_record")
+      .selectAll()
+      .$if(query.status !== undefined, (qb) => qb.where("status", "=", query.status as string))
+      .$if(after !== null, (qb) => qb.where((eb) => eb.or([eb("created_at", "<", new Date(String(after?.value))), eb.and([eb("created_at", "=", new Date(String(after?.value))), eb("id", "<", after?.id ?? "")])])))
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .limit(query.limit + 1)
+      .execute(),
+  );
+  const page = toPage(rows, query.limit, (r) => ({ value: r.created_at.toISOString(), id: r.id }));
+  return {
+    nextCursor: page.nextCursor,
+    items: page.items.map((r) => ({
+      id: r.id,
+      batchId: r.batch_id,
+      format: r.format,
+      location: r.location,
+      reasons: r.reasons as QuarantineItem["reasons"],
+      rawText: r.raw_text,
+      status: r.status,
+      createdAt: r.created_at.toISOString(),
+      resolvedAt: r.resolved_at?.toISOString() ?? null,
+      resolvedBatchId: r.resolved_batch_id,
+    })),
+  };
+}
+
+/**
+ * Ingests corrected text for a quarantined record as a new batch; the record is resolved when
+ * the new batch lands every record it holds.
+ */
+export async function resubmitQuarantined(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  id: string,
+  text: string,
+): Promise<{ report: FileReport; isResolved: boolean }> {
+  requireRole(actor, ["admin", "ingest"], "resubmit quarantined records");
+  const item = await withAgency(db, actor.agencyId, (tx) =>
+    tx.selectFrom("quarantine_record").select(["id", "format", "status", "location"]).where("id", "=", id).executeTakeFirst(),
+  );
+  if (!item) {
+    throw notFound("quarantine_record");
+  }
+  if (item.status !== "open") {
+    throw conflict("quarantine_record.closed", `The record is already ${item.status}`);
+  }
+  const report = await ingestFile(db, clock, actor, { fileName: `resubmission of ${item.location}`, text, format: item.format === "unknown" ? undefined : (item.format as never) });
+  const isResolved = report.quarantined === 0 && report.shipments > 0;
+  if (isResolved) {
+    await withAgency(db, actor.agencyId, async (tx) => {
+      await tx
+        .updateTable("quarantine_record")
+        .set({ status: "resubmitted", resolved_batch_id: report.batchId, resolved_by: actor.userId, resolved_at: clock.now() })
+        .where("id", "=", id)
+        .execute();
+      await recordAudit(tx, actor, { action: "quarantine.resubmitted", entityType: "quarantine_record", entityId: id, payload: { batchId: report.batchId } });
+    });
+  }
+  return { report, isResolved };
+}
+
+/** A shipment's versions with the fields each one changed. */
+export async function listShipmentVersions(
+  db: Kysely<DB>,
+  actor: Actor,
+  shipmentId: string,
+): Promise<{ version: number; function: string; messageRef: string | null; recordedAt: string; diff: { field: string; from: unknown; to: unknown }[] }[]> {
+  const rows = await withAgency(db, actor.agencyId, async (tx) => {
+    const shipment = await tx.selectFrom("shipment as s").select("s.id").where(shipmentIsVisible(actor)).where("s.id", "=", shipmentId).executeTakeFirst();
+    if (!shipment) {
+      throw notFound("shipment");
+    }
+    return tx
+      .selectFrom("shipment_version")
+      .select(["version", "function", "message_ref", "recorded_at", "diff"])
+      .where("shipment_id", "=", shipmentId)
+      .orderBy("version", "desc")
+      .execute();
+  });
+  return rows.map((r) => ({
+    version: r.version,
+    function: r.function,
+    messageRef: r.message_ref,
+    recordedAt: r.recorded_at.toISOString(),
+    diff: r.diff as { field: string; from: unknown; to: unknown }[],
+  }));
+}

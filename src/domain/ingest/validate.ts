@@ -1,0 +1,167 @@
+import { createHash } from "node:crypto";
+import type { Diagnostic } from "../../trade/diagnostics.ts";
+import type { ManifestShipment, MessageFunction, Party, TradeFormat } from "../../trade/records.ts";
+
+const LOCODE = /^[A-Z]{2}[A-Z2-9]{3}$/;
+
+/** A manifest shipment checked and shaped for storage. */
+export interface CleanShipment {
+  messageKey: string;
+  messageRef: string;
+  function: MessageFunction;
+  billOfLading: string;
+  carrierScac: string;
+  vesselImo: string | null;
+  vesselName: string | null;
+  voyageNo: string | null;
+  portOfLoading: string;
+  portOfDischarge: string;
+  finalDestination: string | null;
+  etd: string | null;
+  shipper: CleanParty;
+  consignee: CleanParty;
+  notifyName: string | null;
+  goods: { lineNo: number; hsCode: string; description: string; packages: number | null; packageType: string | null; grossWeightKg: number | null; containerNo: string | null }[];
+  containers: { containerNo: string; sizeType: string; sealNo: string | null; isFull: boolean }[];
+  /** sha256 of the stored fields: the same content twice is recognised. */
+  contentHash: string;
+}
+
+export interface CleanParty {
+  name: string;
+  address: string | null;
+  country: string | null;
+}
+
+/** Why a record was not accepted, pointing at where it came from. */
+export interface Rejection {
+  location: string;
+  /** Set when the record was rejected after validation, at storage. */
+  messageKey?: string;
+  reasons: { code: string; message: string }[];
+}
+
+/** Describes a record's place in its file for people: "cuscar.edi message 7 segment 42". */
+export function describeSource(source: ManifestShipment["source"]): string {
+  const parts = [source.file ?? "input"];
+  if (source.messageRef) {
+    parts.push(`message ${source.messageRef}`);
+  }
+  if (source.segment) {
+    parts.push(`segment ${source.segment}`);
+  } else if (source.line) {
+    parts.push(`line ${source.line}`);
+  }
+  return parts.join(" ");
+}
+
+/** Where a diagnostic points, as one readable string. */
+export function describeDiagnostic(d: Diagnostic): string {
+  const parts = [d.file ?? "input"];
+  if (d.row !== undefined) {
+    parts.push(`row ${d.row}`);
+  }
+  if (d.column) {
+    parts.push(`column ${d.column}`);
+  }
+  if (d.segment !== undefined) {
+    parts.push(`segment ${d.segment}${d.segmentTag ? ` (${d.segmentTag})` : ""}`);
+  }
+  if (d.element !== undefined) {
+    parts.push(`element ${d.element}${d.component !== undefined ? `.${d.component}` : ""}`);
+  }
+  if (d.line !== undefined && d.row === undefined) {
+    parts.push(`line ${d.line}`);
+  }
+  return parts.join(" ");
+}
+
+function party(p: Party | undefined): CleanParty | null {
+  if (!p?.name?.trim()) {
+    return null;
+  }
+  const address = [...p.address, [p.city, p.region, p.postalCode].filter(Boolean).join(" ")].filter((s) => s && s.trim()).join(", ");
+  return { name: p.name.trim(), address: address || null, country: p.country ?? null };
+}
+
+// Times in manifests rarely state a zone; they are read as UTC.
+function isoTime(raw: string | undefined): string | null {
+  if (!raw) {
+    return null;
+  }
+  const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(raw) ? raw : `${raw}Z`);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** Checks one parsed shipment: accepted with its clean form, or rejected with every reason. */
+export function validateShipment(
+  record: ManifestShipment,
+  context: { format: TradeFormat; fileSha256: string },
+): { ok: true; value: CleanShipment } | { ok: false; rejection: Rejection } {
+  const reasons: Rejection["reasons"] = [];
+  const bill = record.billOfLading?.trim().toUpperCase();
+  if (!bill) {
+    reasons.push({ code: "ingest.missing_bill_of_lading", message: "The shipment has no bill of lading number" });
+  }
+  for (const [field, value] of [["port of loading", record.portOfLoading], ["port of discharge", record.portOfDischarge]] as const) {
+    if (!value || !LOCODE.test(value)) {
+      reasons.push({ code: "ingest.bad_port", message: `The ${field} ${value ? `"${value}" is not a UN/LOCODE` : "is missing"}` });
+    }
+  }
+  if (record.finalDestination && !LOCODE.test(record.finalDestination)) {
+    reasons.push({ code: "ingest.bad_port", message: `The final destination "${record.finalDestination}" is not a UN/LOCODE` });
+  }
+  const shipper = party(record.parties.shipper);
+  const consignee = party(record.parties.consignee);
+  if (!shipper) {
+    reasons.push({ code: "ingest.missing_shipper", message: "The shipper's name is missing" });
+  }
+  if (!consignee) {
+    reasons.push({ code: "ingest.missing_consignee", message: "The consignee's name is missing" });
+  }
+  if (record.containers.length === 0) {
+    reasons.push({ code: "ingest.no_containers", message: "The shipment names no container" });
+  }
+  for (const c of record.containers) {
+    if (!c.isValid) {
+      reasons.push({ code: "ingest.bad_container", message: `Container "${c.number}" is not a valid ISO 6346 number` });
+    }
+  }
+  if (reasons.length > 0 || !bill || !shipper || !consignee || !record.portOfLoading || !record.portOfDischarge) {
+    return { ok: false, rejection: { location: describeSource(record.source), reasons } };
+  }
+  const stored = {
+    function: record.function,
+    billOfLading: bill,
+    carrierScac: record.carrierScac ?? "",
+    vesselImo: record.vessel.imo ?? null,
+    vesselName: record.vessel.name ?? null,
+    voyageNo: record.voyage ?? null,
+    portOfLoading: record.portOfLoading,
+    portOfDischarge: record.portOfDischarge,
+    finalDestination: record.finalDestination && record.finalDestination !== record.portOfDischarge ? record.finalDestination : null,
+    etd: isoTime(record.etd),
+    shipper,
+    consignee,
+    notifyName: party(record.parties.notify)?.name ?? null,
+    goods: record.goods.map((g, i) => ({
+      lineNo: g.lineNumber ?? i + 1,
+      hsCode: g.hsCode ?? "",
+      description: g.description?.trim() ?? "",
+      packages: g.packages ?? null,
+      packageType: g.packageType ?? null,
+      grossWeightKg: g.grossWeightKg ?? null,
+      containerNo: g.containerNumbers[0] ?? null,
+    })),
+    containers: record.containers.map((c) => ({
+      containerNo: c.number,
+      sizeType: c.sizeType ?? "",
+      sealNo: c.seals[0] ?? null,
+      isFull: c.fullEmpty !== "empty",
+    })),
+  };
+  const contentHash = createHash("sha256").update(JSON.stringify(stored)).digest("hex");
+  const messageRef = record.messageRef || record.source.messageRef || context.fileSha256.slice(0, 16);
+  const messageKey = [context.format, record.source.sender ?? "", record.source.interchangeRef ?? "", messageRef, bill].join("|");
+  return { ok: true, value: { ...stored, messageKey, messageRef, contentHash } };
+}
