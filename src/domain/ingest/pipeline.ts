@@ -185,11 +185,20 @@ export async function ingestFile(db: Kysely<DB>, clock: Clock, actor: Actor, inp
   }
   report.events = await withAgency(db, actor.agencyId, (tx) => insertEvents(tx, actor.agencyId, batch.id, now, analysis.events));
   await withAgency(db, actor.agencyId, async (tx) => {
-    if (analysis.rejected.length > 0) {
+    // A record already waiting in quarantine with the same text is not queued twice.
+    const waiting = analysis.rejected.length === 0 ? [] : await tx
+      .selectFrom("quarantine_record")
+      .select(["location", "raw_text"])
+      .where("status", "=", "open")
+      .where("location", "in", analysis.rejected.map((r) => r.rejection.location))
+      .execute();
+    const isWaiting = (r: Analysis["rejected"][number]) => waiting.some((w) => w.location === r.rejection.location && w.raw_text === r.raw);
+    const toQueue = analysis.rejected.filter((r) => !isWaiting(r));
+    if (toQueue.length > 0) {
       await tx
         .insertInto("quarantine_record")
         .values(
-          analysis.rejected.map((r) => ({
+          toQueue.map((r) => ({
             agency_id: actor.agencyId,
             batch_id: batch.id,
             format: analysis.parsed.format,

@@ -1,0 +1,100 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { systemClock } from "../domain/clock.ts";
+import { dryRunIngest, ingestFile, type FileReport, type IngestInput } from "../domain/ingest/pipeline.ts";
+import { commandLineActor, listAgencies } from "../domain/service-accounts.ts";
+import { parseCsvMapping, type CsvLayout } from "../trade/csv/layout.ts";
+import type { TradeFormat } from "../trade/records.ts";
+import { withDatabase } from "./database.ts";
+
+const FORMATS = ["auto", "cuscar", "iftmin", "baplie", "coarri", "codeco", "coprar", "iftsta", "x12-309", "x12-315", "x12-310", "csv"];
+
+interface IngestOptions {
+  format: string;
+  dryRun?: boolean;
+  json?: boolean;
+  agency?: string;
+  dataDir?: string;
+  csvMapping?: string;
+}
+
+function summary(r: FileReport): string {
+  const stored = r.batchId ? ` (${r.inserted} new, ${r.replaced} replaced, ${r.cancelled} cancelled, ${r.unchanged + r.duplicates} already known)` : " (dry run)";
+  const lines = [`${r.file}: ${r.format}, ${r.messages} messages, ${r.shipments} shipments${stored}, ${r.containers} containers, ${r.events} events, ${r.quarantined} quarantined`];
+  for (const e of r.errors) {
+    lines.push(`  error   ${e.where}: ${e.message} [${e.code}]`);
+  }
+  for (const w of r.warnings) {
+    lines.push(`  warning ${w.where}: ${w.message} [${w.code}]`);
+  }
+  return lines.join("\n");
+}
+
+async function readInputs(files: string[], opts: IngestOptions): Promise<IngestInput[]> {
+  let layout: CsvLayout | undefined;
+  if (opts.csvMapping) {
+    const parsed = parseCsvMapping(JSON.parse(await readFile(opts.csvMapping, "utf8")) as unknown, opts.csvMapping);
+    layout = parsed.layout;
+  }
+  const format = opts.format === "auto" ? undefined : (opts.format as TradeFormat);
+  return Promise.all(
+    files.map(async (file) => {
+      try {
+        return { fileName: path.basename(file), text: await readFile(file, "utf8"), format, csvLayout: layout };
+      } catch (err) {
+        throw new InvalidArgumentError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }),
+  );
+}
+
+/** `reciprocity ingest FILE…`: exit 0 when every record landed, 1 when some were rejected, 2 on bad arguments. */
+export function registerIngestCommand(program: Command): void {
+  program
+    .command("ingest")
+    .description("ingest manifest files (EDIFACT, X12, CSV); bad records are quarantined, the rest land")
+    .argument("<files...>", "files to ingest")
+    .addOption(new Option("--format <format>", "input format").choices(FORMATS).default("auto"))
+    .option("--dry-run", "parse and validate only; the database is not touched")
+    .option("--json", "print one JSON report on stdout")
+    .option("--agency <code>", "agency that receives the manifests (e.g. USCBP)")
+    .option("--csv-mapping <file>", "JSON column mapping for CSV files in another layout")
+    .option("--data-dir <dir>", "embedded database folder")
+    .action(async (files: string[], opts: IngestOptions) => {
+      let inputs: IngestInput[];
+      try {
+        inputs = await readInputs(files, opts);
+      } catch (err) {
+        console.error(`reciprocity ingest: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(2);
+      }
+      const reports = opts.dryRun ? inputs.map(dryRunIngest) : await ingestAll(inputs, opts);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ files: reports })}\n`);
+      } else {
+        console.log(reports.map(summary).join("\n"));
+      }
+      process.exitCode = reports.some((r) => r.errors.length > 0 || r.quarantined > 0) ? 1 : 0;
+    });
+}
+
+async function ingestAll(inputs: IngestInput[], opts: IngestOptions): Promise<FileReport[]> {
+  return withDatabase(opts.dataDir, async ({ db }) => {
+    const agencies = await listAgencies(db);
+    const code = opts.agency ?? (agencies.length === 1 ? agencies[0]?.code : undefined);
+    if (!code) {
+      console.error(`reciprocity ingest: say which agency receives the manifests: --agency ${agencies.map((a) => a.code).join("|") || "CODE"}`);
+      process.exit(2);
+    }
+    const actor = await commandLineActor(db, code);
+    const reports: FileReport[] = [];
+    for (const input of inputs) {
+      if (process.stderr.isTTY) {
+        process.stderr.write(`ingesting ${input.fileName}…\r`);
+      }
+      reports.push(await ingestFile(db, systemClock, actor, input));
+    }
+    return reports;
+  });
+}
