@@ -1,17 +1,12 @@
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { readConfig, type Config } from "./config.ts";
-import { openDatabase, type DatabaseTarget } from "./db/database.ts";
+import { readConfig } from "./config.ts";
+import { openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { ensureDemoWorld, startOfUtcDay } from "./domain/demo/seed.ts";
 import { serve } from "./server/server.ts";
-
-function targetFor(config: Config, dataDir?: string): DatabaseTarget {
-  if (config.DATABASE_URL) {
-    return { url: config.DATABASE_URL };
-  }
-  return { dataDir: dataDir ? path.resolve(dataDir) : config.dataDir };
-}
+import { targetFor } from "./cli/database.ts";
+import { registerIngestCommand } from "./cli/ingest.ts";
 
 function integer(value: string): number {
   const n = Number(value);
@@ -95,7 +90,7 @@ program
   });
 
 // Commands that live beside their library register themselves here, one line each.
-for (const register of [] as ((program: Command) => void)[]) {
+for (const register of [registerIngestCommand] as ((program: Command) => void)[]) {
   register(program);
 }
 
