@@ -1,4 +1,3 @@
-import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { readConfig } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
