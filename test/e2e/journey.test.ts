@@ -1,60 +1,20 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { openDatabase, type Database } from "../../src/db/database.ts";
-import { migrateToLatest } from "../../src/db/migrate.ts";
-import { systemClock } from "../../src/domain/clock.ts";
-import { ensureDemoWorld, startOfUtcDay } from "../../src/domain/demo/seed.ts";
-import { setDemoAccountsActive } from "../../src/domain/users.ts";
-import { buildApp, DEFAULT_WEB_DIR } from "../../src/server/app.ts";
-
-const PASSWORD = "journey-password-1";
-const SHOTS = path.resolve("test-results");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import type { Page } from "playwright-core";
+import { SHOTS, startHarness, type Harness } from "./harness.ts";
 
 describe("browser journey: partner requests → supervisor accepts → officer records → partner sees the result", () => {
-  let database: Database;
-  let app: FastifyInstance;
-  let browser: Browser;
-  let baseUrl: string;
+  let harness: Harness;
 
   before(async () => {
-    assert.ok(existsSync(path.join(DEFAULT_WEB_DIR, "index.html")), "build the UI first: npm run build:web");
-    assert.ok(existsSync(CHROMIUM), `no browser at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
-    mkdirSync(SHOTS, { recursive: true });
-    database = await openDatabase({ memory: true });
-    await migrateToLatest(database.db);
-    await ensureDemoWorld(database.db, { seed: 11, anchor: startOfUtcDay(new Date()), shipments: 400, password: PASSWORD });
-    await setDemoAccountsActive(database.db, true);
-    app = await buildApp({ db: database.db, clock: systemClock });
-    await app.listen({ port: 0, host: "127.0.0.1" });
-    const address = app.server.address();
-    baseUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    harness = await startHarness();
   });
-
   after(async () => {
-    await browser?.close();
-    await app?.close();
-    await database?.close();
+    await harness?.close();
   });
 
-  async function loginAs(username: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(baseUrl);
-    await page.fill("input[name=username]", username);
-    await page.fill("input[name=password]", PASSWORD);
-    await page.click("button[type=submit]");
-    await page.getByTestId("who").waitFor();
-    return page;
-  }
+  const loginAs = (username: string): Promise<Page> => harness.loginAs(username);
 
   let reference = "";
 

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { Link, Route, Switch, useLocation } from "wouter";
 import { api, type Me } from "./api.ts";
 import { AuditPage } from "./pages/AuditPage.tsx";
+import { IngestPage } from "./pages/IngestPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { RequestPage } from "./pages/RequestPage.tsx";
 import { RequestsPage } from "./pages/RequestsPage.tsx";
@@ -38,6 +39,7 @@ export function App() {
           {can("targeter", "supervisor", "admin") && <Link href="/">Shipments</Link>}
           {can("targeter", "supervisor", "scan_officer", "admin") && <Link href="/requests">Inspection requests</Link>}
           {can("scan_officer") && <Link href="/work-queue">Work queue</Link>}
+          {can("admin", "ingest") && <Link href="/ingest">Manifest ingest</Link>}
           {can("auditor", "admin") && <Link href="/audit">Audit log</Link>}
         </nav>
         <span className="who" data-testid="who">
@@ -56,6 +58,9 @@ export function App() {
           </Route>
           <Route path="/work-queue">
             <RequestsPage me={me} mode="work" />
+          </Route>
+          <Route path="/ingest">
+            <IngestPage />
           </Route>
           <Route path="/audit">
             <AuditPage />

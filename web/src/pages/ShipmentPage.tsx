@@ -122,6 +122,7 @@ export function ShipmentPage({ id, me }: { id: string; me: Me }) {
           }}
         />
       )}
+      <VersionHistory shipmentId={shipment.id} />
       <h2>Inspection requests</h2>
       {shipment.inspectionRequests.length === 0 && <p className="muted">None.</p>}
       {shipment.inspectionRequests.map((r) => (
@@ -174,5 +175,58 @@ function RequestForm({ shipmentId, containerNo, onDone }: { shipmentId: string; 
       {error && <p className="error" role="alert">{error}</p>}
       <button type="submit">Send request</button>
     </form>
+  );
+}
+
+interface Version {
+  version: number;
+  function: string;
+  messageRef: string | null;
+  recordedAt: string;
+  diff: { field: string; from: unknown; to: unknown }[];
+}
+
+function VersionHistory({ shipmentId }: { shipmentId: string }) {
+  const [versions, setVersions] = useState<Version[]>([]);
+  useEffect(() => {
+    api<Version[]>(`/shipments/${shipmentId}/versions`).then(setVersions, () => setVersions([]));
+  }, [shipmentId]);
+  if (versions.length === 0) {
+    return null;
+  }
+  return (
+    <>
+      <h2>Manifest versions</h2>
+      <table className="grid" data-testid="versions">
+        <thead>
+          <tr>
+            <th>Version</th>
+            <th>Message</th>
+            <th>Recorded</th>
+            <th>Changes</th>
+          </tr>
+        </thead>
+        <tbody>
+          {versions.map((v) => (
+            <tr key={v.version}>
+              <td>
+                {v.version} ({v.function})
+              </td>
+              <td>{v.messageRef}</td>
+              <td>{formatTime(v.recordedAt)}</td>
+              <td className="diff">
+                {v.version === 1 && v.diff.length === 0
+                  ? "first filing"
+                  : v.diff.map((d) => (
+                      <div key={d.field}>
+                        {d.field}: {JSON.stringify(d.from)} → {JSON.stringify(d.to)}
+                      </div>
+                    ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

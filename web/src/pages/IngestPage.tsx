@@ -1,0 +1,181 @@
+import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { api, formatTime, type Page } from "../api.ts";
+
+interface Finding {
+  where: string;
+  code: string;
+  message: string;
+}
+
+interface FileReport {
+  file: string;
+  format: string;
+  messages: number;
+  shipments: number;
+  containers: number;
+  events: number;
+  inserted: number;
+  replaced: number;
+  cancelled: number;
+  unchanged: number;
+  duplicates: number;
+  quarantined: number;
+  errors: Finding[];
+  warnings: Finding[];
+}
+
+interface Batch {
+  id: string;
+  fileName: string;
+  format: string;
+  status: string;
+  receivedAt: string;
+  receivedBy: string | null;
+  shipments: number;
+  containers: number;
+  events: number;
+  errors: number;
+  warnings: number;
+}
+
+interface QuarantineItem {
+  id: string;
+  location: string;
+  format: string;
+  reasons: { code: string; message: string }[];
+  rawText: string;
+  createdAt: string;
+}
+
+/** Send a manifest file, read batch reports, and fix what landed in quarantine. */
+export function IngestPage() {
+  const [batches, setBatches] = useState<Batch[]>([]);
+  const [quarantine, setQuarantine] = useState<QuarantineItem[]>([]);
+  const [report, setReport] = useState<FileReport | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const reload = useCallback(() => {
+    api<Page<Batch>>("/ingest-batches?limit=50").then((p) => setBatches(p.items), (err: Error) => setError(err.message));
+    api<Page<QuarantineItem>>("/quarantine?status=open&limit=100").then((p) => setQuarantine(p.items), (err: Error) => setError(err.message));
+  }, []);
+  useEffect(reload, [reload]);
+
+  async function handleUpload(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const file = new FormData(event.currentTarget).get("manifest");
+    if (!(file instanceof File) || file.size === 0) {
+      setError("Choose a manifest file first");
+      return;
+    }
+    setError(null);
+    const res = await fetch(`/api/manifests?fileName=${encodeURIComponent(file.name)}`, { method: "POST", headers: { "content-type": "text/plain" }, body: await file.text() });
+    const body = (await res.json()) as FileReport & { message?: string };
+    if (!res.ok) {
+      setError(body.message ?? "Upload failed");
+      return;
+    }
+    setReport(body);
+    reload();
+  }
+
+  return (
+    <section>
+      <h1>Manifest ingest</h1>
+      <form className="filters" onSubmit={(e) => void handleUpload(e)}>
+        <input type="file" name="manifest" accept=".edi,.txt,.csv,.x12,.edifact" />
+        <button type="submit">Ingest</button>
+      </form>
+      {error && <p className="error" role="alert">{error}</p>}
+      {report && <ReportView report={report} />}
+      <h2>Quarantine ({quarantine.length} open)</h2>
+      {quarantine.map((q) => (
+        <QuarantineCard key={q.id} item={q} onResolved={reload} />
+      ))}
+      <h2>Batches</h2>
+      <table className="grid" data-testid="batches">
+        <thead>
+          <tr>
+            <th>Received</th>
+            <th>File</th>
+            <th>Format</th>
+            <th>By</th>
+            <th>Shipments</th>
+            <th>Containers</th>
+            <th>Events</th>
+            <th>Errors</th>
+            <th>Warnings</th>
+          </tr>
+        </thead>
+        <tbody>
+          {batches.map((b) => (
+            <tr key={b.id}>
+              <td>{formatTime(b.receivedAt)}</td>
+              <td>{b.fileName}</td>
+              <td>{b.format}</td>
+              <td>{b.receivedBy}</td>
+              <td>{b.shipments}</td>
+              <td>{b.containers}</td>
+              <td>{b.events}</td>
+              <td className={b.errors > 0 ? "error" : undefined}>{b.errors}</td>
+              <td>{b.warnings}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function ReportView({ report }: { report: FileReport }) {
+  return (
+    <div className="card" data-testid="ingest-report">
+      <p>
+        <strong>{report.file}</strong> ({report.format}): {report.shipments} shipments — {report.inserted} new, {report.replaced} replaced, {report.cancelled} cancelled,{" "}
+        {report.unchanged + report.duplicates} already known; {report.containers} containers, {report.events} container events, {report.quarantined} quarantined.
+      </p>
+      {[...report.errors.map((f) => ["error", f] as const), ...report.warnings.map((f) => ["warning", f] as const)].map(([kind, f], i) => (
+        <p key={i} className={kind === "error" ? "error" : "muted"}>
+          {kind}: {f.where}: {f.message} <code>{f.code}</code>
+        </p>
+      ))}
+    </div>
+  );
+}
+
+function QuarantineCard({ item, onResolved }: { item: QuarantineItem; onResolved: () => void }) {
+  const [text, setText] = useState(item.rawText);
+  const [message, setMessage] = useState<string | null>(null);
+
+  async function handleResubmit() {
+    try {
+      const result = await api<{ isResolved: boolean; report: FileReport }>(`/quarantine/${item.id}/resubmission`, { method: "POST", body: { text } });
+      if (result.isResolved) {
+        onResolved();
+        return;
+      }
+      setMessage(result.report.errors.map((e) => e.message).join("; ") || "Still not accepted");
+    } catch (err) {
+      setMessage(err instanceof Error ? err.message : "Resubmission failed");
+    }
+  }
+
+  return (
+    <article className="card" data-testid="quarantine-item">
+      <p>
+        <strong>{item.location}</strong> ({item.format}), {formatTime(item.createdAt)}
+      </p>
+      <ul>
+        {item.reasons.map((r, i) => (
+          <li key={i} className="error">
+            {r.message} <code>{r.code}</code>
+          </li>
+        ))}
+      </ul>
+      <textarea className="raw" value={text} onChange={(e) => setText(e.target.value)} rows={Math.min(12, text.split("\n").length + 1)} />
+      {message && <p className="error">{message}</p>}
+      <button type="button" onClick={() => void handleResubmit()}>
+        Resubmit corrected text
+      </button>
+    </article>
+  );
+}
