@@ -141,6 +141,49 @@ export interface InspectionRequestTable {
   dispositioned_by: string | null;
   dispositioned_at: Timestamp | null;
   updated_at: Timestamp;
+  request_type: Generated<string>;
+  reason_codes: Generated<string[]>;
+  legal_basis: string | null;
+  decision_code: string | null;
+  scheduled_for: Timestamp | null;
+  hold_active: Generated<boolean>;
+  hold_lifted_at: Timestamp | null;
+  escalated_at: Timestamp | null;
+  missed_at: Timestamp | null;
+  miss_reason: string | null;
+  first_result_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  information_response: string | null;
+}
+
+export interface RequestTransitionTable {
+  id: ColumnType<string, never, never>;
+  request_id: string;
+  from_status: string | null;
+  to_status: string;
+  action: string;
+  actor_user_id: string | null;
+  note: string | null;
+  at: Timestamp;
+}
+
+export interface NotificationTable {
+  id: Generated<string>;
+  agency_id: string;
+  role: string;
+  kind: string;
+  request_id: string | null;
+  message: string;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+}
+
+export interface SigningKeyTable {
+  key_id: string;
+  agency_id: string;
+  public_key_pem: string;
+  private_key_pem: string;
+  created_at: GeneratedTimestamp;
 }
 
 export interface StoredFileTable {
@@ -164,6 +207,12 @@ export interface ScanTable {
   file_sha256: string | null;
   file_name: string | null;
   recorded_at: Timestamp;
+  device: string | null;
+  started_at: Timestamp | null;
+  analysis: ColumnType<unknown, string | null, string | null>;
+  verdict: string | null;
+  is_inconsistent: Generated<boolean>;
+  inconsistency: string | null;
 }
 
 export interface AuditEventTable {
@@ -283,6 +332,9 @@ export interface DB {
   shipment_version: ShipmentVersionTable;
   container_event: ContainerEventTable;
   quarantine_record: QuarantineRecordTable;
+  request_transition: RequestTransitionTable;
+  notification: NotificationTable;
+  signing_key: SigningKeyTable;
 }
 
 export type Shipment = Selectable<ShipmentTable>;

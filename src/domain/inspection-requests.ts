@@ -1,27 +1,46 @@
 import { sql, type Kysely } from "kysely";
 import { withAgency, type Tx } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
-import { conflict, forbidden, invalid, notFound } from "../errors.ts";
+import { conflict, invalid, notFound } from "../errors.ts";
 import { findSharingAgreement, requestIsVisible, requireRole, shipmentIsVisible } from "./access.ts";
 import type { Actor } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
 import type { Clock } from "./clock.ts";
+import type { Disposition } from "./lifecycle.ts";
 import { decodeCursor, toPage, type Page } from "./paging.ts";
 import { listScans, type ScanView } from "./scans.ts";
 
 /** Every state a request passes through. */
-export const REQUEST_STATUSES = ["requested", "accepted", "declined", "withdrawn", "results_recorded", "dispositioned"] as const;
+export const REQUEST_STATUSES = ["requested", "accepted", "declined", "withdrawn", "scheduled", "scanning", "results_recorded", "dispositioned", "closed"] as const;
+/** What is asked: an examination, information, or that the container not be loaded until cleared. */
+export const REQUEST_TYPES = ["inspection", "information", "hold"] as const;
+export type RequestType = (typeof REQUEST_TYPES)[number];
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export const PRIORITIES = ["routine", "high", "urgent"] as const;
 export const SCAN_TYPES = ["radiation_portal", "isotope_id", "xray_image", "physical_exam"] as const;
 export type ScanType = (typeof SCAN_TYPES)[number];
 export const DISPOSITIONS = ["cleared", "hold", "do_not_load", "referred"] as const;
-export type Disposition = (typeof DISPOSITIONS)[number];
+export type { Disposition } from "./lifecycle.ts";
 
 /** An inspection request as both parties see it. */
 export interface InspectionRequestView {
   id: string;
   reference: string;
+  requestType: RequestType;
+  reasonCodes: string[];
+  legalBasis: string | null;
+  decisionCode: string | null;
+  scheduledFor: string | null;
+  holdActive: boolean;
+  escalatedAt: string | null;
+  missedAt: string | null;
+  missReason: string | null;
+  firstResultAt: string | null;
+  closedAt: string | null;
+  informationResponse: string | null;
+  /** True while the loading cut-off has not passed and the request is still open. */
+  isOpen: boolean;
+  timeline: { at: string; action: string; from: string | null; to: string; by: string | null; note: string | null }[];
   shipmentId: string;
   billOfLading: string;
   containerNo: string;
@@ -45,6 +64,8 @@ export interface InspectionRequestView {
 
 /** What a targeter submits to ask for an inspection. */
 export interface NewInspectionRequest {
+  requestType: RequestType;
+  reasonCodes: string[];
   shipmentId: string;
   containerNo: string;
   reason: string;
@@ -83,16 +104,66 @@ function viewQuery(tx: Tx, actor: Actor) {
       "r.decision_reason",
       "r.disposition",
       "r.dispositioned_at",
+      "r.request_type",
+      "r.reason_codes",
+      "r.legal_basis",
+      "r.decision_code",
+      "r.scheduled_for",
+      "r.hold_active",
+      "r.escalated_at",
+      "r.missed_at",
+      "r.miss_reason",
+      "r.first_result_at",
+      "r.closed_at",
+      "r.information_response",
     ]);
 }
 
 type ViewRow = Awaited<ReturnType<ReturnType<typeof viewQuery>["execute"]>>[number];
 
+const OPEN: string[] = ["requested", "accepted", "scheduled", "scanning", "results_recorded"];
+
+async function timelines(tx: Tx, ids: string[]): Promise<Map<string, InspectionRequestView["timeline"]>> {
+  const byRequest = new Map<string, InspectionRequestView["timeline"]>();
+  if (ids.length === 0) {
+    return byRequest;
+  }
+  const rows = await tx
+    .selectFrom("request_transition as t")
+    .leftJoin("app_user as u", "u.id", "t.actor_user_id")
+    .select(["t.request_id", "t.at", "t.action", "t.from_status", "t.to_status", "u.username", "t.note"])
+    .where("t.request_id", "in", ids)
+    .orderBy("t.id")
+    .execute();
+  for (const r of rows) {
+    const list = byRequest.get(r.request_id) ?? [];
+    list.push({ at: r.at.toISOString(), action: r.action, from: r.from_status, to: r.to_status, by: r.username, note: r.note });
+    byRequest.set(r.request_id, list);
+  }
+  return byRequest;
+}
+
 async function present(tx: Tx, actor: Actor, rows: ViewRow[]): Promise<InspectionRequestView[]> {
-  const scans = await listScans(tx, actor, rows.map((r) => r.id));
+  const ids = rows.map((r) => r.id);
+  const scans = await listScans(tx, actor, ids);
+  const history = await timelines(tx, ids);
   return rows.map((r) => ({
     id: r.id,
     reference: r.reference,
+    requestType: r.request_type as RequestType,
+    reasonCodes: r.reason_codes,
+    legalBasis: r.legal_basis,
+    decisionCode: r.decision_code,
+    scheduledFor: r.scheduled_for?.toISOString() ?? null,
+    holdActive: r.hold_active,
+    escalatedAt: r.escalated_at?.toISOString() ?? null,
+    missedAt: r.missed_at?.toISOString() ?? null,
+    missReason: r.miss_reason,
+    firstResultAt: r.first_result_at?.toISOString() ?? null,
+    closedAt: r.closed_at?.toISOString() ?? null,
+    informationResponse: r.information_response,
+    isOpen: OPEN.includes(r.status),
+    timeline: history.get(r.id) ?? [],
     shipmentId: r.shipment_id,
     billOfLading: r.bill_of_lading,
     containerNo: r.container_no,
@@ -168,7 +239,7 @@ export async function createInspectionRequest(
       .select("reference")
       .where("shipment_id", "=", shipment.id)
       .where("container_no", "=", input.containerNo)
-      .where("status", "in", ["requested", "accepted", "results_recorded"])
+      .where("status", "in", ["requested", "accepted", "scheduled", "scanning", "results_recorded"])
       .executeTakeFirst();
     if (open) {
       throw conflict("inspection_request.already_open", `Request ${open.reference} for this container is still open`);
@@ -186,6 +257,9 @@ export async function createInspectionRequest(
         requesting_agency_id: actor.agencyId,
         host_agency_id: shipment.owner_agency_id,
         status: "requested",
+        request_type: input.requestType,
+        reason_codes: input.reasonCodes,
+        legal_basis: agreement.legal_basis,
         priority: input.priority,
         reason: input.reason,
         scans_requested: input.scansRequested,
@@ -196,12 +270,16 @@ export async function createInspectionRequest(
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    await tx
+      .insertInto("request_transition")
+      .values({ request_id: inserted.id, from_status: null, to_status: "requested", action: "request", actor_user_id: actor.userId, note: input.reason, at: now })
+      .execute();
     await recordAudit(tx, actor, {
       action: "inspection_request.created",
       entityType: "inspection_request",
       entityId: inserted.id,
       otherAgencyIds: [shipment.owner_agency_id],
-      payload: { reference, containerNo: input.containerNo, priority: input.priority, reason: input.reason, agreement: agreement.code },
+      payload: { reference, requestType: input.requestType, containerNo: input.containerNo, priority: input.priority, reason: input.reason, reasonCodes: input.reasonCodes, agreement: agreement.code },
     });
     return loadRequest(tx, actor, inserted.id);
   });
@@ -256,49 +334,4 @@ export async function lockRequest(tx: Tx, actor: Actor, id: string) {
     throw notFound("inspection_request");
   }
   return row;
-}
-
-/** The host supervisor's answer: accept, or decline with a reason. */
-export interface Decision {
-  decision: "accept" | "decline";
-  reason?: string;
-}
-
-/** A host supervisor accepts or declines a request that is still awaiting a decision. */
-export async function decideInspectionRequest(
-  db: Kysely<DB>,
-  clock: Clock,
-  actor: Actor,
-  id: string,
-  input: Decision,
-): Promise<InspectionRequestView> {
-  requireRole(actor, ["supervisor"], "decide inspection requests");
-  const reason = input.reason?.trim() ?? "";
-  if (input.decision === "decline" && reason.length === 0) {
-    throw invalid("inspection_request.reason_required", "A decline needs a reason");
-  }
-  return withAgency(db, actor.agencyId, async (tx) => {
-    const request = await lockRequest(tx, actor, id);
-    if (request.host_agency_id !== actor.agencyId) {
-      throw forbidden("Only the host agency decides its inspection requests");
-    }
-    if (request.status !== "requested") {
-      throw conflict("inspection_request.already_decided", `The request is already ${request.status}`);
-    }
-    const now = clock.now();
-    const status = input.decision === "accept" ? "accepted" : "declined";
-    await tx
-      .updateTable("inspection_request")
-      .set({ status, decided_by: actor.userId, decided_at: now, decision_reason: reason || null, updated_at: now })
-      .where("id", "=", id)
-      .execute();
-    await recordAudit(tx, actor, {
-      action: `inspection_request.${status}`,
-      entityType: "inspection_request",
-      entityId: id,
-      otherAgencyIds: [request.requesting_agency_id],
-      payload: { reference: request.reference, reason: reason || null },
-    });
-    return loadRequest(tx, actor, id);
-  });
 }

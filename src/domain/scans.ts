@@ -1,19 +1,21 @@
 import type { Kysely } from "kysely";
 import { withAgency, type Tx } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
-import { conflict, forbidden, invalid } from "../errors.ts";
+import { invalid } from "../errors.ts";
+import { analyzeRadFile, type AnalysisReport } from "../radiation/analyze-file.ts";
 import { requireRole } from "./access.ts";
 import type { Actor } from "./actor.ts";
-import { recordAudit } from "./audit.ts";
 import type { Clock } from "./clock.ts";
+import { checkDeclaration } from "./declaration-check.ts";
 import { storeFile } from "./files.ts";
-import { loadRequest, lockRequest, type Disposition, type InspectionRequestView, type ScanType } from "./inspection-requests.ts";
+import { loadRequest, lockRequest, type InspectionRequestView, type ScanType } from "./inspection-requests.ts";
+import { applyDisposition, transition, type Disposition } from "./lifecycle.ts";
 
 /** Outcomes an officer can record. */
 export const SCAN_OUTCOMES = ["no_alarm", "alarm", "anomaly", "no_anomaly", "inconclusive"] as const;
 export type ScanOutcome = (typeof SCAN_OUTCOMES)[number];
 
-/** A recorded scan with its evidence file, if any. */
+/** A recorded scan with its evidence file and, for radiation files, the analysis. */
 export interface ScanView {
   id: string;
   scanType: ScanType;
@@ -21,9 +23,15 @@ export interface ScanView {
   notes: string;
   officer: string;
   site: string | null;
+  device: string | null;
+  startedAt: string | null;
   scannedAt: string;
   recordedAt: string;
   file: { sha256: string; name: string | null; mediaType: string; sizeBytes: number } | null;
+  verdict: string | null;
+  isInconsistent: boolean;
+  inconsistency: string | null;
+  analysis: AnalysisReport | null;
 }
 
 /** What an officer submits for one scan. */
@@ -31,6 +39,8 @@ export interface NewScan {
   scanType: ScanType;
   outcome: ScanOutcome;
   notes: string;
+  device?: string;
+  startedAt?: Date;
   scannedAt?: Date;
   attachment?: { fileName: string; mediaType: string; content: Uint8Array };
   /** Set when this scan settles the request. */
@@ -56,12 +66,18 @@ export async function listScans(tx: Tx, _actor: Actor, requestIds: string[]): Pr
       "sc.notes",
       "u.username",
       "site.locode",
+      "sc.device",
+      "sc.started_at",
       "sc.scanned_at",
       "sc.recorded_at",
       "sc.file_sha256",
       "sc.file_name",
       "f.media_type",
       "f.size_bytes",
+      "sc.verdict",
+      "sc.is_inconsistent",
+      "sc.inconsistency",
+      "sc.analysis",
     ])
     .where("sc.request_id", "in", requestIds)
     .orderBy("sc.scanned_at")
@@ -75,40 +91,52 @@ export async function listScans(tx: Tx, _actor: Actor, requestIds: string[]): Pr
       notes: r.notes,
       officer: r.username,
       site: r.locode,
+      device: r.device,
+      startedAt: r.started_at?.toISOString() ?? null,
       scannedAt: r.scanned_at.toISOString(),
       recordedAt: r.recorded_at.toISOString(),
       file: r.file_sha256
         ? { sha256: r.file_sha256, name: r.file_name, mediaType: r.media_type ?? "application/octet-stream", sizeBytes: r.size_bytes ?? 0 }
         : null,
+      verdict: r.verdict,
+      isInconsistent: r.is_inconsistent,
+      inconsistency: r.inconsistency,
+      analysis: (r.analysis as AnalysisReport | null) ?? null,
     });
     byRequest.set(r.request_id, list);
   }
   return byRequest;
 }
 
-/** A host scan officer records a scan on an accepted request, optionally with its disposition. */
-export async function recordScan(
-  db: Kysely<DB>,
-  clock: Clock,
-  actor: Actor,
-  requestId: string,
-  input: NewScan,
-): Promise<InspectionRequestView> {
+const RADIATION_SCANS: ScanType[] = ["radiation_portal", "isotope_id"];
+
+async function analyse(tx: Tx, shipmentId: string, input: NewScan) {
+  if (!input.attachment || !RADIATION_SCANS.includes(input.scanType)) {
+    return null;
+  }
+  const report = analyzeRadFile(input.attachment.content, input.attachment.fileName);
+  const goods = await tx.selectFrom("shipment_goods").select(["hs_code", "description"]).where("shipment_id", "=", shipmentId).execute();
+  const hasSpectrum = report.measurements.some((m) => m.kind === "spectrum");
+  const check = checkDeclaration(goods.map((g) => ({ hsCode: g.hs_code, description: g.description })), report, hasSpectrum);
+  return { report, check };
+}
+
+/**
+ * A host scan officer records a scan on an accepted request. A radiation file is analysed on
+ * upload; the result, its verdict and whether it fits the declared goods are stored with the scan
+ * and shared with the requesting agency at once.
+ */
+export async function recordScan(db: Kysely<DB>, clock: Clock, actor: Actor, requestId: string, input: NewScan): Promise<InspectionRequestView> {
   requireRole(actor, ["scan_officer", "supervisor"], "record scans");
   return withAgency(db, actor.agencyId, async (tx) => {
     const request = await lockRequest(tx, actor, requestId);
-    if (request.host_agency_id !== actor.agencyId) {
-      throw forbidden("Only the host agency records scans on its requests");
-    }
-    if (request.status !== "accepted" && request.status !== "results_recorded") {
-      throw conflict("inspection_request.not_scannable", `A ${request.status} request takes no scans`);
-    }
     const now = clock.now();
     const scannedAt = input.scannedAt ?? now;
     if (scannedAt.getTime() > now.getTime() + 5 * 60 * 1000) {
       throw invalid("scan.in_future", "The scan time is in the future");
     }
     const sha256 = input.attachment ? await storeFile(tx, input.attachment.content, input.attachment.mediaType) : null;
+    const analysed = await analyse(tx, request.shipment_id, input);
     const scan = await tx
       .insertInto("scan")
       .values({
@@ -119,40 +147,33 @@ export async function recordScan(
         notes: input.notes,
         officer_id: actor.userId,
         site_id: actor.siteId,
+        device: input.device ?? null,
+        started_at: input.startedAt ?? null,
         scanned_at: scannedAt,
         file_sha256: sha256,
         file_name: input.attachment?.fileName ?? null,
         recorded_at: now,
+        analysis: analysed ? JSON.stringify(analysed.report) : null,
+        verdict: analysed?.report.verdict ?? null,
+        is_inconsistent: analysed?.check.isInconsistent ?? false,
+        inconsistency: analysed?.check.reason ?? null,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await tx
-      .updateTable("inspection_request")
-      .set({
-        status: input.disposition ? "dispositioned" : "results_recorded",
-        disposition: input.disposition ?? null,
-        dispositioned_by: input.disposition ? actor.userId : null,
-        dispositioned_at: input.disposition ? now : null,
-        updated_at: now,
-      })
-      .where("id", "=", requestId)
-      .execute();
-    const shared = [request.requesting_agency_id];
-    await recordAudit(tx, actor, {
-      action: "scan.recorded",
-      entityType: "inspection_request",
-      entityId: requestId,
-      otherAgencyIds: shared,
-      payload: { scanId: scan.id, scanType: input.scanType, outcome: input.outcome, fileSha256: sha256 },
+    await transition(tx, clock, actor, requestId, "record_result", {
+      locked: request,
+      patch: { first_result_at: request.first_result_at ?? now },
+      payload: {
+        scanId: scan.id,
+        scanType: input.scanType,
+        outcome: input.outcome,
+        fileSha256: sha256,
+        verdict: analysed?.report.verdict ?? null,
+        inconsistentWithDeclaration: analysed?.check.isInconsistent ?? false,
+      },
     });
     if (input.disposition) {
-      await recordAudit(tx, actor, {
-        action: "inspection_request.dispositioned",
-        entityType: "inspection_request",
-        entityId: requestId,
-        otherAgencyIds: shared,
-        payload: { reference: request.reference, disposition: input.disposition },
-      });
+      await applyDisposition(tx, clock, actor, requestId, input.disposition);
     }
     return loadRequest(tx, actor, requestId);
   });

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { openDatabase, type Database, type DatabaseTarget } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { systemClock } from "../domain/clock.ts";
+import { sweepDeadlines } from "../domain/deadlines.ts";
 import { DEMO_USERS, ensureDemoWorld, startOfUtcDay } from "../domain/demo/seed.ts";
 import { setDemoAccountsActive } from "../domain/users.ts";
 import { buildApp } from "./app.ts";
@@ -44,6 +45,12 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
   await setDemoAccountsActive(database.db, options.demo);
   const app = await buildApp({ db: database.db, clock: systemClock, logger: { level: options.logLevel } });
   await app.listen({ port: options.port, host: options.host });
+  // The request clock: escalate requests near their cut-off and record misses.
+  const sweeper = setInterval(() => {
+    sweepDeadlines(database.db, systemClock).catch((err: unknown) => app.log.error({ err }, "deadline sweep failed"));
+  }, 30_000);
+  sweeper.unref();
+  app.addHook("onClose", () => clearInterval(sweeper));
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   const where = "url" in options.target ? "PostgreSQL" : "dataDir" in options.target ? `embedded PGlite in ${options.target.dataDir}` : "embedded PGlite in memory";

@@ -173,7 +173,7 @@ describeOnEngines("inspection requests", (database) => seedTestWorld(database.db
     assert.equal(byPartner.statusCode, 403);
     const byTargeter = await hostTargeter.post(`/api/inspection-requests/${req.id}/decision`, { decision: "accept" });
     assert.equal(byTargeter.statusCode, 403);
-    const declined = await supervisor.post(`/api/inspection-requests/${req.id}/decision`, { decision: "decline", reason: "Container already loaded under a domestic hold" });
+    const declined = await supervisor.post(`/api/inspection-requests/${req.id}/decision`, { decision: "decline", reasonCode: "examined_domestically", reason: "Container already loaded under a domestic hold" });
     assert.equal(declined.statusCode, 200);
     assert.equal(declined.json().decisionReason, "Container already loaded under a domestic hold");
     const scanDeclined = await officer.post(`/api/inspection-requests/${req.id}/scans`, { scanType: "xray_image", outcome: "no_anomaly" });
@@ -185,7 +185,7 @@ describeOnEngines("inspection requests", (database) => seedTestWorld(database.db
     const req = (await newRequest(partner, { shipmentId: target.id, containerNo: target.containerNo })).json();
     const [a, b] = await Promise.all([
       supervisor.post(`/api/inspection-requests/${req.id}/decision`, { decision: "accept" }),
-      supervisor.post(`/api/inspection-requests/${req.id}/decision`, { decision: "decline", reason: "No capacity" }),
+      supervisor.post(`/api/inspection-requests/${req.id}/decision`, { decision: "decline", reasonCode: "no_capacity", reason: "No capacity" }),
     ]);
     assert.deepEqual([a.statusCode, b.statusCode].sort(), [200, 409]);
     const loser = a.statusCode === 409 ? a : b;

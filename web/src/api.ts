@@ -60,6 +60,14 @@ export interface ShipmentSummary {
   isShared: boolean;
 }
 
+export interface AnalysisReport {
+  format: string | null;
+  verdict: string;
+  alarms: { type: string; measurement: string; detail: { classification?: string; sigma?: number; description?: string } }[];
+  nuclides: { name: string; category: string; confidence: number; evidence: { peaksKeV: number[]; template?: string } }[];
+  errors: { code: string; message: string }[];
+}
+
 export interface Scan {
   id: string;
   scanType: string;
@@ -67,6 +75,11 @@ export interface Scan {
   notes: string;
   officer: string;
   site: string | null;
+  device: string | null;
+  verdict: string | null;
+  isInconsistent: boolean;
+  inconsistency: string | null;
+  analysis: AnalysisReport | null;
   scannedAt: string;
   file: { sha256: string; name: string | null; mediaType: string; sizeBytes: number } | null;
 }
@@ -74,6 +87,20 @@ export interface Scan {
 export interface InspectionRequest {
   id: string;
   reference: string;
+  requestType: string;
+  reasonCodes: string[];
+  legalBasis: string | null;
+  decisionCode: string | null;
+  scheduledFor: string | null;
+  holdActive: boolean;
+  escalatedAt: string | null;
+  missedAt: string | null;
+  missReason: string | null;
+  firstResultAt: string | null;
+  closedAt: string | null;
+  informationResponse: string | null;
+  isOpen: boolean;
+  timeline: { at: string; action: string; from: string | null; to: string; by: string | null; note: string | null }[];
   shipmentId: string;
   billOfLading: string;
   containerNo: string;

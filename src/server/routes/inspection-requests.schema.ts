@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { DISPOSITIONS, PRIORITIES, REQUEST_STATUSES, SCAN_TYPES } from "../../domain/inspection-requests.ts";
+import { DISPOSITIONS, PRIORITIES, REQUEST_STATUSES, REQUEST_TYPES, SCAN_TYPES } from "../../domain/inspection-requests.ts";
+import { DECLINE_CODES, REASON_CODES } from "../../domain/lifecycle.ts";
 import { SCAN_OUTCOMES } from "../../domain/scans.ts";
 import { ContainerNo, PageQuery } from "../schemas.ts";
 
@@ -13,13 +14,40 @@ export const ScanSchema = z.object({
   site: z.string().nullable(),
   scannedAt: z.string(),
   recordedAt: z.string(),
+  device: z.string().nullable(),
+  startedAt: z.string().nullable(),
   /** Evidence file, addressed by its sha256 (chain of custody). */
   file: z.object({ sha256: z.string(), name: z.string().nullable(), mediaType: z.string(), sizeBytes: z.number().int() }).nullable(),
+  /** The radiation analysis' overall verdict (no_alarm, norm_nuisance, medical, industrial, investigate, snm). */
+  verdict: z.string().nullable(),
+  /** True when the radiation profile contradicts the declared goods. */
+  isInconsistent: z.boolean(),
+  inconsistency: z.string().nullable(),
+  /** The full analysis report of the attached instrument file (alarms, nuclides with evidence). */
+  analysis: z.unknown(),
 });
 
 export const InspectionRequestSchema = z.object({
   id: z.uuid(),
   reference: z.string(),
+  requestType: z.enum(REQUEST_TYPES),
+  reasonCodes: z.array(z.string()),
+  /** The agreement's legal basis the request rests on. */
+  legalBasis: z.string().nullable(),
+  decisionCode: z.string().nullable(),
+  scheduledFor: z.string().nullable(),
+  /** The container may not be loaded while this is true. */
+  holdActive: z.boolean(),
+  /** Set when the request was escalated for being at risk of missing its cut-off. */
+  escalatedAt: z.string().nullable(),
+  /** Set when the container was loaded, or the cut-off passed, before the request was answered. */
+  missedAt: z.string().nullable(),
+  missReason: z.string().nullable(),
+  firstResultAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  informationResponse: z.string().nullable(),
+  isOpen: z.boolean(),
+  timeline: z.array(z.object({ at: z.string(), action: z.string(), from: z.string().nullable(), to: z.string(), by: z.string().nullable(), note: z.string().nullable() })),
   shipmentId: z.uuid(),
   billOfLading: z.string(),
   containerNo: z.string(),
@@ -43,6 +71,9 @@ export const InspectionRequestSchema = z.object({
 });
 
 export const CreateRequestBody = z.object({
+  /** inspection (scans), information (questions), or hold (do not load until cleared). */
+  requestType: z.enum(REQUEST_TYPES).default("inspection"),
+  reasonCodes: z.array(z.enum(REASON_CODES)).default([]),
   shipmentId: z.uuid(),
   containerNo: ContainerNo,
   /** Why the targeter wants this container examined. */
@@ -54,13 +85,23 @@ export const CreateRequestBody = z.object({
 export const DecisionBody = z.object({
   decision: z.enum(["accept", "decline"]),
   /** Required when declining. */
+  reasonCode: z.enum(DECLINE_CODES).optional(),
+  /** Required when declining. */
   reason: z.string().trim().max(2000).optional(),
+});
+
+export const DispositionBody = z.object({
+  disposition: z.enum(DISPOSITIONS),
+  note: z.string().trim().max(2000).optional(),
 });
 
 export const ScanBody = z.object({
   scanType: z.enum(SCAN_TYPES),
   outcome: z.enum(SCAN_OUTCOMES),
   notes: z.string().max(5000).default(""),
+  /** Instrument that made the scan, e.g. "RPM lane 4 (PVT/He-3)" or "identiFINDER R500 SN 1234". */
+  device: z.string().max(200).optional(),
+  startedAt: z.coerce.date().optional(),
   scannedAt: z.coerce.date().optional(),
   /** Instrument file or image, base64-encoded. */
   attachment: z

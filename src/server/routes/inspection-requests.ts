@@ -1,18 +1,24 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Kysely } from "kysely";
+import { z } from "zod";
 import type { DB } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
+import { createInspectionRequest, getInspectionRequest, listInspectionRequests } from "../../domain/inspection-requests.ts";
 import {
-  createInspectionRequest,
+  answerInformationRequest,
+  closeInspectionRequest,
   decideInspectionRequest,
-  getInspectionRequest,
-  listInspectionRequests,
-} from "../../domain/inspection-requests.ts";
+  dispositionInspectionRequest,
+  liftHold,
+  scheduleInspection,
+  startScanning,
+  withdrawInspectionRequest,
+} from "../../domain/lifecycle.ts";
 import { recordScan } from "../../domain/scans.ts";
 import { invalid } from "../../errors.ts";
 import { requireActor } from "../auth.ts";
 import { ErrorBody, IdParams, pageOf } from "../schemas.ts";
-import { CreateRequestBody, DecisionBody, InspectionRequestSchema, RequestListQuery, ScanBody } from "./inspection-requests.schema.ts";
+import { CreateRequestBody, DecisionBody, DispositionBody, InspectionRequestSchema, RequestListQuery, ScanBody } from "./inspection-requests.schema.ts";
 
 function decodeBase64(text: string): Uint8Array {
   if (!/^[A-Za-z0-9+/=\s]+$/.test(text)) {
@@ -21,12 +27,14 @@ function decodeBase64(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, "base64"));
 }
 
-/** Inspection requests: ask, decide, scan, see the result. */
+const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+
+/** Inspection requests: ask, decide, schedule, scan, disposition, close — and see every result. */
 export const inspectionRequestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock }> = async (app, { db, clock }) => {
   const tags = ["inspection-requests"];
   app.post(
     "/inspection-requests",
-    { schema: { tags, body: CreateRequestBody, response: { 201: InspectionRequestSchema, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody } } },
+    { schema: { tags, body: CreateRequestBody, response: { 201: InspectionRequestSchema, ...Errors } } },
     async (request, reply) => reply.code(201).send(await createInspectionRequest(db, clock, requireActor(request), request.body)),
   );
 
@@ -44,15 +52,33 @@ export const inspectionRequestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; cl
 
   app.post(
     "/inspection-requests/:id/decision",
-    { schema: { tags, params: IdParams, body: DecisionBody, response: { 200: InspectionRequestSchema, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody } } },
+    { schema: { tags, params: IdParams, body: DecisionBody, response: { 200: InspectionRequestSchema, ...Errors } } },
     async (request) => decideInspectionRequest(db, clock, requireActor(request), request.params.id, request.body),
+  );
+
+  app.post(
+    "/inspection-requests/:id/withdrawal",
+    { schema: { tags, params: IdParams, body: z.object({ reason: z.string().trim().min(3).max(2000) }), response: { 200: InspectionRequestSchema, ...Errors } } },
+    async (request) => withdrawInspectionRequest(db, clock, requireActor(request), request.params.id, request.body.reason),
+  );
+
+  app.post(
+    "/inspection-requests/:id/schedule",
+    { schema: { tags, params: IdParams, body: z.object({ scheduledFor: z.coerce.date() }), response: { 200: InspectionRequestSchema, ...Errors } } },
+    async (request) => scheduleInspection(db, clock, requireActor(request), request.params.id, request.body.scheduledFor),
+  );
+
+  app.post(
+    "/inspection-requests/:id/scanning",
+    { schema: { tags, params: IdParams, response: { 200: InspectionRequestSchema, ...Errors } } },
+    async (request) => startScanning(db, clock, requireActor(request), request.params.id),
   );
 
   app.post(
     "/inspection-requests/:id/scans",
     {
       bodyLimit: 40 * 1024 * 1024,
-      schema: { tags, params: IdParams, body: ScanBody, response: { 201: InspectionRequestSchema, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody } },
+      schema: { tags, params: IdParams, body: ScanBody, response: { 201: InspectionRequestSchema, ...Errors } },
     },
     async (request, reply) => {
       const { attachment, ...scan } = request.body;
@@ -64,5 +90,29 @@ export const inspectionRequestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; cl
       });
       return reply.code(201).send(result);
     },
+  );
+
+  app.post(
+    "/inspection-requests/:id/answer",
+    { schema: { tags, params: IdParams, body: z.object({ response: z.string().trim().min(1).max(10000) }), response: { 200: InspectionRequestSchema, ...Errors } } },
+    async (request) => answerInformationRequest(db, clock, requireActor(request), request.params.id, request.body.response),
+  );
+
+  app.post(
+    "/inspection-requests/:id/disposition",
+    { schema: { tags, params: IdParams, body: DispositionBody, response: { 200: InspectionRequestSchema, ...Errors } } },
+    async (request) => dispositionInspectionRequest(db, clock, requireActor(request), request.params.id, request.body.disposition, request.body.note),
+  );
+
+  app.post(
+    "/inspection-requests/:id/hold-release",
+    { schema: { tags, params: IdParams, body: z.object({ reason: z.string().trim().min(3).max(2000) }), response: { 200: InspectionRequestSchema, ...Errors } } },
+    async (request) => liftHold(db, clock, requireActor(request), request.params.id, request.body.reason),
+  );
+
+  app.post(
+    "/inspection-requests/:id/closure",
+    { schema: { tags, params: IdParams, response: { 200: InspectionRequestSchema, ...Errors } } },
+    async (request) => closeInspectionRequest(db, clock, requireActor(request), request.params.id),
   );
 };

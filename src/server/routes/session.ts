@@ -5,6 +5,7 @@ import type { DB } from "../../db/schema.ts";
 import { ROLES } from "../../domain/actor.ts";
 import { login, logout, SESSION_TTL_MS } from "../../domain/auth.ts";
 import type { Clock } from "../../domain/clock.ts";
+import { listNotifications } from "../../domain/notifications.ts";
 import { requireActor, SESSION_COOKIE } from "../auth.ts";
 import { ErrorBody } from "../schemas.ts";
 
@@ -57,6 +58,17 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
     reply.clearCookie(SESSION_COOKIE, { path: "/" });
     return reply.code(204).send(null);
   });
+
+  app.get(
+    "/notifications",
+    {
+      schema: {
+        tags: ["session"],
+        response: { 200: z.array(z.object({ id: z.uuid(), kind: z.string(), requestId: z.string().nullable(), message: z.string(), createdAt: z.string(), isRead: z.boolean() })) },
+      },
+    },
+    async (request) => listNotifications(db, requireActor(request)),
+  );
 
   app.get("/me", { schema: { tags: ["session"], response: { 200: Me, 401: ErrorBody } } }, async (request) =>
     presentMe(requireActor(request)),

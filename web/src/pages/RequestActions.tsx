@@ -3,7 +3,8 @@ import { api, label, type InspectionRequest, type Me } from "../api.ts";
 
 const SCAN_TYPES = ["radiation_portal", "isotope_id", "xray_image", "physical_exam"];
 const OUTCOMES = ["no_alarm", "alarm", "anomaly", "no_anomaly", "inconclusive"];
-const DISPOSITIONS = ["", "cleared", "hold", "do_not_load", "referred"];
+const DISPOSITIONS = ["cleared", "hold", "do_not_load", "referred"];
+const DECLINE_CODES = ["already_loaded", "insufficient_information", "outside_agreement", "no_capacity", "duplicate_request", "examined_domestically", "other"];
 
 function readBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -14,52 +15,130 @@ function readBase64(file: File): Promise<string> {
   });
 }
 
-/** What the viewer's role may do next with the request: decide it, or record a scan. */
-export function RequestActions({ request, me, onChange }: { request: InspectionRequest; me: Me; onChange: (r: InspectionRequest) => void }) {
-  const isHost = request.hostAgency === me.agency.code;
-  if (isHost && request.status === "requested" && me.roles.includes("supervisor")) {
-    return <DecisionForm request={request} onChange={onChange} />;
-  }
-  if (isHost && (request.status === "accepted" || request.status === "results_recorded") && me.roles.some((r) => r === "scan_officer" || r === "supervisor")) {
-    return <ScanForm request={request} onChange={onChange} />;
-  }
-  return null;
-}
+type Change = (r: InspectionRequest) => void;
 
-function DecisionForm({ request, onChange }: { request: InspectionRequest; onChange: (r: InspectionRequest) => void }) {
-  const [reason, setReason] = useState("");
+/** Posts one lifecycle action and hands back the updated request, or shows the server's reason. */
+function useAction(request: InspectionRequest, onChange: Change) {
   const [error, setError] = useState<string | null>(null);
-
-  async function decide(decision: "accept" | "decline") {
+  const run = async (path: string, body?: unknown) => {
     setError(null);
     try {
-      onChange(await api<InspectionRequest>(`/inspection-requests/${request.id}/decision`, { method: "POST", body: { decision, reason: reason || undefined } }));
+      onChange(await api<InspectionRequest>(`/inspection-requests/${request.id}/${path}`, { method: "POST", body: body ?? {} }));
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Decision failed");
+      setError(err instanceof Error ? err.message : "The action failed");
     }
-  }
+  };
+  return { error, run };
+}
 
+/** What the viewer's role may do next with the request; the server checks it again. */
+export function RequestActions({ request, me, onChange }: { request: InspectionRequest; me: Me; onChange: Change }) {
+  const isHost = request.hostAgency === me.agency.code;
+  const is = (...roles: string[]) => roles.some((r) => me.roles.includes(r));
+  const { error, run } = useAction(request, onChange);
+  if (!isHost) {
+    const canWithdraw = ["requested", "accepted", "scheduled"].includes(request.status) && is("targeter", "supervisor");
+    return canWithdraw ? (
+      <div className="panel">
+        <button type="button" className="danger" onClick={() => void run("withdrawal", { reason: "Withdrawn by the requesting agency" })}>
+          Withdraw request
+        </button>
+        {error && <p className="error" role="alert">{error}</p>}
+      </div>
+    ) : null;
+  }
+  if (request.status === "requested" && is("supervisor")) {
+    return <DecisionForm request={request} onChange={onChange} />;
+  }
+  const canScan = ["accepted", "scheduled", "scanning", "results_recorded"].includes(request.status) && is("scan_officer", "supervisor");
+  return (
+    <>
+      <div className="actions">
+        {["accepted"].includes(request.status) && is("scan_officer", "supervisor") && (
+          <button type="button" onClick={() => void run("scanning")}>
+            Start scanning
+          </button>
+        )}
+        {request.status === "results_recorded" && is("scan_officer", "supervisor") &&
+          DISPOSITIONS.map((d) => (
+            <button key={d} type="button" onClick={() => void run("disposition", { disposition: d })}>
+              Disposition: {label(d)}
+            </button>
+          ))}
+        {request.holdActive && is("supervisor") && (
+          <button type="button" onClick={() => void run("hold-release", { reason: "Hold lifted by the host supervisor" })}>
+            Lift hold
+          </button>
+        )}
+        {["results_recorded", "dispositioned"].includes(request.status) && !request.holdActive && is("supervisor") && (
+          <button type="button" onClick={() => void run("closure")}>
+            Close request
+          </button>
+        )}
+      </div>
+      {error && <p className="error" role="alert">{error}</p>}
+      {canScan && request.requestType !== "information" && <ScanForm request={request} onChange={onChange} />}
+      {canScan && request.requestType === "information" && <AnswerForm request={request} onChange={onChange} />}
+    </>
+  );
+}
+
+function DecisionForm({ request, onChange }: { request: InspectionRequest; onChange: Change }) {
+  const [reason, setReason] = useState("");
+  const [reasonCode, setReasonCode] = useState("");
+  const { error, run } = useAction(request, onChange);
   return (
     <div className="panel" aria-label="Decision">
+      <label>
+        Decline reason code
+        <select name="reasonCode" value={reasonCode} onChange={(e) => setReasonCode(e.target.value)}>
+          <option value="">—</option>
+          {DECLINE_CODES.map((c) => (
+            <option key={c} value={c}>
+              {label(c)}
+            </option>
+          ))}
+        </select>
+      </label>
       <label>
         Reason (required to decline)
         <input name="decisionReason" value={reason} onChange={(e) => setReason(e.target.value)} />
       </label>
       {error && <p className="error" role="alert">{error}</p>}
-      <button type="button" onClick={() => void decide("accept")}>
-        Accept
-      </button>{" "}
-      <button type="button" className="danger" onClick={() => void decide("decline")}>
-        Decline
+      <div className="actions">
+        <button type="button" onClick={() => void run("decision", { decision: "accept" })}>
+          Accept
+        </button>
+        <button type="button" className="danger" onClick={() => void run("decision", { decision: "decline", reason: reason || undefined, reasonCode: reasonCode || undefined })}>
+          Decline
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function AnswerForm({ request, onChange }: { request: InspectionRequest; onChange: Change }) {
+  const [text, setText] = useState("");
+  const { error, run } = useAction(request, onChange);
+  return (
+    <div className="panel">
+      <label>
+        Answer to the request for information
+        <textarea name="answer" value={text} onChange={(e) => setText(e.target.value)} rows={3} />
+      </label>
+      {error && <p className="error" role="alert">{error}</p>}
+      <button type="button" onClick={() => void run("answer", { response: text })}>
+        Send answer
       </button>
     </div>
   );
 }
 
-function ScanForm({ request, onChange }: { request: InspectionRequest; onChange: (r: InspectionRequest) => void }) {
+function ScanForm({ request, onChange }: { request: InspectionRequest; onChange: Change }) {
   const [scanType, setScanType] = useState(request.scansRequested[0] ?? "radiation_portal");
   const [outcome, setOutcome] = useState("no_alarm");
   const [notes, setNotes] = useState("");
+  const [device, setDevice] = useState("");
   const [disposition, setDisposition] = useState("");
   const [file, setFile] = useState<File | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -74,7 +153,7 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
       onChange(
         await api<InspectionRequest>(`/inspection-requests/${request.id}/scans`, {
           method: "POST",
-          body: { scanType, outcome, notes, attachment, disposition: disposition || undefined },
+          body: { scanType, outcome, notes, device: device || undefined, attachment, disposition: disposition || undefined },
         }),
       );
     } catch (err) {
@@ -87,6 +166,7 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
   return (
     <form className="panel" aria-label="Record scan" onSubmit={(e) => void handleSubmit(e)}>
       <h3>Record scan</h3>
+      <p className="muted">Portal alarm → handheld identification → categorise → disposition. Attach the instrument file (N42, SPE, SPC, CNF) to have it analysed.</p>
       <label>
         Scan type
         <select name="scanType" value={scanType} onChange={(e) => setScanType(e.target.value)}>
@@ -108,6 +188,10 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
         </select>
       </label>
       <label>
+        Device
+        <input name="device" value={device} onChange={(e) => setDevice(e.target.value)} placeholder="RPM lane 4, identiFINDER SN…" />
+      </label>
+      <label>
         Notes
         <textarea name="notes" value={notes} onChange={(e) => setNotes(e.target.value)} rows={3} />
       </label>
@@ -118,9 +202,10 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
       <label>
         Disposition
         <select name="disposition" value={disposition} onChange={(e) => setDisposition(e.target.value)}>
+          <option value="">— none yet —</option>
           {DISPOSITIONS.map((d) => (
             <option key={d} value={d}>
-              {d ? label(d) : "— none yet —"}
+              {label(d)}
             </option>
           ))}
         </select>

@@ -1,5 +1,5 @@
 import { Link } from "wouter";
-import { formatTime, label, type InspectionRequest } from "../api.ts";
+import { formatTime, label, type InspectionRequest, type Scan } from "../api.ts";
 
 /** Time left until the deadline, or how long ago it passed. */
 export function timeLeft(deadline: string | null, now = Date.now()): string {
@@ -24,7 +24,11 @@ export function RequestCard({ request, children }: { request: InspectionRequest;
         <span className={`status status-${request.status}`} data-testid="request-status">
           {label(request.status)}
         </span>{" "}
-        <span className="badge">{request.priority}</span> container {request.containerNo} · B/L {request.billOfLading}
+        <span className="badge">{request.priority}</span> <span className="badge">{label(request.requestType)}</span> container {request.containerNo} · B/L{" "}
+        {request.billOfLading}
+        {request.holdActive && <span className="status status-declined"> on hold — do not load</span>}
+        {request.escalatedAt && request.isOpen && <span className="status status-requested"> at risk</span>}
+        {request.missedAt && <span className="status status-declined" data-testid="missed"> missed: {request.missReason}</span>}
       </header>
       <p>
         <em>{request.reason}</em> — {request.requestedBy} ({request.requestingAgency}), {formatTime(request.requestedAt)}; asks for{" "}
@@ -54,9 +58,15 @@ export function RequestCard({ request, children }: { request: InspectionRequest;
           <tbody>
             {request.scans.map((s) => (
               <tr key={s.id}>
-                <td>{label(s.scanType)}</td>
+                <td>
+                  {label(s.scanType)}
+                  {s.device ? <div className="muted">{s.device}</div> : null}
+                </td>
                 <td className={`outcome-${s.outcome}`}>{label(s.outcome)}</td>
-                <td>{s.notes}</td>
+                <td>
+                  {s.notes}
+                  {s.analysis && <AnalysisSummary scan={s} />}
+                </td>
                 <td>
                   {s.officer} / {s.site ?? "—"}
                 </td>
@@ -75,12 +85,57 @@ export function RequestCard({ request, children }: { request: InspectionRequest;
           </tbody>
         </table>
       )}
+      {request.informationResponse && (
+        <p>
+          Answer: <strong>{request.informationResponse}</strong>
+        </p>
+      )}
       {request.disposition && (
         <p data-testid="disposition">
           Disposition: <strong>{label(request.disposition)}</strong> at {formatTime(request.dispositionedAt)}
         </p>
       )}
+      {request.timeline.length > 0 && (
+        <details>
+          <summary>History ({request.timeline.length} steps)</summary>
+          <ol className="timeline">
+            {request.timeline.map((t, i) => (
+              <li key={i}>
+                {formatTime(t.at)} — {label(t.action)} by {t.by ?? "system"}
+                {t.note ? `: ${t.note}` : ""}
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
       {children}
     </article>
+  );
+}
+
+/** The radiation analysis of one scan: verdict, nuclides with confidence, alarms, and the declaration check. */
+function AnalysisSummary({ scan }: { scan: Scan }) {
+  const a = scan.analysis;
+  if (!a) {
+    return null;
+  }
+  return (
+    <div className="analysis" data-testid="analysis">
+      <div>
+        Analysis: <strong className={`verdict-${a.verdict}`}>{label(a.verdict)}</strong>
+        {a.nuclides.length > 0 && ` — ${a.nuclides.map((n) => `${n.name} (${n.category}, ${Math.round(n.confidence * 100)}%)`).join(", ")}`}
+        {a.alarms.length > 0 && ` — ${a.alarms.length} alarm${a.alarms.length > 1 ? "s" : ""} (${[...new Set(a.alarms.map((x) => x.type))].join(", ")})`}
+      </div>
+      {scan.isInconsistent && (
+        <div className="error" data-testid="inconsistent">
+          Inconsistent with declaration: {scan.inconsistency}
+        </div>
+      )}
+      {a.errors.map((e) => (
+        <div key={e.code} className="muted">
+          {e.message}
+        </div>
+      ))}
+    </div>
   );
 }

@@ -4,6 +4,7 @@ import { api, formatTime, label, type InspectionRequest, type Me, type ShipmentD
 import { RequestCard } from "./RequestCard.tsx";
 
 const SCAN_CHOICES = ["radiation_portal", "isotope_id", "xray_image", "physical_exam"];
+const REASON_CODES = ["radiological", "watchlist_party", "manifest_discrepancy", "high_risk_route", "intelligence", "random_selection", "other"];
 
 /** One shipment: voyage, parties, goods, containers, and the inspection requests on it. */
 export function ShipmentPage({ id, me }: { id: string; me: Me }) {
@@ -136,12 +137,14 @@ function RequestForm({ shipmentId, containerNo, onDone }: { shipmentId: string; 
   const [reason, setReason] = useState("");
   const [priority, setPriority] = useState("routine");
   const [scans, setScans] = useState<string[]>(["radiation_portal"]);
+  const [requestType, setRequestType] = useState("inspection");
+  const [reasonCodes, setReasonCodes] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
 
   async function handleSubmit(event: FormEvent) {
     event.preventDefault();
     try {
-      await api<InspectionRequest>("/inspection-requests", { method: "POST", body: { shipmentId, containerNo, reason, priority, scansRequested: scans } });
+      await api<InspectionRequest>("/inspection-requests", { method: "POST", body: { shipmentId, containerNo, reason, priority, scansRequested: scans, requestType, reasonCodes } });
       onDone();
     } catch (err) {
       setError(err instanceof Error ? err.message : "Request failed");
@@ -151,6 +154,23 @@ function RequestForm({ shipmentId, containerNo, onDone }: { shipmentId: string; 
   return (
     <form className="panel" aria-label="Request inspection" onSubmit={(e) => void handleSubmit(e)}>
       <h3>Request inspection of {containerNo}</h3>
+      <label>
+        Request type
+        <select name="requestType" value={requestType} onChange={(e) => setRequestType(e.target.value)}>
+          <option value="inspection">inspection</option>
+          <option value="information">request for information</option>
+          <option value="hold">hold — do not load until cleared</option>
+        </select>
+      </label>
+      <fieldset>
+        <legend>Reason codes</legend>
+        {REASON_CODES.map((c) => (
+          <label key={c} className="inline">
+            <input type="checkbox" checked={reasonCodes.includes(c)} onChange={(e) => setReasonCodes(e.target.checked ? [...reasonCodes, c] : reasonCodes.filter((x) => x !== c))} />
+            {label(c)}
+          </label>
+        ))}
+      </fieldset>
       <label>
         Reason
         <textarea name="reason" value={reason} onChange={(e) => setReason(e.target.value)} required minLength={3} rows={3} />

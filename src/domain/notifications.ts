@@ -1,0 +1,28 @@
+import type { Kysely } from "kysely";
+import { withAgency } from "../db/database.ts";
+import type { DB } from "../db/schema.ts";
+import type { Actor } from "./actor.ts";
+
+/** An in-app notification addressed to one of the actor's roles. */
+export interface NotificationView {
+  id: string;
+  kind: string;
+  requestId: string | null;
+  message: string;
+  createdAt: string;
+  isRead: boolean;
+}
+
+/** The latest notifications for the actor's agency and roles. */
+export async function listNotifications(db: Kysely<DB>, actor: Actor, limit = 50): Promise<NotificationView[]> {
+  const rows = await withAgency(db, actor.agencyId, (tx) =>
+    tx
+      .selectFrom("notification")
+      .select(["id", "kind", "request_id", "message", "created_at", "read_at"])
+      .where("role", "in", actor.roles.length > 0 ? actor.roles : ["none"])
+      .orderBy("created_at", "desc")
+      .limit(limit)
+      .execute(),
+  );
+  return rows.map((r) => ({ id: r.id, kind: r.kind, requestId: r.request_id, message: r.message, createdAt: r.created_at.toISOString(), isRead: r.read_at !== null }));
+}
