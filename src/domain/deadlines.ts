@@ -90,7 +90,7 @@ async function recordMisses(db: Kysely<DB>, now: Date): Promise<number> {
         continue;
       }
       const reason = r.loaded_at ? "container loaded before a result was shared" : "loading cut-off passed before a result was shared";
-      const at = r.loaded_at ?? (r.deadline);
+      const at: Date = r.loaded_at ?? r.deadline ?? now;
       await tx.updateTable("inspection_request").set({ missed_at: at, miss_reason: reason }).where("id", "=", r.id).execute();
       await tx
         .insertInto("notification")

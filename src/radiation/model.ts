@@ -123,6 +123,8 @@ export interface OccupancySample {
   /** Seconds since occupancy `start`. */
   tS: number;
   gammaPanels: number[];
+  /** Counts per gamma panel per energy window ([panel][window], same order as `Occupancy.energyWindowsKeV`). */
+  gammaWindows?: number[][];
   neutronPanels: number[];
   /** Vehicle present (false for pre/post-occupancy background samples). */
   occupied?: boolean;
@@ -139,6 +141,8 @@ export interface Occupancy {
   gammaDetectors?: string[];
   /** Detector names in `neutronPanels` order. */
   neutronDetectors?: string[];
+  /** Energy windows [start, end) keV of the per-window gamma counts (`OccupancySample.gammaWindows`). */
+  energyWindowsKeV?: [number, number][];
   samples: OccupancySample[];
   alarms: RadAlarm[];
 }

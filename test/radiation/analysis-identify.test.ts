@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { identify } from "../../src/radiation/analysis/identify.ts";
 import { findNuclide, getNuclideLibrary, normaliseNuclideName } from "../../src/radiation/analysis/nuclide-library.ts";
-import { readN42Spectrum, readRaseSpectrum } from "./analysis-fixtures.ts";
+import { sharedSpectrum } from "./fixtures/spectra.ts";
 
 const RASE = "n42-2006/rase_generic-NaI/VABCD_M001_";
 /** RASE generic-NaI base spectra with a gamma signature in our library → expected top nuclide. */
@@ -29,9 +29,9 @@ describe("nuclide library", () => {
 });
 
 describe("identify on RASE generic-NaI base spectra (background = Bgnd file)", () => {
-  const bg = readRaseSpectrum(`${RASE}Bgnd.n42`);
+  const bg = sharedSpectrum(`${RASE}Bgnd.n42`);
   const outcomes = RASE_CASES.map(([file, expected]) => {
-    const results = identify(readRaseSpectrum(`${RASE}${file}.n42`), { detectorType: "NaI", background: bg });
+    const results = identify(sharedSpectrum(`${RASE}${file}.n42`), { detectorType: "NaI", background: bg });
     return { file, expected, top: results[0]?.nuclide ?? "(none)", results };
   });
   const hits = outcomes.filter((o) => o.top === o.expected);
@@ -55,18 +55,18 @@ describe("identify on RASE generic-NaI base spectra (background = Bgnd file)", (
 
 describe("identify on N42-2012 InterSpec files", () => {
   it("IdentiFINDER-NG Ba-133 (NaI, deviation pairs)", () => {
-    const r = identify(readN42Spectrum("n42-2012/interspec_Ba133_Unshielded_IdentiFINDER-NG.n42"), { detectorType: "NaI" });
+    const r = identify(sharedSpectrum("n42-2012/interspec_Ba133_Unshielded_IdentiFINDER-NG.n42"), { detectorType: "NaI" });
     assert.equal(r[0]?.nuclide, "Ba-133");
   });
 
   it("Detective-X HPGe Ba-133 + Cs-137 → both top-2", () => {
-    const r = identify(readN42Spectrum("n42-2012/interspec_Ba133_Cs137_RandomSummingOnly.n42"), { detectorType: "HPGe" });
+    const r = identify(sharedSpectrum("n42-2012/interspec_Ba133_Cs137_RandomSummingOnly.n42"), { detectorType: "HPGe" });
     assert.deepEqual(r.slice(0, 2).map((x) => x.nuclide).sort(), ["Ba-133", "Cs-137"]);
   });
 
   it("Detective-X HPGe uranium with its background → U-235 (SNM)", () => {
     const file = "n42-2012/interspec_U235_Unshielded_6000.n42";
-    const r = identify(readN42Spectrum(file, 0), { detectorType: "HPGe", background: readN42Spectrum(file, 1) });
+    const r = identify(sharedSpectrum(file, 0), { detectorType: "HPGe", background: sharedSpectrum(file, 1) });
     assert.equal(r[0]?.nuclide, "U-235");
     assert.equal(r[0]?.category, "SNM");
   });

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test describe/it return promises that the runner itself tracks */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { readdirSync } from "node:fs";

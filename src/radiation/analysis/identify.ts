@@ -15,6 +15,8 @@ export interface IdentifyOptions {
   fwhm?: FwhmModel;
   /** Drop results below this confidence (default 0.3). */
   minConfidence?: number;
+  /** Template names left out of the full-spectrum fit (leave-one-out evaluation). */
+  excludeTemplates?: readonly string[];
 }
 
 /** Why a nuclide was reported. */
@@ -79,8 +81,9 @@ export function identify(spectrum: SpectrumData, options: IdentifyOptions): Iden
   const scale = options.background ? spectrum.liveTimeS / options.background.liveTimeS : 0;
   const peaks = netPeaks(fg, bg, scale);
   const lines = matchLibrary(peaks, options.detectorType, fwhm);
-  const templates = identifyByTemplates(spectrum, options.detectorType, options.background);
-  const withTemplates = new Set(TEMPLATE_SOURCES.map((t) => t.nuclide));
+  const templates = identifyByTemplates(spectrum, options.detectorType, options.background, options.excludeTemplates);
+  const excluded = options.excludeTemplates ?? [];
+  const withTemplates = new Set(TEMPLATE_SOURCES.filter((t) => !excluded.includes(t.file)).map((t) => t.nuclide));
   const results = getNuclideLibrary().map((n): Identification => {
     const lm = lines.find((l) => l.nuclide === n.name)!;
     const te = templates.evidence.find((e) => e.nuclide === n.name);

@@ -44,7 +44,8 @@ interface Problem {
 }
 
 /** Rebins foreground and background onto the set grid (scaled by gain) and normalises the components. */
-function prepare(set: TemplateSet, data: SpectrumData, background: SpectrumData | undefined, gain: number): Problem {
+function prepare(set: TemplateSet, data: SpectrumData, background: SpectrumData | undefined, gain: number, exclude: readonly string[]): Problem {
+  const templates = set.templates.filter((t) => !exclude.includes(t.name));
   const keep = set.edges.slice(0, -1).map((e) => e >= MIN_ENERGY);
   const cut = (v: number[]): number[] => v.filter((_, i) => keep[i]);
   const unit = (v: number[]): number[] => {
@@ -54,9 +55,9 @@ function prepare(set: TemplateSet, data: SpectrumData, background: SpectrumData 
   const bg = background ? rebinCounts(background.counts, background.edges, set.edges, gain) : set.background;
   return {
     observed: cut(rebinCounts(data.counts, data.edges, set.edges, gain)),
-    components: [unit(cut(bg)), ...set.templates.map((t) => unit(cut(t.net)))],
-    names: ["background", ...set.templates.map((t) => t.name)],
-    nuclides: ["", ...set.templates.map((t) => t.nuclide)],
+    components: [unit(cut(bg)), ...templates.map((t) => unit(cut(t.net)))],
+    names: ["background", ...templates.map((t) => t.name)],
+    nuclides: ["", ...templates.map((t) => t.nuclide)],
   };
 }
 
@@ -166,11 +167,11 @@ function devianceOf(observed: readonly number[], model: ArrayLike<number>): numb
 }
 
 /** Full-spectrum template identification: best template set and gain by likelihood, then per-nuclide evidence. */
-export function identifyByTemplates(data: SpectrumData, type: DetectorType, background?: SpectrumData): TemplateIdentification {
+export function identifyByTemplates(data: SpectrumData, type: DetectorType, background?: SpectrumData, exclude: readonly string[] = []): TemplateIdentification {
   let best: { set: TemplateSet; gain: number; ll: number } | undefined;
   for (const set of templateSetsFor(type)) {
     for (const gain of GAINS[type]) {
-      const p = prepare(set, data, background, gain);
+      const p = prepare(set, data, background, gain, exclude);
       const fit = fitTemplates(p.observed, p.components, { iterations: 150 });
       const ll = -devianceOf(p.observed, fit.model) / p.observed.length;
       if (!best || ll > best.ll) {
@@ -179,7 +180,7 @@ export function identifyByTemplates(data: SpectrumData, type: DetectorType, back
     }
   }
   const chosen = best!;
-  const problem = prepare(chosen.set, data, background, chosen.gain);
+  const problem = prepare(chosen.set, data, background, chosen.gain, exclude);
   const { chosen: nuclides, fit, significant } = selectNuclides(problem, 25, 4);
   const selected = evidenceFor(problem, nuclides, fit);
   const evidence = [...selected, ...alternativesFor(problem, selected, fit, significant)];

@@ -78,3 +78,17 @@ export function templateSetsFor(type: DetectorType): TemplateSet[] {
       return [load(TEMPLATES_DETECTIVE_EX)];
   }
 }
+
+/** Reference-detector folders of the shipped template sets and the detector type each stands for. */
+export const TEMPLATE_DETECTORS: readonly { folder: string; detectorType: DetectorType }[] = [
+  { folder: "2x4x16-NaI", detectorType: "NaI-2x4x16" },
+  { folder: "IdentiFINDER-NG", detectorType: "NaI" },
+  { folder: "RadSeeker-CL-LaBr", detectorType: "LaBr3" },
+  { folder: "Detective-EX", detectorType: "HPGe" },
+];
+
+/** The shipped template set of a reference-detector folder (e.g. "IdentiFINDER-NG"), if any. */
+export function templateSetByFolder(folder: string): TemplateSet | undefined {
+  const raw = [TEMPLATES_NAI_2X4X16, TEMPLATES_IDENTIFINDER_NG, TEMPLATES_RADSEEKER_LABR, TEMPLATES_DETECTIVE_EX].find((t) => t.folder === folder);
+  return raw ? load(raw) : undefined;
+}

@@ -64,34 +64,60 @@ export function readAlarms(ar: XmlNode): RadAlarm[] {
 interface Panels {
   gamma: Map<string, number>;
   neutron: Map<string, number>;
+  /** Per-window gamma counts by detector, and the `energyWindowsReference`s met. */
+  windows: Map<string, number[]>;
+  windowRefs: Set<string>;
 }
 
 function readPanels(m: XmlNode, detectors: Map<string, Detector>): Panels {
-  const gamma = new Map<string, number>();
-  const neutron = new Map<string, number>();
+  const p: Panels = { gamma: new Map(), neutron: new Map(), windows: new Map(), windowRefs: new Set() };
   for (const g of children(m, "GrossCounts")) {
     const det = attr(g, "radDetectorInformationReference") ?? "";
-    const target = detectors.get(det)?.kind === "neutron" ? neutron : gamma;
+    const isNeutron = detectors.get(det)?.kind === "neutron";
+    const target = isNeutron ? p.neutron : p.gamma;
     target.set(det, (target.get(det) ?? 0) + grossCountValue(g));
+    const ref = attr(g, "energyWindowsReference");
+    if (!isNeutron && ref !== undefined) {
+      p.windows.set(det, parseNumberList(childText(g, "CountData"), { xmlPath: g.path }));
+      p.windowRefs.add(ref);
+    }
   }
-  return { gamma, neutron };
+  return p;
 }
 
-function toSample(m: XmlNode, t0: number, p: Panels, gNames: string[], nNames: string[]): OccupancySample {
+/** Energy windows [start, end) keV of an `EnergyWindows` element. */
+function readWindows(node: XmlNode): [number, number][] {
+  const where = { xmlPath: node.path };
+  const starts = parseNumberList(childText(node, "WindowStartEnergyValues"), where);
+  const ends = parseNumberList(childText(node, "WindowEndEnergyValues"), where);
+  return starts.map((s, i) => [s, ends[i] ?? Number.NaN]);
+}
+
+/** The one window set every gamma panel of every sample refers to, or undefined. */
+function sharedWindows(panels: Panels[], windowSets: Map<string, [number, number][]>): [number, number][] | undefined {
+  const refs = new Set(panels.flatMap((p) => [...p.windowRefs]));
+  const only = refs.size === 1 ? windowSets.get([...refs][0]!) : undefined;
+  const complete = only !== undefined && panels.every((p) => [...p.windows.values()].every((w) => w.length === only.length) && p.windows.size === p.gamma.size);
+  return complete ? only : undefined;
+}
+
+function toSample(m: XmlNode, t0: number, p: Panels, gNames: string[], nNames: string[], withWindows: boolean): OccupancySample {
   const t = Date.parse(normaliseDateTime(childText(m, "StartDateTime")) ?? "");
   const occ = childText(m, "OccupancyIndicator").toLowerCase();
   return {
     tS: Number.isFinite(t) ? Math.round(t - t0) / 1000 : Number.NaN,
     gammaPanels: gNames.map((n) => p.gamma.get(n) ?? 0),
+    ...(withWindows ? { gammaWindows: gNames.map((n) => p.windows.get(n) ?? []) } : {}),
     neutronPanels: nNames.map((n) => p.neutron.get(n) ?? 0),
     ...(occ ? { occupied: occ === "true" || occ === "1" } : {}),
   };
 }
 
-function buildOccupancy(id: string, group: XmlNode, members: XmlNode[], det: Map<string, Detector>, alarms: RadAlarm[]): Occupancy {
+function buildOccupancy(id: string, group: XmlNode, members: XmlNode[], det: Map<string, Detector>, alarms: RadAlarm[], windowSets: Map<string, [number, number][]>): Occupancy {
   const first = members[0]!;
   const last = members[members.length - 1]!;
   const panels = members.map((m) => readPanels(m, det));
+  const windows = sharedWindows(panels, windowSets);
   const gammaDetectors = [...new Set(panels.flatMap((p) => [...p.gamma.keys()]))];
   const neutronDetectors = [...new Set(panels.flatMap((p) => [...p.neutron.keys()]))];
   const startIso = normaliseDateTime(childText(first, "StartDateTime")) ?? "";
@@ -111,7 +137,8 @@ function buildOccupancy(id: string, group: XmlNode, members: XmlNode[], det: Map
     ...(Number.isFinite(interval) ? { sampleIntervalS: interval } : {}),
     gammaDetectors,
     neutronDetectors,
-    samples: members.map((m, i) => toSample(m, t0, panels[i]!, gammaDetectors, neutronDetectors)),
+    ...(windows ? { energyWindowsKeV: windows } : {}),
+    samples: members.map((m, i) => toSample(m, t0, panels[i]!, gammaDetectors, neutronDetectors, windows !== undefined)),
     alarms,
   };
 }
@@ -129,6 +156,7 @@ export function readOccupancies(
   const groupedIds = new Set<string>();
   const measurements = children(root, "RadMeasurement");
   const analyses = children(root, "AnalysisResults");
+  const windowSets = new Map(children(root, "EnergyWindows").map((w) => [attr(w, "id") ?? "", readWindows(w)]));
   for (const group of children(root, "RadMeasurementGroup")) {
     const id = attr(group, "id") ?? "";
     const members = measurements.filter(
@@ -142,7 +170,7 @@ export function readOccupancies(
     const alarms = analyses
       .filter((a) => splitRefs(attr(a, "radMeasurementGroupReferences")).includes(id))
       .flatMap(readAlarms);
-    occupancies.push(buildOccupancy(id, group, members, detectors, alarms));
+    occupancies.push(buildOccupancy(id, group, members, detectors, alarms, windowSets));
     members.forEach((m) => groupedIds.add(attr(m, "id") ?? ""));
   }
   if (occupancies.length === 0 && children(root, "RadMeasurementGroup").length > 0) {

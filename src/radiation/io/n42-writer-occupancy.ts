@@ -13,20 +13,24 @@ const ALARM_CATEGORY: Record<AlarmKind, string> = {
 /** Default portal sample duration (10 Hz). */
 const DEFAULT_INTERVAL_S = 0.1;
 
-function panelCounts(names: readonly string[], values: readonly number[], live: string, ctx: WriteCtx, sampleId: string): string[] {
-  return names.map((name, i) =>
-    wrap("GrossCounts", [el("LiveTimeDuration", live), el("CountData", xsDouble(values[i] ?? 0))], {
+/** Per-panel `GrossCounts`: one value, or one value per energy window when `windows` and `windowsId` are given. */
+function panelCounts(names: readonly string[], values: readonly number[], live: string, ctx: WriteCtx, sampleId: string, windows?: { id: string; counts: readonly (readonly number[])[] }): string[] {
+  return names.map((name, i) => {
+    const perWindow = windows?.counts[i];
+    const data = perWindow ? perWindow.map(xsDouble).join(" ") : xsDouble(values[i] ?? 0);
+    return wrap("GrossCounts", [el("LiveTimeDuration", live), el("CountData", data)], {
       id: ctx.ids.take(`${sampleId}-${name}`, `${sampleId}G`),
       radDetectorInformationReference: ctx.detectorIds.get(name),
-    }),
-  );
+      energyWindowsReference: perWindow ? windows.id : undefined,
+    });
+  });
 }
 
 function panelNames(prefix: string, given: readonly string[] | undefined, count: number): string[] {
   return given && given.length >= count ? [...given] : Array.from({ length: count }, (_, i) => given?.[i] ?? `${prefix}${i + 1}`);
 }
 
-function writeSample(o: Occupancy, s: OccupancySample, groupId: string, k: number, ctx: WriteCtx, names: { g: string[]; n: string[] }): string {
+function writeSample(o: Occupancy, s: OccupancySample, groupId: string, k: number, ctx: WriteCtx, names: { g: string[]; n: string[]; windowsId?: string }): string {
   const interval = o.sampleIntervalS ?? DEFAULT_INTERVAL_S;
   const startMs = Date.parse(o.start) + Math.round(s.tS * 1000);
   const id = ctx.ids.take(`${groupId}S${k + 1}`, `${groupId}S`);
@@ -37,7 +41,7 @@ function writeSample(o: Occupancy, s: OccupancySample, groupId: string, k: numbe
       el("MeasurementClassCode", "Foreground"),
       el("StartDateTime", Number.isFinite(startMs) ? new Date(startMs).toISOString() : ctx.createdAt),
       el("RealTimeDuration", live),
-      ...panelCounts(names.g, s.gammaPanels, live, ctx, id),
+      ...panelCounts(names.g, s.gammaPanels, live, ctx, id, names.windowsId && s.gammaWindows ? { id: names.windowsId, counts: s.gammaWindows } : undefined),
       ...panelCounts(names.n, s.neutronPanels, live, ctx, id),
       s.occupied !== undefined ? el("OccupancyIndicator", String(s.occupied)) : "",
     ],
@@ -76,7 +80,15 @@ export function writeOccupancies(occupancies: readonly Occupancy[], ctx: WriteCt
   const out: string[] = [];
   occupancies.forEach((o, i) => {
     const groupId = ctx.ids.take(o.id ?? `Occupancy${i + 1}`, `Occupancy${i + 1}`);
-    const names = occupancyDetectorNames(o);
+    const names: { g: string[]; n: string[]; windowsId?: string } = occupancyDetectorNames(o);
+    const windows = o.energyWindowsKeV ?? [];
+    if (windows.length > 0) {
+      names.windowsId = ctx.ids.take(`${groupId}-Windows`, "EnergyWindows");
+      out.push(wrap("EnergyWindows", [
+        el("WindowStartEnergyValues", windows.map((w) => xsDouble(w[0])).join(" ")),
+        el("WindowEndEnergyValues", windows.map((w) => xsDouble(w[1])).join(" ")),
+      ], { id: names.windowsId }));
+    }
     // The exact span is kept as an ISO-8601 interval so readers need not infer it from the samples.
     out.push(wrap("RadMeasurementGroup", [el("RadMeasurementGroupDescription", `${o.start}/${o.end}`)], { id: groupId }));
     o.samples.forEach((s, k) => out.push(writeSample(o, s, groupId, k, ctx, names)));

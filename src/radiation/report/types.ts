@@ -1,0 +1,125 @@
+/** The per-file analysis report (`reciprocity analyze --json`, stored with scans). */
+import type { DetectorType } from "../analysis/types.ts";
+import type { InstrumentType, MeasurementClass, RadFormat } from "../model.ts";
+import type { DetectorTypeSource } from "./detector-type.ts";
+
+/** Overall outcome, most severe first: snm > investigate > industrial > medical > norm_nuisance > no_alarm. */
+export type Verdict = "no_alarm" | "norm_nuisance" | "medical" | "industrial" | "investigate" | "snm" | "unreadable";
+
+/** Verdicts in increasing severity (unreadable is handled apart). */
+export const VERDICT_ORDER: readonly Verdict[] = ["no_alarm", "norm_nuisance", "medical", "industrial", "investigate", "snm"];
+
+/** What the instrument was and which detector response the analysis used. */
+export interface ReportInstrument {
+  manufacturer: string;
+  model: string;
+  serial: string;
+  type: InstrumentType;
+  classCode?: string;
+  detectorType?: DetectorType;
+  detectorTypeSource?: DetectorTypeSource;
+}
+
+/** One measurement (spectrum, gross-count record or portal occupancy) in the file. */
+export interface ReportMeasurement {
+  id: string;
+  kind: "spectrum" | "gross" | "occupancy";
+  detector: string;
+  class: MeasurementClass;
+  realTimeS: number;
+  liveTimeS: number;
+  channels?: number;
+  grossCounts?: number;
+  neutronCounts?: number;
+  samples?: number;
+}
+
+/** Why an alarm was raised. */
+export interface AlarmDetail {
+  /** "analysis" = raised by this library; "instrument" = recorded in the file by the instrument. */
+  source: "analysis" | "instrument";
+  classification?: string;
+  /** Normal-equivalent significance of the most significant window test, its tail probability and threshold α. */
+  sigma?: number;
+  pValue?: number;
+  alpha?: number;
+  series?: string[];
+  windowSeconds?: number;
+  detectors?: string[];
+  description?: string;
+}
+
+/** One alarm. */
+export interface ReportAlarm {
+  type: "gamma" | "neutron";
+  measurement: string;
+  detail: AlarmDetail;
+}
+
+/** Why a nuclide was reported. */
+export interface NuclideEvidence {
+  measurement: string;
+  peaksKeV: number[];
+  lineScore: number;
+  template?: string;
+  templateLambda?: number;
+  templateCounts?: number;
+  backgroundMeasurement?: string;
+}
+
+/** One identified nuclide (names as `Cs-137`, categories NORM / Medical / Industrial / SNM / Neutron). */
+export interface ReportNuclide {
+  name: string;
+  category: string;
+  confidence: number;
+  evidence: NuclideEvidence;
+}
+
+/** A problem met while reading or analysing. */
+export interface ReportError {
+  code: string;
+  message: string;
+  where?: { byteOffset?: number; xmlPath?: string; line?: number };
+}
+
+/** Portal-analysis summary of one occupancy. */
+export interface ReportOccupancy {
+  measurement: string;
+  classification: string;
+  gamma: { alarm: boolean; sigma: number; alpha: number; effectiveTests: number };
+  neutron: { alarm: boolean; sigma: number; alpha: number; effectiveTests: number };
+  profile: { geometry: string; fwhmS: number; widthFraction: number; sideAsymmetry: number };
+  /** Energy-window features; null when the file has gross counts only. */
+  spectral: { spectralClass: string; hardFraction: number; ewrSigma: number; lowHighRatio: number } | null;
+  suppressionDepth: number[];
+  backgroundCpsPerPanel: number[];
+}
+
+/** Portal configuration and thresholds used, with the per-occupancy results. */
+export interface ReportPortal {
+  configVersion: string;
+  thresholds: {
+    gammaFalseAlarmRate: number;
+    neutronFalseAlarmRate: number;
+    gammaWindowSamples: number[];
+    neutronWindowSamples: number[];
+    normMinHardFraction: number;
+    ewrSigma: number;
+    distributedWidthFraction: number;
+  };
+  occupancies: ReportOccupancy[];
+}
+
+/** Everything analyzeRadFile says about one file. */
+export interface AnalysisReport {
+  file: string;
+  format: RadFormat | null;
+  instrument: ReportInstrument | null;
+  measurements: ReportMeasurement[];
+  alarms: ReportAlarm[];
+  nuclides: ReportNuclide[];
+  errors: ReportError[];
+  verdict: Verdict;
+  portal?: ReportPortal;
+  warnings: string[];
+}
