@@ -28,14 +28,19 @@ export async function listAgencies(db: Kysely<DB>): Promise<{ id: string; code: 
   return db.selectFrom("agency").select(["id", "code", "name"]).orderBy("code").execute();
 }
 
-/** The command line's actor for an agency: its `cli.ingest` service account. */
-export async function commandLineActor(db: Kysely<DB>, agencyCode: string): Promise<Actor> {
+/** The actor of a machine that ingests for an agency, by service account name. */
+export async function serviceActor(db: Kysely<DB>, agencyCode: string, username: string): Promise<Actor> {
   const agency = await db.selectFrom("agency").select("id").where("code", "=", agencyCode).executeTakeFirst();
   if (!agency) {
     throw invalid("agency.unknown", `No agency with code ${agencyCode}`);
   }
-  const userId = await findOrCreateServiceUser(db, agency.id, `cli.ingest.${agencyCode.toLowerCase()}`);
+  const userId = await findOrCreateServiceUser(db, agency.id, username);
   return actorForUser(db, userId);
+}
+
+/** The command line's actor for an agency: its `cli.ingest` service account. */
+export function commandLineActor(db: Kysely<DB>, agencyCode: string): Promise<Actor> {
+  return serviceActor(db, agencyCode, `cli.ingest.${agencyCode.toLowerCase()}`);
 }
 
 function tokenHash(token: string): string {

@@ -159,6 +159,17 @@ describeOnEngines("HTTP API", (database) => seedTestWorld(database.db), (ctx) =>
     assert.deepEqual(byText.map((s) => s.id), [japanBound.id]);
   });
 
+  it("loads the demo world as carrier files through the ingest pipeline", async () => {
+    const admin = await loginAs(app, "host.admin");
+    const batches = (await admin.get("/api/ingest-batches?limit=500")).json().items as { format: string; errors: number; shipments: number }[];
+    assert.deepEqual([...new Set(batches.map((b) => b.format))].sort(), ["csv", "cuscar"]);
+    assert.ok(batches.every((b) => b.errors === 0));
+    assert.equal(batches.reduce((n, b) => n + b.shipments, 0), ctx().fixture.counts.total);
+    const versions = (await host.get(`/api/shipments/${ctx().fixture.japanBound.id}/versions`)).json();
+    assert.equal(versions.length, 1);
+    assert.equal(versions[0].function, "original");
+  });
+
   it("rejects bad list parameters with a clear 400", async () => {
     const res = await host.get("/api/shipments?limit=501&port=tokyo");
     assert.equal(res.statusCode, 400);

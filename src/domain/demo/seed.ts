@@ -4,8 +4,11 @@ import type { DB } from "../../db/schema.ts";
 import type { Role } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
 import { hashPassword } from "../auth.ts";
-import { shipmentSearchText } from "../shipment-text.ts";
-import { generateWorld, type DemoShipment, type DemoWorld } from "./world.ts";
+import { fixedClock } from "../clock.ts";
+import { ingestFile } from "../ingest/pipeline.ts";
+import { serviceActor } from "../service-accounts.ts";
+import { demoManifestFiles } from "./feed.ts";
+import { generateWorld, type DemoWorld } from "./world.ts";
 
 /** The two agencies of the demo and their ports. */
 export const DEMO_AGENCIES = [
@@ -56,18 +59,30 @@ export async function ensureDemoWorld(db: Kysely<DB>, options: DemoOptions): Pro
   const password = options.password ?? randomBytes(9).toString("base64url");
   const passwordHash = await hashPassword(password);
   const world = generateWorld(options);
-  await db.transaction().execute(async (tx) => {
-    const agencies = await seedAgencies(tx);
-    await seedUsers(tx, agencies, passwordHash);
-    await seedWorld(tx, agencies.get("USCBP") as string, world);
-    await recordAudit(tx, null, {
+  const agencies = await db.transaction().execute(async (tx) => {
+    const ids = await seedAgencies(tx);
+    await seedUsers(tx, ids, passwordHash);
+    await seedSchedules(tx, world);
+    return ids;
+  });
+  const feed = await serviceActor(db, "USCBP", "feed.carriers");
+  let shipments = 0;
+  for (const file of demoManifestFiles(world)) {
+    const report = await ingestFile(db, fixedClock(file.receivedAt), feed, { fileName: file.fileName, text: file.text, format: file.format });
+    if (report.errors.length > 0) {
+      throw new Error(`the demo feed file ${file.fileName} did not ingest cleanly: ${report.errors[0]?.message ?? ""}`);
+    }
+    shipments += report.inserted;
+  }
+  await db.transaction().execute((tx) =>
+    recordAudit(tx, null, {
       action: "demo.created",
       entityType: "system",
       otherAgencyIds: [...agencies.values()],
-      payload: { seed: options.seed, anchor: options.anchor.toISOString(), shipments: world.shipments.length },
-    });
-  });
-  return { isNew: true, password: options.password ? null : password, shipments: world.shipments.length };
+      payload: { seed: options.seed, anchor: options.anchor.toISOString(), shipments },
+    }),
+  );
+  return { isNew: true, password: options.password ? null : password, shipments };
 }
 
 async function seedAgencies(db: Kysely<DB>): Promise<Map<string, string>> {
@@ -115,27 +130,8 @@ async function seedUsers(db: Kysely<DB>, agencies: Map<string, string>, password
     .execute();
 }
 
-function searchText(s: DemoShipment): string {
-  return shipmentSearchText({
-    billOfLading: s.billOfLading,
-    shipperName: s.shipper.name,
-    consigneeName: s.consignee.name,
-    containerNos: s.containers.map((c) => c.containerNo),
-    goods: s.goods,
-  });
-}
-
-const BATCH = 500;
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) {
-    out.push(items.slice(i, i + size));
-  }
-  return out;
-}
-
-async function seedWorld(db: Kysely<DB>, ownerAgencyId: string, world: DemoWorld): Promise<void> {
+/** Vessels and voyages with their terminal cut-offs: schedule reference data, not manifests. */
+async function seedSchedules(db: Kysely<DB>, world: DemoWorld): Promise<void> {
   await db.insertInto("vessel").values(world.vessels.map((v) => ({ imo: v.imo, name: v.name, flag: v.flag }))).execute();
   await db
     .insertInto("voyage")
@@ -151,52 +147,4 @@ async function seedWorld(db: Kysely<DB>, ownerAgencyId: string, world: DemoWorld
       })),
     )
     .execute();
-  for (const batch of chunks(world.shipments, BATCH)) {
-    await db
-      .insertInto("shipment")
-      .values(
-        batch.map((s) => ({
-          id: s.id,
-          owner_agency_id: ownerAgencyId,
-          bill_of_lading: s.billOfLading,
-          carrier_scac: s.carrierScac,
-          voyage_id: s.voyageId,
-          port_of_loading: s.portOfLoading,
-          port_of_discharge: s.portOfDischarge,
-          final_destination: s.finalDestination,
-          shipper_name: s.shipper.name,
-          shipper_address: s.shipper.address,
-          shipper_country: s.shipper.country,
-          consignee_name: s.consignee.name,
-          consignee_address: s.consignee.address,
-          consignee_country: s.consignee.country,
-          notify_name: s.notifyName,
-          etd: s.etd,
-          filed_at: s.filedAt,
-          search_text: searchText(s),
-        })),
-      )
-      .execute();
-    await db
-      .insertInto("shipment_container")
-      .values(batch.flatMap((s) => s.containers.map((c) => ({ shipment_id: s.id, container_no: c.containerNo, size_type: c.sizeType, seal_no: c.sealNo, is_full: c.isFull }))))
-      .execute();
-    await db
-      .insertInto("shipment_goods")
-      .values(
-        batch.flatMap((s) =>
-          s.goods.map((g) => ({
-            shipment_id: s.id,
-            line_no: g.lineNo,
-            hs_code: g.hsCode,
-            description: g.description,
-            packages: g.packages,
-            package_type: g.packageType,
-            gross_weight_kg: g.grossWeightKg,
-            container_no: g.containerNo,
-          })),
-        ),
-      )
-      .execute();
-  }
 }
