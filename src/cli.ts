@@ -6,6 +6,8 @@ import { ensureDemoWorld, startOfUtcDay } from "./domain/demo/seed.ts";
 import { serve } from "./server/server.ts";
 import { targetFor } from "./cli/database.ts";
 import { registerIngestCommand } from "./cli/ingest.ts";
+import { registerScreenCommand } from "./cli/screen.ts";
+import { registerAnalyzeCommand } from "./cli/analyze.ts";
 
 function integer(value: string): number {
   const n = Number(value);
@@ -89,7 +91,7 @@ program
   });
 
 // Commands that live beside their library register themselves here, one line each.
-for (const register of [registerIngestCommand] as ((program: Command) => void)[]) {
+for (const register of [registerIngestCommand, registerScreenCommand, registerAnalyzeCommand] as ((program: Command) => void)[]) {
   register(program);
 }
 

@@ -1,4 +1,5 @@
-// Public API of the screening library. Everything here is pure except loadShippedLists (reads src/screening/data).
+// Public API of the screening library. Everything here is pure except loadShippedLists/readShippedManifest (read src/screening/data);
+// shipped-update.ts (imported directly by the CLI) writes there.
 import { loadShippedLists } from "./shipped.ts";
 import { createScreener, type ScreenOptions, type ScreenQuery, type ScreenResult, type Screener } from "./screener.ts";
 
@@ -9,7 +10,11 @@ export type { LegalForm } from "./normalize/legal-forms.ts";
 export type { ListReport, ShippedLists } from "./shipped.ts";
 export { createScreener, DEFAULT_THRESHOLD, DEFAULT_TOP_K } from "./screener.ts";
 export type { ScreenMatch, ScreenOptions, ScreenQuery, ScreenResult, Screener } from "./screener.ts";
-export { loadShippedLists, shippedFilePath } from "./shipped.ts";
+export type { ShippedSource } from "./shipped.ts";
+export { loadShippedLists, readShippedManifest, shippedDataDir, shippedFilePath } from "./shipped.ts";
+export type { DetectedList, ListFormat } from "./lists/detect.ts";
+export { detectListFormat, loadListAs, loadListFile } from "./lists/detect.ts";
+export { cslSourceCode, loadConsolidatedCsv } from "./lists/csl-consolidated.ts";
 export { loadSdnCsv } from "./lists/sdn-csv.ts";
 export { loadSdnXml } from "./lists/sdn-xml.ts";
 export { loadDplTxt, loadEntityListCsv, loadIsnCsv, loadItarDebarredCsv, loadUvlCsv } from "./lists/csl-sources.ts";

@@ -1,16 +1,13 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { loadDplTxt, loadEntityListCsv, loadIsnCsv, loadItarDebarredCsv, loadUvlCsv } from "./lists/csl-sources.ts";
-import { decodeUtf8 } from "./lists/decode.ts";
-import { loadSdnCsv } from "./lists/sdn-csv.ts";
-import { loadSdnXml } from "./lists/sdn-xml.ts";
-import type { BadRow, ListCode, LoadResult, ScreeningEntry } from "./types.ts";
+import { loadListAs, type ListFormat } from "./lists/detect.ts";
+import type { BadRow, ListCode, ScreeningEntry } from "./types.ts";
 
 const DATA = new URL("./data/", import.meta.url);
 
 /** Per-file outcome of loading the shipped lists. */
 export interface ListReport {
-  list: ListCode;
+  list: ListCode | "mixed";
   file: string;
   entries: number;
   bad: BadRow[];
@@ -22,27 +19,36 @@ export interface ShippedLists {
   reports: ListReport[];
 }
 
-/** Shipped source files; the 2014 SDN XML sample is left out because the 2024 SDN csv supersedes it (see data/SOURCES.md). */
-const SOURCES: Array<{ list: ListCode; file: string; load: (bytes: Buffer) => LoadResult }> = [
-  { list: "SDN", file: "ofac-sdn-2024-05-03.csv", load: (b) => loadSdnCsv(b) },
-  { list: "CONS", file: "csl/treasury_consolidated-consolidated.xml", load: (b) => loadSdnXml(decodeUtf8(b), "CONS") },
-  { list: "EL", file: "csl/el-el.csv", load: (b) => loadEntityListCsv(decodeUtf8(b)) },
-  { list: "DPL", file: "csl/dpl-dpl.txt", load: (b) => loadDplTxt(decodeUtf8(b)) },
-  { list: "DTC", file: "csl/dtc-itar_debarred_parties.csv", load: (b) => loadItarDebarredCsv(decodeUtf8(b)) },
-  { list: "ISN", file: "csl/isn-isn.csv", load: (b) => loadIsnCsv(decodeUtf8(b)) },
-  { list: "UVL", file: "csl/uvl-uvl.csv", load: (b) => loadUvlCsv(decodeUtf8(b)) },
-];
+/**
+ * One line of data/lists.json, the manifest of shipped list files (`reciprocity screen-lists update` rewrites it).
+ * The 2014 SDN XML sample is not in it because the 2024 SDN csv supersedes it (see data/SOURCES.md).
+ */
+export interface ShippedSource {
+  list: ListCode | "mixed";
+  file: string;
+  format: ListFormat;
+}
+
+/** Absolute path of the shipped data folder. */
+export function shippedDataDir(): string {
+  return fileURLToPath(DATA);
+}
 
 /** Absolute path of a file in src/screening/data. */
 export function shippedFilePath(file: string): string {
   return fileURLToPath(new URL(file, DATA));
 }
 
-/** Loads every list shipped in src/screening/data (SDN 2024-05-03 plus the CSL source samples). */
-export function loadShippedLists(): ShippedLists {
+/** Reads the manifest of shipped list files from a data folder (default src/screening/data). */
+export function readShippedManifest(dataDir = shippedDataDir()): ShippedSource[] {
+  return JSON.parse(readFileSync(`${dataDir}/lists.json`, "utf8")) as ShippedSource[];
+}
+
+/** Loads every list named in the data folder's lists.json (SDN 2024-05-03 plus the CSL source samples as shipped). */
+export function loadShippedLists(dataDir = shippedDataDir()): ShippedLists {
   const result: ShippedLists = { entries: [], reports: [] };
-  for (const source of SOURCES) {
-    const loaded = source.load(readFileSync(shippedFilePath(source.file)));
+  for (const source of readShippedManifest(dataDir)) {
+    const loaded = loadListAs(source.format, readFileSync(`${dataDir}/${source.file}`));
     result.entries.push(...loaded.entries);
     result.reports.push({ list: source.list, file: source.file, entries: loaded.entries.length, bad: loaded.bad });
   }

@@ -1,8 +1,8 @@
 /** Kind of listed party; `unknown` when the source list does not say and no legal form tells us. */
 export type EntityType = "individual" | "entity" | "vessel" | "aircraft" | "unknown";
 
-/** Source list codes, following trade.gov CSL source abbreviations. */
-export type ListCode = "SDN" | "CONS" | "EL" | "DPL" | "DTC" | "ISN" | "UVL";
+/** Source list codes, following trade.gov CSL source abbreviations (OFAC's non-SDN lists SSI, FSE, PLC, CAP, CMIC, MBS are all CONS). */
+export type ListCode = "SDN" | "CONS" | "EL" | "DPL" | "DTC" | "ISN" | "UVL" | "MEU";
 
 /** One listed party, whatever list it came from. */
 export interface ScreeningEntry {

@@ -21,6 +21,7 @@ import type {
 import { DEFAULT_LAYOUT, resolveColumns } from "./layout.ts";
 import type { CsvField, CsvLayout } from "./layout.ts";
 import { parseCsv } from "./rfc4180.ts";
+import type { CsvRecord } from "./rfc4180.ts";
 import { CsvRow } from "./row.ts";
 
 /** Options for parseManifestCsv. */
@@ -48,19 +49,44 @@ export function parseManifestCsv(text: string, options: ManifestCsvOptions = {})
     result.diagnostics = out.list;
     return result;
   }
-  const columns = resolveColumns(header.fields, layout.mapping);
-  checkHeader(header.fields, columns, layout, out);
+  const context = readCsvHeader(header, layout, out, options.file);
   const byBill = new Map<string, ManifestShipment>();
   data.forEach((record, i) => {
-    const row = new CsvRow(record, i + 1, columns, header.fields, options.file);
-    if (record.fields.length !== header.fields.length) {
-      out.warning("csv.field_count", `row has ${record.fields.length} fields, header has ${header.fields.length}`, row.at());
-    }
-    addRow(row, byBill, out);
+    addCsvDataRow(context, record, i + 1, byBill, out);
   });
   result.shipments = [...byBill.values()];
   result.diagnostics = dedupeDiagnostics(out.list);
   return result;
+}
+
+/** A header row resolved against a layout: what the data rows are read through. */
+export interface CsvHeaderContext {
+  header: readonly string[];
+  columns: ReadonlyMap<CsvField, number>;
+  file?: string;
+}
+
+/** Resolve and check the header row (missing and unknown columns are reported). */
+export function readCsvHeader(header: CsvRecord, layout: CsvLayout, out: DiagnosticCollector, file?: string): CsvHeaderContext {
+  const columns = resolveColumns(header.fields, layout.mapping);
+  checkHeader(header.fields, columns, layout, out);
+  return { header: header.fields, columns, file };
+}
+
+/** Add one data row (1-based row number) to the shipment of its bill of lading in `byBill`; returns the bill, if any. */
+export function addCsvDataRow(
+  context: CsvHeaderContext,
+  record: CsvRecord,
+  rowNumber: number,
+  byBill: Map<string, ManifestShipment>,
+  out: DiagnosticCollector,
+): string | undefined {
+  const row = new CsvRow(record, rowNumber, context.columns, context.header, context.file);
+  if (record.fields.length !== context.header.length) {
+    out.warning("csv.field_count", `row has ${record.fields.length} fields, header has ${context.header.length}`, row.at());
+  }
+  addRow(row, byBill, out);
+  return row.get("bill_of_lading");
 }
 
 function checkHeader(header: readonly string[], columns: ReadonlyMap<CsvField, number>, layout: CsvLayout, out: DiagnosticCollector): void {

@@ -1,0 +1,156 @@
+import { sql, type Kysely } from "kysely";
+import { withAgency, type Tx } from "../db/database.ts";
+import type { DB } from "../db/schema.ts";
+import type { Actor } from "./actor.ts";
+
+/** The reciprocity numbers of one direction of one agreement over a date range. */
+export interface DirectionMetrics {
+  agreement: string;
+  /** Agency that inspects (holds the manifests). */
+  host: string;
+  /** Agency that asks. */
+  requester: string;
+  requests: number;
+  accepted: number;
+  declined: number;
+  declinedByReason: Record<string, number>;
+  withdrawn: number;
+  pending: number;
+  /** accepted / (accepted + declined); null when nothing was decided. */
+  accommodationRate: number | null;
+  /** Accepted requests whose first result was shared before the loading cut-off, as a share of accepted. */
+  scannedBeforeCutoff: number | null;
+  missed: number;
+  /** Hours from request to the first shared result. */
+  medianHoursToResult: number | null;
+  p90HoursToResult: number | null;
+  scansByType: Record<string, number>;
+  alarms: number;
+  nuisanceAlarms: number;
+  alarmsByHsChapter: { chapter: string; alarms: number; nuisance: number }[];
+  equipmentUse: { device: string; scans: number }[];
+}
+
+/** The whole dashboard: one entry per direction of each agreement the actor's agency is in. */
+export interface ReciprocityMetrics {
+  from: string;
+  to: string;
+  directions: DirectionMetrics[];
+}
+
+function rate(numerator: number, denominator: number): number | null {
+  return denominator === 0 ? null : numerator / denominator;
+}
+
+async function requestCounts(tx: Tx, agreementId: string, from: Date, to: Date) {
+  const result = await sql<{
+    requests: number;
+    accepted: number;
+    declined: number;
+    withdrawn: number;
+    pending: number;
+    on_time: number;
+    missed: number;
+    median_h: number | null;
+    p90_h: number | null;
+  }>`
+    select count(*)::int as requests,
+           count(*) filter (where exists (select 1 from request_transition t where t.request_id = r.id and t.action = 'accept'))::int as accepted,
+           count(*) filter (where r.status = 'declined')::int as declined,
+           count(*) filter (where r.status = 'withdrawn')::int as withdrawn,
+           count(*) filter (where r.status = 'requested')::int as pending,
+           count(*) filter (where r.first_result_at is not null and (r.deadline is null or r.first_result_at <= r.deadline))::int as on_time,
+           count(*) filter (where r.missed_at is not null)::int as missed,
+           (percentile_cont(0.5) within group (order by extract(epoch from (r.first_result_at - r.requested_at)) / 3600.0))::float8 as median_h,
+           (percentile_cont(0.9) within group (order by extract(epoch from (r.first_result_at - r.requested_at)) / 3600.0))::float8 as p90_h
+    from inspection_request r
+    where r.agreement_id = ${agreementId} and r.requested_at >= ${from} and r.requested_at < ${to}`.execute(tx);
+  return result.rows[0];
+}
+
+async function declineReasons(tx: Tx, agreementId: string, from: Date, to: Date): Promise<Record<string, number>> {
+  const rows = await tx
+    .selectFrom("inspection_request")
+    .select((eb) => [eb.fn.coalesce("decision_code", sql<string>`'unspecified'`).as("code"), eb.fn.countAll<number>().as("n")])
+    .where("agreement_id", "=", agreementId)
+    .where("status", "=", "declined")
+    .where("requested_at", ">=", from)
+    .where("requested_at", "<", to)
+    .groupBy("decision_code")
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.code, Number(r.n)]));
+}
+
+async function scanFigures(tx: Tx, agreementId: string, from: Date, to: Date) {
+  const base = sql`from scan s join inspection_request r on r.id = s.request_id
+    where r.agreement_id = ${agreementId} and r.requested_at >= ${from} and r.requested_at < ${to}`;
+  const byType = await sql<{ scan_type: string; n: number }>`select s.scan_type, count(*)::int as n ${base} group by s.scan_type order by s.scan_type`.execute(tx);
+  const devices = await sql<{ device: string; n: number }>`select coalesce(s.device, 'unrecorded') as device, count(*)::int as n ${base} group by 1 order by 2 desc, 1`.execute(tx);
+  const alarms = await sql<{ chapter: string; alarms: number; nuisance: number }>`
+    select coalesce((select substr(g.hs_code, 1, 2) from shipment_goods g where g.shipment_id = r.shipment_id order by g.line_no limit 1), '??') as chapter,
+           count(*) filter (where s.outcome = 'alarm' or coalesce(s.verdict, 'no_alarm') not in ('no_alarm', 'unreadable'))::int as alarms,
+           count(*) filter (where s.verdict = 'norm_nuisance')::int as nuisance
+    ${base} and s.scan_type in ('radiation_portal', 'isotope_id')
+    group by 1 order by 2 desc, 1`.execute(tx);
+  return {
+    scansByType: Object.fromEntries(byType.rows.map((r) => [r.scan_type, r.n])),
+    equipmentUse: devices.rows.map((r) => ({ device: r.device, scans: r.n })),
+    alarmsByHsChapter: alarms.rows.filter((r) => r.alarms > 0),
+  };
+}
+
+/** Computes the dashboard for every agreement direction the actor's agency takes part in. */
+export async function reciprocityMetrics(db: Kysely<DB>, actor: Actor, from: Date, to: Date): Promise<ReciprocityMetrics> {
+  return withAgency(db, actor.agencyId, async (tx) => {
+    const agreements = await tx
+      .selectFrom("agreement as ag")
+      .innerJoin("agency as p", "p.id", "ag.provider_agency_id")
+      .innerJoin("agency as rq", "rq.id", "ag.recipient_agency_id")
+      .select(["ag.id", "ag.code", "p.code as host", "rq.code as requester"])
+      .where((eb) => eb.or([eb("ag.provider_agency_id", "=", actor.agencyId), eb("ag.recipient_agency_id", "=", actor.agencyId)]))
+      .orderBy("ag.code")
+      .execute();
+    const directions: DirectionMetrics[] = [];
+    for (const ag of agreements) {
+      const counts = await requestCounts(tx, ag.id, from, to);
+      const scans = await scanFigures(tx, ag.id, from, to);
+      const accepted = counts?.accepted ?? 0;
+      const declined = counts?.declined ?? 0;
+      directions.push({
+        agreement: ag.code,
+        host: ag.host,
+        requester: ag.requester,
+        requests: counts?.requests ?? 0,
+        accepted,
+        declined,
+        declinedByReason: await declineReasons(tx, ag.id, from, to),
+        withdrawn: counts?.withdrawn ?? 0,
+        pending: counts?.pending ?? 0,
+        accommodationRate: rate(accepted, accepted + declined),
+        scannedBeforeCutoff: rate(counts?.on_time ?? 0, accepted),
+        missed: counts?.missed ?? 0,
+        medianHoursToResult: counts?.median_h ?? null,
+        p90HoursToResult: counts?.p90_h ?? null,
+        scansByType: scans.scansByType,
+        alarms: scans.alarmsByHsChapter.reduce((n, r) => n + r.alarms, 0),
+        nuisanceAlarms: scans.alarmsByHsChapter.reduce((n, r) => n + r.nuisance, 0),
+        alarmsByHsChapter: scans.alarmsByHsChapter,
+        equipmentUse: scans.equipmentUse,
+      });
+    }
+    return { from: from.toISOString(), to: to.toISOString(), directions };
+  });
+}
+
+/** The dashboard as CSV: one row per direction, the numbers a spreadsheet needs. */
+export function metricsCsv(metrics: ReciprocityMetrics): string {
+  const header = ["agreement", "host", "requester", "from", "to", "requests", "accepted", "declined", "withdrawn", "pending", "accommodation_rate", "scanned_before_cutoff", "missed", "median_hours_to_result", "p90_hours_to_result", "alarms", "nuisance_alarms", "declined_by_reason", "scans_by_type"];
+  const cell = (v: string | number | null | Record<string, number>) => {
+    const text = v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
+    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  const rows = metrics.directions.map((d) =>
+    [d.agreement, d.host, d.requester, metrics.from, metrics.to, d.requests, d.accepted, d.declined, d.withdrawn, d.pending, d.accommodationRate, d.scannedBeforeCutoff, d.missed, d.medianHoursToResult, d.p90HoursToResult, d.alarms, d.nuisanceAlarms, d.declinedByReason, d.scansByType].map(cell).join(","),
+  );
+  return [header.join(","), ...rows].join("\n") + "\n";
+}

@@ -1,0 +1,63 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import type { DB } from "../../db/schema.ts";
+import type { Clock } from "../../domain/clock.ts";
+import { metricsCsv, reciprocityMetrics } from "../../domain/metrics.ts";
+import { invalid } from "../../errors.ts";
+import { requireActor } from "../auth.ts";
+
+const Direction = z.object({
+  agreement: z.string(),
+  host: z.string(),
+  requester: z.string(),
+  requests: z.number().int(),
+  accepted: z.number().int(),
+  declined: z.number().int(),
+  declinedByReason: z.record(z.string(), z.number()),
+  withdrawn: z.number().int(),
+  pending: z.number().int(),
+  accommodationRate: z.number().nullable(),
+  scannedBeforeCutoff: z.number().nullable(),
+  missed: z.number().int(),
+  medianHoursToResult: z.number().nullable(),
+  p90HoursToResult: z.number().nullable(),
+  scansByType: z.record(z.string(), z.number()),
+  alarms: z.number().int(),
+  nuisanceAlarms: z.number().int(),
+  alarmsByHsChapter: z.array(z.object({ chapter: z.string(), alarms: z.number().int(), nuisance: z.number().int() })),
+  equipmentUse: z.array(z.object({ device: z.string(), scans: z.number().int() })),
+});
+
+/** The reciprocity dashboard's numbers, as JSON or CSV. */
+export const metricsRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock }> = async (app, { db, clock }) => {
+  app.get(
+    "/metrics/reciprocity",
+    {
+      schema: {
+        tags: ["metrics"],
+        description: "Requests made, accepted, declined by reason, accommodation rate, share scanned before cut-off, time to result, scans, alarms and equipment use — per direction of each agreement.",
+        querystring: z.object({
+          from: z.coerce.date().optional(),
+          to: z.coerce.date().optional(),
+          format: z.enum(["json", "csv"]).default("json"),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const to = request.query.to ?? clock.now();
+      const from = request.query.from ?? new Date(to.getTime() - 30 * 24 * 3_600_000);
+      if (from >= to) {
+        throw invalid("metrics.bad_range", "`from` must be before `to`");
+      }
+      const metrics = await reciprocityMetrics(db, requireActor(request), from, to);
+      if (request.query.format === "csv") {
+        return reply
+          .header("content-type", "text/csv; charset=utf-8")
+          .header("content-disposition", `attachment; filename="reciprocity-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv"`)
+          .send(metricsCsv(metrics));
+      }
+      return reply.send(z.object({ from: z.string(), to: z.string(), directions: z.array(Direction) }).parse(metrics));
+    },
+  );
+};
