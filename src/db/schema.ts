@@ -310,6 +310,43 @@ export interface QuarantineRecordTable {
   created_at: Timestamp;
 }
 
+export interface RuleSetTable {
+  id: Generated<string>;
+  agency_id: string;
+  version: number;
+  name: string;
+  definition: ColumnType<unknown, string, string>;
+  status: Generated<string>;
+  created_by: string | null;
+  created_at: Timestamp;
+  activated_at: Timestamp | null;
+  activated_by: string | null;
+}
+
+export interface ShipmentScoreTable {
+  shipment_id: string;
+  agency_id: string;
+  rule_set_id: string;
+  shipment_version: number;
+  score: Numeric;
+  level: string;
+  hits: ColumnType<unknown, string, string>;
+  is_random_selected: Generated<boolean>;
+  scored_at: Timestamp;
+}
+
+export interface WatchlistEntryTable {
+  id: Generated<string>;
+  agency_id: string;
+  kind: string;
+  value: string;
+  country: string | null;
+  reason: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  is_active: Generated<boolean>;
+}
+
 /** The database as Kysely sees it. */
 export interface DB {
   agency: AgencyTable;
@@ -335,6 +372,9 @@ export interface DB {
   request_transition: RequestTransitionTable;
   notification: NotificationTable;
   signing_key: SigningKeyTable;
+  rule_set: RuleSetTable;
+  shipment_score: ShipmentScoreTable;
+  watchlist_entry: WatchlistEntryTable;
 }
 
 export type Shipment = Selectable<ShipmentTable>;

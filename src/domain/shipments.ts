@@ -9,7 +9,7 @@ import { listRequestsForShipment, type InspectionRequestView } from "./inspectio
 import { decodeCursor, toPage, type Page } from "./paging.ts";
 
 /** Columns a shipment list may be sorted by. */
-export const SHIPMENT_SORTS = ["etd", "filed_at", "bill_of_lading", "port_of_discharge"] as const;
+export const SHIPMENT_SORTS = ["etd", "filed_at", "bill_of_lading", "port_of_discharge", "score"] as const;
 export type ShipmentSort = (typeof SHIPMENT_SORTS)[number];
 
 /** Filters, sort and paging for the shipment list. */
@@ -27,6 +27,10 @@ export interface ShipmentQuery {
   hsChapter?: string;
   /** Free text over B/L, parties, containers and goods descriptions. */
   q?: string;
+  /** Risk level under the agency's active rules. */
+  level?: "low" | "medium" | "high";
+  /** Only shipments on which this rule fired. */
+  ruleId?: string;
 }
 
 /** A shipment as a list row. */
@@ -47,6 +51,10 @@ export interface ShipmentSummary {
   containerCount: number;
   hsCodes: string[];
   isShared: boolean;
+  /** The agency's own risk score; null until scored. */
+  score: number | null;
+  level: string | null;
+  hitCount: number;
 }
 
 function summaryQuery(tx: Tx, actor: Actor) {
@@ -54,6 +62,7 @@ function summaryQuery(tx: Tx, actor: Actor) {
     .selectFrom("shipment as s")
     .leftJoin("voyage as v", "v.id", "s.voyage_id")
     .leftJoin("vessel as vs", "vs.imo", "v.vessel_imo")
+    .leftJoin("shipment_score as sc", (join) => join.onRef("sc.shipment_id", "=", "s.id").on("sc.agency_id", "=", actor.agencyId))
     .where(shipmentIsVisible(actor))
     .select((eb) => [
       "s.id",
@@ -70,6 +79,9 @@ function summaryQuery(tx: Tx, actor: Actor) {
       "s.shipper_name",
       "s.consignee_name",
       "s.owner_agency_id",
+      "sc.score",
+      "sc.level",
+      sql<number>`coalesce(jsonb_array_length(sc.hits), 0)`.as("hit_count"),
       eb
         .selectFrom("shipment_container as c")
         .select(sql<number>`count(*)::int`.as("n"))
@@ -101,6 +113,9 @@ function presentSummary(actor: Actor, r: SummaryRow): ShipmentSummary {
     containerCount: r.container_count ?? 0,
     hsCodes: r.hs_codes,
     isShared: r.owner_agency_id !== actor.agencyId,
+    score: r.score === null ? null : Number(r.score),
+    level: r.level,
+    hitCount: r.hit_count,
   };
 }
 
@@ -110,6 +125,7 @@ const SORT_KEYS: Record<ShipmentSort, { expr: string; cast: string }> = {
   filed_at: { expr: "s.filed_at", cast: "timestamptz" },
   bill_of_lading: { expr: "s.bill_of_lading", cast: "text" },
   port_of_discharge: { expr: "s.port_of_discharge::text", cast: "text" },
+  score: { expr: "coalesce(sc.score, -1)", cast: "numeric" },
 };
 
 function sortValue(r: SummaryRow, sort: ShipmentSort): string {
@@ -122,6 +138,8 @@ function sortValue(r: SummaryRow, sort: ShipmentSort): string {
       return r.bill_of_lading;
     case "port_of_discharge":
       return r.port_of_discharge;
+    case "score":
+      return r.score === null ? "-1" : String(r.score);
   }
 }
 
@@ -150,6 +168,12 @@ export async function listShipments(db: Kysely<DB>, actor: Actor, query: Shipmen
       qb = qb.where((eb) =>
         eb.exists(eb.selectFrom("shipment_goods as g").select("g.id").whereRef("g.shipment_id", "=", "s.id").where("g.hs_code", "like", `${chapter}%`)),
       );
+    }
+    if (query.level) {
+      qb = qb.where("sc.level", "=", query.level);
+    }
+    if (query.ruleId) {
+      qb = qb.where(sql<boolean>`sc.hits @> ${JSON.stringify([{ ruleId: query.ruleId }])}::jsonb`);
     }
     if (query.q) {
       const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -189,6 +213,8 @@ export interface ShipmentDetail extends ShipmentSummary {
   }[];
   containers: { containerNo: string; sizeType: string; sealNo: string | null; isFull: boolean }[];
   inspectionRequests: InspectionRequestView[];
+  /** Why the agency's rules scored it so: every fired rule with its weight and explanation. */
+  hits: { ruleId: string; weight: number; explanation: string }[];
 }
 
 /** Reads one shipment the actor may see; a view of another agency's data is audited. */
@@ -204,6 +230,7 @@ export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Pro
         "full.consignee_country",
         "full.notify_name",
         "full.version",
+        "sc.hits",
       ])
       .where("s.id", "=", id)
       .executeTakeFirst();
@@ -249,6 +276,7 @@ export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Pro
         isFull: c.is_full,
       })),
       inspectionRequests: requests,
+      hits: ((row.hits ?? []) as { ruleId: string; weight: number; explanation: string }[]).map((h) => ({ ruleId: h.ruleId, weight: h.weight, explanation: h.explanation })),
     };
   });
 }

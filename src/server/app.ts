@@ -18,6 +18,7 @@ import { fileRoutes } from "./routes/files.ts";
 import { inspectionRequestRoutes } from "./routes/inspection-requests.ts";
 import { manifestRoutes } from "./routes/manifests.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
+import { targetingRoutes } from "./routes/targeting.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { shipmentRoutes } from "./routes/shipments.ts";
 
@@ -69,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(fileRoutes, { db: deps.db });
       await api.register(manifestRoutes, { db: deps.db, clock: deps.clock });
       await api.register(metricsRoutes, { db: deps.db, clock: deps.clock });
+      await api.register(targetingRoutes, { db: deps.db, clock: deps.clock });
     },
     { prefix: "/api" },
   );

@@ -4,6 +4,7 @@ import { openDatabase, type Database, type DatabaseTarget } from "../db/database
 import { migrateToLatest } from "../db/migrate.ts";
 import { systemClock } from "../domain/clock.ts";
 import { sweepDeadlines } from "../domain/deadlines.ts";
+import { scoreAllAgencies } from "../domain/targeting/scoring.ts";
 import { DEMO_USERS, ensureDemoWorld, startOfUtcDay } from "../domain/demo/seed.ts";
 import { setDemoAccountsActive } from "../domain/users.ts";
 import { buildApp } from "./app.ts";
@@ -47,7 +48,9 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
   await app.listen({ port: options.port, host: options.host });
   // The request clock: escalate requests near their cut-off and record misses.
   const sweeper = setInterval(() => {
-    sweepDeadlines(database.db, systemClock).catch((err: unknown) => app.log.error({ err }, "deadline sweep failed"));
+    sweepDeadlines(database.db, systemClock)
+      .then(() => scoreAllAgencies(database.db, systemClock))
+      .catch((err: unknown) => app.log.error({ err }, "background sweep failed"));
   }, 30_000);
   sweeper.unref();
   app.addHook("onClose", () => clearInterval(sweeper));

@@ -7,6 +7,7 @@ import { hashPassword } from "../auth.ts";
 import { fixedClock } from "../clock.ts";
 import { ingestFile } from "../ingest/pipeline.ts";
 import { serviceActor } from "../service-accounts.ts";
+import { scoreAllAgencies } from "../targeting/scoring.ts";
 import { demoManifestFiles } from "./feed.ts";
 import { generateWorld, type DemoWorld } from "./world.ts";
 
@@ -74,6 +75,7 @@ export async function ensureDemoWorld(db: Kysely<DB>, options: DemoOptions): Pro
     }
     shipments += report.inserted;
   }
+  await scoreAllAgencies(db, fixedClock(options.anchor));
   await db.transaction().execute((tx) =>
     recordAudit(tx, null, {
       action: "demo.created",

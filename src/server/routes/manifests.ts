@@ -6,6 +6,7 @@ import type { Clock } from "../../domain/clock.ts";
 import { getBatchReport, listBatches, listQuarantine, listShipmentVersions, resubmitQuarantined } from "../../domain/ingest/batches.ts";
 import { dryRunIngest, ingestFile } from "../../domain/ingest/pipeline.ts";
 import { createApiToken } from "../../domain/service-accounts.ts";
+import { scoreAllAgencies } from "../../domain/targeting/scoring.ts";
 import { invalid } from "../../errors.ts";
 import type { TradeFormat } from "../../trade/records.ts";
 import { requireActor } from "../auth.ts";
@@ -93,7 +94,10 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cloc
       if (request.query.dryRun) {
         return reply.code(200).send(dryRunIngest(input));
       }
-      return reply.code(201).send(await ingestFile(db, clock, actor, input));
+      const report = await ingestFile(db, clock, actor, input);
+      // Score the new and amended shipments for every agency that can see them.
+      await scoreAllAgencies(db, clock);
+      return reply.code(201).send(report);
     },
   );
 

@@ -20,6 +20,10 @@ const ShipmentQuery = PageQuery.extend({
   hsChapter: z.string().regex(/^\d{2}$/, "two-digit HS chapter such as 31").optional(),
   /** Text over B/L, parties, containers and goods. */
   q: z.string().trim().min(1).max(100).optional(),
+  /** Risk level under the caller's agency's active rules. */
+  level: z.enum(["low", "medium", "high"]).optional(),
+  /** Only shipments on which this rule fired. */
+  ruleId: z.string().max(100).optional(),
 });
 
 const ShipmentSummary = z.object({
@@ -42,6 +46,10 @@ const ShipmentSummary = z.object({
   hsCodes: z.array(z.string()),
   /** True when another agency shares this shipment with the caller. */
   isShared: z.boolean(),
+  /** The caller's agency's risk score (null until scored). */
+  score: z.number().nullable(),
+  level: z.string().nullable(),
+  hitCount: z.number().int(),
 });
 
 const ShipmentDetail = ShipmentSummary.extend({
@@ -65,6 +73,7 @@ const ShipmentDetail = ShipmentSummary.extend({
   ),
   containers: z.array(z.object({ containerNo: z.string(), sizeType: z.string(), sealNo: z.string().nullable(), isFull: z.boolean() })),
   inspectionRequests: z.array(InspectionRequestSchema),
+  hits: z.array(z.object({ ruleId: z.string(), weight: z.number(), explanation: z.string() })),
 });
 
 /** Shipments the caller's agreements let them see. */

@@ -1,0 +1,47 @@
+import type { Kysely } from "kysely";
+import { withAgency } from "../../db/database.ts";
+import type { DB } from "../../db/schema.ts";
+import { requireRole } from "../access.ts";
+import type { Actor } from "../actor.ts";
+import { recordAudit } from "../audit.ts";
+import type { Clock } from "../clock.ts";
+
+/** One entry of an agency's own watchlist. */
+export interface WatchlistView {
+  id: string;
+  kind: "party" | "vessel" | "container";
+  value: string;
+  country: string | null;
+  reason: string;
+  createdAt: string;
+}
+
+/** The agency's active watchlist entries. */
+export async function listWatchlist(db: Kysely<DB>, actor: Actor): Promise<WatchlistView[]> {
+  requireRole(actor, ["targeter", "supervisor", "admin", "auditor"], "read the watchlist");
+  const rows = await withAgency(db, actor.agencyId, (tx) =>
+    tx.selectFrom("watchlist_entry").select(["id", "kind", "value", "country", "reason", "created_at"]).where("is_active", "=", true).orderBy("created_at", "desc").execute(),
+  );
+  return rows.map((r) => ({ id: r.id, kind: r.kind as WatchlistView["kind"], value: r.value, country: r.country, reason: r.reason, createdAt: r.created_at.toISOString() }));
+}
+
+/** Adds a party, vessel (IMO) or container to the agency's watchlist; rules see it on the next scoring. */
+export async function addWatchlistEntry(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  input: { kind: WatchlistView["kind"]; value: string; country?: string; reason: string },
+): Promise<WatchlistView> {
+  requireRole(actor, ["targeter", "supervisor"], "edit the watchlist");
+  return withAgency(db, actor.agencyId, async (tx) => {
+    const row = await tx
+      .insertInto("watchlist_entry")
+      .values({ agency_id: actor.agencyId, kind: input.kind, value: input.value, country: input.country ?? null, reason: input.reason, created_by: actor.userId, created_at: clock.now() })
+      .returning(["id", "kind", "value", "country", "reason", "created_at"])
+      .executeTakeFirstOrThrow();
+    // A new entry can change any score; mark this agency's scores stale so the job re-scores them.
+    await tx.updateTable("shipment_score").set({ shipment_version: -1 }).where("agency_id", "=", actor.agencyId).execute();
+    await recordAudit(tx, actor, { action: "watchlist.added", entityType: "watchlist_entry", entityId: row.id, payload: { kind: input.kind, value: input.value } });
+    return { id: row.id, kind: row.kind as WatchlistView["kind"], value: row.value, country: row.country, reason: row.reason, createdAt: row.created_at.toISOString() };
+  });
+}

@@ -1,0 +1,83 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import type { DB } from "../../db/schema.ts";
+import type { Clock } from "../../domain/clock.ts";
+import { backtestRuleSet } from "../../domain/targeting/backtest.ts";
+import { activateRuleSet, createRuleSet, listRuleSets } from "../../domain/targeting/rule-sets.ts";
+import { scorePending } from "../../domain/targeting/scoring.ts";
+import { addWatchlistEntry, listWatchlist } from "../../domain/targeting/watchlist.ts";
+import { requireActor } from "../auth.ts";
+import { ErrorBody, IdParams } from "../schemas.ts";
+
+const RuleSetView = z.object({
+  id: z.uuid(),
+  version: z.number().int(),
+  name: z.string(),
+  status: z.enum(["draft", "active", "retired"]),
+  definition: z.unknown(),
+  createdAt: z.string(),
+  activatedAt: z.string().nullable(),
+  ruleCount: z.number().int(),
+});
+
+const Stats = z.object({ flagged: z.number().int(), inspected: z.number().int(), found: z.number().int() });
+
+const Watch = z.object({ id: z.uuid(), kind: z.enum(["party", "vessel", "container"]), value: z.string(), country: z.string().nullable(), reason: z.string(), createdAt: z.string() });
+
+/** Rule sets with backtests, activation, and the agency's watchlist. */
+export const targetingRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock }> = async (app, { db, clock }) => {
+  const tags = ["targeting"];
+  app.get("/rule-sets", { schema: { tags, response: { 200: z.array(RuleSetView) } } }, async (request) => listRuleSets(db, clock, requireActor(request)));
+  app.post(
+    "/rule-sets",
+    {
+      schema: {
+        tags,
+        description: "Save a draft rule set; it is compiled first and every problem is reported with its rule.",
+        body: z.object({ name: z.string().trim().min(1).max(200), definition: z.record(z.string(), z.unknown()) }),
+        response: { 201: RuleSetView, 400: ErrorBody, 403: ErrorBody },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createRuleSet(db, clock, requireActor(request), request.body)),
+  );
+  app.post(
+    "/rule-sets/:id/backtest",
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: z.object({ days: z.number().int().min(1).max(365).default(30) }),
+        response: { 200: z.object({ days: z.number(), shipments: z.number(), draft: Stats, active: Stats, random: Stats.extend({ rate: z.number() }), byRule: z.array(z.object({ ruleId: z.string(), hits: z.number() })) }), 404: ErrorBody },
+      },
+    },
+    async (request) => backtestRuleSet(db, clock, requireActor(request), request.params.id, request.body.days),
+  );
+  app.post(
+    "/rule-sets/:id/activation",
+    { schema: { tags, params: IdParams, response: { 200: RuleSetView, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody } } },
+    async (request) => {
+      const actor = requireActor(request);
+      const activated = await activateRuleSet(db, clock, actor, request.params.id);
+      await scorePending(db, clock, actor.agencyId);
+      return activated;
+    },
+  );
+  app.get("/watchlist", { schema: { tags, response: { 200: z.array(Watch) } } }, async (request) => listWatchlist(db, requireActor(request)));
+  app.post(
+    "/watchlist",
+    {
+      schema: {
+        tags,
+        body: z.object({ kind: z.enum(["party", "vessel", "container"]), value: z.string().trim().min(2).max(300), country: z.string().length(2).optional(), reason: z.string().trim().min(3).max(2000) }),
+        response: { 201: Watch, 403: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const entry = await addWatchlistEntry(db, clock, actor, request.body);
+      await scorePending(db, clock, actor.agencyId);
+      return reply.code(201).send(entry);
+    },
+  );
+};
