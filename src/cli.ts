@@ -8,6 +8,7 @@ import { targetFor } from "./cli/database.ts";
 import { registerIngestCommand } from "./cli/ingest.ts";
 import { registerScreenCommand } from "./cli/screen.ts";
 import { registerAnalyzeCommand } from "./cli/analyze.ts";
+import { registerScoreCommand } from "./cli/score.ts";
 
 function integer(value: string): number {
   const n = Number(value);
@@ -91,7 +92,7 @@ program
   });
 
 // Commands that live beside their library register themselves here, one line each.
-for (const register of [registerIngestCommand, registerScreenCommand, registerAnalyzeCommand] as ((program: Command) => void)[]) {
+for (const register of [registerIngestCommand, registerScreenCommand, registerAnalyzeCommand, registerScoreCommand] as ((program: Command) => void)[]) {
   register(program);
 }
 
