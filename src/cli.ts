@@ -9,6 +9,7 @@ import { registerIngestCommand } from "./cli/ingest.ts";
 import { registerScreenCommand } from "./cli/screen.ts";
 import { registerAnalyzeCommand } from "./cli/analyze.ts";
 import { registerScoreCommand } from "./cli/score.ts";
+import { registerBundleCommand } from "./cli/bundle.ts";
 
 function integer(value: string): number {
   const n = Number(value);
@@ -92,7 +93,7 @@ program
   });
 
 // Commands that live beside their library register themselves here, one line each.
-for (const register of [registerIngestCommand, registerScreenCommand, registerAnalyzeCommand, registerScoreCommand] as ((program: Command) => void)[]) {
+for (const register of [registerIngestCommand, registerScreenCommand, registerAnalyzeCommand, registerScoreCommand, registerBundleCommand] as ((program: Command) => void)[]) {
   register(program);
 }
 

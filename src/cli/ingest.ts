@@ -1,8 +1,9 @@
-import { readFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { systemClock } from "../domain/clock.ts";
-import { dryRunIngest, ingestFile, type FileReport, type IngestInput } from "../domain/ingest/pipeline.ts";
+import { dryRunStream, ingestStream, type FileReport, type StreamInput } from "../domain/ingest/pipeline.ts";
 import { commandLineActor, listAgencies } from "../domain/service-accounts.ts";
 import { parseCsvMapping, type CsvLayout } from "../trade/csv/layout.ts";
 import type { TradeFormat } from "../trade/records.ts";
@@ -25,13 +26,27 @@ function summary(r: FileReport): string {
   for (const e of r.errors) {
     lines.push(`  error   ${e.where}: ${e.message} [${e.code}]`);
   }
+  if (r.errorCount > r.errors.length) {
+    lines.push(`  … and ${r.errorCount - r.errors.length} more errors`);
+  }
   for (const w of r.warnings) {
     lines.push(`  warning ${w.where}: ${w.message} [${w.code}]`);
+  }
+  if (r.warningCount > r.warnings.length) {
+    lines.push(`  … and ${r.warningCount - r.warnings.length} more warnings`);
   }
   return lines.join("\n");
 }
 
-async function readInputs(files: string[], opts: IngestOptions): Promise<IngestInput[]> {
+/** A file checked to be readable; its chunks are opened only when it is ingested. */
+interface FileInput {
+  path: string;
+  fileName: string;
+  format?: TradeFormat;
+  csvLayout?: CsvLayout;
+}
+
+async function readInputs(files: string[], opts: IngestOptions): Promise<FileInput[]> {
   let layout: CsvLayout | undefined;
   if (opts.csvMapping) {
     const parsed = parseCsvMapping(JSON.parse(await readFile(opts.csvMapping, "utf8")) as unknown, opts.csvMapping);
@@ -41,12 +56,28 @@ async function readInputs(files: string[], opts: IngestOptions): Promise<IngestI
   return Promise.all(
     files.map(async (file) => {
       try {
-        return { fileName: path.basename(file), text: await readFile(file, "utf8"), format, csvLayout: layout };
+        if (!(await stat(file)).isFile()) {
+          throw new Error("not a file");
+        }
       } catch (err) {
         throw new InvalidArgumentError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
       }
+      return { path: file, fileName: path.basename(file), format, csvLayout: layout };
     }),
   );
+}
+
+/** The file as a stream of chunks, read from disk as ingest goes (memory stays flat however big it is). */
+function streamOf(input: FileInput, onProgress?: StreamInput["onProgress"]): StreamInput {
+  return { fileName: input.fileName, chunks: createReadStream(input.path, { highWaterMark: 256 * 1024 }), format: input.format, csvLayout: input.csvLayout, onProgress };
+}
+
+async function dryRunAll(inputs: FileInput[]): Promise<FileReport[]> {
+  const reports: FileReport[] = [];
+  for (const input of inputs) {
+    reports.push(await dryRunStream(streamOf(input)));
+  }
+  return reports;
 }
 
 /** `reciprocity ingest FILE…`: exit 0 when every record landed, 1 when some were rejected, 2 on bad arguments. */
@@ -62,24 +93,24 @@ export function registerIngestCommand(program: Command): void {
     .option("--csv-mapping <file>", "JSON column mapping for CSV files in another layout")
     .option("--data-dir <dir>", "embedded database folder")
     .action(async (files: string[], opts: IngestOptions) => {
-      let inputs: IngestInput[];
+      let inputs: FileInput[];
       try {
         inputs = await readInputs(files, opts);
       } catch (err) {
         console.error(`reciprocity ingest: ${err instanceof Error ? err.message : String(err)}`);
         process.exit(2);
       }
-      const reports = opts.dryRun ? inputs.map(dryRunIngest) : await ingestAll(inputs, opts);
+      const reports = opts.dryRun ? await dryRunAll(inputs) : await ingestAll(inputs, opts);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ files: reports })}\n`);
       } else {
         console.log(reports.map(summary).join("\n"));
       }
-      process.exitCode = reports.some((r) => r.errors.length > 0 || r.quarantined > 0) ? 1 : 0;
+      process.exitCode = reports.some((r) => r.errorCount > 0 || r.quarantined > 0) ? 1 : 0;
     });
 }
 
-async function ingestAll(inputs: IngestInput[], opts: IngestOptions): Promise<FileReport[]> {
+async function ingestAll(inputs: FileInput[], opts: IngestOptions): Promise<FileReport[]> {
   return withDatabase(opts.dataDir, async ({ db }) => {
     const agencies = await listAgencies(db);
     const code = opts.agency ?? (agencies.length === 1 ? agencies[0]?.code : undefined);
@@ -90,10 +121,11 @@ async function ingestAll(inputs: IngestInput[], opts: IngestOptions): Promise<Fi
     const actor = await commandLineActor(db, code);
     const reports: FileReport[] = [];
     for (const input of inputs) {
-      if (process.stderr.isTTY) {
-        process.stderr.write(`ingesting ${input.fileName}…\r`);
+      const onProgress = process.stderr.isTTY ? (r: FileReport) => process.stderr.write(`\r${input.fileName}: ${r.shipments} shipments, ${r.quarantined} quarantined…`) : undefined;
+      reports.push(await ingestStream(db, systemClock, actor, streamOf(input, onProgress)));
+      if (onProgress) {
+        process.stderr.write("\n");
       }
-      reports.push(await ingestFile(db, systemClock, actor, input));
     }
     return reports;
   });

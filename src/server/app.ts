@@ -14,11 +14,14 @@ import type { Clock } from "../domain/clock.ts";
 import { authPlugin } from "./auth.ts";
 import { installErrorHandler } from "./errors.ts";
 import { auditRoutes } from "./routes/audit-events.ts";
+import { bundleRoutes } from "./routes/bundles.ts";
+import { eventRoutes } from "./routes/events.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { inspectionRequestRoutes } from "./routes/inspection-requests.ts";
 import { manifestRoutes } from "./routes/manifests.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { targetingRoutes } from "./routes/targeting.ts";
+import { scanPlotRoutes } from "./routes/scan-plots.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { shipmentRoutes } from "./routes/shipments.ts";
 
@@ -29,6 +32,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions["logger"];
   /** Folder of the built browser app; the UI is served when it exists. */
   webDir?: string;
+  /** How often live-update streams look for changes (ms). */
+  eventPollMs?: number;
 }
 
 /** Default location of the built browser app. */
@@ -66,11 +71,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(sessionRoutes, { db: deps.db, clock: deps.clock });
       await api.register(shipmentRoutes, { db: deps.db });
       await api.register(inspectionRequestRoutes, { db: deps.db, clock: deps.clock });
+      await api.register(bundleRoutes, { db: deps.db, clock: deps.clock });
       await api.register(auditRoutes, { db: deps.db });
       await api.register(fileRoutes, { db: deps.db });
       await api.register(manifestRoutes, { db: deps.db, clock: deps.clock });
       await api.register(metricsRoutes, { db: deps.db, clock: deps.clock });
       await api.register(targetingRoutes, { db: deps.db, clock: deps.clock });
+      await api.register(eventRoutes, { db: deps.db, pollMs: deps.eventPollMs });
+      await api.register(scanPlotRoutes, { db: deps.db });
     },
     { prefix: "/api" },
   );

@@ -1,11 +1,14 @@
 import { useCallback, useEffect, useState } from "react";
 import { Link, Route, Switch, useLocation } from "wouter";
 import { api, type Me } from "./api.ts";
+import { startLiveUpdates } from "./live.ts";
 import { AuditPage } from "./pages/AuditPage.tsx";
+import { DashboardPage } from "./pages/DashboardPage.tsx";
 import { IngestPage } from "./pages/IngestPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { RequestPage } from "./pages/RequestPage.tsx";
 import { RequestsPage } from "./pages/RequestsPage.tsx";
+import { RulesPage } from "./pages/RulesPage.tsx";
 import { ShipmentPage } from "./pages/ShipmentPage.tsx";
 import { ShipmentsPage } from "./pages/ShipmentsPage.tsx";
 
@@ -17,6 +20,7 @@ export function App() {
   useEffect(() => {
     api<Me>("/me").then(setMe, () => setMe(null));
   }, []);
+  useEffect(() => (me ? startLiveUpdates() : undefined), [me]);
 
   const handleLogout = useCallback(async () => {
     await api("/session", { method: "DELETE" }).catch(() => undefined);
@@ -39,8 +43,10 @@ export function App() {
           {can("targeter", "supervisor", "admin") && <Link href="/">Shipments</Link>}
           {can("targeter", "supervisor", "scan_officer", "admin") && <Link href="/requests">Inspection requests</Link>}
           {can("scan_officer") && <Link href="/work-queue">Work queue</Link>}
+          {can("targeter", "supervisor") && <Link href="/rules">Rules</Link>}
           {can("admin", "ingest") && <Link href="/ingest">Manifest ingest</Link>}
           {can("auditor", "admin") && <Link href="/audit">Audit log</Link>}
+          {can("supervisor", "auditor", "admin", "targeter") && <Link href="/dashboard">Reciprocity dashboard</Link>}
         </nav>
         <span className="who" data-testid="who">
           {me.displayName} · {me.agency.name} · {me.roles.join(", ")}
@@ -59,8 +65,14 @@ export function App() {
           <Route path="/work-queue">
             <RequestsPage me={me} mode="work" />
           </Route>
+          <Route path="/rules">
+            <RulesPage me={me} />
+          </Route>
           <Route path="/ingest">
             <IngestPage />
+          </Route>
+          <Route path="/dashboard">
+            <DashboardPage />
           </Route>
           <Route path="/audit">
             <AuditPage />

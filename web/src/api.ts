@@ -58,6 +58,9 @@ export interface ShipmentSummary {
   containerCount: number;
   hsCodes: string[];
   isShared: boolean;
+  score: number | null;
+  level: string | null;
+  hitCount: number;
 }
 
 export interface AnalysisReport {
@@ -130,6 +133,7 @@ export interface ShipmentDetail extends ShipmentSummary {
   goods: { lineNo: number; hsCode: string; description: string; packages: number | null; packageType: string | null; grossWeightKg: number | null; containerNo: string | null }[];
   containers: { containerNo: string; sizeType: string; sealNo: string | null; isFull: boolean }[];
   inspectionRequests: InspectionRequest[];
+  hits: { ruleId: string; weight: number; explanation: string }[];
 }
 
 export interface AuditEvent {
@@ -155,4 +159,75 @@ export function formatTime(iso: string | null): string {
 /** Human label for snake_case codes. */
 export function label(code: string): string {
   return code.replaceAll("_", " ");
+}
+
+export interface RateSeries {
+  name: string;
+  cps: number[];
+  backgroundCps: number;
+  thresholdCps: number;
+}
+
+export interface PortalPlot {
+  id: string;
+  start: string;
+  end: string;
+  sampleIntervalS: number;
+  windowS: number;
+  alpha: number;
+  backgroundSource: "report" | "empty_lane";
+  classification: string | null;
+  occupiedFromS: number | null;
+  occupiedToS: number | null;
+  timeS: number[];
+  gamma: RateSeries[];
+  neutron: RateSeries | null;
+}
+
+export interface SpectrumPlot {
+  id: string;
+  detector: string;
+  liveTimeS: number;
+  binChannels: number;
+  energyKeV: number[];
+  counts: number[];
+  background: number[] | null;
+  peaks: { energyKeV: number; nuclide: string; category: string }[];
+}
+
+export interface ScanPlotData {
+  scanId: string;
+  fileName: string | null;
+  mediaType: string;
+  portal: PortalPlot[];
+  spectra: SpectrumPlot[];
+  errors: string[];
+}
+
+export interface DirectionMetrics {
+  agreement: string;
+  host: string;
+  requester: string;
+  requests: number;
+  accepted: number;
+  declined: number;
+  declinedByReason: Record<string, number>;
+  withdrawn: number;
+  pending: number;
+  accommodationRate: number | null;
+  scannedBeforeCutoff: number | null;
+  missed: number;
+  medianHoursToResult: number | null;
+  p90HoursToResult: number | null;
+  scansByType: Record<string, number>;
+  alarms: number;
+  nuisanceAlarms: number;
+  alarmsByHsChapter: { chapter: string; alarms: number; nuisance: number }[];
+  equipmentUse: { device: string; scans: number }[];
+}
+
+export interface ReciprocityMetrics {
+  from: string;
+  to: string;
+  directions: DirectionMetrics[];
 }

@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import type { Tx } from "../../db/database.ts";
 import { shipmentSearchText } from "../shipment-text.ts";
+import { insertLines, insertMessageKeys, insertShipments, insertVersions, type VersionRow } from "./store-rows.ts";
 import type { CleanShipment, Rejection } from "./validate.ts";
-
-const HOUR_MS = 60 * 60 * 1000;
+import { resolveVoyages, voyageKey } from "./voyages.ts";
 
 /** What happened to the shipments of one batch. */
 export interface StoreOutcome {
@@ -20,11 +22,15 @@ export interface StoreContext {
   agencyId: string;
   batchId: string;
   now: Date;
+  /** Voyage ids already resolved while storing this file (filled in as chunks go by). */
+  voyages?: Map<string, string>;
 }
 
-type Snapshot = Omit<CleanShipment, "messageKey" | "messageRef" | "contentHash">;
+/** The stored form of a shipment that versions keep and diffs compare. */
+export type Snapshot = Omit<CleanShipment, "messageKey" | "messageRef" | "contentHash">;
 
-function snapshotOf(s: CleanShipment): Snapshot {
+/** A shipment without its message identity. */
+export function snapshotOf(s: CleanShipment): Snapshot {
   const { messageKey: _k, messageRef: _r, contentHash: _h, ...rest } = s;
   return rest;
 }
@@ -44,54 +50,8 @@ export function diffSnapshots(before: Partial<Snapshot>, after: Snapshot): { fie
     .map((f) => ({ field: f, from: before[f] ?? null, to: after[f] }));
 }
 
-async function resolveVoyages(tx: Tx, items: CleanShipment[]): Promise<Map<string, string>> {
-  const keyed = items.filter((s) => s.vesselImo && s.voyageNo);
-  const ids = new Map<string, string>();
-  if (keyed.length === 0) {
-    return ids;
-  }
-  const vessels = new Map(keyed.map((s) => [s.vesselImo as string, s.vesselName ?? `IMO ${s.vesselImo}`]));
-  await tx
-    .insertInto("vessel")
-    .values([...vessels].map(([imo, name]) => ({ imo, name, flag: null })))
-    .onConflict((oc) => oc.column("imo").doNothing())
-    .execute();
-  const voyages = new Map<string, CleanShipment>();
-  for (const s of keyed) {
-    voyages.set(`${s.vesselImo}|${s.voyageNo}|${s.portOfLoading}`, s);
-  }
-  const dated = [...voyages.values()].filter((s) => s.etd);
-  if (dated.length > 0) {
-    // Manifests carry the ETD but not the terminal's cut-off; until a schedule says otherwise the
-    // cut-off is taken as 24 hours before departure and marked as an estimate.
-    await tx
-      .insertInto("voyage")
-      .values(
-        dated.map((s) => ({
-          vessel_imo: s.vesselImo as string,
-          voyage_no: s.voyageNo as string,
-          carrier_scac: s.carrierScac,
-          port_of_loading: s.portOfLoading,
-          etd: s.etd as string,
-          loading_cutoff: new Date(new Date(s.etd as string).getTime() - 24 * HOUR_MS),
-          is_cutoff_estimated: true,
-        })),
-      )
-      .onConflict((oc) => oc.columns(["vessel_imo", "voyage_no", "port_of_loading"]).doNothing())
-      .execute();
-  }
-  const rows = await tx
-    .selectFrom("voyage")
-    .select(["id", "vessel_imo", "voyage_no", "port_of_loading"])
-    .where("vessel_imo", "in", [...vessels.keys()])
-    .execute();
-  for (const r of rows) {
-    ids.set(`${r.vessel_imo}|${r.voyage_no}|${r.port_of_loading}`, r.id);
-  }
-  return ids;
-}
-
-function shipmentRow(s: CleanShipment, ctx: StoreContext, voyageId: string | null) {
+/** The shipment table row of a shipment. */
+export function shipmentRow(s: CleanShipment, ctx: StoreContext, voyageId: string | null) {
   return {
     owner_agency_id: ctx.agencyId,
     bill_of_lading: s.billOfLading,
@@ -119,36 +79,6 @@ function shipmentRow(s: CleanShipment, ctx: StoreContext, voyageId: string | nul
       goods: s.goods,
     }),
   };
-}
-
-async function insertLines(tx: Tx, rows: { id: string; s: CleanShipment }[]): Promise<void> {
-  const goods = rows.flatMap(({ id, s }) =>
-    s.goods.map((g) => ({
-      shipment_id: id,
-      line_no: g.lineNo,
-      hs_code: g.hsCode,
-      description: g.description,
-      packages: g.packages,
-      package_type: g.packageType,
-      gross_weight_kg: g.grossWeightKg,
-      container_no: g.containerNo,
-    })),
-  );
-  const containers = rows.flatMap(({ id, s }) =>
-    [...new Map(s.containers.map((c) => [c.containerNo, c])).values()].map((c) => ({
-      shipment_id: id,
-      container_no: c.containerNo,
-      size_type: c.sizeType,
-      seal_no: c.sealNo,
-      is_full: c.isFull,
-    })),
-  );
-  if (goods.length > 0) {
-    await tx.insertInto("shipment_goods").values(goods).onConflict((oc) => oc.columns(["shipment_id", "line_no"]).doNothing()).execute();
-  }
-  if (containers.length > 0) {
-    await tx.insertInto("shipment_container").values(containers).execute();
-  }
 }
 
 /** Splits records into runs in which no bill of lading repeats, keeping their order. */
@@ -180,13 +110,22 @@ export async function storeShipments(tx: Tx, ctx: StoreContext, items: CleanShip
   return outcome;
 }
 
-async function storeRun(tx: Tx, ctx: StoreContext, run: CleanShipment[], outcome: StoreOutcome): Promise<void> {
-  const known = await tx
-    .selectFrom("ingest_message")
-    .select(["message_key", "content_sha256"])
-    .where("message_key", "in", run.map((s) => s.messageKey))
-    .execute();
-  const knownHash = new Map(known.map((k) => [k.message_key, k.content_sha256]));
+
+interface Current {
+  id: string;
+  version: number;
+  snapshot: Partial<Snapshot> | null;
+}
+
+/** Drops messages received before: the same content counts as a duplicate, other content is refused. */
+async function dropKnownMessages(tx: Tx, ctx: StoreContext, run: CleanShipment[], outcome: StoreOutcome): Promise<CleanShipment[]> {
+  const known = await sql<{ message_key: string; content_sha256: string }>`
+    select message_key, content_sha256 from ingest_message
+    where agency_id = ${ctx.agencyId} and message_key = any(${run.map((s) => s.messageKey)}::text[])`.execute(tx);
+  if (known.rows.length === 0) {
+    return run;
+  }
+  const knownHash = new Map(known.rows.map((k) => [k.message_key, k.content_sha256]));
   const fresh: CleanShipment[] = [];
   for (const s of run) {
     const hash = knownHash.get(s.messageKey);
@@ -202,42 +141,51 @@ async function storeRun(tx: Tx, ctx: StoreContext, run: CleanShipment[], outcome
       });
     }
   }
+  return fresh;
+}
+
+/** The agency's current shipments for these bills with their latest snapshot, locked for the amendment. */
+async function lockExisting(tx: Tx, ctx: StoreContext, fresh: CleanShipment[]): Promise<Map<string, Current>> {
+  const rows = await sql<{ id: string; bill_of_lading: string; version: number; snapshot: Partial<Snapshot> | null }>`
+    select s.id, s.bill_of_lading, s.version, v.snapshot
+    from shipment s left join shipment_version v on v.shipment_id = s.id and v.version = s.version
+    where s.owner_agency_id = ${ctx.agencyId} and s.bill_of_lading = any(${fresh.map((s) => s.billOfLading)}::text[])
+    for update of s`.execute(tx);
+  return new Map(rows.rows.map((r) => [r.bill_of_lading, { id: r.id, version: r.version, snapshot: r.snapshot }]));
+}
+
+async function storeRun(tx: Tx, ctx: StoreContext, run: CleanShipment[], outcome: StoreOutcome): Promise<void> {
+  const fresh = await dropKnownMessages(tx, ctx, run, outcome);
   if (fresh.length === 0) {
     return;
   }
-  const voyages = await resolveVoyages(tx, fresh);
-  const existing = await tx
-    .selectFrom("shipment as s")
-    .leftJoin("shipment_version as v", (join) => join.onRef("v.shipment_id", "=", "s.id").onRef("v.version", "=", "s.version"))
-    .select(["s.id", "s.bill_of_lading", "s.version", "v.snapshot"])
-    .where("s.owner_agency_id", "=", ctx.agencyId)
-    .where("s.bill_of_lading", "in", fresh.map((s) => s.billOfLading))
-    .forUpdate("s")
-    .execute();
-  const byBill = new Map(existing.map((e) => [e.bill_of_lading, e]));
-  const toInsert: CleanShipment[] = [];
-  const versions: { shipment_id: string; version: number; function: string; message_ref: string; batch_id: string; snapshot: string; diff: string; recorded_at: Date }[] = [];
+  const voyages = await resolveVoyages(tx, fresh, ctx.voyages ?? new Map<string, string>());
+  const voyageOf = (s: CleanShipment): string | null => voyages.get(voyageKey(s) ?? "") ?? null;
+  const existing = await lockExisting(tx, ctx, fresh);
+  const inserts: { id: string; s: CleanShipment }[] = [];
+  const updates: { id: string; version: number; s: CleanShipment }[] = [];
+  const versions: VersionRow[] = [];
+  const refused = new Set<string>();
   for (const s of fresh) {
-    const current = byBill.get(s.billOfLading);
-    const voyageId = s.vesselImo && s.voyageNo ? voyages.get(`${s.vesselImo}|${s.voyageNo}|${s.portOfLoading}`) ?? null : null;
-    if (!current) {
-      if (s.function === "cancel") {
-        outcome.rejected.push({ location: `message ${s.messageRef} B/L ${s.billOfLading}`, messageKey: s.messageKey, reasons: [{ code: "ingest.cancel_unknown", message: `Cancellation of B/L ${s.billOfLading}, which was never received` }] });
-        continue;
-      }
-      toInsert.push(s);
+    const current = existing.get(s.billOfLading);
+    if (!current && s.function === "cancel") {
+      refused.add(s.messageKey);
+      outcome.rejected.push({ location: `message ${s.messageRef} B/L ${s.billOfLading}`, messageKey: s.messageKey, reasons: [{ code: "ingest.cancel_unknown", message: `Cancellation of B/L ${s.billOfLading}, which was never received` }] });
       continue;
     }
-    const snapshot = snapshotOf(s);
-    const diff = diffSnapshots((current.snapshot ?? {}), snapshot);
+    if (!current) {
+      const id = randomUUID();
+      inserts.push({ id, s });
+      versions.push(versionRow(id, 1, s, ctx, []));
+      outcome.containers += s.containers.length;
+      continue;
+    }
+    const diff = diffSnapshots(current.snapshot ?? {}, snapshotOf(s));
     if (diff.length === 0 && s.function !== "cancel") {
       outcome.unchanged++;
       continue;
     }
-    await tx.updateTable("shipment").set({ ...shipmentRow(s, ctx, voyageId), version: current.version + 1 }).where("id", "=", current.id).execute();
-    await tx.deleteFrom("shipment_goods").where("shipment_id", "=", current.id).execute();
-    await tx.deleteFrom("shipment_container").where("shipment_id", "=", current.id).execute();
-    await insertLines(tx, [{ id: current.id, s }]);
+    updates.push({ id: current.id, version: current.version + 1, s });
     versions.push(versionRow(current.id, current.version + 1, s, ctx, diff));
     outcome.containers += s.containers.length;
     if (s.function === "cancel") {
@@ -246,36 +194,28 @@ async function storeRun(tx: Tx, ctx: StoreContext, run: CleanShipment[], outcome
       outcome.replaced++;
     }
   }
-  if (toInsert.length > 0) {
-    const inserted = await tx
-      .insertInto("shipment")
-      .values(toInsert.map((s) => shipmentRow(s, ctx, s.vesselImo && s.voyageNo ? voyages.get(`${s.vesselImo}|${s.voyageNo}|${s.portOfLoading}`) ?? null : null)))
-      .returning(["id", "bill_of_lading"])
-      .execute();
-    const idOf = new Map(inserted.map((r) => [r.bill_of_lading, r.id]));
-    const rows = toInsert.map((s) => ({ id: idOf.get(s.billOfLading) as string, s }));
-    await insertLines(tx, rows);
-    for (const { id, s } of rows) {
-      versions.push(versionRow(id, 1, s, ctx, []));
-      outcome.containers += s.containers.length;
-    }
-    outcome.inserted += toInsert.length;
-  }
-  if (versions.length > 0) {
-    await tx.insertInto("shipment_version").values(versions).execute();
-  }
-  const rejectedKeys = new Set(outcome.rejected.map((r) => r.messageKey));
-  const accepted = fresh.filter((s) => !rejectedKeys.has(s.messageKey));
-  if (accepted.length > 0) {
-    await tx
-      .insertInto("ingest_message")
-      .values(accepted.map((s) => ({ agency_id: ctx.agencyId, message_key: s.messageKey, content_sha256: s.contentHash, batch_id: ctx.batchId, received_at: ctx.now })))
-      .onConflict((oc) => oc.columns(["agency_id", "message_key"]).doNothing())
-      .execute();
-  }
+  await insertShipments(tx, inserts.map(({ id, s }) => ({ id, ...shipmentRow(s, ctx, voyageOf(s)) })));
+  await applyUpdates(tx, ctx, updates, voyageOf);
+  await insertLines(tx, [...inserts, ...updates]);
+  await insertVersions(tx, versions);
+  await insertMessageKeys(tx, ctx, fresh.filter((s) => !refused.has(s.messageKey)));
+  outcome.inserted += inserts.length;
 }
 
-function versionRow(shipmentId: string, version: number, s: CleanShipment, ctx: StoreContext, diff: ReturnType<typeof diffSnapshots>) {
+/** Amendments: each shipment row is rewritten (they are few); its lines are replaced in bulk by the caller. */
+async function applyUpdates(tx: Tx, ctx: StoreContext, updates: { id: string; version: number; s: CleanShipment }[], voyageOf: (s: CleanShipment) => string | null): Promise<void> {
+  if (updates.length === 0) {
+    return;
+  }
+  for (const { id, version, s } of updates) {
+    await tx.updateTable("shipment").set({ ...shipmentRow(s, ctx, voyageOf(s)), version }).where("id", "=", id).execute();
+  }
+  const ids = updates.map((u) => u.id);
+  await tx.deleteFrom("shipment_goods").where("shipment_id", "in", ids).execute();
+  await tx.deleteFrom("shipment_container").where("shipment_id", "in", ids).execute();
+}
+
+function versionRow(shipmentId: string, version: number, s: CleanShipment, ctx: StoreContext, diff: ReturnType<typeof diffSnapshots>): VersionRow {
   return {
     shipment_id: shipmentId,
     version,

@@ -93,10 +93,13 @@ function isoTime(raw: string | undefined): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-/** Checks one parsed shipment: accepted with its clean form, or rejected with every reason. */
+/**
+ * Checks one parsed shipment: accepted with its clean form, or rejected with every reason.
+ * `fallbackRef` names a record whose message carries no reference (a content hash, say).
+ */
 export function validateShipment(
   record: ManifestShipment,
-  context: { format: TradeFormat; fileSha256: string },
+  context: { format: TradeFormat; fallbackRef: () => string },
 ): { ok: true; value: CleanShipment } | { ok: false; rejection: Rejection } {
   const reasons: Rejection["reasons"] = [];
   const bill = record.billOfLading?.trim().toUpperCase();
@@ -161,7 +164,7 @@ export function validateShipment(
     })),
   };
   const contentHash = createHash("sha256").update(JSON.stringify(stored)).digest("hex");
-  const messageRef = record.messageRef || record.source.messageRef || context.fileSha256.slice(0, 16);
+  const messageRef = record.messageRef || record.source.messageRef || context.fallbackRef();
   const messageKey = [context.format, record.source.sender ?? "", record.source.interchangeRef ?? "", messageRef, bill].join("|");
   return { ok: true, value: { ...stored, messageKey, messageRef, contentHash } };
 }

@@ -11,12 +11,13 @@ import type { Diagnostic } from "../diagnostics.ts";
 import { DiagnosticCollector } from "../diagnostics.ts";
 import { dedupeDiagnostics } from "../edifact/parse.ts";
 import type { ManifestShipment } from "../records.ts";
-import { formatCsvRecord, streamCsvRecords } from "./csv-stream.ts";
+import { CsvRecordReader, formatCsvRecord } from "./csv-stream.ts";
 import type { CsvChunkSource } from "./csv-stream.ts";
 import { DEFAULT_LAYOUT } from "./layout.ts";
 import type { CsvLayout } from "./layout.ts";
 import { addCsvDataRow, readCsvHeader } from "./manifest-csv.ts";
 import type { CsvHeaderContext } from "./manifest-csv.ts";
+import type { CsvRecord } from "./rfc4180.ts";
 
 /** One bill read from the stream, the CSV text of its rows (with the header), and findings since the previous one. */
 export interface StreamedCsvShipment {
@@ -32,48 +33,77 @@ interface OpenBill {
   rows: string[][];
 }
 
-/** Read a CSV manifest from chunks, one bill of lading at a time; never throws on bad input. */
+/** Groups data rows into bills as they come: a bill is complete when the next one starts. */
+class BillGrouper {
+  private context: CsvHeaderContext | undefined;
+  private open: OpenBill | undefined;
+  private rowNumber = 0;
+
+  constructor(
+    private readonly layout: CsvLayout,
+    private readonly out: DiagnosticCollector,
+    private readonly file?: string,
+  ) {}
+
+  /** Take one record; returns the bill it completed, if any. */
+  add(record: CsvRecord): StreamedCsvShipment | undefined {
+    if (!this.context) {
+      this.context = readCsvHeader(record, this.layout, this.out, this.file);
+      return undefined;
+    }
+    this.rowNumber++;
+    const bill = billOf(this.context, record.fields);
+    const done = this.open && bill !== undefined && bill !== this.open.bill ? this.close() : undefined;
+    const current: OpenBill = this.open ?? { bill: bill ?? "", byBill: new Map(), rows: [] };
+    addCsvDataRow(this.context, record, this.rowNumber, current.byBill, this.out);
+    if (bill !== undefined) {
+      current.rows.push(record.fields);
+      this.open = current;
+    }
+    return done;
+  }
+
+  /** Close the last bill; an input without a header is reported. */
+  end(): StreamedCsvShipment | undefined {
+    if (!this.context) {
+      this.out.error("csv.empty", "CSV has no header row");
+    }
+    return this.close();
+  }
+
+  private close(): StreamedCsvShipment | undefined {
+    const open = this.open;
+    this.open = undefined;
+    const shipment = open?.byBill.get(open.bill);
+    if (!open || !shipment || !this.context) {
+      return undefined;
+    }
+    const raw = [this.context.header, ...open.rows].map((r) => formatCsvRecord(r, this.layout.delimiter)).join("\n") + "\n";
+    return { shipment, raw, diagnostics: drain(this.out) };
+  }
+}
+
+/**
+ * Read a CSV manifest from chunks, one bill of lading at a time; never throws on bad input.
+ * Each chunk is split into records in one go, so there is no promise per row.
+ */
 export async function* streamManifestCsv(
   source: CsvChunkSource,
   options: { file?: string; layout?: CsvLayout } = {},
 ): AsyncGenerator<StreamedCsvShipment, void, undefined> {
   const layout = options.layout ?? DEFAULT_LAYOUT;
   const out = new DiagnosticCollector(options.file);
-  let context: CsvHeaderContext | undefined;
-  let open: OpenBill | undefined;
-  let rowNumber = 0;
-  const close = (): StreamedCsvShipment | undefined => {
-    const shipment = open?.byBill.get(open.bill);
-    const raw = open && context ? [context.header, ...open.rows].map((r) => formatCsvRecord(r, layout.delimiter)).join("\n") + "\n" : "";
-    open = undefined;
-    return shipment ? { shipment, raw, diagnostics: drain(out) } : undefined;
-  };
-  for await (const record of streamCsvRecords(source, { delimiter: layout.delimiter, diagnostics: out })) {
-    if (!context) {
-      context = readCsvHeader(record, layout, out, options.file);
-      continue;
-    }
-    rowNumber++;
-    const bill = billOf(context, record.fields);
-    if (open && bill !== undefined && bill !== open.bill) {
-      const done = close();
-      if (done) {
-        yield done;
-      }
-    }
-    const current: OpenBill = open ?? { bill: bill ?? "", byBill: new Map(), rows: [] };
-    addCsvDataRow(context, record, rowNumber, current.byBill, out);
-    if (bill !== undefined) {
-      current.rows.push(record.fields);
-      open = current;
-    }
+  const reader = new CsvRecordReader(layout.delimiter, out);
+  const grouper = new BillGrouper(layout, out, options.file);
+  const billsOf = (records: CsvRecord[]): StreamedCsvShipment[] => records.map((r) => grouper.add(r)).filter((b) => b !== undefined);
+  const decoder = new TextDecoder("utf-8");
+  for await (const chunk of source) {
+    yield* billsOf(reader.push(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true })));
   }
-  const last = close();
+  yield* billsOf([...reader.push(decoder.decode()), ...reader.end()]);
+  const last = grouper.end();
   if (last) {
     yield last;
-  }
-  if (!context) {
-    out.error("csv.empty", "CSV has no header row");
   }
   if (out.list.length > 0) {
     yield { raw: "", diagnostics: drain(out) };

@@ -1,5 +1,8 @@
+import { useState } from "react";
 import { Link } from "wouter";
 import { formatTime, label, type InspectionRequest, type Scan } from "../api.ts";
+import { hasEvidence, ScanEvidence } from "../components/ScanEvidence.tsx";
+import { useMinuteClock } from "../components/useMinuteClock.ts";
 
 /** Time left until the deadline, or how long ago it passed. */
 export function timeLeft(deadline: string | null, now = Date.now()): string {
@@ -13,8 +16,9 @@ export function timeLeft(deadline: string | null, now = Date.now()): string {
   return ms >= 0 ? `${span} left` : `cut-off passed ${span} ago`;
 }
 
-/** A request with its decision and every scan result. */
-export function RequestCard({ request, children }: { request: InspectionRequest; children?: React.ReactNode }) {
+/** A request with its decision, every scan result and its evidence (plots and images; open at once when `showEvidence`). */
+export function RequestCard({ request, showEvidence = false, children }: { request: InspectionRequest; showEvidence?: boolean; children?: React.ReactNode }) {
+  const now = useMinuteClock(request.isOpen);
   return (
     <article className="card" data-testid="request-card">
       <header>
@@ -35,7 +39,7 @@ export function RequestCard({ request, children }: { request: InspectionRequest;
         {request.scansRequested.map(label).join(", ")}
       </p>
       <p className="muted">
-        Deadline (loading cut-off) {formatTime(request.deadline)} · {timeLeft(request.deadline)} · agreement {request.agreementCode}
+        Deadline (loading cut-off) {formatTime(request.deadline)} · <span data-testid="time-left">{timeLeft(request.deadline, now)}</span> · agreement {request.agreementCode}
       </p>
       {request.decidedAt && (
         <p>
@@ -85,6 +89,7 @@ export function RequestCard({ request, children }: { request: InspectionRequest;
           </tbody>
         </table>
       )}
+      <Evidence scans={request.scans.filter(hasEvidence)} initiallyOpen={showEvidence} />
       {request.informationResponse && (
         <p>
           Answer: <strong>{request.informationResponse}</strong>
@@ -110,6 +115,20 @@ export function RequestCard({ request, children }: { request: InspectionRequest;
       )}
       {children}
     </article>
+  );
+}
+
+/** Plots and images of the scans; mounted only once opened so request lists stay light. */
+function Evidence({ scans, initiallyOpen }: { scans: Scan[]; initiallyOpen: boolean }) {
+  const [open, setOpen] = useState(initiallyOpen);
+  if (scans.length === 0) {
+    return null;
+  }
+  return (
+    <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Plots and images ({scans.length})</summary>
+      {open && scans.map((s) => <ScanEvidence key={s.id} scan={s} />)}
+    </details>
   );
 }
 

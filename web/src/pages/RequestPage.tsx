@@ -24,7 +24,7 @@ export function RequestPage({ id, me }: { id: string; me: Me }) {
       <p>
         <Link href="/requests">← Inspection requests</Link> · <Link href={`/shipments/${request.shipmentId}`}>Shipment</Link>
       </p>
-      <RequestCard request={request}>
+      <RequestCard request={request} showEvidence>
         <RequestActions request={request} me={me} onChange={setRequest} />
       </RequestCard>
     </section>

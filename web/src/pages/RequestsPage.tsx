@@ -1,5 +1,6 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { api, label, type InspectionRequest, type Me, type Page } from "../api.ts";
+import { useLiveReload } from "../live.ts";
 import { RequestActions } from "./RequestActions.tsx";
 import { RequestCard } from "./RequestCard.tsx";
 
@@ -15,13 +16,15 @@ export function RequestsPage({ me, mode }: { me: Me; mode: "all" | "work" }) {
     setStatus(mode === "work" ? "accepted,results_recorded" : "");
   }, [mode]);
 
-  useEffect(() => {
+  const load = useCallback(() => {
     const query = new URLSearchParams({ limit: "100" });
     if (status) {
       query.set("status", status);
     }
     api<Page<InspectionRequest>>(`/inspection-requests?${query.toString()}`).then(setPage, (err: Error) => setError(err.message));
   }, [status]);
+  useEffect(load, [load]);
+  useLiveReload(load);
 
   function replace(updated: InspectionRequest) {
     setPage((p) => (p ? { ...p, items: p.items.map((r) => (r.id === updated.id ? updated : r)) } : p));

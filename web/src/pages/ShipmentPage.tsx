@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { Link } from "wouter";
 import { api, formatTime, label, type InspectionRequest, type Me, type ShipmentDetail } from "../api.ts";
+import { useLiveReload } from "../live.ts";
 import { RequestCard } from "./RequestCard.tsx";
 
 const SCAN_CHOICES = ["radiation_portal", "isotope_id", "xray_image", "physical_exam"];
@@ -16,6 +17,7 @@ export function ShipmentPage({ id, me }: { id: string; me: Me }) {
     api<ShipmentDetail>(`/shipments/${id}`).then(setShipment, (err: Error) => setError(err.message));
   }, [id]);
   useEffect(load, [load]);
+  useLiveReload(load);
 
   if (error) {
     return <p className="error" role="alert">{error}</p>;
@@ -59,6 +61,33 @@ export function ShipmentPage({ id, me }: { id: string; me: Me }) {
           {shipment.consigneeName}, {shipment.consigneeAddress}
         </dd>
       </dl>
+      <h2>
+        Risk {shipment.score ?? "—"} <span className={`risk risk-${shipment.level ?? "none"}`}>{shipment.level ?? "not scored"}</span>
+      </h2>
+      {shipment.hits.length === 0 ? (
+        <p className="muted">No rule fired.</p>
+      ) : (
+        <table className="grid" data-testid="hits">
+          <thead>
+            <tr>
+              <th>Rule</th>
+              <th>Points</th>
+              <th>Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shipment.hits.map((h) => (
+              <tr key={h.ruleId}>
+                <td>
+                  <code>{h.ruleId}</code>
+                </td>
+                <td>{h.weight}</td>
+                <td>{h.explanation}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <h2>Goods</h2>
       <table className="grid">
         <thead>

@@ -3,6 +3,7 @@ import { Link } from "wouter";
 import { api, formatTime, type Page, type ShipmentSummary } from "../api.ts";
 
 interface Filters {
+  level: string;
   port: string;
   etdFrom: string;
   etdTo: string;
@@ -10,8 +11,9 @@ interface Filters {
   q: string;
 }
 
-const EMPTY: Filters = { port: "", etdFrom: "", etdTo: "", hsChapter: "", q: "" };
+const EMPTY: Filters = { level: "", port: "", etdFrom: "", etdTo: "", hsChapter: "", q: "" };
 const SORTABLE: [string, string][] = [
+  ["score", "Risk"],
   ["bill_of_lading", "B/L"],
   ["port_of_discharge", "Discharge"],
   ["etd", "ETD"],
@@ -35,7 +37,7 @@ function queryString(filters: Filters, sort: string, order: string, cursor: stri
 export function ShipmentsPage() {
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
-  const [sort, setSort] = useState("etd");
+  const [sort, setSort] = useState("score");
   const [order, setOrder] = useState<"asc" | "desc">("desc");
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [page, setPage] = useState<Page<ShipmentSummary> | null>(null);
@@ -79,6 +81,12 @@ export function ShipmentsPage() {
           to <input name="etdTo" type="date" value={draft.etdTo} onChange={set("etdTo")} />
         </label>
         <input name="hsChapter" placeholder="HS chapter" value={draft.hsChapter} onChange={set("hsChapter")} size={6} />
+        <select name="level" value={draft.level} onChange={set("level")}>
+          <option value="">any risk</option>
+          <option value="high">high</option>
+          <option value="medium">medium</option>
+          <option value="low">low</option>
+        </select>
         <button type="submit">Filter</button>
       </form>
       {error && <p className="error" role="alert">{error}</p>}
@@ -102,6 +110,12 @@ export function ShipmentsPage() {
         <tbody>
           {page?.items.map((s) => (
             <tr key={s.id}>
+              <td>
+                <span className={`risk risk-${s.level ?? "none"}`} data-testid="risk">
+                  {s.score ?? "—"}
+                </span>{" "}
+                <span className="muted">{s.hitCount} hits</span>
+              </td>
               <td>
                 <Link href={`/shipments/${s.id}`}>{s.billOfLading}</Link>
               </td>

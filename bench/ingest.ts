@@ -1,0 +1,290 @@
+// Ingest benchmark: N synthetic shipments written as a CUSCAR file and a CSV file (streamed to disk),
+// ingested through ingestStream into a scratch PostgreSQL database and into PGlite, against a plain
+// COPY of the same rows into unindexed tables.
+//   node --import tsx bench/ingest.ts [--n N | --quick] [--seed S] [--pg postgres://admin@host/db] [--only pg|pglite] [--keep]
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, type WriteStream } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import v8 from "node:v8";
+import vm from "node:vm";
+import pg from "pg";
+import { openDatabase, type Database } from "../src/db/database.ts";
+import { migrateToLatest } from "../src/db/migrate.ts";
+import type { Actor } from "../src/domain/actor.ts";
+import { fixedClock } from "../src/domain/clock.ts";
+import { ensureDemoWorld } from "../src/domain/demo/seed.ts";
+import { ingestStream, type FileReport } from "../src/domain/ingest/pipeline.ts";
+import { snapshotOf } from "../src/domain/ingest/store.ts";
+import { syntheticShipments } from "../src/domain/ingest/synthetic.ts";
+import { validateShipment } from "../src/domain/ingest/validate.ts";
+import { serviceActor } from "../src/domain/service-accounts.ts";
+import { formatCsvRecord } from "../src/trade/csv/csv-stream.ts";
+import { writeManifestCsv } from "../src/trade/csv/write-manifest-csv.ts";
+import { writeCuscar } from "../src/trade/edifact/write-cuscar.ts";
+import type { ManifestShipment } from "../src/trade/records.ts";
+
+const args = process.argv.slice(2);
+const arg = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const N = Number(arg("--n") ?? (args.includes("--quick") ? 20_000 : 1_000_000));
+const SEED = Number(arg("--seed") ?? 20021);
+const PG_ADMIN = arg("--pg") ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const ONLY = arg("--only");
+const KEEP = args.includes("--keep");
+const BATCH = 1000;
+const ANCHOR = new Date("2026-11-27T00:00:00Z");
+
+// A collection before each memory mark, so heapUsed shows what is retained rather than garbage not yet swept.
+v8.setFlagsFromString("--expose-gc");
+const collect = vm.runInNewContext("gc") as () => void;
+
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/** Peak heap seen by a 100 ms sampler, alongside the kernel's peak RSS. */
+let heapPeak = 0;
+const sampler = setInterval(() => {
+  heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+}, 100);
+
+async function write(out: WriteStream, text: string): Promise<void> {
+  if (!out.write(text)) {
+    await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+  }
+}
+
+async function close(out: WriteStream): Promise<void> {
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+function* batches(prefix: string): Generator<ManifestShipment[]> {
+  const all = syntheticShipments(N, { seed: SEED, prefix });
+  let batch: ManifestShipment[] = [];
+  for (const s of all) {
+    batch.push(s);
+    if (batch.length === BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) {
+    yield batch;
+  }
+}
+
+/** The CUSCAR file: one interchange per thousand shipments, 50 consignments a message. */
+async function writeEdifactFile(file: string): Promise<void> {
+  const out = createWriteStream(file);
+  let i = 0;
+  for (const batch of batches("E")) {
+    i++;
+    const text = writeCuscar(batch, { sender: "SYNTHCARRIER", recipient: "USCBP", interchangeRef: String(i), preparedAt: ANCHOR, messageRefPrefix: `M${i}-`, shipmentsPerMessage: 50 });
+    await write(out, i === 1 ? text : text.slice(text.indexOf("\n") + 1));
+  }
+  await close(out);
+}
+
+/** The CSV file in the default layout (rows of a bill together). */
+async function writeCsvFile(file: string): Promise<void> {
+  const out = createWriteStream(file);
+  let first = true;
+  for (const batch of batches("C")) {
+    const text = writeManifestCsv(batch);
+    await write(out, first ? text : text.slice(text.indexOf("\n") + 1));
+    first = false;
+  }
+  await close(out);
+}
+
+const COPY_TABLES = {
+  shipment: ["id", "owner_agency_id", "bill_of_lading", "carrier_scac", "port_of_loading", "port_of_discharge", "shipper_name", "shipper_address", "shipper_country", "consignee_name", "consignee_address", "consignee_country", "etd", "filed_at", "last_message_ref", "search_text"],
+  shipment_goods: ["shipment_id", "line_no", "hs_code", "description", "packages", "package_type", "gross_weight_kg", "container_no"],
+  shipment_container: ["shipment_id", "container_no", "size_type", "seal_no", "is_full"],
+  shipment_version: ["shipment_id", "version", "function", "message_ref", "snapshot", "diff", "recorded_at"],
+  ingest_message: ["agency_id", "message_key", "content_sha256", "batch_id", "received_at"],
+} as const;
+type CopyTable = keyof typeof COPY_TABLES;
+
+/** CSV files of the rows an ingest of the EDIFACT shipments writes, for COPY. */
+async function writeCopyFiles(dir: string): Promise<Record<CopyTable, string>> {
+  const files = Object.fromEntries(Object.keys(COPY_TABLES).map((t) => [t, path.join(dir, `copy-${t}.csv`)])) as Record<CopyTable, string>;
+  const outs = Object.fromEntries(Object.entries(files).map(([t, f]) => [t, createWriteStream(f)])) as Record<CopyTable, WriteStream>;
+  const agency = "00000000-0000-4000-8000-000000000001";
+  const batchId = "00000000-0000-4000-8000-000000000002";
+  const now = ANCHOR.toISOString();
+  let n = 0;
+  for (const batch of batches("E")) {
+    const lines: Record<CopyTable, string[]> = { shipment: [], shipment_goods: [], shipment_container: [], shipment_version: [], ingest_message: [] };
+    for (const record of batch) {
+      const checked = validateShipment(record, { format: "cuscar", fallbackRef: () => "" });
+      if (!checked.ok) {
+        continue;
+      }
+      const s = checked.value;
+      const id = `00000000-0000-4000-9000-${String(++n).padStart(12, "0")}`;
+      const search = [s.billOfLading, s.shipper.name, s.consignee.name, ...s.containers.map((c) => c.containerNo)].join(" ").toLowerCase();
+      lines.shipment.push(formatCsvRecord([id, agency, s.billOfLading, s.carrierScac, s.portOfLoading, s.portOfDischarge, s.shipper.name, s.shipper.address ?? "", s.shipper.country ?? "", s.consignee.name, s.consignee.address ?? "", s.consignee.country ?? "", s.etd ?? "", now, s.messageRef, search]));
+      for (const g of s.goods) {
+        lines.shipment_goods.push(formatCsvRecord([id, String(g.lineNo), g.hsCode, g.description, String(g.packages ?? ""), g.packageType ?? "", String(g.grossWeightKg ?? ""), g.containerNo ?? ""]));
+      }
+      for (const c of s.containers) {
+        lines.shipment_container.push(formatCsvRecord([id, c.containerNo, c.sizeType, c.sealNo ?? "", String(c.isFull)]));
+      }
+      lines.shipment_version.push(formatCsvRecord([id, "1", s.function, s.messageRef, JSON.stringify(snapshotOf(s)), "[]", now]));
+      lines.ingest_message.push(formatCsvRecord([agency, s.messageKey, s.contentHash, batchId, now]));
+    }
+    for (const table of Object.keys(COPY_TABLES) as CopyTable[]) {
+      await write(outs[table], `${lines[table].join("\n")}\n`);
+    }
+  }
+  for (const out of Object.values(outs)) {
+    await close(out);
+  }
+  return files;
+}
+
+/** Seconds psql takes to `\copy` each file into an unindexed copy of its table. */
+function copyWithPsql(url: string, files: Record<CopyTable, string>): Record<CopyTable, number> | null {
+  if (spawnSync("psql", ["--version"]).status !== 0) {
+    return null;
+  }
+  const times = {} as Record<CopyTable, number>;
+  for (const [table, columns] of Object.entries(COPY_TABLES) as [CopyTable, readonly string[]][]) {
+    const create = spawnSync("psql", [url, "-v", "ON_ERROR_STOP=1", "-qc", `create table bench_${table} (like ${table} including defaults)`], { encoding: "utf8" });
+    if (create.status !== 0) {
+      throw new Error(create.stderr);
+    }
+    const started = performance.now();
+    const copy = spawnSync("psql", [url, "-v", "ON_ERROR_STOP=1", "-qc", `\\copy bench_${table} (${columns.join(", ")}) from '${files[table]}' with (format csv)`], { encoding: "utf8" });
+    if (copy.status !== 0) {
+      throw new Error(copy.stderr);
+    }
+    times[table] = (performance.now() - started) / 1000;
+  }
+  return times;
+}
+
+interface Run {
+  engine: string;
+  file: string;
+  seconds: number;
+  report: FileReport;
+  rss: string[];
+}
+
+/** Ingests one file from disk, noting RSS and (retained, after a collection) heap at 25/50/75/100 % of the shipments. */
+async function ingestOne(engine: string, db: Database, actor: Actor, file: string): Promise<Run> {
+  const marks = [0.25, 0.5, 0.75, 1];
+  const rss: string[] = [];
+  const onProgress = (r: FileReport): void => {
+    while (marks.length > 0 && r.shipments + r.quarantined >= (marks[0] as number) * N) {
+      collect();
+      const m = process.memoryUsage();
+      rss.push(`${((marks.shift() as number) * 100).toFixed(0)}%: rss ${mb(m.rss)} heap ${mb(m.heapUsed)}`);
+    }
+  };
+  const started = performance.now();
+  const report = await ingestStream(db.db, fixedClock(ANCHOR), actor, { fileName: path.basename(file), chunks: createReadStream(file, { highWaterMark: 256 * 1024 }), onProgress });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`  ${engine} ${path.basename(file)}: ${report.inserted} inserted, ${report.quarantined} quarantined, ${report.errorCount} errors in ${seconds.toFixed(1)} s = ${(report.inserted / seconds).toFixed(0)} shipments/s`);
+  console.log(`    ${rss.join(" · ")}`);
+  return { engine, file: path.basename(file), seconds, report, rss };
+}
+
+async function prepare(database: Database): Promise<Actor> {
+  await migrateToLatest(database.db);
+  await ensureDemoWorld(database.db, { seed: 7, anchor: ANCHOR, shipments: 20, password: "benchmark-password" });
+  return serviceActor(database.db, "USCBP", "feed.bench");
+}
+
+async function onPostgres(files: string[], copyFiles: Record<CopyTable, string>): Promise<{ runs: Run[]; copy: Record<CopyTable, number> | null }> {
+  const name = `reciprocity_bench_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString() });
+  try {
+    const actor = await prepare(database);
+    const runs: Run[] = [];
+    for (const file of files) {
+      runs.push(await ingestOne("postgres", database, actor, file));
+    }
+    const copy = copyWithPsql(url.toString(), copyFiles);
+    return { runs, copy };
+  } finally {
+    await database.close();
+    if (!KEEP) {
+      await admin.query(`drop database if exists ${name} with (force)`);
+    }
+    await admin.end();
+  }
+}
+
+async function onPglite(files: string[]): Promise<Run[]> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "reciprocity-bench-pglite-"));
+  const database = await openDatabase({ dataDir });
+  try {
+    const actor = await prepare(database);
+    const runs: Run[] = [];
+    for (const file of files) {
+      runs.push(await ingestOne("pglite", database, actor, file));
+    }
+    return runs;
+  } finally {
+    await database.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), "reciprocity-bench-ingest-"));
+  try {
+    let started = performance.now();
+    const edi = path.join(dir, "manifest.edi");
+    const csv = path.join(dir, "manifest.csv");
+    await writeEdifactFile(edi);
+    await writeCsvFile(csv);
+    const copyFiles = ONLY === "pglite" ? null : await writeCopyFiles(dir);
+    console.log(`generated ${N} shipments: ${mb(statSync(edi).size)} EDIFACT, ${mb(statSync(csv).size)} CSV in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    started = performance.now();
+    const runs: Run[] = [];
+    let copy: Record<CopyTable, number> | null = null;
+    if (ONLY !== "pglite" && copyFiles) {
+      const pgResult = await onPostgres([edi, csv], copyFiles);
+      runs.push(...pgResult.runs);
+      copy = pgResult.copy;
+    }
+    if (ONLY !== "pg") {
+      runs.push(...(await onPglite([edi, csv])));
+    }
+    printSummary(runs, copy);
+  } finally {
+    clearInterval(sampler);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printSummary(runs: Run[], copy: Record<CopyTable, number> | null): void {
+  console.log(`\n| engine | file | shipments | seconds | shipments/s | vs COPY |`);
+  console.log(`|---|---|---|---|---|---|`);
+  const copyAll = copy ? Object.values(copy).reduce((a, b) => a + b, 0) : null;
+  const copyData = copy ? copy.shipment + copy.shipment_goods + copy.shipment_container : null;
+  for (const r of runs) {
+    const ratio = r.engine === "postgres" && copyAll ? `${(copyAll / r.seconds).toFixed(2)}× (all 5 tables), ${((copyData ?? 0) / r.seconds).toFixed(2)}× (3 data tables)` : "";
+    console.log(`| ${r.engine} | ${r.file} | ${r.report.inserted} | ${r.seconds.toFixed(1)} | ${(r.report.inserted / r.seconds).toFixed(0)} | ${ratio} |`);
+  }
+  if (copy && copyAll !== null) {
+    console.log(`\nplain \\copy (psql) of the same rows into unindexed tables: ${Object.entries(copy).map(([t, s]) => `${t} ${s.toFixed(1)} s`).join(", ")}`);
+    console.log(`  = ${copyAll.toFixed(1)} s for all five (${(N / copyAll).toFixed(0)} shipments/s), ${copyData?.toFixed(1)} s for shipment+goods+container (${(N / (copyData ?? 1)).toFixed(0)} shipments/s)`);
+  } else {
+    console.log("\npsql not found: no COPY comparison");
+  }
+  console.log(`peak RSS (process.resourceUsage().maxRSS) ${mb(process.resourceUsage().maxRSS * 1024)}, peak sampled heapUsed ${mb(heapPeak)}`);
+}
+
+await main();

@@ -1,0 +1,37 @@
+import { sql, type Kysely } from "kysely";
+import { withAgency } from "../db/database.ts";
+import type { DB } from "../db/schema.ts";
+import type { Actor } from "./actor.ts";
+
+/** A change the browser should react to: what happened to which record. */
+export interface ChangeEvent {
+  seq: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  occurredAt: string;
+}
+
+// Live updates read the audit log: every change writes an event there in its own transaction, the
+// log is ordered, and row-level security already limits it to what the agency may know about.
+
+/** The newest audit sequence number the actor's agency can see ("0" when none). */
+export async function latestEventSeq(db: Kysely<DB>, actor: Actor): Promise<string> {
+  const row = await withAgency(db, actor.agencyId, (tx) => tx.selectFrom("audit_event").select((eb) => eb.fn.max("seq").as("seq")).executeTakeFirst());
+  return String(row?.seq ?? "0");
+}
+
+/** Changes after `seq` visible to the actor's agency, oldest first. */
+export async function changesSince(db: Kysely<DB>, actor: Actor, seq: string, limit = 200): Promise<ChangeEvent[]> {
+  const rows = await withAgency(db, actor.agencyId, (tx) =>
+    tx
+      .selectFrom("audit_event")
+      .select(["seq", "action", "entity_type", "entity_id", "occurred_at"])
+      .where("seq", ">", sql<string>`${seq}::bigint`)
+      .where("action", "not like", "session.%")
+      .orderBy("seq")
+      .limit(limit)
+      .execute(),
+  );
+  return rows.map((r) => ({ seq: String(r.seq), action: r.action, entityType: r.entity_type, entityId: r.entity_id, occurredAt: r.occurred_at.toISOString() }));
+}

@@ -1,0 +1,64 @@
+import { createHash, type Hash } from "node:crypto";
+import type { ChunkSource } from "../../trade/edifact/tokenize.ts";
+
+type Chunk = string | Uint8Array;
+
+async function* asAsync(source: ChunkSource): AsyncGenerator<Chunk, void, undefined> {
+  yield* source;
+}
+
+/**
+ * Passes a chunk stream through once, hashing and counting it on the way, and lets the caller
+ * look at the first bytes (to detect the format) before reading starts.
+ */
+export class ChunkTap {
+  private readonly hash: Hash = createHash("sha256");
+  private readonly iterator: AsyncIterator<Chunk>;
+  private readonly head: Chunk[] = [];
+  private sha256: string | undefined;
+  private bytes = 0;
+
+  constructor(source: ChunkSource) {
+    this.iterator = asAsync(source)[Symbol.asyncIterator]();
+  }
+
+  /** The first `size` characters or so, read ahead and kept for chunks(). */
+  async peek(size = 8192): Promise<string> {
+    let seen = this.head.reduce((n, c) => n + c.length, 0);
+    while (seen < size) {
+      const next = await this.iterator.next();
+      if (next.done) {
+        break;
+      }
+      this.count(next.value);
+      this.head.push(next.value);
+      seen += next.value.length;
+    }
+    const decoder = new TextDecoder("utf-8");
+    return this.head.map((c) => (typeof c === "string" ? c : decoder.decode(c, { stream: true }))).join("");
+  }
+
+  /** The whole stream, from the first chunk; can be read once. */
+  async *chunks(): AsyncGenerator<Chunk, void, undefined> {
+    yield* this.head.splice(0);
+    for (;;) {
+      const next = await this.iterator.next();
+      if (next.done) {
+        return;
+      }
+      this.count(next.value);
+      yield next.value;
+    }
+  }
+
+  /** sha256 and size in bytes of everything read; ask after the stream has ended. */
+  digest(): { sha256: string; sizeBytes: number } {
+    this.sha256 ??= this.hash.digest("hex");
+    return { sha256: this.sha256, sizeBytes: this.bytes };
+  }
+
+  private count(chunk: Chunk): void {
+    this.hash.update(chunk);
+    this.bytes += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength;
+  }
+}

@@ -1,0 +1,70 @@
+import { sql } from "kysely";
+import type { Tx } from "../../db/database.ts";
+import type { ContainerEvent, TradeFormat } from "../../trade/records.ts";
+import { insertUnnest } from "./bulk.ts";
+import type { Held } from "./parts.ts";
+import type { StoreContext } from "./store.ts";
+
+function eventTime(time: string | undefined): string | null {
+  if (!time) {
+    return null;
+  }
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(time) ? time : `${time}Z`).toISOString();
+}
+
+/** Stores container events once each (a repeat of a known event is skipped); returns how many were new. */
+export async function insertEvents(tx: Tx, ctx: StoreContext, events: readonly ContainerEvent[]): Promise<number> {
+  if (events.length === 0) {
+    return 0;
+  }
+  const rows = await tx
+    .insertInto("container_event")
+    .values(
+      events.map((e) => ({
+        agency_id: ctx.agencyId,
+        container_no: e.container,
+        event_type: e.eventType,
+        event_time: eventTime(e.time),
+        place: e.place ?? null,
+        vessel_imo: e.vessel.imo ?? null,
+        voyage_no: e.voyage ?? null,
+        bill_of_lading: e.billOfLading ?? null,
+        status_code: e.statusCode ?? null,
+        is_planned: e.isPlanned,
+        batch_id: ctx.batchId,
+        message_ref: e.source.messageRef ?? null,
+        recorded_at: ctx.now,
+      })),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .returning("id")
+    .execute();
+  return rows.length;
+}
+
+/** Puts held records in the quarantine; one already waiting there with the same text is not queued twice. */
+export async function quarantineHeld(tx: Tx, ctx: StoreContext, format: TradeFormat, held: readonly Held[]): Promise<void> {
+  if (held.length === 0) {
+    return;
+  }
+  const waiting = await sql<{ location: string; raw_text: string }>`
+    select location, raw_text from quarantine_record
+    where agency_id = ${ctx.agencyId} and status = 'open' and location = any(${held.map((h) => h.rejection.location)}::text[])`.execute(tx);
+  const isWaiting = new Set(waiting.rows.map((w) => JSON.stringify([w.location, w.raw_text])));
+  const toQueue = held.filter((h) => !isWaiting.has(JSON.stringify([h.rejection.location, h.raw])));
+  await insertUnnest(
+    tx,
+    "quarantine_record",
+    [
+      ["agency_id", "uuid", () => ctx.agencyId],
+      ["batch_id", "uuid", () => ctx.batchId],
+      ["format", "text", () => format],
+      ["location", "text", (h: Held) => h.rejection.location],
+      ["reasons", "jsonb", (h: Held) => JSON.stringify(h.rejection.reasons)],
+      ["raw_text", "text", (h: Held) => h.raw],
+      ["record", "jsonb", (h: Held) => JSON.stringify(h.record)],
+      ["created_at", "timestamptz", () => ctx.now.toISOString()],
+    ],
+    toQueue,
+  );
+}

@@ -1,0 +1,130 @@
+import type { Kysely } from "kysely";
+import { withAgency } from "../../db/database.ts";
+import type { DB } from "../../db/schema.ts";
+import type { TradeFormat } from "../../trade/records.ts";
+import type { Actor } from "../actor.ts";
+import { recordAudit } from "../audit.ts";
+import type { Clock } from "../clock.ts";
+import { insertEvents, quarantineHeld } from "./held.ts";
+import { PendingChunk, takePart, type ParsedPart } from "./parts.ts";
+import { addOutcome, emptyReport, type FileReport } from "./report.ts";
+import { storeShipments, type StoreContext } from "./store.ts";
+
+/** Shipments per transaction: big enough for bulk inserts, small enough to keep memory flat. */
+export const CHUNK = 1000;
+
+/** The file being ingested and, once read, its digest. */
+export interface IngestTarget {
+  fileName: string;
+  format: TradeFormat;
+  /** sha256 and size of the content; asked for after the last part was read. */
+  digest(): { sha256: string; sizeBytes: number };
+  /** Called after each stored chunk with the report so far. */
+  onProgress?: (report: FileReport) => void;
+}
+
+/** Reads parts without storing anything: the report of what an ingest would do. */
+export async function dryRunParts(target: IngestTarget, parts: AsyncIterable<ParsedPart> | Iterable<ParsedPart>): Promise<FileReport> {
+  const report = emptyReport(target.fileName, target.format);
+  for await (const part of parts) {
+    takePart(report, new PendingChunk(), part);
+  }
+  return report;
+}
+
+/**
+ * Stores parts for the actor's agency, a chunk per transaction with its audit event: good
+ * records land, bad ones go to quarantine with their reasons and raw text, and the same message
+ * twice changes nothing. A crash leaves whole chunks only, and a rerun completes the file.
+ */
+export async function runIngest(db: Kysely<DB>, clock: Clock, actor: Actor, target: IngestTarget, parts: AsyncIterable<ParsedPart> | Iterable<ParsedPart>): Promise<FileReport> {
+  const report = emptyReport(target.fileName, target.format);
+  const now = clock.now();
+  const batch = await withAgency(db, actor.agencyId, (tx) =>
+    tx
+      .insertInto("ingest_batch")
+      // The digest is known only once the stream has been read; the batch is completed with it.
+      .values({ agency_id: actor.agencyId, file_name: target.fileName, format: target.format, content_sha256: "0".repeat(64), size_bytes: 0, received_by: actor.userId, received_at: now })
+      .returning("id")
+      .executeTakeFirstOrThrow(),
+  );
+  report.batchId = batch.id;
+  const ctx: StoreContext = { agencyId: actor.agencyId, batchId: batch.id, now, voyages: new Map() };
+  // One chunk is stored while the next is parsed: the database works while JavaScript reads.
+  // Chunks still commit one after the other, in file order.
+  let storing: Promise<void> = Promise.resolve();
+  const store = async (chunk: PendingChunk): Promise<void> => {
+    await storing;
+    storing = storeChunk(db, actor, ctx, report, chunk).then(() => target.onProgress?.(report));
+    // Marked as handled here; the failure surfaces at the next await of `storing`.
+    storing.catch(() => undefined);
+  };
+  let chunk = new PendingChunk();
+  for await (const part of parts) {
+    takePart(report, chunk, part);
+    if (chunk.size >= CHUNK) {
+      await store(chunk);
+      chunk = new PendingChunk();
+    }
+  }
+  await store(chunk);
+  await storing;
+  await completeBatch(db, clock, actor, target, report);
+  target.onProgress?.(report);
+  return report;
+}
+
+async function storeChunk(db: Kysely<DB>, actor: Actor, ctx: StoreContext, report: FileReport, chunk: PendingChunk): Promise<void> {
+  if (chunk.size === 0) {
+    return;
+  }
+  await withAgency(db, actor.agencyId, async (tx) => {
+    if (chunk.accepted.length > 0) {
+      const stored = await storeShipments(tx, ctx, chunk.accepted);
+      await recordAudit(tx, actor, {
+        action: "shipments.ingested",
+        entityType: "ingest_batch",
+        entityId: ctx.batchId,
+        payload: { inserted: stored.inserted, replaced: stored.replaced, cancelled: stored.cancelled, unchanged: stored.unchanged, duplicates: stored.duplicates },
+      });
+      addOutcome(report, stored);
+      for (const r of stored.rejected) {
+        chunk.held.push({ rejection: r, raw: (r.messageKey && chunk.rawByKey.get(r.messageKey)?.()) ?? "", record: null });
+      }
+    }
+    const inserted = await insertEvents(tx, ctx, chunk.events);
+    report.events += inserted - chunk.events.length;
+    await quarantineHeld(tx, ctx, report.format, chunk.held);
+  });
+}
+
+async function completeBatch(db: Kysely<DB>, clock: Clock, actor: Actor, target: IngestTarget, report: FileReport): Promise<void> {
+  const batchId = report.batchId as string;
+  const { sha256, sizeBytes } = target.digest();
+  await withAgency(db, actor.agencyId, async (tx) => {
+    await tx
+      .updateTable("ingest_batch")
+      .set({
+        status: "completed",
+        format: report.format,
+        content_sha256: sha256,
+        size_bytes: sizeBytes,
+        messages: report.messages,
+        shipments: report.shipments,
+        containers: report.containers,
+        events: report.events,
+        errors: report.errorCount,
+        warnings: report.warningCount,
+        report: JSON.stringify(report),
+        completed_at: clock.now(),
+      })
+      .where("id", "=", batchId)
+      .execute();
+    await recordAudit(tx, actor, {
+      action: "manifest.ingested",
+      entityType: "ingest_batch",
+      entityId: batchId,
+      payload: { file: target.fileName, format: report.format, shipments: report.shipments, quarantined: report.quarantined, errors: report.errorCount },
+    });
+  });
+}

@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Kysely } from "kysely";
+import type { DB } from "../../db/schema.ts";
+import { buildResultBundle } from "../../domain/bundles/build.ts";
+import type { Clock } from "../../domain/clock.ts";
+import { requireActor } from "../auth.ts";
+import { IdParams } from "../schemas.ts";
+
+/** Signed result bundles: one archive of a request's results for either party to keep. */
+export const bundleRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock }> = async (app, { db, clock }) => {
+  app.get(
+    "/inspection-requests/:id/bundle",
+    {
+      schema: {
+        tags: ["inspection-requests"],
+        description: "The request's signed result bundle (ustar archive); check it with `reciprocity bundle verify FILE`.",
+        params: IdParams,
+      },
+    },
+    async (request, reply) => {
+      const bundle = await buildResultBundle(db, clock, requireActor(request), request.params.id);
+      return reply
+        .header("content-type", "application/x-tar")
+        .header("content-disposition", `attachment; filename="${bundle.fileName.replace(/[^\w.-]/g, "_")}"`)
+        .header("cache-control", "no-store")
+        .header("x-bundle-id", bundle.bundleId)
+        .header("x-bundle-key-id", bundle.keyId)
+        .send(Buffer.from(bundle.bytes));
+    },
+  );
+};

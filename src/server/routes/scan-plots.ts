@@ -1,0 +1,22 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import type { DB } from "../../db/schema.ts";
+import { scanPlotData } from "../../domain/scan-plots.ts";
+import { requireActor } from "../auth.ts";
+
+/** Plot data of a scan's instrument file: portal count-rate profiles and spectra. */
+export const scanPlotRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app, { db }) => {
+  app.get(
+    "/scans/:id/plot-data",
+    {
+      schema: {
+        tags: ["scans"],
+        description:
+          "Per-panel gross count rates of each portal occupancy (1 s moving average) with background and alarm-threshold lines, and gamma spectra (bin centres in keV) with the scaled background and the peaks the analysis attributed to nuclides. At most 5,000 points per series.",
+        params: z.object({ id: z.uuid() }),
+      },
+    },
+    async (request) => scanPlotData(db, requireActor(request), request.params.id),
+  );
+};
