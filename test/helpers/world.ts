@@ -23,7 +23,7 @@ export interface TestWorld {
  * agreement, so every test can check it sees nothing.
  */
 export async function seedTestWorld(db: Kysely<DB>, shipments = 300): Promise<TestWorld> {
-  await ensureDemoWorld(db, { seed: 7, anchor: TEST_ANCHOR, shipments, password: TEST_PASSWORD });
+  await ensureDemoWorld(db, { seed: 7, anchor: TEST_ANCHOR, shipments, password: TEST_PASSWORD, withHistory: false });
   const kr = await db.insertInto("agency").values({ code: "KRCS", name: "Korea Customs Service", country: "KR" }).returning("id").executeTakeFirstOrThrow();
   const hash = await hashPassword(TEST_PASSWORD);
   await db

@@ -9,6 +9,7 @@ import { ingestFile } from "../ingest/pipeline.ts";
 import { serviceActor } from "../service-accounts.ts";
 import { scoreAllAgencies } from "../targeting/scoring.ts";
 import { demoManifestFiles } from "./feed.ts";
+import { seedHistory } from "./history.ts";
 import { generateWorld, type DemoWorld } from "./world.ts";
 
 /** The two agencies of the demo and their ports. */
@@ -36,6 +37,8 @@ export interface DemoOptions {
   shipments: number;
   /** Password for every demo account; a random one is made when absent. */
   password?: string;
+  /** Add a month of requests, scans and results (default true). */
+  withHistory?: boolean;
 }
 
 /** What was created, for printing. */
@@ -76,12 +79,13 @@ export async function ensureDemoWorld(db: Kysely<DB>, options: DemoOptions): Pro
     shipments += report.inserted;
   }
   await scoreAllAgencies(db, fixedClock(options.anchor));
+  const history = options.withHistory === false ? { requests: 0, scans: 0 } : await seedHistory(db, options.anchor, options.seed);
   await db.transaction().execute((tx) =>
     recordAudit(tx, null, {
       action: "demo.created",
       entityType: "system",
       otherAgencyIds: [...agencies.values()],
-      payload: { seed: options.seed, anchor: options.anchor.toISOString(), shipments },
+      payload: { seed: options.seed, anchor: options.anchor.toISOString(), shipments, requests: history.requests, scans: history.scans },
     }),
   );
   return { isNew: true, password: options.password ? null : password, shipments };

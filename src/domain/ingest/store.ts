@@ -154,29 +154,28 @@ async function lockExisting(tx: Tx, ctx: StoreContext, fresh: CleanShipment[]): 
   return new Map(rows.rows.map((r) => [r.bill_of_lading, { id: r.id, version: r.version, snapshot: r.snapshot }]));
 }
 
-async function storeRun(tx: Tx, ctx: StoreContext, run: CleanShipment[], outcome: StoreOutcome): Promise<void> {
-  const fresh = await dropKnownMessages(tx, ctx, run, outcome);
-  if (fresh.length === 0) {
-    return;
-  }
-  const voyages = await resolveVoyages(tx, fresh, ctx.voyages ?? new Map<string, string>());
-  const voyageOf = (s: CleanShipment): string | null => voyages.get(voyageKey(s) ?? "") ?? null;
-  const existing = await lockExisting(tx, ctx, fresh);
-  const inserts: { id: string; s: CleanShipment }[] = [];
-  const updates: { id: string; version: number; s: CleanShipment }[] = [];
-  const versions: VersionRow[] = [];
-  const refused = new Set<string>();
+interface Plan {
+  inserts: { id: string; s: CleanShipment }[];
+  updates: { id: string; version: number; s: CleanShipment }[];
+  versions: VersionRow[];
+  /** Message keys refused here (a cancellation of an unknown bill). */
+  refused: Set<string>;
+}
+
+/** Decides per shipment: new (with an id), amended (next version with its diff), unchanged or refused. */
+function planRun(fresh: CleanShipment[], existing: Map<string, Current>, ctx: StoreContext, outcome: StoreOutcome): Plan {
+  const plan: Plan = { inserts: [], updates: [], versions: [], refused: new Set() };
   for (const s of fresh) {
     const current = existing.get(s.billOfLading);
     if (!current && s.function === "cancel") {
-      refused.add(s.messageKey);
+      plan.refused.add(s.messageKey);
       outcome.rejected.push({ location: `message ${s.messageRef} B/L ${s.billOfLading}`, messageKey: s.messageKey, reasons: [{ code: "ingest.cancel_unknown", message: `Cancellation of B/L ${s.billOfLading}, which was never received` }] });
       continue;
     }
     if (!current) {
       const id = randomUUID();
-      inserts.push({ id, s });
-      versions.push(versionRow(id, 1, s, ctx, []));
+      plan.inserts.push({ id, s });
+      plan.versions.push(versionRow(id, 1, s, ctx, []));
       outcome.containers += s.containers.length;
       continue;
     }
@@ -185,8 +184,8 @@ async function storeRun(tx: Tx, ctx: StoreContext, run: CleanShipment[], outcome
       outcome.unchanged++;
       continue;
     }
-    updates.push({ id: current.id, version: current.version + 1, s });
-    versions.push(versionRow(current.id, current.version + 1, s, ctx, diff));
+    plan.updates.push({ id: current.id, version: current.version + 1, s });
+    plan.versions.push(versionRow(current.id, current.version + 1, s, ctx, diff));
     outcome.containers += s.containers.length;
     if (s.function === "cancel") {
       outcome.cancelled++;
@@ -194,12 +193,24 @@ async function storeRun(tx: Tx, ctx: StoreContext, run: CleanShipment[], outcome
       outcome.replaced++;
     }
   }
-  await insertShipments(tx, inserts.map(({ id, s }) => ({ id, ...shipmentRow(s, ctx, voyageOf(s)) })));
-  await applyUpdates(tx, ctx, updates, voyageOf);
-  await insertLines(tx, [...inserts, ...updates]);
-  await insertVersions(tx, versions);
-  await insertMessageKeys(tx, ctx, fresh.filter((s) => !refused.has(s.messageKey)));
-  outcome.inserted += inserts.length;
+  return plan;
+}
+
+/** Stores one run (no bill twice): every kind of row goes in with one statement per chunk. */
+async function storeRun(tx: Tx, ctx: StoreContext, run: CleanShipment[], outcome: StoreOutcome): Promise<void> {
+  const fresh = await dropKnownMessages(tx, ctx, run, outcome);
+  if (fresh.length === 0) {
+    return;
+  }
+  const voyages = await resolveVoyages(tx, fresh, ctx.voyages ?? new Map<string, string>());
+  const voyageOf = (s: CleanShipment): string | null => voyages.get(voyageKey(s) ?? "") ?? null;
+  const plan = planRun(fresh, await lockExisting(tx, ctx, fresh), ctx, outcome);
+  await insertShipments(tx, plan.inserts.map(({ id, s }) => ({ id, ...shipmentRow(s, ctx, voyageOf(s)) })));
+  await applyUpdates(tx, ctx, plan.updates, voyageOf);
+  await insertLines(tx, [...plan.inserts, ...plan.updates]);
+  await insertVersions(tx, plan.versions);
+  await insertMessageKeys(tx, ctx, fresh.filter((s) => !plan.refused.has(s.messageKey)));
+  outcome.inserted += plan.inserts.length;
 }
 
 /** Amendments: each shipment row is rewritten (they are few); its lines are replaced in bulk by the caller. */

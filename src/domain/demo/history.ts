@@ -1,0 +1,288 @@
+import type { Kysely } from "kysely";
+import type { DB } from "../../db/schema.ts";
+import { synthesizeHandheldN42, synthesizePortalN42 } from "../../radiation/synthetic/index.ts";
+import { normCommodity } from "../../trade/hs-norm.ts";
+import type { Actor } from "../actor.ts";
+import { actorForUser } from "../auth.ts";
+import { fixedClock } from "../clock.ts";
+import { sweepDeadlines } from "../deadlines.ts";
+import { ingestFile } from "../ingest/pipeline.ts";
+import { createInspectionRequest } from "../inspection-requests.ts";
+import { closeInspectionRequest, decideInspectionRequest, withdrawInspectionRequest } from "../lifecycle.ts";
+import { recordScan, type NewScan } from "../scans.ts";
+import { serviceActor } from "../service-accounts.ts";
+import { scoreAllAgencies } from "../targeting/scoring.ts";
+import { containerRadiograph } from "./png.ts";
+import { seededRandom, type Random } from "./random.ts";
+
+// A month of the exchange at work, made with the same domain functions the API calls: requests in
+// both directions, decisions, portal and handheld files from the physics generator, radiographs,
+// dispositions and a few misses — so the dashboard and result screens have real data at first start.
+
+const HOUR = 3_600_000;
+const PORTAL = "RPM lane 3 (4 PVT panels, 4 He-3 tubes)";
+const HANDHELD = "identiFINDER-NG handheld (NaI)";
+const IMAGER = "VACIS M6500 gamma imager";
+
+type Kind = "clean" | "norm" | "medical" | "industrial";
+
+interface Candidate {
+  id: string;
+  cutoff: Date;
+  containerNo: string;
+  hsCode: string;
+  topRule: string | null;
+  explanation: string | null;
+}
+
+async function actor(db: Kysely<DB>, username: string): Promise<Actor> {
+  const row = await db.selectFrom("app_user").select("id").where("username", "=", username).executeTakeFirstOrThrow();
+  return actorForUser(db, row.id);
+}
+
+async function candidates(db: Kysely<DB>, agencyCode: string, scoringAgency: string, from: Date, to: Date, limit: number): Promise<Candidate[]> {
+  const rows = await db
+    .selectFrom("shipment as s")
+    .innerJoin("agency as a", "a.id", "s.owner_agency_id")
+    .innerJoin("voyage as v", "v.id", "s.voyage_id")
+    .innerJoin("agency as sa", (j) => j.on("sa.code", "=", scoringAgency))
+    .leftJoin("shipment_score as sc", (j) => j.onRef("sc.shipment_id", "=", "s.id").onRef("sc.agency_id", "=", "sa.id"))
+    .select(["s.id", "v.loading_cutoff", "sc.score", "sc.hits"])
+    .select((eb) => [
+      eb.selectFrom("shipment_container as c").select("c.container_no").whereRef("c.shipment_id", "=", "s.id").orderBy("c.container_no").limit(1).as("container_no"),
+      eb.selectFrom("shipment_goods as g").select("g.hs_code").whereRef("g.shipment_id", "=", "s.id").orderBy("g.line_no").limit(1).as("hs_code"),
+    ])
+    .where("a.code", "=", agencyCode)
+    .where("v.loading_cutoff", ">=", from)
+    .where("v.loading_cutoff", "<", to)
+    .orderBy("sc.score", (o) => o.desc().nullsLast())
+    .orderBy("s.bill_of_lading")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => {
+    const top = ((r.hits ?? []) as { ruleId: string; explanation: string }[])[0];
+    return { id: r.id, cutoff: r.loading_cutoff, containerNo: r.container_no ?? "", hsCode: r.hs_code ?? "", topRule: top?.ruleId ?? null, explanation: top?.explanation ?? null };
+  });
+}
+
+function reasonCodes(rule: string | null): ("radiological" | "watchlist_party" | "manifest_discrepancy" | "high_risk_route" | "random_selection" | "other")[] {
+  if (!rule) {
+    return ["random_selection"];
+  }
+  if (/^(norm|scrap|radioactive|strategic)\./.test(rule)) {
+    return ["radiological"];
+  }
+  if (rule.startsWith("party.")) {
+    return ["watchlist_party"];
+  }
+  if (rule.startsWith("route.")) {
+    return ["high_risk_route"];
+  }
+  return /^(description|weight|filing|hs)\./.test(rule) ? ["manifest_discrepancy"] : ["other"];
+}
+
+function kindFor(c: Candidate, rng: Random, index: number, industrialIndex: number): Kind {
+  if (index === industrialIndex) {
+    return "industrial";
+  }
+  if (index % 11 === 7) {
+    return "medical";
+  }
+  return normCommodity(c.hsCode)?.kind === "nuisance" || rng.chance(0.1) ? "norm" : "clean";
+}
+
+function portalFile(kind: Kind, seed: number): Uint8Array {
+  const cargo = { cargoMassKg: 18000, preSeconds: 8, postSeconds: 2 };
+  switch (kind) {
+    case "norm":
+      return synthesizePortalN42({ seed, ...cargo, norm: [{ nuclide: "K-40", activityBq: 3e7 }, { nuclide: "Th-232", activityBq: 4e6 }] }).bytes;
+    case "industrial":
+      return synthesizePortalN42({ seed, ...cargo, sources: [{ nuclide: "Cs-137", activityBq: 4e8, shielding: [{ material: "steel", arealDensity: 8 }] }] }).bytes;
+    case "medical":
+      return synthesizePortalN42({ seed, ...cargo, sources: [{ nuclide: "I-131", activityBq: 1.5e8 }] }).bytes;
+    case "clean":
+      return synthesizePortalN42({ seed, ...cargo }).bytes;
+  }
+}
+
+const HANDHELD_SOURCE: Record<Exclude<Kind, "clean">, string> = { norm: "K-40", industrial: "Cs-137", medical: "I-131" };
+
+async function scanAndSettle(db: Kysely<DB>, host: { supervisor: Actor; officer: Actor }, requestId: string, c: Candidate, kind: Kind, at: Date, rng: Random, seed: number): Promise<number> {
+  const scanAt = (h: number) => fixedClock(new Date(at.getTime() + h * HOUR));
+  const portal = portalFile(kind, seed);
+  const scans: NewScan[] = [
+    {
+      scanType: "radiation_portal",
+      outcome: kind === "clean" ? "no_alarm" : "alarm",
+      notes: kind === "clean" ? "Drive-through, no alarm" : "Gamma alarm on drive-through; secondary inspection",
+      device: PORTAL,
+      attachment: { fileName: `occupancy-${seed}.n42`, mediaType: "application/xml", content: portal },
+    },
+  ];
+  if (kind !== "clean") {
+    const handheld = synthesizeHandheldN42({ detector: "IdentiFINDER-NG", sources: [{ nuclide: HANDHELD_SOURCE[kind] }], liveTimeS: 120, seed: seed + 1 }).bytes;
+    scans.push({ scanType: "isotope_id", outcome: "alarm", notes: "Handheld on the hot spot", device: HANDHELD, attachment: { fileName: `riid-${seed}.n42`, mediaType: "application/xml", content: handheld } });
+  }
+  if (kind === "industrial" || rng.chance(0.2)) {
+    const png = containerRadiograph(seed, 0.6 + rng.next() * 0.3, kind === "industrial");
+    scans.push({ scanType: "xray_image", outcome: kind === "industrial" ? "anomaly" : "no_anomaly", notes: kind === "industrial" ? "Dense object behind the rear wall" : "Image consistent with the manifest", device: IMAGER, attachment: { fileName: `radiograph-${seed}.png`, mediaType: "image/png", content: png } });
+  }
+  for (const [i, scan] of scans.entries()) {
+    const last = i === scans.length - 1;
+    const disposition = !last ? undefined : kind === "industrial" ? "hold" : "cleared";
+    await recordScan(db, scanAt(1 + i * 0.5), host.officer, requestId, { ...scan, scannedAt: scanAt(1 + i * 0.5).now(), disposition });
+  }
+  if (kind !== "industrial") {
+    await closeInspectionRequest(db, scanAt(3), host.supervisor, requestId);
+  }
+  return scans.length;
+}
+
+/** A Japanese export feed (for the mirror direction of the agreement), ingested like any other. */
+function japanExportCsv(rng: Random, anchor: Date, count: number): string {
+  const header = "bill_of_lading,message_ref,carrier_scac,vessel_name,vessel_imo,voyage,port_of_loading,port_of_discharge,etd,shipper_name,shipper_country,consignee_name,consignee_country,container_number,size_type,hs_code,description,packages,gross_weight_kg";
+  const goods = [
+    ["870323", "USED PASSENGER VEHICLES", 5000],
+    ["840991", "ENGINE PARTS", 12000],
+    ["690721", "PORCELAIN TILES", 24000],
+    ["852589", "CAMERAS", 6000],
+    ["721049", "GALVANISED STEEL COIL", 26000],
+  ] as const;
+  const rows = Array.from({ length: count }, (_, i) => {
+    const [hs, description, kg] = rng.pick(goods);
+    const etd = new Date(anchor.getTime() - rng.int(3, 26) * 24 * HOUR);
+    const owner = rng.pick(["ONEU", "NYKU", "KKFU"]);
+    const serial = 300000 + i * 7;
+    return [
+      `JPEX${String(100000 + i)}`, `JX${i}`, "ONEY", "ONE HARBOUR", "9806079", `${20 + (i % 4)}E`, rng.pick(["JPTYO", "JPYOK", "JPUKB"]), rng.pick(["USLAX", "USLGB"]),
+      etd.toISOString().slice(0, 16), `${rng.pick(["TOKAI", "KANTO", "SETOUCHI"])} EXPORT CO., LTD.`, "JP", `${rng.pick(["HARBOR", "WESTSIDE", "SUNRISE"])} IMPORTS INC`, "US",
+      containerFor(owner, serial), "42G1", hs, description, String(rng.int(10, 400)), String(kg),
+    ].map((v) => (v.includes(",") ? `"${v}"` : v)).join(",");
+  });
+  return [header, ...rows].join("\n");
+}
+
+function containerFor(owner: string, serial: number): string {
+  const values: Record<string, number> = {};
+  let v = 10;
+  for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+    if (v % 11 === 0) {
+      v++;
+    }
+    values[ch] = v++;
+  }
+  const first10 = `${owner}${String(serial).padStart(6, "0")}`;
+  let sum = 0;
+  for (let i = 0; i < 10; i++) {
+    const ch = first10[i] as string;
+    sum += (/\d/.test(ch) ? Number(ch) : (values[ch] as number)) * 2 ** i;
+  }
+  return `${first10}${(sum % 11) % 10}`;
+}
+
+/** Creates the demo's month of history; returns what it made. */
+export async function seedHistory(db: Kysely<DB>, anchor: Date, seed: number): Promise<{ requests: number; scans: number }> {
+  const rng = seededRandom(seed + 77);
+  const partner = await actor(db, "partner.targeter");
+  const partnerSupervisor = await actor(db, "partner.supervisor");
+  const host = { supervisor: await actor(db, "host.supervisor"), officer: await actor(db, "scan.officer") };
+  let requests = 0;
+  let scans = 0;
+  const past = await candidates(db, "USCBP", "JPCUS", new Date(anchor.getTime() - 28 * 24 * HOUR), new Date(anchor.getTime() - 12 * HOUR), 30);
+  // One rare orphan source, in scrap metal where it is most likely (or the fourth request if none).
+  const scrap = past.findIndex((c, i) => i > 0 && /^(72|76)/.test(c.hsCode));
+  const industrialIndex = scrap >= 0 ? scrap : 3;
+  for (const [i, c] of past.entries()) {
+    const at = new Date(c.cutoff.getTime() - rng.int(10, 60) * HOUR);
+    const request = await createInspectionRequest(db, fixedClock(at), partner, {
+      requestType: "inspection",
+      reasonCodes: reasonCodes(c.topRule),
+      shipmentId: c.id,
+      containerNo: c.containerNo,
+      reason: c.explanation ?? "Selected at random for the baseline",
+      priority: c.topRule ? "high" : "routine",
+      scansRequested: ["radiation_portal", "isotope_id"],
+    });
+    requests++;
+    const later = (h: number) => fixedClock(new Date(at.getTime() + h * HOUR));
+    const roll = i === industrialIndex ? 1 : rng.next();
+    if (roll < 0.08) {
+      await decideInspectionRequest(db, later(1), host.supervisor, request.id, { decision: "decline", reasonCode: rng.pick(["no_capacity", "examined_domestically"] as const), reason: "Lane 3 closed for calibration; container examined under a domestic referral" });
+      continue;
+    }
+    if (roll < 0.12) {
+      await withdrawInspectionRequest(db, later(0.5), partner, request.id, "Cleared by further analysis of the shipper's history");
+      continue;
+    }
+    await decideInspectionRequest(db, later(rng.next() * 2 + 0.3), host.supervisor, request.id, { decision: "accept" });
+    if (roll < 0.19) {
+      // Accepted but never scanned: the clock records these as misses.
+      continue;
+    }
+    scans += await scanAndSettle(db, host, request.id, c, kindFor(c, rng, i, industrialIndex), new Date(at.getTime() + (rng.next() * 4 + 2) * HOUR), rng, seed * 100 + i);
+  }
+  const upcoming = await candidates(db, "USCBP", "JPCUS", new Date(anchor.getTime() + 30 * HOUR), new Date(anchor.getTime() + 6 * 24 * HOUR), 4);
+  for (const [i, c] of upcoming.entries()) {
+    const request = await createInspectionRequest(db, fixedClock(new Date(anchor.getTime() + i * HOUR)), partner, {
+      requestType: i === 3 ? "hold" : "inspection",
+      reasonCodes: reasonCodes(c.topRule),
+      shipmentId: c.id,
+      containerNo: c.containerNo,
+      reason: c.explanation ?? "Baseline selection",
+      priority: "high",
+      scansRequested: ["radiation_portal"],
+    });
+    requests++;
+    if (i % 2 === 1) {
+      await decideInspectionRequest(db, fixedClock(new Date(anchor.getTime() + (i + 1) * HOUR)), host.supervisor, request.id, { decision: "accept" });
+    }
+  }
+  requests += await mirrorDirection(db, anchor, rng, partnerSupervisor);
+  await sweepDeadlines(db, fixedClock(anchor));
+  return { requests, scans };
+}
+
+async function mirrorDirection(db: Kysely<DB>, anchor: Date, rng: Random, japanSupervisor: Actor): Promise<number> {
+  const feed = await serviceActor(db, "JPCUS", "feed.japan-exports");
+  await ingestFile(db, fixedClock(new Date(anchor.getTime() - 27 * 24 * HOUR)), feed, { fileName: "japan-exports.csv", text: japanExportCsv(rng, anchor, 40), format: "csv" });
+  await scoreAllAgencies(db, fixedClock(anchor));
+  const usTargeter = await actor(db, "host.targeter");
+  const shipments = await db
+    .selectFrom("shipment as s")
+    .innerJoin("agency as a", "a.id", "s.owner_agency_id")
+    .innerJoin("shipment_container as c", "c.shipment_id", "s.id")
+    .select(["s.id", "s.etd", "c.container_no"])
+    .where("a.code", "=", "JPCUS")
+    .orderBy("s.bill_of_lading")
+    .limit(8)
+    .execute();
+  for (const [i, s] of shipments.entries()) {
+    const at = new Date((s.etd ?? anchor).getTime() - 40 * HOUR);
+    const r = await createInspectionRequest(db, fixedClock(at), usTargeter, {
+      requestType: "inspection",
+      reasonCodes: ["radiological"],
+      shipmentId: s.id,
+      containerNo: s.container_no,
+      reason: "Reciprocal screening of Japan exports to Los Angeles/Long Beach",
+      priority: "routine",
+      scansRequested: ["radiation_portal"],
+    });
+    const later = (h: number) => fixedClock(new Date(at.getTime() + h * HOUR));
+    if (i === 5) {
+      await decideInspectionRequest(db, later(2), japanSupervisor, r.id, { decision: "decline", reasonCode: "already_loaded", reason: "Loaded on the earlier sailing before the request arrived" });
+      continue;
+    }
+    await decideInspectionRequest(db, later(1), japanSupervisor, r.id, { decision: "accept" });
+    const portal = synthesizePortalN42({ seed: 9000 + i, cargoMassKg: 15000, preSeconds: 8, postSeconds: 2 }).bytes;
+    await recordScan(db, later(6), japanSupervisor, r.id, {
+      scanType: "radiation_portal",
+      outcome: "no_alarm",
+      notes: "Yokohama Customs RPM, no alarm",
+      device: "RPM Honmoku D-4",
+      attachment: { fileName: `honmoku-${i}.n42`, mediaType: "application/xml", content: portal },
+      disposition: "cleared",
+    });
+    void rng;
+  }
+  return shipments.length;
+}
