@@ -30,7 +30,8 @@ export async function startHarness(): Promise<Harness> {
   mkdirSync(SHOTS, { recursive: true });
   const database = await openDatabase({ memory: true });
   await migrateToLatest(database.db);
-  await ensureDemoWorld(database.db, { seed: 11, anchor: startOfUtcDay(new Date()), shipments: 400, password: PASSWORD });
+  // No generated history: each browser test makes the requests it then checks.
+  await ensureDemoWorld(database.db, { seed: 11, anchor: startOfUtcDay(new Date()), shipments: 400, password: PASSWORD, withHistory: false });
   await setDemoAccountsActive(database.db, true);
   const app: FastifyInstance = await buildApp({ db: database.db, clock: systemClock });
   await app.listen({ port: 0, host: "127.0.0.1" });
