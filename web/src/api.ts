@@ -1,3 +1,13 @@
+// Response shapes come from the server's own types (type-only imports: nothing of the server is bundled).
+export type { AuditEventView as AuditEvent } from "../../src/domain/audit.ts";
+export type { InspectionRequestView as InspectionRequest } from "../../src/domain/inspection-requests.ts";
+export type { DirectionMetrics, ReciprocityMetrics } from "../../src/domain/metrics.ts";
+export type { Page } from "../../src/domain/paging.ts";
+export type { ScanView as Scan } from "../../src/domain/scans.ts";
+export type { ShipmentDetail, ShipmentSummary } from "../../src/domain/shipments.ts";
+export type { AnalysisReport } from "../../src/radiation/analyze-file.ts";
+export type { PortalPlot, RateSeries, ScanPlotData, SpectrumPlot } from "../../src/domain/scan-plots.ts";
+
 /** A failed API call, carrying the server's stable error code. */
 export class ApiError extends Error {
   constructor(
@@ -36,117 +46,12 @@ export interface Me {
   agency: { id: string; code: string; name: string; country: string };
 }
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
 
-export interface ShipmentSummary {
-  id: string;
-  billOfLading: string;
-  carrierScac: string;
-  vesselName: string | null;
-  voyageNo: string | null;
-  portOfLoading: string;
-  portOfDischarge: string;
-  finalDestination: string | null;
-  etd: string | null;
-  loadingCutoff: string | null;
-  filedAt: string;
-  shipperName: string;
-  consigneeName: string;
-  containerCount: number;
-  hsCodes: string[];
-  isShared: boolean;
-  score: number | null;
-  level: string | null;
-  hitCount: number;
-}
 
-export interface AnalysisReport {
-  format: string | null;
-  verdict: string;
-  alarms: { type: string; measurement: string; detail: { classification?: string; sigma?: number; description?: string } }[];
-  nuclides: { name: string; category: string; confidence: number; evidence: { peaksKeV: number[]; template?: string } }[];
-  errors: { code: string; message: string }[];
-}
 
-export interface Scan {
-  id: string;
-  scanType: string;
-  outcome: string;
-  notes: string;
-  officer: string;
-  site: string | null;
-  device: string | null;
-  verdict: string | null;
-  isInconsistent: boolean;
-  inconsistency: string | null;
-  analysis: AnalysisReport | null;
-  scannedAt: string;
-  file: { sha256: string; name: string | null; mediaType: string; sizeBytes: number } | null;
-}
 
-export interface InspectionRequest {
-  id: string;
-  reference: string;
-  requestType: string;
-  reasonCodes: string[];
-  legalBasis: string | null;
-  decisionCode: string | null;
-  scheduledFor: string | null;
-  holdActive: boolean;
-  escalatedAt: string | null;
-  missedAt: string | null;
-  missReason: string | null;
-  firstResultAt: string | null;
-  closedAt: string | null;
-  informationResponse: string | null;
-  isOpen: boolean;
-  timeline: { at: string; action: string; from: string | null; to: string; by: string | null; note: string | null }[];
-  shipmentId: string;
-  billOfLading: string;
-  containerNo: string;
-  status: string;
-  priority: string;
-  reason: string;
-  scansRequested: string[];
-  agreementCode: string;
-  requestingAgency: string;
-  hostAgency: string;
-  requestedBy: string;
-  requestedAt: string;
-  deadline: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionReason: string | null;
-  disposition: string | null;
-  dispositionedAt: string | null;
-  scans: Scan[];
-}
 
-export interface ShipmentDetail extends ShipmentSummary {
-  vesselImo: string | null;
-  shipperAddress: string | null;
-  consigneeAddress: string | null;
-  notifyName: string | null;
-  goods: { lineNo: number; hsCode: string; description: string; packages: number | null; packageType: string | null; grossWeightKg: number | null; containerNo: string | null }[];
-  containers: { containerNo: string; sizeType: string; sealNo: string | null; isFull: boolean }[];
-  inspectionRequests: InspectionRequest[];
-  hits: { ruleId: string; weight: number; explanation: string }[];
-}
 
-export interface AuditEvent {
-  seq: string;
-  occurredAt: string;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  actorUsername: string | null;
-  actorAgencyCode: string | null;
-  payload: unknown;
-  hash: string;
-}
 
 /** Formats an ISO time as "2026-11-27 14:05 UTC". */
 export function formatTime(iso: string | null): string {
@@ -161,73 +66,8 @@ export function label(code: string): string {
   return code.replaceAll("_", " ");
 }
 
-export interface RateSeries {
-  name: string;
-  cps: number[];
-  backgroundCps: number;
-  thresholdCps: number;
-}
 
-export interface PortalPlot {
-  id: string;
-  start: string;
-  end: string;
-  sampleIntervalS: number;
-  windowS: number;
-  alpha: number;
-  backgroundSource: "report" | "empty_lane";
-  classification: string | null;
-  occupiedFromS: number | null;
-  occupiedToS: number | null;
-  timeS: number[];
-  gamma: RateSeries[];
-  neutron: RateSeries | null;
-}
 
-export interface SpectrumPlot {
-  id: string;
-  detector: string;
-  liveTimeS: number;
-  binChannels: number;
-  energyKeV: number[];
-  counts: number[];
-  background: number[] | null;
-  peaks: { energyKeV: number; nuclide: string; category: string }[];
-}
 
-export interface ScanPlotData {
-  scanId: string;
-  fileName: string | null;
-  mediaType: string;
-  portal: PortalPlot[];
-  spectra: SpectrumPlot[];
-  errors: string[];
-}
 
-export interface DirectionMetrics {
-  agreement: string;
-  host: string;
-  requester: string;
-  requests: number;
-  accepted: number;
-  declined: number;
-  declinedByReason: Record<string, number>;
-  withdrawn: number;
-  pending: number;
-  accommodationRate: number | null;
-  scannedBeforeCutoff: number | null;
-  missed: number;
-  medianHoursToResult: number | null;
-  p90HoursToResult: number | null;
-  scansByType: Record<string, number>;
-  alarms: number;
-  nuisanceAlarms: number;
-  alarmsByHsChapter: { chapter: string; alarms: number; nuisance: number }[];
-  equipmentUse: { device: string; scans: number }[];
-}
 
-export interface ReciprocityMetrics {
-  from: string;
-  to: string;
-  directions: DirectionMetrics[];
-}

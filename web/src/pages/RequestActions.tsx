@@ -135,7 +135,7 @@ function AnswerForm({ request, onChange }: { request: InspectionRequest; onChang
 }
 
 function ScanForm({ request, onChange }: { request: InspectionRequest; onChange: Change }) {
-  const [scanType, setScanType] = useState(request.scansRequested[0] ?? "radiation_portal");
+  const [scanType, setScanType] = useState<string>(request.scansRequested[0] ?? "radiation_portal");
   const [outcome, setOutcome] = useState("no_alarm");
   const [notes, setNotes] = useState("");
   const [device, setDevice] = useState("");
