@@ -68,7 +68,8 @@ program
   .option("--seed <n>", "random seed", integer)
   .option("--shipments <n>", "number of shipments", integer, 5000)
   .option("--anchor <date>", "day the 30-day window centres on (YYYY-MM-DD, default today)")
-  .action(async (opts: { dataDir?: string; seed?: number; shipments: number; anchor?: string }) => {
+  .option("--no-history", "skip the month of requests, scans and results")
+  .action(async (opts: { dataDir?: string; seed?: number; shipments: number; anchor?: string; history: boolean }) => {
     const config = readConfig();
     const anchor = opts.anchor ? new Date(`${opts.anchor}T00:00:00Z`) : startOfUtcDay(new Date());
     if (Number.isNaN(anchor.getTime())) {
@@ -82,6 +83,7 @@ program
         anchor,
         shipments: opts.shipments,
         password: config.RECIPROCITY_DEMO_PASSWORD,
+        withHistory: opts.history,
       });
       console.log(result.isNew ? `Created the demo world: ${result.shipments} shipments.` : `The demo world already exists (${result.shipments} shipments).`);
       if (result.password) {

@@ -53,6 +53,8 @@ async function candidates(db: Kysely<DB>, agencyCode: string, scoringAgency: str
       eb.selectFrom("shipment_goods as g").select("g.hs_code").whereRef("g.shipment_id", "=", "s.id").orderBy("g.line_no").limit(1).as("hs_code"),
     ])
     .where("a.code", "=", agencyCode)
+    // Scored by the requesting agency means shared with it.
+    .where("sc.score", "is not", null)
     .where("v.loading_cutoff", ">=", from)
     .where("v.loading_cutoff", "<", to)
     .orderBy("sc.score", (o) => o.desc().nullsLast())
