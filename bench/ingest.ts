@@ -14,7 +14,6 @@ import { openDatabase, type Database } from "../src/db/database.ts";
 import { migrateToLatest } from "../src/db/migrate.ts";
 import type { Actor } from "../src/domain/actor.ts";
 import { fixedClock } from "../src/domain/clock.ts";
-import { ensureDemoWorld } from "../src/domain/demo/seed.ts";
 import { ingestStream, type FileReport } from "../src/domain/ingest/pipeline.ts";
 import { snapshotOf } from "../src/domain/ingest/store.ts";
 import { syntheticShipments } from "../src/domain/ingest/synthetic.ts";
@@ -194,9 +193,10 @@ async function ingestOne(engine: string, db: Database, actor: Actor, file: strin
   return { engine, file: path.basename(file), seconds, report, rss };
 }
 
+/** A migrated database with just the receiving agency and the feed's service account. */
 async function prepare(database: Database): Promise<Actor> {
   await migrateToLatest(database.db);
-  await ensureDemoWorld(database.db, { seed: 7, anchor: ANCHOR, shipments: 20, password: "benchmark-password" });
+  await database.db.insertInto("agency").values({ code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" }).execute();
   return serviceActor(database.db, "USCBP", "feed.bench");
 }
 
@@ -215,14 +215,27 @@ async function onPostgres(files: string[], copyFiles: Record<CopyTable, string>)
       runs.push(await ingestOne("postgres", database, actor, file));
     }
     const copy = copyWithPsql(url.toString(), copyFiles);
+    console.log(`  postgres \\copy of the same rows: ${copy ? Object.entries(copy).map(([t, s]) => `${t} ${s.toFixed(1)} s`).join(", ") : "psql not found"}`);
     return { runs, copy };
   } finally {
     await database.close();
     if (!KEEP) {
-      await admin.query(`drop database if exists ${name} with (force)`);
+      await dropWhenIdle(admin, name);
     }
     await admin.end();
   }
+}
+
+/** Drops the scratch database once the pool's last connection has gone (forcing it earlier kills a closing client). */
+async function dropWhenIdle(admin: pg.Client, name: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const open = await admin.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = $1", [name]);
+    if (open.rows[0]?.n === 0) {
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await admin.query(`drop database if exists ${name} with (force)`);
 }
 
 async function onPglite(files: string[]): Promise<Run[]> {
