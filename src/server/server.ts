@@ -53,7 +53,6 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
       .catch((err: unknown) => app.log.error({ err }, "background sweep failed"));
   }, 30_000);
   sweeper.unref();
-  app.addHook("onClose", () => clearInterval(sweeper));
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   const where = "url" in options.target ? "PostgreSQL" : "dataDir" in options.target ? `embedded PGlite in ${options.target.dataDir}` : "embedded PGlite in memory";
@@ -69,6 +68,7 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
     if (err) {
       app.log.error({ err }, "shutting down after an error");
     }
+    clearInterval(sweeper);
     await app.close();
     await database.close();
   });
