@@ -23,6 +23,8 @@ export function shipmentIsVisible(actor: Actor) {
           .whereRef("ag.provider_agency_id", "=", "s.owner_agency_id")
           .where("ag.recipient_agency_id", "=", actor.agencyId)
           .where("ag.is_active", "=", true)
+          .where("ag.valid_from", "<=", sql<Date>`current_date`)
+          .where((inner) => inner.or([inner("ag.valid_until", "is", null), inner("ag.valid_until", ">=", sql<Date>`current_date`)]))
           .where((inner) =>
             inner.or([
               inner("s.discharge_country", "=", inner.fn.any("ag.destination_countries")),
@@ -51,6 +53,8 @@ export async function findSharingAgreement(
     .where("provider_agency_id", "=", shipment.owner_agency_id)
     .where("recipient_agency_id", "=", actor.agencyId)
     .where("is_active", "=", true)
+    .where("valid_from", "<=", sql<Date>`current_date`)
+    .where((eb) => eb.or([eb("valid_until", "is", null), eb("valid_until", ">=", sql<Date>`current_date`)]))
     .where((eb) =>
       eb.or([
         eb(sql.val(shipment.discharge_country), "=", eb.fn.any("destination_countries")),

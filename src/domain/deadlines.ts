@@ -75,7 +75,7 @@ async function recordMisses(db: Kysely<DB>, now: Date): Promise<number> {
     }>`
       select r.id, r.reference, r.host_agency_id, r.requesting_agency_id, r.deadline,
              (select min(e.event_time) from container_event e
-               where e.container_no = r.container_no and not e.is_planned
+               where e.container_no = r.container_no and e.agency_id = r.host_agency_id and not e.is_planned
                  and e.event_type in ('loaded', 'departed')
                  and e.event_time >= r.requested_at and e.event_time <= ${now}) as loaded_at
       from inspection_request r

@@ -25,6 +25,9 @@ export async function storeFile(tx: Tx, content: Uint8Array, mediaType: string):
   if (content.byteLength === 0) {
     throw invalid("file.empty", "The attached file is empty");
   }
+  if (!(ACCEPTED_MEDIA_TYPES as readonly string[]).includes(mediaType)) {
+    throw invalid("file.media_type", `Files of type ${mediaType} are not accepted; send instrument data (N42 XML, SPE, SPC, CNF, PCF) or an image (PNG, JPEG, TIFF)`);
+  }
   if (content.byteLength > MAX_FILE_BYTES) {
     throw invalid("file.too_large", `The attached file exceeds ${MAX_FILE_BYTES} bytes`);
   }

@@ -11,8 +11,12 @@ import { actorForUser } from "./auth.ts";
 // only the ingest role and cannot log in with a password.
 
 async function findOrCreateServiceUser(db: Kysely<DB>, agencyId: string, username: string): Promise<string> {
-  const existing = await db.selectFrom("app_user").select("id").where("username", "=", username).executeTakeFirst();
+  const existing = await db.selectFrom("app_user").select(["id", "agency_id", "is_service"]).where("username", "=", username).executeTakeFirst();
   if (existing) {
+    // A person's account never becomes a machine's: the name must belong to this agency's service account.
+    if (!existing.is_service || existing.agency_id !== agencyId) {
+      throw invalid("service_account.name_taken", `The name ${username} belongs to another account`);
+    }
     return existing.id;
   }
   const created = await db
@@ -64,9 +68,11 @@ export async function createApiToken(db: Kysely<DB>, actor: Actor, name: string)
 export async function actorForApiToken(db: Kysely<DB>, token: string): Promise<Actor> {
   const row = await db
     .selectFrom("api_token")
-    .select("user_id")
-    .where("token_hash", "=", tokenHash(token))
-    .where("revoked_at", "is", null)
+    .innerJoin("app_user", "app_user.id", "api_token.user_id")
+    .select("api_token.user_id")
+    .where("api_token.token_hash", "=", tokenHash(token))
+    .where("api_token.revoked_at", "is", null)
+    .where("app_user.is_service", "=", true)
     .executeTakeFirst();
   if (!row) {
     throw unauthorized("Unknown or revoked API token");

@@ -77,7 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(manifestRoutes, { db: deps.db, clock: deps.clock });
       await api.register(metricsRoutes, { db: deps.db, clock: deps.clock });
       await api.register(targetingRoutes, { db: deps.db, clock: deps.clock });
-      await api.register(eventRoutes, { db: deps.db, pollMs: deps.eventPollMs });
+      await api.register(eventRoutes, { db: deps.db, clock: deps.clock, pollMs: deps.eventPollMs });
       await api.register(scanPlotRoutes, { db: deps.db });
     },
     { prefix: "/api" },

@@ -36,7 +36,8 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { db: Kysely<DB>
   app.decorateRequest("sessionToken", null);
   app.addHook("onRequest", async (request: FastifyRequest, _reply: FastifyReply) => {
     const bearer = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? "")?.[1];
-    if (bearer) {
+    const isPublic = request.routeOptions.config.isPublic === true || !request.url.startsWith("/api/");
+    if (bearer && !isPublic) {
       request.actor = await actorForApiToken(opts.db, bearer);
     }
     const token = request.cookies[SESSION_COOKIE];

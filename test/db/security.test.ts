@@ -31,6 +31,26 @@ describeOnEngines("database defences", (database) => seedTestWorld(database.db, 
     assert.equal(count(asKorea.rows), 0);
   });
 
+  it("row-level security shares nothing outside an agreement's dates", async () => {
+    const { db } = ctx().database;
+    const { agencies } = ctx().fixture;
+    const partnerCount = async () => count((await withAgency(db, agencies.jp, (tx) => sql<{ n: string }>`select count(*) as n from shipment`.execute(tx))).rows);
+    assert.ok((await partnerCount()) > 0);
+    await sql`update agreement set valid_until = current_date - 1 where code = 'CSI-USCBP-JPCUS'`.execute(db);
+    try {
+      assert.equal(await partnerCount(), 0, "expired agreement");
+    } finally {
+      await sql`update agreement set valid_until = null where code = 'CSI-USCBP-JPCUS'`.execute(db);
+    }
+    await sql`update agreement set valid_from = current_date + 1 where code = 'CSI-USCBP-JPCUS'`.execute(db);
+    try {
+      assert.equal(await partnerCount(), 0, "agreement not yet in force");
+    } finally {
+      await sql`update agreement set valid_from = '2002-08-01' where code = 'CSI-USCBP-JPCUS'`.execute(db);
+    }
+    assert.ok((await partnerCount()) > 0);
+  });
+
   it("a partner cannot write the host's shipments, even by id", async () => {
     const { db } = ctx().database;
     const { agencies, japanBound } = ctx().fixture;
