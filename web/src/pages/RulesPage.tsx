@@ -1,16 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
+import type { RuleSetView as RuleSet } from "../../../src/domain/targeting/rule-sets.ts";
 import { api, formatTime, type Me } from "../api.ts";
-
-interface RuleSet {
-  id: string;
-  version: number;
-  name: string;
-  status: "draft" | "active" | "retired";
-  definition: unknown;
-  createdAt: string;
-  activatedAt: string | null;
-  ruleCount: number;
-}
 
 interface Stats {
   flagged: number;
