@@ -1,6 +1,6 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import { withAgency, type Tx } from "../db/database.ts";
-import type { DB } from "../db/schema.ts";
+import type { DB, ShipmentContainerTable, ShipmentGoodsTable } from "../db/schema.ts";
 import { notFound } from "../errors.ts";
 import { shipmentIsVisible } from "./access.ts";
 import type { Actor } from "./actor.ts";
@@ -217,6 +217,24 @@ export interface ShipmentDetail extends ShipmentSummary {
   hits: { ruleId: string; weight: number; explanation: string }[];
 }
 
+/** A goods line row as the API and the result bundle show it. */
+export function presentGoodsLine(g: Selectable<ShipmentGoodsTable>): ShipmentDetail["goods"][number] {
+  return {
+    lineNo: g.line_no,
+    hsCode: g.hs_code,
+    description: g.description,
+    packages: g.packages,
+    packageType: g.package_type,
+    grossWeightKg: g.gross_weight_kg === null ? null : Number(g.gross_weight_kg),
+    containerNo: g.container_no,
+  };
+}
+
+/** A container row as the API and the result bundle show it. */
+export function presentContainer(c: Selectable<ShipmentContainerTable>): ShipmentDetail["containers"][number] {
+  return { containerNo: c.container_no, sizeType: c.size_type, sealNo: c.seal_no, isFull: c.is_full };
+}
+
 /** Reads one shipment the actor may see; a view of another agency's data is audited. */
 export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Promise<ShipmentDetail> {
   return withAgency(db, actor.agencyId, async (tx) => {
@@ -260,21 +278,8 @@ export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Pro
       consigneeCountry: row.consignee_country,
       notifyName: row.notify_name,
       version: row.version,
-      goods: goods.map((g) => ({
-        lineNo: g.line_no,
-        hsCode: g.hs_code,
-        description: g.description,
-        packages: g.packages,
-        packageType: g.package_type,
-        grossWeightKg: g.gross_weight_kg === null ? null : Number(g.gross_weight_kg),
-        containerNo: g.container_no,
-      })),
-      containers: containers.map((c) => ({
-        containerNo: c.container_no,
-        sizeType: c.size_type,
-        sealNo: c.seal_no,
-        isFull: c.is_full,
-      })),
+      goods: goods.map(presentGoodsLine),
+      containers: containers.map(presentContainer),
       inspectionRequests: requests,
       hits: ((row.hits ?? []) as { ruleId: string; weight: number; explanation: string }[]).map((h) => ({ ruleId: h.ruleId, weight: h.weight, explanation: h.explanation })),
     };

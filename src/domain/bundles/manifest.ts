@@ -1,6 +1,7 @@
 import type { Tx } from "../../db/database.ts";
 import { shipmentIsVisible } from "../access.ts";
 import type { Actor } from "../actor.ts";
+import { presentContainer, presentGoodsLine } from "../shipments.ts";
 
 /** manifest.json: the shipment as filed, as far as the actor's agency may see it. */
 export interface ManifestExtract {
@@ -64,16 +65,8 @@ export async function loadManifestExtract(tx: Tx, actor: Actor, shipmentId: stri
         consignee: { name: s.consignee_name, address: s.consignee_address, country: s.consignee_country },
         notify: { name: s.notify_name },
       },
-      goods: goods.map((g) => ({
-        lineNo: g.line_no,
-        hsCode: g.hs_code,
-        description: g.description,
-        packages: g.packages,
-        packageType: g.package_type,
-        grossWeightKg: g.gross_weight_kg === null ? null : Number(g.gross_weight_kg),
-        containerNo: g.container_no,
-      })),
-      containers: containers.map((c) => ({ containerNo: c.container_no, sizeType: c.size_type, sealNo: c.seal_no, isFull: c.is_full })),
+      goods: goods.map(presentGoodsLine),
+      containers: containers.map(presentContainer),
     },
   };
 }
