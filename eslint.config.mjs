@@ -32,4 +32,9 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-return": "off",
     },
   },
+  {
+    // Plain JavaScript bootstraps (worker threads) are outside the TypeScript project.
+    files: ["**/*.mjs"],
+    ...tseslint.configs.disableTypeChecked,
+  },
 );

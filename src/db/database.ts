@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
 import { PGliteDialect } from "./pglite-dialect.ts";
+import { PGliteThread } from "./pglite-thread.ts";
 import type { DB } from "./schema.ts";
 
 /** Where the data lives: a PostgreSQL URL, an embedded data folder, or embedded in memory. */
@@ -28,12 +28,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if ("dataDir" in target) {
     mkdirSync(target.dataDir, { recursive: true });
   }
-  const pglite = new PGlite({
-    dataDir: "dataDir" in target ? target.dataDir : undefined,
-    // pg returns int8 as string; make PGlite agree so code is engine-agnostic.
-    parsers: { 20: (value: string) => value },
-  });
-  await pglite.waitReady;
+  // The embedded engine runs on its own thread so that no statement blocks the event loop.
+  const pglite = await PGliteThread.open("dataDir" in target ? target.dataDir : undefined);
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   return {
     db,

@@ -1,4 +1,3 @@
-import type { PGlite } from "@electric-sql/pglite";
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -11,6 +10,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from "kysely";
+import type { EmbeddedEngine } from "./pglite-thread.ts";
 
 /**
  * Kysely dialect for embedded PGlite.
@@ -20,7 +20,7 @@ import {
  * `exec` (simple protocol), as node-postgres does, so multi-statement migrations work.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: EmbeddedEngine) {}
 
   createAdapter() {
     return new PostgresAdapter();
@@ -40,7 +40,7 @@ class PGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private readonly connection: PGliteConnection;
 
-  constructor(pglite: PGlite) {
+  constructor(pglite: EmbeddedEngine) {
     this.connection = new PGliteConnection(pglite);
   }
 
@@ -80,20 +80,13 @@ class PGliteDriver implements Driver {
 class PGliteConnection implements DatabaseConnection {
   release: () => void = () => {};
 
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: EmbeddedEngine) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    if (compiled.parameters.length === 0) {
-      const results = await this.pglite.exec(compiled.sql);
-      const last = results.at(-1);
-      return {
-        rows: (last?.rows ?? []) as R[],
-        numAffectedRows: last?.affectedRows === undefined ? undefined : BigInt(last.affectedRows),
-      };
-    }
-    const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters]);
+    const result =
+      compiled.parameters.length === 0 ? await this.pglite.exec(compiled.sql) : await this.pglite.query(compiled.sql, [...compiled.parameters]);
     return {
-      rows: result.rows,
+      rows: result.rows as R[],
       numAffectedRows: result.affectedRows === undefined ? undefined : BigInt(result.affectedRows),
     };
   }

@@ -1,4 +1,14 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { invalid } from "../errors.ts";
+
+// Cursors are signed so that a client cannot steer a query with values of its own. Processes that
+// serve one deployment together share RECIPROCITY_CURSOR_KEY; otherwise each process has its own
+// key and a cursor outlives neither a restart nor a hop to another process.
+const CURSOR_KEY = process.env.RECIPROCITY_CURSOR_KEY ? Buffer.from(process.env.RECIPROCITY_CURSOR_KEY) : randomBytes(32);
+
+function sign(body: string): Buffer {
+  return createHmac("sha256", CURSOR_KEY).update(body).digest().subarray(0, 16);
+}
 
 /** Default and maximum page sizes for every list endpoint. */
 export const DEFAULT_LIMIT = 50;
@@ -12,13 +22,20 @@ export interface Cursor {
 
 /** Encodes a keyset position as an opaque URL-safe token. */
 export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.value, cursor.id])).toString("base64url");
+  const body = Buffer.from(JSON.stringify([cursor.value, cursor.id])).toString("base64url");
+  return `${body}.${sign(body).toString("base64url")}`;
 }
 
 /** Decodes a token from `encodeCursor`; a tampered token is a 400, not a 500. */
 export function decodeCursor(token: string): Cursor {
+  const [body = "", mac = ""] = token.split(".");
+  const expected = sign(body);
+  const given = Buffer.from(mac, "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw invalid("paging.bad_cursor", "The cursor is not one this server issued");
+  }
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    const parsed: unknown = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
     if (
       Array.isArray(parsed) &&
       parsed.length === 2 &&

@@ -12,7 +12,8 @@ import { z } from "zod";
 import type { DB } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { authPlugin } from "./auth.ts";
-import { installErrorHandler } from "./errors.ts";
+import { answerClientError, installErrorHandler } from "./errors.ts";
+import { installGuards } from "./guards.ts";
 import { auditRoutes } from "./routes/audit-events.ts";
 import { bundleRoutes } from "./routes/bundles.ts";
 import { eventRoutes } from "./routes/events.ts";
@@ -34,14 +35,32 @@ export interface AppDeps {
   webDir?: string;
   /** How often live-update streams look for changes (ms). */
   eventPollMs?: number;
+  /**
+   * Addresses of reverse proxies whose X-Forwarded-* headers are believed (addresses or CIDR
+   * ranges); none by default, so a client cannot claim another address or https.
+   */
+  trustProxy?: readonly string[];
+  /** Origins besides the server's own from which cookie-authenticated writes are accepted. */
+  allowedOrigins?: readonly string[];
+  /** Largest manifest upload, in bytes. */
+  manifestLimit?: number;
 }
+
+/** Largest JSON body, in bytes. */
+export const JSON_BODY_LIMIT = 1024 * 1024;
 
 /** Default location of the built browser app. */
 export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../web/dist");
 
 /** Builds the HTTP app without listening, so tests and the CLI share one factory. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger ?? false, trustProxy: true }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    trustProxy: deps.trustProxy && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false,
+    // JSON bodies are small; the routes that take files set their own limits.
+    bodyLimit: JSON_BODY_LIMIT,
+    clientErrorHandler: answerClientError,
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
@@ -59,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(authPlugin, { db: deps.db, clock: deps.clock });
+  installGuards(app, { allowedOrigins: deps.allowedOrigins });
 
   await app.register(
     async (api) => {
@@ -74,7 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(bundleRoutes, { db: deps.db, clock: deps.clock });
       await api.register(auditRoutes, { db: deps.db });
       await api.register(fileRoutes, { db: deps.db });
-      await api.register(manifestRoutes, { db: deps.db, clock: deps.clock });
+      await api.register(manifestRoutes, { db: deps.db, clock: deps.clock, manifestLimit: deps.manifestLimit });
       await api.register(metricsRoutes, { db: deps.db, clock: deps.clock });
       await api.register(targetingRoutes, { db: deps.db, clock: deps.clock });
       await api.register(eventRoutes, { db: deps.db, clock: deps.clock, pollMs: deps.eventPollMs });

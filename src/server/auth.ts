@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.ts";
-import type { Actor } from "../domain/actor.ts";
+import { hasRole, type Actor, type Role } from "../domain/actor.ts";
 import { actorForSession } from "../domain/auth.ts";
 import { actorForApiToken } from "../domain/service-accounts.ts";
 import type { Clock } from "../domain/clock.ts";
-import { unauthorized } from "../errors.ts";
+import { forbidden, unauthorized } from "../errors.ts";
 
 /** Name of the httpOnly cookie holding the session token. */
 export const SESSION_COOKIE = "reciprocity_session";
@@ -19,6 +19,11 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Routes that answer without a session. */
     isPublic?: boolean;
+    /**
+     * Roles that may call the route, checked as soon as the caller is known: before the body is
+     * read, so a forbidden upload costs the server nothing. The domain checks again.
+     */
+    roles?: readonly Role[];
   }
 }
 
@@ -48,6 +53,10 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { db: Kysely<DB>
     const isApi = request.url.startsWith("/api/");
     if (isApi && !request.routeOptions.config.isPublic && !request.actor) {
       throw unauthorized();
+    }
+    const roles = request.routeOptions.config.roles;
+    if (isApi && roles && request.actor && !hasRole(request.actor, ...roles)) {
+      throw forbidden(`Only ${roles.join(" or ")} may do this`);
     }
   });
 });

@@ -36,3 +36,25 @@ export const ContainerNo = z
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
+
+/** C0 control characters and DEL, except tab, line feed and carriage return. */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Text without control characters (NUL and the like mean nothing in a name, a note or a query). */
+export const SafeText = z.string().refine((s) => !CONTROL_CHARACTERS.test(s), "must not contain control characters");
+
+const ISO_MOMENT = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Earliest and latest years a date in this exchange can sensibly name. */
+export const FIRST_YEAR = 2000;
+export const LAST_YEAR = 2100;
+
+/** A date or date-time in ISO 8601 (2026-11-20, 2026-11-20T08:00:00Z) between 2000 and 2100. */
+export const Instant = z
+  .string()
+  .max(40)
+  .regex(ISO_MOMENT, "must be an ISO 8601 date or date-time such as 2026-11-20 or 2026-11-20T08:00:00Z")
+  .transform((text) => new Date(text.includes("T") || text.includes(" ") ? text.replace(" ", "T") : `${text}T00:00:00Z`))
+  .refine((d) => !Number.isNaN(d.getTime()), "is not a calendar date")
+  .refine((d) => d.getUTCFullYear() >= FIRST_YEAR && d.getUTCFullYear() <= LAST_YEAR, `must be between ${FIRST_YEAR} and ${LAST_YEAR}`);

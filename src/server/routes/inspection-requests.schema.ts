@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { DISPOSITIONS, PRIORITIES, REQUEST_STATUSES, REQUEST_TYPES, SCAN_TYPES } from "../../domain/inspection-requests.ts";
 import { DECLINE_CODES, REASON_CODES } from "../../domain/lifecycle.ts";
+import { MAX_FILE_BYTES } from "../../domain/files.ts";
 import { SCAN_OUTCOMES } from "../../domain/scans.ts";
-import { ContainerNo, PageQuery } from "../schemas.ts";
+import { ContainerNo, Instant, PageQuery } from "../schemas.ts";
 
 export const ScanSchema = z.object({
   id: z.uuid(),
@@ -73,13 +74,13 @@ export const InspectionRequestSchema = z.object({
 export const CreateRequestBody = z.object({
   /** inspection (scans), information (questions), or hold (do not load until cleared). */
   requestType: z.enum(REQUEST_TYPES).default("inspection"),
-  reasonCodes: z.array(z.enum(REASON_CODES)).default([]),
+  reasonCodes: z.array(z.enum(REASON_CODES)).max(REASON_CODES.length).default([]),
   shipmentId: z.uuid(),
   containerNo: ContainerNo,
   /** Why the targeter wants this container examined. */
   reason: z.string().trim().min(3).max(2000),
   priority: z.enum(PRIORITIES).default("routine"),
-  scansRequested: z.array(z.enum(SCAN_TYPES)).min(1).default(["radiation_portal"]),
+  scansRequested: z.array(z.enum(SCAN_TYPES)).min(1).max(SCAN_TYPES.length).default(["radiation_portal"]),
 });
 
 export const DecisionBody = z.object({
@@ -101,14 +102,14 @@ export const ScanBody = z.object({
   notes: z.string().max(5000).default(""),
   /** Instrument that made the scan, e.g. "RPM lane 4 (PVT/He-3)" or "identiFINDER R500 SN 1234". */
   device: z.string().max(200).optional(),
-  startedAt: z.coerce.date().optional(),
-  scannedAt: z.coerce.date().optional(),
+  startedAt: Instant.optional(),
+  scannedAt: Instant.optional(),
   /** Instrument file or image, base64-encoded. */
   attachment: z
     .object({
       fileName: z.string().min(1).max(255),
       mediaType: z.string().min(3).max(100),
-      contentBase64: z.string().min(1),
+      contentBase64: z.string().min(1).max(Math.ceil(MAX_FILE_BYTES / 3) * 4 + 4096),
     })
     .optional(),
   disposition: z.enum(DISPOSITIONS).optional(),
@@ -118,6 +119,7 @@ export const RequestListQuery = PageQuery.extend({
   /** Comma-separated statuses. */
   status: z
     .string()
+    .max(200)
     .optional()
     .transform((s) => (s ? s.split(",").map((x) => x.trim()) : undefined))
     .pipe(z.array(z.enum(REQUEST_STATUSES)).optional()),

@@ -17,7 +17,7 @@ import {
 import { recordScan } from "../../domain/scans.ts";
 import { invalid } from "../../errors.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, IdParams, pageOf } from "../schemas.ts";
+import { ErrorBody, IdParams, Instant, pageOf } from "../schemas.ts";
 import { CreateRequestBody, DecisionBody, DispositionBody, InspectionRequestSchema, RequestListQuery, ScanBody } from "./inspection-requests.schema.ts";
 
 function decodeBase64(text: string): Uint8Array {
@@ -64,7 +64,7 @@ export const inspectionRequestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; cl
 
   app.post(
     "/inspection-requests/:id/schedule",
-    { schema: { tags, params: IdParams, body: z.object({ scheduledFor: z.coerce.date() }), response: { 200: InspectionRequestSchema, ...Errors } } },
+    { schema: { tags, params: IdParams, body: z.object({ scheduledFor: Instant }), response: { 200: InspectionRequestSchema, ...Errors } } },
     async (request) => scheduleInspection(db, clock, requireActor(request), request.params.id, request.body.scheduledFor),
   );
 

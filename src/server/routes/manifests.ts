@@ -4,13 +4,13 @@ import { z } from "zod";
 import type { DB } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
 import { getBatchReport, listBatches, listQuarantine, listShipmentVersions, resubmitQuarantined } from "../../domain/ingest/batches.ts";
-import { dryRunIngest, ingestFile } from "../../domain/ingest/pipeline.ts";
+import { dryRunStream, ingestStream } from "../../domain/ingest/pipeline.ts";
 import { createApiToken } from "../../domain/service-accounts.ts";
 import { scoreAllAgencies } from "../../domain/targeting/scoring.ts";
-import { invalid } from "../../errors.ts";
+import { AppError, invalid } from "../../errors.ts";
 import type { TradeFormat } from "../../trade/records.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, IdParams, PageQuery, pageOf } from "../schemas.ts";
+import { ErrorBody, IdParams, PageQuery, pageOf, SafeText } from "../schemas.ts";
 
 const FORMATS = ["auto", "cuscar", "iftmin", "baplie", "coarri", "codeco", "coprar", "iftsta", "x12-309", "x12-315", "x12-310", "csv"] as const;
 
@@ -63,41 +63,101 @@ const QuarantineItem = z.object({
   resolvedBatchId: z.string().nullable(),
 });
 
-// Manifests arrive as raw text in whatever content type the sender's system uses.
+// Manifests arrive as raw text in whatever content type the sender's system uses. text/plain is
+// not among them: a browser form may post it across sites without asking (see the CSRF guard).
 const RAW_TYPES = ["application/edifact", "application/edi-x12", "application/x12", "text/csv", "application/octet-stream", "application/edi-consent"];
 
+/** Largest manifest accepted in one upload, in bytes (RECIPROCITY_MANIFEST_LIMIT_MB overrides). */
+export const MANIFEST_LIMIT_BYTES = manifestLimit();
+
+function manifestLimit(): number {
+  const megabytes = Number(process.env.RECIPROCITY_MANIFEST_LIMIT_MB ?? "50");
+  return Number.isFinite(megabytes) && megabytes > 0 ? Math.round(megabytes * 1024 * 1024) : 50 * 1024 * 1024;
+}
+
+function tooLarge(limit: number): AppError {
+  return new AppError(413, "manifest.too_large", `A manifest upload is limited to ${Math.round(limit / 1024 / 1024)} MB; split the file`);
+}
+
+/** The body as it arrives, stopped with 413 at the limit so that nothing past it is read. */
+async function* limitedBody(body: AsyncIterable<Buffer>, limit: number): AsyncGenerator<Buffer, void, undefined> {
+  let seen = 0;
+  for await (const chunk of body) {
+    seen += chunk.byteLength;
+    if (seen > limit) {
+      throw tooLarge(limit);
+    }
+    yield chunk;
+  }
+}
+
+/** The stream again, after making sure it holds at least one byte (400 otherwise). */
+async function requireContent(chunks: AsyncIterable<Buffer>): Promise<AsyncIterable<Buffer>> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  let first = await iterator.next();
+  while (!first.done && first.value.byteLength === 0) {
+    first = await iterator.next();
+  }
+  if (first.done) {
+    throw invalid("manifest.empty", "The manifest is empty");
+  }
+  const head = first.value;
+  return (async function* () {
+    yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      yield next.value;
+    }
+  })();
+}
+
 /** Manifest ingest, batch reports, the quarantine, version history and ingest tokens. */
-export const manifestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock }> = async (app, { db, clock }) => {
-  app.addContentTypeParser(RAW_TYPES, { parseAs: "string", bodyLimit: 200 * 1024 * 1024 }, (_request, body, done) => {
-    done(null, body);
+export const manifestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock; manifestLimit?: number }> = async (app, { db, clock, manifestLimit }) => {
+  const limit = manifestLimit ?? MANIFEST_LIMIT_BYTES;
+  // The body is handed on unread: the handler streams it through the ingest pipeline.
+  app.addContentTypeParser(RAW_TYPES, (_request, payload, done) => {
+    done(null, payload);
   });
   const tags = ["ingest"];
 
   app.post(
     "/manifests",
     {
-      bodyLimit: 200 * 1024 * 1024,
+      config: { roles: ["admin", "ingest"] },
+      // A declared length over the limit is refused before a byte is read.
+      onRequest: async (request) => {
+        const declared = Number(request.headers["content-length"] ?? "0");
+        if (declared > limit) {
+          throw tooLarge(limit);
+        }
+      },
       schema: {
         tags,
-        description: "Ingest one manifest file sent as the raw request body (EDIFACT, X12 or CSV).",
-        querystring: z.object({ format: z.enum(FORMATS).default("auto"), fileName: z.string().max(255).default("upload"), dryRun: z.stringbool().default(false) }),
-        response: { 200: FileReportSchema, 201: FileReportSchema, 400: ErrorBody, 403: ErrorBody },
+        description: `Ingest one manifest file sent as the raw request body (EDIFACT, X12 or CSV; content type application/edifact, application/x12, text/csv or application/octet-stream), streamed, up to ${Math.round(limit / 1024 / 1024)} MB.`,
+        querystring: z.object({ format: z.enum(FORMATS).default("auto"), fileName: SafeText.pipe(z.string().min(1).max(255)).default("upload"), dryRun: z.stringbool().default(false) }),
+        response: { 200: FileReportSchema, 201: FileReportSchema, 400: ErrorBody, 403: ErrorBody, 413: ErrorBody },
       },
     },
     async (request, reply) => {
       const actor = requireActor(request);
-      if (typeof request.body !== "string" || request.body.length === 0) {
-        throw invalid("manifest.empty", "Send the manifest as the raw request body (text/plain, application/edifact, application/x12 or text/csv)");
+      const body = request.body as AsyncIterable<Buffer> | undefined;
+      if (!body || typeof (body as Partial<AsyncIterable<Buffer>>)[Symbol.asyncIterator] !== "function") {
+        throw invalid("manifest.empty", "Send the manifest as the raw request body (application/edifact, application/x12, text/csv or application/octet-stream)");
       }
       const format = request.query.format === "auto" ? undefined : (request.query.format as TradeFormat);
-      const input = { fileName: request.query.fileName, text: request.body, format };
-      if (request.query.dryRun) {
-        return reply.code(200).send(dryRunIngest(input));
+      try {
+        const input = { fileName: request.query.fileName, chunks: await requireContent(limitedBody(body, limit)), format };
+        if (request.query.dryRun) {
+          return reply.code(200).send(await dryRunStream(input));
+        }
+        const report = await ingestStream(db, clock, actor, input);
+        // Score the new and amended shipments for every agency that can see them.
+        await scoreAllAgencies(db, clock);
+        return await reply.code(201).send(report);
+      } catch (err) {
+        // The rest of an unread body is not worth draining.
+        reply.header("connection", "close");
+        throw err;
       }
-      const report = await ingestFile(db, clock, actor, input);
-      // Score the new and amended shipments for every agency that can see them.
-      await scoreAllAgencies(db, clock);
-      return reply.code(201).send(report);
     },
   );
 

@@ -6,6 +6,7 @@ import type { Clock } from "../../domain/clock.ts";
 import { metricsCsv, reciprocityMetrics } from "../../domain/metrics.ts";
 import { invalid } from "../../errors.ts";
 import { requireActor } from "../auth.ts";
+import { Instant } from "../schemas.ts";
 
 const Direction = z.object({
   agreement: z.string(),
@@ -38,8 +39,8 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
         tags: ["metrics"],
         description: "Requests made, accepted, declined by reason, accommodation rate, share scanned before cut-off, time to result, scans, alarms and equipment use — per direction of each agreement.",
         querystring: z.object({
-          from: z.coerce.date().optional(),
-          to: z.coerce.date().optional(),
+          from: Instant.optional(),
+          to: Instant.optional(),
           format: z.enum(["json", "csv"]).default("json"),
         }),
       },

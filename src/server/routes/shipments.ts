@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { DB } from "../../db/schema.ts";
 import { getShipment, listShipments, SHIPMENT_SORTS } from "../../domain/shipments.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, IdParams, Locode, PageQuery, pageOf } from "../schemas.ts";
+import { ErrorBody, IdParams, Instant, Locode, PageQuery, pageOf } from "../schemas.ts";
 import { InspectionRequestSchema } from "./inspection-requests.schema.ts";
 
 const ShipmentQuery = PageQuery.extend({
@@ -13,9 +13,9 @@ const ShipmentQuery = PageQuery.extend({
   /** Port of loading, discharge or final destination. */
   port: Locode.optional(),
   /** Earliest ETD, ISO date or date-time. */
-  etdFrom: z.coerce.date().optional(),
+  etdFrom: Instant.optional(),
   /** Latest ETD, ISO date or date-time. */
-  etdTo: z.coerce.date().optional(),
+  etdTo: Instant.optional(),
   /** Two-digit HS chapter. */
   hsChapter: z.string().regex(/^\d{2}$/, "two-digit HS chapter such as 31").optional(),
   /** Text over B/L, parties, containers and goods. */

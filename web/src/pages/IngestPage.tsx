@@ -68,7 +68,7 @@ export function IngestPage() {
       return;
     }
     setError(null);
-    const res = await fetch(`/api/manifests?fileName=${encodeURIComponent(file.name)}`, { method: "POST", headers: { "content-type": "text/plain" }, body: await file.text() });
+    const res = await fetch(`/api/manifests?fileName=${encodeURIComponent(file.name)}`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: file });
     const body = (await res.json()) as FileReport & { message?: string };
     if (!res.ok) {
       setError(body.message ?? "Upload failed");

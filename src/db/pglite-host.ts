@@ -1,0 +1,62 @@
+// The embedded database's own thread. PGlite runs PostgreSQL compiled to WebAssembly, and every
+// statement runs to completion on the thread that calls it; hosting it here keeps the server's
+// event loop free while a large ingest or a slow report runs.
+import { PGlite } from "@electric-sql/pglite";
+import { parentPort, workerData } from "node:worker_threads";
+import type { HostReply, HostRequest } from "./pglite-protocol.ts";
+
+const port = parentPort;
+if (!port) {
+  throw new Error("pglite-host runs only as a worker thread");
+}
+const { dataDir } = workerData as { dataDir?: string };
+
+// Fields of a PostgreSQL error that callers may act on; the rest stays in this thread.
+const ERROR_FIELDS = ["code", "detail", "hint", "constraint", "table", "column", "schema", "severity", "where", "position"] as const;
+
+function describeError(err: unknown): Extract<HostReply, { ok: false }>["error"] {
+  const source = (err ?? {}) as Record<string, unknown>;
+  const fields: Record<string, string> = {};
+  for (const name of ERROR_FIELDS) {
+    if (typeof source[name] === "string") {
+      fields[name] = source[name];
+    }
+  }
+  return { message: err instanceof Error ? err.message : String(err), fields };
+}
+
+const pglite = new PGlite({
+  dataDir,
+  // pg returns int8 as string; make PGlite agree so code is engine-agnostic.
+  parsers: { 20: (value: string) => value },
+});
+
+async function handle(request: HostRequest): Promise<HostReply> {
+  switch (request.op) {
+    case "exec": {
+      const results = await pglite.exec(request.sql);
+      const last = results.at(-1);
+      return { id: request.id, ok: true, rows: last?.rows ?? [], affectedRows: last?.affectedRows };
+    }
+    case "query": {
+      const result = await pglite.query(request.sql, request.params);
+      return { id: request.id, ok: true, rows: result.rows, affectedRows: result.affectedRows };
+    }
+    case "close":
+      await pglite.close();
+      return { id: request.id, ok: true, rows: [] };
+  }
+}
+
+pglite.waitReady.then(
+  () => port.postMessage({ id: 0, ok: true, rows: [] } satisfies HostReply),
+  (err: unknown) => port.postMessage({ id: 0, ok: false, error: describeError(err) } satisfies HostReply),
+);
+
+// The dialect sends one statement at a time, so replies keep the order of requests.
+port.on("message", (request: HostRequest) => {
+  handle(request).then(
+    (reply) => port.postMessage(reply),
+    (err: unknown) => port.postMessage({ id: request.id, ok: false, error: describeError(err) } satisfies HostReply),
+  );
+});

@@ -1,0 +1,10 @@
+/** A statement for the embedded database's thread. */
+export type HostRequest =
+  | { id: number; op: "exec"; sql: string }
+  | { id: number; op: "query"; sql: string; params: unknown[] }
+  | { id: number; op: "close" };
+
+/** Its answer; id 0 says the database is open (or why it is not). */
+export type HostReply =
+  | { id: number; ok: true; rows: unknown[]; affectedRows?: number }
+  | { id: number; ok: false; error: { message: string; fields: Record<string, string> } };

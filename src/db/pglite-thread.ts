@@ -1,0 +1,96 @@
+import type { Worker } from "node:worker_threads";
+import { spawnWorker } from "../workers/spawn.ts";
+import type { HostReply, HostRequest } from "./pglite-protocol.ts";
+
+/** What one statement returns. */
+export interface StatementResult {
+  rows: unknown[];
+  affectedRows?: number;
+}
+
+/** An embedded database that answers statements, wherever it runs. */
+export interface EmbeddedEngine {
+  /** Runs SQL without parameters (simple protocol; several statements allowed); the last result. */
+  exec(sql: string): Promise<StatementResult>;
+  /** Runs one statement with parameters. */
+  query(sql: string, params: unknown[]): Promise<StatementResult>;
+  close(): Promise<void>;
+}
+
+type Pending = { resolve: (result: StatementResult) => void; reject: (err: Error) => void };
+
+/** A database error rebuilt on this side, with PostgreSQL's fields (code, constraint, …) intact. */
+function rebuildError(error: Extract<HostReply, { ok: false }>["error"]): Error {
+  return Object.assign(new Error(error.message), error.fields);
+}
+
+/**
+ * PGlite on its own worker thread: the server's event loop only posts statements and receives
+ * rows, so a long statement never stalls other users' requests.
+ */
+export class PGliteThread implements EmbeddedEngine {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private failure: Error | null = null;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on("message", (reply: HostReply) => this.settle(reply));
+    worker.on("error", (err) => this.fail(err));
+    worker.on("exit", (code) => this.fail(new Error(`the embedded database thread stopped (exit ${code})`)));
+  }
+
+  /** Starts the thread and waits until the database is open. */
+  static async open(dataDir: string | undefined): Promise<PGliteThread> {
+    const worker = spawnWorker(new URL("./pglite-host.ts", import.meta.url), { dataDir });
+    const thread = new PGliteThread(worker);
+    await new Promise<StatementResult>((resolve, reject) => thread.pending.set(0, { resolve, reject }));
+    return thread;
+  }
+
+  exec(sql: string): Promise<StatementResult> {
+    return this.send({ id: this.nextId++, op: "exec", sql });
+  }
+
+  query(sql: string, params: unknown[]): Promise<StatementResult> {
+    return this.send({ id: this.nextId++, op: "query", sql, params });
+  }
+
+  async close(): Promise<void> {
+    if (!this.failure) {
+      await this.send({ id: this.nextId++, op: "close" });
+    }
+    this.failure ??= new Error("the embedded database is closed");
+    await this.worker.terminate();
+  }
+
+  private send(request: HostRequest): Promise<StatementResult> {
+    if (this.failure) {
+      return Promise.reject(this.failure);
+    }
+    return new Promise((resolve, reject) => {
+      this.pending.set(request.id, { resolve, reject });
+      this.worker.postMessage(request);
+    });
+  }
+
+  private settle(reply: HostReply): void {
+    const waiting = this.pending.get(reply.id);
+    if (!waiting) {
+      return;
+    }
+    this.pending.delete(reply.id);
+    if (reply.ok) {
+      waiting.resolve({ rows: reply.rows, affectedRows: reply.affectedRows });
+    } else {
+      waiting.reject(rebuildError(reply.error));
+    }
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const waiting of this.pending.values()) {
+      waiting.reject(err);
+    }
+    this.pending.clear();
+  }
+}
