@@ -46,6 +46,21 @@ export interface AppDeps {
   manifestLimit?: number;
 }
 
+/** One API route as registered: what the authorization matrix and the fuzz tests walk. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  schema?: { params?: unknown; querystring?: unknown; body?: unknown };
+  config: { isPublic?: boolean; roles?: readonly string[] };
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Every API route, in registration order. */
+    routeTable: readonly RouteEntry[];
+  }
+}
+
 /** Largest JSON body, in bytes. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
@@ -64,6 +79,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  const routes: RouteEntry[] = [];
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== "HEAD" && route.url.startsWith("/api/")) {
+        routes.push({ method, url: route.url, schema: route.schema, config: (route.config ?? {}) });
+      }
+    }
+  });
+  app.decorate("routeTable", routes);
 
   await app.register(cookie);
   await app.register(helmet, {
