@@ -10,6 +10,7 @@ import { registerScreenCommand } from "./cli/screen.ts";
 import { registerAnalyzeCommand } from "./cli/analyze.ts";
 import { registerScoreCommand } from "./cli/score.ts";
 import { registerBundleCommand } from "./cli/bundle.ts";
+import { registerAuditCommand } from "./cli/audit.ts";
 
 function integer(value: string): number {
   const n = Number(value);
@@ -95,7 +96,7 @@ program
   });
 
 // Commands that live beside their library register themselves here, one line each.
-for (const register of [registerIngestCommand, registerScreenCommand, registerAnalyzeCommand, registerScoreCommand, registerBundleCommand] as ((program: Command) => void)[]) {
+for (const register of [registerIngestCommand, registerScreenCommand, registerAnalyzeCommand, registerScoreCommand, registerBundleCommand, registerAuditCommand] as ((program: Command) => void)[]) {
   register(program);
 }
 

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { DB } from "../../db/schema.ts";
 import { listAuditEvents, verifyAuditChain } from "../../domain/audit.ts";
+import { exportChainHead, verifyExportedHead } from "../../domain/audit-anchor.ts";
 import { requireActor } from "../auth.ts";
 import { ErrorBody, PageQuery, pageOf } from "../schemas.ts";
 
@@ -26,6 +27,37 @@ const AuditQuery = PageQuery.extend({
   action: z.string().max(100).optional(),
 });
 
+/** The head of the whole chain, to write down outside the system. */
+const ChainHead = z.object({
+  /** Sequence number of the newest event. */
+  seq: z.string(),
+  /** Its chained SHA-256, lower-case hex. */
+  hash: z.string(),
+  /** When the head was read. */
+  at: z.string(),
+});
+
+/** A head an auditor exported earlier, to check against the log as it is now. */
+const ExportedHead = z.object({
+  /** Sequence number from an earlier `GET /audit-anchor`. */
+  seq: z.union([z.string(), z.number().int()]).transform(String).pipe(z.string().regex(/^[1-9]\d{0,17}$/, "a positive event sequence number")),
+  /** The hash exported with it. */
+  hash: z.string().regex(/^[0-9a-fA-F]{64}$/, "64 hex digits").transform((h) => h.toLowerCase()),
+});
+
+const ExportedHeadVerdict = z.object({
+  /** The head is still held and the whole chain verifies. */
+  isIntact: z.boolean(),
+  /** The log still holds an event with the exported seq and hash. */
+  isHeadHeld: z.boolean(),
+  /** The newest event now. */
+  headSeq: z.string().nullable(),
+  /** The first event whose hash or link no longer checks out. */
+  firstBrokenSeq: z.string().nullable(),
+  /** The first discrepancy as a sentence, e.g. "event 1234 (the exported head) is missing: the log was truncated …". */
+  discrepancy: z.string().nullable(),
+});
+
 /** The audit log, for auditors of the agencies concerned. */
 export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app, { db }) => {
   app.get(
@@ -42,5 +74,15 @@ export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app
       },
     },
     async (request) => verifyAuditChain(db, requireActor(request)),
+  );
+  app.get(
+    "/audit-anchor",
+    { schema: { tags: ["audit"], response: { 200: ChainHead, 403: ErrorBody, 404: ErrorBody } } },
+    async (request) => exportChainHead(db, requireActor(request)),
+  );
+  app.post(
+    "/audit-anchor/verification",
+    { schema: { tags: ["audit"], body: ExportedHead, response: { 200: ExportedHeadVerdict, 403: ErrorBody } } },
+    async (request) => verifyExportedHead(db, requireActor(request), request.body),
   );
 };
