@@ -42,6 +42,23 @@ export interface UserSessionTable {
   expires_at: Timestamp;
 }
 
+/** Per-account login back-off and lockout (migration 0007). */
+export interface LoginThrottleTable {
+  username_key: string;
+  failures: Generated<number>;
+  last_failed_at: Timestamp | null;
+  blocked_until: Timestamp | null;
+  attempt_started_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+/** Recent failed logins per client address (migration 0007). */
+export interface LoginAddressFailureTable {
+  id: Generated<string>;
+  address: string;
+  attempted_at: Timestamp;
+}
+
 export interface AgreementTable {
   id: Generated<string>;
   code: string;
@@ -353,6 +370,8 @@ export interface DB {
   site: SiteTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
+  login_throttle: LoginThrottleTable;
+  login_address_failure: LoginAddressFailureTable;
   agreement: AgreementTable;
   vessel: VesselTable;
   voyage: VoyageTable;

@@ -2,17 +2,21 @@ import { createHash, randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.ts";
-import { unauthorized } from "../errors.ts";
+import { AppError, unauthorized } from "../errors.ts";
 import { ROLES, type Actor, type Role } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
 import type { Clock } from "./clock.ts";
+import { claimLoginAttempt, clearAfterLogin, recordFailedLogin, releaseClaim, type LoginClaim, type LoginFailureReason } from "./login-throttle.ts";
 
 /** How long a session lasts without logging in again. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
+/** The argon2 calls, behind an object so tests can count verifications. */
+export const passwords = { hash, verify };
+
 /** Hashes a password with argon2id at the library's recommended cost. */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password);
+  return passwords.hash(password);
 }
 
 function tokenHash(token: string): string {
@@ -23,32 +27,62 @@ function tokenHash(token: string): string {
 // so timing does not reveal which usernames exist.
 let decoyHash: Promise<string> | null = null;
 
-/** Checks the credentials and opens a session; the returned token goes in the cookie. */
-export async function login(
-  db: Kysely<DB>,
-  clock: Clock,
-  username: string,
-  password: string,
-): Promise<{ token: string; actor: Actor }> {
+/** One password login: what was typed, and the client's address (request.ip). */
+export interface LoginAttempt {
+  username: string;
+  password: string;
+  ip: string;
+}
+
+/**
+ * Checks the credentials and opens a session; the returned token goes in the cookie. The throttle
+ * (login-throttle.ts) is asked first and throws LoginThrottled without the password being checked;
+ * every failure is counted and audited.
+ */
+export async function login(db: Kysely<DB>, clock: Clock, attempt: LoginAttempt): Promise<{ token: string; actor: Actor }> {
+  const claim = await claimLoginAttempt(db, clock, attempt.username, attempt.ip);
+  try {
+    return await checkAndOpenSession(db, clock, attempt, claim);
+  } catch (err) {
+    // A refused password has settled the claim already; an error on our side (database, hashing)
+    // must not leave the account's slot taken until it expires. Best effort: the error wins.
+    if (!(err instanceof AppError)) {
+      await releaseClaim(db, claim).catch(() => undefined);
+    }
+    throw err;
+  }
+}
+
+async function checkAndOpenSession(db: Kysely<DB>, clock: Clock, attempt: LoginAttempt, claim: LoginClaim): Promise<{ token: string; actor: Actor }> {
   const user = await db
     .selectFrom("app_user")
     .select(["id", "password_hash", "is_active", "is_service", "agency_id"])
-    .where("username", "=", username)
+    .where("username", "=", attempt.username)
     .executeTakeFirst();
   decoyHash ??= hashPassword(randomBytes(16).toString("hex"));
   const canLogIn = user !== undefined && !user.is_service && user.is_active;
-  const isValid = await verify(canLogIn ? user.password_hash : await decoyHash, password);
+  const isValid = await passwords.verify(canLogIn ? user.password_hash : await decoyHash, attempt.password);
   if (!user || !canLogIn || !isValid) {
+    const reason: LoginFailureReason = !user ? "unknown_username" : user.is_service ? "service_account" : !user.is_active ? "account_disabled" : "wrong_password";
+    await db.transaction().execute((tx) =>
+      recordFailedLogin(tx, clock, claim, {
+        username: attempt.username,
+        ip: attempt.ip,
+        reason,
+        user: user ? { id: user.id, agencyId: user.agency_id } : null,
+      }),
+    );
     throw unauthorized("Unknown username or wrong password");
   }
   const token = randomBytes(32).toString("base64url");
   const actor = await db.transaction().execute(async (tx) => {
+    await clearAfterLogin(tx, claim);
     await tx
       .insertInto("user_session")
       .values({ token_hash: tokenHash(token), user_id: user.id, expires_at: new Date(clock.now().getTime() + SESSION_TTL_MS) })
       .execute();
     const found = await findActor(tx, user.id);
-    await recordAudit(tx, found, { action: "session.opened", entityType: "user", entityId: user.id });
+    await recordAudit(tx, found, { action: "session.opened", entityType: "user", entityId: user.id, payload: { address: attempt.ip } });
     return found;
   });
   return { token, actor };

@@ -5,9 +5,10 @@ import type { DB } from "../../db/schema.ts";
 import { ROLES } from "../../domain/actor.ts";
 import { login, logout, SESSION_TTL_MS } from "../../domain/auth.ts";
 import type { Clock } from "../../domain/clock.ts";
+import { LoginThrottled, unlockAccount } from "../../domain/login-throttle.ts";
 import { listNotifications } from "../../domain/notifications.ts";
 import { requireActor, SESSION_COOKIE } from "../auth.ts";
-import { ErrorBody } from "../schemas.ts";
+import { ErrorBody, IdParams } from "../schemas.ts";
 
 const Me = z.object({
   userId: z.uuid(),
@@ -23,7 +24,7 @@ const Credentials = z.object({
   password: z.string().min(1).max(200),
 });
 
-/** Log in, log out, and who am I. */
+/** Log in (throttled), log out, who am I, and an admin's unlock of a throttled account. */
 export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock }> = async (app, { db, clock }) => {
   const presentMe = (actor: ReturnType<typeof requireActor>) => ({
     userId: actor.userId,
@@ -38,18 +39,35 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
     "/session",
     {
       config: { isPublic: true },
-      schema: { tags: ["session"], body: Credentials, response: { 200: Me, 401: ErrorBody } },
+      schema: { tags: ["session"], body: Credentials, response: { 200: Me, 401: ErrorBody, 429: ErrorBody } },
     },
     async (request, reply) => {
-      const { token, actor } = await login(db, clock, request.body.username, request.body.password);
-      reply.setCookie(SESSION_COOKIE, token, {
+      let session: Awaited<ReturnType<typeof login>>;
+      try {
+        session = await login(db, clock, { username: request.body.username, password: request.body.password, ip: request.ip });
+      } catch (err) {
+        if (err instanceof LoginThrottled) {
+          return reply.code(429).header("retry-after", String(err.retryAfterSeconds)).send({ code: err.code, message: err.message });
+        }
+        throw err;
+      }
+      reply.setCookie(SESSION_COOKIE, session.token, {
         path: "/",
         httpOnly: true,
         sameSite: "strict",
         secure: request.protocol === "https",
         maxAge: SESSION_TTL_MS / 1000,
       });
-      return presentMe(actor);
+      return presentMe(session.actor);
+    },
+  );
+
+  app.post(
+    "/users/:id/unlock",
+    { schema: { tags: ["users"], params: IdParams, response: { 204: z.null(), 403: ErrorBody, 404: ErrorBody } } },
+    async (request, reply) => {
+      await unlockAccount(db, clock, requireActor(request), request.params.id);
+      return reply.code(204).send(null);
     },
   );
 
