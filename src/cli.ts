@@ -45,6 +45,9 @@ program
       demoPassword: config.RECIPROCITY_DEMO_PASSWORD,
       demoSeed: config.RECIPROCITY_DEMO_SEED,
       logLevel: config.LOG_LEVEL,
+      trustProxy: config.RECIPROCITY_TRUST_PROXY,
+      allowedOrigins: config.RECIPROCITY_ALLOWED_ORIGINS,
+      manifestLimit: Math.round(config.RECIPROCITY_MANIFEST_LIMIT_MB * 1024 * 1024),
     });
   });
 

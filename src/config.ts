@@ -9,7 +9,24 @@ const Env = z.object({
   RECIPROCITY_DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   RECIPROCITY_DEMO_SEED: z.coerce.number().int().default(20021),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Reverse proxies whose X-Forwarded-* headers are believed: comma-separated addresses or CIDR ranges. */
+  RECIPROCITY_TRUST_PROXY: z.string().optional().transform(list),
+  /** Origins besides the server's own whose pages may write with the session cookie. */
+  RECIPROCITY_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform(list)
+    .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin))),
+  /** Largest manifest upload in MB. */
+  RECIPROCITY_MANIFEST_LIMIT_MB: z.coerce.number().positive().max(1024).default(50),
 });
+
+function list(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
 
 /** Settings read once from the environment; bad values stop the process with a clear message. */
 export type Config = z.infer<typeof Env> & { dataDir: string };

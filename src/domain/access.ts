@@ -9,9 +9,27 @@ import { hasRole, type Actor, type Role } from "./actor.ts";
 // returns only allowed rows.
 
 /**
- * Shipments the actor's agency may see: its own, and those another agency shares with it under an
- * active agreement whose destination countries include the port of discharge or final destination.
+ * When an agreement covers a shipment (decided for the whole exchange; row-level security in
+ * migrations/0006_visibility.sql says the same): the agreement is active and in force today, the
+ * shipment goes to one of its destination countries, and the shipment departs (ETD, else the
+ * filing time) within the agreement's term. A shipment that left before an agreement began is
+ * not shared by it, and nothing is shared once it has ended.
  */
+function agreementCovers(
+  eb: ExpressionBuilder<DB & { ag: DB["agreement"] }, "ag">,
+  shipment: { discharge: Expression<string>; destination: Expression<string>; departs: Expression<Date> },
+): Expression<SqlBool> {
+  return eb.and([
+    eb("ag.is_active", "=", true),
+    eb("ag.valid_from", "<=", sql<Date>`current_date`),
+    eb.or([eb("ag.valid_until", "is", null), eb("ag.valid_until", ">=", sql<Date>`current_date`)]),
+    eb(shipment.departs, ">=", sql<Date>`ag.valid_from::timestamptz`),
+    eb.or([eb("ag.valid_until", "is", null), eb(shipment.departs, "<", sql<Date>`(ag.valid_until + 1)::timestamptz`)]),
+    eb.or([eb(shipment.discharge, "=", eb.fn.any("ag.destination_countries")), eb(shipment.destination, "=", eb.fn.any("ag.destination_countries"))]),
+  ]);
+}
+
+/** Shipments the actor's agency may see: its own, and those another agency shares with it under an agreement that covers them. */
 export function shipmentIsVisible(actor: Actor) {
   return (eb: ExpressionBuilder<DB & { s: DB["shipment"] }, "s">): Expression<SqlBool> =>
     eb.or([
@@ -22,47 +40,81 @@ export function shipmentIsVisible(actor: Actor) {
           .select(sql`1`.as("one"))
           .whereRef("ag.provider_agency_id", "=", "s.owner_agency_id")
           .where("ag.recipient_agency_id", "=", actor.agencyId)
-          .where("ag.is_active", "=", true)
-          .where("ag.valid_from", "<=", sql<Date>`current_date`)
-          .where((inner) => inner.or([inner("ag.valid_until", "is", null), inner("ag.valid_until", ">=", sql<Date>`current_date`)]))
           .where((inner) =>
-            inner.or([
-              inner("s.discharge_country", "=", inner.fn.any("ag.destination_countries")),
-              inner("s.destination_country", "=", inner.fn.any("ag.destination_countries")),
-            ]),
+            agreementCovers(inner as unknown as ExpressionBuilder<DB & { ag: DB["agreement"] }, "ag">, {
+              discharge: sql<string>`s.discharge_country`,
+              destination: sql<string>`s.destination_country`,
+              departs: sql<Date>`coalesce(s.etd, s.filed_at)`,
+            }),
           ),
       ),
     ]);
 }
 
-/** Inspection requests the actor's agency is party to, as requester or as host. */
+/**
+ * Inspection requests the actor's agency may see: the host's always; the requester's while the
+ * shipment is still shared with it (an ended agreement takes the results with it).
+ */
 export function requestIsVisible(actor: Actor) {
   return (eb: ExpressionBuilder<DB & { r: DB["inspection_request"] }, "r">): Expression<SqlBool> =>
-    eb.or([eb("r.requesting_agency_id", "=", actor.agencyId), eb("r.host_agency_id", "=", actor.agencyId)]);
+    eb.or([
+      eb("r.host_agency_id", "=", actor.agencyId),
+      eb.and([
+        eb("r.requesting_agency_id", "=", actor.agencyId),
+        eb.exists(
+          eb
+            .selectFrom("shipment as s")
+            .select(sql`1`.as("one"))
+            .whereRef("s.id", "=", "r.shipment_id")
+            .where((inner) => shipmentIsVisible(actor)(inner as unknown as ExpressionBuilder<DB & { s: DB["shipment"] }, "s">)),
+        ),
+      ]),
+    ]);
 }
 
-/** The active agreement under which `owner` shares the shipment with the actor's agency, if any. */
+/** The agreement under which `owner` shares the shipment with the actor's agency, if any covers it. */
 export async function findSharingAgreement(
   tx: Tx,
   actor: Actor,
-  shipment: { owner_agency_id: string; discharge_country: string; destination_country: string },
+  shipment: { owner_agency_id: string; discharge_country: string; destination_country: string; departs: Date },
 ): Promise<{ id: string; code: string; legal_basis: string } | undefined> {
   return tx
-    .selectFrom("agreement")
-    .select(["id", "code", "legal_basis"])
-    .where("provider_agency_id", "=", shipment.owner_agency_id)
-    .where("recipient_agency_id", "=", actor.agencyId)
-    .where("is_active", "=", true)
-    .where("valid_from", "<=", sql<Date>`current_date`)
-    .where((eb) => eb.or([eb("valid_until", "is", null), eb("valid_until", ">=", sql<Date>`current_date`)]))
+    .selectFrom("agreement as ag")
+    .select(["ag.id", "ag.code", "ag.legal_basis"])
+    .where("ag.provider_agency_id", "=", shipment.owner_agency_id)
+    .where("ag.recipient_agency_id", "=", actor.agencyId)
     .where((eb) =>
-      eb.or([
-        eb(sql.val(shipment.discharge_country), "=", eb.fn.any("destination_countries")),
-        eb(sql.val(shipment.destination_country), "=", eb.fn.any("destination_countries")),
-      ]),
+      agreementCovers(eb, {
+        discharge: sql.val(shipment.discharge_country),
+        destination: sql.val(shipment.destination_country),
+        departs: sql.val(shipment.departs),
+      }),
     )
-    .orderBy("code")
+    .orderBy("ag.code")
     .executeTakeFirst();
+}
+
+/** Agreements whose numbers the actor's agency may read: those it is party to, while they are in force. */
+export function agreementIsReadable(actor: Actor) {
+  return (eb: ExpressionBuilder<DB & { ag: DB["agreement"] }, "ag">): Expression<SqlBool> =>
+    eb.and([
+      eb.or([eb("ag.provider_agency_id", "=", actor.agencyId), eb("ag.recipient_agency_id", "=", actor.agencyId)]),
+      eb("ag.is_active", "=", true),
+      eb("ag.valid_from", "<=", sql<Date>`current_date`),
+      eb.or([eb("ag.valid_until", "is", null), eb("ag.valid_until", ">=", sql<Date>`current_date`)]),
+    ]);
+}
+
+/** True while the request's agreement still shares its shipment with the requesting agency. */
+export async function isSharedWithRequester(tx: Tx, requestId: string): Promise<boolean> {
+  const row = await tx
+    .selectFrom("inspection_request as r")
+    .innerJoin("shipment as s", "s.id", "r.shipment_id")
+    .innerJoin("agreement as ag", "ag.id", "r.agreement_id")
+    .select(sql<boolean>`agreement_covers(ag, s.discharge_country, s.destination_country, coalesce(s.etd, s.filed_at))`.as("covers"))
+    .where("r.id", "=", requestId)
+    .executeTakeFirst();
+  return row?.covers === true;
 }
 
 /** Throws 403 unless the actor holds one of the roles. */

@@ -36,6 +36,34 @@ export async function recordAudit(tx: Tx, actor: Actor | null, input: AuditInput
     .execute();
 }
 
+/**
+ * Records that the actor read another agency's data (a page of a list, a record, a plot): one
+ * event naming every record shown, readable by the actor's agency and by each owner. Reading only
+ * one's own data is not recorded.
+ */
+export async function recordSharedRead(
+  tx: Tx,
+  actor: Actor,
+  input: { action: string; entityType: string; entityId?: string | null; records: readonly { id: string; ownerAgencyId: string }[]; payload?: Record<string, unknown> },
+): Promise<void> {
+  // One event per owning agency, naming only its records: an owner learns nothing of the others.
+  const byOwner = new Map<string, string[]>();
+  for (const record of input.records) {
+    if (record.ownerAgencyId !== actor.agencyId) {
+      byOwner.set(record.ownerAgencyId, [...(byOwner.get(record.ownerAgencyId) ?? []), record.id]);
+    }
+  }
+  for (const [owner, ids] of byOwner) {
+    await recordAudit(tx, actor, {
+      action: input.action,
+      entityType: input.entityType,
+      entityId: input.entityId ?? null,
+      otherAgencyIds: [owner],
+      payload: { ...input.payload, ids },
+    });
+  }
+}
+
 /** One audit event as auditors see it. */
 export interface AuditEventView {
   seq: string;

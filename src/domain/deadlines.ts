@@ -1,7 +1,14 @@
 import { sql, type Kysely } from "kysely";
 import type { DB } from "../db/schema.ts";
+import type { Tx } from "../db/database.ts";
+import { isSharedWithRequester } from "./access.ts";
 import { recordAudit } from "./audit.ts";
 import type { Clock } from "./clock.ts";
+
+/** Both agencies of a request, the requester only while the agreement still shares the shipment. */
+async function partiesOf(tx: Tx, r: { id: string; host_agency_id: string; requesting_agency_id: string }): Promise<string[]> {
+  return (await isSharedWithRequester(tx, r.id)) ? [r.host_agency_id, r.requesting_agency_id] : [r.host_agency_id];
+}
 
 /** How long before the loading cut-off an unanswered request is escalated to the supervisor. */
 export const AT_RISK_MS = 6 * 60 * 60 * 1000;
@@ -53,7 +60,7 @@ export async function sweepDeadlines(db: Kysely<DB>, clock: Clock): Promise<Swee
         action: "inspection_request.escalated",
         entityType: "inspection_request",
         entityId: r.id,
-        otherAgencyIds: [r.host_agency_id, r.requesting_agency_id],
+        otherAgencyIds: await partiesOf(tx, r),
         payload: { reference: r.reference, deadline: (r.deadline as Date).toISOString() },
       });
     }
@@ -100,7 +107,7 @@ async function recordMisses(db: Kysely<DB>, now: Date): Promise<number> {
         action: "inspection_request.missed",
         entityType: "inspection_request",
         entityId: r.id,
-        otherAgencyIds: [r.host_agency_id, r.requesting_agency_id],
+        otherAgencyIds: await partiesOf(tx, r),
         payload: { reference: r.reference, reason, at: at.toISOString() },
       });
       count++;

@@ -2,6 +2,7 @@ import { sql, type Kysely } from "kysely";
 import { withAgency, type Tx } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
 import { invalid, notFound } from "../errors.ts";
+import { isSharedWithRequester, requestIsVisible } from "./access.ts";
 import type { Actor } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
 
@@ -20,8 +21,8 @@ export const ACCEPTED_MEDIA_TYPES = [
   "application/pdf",
 ] as const;
 
-/** Stores bytes under the sha256 the database computes (the same content is stored once) and returns it. */
-export async function storeFile(tx: Tx, content: Uint8Array, mediaType: string): Promise<string> {
+/** Throws 400 unless the bytes are a file a scan may carry (not empty, an accepted type, within the size). */
+export function checkFile(content: Uint8Array, mediaType: string): void {
   if (content.byteLength === 0) {
     throw invalid("file.empty", "The attached file is empty");
   }
@@ -31,12 +32,29 @@ export async function storeFile(tx: Tx, content: Uint8Array, mediaType: string):
   if (content.byteLength > MAX_FILE_BYTES) {
     throw invalid("file.too_large", `The attached file exceeds ${MAX_FILE_BYTES} bytes`);
   }
+}
+
+/** Stores bytes under the sha256 the database computes (the same content is stored once) and returns it. */
+export async function storeFile(tx: Tx, content: Uint8Array, mediaType: string): Promise<string> {
+  checkFile(content, mediaType);
   const result = await sql<{ sha256: string }>`select store_file(${content}, ${mediaType}) as sha256`.execute(tx);
   const sha256 = result.rows[0]?.sha256;
   if (!sha256) {
     throw new Error("store_file returned no hash");
   }
   return sha256;
+}
+
+/** The agencies of the requests a file belongs to; a requester only while its agreement still shares the shipment. */
+async function partiesToTell(tx: Tx, requests: readonly { id: string; host_agency_id: string; requesting_agency_id: string }[]): Promise<string[]> {
+  const agencies = new Set<string>();
+  for (const r of requests) {
+    agencies.add(r.host_agency_id);
+    if (await isSharedWithRequester(tx, r.id)) {
+      agencies.add(r.requesting_agency_id);
+    }
+  }
+  return [...agencies];
 }
 
 /** Reads a stored file the actor may see (one attached to a scan on a request they are party to). */
@@ -46,30 +64,29 @@ export async function readFile(
   sha256: string,
 ): Promise<{ content: Uint8Array; mediaType: string; fileName: string | null }> {
   return withAgency(db, actor.agencyId, async (tx) => {
-    const row = await tx
-      .selectFrom("stored_file as f")
-      .select(["f.content", "f.media_type"])
-      .select((eb) =>
-        eb.selectFrom("scan").select("file_name").whereRef("scan.file_sha256", "=", "f.sha256").limit(1).as("file_name"),
-      )
-      .where("f.sha256", "=", sha256.toLowerCase())
-      .executeTakeFirst();
-    if (!row) {
-      throw notFound("file");
-    }
+    // A file is the actor's to read only through a scan on a request the actor may see.
     const parties = await tx
       .selectFrom("scan as sc")
       .innerJoin("inspection_request as r", "r.id", "sc.request_id")
-      .select(["r.requesting_agency_id", "r.host_agency_id"])
+      .select(["r.id", "r.requesting_agency_id", "r.host_agency_id", "sc.file_name"])
+      .where(requestIsVisible(actor))
       .where("sc.file_sha256", "=", sha256.toLowerCase())
       .execute();
+    const row =
+      parties.length === 0
+        ? undefined
+        : await tx.selectFrom("stored_file as f").select(["f.content", "f.media_type"]).where("f.sha256", "=", sha256.toLowerCase()).executeTakeFirst();
+    if (!row) {
+      throw notFound("file");
+    }
+    const fileName = parties[0]?.file_name ?? null;
     await recordAudit(tx, actor, {
       action: "file.downloaded",
       entityType: "stored_file",
       entityId: sha256.toLowerCase(),
-      otherAgencyIds: [...new Set(parties.flatMap((p) => [p.requesting_agency_id, p.host_agency_id]))],
-      payload: { fileName: row.file_name },
+      otherAgencyIds: await partiesToTell(tx, parties),
+      payload: { fileName },
     });
-    return { content: row.content, mediaType: row.media_type, fileName: row.file_name };
+    return { content: row.content, mediaType: row.media_type, fileName };
   });
 }

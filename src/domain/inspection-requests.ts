@@ -4,7 +4,7 @@ import type { DB } from "../db/schema.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
 import { findSharingAgreement, requestIsVisible, requireRole, shipmentIsVisible } from "./access.ts";
 import type { Actor } from "./actor.ts";
-import { recordAudit } from "./audit.ts";
+import { recordAudit, recordSharedRead } from "./audit.ts";
 import type { Clock } from "./clock.ts";
 import type { Disposition } from "./lifecycle.ts";
 import { decodeCursor, toPage, type Page } from "./paging.ts";
@@ -95,6 +95,8 @@ function viewQuery(tx: Tx, actor: Actor) {
       "r.scans_requested",
       "ag.code as agreement_code",
       "ra.code as requesting_agency",
+      "r.requesting_agency_id",
+      "r.host_agency_id",
       "ha.code as host_agency",
       "ru.username as requested_by",
       "r.requested_at",
@@ -214,14 +216,14 @@ export async function createInspectionRequest(
     const shipment = await tx
       .selectFrom("shipment as s")
       .leftJoin("voyage as v", "v.id", "s.voyage_id")
-      .select(["s.id", "s.owner_agency_id", "s.discharge_country", "s.destination_country", "s.bill_of_lading", "v.loading_cutoff"])
+      .select(["s.id", "s.owner_agency_id", "s.discharge_country", "s.destination_country", "s.bill_of_lading", "v.loading_cutoff", "s.etd", "s.filed_at"])
       .where(shipmentIsVisible(actor))
       .where("s.id", "=", input.shipmentId)
       .executeTakeFirst();
     if (!shipment) {
       throw notFound("shipment");
     }
-    const agreement = await findSharingAgreement(tx, actor, shipment);
+    const agreement = await findSharingAgreement(tx, actor, { ...shipment, departs: shipment.etd ?? shipment.filed_at });
     if (!agreement) {
       throw invalid("inspection_request.no_agreement", "No agreement lets your agency request inspections on this shipment");
     }
@@ -309,13 +311,39 @@ export async function listInspectionRequests(db: Kysely<DB>, actor: Actor, query
     }
     const rows = await qb.orderBy("r.requested_at", "desc").orderBy("r.id", "desc").limit(query.limit + 1).execute();
     const page = toPage(rows, query.limit, (r) => ({ value: r.requested_at.toISOString(), id: r.id }));
-    return { items: await present(tx, actor, page.items), nextCursor: page.nextCursor };
+    const items = await present(tx, actor, page.items);
+    await auditRequestRead(tx, actor, "inspection_requests.listed", null, page.items);
+    return { items, nextCursor: page.nextCursor };
   });
 }
 
 /** Reads one request the actor is party to. */
 export async function getInspectionRequest(db: Kysely<DB>, actor: Actor, id: string): Promise<InspectionRequestView> {
-  return withAgency(db, actor.agencyId, (tx) => loadRequest(tx, actor, id));
+  return withAgency(db, actor.agencyId, async (tx) => {
+    const row = await viewQuery(tx, actor).where("r.id", "=", id).executeTakeFirst();
+    if (!row) {
+      throw notFound("inspection_request");
+    }
+    const [view] = await present(tx, actor, [row]);
+    await auditRequestRead(tx, actor, "inspection_request.viewed", id, [row]);
+    return view as InspectionRequestView;
+  });
+}
+
+/** A request is shared between its two agencies: reading it is a read of the other party's data. */
+async function auditRequestRead(
+  tx: Tx,
+  actor: Actor,
+  action: string,
+  entityId: string | null,
+  rows: readonly { id: string; host_agency_id: string; requesting_agency_id: string }[],
+): Promise<void> {
+  await recordSharedRead(tx, actor, {
+    action,
+    entityType: "inspection_request",
+    entityId,
+    records: rows.map((r) => ({ id: r.id, ownerAgencyId: r.host_agency_id === actor.agencyId ? r.requesting_agency_id : r.host_agency_id })),
+  });
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Kysely, Updateable } from "kysely";
 import { withAgency, type Tx } from "../db/database.ts";
 import type { DB, InspectionRequestTable } from "../db/schema.ts";
-import { conflict, forbidden, invalid } from "../errors.ts";
+import { conflict, forbidden, invalid, notFound } from "../errors.ts";
+import { isSharedWithRequester, requestIsVisible } from "./access.ts";
 import { hasRole, type Actor, type Role } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
 import type { Clock } from "./clock.ts";
@@ -78,6 +79,21 @@ function check(actor: Actor, request: Locked, action: Action): Rule {
 }
 
 /**
+ * Checks, without changing anything, that the actor may take `action` on the request as it stands:
+ * run before an upload is read or analysed, so that forbidden work costs nothing. The transition
+ * checks again under its lock.
+ */
+export async function assertMayAct(db: Kysely<DB>, actor: Actor, requestId: string, action: Action): Promise<void> {
+  await withAgency(db, actor.agencyId, async (tx) => {
+    const request = await tx.selectFrom("inspection_request as r").selectAll("r").where(requestIsVisible(actor)).where("r.id", "=", requestId).executeTakeFirst();
+    if (!request) {
+      throw notFound("inspection_request");
+    }
+    check(actor, request, action);
+  });
+}
+
+/**
  * Applies one action inside the caller's transaction: lock, check, update, transition row, audit.
  * `patch` carries the columns the action sets besides the status.
  */
@@ -102,12 +118,14 @@ export async function transition(
     .insertInto("request_transition")
     .values({ request_id: requestId, from_status: request.status, to_status: to, action, actor_user_id: actor.userId, note: options.note ?? null, at: now })
     .execute();
-  const other = actor.agencyId === request.host_agency_id ? request.requesting_agency_id : request.host_agency_id;
+  // The requester reads about the change only while the agreement still shares the shipment.
+  const isHost = actor.agencyId === request.host_agency_id;
+  const others = !isHost ? [request.host_agency_id] : (await isSharedWithRequester(tx, requestId)) ? [request.requesting_agency_id] : [];
   await recordAudit(tx, actor, {
     action: AUDIT_ACTION[action],
     entityType: "inspection_request",
     entityId: requestId,
-    otherAgencyIds: [other],
+    otherAgencyIds: others,
     payload: { reference: request.reference, from: request.status, to, note: options.note ?? null, ...options.payload },
   });
   return { ...request, status: to };

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from "kysely";
 import { withAgency, type Tx } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
+import { agreementIsReadable } from "./access.ts";
+import { recordSharedRead } from "./audit.ts";
 import type { Actor } from "./actor.ts";
 
 /** The reciprocity numbers of one direction of one agreement over a date range. */
@@ -99,6 +101,8 @@ async function scanFigures(tx: Tx, agreementId: string, from: Date, to: Date) {
   };
 }
 
+const NO_AGREEMENT = "00000000-0000-0000-0000-000000000000";
+
 /** Computes the dashboard for every agreement direction the actor's agency takes part in. */
 export async function reciprocityMetrics(db: Kysely<DB>, actor: Actor, from: Date, to: Date): Promise<ReciprocityMetrics> {
   return withAgency(db, actor.agencyId, async (tx) => {
@@ -107,7 +111,7 @@ export async function reciprocityMetrics(db: Kysely<DB>, actor: Actor, from: Dat
       .innerJoin("agency as p", "p.id", "ag.provider_agency_id")
       .innerJoin("agency as rq", "rq.id", "ag.recipient_agency_id")
       .select(["ag.id", "ag.code", "p.code as host", "rq.code as requester"])
-      .where((eb) => eb.or([eb("ag.provider_agency_id", "=", actor.agencyId), eb("ag.recipient_agency_id", "=", actor.agencyId)]))
+      .where(agreementIsReadable(actor))
       .orderBy("ag.code")
       .execute();
     const directions: DirectionMetrics[] = [];
@@ -138,6 +142,17 @@ export async function reciprocityMetrics(db: Kysely<DB>, actor: Actor, from: Dat
         equipmentUse: scans.equipmentUse,
       });
     }
+    const counterparts = await tx
+      .selectFrom("agreement as ag")
+      .select(["ag.id", "ag.provider_agency_id", "ag.recipient_agency_id"])
+      .where("ag.id", "in", agreements.length > 0 ? agreements.map((a) => a.id) : [NO_AGREEMENT])
+      .execute();
+    await recordSharedRead(tx, actor, {
+      action: "metrics.viewed",
+      entityType: "agreement",
+      records: counterparts.map((a) => ({ id: a.id, ownerAgencyId: a.provider_agency_id === actor.agencyId ? a.recipient_agency_id : a.provider_agency_id })),
+      payload: { from: from.toISOString(), to: to.toISOString() },
+    });
     return { from: from.toISOString(), to: to.toISOString(), directions };
   });
 }

@@ -7,6 +7,9 @@ import { perTestAlpha } from "../radiation/analysis/portal-alarm.ts";
 import { poissonCriticalCount } from "../radiation/analysis/special.ts";
 import type { AnalysisReport, ReportOccupancy } from "../radiation/analyze-file.ts";
 import { readRadFile } from "../radiation/io/index.ts";
+import { plotInWorker } from "./instrument-work.ts";
+import { requestIsVisible } from "./access.ts";
+import { recordSharedRead } from "./audit.ts";
 import { channelToEnergy, type Measurement, type Occupancy, type RadFile } from "../radiation/model.ts";
 import type { Actor } from "./actor.ts";
 
@@ -73,20 +76,40 @@ export interface ScanPlotData {
 
 /** Plot data of a scan's instrument file; 404 when the scan is not the actor's to see (request RLS). */
 export async function scanPlotData(db: Kysely<DB>, actor: Actor, scanId: string): Promise<ScanPlotData> {
-  const row = await withAgency(db, actor.agencyId, (tx) =>
-    tx
+  const row = await withAgency(db, actor.agencyId, async (tx) => {
+    const found = await tx
       .selectFrom("scan as sc")
+      .innerJoin("inspection_request as r", "r.id", "sc.request_id")
       .leftJoin("stored_file as f", "f.sha256", "sc.file_sha256")
-      .select(["sc.id", "sc.file_name", "sc.analysis", "f.content", "f.media_type"])
+      .select(["sc.id", "sc.file_name", "sc.analysis", "f.content", "f.media_type", "r.host_agency_id"])
+      .where(requestIsVisible(actor))
       .where("sc.id", "=", scanId)
-      .executeTakeFirst(),
-  );
+      .executeTakeFirst();
+    if (found) {
+      await recordSharedRead(tx, actor, { action: "scan.plot_viewed", entityType: "scan", entityId: found.id, records: [{ id: found.id, ownerAgencyId: found.host_agency_id }] });
+    }
+    return found;
+  });
   if (!row) {
     throw notFound("scan");
   }
-  const mediaType = row.media_type ?? "";
-  const result: ScanPlotData = { scanId: row.id, fileName: row.file_name, mediaType, portal: [], spectra: [], errors: [] };
-  if (!row.content) {
+  return plotInWorker({ scanId: row.id, fileName: row.file_name, mediaType: row.media_type ?? "", content: row.content, report: (row.analysis as AnalysisReport | null) ?? null });
+}
+
+/** What the plot of one scan is made from. */
+export interface PlotInput {
+  scanId: string;
+  fileName: string | null;
+  mediaType: string;
+  content: Uint8Array | null;
+  report: AnalysisReport | null;
+}
+
+/** Reads the instrument file and builds its plots (CPU work: runs on a worker thread). */
+export function buildPlotData(input: PlotInput): ScanPlotData {
+  const { mediaType } = input;
+  const result: ScanPlotData = { scanId: input.scanId, fileName: input.fileName, mediaType, portal: [], spectra: [], errors: [] };
+  if (!input.content) {
     result.errors.push("The scan has no instrument file");
     return result;
   }
@@ -95,12 +118,12 @@ export async function scanPlotData(db: Kysely<DB>, actor: Actor, scanId: string)
   }
   let file: RadFile;
   try {
-    file = readRadFile(row.content, row.file_name ?? "scan-file");
+    file = readRadFile(input.content, input.fileName ?? "scan-file");
   } catch (e) {
     result.errors.push(e instanceof Error ? e.message : String(e));
     return result;
   }
-  const report = (row.analysis as AnalysisReport | null) ?? null;
+  const report = input.report;
   result.portal = (file.occupancies ?? []).map((o, i) => portalPlot(o, i, report));
   result.spectra = pickSpectra(file, report).map((m) => spectrumPlot(m, file, report));
   return result;

@@ -2,14 +2,15 @@ import type { Kysely } from "kysely";
 import { withAgency, type Tx } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
 import { invalid } from "../errors.ts";
-import { analyzeRadFile, type AnalysisReport } from "../radiation/analyze-file.ts";
+import type { AnalysisReport } from "../radiation/analyze-file.ts";
 import { requireRole } from "./access.ts";
 import type { Actor } from "./actor.ts";
 import type { Clock } from "./clock.ts";
 import { checkDeclaration } from "./declaration-check.ts";
-import { storeFile } from "./files.ts";
+import { checkFile, storeFile } from "./files.ts";
+import { analyseInWorker } from "./instrument-work.ts";
 import { loadRequest, lockRequest, type InspectionRequestView, type ScanType } from "./inspection-requests.ts";
-import { applyDisposition, transition, type Disposition } from "./lifecycle.ts";
+import { applyDisposition, assertMayAct, transition, type Disposition } from "./lifecycle.ts";
 
 /** Outcomes an officer can record. */
 export const SCAN_OUTCOMES = ["no_alarm", "alarm", "anomaly", "no_anomaly", "inconclusive"] as const;
@@ -110,15 +111,24 @@ export async function listScans(tx: Tx, _actor: Actor, requestIds: string[]): Pr
 
 const RADIATION_SCANS: ScanType[] = ["radiation_portal", "isotope_id"];
 
-async function analyse(tx: Tx, shipmentId: string, input: NewScan) {
+/** The analysis of a radiation scan's instrument file, on a worker thread; null for other scans. */
+async function analyse(input: NewScan): Promise<AnalysisReport | null> {
   if (!input.attachment || !RADIATION_SCANS.includes(input.scanType)) {
     return null;
   }
-  const report = analyzeRadFile(input.attachment.content, input.attachment.fileName);
+  return analyseInWorker(input.attachment.content, input.attachment.fileName);
+}
+
+async function checkAgainstDeclaration(tx: Tx, shipmentId: string, report: AnalysisReport) {
   const goods = await tx.selectFrom("shipment_goods").select(["hs_code", "description"]).where("shipment_id", "=", shipmentId).execute();
   const hasSpectrum = report.measurements.some((m) => m.kind === "spectrum");
-  const check = checkDeclaration(goods.map((g) => ({ hsCode: g.hs_code, description: g.description })), report, hasSpectrum);
-  return { report, check };
+  return checkDeclaration(goods.map((g) => ({ hsCode: g.hs_code, description: g.description })), report, hasSpectrum);
+}
+
+/** Throws unless the actor may record a scan on the request now; call before reading an upload. */
+export async function assertMayRecordScan(db: Kysely<DB>, actor: Actor, requestId: string): Promise<void> {
+  requireRole(actor, ["scan_officer", "supervisor"], "record scans");
+  await assertMayAct(db, actor, requestId, "record_result");
 }
 
 /**
@@ -127,7 +137,12 @@ async function analyse(tx: Tx, shipmentId: string, input: NewScan) {
  * and shared with the requesting agency at once.
  */
 export async function recordScan(db: Kysely<DB>, clock: Clock, actor: Actor, requestId: string, input: NewScan): Promise<InspectionRequestView> {
-  requireRole(actor, ["scan_officer", "supervisor"], "record scans");
+  // Who may act and whether the file is acceptable are settled before the file is analysed.
+  await assertMayRecordScan(db, actor, requestId);
+  if (input.attachment) {
+    checkFile(input.attachment.content, input.attachment.mediaType);
+  }
+  const report = await analyse(input);
   return withAgency(db, actor.agencyId, async (tx) => {
     const request = await lockRequest(tx, actor, requestId);
     const now = clock.now();
@@ -136,7 +151,7 @@ export async function recordScan(db: Kysely<DB>, clock: Clock, actor: Actor, req
       throw invalid("scan.in_future", "The scan time is in the future");
     }
     const sha256 = input.attachment ? await storeFile(tx, input.attachment.content, input.attachment.mediaType) : null;
-    const analysed = await analyse(tx, request.shipment_id, input);
+    const analysed = report ? { report, check: await checkAgainstDeclaration(tx, request.shipment_id, report) } : null;
     const scan = await tx
       .insertInto("scan")
       .values({

@@ -4,7 +4,7 @@ import type { DB, ShipmentContainerTable, ShipmentGoodsTable } from "../db/schem
 import { notFound } from "../errors.ts";
 import { shipmentIsVisible } from "./access.ts";
 import type { Actor } from "./actor.ts";
-import { recordAudit } from "./audit.ts";
+import { recordAudit, recordSharedRead } from "./audit.ts";
 import { listRequestsForShipment, type InspectionRequestView } from "./inspection-requests.ts";
 import { decodeCursor, toPage, type Page } from "./paging.ts";
 
@@ -183,11 +183,20 @@ export async function listShipments(db: Kysely<DB>, actor: Actor, query: Shipmen
       const value = sql`cast(${String(after.value)} as ${sql.raw(key.cast)})`;
       qb = qb.where(sql<boolean>`(${keyExpr}, s.id) ${cmp} (${value}, ${after.id}::uuid)`);
     }
-    return qb
+    const found = await qb
       .orderBy(keyExpr, query.order)
       .orderBy("s.id", query.order)
       .limit(query.limit + 1)
       .execute();
+    // Each page of another agency's shipments is a view of shared data, and audited as one.
+    const { cursor: _cursor, ...filters } = query;
+    await recordSharedRead(tx, actor, {
+      action: "shipments.listed",
+      entityType: "shipment",
+      records: found.slice(0, query.limit).map((r) => ({ id: r.id, ownerAgencyId: r.owner_agency_id })),
+      payload: { filters },
+    });
+    return found;
   });
   const page = toPage(rows, query.limit, (r) => ({ value: sortValue(r, query.sort), id: r.id }));
   return { items: page.items.map((r) => presentSummary(actor, r)), nextCursor: page.nextCursor };

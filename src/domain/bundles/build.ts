@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import { withAgency } from "../../db/database.ts";
 import type { DB } from "../../db/schema.ts";
 import { notFound } from "../../errors.ts";
-import { requestIsVisible } from "../access.ts";
+import { isSharedWithRequester, requestIsVisible } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
 import type { Clock } from "../clock.ts";
@@ -45,7 +45,7 @@ export async function buildResultBundle(db: Kysely<DB>, clock: Clock, actor: Act
       action: "bundle.downloaded",
       entityType: "inspection_request",
       entityId: requestId,
-      otherAgencyIds: [parties.host_agency_id, parties.requesting_agency_id],
+      otherAgencyIds: (await isSharedWithRequester(tx, requestId)) ? [parties.host_agency_id, parties.requesting_agency_id] : [parties.host_agency_id],
       payload: {
         reference: contents.reference,
         bundleId,

@@ -14,7 +14,8 @@ import {
   startScanning,
   withdrawInspectionRequest,
 } from "../../domain/lifecycle.ts";
-import { recordScan } from "../../domain/scans.ts";
+import { MAX_FILE_BYTES } from "../../domain/files.ts";
+import { assertMayRecordScan, recordScan } from "../../domain/scans.ts";
 import { invalid } from "../../errors.ts";
 import { requireActor } from "../auth.ts";
 import { ErrorBody, IdParams, Instant, pageOf } from "../schemas.ts";
@@ -26,6 +27,8 @@ function decodeBase64(text: string): Uint8Array {
   }
   return new Uint8Array(Buffer.from(text, "base64"));
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
@@ -77,7 +80,16 @@ export const inspectionRequestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; cl
   app.post(
     "/inspection-requests/:id/scans",
     {
-      bodyLimit: 40 * 1024 * 1024,
+      // A 25 MB file in base64 with the rest of the scan.
+      bodyLimit: Math.ceil(MAX_FILE_BYTES / 3) * 4 + 64 * 1024,
+      config: { roles: ["scan_officer", "supervisor"] },
+      // Whether this caller may record a scan on this request is settled before the upload is read.
+      preParsing: async (request) => {
+        const { id } = request.params as { id?: string };
+        if (id && UUID.test(id)) {
+          await assertMayRecordScan(db, requireActor(request), id);
+        }
+      },
       schema: { tags, params: IdParams, body: ScanBody, response: { 201: InspectionRequestSchema, ...Errors } },
     },
     async (request, reply) => {
