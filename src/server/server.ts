@@ -4,6 +4,8 @@ import { openDatabase, type Database, type DatabaseTarget } from "../db/database
 import { migrateToLatest } from "../db/migrate.ts";
 import { systemClock } from "../domain/clock.ts";
 import { sweepDeadlines } from "../domain/deadlines.ts";
+import { anchorFileFor, startAnchoring } from "../domain/audit-anchor.ts";
+import { closeInstrumentWork } from "../domain/instrument-work.ts";
 import { scoreAllAgencies } from "../domain/targeting/scoring.ts";
 import { DEMO_USERS, ensureDemoWorld, startOfUtcDay } from "../domain/demo/seed.ts";
 import { setDemoAccountsActive } from "../domain/users.ts";
@@ -18,6 +20,9 @@ export interface ServeOptions {
   demoPassword?: string;
   demoSeed: number;
   logLevel: string;
+  trustProxy?: readonly string[];
+  allowedOrigins?: readonly string[];
+  manifestLimit?: number;
 }
 
 /** Opens the database, migrates, seeds the demo if asked, and listens until told to stop. */
@@ -44,7 +49,14 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
     );
   }
   await setDemoAccountsActive(database.db, options.demo);
-  const app = await buildApp({ db: database.db, clock: systemClock, logger: { level: options.logLevel } });
+  const app = await buildApp({
+    db: database.db,
+    clock: systemClock,
+    logger: { level: options.logLevel },
+    trustProxy: options.trustProxy,
+    allowedOrigins: options.allowedOrigins,
+    manifestLimit: options.manifestLimit,
+  });
   await app.listen({ port: options.port, host: options.host });
   // The request clock: escalate requests near their cut-off and record misses.
   const sweeper = setInterval(() => {
@@ -53,6 +65,9 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
       .catch((err: unknown) => app.log.error({ err }, "background sweep failed"));
   }, 30_000);
   sweeper.unref();
+  // The audit chain's head is written outside the database, so that a cut tail is noticed.
+  const anchorFile = anchorFileFor(options.target);
+  const stopAnchoring = anchorFile ? startAnchoring(database.db, anchorFile, 60_000, (err) => app.log.error({ err }, "audit anchoring failed")) : null;
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   const where = "url" in options.target ? "PostgreSQL" : "dataDir" in options.target ? `embedded PGlite in ${options.target.dataDir}` : "embedded PGlite in memory";
@@ -70,6 +85,8 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
     }
     clearInterval(sweeper);
     await app.close();
+    await stopAnchoring?.();
+    await closeInstrumentWork();
     await database.close();
   });
   return { app, database };
