@@ -273,6 +273,8 @@ export interface IngestBatchTable {
   warnings: Generated<number>;
   report: ColumnType<unknown, string | undefined, string>;
   completed_at: Timestamp | null;
+  /** Touched by the running process after each stored chunk (migration 0008). */
+  heartbeat_at: GeneratedTimestamp;
 }
 
 export interface IngestMessageTable {

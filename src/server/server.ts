@@ -6,6 +6,7 @@ import { systemClock } from "../domain/clock.ts";
 import { sweepDeadlines } from "../domain/deadlines.ts";
 import { anchorFileFor, startAnchoring } from "../domain/audit-anchor.ts";
 import { closeInstrumentWork } from "../domain/instrument-work.ts";
+import { recoverInterruptedBatches } from "../domain/ingest/recover.ts";
 import { scoreAllAgencies } from "../domain/targeting/scoring.ts";
 import { DEMO_USERS, ensureDemoWorld, startOfUtcDay } from "../domain/demo/seed.ts";
 import { setDemoAccountsActive } from "../domain/users.ts";
@@ -30,6 +31,7 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
   const started = Date.now();
   const database = await openDatabase(options.target);
   await migrateToLatest(database.db);
+  await recoverInterruptedBatches(database.db, systemClock, { isSoleProcess: database.engine === "pglite" });
   const lines: string[] = [];
   if (options.demo) {
     const result = await ensureDemoWorld(database.db, {

@@ -2,12 +2,14 @@ import type { Kysely } from "kysely";
 import { withAgency } from "../../db/database.ts";
 import type { DB } from "../../db/schema.ts";
 import { conflict, notFound } from "../../errors.ts";
+import type { TradeFormat } from "../../trade/records.ts";
 import { requireRole, shipmentIsVisible } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
 import type { Clock } from "../clock.ts";
 import { decodeCursor, toPage, type Page } from "../paging.ts";
 import { ingestFile, type FileReport } from "./pipeline.ts";
+import { emptyReport } from "./report.ts";
 
 /** A batch as listed. */
 export interface BatchSummary {
@@ -25,7 +27,10 @@ export interface BatchSummary {
   warnings: number;
 }
 
-/** Lists the agency's ingest batches, newest first. */
+/**
+ * Lists the agency's ingest batches, newest first. Status is "running", "completed" or "failed"
+ * (stopped by an error or by its process ending; its counts are what it stored).
+ */
 export async function listBatches(db: Kysely<DB>, actor: Actor, query: { limit: number; cursor?: string }): Promise<Page<BatchSummary>> {
   requireRole(actor, ["admin", "ingest", "targeter", "supervisor"], "read ingest batches");
   const after = query.cursor ? decodeCursor(query.cursor) : null;
@@ -60,12 +65,26 @@ export async function listBatches(db: Kysely<DB>, actor: Actor, query: { limit: 
   };
 }
 
-/** The full report of one batch. */
+/**
+ * The full report of one batch. A completed or failed batch keeps the report it ended with (a
+ * failed one counts what it stored, its first error says why it stopped); a running one has only
+ * its counts so far.
+ */
 export async function getBatchReport(db: Kysely<DB>, actor: Actor, id: string): Promise<FileReport> {
   requireRole(actor, ["admin", "ingest", "targeter", "supervisor"], "read ingest batches");
-  const row = await withAgency(db, actor.agencyId, (tx) => tx.selectFrom("ingest_batch").select("report").where("id", "=", id).executeTakeFirst());
+  const row = await withAgency(db, actor.agencyId, (tx) =>
+    tx
+      .selectFrom("ingest_batch")
+      .select(["status", "report", "file_name", "format", "messages", "shipments", "containers", "events"])
+      .where("id", "=", id)
+      .executeTakeFirst(),
+  );
   if (!row) {
     throw notFound("ingest_batch");
+  }
+  if (row.status === "running") {
+    const { messages, shipments, containers, events } = row;
+    return { ...emptyReport(row.file_name, row.format as TradeFormat), messages, shipments, containers, events, batchId: id };
   }
   return row.report as FileReport;
 }

@@ -1,14 +1,16 @@
-import type { Kysely } from "kysely";
-import { withAgency } from "../../db/database.ts";
+import { sql, type Kysely } from "kysely";
+import { withAgency, type Tx } from "../../db/database.ts";
 import type { DB } from "../../db/schema.ts";
+import { AppError, conflict } from "../../errors.ts";
 import type { TradeFormat } from "../../trade/records.ts";
 import type { Actor } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
 import type { Clock } from "../clock.ts";
 import { insertEvents, quarantineHeld } from "./held.ts";
 import { PendingChunk, takePart, type ParsedPart } from "./parts.ts";
+import { closeFailedBatch } from "./recover.ts";
 import { addOutcome, emptyReport, type FileReport } from "./report.ts";
-import { storeShipments, type StoreContext } from "./store.ts";
+import { storeShipments, type StoreContext, type StoreOutcome } from "./store.ts";
 
 /** Shipments per transaction: big enough for bulk inserts, small enough to keep memory flat. */
 export const CHUNK = 1000;
@@ -36,6 +38,8 @@ export async function dryRunParts(target: IngestTarget, parts: AsyncIterable<Par
  * Stores parts for the actor's agency, a chunk per transaction with its audit event: good
  * records land, bad ones go to quarantine with their reasons and raw text, and the same message
  * twice changes nothing. A crash leaves whole chunks only, and a rerun completes the file.
+ * When reading or storing throws, the batch is marked "failed" with what it stored and the error
+ * is rethrown; a batch whose process died is closed by recoverInterruptedBatches.
  */
 export async function runIngest(db: Kysely<DB>, clock: Clock, actor: Actor, target: IngestTarget, parts: AsyncIterable<ParsedPart> | Iterable<ParsedPart>): Promise<FileReport> {
   const report = emptyReport(target.fileName, target.format);
@@ -59,49 +63,82 @@ export async function runIngest(db: Kysely<DB>, clock: Clock, actor: Actor, targ
     // Marked as handled here; the failure surfaces at the next await of `storing`.
     storing.catch(() => undefined);
   };
-  let chunk = new PendingChunk();
-  for await (const part of parts) {
-    takePart(report, chunk, part);
-    if (chunk.size >= CHUNK) {
-      await store(chunk);
-      chunk = new PendingChunk();
+  try {
+    let chunk = new PendingChunk();
+    for await (const part of parts) {
+      takePart(report, chunk, part);
+      if (chunk.size >= CHUNK) {
+        await store(chunk);
+        chunk = new PendingChunk();
+      }
     }
+    await store(chunk);
+    await storing;
+    await completeBatch(db, clock, actor, target, report);
+  } catch (err) {
+    // A chunk may still be committing: count what was stored once it has settled.
+    await storing.catch(() => undefined);
+    // Should this fail too (the database is gone), the heartbeat stops and recovery closes the batch.
+    await failBatch(db, clock, actor, report, err).catch(() => undefined);
+    throw err;
   }
-  await store(chunk);
-  await storing;
-  await completeBatch(db, clock, actor, target, report);
   target.onProgress?.(report);
   return report;
+}
+
+/**
+ * The heartbeat, first thing in a chunk's transaction: it holds the batch row for the chunk, so
+ * recovery passes the batch by, and a batch that recovery closed (its process was taken for dead)
+ * takes no more chunks.
+ */
+async function touchBatch(tx: Tx, batchId: string): Promise<void> {
+  const alive = await tx
+    .updateTable("ingest_batch")
+    .set({ heartbeat_at: sql<Date>`now()` })
+    .where("id", "=", batchId)
+    .where("status", "=", "running")
+    .returning("id")
+    .executeTakeFirst();
+  if (!alive) {
+    throw conflict("ingest_batch.closed", "The batch was closed as interrupted while it was still running; send the file again to complete it");
+  }
 }
 
 async function storeChunk(db: Kysely<DB>, actor: Actor, ctx: StoreContext, report: FileReport, chunk: PendingChunk): Promise<void> {
   if (chunk.size === 0) {
     return;
   }
-  await withAgency(db, actor.agencyId, async (tx) => {
+  const done = await withAgency(db, actor.agencyId, async (tx) => {
+    await touchBatch(tx, ctx.batchId);
+    let stored: StoreOutcome | null = null;
     if (chunk.accepted.length > 0) {
-      const stored = await storeShipments(tx, ctx, chunk.accepted);
+      stored = await storeShipments(tx, ctx, chunk.accepted);
       await recordAudit(tx, actor, {
         action: "shipments.ingested",
         entityType: "ingest_batch",
         entityId: ctx.batchId,
         payload: { inserted: stored.inserted, replaced: stored.replaced, cancelled: stored.cancelled, unchanged: stored.unchanged, duplicates: stored.duplicates },
       });
-      addOutcome(report, stored);
       for (const r of stored.rejected) {
         chunk.held.push({ rejection: r, raw: (r.messageKey && chunk.rawByKey.get(r.messageKey)?.()) ?? "", record: null });
       }
     }
-    const inserted = await insertEvents(tx, ctx, chunk.events);
-    report.events += inserted - chunk.events.length;
+    const newEvents = await insertEvents(tx, ctx, chunk.events);
     await quarantineHeld(tx, ctx, report.format, chunk.held);
+    return { stored, newEvents };
   });
+  // The report takes a chunk's outcome once it has committed.
+  if (done.stored) {
+    addOutcome(report, done.stored);
+  }
+  report.events += done.newEvents - chunk.events.length;
 }
 
 async function completeBatch(db: Kysely<DB>, clock: Clock, actor: Actor, target: IngestTarget, report: FileReport): Promise<void> {
   const batchId = report.batchId as string;
   const { sha256, sizeBytes } = target.digest();
   await withAgency(db, actor.agencyId, async (tx) => {
+    await touchBatch(tx, batchId);
     await tx
       .updateTable("ingest_batch")
       .set({
@@ -125,6 +162,31 @@ async function completeBatch(db: Kysely<DB>, clock: Clock, actor: Actor, target:
       entityType: "ingest_batch",
       entityId: batchId,
       payload: { file: target.fileName, format: report.format, shipments: report.shipments, quarantined: report.quarantined, errors: report.errorCount },
+    });
+  });
+}
+
+/** Marks the batch "failed" with what it stored and why, unless recovery closed it already. */
+async function failBatch(db: Kysely<DB>, clock: Clock, actor: Actor, report: FileReport, err: unknown): Promise<void> {
+  const batchId = report.batchId as string;
+  // Messages of errors the caller may see go in the report; others (a database error) only in the audit log.
+  const isSafe = err instanceof AppError && err.statusCode < 500;
+  const message = err instanceof Error ? err.message : String(err);
+  await withAgency(db, actor.agencyId, async (tx) => {
+    const running = await tx.selectFrom("ingest_batch").select("id").where("id", "=", batchId).where("status", "=", "running").forUpdate().executeTakeFirst();
+    if (!running) {
+      return;
+    }
+    await closeFailedBatch(tx, clock, batchId, report, {
+      actor,
+      agencyId: actor.agencyId,
+      action: "manifest.failed",
+      finding: {
+        where: report.file,
+        code: err instanceof AppError ? err.code : "ingest.failed",
+        message: `The ingest stopped: ${isSafe ? message : "internal error"}; the shipments stored before are kept, send the file again to complete it`,
+      },
+      payload: { error: message.slice(0, 500) },
     });
   });
 }
