@@ -7,6 +7,7 @@ import { sweepDeadlines } from "../domain/deadlines.ts";
 import { anchorFileFor, startAnchoring } from "../domain/audit-anchor.ts";
 import { closeInstrumentWork } from "../domain/instrument-work.ts";
 import { recoverInterruptedBatches } from "../domain/ingest/recover.ts";
+import { warmReferenceData } from "../domain/warm-up.ts";
 import { scoreAllAgencies } from "../domain/targeting/scoring.ts";
 import { DEMO_USERS, ensureDemoWorld, startOfUtcDay } from "../domain/demo/seed.ts";
 import { setDemoAccountsActive } from "../domain/users.ts";
@@ -51,6 +52,7 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
     );
   }
   await setDemoAccountsActive(database.db, options.demo);
+  warmReferenceData();
   const app = await buildApp({
     db: database.db,
     clock: systemClock,

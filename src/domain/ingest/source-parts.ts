@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { Slicer } from "../slices.ts";
 import type { CsvLayout } from "../../trade/csv/layout.ts";
 import { streamManifestCsv } from "../../trade/csv/manifest-csv-stream.ts";
 import { parseMessageText } from "../../trade/detect.ts";
@@ -87,8 +88,13 @@ export async function* edifactStreamParts(chunks: ChunkSource, file: string): As
   const assembler = new EdifactMessageAssembler(out);
   const decoder = new TextDecoder("utf-8");
   const partsOf = (segments: EdifactSegment[]): ParsedPart[] => [...messagesOf(segments, assembler)].map((m) => messagePart(m, out));
+  // Parsing runs between reads of the stream; the slicer lets other requests in between messages.
+  const slicer = new Slicer();
   for await (const chunk of chunks) {
-    yield* partsOf(lexer.push(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true })));
+    for (const part of partsOf(lexer.push(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true })))) {
+      yield part;
+      await slicer.pause();
+    }
   }
   yield* partsOf([...lexer.push(decoder.decode()), ...lexer.end()]);
   const last = assembler.end();
@@ -102,7 +108,9 @@ export async function* edifactStreamParts(chunks: ChunkSource, file: string): As
 
 /** CSV from chunks, one part per bill of lading (the rows of a bill must be contiguous). */
 export async function* csvStreamParts(chunks: ChunkSource, file: string, layout?: CsvLayout): AsyncGenerator<ParsedPart, void, undefined> {
+  const slicer = new Slicer();
   for await (const item of streamManifestCsv(chunks, { file, layout })) {
+    await slicer.pause();
     yield {
       format: "csv",
       messages: 0,

@@ -2,6 +2,19 @@ import { sql } from "kysely";
 import type { Tx } from "../../db/database.ts";
 import type { ShipmentFacts } from "../../targeting/index.ts";
 
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const list = groups.get(key(item));
+    if (list) {
+      list.push(item);
+    } else {
+      groups.set(key(item), [item]);
+    }
+  }
+  return groups;
+}
+
 /** Builds the rule engine's facts for shipments the transaction's agency can see. */
 export async function loadFacts(tx: Tx, shipmentIds: string[]): Promise<(ShipmentFacts & { version: number })[]> {
   if (shipmentIds.length === 0) {
@@ -40,6 +53,8 @@ export async function loadFacts(tx: Tx, shipmentIds: string[]): Promise<(Shipmen
     .execute();
   const goods = await tx.selectFrom("shipment_goods").selectAll().where("shipment_id", "in", shipmentIds).orderBy("line_no").execute();
   const containers = await tx.selectFrom("shipment_container").selectAll().where("shipment_id", "in", shipmentIds).execute();
+  const goodsOf = groupBy(goods, (g) => g.shipment_id);
+  const containersOf = groupBy(containers, (c) => c.shipment_id);
   return rows.map((s) => {
     const transshipment = s.final_destination && s.final_destination !== s.port_of_discharge ? [s.port_of_discharge] : [];
     return {
@@ -62,9 +77,7 @@ export async function loadFacts(tx: Tx, shipmentIds: string[]): Promise<(Shipmen
         { role: "consignee" as const, name: s.consignee_name, ...(s.consignee_country ? { country: s.consignee_country } : {}), ...(s.consignee_address ? { address: s.consignee_address } : {}) },
         ...(s.notify_name ? [{ role: "notify" as const, name: s.notify_name }] : []),
       ],
-      goods: goods
-        .filter((g) => g.shipment_id === s.id)
-        .map((g) => ({
+      goods: (goodsOf.get(s.id) ?? []).map((g) => ({
           ...(g.hs_code ? { hsCode: g.hs_code } : {}),
           description: g.description,
           ...(g.packages !== null ? { packages: g.packages } : {}),
@@ -72,9 +85,7 @@ export async function loadFacts(tx: Tx, shipmentIds: string[]): Promise<(Shipmen
           ...(g.gross_weight_kg !== null ? { grossWeightKg: Number(g.gross_weight_kg) } : {}),
           ...(g.container_no ? { containerNo: g.container_no } : {}),
         })),
-      containers: containers
-        .filter((c) => c.shipment_id === s.id)
-        .map((c) => ({ containerNo: c.container_no, ...(c.size_type ? { sizeType: c.size_type } : {}), ...(c.seal_no ? { sealNo: c.seal_no } : {}) })),
+      containers: (containersOf.get(s.id) ?? []).map((c) => ({ containerNo: c.container_no, ...(c.size_type ? { sizeType: c.size_type } : {}), ...(c.seal_no ? { sealNo: c.seal_no } : {}) })),
       flags: { firstSeenShipper: s.first_shipper, firstSeenConsignee: s.first_consignee },
       fields: {},
     };

@@ -3,6 +3,7 @@ import { withAgency } from "../../db/database.ts";
 import type { DB } from "../../db/schema.ts";
 import { scoreShipment } from "../../targeting/index.ts";
 import type { Clock } from "../clock.ts";
+import { mapInSlices } from "../slices.ts";
 import { loadFacts } from "./facts.ts";
 import { activeRuleSet, compileForAgency } from "./rule-sets.ts";
 
@@ -31,7 +32,7 @@ export async function scorePending(db: Kysely<DB>, clock: Clock, agencyId: strin
       const compiled = await compileForAgency(tx, ruleSet.definition);
       const facts = await loadFacts(tx, stale.map((r) => r.id));
       const now = clock.now();
-      const rows = facts.map((f) => {
+      const rows = await mapInSlices(facts, (f) => {
         const result = scoreShipment(compiled, f);
         return {
           shipment_id: f.shipmentKey,
