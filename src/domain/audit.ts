@@ -93,7 +93,7 @@ export async function listAuditEvents(db: Kysely<DB>, actor: Actor, query: Audit
   if (!hasRole(actor, "auditor", "admin")) {
     throw forbidden("Only auditors and administrators read the audit log");
   }
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = query.cursor ? decodeCursor(query.cursor, "audit-events") : null;
   const rows = await withAgency(db, actor.agencyId, (tx) =>
     tx
       .selectFrom("audit_event as e")
@@ -133,7 +133,7 @@ export async function listAuditEvents(db: Kysely<DB>, actor: Actor, query: Audit
     prevHash: r.prev_hash,
     hash: r.hash,
   }));
-  return toPage(items, query.limit, (e) => ({ value: null, id: e.seq }));
+  return toPage(items, query.limit, (e) => ({ value: null, id: e.seq }), "audit-events");
 }
 
 /** The verdict on the whole chain: how many events, and the first whose hash does not check out. */

@@ -297,7 +297,7 @@ export interface RequestQuery {
 
 /** Lists requests the actor's agency is party to, newest first. */
 export async function listInspectionRequests(db: Kysely<DB>, actor: Actor, query: RequestQuery): Promise<Page<InspectionRequestView>> {
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = query.cursor ? decodeCursor(query.cursor, "inspection-requests") : null;
   return withAgency(db, actor.agencyId, async (tx) => {
     let qb = viewQuery(tx, actor);
     if (query.status && query.status.length > 0) {
@@ -310,7 +310,7 @@ export async function listInspectionRequests(db: Kysely<DB>, actor: Actor, query
       qb = qb.where(sql<boolean>`(r.requested_at, r.id) < (${String(after.value)}::timestamptz, ${after.id}::uuid)`);
     }
     const rows = await qb.orderBy("r.requested_at", "desc").orderBy("r.id", "desc").limit(query.limit + 1).execute();
-    const page = toPage(rows, query.limit, (r) => ({ value: r.requested_at.toISOString(), id: r.id }));
+    const page = toPage(rows, query.limit, (r) => ({ value: r.requested_at.toISOString(), id: r.id }), "inspection-requests");
     const items = await present(tx, actor, page.items);
     await auditRequestRead(tx, actor, "inspection_requests.listed", null, page.items);
     return { items, nextCursor: page.nextCursor };

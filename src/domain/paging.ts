@@ -6,8 +6,10 @@ import { invalid } from "../errors.ts";
 // key and a cursor outlives neither a restart nor a hop to another process.
 const CURSOR_KEY = process.env.RECIPROCITY_CURSOR_KEY ? Buffer.from(process.env.RECIPROCITY_CURSOR_KEY) : randomBytes(32);
 
-function sign(body: string): Buffer {
-  return createHmac("sha256", CURSOR_KEY).update(body).digest().subarray(0, 16);
+// The signature covers the list (and sort) the cursor was issued for, so a cursor taken from one
+// list cannot steer another's query with values of the wrong type.
+function sign(scope: string, body: string): Buffer {
+  return createHmac("sha256", CURSOR_KEY).update(scope).update("\n").update(body).digest().subarray(0, 16);
 }
 
 /** Default and maximum page sizes for every list endpoint. */
@@ -21,15 +23,16 @@ export interface Cursor {
 }
 
 /** Encodes a keyset position as an opaque URL-safe token. */
-export function encodeCursor(cursor: Cursor): string {
+export function encodeCursor(cursor: Cursor, scope: string): string {
   const body = Buffer.from(JSON.stringify([cursor.value, cursor.id])).toString("base64url");
-  return `${body}.${sign(body).toString("base64url")}`;
+  return `${body}.${sign(scope, body).toString("base64url")}`;
 }
 
 /** Decodes a token from `encodeCursor`; a tampered token is a 400, not a 500. */
-export function decodeCursor(token: string): Cursor {
-  const [body = "", mac = ""] = token.split(".");
-  const expected = sign(body);
+export function decodeCursor(token: string, scope: string): Cursor {
+  const parts = token.split(".");
+  const [body = "", mac = ""] = parts.length === 2 && /^[\w-]+$/.test(parts[0] ?? "") && /^[\w-]+$/.test(parts[1] ?? "") ? parts : [];
+  const expected = sign(scope, body);
   const given = Buffer.from(mac, "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw invalid("paging.bad_cursor", "The cursor is not one this server issued");
@@ -57,10 +60,10 @@ export interface Page<T> {
 }
 
 /** Cuts one extra fetched row off and turns it into the next cursor. */
-export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor): Page<T> {
+export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor, scope: string): Page<T> {
   if (rows.length <= limit) {
     return { items: rows, nextCursor: null };
   }
   const items = rows.slice(0, limit);
-  return { items, nextCursor: encodeCursor(cursorOf(items[items.length - 1] as T)) };
+  return { items, nextCursor: encodeCursor(cursorOf(items[items.length - 1] as T), scope) };
 }

@@ -145,7 +145,7 @@ function sortValue(r: SummaryRow, sort: ShipmentSort): string {
 
 /** Lists the shipments the actor may see, filtered, sorted and paged on the server. */
 export async function listShipments(db: Kysely<DB>, actor: Actor, query: ShipmentQuery): Promise<Page<ShipmentSummary>> {
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = query.cursor ? decodeCursor(query.cursor, `shipments:${query.sort}`) : null;
   const key = SORT_KEYS[query.sort];
   const keyExpr = sql.raw(key.expr);
   const cmp = query.order === "asc" ? sql.raw(">") : sql.raw("<");
@@ -198,7 +198,7 @@ export async function listShipments(db: Kysely<DB>, actor: Actor, query: Shipmen
     });
     return found;
   });
-  const page = toPage(rows, query.limit, (r) => ({ value: sortValue(r, query.sort), id: r.id }));
+  const page = toPage(rows, query.limit, (r) => ({ value: sortValue(r, query.sort), id: r.id }), `shipments:${query.sort}`);
   return { items: page.items.map((r) => presentSummary(actor, r)), nextCursor: page.nextCursor };
 }
 

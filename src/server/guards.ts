@@ -11,10 +11,17 @@ const SIMPLE_TYPES = ["text/plain", "application/x-www-form-urlencoded", "multip
 /** Deepest nesting of a JSON body that is looked through; request bodies here are shallow. */
 const MAX_DEPTH = 32;
 
-/** The path of the first string holding a control character, or null. */
+// Half of a UTF-16 surrogate pair on its own: not a character, and PostgreSQL refuses it in JSON.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function isBadText(text: string): boolean {
+  return CONTROL_CHARACTERS.test(text) || LONE_SURROGATE.test(text);
+}
+
+/** The path of the first string holding a control character or a lone surrogate, or null. */
 function findControlCharacter(value: unknown, path: string, depth = 0): string | null {
   if (typeof value === "string") {
-    return CONTROL_CHARACTERS.test(value) ? path : null;
+    return isBadText(value) ? path : null;
   }
   if (value === null || typeof value !== "object" || depth > MAX_DEPTH) {
     return null;
@@ -33,7 +40,7 @@ function findControlCharacter(value: unknown, path: string, depth = 0): string |
     return null;
   }
   for (const [key, item] of Object.entries(value)) {
-    const found = CONTROL_CHARACTERS.test(key) ? `${path}/${key}` : findControlCharacter(item, `${path}/${key}`, depth + 1);
+    const found = isBadText(key) ? `${path}/${key}` : findControlCharacter(item, `${path}/${key}`, depth + 1);
     if (found) {
       return found;
     }
@@ -87,7 +94,7 @@ export function installGuards(app: FastifyInstance, options: { allowedOrigins?: 
     const found =
       findControlCharacter(request.params, "params") ?? findControlCharacter(request.query, "querystring") ?? findControlCharacter(request.body, "body");
     if (found) {
-      throw invalid("request.control_character", `${found} contains a control character`);
+      throw invalid("request.control_character", `${found} contains a control character or text that is not valid Unicode`);
     }
   });
 }

@@ -1,15 +1,16 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { withAgency } from "../../db/database.ts";
 import type { DB } from "../../db/schema.ts";
 import { conflict, notFound } from "../../errors.ts";
 import type { TradeFormat } from "../../trade/records.ts";
 import { requireRole, shipmentIsVisible } from "../access.ts";
 import type { Actor } from "../actor.ts";
-import { recordAudit } from "../audit.ts";
+import { recordAudit, recordSharedRead } from "../audit.ts";
 import type { Clock } from "../clock.ts";
 import { decodeCursor, toPage, type Page } from "../paging.ts";
 import { ingestFile, type FileReport } from "./pipeline.ts";
 import { emptyReport } from "./report.ts";
+import { diffSnapshots, type Snapshot } from "./store.ts";
 
 /** A batch as listed. */
 export interface BatchSummary {
@@ -33,7 +34,7 @@ export interface BatchSummary {
  */
 export async function listBatches(db: Kysely<DB>, actor: Actor, query: { limit: number; cursor?: string }): Promise<Page<BatchSummary>> {
   requireRole(actor, ["admin", "ingest", "targeter", "supervisor"], "read ingest batches");
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = query.cursor ? decodeCursor(query.cursor, "ingest-batches") : null;
   const rows = await withAgency(db, actor.agencyId, (tx) =>
     tx
       .selectFrom("ingest_batch as b")
@@ -45,7 +46,7 @@ export async function listBatches(db: Kysely<DB>, actor: Actor, query: { limit: 
       .limit(query.limit + 1)
       .execute(),
   );
-  const page = toPage(rows, query.limit, (r) => ({ value: r.received_at.toISOString(), id: r.id }));
+  const page = toPage(rows, query.limit, (r) => ({ value: r.received_at.toISOString(), id: r.id }), "ingest-batches");
   return {
     nextCursor: page.nextCursor,
     items: page.items.map((r) => ({
@@ -106,7 +107,7 @@ export interface QuarantineItem {
 /** Lists quarantined records of the agency. */
 export async function listQuarantine(db: Kysely<DB>, actor: Actor, query: { status?: string; limit: number; cursor?: string }): Promise<Page<QuarantineItem>> {
   requireRole(actor, ["admin", "ingest"], "read the quarantine");
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = query.cursor ? decodeCursor(query.cursor, "quarantine") : null;
   const rows = await withAgency(db, actor.agencyId, (tx) =>
     tx
       .selectFrom("quarantine_record")
@@ -118,7 +119,7 @@ export async function listQuarantine(db: Kysely<DB>, actor: Actor, query: { stat
       .limit(query.limit + 1)
       .execute(),
   );
-  const page = toPage(rows, query.limit, (r) => ({ value: r.created_at.toISOString(), id: r.id }));
+  const page = toPage(rows, query.limit, (r) => ({ value: r.created_at.toISOString(), id: r.id }), "quarantine");
   return {
     nextCursor: page.nextCursor,
     items: page.items.map((r) => ({
@@ -179,22 +180,56 @@ export async function listShipmentVersions(
   shipmentId: string,
 ): Promise<{ version: number; function: string; messageRef: string | null; recordedAt: string; diff: { field: string; from: unknown; to: unknown }[] }[]> {
   const rows = await withAgency(db, actor.agencyId, async (tx) => {
-    const shipment = await tx.selectFrom("shipment as s").select("s.id").where(shipmentIsVisible(actor)).where("s.id", "=", shipmentId).executeTakeFirst();
+    const shipment = await tx
+      .selectFrom("shipment as s")
+      .select(["s.id", "s.owner_agency_id"])
+      .where(shipmentIsVisible(actor))
+      .where("s.id", "=", shipmentId)
+      .executeTakeFirst();
     if (!shipment) {
       throw notFound("shipment");
     }
-    return tx
-      .selectFrom("shipment_version")
-      .select(["version", "function", "message_ref", "recorded_at", "diff"])
-      .where("shipment_id", "=", shipmentId)
-      .orderBy("version", "desc")
+    const isOwner = shipment.owner_agency_id === actor.agencyId;
+    // Another agency sees only the versions that its agreement itself covered: a shipment first
+    // filed for elsewhere shows nothing of the time before it was shared.
+    const versions = await tx
+      .selectFrom("shipment_version as sv")
+      .select(["sv.version", "sv.function", "sv.message_ref", "sv.recorded_at", "sv.diff", "sv.snapshot"])
+      .select(
+        sql<boolean>`${isOwner} or exists (
+          select 1 from agreement a
+          where a.provider_agency_id = ${shipment.owner_agency_id} and a.recipient_agency_id = ${actor.agencyId}
+            and agreement_covers(a, substr(sv.snapshot->>'portOfDischarge', 1, 2),
+                                 substr(coalesce(sv.snapshot->>'finalDestination', sv.snapshot->>'portOfDischarge'), 1, 2),
+                                 coalesce((sv.snapshot->>'etd')::timestamptz, sv.recorded_at)))`.as("is_shared"),
+      )
+      .where("sv.shipment_id", "=", shipmentId)
+      .orderBy("sv.version", "asc")
       .execute();
+    await recordSharedRead(tx, actor, {
+      action: "shipment.versions_viewed",
+      entityType: "shipment",
+      entityId: shipmentId,
+      records: [{ id: shipmentId, ownerAgencyId: shipment.owner_agency_id }],
+    });
+    return versions;
   });
-  return rows.map((r) => ({
-    version: r.version,
-    function: r.function,
-    messageRef: r.message_ref,
-    recordedAt: r.recorded_at.toISOString(),
-    diff: r.diff as { field: string; from: unknown; to: unknown }[],
-  }));
+  const shown: { version: number; function: string; messageRef: string | null; recordedAt: string; diff: { field: string; from: unknown; to: unknown }[] }[] = [];
+  let previousShown = 0;
+  for (const r of rows) {
+    if (!r.is_shared) {
+      continue;
+    }
+    // After a version the caller did not see, the diff starts from nothing rather than from it.
+    const followsHidden = r.version !== previousShown + 1;
+    shown.push({
+      version: r.version,
+      function: r.function,
+      messageRef: r.message_ref,
+      recordedAt: r.recorded_at.toISOString(),
+      diff: followsHidden ? diffSnapshots({}, r.snapshot as Snapshot) : (r.diff as { field: string; from: unknown; to: unknown }[]),
+    });
+    previousShown = r.version;
+  }
+  return shown.reverse();
 }

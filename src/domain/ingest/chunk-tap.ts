@@ -7,6 +7,22 @@ async function* asAsync(source: ChunkSource): AsyncGenerator<Chunk, void, undefi
   yield* source;
 }
 
+const SUB = 0x1a;
+
+function withoutNul(chunk: Chunk): Chunk {
+  if (typeof chunk === "string") {
+    return chunk.includes("\u0000") ? chunk.replaceAll("\u0000", "\u001a") : chunk;
+  }
+  if (!chunk.includes(0)) {
+    return chunk;
+  }
+  const copy = Uint8Array.from(chunk);
+  for (let i = copy.indexOf(0); i >= 0; i = copy.indexOf(0, i + 1)) {
+    copy[i] = SUB;
+  }
+  return copy;
+}
+
 /**
  * Passes a chunk stream through once, hashing and counting it on the way, and lets the caller
  * look at the first bytes (to detect the format) before reading starts.
@@ -38,16 +54,23 @@ export class ChunkTap {
     return this.head.map((c) => (typeof c === "string" ? c : decoder.decode(c, { stream: true }))).join("");
   }
 
-  /** The whole stream, from the first chunk; can be read once. */
+  /**
+   * The whole stream, from the first chunk; can be read once. NUL bytes, which PostgreSQL cannot
+   * keep in text, come out as SUB (U+001A): the record that holds one is quarantined for its
+   * control character, and its raw text can still be stored and shown. The digest is of the
+   * bytes as received.
+   */
   async *chunks(): AsyncGenerator<Chunk, void, undefined> {
-    yield* this.head.splice(0);
+    for (const chunk of this.head.splice(0)) {
+      yield withoutNul(chunk);
+    }
     for (;;) {
       const next = await this.iterator.next();
       if (next.done) {
         return;
       }
       this.count(next.value);
-      yield next.value;
+      yield withoutNul(next.value);
     }
   }
 
