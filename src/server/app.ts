@@ -44,6 +44,8 @@ export interface AppDeps {
   allowedOrigins?: readonly string[];
   /** Largest manifest upload, in bytes. */
   manifestLimit?: number;
+  /** Shipments per ingest transaction. */
+  ingestChunk?: number;
 }
 
 /** One API route as registered: what the authorization matrix and the fuzz tests walk. */
@@ -118,7 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(bundleRoutes, { db: deps.db, clock: deps.clock });
       await api.register(auditRoutes, { db: deps.db });
       await api.register(fileRoutes, { db: deps.db });
-      await api.register(manifestRoutes, { db: deps.db, clock: deps.clock, manifestLimit: deps.manifestLimit });
+      await api.register(manifestRoutes, { db: deps.db, clock: deps.clock, manifestLimit: deps.manifestLimit, ingestChunk: deps.ingestChunk });
       await api.register(metricsRoutes, { db: deps.db, clock: deps.clock });
       await api.register(targetingRoutes, { db: deps.db, clock: deps.clock });
       await api.register(eventRoutes, { db: deps.db, clock: deps.clock, pollMs: deps.eventPollMs });

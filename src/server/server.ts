@@ -60,6 +60,9 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
     trustProxy: options.trustProxy,
     allowedOrigins: options.allowedOrigins,
     manifestLimit: options.manifestLimit,
+    // The embedded database has one connection: shorter ingest transactions let other users in
+    // between them and keep its memory lower.
+    ingestChunk: database.engine === "pglite" ? 250 : undefined,
   });
   await app.listen({ port: options.port, host: options.host });
   // The request clock: escalate requests near their cut-off and record misses.

@@ -129,8 +129,9 @@ export function streamUpload(url: string, headers: Record<string, string>, chunk
   });
 }
 
-/** Polls /api/health every `everyMs` until stopped; returns the slowest answer and the count. */
-export function watchHealth(url: string, everyMs = 50): { stop(): Promise<{ worstMs: number; samples: number; failures: number }> } {
+/** Polls /api/health every `everyMs` until stopped; returns the slowest answer, the 99th percentile and the count. */
+export function watchHealth(url: string, everyMs = 50): { stop(): Promise<{ worstMs: number; p99Ms: number; samples: number; failures: number }> } {
+  const times: number[] = [];
   let worstMs = 0;
   let samples = 0;
   let failures = 0;
@@ -147,6 +148,7 @@ export function watchHealth(url: string, everyMs = 50): { stop(): Promise<{ wors
       } catch {
         failures++;
       }
+      times.push(performance.now() - started);
       worstMs = Math.max(worstMs, performance.now() - started);
       samples++;
       await new Promise((r) => setTimeout(r, everyMs));
@@ -156,7 +158,9 @@ export function watchHealth(url: string, everyMs = 50): { stop(): Promise<{ wors
     stop: async () => {
       running = false;
       await loop;
-      return { worstMs, samples, failures };
+      const sorted = [...times].sort((a, b) => a - b);
+      const p99Ms = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
+      return { worstMs, p99Ms, samples, failures };
     },
   };
 }

@@ -23,6 +23,8 @@ export interface IngestTarget {
   digest(): { sha256: string; sizeBytes: number };
   /** Called after each stored chunk with the report so far. */
   onProgress?: (report: FileReport) => void;
+  /** Shipments per transaction (CHUNK unless set; smaller keeps a single-connection database fair). */
+  chunkSize?: number;
 }
 
 /** Reads parts without storing anything: the report of what an ingest would do. */
@@ -67,7 +69,7 @@ export async function runIngest(db: Kysely<DB>, clock: Clock, actor: Actor, targ
     let chunk = new PendingChunk();
     for await (const part of parts) {
       takePart(report, chunk, part);
-      if (chunk.size >= CHUNK) {
+      if (chunk.size >= (target.chunkSize ?? CHUNK)) {
         await store(chunk);
         chunk = new PendingChunk();
       }

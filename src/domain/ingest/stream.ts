@@ -24,6 +24,8 @@ export interface StreamInput {
   csvLayout?: CsvLayout;
   /** Called after each stored chunk with the report so far. */
   onProgress?: (report: FileReport) => void;
+  /** Shipments per transaction. */
+  chunkSize?: number;
 }
 
 async function collectText(chunks: AsyncIterable<string | Uint8Array>): Promise<string> {
@@ -52,7 +54,7 @@ async function* streamParts(tap: ChunkTap, input: StreamInput, format: TradeForm
 async function prepare(input: StreamInput): Promise<{ target: IngestTarget; parts: AsyncGenerator<ParsedPart, void, undefined> }> {
   const tap = new ChunkTap(input.chunks);
   const format = input.format ?? detectFormat(await tap.peek());
-  const target: IngestTarget = { fileName: input.fileName, format, digest: () => tap.digest(), onProgress: input.onProgress };
+  const target: IngestTarget = { fileName: input.fileName, format, digest: () => tap.digest(), onProgress: input.onProgress, chunkSize: input.chunkSize };
   return { target, parts: streamParts(tap, input, format) };
 }
 

@@ -111,7 +111,10 @@ async function requireContent(chunks: AsyncIterable<Buffer>): Promise<AsyncItera
 }
 
 /** Manifest ingest, batch reports, the quarantine, version history and ingest tokens. */
-export const manifestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock; manifestLimit?: number }> = async (app, { db, clock, manifestLimit }) => {
+export const manifestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock; manifestLimit?: number; ingestChunk?: number }> = async (
+  app,
+  { db, clock, manifestLimit, ingestChunk },
+) => {
   const limit = manifestLimit ?? MANIFEST_LIMIT_BYTES;
   // The body is handed on unread: the handler streams it through the ingest pipeline.
   app.addContentTypeParser(RAW_TYPES, (_request, payload, done) => {
@@ -145,7 +148,7 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cloc
       }
       const format = request.query.format === "auto" ? undefined : (request.query.format as TradeFormat);
       try {
-        const input = { fileName: request.query.fileName, chunks: await requireContent(limitedBody(body, limit)), format };
+        const input = { fileName: request.query.fileName, chunks: await requireContent(limitedBody(body, limit)), format, chunkSize: ingestChunk };
         if (request.query.dryRun) {
           return reply.code(200).send(await dryRunStream(input));
         }
