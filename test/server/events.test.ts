@@ -4,6 +4,7 @@ import { after, before, it } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { fixedClock } from "../../src/domain/clock.ts";
 import { buildApp } from "../../src/server/app.ts";
+import { MAX_STREAMS_PER_USER } from "../../src/server/routes/events.ts";
 import { loginAs } from "../helpers/api.ts";
 import { describeOnEngines } from "../helpers/db.ts";
 import { seedTestWorld, TEST_ANCHOR, TEST_PASSWORD } from "../helpers/world.ts";
@@ -86,5 +87,34 @@ describeOnEngines("live updates", (database) => seedTestWorld(database.db, 60), 
     for (const s of [hostStream, partnerStream, koreaStream, resumed]) {
       s.close();
     }
+  });
+
+  it("caps the open streams per user, frees a place when one closes, and refuses an ingest token", async () => {
+    const res = await app.inject({ method: "POST", url: "/api/session", payload: { username: "host.targeter", password: TEST_PASSWORD } });
+    const cookie = `reciprocity_session=${res.cookies.find((c) => c.name === "reciprocity_session")?.value ?? ""}`;
+    const statusOf = (headers: Record<string, string>) =>
+      new Promise<{ status: number; req: http.ClientRequest }>((resolve, reject) => {
+        const req = http.get({ port, path: "/api/events", headers }, (r) => resolve({ status: r.statusCode ?? 0, req }));
+        req.on("error", reject);
+      });
+    const open = [];
+    for (let i = 0; i < MAX_STREAMS_PER_USER; i++) {
+      open.push(await statusOf({ cookie }));
+    }
+    assert.deepEqual(open.map((o) => o.status), Array<number>(MAX_STREAMS_PER_USER).fill(200));
+    const refused = await statusOf({ cookie });
+    assert.equal(refused.status, 429);
+    refused.req.destroy();
+    open[0]?.req.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const again = await statusOf({ cookie });
+    assert.equal(again.status, 200, "a closed stream frees its place");
+    for (const o of [...open, again]) {
+      o.req.destroy();
+    }
+    const admin = await loginAs(app, "host.admin");
+    const token = (await admin.post("/api/api-tokens", { name: "sse-feed" })).json().token as string;
+    assert.equal((await app.inject({ method: "GET", url: "/api/events", headers: { authorization: `Bearer ${token}` } })).statusCode, 403);
+    assert.equal((await app.inject({ method: "GET", url: "/api/shipments", headers: { authorization: `Bearer ${token}` } })).statusCode, 403);
   });
 });

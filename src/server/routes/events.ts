@@ -4,16 +4,43 @@ import type { DB } from "../../db/schema.ts";
 import { actorForSession } from "../../domain/auth.ts";
 import type { Clock } from "../../domain/clock.ts";
 import { changesSince, latestEventSeq } from "../../domain/events.ts";
+import { AppError } from "../../errors.ts";
 import { requireActor } from "../auth.ts";
 
 /** How often the stream looks for new changes, and sends a keep-alive comment. */
 const POLL_MS = 1000;
 const HEARTBEAT_MS = 15_000;
 
+/** Open streams one user may hold in this process (a few tabs); more are refused with 429. */
+export const MAX_STREAMS_PER_USER = 5;
+
+/** Roles that read the agency's business; an ingest feed's token does not. */
+const READERS = ["targeter", "supervisor", "scan_officer", "admin", "auditor"] as const;
+
 /** Server-sent events: new requests, decisions and results reach the browser without reloading. */
 export const eventRoutes: FastifyPluginAsync<{ db: Kysely<DB>; clock: Clock; pollMs?: number }> = async (app, { db, clock, pollMs = POLL_MS }) => {
-  app.get("/events", { schema: { tags: ["events"], description: "text/event-stream of changes; resumes after Last-Event-ID" } }, async (request, reply) => {
+  const openByUser = new Map<string, number>();
+  app.get("/events", { config: { roles: READERS }, schema: { tags: ["events"], description: `text/event-stream of changes; resumes after Last-Event-ID; at most ${MAX_STREAMS_PER_USER} open streams per user` } }, async (request, reply) => {
     const actor = requireActor(request);
+    const open = openByUser.get(actor.userId) ?? 0;
+    if (open >= MAX_STREAMS_PER_USER) {
+      throw new AppError(429, "events.too_many_streams", `At most ${MAX_STREAMS_PER_USER} live-update streams per user; close another tab`);
+    }
+    openByUser.set(actor.userId, open + 1);
+    let isCounted = true;
+    const release = () => {
+      if (isCounted) {
+        isCounted = false;
+        const left = (openByUser.get(actor.userId) ?? 1) - 1;
+        if (left <= 0) {
+          openByUser.delete(actor.userId);
+        } else {
+          openByUser.set(actor.userId, left);
+        }
+      }
+    };
+    request.raw.on("close", release);
+    reply.raw.on("close", release);
     const resumeFrom = request.headers["last-event-id"];
     let last = typeof resumeFrom === "string" && /^\d{1,18}$/.test(resumeFrom) ? resumeFrom : await latestEventSeq(db, actor);
     reply.hijack();
@@ -54,6 +81,7 @@ export const eventRoutes: FastifyPluginAsync<{ db: Kysely<DB>; clock: Clock; pol
     };
     request.raw.on("close", () => {
       isOpen = false;
+      release();
     });
     void loop();
   });

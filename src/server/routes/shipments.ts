@@ -7,6 +7,9 @@ import { requireActor } from "../auth.ts";
 import { ErrorBody, IdParams, Instant, Locode, PageQuery, pageOf } from "../schemas.ts";
 import { InspectionRequestSchema } from "./inspection-requests.schema.ts";
 
+/** Roles that read shipments; an ingest feed's token only delivers them. */
+const READERS = ["targeter", "supervisor", "scan_officer", "admin", "auditor"] as const;
+
 const ShipmentQuery = PageQuery.extend({
   sort: z.enum(SHIPMENT_SORTS).default("etd"),
   order: z.enum(["asc", "desc"]).default("desc"),
@@ -80,13 +83,13 @@ const ShipmentDetail = ShipmentSummary.extend({
 export const shipmentRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app, { db }) => {
   app.get(
     "/shipments",
-    { schema: { tags: ["shipments"], querystring: ShipmentQuery, response: { 200: pageOf(ShipmentSummary), 401: ErrorBody } } },
+    { config: { roles: READERS }, schema: { tags: ["shipments"], querystring: ShipmentQuery, response: { 200: pageOf(ShipmentSummary), 401: ErrorBody } } },
     async (request) => listShipments(db, requireActor(request), request.query),
   );
 
   app.get(
     "/shipments/:id",
-    { schema: { tags: ["shipments"], params: IdParams, response: { 200: ShipmentDetail, 404: ErrorBody } } },
+    { config: { roles: READERS }, schema: { tags: ["shipments"], params: IdParams, response: { 200: ShipmentDetail, 404: ErrorBody } } },
     async (request) => getShipment(db, requireActor(request), request.params.id),
   );
 };
