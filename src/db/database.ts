@@ -22,6 +22,11 @@ export type Tx = Transaction<DB>;
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if ("url" in target) {
     const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    // An idle connection that the server ends (a restart, an administrator) is dropped from the
+    // pool and replaced on demand; unhandled, the pool's error would stop the process.
+    pool.on("error", (err) => {
+      console.error(`database connection lost: ${err.message}`);
+    });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: "postgres", close: () => db.destroy() };
   }
