@@ -82,9 +82,10 @@ describe("large manifest uploads against a running server", () => {
     assert.equal(latency.failures, 0, "health failed during the upload");
     assert.ok(latency.samples >= 5, `only ${latency.samples} health samples`);
     t.diagnostic(`RSS ${(startRss / MB).toFixed(0)} MB before the upload, peak ${(peakRss / MB).toFixed(0)} MB; peak RSS ${(peakRss / MB).toFixed(0)} MB; health p99 ${latency.p99Ms.toFixed(0)} ms, worst ${latency.worstMs.toFixed(0)} ms over ${latency.samples} probes`);
-    // Client, server and database threads share this machine's cores: the goal is on p99, and no
-    // probe may wait as long as a stalled event loop would make it.
-    assert.ok(latency.p99Ms < 100, `health p99 ${latency.p99Ms.toFixed(0)} ms during the upload`);
+    // This client, the server's two threads and the other test files share two cores here, so the
+    // bound is looser than the 100 ms goal that bench/upload.ts measures alone; a stalled event
+    // loop (a parse or a statement on the loop) shows as seconds and fails both.
+    assert.ok(latency.p99Ms < 250, `health p99 ${latency.p99Ms.toFixed(0)} ms during the upload`);
     assert.ok(peakRss < 1024 * MB, `server RSS peaked at ${(peakRss / MB).toFixed(0)} MB (${(startRss / MB).toFixed(0)} MB before the upload)`);
     assert.ok(latency.worstMs < 1000, `health took up to ${latency.worstMs.toFixed(0)} ms during the upload`);
     // The server is still whole afterwards, and the batch says what happened to it.
