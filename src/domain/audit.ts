@@ -79,6 +79,19 @@ export interface AuditEventView {
   hash: string;
 }
 
+/** Audit actions that record a read of shared data rather than a change. */
+export const READ_ACTIONS = [
+  "shipments.listed",
+  "shipment.viewed",
+  "shipment.versions_viewed",
+  "inspection_requests.listed",
+  "inspection_request.viewed",
+  "scan.plot_viewed",
+  "file.downloaded",
+  "bundle.downloaded",
+  "metrics.viewed",
+] as const;
+
 /** Filters for the audit log. */
 export interface AuditQuery {
   limit: number;
@@ -86,6 +99,8 @@ export interface AuditQuery {
   entityType?: string;
   entityId?: string;
   action?: string;
+  /** Changes only, reads only, or both. */
+  kind?: "all" | "changes" | "reads";
 }
 
 /** Lists the audit events concerning the auditor's agency, newest first. */
@@ -116,6 +131,8 @@ export async function listAuditEvents(db: Kysely<DB>, actor: Actor, query: Audit
       .$if(query.entityType !== undefined, (qb) => qb.where("e.entity_type", "=", query.entityType as string))
       .$if(query.entityId !== undefined, (qb) => qb.where("e.entity_id", "=", query.entityId as string))
       .$if(query.action !== undefined, (qb) => qb.where("e.action", "=", query.action as string))
+      .$if(query.kind === "changes", (qb) => qb.where("e.action", "not in", READ_ACTIONS))
+      .$if(query.kind === "reads", (qb) => qb.where("e.action", "in", READ_ACTIONS))
       .orderBy("e.seq", "desc")
       .limit(query.limit + 1)
       .execute(),

@@ -91,9 +91,11 @@ describe("browser journey: partner requests → supervisor accepts → officer r
   it("the partner auditor sees the steps in the audit log and the chain verifies", async () => {
     const page = await loginAs("partner.auditor");
     await page.getByRole("heading", { name: "Audit log" }).waitFor();
+    // The table arrives after the heading; wait for the newest change before reading it.
+    await page.locator("table").getByText("inspection_request.dispositioned").first().waitFor();
     const log = (await page.locator("table").textContent()) ?? "";
     for (const action of ["inspection_request.created", "inspection_request.accepted", "scan.recorded", "inspection_request.dispositioned"]) {
-      assert.ok(log.includes(action), `audit log misses ${action}`);
+      assert.ok(log.includes(action), `audit log misses ${action}: ${log.slice(0, 500)}`);
     }
     await page.click("button:has-text('Verify the chain')");
     await page.getByTestId("verdict").filter({ hasText: "Chain intact" }).waitFor();

@@ -112,6 +112,10 @@ describe("browser: the partner sees plots of the officer's instrument files and 
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2 - 120, box.y + box.height / 2 - 40, { steps: 5 });
     await page.mouse.up();
+    // The pan is applied on the next render; wait for it rather than reading at once.
+    await page
+      .waitForFunction((was) => document.querySelector<HTMLElement>("[data-testid=viewer-image]")?.style.transform !== was, before, { timeout: 5000 })
+      .catch(() => undefined);
     assert.notEqual(await transform(), before, "dragging pans");
     await frame.screenshot({ path: path.join(SHOTS, "results-4-image-zoomed.png") });
     await page.getByRole("button", { name: "Reset" }).click();

@@ -25,6 +25,8 @@ const AuditQuery = PageQuery.extend({
   entityType: z.string().max(50).optional(),
   entityId: z.string().max(100).optional(),
   action: z.string().max(100).optional(),
+  /** changes (every state change), reads (views of shared data), or all. */
+  kind: z.enum(["all", "changes", "reads"]).default("all"),
 });
 
 /** The head of the whole chain, to write down outside the system. */

@@ -11,8 +11,8 @@ import { requireActor } from "../auth.ts";
 const POLL_MS = 1000;
 const HEARTBEAT_MS = 15_000;
 
-/** Open streams one user may hold in this process (a few tabs); more are refused with 429. */
-export const MAX_STREAMS_PER_USER = 5;
+/** Open streams one user may hold in this process (several tabs and pages); more are refused with 429. */
+export const MAX_STREAMS_PER_USER = 20;
 
 /** Roles that read the agency's business; an ingest feed's token does not. */
 const READERS = ["targeter", "supervisor", "scan_officer", "admin", "auditor"] as const;

@@ -13,15 +13,17 @@ export function AuditPage() {
   const [page, setPage] = useState<Page<AuditEvent> | null>(null);
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [includeReads, setIncludeReads] = useState(false);
   const cursor = cursors[cursors.length - 1];
 
   useEffect(() => {
-    const query = new URLSearchParams({ limit: "100" });
+    // Reads of shared data are audited page by page; by default the log shows the changes.
+    const query = new URLSearchParams({ limit: "100", kind: includeReads ? "all" : "changes" });
     if (cursor) {
       query.set("cursor", cursor);
     }
     api<Page<AuditEvent>>(`/audit-events?${query.toString()}`).then(setPage, (err: Error) => setError(err.message));
-  }, [cursor]);
+  }, [cursor, includeReads]);
 
   async function handleVerify() {
     try {
@@ -37,6 +39,17 @@ export function AuditPage() {
       <button type="button" onClick={() => void handleVerify()}>
         Verify the chain
       </button>
+      <label>
+        <input
+          type="checkbox"
+          checked={includeReads}
+          onChange={(e) => {
+            setIncludeReads(e.target.checked);
+            setCursors([null]);
+          }}
+        />{" "}
+        Include reads of shared data
+      </label>
       {verdict && (
         <p className={verdict.isIntact ? "ok" : "error"} data-testid="verdict">
           {verdict.isIntact ? `Chain intact: ${verdict.events} events verified.` : `Chain broken at event ${verdict.firstBrokenSeq}.`}
