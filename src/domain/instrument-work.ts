@@ -30,6 +30,11 @@ export async function plotInWorker(input: PlotInput): Promise<ScanPlotData> {
   return (await instrumentPool().run({ kind: "plot", input })) as ScanPlotData;
 }
 
+/** Starts a worker thread ahead of the first upload (at server start). */
+export function warmInstrumentWork(): void {
+  instrumentPool().warm();
+}
+
 /** Stops the worker threads (at shutdown). */
 export async function closeInstrumentWork(): Promise<void> {
   const current = pool;

@@ -1,52 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { AppError, forbidden, invalid } from "../errors.ts";
-import { CONTROL_CHARACTERS } from "./schemas.ts";
+import { findBadText } from "../domain/text.ts";
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 // Content types a page on another site can send without the browser asking first (a CORS
 // "simple" request). A cookie-authenticated write must never accept them.
 const SIMPLE_TYPES = ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"];
-
-/** Deepest nesting of a JSON body that is looked through; request bodies here are shallow. */
-const MAX_DEPTH = 32;
-
-// Half of a UTF-16 surrogate pair on its own: not a character, and PostgreSQL refuses it in JSON.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-function isBadText(text: string): boolean {
-  return CONTROL_CHARACTERS.test(text) || LONE_SURROGATE.test(text);
-}
-
-/** The path of the first string holding a control character or a lone surrogate, or null. */
-function findControlCharacter(value: unknown, path: string, depth = 0): string | null {
-  if (typeof value === "string") {
-    return isBadText(value) ? path : null;
-  }
-  if (value === null || typeof value !== "object" || depth > MAX_DEPTH) {
-    return null;
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findControlCharacter(value[i], `${path}/${i}`, depth + 1);
-      if (found) {
-        return found;
-      }
-    }
-    return null;
-  }
-  // A raw body handed on as a stream is checked by its own reader.
-  if (typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === "function") {
-    return null;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    const found = isBadText(key) ? `${path}/${key}` : findControlCharacter(item, `${path}/${key}`, depth + 1);
-    if (found) {
-      return found;
-    }
-  }
-  return null;
-}
 
 function isCookieAuthenticated(request: FastifyRequest): boolean {
   return !/^Bearer \S+$/i.test(request.headers.authorization ?? "");
@@ -92,7 +52,7 @@ export function installGuards(app: FastifyInstance, options: { allowedOrigins?: 
   });
   app.addHook("preValidation", async (request) => {
     const found =
-      findControlCharacter(request.params, "params") ?? findControlCharacter(request.query, "querystring") ?? findControlCharacter(request.body, "body");
+      findBadText(request.params, "params") ?? findBadText(request.query, "querystring") ?? findBadText(request.body, "body");
     if (found) {
       throw invalid("request.control_character", `${found} contains a control character or text that is not valid Unicode`);
     }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "../domain/paging.ts";
+import { isBadText } from "../domain/text.ts";
 
 /** Query parameters every list endpoint accepts. */
 export const PageQuery = z.object({
@@ -37,12 +38,8 @@ export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 
-/** C0 control characters and DEL, except tab, line feed and carriage return. */
-// eslint-disable-next-line no-control-regex
-export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
 /** Text without control characters (NUL and the like mean nothing in a name, a note or a query). */
-export const SafeText = z.string().refine((s) => !CONTROL_CHARACTERS.test(s), "must not contain control characters");
+export const SafeText = z.string().refine((s) => !isBadText(s), "must not contain control characters");
 
 const ISO_MOMENT = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 

@@ -5,8 +5,9 @@ import { migrateToLatest } from "../db/migrate.ts";
 import { systemClock } from "../domain/clock.ts";
 import { sweepDeadlines } from "../domain/deadlines.ts";
 import { anchorFileFor, startAnchoring } from "../domain/audit-anchor.ts";
-import { closeInstrumentWork } from "../domain/instrument-work.ts";
+import { closeInstrumentWork, warmInstrumentWork } from "../domain/instrument-work.ts";
 import { recoverInterruptedBatches } from "../domain/ingest/recover.ts";
+import { EMBEDDED_CHUNK } from "../domain/ingest/run.ts";
 import { warmReferenceData } from "../domain/warm-up.ts";
 import { scoreAllAgencies } from "../domain/targeting/scoring.ts";
 import { DEMO_USERS, ensureDemoWorld, startOfUtcDay } from "../domain/demo/seed.ts";
@@ -53,6 +54,7 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
   }
   await setDemoAccountsActive(database.db, options.demo);
   warmReferenceData();
+  warmInstrumentWork();
   const app = await buildApp({
     db: database.db,
     clock: systemClock,
@@ -60,9 +62,7 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
     trustProxy: options.trustProxy,
     allowedOrigins: options.allowedOrigins,
     manifestLimit: options.manifestLimit,
-    // The embedded database has one connection: shorter ingest transactions let other users in
-    // between them and keep its memory lower.
-    ingestChunk: database.engine === "pglite" ? 250 : undefined,
+    ingestChunk: database.engine === "pglite" ? EMBEDDED_CHUNK : undefined,
   });
   await app.listen({ port: options.port, host: options.host });
   // The request clock: escalate requests near their cut-off and record misses.

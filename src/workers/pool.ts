@@ -72,6 +72,13 @@ export class WorkerPool<T, R> {
     });
   }
 
+  /** Starts one thread ahead of need, so the first task does not wait for a thread to load its code. */
+  warm(): void {
+    if (!this.isClosed && this.slots.length === 0) {
+      this.grow();
+    }
+  }
+
   /** Stops every thread; waiting and running tasks fail. */
   async close(): Promise<void> {
     this.isClosed = true;

@@ -6,13 +6,18 @@ import path from "node:path";
 const repo = path.resolve(import.meta.dirname, "../..");
 const cli = path.join(repo, "bin/reciprocity.js");
 
-/** A real `reciprocity serve` process on an embedded data folder. */
+/** A real `reciprocity serve` process. */
 export interface ServerProcess {
   child: ChildProcess;
   port: number;
   url: string;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+  /** Everything it printed so far. */
+  output(): string;
   /** Resident memory of the server process in bytes (Linux /proc). */
   rss(): number;
+  /** SIGTERM and wait for the exit. */
   stop(): Promise<void>;
 }
 
@@ -28,15 +33,20 @@ export function createDemoWorld(dataDir: string, password: string, shipments = 2
   }
 }
 
-/** Starts `reciprocity serve --demo` on the folder and waits until it listens. */
-export async function startServer(dataDir: string, password: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, cli, "serve", "--demo", "--port", "0", "--data-dir", dataDir], {
+/**
+ * Starts `reciprocity serve --port 0 …args` on 127.0.0.1 and waits until it listens. `env` is laid
+ * over this process's environment; `nodeArgs` go to node itself (a profiler, say).
+ */
+export async function launchServer(options: { args?: string[]; env?: Record<string, string>; nodeArgs?: string[]; timeoutMs?: number }): Promise<ServerProcess> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, "serve", "--port", "0", ...(options.args ?? [])], {
     cwd: repo,
-    env: { ...process.env, DATABASE_URL: "", HOST: "127.0.0.1", LOG_LEVEL: "warn", RECIPROCITY_DEMO_PASSWORD: password, ...env },
+    env: { ...process.env, HOST: "127.0.0.1", LOG_LEVEL: "warn", ...options.env },
   });
   let output = "";
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 120 s:\n${output}`)), 120_000);
+    const timer = setTimeout(() => reject(new Error(`no start within ${timeoutMs / 1000} s:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /running at http:\/\/localhost:(\d+)\//.exec(output);
@@ -45,15 +55,19 @@ export async function startServer(dataDir: string, password: string, env: Record
         resolve(Number(match[1]));
       }
     };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`exited ${code}:\n${output}`)));
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited ${code}:\n${output}`));
+    });
   });
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   return {
     child,
     port,
     url: `http://127.0.0.1:${port}`,
+    exited,
+    output: () => output,
     rss: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? "0") * 1024;
@@ -63,6 +77,11 @@ export async function startServer(dataDir: string, password: string, env: Record
       await exited;
     },
   };
+}
+
+/** Starts `reciprocity serve --demo` on an embedded data folder made by createDemoWorld. */
+export function startServer(dataDir: string, password: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
+  return launchServer({ args: ["--demo", "--data-dir", dataDir], env: { DATABASE_URL: "", RECIPROCITY_DEMO_PASSWORD: password, ...env }, nodeArgs });
 }
 
 /** Logs in and returns the session cookie header. */

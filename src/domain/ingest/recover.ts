@@ -5,7 +5,7 @@ import type { TradeFormat } from "../../trade/records.ts";
 import type { Actor } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
 import type { Clock } from "../clock.ts";
-import { addError, emptyReport, FINDINGS_KEPT, type FileReport, type Finding } from "./report.ts";
+import { addError, emptyReport, FINDINGS_KEPT, finishedBatch, type FileReport, type Finding } from "./report.ts";
 
 // A batch stops half-way when its ingest throws (runIngest closes it then) or when its process
 // dies (start-up recovery closes it). Either way it ends "failed", counting what it stored: the
@@ -83,18 +83,7 @@ export async function closeFailedBatch(tx: Tx, clock: Clock, batchId: string, ba
   };
   await tx
     .updateTable("ingest_batch")
-    .set({
-      status: "failed",
-      format: report.format,
-      messages: report.messages,
-      shipments: report.shipments,
-      containers: report.containers,
-      events: report.events,
-      errors: report.errorCount,
-      warnings: report.warningCount,
-      report: JSON.stringify(report),
-      completed_at: clock.now(),
-    })
+    .set(finishedBatch(report, "failed", clock.now()))
     .where("id", "=", batchId)
     .execute();
   await recordAudit(tx, closing.actor, {

@@ -106,3 +106,19 @@ export function addOutcome(report: FileReport, outcome: StoreOutcome): void {
     addRejection(report, r);
   }
 }
+
+/** The batch row's columns for a finished batch: its end status and the report's numbers. */
+export function finishedBatch(report: FileReport, status: "completed" | "failed", at: Date) {
+  return {
+    status,
+    format: report.format,
+    messages: report.messages,
+    shipments: report.shipments,
+    containers: report.containers,
+    events: report.events,
+    errors: report.errorCount,
+    warnings: report.warningCount,
+    report: JSON.stringify(report),
+    completed_at: at,
+  };
+}

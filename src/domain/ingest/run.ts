@@ -9,11 +9,17 @@ import type { Clock } from "../clock.ts";
 import { insertEvents, quarantineHeld } from "./held.ts";
 import { PendingChunk, takePart, type ParsedPart } from "./parts.ts";
 import { closeFailedBatch } from "./recover.ts";
-import { addOutcome, emptyReport, type FileReport } from "./report.ts";
+import { addOutcome, emptyReport, finishedBatch, type FileReport } from "./report.ts";
 import { storeShipments, type StoreContext, type StoreOutcome } from "./store.ts";
 
 /** Shipments per transaction: big enough for bulk inserts, small enough to keep memory flat. */
 export const CHUNK = 1000;
+
+/**
+ * Shipments per transaction on the embedded database: it has one connection, so shorter
+ * transactions let other users in between them (and keep its memory lower).
+ */
+export const EMBEDDED_CHUNK = 250;
 
 /** The file being ingested and, once read, its digest. */
 export interface IngestTarget {
@@ -143,20 +149,7 @@ async function completeBatch(db: Kysely<DB>, clock: Clock, actor: Actor, target:
     await touchBatch(tx, batchId);
     await tx
       .updateTable("ingest_batch")
-      .set({
-        status: "completed",
-        format: report.format,
-        content_sha256: sha256,
-        size_bytes: sizeBytes,
-        messages: report.messages,
-        shipments: report.shipments,
-        containers: report.containers,
-        events: report.events,
-        errors: report.errorCount,
-        warnings: report.warningCount,
-        report: JSON.stringify(report),
-        completed_at: clock.now(),
-      })
+      .set({ ...finishedBatch(report, "completed", clock.now()), content_sha256: sha256, size_bytes: sizeBytes })
       .where("id", "=", batchId)
       .execute();
     await recordAudit(tx, actor, {

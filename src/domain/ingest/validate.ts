@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { findBadText } from "../text.ts";
 import type { Diagnostic } from "../../trade/diagnostics.ts";
 import type { ManifestShipment, MessageFunction, Party, TradeFormat } from "../../trade/records.ts";
 
@@ -93,31 +94,6 @@ function isoTime(raw: string | undefined): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-// C0 controls other than tab, line feed and carriage return, DEL, and the substitute the reader
-// puts in place of a NUL byte.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
-/** The first text field of the record (by path) that holds a control character, if any. */
-function fieldWithControlCharacter(value: unknown, path = "record", depth = 0): string | null {
-  if (typeof value === "string") {
-    return CONTROL.test(value) ? path : null;
-  }
-  if (value === null || typeof value !== "object" || depth > 8) {
-    return null;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    if (key === "source") {
-      continue;
-    }
-    const found = fieldWithControlCharacter(item, Array.isArray(value) ? `${path}[${key}]` : key, depth + 1);
-    if (found) {
-      return found;
-    }
-  }
-  return null;
-}
-
 /**
  * Checks one parsed shipment: accepted with its clean form, or rejected with every reason.
  * `fallbackRef` names a record whose message carries no reference (a content hash, say).
@@ -155,7 +131,8 @@ export function validateShipment(
       reasons.push({ code: "ingest.bad_container", message: `Container "${c.number}" is not a valid ISO 6346 number` });
     }
   }
-  const garbled = fieldWithControlCharacter(record);
+  // The reader puts SUB in place of a NUL byte, so a record that held one is caught here.
+  const garbled = findBadText(record, "record", (key) => key === "source");
   if (garbled) {
     reasons.push({ code: "ingest.control_character", message: `The ${garbled} holds a control character (a NUL or other byte that is not text)` });
   }
