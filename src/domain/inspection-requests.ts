@@ -189,12 +189,15 @@ async function present(tx: Tx, actor: Actor, rows: ViewRow[]): Promise<Inspectio
 }
 
 /** Loads one request inside a transaction, or throws not-found. */
-export async function loadRequest(tx: Tx, actor: Actor, id: string): Promise<InspectionRequestView> {
+export async function loadRequest(tx: Tx, actor: Actor, id: string, options: { isAudited?: boolean } = {}): Promise<InspectionRequestView> {
   const row = await viewQuery(tx, actor).where("r.id", "=", id).executeTakeFirst();
   if (!row) {
     throw notFound("inspection_request");
   }
   const [view] = await present(tx, actor, [row]);
+  if (options.isAudited) {
+    await auditRequestRead(tx, actor, "inspection_request.viewed", id, [row]);
+  }
   return view as InspectionRequestView;
 }
 
@@ -319,15 +322,7 @@ export async function listInspectionRequests(db: Kysely<DB>, actor: Actor, query
 
 /** Reads one request the actor is party to. */
 export async function getInspectionRequest(db: Kysely<DB>, actor: Actor, id: string): Promise<InspectionRequestView> {
-  return withAgency(db, actor.agencyId, async (tx) => {
-    const row = await viewQuery(tx, actor).where("r.id", "=", id).executeTakeFirst();
-    if (!row) {
-      throw notFound("inspection_request");
-    }
-    const [view] = await present(tx, actor, [row]);
-    await auditRequestRead(tx, actor, "inspection_request.viewed", id, [row]);
-    return view as InspectionRequestView;
-  });
+  return withAgency(db, actor.agencyId, (tx) => loadRequest(tx, actor, id, { isAudited: true }));
 }
 
 /** A request is shared between its two agencies: reading it is a read of the other party's data. */
