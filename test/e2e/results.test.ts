@@ -101,6 +101,8 @@ describe("browser: the partner sees plots of the officer's instrument files and 
     await page.getByRole("button", { name: "Zoom in" }).click();
     assert.match(await transform(), /scale\(1\.25\)/);
     const frame = page.getByTestId("image-viewer");
+    // Mouse events go to a point on screen: bring the frame into view before aiming at it.
+    await frame.scrollIntoViewIfNeeded();
     const box = await frame.boundingBox();
     assert.ok(box);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -109,8 +111,13 @@ describe("browser: the partner sees plots of the officer's instrument files and 
     const scale = Number(/scale\(([\d.]+)\)/.exec(await transform())?.[1]);
     assert.ok(scale > 1.25, `wheel zoomed in to ${scale}`);
     const before = await transform();
+    // Measured again after the zoom, where the frame is now, so the drag starts on it.
+    await frame.scrollIntoViewIfNeeded();
+    const at = await frame.boundingBox();
+    assert.ok(at);
+    await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
     await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2 - 120, box.y + box.height / 2 - 40, { steps: 5 });
+    await page.mouse.move(at.x + at.width / 2 - 120, at.y + at.height / 2 - 40, { steps: 5 });
     await page.mouse.up();
     // The pan is applied on the next render; wait for it rather than reading at once.
     await page
