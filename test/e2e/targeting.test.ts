@@ -16,6 +16,8 @@ describe("browser: each targeter works a ranked list with explanations, and back
     it(`${username} sees shipments ranked by risk and why the top one scored`, async () => {
       const page = await harness.loginAs(username);
       await page.getByRole("heading", { name: "Shipments" }).waitFor();
+      // The rows arrive after the heading; wait for them before reading the column.
+      await page.getByTestId("risk").first().waitFor();
       const scores = (await page.getByTestId("risk").allTextContents()).map(Number);
       assert.ok(scores.length > 10);
       assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "highest risk first");
