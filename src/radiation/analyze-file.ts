@@ -88,8 +88,25 @@ export function analyzeRadFile(bytes: Uint8Array, name: string, opts: AnalyzeOpt
       report.errors.push(...part.errors);
       verdicts.push(...part.verdicts);
     }
-    report.nuclides = identifySpectra(file, det.type);
+    const spectra = identifySpectra(file, det.type);
+    report.nuclides = spectra.nuclides;
+    report.errors.push(...spectra.errors);
+    report.alarms.push(...spectra.alarms);
+    if (spectra.timeSeries.length > 0) {
+      report.timeSeries = spectra.timeSeries;
+    }
+    if (spectra.unexplainedPeaks.length > 0) {
+      report.unexplainedPeaks = spectra.unexplainedPeaks;
+    }
+    const reachBack = spectra.nuclides.find((n) => n.reachBack !== undefined)?.reachBack;
+    if (reachBack) {
+      report.reachBack = { reason: reachBack };
+    }
     verdicts.push(nuclideVerdict(report.nuclides));
+    // A rise the analysis found that no identified nuclide explains is for an officer to look at.
+    if (spectra.alarms.length > 0 && !report.nuclides.some((n) => n.status === "identified")) {
+      verdicts.push("investigate");
+    }
   } catch (e) {
     report.errors.push(errorOf(e, "analysis.failed"));
   }

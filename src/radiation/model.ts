@@ -60,6 +60,14 @@ export interface EnergyCalibration {
   deviationPairs?: DeviationPair[];
   /** Lower energy edge of each channel (n or n+1 values), only for `lowerChannelEdge`. */
   channelEdges?: number[];
+  /** Set when the file gave no usable calibration and the reader put in 1 keV per channel: not fit to identify on. */
+  isAssumed?: boolean;
+}
+
+/** A polynomial calibration, flagged as assumed when the reader had to warn that it put in the identity. */
+export function polynomialCalibration(coefficients: number[], warnings: readonly string[]): EnergyCalibration {
+  const isAssumed = warnings.some((w) => w.includes("using identity"));
+  return { kind: "polynomial", coefficients, ...(isAssumed ? { isAssumed: true } : {}) };
 }
 
 /** A gamma spectrum: counts per channel and its energy calibration. */

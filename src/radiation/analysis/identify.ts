@@ -1,4 +1,5 @@
 import { defaultFwhmModel, fwhmAt, type FwhmModel } from "./calibration.ts";
+import { adjudicate, type ClaimStatus } from "./claims.ts";
 import { matchLibrary, type NetPeak } from "./line-match.ts";
 import { TEMPLATE_SOURCES, type NuclideCategory } from "./nuclide-catalog.ts";
 import { getNuclideLibrary } from "./nuclide-library.ts";
@@ -17,6 +18,8 @@ export interface IdentifyOptions {
   minConfidence?: number;
   /** Template names left out of the full-spectrum fit (leave-one-out evaluation). */
   excludeTemplates?: readonly string[];
+  /** Significance (σ) of the measurement's neutron excess over background; null or absent without neutron data. */
+  neutronSigma?: number | null;
 }
 
 /** Why a nuclide was reported. */
@@ -31,13 +34,26 @@ export interface IdentificationReason {
   templateCounts?: number;
 }
 
-/** One identified nuclide. */
+/** One proposed nuclide and how it stands. */
 export interface Identification {
   nuclide: string;
   category: NuclideCategory;
-  /** 0–1. */
+  /** 0–1: how strongly the line and template evidence point at it. */
   confidence: number;
+  /** identified (an analyst would sign it), possible (kept as evidence only) or background (natural). */
+  status: ClaimStatus;
+  /** Why it is not identified. */
+  notes: string[];
+  /** Possible special nuclear material: what a reach-back expert should look at. */
+  reachBack?: string;
   reason: IdentificationReason;
+}
+
+/** Everything the identification found. */
+export interface IdentificationResult {
+  nuclides: Identification[];
+  /** Significant peaks that no identified or natural nuclide explains (keV). */
+  unexplainedPeaks: number[];
 }
 
 /** Net peaks: foreground peaks minus the time-scaled matching background peak, kept when ≥ 3σ. */
@@ -75,6 +91,11 @@ function combine(lineScore: number, strongestFound: boolean, tmpl: TemplateEvide
 
 /** Identifies nuclides in a spectrum by peak ↔ line matching plus a full-spectrum GADRAS template fit. */
 export function identify(spectrum: SpectrumData, options: IdentifyOptions): Identification[] {
+  return identifyWithEvidence(spectrum, options).nuclides;
+}
+
+/** Identification with the decision on every proposal and the peaks left unexplained. */
+export function identifyWithEvidence(spectrum: SpectrumData, options: IdentifyOptions): IdentificationResult {
   const fwhm = options.fwhm ?? defaultFwhmModel(options.detectorType);
   const fg = analysePeaks(spectrum, { fwhm });
   const bg = options.background ? analysePeaks(options.background, { fwhm }) : [];
@@ -84,18 +105,42 @@ export function identify(spectrum: SpectrumData, options: IdentifyOptions): Iden
   const templates = identifyByTemplates(spectrum, options.detectorType, options.background, options.excludeTemplates);
   const excluded = options.excludeTemplates ?? [];
   const withTemplates = new Set(TEMPLATE_SOURCES.filter((t) => !excluded.includes(t.file)).map((t) => t.nuclide));
-  const results = getNuclideLibrary().map((n): Identification => {
+  const proposals = getNuclideLibrary().map((n) => {
     const lm = lines.find((l) => l.nuclide === n.name)!;
     const te = templates.evidence.find((e) => e.nuclide === n.name);
     const reason: IdentificationReason = { peaks: lm.matchedEnergies, lineScore: round(lm.score) };
     if (te) {
       Object.assign(reason, { template: te.template, templateLambda: round(te.lambda), templateCounts: Math.round(te.counts) });
     }
-    return { nuclide: n.name, category: n.category, confidence: round(combine(lm.score, lm.strongestFound, te, withTemplates.has(n.name))), reason };
+    const confidence = round(combine(lm.score, lm.strongestFound, te, withTemplates.has(n.name)));
+    return { nuclide: n.name, category: n.category, confidence, reason, lines: lm, template: te, hasTemplate: withTemplates.has(n.name) };
   });
-  return results
+  const kept = proposals
     .filter((r) => r.confidence >= (options.minConfidence ?? 0.3))
     .sort((a, b) => b.confidence - a.confidence || (b.reason.templateLambda ?? 0) - (a.reason.templateLambda ?? 0));
+  const { claims, unexplainedPeaks } = adjudicate(kept, {
+    detectorType: options.detectorType,
+    fwhm,
+    peaks,
+    hasBackground: options.background !== undefined,
+    neutronSigma: options.neutronSigma ?? null,
+  });
+  const nuclides = kept.map((k): Identification => {
+    const claim = claims.find((c) => c.nuclide === k.nuclide)!;
+    return {
+      nuclide: k.nuclide,
+      category: k.category,
+      confidence: k.confidence,
+      status: claim.status,
+      notes: claim.notes,
+      ...(claim.reachBack ? { reachBack: claim.reachBack } : {}),
+      reason: k.reason,
+    };
+  });
+  // Identified first, then natural background, then the merely possible; each by confidence.
+  const rank: Record<ClaimStatus, number> = { identified: 0, background: 1, possible: 2 };
+  nuclides.sort((a, b) => rank[a.status] - rank[b.status] || b.confidence - a.confidence);
+  return { nuclides, unexplainedPeaks: unexplainedPeaks.map((p) => Math.round(p.energy * 10) / 10) };
 }
 
 /** Rounds to 3 decimals for reporting. */

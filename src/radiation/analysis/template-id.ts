@@ -72,27 +72,52 @@ function nuclideGroups(problem: Problem): Map<string, number[]> {
   return groups;
 }
 
-/** Fits background + the given nuclides' templates only. */
-function fitSubset(problem: Problem, groups: Map<string, number[]>, chosen: readonly string[]): TemplateFitResult {
-  const active = new Set([0, ...chosen.flatMap((n) => groups.get(n) ?? [])]);
-  const exclude = new Set(problem.components.map((_, k) => k).filter((k) => !active.has(k)));
-  return fitTemplates(problem.observed, problem.components, { iterations: 200, exclude });
+/**
+ * Fits of background + subsets of the nuclides, memoised by subset: selection, drop-one evidence
+ * and swaps ask for many of the same subsets. A fit starts from the amplitudes of the closest
+ * fit already made (the subset minus or plus one nuclide), so it converges in a few iterations.
+ */
+class SubsetFitter {
+  private readonly cache = new Map<string, TemplateFitResult>();
+  constructor(
+    private readonly problem: Problem,
+    private readonly groups: Map<string, number[]>,
+  ) {}
+
+  fit(chosen: readonly string[], warm?: TemplateFitResult): TemplateFitResult {
+    const key = [...chosen].sort().join("|");
+    const hit = this.cache.get(key);
+    if (hit) {
+      return hit;
+    }
+    const active = new Set([0, ...chosen.flatMap((n) => this.groups.get(n) ?? [])]);
+    const exclude = new Set(this.problem.components.map((_, k) => k).filter((k) => !active.has(k)));
+    let initial: number[] | undefined;
+    if (warm) {
+      // Components new to this subset start with a small share of the counts, the rest where they were.
+      const total = this.problem.observed.reduce((a, b) => a + b, 0);
+      initial = warm.amplitudes.map((a, k) => (active.has(k) ? (a > 0 ? a : 0.01 * total) : 0));
+    }
+    const result = fitTemplates(this.problem.observed, this.problem.components, { iterations: warm ? 120 : 200, exclude, ...(initial ? { initial } : {}) });
+    this.cache.set(key, result);
+    return result;
+  }
 }
 
 /**
  * Greedy forward selection: repeatedly add the nuclide with the largest likelihood gain while the gain,
  * scaled by the current over-dispersion φ = deviance/dof, exceeds `minLambda`; at most `maxNuclides`.
  */
-function selectNuclides(problem: Problem, minLambda: number, maxNuclides: number): { chosen: string[]; fit: TemplateFitResult; significant: string[] } {
+function selectNuclides(problem: Problem, fitter: SubsetFitter, minLambda: number, maxNuclides: number): { chosen: string[]; fit: TemplateFitResult; significant: string[] } {
   const groups = nuclideGroups(problem);
   const chosen: string[] = [];
-  let fit = fitSubset(problem, groups, chosen);
+  let fit = fitter.fit(chosen);
   let candidates = [...groups.keys()];
   let significant: string[] | undefined;
   while (chosen.length < maxNuclides) {
     const phi = Math.max(1, devianceOf(problem.observed, fit.model) / problem.observed.length);
     const trials = candidates.map((n) => {
-      const trial = fitSubset(problem, groups, [...chosen, n]);
+      const trial = fitter.fit([...chosen, n], fit);
       return { n, fit: trial, lambda: (2 * (trial.logLikelihood - fit.logLikelihood)) / phi };
     });
     // Only the strongest nuclides that were significant on their own stay candidates for later steps (speed).
@@ -114,14 +139,14 @@ function selectNuclides(problem: Problem, minLambda: number, maxNuclides: number
 }
 
 /** Evidence per selected nuclide: drop-one likelihood ratio (over-dispersion scaled) in the final model. */
-function evidenceFor(problem: Problem, chosen: readonly string[], full: TemplateFitResult): TemplateEvidence[] {
+function evidenceFor(problem: Problem, fitter: SubsetFitter, chosen: readonly string[], full: TemplateFitResult): TemplateEvidence[] {
   const groups = nuclideGroups(problem);
   const phi = Math.max(1, devianceOf(problem.observed, full.model) / problem.observed.length);
   return chosen.map((nuclide) => {
     const idx = groups.get(nuclide) ?? [];
     const counts = idx.reduce((s, k) => s + full.amplitudes[k]!, 0);
     const best = idx.reduce((b, k) => (full.amplitudes[k]! > full.amplitudes[b]! ? k : b), idx[0]!);
-    const without = fitSubset(problem, groups, chosen.filter((n) => n !== nuclide));
+    const without = fitter.fit(chosen.filter((n) => n !== nuclide), full);
     const lambda = Math.max(0, (2 * (full.logLikelihood - without.logLikelihood)) / phi);
     return { nuclide, lambda, template: problem.names[best]!, counts };
   }).sort((a, b) => b.lambda - a.lambda);
@@ -131,19 +156,20 @@ function evidenceFor(problem: Problem, chosen: readonly string[], full: Template
  * Alternatives: for each selected nuclide c, any other nuclide n whose substitution for c keeps at least half
  * of c's likelihood gain; only nuclides significant on their own (first greedy step) are tried (≥ 70 %; confusable templates, e.g. Am-241 vs Pu-239 with Am ingrowth).
  */
-function alternativesFor(problem: Problem, selected: readonly TemplateEvidence[], full: TemplateFitResult, pool: readonly string[]): TemplateEvidence[] {
+function alternativesFor(problem: Problem, fitter: SubsetFitter, selected: readonly TemplateEvidence[], full: TemplateFitResult, pool: readonly string[]): TemplateEvidence[] {
   const groups = nuclideGroups(problem);
   const phi = Math.max(1, devianceOf(problem.observed, full.model) / problem.observed.length);
   const chosen = selected.map((e) => e.nuclide);
   const out = new Map<string, TemplateEvidence>();
   for (const c of selected) {
     const rest = chosen.filter((n) => n !== c.nuclide);
-    const base = fitSubset(problem, groups, rest).logLikelihood;
+    const baseFit = fitter.fit(rest, full);
+    const base = baseFit.logLikelihood;
     for (const n of pool) {
       if (chosen.includes(n)) {
         continue;
       }
-      const swap = fitSubset(problem, groups, [...rest, n]);
+      const swap = fitter.fit([...rest, n], baseFit);
       const lambda = (2 * (swap.logLikelihood - base)) / phi;
       const idx = groups.get(n) ?? [];
       const best = idx.reduce((b, k) => (swap.amplitudes[k]! > swap.amplitudes[b]! ? k : b), idx[0]!);
@@ -170,9 +196,12 @@ function devianceOf(observed: readonly number[], model: ArrayLike<number>): numb
 export function identifyByTemplates(data: SpectrumData, type: DetectorType, background?: SpectrumData, exclude: readonly string[] = []): TemplateIdentification {
   let best: { set: TemplateSet; gain: number; ll: number } | undefined;
   for (const set of templateSetsFor(type)) {
-    for (const gain of GAINS[type]) {
+    // The nominal gain is fitted in full; its neighbours start from its amplitudes.
+    let nominal: TemplateFitResult | undefined;
+    for (const gain of [...GAINS[type]].sort((a, b) => Math.abs(a - 1) - Math.abs(b - 1))) {
       const p = prepare(set, data, background, gain, exclude);
-      const fit = fitTemplates(p.observed, p.components, { iterations: 150 });
+      const fit = fitTemplates(p.observed, p.components, nominal ? { iterations: 60, initial: nominal.amplitudes } : { iterations: 150 });
+      nominal ??= fit;
       const ll = -devianceOf(p.observed, fit.model) / p.observed.length;
       if (!best || ll > best.ll) {
         best = { set, gain, ll };
@@ -181,8 +210,9 @@ export function identifyByTemplates(data: SpectrumData, type: DetectorType, back
   }
   const chosen = best!;
   const problem = prepare(chosen.set, data, background, chosen.gain, exclude);
-  const { chosen: nuclides, fit, significant } = selectNuclides(problem, 25, 4);
-  const selected = evidenceFor(problem, nuclides, fit);
-  const evidence = [...selected, ...alternativesFor(problem, selected, fit, significant)];
+  const fitter = new SubsetFitter(problem, nuclideGroups(problem));
+  const { chosen: nuclides, fit, significant } = selectNuclides(problem, fitter, 25, 4);
+  const selected = evidenceFor(problem, fitter, nuclides, fit);
+  const evidence = [...selected, ...alternativesFor(problem, fitter, selected, fit, significant)];
   return { folder: chosen.set.folder, gain: chosen.gain, logLikelihood: fit.logLikelihood, evidence };
 }

@@ -68,7 +68,7 @@ export function readIec1455(text: string): RadFile {
         realTimeS: real,
         liveTimeS: live,
         ...(start ? { startTime: start } : {}),
-        spectrum: { counts: spectrum, calibration: { kind: "polynomial", coefficients: trimTrailingZeros(hasCal ? coef : [0, 1]) } },
+        spectrum: { counts: spectrum, calibration: { kind: "polynomial", coefficients: trimTrailingZeros(hasCal ? coef : [0, 1]), ...(hasCal ? {} : { isAssumed: true }) } },
         grossCounts: spectrum.reduce((a, b) => a + b, 0),
         ...(title ? { title } : {}),
       },

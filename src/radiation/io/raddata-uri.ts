@@ -173,6 +173,7 @@ export function readRaddataUri(uri: string): RadFile {
       calibration: {
         kind: "polynomial",
         coefficients: trimTrailingZeros(coef.length > 0 ? coef : [0, 1]),
+        ...(coef.length > 0 ? {} : { isAssumed: true }),
         ...(pairs.length > 0 ? { deviationPairs: pairs } : {}),
       },
     },

@@ -1,5 +1,5 @@
 import { RadFileError } from "../errors.ts";
-import type { RadFile } from "../model.ts";
+import { polynomialCalibration, type RadFile } from "../model.ts";
 import { ByteReader } from "./bytes.ts";
 import { trimTrailingZeros } from "./n42-values.ts";
 
@@ -79,7 +79,7 @@ export function readSpc(bytes: Uint8Array): RadFile {
         realTimeS: r.f32(90, "RLTMDT"),
         liveTimeS: r.f32(94, "LVTMDT"),
         ...(start ? { startTime: start } : {}),
-        spectrum: { counts, calibration: { kind: "polynomial", coefficients: trimTrailingZeros(calibration(r, warnings)) } },
+        spectrum: { counts, calibration: polynomialCalibration(trimTrailingZeros(calibration(r, warnings)), warnings) },
         grossCounts: counts.reduce((a, b) => a + b, 0),
         ...(title ? { title } : {}),
       },

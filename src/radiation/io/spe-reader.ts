@@ -1,5 +1,5 @@
 import { RadFileError } from "../errors.ts";
-import type { RadFile } from "../model.ts";
+import { polynomialCalibration, type RadFile } from "../model.ts";
 import { trimTrailingZeros } from "./n42-values.ts";
 
 /** True when the text looks like an IAEA/ORTEC SPE file. */
@@ -94,7 +94,7 @@ export function readSpe(text: string): RadFile {
         realTimeS: real ?? live ?? Number.NaN,
         liveTimeS: live ?? Number.NaN,
         ...(start ? { startTime: start } : {}),
-        spectrum: { counts: spectrum, calibration: { kind: "polynomial", coefficients: trimTrailingZeros(calibration(secs, warnings)) } },
+        spectrum: { counts: spectrum, calibration: polynomialCalibration(trimTrailingZeros(calibration(secs, warnings)), warnings) },
         grossCounts: spectrum.reduce((a, b) => a + b, 0),
         ...(title ? { title } : {}),
       },

@@ -67,11 +67,19 @@ export interface NuclideEvidence {
   backgroundMeasurement?: string;
 }
 
-/** One identified nuclide (names as `Cs-137`, categories NORM / Medical / Industrial / SNM / Neutron). */
+/**
+ * One proposed nuclide (names as `Cs-137`, categories NORM / Medical / Industrial / SNM / Neutron):
+ * `identified` on evidence an analyst would sign, `background` for natural radiation, `possible`
+ * when the evidence falls short (the notes say how); only identified nuclides make the verdict.
+ */
 export interface ReportNuclide {
   name: string;
   category: string;
   confidence: number;
+  status: "identified" | "possible" | "background";
+  notes?: string[];
+  /** Possible special nuclear material: what a reach-back expert should look at. */
+  reachBack?: string;
   evidence: NuclideEvidence;
 }
 
@@ -80,6 +88,19 @@ export interface ReportError {
   code: string;
   message: string;
   where?: { byteOffset?: number; xmlPath?: string; line?: number };
+}
+
+/** A series of short time slices analysed as one scene: its quiet background and its pass-by window. */
+export interface ReportTimeSeries {
+  measurement: string;
+  slices: number;
+  backgroundCps: number;
+  /** The most significant rise of the count rate. */
+  window: { from: string; to: string; seconds: number };
+  gammaSigma: number;
+  /** Neutron excess in the same window over the quiet slices; null without neutron counts. */
+  neutronSigma: number | null;
+  isAlarm: boolean;
 }
 
 /** Portal-analysis summary of one occupancy. */
@@ -120,6 +141,12 @@ export interface AnalysisReport {
   nuclides: ReportNuclide[];
   errors: ReportError[];
   verdict: Verdict;
+  /** Set when special nuclear material is possible but not proven: advise reach-back, with the reason. */
+  reachBack?: { reason: string };
+  /** Significant peaks that no identified or natural nuclide explains. */
+  unexplainedPeaks?: { measurement: string; energiesKeV: number[] }[];
+  /** Time-series files: the pass-by found in each series. */
+  timeSeries?: ReportTimeSeries[];
   portal?: ReportPortal;
   warnings: string[];
 }
