@@ -79,6 +79,8 @@ export interface VesselTable {
 
 export interface VoyageTable {
   id: Generated<string>;
+  /** The agency whose schedule this is; another agency's is never read for its shipments (migration 0011). */
+  agency_id: string;
   vessel_imo: string;
   voyage_no: string;
   carrier_scac: string;
@@ -173,6 +175,13 @@ export interface InspectionRequestTable {
   information_response: string | null;
 }
 
+/** The last request number each requesting agency used in a year (migration 0011). */
+export interface InspectionRequestCounterTable {
+  agency_id: string;
+  year: number;
+  last_number: number;
+}
+
 export interface RequestTransitionTable {
   id: ColumnType<string, never, never>;
   request_id: string;
@@ -182,6 +191,18 @@ export interface RequestTransitionTable {
   actor_user_id: string | null;
   note: string | null;
   at: Timestamp;
+}
+
+/** A host supervisor's override that cleared a request against its scans' findings (migration 0013). */
+export interface DispositionOverrideTable {
+  id: Generated<string>;
+  request_id: string;
+  transition_id: string;
+  disposition: string;
+  reason: string;
+  findings: ColumnType<unknown, string, never>;
+  overridden_by: string;
+  overridden_at: Timestamp;
 }
 
 export interface NotificationTable {
@@ -246,13 +267,26 @@ export interface AuditEventTable {
   hash: ColumnType<string, never, never>;
 }
 
+/** An event's place in one agency's own chain (written by the database only). */
+export interface AuditAgencyLinkTable {
+  agency_id: ColumnType<string, never, never>;
+  seq: ColumnType<string, never, never>;
+  event_seq: ColumnType<string, never, never>;
+  prev_hash: ColumnType<string | null, never, never>;
+  hash: ColumnType<string, never, never>;
+}
+
 export interface ApiTokenTable {
+  id: Generated<string>;
   token_hash: string;
   user_id: string;
   name: string;
   created_by: string | null;
   created_at: GeneratedTimestamp;
+  expires_at: Timestamp;
+  last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  revoked_by: string | null;
 }
 
 export interface IngestBatchTable {
@@ -381,9 +415,11 @@ export interface DB {
   shipment_goods: ShipmentGoodsTable;
   shipment_container: ShipmentContainerTable;
   inspection_request: InspectionRequestTable;
+  inspection_request_counter: InspectionRequestCounterTable;
   stored_file: StoredFileTable;
   scan: ScanTable;
   audit_event: AuditEventTable;
+  audit_agency_link: AuditAgencyLinkTable;
   api_token: ApiTokenTable;
   ingest_batch: IngestBatchTable;
   ingest_message: IngestMessageTable;
@@ -392,6 +428,7 @@ export interface DB {
   quarantine_record: QuarantineRecordTable;
   request_transition: RequestTransitionTable;
   notification: NotificationTable;
+  disposition_override: DispositionOverrideTable;
   signing_key: SigningKeyTable;
   rule_set: RuleSetTable;
   shipment_score: ShipmentScoreTable;

@@ -80,9 +80,21 @@ export function anchorFileFor(target: DatabaseTarget, env: NodeJS.ProcessEnv = p
   return "url" in target ? path.resolve("audit-anchors.jsonl") : null;
 }
 
-/** Reads the head of the whole chain (whatever the caller's role may read); null when the log is empty. */
-export async function readChainHead(db: Kysely<DB>): Promise<ChainHead | null> {
-  const { rows } = await sql<{ seq: string; hash: string; events: string }>`select seq, hash, events from audit_chain_head()`.execute(db);
+/**
+ * Which chain: the whole log (the operator's, over every agency), or the calling agency's own
+ * chain (an auditor's: numbered for that agency alone, so it reveals nothing of the others).
+ */
+export type ChainScope = "whole" | "agency";
+
+const CHAIN_FUNCTIONS: Record<ChainScope, { head: string; verify: string; anchors: string }> = {
+  whole: { head: "audit_chain_head", verify: "audit_chain_verify", anchors: "audit_anchors_check" },
+  agency: { head: "audit_agency_chain_head", verify: "audit_agency_chain_verify", anchors: "audit_agency_anchors_check" },
+};
+
+/** Reads the head of a chain; null when it is empty. The agency chain needs an agency transaction. */
+export async function readChainHead(db: Kysely<DB>, scope: ChainScope = "whole"): Promise<ChainHead | null> {
+  const fn = sql.raw(CHAIN_FUNCTIONS[scope].head);
+  const { rows } = await sql<{ seq: string; hash: string; events: string }>`select seq, hash, events from ${fn}()`.execute(db);
   const row = rows[0];
   if (!row) {
     return null;
@@ -175,12 +187,13 @@ export async function verifyAgainstAnchors(db: Kysely<DB>, file: string): Promis
 }
 
 /** Checks the chain and the given anchors; the discrepancy reported is the one with the lowest seq. */
-export async function verifyAnchors(db: Kysely<DB>, anchors: AnchorRef[]): Promise<AnchorVerdict> {
-  const head = await readChainHead(db);
-  const chain = await sql<{ first_broken_seq: string | null }>`select first_broken_seq from audit_chain_verify()`.execute(db);
+export async function verifyAnchors(db: Kysely<DB>, anchors: AnchorRef[], scope: ChainScope = "whole"): Promise<AnchorVerdict> {
+  const functions = CHAIN_FUNCTIONS[scope];
+  const head = await readChainHead(db, scope);
+  const chain = await sql<{ first_broken_seq: string | null }>`select first_broken_seq from ${sql.raw(functions.verify)}()`.execute(db);
   const failed = await sql<{ anchor_index: string; problem: "missing" | "changed" }>`
     select anchor_index, problem
-    from audit_anchors_check(${anchors.map((a) => a.seq)}::bigint[], ${anchors.map((a) => a.hash)}::text[])`.execute(db);
+    from ${sql.raw(functions.anchors)}(${anchors.map((a) => a.seq)}::bigint[], ${anchors.map((a) => a.hash)}::text[])`.execute(db);
   const candidates: Discrepancy[] = [];
   for (const row of failed.rows) {
     const anchor = anchors[Number(row.anchor_index) - 1];
@@ -292,12 +305,12 @@ export interface ExportedHead {
   at: string;
 }
 
-/** Reads the head of the whole chain for an auditor or administrator to export. */
+/** Reads the head of the agency's own chain for its auditor or administrator to export. */
 export async function exportChainHead(db: Kysely<DB>, actor: Actor): Promise<ExportedHead> {
   if (!hasRole(actor, "auditor", "admin")) {
     throw forbidden("Only auditors and administrators export the audit log's head");
   }
-  const head = await withAgency(db, actor.agencyId, (tx) => readChainHead(tx));
+  const head = await withAgency(db, actor.agencyId, (tx) => readChainHead(tx, "agency"));
   if (!head) {
     throw notFound("audit_event");
   }
@@ -321,7 +334,7 @@ export async function verifyExportedHead(db: Kysely<DB>, actor: Actor, exported:
     throw forbidden("Only auditors and administrators verify the audit log");
   }
   const anchor = { seq: exported.seq, hash: exported.hash.toLowerCase(), source: "(the exported head)" };
-  const verdict = await withAgency(db, actor.agencyId, (tx) => verifyAnchors(tx, [anchor]));
+  const verdict = await withAgency(db, actor.agencyId, (tx) => verifyAnchors(tx, [anchor], "agency"));
   return {
     isIntact: verdict.isIntact,
     isHeadHeld: verdict.anchorsFailed === 0,

@@ -103,7 +103,7 @@ export interface AuditQuery {
   kind?: "all" | "changes" | "reads";
 }
 
-/** Lists the audit events concerning the auditor's agency, newest first. */
+/** Lists the audit events concerning the auditor's agency, newest first, in the agency's own chain. */
 export async function listAuditEvents(db: Kysely<DB>, actor: Actor, query: AuditQuery): Promise<Page<AuditEventView>> {
   if (!hasRole(actor, "auditor", "admin")) {
     throw forbidden("Only auditors and administrators read the audit log");
@@ -112,10 +112,13 @@ export async function listAuditEvents(db: Kysely<DB>, actor: Actor, query: Audit
   const rows = await withAgency(db, actor.agencyId, (tx) =>
     tx
       .selectFrom("audit_event as e")
+      // Numbered and chained in the agency's own chain: the whole chain's numbers would count
+      // the other agencies' events.
+      .innerJoin("audit_agency_link as l", (join) => join.onRef("l.event_seq", "=", "e.seq").on("l.agency_id", "=", actor.agencyId))
       .leftJoin("app_user as u", "u.id", "e.actor_user_id")
       .leftJoin("agency as a", "a.id", "e.actor_agency_id")
       .select([
-        "e.seq",
+        "l.seq",
         "e.occurred_at",
         "e.action",
         "e.entity_type",
@@ -124,16 +127,17 @@ export async function listAuditEvents(db: Kysely<DB>, actor: Actor, query: Audit
         "u.username",
         "a.code as agency_code",
         "e.payload",
-        "e.prev_hash",
-        "e.hash",
+        "l.prev_hash",
+        "l.hash",
       ])
-      .$if(after !== null, (qb) => qb.where("e.seq", "<", sql<string>`${after?.id}::bigint`))
+      .where("l.agency_id", "=", actor.agencyId)
+      .$if(after !== null, (qb) => qb.where("l.seq", "<", sql<string>`${after?.id}::bigint`))
       .$if(query.entityType !== undefined, (qb) => qb.where("e.entity_type", "=", query.entityType as string))
       .$if(query.entityId !== undefined, (qb) => qb.where("e.entity_id", "=", query.entityId as string))
       .$if(query.action !== undefined, (qb) => qb.where("e.action", "=", query.action as string))
       .$if(query.kind === "changes", (qb) => qb.where("e.action", "not in", READ_ACTIONS))
       .$if(query.kind === "reads", (qb) => qb.where("e.action", "in", READ_ACTIONS))
-      .orderBy("e.seq", "desc")
+      .orderBy("l.seq", "desc")
       .limit(query.limit + 1)
       .execute(),
   );
@@ -160,13 +164,13 @@ export interface ChainVerdict {
   isIntact: boolean;
 }
 
-/** Recomputes every link of the chain in the database. */
+/** Recomputes every link of the agency's own chain in the database. */
 export async function verifyAuditChain(db: Kysely<DB>, actor: Actor): Promise<ChainVerdict> {
   if (!hasRole(actor, "auditor", "admin")) {
     throw forbidden("Only auditors and administrators verify the audit log");
   }
   const result = await withAgency(db, actor.agencyId, (tx) =>
-    sql<{ events: string; first_broken_seq: string | null }>`select * from audit_chain_verify()`.execute(tx),
+    sql<{ events: string; first_broken_seq: string | null }>`select * from audit_agency_chain_verify()`.execute(tx),
   );
   const row = result.rows[0];
   const firstBroken = row?.first_broken_seq ?? null;

@@ -13,7 +13,8 @@ async function partiesOf(tx: Tx, r: { id: string; host_agency_id: string; reques
 /** How long before the loading cut-off an unanswered request is escalated to the supervisor. */
 export const AT_RISK_MS = 6 * 60 * 60 * 1000;
 
-const WAITING = ["requested", "accepted", "scheduled", "scanning"];
+/** Statuses in which a request still waits for its first result, against the deadline. */
+export const WAITING = ["requested", "accepted", "scheduled", "scanning"];
 
 /** What one sweep did. */
 export interface SweepResult {

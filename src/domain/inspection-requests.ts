@@ -8,6 +8,7 @@ import { recordAudit, recordSharedRead } from "./audit.ts";
 import type { Clock } from "./clock.ts";
 import type { Disposition } from "./lifecycle.ts";
 import { decodeCursor, toPage, type Page } from "./paging.ts";
+import { clearanceFindings, type ClearanceFinding } from "./clearance-guard.ts";
 import { listScans, type ScanView } from "./scans.ts";
 
 /** Every state a request passes through. */
@@ -40,7 +41,8 @@ export interface InspectionRequestView {
   informationResponse: string | null;
   /** True while the loading cut-off has not passed and the request is still open. */
   isOpen: boolean;
-  timeline: { at: string; action: string; from: string | null; to: string; by: string | null; note: string | null }[];
+  /** Every step; a clearance against the scans' findings carries the supervisor's override. */
+  timeline: { at: string; action: string; from: string | null; to: string; by: string | null; note: string | null; override: DispositionOverride | null }[];
   shipmentId: string;
   billOfLading: string;
   containerNo: string;
@@ -59,7 +61,17 @@ export interface InspectionRequestView {
   decisionReason: string | null;
   disposition: Disposition | null;
   dispositionedAt: string | null;
+  /** Set when the current disposition cleared the container against its scans' findings. */
+  dispositionOverride: (DispositionOverride & { by: string | null; at: string }) | null;
+  /** What stands in the way of clearing with one click: a host supervisor must override these. */
+  clearanceFindings: ClearanceFinding[];
   scans: ScanView[];
+}
+
+/** A host supervisor's reason for clearing against findings, and the findings as they stood. */
+export interface DispositionOverride {
+  reason: string;
+  findings: ClearanceFinding[];
 }
 
 /** What a targeter submits to ask for an inspection. */
@@ -133,16 +145,24 @@ async function timelines(tx: Tx, ids: string[]): Promise<Map<string, InspectionR
   const rows = await tx
     .selectFrom("request_transition as t")
     .leftJoin("app_user as u", "u.id", "t.actor_user_id")
-    .select(["t.request_id", "t.at", "t.action", "t.from_status", "t.to_status", "u.username", "t.note"])
+    .leftJoin("disposition_override as o", "o.transition_id", "t.id")
+    .select(["t.request_id", "t.at", "t.action", "t.from_status", "t.to_status", "u.username", "t.note", "o.reason as override_reason", "o.findings as override_findings"])
     .where("t.request_id", "in", ids)
     .orderBy("t.id")
     .execute();
   for (const r of rows) {
     const list = byRequest.get(r.request_id) ?? [];
-    list.push({ at: r.at.toISOString(), action: r.action, from: r.from_status, to: r.to_status, by: r.username, note: r.note });
+    const override = r.override_reason === null ? null : { reason: r.override_reason, findings: (r.override_findings ?? []) as ClearanceFinding[] };
+    list.push({ at: r.at.toISOString(), action: r.action, from: r.from_status, to: r.to_status, by: r.username, note: r.note, override });
     byRequest.set(r.request_id, list);
   }
   return byRequest;
+}
+
+/** The override of the latest disposition step, if that step was a clearance against findings. */
+function currentOverride(timeline: InspectionRequestView["timeline"]): InspectionRequestView["dispositionOverride"] {
+  const last = timeline.findLast((t) => t.action === "disposition");
+  return last?.override ? { ...last.override, by: last.by, at: last.at } : null;
 }
 
 async function present(tx: Tx, actor: Actor, rows: ViewRow[]): Promise<InspectionRequestView[]> {
@@ -184,6 +204,8 @@ async function present(tx: Tx, actor: Actor, rows: ViewRow[]): Promise<Inspectio
     decisionReason: r.decision_reason,
     disposition: r.disposition as Disposition | null,
     dispositionedAt: r.dispositioned_at?.toISOString() ?? null,
+    dispositionOverride: currentOverride(history.get(r.id) ?? []),
+    clearanceFindings: clearanceFindings(scans.get(r.id) ?? []),
     scans: scans.get(r.id) ?? [],
   }));
 }
@@ -205,6 +227,24 @@ export async function loadRequest(tx: Tx, actor: Actor, id: string, options: { i
 export async function listRequestsForShipment(tx: Tx, actor: Actor, shipmentId: string): Promise<InspectionRequestView[]> {
   const rows = await viewQuery(tx, actor).where("r.shipment_id", "=", shipmentId).orderBy("r.requested_at", "desc").execute();
   return present(tx, actor, rows);
+}
+
+/**
+ * The requesting agency's next reference for the year, e.g. IR-JPCUS-2026-000042. Each agency
+ * counts its own requests, so no agency learns from its numbers how many another made; the code
+ * keeps references unique across agencies. The counter row is updated in the caller's
+ * transaction: a request that is not stored gives its number back, and concurrent requests wait
+ * on the row's lock, so the numbers have no gaps.
+ */
+async function nextReference(tx: Tx, actor: Actor, now: Date): Promise<string> {
+  const year = now.getUTCFullYear();
+  const counter = await tx
+    .insertInto("inspection_request_counter")
+    .values({ agency_id: actor.agencyId, year, last_number: 1 })
+    .onConflict((oc) => oc.columns(["agency_id", "year"]).doUpdateSet({ last_number: sql<number>`inspection_request_counter.last_number + 1` }))
+    .returning("last_number")
+    .executeTakeFirstOrThrow();
+  return `IR-${actor.agencyCode}-${year}-${String(counter.last_number).padStart(6, "0")}`;
 }
 
 /** A partner targeter asks the host to inspect one container of a shared shipment. */
@@ -250,8 +290,7 @@ export async function createInspectionRequest(
       throw conflict("inspection_request.already_open", `Request ${open.reference} for this container is still open`);
     }
     const now = clock.now();
-    const seq = await sql<{ n: string }>`select nextval('inspection_request_ref_seq')::text as n`.execute(tx);
-    const reference = `IR-${now.getUTCFullYear()}-${String(seq.rows[0]?.n).padStart(6, "0")}`;
+    const reference = await nextReference(tx, actor, now);
     const inserted = await tx
       .insertInto("inspection_request")
       .values({

@@ -6,7 +6,9 @@ import { isSharedWithRequester, requestIsVisible } from "./access.ts";
 import { hasRole, type Actor, type Role } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
 import type { Clock } from "./clock.ts";
+import { checkClearance, clearanceFindings, type ClearanceOverride } from "./clearance-guard.ts";
 import { lockRequest, loadRequest, type InspectionRequestView, type RequestStatus } from "./inspection-requests.ts";
+import { listScans } from "./scans.ts";
 
 // The one state machine of an inspection request. Every change of status goes through
 // `transition`, which checks who may do it and from where, and records it with its audit event.
@@ -104,7 +106,7 @@ export async function transition(
   requestId: string,
   action: Action,
   options: { note?: string | null; patch?: Updateable<InspectionRequestTable>; payload?: Record<string, unknown>; locked?: Locked } = {},
-): Promise<Locked> {
+): Promise<Locked & { transitionId: string }> {
   const request = options.locked ?? (await lockRequest(tx, actor, requestId));
   const rule = check(actor, request, action);
   const now = clock.now();
@@ -114,10 +116,11 @@ export async function transition(
     .set({ ...options.patch, status: to, updated_at: now })
     .where("id", "=", requestId)
     .execute();
-  await tx
+  const step = await tx
     .insertInto("request_transition")
     .values({ request_id: requestId, from_status: request.status, to_status: to, action, actor_user_id: actor.userId, note: options.note ?? null, at: now })
-    .execute();
+    .returning("id")
+    .executeTakeFirstOrThrow();
   // The requester reads about the change only while the agreement still shares the shipment.
   const isHost = actor.agencyId === request.host_agency_id;
   const others = !isHost ? [request.host_agency_id] : (await isSharedWithRequester(tx, requestId)) ? [request.requesting_agency_id] : [];
@@ -128,7 +131,7 @@ export async function transition(
     otherAgencyIds: others,
     payload: { reference: request.reference, from: request.status, to, note: options.note ?? null, ...options.payload },
   });
-  return { ...request, status: to };
+  return { ...request, status: to, transitionId: String(step.id) };
 }
 
 /** The host supervisor's answer: accept, or decline with a reason code and text. */
@@ -192,10 +195,22 @@ export async function startScanning(db: Kysely<DB>, clock: Clock, actor: Actor, 
 /** The outcome after the results: cleared, hold, do not load, or referred for further examination. */
 export type Disposition = "cleared" | "hold" | "do_not_load" | "referred";
 
-/** Sets the disposition inside the caller's transaction; hold and do-not-load hold the container. */
-export async function applyDisposition(tx: Tx, clock: Clock, actor: Actor, id: string, disposition: Disposition, note?: string): Promise<void> {
+/**
+ * Sets the disposition inside the caller's transaction; hold and do-not-load hold the container.
+ * Clearing against the scans' findings (SNM, an industrial source, an unexplained alarm, a result
+ * that contradicts the declaration, reach-back advice) takes a host supervisor's `override`, which
+ * is kept with the disposition step and in its audit event.
+ */
+export async function applyDisposition(tx: Tx, clock: Clock, actor: Actor, id: string, disposition: Disposition, note?: string, override?: ClearanceOverride): Promise<void> {
+  const locked = await lockRequest(tx, actor, id);
+  // Who may disposition, and from which state, is settled before the findings are weighed.
+  check(actor, locked, "disposition");
+  const scans = (await listScans(tx, actor, [id])).get(id) ?? [];
+  const overridden = checkClearance(actor, disposition, clearanceFindings(scans), override);
   const now = clock.now();
-  await transition(tx, clock, actor, id, "disposition", {
+  const reason = override?.reason.trim() ?? "";
+  const step = await transition(tx, clock, actor, id, "disposition", {
+    locked,
     note: note ?? null,
     patch: {
       disposition,
@@ -203,14 +218,39 @@ export async function applyDisposition(tx: Tx, clock: Clock, actor: Actor, id: s
       dispositioned_at: now,
       hold_active: disposition === "hold" || disposition === "do_not_load",
     },
-    payload: { disposition },
+    payload: {
+      disposition,
+      ...(overridden.length > 0 ? { override: { reason, findings: overridden.map((f) => ({ scanId: f.scanId, reasons: f.reasons, summary: f.summary })) } } : {}),
+    },
   });
+  if (overridden.length > 0) {
+    await tx
+      .insertInto("disposition_override")
+      .values({
+        request_id: id,
+        transition_id: step.transitionId,
+        disposition,
+        reason,
+        findings: JSON.stringify(overridden),
+        overridden_by: actor.userId,
+        overridden_at: now,
+      })
+      .execute();
+  }
 }
 
-/** Dispositions a request whose results are in. */
-export async function dispositionInspectionRequest(db: Kysely<DB>, clock: Clock, actor: Actor, id: string, disposition: Disposition, note?: string): Promise<InspectionRequestView> {
+/** Dispositions a request whose results are in; `override` clears against the scans' findings. */
+export async function dispositionInspectionRequest(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  id: string,
+  disposition: Disposition,
+  note?: string,
+  override?: ClearanceOverride,
+): Promise<InspectionRequestView> {
   return withAgency(db, actor.agencyId, async (tx) => {
-    await applyDisposition(tx, clock, actor, id, disposition, note);
+    await applyDisposition(tx, clock, actor, id, disposition, note, override);
     return loadRequest(tx, actor, id);
   });
 }

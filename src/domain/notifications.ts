@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
-import { withAgency } from "../db/database.ts";
+import { withAgency, type Tx } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
-import type { Actor } from "./actor.ts";
+import type { Actor, Role } from "./actor.ts";
 
 /** An in-app notification addressed to one of the actor's roles. */
 export interface NotificationView {
@@ -25,4 +25,16 @@ export async function listNotifications(db: Kysely<DB>, actor: Actor, limit = 50
       .execute(),
   );
   return rows.map((r) => ({ id: r.id, kind: r.kind, requestId: r.request_id, message: r.message, createdAt: r.created_at.toISOString(), isRead: r.read_at !== null }));
+}
+
+/** Addresses one notification to a role in each of the agencies, inside the caller's transaction. */
+export async function notifyRole(tx: Tx, input: { agencyIds: string[]; role: Role; kind: string; requestId: string | null; message: string; at: Date }): Promise<void> {
+  const agencies = [...new Set(input.agencyIds)];
+  if (agencies.length === 0) {
+    return;
+  }
+  await tx
+    .insertInto("notification")
+    .values(agencies.map((agencyId) => ({ agency_id: agencyId, role: input.role, kind: input.kind, request_id: input.requestId, message: input.message, created_at: input.at })))
+    .execute();
 }

@@ -11,6 +11,7 @@ import { checkFile, storeFile } from "./files.ts";
 import { analyseInWorker } from "./instrument-work.ts";
 import { loadRequest, lockRequest, type InspectionRequestView, type ScanType } from "./inspection-requests.ts";
 import { applyDisposition, assertMayAct, transition, type Disposition } from "./lifecycle.ts";
+import { raiseSnmAlert, snmAlertOf } from "./snm-alert.ts";
 
 /** Outcomes an officer can record. */
 export const SCAN_OUTCOMES = ["no_alarm", "alarm", "anomaly", "no_anomaly", "inconclusive"] as const;
@@ -134,7 +135,8 @@ export async function assertMayRecordScan(db: Kysely<DB>, actor: Actor, requestI
 /**
  * A host scan officer records a scan on an accepted request. A radiation file is analysed on
  * upload; the result, its verdict and whether it fits the declared goods are stored with the scan
- * and shared with the requesting agency at once.
+ * and shared with the requesting agency at once. Possible SNM alerts both agencies' supervisors in
+ * the same transaction.
  */
 export async function recordScan(db: Kysely<DB>, clock: Clock, actor: Actor, requestId: string, input: NewScan): Promise<InspectionRequestView> {
   // Who may act and whether the file is acceptable are settled before the file is analysed.
@@ -187,6 +189,11 @@ export async function recordScan(db: Kysely<DB>, clock: Clock, actor: Actor, req
         inconsistentWithDeclaration: analysed?.check.isInconsistent ?? false,
       },
     });
+    const alert = analysed ? snmAlertOf(analysed.report) : null;
+    if (alert) {
+      await raiseSnmAlert(tx, clock, actor, request, { id: scan.id, scanType: input.scanType }, alert);
+    }
+    // Clearing in the same step is weighed against this scan's findings too.
     if (input.disposition) {
       await applyDisposition(tx, clock, actor, requestId, input.disposition);
     }

@@ -14,6 +14,8 @@ import type { Clock } from "../domain/clock.ts";
 import { authPlugin } from "./auth.ts";
 import { answerClientError, installErrorHandler } from "./errors.ts";
 import { installGuards } from "./guards.ts";
+import { installProbeAudit } from "./probes.ts";
+import { apiTokenRoutes } from "./routes/api-tokens.ts";
 import { auditRoutes } from "./routes/audit-events.ts";
 import { bundleRoutes } from "./routes/bundles.ts";
 import { eventRoutes } from "./routes/events.ts";
@@ -25,6 +27,7 @@ import { targetingRoutes } from "./routes/targeting.ts";
 import { scanPlotRoutes } from "./routes/scan-plots.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { shipmentRoutes } from "./routes/shipments.ts";
+import { voyageRoutes } from "./routes/voyages.ts";
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -105,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(authPlugin, { db: deps.db, clock: deps.clock });
   installGuards(app, { allowedOrigins: deps.allowedOrigins });
+  installProbeAudit(app, { db: deps.db });
 
   await app.register(
     async (api) => {
@@ -116,11 +120,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       api.get("/openapi.json", { config: { isPublic: true }, schema: { hide: true } }, async () => app.swagger());
       await api.register(sessionRoutes, { db: deps.db, clock: deps.clock });
       await api.register(shipmentRoutes, { db: deps.db });
+      await api.register(voyageRoutes, { db: deps.db, clock: deps.clock });
       await api.register(inspectionRequestRoutes, { db: deps.db, clock: deps.clock });
       await api.register(bundleRoutes, { db: deps.db, clock: deps.clock });
       await api.register(auditRoutes, { db: deps.db });
       await api.register(fileRoutes, { db: deps.db });
       await api.register(manifestRoutes, { db: deps.db, clock: deps.clock, manifestLimit: deps.manifestLimit, ingestChunk: deps.ingestChunk });
+      await api.register(apiTokenRoutes, { db: deps.db, clock: deps.clock });
       await api.register(metricsRoutes, { db: deps.db, clock: deps.clock });
       await api.register(targetingRoutes, { db: deps.db, clock: deps.clock });
       await api.register(eventRoutes, { db: deps.db, clock: deps.clock, pollMs: deps.eventPollMs });

@@ -43,7 +43,9 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { db: Kysely<DB>
     const bearer = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? "")?.[1];
     const isPublic = request.routeOptions.config.isPublic === true || !request.url.startsWith("/api/");
     if (bearer && !isPublic) {
-      request.actor = await actorForApiToken(opts.db, bearer);
+      request.actor = await actorForApiToken(opts.db, opts.clock, bearer, {
+        onLastUseError: (err) => request.log.warn({ err }, "could not record an API token's last use"),
+      });
     }
     const token = request.cookies[SESSION_COOKIE];
     if (!request.actor && token) {

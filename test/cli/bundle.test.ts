@@ -29,7 +29,7 @@ function newKey(): SigningKey {
 
 const contents: BundleContents = {
   requestId: "9b0e3f1e-7d1c-4c55-9f59-3f3c4e2a0001",
-  reference: "IR-2026-000042",
+  reference: "IR-JPCUS-2026-000042",
   hostAgency: "USCBP",
   requestingAgency: "JPCUS",
   manifest: { isAvailable: false, billOfLading: "ONEYLAX000001", containerNo: "CSQU3054383", shipment: null },
@@ -64,7 +64,7 @@ describe("reciprocity bundle verify", () => {
     assert.equal(verdict.ok, true);
     assert.equal(verdict.isKeyPinned, true);
     assert.equal(verdict.keyId, key.keyId);
-    assert.equal(verdict.reference, "IR-2026-000042");
+    assert.equal(verdict.reference, "IR-JPCUS-2026-000042");
     const other = run("verify", good, "--key", write("other.pem", newKey().publicKeyPem));
     assert.equal(other.status, 1);
     assert.match(other.stdout, /INVALID[\s\S]*not the pinned key/);

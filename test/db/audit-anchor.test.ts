@@ -26,17 +26,30 @@ async function appendEvents(db: Kysely<DB>, agencyId: string, n: number): Promis
   }
 }
 
-/** What only the database owner can do: change the log with the append-only trigger switched off. */
-async function tamper(db: Kysely<DB>, statement: RawBuilder<unknown>): Promise<void> {
+/** What only the database owner can do: change the log with the append-only triggers switched off. */
+async function tamper(db: Kysely<DB>, ...statements: RawBuilder<unknown>[]): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await sql`alter table audit_event disable trigger audit_event_no_update`.execute(tx);
-    await statement.execute(tx);
+    await sql`alter table audit_agency_link disable trigger audit_agency_link_no_update`.execute(tx);
+    for (const statement of statements) {
+      await statement.execute(tx);
+    }
+    await sql`alter table audit_agency_link enable trigger audit_agency_link_no_update`.execute(tx);
     await sql`alter table audit_event enable trigger audit_event_no_update`.execute(tx);
   });
 }
 
+/** Deletes the events after `seq` and their places in the agencies' chains, as a thorough tamperer would. */
+function deleteAfter(seq: number): RawBuilder<unknown>[] {
+  return [sql`delete from audit_agency_link where event_seq > ${seq}`, sql`delete from audit_event where seq > ${seq}`];
+}
+
 async function newestSeq(db: Kysely<DB>): Promise<number> {
   return Number((await sql<{ seq: string }>`select max(seq) as seq from audit_event`.execute(db)).rows[0]?.seq);
+}
+
+async function newestAgencySeq(db: Kysely<DB>, agencyId: string): Promise<string> {
+  return String((await sql<{ seq: string }>`select max(seq) as seq from audit_agency_link where agency_id = ${agencyId}`.execute(db)).rows[0]?.seq);
 }
 
 async function chainBrokenAt(db: Kysely<DB>): Promise<string | null> {
@@ -142,10 +155,13 @@ describeOnEngines("audit anchors", (database) => seedTestWorld(database.db, 40),
     const head = await auditor.get("/api/audit-anchor");
     assert.equal(head.statusCode, 200);
     assert.deepEqual(Object.keys(head.json()).sort(), ["at", "hash", "seq"], "no event count");
-    assert.equal(head.json().seq, String(await newestSeq(db())));
+    assert.equal(head.json().seq, await newestAgencySeq(db(), us()), "the head of the agency's own chain");
+    assert.ok(Number(head.json().seq) < (await newestSeq(db())), "not the whole chain's position, which counts other agencies' events");
     assert.equal((await admin.get("/api/audit-anchor")).json().hash, head.json().hash);
-    // The head is the whole chain's: an agency with no events of its own sees the same one.
-    assert.equal((await koreaAuditor.get("/api/audit-anchor")).json().seq, head.json().seq);
+    // Another agency's head is its own chain's, whatever this agency did.
+    const korea = (await koreaAuditor.get("/api/audit-anchor")).json();
+    assert.equal(korea.seq, await newestAgencySeq(db(), ctx().fixture.agencies.kr));
+    assert.notEqual(korea.hash, head.json().hash);
   });
 
   it("verifies an exported head for auditors, and refuses targeters", async () => {
@@ -154,8 +170,11 @@ describeOnEngines("audit anchors", (database) => seedTestWorld(database.db, 40),
     assert.equal(refused.statusCode, 403);
     const good = await auditor.post("/api/audit-anchor/verification", { seq, hash: hash.toUpperCase() });
     assert.equal(good.statusCode, 200);
-    assert.deepEqual(good.json(), { isIntact: true, isHeadHeld: true, headSeq: String(await newestSeq(db())), firstBrokenSeq: null, discrepancy: null });
-    assert.equal((await koreaAuditor.post("/api/audit-anchor/verification", { seq: Number(seq), hash })).json().isIntact, true);
+    assert.deepEqual(good.json(), { isIntact: true, isHeadHeld: true, headSeq: await newestAgencySeq(db(), us()), firstBrokenSeq: null, discrepancy: null });
+    // Another agency's head is not held in this agency's chain.
+    const elsewhere = (await koreaAuditor.post("/api/audit-anchor/verification", { seq: Number(seq), hash })).json();
+    assert.equal(elsewhere.isHeadHeld, false);
+    assert.equal(elsewhere.headSeq, await newestAgencySeq(db(), ctx().fixture.agencies.kr));
     const wrong = (await auditor.post("/api/audit-anchor/verification", { seq, hash: "0".repeat(64) })).json();
     assert.equal(wrong.isIntact, false);
     assert.equal(wrong.isHeadHeld, false);
@@ -220,7 +239,7 @@ describeOnEngines("audit anchors", (database) => seedTestWorld(database.db, 40),
     const anchored = await writeAnchor(db(), file);
     const seq = Number(anchored?.seq);
     assert.equal(seq, Number(older?.seq) + 5);
-    await tamper(db(), sql`delete from audit_event where seq > ${seq - 3}`);
+    await tamper(db(), ...deleteAfter(seq - 3));
     assert.equal(await chainBrokenAt(db()), null, "the shorter chain verifies on its own");
 
     const verdict = await verifyAgainstAnchors(db(), file);
@@ -236,7 +255,7 @@ describeOnEngines("audit anchors", (database) => seedTestWorld(database.db, 40),
     assert.equal(checked.isIntact, false);
     assert.equal(checked.isHeadHeld, false);
     assert.equal(checked.firstBrokenSeq, null);
-    assert.equal(checked.discrepancy, `event ${exported.seq} (the exported head) is missing: the log was truncated (it now ends at event ${seq - 3})`);
+    assert.equal(checked.discrepancy, `event ${exported.seq} (the exported head) is missing: the log was truncated (it now ends at event ${Number(exported.seq) - 3})`);
   });
 
   it("still names the deleted event after new events follow the truncation", async () => {
@@ -247,6 +266,65 @@ describeOnEngines("audit anchors", (database) => seedTestWorld(database.db, 40),
     const verdict = await verifyAgainstAnchors(db(), file);
     assert.equal(verdict.discrepancy?.seq, line?.seq);
     assert.equal(verdict.discrepancy?.message, `event ${String(line?.seq)} anchored at ${String(line?.at)} (truncated.jsonl line 2) is missing: it was deleted from the log (which now ends at event ${await newestSeq(db())})`);
+  });
+});
+
+describeOnEngines("each agency's own audit chain", (database) => seedTestWorld(database.db, 10), (ctx) => {
+  let app: FastifyInstance;
+  let hostAuditor: Client;
+  let koreaAuditor: Client;
+  const db = () => ctx().database.db;
+  const agencies = () => ctx().fixture.agencies;
+
+  before(async () => {
+    ({ app } = await buildTestApp(db()));
+    hostAuditor = await loginAs(app, "host.auditor");
+    koreaAuditor = await loginAs(app, "kr.auditor");
+  });
+  after(() => app.close());
+
+  async function koreaSeqs(): Promise<number[]> {
+    const page = await koreaAuditor.get("/api/audit-events?limit=500");
+    assert.equal(page.statusCode, 200);
+    return (page.json().items as { seq: string }[]).map((e) => Number(e.seq));
+  }
+
+  it("numbers an agency's events 1, 2, 3 … whatever the other agencies do in between", async () => {
+    const before = await koreaSeqs();
+    const wholeBefore = await newestSeq(db());
+    await appendEvents(db(), agencies().kr, 1);
+    await appendEvents(db(), agencies().us, 7);
+    await appendEvents(db(), agencies().kr, 1);
+    const seqs = await koreaSeqs();
+    assert.equal(seqs.length, before.length + 2);
+    assert.deepEqual(seqs, seqs.map((_, i) => seqs.length - i), "newest first, no gaps, ending at 1");
+    assert.equal(await newestSeq(db()), wholeBefore + 9, "the whole chain counts all nine");
+    const host = (await hostAuditor.get("/api/audit-events?limit=5")).json().items as { seq: string; prevHash: string | null; hash: string }[];
+    assert.equal(Number(host[0]?.seq), Number(host[1]?.seq) + 1);
+    assert.equal(host[0]?.prevHash, host[1]?.hash, "each event links to the agency's previous one");
+  });
+
+  it("an edited event breaks the chains of the agencies it concerns, and only theirs", async () => {
+    await appendEvents(db(), agencies().kr, 2);
+    const target = Number((await sql<{ seq: string }>`select max(seq) as seq from audit_event`.execute(db())).rows[0]?.seq) - 1;
+    const koreaSeq = (await sql<{ seq: string }>`select seq from audit_agency_link where event_seq = ${target}`.execute(db())).rows[0]?.seq;
+    assert.deepEqual((await koreaAuditor.get("/api/audit-events/verification")).json().isIntact, true);
+    await tamper(db(), sql`update audit_event set payload = '{"forged": true}'::jsonb where seq = ${target}`);
+    const broken = (await koreaAuditor.get("/api/audit-events/verification")).json();
+    assert.equal(broken.isIntact, false);
+    assert.equal(broken.firstBrokenSeq, koreaSeq);
+    assert.equal((await hostAuditor.get("/api/audit-events/verification")).json().isIntact, true, "the host's chain does not hold that event");
+    await tamper(db(), sql`update audit_event set payload = ${JSON.stringify({ i: 0 })}::jsonb where seq = ${target}`);
+    assert.equal((await koreaAuditor.get("/api/audit-events/verification")).json().isIntact, true);
+  });
+
+  it("a link deleted from the middle of an agency's chain is found", async () => {
+    await appendEvents(db(), agencies().kr, 3);
+    const head = Number(await newestAgencySeq(db(), agencies().kr));
+    await tamper(db(), sql`delete from audit_agency_link where agency_id = ${agencies().kr} and seq = ${head - 1}`);
+    const verdict = (await koreaAuditor.get("/api/audit-events/verification")).json();
+    assert.equal(verdict.isIntact, false);
+    assert.equal(verdict.firstBrokenSeq, String(head));
   });
 });
 
@@ -314,6 +392,7 @@ describe("reciprocity audit verify", () => {
       const database = await openDatabase(target);
       await migrateToLatest(database.db);
       const agency = "00000000-0000-4000-8000-000000000001";
+      await database.db.insertInto("agency").values({ id: agency, code: "TEST", name: "Test agency", country: "ZZ" }).execute();
       await appendEvents(database.db, agency, 5);
       await database.close();
 
@@ -328,7 +407,7 @@ describe("reciprocity audit verify", () => {
       assert.match(intact.stdout, /^audit log intact: 5 events, newest event 5 /);
 
       const reopened = await openDatabase(target);
-      await tamper(reopened.db, sql`delete from audit_event where seq > 3`);
+      await tamper(reopened.db, ...deleteAfter(3));
       await reopened.close();
       const truncated = await runCli(["audit", "verify", ...args], env);
       assert.equal(truncated.code, 1, `${name}: ${truncated.stdout}${truncated.stderr}`);

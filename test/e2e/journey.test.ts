@@ -36,7 +36,7 @@ describe("browser journey: partner requests → supervisor accepts → officer r
     const card = page.getByTestId("request-card").first();
     await card.getByTestId("request-status").filter({ hasText: "requested" }).waitFor();
     reference = (await card.locator("strong").first().textContent()) ?? "";
-    assert.match(reference, /^IR-\d{4}-\d{6}$/);
+    assert.match(reference, /^IR-JPCUS-\d{4}-\d{6}$/);
     await page.screenshot({ path: path.join(SHOTS, "2-partner-requested.png"), fullPage: true });
     await page.context().close();
   });

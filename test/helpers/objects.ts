@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
@@ -21,7 +22,7 @@ export type AgencyCode = (typeof AGENCIES)[number];
 export const KINDS = ["own", "other", "expired", "inactive"] as const;
 export type Kind = (typeof KINDS)[number];
 
-export type ObjectType = "shipment" | "request" | "scan" | "file" | "batch" | "quarantine" | "ruleSet" | "user";
+export type ObjectType = "shipment" | "request" | "scan" | "file" | "batch" | "quarantine" | "ruleSet" | "user" | "apiToken";
 
 /** One object a path parameter can name. */
 export interface MatrixObject {
@@ -166,7 +167,7 @@ const VIEW: Record<AgencyCode, Record<Kind, string>> = {
   JPCUS: { own: "A", other: "C", expired: "E1", inactive: "E2" },
   KRCS: { own: "C", other: "A", expired: "H1", inactive: "H2" },
 };
-/** Whose agency-held objects (batches, quarantine, rule sets, users) count as "other". */
+/** Whose agency-held objects (batches, quarantine, rule sets, users, API tokens) count as "other". */
 const OTHER_AGENCY: Record<AgencyCode, AgencyCode> = { USCBP: "JPCUS", JPCUS: "USCBP", KRCS: "USCBP" };
 /** Who accepts and scans for each host agency (Japan Customs has no scan officer account). */
 const HOST_STAFF: Partial<Record<AgencyCode, { decides: string; scans: string }>> = {
@@ -322,6 +323,26 @@ export async function buildMatrixWorld(app: FastifyInstance, db: Kysely<DB>, clo
     // A user id is no secret once the user acts in a shared request, so it is checked on its own routes only.
     users[agency] = { type: "user", param: user.id, identifiers: [] };
   }
+  // An ingest token each: the host's issued by its admin, the feeds' (no admin account) as the owner.
+  const tokens: Partial<Record<AgencyCode, MatrixObject>> = {};
+  for (const agency of AGENCIES) {
+    const name = `authz-token-${agency.toLowerCase()}`;
+    let id: string;
+    if (agency === "USCBP") {
+      const res = await as("host.admin").post("/api/api-tokens", { name });
+      assert.equal(res.statusCode, 201, res.body);
+      id = res.json().id as string;
+    } else {
+      const feed = await serviceActor(db, agency, `feed.authz.${agency.toLowerCase()}`);
+      const row = await db
+        .insertInto("api_token")
+        .values({ token_hash: randomBytes(32).toString("hex"), user_id: feed.userId, name, created_at: clock.now(), expires_at: new Date(clock.now().getTime() + 90 * 24 * 3_600_000) })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      id = row.id;
+    }
+    tokens[agency] = { type: "apiToken", param: id, identifiers: [named(id, `API token id of ${agency}`), named(name, `API token name of ${agency}`)] };
+  }
   const batchObject = (agency: AgencyCode): MatrixObject => ({
     type: "batch",
     param: batches[agency] as string,
@@ -350,7 +371,7 @@ export async function buildMatrixWorld(app: FastifyInstance, db: Kysely<DB>, clo
       const chainObjects = { shipment: c.shipment, request: c.request, scan: c.scan, file: c.file };
       if (kind === "own" || kind === "other") {
         const holder = kind === "own" ? agency : OTHER_AGENCY[agency];
-        return { ...chainObjects, batch: batchObject(holder), quarantine: quarantine[holder], ruleSet: drafts[holder], user: users[holder] };
+        return { ...chainObjects, batch: batchObject(holder), quarantine: quarantine[holder], ruleSet: drafts[holder], user: users[holder], apiToken: tokens[holder] };
       }
       return chainObjects;
     },
@@ -377,7 +398,7 @@ export async function buildMatrixWorld(app: FastifyInstance, db: Kysely<DB>, clo
         }
       }
       for (const holder of AGENCIES.filter((a) => a !== agency)) {
-        add(always, [...batchObject(holder).identifiers, ...(quarantine[holder]?.identifiers ?? []), ...(drafts[holder]?.identifiers ?? [])], "other");
+        add(always, [...batchObject(holder).identifiers, ...(quarantine[holder]?.identifiers ?? []), ...(drafts[holder]?.identifiers ?? []), ...(tokens[holder]?.identifiers ?? [])], "other");
       }
       if (agency !== "KRCS") {
         add(always, [krOwn, "AZKROWN001"], "other");

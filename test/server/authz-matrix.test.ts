@@ -24,6 +24,7 @@ const PREFIX_OBJECT: Record<string, ObjectType> = {
   quarantine: "quarantine",
   "rule-sets": "ruleSet",
   users: "user",
+  "api-tokens": "apiToken",
 };
 
 /** Ids that name nothing, for the "missing object" answer an invisible one must look like. */
@@ -36,6 +37,7 @@ const MISSING: Record<ObjectType, string> = {
   quarantine: "00000000-0000-4000-8000-00000000a006",
   ruleSet: "00000000-0000-4000-8000-00000000a007",
   user: "00000000-0000-4000-8000-00000000a008",
+  apiToken: "00000000-0000-4000-8000-00000000a009",
 };
 
 /**
@@ -66,12 +68,15 @@ const POLICY: Record<string, { roles?: Role[]; side?: Side }> = {
   "GET /api/quarantine": { roles: ["admin", "ingest"] },
   "POST /api/quarantine/:id/resubmission": { roles: ["admin", "ingest"] },
   "POST /api/api-tokens": { roles: ["admin"] },
+  "GET /api/api-tokens": { roles: ["admin"] },
+  "POST /api/api-tokens/:id/revoke": { roles: ["admin"] },
   "GET /api/rule-sets": { roles: ["targeter", "supervisor", "admin", "auditor"] },
   "POST /api/rule-sets": { roles: ["targeter", "supervisor"] },
   "POST /api/rule-sets/:id/backtest": { roles: ["targeter", "supervisor"] },
   "POST /api/rule-sets/:id/activation": { roles: ["supervisor"] },
   "GET /api/watchlist": { roles: ["targeter", "supervisor", "admin", "auditor"] },
   "POST /api/watchlist": { roles: ["targeter", "supervisor"] },
+  "POST /api/voyage-schedules": { roles: ["supervisor", "admin"] },
 };
 
 /**
@@ -324,6 +329,8 @@ describeOnEngines(
           build: () => ({ raw: manifestCsv(`AZMAN${String(++manifestSerial).padStart(5, "0")}`), contentType: "text/csv" }),
         },
         "POST /api/rule-sets": { build: () => ({ json: { name: "authz matrix probe", definition: world.ruleDefinition } }) },
+        // The host's matrix voyage, named exactly: only the host's own supervisor and admin may move it.
+        "POST /api/voyage-schedules": { build: () => ({ json: { vesselImo: "9356127", voyageNo: "AZ1W", portOfLoading: "USLAX", etd: "2026-11-30T18:00:00Z", loadingCutoff: "2026-11-29T18:00:00Z" } }) },
       };
     }
 

@@ -175,12 +175,15 @@ describeOnEngines("signed result bundles", (database) => seedTestWorld(database.
     }
   });
 
-  it("audits the download for both agencies", async () => {
+  it("audits the download for both agencies, with the hash of its custody.json and its length", async () => {
     for (const auditor of ["partner.auditor", "host.auditor"]) {
       const log = (await (await loginAs(app, auditor)).get("/api/audit-events?action=bundle.downloaded")).json().items;
       assert.ok(log.length >= 1, auditor);
       assert.equal(log.at(-1).entityId, requestId);
       assert.equal(log.at(-1).payload.reference, reference);
+      // The archive is canonical, so these two pin every byte the partner received.
+      assert.equal(log.at(-1).payload.custodySha256, createHash("sha256").update(entry(bundle, "custody.json")).digest("hex"));
+      assert.equal(log.at(-1).payload.archiveBytes, bundle.byteLength);
     }
   });
 

@@ -59,7 +59,7 @@ describeOnEngines("inspection requests", (database) => seedTestWorld(database.db
     assert.equal(request.status, "requested");
     assert.equal(request.requestingAgency, "JPCUS");
     assert.equal(request.hostAgency, "USCBP");
-    assert.match(request.reference, /^IR-2026-\d{6}$/);
+    assert.match(request.reference, /^IR-JPCUS-2026-\d{6}$/);
     assert.ok(request.deadline, "deadline comes from the voyage's loading cut-off");
 
     const queue = (await supervisor.get("/api/inspection-requests?status=requested")).json().items as { id: string }[];

@@ -1,12 +1,12 @@
+import { sql } from "kysely";
 import type { Tx } from "../../db/database.ts";
 import type { Actor } from "../actor.ts";
 import { loadRequest, type InspectionRequestView } from "../inspection-requests.ts";
 import type { ScanView } from "../scans.ts";
 import { loadManifestExtract, type ManifestExtract } from "./manifest.ts";
-import { sha256Hex } from "./signing.ts";
 
-/** Everything a bundle holds before it is packed and signed. */
-export interface BundleContents {
+/** The bundle's JSON documents and whose they are: everything but the evidence files. */
+export interface BundleDocuments {
   requestId: string;
   reference: string;
   hostAgency: string;
@@ -14,7 +14,23 @@ export interface BundleContents {
   manifest: ManifestExtract;
   request: Omit<InspectionRequestView, "scans">;
   scans: BundleScan[];
+}
+
+/** An evidence file as the bundle lists it, checked against the store: where it goes, its sha256 and size. */
+export interface BundleFile {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+/** Everything a bundle holds, files in memory: for packing small bundles whole (tests, tools). */
+export interface BundleContents extends BundleDocuments {
   files: { path: string; bytes: Uint8Array }[];
+}
+
+/** What the store says a bundle holds: the documents, and the files by hash and size, not yet read. */
+export interface LoadedBundle extends BundleDocuments {
+  files: BundleFile[];
 }
 
 /** scans.json: one scan with its analysis, verdict, declaration check and where its file sits. */
@@ -41,8 +57,12 @@ function bundleScan(scan: ScanView): BundleScan {
   };
 }
 
-/** Each distinct evidence file once, bytes as stored; refuses to pack a file that fails its hash. */
-async function loadFiles(tx: Tx, scans: BundleScan[]): Promise<BundleContents["files"]> {
+/**
+ * Each distinct evidence file once, by hash and size; refuses a file that is missing, whose stored
+ * length differs from its recorded size, or whose content fails its hash. The hash is recomputed by
+ * the database, so no file's bytes come into this process before the bundle is signed.
+ */
+async function loadFiles(tx: Tx, scans: BundleScan[]): Promise<BundleFile[]> {
   const paths = new Map<string, string>();
   for (const scan of scans) {
     if (scan.file && !paths.has(scan.file.sha256)) {
@@ -52,20 +72,27 @@ async function loadFiles(tx: Tx, scans: BundleScan[]): Promise<BundleContents["f
   if (paths.size === 0) {
     return [];
   }
-  const rows = await tx.selectFrom("stored_file").select(["sha256", "content"]).where("sha256", "in", [...paths.keys()]).execute();
+  const rows = await tx
+    .selectFrom("stored_file")
+    .select(["sha256", "size_bytes", sql<number>`octet_length(content)`.as("stored_bytes"), sql<string>`encode(sha256(content), 'hex')`.as("content_sha256")])
+    .where("sha256", "in", [...paths.keys()])
+    .execute();
   if (rows.length !== paths.size) {
     throw new Error(`${paths.size - rows.length} evidence file(s) of the request could not be read`);
   }
   return rows.map((r) => {
-    if (sha256Hex(r.content) !== r.sha256) {
+    if (r.stored_bytes !== r.size_bytes) {
+      throw new Error(`stored file ${r.sha256} holds ${r.stored_bytes} bytes, not the ${r.size_bytes} recorded; refusing to sign it`);
+    }
+    if (r.content_sha256 !== r.sha256) {
       throw new Error(`stored file ${r.sha256} no longer matches its hash; refusing to sign it`);
     }
-    return { path: paths.get(r.sha256) as string, bytes: r.content };
+    return { path: paths.get(r.sha256) as string, sha256: r.sha256, size: r.size_bytes };
   });
 }
 
-/** Reads the request, its scans, files and manifest extract; 404 unless the actor is party to it. */
-export async function loadBundleContents(tx: Tx, actor: Actor, requestId: string): Promise<BundleContents> {
+/** Reads the request, its scans, its files' hashes and sizes and the manifest extract; 404 unless the actor is party to it. */
+export async function loadBundleContents(tx: Tx, actor: Actor, requestId: string): Promise<LoadedBundle> {
   const view = await loadRequest(tx, actor, requestId);
   const { scans, ...request } = view;
   const bundleScans = scans.map(bundleScan);

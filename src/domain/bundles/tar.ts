@@ -1,7 +1,9 @@
 // A small POSIX ustar (IEEE Std 1003.1 "pax" interchange, ustar format) writer and reader for
 // result bundles. The writer is deterministic: regular files only, entries sorted by path, mode
 // 0644, uid/gid 0, no user or group names, one caller-given mtime, and exactly two zero blocks
-// at the end (no record padding). The reader is strict, because it reads untrusted bundles.
+// at the end (no record padding). writeTar packs entries held in memory; tarOrder, tarHeader,
+// tarPadding and tarEnd write the same bytes piece by piece, for archives streamed from the file
+// store. The reader is strict, because it reads untrusted bundles.
 
 const BLOCK = 512;
 const MAX_NAME = 100;
@@ -51,7 +53,8 @@ function checksumOf(header: Uint8Array): number {
   return sum;
 }
 
-function header(path: string, size: number, mtime: number): Uint8Array {
+/** The 512-byte ustar header of a regular file. */
+export function tarHeader(path: string, size: number, mtime: number): Uint8Array {
   const block = new Uint8Array(BLOCK);
   writeString(block, 0, 100, path);
   writeOctal(block, 100, 8, 0o644);
@@ -73,10 +76,23 @@ function padded(size: number): number {
   return Math.ceil(size / BLOCK) * BLOCK;
 }
 
-/** Writes the entries, sorted by path, as one ustar archive; `mtime` is whole seconds since 1970. */
-export function writeTar(entries: TarEntry[], mtime: number): Uint8Array {
+/** The zero bytes that follow `size` bytes of content up to the next block (none for a whole block). */
+export function tarPadding(size: number): Uint8Array {
+  return new Uint8Array(padded(size) - size);
+}
+
+/** The end-of-archive marker: two zero blocks. */
+export function tarEnd(): Uint8Array {
+  return new Uint8Array(2 * BLOCK);
+}
+
+/**
+ * The entries in the order an archive holds them (by path), checked as writeTar checks them; throws
+ * on an unsafe path, a duplicate or an entry too large for ustar. Only paths and sizes are needed,
+ * so an archive can be planned before its contents are read.
+ */
+export function tarOrder<T extends { path: string; size: number }>(entries: readonly T[]): T[] {
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  let total = 2 * BLOCK;
   for (const [i, entry] of sorted.entries()) {
     const problem = pathProblem(entry.path);
     if (problem) {
@@ -85,17 +101,27 @@ export function writeTar(entries: TarEntry[], mtime: number): Uint8Array {
     if (i > 0 && sorted[i - 1]?.path === entry.path) {
       throw new Error(`duplicate path "${entry.path}"`);
     }
-    if (entry.bytes.byteLength > MAX_SIZE) {
+    if (entry.size > MAX_SIZE) {
       throw new Error(`"${entry.path}" is too large for ustar`);
     }
-    total += BLOCK + padded(entry.bytes.byteLength);
   }
-  const out = new Uint8Array(total);
+  return sorted;
+}
+
+/** The length in bytes of the archive holding entries of these sizes. */
+export function tarLength(entries: readonly { size: number }[]): number {
+  return entries.reduce((total, e) => total + BLOCK + padded(e.size), 2 * BLOCK);
+}
+
+/** Writes the entries, sorted by path, as one ustar archive; `mtime` is whole seconds since 1970. */
+export function writeTar(entries: TarEntry[], mtime: number): Uint8Array {
+  const sorted = tarOrder(entries.map((e) => ({ ...e, size: e.bytes.byteLength })));
+  const out = new Uint8Array(tarLength(sorted));
   let offset = 0;
   for (const entry of sorted) {
-    out.set(header(entry.path, entry.bytes.byteLength, mtime), offset);
+    out.set(tarHeader(entry.path, entry.size, mtime), offset);
     out.set(entry.bytes, offset + BLOCK);
-    offset += BLOCK + padded(entry.bytes.byteLength);
+    offset += BLOCK + padded(entry.size);
   }
   return out;
 }

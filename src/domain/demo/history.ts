@@ -4,11 +4,11 @@ import { synthesizeHandheldN42, synthesizePortalN42 } from "../../radiation/synt
 import { normCommodity } from "../../trade/hs-norm.ts";
 import type { Actor } from "../actor.ts";
 import { actorForUser } from "../auth.ts";
-import { fixedClock } from "../clock.ts";
+import { fixedClock, type Clock } from "../clock.ts";
 import { sweepDeadlines } from "../deadlines.ts";
 import { ingestFile } from "../ingest/pipeline.ts";
-import { createInspectionRequest } from "../inspection-requests.ts";
-import { closeInspectionRequest, decideInspectionRequest, withdrawInspectionRequest } from "../lifecycle.ts";
+import { createInspectionRequest, type InspectionRequestView } from "../inspection-requests.ts";
+import { closeInspectionRequest, decideInspectionRequest, dispositionInspectionRequest, withdrawInspectionRequest } from "../lifecycle.ts";
 import { recordScan, type NewScan } from "../scans.ts";
 import { serviceActor } from "../service-accounts.ts";
 import { scoreAllAgencies } from "../targeting/scoring.ts";
@@ -109,6 +109,25 @@ function portalFile(kind: Kind, seed: number): Uint8Array {
 
 const HANDHELD_SOURCE: Record<Exclude<Kind, "clean">, string> = { norm: "K-40", industrial: "Cs-137", medical: "I-131" };
 
+/** How the host supervisor adjudicated an alarm the analysis left open, before clearing. */
+const ADJUDICATION: Record<Exclude<Kind, "industrial">, string> = {
+  clean: "Portal alarm not repeated on a second pass through lane 3; statistical false alarm, container released",
+  norm: "Handheld and spectra show natural K-40 and thorium series only, as expected of the declared goods; innocent alarm",
+  medical: "Reach-back reviewed the spectra: I-131 from a patient treated in the cab, not the cargo; innocent alarm, released",
+};
+
+/**
+ * Clears a request as the host would: the officer when no finding stands in the way, else the
+ * supervisor with the adjudication as the override's reason.
+ */
+async function clear(db: Kysely<DB>, clock: Clock, host: { supervisor: Actor; officer: Actor }, view: InspectionRequestView, adjudication: string): Promise<void> {
+  if (view.clearanceFindings.length === 0) {
+    await dispositionInspectionRequest(db, clock, host.officer, view.id, "cleared");
+    return;
+  }
+  await dispositionInspectionRequest(db, clock, host.supervisor, view.id, "cleared", undefined, { reason: adjudication });
+}
+
 async function scanAndSettle(db: Kysely<DB>, host: { supervisor: Actor; officer: Actor }, requestId: string, c: Candidate, kind: Kind, at: Date, rng: Random, seed: number): Promise<number> {
   const scanAt = (h: number) => fixedClock(new Date(at.getTime() + h * HOUR));
   const portal = portalFile(kind, seed);
@@ -129,10 +148,15 @@ async function scanAndSettle(db: Kysely<DB>, host: { supervisor: Actor; officer:
     const png = containerRadiograph(seed, 0.6 + rng.next() * 0.3, kind === "industrial");
     scans.push({ scanType: "xray_image", outcome: kind === "industrial" ? "anomaly" : "no_anomaly", notes: kind === "industrial" ? "Dense object behind the rear wall" : "Image consistent with the manifest", device: IMAGER, attachment: { fileName: `radiograph-${seed}.png`, mediaType: "image/png", content: png } });
   }
+  let view: InspectionRequestView | undefined;
   for (const [i, scan] of scans.entries()) {
-    const last = i === scans.length - 1;
-    const disposition = !last ? undefined : kind === "industrial" ? "hold" : "cleared";
-    await recordScan(db, scanAt(1 + i * 0.5), host.officer, requestId, { ...scan, scannedAt: scanAt(1 + i * 0.5).now(), disposition });
+    view = await recordScan(db, scanAt(1 + i * 0.5), host.officer, requestId, { ...scan, scannedAt: scanAt(1 + i * 0.5).now() });
+  }
+  const settledAt = scanAt(0.5 + scans.length * 0.5);
+  if (kind === "industrial") {
+    await dispositionInspectionRequest(db, settledAt, host.officer, requestId, "hold");
+  } else {
+    await clear(db, settledAt, host, view as InspectionRequestView, ADJUDICATION[kind]);
   }
   if (kind !== "industrial") {
     await closeInspectionRequest(db, scanAt(3), host.supervisor, requestId);
@@ -276,14 +300,14 @@ async function mirrorDirection(db: Kysely<DB>, anchor: Date, rng: Random, japanS
     }
     await decideInspectionRequest(db, later(1), japanSupervisor, r.id, { decision: "accept" });
     const portal = synthesizePortalN42({ seed: 9000 + i, cargoMassKg: 15000, preSeconds: 8, postSeconds: 2 }).bytes;
-    await recordScan(db, later(6), japanSupervisor, r.id, {
+    const view = await recordScan(db, later(6), japanSupervisor, r.id, {
       scanType: "radiation_portal",
       outcome: "no_alarm",
       notes: "Yokohama Customs RPM, no alarm",
       device: "RPM Honmoku D-4",
       attachment: { fileName: `honmoku-${i}.n42`, mediaType: "application/xml", content: portal },
-      disposition: "cleared",
     });
+    await clear(db, later(6), { supervisor: japanSupervisor, officer: japanSupervisor }, view, ADJUDICATION.clean);
     void rng;
   }
   return shipments.length;

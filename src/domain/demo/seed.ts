@@ -66,7 +66,7 @@ export async function ensureDemoWorld(db: Kysely<DB>, options: DemoOptions): Pro
   const agencies = await db.transaction().execute(async (tx) => {
     const ids = await seedAgencies(tx);
     await seedUsers(tx, ids, passwordHash);
-    await seedSchedules(tx, world);
+    await seedSchedules(tx, world, ids.get("USCBP") as string);
     return ids;
   });
   const feed = await serviceActor(db, "USCBP", "feed.carriers");
@@ -136,14 +136,18 @@ async function seedUsers(db: Kysely<DB>, agencies: Map<string, string>, password
     .execute();
 }
 
-/** Vessels and voyages with their terminal cut-offs: schedule reference data, not manifests. */
-async function seedSchedules(db: Kysely<DB>, world: DemoWorld): Promise<void> {
+/**
+ * Vessels, and the host's voyages with their terminal cut-offs: the host's schedule reference
+ * data, not manifests. Every demo voyage loads at a US port; Japan's voyages come with its feed.
+ */
+async function seedSchedules(db: Kysely<DB>, world: DemoWorld, hostAgencyId: string): Promise<void> {
   await db.insertInto("vessel").values(world.vessels.map((v) => ({ imo: v.imo, name: v.name, flag: v.flag }))).execute();
   await db
     .insertInto("voyage")
     .values(
       world.voyages.map((v) => ({
         id: v.id,
+        agency_id: hostAgencyId,
         vessel_imo: v.vesselImo,
         voyage_no: v.voyageNo,
         carrier_scac: v.carrierScac,

@@ -202,7 +202,7 @@ async function storeRun(tx: Tx, ctx: StoreContext, run: CleanShipment[], outcome
   if (fresh.length === 0) {
     return;
   }
-  const voyages = await resolveVoyages(tx, fresh, ctx.voyages ?? new Map<string, string>());
+  const voyages = await resolveVoyages(tx, ctx.agencyId, fresh, ctx.voyages ?? new Map<string, string>());
   const voyageOf = (s: CleanShipment): string | null => voyages.get(voyageKey(s) ?? "") ?? null;
   const plan = planRun(fresh, await lockExisting(tx, ctx, fresh), ctx, outcome);
   await insertShipments(tx, plan.inserts.map(({ id, s }) => ({ id, ...shipmentRow(s, ctx, voyageOf(s)) })));

@@ -11,11 +11,12 @@ export function voyageKey(s: CleanShipment): string | null {
 }
 
 /**
- * Voyage ids of the shipments' voyages, creating vessels and voyages the manifests name for the
- * first time. `known` caches ids across the chunks of one file, so a chunk whose voyages were
- * all seen before costs no query.
+ * Ids of the agency's own voyages the shipments sail on, creating vessels and voyages its
+ * manifests name for the first time. Another agency's schedule for the same vessel, voyage and
+ * port is never used nor changed: each agency keeps its own loading clock. `known` caches ids
+ * across the chunks of one file, so a chunk whose voyages were all seen before costs no query.
  */
-export async function resolveVoyages(tx: Tx, items: readonly CleanShipment[], known: Map<string, string>): Promise<Map<string, string>> {
+export async function resolveVoyages(tx: Tx, agencyId: string, items: readonly CleanShipment[], known: Map<string, string>): Promise<Map<string, string>> {
   const wanted = new Map<string, CleanShipment>();
   for (const s of items) {
     const key = voyageKey(s);
@@ -35,6 +36,7 @@ export async function resolveVoyages(tx: Tx, items: readonly CleanShipment[], kn
     tx,
     "voyage",
     [
+      ["agency_id", "uuid", () => agencyId],
       ["vessel_imo", "text", (s: CleanShipment) => s.vesselImo],
       ["voyage_no", "text", (s: CleanShipment) => s.voyageNo],
       ["carrier_scac", "text", (s: CleanShipment) => s.carrierScac],
@@ -44,10 +46,12 @@ export async function resolveVoyages(tx: Tx, items: readonly CleanShipment[], kn
       ["is_cutoff_estimated", "boolean", () => true],
     ],
     voyages.filter((s) => s.etd),
-    "on conflict (vessel_imo, voyage_no, port_of_loading) do nothing",
+    "on conflict (agency_id, vessel_imo, voyage_no, port_of_loading) do nothing",
   );
+  // Row-level security also shows partners' voyages of shipments shared with this agency; only its own count.
   const rows = await sql<{ id: string; vessel_imo: string; voyage_no: string; port_of_loading: string }>`
-    select id, vessel_imo, voyage_no, port_of_loading from voyage where vessel_imo = any(${[...vessels.keys()]}::text[])`.execute(tx);
+    select id, vessel_imo, voyage_no, port_of_loading from voyage
+    where agency_id = ${agencyId} and vessel_imo = any(${[...vessels.keys()]}::text[])`.execute(tx);
   for (const r of rows.rows) {
     known.set(`${r.vessel_imo}|${r.voyage_no}|${r.port_of_loading}`, r.id);
   }

@@ -8,6 +8,7 @@ import { requireActor } from "../auth.ts";
 import { ErrorBody, PageQuery, pageOf } from "../schemas.ts";
 
 const AuditEvent = z.object({
+  /** Position in the agency's own chain (1, 2, 3 … for this agency alone). */
   seq: z.string(),
   occurredAt: z.string(),
   action: z.string(),
@@ -29,9 +30,9 @@ const AuditQuery = PageQuery.extend({
   kind: z.enum(["all", "changes", "reads"]).default("all"),
 });
 
-/** The head of the whole chain, to write down outside the system. */
+/** The head of the agency's own chain, to write down outside the system. */
 const ChainHead = z.object({
-  /** Sequence number of the newest event. */
+  /** The agency's own sequence number of its newest event. */
   seq: z.string(),
   /** Its chained SHA-256, lower-case hex. */
   hash: z.string(),

@@ -18,14 +18,17 @@ export const bundleRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock 
       },
     },
     async (request, reply) => {
+      // Access and every file are checked before this returns, so a refusal is still a proper
+      // error answer; after the first byte, a failure aborts the response (see streamBundle).
       const bundle = await buildResultBundle(db, clock, requireActor(request), request.params.id);
       return reply
         .header("content-type", "application/x-tar")
+        .header("content-length", String(bundle.byteLength))
         .header("content-disposition", `attachment; filename="${bundle.fileName.replace(/[^\w.-]/g, "_")}"`)
         .header("cache-control", "no-store")
         .header("x-bundle-id", bundle.bundleId)
         .header("x-bundle-key-id", bundle.keyId)
-        .send(Buffer.from(bundle.bytes));
+        .send(bundle.stream);
     },
   );
 };

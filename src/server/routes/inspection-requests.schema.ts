@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CLEARANCE_REASONS, MAX_OVERRIDE_REASON } from "../../domain/clearance-guard.ts";
 import { DISPOSITIONS, PRIORITIES, REQUEST_STATUSES, REQUEST_TYPES, SCAN_TYPES } from "../../domain/inspection-requests.ts";
 import { DECLINE_CODES, REASON_CODES } from "../../domain/lifecycle.ts";
 import { MAX_FILE_BYTES } from "../../domain/files.ts";
@@ -28,6 +29,23 @@ export const ScanSchema = z.object({
   analysis: z.unknown(),
 });
 
+/** A scan's findings that stop a one-click clearance (src/domain/clearance-guard.ts). */
+export const ClearanceFindingSchema = z.object({
+  scanId: z.uuid(),
+  scanType: z.enum(SCAN_TYPES),
+  scannedAt: z.string(),
+  /** snm, reach_back, industrial, investigate, inconsistent. */
+  reasons: z.array(z.enum(CLEARANCE_REASONS)),
+  verdict: z.string().nullable(),
+  nuclides: z.array(z.string()),
+  reachBack: z.string().nullable(),
+  inconsistency: z.string().nullable(),
+  summary: z.string(),
+});
+
+/** A host supervisor's override that cleared a container against its scans' findings. */
+const OverrideSchema = z.object({ reason: z.string(), findings: z.array(ClearanceFindingSchema) });
+
 export const InspectionRequestSchema = z.object({
   id: z.uuid(),
   reference: z.string(),
@@ -48,7 +66,9 @@ export const InspectionRequestSchema = z.object({
   closedAt: z.string().nullable(),
   informationResponse: z.string().nullable(),
   isOpen: z.boolean(),
-  timeline: z.array(z.object({ at: z.string(), action: z.string(), from: z.string().nullable(), to: z.string(), by: z.string().nullable(), note: z.string().nullable() })),
+  timeline: z.array(
+    z.object({ at: z.string(), action: z.string(), from: z.string().nullable(), to: z.string(), by: z.string().nullable(), note: z.string().nullable(), override: OverrideSchema.nullable() }),
+  ),
   shipmentId: z.uuid(),
   billOfLading: z.string(),
   containerNo: z.string(),
@@ -68,6 +88,10 @@ export const InspectionRequestSchema = z.object({
   decisionReason: z.string().nullable(),
   disposition: z.enum(DISPOSITIONS).nullable(),
   dispositionedAt: z.string().nullable(),
+  /** Set when the current disposition cleared the container against its scans' findings: who, when, why, and what. */
+  dispositionOverride: OverrideSchema.extend({ by: z.string().nullable(), at: z.string() }).nullable(),
+  /** What stands in the way of clearing with one click; clearing then needs a host supervisor's override. */
+  clearanceFindings: z.array(ClearanceFindingSchema),
   scans: z.array(ScanSchema),
 });
 
@@ -94,6 +118,8 @@ export const DecisionBody = z.object({
 export const DispositionBody = z.object({
   disposition: z.enum(DISPOSITIONS),
   note: z.string().trim().max(2000).optional(),
+  /** A host supervisor clears against the scans' findings (SNM, industrial, unexplained, inconsistent, reach-back) with a reason. */
+  override: z.object({ reason: z.string().trim().min(1).max(MAX_OVERRIDE_REASON) }).optional(),
 });
 
 export const ScanBody = z.object({

@@ -113,7 +113,8 @@ export const inspectionRequestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; cl
   app.post(
     "/inspection-requests/:id/disposition",
     { schema: { tags, params: IdParams, body: DispositionBody, response: { 200: InspectionRequestSchema, ...Errors } } },
-    async (request) => dispositionInspectionRequest(db, clock, requireActor(request), request.params.id, request.body.disposition, request.body.note),
+    async (request) =>
+      dispositionInspectionRequest(db, clock, requireActor(request), request.params.id, request.body.disposition, request.body.note, request.body.override),
   );
 
   app.post(

@@ -5,7 +5,6 @@ import type { DB } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
 import { getBatchReport, listBatches, listQuarantine, listShipmentVersions, resubmitQuarantined } from "../../domain/ingest/batches.ts";
 import { dryRunStream, ingestStream } from "../../domain/ingest/pipeline.ts";
-import { createApiToken } from "../../domain/service-accounts.ts";
 import { scoreAllAgencies } from "../../domain/targeting/scoring.ts";
 import { AppError, invalid } from "../../errors.ts";
 import type { TradeFormat } from "../../trade/records.ts";
@@ -110,7 +109,7 @@ async function requireContent(chunks: AsyncIterable<Buffer>): Promise<AsyncItera
   })();
 }
 
-/** Manifest ingest, batch reports, the quarantine, version history and ingest tokens. */
+/** Manifest ingest, batch reports, the quarantine and version history (ingest tokens: api-tokens.ts). */
 export const manifestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock; manifestLimit?: number; ingestChunk?: number }> = async (
   app,
   { db, clock, manifestLimit, ingestChunk },
@@ -200,10 +199,5 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cloc
       },
     },
     async (request) => listShipmentVersions(db, requireActor(request), request.params.id),
-  );
-  app.post(
-    "/api-tokens",
-    { schema: { tags, body: z.object({ name: z.string().min(2).max(60) }), response: { 201: z.object({ token: z.string(), username: z.string() }), 403: ErrorBody } } },
-    async (request, reply) => reply.code(201).send(await createApiToken(db, requireActor(request), request.body.name)),
   );
 };

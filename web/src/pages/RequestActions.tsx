@@ -36,6 +36,7 @@ export function RequestActions({ request, me, onChange }: { request: InspectionR
   const isHost = request.hostAgency === me.agency.code;
   const is = (...roles: string[]) => roles.some((r) => me.roles.includes(r));
   const { error, run } = useAction(request, onChange);
+  const [isClearing, setClearing] = useState(false);
   if (!isHost) {
     const canWithdraw = ["requested", "accepted", "scheduled"].includes(request.status) && is("targeter", "supervisor");
     return canWithdraw ? (
@@ -60,11 +61,18 @@ export function RequestActions({ request, me, onChange }: { request: InspectionR
           </button>
         )}
         {request.status === "results_recorded" && is("scan_officer", "supervisor") &&
-          DISPOSITIONS.map((d) => (
-            <button key={d} type="button" onClick={() => void run("disposition", { disposition: d })}>
-              Disposition: {label(d)}
-            </button>
-          ))}
+          DISPOSITIONS.map((d) =>
+            // Clearing against the scans' findings is an adjudication, not a click: it opens the findings first.
+            d === "cleared" && request.clearanceFindings.length > 0 ? (
+              <button key={d} type="button" aria-expanded={isClearing} onClick={() => setClearing(true)}>
+                Disposition: {label(d)}…
+              </button>
+            ) : (
+              <button key={d} type="button" onClick={() => void run("disposition", { disposition: d })}>
+                Disposition: {label(d)}
+              </button>
+            ),
+          )}
         {request.holdActive && is("supervisor") && (
           <button type="button" onClick={() => void run("hold-release", { reason: "Hold lifted by the host supervisor" })}>
             Lift hold
@@ -77,9 +85,52 @@ export function RequestActions({ request, me, onChange }: { request: InspectionR
         )}
       </div>
       {error && <p className="error" role="alert">{error}</p>}
+      {isClearing && request.status === "results_recorded" && request.clearanceFindings.length > 0 && (
+        <ClearanceOverrideForm request={request} isSupervisor={is("supervisor")} onChange={onChange} onCancel={() => setClearing(false)} />
+      )}
       {canScan && request.requestType !== "information" && <ScanForm request={request} onChange={onChange} />}
       {canScan && request.requestType === "information" && <AnswerForm request={request} onChange={onChange} />}
     </>
+  );
+}
+
+/**
+ * What the scans found that stands in the way of clearing; a host supervisor clears against it with
+ * a reason both agencies will read, a scan officer is told to call one.
+ */
+function ClearanceOverrideForm({ request, isSupervisor, onChange, onCancel }: { request: InspectionRequest; isSupervisor: boolean; onChange: Change; onCancel: () => void }) {
+  const [reason, setReason] = useState("");
+  const { error, run } = useAction(request, onChange);
+  return (
+    <div className="panel" aria-label="Clear against findings" data-testid="clearance-guard">
+      <h3>Clearing needs a supervisor&apos;s override</h3>
+      <ul className="error" data-testid="clearance-findings">
+        {request.clearanceFindings.map((f) => (
+          <li key={f.scanId}>{f.summary}</li>
+        ))}
+      </ul>
+      {isSupervisor ? (
+        <label>
+          Override reason — how the findings were adjudicated (shared with {request.requestingAgency})
+          <textarea name="overrideReason" value={reason} maxLength={2000} rows={3} onChange={(e) => setReason(e.target.value)} />
+        </label>
+      ) : (
+        <p data-testid="override-needed">
+          A host supervisor must review these findings and override them, with a reason, to clear this container. Hold or refer it in the meantime.
+        </p>
+      )}
+      {error && <p className="error" role="alert">{error}</p>}
+      <div className="actions">
+        {isSupervisor && (
+          <button type="button" className="danger" disabled={reason.trim().length === 0} onClick={() => void run("disposition", { disposition: "cleared", override: { reason } })}>
+            Clear with override
+          </button>
+        )}
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </div>
   );
 }
 

@@ -98,6 +98,12 @@ export function RequestCard({ request, showEvidence = false, children }: { reque
       {request.disposition && (
         <p data-testid="disposition">
           Disposition: <strong>{label(request.disposition)}</strong> at {formatTime(request.dispositionedAt)}
+          {request.dispositionOverride && (
+            <span className="error" data-testid="disposition-override">
+              {" "}
+              — cleared against the scan findings, override by {request.dispositionOverride.by ?? "a supervisor"}: {request.dispositionOverride.reason}
+            </span>
+          )}
         </p>
       )}
       {request.timeline.length > 0 && (
@@ -108,6 +114,11 @@ export function RequestCard({ request, showEvidence = false, children }: { reque
               <li key={i}>
                 {formatTime(t.at)} — {label(t.action)} by {t.by ?? "system"}
                 {t.note ? `: ${t.note}` : ""}
+                {t.override && (
+                  <div className="error" data-testid="timeline-override">
+                    Override by {t.by ?? "a supervisor"}: {t.override.reason} (overrode: {t.override.findings.map((f) => f.summary).join("; ")})
+                  </div>
+                )}
               </li>
             ))}
           </ol>
