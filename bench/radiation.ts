@@ -1,5 +1,6 @@
-// Radiation throughput: files/s for parse and parse+identify over ../shared/raddata; portal occupancies vs real time.
-// Usage: npm run bench:radiation [-- --quick]
+// Radiation throughput: files/s for parse and parse+identify over ../shared/raddata; portal occupancies vs real time;
+// and a per-file parse-time table side by side with SpecUtils when its driver is built (bench/parse-peer/).
+// Usage: npm run bench:radiation [-- --quick] [-- --parse-only]; SPECUTILS_BIN=<driver> adds the peer column.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,9 +8,11 @@ import { analyzeRadFile } from "../src/radiation/analyze-file.ts";
 import { analyzePortal } from "../src/radiation/analysis/portal.ts";
 import { occupancyToPortalRecord } from "../src/radiation/analysis/portal-from-file.ts";
 import { readRadFile } from "../src/radiation/io/index.ts";
+import { benchParseTable } from "./parse-peer/parse-table.ts";
 import { portalExpectation, synthesizePortalN42, type PortalScenario } from "../src/radiation/synthetic/index.ts";
 
 const quick = process.argv.includes("--quick");
+const parseOnly = process.argv.includes("--parse-only");
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RADDATA = path.resolve(repoRoot, "../shared/raddata");
 const NOT_RADIATION = /(\.md|\.xsd|\.lis|\.tsv|\.dat|\.csv|SHA256SUMS|readme\.xml|CharacteristicGammas\.txt)$/;
@@ -77,13 +80,22 @@ function benchPortal(rows: Row[]): void {
   rows.push({ what: "portal: analysis only (record in memory)", items: n, seconds: anaS, rate: perReal(anaS) });
 }
 
-const rows: Row[] = [];
-benchFiles(rows);
-benchPortal(rows);
-const w = Math.max(...rows.map((r) => r.what.length));
 console.log(`radiation bench${quick ? " (--quick)" : ""}, node ${process.version}`);
-console.log(`${"what".padEnd(w)} | items | seconds | throughput`);
-console.log(`${"-".repeat(w)}-|-------|---------|-----------`);
-for (const r of rows) {
-  console.log(`${r.what.padEnd(w)} | ${String(r.items).padStart(5)} | ${r.seconds.toFixed(2).padStart(7)} | ${r.rate}`);
+if (!parseOnly) {
+  const rows: Row[] = [];
+  benchFiles(rows);
+  benchPortal(rows);
+  const w = Math.max(...rows.map((r) => r.what.length));
+  console.log(`${"what".padEnd(w)} | items | seconds | throughput`);
+  console.log(`${"-".repeat(w)}-|-------|---------|-----------`);
+  for (const r of rows) {
+    console.log(`${r.what.padEnd(w)} | ${String(r.items).padStart(5)} | ${r.seconds.toFixed(2).padStart(7)} | ${r.rate}`);
+  }
 }
+await benchParseTable(
+  radiationFiles(RADDATA)
+    .filter((p) => !p.includes("raddata-uri"))
+    .sort(),
+  RADDATA,
+  quick,
+);

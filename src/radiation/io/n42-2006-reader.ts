@@ -1,12 +1,14 @@
 import type { AnalysisResult, Detector, EnergyCalibration, GeoPoint, Measurement, RadFile } from "../model.ts";
 import {
-  expandCountedZeros,
+  elementNumbers,
   mapDetectorKind,
   mapInstrumentType,
   mapMeasurementClass,
   normaliseDateTime,
   parseDurationS,
   parseNumberList,
+  readChannelCounts,
+  sumOf,
   trimTrailingZeros,
 } from "./n42-values.ts";
 import { attr, child, children, childText, descendants, type XmlNode } from "./xml-tree.ts";
@@ -33,10 +35,10 @@ function readCalibration2006(s: XmlNode, acc: Acc): EnergyCalibration {
     acc.warnings.push(`${s.path}: ${cals.length} energy calibrations; using the first`);
   }
   const eq = child(cals[0], "Equation");
-  const coef = parseNumberList(childText(eq, "Coefficients"), { xmlPath: eq?.path ?? s.path });
+  const coef = elementNumbers(child(eq, "Coefficients"), eq ?? s);
   const model = (attr(eq, "Model") ?? "Polynomial").toLowerCase();
   if (coef.length === 0) {
-    const edges = parseNumberList(childText(cals[0], "ArrayX"), { xmlPath: s.path });
+    const edges = elementNumbers(child(cals[0], "ArrayX"), s);
     if (edges.length > 0) {
       return { kind: "lowerChannelEdge", coefficients: [], channelEdges: edges };
     }
@@ -87,10 +89,8 @@ function common(n: XmlNode, inh: Inherited, id: string): Omit<Measurement, "live
 
 function readSpectrum(s: XmlNode, inh: Inherited, acc: Acc): void {
   const cd = child(s, "ChannelData");
-  const where = { xmlPath: cd?.path ?? s.path };
-  const values = parseNumberList(cd?.text ?? "", where);
   const comp = (attr(cd, "Compression") ?? attr(cd, "compressionCode") ?? "").toLowerCase();
-  const counts = comp === "countedzeroes" ? expandCountedZeros(values, where) : values;
+  const { counts, sum } = cd ? readChannelCounts(cd, comp === "countedzeroes") : { counts: [], sum: 0 };
   const base = common(s, inh, attr(s, "ID") ?? attr(s, "id") ?? `spectrum${acc.measurements.length + 1}`);
   const live = parseDurationS(childText(s, "LiveTime"));
   noteDetector(acc, base.detector, attr(s, "DetectorType") ?? inh.detectorType);
@@ -98,13 +98,13 @@ function readSpectrum(s: XmlNode, inh: Inherited, acc: Acc): void {
     ...base,
     liveTimeS: Number.isFinite(live) ? live : base.realTimeS,
     spectrum: { counts, calibration: readCalibration2006(s, acc) },
-    grossCounts: counts.reduce((a, b) => a + b, 0),
+    grossCounts: sum,
   });
 }
 
 function readGross(g: XmlNode, inh: Inherited, acc: Acc): void {
   const base = common(g, inh, attr(g, "ID") ?? `gross${acc.measurements.length + 1}`);
-  const value = parseNumberList(childText(g, "CountData") || g.text, { xmlPath: g.path }).reduce((a, b) => a + b, 0);
+  const value = sumOf(parseNumberList(childText(g, "CountData") || g.text, g));
   const live = parseDurationS(childText(g, "LiveTime"));
   const type = attr(g, "DetectorType") ?? inh.detectorType ?? "";
   noteDetector(acc, base.detector, type || "Neutron");
@@ -118,7 +118,7 @@ function readGross(g: XmlNode, inh: Inherited, acc: Acc): void {
 
 function readGps(m: XmlNode): GeoPoint | undefined {
   const c = descendants(m, "Coordinates")[0];
-  const v = c ? parseNumberList(c.text.replace(/,/g, " "), { xmlPath: c.path }) : [];
+  const v = c ? parseNumberList(c.text, c) : [];
   if (v.length < 2) {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import type { AlarmKind, AnalysisResult, Detector, Occupancy, OccupancySample, RadAlarm } from "../model.ts";
-import { mapMeasurementClass, normaliseDateTime, parseDurationS, parseNumberList } from "./n42-values.ts";
+import { elementNumbers, mapMeasurementClass, normaliseDateTime, parseDurationS, sumOf } from "./n42-values.ts";
 import { attr, child, children, childText, descendants, type XmlNode } from "./xml-tree.ts";
 
 /** Word → 0–1 confidence for `NuclideIDConfidenceDescription` / 2006 indications. */
@@ -11,7 +11,7 @@ export function grossCountValue(g: XmlNode): number {
   if (total !== "" && Number.isFinite(Number(total))) {
     return Number(total);
   }
-  return parseNumberList(childText(g, "CountData"), { xmlPath: g.path }).reduce((s, v) => s + v, 0);
+  return sumOf(elementNumbers(child(g, "CountData"), g));
 }
 
 function splitRefs(s: string | undefined): string[] {
@@ -78,7 +78,7 @@ function readPanels(m: XmlNode, detectors: Map<string, Detector>): Panels {
     target.set(det, (target.get(det) ?? 0) + grossCountValue(g));
     const ref = attr(g, "energyWindowsReference");
     if (!isNeutron && ref !== undefined) {
-      p.windows.set(det, parseNumberList(childText(g, "CountData"), { xmlPath: g.path }));
+      p.windows.set(det, elementNumbers(child(g, "CountData"), g));
       p.windowRefs.add(ref);
     }
   }
@@ -87,9 +87,8 @@ function readPanels(m: XmlNode, detectors: Map<string, Detector>): Panels {
 
 /** Energy windows [start, end) keV of an `EnergyWindows` element. */
 function readWindows(node: XmlNode): [number, number][] {
-  const where = { xmlPath: node.path };
-  const starts = parseNumberList(childText(node, "WindowStartEnergyValues"), where);
-  const ends = parseNumberList(childText(node, "WindowEndEnergyValues"), where);
+  const starts = elementNumbers(child(node, "WindowStartEnergyValues"), node);
+  const ends = elementNumbers(child(node, "WindowEndEnergyValues"), node);
   return starts.map((s, i) => [s, ends[i] ?? Number.NaN]);
 }
 

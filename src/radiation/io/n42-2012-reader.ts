@@ -2,13 +2,13 @@ import { RadFileError } from "../errors.ts";
 import type { Detector, EnergyCalibration, GeoPoint, Instrument, Measurement, RadFile } from "../model.ts";
 import { grossCountValue, readAnalysisResults, readOccupancies } from "./n42-2012-analysis.ts";
 import {
-  expandCountedZeros,
+  elementNumbers,
   mapDetectorKind,
   mapInstrumentType,
   mapMeasurementClass,
   normaliseDateTime,
   parseDurationS,
-  parseNumberList,
+  readChannelCounts,
   trimTrailingZeros,
 } from "./n42-values.ts";
 import { attr, child, children, childText, descendants, type XmlNode } from "./xml-tree.ts";
@@ -49,9 +49,8 @@ function readDetectors(root: XmlNode): Map<string, Detector> {
 
 /** Reads one N42-2012 `EnergyCalibration` element. */
 export function readCalibration2012(node: XmlNode): EnergyCalibration | undefined {
-  const where = { xmlPath: node.path };
-  const coef = parseNumberList(childText(node, "CoefficientValues"), where);
-  const edges = parseNumberList(childText(node, "EnergyBoundaryValues"), where);
+  const coef = elementNumbers(child(node, "CoefficientValues"), node);
+  const edges = elementNumbers(child(node, "EnergyBoundaryValues"), node);
   if (coef.length === 0 && edges.length > 0) {
     return { kind: "lowerChannelEdge", coefficients: [], channelEdges: edges };
   }
@@ -59,8 +58,8 @@ export function readCalibration2012(node: XmlNode): EnergyCalibration | undefine
     return undefined;
   }
   const cal: EnergyCalibration = { kind: "polynomial", coefficients: trimTrailingZeros(coef) };
-  const e = parseNumberList(childText(node, "EnergyValues"), where);
-  const d = parseNumberList(childText(node, "EnergyDeviationValues"), where);
+  const e = elementNumbers(child(node, "EnergyValues"), node);
+  const d = elementNumbers(child(node, "EnergyDeviationValues"), node);
   if (e.length > 0 && e.length === d.length) {
     cal.deviationPairs = e.map((en, i) => [en, d[i]!]);
   }
@@ -92,15 +91,14 @@ function readGps(m: XmlNode): GeoPoint | undefined {
   return { lat, lon, ...(elevText !== "" && Number.isFinite(elev) ? { elevationM: elev } : {}) };
 }
 
-/** Expanded channel counts of a `ChannelData` element. */
-export function readChannelData(cd: XmlNode | undefined, path: string): number[] {
+/** Expanded channel counts of the `ChannelData` element of spectrum `s`, and their sum. */
+export function readChannelData(s: XmlNode): { counts: number[]; sum: number } {
+  const cd = child(s, "ChannelData");
   if (!cd) {
-    throw new RadFileError("radfile.malformed", "Spectrum without ChannelData", { xmlPath: path });
+    throw new RadFileError("radfile.malformed", "Spectrum without ChannelData", { xmlPath: s.path });
   }
-  const where = { xmlPath: cd.path };
-  const values = parseNumberList(cd.text, where);
-  const comp = (attr(cd, "compressionCode") ?? attr(cd, "Compression") ?? "").toLowerCase();
-  return comp === "countedzeroes" ? expandCountedZeros(values, where) : values;
+  const comp = attr(cd, "compressionCode") ?? attr(cd, "Compression") ?? "";
+  return readChannelCounts(cd, comp.toLowerCase() === "countedzeroes");
 }
 
 function pickCalibration(ctx: Ctx, s: XmlNode): EnergyCalibration {
@@ -115,10 +113,6 @@ function pickCalibration(ctx: Ctx, s: XmlNode): EnergyCalibration {
   }
   ctx.warnings.push(`${s.path}: no usable energy calibration; using identity (1 keV/channel)`);
   return { kind: "polynomial", coefficients: [0, 1] };
-}
-
-function sumCounts(values: readonly number[]): number {
-  return values.reduce((a, b) => a + b, 0);
 }
 
 function isNeutronGross(ctx: Ctx, g: XmlNode, spectrumDetectors: Set<string>): boolean {
@@ -147,7 +141,7 @@ function readRadMeasurement(ctx: Ctx, m: XmlNode, index: number): Measurement[] 
   const byDetector = new Map<string, Measurement>();
   for (const s of children(m, "Spectrum")) {
     const detector = attr(s, "radDetectorInformationReference") ?? "";
-    const counts = readChannelData(child(s, "ChannelData"), s.path);
+    const { counts, sum } = readChannelData(s);
     const title = /^Title:\s*(.*)$/i.exec(childText(s, "Remark"))?.[1];
     const meas: Measurement = {
       id: attr(s, "id") ?? `${attr(m, "id") ?? index}-${detector}`,
@@ -155,7 +149,7 @@ function readRadMeasurement(ctx: Ctx, m: XmlNode, index: number): Measurement[] 
       ...base,
       liveTimeS: parseDurationS(childText(s, "LiveTimeDuration")),
       spectrum: { counts, calibration: pickCalibration(ctx, s) },
-      grossCounts: sumCounts(counts),
+      grossCounts: sum,
       ...extra,
       ...(title ? { title } : {}),
     };

@@ -1,3 +1,4 @@
+import { Buffer, isAscii } from "node:buffer";
 import { RadFileError } from "../errors.ts";
 import type { RadFile } from "../model.ts";
 import { looksLikeCnf, readCnf } from "./cnf-reader.ts";
@@ -21,9 +22,34 @@ function extension(name: string | undefined): string {
   return m ? m[1]!.toLowerCase() : "";
 }
 
+const utf8 = new TextDecoder("utf-8");
+
+/** Piece size for decoding mostly-ASCII text: ASCII pieces are copied, only the others UTF-8 decoded. */
+const TEXT_CHUNK = 16384;
+
+/**
+ * UTF-8 text of `bytes` (BOM dropped, bad sequences → U+FFFD). Instrument files are nearly always
+ * ASCII, which is copied as Latin-1 instead of decoded; a file with a few non-ASCII characters is
+ * split at ASCII bytes (never inside a sequence, valid or not) so only the pieces holding them are
+ * decoded. Same result as decoding the whole buffer.
+ */
 function asText(bytes: Uint8Array): string {
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  return new TextDecoder("utf-8").decode(bytes.subarray(start));
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start);
+  if (isAscii(buf)) {
+    return buf.toString("latin1");
+  }
+  let out = "";
+  for (let i = 0; i < buf.length; ) {
+    let j = Math.min(i + TEXT_CHUNK, buf.length);
+    while (j < buf.length && buf[j]! >= 0x80) {
+      j++;
+    }
+    const piece = buf.subarray(i, j);
+    out += isAscii(piece) ? piece.toString("latin1") : utf8.decode(piece);
+    i = j;
+  }
+  return out;
 }
 
 function isMostlyText(bytes: Uint8Array): boolean {
@@ -38,8 +64,24 @@ function isMostlyText(bytes: Uint8Array): boolean {
   return bad === 0;
 }
 
-function readXml(bytes: Uint8Array, text: string, maxBytes: number): RadFile {
-  const root = parseXmlTree(text, bytes.length, { maxBytes });
+/**
+ * True when the first character after leading whitespace (and a BOM) is `<`, as `text.trimStart()`
+ * would find: answered from the bytes for ASCII whitespace, from the decoded text otherwise.
+ */
+function startsWithMarkup(bytes: Uint8Array): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 32 || (bytes[i]! >= 9 && bytes[i]! <= 13))) {
+    i++;
+  }
+  if (i < bytes.length && bytes[i]! < 0x80) {
+    return bytes[i] === 60;
+  }
+  return asText(bytes).trimStart().startsWith("<");
+}
+
+function readXml(bytes: Uint8Array, maxBytes: number): RadFile {
+  // The XML reader works on the bytes: no string of the whole document is ever built.
+  const root = parseXmlTree(bytes, { maxBytes });
   const name = root.name.toLowerCase();
   if (name === "radinstrumentdata") {
     return readN42_2012(root);
@@ -60,11 +102,11 @@ function readText(bytes: Uint8Array, maxBytes: number): RadFile | undefined {
   if (!isMostlyText(bytes)) {
     return undefined;
   }
+  if (startsWithMarkup(bytes)) {
+    return readXml(bytes, maxBytes);
+  }
   const text = asText(bytes);
   const head = text.trimStart();
-  if (head.startsWith("<")) {
-    return readXml(bytes, text, maxBytes);
-  }
   if (looksLikeRaddataUri(head)) {
     return readRaddataUri(head);
   }

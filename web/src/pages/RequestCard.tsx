@@ -149,13 +149,32 @@ function AnalysisSummary({ scan }: { scan: Scan }) {
   if (!a) {
     return null;
   }
+  // Reports stored before nuclides were graded carry no status: they count as identified.
+  const statusOf = (n: { status?: string }) => n.status ?? "identified";
+  const identified = a.nuclides.filter((n) => statusOf(n) === "identified");
+  const natural = a.nuclides.filter((n) => statusOf(n) === "background");
+  const possible = a.nuclides.filter((n) => statusOf(n) === "possible").slice(0, 3);
   return (
     <div className="analysis" data-testid="analysis">
       <div>
         Analysis: <strong className={`verdict-${a.verdict}`}>{label(a.verdict)}</strong>
-        {a.nuclides.length > 0 && ` — ${a.nuclides.map((n) => `${n.name} (${n.category}, ${Math.round(n.confidence * 100)}%)`).join(", ")}`}
+        {identified.length > 0 && ` — ${identified.map((n) => `${n.name} (${n.category}, ${Math.round(n.confidence * 100)}%)`).join(", ")}`}
         {a.alarms.length > 0 && ` — ${a.alarms.length} alarm${a.alarms.length > 1 ? "s" : ""} (${[...new Set(a.alarms.map((x) => x.type))].join(", ")})`}
       </div>
+      {a.reachBack && (
+        <div className="error" data-testid="reach-back">
+          Reach-back advised: {a.reachBack.reason}
+        </div>
+      )}
+      {natural.length > 0 && <div className="muted">Natural background: {natural.map((n) => n.name).join(", ")}</div>}
+      {possible.length > 0 && (
+        <div className="muted" data-testid="possible-nuclides">
+          Possible, not identified: {possible.map((n) => `${n.name} (${(n.notes ?? []).join("; ") || "weak evidence"})`).join(", ")}
+        </div>
+      )}
+      {(a.unexplainedPeaks ?? []).length > 0 && (
+        <div className="muted">Unexplained peaks: {(a.unexplainedPeaks ?? []).flatMap((u) => u.energiesKeV).map((e) => `${e} keV`).join(", ")}</div>
+      )}
       {scan.isInconsistent && (
         <div className="error" data-testid="inconsistent">
           Inconsistent with declaration: {scan.inconsistency}
