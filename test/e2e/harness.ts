@@ -23,21 +23,39 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Fails with the stage's name when a start-up or shut-down step does not finish in time. */
+async function within<T>(stage: string, work: Promise<T>, ms = 90_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`browser harness: ${stage} did not finish in ${ms / 1000} s`)), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Starts the server and headless Debian chromium; fails loudly when either is missing. */
 export async function startHarness(): Promise<Harness> {
   assert.ok(existsSync(path.join(DEFAULT_WEB_DIR, "index.html")), "build the UI first: npm run build:web");
   assert.ok(existsSync(CHROMIUM), `no browser at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
   mkdirSync(SHOTS, { recursive: true });
-  const database = await openDatabase({ memory: true });
-  await migrateToLatest(database.db);
+  const database = await within("opening the embedded database", openDatabase({ memory: true }));
+  await within("migrating", migrateToLatest(database.db));
   // No generated history: each browser test makes the requests it then checks.
-  await ensureDemoWorld(database.db, { seed: 11, anchor: startOfUtcDay(new Date()), shipments: 400, password: PASSWORD, withHistory: false });
+  await within(
+    "seeding the demo world",
+    ensureDemoWorld(database.db, { seed: 11, anchor: startOfUtcDay(new Date()), shipments: 400, password: PASSWORD, withHistory: false }),
+  );
   await setDemoAccountsActive(database.db, true);
-  const app: FastifyInstance = await buildApp({ db: database.db, clock: systemClock });
+  const app: FastifyInstance = await within("building the server", buildApp({ db: database.db, clock: systemClock }));
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
   const browser: Browser = await chromium.launch({
+    timeout: 90_000,
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
@@ -55,9 +73,9 @@ export async function startHarness(): Promise<Harness> {
       return page;
     },
     close: async () => {
-      await browser.close();
-      await app.close();
-      await database.close();
+      await within("closing the browser", browser.close(), 30_000);
+      await within("closing the server", app.close(), 30_000);
+      await within("closing the database", database.close(), 30_000);
     },
   };
 }

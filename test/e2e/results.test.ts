@@ -101,26 +101,28 @@ describe("browser: the partner sees plots of the officer's instrument files and 
     await page.getByRole("button", { name: "Zoom in" }).click();
     assert.match(await transform(), /scale\(1\.25\)/);
     const frame = page.getByTestId("image-viewer");
-    // Mouse events go to a point on screen: bring the frame into view before aiming at it.
-    await frame.scrollIntoViewIfNeeded();
-    const box = await frame.boundingBox();
-    assert.ok(box);
-    // Aim near the top of the frame: a tall frame's centre can lie below the window.
-    const aimY = box.y + Math.min(box.height / 2, 100);
-    await page.mouse.move(box.x + box.width / 2, aimY);
+    // Plots above the image load after it and move it down the page: wait until nothing is in
+    // flight, then let hover() scroll the frame into view and check that it is what the mouse is
+    // over before any wheel or drag is aimed there.
+    await page.waitForLoadState("networkidle");
+    const aim = async () => {
+      const size = await frame.boundingBox();
+      assert.ok(size);
+      const position = { x: size.width / 2, y: Math.min(size.height / 2, 100) };
+      await frame.hover({ position });
+      const at = await frame.boundingBox();
+      assert.ok(at);
+      return { x: at.x + position.x, y: at.y + position.y };
+    };
+    await aim();
     await page.mouse.wheel(0, -400);
     await page.waitForFunction(() => !document.querySelector<HTMLElement>("[data-testid=viewer-image]")?.style.transform.includes("scale(1.25)"));
     const scale = Number(/scale\(([\d.]+)\)/.exec(await transform())?.[1]);
     assert.ok(scale > 1.25, `wheel zoomed in to ${scale}`);
     const before = await transform();
-    // Measured again after the zoom, where the frame is now, so the drag starts on it.
-    await frame.scrollIntoViewIfNeeded();
-    const at = await frame.boundingBox();
-    assert.ok(at);
-    const fromY = at.y + Math.min(at.height / 2, 100);
-    await page.mouse.move(at.x + at.width / 2, fromY);
+    const from = await aim();
     await page.mouse.down();
-    await page.mouse.move(at.x + at.width / 2 - 120, fromY + 40, { steps: 5 });
+    await page.mouse.move(from.x - 120, from.y + 40, { steps: 5 });
     await page.mouse.up();
     // The pan is applied on the next render; wait for it rather than reading at once.
     await page

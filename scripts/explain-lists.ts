@@ -1,0 +1,90 @@
+// Prints the plans of the work-list queries as the app role runs them under row-level security:
+// `EXPLAIN (ANALYZE, BUFFERS)` of exactly the SQL the list endpoint sends, for the host's and the
+// partner's targeter, each sort the API offers, with and without a text filter, first and later
+// pages. Usage:
+//   DATABASE_URL=postgres://… node --import tsx scripts/explain-lists.ts [--summary]
+//   node --import tsx scripts/explain-lists.ts --data-dir ./data [--summary]
+import { type CompiledQuery, type KyselyPlugin, type RootOperationNode } from "kysely";
+import { openDatabase, withAgency } from "../src/db/database.ts";
+import type { Actor } from "../src/domain/actor.ts";
+import { listShipments, type ShipmentQuery } from "../src/domain/shipments.ts";
+
+const args = process.argv.slice(2);
+const dataDirAt = args.indexOf("--data-dir");
+const isSummary = args.includes("--summary");
+const target = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : dataDirAt >= 0 ? { dataDir: String(args[dataDirAt + 1]) } : null;
+if (!target) {
+  console.error("set DATABASE_URL or pass --data-dir DIR");
+  process.exit(2);
+}
+
+const database = await openDatabase(target);
+const captured: RootOperationNode[] = [];
+const capture: KyselyPlugin = {
+  transformQuery: ({ node }) => {
+    captured.push(node);
+    return node;
+  },
+  transformResult: async ({ result }) => result,
+};
+const db = database.db.withPlugin(capture);
+
+async function actorFor(agencyCode: string): Promise<Actor> {
+  const agency = await database.db.selectFrom("agency").selectAll().where("code", "=", agencyCode).executeTakeFirstOrThrow();
+  return {
+    userId: "00000000-0000-0000-0000-000000000000",
+    username: `${agencyCode.toLowerCase()}.explain`,
+    displayName: "plan reader",
+    agencyId: agency.id,
+    agencyCode: agency.code,
+    agencyName: agency.name,
+    agencyCountry: agency.country,
+    roles: ["targeter"],
+    siteId: null,
+  };
+}
+
+/** Runs the list once to learn its SQL, then explains that SQL under the same agency scope. */
+async function explain(label: string, actor: Actor, query: ShipmentQuery): Promise<string | null> {
+  captured.length = 0;
+  const started = performance.now();
+  const page = await listShipments(db, actor, query);
+  const elapsed = performance.now() - started;
+  const executor = database.db.getExecutor();
+  const compiled: CompiledQuery[] = captured.map((node, i) => executor.compileQuery(node, { queryId: `explain-${i}` }));
+  const list = compiled.find((q) => q.sql.startsWith("select") && q.sql.includes('from "shipment" as "s"'));
+  if (!list) {
+    throw new Error(`${label}: the list query was not seen`);
+  }
+  const plan = await withAgency(database.db, actor.agencyId, async (tx) => {
+    const result = await tx.executeQuery<{ "QUERY PLAN": string }>({ ...list, sql: `explain (analyze, buffers) ${list.sql}` } as CompiledQuery<{ "QUERY PLAN": string }>);
+    return result.rows.map((r) => r["QUERY PLAN"]);
+  });
+  const execution = plan.find((line) => line.startsWith("Execution Time")) ?? "";
+  console.log(`\n### ${label}: ${page.items.length} rows, ${elapsed.toFixed(1)} ms through listShipments; ${execution}`);
+  if (!isSummary) {
+    console.log(plan.join("\n"));
+  }
+  return page.nextCursor;
+}
+
+try {
+  const host = await actorFor("USCBP");
+  const partner = await actorFor("JPCUS");
+  for (const [who, actor] of [
+    ["host", host],
+    ["partner", partner],
+  ] as const) {
+    for (const sort of ["etd", "score", "filed_at"] as const) {
+      const base: ShipmentQuery = { limit: 50, sort, order: "desc" };
+      const next = await explain(`${who} targeter, ${sort} desc, first page`, actor, base);
+      if (next) {
+        await explain(`${who} targeter, ${sort} desc, second page`, actor, { ...base, cursor: next });
+      }
+      await explain(`${who} targeter, ${sort} desc, text "steel"`, actor, { ...base, q: "steel" });
+    }
+    await explain(`${who} targeter, level high by score`, actor, { limit: 50, sort: "score", order: "desc", level: "high" });
+  }
+} finally {
+  await database.close();
+}
