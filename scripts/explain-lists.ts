@@ -52,7 +52,7 @@ async function explain(label: string, actor: Actor, query: ShipmentQuery): Promi
   const elapsed = performance.now() - started;
   const executor = database.db.getExecutor();
   const compiled: CompiledQuery[] = captured.map((node, i) => executor.compileQuery(node, { queryId: `explain-${i}` }));
-  const list = compiled.find((q) => q.sql.startsWith("select") && q.sql.includes('from "shipment" as "s"'));
+  const list = compiled.find((q) => q.sql.startsWith("select") && q.sql.includes('from "shipment_listing" as "l"'));
   if (!list) {
     throw new Error(`${label}: the list query was not seen`);
   }

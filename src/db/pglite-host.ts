@@ -2,6 +2,7 @@
 // statement runs to completion on the thread that calls it; hosting it here keeps the server's
 // event loop free while a large ingest or a slow report runs.
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { parentPort, workerData } from "node:worker_threads";
 import type { HostReply, HostRequest } from "./pglite-protocol.ts";
 
@@ -29,6 +30,8 @@ const pglite = new PGlite({
   dataDir,
   // pg returns int8 as string; make PGlite agree so code is engine-agnostic.
   parsers: { 20: (value: string) => value },
+  // Trigram indexes serve the work list's free-text filter (migrations/0014).
+  extensions: { pg_trgm },
 });
 
 async function handle(request: HostRequest): Promise<HostReply> {

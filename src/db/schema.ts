@@ -388,6 +388,24 @@ export interface ShipmentScoreTable {
   scored_at: Timestamp;
 }
 
+/** One row per agency and shipment it may see, with the work list's sort keys (written by triggers only). */
+export interface ShipmentListingTable {
+  agency_id: string;
+  shipment_id: string;
+  is_own: boolean;
+  via_agreements: string[];
+  etd_key: Timestamp;
+  filed_at: Timestamp;
+  bill_of_lading: string;
+  port_of_discharge: string;
+  score_key: Numeric;
+  level: string | null;
+  hit_count: number;
+  container_count: number;
+  hs_codes: string[];
+  refreshed_tx: string;
+}
+
 export interface WatchlistEntryTable {
   id: Generated<string>;
   agency_id: string;
@@ -432,6 +450,7 @@ export interface DB {
   signing_key: SigningKeyTable;
   rule_set: RuleSetTable;
   shipment_score: ShipmentScoreTable;
+  shipment_listing: ShipmentListingTable;
   watchlist_entry: WatchlistEntryTable;
 }
 

@@ -52,6 +52,19 @@ export function shipmentIsVisible(actor: Actor) {
 }
 
 /**
+ * Work-list rows the actor's agency may read (migrations/0014 keeps one per agency and shipment it
+ * may see): its own, and shared ones while an agreement that covers them is in force today. The
+ * agreements' terms were checked when the row was written; today's part is computed once.
+ */
+export function listingIsVisible(actor: Actor) {
+  return (eb: ExpressionBuilder<DB & { l: DB["shipment_listing"] }, "l">): Expression<SqlBool> =>
+    eb.and([
+      eb("l.agency_id", "=", actor.agencyId),
+      eb.or([eb("l.is_own", "=", true), sql<SqlBool>`l.via_agreements && (select current_agreement_ids())`]),
+    ]);
+}
+
+/**
  * Inspection requests the actor's agency may see: the host's always; the requester's while the
  * shipment is still shared with it (an ended agreement takes the results with it).
  */

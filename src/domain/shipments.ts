@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from "kysely";
 import { withAgency, type Tx } from "../db/database.ts";
 import type { DB, ShipmentContainerTable, ShipmentGoodsTable } from "../db/schema.ts";
 import { notFound } from "../errors.ts";
-import { shipmentIsVisible } from "./access.ts";
+import { listingIsVisible } from "./access.ts";
 import type { Actor } from "./actor.ts";
 import { recordAudit, recordSharedRead } from "./audit.ts";
 import { listRequestsForShipment, type InspectionRequestView } from "./inspection-requests.ts";
@@ -57,14 +57,16 @@ export interface ShipmentSummary {
   hitCount: number;
 }
 
+// Lists read the per-agency listing (migrations/0014): visibility, the agency's score, counts and
+// every sort key sit in one indexed row, so a page is an index range scan joined to 51 shipments.
 function summaryQuery(tx: Tx, actor: Actor) {
   return tx
-    .selectFrom("shipment as s")
+    .selectFrom("shipment_listing as l")
+    .innerJoin("shipment as s", "s.id", "l.shipment_id")
     .leftJoin("voyage as v", "v.id", "s.voyage_id")
     .leftJoin("vessel as vs", "vs.imo", "v.vessel_imo")
-    .leftJoin("shipment_score as sc", (join) => join.onRef("sc.shipment_id", "=", "s.id").on("sc.agency_id", "=", actor.agencyId))
-    .where(shipmentIsVisible(actor))
-    .select((eb) => [
+    .where(listingIsVisible(actor))
+    .select([
       "s.id",
       "s.bill_of_lading",
       "s.carrier_scac",
@@ -79,17 +81,11 @@ function summaryQuery(tx: Tx, actor: Actor) {
       "s.shipper_name",
       "s.consignee_name",
       "s.owner_agency_id",
-      "sc.score",
-      "sc.level",
-      sql<number>`coalesce(jsonb_array_length(sc.hits), 0)`.as("hit_count"),
-      eb
-        .selectFrom("shipment_container as c")
-        .select(sql<number>`count(*)::int`.as("n"))
-        .whereRef("c.shipment_id", "=", "s.id")
-        .as("container_count"),
-      sql<string[]>`array(select g.hs_code from shipment_goods g where g.shipment_id = s.id order by g.line_no)`.as(
-        "hs_codes",
-      ),
+      "l.score_key",
+      "l.level",
+      "l.hit_count",
+      "l.container_count",
+      "l.hs_codes",
     ]);
 }
 
@@ -110,22 +106,23 @@ function presentSummary(actor: Actor, r: SummaryRow): ShipmentSummary {
     filedAt: r.filed_at.toISOString(),
     shipperName: r.shipper_name,
     consigneeName: r.consignee_name,
-    containerCount: r.container_count ?? 0,
+    containerCount: r.container_count,
     hsCodes: r.hs_codes,
     isShared: r.owner_agency_id !== actor.agencyId,
-    score: r.score === null ? null : Number(r.score),
+    score: r.level === null ? null : Number(r.score_key),
     level: r.level,
     hitCount: r.hit_count,
   };
 }
 
 // Each sort key is total (no nulls) and typed, so keyset comparisons agree with ORDER BY.
+// Each is the second column of an index on (agency_id, key, shipment_id).
 const SORT_KEYS: Record<ShipmentSort, { expr: string; cast: string }> = {
-  etd: { expr: "coalesce(s.etd, '-infinity'::timestamptz)", cast: "timestamptz" },
-  filed_at: { expr: "s.filed_at", cast: "timestamptz" },
-  bill_of_lading: { expr: "s.bill_of_lading", cast: "text" },
-  port_of_discharge: { expr: "s.port_of_discharge::text", cast: "text" },
-  score: { expr: "coalesce(sc.score, -1)", cast: "numeric" },
+  etd: { expr: "l.etd_key", cast: "timestamptz" },
+  filed_at: { expr: "l.filed_at", cast: "timestamptz" },
+  bill_of_lading: { expr: "l.bill_of_lading", cast: "text" },
+  port_of_discharge: { expr: "l.port_of_discharge", cast: "text" },
+  score: { expr: "l.score_key", cast: "numeric" },
 };
 
 function sortValue(r: SummaryRow, sort: ShipmentSort): string {
@@ -139,7 +136,7 @@ function sortValue(r: SummaryRow, sort: ShipmentSort): string {
     case "port_of_discharge":
       return r.port_of_discharge;
     case "score":
-      return r.score === null ? "-1" : String(r.score);
+      return String(r.score_key);
   }
 }
 
@@ -158,34 +155,44 @@ export async function listShipments(db: Kysely<DB>, actor: Actor, query: Shipmen
       );
     }
     if (query.etdFrom) {
-      qb = qb.where("s.etd", ">=", query.etdFrom);
+      qb = qb.where("l.etd_key", ">=", query.etdFrom);
     }
     if (query.etdTo) {
-      qb = qb.where("s.etd", "<=", query.etdTo);
+      // A shipment without an ETD sorts as -infinity and is in no ETD window.
+      qb = qb.where("l.etd_key", "<=", query.etdTo).where("l.etd_key", ">", sql<Date>`'-infinity'::timestamptz`);
     }
     if (query.hsChapter) {
-      const chapter = query.hsChapter;
-      qb = qb.where((eb) =>
-        eb.exists(eb.selectFrom("shipment_goods as g").select("g.id").whereRef("g.shipment_id", "=", "s.id").where("g.hs_code", "like", `${chapter}%`)),
-      );
+      const prefix = `${query.hsChapter}%`;
+      qb = qb.where(sql<boolean>`exists (select 1 from unnest(l.hs_codes) as h(code) where h.code like ${prefix})`);
     }
     if (query.level) {
-      qb = qb.where("sc.level", "=", query.level);
+      qb = qb.where("l.level", "=", query.level);
     }
     if (query.ruleId) {
-      qb = qb.where(sql<boolean>`sc.hits @> ${JSON.stringify([{ ruleId: query.ruleId }])}::jsonb`);
+      const fired = JSON.stringify([{ ruleId: query.ruleId }]);
+      qb = qb.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("shipment_score as sc")
+            .select(sql`1`.as("one"))
+            .whereRef("sc.shipment_id", "=", "l.shipment_id")
+            .whereRef("sc.agency_id", "=", "l.agency_id")
+            .where(sql<boolean>`sc.hits @> ${fired}::jsonb`),
+        ),
+      );
     }
     if (query.q) {
       const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-      qb = qb.where("s.search_text", "like", pattern);
+      // Through the trigram index (see shipment_search in migrations/0014); still under the list's own visibility.
+      qb = qb.where(sql<boolean>`l.shipment_id in (select shipment_search(${pattern}))`);
     }
     if (after) {
       const value = sql`cast(${String(after.value)} as ${sql.raw(key.cast)})`;
-      qb = qb.where(sql<boolean>`(${keyExpr}, s.id) ${cmp} (${value}, ${after.id}::uuid)`);
+      qb = qb.where(sql<boolean>`(${keyExpr}, l.shipment_id) ${cmp} (${value}, ${after.id}::uuid)`);
     }
     const found = await qb
       .orderBy(keyExpr, query.order)
-      .orderBy("s.id", query.order)
+      .orderBy("l.shipment_id", query.order)
       .limit(query.limit + 1)
       .execute();
     // Each page of another agency's shipments is a view of shared data, and audited as one.
@@ -249,6 +256,7 @@ export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Pro
   return withAgency(db, actor.agencyId, async (tx) => {
     const row = await summaryQuery(tx, actor)
       .innerJoin("shipment as full", "full.id", "s.id")
+      .leftJoin("shipment_score as sc", (join) => join.onRef("sc.shipment_id", "=", "s.id").on("sc.agency_id", "=", actor.agencyId))
       .select([
         "v.vessel_imo",
         "full.shipper_address",

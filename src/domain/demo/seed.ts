@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import type { Role } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
@@ -88,6 +88,8 @@ export async function ensureDemoWorld(db: Kysely<DB>, options: DemoOptions): Pro
       payload: { seed: options.seed, anchor: options.anchor.toISOString(), shipments, requests: history.requests, scans: history.scans },
     }),
   );
+  // The planner chooses its plans from statistics; the embedded engine never gathers them itself.
+  await sql`analyze`.execute(db);
   return { isNew: true, password: options.password ? null : password, shipments };
 }
 

@@ -1,0 +1,207 @@
+import assert from "node:assert/strict";
+import { it } from "node:test";
+import { sql, type Kysely } from "kysely";
+import { withAgency } from "../../src/db/database.ts";
+import type { DB } from "../../src/db/schema.ts";
+import type { Actor } from "../../src/domain/actor.ts";
+import { actorForUser } from "../../src/domain/auth.ts";
+import { listShipments, SHIPMENT_SORTS, type ShipmentQuery, type ShipmentSummary } from "../../src/domain/shipments.ts";
+import { describeOnEngines } from "../helpers/db.ts";
+import { seedTestWorld } from "../helpers/world.ts";
+
+// The work list reads a per-agency listing kept by triggers. These tests compare it, page by page,
+// with what row-level security lets each agency read from the shipment table itself, and change
+// the things the listing copies (agreements, destinations, goods, scores) to catch a stale row.
+
+async function actorOf(db: Kysely<DB>, username: string): Promise<Actor> {
+  const user = await db.selectFrom("app_user").select("id").where("username", "=", username).executeTakeFirstOrThrow();
+  return actorForUser(db, user.id);
+}
+
+/** Every row of the list, walking the cursors. */
+async function walk(db: Kysely<DB>, actor: Actor, query: Omit<ShipmentQuery, "limit" | "cursor">, limit = 37): Promise<ShipmentSummary[]> {
+  const all: ShipmentSummary[] = [];
+  let cursor: string | undefined;
+  for (let pages = 0; pages < 1000; pages++) {
+    const page = await listShipments(db, actor, { ...query, limit, cursor });
+    all.push(...page.items);
+    if (!page.nextCursor) {
+      return all;
+    }
+    cursor = page.nextCursor;
+  }
+  throw new Error("the cursor never ended");
+}
+
+/** What the agency may read of the shipment table under row-level security, with its score. */
+async function truth(db: Kysely<DB>, agencyId: string) {
+  return withAgency(db, agencyId, (tx) =>
+    tx
+      .selectFrom("shipment as s")
+      .leftJoin("shipment_score as sc", (join) => join.onRef("sc.shipment_id", "=", "s.id").on("sc.agency_id", "=", agencyId))
+      .select((eb) => [
+        "s.id",
+        "s.etd",
+        "s.filed_at",
+        "s.bill_of_lading",
+        "s.port_of_discharge",
+        "sc.score",
+        eb.selectFrom("shipment_container as c").select(sql<number>`count(*)::int`.as("n")).whereRef("c.shipment_id", "=", "s.id").as("containers"),
+        sql<string[]>`array(select g.hs_code from shipment_goods g where g.shipment_id = s.id order by g.line_no)`.as("hs"),
+      ])
+      .execute(),
+  );
+}
+
+const ids = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
+
+describeOnEngines("work list from the per-agency listing", (database) => seedTestWorld(database.db, 160), (ctx) => {
+  it("every sort, both directions, pages to exactly the rows row-level security allows, in order, with the right counts and scores", async () => {
+    const { db } = ctx().database;
+    for (const username of ["host.targeter", "partner.targeter", "kr.targeter"]) {
+      const actor = await actorOf(db, username);
+      const expected = await truth(db, actor.agencyId);
+      const byId = new Map(expected.map((r) => [r.id, r]));
+      for (const sort of SHIPMENT_SORTS) {
+        for (const order of ["asc", "desc"] as const) {
+          const rows = await walk(db, actor, { sort, order });
+          assert.deepEqual(ids(rows), ids(expected), `${username} ${sort} ${order}: same rows`);
+          assert.equal(new Set(rows.map((r) => r.id)).size, rows.length, `${username} ${sort} ${order}: no row twice`);
+          const key = (r: ShipmentSummary): string | number => {
+            switch (sort) {
+              case "etd":
+                return r.etd ? Date.parse(r.etd) : -Infinity;
+              case "filed_at":
+                return Date.parse(r.filedAt);
+              case "bill_of_lading":
+                return r.billOfLading;
+              case "port_of_discharge":
+                return r.portOfDischarge;
+              case "score":
+                return r.score ?? -1;
+            }
+          };
+          for (let i = 1; i < rows.length; i++) {
+            const [a, b] = [key(rows[i - 1] as ShipmentSummary), key(rows[i] as ShipmentSummary)];
+            const inOrder = order === "asc" ? a <= b : a >= b;
+            assert.ok(inOrder, `${username} ${sort} ${order}: row ${i} out of order (${String(a)} then ${String(b)})`);
+          }
+        }
+      }
+      const rows = await walk(db, actor, { sort: "etd", order: "desc" }, 500);
+      for (const row of rows) {
+        const want = byId.get(row.id);
+        assert.ok(want);
+        assert.equal(row.containerCount, want.containers, `${row.billOfLading}: containers`);
+        assert.deepEqual(row.hsCodes, want.hs, `${row.billOfLading}: HS codes`);
+        assert.equal(row.score, want.score === null ? null : Number(want.score), `${row.billOfLading}: score`);
+      }
+    }
+  });
+
+  it("an agreement that ends, is switched off or narrows its countries takes the partner's rows at once, and gives them back", async () => {
+    const { db } = ctx().database;
+    const partner = await actorOf(db, "partner.targeter");
+    const listed = async () => (await walk(db, partner, { sort: "etd", order: "desc" }, 200)).filter((r) => r.isShared).length;
+    const before = await listed();
+    assert.ok(before > 0);
+    const changes: [string, string][] = [
+      ["valid_until = current_date - 1", "valid_until = null"],
+      ["is_active = false", "is_active = true"],
+      ["valid_from = current_date + 1", "valid_from = '2002-08-01'"],
+      ["destination_countries = '{ZZ}'", "destination_countries = '{JP}'"],
+    ];
+    for (const [change, undo] of changes) {
+      await sql.raw(`update agreement set ${change} where code = 'CSI-USCBP-JPCUS'`).execute(db);
+      try {
+        assert.equal(await listed(), 0, change);
+        const direct = await withAgency(db, partner.agencyId, (tx) => sql<{ n: number }>`select count(*)::int as n from shipment_listing where not is_own`.execute(tx));
+        assert.equal(direct.rows[0]?.n, 0, `${change}: a query on the listing that forgets its filter`);
+      } finally {
+        await sql.raw(`update agreement set ${undo} where code = 'CSI-USCBP-JPCUS'`).execute(db);
+      }
+      assert.equal(await listed(), before, `after undoing ${change}`);
+    }
+    // Moved to another country, the agreement shares that country's shipments and no others.
+    await sql`update agreement set destination_countries = '{KR}' where code = 'CSI-USCBP-JPCUS'`.execute(db);
+    try {
+      const shared = (await walk(db, partner, { sort: "etd", order: "desc" }, 200)).filter((r) => r.isShared);
+      const korean = await db
+        .selectFrom("shipment")
+        .select("id")
+        .where((eb) => eb.or([eb("discharge_country", "=", "KR"), eb("destination_country", "=", "KR")]))
+        .execute();
+      assert.ok(korean.length > 0);
+      assert.deepEqual(ids(shared), ids(korean));
+    } finally {
+      await sql`update agreement set destination_countries = '{JP}' where code = 'CSI-USCBP-JPCUS'`.execute(db);
+    }
+    assert.equal(await listed(), before);
+  });
+
+  it("an amendment that sends a shipment elsewhere, adds goods or scores it shows in the next page", async () => {
+    const { db } = ctx().database;
+    const { japanBound } = ctx().fixture;
+    const host = await actorOf(db, "host.targeter");
+    const partner = await actorOf(db, "partner.targeter");
+    const find = async (actor: Actor) => (await walk(db, actor, { sort: "filed_at", order: "desc" }, 500)).find((r) => r.id === japanBound.id);
+    const original = await db.selectFrom("shipment").select(["port_of_discharge", "final_destination"]).where("id", "=", japanBound.id).executeTakeFirstOrThrow();
+    assert.ok(await find(partner), "shared to begin with");
+
+    await db.transaction().execute(async (tx) => {
+      await tx.updateTable("shipment").set({ port_of_discharge: "KRPUS", final_destination: null }).where("id", "=", japanBound.id).execute();
+      const lines = await tx.selectFrom("shipment_goods").select((eb) => eb.fn.max("line_no").as("n")).where("shipment_id", "=", japanBound.id).executeTakeFirstOrThrow();
+      await tx
+        .insertInto("shipment_goods")
+        .values({ shipment_id: japanBound.id, line_no: Number(lines.n ?? 0) + 1, hs_code: "844400", description: "Machines for extruding man-made textile" })
+        .execute();
+    });
+    try {
+      assert.equal(await find(partner), undefined, "no longer bound for Japan");
+      const mine = await find(host);
+      assert.ok(mine);
+      assert.equal(mine.portOfDischarge, "KRPUS");
+      assert.equal(mine.hsCodes.at(-1), "844400");
+
+      const scored = await db.selectFrom("shipment_score").select(["score", "level"]).where("shipment_id", "=", japanBound.id).where("agency_id", "=", host.agencyId).executeTakeFirst();
+      const highest = await db.selectFrom("shipment_score").select((eb) => eb.fn.max("score").as("s")).where("agency_id", "=", host.agencyId).executeTakeFirstOrThrow();
+      const topScore = Math.floor(Number(highest.s ?? 0)) + 7.5;
+      await db.updateTable("shipment_score").set({ score: topScore, level: "high" }).where("shipment_id", "=", japanBound.id).where("agency_id", "=", host.agencyId).execute();
+      const top = await listShipments(db, host, { limit: 1, sort: "score", order: "desc" });
+      assert.ok(scored, "the demo world scores its shipments");
+      {
+        assert.equal(top.items[0]?.id, japanBound.id, "the new score ranks first");
+        assert.equal(top.items[0]?.score, topScore);
+        await db.updateTable("shipment_score").set({ score: scored.score, level: scored.level }).where("shipment_id", "=", japanBound.id).where("agency_id", "=", host.agencyId).execute();
+      }
+    } finally {
+      await db.transaction().execute(async (tx) => {
+        await tx.updateTable("shipment").set(original).where("id", "=", japanBound.id).execute();
+        await tx.deleteFrom("shipment_goods").where("shipment_id", "=", japanBound.id).where("hs_code", "=", "844400").execute();
+      });
+    }
+    assert.ok(await find(partner), "shared again");
+  });
+
+  it("the text, port, HS chapter, level and ETD filters agree with the same test on every row", async () => {
+    const { db } = ctx().database;
+    const host = await actorOf(db, "host.targeter");
+    const all = await walk(db, host, { sort: "etd", order: "desc" }, 500);
+    const sample = all.find((r) => r.hsCodes.length > 0 && r.etd);
+    assert.ok(sample);
+    const chapter = (sample.hsCodes[0] as string).slice(0, 2);
+    const byChapter = await walk(db, host, { sort: "score", order: "desc", hsChapter: chapter });
+    assert.deepEqual(ids(byChapter), ids(all.filter((r) => r.hsCodes.some((h) => h.startsWith(chapter)))));
+    const byPort = await walk(db, host, { sort: "etd", order: "asc", port: sample.portOfDischarge });
+    assert.deepEqual(ids(byPort), ids(all.filter((r) => [r.portOfDischarge, r.portOfLoading, r.finalDestination].includes(sample.portOfDischarge))));
+    const high = await walk(db, host, { sort: "etd", order: "desc", level: "high" });
+    assert.deepEqual(ids(high), ids(all.filter((r) => r.level === "high")));
+    const etd = Date.parse(sample.etd as string);
+    const window = await walk(db, host, { sort: "filed_at", order: "desc", etdFrom: new Date(etd - 86_400_000), etdTo: new Date(etd + 86_400_000) });
+    assert.deepEqual(ids(window), ids(all.filter((r) => r.etd !== null && Math.abs(Date.parse(r.etd) - etd) <= 86_400_000)));
+    const word = sample.consigneeName.split(/\s+/)[0]?.toLowerCase() ?? "";
+    const byText = await walk(db, host, { sort: "etd", order: "desc", q: word });
+    assert.ok(byText.some((r) => r.id === sample.id), `"${word}" finds its own shipment`);
+    assert.ok(byText.length < all.length);
+  });
+});
