@@ -57,7 +57,7 @@ async function explain(label: string, actor: Actor, query: ShipmentQuery): Promi
     throw new Error(`${label}: the list query was not seen`);
   }
   const plan = await withAgency(database.db, actor.agencyId, async (tx) => {
-    const result = await tx.executeQuery<{ "QUERY PLAN": string }>({ ...list, sql: `explain (analyze, buffers) ${list.sql}` } as CompiledQuery<{ "QUERY PLAN": string }>);
+    const result = await tx.executeQuery<{ "QUERY PLAN": string }>({ ...list, sql: `explain (analyze, buffers) ${list.sql}` });
     return result.rows.map((r) => r["QUERY PLAN"]);
   });
   const execution = plan.find((line) => line.startsWith("Execution Time")) ?? "";
