@@ -25,8 +25,6 @@ create table shipment_listing (
   hit_count int not null default 0,
   container_count int not null default 0,
   hs_codes text[] not null default '{}',
-  -- The transaction that last wrote the row, so one commit refreshes a shipment once.
-  refreshed_tx bigint not null default 0,
   primary key (agency_id, shipment_id)
 );
 create index shipment_listing_etd on shipment_listing(agency_id, etd_key, shipment_id);
@@ -68,12 +66,11 @@ create or replace function shipment_listing_refresh(p_shipments uuid[]) returns 
   begin
     delete from shipment_listing where shipment_id = any(p_shipments);
     insert into shipment_listing (agency_id, shipment_id, is_own, via_agreements, etd_key, filed_at, bill_of_lading,
-                                  port_of_discharge, score_key, level, hit_count, container_count, hs_codes, refreshed_tx)
+                                  port_of_discharge, score_key, level, hit_count, container_count, hs_codes)
     select who.agency_id, s.id, who.is_own, who.via, coalesce(s.etd, '-infinity'::timestamptz), s.filed_at, s.bill_of_lading,
            s.port_of_discharge::text, coalesce(sc.score, -1), sc.level, coalesce(jsonb_array_length(sc.hits), 0),
            (select count(*)::int from shipment_container c where c.shipment_id = s.id),
-           array(select g.hs_code from shipment_goods g where g.shipment_id = s.id order by g.line_no),
-           txid_current()
+           array(select g.hs_code from shipment_goods g where g.shipment_id = s.id order by g.line_no)
     from shipment s
     cross join lateral (
       select s.owner_agency_id as agency_id, true as is_own, '{}'::uuid[] as via
@@ -89,33 +86,46 @@ create or replace function shipment_listing_refresh(p_shipments uuid[]) returns 
   end
   $$;
 
--- Shipment, goods and container changes refresh the listing when the transaction commits, when the
--- goods and containers of a new or amended shipment are all written; a shipment is refreshed once
--- per transaction however many of its rows changed.
-create or replace function shipment_listing_changed() returns trigger
+-- Each statement that writes shipments refreshes their rows once, set-based over the statement's
+-- transition table, so a chunk of ten thousand shipments costs one refresh and not ten thousand;
+-- goods and container statements update the counts of the shipments they touched.
+create or replace function shipment_listing_on_shipments() returns trigger
   language plpgsql security definer set search_path = public
   as $$
-  declare
-    target uuid;
   begin
-    if tg_table_name = 'shipment' then
-      target := coalesce(new.id, old.id);
-    else
-      target := coalesce(new.shipment_id, old.shipment_id);
-    end if;
-    if not exists (select 1 from shipment_listing where shipment_id = target and refreshed_tx = txid_current()) then
-      perform shipment_listing_refresh(array[target]);
-    end if;
+    perform shipment_listing_refresh(array(select id from changed));
     return null;
   end
   $$;
 
-create constraint trigger shipment_listing_on_shipment after insert or update on shipment
-  deferrable initially deferred for each row execute function shipment_listing_changed();
-create constraint trigger shipment_listing_on_goods after insert or update or delete on shipment_goods
-  deferrable initially deferred for each row execute function shipment_listing_changed();
-create constraint trigger shipment_listing_on_container after insert or update or delete on shipment_container
-  deferrable initially deferred for each row execute function shipment_listing_changed();
+create or replace function shipment_listing_on_lines() returns trigger
+  language plpgsql security definer set search_path = public
+  as $$
+  begin
+    update shipment_listing l
+      set container_count = (select count(*)::int from shipment_container c where c.shipment_id = l.shipment_id),
+          hs_codes = array(select g.hs_code from shipment_goods g where g.shipment_id = l.shipment_id order by g.line_no)
+      where l.shipment_id in (select shipment_id from changed);
+    return null;
+  end
+  $$;
+
+create trigger shipment_listing_shipment_insert after insert on shipment
+  referencing new table as changed for each statement execute function shipment_listing_on_shipments();
+create trigger shipment_listing_shipment_update after update on shipment
+  referencing new table as changed for each statement execute function shipment_listing_on_shipments();
+create trigger shipment_listing_goods_insert after insert on shipment_goods
+  referencing new table as changed for each statement execute function shipment_listing_on_lines();
+create trigger shipment_listing_goods_update after update on shipment_goods
+  referencing new table as changed for each statement execute function shipment_listing_on_lines();
+create trigger shipment_listing_goods_delete after delete on shipment_goods
+  referencing old table as changed for each statement execute function shipment_listing_on_lines();
+create trigger shipment_listing_container_insert after insert on shipment_container
+  referencing new table as changed for each statement execute function shipment_listing_on_lines();
+create trigger shipment_listing_container_update after update on shipment_container
+  referencing new table as changed for each statement execute function shipment_listing_on_lines();
+create trigger shipment_listing_container_delete after delete on shipment_container
+  referencing old table as changed for each statement execute function shipment_listing_on_lines();
 
 -- A score lands on the agency's row at once (a row not yet written picks it up when it is).
 create or replace function shipment_listing_scored() returns trigger
@@ -146,10 +156,10 @@ create or replace function shipment_listing_rebuild_shared(p_provider uuid, p_re
     delete from shipment_listing l using shipment s
       where l.shipment_id = s.id and s.owner_agency_id = p_provider and l.agency_id = p_recipient and not l.is_own;
     insert into shipment_listing (agency_id, shipment_id, is_own, via_agreements, etd_key, filed_at, bill_of_lading,
-                                  port_of_discharge, score_key, level, hit_count, container_count, hs_codes, refreshed_tx)
+                                  port_of_discharge, score_key, level, hit_count, container_count, hs_codes)
     select p_recipient, s.id, false, array_agg(a.id order by a.id), coalesce(s.etd, '-infinity'::timestamptz), s.filed_at,
            s.bill_of_lading, s.port_of_discharge::text, coalesce(min(sc.score), -1), min(sc.level),
-           coalesce(min(jsonb_array_length(sc.hits)), 0), min(own.container_count), min(own.hs_codes), txid_current()
+           coalesce(min(jsonb_array_length(sc.hits)), 0), min(own.container_count), min(own.hs_codes)
     from shipment s
     join agreement a on a.provider_agency_id = s.owner_agency_id and a.recipient_agency_id = p_recipient
       and agreement_terms_cover(a, s.discharge_country, s.destination_country, coalesce(s.etd, s.filed_at))

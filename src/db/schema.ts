@@ -403,7 +403,6 @@ export interface ShipmentListingTable {
   hit_count: number;
   container_count: number;
   hs_codes: string[];
-  refreshed_tx: string;
 }
 
 export interface WatchlistEntryTable {
