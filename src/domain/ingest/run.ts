@@ -159,7 +159,14 @@ async function completeBatch(db: Kysely<DB>, clock: Clock, actor: Actor, target:
       payload: { file: target.fileName, format: report.format, shipments: report.shipments, quarantined: report.quarantined, errors: report.errorCount },
     });
   });
+  // A large file moves the planner's statistics; the embedded engine has no autovacuum to notice.
+  if (report.shipments >= ANALYZE_AFTER_SHIPMENTS) {
+    await sql`analyze shipment, shipment_listing, shipment_goods, shipment_container`.execute(db);
+  }
 }
+
+/** Shipments landed by one file after which the work-list tables' statistics are gathered again. */
+const ANALYZE_AFTER_SHIPMENTS = 1000;
 
 /** Marks the batch "failed" with what it stored and why, unless recovery closed it already. */
 async function failBatch(db: Kysely<DB>, clock: Clock, actor: Actor, report: FileReport, err: unknown): Promise<void> {
