@@ -3,7 +3,7 @@
 // partner's targeter, each sort the API offers, with and without a text filter, first and later
 // pages. Usage:
 //   DATABASE_URL=postgres://… node --import tsx scripts/explain-lists.ts [--summary]
-//   node --import tsx scripts/explain-lists.ts --data-dir ./data [--summary]
+//   node --import tsx scripts/explain-lists.ts --data-dir ./data [--summary] [--text word,word]
 import { type CompiledQuery, type KyselyPlugin, type RootOperationNode } from "kysely";
 import { openDatabase, withAgency } from "../src/db/database.ts";
 import type { Actor } from "../src/domain/actor.ts";
@@ -17,6 +17,10 @@ if (!target) {
   console.error("set DATABASE_URL or pass --data-dir DIR");
   process.exit(2);
 }
+
+// A common word, a rarer phrase and one container number (override with --text a,b,c).
+const textAt = args.indexOf("--text");
+const TEXTS = textAt >= 0 ? String(args[textAt + 1]).split(",") : ["steel", "golden state", "tghu9415005"];
 
 const database = await openDatabase(target);
 const captured: RootOperationNode[] = [];
@@ -52,18 +56,23 @@ async function explain(label: string, actor: Actor, query: ShipmentQuery): Promi
   const elapsed = performance.now() - started;
   const executor = database.db.getExecutor();
   const compiled: CompiledQuery[] = captured.map((node, i) => executor.compileQuery(node, { queryId: `explain-${i}` }));
-  const list = compiled.find((q) => q.sql.startsWith("select") && q.sql.includes('from "shipment_listing" as "l"'));
-  if (!list) {
+  // Every statement on the listing: the page, and for a text filter the window's edge and the fallback.
+  const lists = compiled.filter((q) => q.sql.startsWith("select") && q.sql.includes('from "shipment_listing" as "l"'));
+  if (lists.length === 0) {
     throw new Error(`${label}: the list query was not seen`);
   }
-  const plan = await withAgency(database.db, actor.agencyId, async (tx) => {
-    const result = await tx.executeQuery<{ "QUERY PLAN": string }>({ ...list, sql: `explain (analyze, buffers) ${list.sql}` });
-    return result.rows.map((r) => r["QUERY PLAN"]);
+  const plans = await withAgency(database.db, actor.agencyId, async (tx) => {
+    const out: string[][] = [];
+    for (const list of lists) {
+      const result = await tx.executeQuery<{ "QUERY PLAN": string }>({ ...list, sql: `explain (analyze, buffers) ${list.sql}` });
+      out.push(result.rows.map((r) => r["QUERY PLAN"]));
+    }
+    return out;
   });
-  const execution = plan.find((line) => line.startsWith("Execution Time")) ?? "";
-  console.log(`\n### ${label}: ${page.items.length} rows, ${elapsed.toFixed(1)} ms through listShipments; ${execution}`);
+  const times = plans.map((plan) => (plan.find((line) => line.startsWith("Execution Time")) ?? "").replace("Execution Time: ", ""));
+  console.log(`\n### ${label}: ${page.items.length} rows, ${elapsed.toFixed(1)} ms through listShipments; statements: ${times.join(" + ")}`);
   if (!isSummary) {
-    console.log(plan.join("\n"));
+    console.log(plans.map((plan) => plan.join("\n")).join("\n---\n"));
   }
   return page.nextCursor;
 }
@@ -81,7 +90,9 @@ try {
       if (next) {
         await explain(`${who} targeter, ${sort} desc, second page`, actor, { ...base, cursor: next });
       }
-      await explain(`${who} targeter, ${sort} desc, text "steel"`, actor, { ...base, q: "steel" });
+      for (const q of TEXTS) {
+        await explain(`${who} targeter, ${sort} desc, text "${q}"`, actor, { ...base, q });
+      }
     }
     await explain(`${who} targeter, level high by score`, actor, { limit: 50, sort: "score", order: "desc", level: "high" });
   }

@@ -204,4 +204,30 @@ describeOnEngines("work list from the per-agency listing", (database) => seedTes
     assert.ok(byText.some((r) => r.id === sample.id), `"${word}" finds its own shipment`);
     assert.ok(byText.length < all.length);
   });
+
+  it("a common word and a rare one page to exactly the rows whose text holds them, in order, for host and partner", async () => {
+    const { db } = ctx().database;
+    const texts = await db.selectFrom("shipment").select(["id", "search_text"]).execute();
+    // The commonest word of four letters or more, and a container number (one shipment).
+    const counts = new Map<string, number>();
+    for (const t of texts) {
+      for (const w of new Set(t.search_text.split(/[^a-z0-9]+/).filter((x) => x.length >= 4))) {
+        counts.set(w, (counts.get(w) ?? 0) + 1);
+      }
+    }
+    const common = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
+    const rare = ctx().fixture.japanBound.containerNo.toLowerCase();
+    assert.ok((counts.get(common) ?? 0) > 20, `"${common}" is common`);
+    for (const username of ["host.targeter", "partner.targeter"]) {
+      const actor = await actorOf(db, username);
+      const visible = new Set(ids(await truth(db, actor.agencyId)));
+      for (const q of [common, rare, "no such text anywhere"]) {
+        const want = texts.filter((t) => visible.has(t.id) && t.search_text.includes(q)).map((t) => t.id).sort();
+        for (const sort of ["etd", "score"] as const) {
+          const rows = await walk(db, actor, { sort, order: "desc", q }, 7);
+          assert.deepEqual(ids(rows), want, `${username} "${q}" by ${sort}`);
+        }
+      }
+    }
+  });
 });
