@@ -3,7 +3,7 @@ import { readConfig } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { ensureDemoWorld, startOfUtcDay } from "./domain/demo/seed.ts";
-import { serve } from "./server/server.ts";
+import { EMBEDDED_SINGLE_PROCESS, serve } from "./server/server.ts";
 import { targetFor } from "./cli/database.ts";
 import { registerIngestCommand } from "./cli/ingest.ts";
 import { registerScreenCommand } from "./cli/screen.ts";
@@ -16,6 +16,14 @@ function integer(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) {
     throw new InvalidArgumentError("not an integer");
+  }
+  return n;
+}
+
+function workerCount(value: string): number {
+  const n = integer(value);
+  if (n < 1 || n > 64) {
+    throw new InvalidArgumentError("between 1 and 64");
   }
   return n;
 }
@@ -35,9 +43,18 @@ program
   .option("--demo", "create the demo world on first start and enable the demo accounts")
   .option("--data-dir <dir>", "embedded database folder (default ./data or RECIPROCITY_DATA_DIR)")
   .option("--port <port>", "port to listen on (default 8080 or PORT)", integer)
-  .action(async (opts: { demo?: boolean; dataDir?: string; port?: number }) => {
+  .option("--workers <n>", "server processes sharing the port (PostgreSQL only)", workerCount, 1)
+  .action(async (opts: { demo?: boolean; dataDir?: string; port?: number; workers: number }) => {
     const config = readConfig();
+    if (opts.workers > 1 && !config.DATABASE_URL) {
+      throw new InvalidArgumentError(EMBEDDED_SINGLE_PROCESS);
+    }
+    if (config.DATABASE_READ_URL && !config.DATABASE_URL) {
+      throw new InvalidArgumentError("DATABASE_READ_URL is a replica of DATABASE_URL; set both, or neither for the embedded database");
+    }
     await serve({
+      workers: opts.workers,
+      readUrl: config.DATABASE_READ_URL,
       target: targetFor(config, opts.dataDir),
       port: opts.port ?? config.PORT,
       host: config.HOST,

@@ -3,7 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { systemClock } from "../domain/clock.ts";
-import { dryRunStream, ingestStream, type FileReport, type StreamInput } from "../domain/ingest/pipeline.ts";
+import { dryRunStream, ingestManifest, type FileReport, type StreamInput } from "../domain/ingest/pipeline.ts";
 import { commandLineActor, listAgencies } from "../domain/service-accounts.ts";
 import { parseCsvMapping, type CsvLayout } from "../trade/csv/layout.ts";
 import type { TradeFormat } from "../trade/records.ts";
@@ -22,7 +22,14 @@ interface IngestOptions {
 
 function summary(r: FileReport): string {
   const stored = r.batchId ? ` (${r.inserted} new, ${r.replaced} replaced, ${r.cancelled} cancelled, ${r.unchanged + r.duplicates} already known)` : " (dry run)";
-  const lines = [`${r.file}: ${r.format}, ${r.messages} messages, ${r.shipments} shipments${stored}, ${r.containers} containers, ${r.events} events, ${r.quarantined} quarantined`];
+  const { read, landed, quarantined, setAside } = r.records;
+  const lines = [
+    `${r.file}: ${r.format}, ${r.messages} messages, ${r.shipments} shipments${stored}, ${r.containers} containers, ${r.events} events, ${r.stowage} stowage cells, ${r.unmatched} unmatched, ${r.quarantined} quarantined`,
+    `  records: ${read} read = ${landed} landed + ${quarantined} quarantined + ${setAside} set aside`,
+  ];
+  for (const s of r.setAside) {
+    lines.push(`  set aside ${s.count}: ${s.message} [${s.code}]`);
+  }
   for (const e of r.errors) {
     lines.push(`  error   ${e.where}: ${e.message} [${e.code}]`);
   }
@@ -80,7 +87,10 @@ async function dryRunAll(inputs: FileInput[]): Promise<FileReport[]> {
   return reports;
 }
 
-/** `reciprocity ingest FILE…`: exit 0 when every record landed, 1 when some were rejected, 2 on bad arguments. */
+/**
+ * `reciprocity ingest FILE…`: exit 0 when every record landed, 1 when some were quarantined or set
+ * aside, or the file had errors or nothing usable, 2 on bad arguments. Stored shipments are scored.
+ */
 export function registerIngestCommand(program: Command): void {
   program
     .command("ingest")
@@ -106,7 +116,7 @@ export function registerIngestCommand(program: Command): void {
       } else {
         console.log(reports.map(summary).join("\n"));
       }
-      process.exitCode = reports.some((r) => r.errorCount > 0 || r.quarantined > 0) ? 1 : 0;
+      process.exitCode = reports.some((r) => r.errorCount > 0 || r.quarantined > 0 || r.records.setAside > 0) ? 1 : 0;
     });
 }
 
@@ -122,7 +132,7 @@ async function ingestAll(inputs: FileInput[], opts: IngestOptions): Promise<File
     const reports: FileReport[] = [];
     for (const input of inputs) {
       const onProgress = process.stderr.isTTY ? (r: FileReport) => process.stderr.write(`\r${input.fileName}: ${r.shipments} shipments, ${r.quarantined} quarantined…`) : undefined;
-      reports.push(await ingestStream(db, systemClock, actor, streamOf(input, onProgress)));
+      reports.push(await ingestManifest(db, systemClock, actor, streamOf(input, onProgress)));
       if (onProgress) {
         process.stderr.write("\n");
       }

@@ -244,28 +244,31 @@ function compareSeq(a: string, b: string): number {
  * Anchors the head now, every `intervalMs`, and once more when the returned stop function is
  * called (await it before closing the database); writes only when the head moved since the
  * file's last anchor. Failures go to `onError` and the next tick tries again.
+ *
+ * Several server processes may anchor into one file: `exclusive` runs each turn in one process at
+ * a time (an advisory lock, src/db/advisory-lock.ts), and every turn reads the file's last anchor
+ * again, so a process does not repeat a head that another one wrote.
  */
 export function startAnchoring(
   db: Kysely<DB>,
   file: string,
   intervalMs: number,
   onError: (err: unknown) => void = (err) => console.error("audit anchoring failed:", err),
+  exclusive: (work: () => Promise<void>) => Promise<unknown> = (work) => work(),
 ): () => Promise<void> {
-  let last: { seq: string; hash: string } | null | undefined;
   let queue: Promise<void> = Promise.resolve();
   let isStopped = false;
   const anchorIfMoved = async () => {
-    last ??= await readLastAnchor(file);
+    const last = await readLastAnchor(file);
     const head = await readChainHead(db);
     if (!head || (last && last.seq === head.seq && last.hash === head.hash)) {
       return;
     }
     await appendAnchor(file, head);
-    last = head;
   };
   // One anchoring at a time, in order, so a slow tick cannot interleave lines with the next.
   const tick = () => {
-    queue = queue.then(anchorIfMoved).catch((err: unknown) => {
+    queue = queue.then(() => exclusive(anchorIfMoved)).then(() => undefined).catch((err: unknown) => {
       try {
         onError(err);
       } catch {
@@ -287,15 +290,39 @@ export function startAnchoring(
   };
 }
 
+/** How much of the file's end is read to find its last anchor (anchor lines are ~180 bytes). */
+const TAIL_BYTES = 16 * 1024;
+
+/** The file's last anchor, read from its tail (the whole file only when the tail holds none); null when there is no file. */
 async function readLastAnchor(file: string): Promise<{ seq: string; hash: string } | null> {
+  let handle;
   try {
-    return (await readAnchorFile(file)).anchors.at(-1) ?? null;
+    handle = await open(file, "r");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") {
       return null;
     }
     throw err;
   }
+  let isWholeFile: boolean;
+  try {
+    const { size } = await handle.stat();
+    const from = Math.max(0, size - TAIL_BYTES);
+    isWholeFile = from === 0;
+    const tail = Buffer.alloc(size - from);
+    await handle.read(tail, 0, tail.length, from);
+    // The first line of a tail that starts mid-file is partial: skip it.
+    const lines = tail.toString("utf8").split("\n").slice(isWholeFile ? 0 : 1);
+    for (const line of lines.reverse()) {
+      const parsed = AnchorLine.safeParse(parseJson(line));
+      if (parsed.success) {
+        return { seq: parsed.data.seq, hash: parsed.data.hash };
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+  return isWholeFile ? null : ((await readAnchorFile(file)).anchors.at(-1) ?? null);
 }
 
 /** The head an auditor may write down elsewhere: position and hash, without the event count. */

@@ -110,6 +110,26 @@ export async function actorForSession(db: Kysely<DB>, clock: Clock, token: strin
   return findActor(db, session.user_id);
 }
 
+/**
+ * Of the given session tokens, those whose session is still open and unexpired and whose account
+ * is active, in one query: what actorForSession would accept, for many streams at once.
+ */
+export async function liveSessionTokens(db: Kysely<DB>, clock: Clock, tokens: readonly string[]): Promise<Set<string>> {
+  if (tokens.length === 0) {
+    return new Set();
+  }
+  const byHash = new Map(tokens.map((token) => [tokenHash(token), token]));
+  const rows = await db
+    .selectFrom("user_session as s")
+    .innerJoin("app_user as u", "u.id", "s.user_id")
+    .select("s.token_hash")
+    .where("s.token_hash", "in", [...byHash.keys()])
+    .where("s.expires_at", ">", clock.now())
+    .where("u.is_active", "=", true)
+    .execute();
+  return new Set(rows.map((r) => byHash.get(r.token_hash)).filter((token) => token !== undefined));
+}
+
 /** Builds the actor for a user id (for service accounts and tokens). */
 export async function actorForUser(db: Kysely<DB>, userId: string): Promise<Actor> {
   return findActor(db, userId);

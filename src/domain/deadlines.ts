@@ -24,7 +24,8 @@ export interface SweepResult {
 
 /**
  * Runs the clock over open requests: escalates those close to their cut-off, and records as
- * missed those whose container was loaded or departed, or whose cut-off passed, before a result.
+ * missed those whose container was loaded, reported on board by a bay plan, or departed, or whose
+ * cut-off passed, before a result.
  * A system job: it runs as the owner across agencies and claims rows with SKIP LOCKED so several
  * server processes can sweep side by side.
  */
@@ -84,7 +85,7 @@ async function recordMisses(db: Kysely<DB>, now: Date): Promise<number> {
       select r.id, r.reference, r.host_agency_id, r.requesting_agency_id, r.deadline,
              (select min(e.event_time) from container_event e
                where e.container_no = r.container_no and e.agency_id = r.host_agency_id and not e.is_planned
-                 and e.event_type in ('loaded', 'departed')
+                 and e.event_type in ('loaded', 'on-board', 'departed')
                  and e.event_time >= r.requested_at and e.event_time <= ${now}) as loaded_at
       from inspection_request r
       where r.missed_at is null

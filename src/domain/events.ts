@@ -21,8 +21,20 @@ export async function latestEventSeq(db: Kysely<DB>, actor: Actor): Promise<stri
   return String(row?.seq ?? "0");
 }
 
+/** How many changes one read returns at most; a full page means there may be more. */
+export const CHANGE_PAGE = 200;
+
+/**
+ * The newest sequence number of the whole log, whoever may read it ("0" when empty). For the
+ * server's own bookkeeping (has anything changed?), never shown to a user.
+ */
+export async function newestLogSeq(db: Kysely<DB>): Promise<string> {
+  const { rows } = await sql<{ seq: string }>`select coalesce(max(seq), 0)::text as seq from audit_event`.execute(db);
+  return rows[0]?.seq ?? "0";
+}
+
 /** Changes after `seq` visible to the actor's agency, oldest first. */
-export async function changesSince(db: Kysely<DB>, actor: Actor, seq: string, limit = 200): Promise<ChangeEvent[]> {
+export async function changesSince(db: Kysely<DB>, actor: Pick<Actor, "agencyId">, seq: string, limit = CHANGE_PAGE): Promise<ChangeEvent[]> {
   const rows = await withAgency(db, actor.agencyId, (tx) =>
     tx
       .selectFrom("audit_event")

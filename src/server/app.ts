@@ -12,6 +12,7 @@ import { z } from "zod";
 import type { DB } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
 import { authPlugin } from "./auth.ts";
+import { createChangeHub, type ChangeHub } from "./change-hub.ts";
 import { answerClientError, installErrorHandler } from "./errors.ts";
 import { installGuards } from "./guards.ts";
 import { installProbeAudit } from "./probes.ts";
@@ -36,8 +37,16 @@ export interface AppDeps {
   logger?: FastifyServerOptions["logger"];
   /** Folder of the built browser app; the UI is served when it exists. */
   webDir?: string;
-  /** How often live-update streams look for changes (ms). */
+  /** How often live updates read the audit log's head when no LISTEN connection tells them (ms). */
   eventPollMs?: number;
+  /** PostgreSQL URL for the live-update LISTEN connection (change-feed.ts); without one they poll. */
+  eventListenUrl?: string;
+  /** How often live updates read the head anyway while listening, in case a notification was lost (ms). */
+  eventFallbackPollMs?: number;
+  /** How often the sessions of open event streams are re-checked together (ms). */
+  eventSessionCheckMs?: number;
+  /** A read replica for reports and metrics; the main database when absent. */
+  readDb?: Kysely<DB>;
   /**
    * Addresses of reverse proxies whose X-Forwarded-* headers are believed (addresses or CIDR
    * ranges); none by default, so a client cannot claim another address or https.
@@ -63,6 +72,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** Every API route, in registration order. */
     routeTable: readonly RouteEntry[];
+    /** The process's fan-out of changes to event streams. */
+    changeHub: ChangeHub;
   }
 }
 
@@ -93,6 +104,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
   app.decorate("routeTable", routes);
+  const changeHub = createChangeHub({
+    db: deps.db,
+    clock: deps.clock,
+    listenUrl: deps.eventListenUrl,
+    pollMs: deps.eventPollMs,
+    fallbackPollMs: deps.eventFallbackPollMs,
+    sessionCheckMs: deps.eventSessionCheckMs,
+    log: app.log,
+  });
+  app.decorate("changeHub", changeHub);
+  // Open streams would hold the server open; ending them lets clients reconnect to another process.
+  app.addHook("preClose", async () => changeHub.endAll());
+  app.addHook("onClose", async () => changeHub.close());
 
   await app.register(cookie);
   await app.register(helmet, {
@@ -127,9 +151,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(fileRoutes, { db: deps.db });
       await api.register(manifestRoutes, { db: deps.db, clock: deps.clock, manifestLimit: deps.manifestLimit, ingestChunk: deps.ingestChunk });
       await api.register(apiTokenRoutes, { db: deps.db, clock: deps.clock });
-      await api.register(metricsRoutes, { db: deps.db, clock: deps.clock });
+      await api.register(metricsRoutes, { db: deps.readDb ?? deps.db, clock: deps.clock });
       await api.register(targetingRoutes, { db: deps.db, clock: deps.clock });
-      await api.register(eventRoutes, { db: deps.db, clock: deps.clock, pollMs: deps.eventPollMs });
+      await api.register(eventRoutes, { db: deps.db, hub: changeHub });
       await api.register(scanPlotRoutes, { db: deps.db });
     },
     { prefix: "/api" },

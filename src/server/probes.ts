@@ -8,6 +8,10 @@ import { recordAudit } from "../domain/audit.ts";
 // (404) may be probing: every such answer is written to the user's agency's audit log. A user
 // who probes in a loop must not fill the log, so each user has a budget of events a minute;
 // what goes over it is counted and reported with the next event that is written.
+//
+// The budget lives in this process's memory: a deployment of N server processes (serve --workers,
+// several hosts) records up to N times as many per user, one budget per process the proxy picks.
+// That is a bound on the log's growth, not a limit a user could exploit, so it stays local.
 
 /** Events recorded per user and minute before the rest are only counted. */
 export const PROBE_EVENTS_PER_MINUTE = 30;

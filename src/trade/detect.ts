@@ -90,6 +90,6 @@ export function parseMessageText(text: string, options: ParseMessageOptions = {}
 
 function unsupported(format: TradeFormat, file: string | undefined, message: string, code = "detect.unsupported_format"): ParseResult {
   const out = new DiagnosticCollector(file);
-  out.error(code, message);
+  out.dropped("error", code, message);
   return { ...emptyParseResult(format), diagnostics: out.list };
 }

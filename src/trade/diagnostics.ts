@@ -6,7 +6,7 @@
 
 import { normaliseHsCode } from "./hs.ts";
 import { isValidImo, normaliseImo } from "./imo.ts";
-import { iso6346CheckDigit, parseContainerNumber } from "./iso6346.ts";
+import { decodeSizeType, iso6346CheckDigit, parseContainerNumber } from "./iso6346.ts";
 import { isValidScac, normaliseScac } from "./scac.ts";
 import { findLocode, locodeDataInfo, parseLocode } from "./unlocode.ts";
 
@@ -36,6 +36,12 @@ export interface Diagnostic extends SourcePosition {
   severity: Severity;
   code: string;
   message: string;
+  /**
+   * True when the finding stands for an item the parser read but could not turn into a record (a
+   * CSV row without a bill of lading, a status that names no container, a message of a type it
+   * does not map): an ingest counts the item as read and set aside, for this reason.
+   */
+  isDropped?: boolean;
 }
 
 /** Build a diagnostic, dropping position fields that are undefined so records stay JSON-clean. */
@@ -63,6 +69,11 @@ export class DiagnosticCollector {
   /** Record a warning (input accepted leniently). */
   warning(code: string, message: string, at: SourcePosition = {}): void {
     this.list.push(makeDiagnostic("warning", code, message, { file: this.file, ...at }));
+  }
+
+  /** Record an item read but not turned into a record, and why (see Diagnostic.isDropped). */
+  dropped(severity: Severity, code: string, message: string, at: SourcePosition = {}): void {
+    this.list.push({ ...makeDiagnostic(severity, code, message, { file: this.file, ...at }), isDropped: true });
   }
 
   /** Append diagnostics produced elsewhere. */
@@ -124,6 +135,19 @@ function wrongCheckDigit(id: string): string | undefined {
   }
   const expected = iso6346CheckDigit(id.slice(0, 10));
   return Number(id.charAt(10)) === expected ? undefined : `check digit is ${id.charAt(10)}, expected ${expected}`;
+}
+
+/** A size/type code as sent (trimmed, uppercased); one that ISO 6346 does not define is kept with a warning. */
+export function checkSizeType(raw: string | undefined, at: SourcePosition, out: DiagnosticCollector): string | undefined {
+  const text = (raw ?? "").trim().toUpperCase();
+  if (!text) {
+    return undefined;
+  }
+  const decoded = decodeSizeType(text);
+  if (!decoded.ok) {
+    out.warning("container.size_type_unknown", `size/type code "${text}" is not an ISO 6346 code (${decoded.reason}); kept as sent`, at);
+  }
+  return text;
 }
 
 /** IMO number split into a valid IMO or another id; placeholders are errors, bad check digits warnings. */

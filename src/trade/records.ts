@@ -124,8 +124,8 @@ export interface ManifestShipment {
   containers: ContainerRef[];
 }
 
-/** What happened to a container. */
-export type ContainerEventType = "gate-in" | "gate-out" | "loaded" | "discharged" | "departed" | "arrived" | "other";
+/** What happened to a container; "on-board" is a bay plan reporting it stowed on the vessel. */
+export type ContainerEventType = "gate-in" | "gate-out" | "loaded" | "on-board" | "discharged" | "departed" | "arrived" | "other";
 
 /** A container status event (gate, load, discharge, vessel movement). */
 export interface ContainerEvent {
@@ -182,6 +182,13 @@ export interface StowageRecord {
   operator?: string;
   vessel: Vessel;
   voyage?: string;
+  /** UN/LOCODE of the port the plan describes the vessel leaving (LOC+5). */
+  placeOfDeparture?: string;
+  /**
+   * When the plan reports the cell so: the plan's preparation time (DTM+137, or the interchange's
+   * own time when that is more precise), else its actual departure or arrival.
+   */
+  reportedAt?: string;
   billOfLading?: string;
   bookingNumber?: string;
   remarks?: string[];

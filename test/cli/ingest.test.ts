@@ -4,6 +4,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
+import { sql, type RawBuilder } from "kysely";
+import { openDatabase } from "../../src/db/database.ts";
+import { realBayPlan } from "../helpers/trade-samples.ts";
 
 const repo = path.resolve(import.meta.dirname, "../..");
 const shared = path.resolve(repo, "../shared/tradedata");
@@ -36,8 +39,19 @@ describe("reciprocity ingest", () => {
     assert.ok(report.files[1]?.warnings.some((w) => w.code.includes("unt")), "the SMDG example's wrong UNT count is a warning");
   });
 
-  it("exits 0 when every record lands, and stores them", () => {
-    const dataDir = path.join(dir, "db");
+  const dataDir = path.join(dir, "db");
+
+  /** Reads the embedded database the command wrote (after it has exited and let go of it). */
+  async function query<T>(text: RawBuilder<T>): Promise<T[]> {
+    const database = await openDatabase({ dataDir });
+    try {
+      return (await text.execute(database.db)).rows;
+    } finally {
+      await database.close();
+    }
+  }
+
+  it("exits 0 when every record lands, stores them and scores them for every agency that sees them", async () => {
     assert.equal(run(["demo", "--data-dir", dataDir, "--shipments", "20", "--no-history"], { RECIPROCITY_DEMO_PASSWORD: "cli-test-password" }).status, 0);
     const out = run(["ingest", "--json", "--agency", "USCBP", "--data-dir", dataDir, good]);
     assert.equal(out.status, 0, out.stderr + out.stdout);
@@ -45,6 +59,31 @@ describe("reciprocity ingest", () => {
     assert.equal(report.files[0]?.shipments, 1);
     assert.equal(report.files[0]?.containers, 1);
     assert.ok(report.files[0]?.batchId);
+    const scores = await query(sql<{ code: string; level: string }>`
+      select a.code, sc.level from shipment_score sc join shipment s on s.id = sc.shipment_id join agency a on a.id = sc.agency_id
+      where s.bill_of_lading = 'CLI0001' order by a.code`);
+    assert.deepEqual(scores.map((r) => r.code), ["JPCUS", "USCBP"], "scored by the host and by the partner it is shared with");
+  });
+
+  it("lands the real bay plan's 642 cells as on-board events, and rejects a file of which nothing could be used", async () => {
+    const eancomStatus = path.join(shared, "edifact/iftsta-d96a-ean004-example-edifabric.edi");
+    const out = run(["ingest", "--json", "--agency", "USCBP", "--data-dir", dataDir, realBayPlan().path, eancomStatus]);
+    assert.equal(out.status, 1, "the status report without containers fails the run");
+    const report = JSON.parse(out.stdout) as {
+      files: { format: string; stowage: number; events: number; unmatched: number; batchId: string; records: Record<string, number>; setAside: { code: string; count: number }[]; errors: { code: string; message: string }[] }[];
+    };
+    const [plan, status] = report.files;
+    assert.equal(plan?.format, "baplie");
+    assert.equal(plan?.stowage, 642);
+    assert.equal(plan?.events, 642);
+    assert.equal(plan?.unmatched, 642);
+    assert.deepEqual(plan?.records, { read: 642, landed: 642, quarantined: 0, setAside: 0 });
+    assert.deepEqual(status?.records, { read: 6, landed: 0, quarantined: 0, setAside: 6 });
+    assert.deepEqual(status?.setAside.map((s) => [s.code, s.count]), [["iftsta.status_without_equipment", 6]]);
+    assert.ok(status?.errors.some((e) => e.code === "ingest.nothing_usable" && /status names no container/.test(e.message)), JSON.stringify(status?.errors));
+    const batches = await query(sql<{ id: string; status: string; events: number }>`select id, status, events from ingest_batch where id in (${plan?.batchId}, ${status?.batchId})`);
+    assert.deepEqual(batches.find((b) => b.id === plan?.batchId)?.status, "completed");
+    assert.deepEqual(batches.find((b) => b.id === status?.batchId)?.status, "rejected");
   });
 
   it("exits 2 on unusable arguments", () => {

@@ -27,6 +27,7 @@ describe("browser: the host admin ingests a manifest, fixes the quarantined reco
     const report = page.getByTestId("ingest-report");
     await report.waitFor();
     assert.match((await report.textContent()) ?? "", /1 shipments — 1 new/);
+    assert.match((await page.getByTestId("ingest-records").textContent()) ?? "", /2 records read: 1 landed, 1 quarantined, 0 set aside/);
     const item = page.getByTestId("quarantine-item").filter({ hasText: "MSCU6639871" });
     await item.waitFor();
     await page.screenshot({ path: path.join(SHOTS, "7-admin-ingest-report.png"), fullPage: true });

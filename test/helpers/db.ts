@@ -7,10 +7,11 @@ import { migrateToLatest } from "../../src/db/migrate.ts";
 /** An engine the suite runs on: embedded PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export interface Engine {
   name: "pglite" | "postgres";
-  open(): Promise<{ database: Database; drop(): Promise<void> }>;
+  /** A fresh database; `url` names it on PostgreSQL, for a second connection or process. */
+  open(): Promise<{ database: Database; drop(): Promise<void>; url?: string }>;
 }
 
-async function openPostgres(baseUrl: string): Promise<{ database: Database; drop(): Promise<void> }> {
+async function openPostgres(baseUrl: string): Promise<{ database: Database; drop(): Promise<void>; url: string }> {
   const name = `reciprocity_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
@@ -21,6 +22,7 @@ async function openPostgres(baseUrl: string): Promise<{ database: Database; drop
   const database = await openDatabase({ url: url.toString() });
   return {
     database,
+    url: url.toString(),
     drop: async () => {
       await database.close();
       const cleanup = new pg.Client({ connectionString: baseUrl });
@@ -53,6 +55,8 @@ export function engines(): Engine[] {
 export interface DbContext {
   engine: Engine["name"];
   database: Database;
+  /** The database's URL on PostgreSQL. */
+  url?: string;
 }
 
 /**
@@ -72,7 +76,7 @@ export function describeOnEngines<T>(
         const opened = await engine.open();
         drop = () => opened.drop();
         await migrateToLatest(opened.database.db);
-        state = { engine: engine.name, database: opened.database, fixture: await setup(opened.database) };
+        state = { engine: engine.name, database: opened.database, url: opened.url, fixture: await setup(opened.database) };
       });
       after(async () => {
         await drop?.();

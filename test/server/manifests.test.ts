@@ -93,13 +93,22 @@ describeOnEngines("manifest ingest", (database) => seedTestWorld(database.db, 60
     assert.equal(unknownCancel.errors[0].code, "ingest.cancel_unknown");
   });
 
-  it("fixes a quarantined record by resubmitting corrected text", async () => {
+  it("fixes a quarantined record by resubmitting corrected text, and scores the shipment it lands", async () => {
     const open = (await admin.get("/api/quarantine?status=open")).json().items.find((q: { rawText: string }) => q.rawText.includes("TST0000002"));
     const fixed = open.rawText.replace("MSCU6639871", "MSKU7351770");
     const res = await admin.post(`/api/quarantine/${open.id}/resubmission`, { text: fixed });
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().isResolved, true);
     assert.equal(res.json().report.inserted, 1);
+    const scored = await ctx()
+      .database.db.selectFrom("shipment_score as sc")
+      .innerJoin("shipment as s", "s.id", "sc.shipment_id")
+      .innerJoin("agency as a", "a.id", "sc.agency_id")
+      .select(["a.code", "sc.shipment_version"])
+      .where("s.bill_of_lading", "=", "TST0000002")
+      .orderBy("a.code")
+      .execute();
+    assert.deepEqual(scored, [{ code: "JPCUS", shipment_version: 1 }, { code: "USCBP", shipment_version: 1 }], "scored by the host and the partner as it lands");
     const again = await admin.post(`/api/quarantine/${open.id}/resubmission`, { text: fixed });
     assert.equal(again.statusCode, 409);
   });
@@ -145,5 +154,30 @@ describeOnEngines("manifest ingest", (database) => seedTestWorld(database.db, 60
     assert.equal(readAudit.statusCode, 403);
     const bogus = await app.inject({ method: "POST", url: "/api/manifests", headers: { ...headers, authorization: "Bearer rcp_nope" }, payload: text });
     assert.equal(bogus.statusCode, 401);
+  });
+
+  it("lands the SMDG 3.1 bay plan's good cell, sets the lost one aside, and says so on the batch page", async () => {
+    const smdg = readFileSync(path.join(sharedDir, "edifact/baplie-d13b-smdg31-example-edifabric.edi"), "utf8");
+    const report = (await admin.postRaw("/api/manifests?fileName=smdg31.edi", smdg, "application/edifact")).json();
+    assert.equal(report.format, "baplie");
+    assert.equal(report.stowage, 1);
+    assert.equal(report.unmatched, 1);
+    assert.deepEqual(report.records, { read: 2, landed: 1, quarantined: 0, setAside: 1 });
+    assert.deepEqual(report.setAside.map((s: { code: string; count: number }) => [s.code, s.count]), [["ingest.stowage_bad_container", 1]]);
+    const page = (await admin.get(`/api/ingest-batches/${report.batchId}`)).json();
+    assert.deepEqual(page.records, report.records);
+    assert.deepEqual(page.setAside, report.setAside);
+    const listed = (await admin.get("/api/ingest-batches?limit=100")).json().items.find((b: { id: string }) => b.id === report.batchId);
+    assert.equal(listed.status, "completed");
+  });
+
+  it("rejects a file of which nothing could be used, with the reason, and does not call its batch completed", async () => {
+    const status = readFileSync(path.join(sharedDir, "edifact/iftsta-d96a-ean004-example-edifabric.edi"), "utf8");
+    const report = (await admin.postRaw("/api/manifests?fileName=iftsta.edi", status, "application/edifact")).json();
+    assert.deepEqual(report.records, { read: 6, landed: 0, quarantined: 0, setAside: 6 });
+    const reason = report.errors.find((e: { code: string }) => e.code === "ingest.nothing_usable");
+    assert.match(reason?.message ?? "", /status names no container/);
+    const listed = (await admin.get("/api/ingest-batches?limit=100")).json().items.find((b: { id: string }) => b.id === report.batchId);
+    assert.equal(listed.status, "rejected");
   });
 });

@@ -6,12 +6,11 @@ import type { Actor } from "../actor.ts";
 import { actorForUser } from "../auth.ts";
 import { fixedClock, type Clock } from "../clock.ts";
 import { sweepDeadlines } from "../deadlines.ts";
-import { ingestFile } from "../ingest/pipeline.ts";
+import { ingestManifest } from "../ingest/pipeline.ts";
 import { createInspectionRequest, type InspectionRequestView } from "../inspection-requests.ts";
 import { closeInspectionRequest, decideInspectionRequest, dispositionInspectionRequest, withdrawInspectionRequest } from "../lifecycle.ts";
 import { recordScan, type NewScan } from "../scans.ts";
 import { serviceActor } from "../service-accounts.ts";
-import { scoreAllAgencies } from "../targeting/scoring.ts";
 import { containerRadiograph } from "./png.ts";
 import { seededRandom, type Random } from "./random.ts";
 
@@ -270,8 +269,7 @@ export async function seedHistory(db: Kysely<DB>, anchor: Date, seed: number): P
 
 async function mirrorDirection(db: Kysely<DB>, anchor: Date, rng: Random, japanSupervisor: Actor): Promise<number> {
   const feed = await serviceActor(db, "JPCUS", "feed.japan-exports");
-  await ingestFile(db, fixedClock(new Date(anchor.getTime() - 27 * 24 * HOUR)), feed, { fileName: "japan-exports.csv", text: japanExportCsv(rng, anchor, 40), format: "csv" });
-  await scoreAllAgencies(db, fixedClock(anchor));
+  await ingestManifest(db, fixedClock(new Date(anchor.getTime() - 27 * 24 * HOUR)), feed, { fileName: "japan-exports.csv", text: japanExportCsv(rng, anchor, 40), format: "csv" });
   const usTargeter = await actor(db, "host.targeter");
   const shipments = await db
     .selectFrom("shipment as s")

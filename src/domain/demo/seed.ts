@@ -5,9 +5,8 @@ import type { Role } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
 import { hashPassword } from "../auth.ts";
 import { fixedClock } from "../clock.ts";
-import { ingestFile } from "../ingest/pipeline.ts";
+import { ingestManifest } from "../ingest/pipeline.ts";
 import { serviceActor } from "../service-accounts.ts";
-import { scoreAllAgencies } from "../targeting/scoring.ts";
 import { demoManifestFiles } from "./feed.ts";
 import { seedHistory } from "./history.ts";
 import { generateWorld, type DemoWorld } from "./world.ts";
@@ -72,13 +71,12 @@ export async function ensureDemoWorld(db: Kysely<DB>, options: DemoOptions): Pro
   const feed = await serviceActor(db, "USCBP", "feed.carriers");
   let shipments = 0;
   for (const file of demoManifestFiles(world)) {
-    const report = await ingestFile(db, fixedClock(file.receivedAt), feed, { fileName: file.fileName, text: file.text, format: file.format });
+    const report = await ingestManifest(db, fixedClock(file.receivedAt), feed, { fileName: file.fileName, text: file.text, format: file.format });
     if (report.errors.length > 0) {
       throw new Error(`the demo feed file ${file.fileName} did not ingest cleanly: ${report.errors[0]?.message ?? ""}`);
     }
     shipments += report.inserted;
   }
-  await scoreAllAgencies(db, fixedClock(options.anchor));
   const history = options.withHistory === false ? { requests: 0, scans: 0 } : await seedHistory(db, options.anchor, options.seed);
   await db.transaction().execute((tx) =>
     recordAudit(tx, null, {

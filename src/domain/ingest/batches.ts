@@ -8,8 +8,8 @@ import type { Actor } from "../actor.ts";
 import { recordAudit, recordSharedRead } from "../audit.ts";
 import type { Clock } from "../clock.ts";
 import { decodeCursor, toPage, type Page } from "../paging.ts";
-import { ingestFile, type FileReport } from "./pipeline.ts";
-import { emptyReport } from "./report.ts";
+import { ingestManifest } from "./ingest-manifest.ts";
+import { emptyReport, type FileReport } from "./report.ts";
 import { diffSnapshots, type Snapshot } from "./store.ts";
 
 /** A batch as listed. */
@@ -29,8 +29,9 @@ export interface BatchSummary {
 }
 
 /**
- * Lists the agency's ingest batches, newest first. Status is "running", "completed" or "failed"
- * (stopped by an error or by its process ending; its counts are what it stored).
+ * Lists the agency's ingest batches, newest first. Status is "running", "completed", "rejected"
+ * (nothing in the file could be used; its report says why) or "failed" (stopped by an error or by
+ * its process ending; its counts are what it stored).
  */
 export async function listBatches(db: Kysely<DB>, actor: Actor, query: { limit: number; cursor?: string }): Promise<Page<BatchSummary>> {
   requireRole(actor, ["admin", "ingest", "targeter", "supervisor"], "read ingest batches");
@@ -83,11 +84,13 @@ export async function getBatchReport(db: Kysely<DB>, actor: Actor, id: string): 
   if (!row) {
     throw notFound("ingest_batch");
   }
+  const empty = emptyReport(row.file_name, row.format as TradeFormat);
   if (row.status === "running") {
     const { messages, shipments, containers, events } = row;
-    return { ...emptyReport(row.file_name, row.format as TradeFormat), messages, shipments, containers, events, batchId: id };
+    return { ...empty, messages, shipments, containers, events, batchId: id };
   }
-  return row.report as FileReport;
+  // Reports stored before a field existed read it as its empty value.
+  return { ...empty, ...(row.report as Partial<FileReport>) };
 }
 
 /** A record held back from ingest, with why and the text it came from. */
@@ -158,7 +161,7 @@ export async function resubmitQuarantined(
   if (item.status !== "open") {
     throw conflict("quarantine_record.closed", `The record is already ${item.status}`);
   }
-  const report = await ingestFile(db, clock, actor, { fileName: `resubmission of ${item.location}`, text, format: item.format === "unknown" ? undefined : (item.format as never) });
+  const report = await ingestManifest(db, clock, actor, { fileName: `resubmission of ${item.location}`, text, format: item.format === "unknown" ? undefined : (item.format as never) });
   const isResolved = report.quarantined === 0 && report.shipments > 0;
   if (isResolved) {
     await withAgency(db, actor.agencyId, async (tx) => {

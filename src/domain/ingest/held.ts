@@ -42,6 +42,21 @@ export async function insertEvents(tx: Tx, ctx: StoreContext, events: readonly C
   return rows.length;
 }
 
+/**
+ * How many of these events name a container that is on no shipment the agency can see (the
+ * transaction's row-level security decides which): they are kept, and counted as unmatched.
+ */
+export async function countUnmatched(tx: Tx, events: readonly ContainerEvent[]): Promise<number> {
+  if (events.length === 0) {
+    return 0;
+  }
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n
+    from unnest(${events.map((e) => e.container)}::text[]) as e(container_no)
+    where not exists (select 1 from shipment_container sc where sc.container_no = e.container_no)`.execute(tx);
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** Puts held records in the quarantine; one already waiting there with the same text is not queued twice. */
 export async function quarantineHeld(tx: Tx, ctx: StoreContext, format: TradeFormat, held: readonly Held[]): Promise<void> {
   if (held.length === 0) {

@@ -1,25 +1,17 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import type { CsvLayout } from "../../trade/csv/layout.ts";
 import type { TradeFormat } from "../../trade/records.ts";
-import { requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { Clock } from "../clock.ts";
+import { storeManifest, type IngestInput } from "./ingest-manifest.ts";
 import { PendingChunk, takePart, type ParsedPart } from "./parts.ts";
-import { emptyReport, type FileReport } from "./report.ts";
-import { runIngest } from "./run.ts";
+import { checkUsable, emptyReport, type FileReport } from "./report.ts";
 import { wholeTextParts } from "./source-parts.ts";
+import type { StreamInput } from "./stream.ts";
 
 export type { FileReport, Finding } from "./report.ts";
-export { dryRunStream, ingestStream, type StreamInput } from "./stream.ts";
-
-/** One file to ingest. */
-export interface IngestInput {
-  fileName: string;
-  text: string;
-  format?: TradeFormat;
-  csvLayout?: CsvLayout;
-}
+export { dryRunStream, type StreamInput } from "./stream.ts";
+export { ingestManifest, storeManifest, type IngestInput, type ManifestInput } from "./ingest-manifest.ts";
 
 /** A whole file parsed at once: its format, digest and records in parts. */
 export interface Analysis {
@@ -42,17 +34,19 @@ export function dryRunIngest(input: IngestInput): FileReport {
   for (const part of analysis.parts) {
     takePart(report, new PendingChunk(), part);
   }
+  checkUsable(report);
   return report;
 }
 
+/** Stores a file held in memory, without re-scoring (storeManifest); the application calls ingestManifest. */
+export function ingestFile(db: Kysely<DB>, clock: Clock, actor: Actor, input: IngestInput): Promise<FileReport> {
+  return storeManifest(db, clock, actor, input);
+}
+
 /**
- * Ingests one file held in memory for the actor's agency: good records land, bad ones go to
- * quarantine with their reasons and raw text, and the same message twice changes nothing.
- * Large files should come through ingestStream instead.
+ * Stores a file as it streams in, memory bounded by one chunk of shipments, without re-scoring
+ * (storeManifest); the application calls ingestManifest.
  */
-export async function ingestFile(db: Kysely<DB>, clock: Clock, actor: Actor, input: IngestInput): Promise<FileReport> {
-  requireRole(actor, ["admin", "ingest"], "ingest manifests");
-  const analysis = analyseFile(input);
-  const digest = { sha256: analysis.sha256, sizeBytes: analysis.sizeBytes };
-  return runIngest(db, clock, actor, { fileName: input.fileName, format: analysis.format, digest: () => digest }, analysis.parts);
+export function ingestStream(db: Kysely<DB>, clock: Clock, actor: Actor, input: StreamInput): Promise<FileReport> {
+  return storeManifest(db, clock, actor, input);
 }

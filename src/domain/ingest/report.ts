@@ -13,6 +13,27 @@ export interface Finding {
   message: string;
 }
 
+/** Records set aside for one reason: neither stored nor quarantined, and why. */
+export interface SetAside {
+  code: string;
+  message: string;
+  count: number;
+}
+
+/**
+ * Every record a file held, accounted for: read = landed + quarantined + setAside. Records are the
+ * shipments, container events and bay-plan cells the parsers read, and the items they read but
+ * could not make a record of (a row without a bill of lading, a message of a type not mapped).
+ */
+export interface RecordCounts {
+  read: number;
+  /** Stored, or found stored already (the same message again); in a dry run, would be stored. */
+  landed: number;
+  quarantined: number;
+  /** Neither stored nor quarantined; `FileReport.setAside` says why. */
+  setAside: number;
+}
+
 /** What happened to one file; the CLI and the API print exactly this. */
 export interface FileReport {
   file: string;
@@ -20,7 +41,15 @@ export interface FileReport {
   messages: number;
   shipments: number;
   containers: number;
+  /** Container events newly recorded (a repeat of a known event is landed, not counted here). */
   events: number;
+  /** Bay-plan cells that landed, each as an "on-board" event of its container. */
+  stowage: number;
+  /** Landed events and cells whose container is on no shipment the agency can see: kept all the same. */
+  unmatched: number;
+  records: RecordCounts;
+  /** Why records were set aside, one entry per reason. */
+  setAside: SetAside[];
   /** The first FINDINGS_KEPT errors; errorCount says how many there were. */
   errors: Finding[];
   warnings: Finding[];
@@ -44,6 +73,10 @@ export function emptyReport(file: string, format: TradeFormat): FileReport {
     shipments: 0,
     containers: 0,
     events: 0,
+    stowage: 0,
+    unmatched: 0,
+    records: { read: 0, landed: 0, quarantined: 0, setAside: 0 },
+    setAside: [],
     errors: [],
     warnings: [],
     errorCount: 0,
@@ -74,7 +107,7 @@ export function addWarning(report: FileReport, finding: Finding): void {
   }
 }
 
-/** Adds parser diagnostics as errors and warnings. */
+/** Adds parser diagnostics as errors and warnings; an item the parser dropped counts as read and set aside. */
 export function addDiagnostics(report: FileReport, diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) {
     const finding = { where: describeDiagnostic(d), code: d.code, message: d.message };
@@ -83,7 +116,41 @@ export function addDiagnostics(report: FileReport, diagnostics: readonly Diagnos
     } else {
       addWarning(report, finding);
     }
+    if (d.isDropped) {
+      report.records.read++;
+      setAside(report, d.code, d.message);
+    }
   }
+}
+
+/** Counts a record read and set aside for a reason (the first message of a code stands for all). */
+export function setAside(report: FileReport, code: string, message: string): void {
+  report.records.setAside++;
+  const known = report.setAside.find((s) => s.code === code);
+  if (known) {
+    known.count++;
+  } else {
+    report.setAside.push({ code, message, count: 1 });
+  }
+}
+
+/**
+ * Closes the account of a file: when nothing in it landed or waits in quarantine, adds the error
+ * that says so and why, and returns false (the batch is then "rejected", not "completed").
+ */
+export function checkUsable(report: FileReport): boolean {
+  if (report.records.landed > 0 || report.records.quarantined > 0) {
+    return true;
+  }
+  const reasons = report.setAside.map((s) => `${s.count} × ${s.message} [${s.code}]`).join("; ");
+  const first = report.errors.find((e) => e.code !== "ingest.nothing_usable");
+  const why = reasons || (first ? `${first.message} [${first.code}]` : "it holds no record that Reciprocity reads");
+  addError(report, {
+    where: report.file,
+    code: "ingest.nothing_usable",
+    message: `Nothing in the file could be used (${report.records.read} records read): ${why}`,
+  });
+  return false;
 }
 
 /** Adds every reason of a rejected record as an error. */
@@ -102,13 +169,15 @@ export function addOutcome(report: FileReport, outcome: StoreOutcome): void {
   report.duplicates += outcome.duplicates;
   report.shipments -= outcome.rejected.length;
   report.quarantined += outcome.rejected.length;
+  report.records.landed -= outcome.rejected.length;
+  report.records.quarantined += outcome.rejected.length;
   for (const r of outcome.rejected) {
     addRejection(report, r);
   }
 }
 
 /** The batch row's columns for a finished batch: its end status and the report's numbers. */
-export function finishedBatch(report: FileReport, status: "completed" | "failed", at: Date) {
+export function finishedBatch(report: FileReport, status: "completed" | "rejected" | "failed", at: Date) {
   return {
     status,
     format: report.format,

@@ -6,10 +6,10 @@ import type { TradeFormat } from "../../trade/records.ts";
 import type { Actor } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
 import type { Clock } from "../clock.ts";
-import { insertEvents, quarantineHeld } from "./held.ts";
+import { countUnmatched, insertEvents, quarantineHeld } from "./held.ts";
 import { PendingChunk, takePart, type ParsedPart } from "./parts.ts";
 import { closeFailedBatch } from "./recover.ts";
-import { addOutcome, emptyReport, finishedBatch, type FileReport } from "./report.ts";
+import { addOutcome, checkUsable, emptyReport, finishedBatch, type FileReport } from "./report.ts";
 import { storeShipments, type StoreContext, type StoreOutcome } from "./store.ts";
 
 /** Shipments per transaction: big enough for bulk inserts, small enough to keep memory flat. */
@@ -39,13 +39,16 @@ export async function dryRunParts(target: IngestTarget, parts: AsyncIterable<Par
   for await (const part of parts) {
     takePart(report, new PendingChunk(), part);
   }
+  checkUsable(report);
   return report;
 }
 
 /**
  * Stores parts for the actor's agency, a chunk per transaction with its audit event: good
- * records land, bad ones go to quarantine with their reasons and raw text, and the same message
- * twice changes nothing. A crash leaves whole chunks only, and a rerun completes the file.
+ * records land, bad ones go to quarantine with their reasons and raw text, the rest are set aside
+ * with a reason, and the same message twice changes nothing. A file of which nothing landed or
+ * waits in quarantine ends "rejected", saying why. A crash leaves whole chunks only, and a rerun
+ * completes the file.
  * When reading or storing throws, the batch is marked "failed" with what it stored and the error
  * is rethrown; a batch whose process died is closed by recoverInterruptedBatches.
  */
@@ -132,31 +135,43 @@ async function storeChunk(db: Kysely<DB>, actor: Actor, ctx: StoreContext, repor
       }
     }
     const newEvents = await insertEvents(tx, ctx, chunk.events);
+    const unmatched = await countUnmatched(tx, chunk.events);
     await quarantineHeld(tx, ctx, report.format, chunk.held);
-    return { stored, newEvents };
+    return { stored, newEvents, unmatched };
   });
   // The report takes a chunk's outcome once it has committed.
   if (done.stored) {
     addOutcome(report, done.stored);
   }
   report.events += done.newEvents - chunk.events.length;
+  report.unmatched += done.unmatched;
 }
 
 async function completeBatch(db: Kysely<DB>, clock: Clock, actor: Actor, target: IngestTarget, report: FileReport): Promise<void> {
   const batchId = report.batchId as string;
   const { sha256, sizeBytes } = target.digest();
+  const isUsable = checkUsable(report);
   await withAgency(db, actor.agencyId, async (tx) => {
     await touchBatch(tx, batchId);
     await tx
       .updateTable("ingest_batch")
-      .set({ ...finishedBatch(report, "completed", clock.now()), content_sha256: sha256, size_bytes: sizeBytes })
+      .set({ ...finishedBatch(report, isUsable ? "completed" : "rejected", clock.now()), content_sha256: sha256, size_bytes: sizeBytes })
       .where("id", "=", batchId)
       .execute();
     await recordAudit(tx, actor, {
-      action: "manifest.ingested",
+      action: isUsable ? "manifest.ingested" : "manifest.rejected",
       entityType: "ingest_batch",
       entityId: batchId,
-      payload: { file: target.fileName, format: report.format, shipments: report.shipments, quarantined: report.quarantined, errors: report.errorCount },
+      payload: {
+        file: target.fileName,
+        format: report.format,
+        shipments: report.shipments,
+        events: report.events,
+        stowage: report.stowage,
+        quarantined: report.quarantined,
+        setAside: report.records.setAside,
+        errors: report.errorCount,
+      },
     });
   });
   // A large file moves the planner's statistics; the embedded engine has no autovacuum to notice.

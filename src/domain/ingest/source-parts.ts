@@ -19,7 +19,7 @@ function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** A whole text parsed at once, handed on in slices; the first carries the findings, the last the events. */
+/** A whole text parsed at once, handed on in slices; the first carries the findings, the last the events and cells. */
 export function wholeTextParts(text: string, options: { file: string; format?: TradeFormat; csvLayout?: CsvLayout }): { format: TradeFormat; sha256: string; parts: ParsedPart[] } {
   const digest = sha256(text);
   const parsed = parseMessageText(text, { format: options.format, file: options.file, csvLayout: options.csvLayout });
@@ -34,6 +34,7 @@ export function wholeTextParts(text: string, options: { file: string; format?: T
       diagnostics: i === 0 ? parsed.diagnostics : [],
       shipments: parsed.shipments.slice(i * SLICE, (i + 1) * SLICE),
       events: i === count - 1 ? parsed.containerEvents : [],
+      stowage: i === count - 1 ? parsed.stowage : [],
       rawText,
       fallbackRef,
     });
@@ -63,6 +64,7 @@ function messagePart(message: EdifactMessage, out: DiagnosticCollector): ParsedP
     diagnostics: dedupeDiagnostics(out.list.splice(0)),
     shipments: records.shipments,
     events: records.containerEvents,
+    stowage: records.stowage,
     rawText,
     fallbackRef: () => sha256(rawText()).slice(0, 16),
   };
@@ -102,7 +104,7 @@ export async function* edifactStreamParts(chunks: ChunkSource, file: string): As
     yield messagePart(last, out);
   }
   if (out.list.length > 0) {
-    yield { format: "unknown", messages: 0, diagnostics: dedupeDiagnostics(out.list.splice(0)), shipments: [], events: [], rawText: () => "", fallbackRef: () => "" };
+    yield { format: "unknown", messages: 0, diagnostics: dedupeDiagnostics(out.list.splice(0)), shipments: [], events: [], stowage: [], rawText: () => "", fallbackRef: () => "" };
   }
 }
 
@@ -117,6 +119,7 @@ export async function* csvStreamParts(chunks: ChunkSource, file: string, layout?
       diagnostics: item.diagnostics,
       shipments: item.shipment ? [item.shipment] : [],
       events: [],
+      stowage: [],
       rawText: () => item.raw,
       fallbackRef: () => sha256(item.raw).slice(0, 16),
     };

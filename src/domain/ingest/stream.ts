@@ -1,16 +1,11 @@
-import type { Kysely } from "kysely";
-import type { DB } from "../../db/schema.ts";
 import type { CsvLayout } from "../../trade/csv/layout.ts";
 import { detectFormat } from "../../trade/detect.ts";
 import type { ChunkSource } from "../../trade/edifact/tokenize.ts";
 import type { TradeFormat } from "../../trade/records.ts";
-import { requireRole } from "../access.ts";
-import type { Actor } from "../actor.ts";
-import type { Clock } from "../clock.ts";
 import { ChunkTap } from "./chunk-tap.ts";
 import type { ParsedPart } from "./parts.ts";
 import type { FileReport } from "./report.ts";
-import { dryRunParts, runIngest, type IngestTarget } from "./run.ts";
+import { dryRunParts, type IngestTarget } from "./run.ts";
 import { csvStreamParts, edifactStreamParts, wholeTextParts } from "./source-parts.ts";
 
 const EDIFACT = new Set<TradeFormat>(["cuscar", "iftmin", "baplie", "coarri", "codeco", "coprar", "iftsta"]);
@@ -51,26 +46,16 @@ async function* streamParts(tap: ChunkTap, input: StreamInput, format: TradeForm
   yield* wholeTextParts(text, { file: input.fileName, format, csvLayout: input.csvLayout }).parts;
 }
 
-async function prepare(input: StreamInput): Promise<{ target: IngestTarget; parts: AsyncGenerator<ParsedPart, void, undefined> }> {
+/** A stream as ingest reads it: the target (format detected from the first bytes when not given) and its parts. */
+export async function streamSource(input: StreamInput): Promise<{ target: IngestTarget; parts: AsyncGenerator<ParsedPart, void, undefined> }> {
   const tap = new ChunkTap(input.chunks);
   const format = input.format ?? detectFormat(await tap.peek());
   const target: IngestTarget = { fileName: input.fileName, format, digest: () => tap.digest(), onProgress: input.onProgress, chunkSize: input.chunkSize };
   return { target, parts: streamParts(tap, input, format) };
 }
 
-/**
- * Ingests a file as it streams in, with memory bounded by one chunk of shipments (EDIFACT and
- * CSV; X12 is still read whole). Same results, report and quarantine as ingestFile; the report
- * keeps the first findings and counts the rest.
- */
-export async function ingestStream(db: Kysely<DB>, clock: Clock, actor: Actor, input: StreamInput): Promise<FileReport> {
-  requireRole(actor, ["admin", "ingest"], "ingest manifests");
-  const { target, parts } = await prepare(input);
-  return runIngest(db, clock, actor, target, parts);
-}
-
-/** Parses and validates a stream only: the report of what ingestStream would do. */
+/** Parses and validates a stream only: the report of what ingesting it would do. */
 export async function dryRunStream(input: StreamInput): Promise<FileReport> {
-  const { target, parts } = await prepare(input);
+  const { target, parts } = await streamSource(input);
   return dryRunParts(target, parts);
 }

@@ -65,19 +65,30 @@ export async function compileForAgency(tx: Tx, definition: unknown): Promise<Com
   }
 }
 
-/** The agency's active rule set, created from the shipped default on first use. */
+/**
+ * The agency's active rule set, created from the shipped default on first use. Two scorers that
+ * start together both find none; the second's insert waits for the first's and then reads its row.
+ */
 export async function activeRuleSet(tx: Tx, agencyId: string, clock: Clock): Promise<RuleSetRow> {
-  const active = await tx.selectFrom("rule_set").select(["id", "version", "name", "status", "definition", "created_at", "activated_at"]).where("agency_id", "=", agencyId).where("status", "=", "active").executeTakeFirst();
+  const findActive = () =>
+    tx.selectFrom("rule_set").select(["id", "version", "name", "status", "definition", "created_at", "activated_at"]).where("agency_id", "=", agencyId).where("status", "=", "active").executeTakeFirst();
+  const active = await findActive();
   if (active) {
     return active;
   }
   const definition = usOutboundJapanRuleSet();
   const now = clock.now();
-  return tx
+  const created = await tx
     .insertInto("rule_set")
     .values({ agency_id: agencyId, version: 1, name: "Shipped default: US outbound to Japan", definition: JSON.stringify(definition), status: "active", created_at: now, activated_at: now })
+    .onConflict((oc) => oc.doNothing())
     .returning(["id", "version", "name", "status", "definition", "created_at", "activated_at"])
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  const row = created ?? (await findActive());
+  if (!row) {
+    throw new Error(`agency ${agencyId} has rule sets but none active`);
+  }
+  return row;
 }
 
 /** Every version of the actor's agency's rules, newest first. */

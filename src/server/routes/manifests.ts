@@ -4,8 +4,7 @@ import { z } from "zod";
 import type { DB } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
 import { getBatchReport, listBatches, listQuarantine, listShipmentVersions, resubmitQuarantined } from "../../domain/ingest/batches.ts";
-import { dryRunStream, ingestStream } from "../../domain/ingest/pipeline.ts";
-import { scoreAllAgencies } from "../../domain/targeting/scoring.ts";
+import { dryRunStream, ingestManifest } from "../../domain/ingest/pipeline.ts";
 import { AppError, invalid } from "../../errors.ts";
 import type { TradeFormat } from "../../trade/records.ts";
 import { requireActor } from "../auth.ts";
@@ -22,7 +21,16 @@ export const FileReportSchema = z.object({
   messages: z.number().int(),
   shipments: z.number().int(),
   containers: z.number().int(),
+  /** Container events newly recorded (bay-plan cells among them). */
   events: z.number().int(),
+  /** Bay-plan cells that landed as "on-board" events. */
+  stowage: z.number().int(),
+  /** Landed events and cells whose container is on no shipment the agency can see. */
+  unmatched: z.number().int(),
+  /** Every record of the file accounted for: read = landed + quarantined + setAside. */
+  records: z.object({ read: z.number().int(), landed: z.number().int(), quarantined: z.number().int(), setAside: z.number().int() }),
+  /** Why records were set aside, one entry per reason. */
+  setAside: z.array(z.object({ code: z.string(), message: z.string(), count: z.number().int() })),
   errors: z.array(Finding),
   warnings: z.array(Finding),
   batchId: z.string().nullable(),
@@ -151,10 +159,7 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cloc
         if (request.query.dryRun) {
           return reply.code(200).send(await dryRunStream(input));
         }
-        const report = await ingestStream(db, clock, actor, input);
-        // Score the new and amended shipments for every agency that can see them.
-        await scoreAllAgencies(db, clock);
-        return await reply.code(201).send(report);
+        return await reply.code(201).send(await ingestManifest(db, clock, actor, input));
       } catch (err) {
         // The rest of an unread body is not worth draining.
         reply.header("connection", "close");

@@ -3,7 +3,7 @@
  * bill of lading are grouped into one shipment. Layout: README.md in this folder.
  */
 
-import { checkContainer, checkHsCode, checkImo, checkLocation, checkScac, DiagnosticCollector } from "../diagnostics.ts";
+import { checkContainer, checkHsCode, checkImo, checkLocation, checkScac, checkSizeType, DiagnosticCollector } from "../diagnostics.ts";
 import { dedupeDiagnostics } from "../edifact/parse.ts";
 import { isoDateTime } from "../edifact/values.ts";
 import { assignDefined, emptyParseResult } from "../records.ts";
@@ -109,7 +109,7 @@ function checkHeader(header: readonly string[], columns: ReadonlyMap<CsvField, n
 function addRow(row: CsvRow, byBill: Map<string, ManifestShipment>, out: DiagnosticCollector): void {
   const bill = row.get("bill_of_lading");
   if (!bill) {
-    out.error("csv.missing_value", "row has no bill of lading; row skipped", row.at("bill_of_lading"));
+    out.dropped("error", "csv.missing_value", "row has no bill of lading; row skipped", row.at("bill_of_lading"));
     return;
   }
   let shipment = byBill.get(bill);
@@ -214,7 +214,7 @@ function addContainer(row: CsvRow, shipment: ManifestShipment, out: DiagnosticCo
   if (!container) {
     container = assignDefined<ContainerRef>(
       { ...checked, equipmentType: "CN", seals: [] },
-      { sizeType: row.get("size_type")?.toUpperCase(), fullEmpty: fullEmpty(row.get("full_empty")) },
+      { sizeType: checkSizeType(row.get("size_type"), row.at("size_type"), out), fullEmpty: fullEmpty(row.get("full_empty")) },
     );
     shipment.containers.push(container);
   }

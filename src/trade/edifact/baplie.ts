@@ -2,7 +2,8 @@
  * BAPLIE (bayplan/stowage plan) → StowageRecord per occupied cell. Handles SMDG 2.x (D.95B:
  * `LOC+147+0050302::5`, `EQD+CN+id+22G1+…+5`, MEA+WT/VGM, NAD+CA) and SMDG 3.x (D.13B:
  * `LOC+147+0200688:9711:5`, `EQD+CN+id:6346:5+42U0:6346:5`, MEA+AAE+AET, NAD+CF). A cell without
- * EQD but with RFF+EQ (SMDG 3 "lost" cells) still yields a record for that id.
+ * EQD but with RFF+EQ (SMDG 3 "lost" cells) still yields a record for that id. Every record
+ * carries the port the plan describes the vessel leaving and the time the plan speaks for.
  */
 
 import { checkContainer, checkLocation, isPlaceholder } from "../diagnostics.ts";
@@ -25,11 +26,11 @@ interface Cell extends Level {
 /** Map one BAPLIE message; never throws. */
 export function mapBaplie(context: MapContext): MappedRecords {
   const { header, cells } = splitCells(context);
-  checkHeaderPorts(context, header);
+  const plan = readPlan(context, header);
   const stowage: StowageRecord[] = [];
   for (const cell of cells) {
     for (const container of cellContainers(context, cell)) {
-      stowage.push(buildRecord(context, header, cell, container));
+      stowage.push(assignDefined(buildRecord(context, header, cell, container), plan));
     }
   }
   return { ...noRecords(), stowage };
@@ -51,13 +52,34 @@ function splitCells(context: MapContext): { header: Level; cells: Cell[] } {
   return { header, cells };
 }
 
-function checkHeaderPorts(context: MapContext, header: Level): void {
+/** What the header says of every cell: the port of departure and the time the plan speaks for. */
+function readPlan(context: MapContext, header: Level): Pick<StowageRecord, "placeOfDeparture" | "reportedAt"> {
+  const ports = new Map<string, string | undefined>();
   for (const [qualifier, what] of [["5", "place of departure"], ["61", "next port of call"]] as const) {
     const segment = header.places.get(qualifier);
     if (segment) {
-      checkLocation(val(segment, 2), what, at(segment, 2, 1), context.out);
+      ports.set(qualifier, checkLocation(val(segment, 2), what, at(segment, 2, 1), context.out));
     }
   }
+  const reportedAt = planTime(context, header);
+  if (!reportedAt) {
+    const message = "the bay plan states no date (DTM+137, 136 or 178, or the interchange's); its cells cannot be placed in time";
+    context.out.warning("baplie.no_time", message, at(context.message.unh));
+  }
+  return { placeOfDeparture: ports.get("5"), reportedAt };
+}
+
+/**
+ * The plan's preparation time (DTM+137), taken from the interchange when DTM+137 gives the day
+ * only and the interchange was prepared that day; else the actual departure or arrival.
+ */
+function planTime(context: MapContext, header: Level): string | undefined {
+  const prepared = header.dates.get("137");
+  const interchange = context.message.interchange?.preparedAt;
+  if (prepared && !prepared.includes("T") && interchange?.startsWith(`${prepared}T`)) {
+    return interchange;
+  }
+  return prepared ?? header.dates.get("136") ?? header.dates.get("178") ?? interchange;
 }
 
 type CellContainer = CheckedContainer & Partial<Equipment> & { segment: EdifactSegment };
@@ -71,7 +93,7 @@ function cellContainers(context: MapContext, cell: Cell): CellContainer[] {
   if (ref) {
     return [{ ...checkContainer(val(ref, 1, 2), at(ref, 1, 2), context.out), segment: ref }];
   }
-  context.out.warning("baplie.cell_without_equipment", `cell ${val(cell.loc, 2) ?? "?"} names no equipment`, at(cell.loc, 2));
+  context.out.dropped("warning", "baplie.cell_without_equipment", `cell ${val(cell.loc, 2) ?? "?"} names no equipment; no stowage recorded`, at(cell.loc, 2));
   return [];
 }
 

@@ -2,9 +2,8 @@
  * Readers for the segments most EDIFACT transport messages share: TDT, NAD, LOC, DTM, EQD, MEA, RFF.
  */
 
-import { checkContainer, checkImo, checkLocation, checkScac } from "../diagnostics.ts";
+import { checkContainer, checkImo, checkLocation, checkScac, checkSizeType } from "../diagnostics.ts";
 import type { CheckedContainer, DiagnosticCollector } from "../diagnostics.ts";
-import { decodeSizeType } from "../iso6346.ts";
 import { assignDefined } from "../records.ts";
 import type { FullEmpty, MovementStatus, Party, Vessel } from "../records.ts";
 import type { EdifactSegment } from "./lexer.ts";
@@ -126,10 +125,10 @@ export function readEquipment(segment: EdifactSegment, out: DiagnosticCollector)
   const id = checkedEquipmentId(segment, equipmentType, out);
   const movementCode = val(segment, 5);
   const equipment: Equipment = { ...id, equipmentType };
-  const sizeType = (val(segment, 3) ?? comps(segment, 3).find((part) => part !== ""))?.toUpperCase();
-  if (sizeType && equipmentType === "CN" && !decodeSizeType(sizeType).ok) {
-    out.warning("container.size_type_unknown", `size/type code "${sizeType}" is not an ISO 6346 code`, at(segment, 3));
-  }
+  // C224: the code (8155), its list and agency, then a free-text description (8154). The list
+  // qualifiers of an empty code (`:102:5`) are not a size/type.
+  const sentType = val(segment, 3) ?? val(segment, 3, 4);
+  const sizeType = equipmentType === "CN" ? checkSizeType(sentType, at(segment, 3), out) : sentType?.trim().toUpperCase() || undefined;
   assignDefined(equipment, {
     sizeType,
     movementCode,

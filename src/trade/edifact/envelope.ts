@@ -6,6 +6,7 @@
 import type { DiagnosticCollector } from "../diagnostics.ts";
 import type { EdifactSegment } from "./lexer.ts";
 import { at, val } from "./segment.ts";
+import { edifactDate } from "./values.ts";
 
 /** Interchange header data (UNB) a message arrived in. */
 export interface InterchangeInfo {
@@ -13,6 +14,8 @@ export interface InterchangeInfo {
   sender?: string;
   recipient?: string;
   controlRef?: string;
+  /** UNB preparation date and time, ISO 8601. */
+  preparedAt?: string;
 }
 
 /** One message: the UNH header, its body segments (between UNH and UNT) and the UNT if present. */
@@ -99,6 +102,7 @@ export class EdifactMessageAssembler {
       sender: val(segment, 2),
       recipient: val(segment, 3),
       controlRef: val(segment, 5),
+      preparedAt: edifactDate(`${val(segment, 4) ?? ""}${val(segment, 4, 2) ?? ""}`),
     };
     this.interchange = { segment, info, messages: 0, groups: 0 };
     return open;

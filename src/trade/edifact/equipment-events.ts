@@ -38,6 +38,7 @@ export function buildEquipmentEvents(
   for (const group of message.groups) {
     const equipment = readEquipment(group.eqd, context.out);
     if (!equipment.number) {
+      context.out.dropped("error", "event.no_equipment", "equipment group names no container id; no event recorded", at(group.eqd, 2));
       continue;
     }
     events.push(buildEvent(context, message, group, equipment, ruleFor(group, equipment)));

@@ -40,7 +40,7 @@ export function mapIftsta(context: MapContext): MappedRecords {
   for (const group of groups) {
     const containers = group.containers.length > 0 ? group.containers : fallbackContainers(context, group, header);
     if (containers.length === 0) {
-      context.out.warning("iftsta.status_without_equipment", "status names no container; no event recorded", at(group.sts));
+      context.out.dropped("warning", "iftsta.status_without_equipment", "status names no container; no event recorded", at(group.sts));
     }
     for (const container of containers) {
       containerEvents.push(buildEvent(context, header, group, container));

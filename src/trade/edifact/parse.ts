@@ -46,7 +46,7 @@ export interface MessageRecords extends MappedRecords {
 export function mapEdifactMessage(message: EdifactMessage, out: DiagnosticCollector): MessageRecords {
   const entry = MAPPERS[message.type];
   if (!entry) {
-    out.warning("edifact.unsupported_message", `message type "${message.type}" is not mapped`, at(message.unh, 2, 1));
+    out.dropped("warning", "edifact.unsupported_message", `message type "${message.type}" is not mapped`, at(message.unh, 2, 1));
     return { ...noRecords(), format: "unknown", message };
   }
   try {
@@ -54,7 +54,7 @@ export function mapEdifactMessage(message: EdifactMessage, out: DiagnosticCollec
   } catch (error) {
     // A mapper bug must not take down an ingest run; report it against the message instead.
     const reason = error instanceof Error ? error.message : String(error);
-    out.error("edifact.mapper_failed", `could not map ${message.type} ${message.ref}: ${reason}`, at(message.unh));
+    out.dropped("error", "edifact.mapper_failed", `could not map ${message.type} ${message.ref}: ${reason}`, at(message.unh));
     return { ...noRecords(), format: entry.format, message };
   }
 }

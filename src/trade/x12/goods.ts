@@ -2,7 +2,7 @@
  * Goods and equipment helpers for the X12 manifest mappers (310 L0/L5/N7/M7, 309 VID/N10).
  */
 
-import { checkHsCode } from "../diagnostics.ts";
+import { checkHsCode, checkSizeType } from "../diagnostics.ts";
 import type { DiagnosticCollector } from "../diagnostics.ts";
 import type { ContainerRef, GoodsLine } from "../records.ts";
 import { joinEquipmentId } from "./common.ts";
@@ -52,7 +52,7 @@ export function commodityHs(
 export function readN7(segment: X12Segment, out: DiagnosticCollector, fallbackSizeType?: string): ContainerRef {
   const checked = joinEquipmentId(el(segment, 1), el(segment, 2), undefined, xat(segment, 2), out);
   const ref: ContainerRef = { ...checked, equipmentType: el(segment, 11) ?? "CN", seals: [] };
-  const sizeType = el(segment, 22) ?? fallbackSizeType;
+  const sizeType = checkSizeType(el(segment, 22) ?? fallbackSizeType, xat(segment, 22), out);
   if (sizeType) {
     ref.sizeType = sizeType;
   }
@@ -64,7 +64,7 @@ export function readVid(segment: X12Segment, out: DiagnosticCollector): Containe
   const checked = joinEquipmentId(el(segment, 2), el(segment, 3), undefined, xat(segment, 3), out);
   const seals = [el(segment, 4), el(segment, 5)].filter((s): s is string => s !== undefined);
   const ref: ContainerRef = { ...checked, equipmentType: el(segment, 1) ?? "CN", seals };
-  const sizeType = el(segment, 9);
+  const sizeType = checkSizeType(el(segment, 9), xat(segment, 9), out);
   if (sizeType) {
     ref.sizeType = sizeType;
   }

@@ -36,7 +36,7 @@ export function map309(transaction: X12Transaction, out: DiagnosticCollector): M
   };
   const loops = splitLoops(transaction.body, "LX");
   if (loops.length === 0) {
-    out.warning("x12.309_no_bills", "309 has no LX bill loops", xat(transaction.st));
+    out.dropped("warning", "x12.309_no_bills", "309 has no LX bill loops; no shipment recorded", xat(transaction.st));
   }
   return loops.map((loop) => mapBill(transaction, header, loop, out));
 }

@@ -4,7 +4,7 @@
  * B410 size/type, B411/B412 location (UN = UN/LOCODE). N9 BM/BN/EQ/SN, Q2 vessel, R4 ports.
  */
 
-import { checkLocation } from "../diagnostics.ts";
+import { checkLocation, checkSizeType } from "../diagnostics.ts";
 import type { DiagnosticCollector } from "../diagnostics.ts";
 import { assignDefined } from "../records.ts";
 import type { ContainerEvent, ContainerEventType, FullEmpty } from "../records.ts";
@@ -31,7 +31,7 @@ const STATUS_TYPES: Readonly<Record<string, ContainerEventType>> = {
 export function map315(transaction: X12Transaction, out: DiagnosticCollector): ContainerEvent | undefined {
   const b4 = transaction.body.find((s) => s.tag === "B4");
   if (!b4) {
-    out.error("x12.315_missing_b4", "315 has no B4 status segment", xat(transaction.st));
+    out.dropped("error", "x12.315_missing_b4", "315 has no B4 status segment; no event recorded", xat(transaction.st));
     return undefined;
   }
   const refs = references(transaction);
@@ -40,6 +40,7 @@ export function map315(transaction: X12Transaction, out: DiagnosticCollector): C
     Object.assign(container, joinEquipmentId(undefined, refs.EQ, undefined, xat(b4, 8), out));
   }
   if (!container.number) {
+    out.dropped("error", "x12.315_no_equipment", "315 names no container; no event recorded", xat(b4, 7));
     return undefined;
   }
   const q2 = transaction.body.find((s) => s.tag === "Q2");
@@ -60,7 +61,7 @@ export function map315(transaction: X12Transaction, out: DiagnosticCollector): C
     voyage: q2 ? el(q2, 9) : undefined,
     billOfLading: refs.BM,
     bookingNumber: refs.BN,
-    sizeType: el(b4, 10),
+    sizeType: checkSizeType(el(b4, 10), xat(b4, 10), out),
     fullEmpty: loadEmpty(el(b4, 9)),
     portOfLoading: ports.loading,
     portOfDischarge: ports.discharge,

@@ -8,8 +8,11 @@ import type { ContainerEvent, ContainerEventType } from "../records.ts";
 import { x12Interchange, x12Segment, x12Transaction } from "./write-x12.ts";
 import type { X12WriteOptions } from "./write-x12.ts";
 
-/** B403 status code written for each event type when the event carries no code of its own. */
-export const STATUS_CODES: Readonly<Record<Exclude<ContainerEventType, "other">, string>> = {
+/**
+ * B403 status code written for each event type when the event carries no code of its own. A bay
+ * plan's "on-board" has no 315 code of its own and is written as loaded (AE).
+ */
+export const STATUS_CODES: Readonly<Record<Exclude<ContainerEventType, "other" | "on-board">, string>> = {
   "gate-in": "I",
   "gate-out": "OA",
   loaded: "AE",
@@ -59,7 +62,8 @@ function eventBody(event: ContainerEvent): string[] {
 
 /** B4: B403 status, B404 date, B405 time, B407/B408/B413 equipment split, B409 L/E, B410 type, B411/B412 place. */
 function statusSegment(event: ContainerEvent): string {
-  const code = event.statusCode ?? (event.eventType === "other" ? undefined : STATUS_CODES[event.eventType]);
+  const type = event.eventType === "on-board" ? "loaded" : event.eventType;
+  const code = event.statusCode ?? (type === "other" ? undefined : STATUS_CODES[type]);
   const time = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(event.time ?? "");
   const date = time ? `${time[1] ?? ""}${time[2] ?? ""}${time[3] ?? ""}` : undefined;
   const clock = time?.[4] ? `${time[4]}${time[5] ?? ""}${time[6] ?? ""}` : undefined;

@@ -7,6 +7,12 @@ interface Finding {
   message: string;
 }
 
+interface SetAside {
+  code: string;
+  message: string;
+  count: number;
+}
+
 interface FileReport {
   file: string;
   format: string;
@@ -14,6 +20,10 @@ interface FileReport {
   shipments: number;
   containers: number;
   events: number;
+  stowage: number;
+  unmatched: number;
+  records: { read: number; landed: number; quarantined: number; setAside: number };
+  setAside: SetAside[];
   inserted: number;
   replaced: number;
   cancelled: number;
@@ -28,6 +38,7 @@ interface Batch {
   id: string;
   fileName: string;
   format: string;
+  /** running, completed, rejected (nothing could be used) or failed. */
   status: string;
   receivedAt: string;
   receivedBy: string | null;
@@ -59,6 +70,10 @@ export function IngestPage() {
     api<Page<QuarantineItem>>("/quarantine?status=open&limit=100").then((p) => setQuarantine(p.items), (err: Error) => setError(err.message));
   }, []);
   useEffect(reload, [reload]);
+
+  function handleShowReport(id: string) {
+    api<FileReport>(`/ingest-batches/${id}`).then(setReport, (err: Error) => setError(err.message));
+  }
 
   async function handleUpload(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -98,12 +113,14 @@ export function IngestPage() {
             <th>Received</th>
             <th>File</th>
             <th>Format</th>
+            <th>Status</th>
             <th>By</th>
             <th>Shipments</th>
             <th>Containers</th>
             <th>Events</th>
             <th>Errors</th>
             <th>Warnings</th>
+            <th />
           </tr>
         </thead>
         <tbody>
@@ -112,12 +129,18 @@ export function IngestPage() {
               <td>{formatTime(b.receivedAt)}</td>
               <td>{b.fileName}</td>
               <td>{b.format}</td>
+              <td className={b.status === "rejected" || b.status === "failed" ? "error" : undefined}>{b.status}</td>
               <td>{b.receivedBy}</td>
               <td>{b.shipments}</td>
               <td>{b.containers}</td>
               <td>{b.events}</td>
               <td className={b.errors > 0 ? "error" : undefined}>{b.errors}</td>
               <td>{b.warnings}</td>
+              <td>
+                <button type="button" onClick={() => handleShowReport(b.id)}>
+                  Report
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
@@ -127,12 +150,27 @@ export function IngestPage() {
 }
 
 function ReportView({ report }: { report: FileReport }) {
+  const { read, landed, quarantined, setAside } = report.records;
   return (
     <div className="card" data-testid="ingest-report">
       <p>
         <strong>{report.file}</strong> ({report.format}): {report.shipments} shipments — {report.inserted} new, {report.replaced} replaced, {report.cancelled} cancelled,{" "}
         {report.unchanged + report.duplicates} already known; {report.containers} containers, {report.events} container events, {report.quarantined} quarantined.
       </p>
+      <p data-testid="ingest-records">
+        {read} records read: {landed} landed, {quarantined} quarantined, {setAside} set aside.
+        {report.stowage > 0 && ` ${report.stowage} bay-plan cells on board.`}
+        {report.unmatched > 0 && ` ${report.unmatched} events name a container on no known shipment (kept).`}
+      </p>
+      {report.setAside.length > 0 && (
+        <ul>
+          {report.setAside.map((s) => (
+            <li key={s.code} className="error">
+              {s.count} set aside: {s.message} <code>{s.code}</code>
+            </li>
+          ))}
+        </ul>
+      )}
       {[...report.errors.map((f) => ["error", f] as const), ...report.warnings.map((f) => ["warning", f] as const)].map(([kind, f], i) => (
         <p key={i} className={kind === "error" ? "error" : "muted"}>
           {kind}: {f.where}: {f.message} <code>{f.code}</code>
