@@ -59,15 +59,16 @@ export function installProbeAudit(app: FastifyInstance, options: { db: Kysely<DB
   sweep.unref();
   app.addHook("onClose", async () => clearInterval(sweep));
 
-  app.addHook("onResponse", async (request: FastifyRequest, reply) => {
+  // Written before the refusal is sent, so that whoever reads the log after the answer finds it.
+  app.addHook("onSend", async (request: FastifyRequest, reply, body) => {
     const action = ACTIONS[reply.statusCode];
     const actor: Actor | null = request.actor;
     if (!action || !actor || !request.url.startsWith("/api/")) {
-      return;
+      return body;
     }
     const { isAllowed, suppressed } = take(actor.userId);
     if (!isAllowed) {
-      return;
+      return body;
     }
     const route = request.routeOptions.url ?? null;
     const payload: Record<string, unknown> = { method: request.method, path: request.url.split("?")[0]?.slice(0, 300), status: reply.statusCode };
@@ -79,5 +80,6 @@ export function installProbeAudit(app: FastifyInstance, options: { db: Kysely<DB
     } catch (err) {
       onError(err);
     }
+    return body;
   });
 }
