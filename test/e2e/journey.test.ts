@@ -46,8 +46,13 @@ describe("browser journey: partner requests → supervisor accepts → officer r
     await page.click("a:has-text('Inspection requests')");
     await page.selectOption("select[name=status]", "requested");
     const card = page.getByTestId("request-card").filter({ hasText: reference });
+    const decided = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/decision"));
     await card.getByRole("button", { name: "Accept" }).click();
-    await card.getByTestId("request-status").filter({ hasText: "accepted" }).waitFor();
+    const decision = await decided;
+    assert.equal(decision.status(), 200, await decision.text());
+    // A live update soon takes the card out of the "requested" view; it is in the accepted one.
+    await page.selectOption("select[name=status]", "accepted");
+    await page.getByTestId("request-card").filter({ hasText: reference }).getByTestId("request-status").filter({ hasText: "accepted" }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, "3-supervisor-accepted.png"), fullPage: true });
     await page.context().close();
   });
@@ -65,8 +70,13 @@ describe("browser journey: partner requests → supervisor accepts → officer r
       buffer: Buffer.from('<?xml version="1.0"?><RadInstrumentData xmlns="http://physics.nist.gov/N42/2011/N42"/>'),
     });
     await card.locator("select[name=disposition]").selectOption("cleared");
+    const recorded = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/scans"));
     await card.getByRole("button", { name: "Record scan" }).click();
-    await card.getByTestId("request-status").filter({ hasText: "dispositioned" }).waitFor();
+    // The answer carries the request as it now stands; a live update then takes the finished card
+    // off the work queue, and the partner's view below shows the disposition.
+    const answer = await recorded;
+    assert.equal(answer.status(), 201, await answer.text());
+    assert.equal(((await answer.json()) as { status: string }).status, "dispositioned");
     await page.screenshot({ path: path.join(SHOTS, "4-officer-recorded.png"), fullPage: true });
     await page.context().close();
   });
