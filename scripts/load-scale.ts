@@ -868,6 +868,9 @@ async function writeChunk(db: Kysely<DB>, ctx: Context, chunk: Generated[]): Pro
     rows.containers = await insertRows(tx, "shipment_container", CONTAINER, chunk.flatMap((s) => s.containers.map((c) => ({ ...c, shipmentId: s.id }))));
     lap("containers");
     rows.scores = await insertRows(tx, "shipment_score", SCORE, chunk.flatMap((s) => s.scores.map((r) => ({ ...r, shipmentId: s.id, version: 1 }))));
+    // The listing queued every new shipment for scoring (migration 0017); the scores just written are
+    // what the scorer would write, so the requests they answer go.
+    await sql`delete from score_request where shipment_id = any(${chunk.map((s) => s.id)}::uuid[])`.execute(tx);
     lap("scores");
     await sql`set constraints all immediate`.execute(tx);
     lap("deferred triggers");

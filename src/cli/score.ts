@@ -3,13 +3,28 @@ import path from "node:path";
 import type { Command } from "commander";
 import { getDefaultScreener } from "../screening/index.ts";
 import { factsFromManifest } from "../targeting/from-manifest.ts";
-import { compileRuleSet, RuleSetError, scoreShipment, screenerLookup, usOutboundJapanRuleSet, type CompiledRuleSet } from "../targeting/index.ts";
+import { compileRuleSet, factName, parseRuleSet, RuleSetError, scoreShipment, screenerLookup, shippedRuleSets, usOutboundJapanRuleSet, type CompiledRuleSet, type ShipmentScore } from "../targeting/index.ts";
 import { parseMessageText } from "../trade/detect.ts";
 
+/** A shipped rule set by its id ("us-cbp-outbound", "jp-customs-us-outbound"), else undefined. */
+function shippedById(id: string): unknown {
+  return shippedRuleSets().find((s) => parseRuleSet(s.ruleSet).id === id)?.ruleSet;
+}
+
 async function loadRules(file: string | undefined): Promise<CompiledRuleSet> {
-  const definition: unknown = file ? JSON.parse(await readFile(file, "utf8")) : usOutboundJapanRuleSet();
+  const definition: unknown = file ? (shippedById(file) ?? JSON.parse(await readFile(file, "utf8"))) : usOutboundJapanRuleSet();
   // The command line has no agency watchlist; the shipped screening lists stand in for party checks.
   return compileRuleSet(definition, { watchlist: () => undefined, screenParty: screenerLookup(getDefaultScreener()) });
+}
+
+/** Once per file: the rules a manifest file cannot answer, and why. */
+function notInFileLine(result: ShipmentScore): string | undefined {
+  const rules = result.notAssessed.filter((n) => n.notCarried.length > 0);
+  if (rules.length === 0) {
+    return undefined;
+  }
+  const facts = [...new Set(rules.flatMap((r) => r.notCarried))].map(factName).join(", ");
+  return `(manifest files carry no ${facts}: not assessed ${rules.map((r) => r.ruleId).join(", ")})`;
 }
 
 /** `reciprocity score FILE [--rules FILE] [--json]`: scores the shipments of a manifest file with a rule set. */
@@ -18,7 +33,7 @@ export function registerScoreCommand(program: Command): void {
     .command("score")
     .description("score the shipments of a manifest file (EDIFACT, X12, CSV) with a rule set; every point explained")
     .argument("<file>", "manifest file")
-    .option("--rules <file>", "rule set JSON (default: the shipped US-outbound-to-Japan rules)")
+    .option("--rules <file>", "rule set JSON, or a shipped set by id: jp-customs-us-outbound (the default), us-cbp-outbound")
     .option("--json", "one JSON line per shipment")
     .action(async (file: string, opts: { rules?: string; json?: boolean }) => {
       let text: string;
@@ -32,16 +47,25 @@ export function registerScoreCommand(program: Command): void {
         process.exit(2);
       }
       const parsed = parseMessageText(text, { file: path.basename(file) });
+      let toldNotCarried = false;
       for (const [i, record] of parsed.shipments.entries()) {
         const result = scoreShipment(compiled, factsFromManifest(record, record.billOfLading ?? `${path.basename(file)}#${i + 1}`));
         const hits = result.hits.map((h) => ({ ruleId: h.ruleId, weight: h.weight, explanation: h.explanation }));
         if (opts.json) {
-          process.stdout.write(`${JSON.stringify({ billOfLading: record.billOfLading ?? null, score: result.score, level: result.level, hits, randomSelected: result.random?.selected ?? false })}\n`);
-        } else {
-          console.log(`${record.billOfLading ?? "(no B/L)"}: ${result.score} ${result.level}`);
-          for (const h of hits) {
-            console.log(`  +${h.weight} ${h.ruleId}: ${h.explanation}`);
+          const notAssessed = result.notAssessed.map((n) => ({ ruleId: n.ruleId, missing: n.missing, notInFile: n.notCarried }));
+          process.stdout.write(`${JSON.stringify({ billOfLading: record.billOfLading ?? null, score: result.score, level: result.level, hits, notAssessed, randomSelected: result.random?.selected ?? false })}\n`);
+          continue;
+        }
+        if (!toldNotCarried) {
+          toldNotCarried = true;
+          const line = notInFileLine(result);
+          if (line) {
+            console.log(line);
           }
+        }
+        console.log(`${record.billOfLading ?? "(no B/L)"}: ${result.score} ${result.level}`);
+        for (const h of hits) {
+          console.log(`  +${h.weight} ${h.ruleId}: ${h.explanation}`);
         }
       }
       const errors = parsed.diagnostics.filter((d) => d.severity === "error");

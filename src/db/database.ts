@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
-import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
+import { CompiledQuery, Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult, type Transaction } from "kysely";
 import pg from "pg";
-import { PGliteDialect } from "./pglite-dialect.ts";
+import { from as copyStream } from "pg-copy-streams";
+import { copyFromStdin, PGliteDialect } from "./pglite-dialect.ts";
 import { PGliteThread } from "./pglite-thread.ts";
 import type { DB } from "./schema.ts";
 
@@ -29,7 +30,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     pool.on("error", (err) => {
       console.error(`database connection lost: ${err.message}`);
     });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: withCopy(pool) }) });
     return { db, engine: "postgres", close: () => db.destroy() };
   }
   if ("dataDir" in target) {
@@ -46,6 +47,59 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       await pglite.close();
     },
   };
+}
+
+/**
+ * COPYs rows into a table through the caller's connection (inside its transaction, if any):
+ * `data` is COPY's text format, a line per row, tab between columns, `\N` for null (copyText
+ * escapes a value). PostgreSQL takes it as COPY FROM STDIN, embedded PGlite as the file /dev/blob.
+ */
+export async function copyRows(db: Kysely<DB> | Tx, table: string, columns: readonly string[], data: string): Promise<void> {
+  if (data.length === 0) {
+    return;
+  }
+  const names = columns.map((c) => `"${c}"`).join(", ");
+  await db.executeQuery(CompiledQuery.raw(`copy ${table} (${names}) from stdin`, [data]));
+}
+
+/** One value in COPY's text format: backslash, tab and line ends escaped; null as `\N`. */
+export function copyText(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) {
+    return "\\N";
+  }
+  const text = String(value);
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (ch) => COPY_ESCAPES[ch] as string) : text;
+}
+
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+/**
+ * The pg pool as Kysely sees it, with one addition: a `copy … from stdin` statement whose data is
+ * its one parameter (copyRows) is streamed with the COPY protocol on the same connection.
+ */
+function withCopy(pool: pg.Pool): PostgresPool {
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      const query = ((text: string | pg.Submittable, parameters?: readonly unknown[]) => {
+        const copy = typeof text === "string" && parameters ? copyFromStdin(text, parameters) : null;
+        // Anything else (statements, Kysely's cursors) goes to the client as it came.
+        return copy ? copyInto(client, text as string, copy.data) : client.query(text as string, parameters as unknown[]);
+      }) as unknown as PostgresPoolClient["query"];
+      return { query, release: (destroy?: boolean) => client.release(destroy) };
+    },
+    end: () => pool.end(),
+  };
+}
+
+async function copyInto(client: pg.PoolClient, text: string, data: string): Promise<PostgresQueryResult<never>> {
+  const stream = client.query(copyStream(text));
+  await new Promise<void>((resolve, reject) => {
+    stream.on("error", reject);
+    stream.on("finish", resolve);
+    stream.end(data);
+  });
+  return { command: "INSERT", rowCount: stream.rowCount, rows: [] };
 }
 
 /**

@@ -10,7 +10,19 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from "kysely";
-import type { EmbeddedEngine } from "./pglite-thread.ts";
+import type { EmbeddedEngine, StatementResult } from "./pglite-thread.ts";
+
+/** A COPY as it travels through Kysely: `copy table (columns) from stdin`, its data the one parameter. */
+const COPY_FROM_STDIN = /^copy\s+([a-z_][a-z0-9_.]*)\s*\([^)]*\)\s+from\s+stdin$/i;
+
+/** The table and data of a COPY FROM STDIN statement (see copyRows in database.ts), or null for any other. */
+export function copyFromStdin(sql: string, parameters: readonly unknown[]): { table: string; data: string } | null {
+  const match = COPY_FROM_STDIN.exec(sql);
+  if (!match || parameters.length !== 1 || typeof parameters[0] !== "string") {
+    return null;
+  }
+  return { table: match[1] as string, data: parameters[0] };
+}
 
 /**
  * Kysely dialect for embedded PGlite.
@@ -83,12 +95,23 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: EmbeddedEngine) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result =
-      compiled.parameters.length === 0 ? await this.pglite.exec(compiled.sql) : await this.pglite.query(compiled.sql, [...compiled.parameters]);
+    const result = await this.run(compiled);
     return {
       rows: result.rows as R[],
       numAffectedRows: result.affectedRows === undefined ? undefined : BigInt(result.affectedRows),
     };
+  }
+
+  private run(compiled: CompiledQuery): Promise<StatementResult> {
+    if (compiled.parameters.length === 0) {
+      return this.pglite.exec(compiled.sql);
+    }
+    // PGlite reads COPY data from a blob it exposes as the file /dev/blob.
+    const copy = copyFromStdin(compiled.sql, compiled.parameters);
+    if (copy) {
+      return this.pglite.copyFrom(compiled.sql.replace(/stdin$/i, "'/dev/blob'"), copy.table, copy.data);
+    }
+    return this.pglite.query(compiled.sql, [...compiled.parameters]);
   }
 
   // eslint-disable-next-line require-yield

@@ -34,6 +34,34 @@ const pglite = new PGlite({
   extensions: { pg_trgm },
 });
 
+/**
+ * COPY … FROM '/dev/blob' reads a server-side file, which PostgreSQL lets only the superuser do,
+ * whereas the application copies under its own role (COPY FROM STDIN on PostgreSQL). So the role
+ * is checked here as PostgreSQL would check COPY FROM STDIN (INSERT on the table, and no
+ * row-level security on it, which COPY FROM cannot apply), then the file is read with the
+ * session's privileges and the caller's role restored.
+ */
+async function copyFromBlob(sql: string, table: string, data: string): Promise<number | undefined> {
+  const { rows } = await pglite.query<{ role: string; allowed: boolean }>(
+    `select current_setting('role') as role,
+            has_table_privilege($1, 'INSERT') and not coalesce((select relrowsecurity from pg_class where oid = $1::regclass), true) as allowed`,
+    [table],
+  );
+  const role = rows[0]?.role ?? "none";
+  if (role !== "none" && !rows[0]?.allowed) {
+    throw Object.assign(new Error(`permission denied to COPY into ${table}`), { code: "42501" });
+  }
+  if (role !== "none") {
+    await pglite.exec("set local role none");
+  }
+  // Should the COPY fail, the transaction is aborted and its rollback restores the role.
+  const result = await pglite.query(sql, [], { blob: new Blob([data]) });
+  if (role !== "none") {
+    await pglite.query("select set_config('role', $1, true)", [role]);
+  }
+  return result.affectedRows;
+}
+
 async function handle(request: HostRequest): Promise<HostReply> {
   switch (request.op) {
     case "exec": {
@@ -45,6 +73,8 @@ async function handle(request: HostRequest): Promise<HostReply> {
       const result = await pglite.query(request.sql, request.params);
       return { id: request.id, ok: true, rows: result.rows, affectedRows: result.affectedRows };
     }
+    case "copy":
+      return { id: request.id, ok: true, rows: [], affectedRows: await copyFromBlob(request.sql, request.table, request.data) };
     case "close":
       await pglite.close();
       return { id: request.id, ok: true, rows: [] };

@@ -2,6 +2,8 @@
 export type HostRequest =
   | { id: number; op: "exec"; sql: string }
   | { id: number; op: "query"; sql: string; params: unknown[] }
+  /** `COPY table (…) FROM '/dev/blob'` with `data` as the file's content (text format). */
+  | { id: number; op: "copy"; sql: string; table: string; data: string }
   | { id: number; op: "close" };
 
 /** Its answer; id 0 says the database is open (or why it is not). */

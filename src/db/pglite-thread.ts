@@ -14,6 +14,8 @@ export interface EmbeddedEngine {
   exec(sql: string): Promise<StatementResult>;
   /** Runs one statement with parameters. */
   query(sql: string, params: unknown[]): Promise<StatementResult>;
+  /** Runs `COPY table (…) FROM '/dev/blob'` with `data` as the blob (text format). */
+  copyFrom(sql: string, table: string, data: string): Promise<StatementResult>;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,10 @@ export class PGliteThread implements EmbeddedEngine {
 
   query(sql: string, params: unknown[]): Promise<StatementResult> {
     return this.send({ id: this.nextId++, op: "query", sql, params });
+  }
+
+  copyFrom(sql: string, table: string, data: string): Promise<StatementResult> {
+    return this.send({ id: this.nextId++, op: "copy", sql, table, data });
   }
 
   async close(): Promise<void> {

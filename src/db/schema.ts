@@ -205,6 +205,13 @@ export interface DispositionOverrideTable {
   overridden_at: Timestamp;
 }
 
+export interface NotificationDismissalTable {
+  notification_id: string;
+  user_id: string;
+  agency_id: string;
+  dismissed_at: Timestamp;
+}
+
 export interface NotificationTable {
   id: Generated<string>;
   agency_id: string;
@@ -449,6 +456,7 @@ export interface DB {
   signing_key: SigningKeyTable;
   rule_set: RuleSetTable;
   shipment_score: ShipmentScoreTable;
+  notification_dismissal: NotificationDismissalTable;
   shipment_listing: ShipmentListingTable;
   watchlist_entry: WatchlistEntryTable;
 }

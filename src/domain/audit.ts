@@ -90,6 +90,8 @@ export const READ_ACTIONS = [
   "file.downloaded",
   "bundle.downloaded",
   "metrics.viewed",
+  "notifications.listed",
+  "audit_events.exported",
 ] as const;
 
 /** Filters for the audit log. */
@@ -101,6 +103,17 @@ export interface AuditQuery {
   action?: string;
   /** Changes only, reads only, or both. */
   kind?: "all" | "changes" | "reads";
+  /** Username of the actor. */
+  actor?: string;
+  /** Action prefix, e.g. "inspection_request." for every step of requests. */
+  actionPrefix?: string;
+  /** Events from this instant on, and before `to`. */
+  from?: Date;
+  to?: Date;
+}
+
+function likePrefix(text: string): string {
+  return `${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
 /** Lists the audit events concerning the auditor's agency, newest first, in the agency's own chain. */
@@ -135,6 +148,10 @@ export async function listAuditEvents(db: Kysely<DB>, actor: Actor, query: Audit
       .$if(query.entityType !== undefined, (qb) => qb.where("e.entity_type", "=", query.entityType as string))
       .$if(query.entityId !== undefined, (qb) => qb.where("e.entity_id", "=", query.entityId as string))
       .$if(query.action !== undefined, (qb) => qb.where("e.action", "=", query.action as string))
+      .$if(query.actor !== undefined, (qb) => qb.where("u.username", "=", query.actor as string))
+      .$if(query.actionPrefix !== undefined, (qb) => qb.where("e.action", "like", likePrefix(query.actionPrefix as string)))
+      .$if(query.from !== undefined, (qb) => qb.where("e.occurred_at", ">=", query.from as Date))
+      .$if(query.to !== undefined, (qb) => qb.where("e.occurred_at", "<", query.to as Date))
       .$if(query.kind === "changes", (qb) => qb.where("e.action", "not in", READ_ACTIONS))
       .$if(query.kind === "reads", (qb) => qb.where("e.action", "in", READ_ACTIONS))
       .orderBy("l.seq", "desc")
@@ -175,4 +192,71 @@ export async function verifyAuditChain(db: Kysely<DB>, actor: Actor): Promise<Ch
   const row = result.rows[0];
   const firstBroken = row?.first_broken_seq ?? null;
   return { events: Number(row?.events ?? 0), firstBrokenSeq: firstBroken, isIntact: firstBroken === null };
+}
+
+/** The most events one CSV export holds; narrow the filters for more. */
+export const MAX_EXPORT_ROWS = 10_000;
+
+function csvCell(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+function detailValue(v: unknown): string {
+  if (typeof v === "string") {
+    return v;
+  }
+  if (typeof v === "number" || typeof v === "boolean") {
+    return String(v);
+  }
+  if (Array.isArray(v) && v.every((x) => typeof x === "string" || typeof x === "number")) {
+    return (v).join(", ");
+  }
+  return JSON.stringify(v);
+}
+
+/** The event's details as "key: value" pairs, one line, for people and spreadsheets. */
+export function auditDetails(payload: unknown): string {
+  if (!payload || typeof payload !== "object") {
+    return "";
+  }
+  return Object.entries(payload as Record<string, unknown>)
+    .filter(([, v]) => v !== null && v !== undefined && v !== "")
+    .map(([k, v]) => `${k}: ${detailValue(v)}`)
+    .join("; ");
+}
+
+/**
+ * The filtered log as CSV (newest first, at most MAX_EXPORT_ROWS events, times in UTC to the
+ * second), one value per cell; the export itself is audited.
+ */
+export async function exportAuditEventsCsv(db: Kysely<DB>, actor: Actor, query: Omit<AuditQuery, "limit" | "cursor">): Promise<{ csv: string; rows: number; isTruncated: boolean }> {
+  const lines = ["seq,occurred_at_utc,actor,actor_agency,action,entity_type,entity_id,details,hash"];
+  let cursor: string | undefined;
+  let rows = 0;
+  let isTruncated = false;
+  for (;;) {
+    const page = await listAuditEvents(db, actor, { ...query, limit: 500, cursor });
+    for (const e of page.items) {
+      if (rows >= MAX_EXPORT_ROWS) {
+        isTruncated = true;
+        break;
+      }
+      lines.push(
+        [e.seq, `${e.occurredAt.slice(0, 19)}Z`, e.actorUsername ?? "system", e.actorAgencyCode ?? "", e.action, e.entityType, e.entityId ?? "", auditDetails(e.payload), e.hash].map(csvCell).join(","),
+      );
+      rows++;
+    }
+    if (isTruncated || !page.nextCursor) {
+      break;
+    }
+    cursor = page.nextCursor;
+  }
+  await withAgency(db, actor.agencyId, (tx) =>
+    recordAudit(tx, actor, {
+      action: "audit_events.exported",
+      entityType: "audit_event",
+      payload: { rows, isTruncated, filters: { ...query, from: query.from?.toISOString(), to: query.to?.toISOString() } },
+    }),
+  );
+  return { csv: `${lines.join("\n")}\n`, rows, isTruncated };
 }

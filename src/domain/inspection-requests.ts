@@ -6,22 +6,13 @@ import { findSharingAgreement, requestIsVisible, requireRole, shipmentIsVisible 
 import type { Actor } from "./actor.ts";
 import { recordAudit, recordSharedRead } from "./audit.ts";
 import type { Clock } from "./clock.ts";
-import type { Disposition } from "./lifecycle.ts";
+import { PRIORITIES, type Disposition, type RequestStatus, type RequestType, type ScanType } from "./vocabulary.ts";
 import { decodeCursor, toPage, type Page } from "./paging.ts";
 import { clearanceFindings, type ClearanceFinding } from "./clearance-guard.ts";
 import { listScans, type ScanView } from "./scans.ts";
 
-/** Every state a request passes through. */
-export const REQUEST_STATUSES = ["requested", "accepted", "declined", "withdrawn", "scheduled", "scanning", "results_recorded", "dispositioned", "closed"] as const;
-/** What is asked: an examination, information, or that the container not be loaded until cleared. */
-export const REQUEST_TYPES = ["inspection", "information", "hold"] as const;
-export type RequestType = (typeof REQUEST_TYPES)[number];
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
-export const PRIORITIES = ["routine", "high", "urgent"] as const;
-export const SCAN_TYPES = ["radiation_portal", "isotope_id", "xray_image", "physical_exam"] as const;
-export type ScanType = (typeof SCAN_TYPES)[number];
-export const DISPOSITIONS = ["cleared", "hold", "do_not_load", "referred"] as const;
-export type { Disposition } from "./lifecycle.ts";
+export { DISPOSITIONS, PRIORITIES, REQUEST_STATUSES, REQUEST_TYPES, SCAN_TYPES } from "./vocabulary.ts";
+export type { Disposition, RequestStatus, RequestType, ScanType } from "./vocabulary.ts";
 
 /** An inspection request as both parties see it. */
 export interface InspectionRequestView {
@@ -66,6 +57,7 @@ export interface InspectionRequestView {
   /** What stands in the way of clearing with one click: a host supervisor must override these. */
   clearanceFindings: ClearanceFinding[];
   scans: ScanView[];
+  cargo: RequestCargo;
 }
 
 /** A host supervisor's reason for clearing against findings, and the findings as they stood. */
@@ -165,10 +157,49 @@ function currentOverride(timeline: InspectionRequestView["timeline"]): Inspectio
   return last?.override ? { ...last.override, by: last.by, at: last.at } : null;
 }
 
+/** What is in the container and how the viewer's own rules scored it: what a decision is made on. */
+export interface RequestCargo {
+  goods: string | null;
+  hsCode: string | null;
+  /** The viewer's agency's risk score of the shipment, when its rules scored it. */
+  riskScore: number | null;
+  riskLevel: string | null;
+  /** The rules that gave the most points, highest first. */
+  topHits: { ruleId: string; weight: number; explanation: string }[];
+}
+
+/** The goods and the viewer's own score of each request's shipment (the score of another agency stays its own). */
+async function cargoOf(tx: Tx, actor: Actor, shipmentIds: string[]): Promise<Map<string, RequestCargo>> {
+  const ids = [...new Set(shipmentIds)];
+  const out = new Map<string, RequestCargo>();
+  if (ids.length === 0) {
+    return out;
+  }
+  const rows = await tx
+    .selectFrom("shipment as s")
+    .leftJoin("shipment_score as sc", (j) => j.onRef("sc.shipment_id", "=", "s.id").on("sc.agency_id", "=", actor.agencyId))
+    .select(["s.id", "sc.score", "sc.level", "sc.hits"])
+    .select((eb) => [
+      eb.selectFrom("shipment_goods as g").select("g.description").whereRef("g.shipment_id", "=", "s.id").orderBy("g.line_no").limit(1).as("description"),
+      eb.selectFrom("shipment_goods as g").select("g.hs_code").whereRef("g.shipment_id", "=", "s.id").orderBy("g.line_no").limit(1).as("hs_code"),
+    ])
+    .where("s.id", "in", ids)
+    .execute();
+  for (const r of rows) {
+    const hits = ((r.hits ?? []) as { ruleId: string; weight: number; explanation: string }[])
+      .map((h) => ({ ruleId: h.ruleId, weight: Number(h.weight), explanation: h.explanation }))
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, 3);
+    out.set(r.id, { goods: r.description ?? null, hsCode: r.hs_code ?? null, riskScore: r.score === null ? null : Number(r.score), riskLevel: r.level ?? null, topHits: hits });
+  }
+  return out;
+}
+
 async function present(tx: Tx, actor: Actor, rows: ViewRow[]): Promise<InspectionRequestView[]> {
   const ids = rows.map((r) => r.id);
   const scans = await listScans(tx, actor, ids);
   const history = await timelines(tx, ids);
+  const cargo = await cargoOf(tx, actor, rows.map((r) => r.shipment_id));
   return rows.map((r) => ({
     id: r.id,
     reference: r.reference,
@@ -207,6 +238,7 @@ async function present(tx: Tx, actor: Actor, rows: ViewRow[]): Promise<Inspectio
     dispositionOverride: currentOverride(history.get(r.id) ?? []),
     clearanceFindings: clearanceFindings(scans.get(r.id) ?? []),
     scans: scans.get(r.id) ?? [],
+    cargo: cargo.get(r.shipment_id) ?? { goods: null, hsCode: null, riskScore: null, riskLevel: null, topHits: [] },
   }));
 }
 
@@ -335,11 +367,20 @@ export interface RequestQuery {
   cursor?: string;
   status?: RequestStatus[];
   shipmentId?: string;
+  /** Requests the agency hosts (to decide and scan) or made; both when absent. */
+  party?: "host" | "requester";
+  /** Newest first (default), or the nearest deadline first (no deadline last). */
+  sort?: "requested" | "deadline";
 }
 
-/** Lists requests the actor's agency is party to, newest first. */
+/** Stands in for a missing deadline, so requests without one sort after every dated one. */
+const NO_DEADLINE = "9999-12-31T00:00:00.000Z";
+
+/** Lists requests the actor's agency is party to, newest first or by deadline. */
 export async function listInspectionRequests(db: Kysely<DB>, actor: Actor, query: RequestQuery): Promise<Page<InspectionRequestView>> {
-  const after = query.cursor ? decodeCursor(query.cursor, "inspection-requests") : null;
+  const byDeadline = query.sort === "deadline";
+  const cursorName = byDeadline ? "inspection-requests-deadline" : "inspection-requests";
+  const after = query.cursor ? decodeCursor(query.cursor, cursorName) : null;
   return withAgency(db, actor.agencyId, async (tx) => {
     let qb = viewQuery(tx, actor);
     if (query.status && query.status.length > 0) {
@@ -348,11 +389,23 @@ export async function listInspectionRequests(db: Kysely<DB>, actor: Actor, query
     if (query.shipmentId) {
       qb = qb.where("r.shipment_id", "=", query.shipmentId);
     }
-    if (after) {
+    if (query.party) {
+      qb = qb.where(query.party === "host" ? "r.host_agency_id" : "r.requesting_agency_id", "=", actor.agencyId);
+    }
+    const deadlineKey = sql<Date>`coalesce(r.deadline, ${NO_DEADLINE}::timestamptz)`;
+    if (after && byDeadline) {
+      qb = qb.where(sql<boolean>`(${deadlineKey}, r.id) > (${String(after.value)}::timestamptz, ${after.id}::uuid)`);
+    } else if (after) {
       qb = qb.where(sql<boolean>`(r.requested_at, r.id) < (${String(after.value)}::timestamptz, ${after.id}::uuid)`);
     }
-    const rows = await qb.orderBy("r.requested_at", "desc").orderBy("r.id", "desc").limit(query.limit + 1).execute();
-    const page = toPage(rows, query.limit, (r) => ({ value: r.requested_at.toISOString(), id: r.id }), "inspection-requests");
+    const ordered = byDeadline ? qb.orderBy(deadlineKey, "asc").orderBy("r.id", "asc") : qb.orderBy("r.requested_at", "desc").orderBy("r.id", "desc");
+    const rows = await ordered.limit(query.limit + 1).execute();
+    const page = toPage(
+      rows,
+      query.limit,
+      (r) => ({ value: byDeadline ? (r.deadline?.toISOString() ?? NO_DEADLINE) : r.requested_at.toISOString(), id: r.id }),
+      cursorName,
+    );
     const items = await present(tx, actor, page.items);
     await auditRequestRead(tx, actor, "inspection_requests.listed", null, page.items);
     return { items, nextCursor: page.nextCursor };

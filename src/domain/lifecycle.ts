@@ -8,7 +8,9 @@ import { recordAudit } from "./audit.ts";
 import type { Clock } from "./clock.ts";
 import { checkClearance, clearanceFindings, type ClearanceOverride } from "./clearance-guard.ts";
 import { lockRequest, loadRequest, type InspectionRequestView, type RequestStatus } from "./inspection-requests.ts";
+import { notifyRole } from "./notifications.ts";
 import { listScans } from "./scans.ts";
+import { DECLINE_CODES, type Disposition } from "./vocabulary.ts";
 
 // The one state machine of an inspection request. Every change of status goes through
 // `transition`, which checks who may do it and from where, and records it with its audit event.
@@ -51,10 +53,7 @@ const AUDIT_ACTION: Record<Action, string> = {
   close: "inspection_request.closed",
 };
 
-/** Reasons a host gives when it declines. */
-export const DECLINE_CODES = ["already_loaded", "insufficient_information", "outside_agreement", "no_capacity", "duplicate_request", "examined_domestically", "other"] as const;
-/** Reasons a targeter gives when it asks. */
-export const REASON_CODES = ["radiological", "watchlist_party", "manifest_discrepancy", "high_risk_route", "intelligence", "random_selection", "other"] as const;
+export { DECLINE_CODES, REASON_CODES } from "./vocabulary.ts";
 
 /** Statuses in which a request still waits for the host. */
 export const OPEN_STATUSES: RequestStatus[] = ["requested", "accepted", "scheduled", "scanning", "results_recorded"];
@@ -193,7 +192,7 @@ export async function startScanning(db: Kysely<DB>, clock: Clock, actor: Actor, 
 }
 
 /** The outcome after the results: cleared, hold, do not load, or referred for further examination. */
-export type Disposition = "cleared" | "hold" | "do_not_load" | "referred";
+export type { Disposition } from "./vocabulary.ts";
 
 /**
  * Sets the disposition inside the caller's transaction; hold and do-not-load hold the container.
@@ -236,6 +235,11 @@ export async function applyDisposition(tx: Tx, clock: Clock, actor: Actor, id: s
         overridden_at: now,
       })
       .execute();
+    // A clearance against findings is news to every supervisor concerned and to the targeter who asked.
+    const partner = (await isSharedWithRequester(tx, id)) ? [locked.requesting_agency_id] : [];
+    const message = `${locked.reference} (${locked.container_no}): ${disposition.replaceAll("_", " ")} against the scans' findings by a supervisor's override — ${reason}`;
+    await notifyRole(tx, { agencyIds: [locked.host_agency_id, ...partner], role: "supervisor", kind: "override", requestId: id, message, at: now });
+    await notifyRole(tx, { agencyIds: partner, role: "targeter", kind: "override", requestId: id, message, at: now });
   }
 }
 

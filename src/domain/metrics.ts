@@ -3,6 +3,7 @@ import { withAgency, type Tx } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
 import { agreementIsReadable } from "./access.ts";
 import { recordSharedRead } from "./audit.ts";
+import { DECLINE_CODES, SCAN_TYPES } from "./vocabulary.ts";
 import type { Actor } from "./actor.ts";
 
 /** The reciprocity numbers of one direction of one agreement over a date range. */
@@ -159,13 +160,27 @@ export async function reciprocityMetrics(db: Kysely<DB>, actor: Actor, from: Dat
 
 /** The dashboard as CSV: one row per direction, the numbers a spreadsheet needs. */
 export function metricsCsv(metrics: ReciprocityMetrics): string {
-  const header = ["agreement", "host", "requester", "from", "to", "requests", "accepted", "declined", "withdrawn", "pending", "accommodation_rate", "scanned_before_cutoff", "missed", "median_hours_to_result", "p90_hours_to_result", "alarms", "nuisance_alarms", "declined_by_reason", "scans_by_type"];
-  const cell = (v: string | number | null | Record<string, number>) => {
-    const text = v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
+  // One value per cell: a column per decline reason and per scan type, from the shared vocabularies.
+  const header = [
+    "agreement", "host", "requester", "from", "to", "requests", "accepted", "declined", "withdrawn", "pending", "accommodation_rate", "scanned_before_cutoff", "missed",
+    "median_hours_to_result", "p90_hours_to_result", "alarms", "nuisance_alarms",
+    ...DECLINE_CODES.map((c) => `declined_${c}`),
+    ...SCAN_TYPES.map((t) => `scans_${t}`),
+  ];
+  const round = (v: number | null, digits: number) => (v === null ? null : Number(v.toFixed(digits)));
+  const cell = (v: string | number | null) => {
+    const text = v === null ? "" : String(v);
     return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const rows = metrics.directions.map((d) =>
-    [d.agreement, d.host, d.requester, metrics.from, metrics.to, d.requests, d.accepted, d.declined, d.withdrawn, d.pending, d.accommodationRate, d.scannedBeforeCutoff, d.missed, d.medianHoursToResult, d.p90HoursToResult, d.alarms, d.nuisanceAlarms, d.declinedByReason, d.scansByType].map(cell).join(","),
+    [
+      d.agreement, d.host, d.requester, metrics.from, metrics.to, d.requests, d.accepted, d.declined, d.withdrawn, d.pending,
+      round(d.accommodationRate, 4), round(d.scannedBeforeCutoff, 4), d.missed, round(d.medianHoursToResult, 1), round(d.p90HoursToResult, 1), d.alarms, d.nuisanceAlarms,
+      ...DECLINE_CODES.map((c) => d.declinedByReason[c] ?? 0),
+      ...SCAN_TYPES.map((t) => d.scansByType[t] ?? 0),
+    ]
+      .map(cell)
+      .join(","),
   );
   return [header.join(","), ...rows].join("\n") + "\n";
 }

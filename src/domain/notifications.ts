@@ -1,7 +1,10 @@
 import type { Kysely } from "kysely";
 import { withAgency, type Tx } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
+import { notFound } from "../errors.ts";
 import type { Actor, Role } from "./actor.ts";
+import { recordAudit, recordSharedRead } from "./audit.ts";
+import type { Clock } from "./clock.ts";
 
 /** An in-app notification addressed to one of the actor's roles. */
 export interface NotificationView {
@@ -13,18 +16,60 @@ export interface NotificationView {
   isRead: boolean;
 }
 
-/** The latest notifications for the actor's agency and roles. */
+/** How many notifications one list holds at most. */
+export const MAX_NOTIFICATIONS = 100;
+
+function addressedTo(actor: Actor): string[] {
+  return actor.roles.length > 0 ? actor.roles : ["none"];
+}
+
+/**
+ * The latest notifications for the actor's agency and roles that the actor has not dismissed.
+ * Those about another agency's request are a read of its data and audited as such.
+ */
 export async function listNotifications(db: Kysely<DB>, actor: Actor, limit = 50): Promise<NotificationView[]> {
-  const rows = await withAgency(db, actor.agencyId, (tx) =>
-    tx
-      .selectFrom("notification")
-      .select(["id", "kind", "request_id", "message", "created_at", "read_at"])
-      .where("role", "in", actor.roles.length > 0 ? actor.roles : ["none"])
-      .orderBy("created_at", "desc")
-      .limit(limit)
-      .execute(),
-  );
-  return rows.map((r) => ({ id: r.id, kind: r.kind, requestId: r.request_id, message: r.message, createdAt: r.created_at.toISOString(), isRead: r.read_at !== null }));
+  return withAgency(db, actor.agencyId, async (tx) => {
+    const rows = await tx
+      .selectFrom("notification as n")
+      .leftJoin("inspection_request as r", "r.id", "n.request_id")
+      .select(["n.id", "n.kind", "n.request_id", "n.message", "n.created_at", "n.read_at", "r.host_agency_id", "r.requesting_agency_id"])
+      .where("n.role", "in", addressedTo(actor))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom("notification_dismissal as d").select("d.user_id").whereRef("d.notification_id", "=", "n.id").where("d.user_id", "=", actor.userId))))
+      .orderBy("n.created_at", "desc")
+      .orderBy("n.id", "desc")
+      .limit(Math.min(limit, MAX_NOTIFICATIONS))
+      .execute();
+    await recordSharedRead(tx, actor, {
+      action: "notifications.listed",
+      entityType: "notification",
+      records: rows
+        .filter((r) => r.request_id && r.host_agency_id && r.requesting_agency_id)
+        .map((r) => ({ id: r.request_id as string, ownerAgencyId: r.host_agency_id === actor.agencyId ? (r.requesting_agency_id as string) : (r.host_agency_id as string) })),
+    });
+    return rows.map((r) => ({ id: r.id, kind: r.kind, requestId: r.request_id, message: r.message, createdAt: r.created_at.toISOString(), isRead: r.read_at !== null }));
+  });
+}
+
+/**
+ * Dismisses one of the agency's notifications for the actor alone (the others it concerns still
+ * see it); dismissing one twice is a no-op. Another agency's answers "not found", like a missing one.
+ */
+export async function dismissNotification(db: Kysely<DB>, clock: Clock, actor: Actor, id: string): Promise<void> {
+  await withAgency(db, actor.agencyId, async (tx) => {
+    const found = await tx.selectFrom("notification").select(["id", "kind", "request_id"]).where("id", "=", id).where("agency_id", "=", actor.agencyId).executeTakeFirst();
+    if (!found) {
+      throw notFound("notification");
+    }
+    const inserted = await tx
+      .insertInto("notification_dismissal")
+      .values({ notification_id: id, user_id: actor.userId, agency_id: actor.agencyId, dismissed_at: clock.now() })
+      .onConflict((oc) => oc.columns(["notification_id", "user_id"]).doNothing())
+      .returning("notification_id")
+      .executeTakeFirst();
+    if (inserted) {
+      await recordAudit(tx, actor, { action: "notification.dismissed", entityType: "notification", entityId: id, payload: { kind: found.kind, requestId: found.request_id } });
+    }
+  });
 }
 
 /** Addresses one notification to a role in each of the agencies, inside the caller's transaction. */

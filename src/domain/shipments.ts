@@ -31,6 +31,8 @@ export interface ShipmentQuery {
   level?: "low" | "medium" | "high";
   /** Only shipments on which this rule fired. */
   ruleId?: string;
+  /** "true": only shipments with an inspection request the agency is party to. */
+  requested?: "true" | "false";
 }
 
 /** A shipment as a list row. */
@@ -55,6 +57,8 @@ export interface ShipmentSummary {
   score: number | null;
   level: string | null;
   hitCount: number;
+  /** The agency asked, or was asked, for an inspection on it (requests follow row-level security). */
+  hasRequests: boolean;
 }
 
 // Lists read the per-agency listing (migrations/0014): visibility, the agency's score, counts and
@@ -86,7 +90,9 @@ function summaryQuery(tx: Tx, actor: Actor) {
       "l.hit_count",
       "l.container_count",
       "l.hs_codes",
-    ]);
+    ])
+    // A probe of the request index per row of the page; requests are limited to the agency's own by row-level security.
+    .select(sql<boolean>`exists (select 1 from inspection_request r where r.shipment_id = l.shipment_id)`.as("has_requests"));
 }
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>["execute"]>>[number];
@@ -112,6 +118,7 @@ function presentSummary(actor: Actor, r: SummaryRow): ShipmentSummary {
     score: r.level === null ? null : Number(r.score_key),
     level: r.level,
     hitCount: r.hit_count,
+    hasRequests: r.has_requests,
   };
 }
 
@@ -178,6 +185,10 @@ export async function listShipments(db: Kysely<DB>, actor: Actor, query: Shipmen
     onListing.push(
       sql<boolean>`exists (select 1 from shipment_score sc where sc.shipment_id = l.shipment_id and sc.agency_id = l.agency_id and sc.hits @> ${fired}::jsonb)`,
     );
+  }
+  if (query.requested === "true") {
+    // Requests are few beside the listing: their shipments are found first, then sorted.
+    onListing.push(sql<boolean>`l.shipment_id in (select r.shipment_id from inspection_request r)`);
   }
   if (after) {
     const value = sql`cast(${String(after.value)} as ${sql.raw(key.cast)})`;

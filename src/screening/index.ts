@@ -20,7 +20,7 @@ export { loadSdnXml } from "./lists/sdn-xml.ts";
 export { loadDplTxt, loadEntityListCsv, loadIsnCsv, loadItarDebarredCsv, loadUvlCsv } from "./lists/csl-sources.ts";
 export { decodeWindows1252 } from "./lists/decode.ts";
 export { normalizeName, guessEntityType } from "./normalize/name.ts";
-export { phoneticKey } from "./normalize/phonetic.ts";
+export { phoneticKey, transliterationKey } from "./normalize/phonetic.ts";
 export { isValidImo, normalizeImo } from "./imo.ts";
 
 let defaultScreener: Screener | undefined;

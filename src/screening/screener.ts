@@ -13,7 +13,7 @@ export const DEFAULT_THRESHOLD = 0.8;
 /** Default number of matches returned. */
 export const DEFAULT_TOP_K = 10;
 /** Name records scored per query after blocking. */
-const CANDIDATE_LIMIT = 60;
+const CANDIDATE_LIMIT = 30;
 
 /** What to screen: a party name, optionally with country (ISO alpha-2 or English name), type and IMO. */
 export interface ScreenQuery {

@@ -6,7 +6,7 @@ import type { DB } from "../db/schema.ts";
 import { anchorFileFor, startAnchoring } from "../domain/audit-anchor.ts";
 import type { Clock } from "../domain/clock.ts";
 import { sweepDeadlines } from "../domain/deadlines.ts";
-import { scoreAllAgencies } from "../domain/targeting/scoring.ts";
+import { requestStaleSweeps, scoreAllAgencies } from "../domain/targeting/scoring.ts";
 
 // Every server process runs the same timers; on PostgreSQL the advisory locks of
 // src/db/advisory-lock.ts let one process at a time take each turn, so N processes do not sweep,
@@ -15,6 +15,12 @@ import { scoreAllAgencies } from "../domain/targeting/scoring.ts";
 
 /** How often the request clock runs. */
 export const SWEEP_MS = 30_000;
+/**
+ * How often every agency's list is checked for missing and stale scores. Scoring follows the
+ * changes that make a score stale (migration 0017); the check catches what no change announces,
+ * such as an agreement coming into force on its start date.
+ */
+export const STALE_CHECK_MS = 6 * 3_600_000;
 /** How often the audit chain's head is anchored. */
 export const ANCHOR_MS = 60_000;
 
@@ -36,6 +42,10 @@ export function startBackground(database: Database, target: DatabaseTarget, cloc
     runSweep(database.db, clock, exclusive).catch((err: unknown) => log.error({ err }, "background sweep failed"));
   }, SWEEP_MS);
   sweeper.unref();
+  const staleCheck = setInterval(() => {
+    requestStaleSweeps(database.db).catch((err: unknown) => log.error({ err }, "stale score check failed"));
+  }, STALE_CHECK_MS);
+  staleCheck.unref();
   // The audit chain's head is written outside the database, so that a cut tail is noticed.
   const anchorFile = anchorFileFor(target);
   const stopAnchoring = anchorFile
@@ -43,6 +53,7 @@ export function startBackground(database: Database, target: DatabaseTarget, cloc
     : null;
   return async () => {
     clearInterval(sweeper);
+    clearInterval(staleCheck);
     await stopAnchoring?.();
   };
 }

@@ -1,13 +1,18 @@
 // Compiles the condition language into closures over a ShipmentView. No rule text is ever evaluated as code.
+//
+// Three answers: evidence (holds), undefined (fails) and UNKNOWN (a fact it needs is absent). A missing fact never
+// counts as the fact: `not` of UNKNOWN is UNKNOWN, `all` is UNKNOWN unless a part fails, `any` unless a part holds.
 import type { TargetingDeps } from "./deps.ts";
 import { compileField, isCollectionField, type Evidence } from "./fields.ts";
 import type { Condition, Scalar } from "./schema.ts";
 import { compileTextPattern } from "./text.ts";
-import type { ShipmentView } from "./view.ts";
+import { UNKNOWN, type ShipmentView } from "./view.ts";
 import { compileDomainCondition } from "./domain-conditions.ts";
 
-/** A compiled condition: evidence when it holds, undefined when it does not. */
+/** A compiled condition: evidence when it holds, undefined when it does not, UNKNOWN when a fact it needs is absent. */
 export type Test = (view: ShipmentView) => Evidence | undefined;
+
+export { UNKNOWN } from "./view.ts";
 
 const NO_EVIDENCE: Evidence = Object.freeze({});
 
@@ -15,19 +20,40 @@ function isEmpty(value: Scalar | undefined): value is undefined | "" {
   return value === undefined || value === "";
 }
 
+/**
+ * A test over the values at a path: holds when one matches; otherwise UNKNOWN when a value is absent (or a list is
+ * empty, or the source does not carry the path), else fails.
+ */
 function fieldTest(path: string, predicate: (value: Scalar) => boolean): Test {
   const { walk, describe } = compileField(path);
+  // A shipment with no relay port is known to have none; no goods, containers or parties means they are unknown.
+  const noneIsKnown = path === "transshipmentPorts";
   let found: Scalar = "";
+  let sawAbsent = false;
+  let seen = 0;
   const visit = (value: Scalar | undefined): boolean => {
-    if (isEmpty(value) || !predicate(value)) {
+    seen++;
+    if (isEmpty(value)) {
+      sawAbsent = true;
+      return false;
+    }
+    if (!predicate(value)) {
       return false;
     }
     found = value;
     return true;
   };
   return (view) => {
+    if (!view.carries(path)) {
+      return view.unknown(path);
+    }
+    sawAbsent = false;
+    seen = 0;
     const ref = walk(view, visit);
-    return ref < 0 ? undefined : { ...describe(view, ref), field: path, value: found };
+    if (ref >= 0) {
+      return { ...describe(view, ref), field: path, value: found };
+    }
+    return sawAbsent || (seen === 0 && !noneIsKnown) ? view.unknown(path) : undefined;
   };
 }
 
@@ -35,38 +61,62 @@ function compileAll(children: Condition[], deps: TargetingDeps): Test {
   const tests = children.map((c) => compileCondition(c, deps));
   return (view) => {
     let merged: Evidence | undefined;
+    let unknown = false;
     for (const test of tests) {
       const found = test(view);
       if (!found) {
         return undefined;
       }
+      if (found === UNKNOWN) {
+        unknown = true;
+        continue;
+      }
       merged = merged ? { ...merged, ...found } : found;
     }
-    return merged ?? NO_EVIDENCE;
+    return unknown ? UNKNOWN : (merged ?? NO_EVIDENCE);
   };
 }
 
 function compileAny(children: Condition[], deps: TargetingDeps): Test {
   const tests = children.map((c) => compileCondition(c, deps));
   return (view) => {
+    let unknown = false;
     for (const test of tests) {
       const found = test(view);
-      if (found) {
+      if (found === UNKNOWN) {
+        unknown = true;
+      } else if (found) {
         return found;
       }
     }
-    return undefined;
+    return unknown ? UNKNOWN : undefined;
   };
 }
 
 function compileNot(child: Condition, deps: TargetingDeps): Test {
   const test = compileCondition(child, deps);
-  return (view) => (test(view) ? undefined : NO_EVIDENCE);
+  return (view) => {
+    const found = test(view);
+    if (found === UNKNOWN) {
+      return UNKNOWN;
+    }
+    return found ? undefined : NO_EVIDENCE;
+  };
 }
 
 function compilePresent(path: string, present: boolean): Test {
-  const some = fieldTest(path, () => true);
-  return present ? some : (view) => (some(view) ? undefined : { field: path, value: "(missing)" });
+  const { walk } = compileField(path);
+  const visit = (value: Scalar | undefined): boolean => !isEmpty(value);
+  return (view) => {
+    if (!view.carries(path)) {
+      return view.unknown(path);
+    }
+    const some = walk(view, visit) >= 0;
+    if (present) {
+      return some ? { field: path } : undefined;
+    }
+    return some ? undefined : { field: path, value: "(missing)" };
+  };
 }
 
 function compileText(path: string, pattern: Parameters<typeof compileTextPattern>[0]): Test {
@@ -76,16 +126,31 @@ function compileText(path: string, pattern: Parameters<typeof compileTextPattern
   let current: ShipmentView | undefined;
   let hit: string | undefined;
   let found: Scalar = "";
+  let sawAbsent = false;
+  let seen = 0;
   const visit = (value: Scalar | undefined): boolean => {
-    hit = match(current?.text(value === undefined ? "" : String(value)) ?? "");
+    seen++;
+    const text = current?.text(value === undefined ? "" : String(value)) ?? "";
+    hit = match(text);
+    if (hit === undefined && text === "") {
+      sawAbsent = true;
+    }
     found = value ?? "";
     return hit !== undefined;
   };
   return (view) => {
+    if (!view.carries(path)) {
+      return view.unknown(path);
+    }
     current = view;
+    sawAbsent = false;
+    seen = 0;
     const ref = walk(view, visit);
     current = undefined;
-    return ref < 0 ? undefined : { ...describe(view, ref), field: path, value: found, pattern: hit ?? "" };
+    if (ref >= 0) {
+      return { ...describe(view, ref), field: path, value: found, pattern: hit ?? "" };
+    }
+    return sawAbsent || (seen === 0 && pattern.empty !== true) ? view.unknown(path) : undefined;
   };
 }
 
@@ -128,7 +193,10 @@ export function compileCondition(c: Condition, deps: TargetingDeps): Test {
   return compileDomainCondition(c, deps);
 }
 
-/** Paths among `fields` missing on the shipment: a scalar that is empty, or a collection with an item lacking it. */
+/**
+ * Paths among `fields` the filer left empty: a scalar that is empty, or a collection with an item lacking it (or no
+ * item). Paths the source does not carry are not missing; when it carries none of them the answer is UNKNOWN.
+ */
 export function compileIncomplete(fields: string[]): Test {
   let seen = 0;
   const visit = (value: Scalar | undefined): boolean => {
@@ -144,7 +212,11 @@ export function compileIncomplete(fields: string[]): Test {
     };
   });
   return (view) => {
-    const missing = fields.filter((_, i) => checks[i]?.(view));
+    const carried = fields.filter((path) => view.carries(path));
+    if (carried.length === 0) {
+      return view.unknown(fields[0] ?? "");
+    }
+    const missing = fields.filter((path, i) => carried.includes(path) && checks[i]?.(view));
     return missing.length > 0 ? { missing, missingFields: missing.join(", ") } : undefined;
   };
 }

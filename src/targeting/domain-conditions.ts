@@ -3,6 +3,7 @@ import { compileIncomplete, type Test } from "./conditions.ts";
 import type { TargetingDeps } from "./deps.ts";
 import type { PartyRole, ShipmentFacts } from "./facts.ts";
 import type { Evidence } from "./fields.ts";
+import { hsFit } from "./hs-fit.ts";
 import type { routePorts } from "./route.ts";
 import type { Condition } from "./schema.ts";
 import type { ShipmentView } from "./view.ts";
@@ -12,6 +13,12 @@ type DomainCondition = Exclude<Condition, { all: Condition[] } | { any: Conditio
 function goodsEvidence(view: ShipmentView, i: number): Evidence {
   const g = view.facts.goods[i];
   return { line: i + 1, hsCode: view.hs()[i] ?? g?.hsCode ?? "", description: g?.description ?? "" };
+}
+
+/** UNKNOWN when a goods line has no valid HS code (or there is no goods line), else undefined: what a goods test says when none matched. */
+function unmatchedGoods(view: ShipmentView): Evidence | undefined {
+  const codes = view.hs();
+  return codes.length === 0 || codes.includes(undefined) || !view.carries("goods.hsCode") ? view.unknown("goods.hsCode") : undefined;
 }
 
 function compileHsPrefix(prefixes: string[]): Test {
@@ -24,7 +31,7 @@ function compileHsPrefix(prefixes: string[]): Test {
         return { ...goodsEvidence(view, i), hsPrefix: prefix };
       }
     }
-    return undefined;
+    return unmatchedGoods(view);
   };
 }
 
@@ -37,15 +44,39 @@ function compileNorm(kind: "nuisance" | "explain-or-escalate" | "any"): Test {
         return { ...goodsEvidence(view, i), commodity: n.commodity, nuclides: n.nuclides.join(", "), normKind: n.kind };
       }
     }
-    return undefined;
+    return unmatchedGoods(view);
+  };
+}
+
+/** A goods line whose description shares no telling word with its HS heading; UNKNOWN when no line can be judged. */
+function compileHsMismatch(): Test {
+  return (view) => {
+    const codes = view.hs();
+    let judged = 0;
+    for (let i = 0; i < codes.length; i++) {
+      const code = codes[i];
+      const fit = code ? hsFit(code, view.facts.goods[i]?.description ?? "") : { fit: "unknown" as const };
+      if (fit.fit === "misfit") {
+        return { ...goodsEvidence(view, i), heading: fit.heading, headingText: fit.headingText, words: fit.words.join(" ") };
+      }
+      if (fit.fit === "fits") {
+        judged++;
+      }
+    }
+    return judged < codes.length || codes.length === 0 ? view.unknown("goods.description") : undefined;
   };
 }
 
 function compilePort(at: Parameters<typeof routePorts>[1], codes: string[]): Test {
   const set = new Set(codes.map((c) => c.toUpperCase().replace(/\s+/g, "")));
   return (view) => {
-    const port = view.ports(at).find((p) => set.has(p));
-    return port ? { port, at } : undefined;
+    const ports = view.ports(at);
+    const port = ports.find((p) => set.has(p));
+    if (port) {
+      return { port, at };
+    }
+    // A route point that must have a port (not the relays, which may be none) is unknown when it has none.
+    return ports.length === 0 && at !== "transshipment" ? view.unknown(at) : undefined;
   };
 }
 
@@ -61,10 +92,18 @@ function compileCountry(of: Extract<Condition, { country: unknown }>["country"][
   return (view): Evidence | undefined => {
     if (isParty) {
       const hit = partyCountries(view.facts, of).find((p) => set.has(p.country));
-      return hit ? { country: hit.country, party: hit.party, of } : undefined;
+      if (hit) {
+        return { country: hit.country, party: hit.party, of };
+      }
+      const parties = view.facts.parties.filter((p) => of === "anyParty" || p.role === of);
+      return parties.length === 0 || parties.some((p) => !p.country) ? view.unknown(`${of === "anyParty" ? "parties" : of}.country`) : undefined;
     }
-    const port = view.ports(of).find((p) => set.has(p.slice(0, 2)));
-    return port ? { country: port.slice(0, 2), port, of } : undefined;
+    const ports = view.ports(of);
+    const port = ports.find((p) => set.has(p.slice(0, 2)));
+    if (port) {
+      return { country: port.slice(0, 2), port, of };
+    }
+    return ports.length === 0 && of !== "transshipment" ? view.unknown(of) : undefined;
   };
 }
 
@@ -130,24 +169,35 @@ function compileScreening(minScore: number, roles: PartyRole[] | undefined, deps
   };
 }
 
+/** Filed less than `hours` before the loading cut-off (ETD when none); UNKNOWN without a filing time or a cut-off. */
 function compileFiledLate(hours: number): Test {
   return (view) => {
     const f = view.facts;
-    if (!f.filedAt) {
-      return f.loadingCutoff || f.etd ? { filed: "not filed", hoursBeforeCutoff: "none", required: hours } : undefined;
+    if (!f.filedAt || !view.carries("filedAt")) {
+      return view.unknown("filedAt");
+    }
+    if (!f.loadingCutoff && !f.etd) {
+      return view.unknown("loadingCutoff");
     }
     const lead = view.hoursFiledBeforeCutoff();
-    if (lead === undefined || lead >= hours) {
+    if (lead === undefined || Number.isNaN(lead)) {
+      return view.unknown("filedAt");
+    }
+    if (lead >= hours) {
       return undefined;
     }
-    return { filed: f.filedAt, hoursBeforeCutoff: Math.round(lead * 10) / 10, required: hours };
+    const rounded = Math.round(lead * 10) / 10;
+    return { filed: f.filedAt, hoursBeforeCutoff: rounded, hoursAfterCutoff: Math.max(0, -rounded), required: hours };
   };
 }
 
 function compileWeight(tolerance: number): Test {
   return (view) => {
     const [first] = view.weightFindings(tolerance);
-    return first ? { containerNo: first.containerNo, chapter: first.chapter, goods: first.goods, kgPerTeu: first.kgPerTeu, band: first.band, weightReason: first.reason } : undefined;
+    if (first) {
+      return { containerNo: first.containerNo, chapter: first.chapter, goods: first.goods, kgPerTeu: first.kgPerTeu, band: first.band, weightReason: first.reason };
+    }
+    return view.facts.goods.some((g) => (g.grossWeightKg ?? 0) > 0) ? undefined : view.unknown("goods.grossWeightKg");
   };
 }
 
@@ -176,13 +226,22 @@ export function compileDomainCondition(c: DomainCondition, deps: TargetingDeps):
   }
   if ("firstSeen" in c) {
     const flag = c.firstSeen === "shipper" ? "firstSeenShipper" : "firstSeenConsignee";
-    return (view) => (view.facts.flags[flag] === true ? { firstSeen: c.firstSeen, party: view.parties([c.firstSeen])[0]?.name ?? "" } : undefined);
+    return (view) => {
+      const seen = view.carries(`flags.${flag}`) ? view.facts.flags[flag] : undefined;
+      if (seen === undefined) {
+        return view.unknown(`flags.${flag}`);
+      }
+      return seen ? { firstSeen: c.firstSeen, party: view.parties([c.firstSeen])[0]?.name ?? "" } : undefined;
+    };
   }
   if ("weightImplausible" in c) {
     return compileWeight(c.weightImplausible.tolerance ?? 1);
   }
   if ("filedLate" in c) {
     return compileFiledLate(c.filedLate.hoursBeforeCutoff);
+  }
+  if ("hsMismatch" in c) {
+    return compileHsMismatch();
   }
   return compileIncomplete(c.incomplete.fields);
 }

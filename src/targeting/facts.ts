@@ -68,6 +68,12 @@ export const ShipmentFactsSchema = z.object({
   flags: z.object({ firstSeenShipper: z.boolean().optional(), firstSeenConsignee: z.boolean().optional() }).catchall(z.boolean()).default({}),
   /** Any other manifest field, addressed in rules as `fields.<name>`. */
   fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  /**
+   * Field paths the source of these facts does not carry ("filedAt", "itn", "flags.firstSeenShipper"): a carrier's
+   * manifest file has no filing time or AES ITN. Rules needing them are not assessed and never count as data missing,
+   * since the filer did not leave them out.
+   */
+  unknown: z.array(z.string()).optional(),
 });
 
 /** A party on the bill of lading. */

@@ -21,6 +21,8 @@ const SCALARS = [
 ] as const;
 const GOODS = ["hsCode", "description", "packages", "packageType", "grossWeightKg", "containerNo"] as const;
 const CONTAINERS = ["containerNo", "sizeType", "sealNo"] as const;
+/** Derived per container: the ISO 6346 type group of its size/type ("GP", "RE", "RT", "HR", "TN", …). */
+const CONTAINER_DERIVED = ["typeGroup"] as const;
 const PARTY = ["role", "name", "country", "address"] as const;
 
 type Derived = (view: ShipmentView) => Scalar | undefined;
@@ -71,6 +73,21 @@ function containerAccess(key: (typeof CONTAINERS)[number]): FieldAccess {
   };
 }
 
+function containerTypeGroupAccess(): FieldAccess {
+  return {
+    walk: (view, visit) => {
+      const groups = view.containerTypeGroups();
+      for (let i = 0; i < groups.length; i++) {
+        if (visit(groups[i])) {
+          return i;
+        }
+      }
+      return -1;
+    },
+    describe: containerAccess("containerNo").describe,
+  };
+}
+
 function partyAccess(role: string | undefined, key: (typeof PARTY)[number]): FieldAccess {
   return {
     walk: (view, visit) => {
@@ -112,6 +129,9 @@ export function compileField(path: string): FieldAccess {
   }
   if (head === "goods" && has(GOODS, key)) {
     return goodsAccess(key as (typeof GOODS)[number]);
+  }
+  if (head === "containers" && has(CONTAINER_DERIVED, key)) {
+    return containerTypeGroupAccess();
   }
   if (head === "containers" && has(CONTAINERS, key)) {
     return containerAccess(key as (typeof CONTAINERS)[number]);

@@ -10,6 +10,12 @@ function iso(raw: string | undefined): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
+/**
+ * What a carrier's manifest file does not carry: the filing time (it is when the agency receives the file), the AES
+ * ITN (it is on the exporter's EEI) and the agency's history of the parties. Rules on them are not assessed.
+ */
+export const NOT_IN_MANIFEST_FILES = ["filedAt", "itn", "flags.firstSeenShipper", "flags.firstSeenConsignee", "flags.knownExporter"];
+
 /** Facts for the rule engine straight from a parsed manifest record (no history: no first-seen flags). */
 export function factsFromManifest(record: ManifestShipment, key: string): ShipmentFacts {
   const party = (role: "shipper" | "consignee" | "notify", p: ManifestShipment["parties"]["shipper"]) =>
@@ -41,5 +47,6 @@ export function factsFromManifest(record: ManifestShipment, key: string): Shipme
     containers: record.containers.map((c) => ({ containerNo: c.number, ...(c.sizeType ? { sizeType: c.sizeType } : {}), ...(c.seals[0] ? { sealNo: c.seals[0] } : {}) })),
     flags: {},
     fields: {},
+    unknown: NOT_IN_MANIFEST_FILES,
   };
 }

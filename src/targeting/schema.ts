@@ -34,7 +34,8 @@ export type Condition =
   | { firstSeen: "shipper" | "consignee" }
   | { weightImplausible: { tolerance?: number } }
   | { filedLate: { hoursBeforeCutoff: number } }
-  | { incomplete: { fields: string[] } };
+  | { incomplete: { fields: string[] } }
+  | { hsMismatch: true };
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 const Strings = z.array(z.string().min(1)).min(1);
@@ -43,8 +44,9 @@ const TextPatternSchema = z.strictObject({
   words: Strings.optional(),
   contains: Strings.optional(),
   globs: Strings.optional(),
+  onlyWords: Strings.optional(),
   empty: z.boolean().optional(),
-}).refine((p) => p.words || p.contains || p.globs || p.empty, "a text pattern needs words, contains, globs or empty");
+}).refine((p) => p.words || p.contains || p.globs || p.onlyWords || p.empty, "a text pattern needs words, contains, globs, onlyWords or empty");
 
 /** Zod schema of one condition (recursive). */
 export const ConditionSchema: z.ZodType<Condition> = z.lazy(() => z.union([
@@ -68,7 +70,11 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() => z.union([
   z.strictObject({ weightImplausible: z.strictObject({ tolerance: z.number().min(0.1).max(10).optional() }) }),
   z.strictObject({ filedLate: z.strictObject({ hoursBeforeCutoff: z.number() }) }),
   z.strictObject({ incomplete: z.strictObject({ fields: Strings }) }),
+  z.strictObject({ hsMismatch: z.literal(true) }),
 ]));
+
+/** Id of the one hit a rule set's `dataMissing` adds for rules it could not assess. */
+export const DATA_MISSING_RULE_ID = "data.missing";
 
 /** Zod schema of one rule. */
 export const RuleSchema = z.strictObject({
@@ -80,6 +86,11 @@ export const RuleSchema = z.strictObject({
   /** Explanation template; `{name}` is replaced by evidence or a shipment field ("Goods {hsCode} ({description}) …"). */
   explanation: z.string().min(1),
   when: ConditionSchema,
+  /**
+   * What the rule does when a fact it needs is unknown (absent on the shipment): never fire as if the
+   * fact were there; "data-missing" also counts it towards the rule set's one `dataMissing` hit.
+   */
+  ifUnknown: z.enum(["skip", "data-missing"]).default("skip"),
   enabled: z.boolean().default(true),
   tags: z.array(z.string()).default([]),
 });
@@ -95,8 +106,15 @@ export const RuleSetSchema = z.strictObject({
   thresholds: z.strictObject({ medium: z.number(), high: z.number() }).refine((t) => t.high >= t.medium, "high must be ≥ medium"),
   /** Baseline random selection (a share of shipments picked regardless of score). */
   random: z.strictObject({ seed: z.string().min(1), rate: z.number().min(0).max(1) }).optional(),
+  /**
+   * One hit, whatever the number of rules, when rules marked `ifUnknown: "data-missing"` could not be assessed
+   * for want of facts the shipment should carry; `{missingFacts}` and `{rules}` name them in the explanation.
+   */
+  dataMissing: z.strictObject({ weight: z.number().min(-1000).max(1000), explanation: z.string().min(1) }).optional(),
   rules: z.array(RuleSchema).min(1),
-}).refine((s) => new Set(s.rules.map((r) => r.id)).size === s.rules.length, "rule ids must be unique");
+})
+  .refine((s) => new Set(s.rules.map((r) => r.id)).size === s.rules.length, "rule ids must be unique")
+  .refine((s) => s.rules.every((r) => r.id !== DATA_MISSING_RULE_ID), `${DATA_MISSING_RULE_ID} is the id of the data-missing hit, not of a rule`);
 
 /** One rule (after defaults). */
 export type Rule = z.infer<typeof RuleSchema>;

@@ -9,6 +9,11 @@ export interface TextPattern {
   contains?: string[];
   /** Whole-text globs: `*` any run, `?` one character ("STC *", "*GENERAL CARGO*"). */
   globs?: string[];
+  /**
+   * The whole text is made of these words and numbers only ("MACHINERY & SPARES", "2 PALLETS OF PARTS" against a list
+   * of vague words); a phrase adds each of its words.
+   */
+  onlyWords?: string[];
   /** Matches when the text is empty (after normalisation). */
   empty?: boolean;
 }
@@ -68,10 +73,23 @@ export function globMatches(glob: string, text: string): boolean {
   return g === glob.length;
 }
 
+/** Every word of a normalised text is in the set or a number, and at least one is a word of the set. */
+function madeOf(text: string, words: ReadonlySet<string>): boolean {
+  let listed = false;
+  for (const word of text.split(" ")) {
+    if (words.has(word)) {
+      listed = true;
+    } else if (!/^\d+$/.test(word)) {
+      return false;
+    }
+  }
+  return listed;
+}
+
 /** Compiles a pattern into one predicate over normalised text; returns the matched fragment or undefined. */
 export function compileTextPattern(pattern: TextPattern): (normalised: string) => string | undefined {
   // A literal that normalises to nothing would match every text.
-  for (const literal of [...(pattern.words ?? []), ...(pattern.contains ?? []), ...(pattern.globs ?? []).map((g) => g.replace(/[*?]/g, " "))]) {
+  for (const literal of [...(pattern.words ?? []), ...(pattern.contains ?? []), ...(pattern.onlyWords ?? []), ...(pattern.globs ?? []).map((g) => g.replace(/[*?]/g, " "))]) {
     if (normaliseText(literal) === "") {
       throw new Error(`text pattern ${JSON.stringify(literal)} has no letters or digits`);
     }
@@ -87,6 +105,7 @@ export function compileTextPattern(pattern: TextPattern): (normalised: string) =
   // Only escaped literals and fixed lookarounds go into the expression: linear-time matching.
   const re = parts.length > 0 ? new RegExp(parts.map((p) => `(?:${p})`).join("|"), "u") : undefined;
   const matchEmpty = pattern.empty === true;
+  const only = pattern.onlyWords ? new Set(pattern.onlyWords.flatMap((w) => normaliseText(w).split(" "))) : undefined;
   return (text) => {
     if (matchEmpty && text === "") {
       return "(empty)";
@@ -94,6 +113,9 @@ export function compileTextPattern(pattern: TextPattern): (normalised: string) =
     const hit = re?.exec(text)?.[0];
     if (hit !== undefined) {
       return hit;
+    }
+    if (only && text !== "" && madeOf(text, only)) {
+      return text;
     }
     return globs.find((g) => globMatches(g, text)) === undefined ? undefined : text;
   };

@@ -1,7 +1,8 @@
 // A shipment's facts plus what rules derive from them (normalised HS codes and texts, TEU, filing lead time),
 // each computed at most once per scoring however many rules ask.
-import { normaliseHsCode, normCommodity, type NormCommodity } from "../trade/index.ts";
+import { decodeSizeType, normaliseHsCode, normCommodity, type NormCommodity } from "../trade/index.ts";
 import type { PartyFacts, ShipmentFacts } from "./facts.ts";
+import type { Evidence } from "./fields.ts";
 import { normaliseText } from "./text.ts";
 import { routePorts, transshipmentRelays } from "./route.ts";
 import type { RoutePoint } from "./schema.ts";
@@ -25,6 +26,19 @@ function remember<V>(memo: Map<string, V>, key: string, compute: (key: string) =
   return value;
 }
 
+/**
+ * A condition's answer when a fact it needs is unknown: it neither holds nor fails, and a `not` of it is unknown too.
+ * Compared by identity; never shown as evidence.
+ */
+export const UNKNOWN: Evidence = Object.freeze({ unknown: "unknown" });
+
+const typeGroupMemo = new Map<string, string>();
+
+function typeGroupOf(code: string): string {
+  const r = decodeSizeType(code);
+  return r.ok ? (r.value.typeGroup ?? "") : "";
+}
+
 function normaliseHs(raw: string): string | null {
   const r = normaliseHsCode(raw);
   return r.ok ? r.value.code : null;
@@ -43,9 +57,40 @@ export class ShipmentView {
   private portMemo?: Map<RoutePoint, string[]>;
   private relayList?: string[];
   private lead?: number | null;
+  private typeGroups?: Array<string | undefined>;
+  /** Facts found unknown while the current rule was assessed: absent on this shipment, or not carried by its source. */
+  readonly absent: string[] = [];
+  readonly notCarried: string[] = [];
 
   constructor(facts: ShipmentFacts) {
     this.facts = facts;
+  }
+
+  /** Starts assessing another rule: forgets the unknown facts noted for the previous one. */
+  startRule(): void {
+    this.absent.length = 0;
+    this.notCarried.length = 0;
+  }
+
+  /** False when the source of the facts says it does not carry this field path. */
+  carries(path: string): boolean {
+    const unknown = this.facts.unknown;
+    return unknown === undefined || unknown.length === 0 || !unknown.includes(path);
+  }
+
+  /** Notes that the rule being assessed lacks a fact, and answers UNKNOWN. */
+  unknown(fact: string): Evidence {
+    const list = this.carries(fact) ? this.absent : this.notCarried;
+    if (!list.includes(fact)) {
+      list.push(fact);
+    }
+    return UNKNOWN;
+  }
+
+  /** ISO 6346 type group per container ("GP", "RT", "RE", …; undefined when the size/type is missing or not decoded). */
+  containerTypeGroups(): Array<string | undefined> {
+    this.typeGroups ??= this.facts.containers.map((c) => (c.sizeType ? remember(typeGroupMemo, c.sizeType.toUpperCase(), typeGroupOf) || undefined : undefined));
+    return this.typeGroups;
   }
 
   /** Normalised 2–6 digit HS code per goods line (undefined when missing or invalid). */

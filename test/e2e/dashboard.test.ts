@@ -71,6 +71,10 @@ describe("browser: the reciprocity dashboard", () => {
     const row = csv.find((line) => line.startsWith("CSI-USCBP-JPCUS,"));
     assert.ok(row, csv.join("\n"));
     assert.match(row, /,2,1,1,0,0,0\.5,/);
+    assert.ok(!row.includes("{"), "one value per cell");
+    const header = (csv[0] ?? "").split(",");
+    assert.equal(row.split(",")[header.indexOf("declined_no_capacity")], "1");
+    assert.match((await direction.getByTestId("alarms-legend").textContent()) ?? "", /of which nuisance/);
     await page.context().close();
   });
 });

@@ -61,8 +61,9 @@ describe("browser journey: partner requests → supervisor accepts → officer r
     const page = await loginAs("scan.officer");
     await page.getByRole("heading", { name: "Work queue" }).waitFor();
     const card = page.getByTestId("request-card").filter({ hasText: reference });
+    await card.getByRole("button", { name: "Record scan…" }).click();
     await card.locator("select[name=scanType]").selectOption("radiation_portal");
-    await card.locator("select[name=outcome]").selectOption("alarm");
+    await card.locator("select[name=finding]").selectOption("gamma_alarm");
     await card.locator("textarea[name=notes]").fill("Gamma alarm, broad profile; handheld ID: K-40 only, consistent with manifest");
     await card.locator("input[name=attachment]").setInputFiles({
       name: "occupancy-0042.n42",
@@ -71,7 +72,11 @@ describe("browser journey: partner requests → supervisor accepts → officer r
     });
     await card.locator("select[name=disposition]").selectOption("cleared");
     const recorded = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/scans"));
-    await card.getByRole("button", { name: "Record scan" }).click();
+    await card.getByRole("button", { name: "Record scan", exact: true }).click();
+    // Recording with a disposition names its consequence first.
+    const dialog = page.getByRole("dialog");
+    assert.match((await dialog.getByTestId("consequence").textContent()) ?? "", /released for loading/);
+    await dialog.getByRole("button", { name: "Record and disposition: cleared" }).click();
     // The answer carries the request as it now stands; a live update then takes the finished card
     // off the work queue, and the partner's view below shows the disposition.
     const answer = await recorded;
@@ -84,6 +89,8 @@ describe("browser journey: partner requests → supervisor accepts → officer r
   it("the partner targeter sees the result on the request and on the shipment", async () => {
     const page = await loginAs("partner.targeter");
     await page.click("a:has-text('Inspection requests')");
+    // The queue opens on the agency's open requests; the answered one is under "dispositioned".
+    await page.selectOption("select[name=status]", "dispositioned");
     const card = page.getByTestId("request-card").filter({ hasText: reference });
     await card.getByTestId("request-status").filter({ hasText: "dispositioned" }).waitFor();
     const results = await card.getByTestId("scan-results").textContent();

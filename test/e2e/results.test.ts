@@ -56,11 +56,12 @@ describe("browser: the partner sees plots of the officer's instrument files and 
 
     const officer = await harness.loginAs("scan.officer");
     const card = officer.getByTestId("request-card").filter({ hasText: request.reference });
+    await card.getByRole("button", { name: "Record scan…" }).click();
     await card.locator("select[name=scanType]").selectOption("isotope_id");
-    await card.locator("select[name=outcome]").selectOption("alarm");
+    await card.locator("select[name=finding]").selectOption("industrial");
     await card.locator("textarea[name=notes]").fill("Handheld NaI on the hot spot, rear left");
     await card.locator("input[name=attachment]").setInputFiles({ name: "cs137.n42", mimeType: "application/xml", buffer: readFileSync(CS137) });
-    await card.getByRole("button", { name: "Record scan" }).click();
+    await card.getByRole("button", { name: "Record scan", exact: true }).click();
     await card.getByTestId("request-status").filter({ hasText: "results recorded" }).waitFor();
     const portal = synthesizePortalN42({ seed: 23, cargoMassKg: 10000, sources: [{ nuclide: "Cs-137", activityBq: 5e6, lateralM: 0.8 }] }).bytes;
     const scans: [string, string, string, Buffer][] = [

@@ -22,7 +22,7 @@ export type AgencyCode = (typeof AGENCIES)[number];
 export const KINDS = ["own", "other", "expired", "inactive"] as const;
 export type Kind = (typeof KINDS)[number];
 
-export type ObjectType = "shipment" | "request" | "scan" | "file" | "batch" | "quarantine" | "ruleSet" | "user" | "apiToken";
+export type ObjectType = "shipment" | "request" | "scan" | "file" | "batch" | "quarantine" | "ruleSet" | "user" | "apiToken" | "notification";
 
 /** One object a path parameter can name. */
 export interface MatrixObject {
@@ -343,6 +343,17 @@ export async function buildMatrixWorld(app: FastifyInstance, db: Kysely<DB>, clo
     }
     tokens[agency] = { type: "apiToken", param: id, identifiers: [named(id, `API token id of ${agency}`), named(name, `API token name of ${agency}`)] };
   }
+  // A notification each, addressed to the agency's supervisors.
+  const notifications: Partial<Record<AgencyCode, MatrixObject>> = {};
+  for (const agency of AGENCIES) {
+    const agencyId = (await db.selectFrom("agency").select("id").where("code", "=", agency).executeTakeFirstOrThrow()).id;
+    const row = await db
+      .insertInto("notification")
+      .values({ agency_id: agencyId, role: "supervisor", kind: "authz", request_id: null, message: `authz notice of ${agency}`, created_at: clock.now() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    notifications[agency] = { type: "notification", param: row.id, identifiers: [named(row.id, `notification id of ${agency}`), named(`authz notice of ${agency}`, `notification text of ${agency}`)] };
+  }
   const batchObject = (agency: AgencyCode): MatrixObject => ({
     type: "batch",
     param: batches[agency] as string,
@@ -371,7 +382,7 @@ export async function buildMatrixWorld(app: FastifyInstance, db: Kysely<DB>, clo
       const chainObjects = { shipment: c.shipment, request: c.request, scan: c.scan, file: c.file };
       if (kind === "own" || kind === "other") {
         const holder = kind === "own" ? agency : OTHER_AGENCY[agency];
-        return { ...chainObjects, batch: batchObject(holder), quarantine: quarantine[holder], ruleSet: drafts[holder], user: users[holder], apiToken: tokens[holder] };
+        return { ...chainObjects, batch: batchObject(holder), quarantine: quarantine[holder], ruleSet: drafts[holder], user: users[holder], apiToken: tokens[holder], notification: notifications[holder] };
       }
       return chainObjects;
     },

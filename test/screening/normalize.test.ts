@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { guessEntityType, normalizeName, phoneticKey } from "../../src/screening/index.ts";
+import { guessEntityType, normalizeName, phoneticKey, transliterationKey } from "../../src/screening/index.ts";
 
 const tokens = (name: string): string => normalizeName(name).tokens.join(" ");
 const forms = (name: string): string[] => normalizeName(name).legalForms.map((f) => f.code);
@@ -38,7 +38,7 @@ describe("legal forms", () => {
       ["Acme LLP", "ACME", ["LLP"]],
       ["Acme Yugen Kaisha", "ACME", ["YK"]],
       ["Acme Godo Kaisha", "ACME", ["GK"]],
-      ["Dilligas Trading Co., Inc.", "DILLIGAS TRADING", ["INC", "CO"]],
+      ["Dilligas Trading Co., Inc.", "DILLIGAS TRADING", ["CO", "INC"]],
     ];
     for (const [name, expected, codes] of cases) {
       assert.equal(tokens(name), expected, name);
@@ -52,6 +52,77 @@ describe("legal forms", () => {
   });
 });
 
+describe("legal forms anywhere, mistyped, repeated or spelt another way", () => {
+  it("recognises mistyped legal-form words, scaled to word length", () => {
+    const cases: Array<[string, string, string[]]> = [
+      ["Baroon Shipping Compny Limitd", "BARON SHIPPING", ["CO LTD"]],
+      ["HADI SHIPPING COMPANY LTAD", "HADI SHIPPING", ["CO LTD"]],
+      ["JONT STOCK COMPANY SUDOEXPORT", "SUDOEXPORT", ["JSC"]],
+      ["Joint Stok Compeny Compel", "COMPEL", ["JSC"]],
+      ["Limited Liabilty Company Stork", "STORK", ["LLC"]],
+      ["Sterling Shipping Incorporeted", "STERLING SHIPPING", ["INC"]],
+    ];
+    for (const [name, expected, codes] of cases) {
+      assert.equal(tokens(name), expected, name);
+      assert.deepEqual(forms(name), codes, name);
+    }
+  });
+
+  it("keeps the typed text of a mistyped form as evidence", () => {
+    assert.deepEqual(normalizeName("SUPREME SHIPPING COMAPNY LIMITED").legalForms.map((f) => f.text), ["COMAPNY LIMITED"]);
+  });
+
+  it("does not take ordinary words one edit from a short form for a legal form", () => {
+    assert.equal(tokens("BEHRAD TRADING"), "BEHRAD TRADING");
+    assert.equal(tokens("CORE LOGISTICS"), "CORE LOGISTICS");
+    assert.equal(tokens("LIMA EXPORTS"), "LIMA EXPORTS");
+    assert.equal(tokens("SPA HOTEL LTD"), "SPA HOTEL");
+  });
+
+  it("finds forms at the front, in the middle and repeated", () => {
+    const cases: Array<[string, string]> = [
+      ["CO DANESH SHIPPING LIMITED", "DANESH SHIPPING"],
+      ["COMPANY HATEF SHIPPING", "HATEF SHIPPING"],
+      ["UNISTREAM COMMERCIAL JSC BANK", "UNISTREAM COMMERCIAL BANK"],
+      ["GmbH Ihag Trading", "IHAG TRADING"],
+      ["Rudniy Limited Liability Company Limited", "RUDNIY"],
+      ["JSC JOINT STOCK COMPANY INVESTTRADEBANK", "INVESTTRADEBANK"],
+      ["S.A. Bracro", "BRACRO"],
+    ];
+    for (const [name, expected] of cases) {
+      assert.equal(tokens(name), expected, name);
+    }
+  });
+
+  it("reads every spelling of the table: LTDA./LIMITADA, CO./COMPANY, S.A. de C.V. spelt out, L.L.P.", () => {
+    assert.deepEqual(forms("Colombiana de Cerdos Limitada"), forms("COLOMBIANA DE CERDOS LTDA."));
+    assert.deepEqual(forms("Playa Mar Sociedad Anonima de Capital Variable"), ["SA DE CV"]);
+    assert.deepEqual(forms("Pawell Shipping Co. L.L.P."), ["CO", "LLP"]);
+  });
+});
+
+describe("kana", () => {
+  it("romanises katakana and hiragana (modified Hepburn) and keeps the romanisation", () => {
+    const katakana = normalizeName("シノダ・ケンイチ");
+    assert.equal(katakana.romanised, "SHINODA KEN'ICHI");
+    assert.equal(katakana.tokens.join(" "), tokens("Shinoda Kenichi"));
+    assert.equal(tokens("しのだ けんいち"), tokens("Shinoda Kenichi"));
+    assert.equal(normalizeName("Shinoda Kenichi").romanised, undefined);
+  });
+
+  it("folds long vowels (ou/o/oh, the ー mark), shi/si and tsu/tu to the list spellings", () => {
+    assert.equal(tokens("ゴトウ タダマサ"), tokens("Goto Tadamasa"));
+    assert.equal(tokens("ゴトー・タダマサ"), tokens("Gotoh Tadamasa"));
+    assert.equal(tokens("ツダ チカラ"), tokens("TUDA TIKARA"));
+  });
+
+  it("reads kanji and kana legal forms around a kana name", () => {
+    assert.deepEqual(forms("ヤマキ株式会社"), ["KK"]);
+    assert.equal(tokens("株式会社ヤマキ"), "YAMAKI");
+    assert.deepEqual(forms("ヤマダ ショウジ カブシキガイシャ"), ["KK"]);
+  });
+});
+
 describe("script, case and punctuation", () => {
   it("removes diacritics and apostrophes and transliterates Cyrillic", () => {
     assert.equal(tokens("Tōyō Shin'yō"), tokens("TOYO SHINYO"));
@@ -62,7 +133,8 @@ describe("script, case and punctuation", () => {
 
   it("joins dotted abbreviations but keeps a dotted initial separate", () => {
     assert.equal(tokens("K. SHINODA"), "K SINODA");
-    assert.equal(tokens("HEAVY IND.CO KOGYO"), "HEAVY IND CO KOGYO");
+    assert.equal(tokens("HEAVY IND.CO KOGYO"), "HEAVY IND KOGYO");
+    assert.deepEqual(forms("HEAVY IND.CO KOGYO"), ["CO"]);
   });
 
   it("drops parenthesised qualifiers", () => {
@@ -108,6 +180,14 @@ describe("person names", () => {
 });
 
 describe("phonetic key", () => {
+  it("folds transliteration variants to one key (KH/H, ZH/J, Y/I/J, W/V, double letters)", () => {
+    const groups = [["MINATEKH", "MINATEH"], ["PRIGOZHIN", "PRIGOJIN"], ["YEVGENIY", "EVGENIY"], ["DJAMALUDDIN", "JAMALUDIN"], ["VLADIMIR", "WLADIMIR"], ["KHIDR", "HIDR"]];
+    for (const group of groups) {
+      assert.equal(new Set(group.map(transliterationKey)).size, 1, group.join(" / "));
+    }
+    assert.notEqual(transliterationKey("MINATEKH"), transliterationKey("MINSK"));
+  });
+
   it("agrees on common transliteration variants", () => {
     assert.equal(phoneticKey("MOHAMMED"), phoneticKey("MUHAMAD"));
     assert.equal(phoneticKey("ASCOTEC"), phoneticKey("ASKOTEK"));

@@ -97,6 +97,50 @@ describe("screen", () => {
   });
 });
 
+describe("issue 13 patterns", () => {
+  it("finds a party whatever the legal form does: mistyped, moved, repeated, spelt another way", () => {
+    for (const name of ["Baroon Shipping Compny Limitd", "CO BAROON SHIPPING LIMITED", "COMPANY BAROON SHIPPING", "Baroon Shipping Company Limited Limited", "BAROON SHIPPING CO., LTD."]) {
+      const [top] = screener.screen({ name }).matches;
+      assert.equal(top?.id, "8354", name);
+      assert.ok((top?.score ?? 0) >= 0.95, `${name} ${top?.score}`);
+    }
+  });
+
+  it("scores every order of a name's words the same", () => {
+    const original = screener.screen({ name: "DANDONG DONGYUAN INDUSTRIAL CO., LTD." }, { threshold: 0 }).matches[0];
+    for (const name of ["DONGYUAN DANDONG INDUSTRIAL CO LTD", "INDUSTRIAL DONGYUAN DANDONG CO LTD", "CO LTD INDUSTRIAL DANDONG DONGYUAN"]) {
+      const top = screener.screen({ name }, { threshold: 0 }).matches[0];
+      assert.equal(top?.id, original?.id, name);
+      assert.equal(top?.score, original?.score, name);
+    }
+  });
+
+  it("reaches a candidate through a typo in its only distinctive word or a transliteration variant", () => {
+    assert.equal(screener.screen({ name: "LLC MINATEH" }).matches[0]?.id, "41982");
+    assert.equal(screener.screen({ name: "Minatekh LLC" }).matches[0]?.id, "41982");
+    assert.equal(screener.screen({ name: "NPK TEHMASH OAO" }).matches[0]?.id, "18772");
+    assert.equal(screener.screen({ name: "Gennadiy Timtchenko" }).matches[0]?.id, "16666");
+  });
+
+  it("does not alert on names made of common trade words", () => {
+    const pacific = screener.screen({ name: "PACIFIC INTERNATIONAL LLC" }, { threshold: 0 }).matches.find((m) => m.id === "8256");
+    assert.ok(pacific, "the listed INTERNATIONAL PACIFIC TRADING is still a candidate");
+    assert.ok(pacific.score < DEFAULT_THRESHOLD, `scored ${pacific.score}`);
+    assert.ok((pacific.evidence.features.common_words ?? 0) < 0, "the evidence says why");
+    for (const name of ["INTERNATIONAL TRADING CO", "GLOBAL SHIPPING LIMITED", "ASIA PACIFIC LOGISTICS CO., LTD.", "Tokai Trading K.K."]) {
+      assert.deepEqual(screener.screen({ name }).matches, [], name);
+    }
+  });
+
+  it("screens kana names and shows the romanisation in the evidence", () => {
+    const [top] = screener.screen({ name: "シノダ・ケンイチ" }).matches;
+    assert.equal(top?.id, "13072");
+    assert.equal(top?.evidence.romanised, "SHINODA KEN'ICHI");
+    assert.equal(screener.screen({ name: "ヤマキ株式会社" }).matches[0]?.id, "24683");
+    assert.equal(screener.screen({ name: "Kenichi Shinoda" }).matches[0]?.evidence.romanised, undefined);
+  });
+});
+
 describe("blocking and throughput", () => {
   it("screens SDN names at a useful rate", () => {
     const queries = entries.filter((e) => e.list === "SDN").filter((_, i) => i % 15 === 0).map((e) => e.name);

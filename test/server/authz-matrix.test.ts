@@ -7,7 +7,7 @@ import { fixedClock } from "../../src/domain/clock.ts";
 import { buildApp, type RouteEntry } from "../../src/server/app.ts";
 import { describeOnEngines } from "../helpers/db.ts";
 import { AGENCIES, KINDS, buildMatrixWorld, login, manifestCsv, MATRIX_START, type AgencyCode, type Kind, type MatrixObject, type MatrixWorld, type ObjectType, type Side } from "../helpers/objects.ts";
-import { seedTestWorld } from "../helpers/world.ts";
+import { seedTestWorld, TEST_PASSWORD } from "../helpers/world.ts";
 
 // The authorization matrix: every route of the app's route table × every account × an object the
 // caller owns, one of another agency never shared with it, and one shared with it only under an
@@ -25,6 +25,7 @@ const PREFIX_OBJECT: Record<string, ObjectType> = {
   "rule-sets": "ruleSet",
   users: "user",
   "api-tokens": "apiToken",
+  notifications: "notification",
 };
 
 /** Ids that name nothing, for the "missing object" answer an invisible one must look like. */
@@ -38,6 +39,7 @@ const MISSING: Record<ObjectType, string> = {
   ruleSet: "00000000-0000-4000-8000-00000000a007",
   user: "00000000-0000-4000-8000-00000000a008",
   apiToken: "00000000-0000-4000-8000-00000000a009",
+  notification: "00000000-0000-4000-8000-00000000a010",
 };
 
 /**
@@ -60,6 +62,12 @@ const POLICY: Record<string, { roles?: Role[]; side?: Side }> = {
   "POST /api/inspection-requests/:id/closure": { roles: ["supervisor"], side: "host" },
   "GET /api/audit-events": { roles: ["auditor", "admin"] },
   "GET /api/audit-events/verification": { roles: ["auditor", "admin"] },
+  "GET /api/audit-events/export": { roles: ["auditor", "admin"] },
+  "GET /api/users": { roles: ["admin"] },
+  "POST /api/users": { roles: ["admin"] },
+  "POST /api/users/:id/activation": { roles: ["admin"] },
+  "POST /api/users/:id/password": { roles: ["admin"] },
+  "GET /api/agreements": { roles: ["admin", "auditor", "supervisor"] },
   "GET /api/audit-anchor": { roles: ["auditor", "admin"] },
   "POST /api/audit-anchor/verification": { roles: ["auditor", "admin"] },
   "POST /api/manifests": { roles: ["admin", "ingest"] },
@@ -83,7 +91,7 @@ const POLICY: Record<string, { roles?: Role[]; side?: Side }> = {
  * The agency's own audit trail: it keeps naming what the agency did while an agreement was in
  * force. Identifiers recorded after the agreement lapsed, or never shared, are still checked here.
  */
-const HISTORY_ROUTES = new Set(["GET /api/audit-events", "GET /api/events"]);
+const HISTORY_ROUTES = new Set(["GET /api/audit-events", "GET /api/audit-events/export", "GET /api/events"]);
 
 const ACCOUNTS = ["partner.targeter", "partner.supervisor", "partner.auditor", "host.targeter", "host.supervisor", "scan.officer", "host.admin", "host.auditor", "kr.targeter", "kr.auditor"];
 
@@ -317,6 +325,7 @@ describeOnEngines(
       return { status: res.statusCode, body: Buffer.concat(chunks).toString("utf8") };
     }
 
+    let userSerial = 0;
     function bodies(): Record<string, BodySpec> {
       return {
         "POST /api/session": { build: () => ({ json: { username: "authz.nobody", password: "not the password" } }) },
@@ -329,6 +338,10 @@ describeOnEngines(
           build: () => ({ raw: manifestCsv(`AZMAN${String(++manifestSerial).padStart(5, "0")}`), contentType: "text/csv" }),
         },
         "POST /api/rule-sets": { build: () => ({ json: { name: "authz matrix probe", definition: world.ruleDefinition } }) },
+        // New accounts each time; an existing one is enabled (never disabled) and keeps its password, so the matrix's own sessions last.
+        "POST /api/users": { build: () => ({ json: { username: `authz.user${++userSerial}`, displayName: "Authz Probe", roles: ["auditor"], password: "authz-matrix-password" } }) },
+        "POST /api/users/:id/activation": { build: () => ({ json: { isActive: true } }) },
+        "POST /api/users/:id/password": { build: () => ({ json: { password: TEST_PASSWORD } }) },
         // The host's matrix voyage, named exactly: only the host's own supervisor and admin may move it.
         "POST /api/voyage-schedules": { build: () => ({ json: { vesselImo: "9356127", voyageNo: "AZ1W", portOfLoading: "USLAX", etd: "2026-11-30T18:00:00Z", loadingCutoff: "2026-11-29T18:00:00Z" } }) },
       };

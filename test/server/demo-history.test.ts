@@ -33,6 +33,41 @@ describeOnEngines(
       assert.ok(hold, "a container on hold");
     });
 
+    it("tells the story on one clock: nothing received, filed or audited after its day, and the audit log in order", async () => {
+      const { db } = ctx().database;
+      const storyEnd = TEST_ANCHOR.getTime();
+      const batches = await db.selectFrom("ingest_batch").select(["file_name", "received_at"]).execute();
+      assert.ok(batches.length > 0);
+      assert.deepEqual(batches.filter((b) => b.received_at.getTime() > storyEnd).map((b) => b.file_name), [], "no carrier file arrives after the story's day");
+      const shipments = await db.selectFrom("shipment as s").leftJoin("voyage as v", "v.id", "s.voyage_id").select(["s.filed_at", "v.loading_cutoff"]).execute();
+      assert.equal(shipments.filter((s) => s.filed_at.getTime() > storyEnd).length, 0, "no manifest is filed after the story's day");
+      const late = shipments.filter((s) => s.loading_cutoff && s.filed_at > s.loading_cutoff);
+      assert.ok(late.length > 0, "a few manifests are filed after their cut-off");
+      assert.ok(late.length < shipments.length * 0.06, "only a few");
+      assert.ok(late.every((s) => (s.loading_cutoff as Date).getTime() < storyEnd), "only for sailings whose cut-off has passed");
+      const requests = await db.selectFrom("inspection_request").select(["requested_at", "decided_at", "first_result_at"]).execute();
+      assert.ok(requests.every((r) => r.requested_at.getTime() <= storyEnd && (r.decided_at?.getTime() ?? 0) <= storyEnd && (r.first_result_at?.getTime() ?? 0) <= storyEnd));
+      const events = await db.selectFrom("audit_event").select(["seq", "occurred_at", "action"]).orderBy("seq").execute();
+      const story = events.slice(0, events.findIndex((e) => e.action === "demo.created"));
+      assert.ok(story.length > 100);
+      assert.ok(story.every((e) => e.occurred_at.getTime() <= storyEnd), "the story's events are audited at the story's time");
+      const firstRequest = events.find((e) => e.action === "inspection_request.created");
+      assert.ok(firstRequest && firstRequest.occurred_at.getTime() < storyEnd - 14 * 24 * 3_600_000, "history is audited weeks back, when it happened");
+      const outOfOrder = events.findIndex((e, i) => i > 0 && e.occurred_at < (events[i - 1] as (typeof events)[number]).occurred_at);
+      assert.equal(outOfOrder, -1, "audit times follow the chain's order");
+      const created = await db.selectFrom("inspection_request").select((eb) => eb.fn.min("requested_at").as("first")).executeTakeFirstOrThrow();
+      assert.equal(new Date(created.first).getTime(), firstRequest.occurred_at.getTime(), "each event is stamped when its record says it happened");
+    });
+
+    it("keeps each agency's audit chain intact", async () => {
+      const auditors = [await loginAs(app, "host.auditor"), await loginAs(app, "partner.auditor")];
+      for (const auditor of auditors) {
+        const verdict = (await auditor.get("/api/audit-events/verification")).json();
+        assert.equal(verdict.isIntact, true, JSON.stringify(verdict));
+        assert.ok(verdict.events > 100);
+      }
+    });
+
     it("shows on the dashboard exactly what a hand count of the requests gives", async () => {
       const { db } = ctx().database;
       const all = await db

@@ -92,11 +92,13 @@ describe("domain conditions", () => {
     assert.equal(fires({ weightImplausible: {} }, sofas)?.weightReason, "too heavy for the goods");
   });
 
-  it("filed late relative to the loading cut-off (or not filed at all)", () => {
+  it("filed late relative to the loading cut-off; never without a filing time or a cut-off", () => {
     assert.equal(fires({ filedLate: { hoursBeforeCutoff: 24 } }), undefined, "filed 48 h before");
     assert.equal(fires({ filedLate: { hoursBeforeCutoff: 24 } }, { filedAt: "2026-11-19T06:00:00Z" })?.hoursBeforeCutoff, 6);
-    assert.equal(fires({ filedLate: { hoursBeforeCutoff: 0 } }, { filedAt: "2026-11-19T15:00:00Z" })?.hoursBeforeCutoff, -3);
-    assert.equal(fires({ filedLate: { hoursBeforeCutoff: 24 } }, { filedAt: undefined })?.filed, "not filed");
+    const after = fires({ filedLate: { hoursBeforeCutoff: 0 } }, { filedAt: "2026-11-19T15:00:00Z" });
+    assert.deepEqual([after?.hoursBeforeCutoff, after?.hoursAfterCutoff], [-3, 3]);
+    assert.equal(fires({ filedLate: { hoursBeforeCutoff: 24 } }, { filedAt: undefined }), undefined, "no filing time is not a late filing");
+    assert.equal(fires({ filedLate: { hoursBeforeCutoff: 24 } }, { loadingCutoff: undefined, etd: undefined }), undefined, "no cut-off, no lateness");
   });
 
   it("incomplete lists the missing fields, checking every goods line", () => {
@@ -112,6 +114,7 @@ describe("combinators", () => {
     assert.equal(all?.value, "ONEY");
     assert.equal(fires({ all: [{ field: "carrierScac", equals: "ONEY" }, { firstSeen: "shipper" }] }), undefined);
     assert.equal(fires({ any: [{ firstSeen: "shipper" }, { field: "carrierScac", equals: "ONEY" }] })?.value, "ONEY");
-    assert.deepEqual(fires({ not: { firstSeen: "shipper" } }), {});
+    assert.deepEqual(fires({ not: { firstSeen: "shipper" } }, { flags: { firstSeenShipper: false } }), {});
+    assert.equal(fires({ not: { firstSeen: "shipper" } }), undefined, "not of an unknown fact is unknown");
   });
 });

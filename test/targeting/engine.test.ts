@@ -51,7 +51,7 @@ describe("scoreShipment", () => {
   it("a clean shipment scores 0, low, with no hits", () => {
     const result = scoreShipment(compiled, shipment());
     assert.deepEqual({ score: result.score, level: result.level, hits: result.hits }, { score: 0, level: "low", hits: [] });
-    assert.deepEqual(result.ruleSet, { id: "jp-customs-us-outbound", version: "2026.1" });
+    assert.deepEqual(result.ruleSet, { id: "jp-customs-us-outbound", version: "2026.2" });
   });
 
   it("sums weights, maps the score to a level and explains every hit from its evidence", () => {

@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useState } from "react";
 import { Link, Route, Switch, useLocation } from "wouter";
 import { api, type Me } from "./api.ts";
+import { Notifications } from "./components/Notifications.tsx";
 import { startLiveUpdates } from "./live.ts";
+import { setViewerZone, zoneOfCountry } from "./time.ts";
+import { AdminPage } from "./pages/AdminPage.tsx";
 import { AuditPage } from "./pages/AuditPage.tsx";
 import { DashboardPage } from "./pages/DashboardPage.tsx";
 import { IngestPage } from "./pages/IngestPage.tsx";
@@ -35,6 +38,8 @@ export function App() {
     return <LoginPage onLogin={setMe} />;
   }
   const can = (...roles: string[]) => roles.some((r) => me.roles.includes(r));
+  const zone = zoneOfCountry(me.agency.country);
+  setViewerZone(zone);
   return (
     <div className="app">
       <header className="topbar">
@@ -45,12 +50,17 @@ export function App() {
           {can("scan_officer") && <Link href="/work-queue">Work queue</Link>}
           {can("targeter", "supervisor") && <Link href="/rules">Rules</Link>}
           {can("admin", "ingest") && <Link href="/ingest">Manifest ingest</Link>}
+          {can("admin") && <Link href="/admin">Administration</Link>}
           {can("auditor", "admin") && <Link href="/audit">Audit log</Link>}
           {can("supervisor", "auditor", "admin", "targeter") && <Link href="/dashboard">Reciprocity dashboard</Link>}
         </nav>
         <span className="who" data-testid="who">
-          {me.displayName} · {me.agency.name} · {me.roles.join(", ")}
+          {me.displayName} · {me.agency.name} · {me.roles.join(", ")} ·{" "}
+          <span data-testid="zone" title="Every time is shown in this zone; hover over a time for UTC">
+            {zone.replace("_", " ")} time
+          </span>
         </span>
+        <Notifications />
         <button type="button" className="link" onClick={() => void handleLogout()}>
           Log out
         </button>
@@ -73,6 +83,9 @@ export function App() {
           </Route>
           <Route path="/dashboard">
             <DashboardPage />
+          </Route>
+          <Route path="/admin">
+            <AdminPage />
           </Route>
           <Route path="/audit">
             <AuditPage />

@@ -47,27 +47,9 @@ export interface Me {
 }
 
 
-
-
-
-
-
-
-/** Formats an ISO time as "2026-11-27 14:05 UTC". */
-export function formatTime(iso: string | null): string {
-  if (!iso) {
-    return "—";
-  }
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
+export { formatTime } from "./time.ts";
 
 /** Human label for snake_case codes. */
 export function label(code: string): string {
   return code.replaceAll("_", " ");
 }
-
-
-
-
-
-

@@ -2,11 +2,30 @@ import { useEffect } from "react";
 
 const CHANGE = "reciprocity:change";
 
-/** Opens the server's event stream once and re-broadcasts every change as a window event. */
+/**
+ * Reads of shared data are audited too, and their events reach the stream like any change; a page
+ * that reloads on them would read again, and be told of its own read, without end.
+ */
+const READ = /(\.listed|viewed|downloaded|\.exported)$|^access\./;
+
+/** A change the server reported: what happened to which record. */
+export interface Change {
+  seq: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  occurredAt: string;
+}
+
+/** Opens the server's event stream once and re-broadcasts every change (not reads) as a window event. */
 export function startLiveUpdates(): () => void {
   const source = new EventSource("/api/events");
   source.addEventListener("change", (event) => {
-    window.dispatchEvent(new CustomEvent(CHANGE, { detail: JSON.parse((event as MessageEvent<string>).data) as unknown }));
+    const change = JSON.parse((event as MessageEvent<string>).data) as Change;
+    if (READ.test(change.action)) {
+      return;
+    }
+    window.dispatchEvent(new CustomEvent(CHANGE, { detail: change }));
   });
   return () => source.close();
 }

@@ -7,6 +7,7 @@ import type { DemoShipment, DemoVoyage, DemoWorld } from "./world.ts";
 // ingest pipeline. Most carriers file UN/EDIFACT CUSCAR; a few send CSV exports.
 
 const CSV_CARRIERS = new Set(["ZIMU", "YMLU", "HDMU"]);
+const FILE_WINDOW_MS = 48 * 60 * 60 * 1000;
 
 /** One carrier file of the demo feed and the moment it arrives. */
 export interface DemoFile {
@@ -53,8 +54,8 @@ function toRecord(s: DemoShipment, voyage: DemoVoyage, vesselName: string, fileN
 }
 
 /**
- * Cuts the world's shipments into carrier files: per voyage, one on time and one for the few
- * filed after the cut-off, each arriving when its last shipment was filed.
+ * Cuts the world's shipments into carrier files: per voyage, one for each two days of filings and
+ * one for the few filed after the cut-off, each arriving when its last shipment was filed.
  */
 export function demoManifestFiles(world: DemoWorld): DemoFile[] {
   const voyages = new Map(world.voyages.map((v) => [v.id, v]));
@@ -62,7 +63,8 @@ export function demoManifestFiles(world: DemoWorld): DemoFile[] {
   const groups = new Map<string, DemoShipment[]>();
   for (const s of world.shipments) {
     const voyage = voyages.get(s.voyageId) as DemoVoyage;
-    const key = `${s.voyageId}|${s.filedAt > voyage.loadingCutoff ? "late" : "on-time"}`;
+    // Carriers file a sailing's bookings as they come: one file per two days of filings.
+    const key = `${s.voyageId}|${s.filedAt > voyage.loadingCutoff ? "late" : "on-time"}|${Math.floor(s.filedAt.getTime() / FILE_WINDOW_MS)}`;
     const list = groups.get(key) ?? [];
     list.push(s);
     groups.set(key, list);

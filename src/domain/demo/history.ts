@@ -13,6 +13,7 @@ import { recordScan, type NewScan } from "../scans.ts";
 import { serviceActor } from "../service-accounts.ts";
 import { containerRadiograph } from "./png.ts";
 import { seededRandom, type Random } from "./random.ts";
+import type { Timeline } from "./timeline.ts";
 
 // A month of the exchange at work, made with the same domain functions the API calls: requests in
 // both directions, decisions, portal and handheld files from the physics generator, radiographs,
@@ -39,7 +40,11 @@ async function actor(db: Kysely<DB>, username: string): Promise<Actor> {
   return actorForUser(db, row.id);
 }
 
-async function candidates(db: Kysely<DB>, agencyCode: string, scoringAgency: string, from: Date, to: Date, limit: number): Promise<Candidate[]> {
+/**
+ * The requesting agency's best-scored shipments of the host whose cut-off falls in [from, to) and
+ * that nobody has asked about yet; those filed by then only, since the story asks at its own time.
+ */
+async function candidates(db: Kysely<DB>, scoringAgency: string, from: Date, to: Date, limit: number, hsPrefixes: string[] = []): Promise<Candidate[]> {
   const rows = await db
     .selectFrom("shipment as s")
     .innerJoin("agency as a", "a.id", "s.owner_agency_id")
@@ -51,11 +56,15 @@ async function candidates(db: Kysely<DB>, agencyCode: string, scoringAgency: str
       eb.selectFrom("shipment_container as c").select("c.container_no").whereRef("c.shipment_id", "=", "s.id").orderBy("c.container_no").limit(1).as("container_no"),
       eb.selectFrom("shipment_goods as g").select("g.hs_code").whereRef("g.shipment_id", "=", "s.id").orderBy("g.line_no").limit(1).as("hs_code"),
     ])
-    .where("a.code", "=", agencyCode)
+    .where("a.code", "=", "USCBP")
     // Scored by the requesting agency means shared with it.
     .where("sc.score", "is not", null)
     .where("v.loading_cutoff", ">=", from)
     .where("v.loading_cutoff", "<", to)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("inspection_request as r").select("r.id").whereRef("r.shipment_id", "=", "s.id"))))
+    .$if(hsPrefixes.length > 0, (qb) =>
+      qb.where((eb) => eb.exists(eb.selectFrom("shipment_goods as g2").select("g2.line_no").whereRef("g2.shipment_id", "=", "s.id").where((w) => w.or(hsPrefixes.map((p) => w("g2.hs_code", "like", `${p}%`)))))),
+    )
     .orderBy("sc.score", (o) => o.desc().nullsLast())
     .orderBy("s.bill_of_lading")
     .limit(limit)
@@ -82,8 +91,8 @@ function reasonCodes(rule: string | null): ("radiological" | "watchlist_party" |
   return /^(description|weight|filing|hs)\./.test(rule) ? ["manifest_discrepancy"] : ["other"];
 }
 
-function kindFor(c: Candidate, rng: Random, index: number, industrialIndex: number): Kind {
-  if (index === industrialIndex) {
+function kindFor(c: Candidate, rng: Random, index: number, isIndustrial: boolean): Kind {
+  if (isIndustrial) {
     return "industrial";
   }
   if (index % 11 === 7) {
@@ -127,8 +136,10 @@ async function clear(db: Kysely<DB>, clock: Clock, host: { supervisor: Actor; of
   await dispositionInspectionRequest(db, clock, host.supervisor, view.id, "cleared", undefined, { reason: adjudication });
 }
 
-async function scanAndSettle(db: Kysely<DB>, host: { supervisor: Actor; officer: Actor }, requestId: string, c: Candidate, kind: Kind, at: Date, rng: Random, seed: number): Promise<number> {
-  const scanAt = (h: number) => fixedClock(new Date(at.getTime() + h * HOUR));
+/** Schedules the host's scans of an accepted request from `at`, then its disposition and closure. */
+function scanAndSettle(story: Story, requestId: string, kind: Kind, at: Date, seed: number): void {
+  const { db, host, rng } = story;
+  const after = (h: number) => new Date(at.getTime() + h * HOUR);
   const portal = portalFile(kind, seed);
   const scans: NewScan[] = [
     {
@@ -149,18 +160,25 @@ async function scanAndSettle(db: Kysely<DB>, host: { supervisor: Actor; officer:
   }
   let view: InspectionRequestView | undefined;
   for (const [i, scan] of scans.entries()) {
-    view = await recordScan(db, scanAt(1 + i * 0.5), host.officer, requestId, { ...scan, scannedAt: scanAt(1 + i * 0.5).now() });
+    const scannedAt = after(1 + i * 0.5);
+    story.timeline.at(scannedAt, async () => {
+      view = await recordScan(db, fixedClock(scannedAt), host.officer, requestId, { ...scan, scannedAt });
+      story.counts.scans++;
+    });
   }
-  const settledAt = scanAt(0.5 + scans.length * 0.5);
-  if (kind === "industrial") {
-    await dispositionInspectionRequest(db, settledAt, host.officer, requestId, "hold");
-  } else {
-    await clear(db, settledAt, host, view as InspectionRequestView, ADJUDICATION[kind]);
-  }
+  const settledAt = after(1.25 + (scans.length - 1) * 0.5);
+  story.timeline.at(settledAt, async () => {
+    if (kind === "industrial") {
+      await dispositionInspectionRequest(db, fixedClock(settledAt), host.officer, requestId, "hold");
+      return;
+    }
+    await clear(db, fixedClock(settledAt), host, view as InspectionRequestView, ADJUDICATION[kind]);
+  });
   if (kind !== "industrial") {
-    await closeInspectionRequest(db, scanAt(3), host.supervisor, requestId);
+    story.timeline.at(after(3), async () => {
+      await closeInspectionRequest(db, fixedClock(after(3)), host.supervisor, requestId);
+    });
   }
-  return scans.length;
 }
 
 /** A Japanese export feed (for the mirror direction of the agreement), ingested like any other. */
@@ -205,108 +223,197 @@ function containerFor(owner: string, serial: number): string {
   return `${first10}${(sum % 11) % 10}`;
 }
 
-/** Creates the demo's month of history; returns what it made. */
-export async function seedHistory(db: Kysely<DB>, anchor: Date, seed: number): Promise<{ requests: number; scans: number }> {
-  const rng = seededRandom(seed + 77);
-  const partner = await actor(db, "partner.targeter");
-  const partnerSupervisor = await actor(db, "partner.supervisor");
-  const host = { supervisor: await actor(db, "host.supervisor"), officer: await actor(db, "scan.officer") };
-  let requests = 0;
-  let scans = 0;
-  const past = await candidates(db, "USCBP", "JPCUS", new Date(anchor.getTime() - 28 * 24 * HOUR), new Date(anchor.getTime() - 12 * HOUR), 30);
-  // One rare orphan source, in scrap metal where it is most likely (or the fourth request if none).
-  const scrap = past.findIndex((c, i) => i > 0 && /^(72|76)/.test(c.hsCode));
-  const industrialIndex = scrap >= 0 ? scrap : 3;
-  for (const [i, c] of past.entries()) {
-    const at = new Date(c.cutoff.getTime() - rng.int(10, 60) * HOUR);
-    const request = await createInspectionRequest(db, fixedClock(at), partner, {
-      requestType: "inspection",
-      reasonCodes: reasonCodes(c.topRule),
-      shipmentId: c.id,
-      containerNo: c.containerNo,
-      reason: c.explanation ?? "Selected at random for the baseline",
-      priority: c.topRule ? "high" : "routine",
-      scansRequested: ["radiation_portal", "isotope_id"],
-    });
-    requests++;
-    const later = (h: number) => fixedClock(new Date(at.getTime() + h * HOUR));
-    const roll = i === industrialIndex ? 1 : rng.next();
-    if (roll < 0.08) {
-      await decideInspectionRequest(db, later(1), host.supervisor, request.id, { decision: "decline", reasonCode: rng.pick(["no_capacity", "examined_domestically"] as const), reason: "Lane 3 closed for calibration; container examined under a domestic referral" });
-      continue;
-    }
-    if (roll < 0.12) {
-      await withdrawInspectionRequest(db, later(0.5), partner, request.id, "Cleared by further analysis of the shipper's history");
-      continue;
-    }
-    await decideInspectionRequest(db, later(rng.next() * 2 + 0.3), host.supervisor, request.id, { decision: "accept" });
-    if (roll < 0.19) {
-      // Accepted but never scanned: the clock records these as misses.
-      continue;
-    }
-    scans += await scanAndSettle(db, host, request.id, c, kindFor(c, rng, i, industrialIndex), new Date(at.getTime() + (rng.next() * 4 + 2) * HOUR), rng, seed * 100 + i);
-  }
-  const upcoming = await candidates(db, "USCBP", "JPCUS", new Date(anchor.getTime() + 30 * HOUR), new Date(anchor.getTime() + 6 * 24 * HOUR), 4);
-  for (const [i, c] of upcoming.entries()) {
-    const request = await createInspectionRequest(db, fixedClock(new Date(anchor.getTime() + i * HOUR)), partner, {
-      requestType: i === 3 ? "hold" : "inspection",
-      reasonCodes: reasonCodes(c.topRule),
-      shipmentId: c.id,
-      containerNo: c.containerNo,
-      reason: c.explanation ?? "Baseline selection",
-      priority: "high",
-      scansRequested: ["radiation_portal"],
-    });
-    requests++;
-    if (i % 2 === 1) {
-      await decideInspectionRequest(db, fixedClock(new Date(anchor.getTime() + (i + 1) * HOUR)), host.supervisor, request.id, { decision: "accept" });
-    }
-  }
-  requests += await mirrorDirection(db, anchor, rng, partnerSupervisor);
-  await sweepDeadlines(db, fixedClock(anchor));
-  return { requests, scans };
+/** Who acts in the story, the database it writes through, and what it made. */
+interface Story {
+  db: Kysely<DB>;
+  timeline: Timeline;
+  rng: Random;
+  partner: Actor;
+  partnerSupervisor: Actor;
+  usTargeter: Actor;
+  host: { supervisor: Actor; officer: Actor };
+  counts: { requests: number; scans: number };
+  hasOrphanSource: boolean;
 }
 
-async function mirrorDirection(db: Kysely<DB>, anchor: Date, rng: Random, japanSupervisor: Actor): Promise<number> {
-  const feed = await serviceActor(db, "JPCUS", "feed.japan-exports");
-  await ingestManifest(db, fixedClock(new Date(anchor.getTime() - 27 * 24 * HOUR)), feed, { fileName: "japan-exports.csv", text: japanExportCsv(rng, anchor, 40), format: "csv" });
-  const usTargeter = await actor(db, "host.targeter");
-  const shipments = await db
-    .selectFrom("shipment as s")
-    .innerJoin("agency as a", "a.id", "s.owner_agency_id")
-    .innerJoin("shipment_container as c", "c.shipment_id", "s.id")
-    .select(["s.id", "s.etd", "c.container_no"])
-    .where("a.code", "=", "JPCUS")
-    .orderBy("s.bill_of_lading")
-    .limit(8)
-    .execute();
-  for (const [i, s] of shipments.entries()) {
-    const at = new Date((s.etd ?? anchor).getTime() - 40 * HOUR);
-    const r = await createInspectionRequest(db, fixedClock(at), usTargeter, {
-      requestType: "inspection",
-      reasonCodes: ["radiological"],
-      shipmentId: s.id,
-      containerNo: s.container_no,
-      reason: "Reciprocal screening of Japan exports to Los Angeles/Long Beach",
-      priority: "routine",
-      scansRequested: ["radiation_portal"],
+/** How many of the partner's past requests the month holds, and where the first is asked. */
+const PAST_REQUESTS = 30;
+const FIRST_REQUEST_DAYS = 22;
+
+/**
+ * Schedules the demo's month of history on the timeline, each step at the moment it happens in the
+ * story and never after `anchor`; returns the counts, complete once the timeline has played.
+ */
+export async function scheduleHistory(db: Kysely<DB>, timeline: Timeline, anchor: Date, seed: number): Promise<{ requests: number; scans: number }> {
+  const story: Story = {
+    db,
+    timeline,
+    rng: seededRandom(seed + 77),
+    partner: await actor(db, "partner.targeter"),
+    partnerSupervisor: await actor(db, "partner.supervisor"),
+    usTargeter: await actor(db, "host.targeter"),
+    host: { supervisor: await actor(db, "host.supervisor"), officer: await actor(db, "scan.officer") },
+    counts: { requests: 0, scans: 0 },
+    hasOrphanSource: false,
+  };
+  const first = anchor.getTime() - FIRST_REQUEST_DAYS * 24 * HOUR;
+  const spacing = (FIRST_REQUEST_DAYS * 24 - 36) / PAST_REQUESTS;
+  for (let k = 0; k < PAST_REQUESTS; k++) {
+    const at = new Date(first + (k * spacing + story.rng.int(0, Math.floor(spacing / 2))) * HOUR);
+    timeline.at(at, () => askPast(story, at, k, seed * 100 + k));
+  }
+  const upcomingAt = new Date(anchor.getTime() - 4 * HOUR);
+  timeline.at(upcomingAt, () => askUpcoming(story, anchor));
+  scheduleMirrorDirection(story, anchor);
+  // The request clock runs through the story as it runs in the server, so escalations and misses
+  // are recorded when they happened.
+  for (let t = first; t <= anchor.getTime(); t += 3 * HOUR) {
+    const sweepAt = new Date(t);
+    timeline.at(sweepAt, async () => {
+      await sweepDeadlines(db, fixedClock(sweepAt));
     });
-    const later = (h: number) => fixedClock(new Date(at.getTime() + h * HOUR));
-    if (i === 5) {
-      await decideInspectionRequest(db, later(2), japanSupervisor, r.id, { decision: "decline", reasonCode: "already_loaded", reason: "Loaded on the earlier sailing before the request arrived" });
-      continue;
+  }
+  return story.counts;
+}
+
+/** A partner request on a shipment whose cut-off is 10 to 72 hours away, and what became of it. */
+async function askPast(story: Story, at: Date, index: number, fileSeed: number): Promise<void> {
+  const { db, rng, host, partner } = story;
+  const window = [new Date(at.getTime() + 10 * HOUR), new Date(at.getTime() + 72 * HOUR)] as const;
+  // One rare orphan source, in scrap metal where it is most likely, a few requests into the month.
+  const scrap = index >= 3 && !story.hasOrphanSource ? await candidates(db, "JPCUS", window[0], window[1], 1, ["72", "76"]) : [];
+  const isIndustrial = scrap.length > 0;
+  story.hasOrphanSource ||= isIndustrial;
+  const c = scrap[0] ?? (await candidates(db, "JPCUS", window[0], window[1], 1))[0];
+  if (!c) {
+    return;
+  }
+  const request = await createInspectionRequest(db, fixedClock(at), partner, {
+    requestType: "inspection",
+    reasonCodes: reasonCodes(c.topRule),
+    shipmentId: c.id,
+    containerNo: c.containerNo,
+    reason: c.explanation ?? "Selected at random for the baseline",
+    priority: c.topRule ? "high" : "routine",
+    scansRequested: ["radiation_portal", "isotope_id"],
+  });
+  story.counts.requests++;
+  const later = (h: number) => new Date(at.getTime() + h * HOUR);
+  const roll = isIndustrial ? 1 : rng.next();
+  if (roll < 0.08) {
+    const code = rng.pick(["no_capacity", "examined_domestically"] as const);
+    story.timeline.at(later(1), async () => {
+      await decideInspectionRequest(db, fixedClock(later(1)), host.supervisor, request.id, { decision: "decline", reasonCode: code, reason: "Lane 3 closed for calibration; container examined under a domestic referral" });
+    });
+    return;
+  }
+  if (roll < 0.12) {
+    story.timeline.at(later(0.5), async () => {
+      await withdrawInspectionRequest(db, fixedClock(later(0.5)), partner, request.id, "Cleared by further analysis of the shipper's history");
+    });
+    return;
+  }
+  const decidedAt = later(rng.next() * 2 + 0.3);
+  story.timeline.at(decidedAt, async () => {
+    await decideInspectionRequest(db, fixedClock(decidedAt), host.supervisor, request.id, { decision: "accept" });
+  });
+  if (roll < 0.19) {
+    // Accepted but never scanned: the clock records these as misses.
+    return;
+  }
+  const kind = kindFor(c, rng, index, isIndustrial);
+  scanAndSettle(story, request.id, kind, new Date(Math.max(decidedAt.getTime(), later(rng.next() * 4 + 2).getTime())), fileSeed);
+}
+
+/** The partner's requests still open on the story's day, on sailings of the coming week. */
+async function askUpcoming(story: Story, anchor: Date): Promise<void> {
+  const { db, partner, host } = story;
+  const upcoming = await candidates(db, "JPCUS", new Date(anchor.getTime() + 30 * HOUR), new Date(anchor.getTime() + 6 * 24 * HOUR), 4);
+  for (const [i, c] of upcoming.entries()) {
+    const askedAt = new Date(anchor.getTime() - (4 - i) * HOUR);
+    story.timeline.at(askedAt, async () => {
+      const request = await createInspectionRequest(db, fixedClock(askedAt), partner, {
+        requestType: i === 3 ? "hold" : "inspection",
+        reasonCodes: reasonCodes(c.topRule),
+        shipmentId: c.id,
+        containerNo: c.containerNo,
+        reason: c.explanation ?? "Baseline selection",
+        priority: "high",
+        scansRequested: ["radiation_portal"],
+      });
+      story.counts.requests++;
+      if (i % 2 === 1) {
+        const decidedAt = new Date(askedAt.getTime() + HOUR);
+        story.timeline.at(decidedAt, async () => {
+          await decideInspectionRequest(db, fixedClock(decidedAt), host.supervisor, request.id, { decision: "accept" });
+        });
+      }
+    });
+  }
+}
+
+
+/** Japan's exports to the U.S.: its feed arrives four weeks back; the U.S. asks about eight of them. */
+function scheduleMirrorDirection(story: Story, anchor: Date): void {
+  const { db, rng } = story;
+  const receivedAt = new Date(anchor.getTime() - 28 * 24 * HOUR);
+  const csv = japanExportCsv(rng, anchor, 40);
+  story.timeline.at(receivedAt, async () => {
+    const feed = await serviceActor(db, "JPCUS", "feed.japan-exports");
+    await ingestManifest(db, fixedClock(receivedAt), feed, { fileName: "japan-exports.csv", text: csv, format: "csv" });
+    const shipments = await db
+      .selectFrom("shipment as s")
+      .innerJoin("agency as a", "a.id", "s.owner_agency_id")
+      .innerJoin("shipment_container as c", "c.shipment_id", "s.id")
+      .select(["s.id", "s.etd", "c.container_no"])
+      .where("a.code", "=", "JPCUS")
+      .orderBy("s.bill_of_lading")
+      .limit(8)
+      .execute();
+    for (const [i, s] of shipments.entries()) {
+      const at = new Date((s.etd ?? anchor).getTime() - 40 * HOUR);
+      story.timeline.at(at, () => askJapan(story, i, s.id, s.container_no, at));
     }
-    await decideInspectionRequest(db, later(1), japanSupervisor, r.id, { decision: "accept" });
-    const portal = synthesizePortalN42({ seed: 9000 + i, cargoMassKg: 15000, preSeconds: 8, postSeconds: 2 }).bytes;
-    const view = await recordScan(db, later(6), japanSupervisor, r.id, {
+  });
+}
+
+async function askJapan(story: Story, index: number, shipmentId: string, containerNo: string, at: Date): Promise<void> {
+  const { db, usTargeter, partnerSupervisor } = story;
+  const r = await createInspectionRequest(db, fixedClock(at), usTargeter, {
+    requestType: "inspection",
+    reasonCodes: ["radiological"],
+    shipmentId,
+    containerNo,
+    reason: "Reciprocal screening of Japan exports to Los Angeles/Long Beach",
+    priority: "routine",
+    scansRequested: ["radiation_portal"],
+  });
+  story.counts.requests++;
+  const later = (h: number) => new Date(at.getTime() + h * HOUR);
+  if (index === 5) {
+    story.timeline.at(later(2), async () => {
+      await decideInspectionRequest(db, fixedClock(later(2)), partnerSupervisor, r.id, { decision: "decline", reasonCode: "already_loaded", reason: "Loaded on the earlier sailing before the request arrived" });
+    });
+    return;
+  }
+  story.timeline.at(later(1), async () => {
+    await decideInspectionRequest(db, fixedClock(later(1)), partnerSupervisor, r.id, { decision: "accept" });
+  });
+  let view: InspectionRequestView | undefined;
+  story.timeline.at(later(6), async () => {
+    const portal = synthesizePortalN42({ seed: 9000 + index, cargoMassKg: 15000, preSeconds: 8, postSeconds: 2 }).bytes;
+    view = await recordScan(db, fixedClock(later(6)), partnerSupervisor, r.id, {
       scanType: "radiation_portal",
       outcome: "no_alarm",
       notes: "Yokohama Customs RPM, no alarm",
       device: "RPM Honmoku D-4",
-      attachment: { fileName: `honmoku-${i}.n42`, mediaType: "application/xml", content: portal },
+      attachment: { fileName: `honmoku-${index}.n42`, mediaType: "application/xml", content: portal },
+      scannedAt: later(6),
     });
-    await clear(db, later(6), { supervisor: japanSupervisor, officer: japanSupervisor }, view, ADJUDICATION.clean);
-    void rng;
-  }
-  return shipments.length;
+    story.counts.scans++;
+  });
+  story.timeline.at(later(6.25), async () => {
+    await clear(db, fixedClock(later(6.25)), { supervisor: partnerSupervisor, officer: partnerSupervisor }, view as InspectionRequestView, ADJUDICATION.clean);
+  });
 }
+

@@ -3,13 +3,18 @@ import { sql, type Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import type { Role } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
-import { hashPassword } from "../auth.ts";
+import { hashPassword, passwords } from "../auth.ts";
 import { fixedClock } from "../clock.ts";
 import { ingestManifest } from "../ingest/pipeline.ts";
 import { serviceActor } from "../service-accounts.ts";
 import { demoManifestFiles } from "./feed.ts";
-import { seedHistory } from "./history.ts";
+import { scheduleHistory } from "./history.ts";
+import { atStoryTime, storyClock } from "./story-clock.ts";
+import { Timeline } from "./timeline.ts";
 import { generateWorld, type DemoWorld } from "./world.ts";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** The two agencies of the demo and their ports. */
 export const DEMO_AGENCIES = [
@@ -57,27 +62,39 @@ export async function ensureDemoWorld(db: Kysely<DB>, options: DemoOptions): Pro
   const existing = await db.selectFrom("agency").select("id").where("code", "=", "USCBP").executeTakeFirst();
   if (existing) {
     const count = await db.selectFrom("shipment").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    if (options.password) {
+      await setDemoPassword(db, options.password);
+    }
     return { isNew: false, password: null, shipments: Number(count.n) };
   }
   const password = options.password ?? randomBytes(9).toString("base64url");
   const passwordHash = await hashPassword(password);
   const world = generateWorld(options);
-  const agencies = await db.transaction().execute(async (tx) => {
+  const files = demoManifestFiles(world);
+  // The story is told on its own clock, from before the first carrier file to the anchor day:
+  // every record and audit event is stamped when it happened, none after the story's day.
+  const clock = storyClock(new Date(Math.min(files[0]?.receivedAt.getTime() ?? Infinity, options.anchor.getTime() - 28 * DAY_MS) - HOUR_MS));
+  const story = atStoryTime(db, clock);
+  const agencies = await story.transaction().execute(async (tx) => {
     const ids = await seedAgencies(tx);
     await seedUsers(tx, ids, passwordHash);
     await seedSchedules(tx, world, ids.get("USCBP") as string);
     return ids;
   });
-  const feed = await serviceActor(db, "USCBP", "feed.carriers");
+  const feed = await serviceActor(story, "USCBP", "feed.carriers");
+  const timeline = new Timeline(clock);
   let shipments = 0;
-  for (const file of demoManifestFiles(world)) {
-    const report = await ingestManifest(db, fixedClock(file.receivedAt), feed, { fileName: file.fileName, text: file.text, format: file.format });
-    if (report.errors.length > 0) {
-      throw new Error(`the demo feed file ${file.fileName} did not ingest cleanly: ${report.errors[0]?.message ?? ""}`);
-    }
-    shipments += report.inserted;
+  for (const file of files) {
+    timeline.at(file.receivedAt, async () => {
+      const report = await ingestManifest(story, fixedClock(file.receivedAt), feed, { fileName: file.fileName, text: file.text, format: file.format });
+      if (report.errors.length > 0) {
+        throw new Error(`the demo feed file ${file.fileName} did not ingest cleanly: ${report.errors[0]?.message ?? ""}`);
+      }
+      shipments += report.inserted;
+    });
   }
-  const history = options.withHistory === false ? { requests: 0, scans: 0 } : await seedHistory(db, options.anchor, options.seed);
+  const history = options.withHistory === false ? { requests: 0, scans: 0 } : await scheduleHistory(story, timeline, options.anchor, options.seed);
+  await timeline.play();
   await db.transaction().execute((tx) =>
     recordAudit(tx, null, {
       action: "demo.created",
@@ -89,6 +106,28 @@ export async function ensureDemoWorld(db: Kysely<DB>, options: DemoOptions): Pro
   // The planner chooses its plans from statistics; the embedded engine never gathers them itself.
   await sql`analyze`.execute(db);
   return { isNew: true, password: options.password ? null : password, shipments };
+}
+
+/**
+ * Puts the given password in force on the demo accounts of an existing world (RECIPROCITY_DEMO_PASSWORD
+ * set after the first start), audited when it changes anything.
+ */
+async function setDemoPassword(db: Kysely<DB>, password: string): Promise<void> {
+  const demo = await db.selectFrom("app_user").select(["id", "agency_id", "password_hash"]).where("is_demo", "=", true).execute();
+  const stale: { id: string; agency_id: string }[] = [];
+  for (const user of demo) {
+    if (!(await passwords.verify(user.password_hash, password))) {
+      stale.push(user);
+    }
+  }
+  if (stale.length === 0) {
+    return;
+  }
+  const passwordHash = await hashPassword(password);
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable("app_user").set({ password_hash: passwordHash }).where("id", "in", stale.map((u) => u.id)).execute();
+    await recordAudit(tx, null, { action: "demo.password_set", entityType: "system", otherAgencyIds: [...new Set(stale.map((u) => u.agency_id))], payload: { accounts: stale.length } });
+  });
 }
 
 async function seedAgencies(db: Kysely<DB>): Promise<Map<string, string>> {

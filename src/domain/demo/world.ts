@@ -15,7 +15,8 @@ import {
 } from "./catalogue.ts";
 import { seededRandom, type Random } from "./random.ts";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** Knobs for the generated world. */
 export interface WorldOptions {
@@ -146,7 +147,7 @@ export function generateWorld(options: WorldOptions): DemoWorld {
     const carrier = CARRIERS.find((c) => c.scac === voyage.carrierScac) as Carrier;
     const count = perVoyage + rng.int(-Math.floor(perVoyage / 10), Math.floor(perVoyage / 10));
     for (let i = 0; i < count; i++) {
-      shipments.push(makeShipment(rng, voyage, carrier, shippers, usedContainers, usedBills));
+      shipments.push(makeShipment(rng, options.anchor, voyage, carrier, shippers, usedContainers, usedBills));
     }
   }
   return { vessels: [...fleets.values()].flat(), voyages, shipments };
@@ -170,8 +171,25 @@ function uniqueContainer(rng: Random, carrier: Carrier, used: Set<string>): stri
   return id;
 }
 
+/**
+ * When the manifest was filed: most days ahead of the cut-off, a few after it. Nothing is filed
+ * after the story's day (an hour before `anchor`): a late filing whose hour has not come yet was
+ * filed on time, and a sailing further out has its manifests filed in the days before.
+ */
+function filingTime(rng: Random, voyage: DemoVoyage, anchor: Date): Date {
+  const cutoff = voyage.loadingCutoff.getTime();
+  const isLate = rng.chance(0.03);
+  const filed = isLate ? cutoff + rng.int(1, 20) * HOUR_MS : cutoff - rng.int(26, 240) * HOUR_MS;
+  const latest = anchor.getTime() - HOUR_MS;
+  if (filed <= latest) {
+    return new Date(filed);
+  }
+  return new Date(Math.min(cutoff - 26 * HOUR_MS, latest) - rng.int(0, 96) * HOUR_MS);
+}
+
 function makeShipment(
   rng: Random,
+  anchor: Date,
   voyage: DemoVoyage,
   carrier: Carrier,
   shippers: DemoShipment["shipper"][],
@@ -213,10 +231,7 @@ function makeShipment(
       containerNo: c.containerNo,
     };
   });
-  // Most manifests are filed days ahead of the cut-off; a few arrive late.
-  const filedAt = rng.chance(0.03)
-    ? new Date(voyage.loadingCutoff.getTime() + rng.int(1, 20) * 60 * 60 * 1000)
-    : new Date(voyage.loadingCutoff.getTime() - rng.int(26, 240) * 60 * 60 * 1000);
+  const filedAt = filingTime(rng, voyage, anchor);
   const consignee = makeConsignee(rng, destinationCountry);
   return {
     id: rng.uuid(),

@@ -68,9 +68,15 @@ export async function runIngest(db: Kysely<DB>, clock: Clock, actor: Actor, targ
   // One chunk is stored while the next is parsed: the database works while JavaScript reads.
   // Chunks still commit one after the other, in file order.
   let storing: Promise<void> = Promise.resolve();
+  let stored = 0;
   const store = async (chunk: PendingChunk): Promise<void> => {
     await storing;
-    storing = storeChunk(db, actor, ctx, report, chunk).then(() => target.onProgress?.(report));
+    storing = storeChunk(db, actor, ctx, report, chunk).then(async () => {
+      target.onProgress?.(report);
+      if (++stored % VACUUM_STAGE_EVERY === 0) {
+        await vacuumStage(db);
+      }
+    });
     // Marked as handled here; the failure surfaces at the next await of `storing`.
     storing.catch(() => undefined);
   };
@@ -95,6 +101,17 @@ export async function runIngest(db: Kysely<DB>, clock: Clock, actor: Actor, targ
   }
   target.onProgress?.(report);
   return report;
+}
+
+/** Chunks after which the staging table's dead rows are cleared. */
+const VACUUM_STAGE_EVERY = 16;
+
+/**
+ * Each chunk deletes its staged rows before it commits; the embedded engine has no autovacuum to
+ * reclaim them, so a long file would grow the staging table by everything it staged.
+ */
+async function vacuumStage(db: Kysely<DB>): Promise<void> {
+  await sql`vacuum ingest_stage`.execute(db);
 }
 
 /**
@@ -174,6 +191,7 @@ async function completeBatch(db: Kysely<DB>, clock: Clock, actor: Actor, target:
       },
     });
   });
+  await vacuumStage(db);
   // A large file moves the planner's statistics; the embedded engine has no autovacuum to notice.
   if (report.shipments >= ANALYZE_AFTER_SHIPMENTS) {
     await sql`analyze shipment, shipment_listing, shipment_goods, shipment_container`.execute(db);

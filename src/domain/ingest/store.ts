@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Tx } from "../../db/database.ts";
-import { shipmentSearchText } from "../shipment-text.ts";
-import { insertLines, insertMessageKeys, insertShipments, insertVersions, type VersionRow } from "./store-rows.ts";
-import type { CleanShipment, Rejection } from "./validate.ts";
+import { writeStaged, type FieldChange, type StagedShipment } from "./store-rows.ts";
+import { snapshotText, type CleanShipment, type Rejection } from "./validate.ts";
 import { resolveVoyages, voyageKey } from "./voyages.ts";
 
 /** What happened to the shipments of one batch. */
@@ -43,42 +42,11 @@ function canonical(value: unknown): string {
 }
 
 /** Field-level differences between two snapshots; lists compare as wholes. */
-export function diffSnapshots(before: Partial<Snapshot>, after: Snapshot): { field: string; from: unknown; to: unknown }[] {
+export function diffSnapshots(before: Partial<Snapshot>, after: Snapshot): FieldChange[] {
   const fields = Object.keys(after).filter((f) => f !== "function") as (keyof Snapshot)[];
   return fields
     .filter((f) => canonical(before[f] ?? null) !== canonical(after[f] ?? null))
     .map((f) => ({ field: f, from: before[f] ?? null, to: after[f] }));
-}
-
-/** The shipment table row of a shipment. */
-export function shipmentRow(s: CleanShipment, ctx: StoreContext, voyageId: string | null) {
-  return {
-    owner_agency_id: ctx.agencyId,
-    bill_of_lading: s.billOfLading,
-    carrier_scac: s.carrierScac,
-    voyage_id: voyageId,
-    port_of_loading: s.portOfLoading,
-    port_of_discharge: s.portOfDischarge,
-    final_destination: s.finalDestination,
-    shipper_name: s.shipper.name,
-    shipper_address: s.shipper.address,
-    shipper_country: s.shipper.country,
-    consignee_name: s.consignee.name,
-    consignee_address: s.consignee.address,
-    consignee_country: s.consignee.country,
-    notify_name: s.notifyName,
-    etd: s.etd,
-    filed_at: ctx.now,
-    last_message_ref: s.messageRef,
-    is_cancelled: s.function === "cancel",
-    search_text: shipmentSearchText({
-      billOfLading: s.billOfLading,
-      shipperName: s.shipper.name,
-      consigneeName: s.consignee.name,
-      containerNos: s.containers.map((c) => c.containerNo),
-      goods: s.goods,
-    }),
-  };
 }
 
 /** Splits records into runs in which no bill of lading repeats, keeping their order. */
@@ -154,38 +122,29 @@ async function lockExisting(tx: Tx, ctx: StoreContext, fresh: CleanShipment[]): 
   return new Map(rows.rows.map((r) => [r.bill_of_lading, { id: r.id, version: r.version, snapshot: r.snapshot }]));
 }
 
-interface Plan {
-  inserts: { id: string; s: CleanShipment }[];
-  updates: { id: string; version: number; s: CleanShipment }[];
-  versions: VersionRow[];
-  /** Message keys refused here (a cancellation of an unknown bill). */
-  refused: Set<string>;
-}
-
 /** Decides per shipment: new (with an id), amended (next version with its diff), unchanged or refused. */
-function planRun(fresh: CleanShipment[], existing: Map<string, Current>, ctx: StoreContext, outcome: StoreOutcome): Plan {
-  const plan: Plan = { inserts: [], updates: [], versions: [], refused: new Set() };
+function planRun(fresh: CleanShipment[], existing: Map<string, Current>, voyageOf: (s: CleanShipment) => string | null, outcome: StoreOutcome): StagedShipment[] {
+  const staged: StagedShipment[] = [];
   for (const s of fresh) {
     const current = existing.get(s.billOfLading);
     if (!current && s.function === "cancel") {
-      plan.refused.add(s.messageKey);
       outcome.rejected.push({ location: `message ${s.messageRef} B/L ${s.billOfLading}`, messageKey: s.messageKey, reasons: [{ code: "ingest.cancel_unknown", message: `Cancellation of B/L ${s.billOfLading}, which was never received` }] });
       continue;
     }
     if (!current) {
-      const id = randomUUID();
-      plan.inserts.push({ id, s });
-      plan.versions.push(versionRow(id, 1, s, ctx, []));
+      staged.push({ action: "insert", id: randomUUID(), version: 1, s, voyageId: voyageOf(s), diff: [], snapshot: snapshotText(s) });
+      outcome.inserted++;
       outcome.containers += s.containers.length;
       continue;
     }
     const diff = diffSnapshots(current.snapshot ?? {}, snapshotOf(s));
     if (diff.length === 0 && s.function !== "cancel") {
+      // Its message is still recorded, so the same message again counts as a duplicate.
+      staged.push({ action: "keep", id: current.id, version: current.version, s, voyageId: null, diff, snapshot: "" });
       outcome.unchanged++;
       continue;
     }
-    plan.updates.push({ id: current.id, version: current.version + 1, s });
-    plan.versions.push(versionRow(current.id, current.version + 1, s, ctx, diff));
+    staged.push({ action: "update", id: current.id, version: current.version + 1, s, voyageId: voyageOf(s), diff, snapshot: snapshotText(s) });
     outcome.containers += s.containers.length;
     if (s.function === "cancel") {
       outcome.cancelled++;
@@ -193,10 +152,10 @@ function planRun(fresh: CleanShipment[], existing: Map<string, Current>, ctx: St
       outcome.replaced++;
     }
   }
-  return plan;
+  return staged;
 }
 
-/** Stores one run (no bill twice): every kind of row goes in with one statement per chunk. */
+/** Stores one run (no bill twice): staged with COPY, then one statement per table. */
 async function storeRun(tx: Tx, ctx: StoreContext, run: CleanShipment[], outcome: StoreOutcome): Promise<void> {
   const fresh = await dropKnownMessages(tx, ctx, run, outcome);
   if (fresh.length === 0) {
@@ -204,37 +163,5 @@ async function storeRun(tx: Tx, ctx: StoreContext, run: CleanShipment[], outcome
   }
   const voyages = await resolveVoyages(tx, ctx.agencyId, fresh, ctx.voyages ?? new Map<string, string>());
   const voyageOf = (s: CleanShipment): string | null => voyages.get(voyageKey(s) ?? "") ?? null;
-  const plan = planRun(fresh, await lockExisting(tx, ctx, fresh), ctx, outcome);
-  await insertShipments(tx, plan.inserts.map(({ id, s }) => ({ id, ...shipmentRow(s, ctx, voyageOf(s)) })));
-  await applyUpdates(tx, ctx, plan.updates, voyageOf);
-  await insertLines(tx, [...plan.inserts, ...plan.updates]);
-  await insertVersions(tx, plan.versions);
-  await insertMessageKeys(tx, ctx, fresh.filter((s) => !plan.refused.has(s.messageKey)));
-  outcome.inserted += plan.inserts.length;
-}
-
-/** Amendments: each shipment row is rewritten (they are few); its lines are replaced in bulk by the caller. */
-async function applyUpdates(tx: Tx, ctx: StoreContext, updates: { id: string; version: number; s: CleanShipment }[], voyageOf: (s: CleanShipment) => string | null): Promise<void> {
-  if (updates.length === 0) {
-    return;
-  }
-  for (const { id, version, s } of updates) {
-    await tx.updateTable("shipment").set({ ...shipmentRow(s, ctx, voyageOf(s)), version }).where("id", "=", id).execute();
-  }
-  const ids = updates.map((u) => u.id);
-  await tx.deleteFrom("shipment_goods").where("shipment_id", "in", ids).execute();
-  await tx.deleteFrom("shipment_container").where("shipment_id", "in", ids).execute();
-}
-
-function versionRow(shipmentId: string, version: number, s: CleanShipment, ctx: StoreContext, diff: ReturnType<typeof diffSnapshots>): VersionRow {
-  return {
-    shipment_id: shipmentId,
-    version,
-    function: s.function,
-    message_ref: s.messageRef,
-    batch_id: ctx.batchId,
-    snapshot: JSON.stringify(snapshotOf(s)),
-    diff: JSON.stringify(diff),
-    recorded_at: ctx.now,
-  };
+  await writeStaged(tx, ctx, planRun(fresh, await lockExisting(tx, ctx, fresh), voyageOf, outcome));
 }

@@ -132,7 +132,7 @@ export function validateShipment(
     }
   }
   // The reader puts SUB in place of a NUL byte, so a record that held one is caught here.
-  const garbled = findBadText(record, "record", (key) => key === "source");
+  const garbled = garbledField(record);
   if (garbled) {
     reasons.push({ code: "ingest.control_character", message: `The ${garbled} holds a control character (a NUL or other byte that is not text)` });
   }
@@ -169,8 +169,38 @@ export function validateShipment(
       isFull: c.fullEmpty !== "empty",
     })),
   };
-  const contentHash = createHash("sha256").update(JSON.stringify(stored)).digest("hex");
+  const text = JSON.stringify(stored);
+  const contentHash = createHash("sha256").update(text).digest("hex");
   const messageRef = record.messageRef || record.source.messageRef || context.fallbackRef();
   const messageKey = [context.format, record.source.sender ?? "", record.source.interchangeRef ?? "", messageRef, bill].join("|");
-  return { ok: true, value: { ...stored, messageKey, messageRef, contentHash } };
+  const value: CleanShipment = { ...stored, messageKey, messageRef, contentHash };
+  snapshotTexts.set(value, text);
+  return { ok: true, value };
+}
+
+// The stored fields' JSON, kept from hashing: it is the snapshot a version stores (store.ts, snapshotOf).
+const snapshotTexts = new WeakMap<CleanShipment, string>();
+
+/** The JSON of a shipment's stored fields, as its version keeps them. */
+export function snapshotText(s: CleanShipment): string {
+  return snapshotTexts.get(s) ?? JSON.stringify(stored(s));
+}
+
+function stored(s: CleanShipment): Omit<CleanShipment, "messageKey" | "messageRef" | "contentHash"> {
+  const { messageKey: _k, messageRef: _r, contentHash: _h, ...rest } = s;
+  return rest;
+}
+
+// In JSON text every control character but tab and line ends is escaped as \u00XX, \b or \f and a
+// lone surrogate as \udXXX; DEL stays as it is. A match may also be an escaped backslash before
+// "b" or "f", which the exact walk then clears.
+const MAYBE_BAD_JSON = /\\u00[01]|\\[bf]|\u007f|\\ud[89a-f]/;
+
+/** The path of a field of the record (its source aside) holding bad text, or null: JSON text first, walked only when it may hold one. */
+function garbledField(record: ManifestShipment): string | null {
+  const { source: _source, ...fields } = record;
+  if (!MAYBE_BAD_JSON.test(JSON.stringify(fields))) {
+    return null;
+  }
+  return findBadText(record, "record", (key) => key === "source");
 }

@@ -2,6 +2,9 @@ import { sql } from "kysely";
 import type { Tx } from "../../db/database.ts";
 import type { ShipmentFacts } from "../../targeting/index.ts";
 
+/** Facts the stored shipment does not hold. */
+const NOT_STORED = ["itn"];
+
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
@@ -88,6 +91,8 @@ export async function loadFacts(tx: Tx, shipmentIds: string[]): Promise<(Shipmen
       containers: (containersOf.get(s.id) ?? []).map((c) => ({ containerNo: c.container_no, ...(c.size_type ? { sizeType: c.size_type } : {}), ...(c.seal_no ? { sealNo: c.seal_no } : {}) })),
       flags: { firstSeenShipper: s.first_shipper, firstSeenConsignee: s.first_consignee },
       fields: {},
+      // Ocean manifests carry no AES ITN (it is on the exporter's EEI), so no rule may read its absence as a finding.
+      unknown: NOT_STORED,
     };
   });
 }

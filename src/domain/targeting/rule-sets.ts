@@ -3,7 +3,7 @@ import { withAgency, type Tx } from "../../db/database.ts";
 import type { DB } from "../../db/schema.ts";
 import { conflict, invalid, notFound } from "../../errors.ts";
 import { getDefaultScreener } from "../../screening/index.ts";
-import { compileRuleSet, RuleSetError, screenerLookup, usOutboundJapanRuleSet, type CompiledRuleSet, type TargetingDeps, type WatchlistLookup } from "../../targeting/index.ts";
+import { compileRuleSet, RuleSetError, screenerLookup, startingRuleSetFor, type CompiledRuleSet, type TargetingDeps, type WatchlistLookup } from "../../targeting/index.ts";
 import { requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
@@ -66,7 +66,8 @@ export async function compileForAgency(tx: Tx, definition: unknown): Promise<Com
 }
 
 /**
- * The agency's active rule set, created from the shipped default on first use. Two scorers that
+ * The agency's active rule set, created on first use from the shipped starting set for its country (the host's U.S.
+ * export rules, the partner's Japan-bound rules). Two scorers that
  * start together both find none; the second's insert waits for the first's and then reads its row.
  */
 export async function activeRuleSet(tx: Tx, agencyId: string, clock: Clock): Promise<RuleSetRow> {
@@ -76,11 +77,12 @@ export async function activeRuleSet(tx: Tx, agencyId: string, clock: Clock): Pro
   if (active) {
     return active;
   }
-  const definition = usOutboundJapanRuleSet();
+  const agency = await tx.selectFrom("agency").select("country").where("id", "=", agencyId).executeTakeFirstOrThrow();
+  const { name, definition } = startingRuleSetFor(agency);
   const now = clock.now();
   const created = await tx
     .insertInto("rule_set")
-    .values({ agency_id: agencyId, version: 1, name: "Shipped default: US outbound to Japan", definition: JSON.stringify(definition), status: "active", created_at: now, activated_at: now })
+    .values({ agency_id: agencyId, version: 1, name, definition: JSON.stringify(definition), status: "active", created_at: now, activated_at: now })
     .onConflict((oc) => oc.doNothing())
     .returning(["id", "version", "name", "status", "definition", "created_at", "activated_at"])
     .executeTakeFirst();

@@ -9,86 +9,138 @@ import { activeRuleSet, compileForAgency } from "./rule-sets.ts";
 
 const BATCH = 1000;
 
-/** Which stale shipments to score: all, or only those an ingest batch wrote a version of. */
+/**
+ * What a scorer takes on. After an ingest (batchId given) it scores what is queued and stops; the
+ * background job also walks the sweeps that new rules, watchlist changes and the periodic check ask
+ * for. The batch itself needs no lookup: its shipments were queued as they were written.
+ */
 export interface ScoreScope {
   batchId?: string;
 }
 
-function inScope(scope: ScoreScope) {
-  return scope.batchId === undefined
-    ? sql``
-    : sql`and exists (select 1 from shipment_version v where v.shipment_id = s.id and v.batch_id = ${scope.batchId})`;
-}
-
 /**
- * Scores, for one agency and with its active rules, every shipment it can see whose score is
- * missing or stale (new version of the shipment, or new rules). Returns how many it scored.
+ * Scores, for one agency and with its active rules, what is queued for it (migration 0017): new
+ * and amended shipments it may list, removed scores, and the shipments a sweep found stale. Returns
+ * how many it scored.
  *
- * Several scorers may run at once (server processes, an upload and the background sweep). Each
- * batch is claimed: the claims of up to BATCH stale shipments are locked FOR UPDATE SKIP LOCKED,
- * so another scorer takes the next ones, and the lock is held until the scores commit. Once the
- * claims are held the batch is read again, in a new statement, and what another scorer finished
- * in the meantime is left alone: no shipment is scored twice for the same version and rules.
+ * Several scorers may run at once (server processes, an upload, the background job). Each turn
+ * reads up to BATCH of the oldest requests, makes sure their shipments have a claim row, then locks
+ * the claims FOR UPDATE SKIP LOCKED: a shipment another scorer holds is left to it. Under the lock
+ * the requests are read again, in a new statement that sees what others committed meanwhile; the
+ * scorer scores those shipments and deletes exactly those requests. A request written while it
+ * scored (an amendment arriving) has not been read, stays, and is scored in the next turn.
  */
 export async function scorePending(db: Kysely<DB>, clock: Clock, agencyId: string, scope: ScoreScope = {}): Promise<number> {
-  await withAgency(db, agencyId, (tx) => addClaims(tx, agencyId, scope));
   let total = 0;
   for (;;) {
-    const batch = await withAgency(db, agencyId, (tx) => scoreBatch(tx, clock, agencyId, scope));
-    total += batch.scored;
-    if (batch.claimed < BATCH) {
+    const turn = await scoreQueued(db, clock, agencyId);
+    total += turn.scored;
+    if (turn.read === BATCH && turn.locked > 0) {
+      continue;
+    }
+    if (turn.read > 0 && turn.locked === 0) {
+      // Every request read belongs to shipments another scorer holds: it finishes them.
+      return total;
+    }
+    if (scope.batchId !== undefined || !(await advanceSweep(db, clock, agencyId))) {
       return total;
     }
   }
 }
 
+/** Asks for a walk of every agency's list that queues missing and stale scores (the periodic check). */
+export async function requestStaleSweeps(db: Kysely<DB>): Promise<void> {
+  await sql`select score_sweep_request(id, false) from agency`.execute(db);
+}
+
+async function scoreQueued(db: Kysely<DB>, clock: Clock, agencyId: string): Promise<{ read: number; locked: number; scored: number }> {
+  const queued = await withAgency(db, agencyId, async (tx) => {
+    const { rows } = await sql<{ shipment_id: string }>`
+      select shipment_id from score_request where agency_id = ${agencyId} order by id limit ${BATCH}`.execute(tx);
+    const ids = [...new Set(rows.map((r) => r.shipment_id))].sort();
+    if (ids.length > 0) {
+      // Claims are written in their own short transaction, in id order, so that two scorers adding
+      // the same ones wait for each other only as long as this statement.
+      await sql`
+        insert into score_claim (agency_id, shipment_id)
+        select ${agencyId}, id from unnest(${ids}::uuid[]) as id
+        on conflict do nothing`.execute(tx);
+    }
+    return { read: rows.length, ids };
+  });
+  if (queued.ids.length === 0) {
+    return { read: 0, locked: 0, scored: 0 };
+  }
+  const done = await withAgency(db, agencyId, (tx) => scoreClaimed(tx, clock, agencyId, queued.ids));
+  return { read: queued.read, ...done };
+}
+
+/** Locks the claims of these shipments that no other scorer holds, and scores those still requested. */
+async function scoreClaimed(tx: Tx, clock: Clock, agencyId: string, ids: readonly string[]): Promise<{ locked: number; scored: number }> {
+  const locked = await sql<{ shipment_id: string }>`
+    select shipment_id from score_claim
+    where agency_id = ${agencyId} and shipment_id = any(${ids}::uuid[])
+    order by shipment_id
+    for update skip locked`.execute(tx);
+  if (locked.rows.length === 0) {
+    return { locked: 0, scored: 0 };
+  }
+  // Requests another scorer finished a moment ago are gone from this new statement's view.
+  const requests = await sql<{ id: string; shipment_id: string }>`
+    select id, shipment_id from score_request
+    where agency_id = ${agencyId} and shipment_id = any(${locked.rows.map((r) => r.shipment_id)}::uuid[])`.execute(tx);
+  if (requests.rows.length === 0) {
+    return { locked: locked.rows.length, scored: 0 };
+  }
+  const scored = await scoreShipments(tx, clock, agencyId, [...new Set(requests.rows.map((r) => r.shipment_id))]);
+  await sql`delete from score_request where id = any(${requests.rows.map((r) => r.id)}::bigint[])`.execute(tx);
+  return { locked: locked.rows.length, scored };
+}
+
 /**
- * Claims for the shipments the agency can see that have none yet: each scorer needs a row to lock.
- * Two scorers adding the same claims wait for one another (in id order, so neither waits for the
- * other twice) only as long as this statement.
+ * One step of the agency's sweep, if one is asked for and no other scorer is taking it: the next
+ * BATCH shipments of its list (in id order) are checked, and those whose score is missing or stale
+ * (or all of them, for a walk of every row) are queued. Returns whether there was a step to take.
  */
-async function addClaims(tx: Tx, agencyId: string, scope: ScoreScope): Promise<void> {
-  await sql`
-    insert into score_claim (agency_id, shipment_id)
-    select ${agencyId}, s.id from shipment s
-    where not s.is_cancelled
-      and not exists (select 1 from score_claim c where c.agency_id = ${agencyId} and c.shipment_id = s.id)
-      ${inScope(scope)}
-    order by s.id
-    on conflict do nothing`.execute(tx);
+async function advanceSweep(db: Kysely<DB>, clock: Clock, agencyId: string): Promise<boolean> {
+  return withAgency(db, agencyId, async (tx) => {
+    const sweep = await sql<{ every_row: boolean; after_shipment: string | null }>`
+      select every_row, after_shipment from score_sweep where agency_id = ${agencyId} for update skip locked`.execute(tx);
+    const step = sweep.rows[0];
+    if (!step) {
+      return false;
+    }
+    const chunk = await sql<{ shipment_id: string }>`
+      select shipment_id from shipment_listing
+      where agency_id = ${agencyId} ${step.after_shipment === null ? sql`` : sql`and shipment_id > ${step.after_shipment}`}
+      order by shipment_id
+      limit ${BATCH}`.execute(tx);
+    const ids = chunk.rows.map((r) => r.shipment_id);
+    if (ids.length > 0) {
+      const ruleSet = await activeRuleSet(tx, agencyId, clock);
+      await sql`
+        insert into score_request (agency_id, shipment_id)
+        select ${agencyId}, s.id
+        from shipment s
+        left join shipment_score sc on sc.shipment_id = s.id and sc.agency_id = ${agencyId}
+        where s.id = any(${ids}::uuid[]) and not s.is_cancelled
+          and (${step.every_row} or sc.shipment_id is null or sc.rule_set_id <> ${ruleSet.id} or sc.shipment_version <> s.version)`.execute(tx);
+    }
+    if (ids.length < BATCH) {
+      await sql`delete from score_sweep where agency_id = ${agencyId}`.execute(tx);
+    } else {
+      await sql`update score_sweep set after_shipment = ${ids[ids.length - 1]} where agency_id = ${agencyId}`.execute(tx);
+    }
+    return true;
+  });
 }
 
-/** The stale shipments in scope (of these ids, once claimed): no score, or one of another version or rule set. */
-function staleShipments(agencyId: string, ruleSetId: string, scope: ScoreScope, ids: readonly string[] | null) {
-  return sql`
-    from score_claim c
-    join shipment s on s.id = c.shipment_id
-    left join shipment_score sc on sc.shipment_id = c.shipment_id and sc.agency_id = ${agencyId}
-    where c.agency_id = ${agencyId}
-      and not s.is_cancelled
-      and (sc.shipment_id is null or sc.rule_set_id <> ${ruleSetId} or sc.shipment_version <> s.version)
-      ${ids === null ? inScope(scope) : sql`and c.shipment_id = any(${ids}::uuid[])`}`;
-}
-
-/** Claims up to BATCH stale shipments and scores those still stale once claimed. */
-async function scoreBatch(tx: Tx, clock: Clock, agencyId: string, scope: ScoreScope): Promise<{ claimed: number; scored: number }> {
+/** Scores these shipments (those of them the agency can see and that are not cancelled) with its active rules. */
+async function scoreShipments(tx: Tx, clock: Clock, agencyId: string, shipmentIds: string[]): Promise<number> {
   const ruleSet = await activeRuleSet(tx, agencyId, clock);
-  const claimed = await sql<{ shipment_id: string }>`
-    select c.shipment_id ${staleShipments(agencyId, ruleSet.id, scope, null)}
-    limit ${BATCH}
-    for update of c skip locked`.execute(tx);
-  if (claimed.rows.length === 0) {
-    return { claimed: 0, scored: 0 };
-  }
-  // A scorer that held some of these until a moment ago may have scored them: its commit is seen
-  // by this new statement, and not by the snapshot the claims were chosen from.
-  const stale = await sql<{ shipment_id: string }>`
-    select c.shipment_id ${staleShipments(agencyId, ruleSet.id, scope, claimed.rows.map((r) => r.shipment_id))}`.execute(tx);
-  if (stale.rows.length === 0) {
-    return { claimed: claimed.rows.length, scored: 0 };
-  }
   const compiled = await compileForAgency(tx, ruleSet.definition);
-  const facts = await loadFacts(tx, stale.rows.map((r) => r.shipment_id));
+  const live = await sql<{ id: string }>`select id from shipment where id = any(${shipmentIds}::uuid[]) and not is_cancelled`.execute(tx);
+  const facts = await loadFacts(tx, live.rows.map((r) => r.id));
   const now = clock.now();
   const rows = await mapInSlices(facts, (f) => {
     const result = scoreShipment(compiled, f);
@@ -121,10 +173,10 @@ async function scoreBatch(tx: Tx, clock: Clock, agencyId: string, scope: ScoreSc
       )
       .execute();
   }
-  return { claimed: claimed.rows.length, scored: rows.length };
+  return rows.length;
 }
 
-/** Scores stale shipments in scope for every agency (the background job; after an ingest, what its batch wrote). */
+/** Scores what is queued for every agency (after an ingest), and walks the sweeps too (the background job). */
 export async function scoreAllAgencies(db: Kysely<DB>, clock: Clock, scope: ScoreScope = {}): Promise<number> {
   const agencies = await db.selectFrom("agency").select("id").execute();
   let total = 0;

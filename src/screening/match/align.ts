@@ -21,7 +21,15 @@ export function alignTokens(query: readonly string[], candidate: readonly string
       }
     });
   });
-  pairs.sort((a, b) => b.similarity - a.similarity || a.query - b.query || a.candidate - b.candidate);
+  // Ties are broken by the tokens themselves, not their positions, so any permutation of a name aligns the same way.
+  const byText = (a: TokenPair, b: TokenPair): number => {
+    const qa = query[a.query] ?? "";
+    const qb = query[b.query] ?? "";
+    const ca = candidate[a.candidate] ?? "";
+    const cb = candidate[b.candidate] ?? "";
+    return qa < qb ? -1 : qa > qb ? 1 : ca < cb ? -1 : ca > cb ? 1 : a.query - b.query || a.candidate - b.candidate;
+  };
+  pairs.sort((a, b) => b.similarity - a.similarity || byText(a, b));
   const usedQ = new Set<number>();
   const usedC = new Set<number>();
   const chosen: TokenPair[] = [];

@@ -3,7 +3,8 @@ import type { NormalizedName } from "../normalize/name.ts";
 import { phoneticKey } from "../normalize/phonetic.ts";
 import type { EntityType, ScreeningEntry } from "../types.ts";
 import { alignTokens, type TokenPair } from "./align.ts";
-import { tokenWeight, type BlockingIndex, type NameRecord } from "./blocking-index.ts";
+import { sameTransliteration } from "./token-similarity.ts";
+import { nameGrams, tokenWeight, type BlockingIndex, type NameRecord } from "./blocking-index.ts";
 import { diceOfSets, levenshteinSimilarity } from "./similarity.ts";
 
 /** Tunable weights; the defaults are what the labeled set in test/screening was tuned on. */
@@ -24,6 +25,16 @@ export const WEIGHTS = {
   countryMatch: 0.03,
   countryMismatch: -0.1,
   imoMismatch: -0.2,
+  /** Token similarity from which a pair whose phonetic keys differ is taken for a typo and half agrees phonetically. */
+  typoSimilarity: 0.93,
+  /** IDF above which a matched word says something about who the party is (rarer than about 1 name in 250). */
+  distinctiveIdf: 5.5,
+  /** Information credited for each matched word beyond the second, however common (many shared words are telling). */
+  extraWordInformation: 0.75,
+  /** Distinctive information (IDF above distinctiveIdf, summed over matched words) a name needs to score in full. */
+  distinctiveNeeded: 2.5,
+  /** Most a name made only of common trade words loses ("PACIFIC INTERNATIONAL" against "INTERNATIONAL PACIFIC TRADING"). */
+  genericPenalty: 0.3,
 };
 
 /** A query ready for scoring. */
@@ -50,6 +61,8 @@ export interface MatchEvidence {
   /** Feature name → value for every feature that contributed (name features 0..1, qualifiers as signed adjustments). */
   features: Record<string, number>;
   legalForms: { query: string[]; matched: string[] };
+  /** The query with its kana romanised (modified Hepburn), when it had any. */
+  romanised?: string;
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
@@ -91,11 +104,31 @@ function phoneticScore(index: BlockingIndex, q: string[], c: string[], pairs: To
     const w = tokenWeight(index, t);
     total += w;
     const pair = pairs.find((p) => p.query === i);
-    if (pair && t.length > 1 && phoneticKey(t) === phoneticKey(c[pair.candidate] ?? "")) {
+    const other = pair ? (c[pair.candidate] ?? "") : "";
+    if (pair && t.length > 1 && (phoneticKey(t) === phoneticKey(other) || sameTransliteration(t, other))) {
       agree += w;
+    } else if (pair && t.length >= 5 && pair.similarity >= WEIGHTS.typoSimilarity) {
+      // One typo can change a consonant skeleton ("KARBDIAM"/"KARDIAM"): a near-identical spelling half agrees.
+      agree += 0.5 * w;
     }
   });
   return total === 0 ? 0 : agree / total;
+}
+
+/**
+ * How much of the agreement rests on words that are rare in the lists and in ordinary trade names: the IDF above
+ * WEIGHTS.distinctiveIdf of each matched list word, times how well it matched, plus a little for each matched word
+ * beyond the second.
+ */
+function distinctiveness(index: BlockingIndex, c: string[], pairs: TokenPair[]): number {
+  let info = 0;
+  let words = 0;
+  for (const p of pairs) {
+    const credit = rescale(p);
+    info += credit * Math.max(0, tokenWeight(index, c[p.candidate] ?? "") - WEIGHTS.distinctiveIdf);
+    words += credit >= 0.6 ? 1 : 0;
+  }
+  return info + WEIGHTS.extraWordInformation * Math.max(0, words - 2);
 }
 
 function compactScore(q: string[], c: string[]): number {
@@ -115,7 +148,7 @@ export function scoreName(index: BlockingIndex, query: PreparedQuery, name: Name
   const pairs = alignTokens(q, c);
   const tokenSet = tokenSetScore(index, q, c, pairs);
   const phonetic = phoneticScore(index, q, c, pairs);
-  const ngram = diceOfSets(query.grams, name.grams);
+  const ngram = diceOfSets(query.grams, nameGrams(name));
   const compact = compactScore(q, c);
   const features: Record<string, number> = { token_set: round(tokenSet), phonetic: round(phonetic), ngram: round(ngram) };
   let score = WEIGHTS.tokenSet * tokenSet + WEIGHTS.phonetic * phonetic + WEIGHTS.ngram * ngram;
@@ -125,7 +158,13 @@ export function scoreName(index: BlockingIndex, query: PreparedQuery, name: Name
   }
   if (query.sortedKey === name.sortedKey) {
     features.literal = 1;
-    score = 1;
+    return { score: 1, pairs, features };
+  }
+  const info = distinctiveness(index, c, pairs);
+  if (info < WEIGHTS.distinctiveNeeded) {
+    const penalty = WEIGHTS.genericPenalty * (1 - info / WEIGHTS.distinctiveNeeded);
+    features.common_words = round(-penalty);
+    score -= penalty;
   }
   return { score, pairs, features };
 }
@@ -145,13 +184,14 @@ export function qualifiers(query: PreparedQuery, entry: ScreeningEntry, matched:
   if (qType && entry.type !== "unknown" && qType !== entry.type) {
     delta += add("type_mismatch", WEIGHTS.typeMismatch);
   }
-  const qForm = query.norm.legalForms[0];
-  const cForm = matched.legalForms[0];
-  if (qForm && entry.type === "individual") {
+  const qForms = query.norm.legalForms;
+  const cForms = matched.legalForms;
+  const anyPair = (test: (a: LegalForm, b: LegalForm) => boolean): boolean => qForms.some((a) => cForms.some((b) => test(a, b)));
+  if (qForms.length > 0 && entry.type === "individual") {
     delta += add("legal_form_vs_individual", WEIGHTS.legalFormVsIndividual);
-  } else if (qForm && cForm && qForm.code === cForm.code) {
+  } else if (anyPair((a, b) => a.code === b.code)) {
     delta += add("legal_form_match", WEIGHTS.legalFormMatch);
-  } else if (qForm && cForm && !formGroupsAgree(qForm, cForm)) {
+  } else if (qForms.length > 0 && cForms.length > 0 && !anyPair(formGroupsAgree)) {
     delta += add("legal_form_mismatch", WEIGHTS.legalFormMismatch);
   }
   if (query.country && entry.countries.length > 0) {
@@ -178,13 +218,14 @@ export function scoreCandidate(index: BlockingIndex, query: PreparedQuery, name:
       similarity: pair ? round(pair.similarity) : 0,
     };
   });
-  return {
-    score: round(Math.min(1, Math.max(0, score + delta))),
-    evidence: {
-      via: name.isAlias ? "alias" : "name",
-      alignment,
-      features,
-      legalForms: { query: query.norm.legalForms.map((f) => f.text), matched: name.norm.legalForms.map((f) => f.text) },
-    },
+  const evidence: MatchEvidence = {
+    via: name.isAlias ? "alias" : "name",
+    alignment,
+    features,
+    legalForms: { query: query.norm.legalForms.map((f) => f.text), matched: name.norm.legalForms.map((f) => f.text) },
   };
+  if (query.norm.romanised !== undefined) {
+    evidence.romanised = query.norm.romanised;
+  }
+  return { score: round(Math.min(1, Math.max(0, score + delta))), evidence };
 }

@@ -1,3 +1,5 @@
+import { toRomaji } from "wanakana";
+
 // A token "looks like" Hepburn/Kunrei romaji when it splits into Japanese syllables:
 // optional consonant(s) + vowel, syllabic N/M, a doubled (geminate) consonant, or a long-vowel H ("OHNO").
 const ROMAJI = /^(?:(?:SH|CH|TS|[KGSZTDNHBPMRFJYW])?Y?[AEIOU]|N(?![AEIOUY])|M(?=[BPM])|([KSTPGDBCF])(?=\1|CH)|H(?![AEIOUY]))+$/;
@@ -37,4 +39,26 @@ export function foldRomaji(token: string): string {
     out = out.replace(re, to);
   }
   return out;
+}
+
+// Hiragana, katakana (with the long-vowel mark) and half-width katakana.
+const KANA_RUN = /[\u3041-\u3096\u309D\u309E\u30A1-\u30FA\u30FC-\u30FE\uFF66-\uFF9F]+/g;
+
+/** True when the text holds hiragana or katakana. */
+export function hasKana(text: string): boolean {
+  KANA_RUN.lastIndex = 0;
+  return KANA_RUN.test(text);
+}
+
+/**
+ * Romanises the kana in a text (modified Hepburn, by wanakana), leaving other scripts as they are: "シノダ・ケンイチ" →
+ * "SHINODA KENICHI". Long vowels come out as "OU"/"OO" ("ゴトウ" → "GOTOU"); foldRomaji then makes ou/o/oh,
+ * shi/si and tsu/tu agree with list spellings.
+ */
+export function romaniseKana(text: string): string {
+  return text
+    .replace(/[・･]/g, " ")
+    .replace(KANA_RUN, (run) => ` ${toRomaji(run.normalize("NFKC")).toUpperCase()} `)
+    .replace(/\s+/g, " ")
+    .trim();
 }

@@ -1,5 +1,5 @@
 import type { EntityType } from "../types.ts";
-import { foldRomaji } from "./japanese.ts";
+import { foldRomaji, hasKana, romaniseKana } from "./japanese.ts";
 import { isLegalFormOnly, romaniseScriptLegalForms, stripLegalForms, type LegalForm } from "./legal-forms.ts";
 import { foldText, tokenize } from "./text.ts";
 
@@ -14,6 +14,8 @@ export interface NormalizedName {
   legalForms: LegalForm[];
   /** True when the input was comma-inverted ("SHINODA, Kenichi"). */
   inverted: boolean;
+  /** The name with its kana romanised (modified Hepburn), when it had any: what was matched. */
+  romanised?: string;
 }
 
 /** Splits at commas and detects "SURNAME, Given" (a trailing ", K.K." / ", S.A." is a legal form, not an inversion). */
@@ -42,17 +44,23 @@ function withoutParentheticals(text: string): string {
 
 /** Normalises a party name for matching (case, diacritics, Cyrillic, punctuation, legal forms, romaji, inversion). */
 export function normalizeName(name: string, type?: EntityType): NormalizedName {
-  const text = withoutParentheticals(romaniseScriptLegalForms(name));
+  const scriptFree = romaniseScriptLegalForms(name);
+  const romanised = hasKana(scriptFree) ? romaniseKana(scriptFree) : undefined;
+  const text = withoutParentheticals(romanised ?? scriptFree);
   const { segments, inverted } = orderedSegments(text, type);
   const folded = segments.flat();
   const stripped = type === "individual" ? { tokens: folded, forms: [] } : stripLegalForms(folded);
-  return {
+  const normalized: NormalizedName = {
     source: name,
     tokens: stripped.tokens.map(foldRomaji),
     display: stripped.tokens,
     legalForms: stripped.forms,
     inverted,
   };
+  if (romanised !== undefined) {
+    normalized.romanised = romanised;
+  }
+  return normalized;
 }
 
 /** Guesses individual/entity for lists that do not say: a legal form means entity, "SURNAME, Given" an individual. */

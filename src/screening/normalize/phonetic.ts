@@ -51,3 +51,42 @@ function computeKey(token: string): string {
   const key = (lead + body).slice(0, 8);
   return key || token.slice(0, 1);
 }
+
+const TRANSLIT_RULES: Array<[RegExp, string]> = [
+  [/[^A-Z]/g, ""],
+  [/DJ|DZH|ZH/g, "J"],
+  [/TCH/g, "CH"],
+  [/SCH/g, "SH"],
+  [/KH/g, "H"],
+  [/GH/g, "G"],
+  [/PH/g, "F"],
+  [/W/g, "V"],
+  [/[JY]/g, "I"],
+  [/OU|OO/g, "U"],
+  [/EE/g, "I"],
+  [/([A-Z])\1+/g, "$1"],
+];
+
+/**
+ * Transliteration-folded key of a token: KH→H, ZH/DJ→J, J/Y→I, W→V, OU/OO→U, double letters single, then the
+ * vowels dropped (a leading vowel kept as "A"). MINATEKH and MINATEH, PRIGOZHIN and PRIGOJIN, HAJJ and HADJDJ,
+ * YEVGENIY and EVGENIY share one key, so each variant finds the other.
+ */
+export function transliterationKey(token: string): string {
+  const cached = translitCache.get(token);
+  if (cached !== undefined) {
+    return cached;
+  }
+  if (translitCache.size > 200_000) {
+    translitCache.clear();
+  }
+  let s = token;
+  for (const [re, to] of TRANSLIT_RULES) {
+    s = s.replace(re, to);
+  }
+  const key = (/^[AEIOU]/.test(s) ? "A" : "") + s.replace(/[AEIOU]/g, "");
+  translitCache.set(token, key);
+  return key;
+}
+
+const translitCache = new Map<string, string>();

@@ -14,6 +14,10 @@ const STOPWORDS = new Set(["THE", "AND", "OF", "ET", "UND"]);
 
 /** Latinises basic Cyrillic (BGN/PCGN-like, simplified) and special Latin letters; other scripts pass through. */
 export function transliterate(text: string): string {
+  // Most list names are plain ASCII: nothing to look up.
+  if (/^[\x20-\x7e]*$/.test(text)) {
+    return text.toUpperCase();
+  }
   let out = "";
   for (const ch of text.normalize("NFC").toUpperCase()) {
     out += CYRILLIC[ch] ?? SPECIAL[ch] ?? ch;

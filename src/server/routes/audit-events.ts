@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { DB } from "../../db/schema.ts";
-import { listAuditEvents, verifyAuditChain } from "../../domain/audit.ts";
+import { exportAuditEventsCsv, listAuditEvents, MAX_EXPORT_ROWS, verifyAuditChain } from "../../domain/audit.ts";
 import { exportChainHead, verifyExportedHead } from "../../domain/audit-anchor.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, PageQuery, pageOf } from "../schemas.ts";
+import { ErrorBody, Instant, PageQuery, pageOf } from "../schemas.ts";
 
 const AuditEvent = z.object({
   /** Position in the agency's own chain (1, 2, 3 … for this agency alone). */
@@ -28,6 +28,14 @@ const AuditQuery = PageQuery.extend({
   action: z.string().max(100).optional(),
   /** changes (every state change), reads (views of shared data), or all. */
   kind: z.enum(["all", "changes", "reads"]).default("all"),
+  /** Username of the actor. */
+  actor: z.string().trim().min(1).max(100).optional(),
+  /** Action prefix, e.g. "inspection_request." */
+  actionPrefix: z.string().trim().min(1).max(100).optional(),
+  /** Events at or after this instant. */
+  from: Instant.optional(),
+  /** Events before this instant. */
+  to: Instant.optional(),
 });
 
 /** The head of the agency's own chain, to write down outside the system. */
@@ -67,6 +75,24 @@ export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app
     "/audit-events",
     { schema: { tags: ["audit"], querystring: AuditQuery, response: { 200: pageOf(AuditEvent), 403: ErrorBody } } },
     async (request) => listAuditEvents(db, requireActor(request), request.query),
+  );
+  app.get(
+    "/audit-events/export",
+    {
+      schema: {
+        tags: ["audit"],
+        description: `The filtered log as CSV (text/csv), newest first, at most ${MAX_EXPORT_ROWS} events, times in UTC to the second`,
+        querystring: AuditQuery.omit({ limit: true, cursor: true }),
+      },
+    },
+    async (request, reply) => {
+      const { csv, isTruncated } = await exportAuditEventsCsv(db, requireActor(request), request.query);
+      return reply
+        .header("content-type", "text/csv; charset=utf-8")
+        .header("content-disposition", 'attachment; filename="audit-log.csv"')
+        .header("x-truncated", String(isTruncated))
+        .send(csv);
+    },
   );
   app.get(
     "/audit-events/verification",

@@ -93,6 +93,14 @@ export const InspectionRequestSchema = z.object({
   /** What stands in the way of clearing with one click; clearing then needs a host supervisor's override. */
   clearanceFindings: z.array(ClearanceFindingSchema),
   scans: z.array(ScanSchema),
+  /** The goods in the container and the viewer's own agency's score of the shipment. */
+  cargo: z.object({
+    goods: z.string().nullable(),
+    hsCode: z.string().nullable(),
+    riskScore: z.number().nullable(),
+    riskLevel: z.string().nullable(),
+    topHits: z.array(z.object({ ruleId: z.string(), weight: z.number(), explanation: z.string() })).max(3),
+  }),
 });
 
 export const CreateRequestBody = z.object({
@@ -150,4 +158,8 @@ export const RequestListQuery = PageQuery.extend({
     .transform((s) => (s ? s.split(",").map((x) => x.trim()) : undefined))
     .pipe(z.array(z.enum(REQUEST_STATUSES)).optional()),
   shipmentId: z.uuid().optional(),
+  /** host: requests the caller's agency is asked to answer; requester: those it made. */
+  party: z.enum(["host", "requester"]).optional(),
+  /** requested: newest first (default); deadline: nearest loading cut-off first. */
+  sort: z.enum(["requested", "deadline"]).default("requested"),
 });

@@ -6,9 +6,10 @@ import { ROLES } from "../../domain/actor.ts";
 import { login, logout, SESSION_TTL_MS } from "../../domain/auth.ts";
 import type { Clock } from "../../domain/clock.ts";
 import { LoginThrottled, unlockAccount } from "../../domain/login-throttle.ts";
-import { listNotifications } from "../../domain/notifications.ts";
+import { dismissNotification, listNotifications } from "../../domain/notifications.ts";
+import { ASSIGNABLE_ROLES, createUser, listAgreements, listUsers, resetPassword, setUserActive } from "../../domain/users.ts";
 import { requireActor, SESSION_COOKIE } from "../auth.ts";
-import { ErrorBody, IdParams } from "../schemas.ts";
+import { ErrorBody, IdParams, SafeText } from "../schemas.ts";
 
 const Me = z.object({
   userId: z.uuid(),
@@ -71,6 +72,85 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
     },
   );
 
+  const UserView = z.object({
+    id: z.uuid(),
+    username: z.string(),
+    displayName: z.string(),
+    roles: z.array(z.string()),
+    site: z.string().nullable(),
+    isActive: z.boolean(),
+    isDemo: z.boolean(),
+    createdAt: z.string(),
+  });
+  const Password = z.string().min(12, "at least 12 characters").max(200);
+  const adminOnly = { config: { roles: ["admin"] as const } };
+
+  app.get("/users", { ...adminOnly, schema: { tags: ["users"], response: { 200: z.array(UserView), 403: ErrorBody } } }, async (request) => listUsers(db, requireActor(request)));
+
+  app.post(
+    "/users",
+    {
+      ...adminOnly,
+      schema: {
+        tags: ["users"],
+        body: z.object({
+          /** Lower-case letters, digits, dots, dashes and underscores. */
+          username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,49}$/, "3–50 lower-case letters, digits, dots, dashes or underscores"),
+          displayName: SafeText.pipe(z.string().trim().min(1).max(100)),
+          roles: z.array(z.enum(ASSIGNABLE_ROLES)).min(1).max(ASSIGNABLE_ROLES.length),
+          password: Password,
+        }),
+        response: { 201: UserView, 400: ErrorBody, 403: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createUser(db, clock, requireActor(request), request.body)),
+  );
+
+  app.post(
+    "/users/:id/activation",
+    { ...adminOnly, schema: { tags: ["users"], params: IdParams, body: z.object({ isActive: z.boolean() }), response: { 204: z.null(), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody } } },
+    async (request, reply) => {
+      await setUserActive(db, requireActor(request), request.params.id, request.body.isActive);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    "/users/:id/password",
+    { ...adminOnly, schema: { tags: ["users"], params: IdParams, body: z.object({ password: Password }), response: { 204: z.null(), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody } } },
+    async (request, reply) => {
+      await resetPassword(db, requireActor(request), request.params.id, request.body.password);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    "/agreements",
+    {
+      config: { roles: ["admin", "auditor", "supervisor"] as const },
+      schema: {
+        tags: ["users"],
+        response: {
+          200: z.array(
+            z.object({
+              id: z.uuid(),
+              code: z.string(),
+              provider: z.string(),
+              recipient: z.string(),
+              destinationCountries: z.array(z.string()),
+              legalBasis: z.string(),
+              validFrom: z.string(),
+              validUntil: z.string().nullable(),
+              isActive: z.boolean(),
+            }),
+          ),
+          403: ErrorBody,
+        },
+      },
+    },
+    async (request) => listAgreements(db, requireActor(request)),
+  );
+
   app.delete("/session", { schema: { tags: ["session"], response: { 204: z.null() } } }, async (request, reply) => {
     await logout(db, requireActor(request), request.sessionToken ?? "");
     reply.clearCookie(SESSION_COOKIE, { path: "/" });
@@ -86,6 +166,15 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
       },
     },
     async (request) => listNotifications(db, requireActor(request)),
+  );
+
+  app.post(
+    "/notifications/:id/dismissal",
+    { schema: { tags: ["session"], params: IdParams, response: { 204: z.null(), 404: ErrorBody } } },
+    async (request, reply) => {
+      await dismissNotification(db, clock, requireActor(request), request.params.id);
+      return reply.code(204).send(null);
+    },
   );
 
   app.get("/me", { schema: { tags: ["session"], response: { 200: Me, 401: ErrorBody } } }, async (request) =>

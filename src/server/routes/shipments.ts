@@ -27,6 +27,8 @@ const ShipmentQuery = PageQuery.extend({
   level: z.enum(["low", "medium", "high"]).optional(),
   /** Only shipments on which this rule fired. */
   ruleId: z.string().max(100).optional(),
+  /** "true": only shipments with an inspection request the caller's agency is party to. */
+  requested: z.enum(["true", "false"]).optional(),
 });
 
 const ShipmentSummary = z.object({
@@ -53,6 +55,8 @@ const ShipmentSummary = z.object({
   score: z.number().nullable(),
   level: z.string().nullable(),
   hitCount: z.number().int(),
+  /** True when the caller's agency asked, or was asked, for an inspection on this shipment. */
+  hasRequests: z.boolean(),
 });
 
 const ShipmentDetail = ShipmentSummary.extend({

@@ -21,11 +21,15 @@ export class CsvRecordReader {
   private line = 1;
   private recordLine = 1;
   private records: CsvRecord[] = [];
+  /** The next delimiter, quote or line end. */
+  private readonly special: RegExp;
 
   constructor(
     private readonly delimiter: string,
     private readonly out: DiagnosticCollector,
-  ) {}
+  ) {
+    this.special = new RegExp(`[\\u${delimiter.charCodeAt(0).toString(16).padStart(4, "0")}"\\r\\n]`, "g");
+  }
 
   /** Consume a piece of text; returns the records it completed. */
   push(chunk: string): CsvRecord[] {
@@ -116,10 +120,8 @@ export class CsvRecordReader {
     if (ch === "\n" || ch === "\r") {
       return this.readLineEnd(text, i);
     }
-    let j = i;
-    while (j < text.length && !this.isSpecial(text.charAt(j))) {
-      j++;
-    }
+    this.special.lastIndex = i;
+    const j = this.special.exec(text)?.index ?? text.length;
     if (j === i) {
       this.out.warning("csv.stray_quote", "quote inside an unquoted field kept as text", { line: this.line });
       this.field += QUOTE;
@@ -145,10 +147,6 @@ export class CsvRecordReader {
     this.line++;
     this.recordLine = this.line;
     return next;
-  }
-
-  private isSpecial(ch: string): boolean {
-    return ch === this.delimiter || ch === QUOTE || ch === "\n" || ch === "\r";
   }
 
   private endField(): void {

@@ -110,44 +110,77 @@ export class EdifactLexer {
     return body.slice(9);
   }
 
+  /**
+   * Reads a chunk a run at a time: the text between two service characters is taken with one
+   * slice, so a value costs one string however long it is.
+   */
   private scan(chunk: string, segments: EdifactSegment[]): void {
     const { component, element, segment } = this.delims;
-    for (let i = 0; i < chunk.length; i++) {
-      const ch = chunk.charAt(i);
-      if (ch === "\n") {
-        this.line++;
-      }
+    const [seg, ele, com, rel] = [segment, element, component, this.release].map(codeOf) as [number, number, number, number];
+    let i = 0;
+    while (i < chunk.length) {
       if (this.released) {
-        this.released = false;
-        if (ch !== "\r" && ch !== "\n") {
-          this.text += ch;
-        }
+        i = this.takeReleased(chunk, i);
         continue;
       }
       if (!this.inSegment) {
+        const ch = chunk.charAt(i);
         if (WHITESPACE.has(ch) || ch === segment) {
+          if (ch === "\n") {
+            this.line++;
+          }
+          i++;
           continue;
         }
         this.inSegment = true;
         this.segmentLine = this.line;
       }
-      if (ch === this.release) {
+      let end = i;
+      for (; end < chunk.length; end++) {
+        const code = chunk.charCodeAt(end);
+        if (code === seg || code === ele || code === com || code === rel || code === LF || code === CR) {
+          break;
+        }
+      }
+      if (end > i) {
+        this.text += chunk.slice(i, end);
+      }
+      if (end === chunk.length) {
+        return;
+      }
+      i = end + 1;
+      const code = chunk.charCodeAt(end);
+      if (code === LF) {
+        // Line breaks inside a segment are wrapping, not data.
+        this.line++;
+      } else if (code === CR) {
+        continue;
+      } else if (code === rel) {
         this.released = true;
-      } else if (ch === segment) {
+      } else if (code === seg) {
         this.finish(segments);
-      } else if (ch === element) {
+      } else if (code === ele) {
         this.components.push(this.text);
         this.elements.push(this.components);
         this.components = [];
         this.text = "";
-      } else if (ch === component) {
+      } else {
         this.components.push(this.text);
         this.text = "";
-      } else if (ch !== "\r" && ch !== "\n") {
-        // Line breaks inside a segment are wrapping, not data.
-        this.text += ch;
       }
     }
+  }
+
+  /** The character after a release character is data (a line break there is still wrapping). */
+  private takeReleased(chunk: string, i: number): number {
+    this.released = false;
+    const ch = chunk.charAt(i);
+    if (ch === "\n") {
+      this.line++;
+    } else if (ch !== "\r") {
+      this.text += ch;
+    }
+    return i + 1;
   }
 
   private finish(segments: EdifactSegment[]): void {
@@ -169,6 +202,14 @@ export class EdifactLexer {
     this.text = "";
     this.inSegment = false;
   }
+}
+
+const LF = 10;
+const CR = 13;
+
+/** The code unit of a service character; -1 (matching nothing) when unused, or when it takes two code units, as before. */
+function codeOf(ch: string | undefined): number {
+  return ch?.length === 1 ? ch.charCodeAt(0) : -1;
 }
 
 function countNewlines(text: string): number {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { api, type ReciprocityMetrics } from "../api.ts";
+import { DateInput } from "../components/DateInput.tsx";
 import { DirectionPanel } from "./DirectionPanel.tsx";
 
 const DAY_MS = 86_400_000;
@@ -35,10 +36,10 @@ export function DashboardPage() {
       <h1>Reciprocity dashboard</h1>
       <div className="filters">
         <label>
-          From <input type="date" name="from" value={from} max={to} onChange={(e) => setFrom(e.target.value)} />
+          From <DateInput name="from" value={from} onChange={setFrom} />
         </label>
         <label>
-          To <input type="date" name="to" value={to} min={from} onChange={(e) => setTo(e.target.value)} />
+          To <DateInput name="to" value={to} onChange={setTo} />
         </label>
         <a href={`/api/metrics/reciprocity?format=csv&${rangeQuery(from, to)}`} download data-testid="csv-link">
           Download CSV

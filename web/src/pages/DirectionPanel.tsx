@@ -71,6 +71,14 @@ export function DirectionPanel({ d }: { d: DirectionMetrics }) {
             partLabel="nuisance"
             testId="alarms-by-chapter"
           />
+          <div className="legend" data-testid="alarms-legend">
+            <span>
+              <span className="swatch" style={{ background: "#0b5cad" }} /> alarms
+            </span>
+            <span>
+              <span className="swatch" style={{ background: "#e0a800" }} /> of which nuisance (natural radioactivity of the declared goods)
+            </span>
+          </div>
         </section>
         <section>
           <h3>Equipment use</h3>

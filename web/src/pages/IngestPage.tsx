@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { api, formatTime, type Page } from "../api.ts";
+import { api, type Page } from "../api.ts";
+import { Time } from "../components/Time.tsx";
 
 interface Finding {
   where: string;
@@ -126,7 +127,7 @@ export function IngestPage() {
         <tbody>
           {batches.map((b) => (
             <tr key={b.id}>
-              <td>{formatTime(b.receivedAt)}</td>
+              <td><Time iso={b.receivedAt} /></td>
               <td>{b.fileName}</td>
               <td>{b.format}</td>
               <td className={b.status === "rejected" || b.status === "failed" ? "error" : undefined}>{b.status}</td>
@@ -200,7 +201,7 @@ function QuarantineCard({ item, onResolved }: { item: QuarantineItem; onResolved
   return (
     <article className="card" data-testid="quarantine-item">
       <p>
-        <strong>{item.location}</strong> ({item.format}), {formatTime(item.createdAt)}
+        <strong>{item.location}</strong> ({item.format}), <Time iso={item.createdAt} />
       </p>
       <ul>
         {item.reasons.map((r, i) => (

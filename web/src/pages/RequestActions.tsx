@@ -1,10 +1,8 @@
 import { useState, type FormEvent } from "react";
+import { DECLINE_CODES, DISPOSITIONS, SCAN_TYPES, type Disposition, type ScanType } from "../../../src/domain/vocabulary.ts";
 import { api, label, type InspectionRequest, type Me } from "../api.ts";
-
-const SCAN_TYPES = ["radiation_portal", "isotope_id", "xray_image", "physical_exam"];
-const OUTCOMES = ["no_alarm", "alarm", "anomaly", "no_anomaly", "inconclusive"];
-const DISPOSITIONS = ["cleared", "hold", "do_not_load", "referred"];
-const DECLINE_CODES = ["already_loaded", "insufficient_information", "outside_agreement", "no_capacity", "duplicate_request", "examined_domestically", "other"];
+import { ConfirmDialog, type Confirmation, type ConfirmedReason } from "../components/ConfirmDialog.tsx";
+import { DISPOSITION_CONSEQUENCES, SCAN_FINDINGS } from "../vocab.ts";
 
 function readBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -31,20 +29,84 @@ function useAction(request: InspectionRequest, onChange: Change) {
   return { error, run };
 }
 
+/** The lifecycle actions that cannot be taken back, each asked for in a confirmation first. */
+type Pending = { path: string; confirmation: Confirmation; body: (answer: ConfirmedReason) => unknown };
+
+function withdrawal(request: InspectionRequest): Pending {
+  return {
+    path: "withdrawal",
+    confirmation: {
+      title: `Withdraw ${request.reference}?`,
+      consequence: `${request.hostAgency} stops work on container ${request.containerNo} and no result will come. A withdrawn request cannot be reopened; a new one would have to be sent.`,
+      confirmLabel: "Withdraw request",
+      reasonLabel: `Reason, shared with ${request.hostAgency}`,
+      reasonMinLength: 3,
+    },
+    body: (a) => ({ reason: a.reason }),
+  };
+}
+
+function holdRelease(request: InspectionRequest): Pending {
+  return {
+    path: "hold-release",
+    confirmation: {
+      title: `Lift the hold on ${request.containerNo}?`,
+      consequence: `The container may then be loaded. ${request.requestingAgency} is told the hold was lifted and why.`,
+      confirmLabel: "Lift hold",
+      reasonLabel: `Reason, shared with ${request.requestingAgency}`,
+      reasonMinLength: 3,
+    },
+    body: (a) => ({ reason: a.reason }),
+  };
+}
+
+function dispositionOf(request: InspectionRequest, disposition: Disposition): Pending {
+  return {
+    path: "disposition",
+    confirmation: {
+      title: `Disposition ${request.containerNo} as ${label(disposition)}?`,
+      consequence: DISPOSITION_CONSEQUENCES[disposition],
+      confirmLabel: `Disposition: ${label(disposition)}`,
+      reasonLabel: `Note, shared with ${request.requestingAgency}`,
+      reasonMinLength: 0,
+    },
+    body: (a) => ({ disposition, note: a.reason || undefined }),
+  };
+}
+
+/** Whether the request's scan form is open; the work queue keeps one open at a time. */
+export interface ScanFormToggle {
+  isOpen: boolean;
+  toggle: () => void;
+}
+
 /** What the viewer's role may do next with the request; the server checks it again. */
-export function RequestActions({ request, me, onChange }: { request: InspectionRequest; me: Me; onChange: Change }) {
+export function RequestActions({ request, me, onChange, scanForm }: { request: InspectionRequest; me: Me; onChange: Change; scanForm?: ScanFormToggle }) {
   const isHost = request.hostAgency === me.agency.code;
   const is = (...roles: string[]) => roles.some((r) => me.roles.includes(r));
   const { error, run } = useAction(request, onChange);
   const [isClearing, setClearing] = useState(false);
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [isOwnFormOpen, setOwnFormOpen] = useState(false);
+  const form = scanForm ?? { isOpen: isOwnFormOpen, toggle: () => setOwnFormOpen((o) => !o) };
+  const dialog = pending && (
+    <ConfirmDialog
+      confirmation={pending.confirmation}
+      onCancel={() => setPending(null)}
+      onConfirm={async (answer) => {
+        onChange(await api<InspectionRequest>(`/inspection-requests/${request.id}/${pending.path}`, { method: "POST", body: pending.body(answer) }));
+        setPending(null);
+      }}
+    />
+  );
   if (!isHost) {
     const canWithdraw = ["requested", "accepted", "scheduled"].includes(request.status) && is("targeter", "supervisor");
     return canWithdraw ? (
-      <div className="panel">
-        <button type="button" className="danger" onClick={() => void run("withdrawal", { reason: "Withdrawn by the requesting agency" })}>
-          Withdraw request
+      <div className="actions">
+        <button type="button" className="danger-outline" onClick={() => setPending(withdrawal(request))}>
+          Withdraw request…
         </button>
-        {error && <p className="error" role="alert">{error}</p>}
+        {dialog}
       </div>
     ) : null;
   }
@@ -60,6 +122,11 @@ export function RequestActions({ request, me, onChange }: { request: InspectionR
             Start scanning
           </button>
         )}
+        {canScan && (
+          <button type="button" aria-expanded={form.isOpen} onClick={form.toggle}>
+            {form.isOpen ? "Hide scan form" : request.requestType === "information" ? "Answer…" : "Record scan…"}
+          </button>
+        )}
         {request.status === "results_recorded" && is("scan_officer", "supervisor") &&
           DISPOSITIONS.map((d) =>
             // Clearing against the scans' findings is an adjudication, not a click: it opens the findings first.
@@ -68,14 +135,14 @@ export function RequestActions({ request, me, onChange }: { request: InspectionR
                 Disposition: {label(d)}…
               </button>
             ) : (
-              <button key={d} type="button" onClick={() => void run("disposition", { disposition: d })}>
-                Disposition: {label(d)}
+              <button key={d} type="button" onClick={() => setPending(dispositionOf(request, d))}>
+                Disposition: {label(d)}…
               </button>
             ),
           )}
         {request.holdActive && is("supervisor") && (
-          <button type="button" onClick={() => void run("hold-release", { reason: "Hold lifted by the host supervisor" })}>
-            Lift hold
+          <button type="button" onClick={() => setPending(holdRelease(request))}>
+            Lift hold…
           </button>
         )}
         {["results_recorded", "dispositioned"].includes(request.status) && !request.holdActive && is("supervisor") && (
@@ -85,11 +152,12 @@ export function RequestActions({ request, me, onChange }: { request: InspectionR
         )}
       </div>
       {error && <p className="error" role="alert">{error}</p>}
+      {dialog}
       {isClearing && request.status === "results_recorded" && request.clearanceFindings.length > 0 && (
         <ClearanceOverrideForm request={request} isSupervisor={is("supervisor")} onChange={onChange} onCancel={() => setClearing(false)} />
       )}
-      {canScan && request.requestType !== "information" && <ScanForm request={request} onChange={onChange} />}
-      {canScan && request.requestType === "information" && <AnswerForm request={request} onChange={onChange} />}
+      {canScan && form.isOpen && request.requestType !== "information" && <ScanForm request={request} onChange={onChange} />}
+      {canScan && form.isOpen && request.requestType === "information" && <AnswerForm request={request} onChange={onChange} />}
     </>
   );
 }
@@ -135,35 +203,34 @@ function ClearanceOverrideForm({ request, isSupervisor, onChange, onCancel }: { 
 }
 
 function DecisionForm({ request, onChange }: { request: InspectionRequest; onChange: Change }) {
-  const [reason, setReason] = useState("");
-  const [reasonCode, setReasonCode] = useState("");
   const { error, run } = useAction(request, onChange);
+  const [isDeclining, setDeclining] = useState(false);
   return (
-    <div className="panel" aria-label="Decision">
-      <label>
-        Decline reason code
-        <select name="reasonCode" value={reasonCode} onChange={(e) => setReasonCode(e.target.value)}>
-          <option value="">—</option>
-          {DECLINE_CODES.map((c) => (
-            <option key={c} value={c}>
-              {label(c)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Reason (required to decline)
-        <input name="decisionReason" value={reason} onChange={(e) => setReason(e.target.value)} />
-      </label>
+    <div className="actions" aria-label="Decision">
+      <button type="button" onClick={() => void run("decision", { decision: "accept" })}>
+        Accept
+      </button>
+      <button type="button" className="danger-outline" onClick={() => setDeclining(true)}>
+        Decline…
+      </button>
       {error && <p className="error" role="alert">{error}</p>}
-      <div className="actions">
-        <button type="button" onClick={() => void run("decision", { decision: "accept" })}>
-          Accept
-        </button>
-        <button type="button" className="danger" onClick={() => void run("decision", { decision: "decline", reason: reason || undefined, reasonCode: reasonCode || undefined })}>
-          Decline
-        </button>
-      </div>
+      {isDeclining && (
+        <ConfirmDialog
+          confirmation={{
+            title: `Decline ${request.reference}?`,
+            consequence: `${request.requestingAgency} is told that container ${request.containerNo} will not be inspected at its request, with your reason. A declined request cannot be reopened.`,
+            confirmLabel: "Decline request",
+            reasonCodes: DECLINE_CODES,
+            reasonLabel: `Reason, shared with ${request.requestingAgency}`,
+            reasonMinLength: 3,
+          }}
+          onCancel={() => setDeclining(false)}
+          onConfirm={async (answer) => {
+            onChange(await api<InspectionRequest>(`/inspection-requests/${request.id}/decision`, { method: "POST", body: { decision: "decline", reasonCode: answer.reasonCode, reason: answer.reason } }));
+            setDeclining(false);
+          }}
+        />
+      )}
     </div>
   );
 }
@@ -186,41 +253,86 @@ function AnswerForm({ request, onChange }: { request: InspectionRequest; onChang
 }
 
 function ScanForm({ request, onChange }: { request: InspectionRequest; onChange: Change }) {
-  const [scanType, setScanType] = useState<string>(request.scansRequested[0] ?? "radiation_portal");
-  const [outcome, setOutcome] = useState("no_alarm");
+  const [scanType, setScanType] = useState<ScanType>(request.scansRequested[0] ?? "radiation_portal");
+  const [finding, setFinding] = useState("");
   const [notes, setNotes] = useState("");
   const [device, setDevice] = useState("");
-  const [disposition, setDisposition] = useState("");
+  const [disposition, setDisposition] = useState<Disposition | "">("");
   const [file, setFile] = useState<File | null>(null);
+  // Remounts the file input, which React cannot clear.
+  const [fileKey, setFileKey] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [recorded, setRecorded] = useState<string | null>(null);
+  const [isConfirming, setConfirming] = useState(false);
   const [isBusy, setBusy] = useState(false);
+  const findings = SCAN_FINDINGS[scanType];
+  const chosen = findings.find((f) => f.value === finding);
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
+  /** Clears the form for the next scan, of the next type asked for and not yet recorded. */
+  function reset(updated: InspectionRequest) {
+    const done = new Set(updated.scans.map((x) => x.scanType));
+    setScanType(updated.scansRequested.find((t) => !done.has(t)) ?? updated.scansRequested[0] ?? "radiation_portal");
+    setFinding("");
+    setNotes("");
+    setDevice("");
+    setDisposition("");
+    setFile(null);
+    setFileKey((k) => k + 1);
+  }
+
+  async function record() {
+    if (!chosen) {
+      return;
+    }
     setError(null);
     setBusy(true);
     try {
       const attachment = file ? { fileName: file.name, mediaType: file.type || "application/octet-stream", contentBase64: await readBase64(file) } : undefined;
-      onChange(
-        await api<InspectionRequest>(`/inspection-requests/${request.id}/scans`, {
-          method: "POST",
-          body: { scanType, outcome, notes, device: device || undefined, attachment, disposition: disposition || undefined },
-        }),
-      );
+      const text = [`${chosen.label}.`, notes.trim()].filter(Boolean).join(" ");
+      const updated = await api<InspectionRequest>(`/inspection-requests/${request.id}/scans`, {
+        method: "POST",
+        body: { scanType, outcome: chosen.outcome, notes: text, device: device || undefined, attachment, disposition: disposition || undefined },
+      });
+      setRecorded(`Recorded: ${label(scanType)} — ${chosen.label}${disposition ? `, disposition ${label(disposition)}` : ""}.`);
+      reset(updated);
+      onChange(updated);
     } catch (err) {
       setError(err instanceof Error ? err.message : "Recording the scan failed");
     } finally {
       setBusy(false);
+      setConfirming(false);
     }
   }
 
+  function handleSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (disposition) {
+      setConfirming(true);
+      return;
+    }
+    void record();
+  }
+
   return (
-    <form className="panel" aria-label="Record scan" onSubmit={(e) => void handleSubmit(e)}>
+    <>
+    <form className="panel" aria-label="Record scan" onSubmit={handleSubmit}>
       <h3>Record scan</h3>
       <p className="muted">Portal alarm → handheld identification → categorise → disposition. Attach the instrument file (N42, SPE, SPC, CNF) to have it analysed.</p>
+      {recorded && (
+        <p className="ok" role="status" data-testid="scan-recorded">
+          {recorded}
+        </p>
+      )}
       <label>
         Scan type
-        <select name="scanType" value={scanType} onChange={(e) => setScanType(e.target.value)}>
+        <select
+          name="scanType"
+          value={scanType}
+          onChange={(e) => {
+            setScanType(e.target.value as ScanType);
+            setFinding("");
+          }}
+        >
           {SCAN_TYPES.map((t) => (
             <option key={t} value={t}>
               {label(t)}
@@ -229,30 +341,31 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
         </select>
       </label>
       <label>
-        Outcome
-        <select name="outcome" value={outcome} onChange={(e) => setOutcome(e.target.value)}>
-          {OUTCOMES.map((o) => (
-            <option key={o} value={o}>
-              {label(o)}
+        Result
+        <select name="finding" value={finding} required onChange={(e) => setFinding(e.target.value)}>
+          <option value="">— choose the result —</option>
+          {findings.map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.label}
             </option>
           ))}
         </select>
       </label>
       <label>
         Device
-        <input name="device" value={device} onChange={(e) => setDevice(e.target.value)} placeholder="RPM lane 4, identiFINDER SN…" />
+        <input name="device" value={device} maxLength={200} onChange={(e) => setDevice(e.target.value)} placeholder="e.g. RPM lane 4, identiFINDER SN 1234" />
       </label>
       <label>
         Notes
-        <textarea name="notes" value={notes} onChange={(e) => setNotes(e.target.value)} rows={3} />
+        <textarea name="notes" value={notes} maxLength={4000} onChange={(e) => setNotes(e.target.value)} rows={3} />
       </label>
       <label>
         Instrument file or image
-        <input name="attachment" type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        <input key={fileKey} name="attachment" type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
       </label>
       <label>
         Disposition
-        <select name="disposition" value={disposition} onChange={(e) => setDisposition(e.target.value)}>
+        <select name="disposition" value={disposition} onChange={(e) => setDisposition(e.target.value as Disposition | "")}>
           <option value="">— none yet —</option>
           {DISPOSITIONS.map((d) => (
             <option key={d} value={d}>
@@ -262,9 +375,21 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
         </select>
       </label>
       {error && <p className="error" role="alert">{error}</p>}
-      <button type="submit" disabled={isBusy}>
+      <button type="submit" disabled={isBusy || !chosen}>
         Record scan
       </button>
     </form>
+    {isConfirming && disposition && (
+        <ConfirmDialog
+          confirmation={{
+            title: `Record the scan and disposition ${request.containerNo} as ${label(disposition)}?`,
+            consequence: DISPOSITION_CONSEQUENCES[disposition],
+            confirmLabel: `Record and disposition: ${label(disposition)}`,
+          }}
+          onCancel={() => setConfirming(false)}
+          onConfirm={record}
+        />
+      )}
+    </>
   );
 }

@@ -1,23 +1,52 @@
 import { useState } from "react";
 import { Link } from "wouter";
-import { formatTime, label, type InspectionRequest, type Scan } from "../api.ts";
+import { label, type InspectionRequest, type Scan } from "../api.ts";
+import { Time } from "../components/Time.tsx";
+import { count, timeLeft } from "../time.ts";
 import { hasEvidence, ScanEvidence } from "../components/ScanEvidence.tsx";
 import { useMinuteClock } from "../components/useMinuteClock.ts";
 
-/** Time left until the deadline, or how long ago it passed. */
-export function timeLeft(deadline: string | null, now = Date.now()): string {
+export { timeLeft } from "../time.ts";
+
+/** How urgent a deadline is, for the countdown's colour. */
+function urgency(deadline: string | null, now: number): string {
   if (!deadline) {
-    return "no cut-off known";
+    return "";
   }
   const ms = new Date(deadline).getTime() - now;
-  const hours = Math.floor(Math.abs(ms) / 3_600_000);
-  const minutes = Math.floor((Math.abs(ms) % 3_600_000) / 60_000);
-  const span = hours >= 48 ? `${Math.floor(hours / 24)} d ${hours % 24} h` : `${hours} h ${minutes} min`;
-  return ms >= 0 ? `${span} left` : `cut-off passed ${span} ago`;
+  return ms < 6 * 3_600_000 ? "countdown-urgent" : ms < 24 * 3_600_000 ? "countdown-soon" : "";
+}
+
+/** What is in the container and how the viewer's rules scored it: what a decision is made on. */
+function Cargo({ request }: { request: InspectionRequest }) {
+  const c = request.cargo;
+  const level = c.riskLevel ?? "";
+  return (
+    <div className="queue-facts" data-testid="cargo">
+      <span>
+        Goods: <strong data-testid="goods">{c.goods ?? "—"}</strong>
+      </span>
+      <span>
+        HS chapter <strong data-testid="hs-chapter">{c.hsCode ? c.hsCode.slice(0, 2) : "—"}</strong>
+        {c.hsCode ? <span className="muted"> ({c.hsCode})</span> : null}
+      </span>
+      <span>
+        Risk{" "}
+        <span className={`risk risk-${level}`} data-testid="risk-score" title={level ? `${level} risk by your agency's rules` : "not scored by your agency's rules"}>
+          {c.riskScore === null ? "—" : Math.round(c.riskScore)}
+        </span>
+      </span>
+      {c.topHits.length > 0 && (
+        <span data-testid="top-hits">
+          Rules: {c.topHits.map((h) => `${h.ruleId} (+${h.weight})`).join(", ")}
+        </span>
+      )}
+    </div>
+  );
 }
 
 /** A request with its decision, every scan result and its evidence (plots and images; open at once when `showEvidence`). */
-export function RequestCard({ request, showEvidence = false, children }: { request: InspectionRequest; showEvidence?: boolean; children?: React.ReactNode }) {
+export function RequestCard({ request, showEvidence = false, showCargo = false, children }: { request: InspectionRequest; showEvidence?: boolean; showCargo?: boolean; children?: React.ReactNode }) {
   const now = useMinuteClock(request.isOpen);
   return (
     <article className="card" data-testid="request-card">
@@ -35,15 +64,24 @@ export function RequestCard({ request, showEvidence = false, children }: { reque
         {request.missedAt && <span className="status status-declined" data-testid="missed"> missed: {request.missReason}</span>}
       </header>
       <p>
-        <em>{request.reason}</em> — {request.requestedBy} ({request.requestingAgency}), {formatTime(request.requestedAt)}; asks for{" "}
+        <em>{request.reason}</em> — {request.requestedBy} ({request.requestingAgency}), <Time iso={request.requestedAt} />; asks for{" "}
         {request.scansRequested.map(label).join(", ")}
       </p>
       <p className="muted">
-        Deadline (loading cut-off) {formatTime(request.deadline)} · <span data-testid="time-left">{timeLeft(request.deadline, now)}</span> · agreement {request.agreementCode}
+        Deadline (loading cut-off){" "}
+        <span data-testid="deadline">
+          <Time iso={request.deadline} />
+        </span>{" "}
+        ·{" "}
+        <span className={`countdown ${request.isOpen ? urgency(request.deadline, now) : ""}`} data-testid="time-left">
+          {timeLeft(request.deadline, now)}
+        </span>{" "}
+        · agreement {request.agreementCode}
       </p>
+      {showCargo && <Cargo request={request} />}
       {request.decidedAt && (
         <p>
-          {label(request.status === "declined" ? "declined" : "accepted")} by {request.decidedBy} at {formatTime(request.decidedAt)}
+          {label(request.status === "declined" ? "declined" : "accepted")} by {request.decidedBy} at <Time iso={request.decidedAt} />
           {request.decisionReason ? `: ${request.decisionReason}` : ""}
         </p>
       )}
@@ -74,7 +112,9 @@ export function RequestCard({ request, showEvidence = false, children }: { reque
                 <td>
                   {s.officer} / {s.site ?? "—"}
                 </td>
-                <td>{formatTime(s.scannedAt)}</td>
+                <td>
+                  <Time iso={s.scannedAt} />
+                </td>
                 <td>
                   {s.file ? (
                     <a href={`/api/files/${s.file.sha256}`} title={`sha256 ${s.file.sha256}`}>
@@ -97,7 +137,7 @@ export function RequestCard({ request, showEvidence = false, children }: { reque
       )}
       {request.disposition && (
         <p data-testid="disposition">
-          Disposition: <strong>{label(request.disposition)}</strong> at {formatTime(request.dispositionedAt)}
+          Disposition: <strong>{label(request.disposition)}</strong> at <Time iso={request.dispositionedAt} />
           {request.dispositionOverride && (
             <span className="error" data-testid="disposition-override">
               {" "}
@@ -108,11 +148,11 @@ export function RequestCard({ request, showEvidence = false, children }: { reque
       )}
       {request.timeline.length > 0 && (
         <details>
-          <summary>History ({request.timeline.length} steps)</summary>
+          <summary>History ({count(request.timeline.length, "step")})</summary>
           <ol className="timeline">
             {request.timeline.map((t, i) => (
               <li key={i}>
-                {formatTime(t.at)} — {label(t.action)} by {t.by ?? "system"}
+                <Time iso={t.at} seconds /> — {label(t.action)} by {t.by ?? "system"}
                 {t.note ? `: ${t.note}` : ""}
                 {t.override && (
                   <div className="error" data-testid="timeline-override">

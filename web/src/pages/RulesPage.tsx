@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type { RuleSetView as RuleSet } from "../../../src/domain/targeting/rule-sets.ts";
-import { api, formatTime, type Me } from "../api.ts";
+import { api, type Me } from "../api.ts";
+import { Time } from "../components/Time.tsx";
 
 interface Stats {
   flagged: number;
@@ -96,7 +97,7 @@ export function RulesPage({ me }: { me: Me }) {
                 <span className={`status status-${s.status === "active" ? "accepted" : s.status === "draft" ? "requested" : "withdrawn"}`}>{s.status}</span>
               </td>
               <td>{s.ruleCount}</td>
-              <td>{formatTime(s.createdAt)}</td>
+              <td><Time iso={s.createdAt} /></td>
               <td className="actions">
                 <button type="button" onClick={() => void handleBacktest(s.id)}>
                   Backtest 30 days

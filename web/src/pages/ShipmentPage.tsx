@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { Link } from "wouter";
-import { api, formatTime, label, type InspectionRequest, type Me, type ShipmentDetail } from "../api.ts";
+import { api, label, type InspectionRequest, type Me, type ShipmentDetail } from "../api.ts";
+import { Time } from "../components/Time.tsx";
 import { useLiveReload } from "../live.ts";
 import { RequestCard } from "./RequestCard.tsx";
 
@@ -47,11 +48,11 @@ export function ShipmentPage({ id, me }: { id: string; me: Me }) {
           {shipment.finalDestination ? ` → ${shipment.finalDestination}` : ""}
         </dd>
         <dt>ETD</dt>
-        <dd>{formatTime(shipment.etd)}</dd>
+        <dd><Time iso={shipment.etd} /></dd>
         <dt>Loading cut-off</dt>
-        <dd>{formatTime(shipment.loadingCutoff)}</dd>
+        <dd><Time iso={shipment.loadingCutoff} /></dd>
         <dt>Filed</dt>
-        <dd>{formatTime(shipment.filedAt)}</dd>
+        <dd><Time iso={shipment.filedAt} /></dd>
         <dt>Shipper</dt>
         <dd>
           {shipment.shipperName}, {shipment.shipperAddress}
@@ -262,7 +263,7 @@ function VersionHistory({ shipmentId }: { shipmentId: string }) {
                 {v.version} ({v.function})
               </td>
               <td>{v.messageRef}</td>
-              <td>{formatTime(v.recordedAt)}</td>
+              <td><Time iso={v.recordedAt} /></td>
               <td className="diff">
                 {v.version === 1 && v.diff.length === 0
                   ? "first filing"

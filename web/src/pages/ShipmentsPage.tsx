@@ -1,65 +1,132 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Link } from "wouter";
-import { api, formatTime, type Page, type ShipmentSummary } from "../api.ts";
+import type { ShipmentSummary } from "../api.ts";
+import { DataTable, type Column } from "../components/DataTable.tsx";
+import { DateInput } from "../components/DateInput.tsx";
+import { Pager } from "../components/Pager.tsx";
+import { Time } from "../components/Time.tsx";
+import { usePagedApi } from "../components/useApi.ts";
+import { count, formatDay } from "../time.ts";
 
 interface Filters {
   level: string;
   port: string;
+  sailing: "upcoming" | "departed" | "all";
   etdFrom: string;
   etdTo: string;
   hsChapter: string;
   q: string;
+  requested: boolean;
 }
 
-const EMPTY: Filters = { level: "", port: "", etdFrom: "", etdTo: "", hsChapter: "", q: "" };
-const SORTABLE: [string, string][] = [
-  ["score", "Risk"],
-  ["bill_of_lading", "B/L"],
-  ["port_of_discharge", "Discharge"],
-  ["etd", "ETD"],
-  ["filed_at", "Filed"],
-];
+const EMPTY: Filters = { level: "", port: "", sailing: "upcoming", etdFrom: "", etdTo: "", hsChapter: "", q: "", requested: false };
+const PAGE_SIZE = 50;
 
-function queryString(filters: Filters, sort: string, order: string, cursor: string | null): string {
-  const params = new URLSearchParams({ limit: "50", sort, order });
-  for (const [key, value] of Object.entries(filters) as [string, string][]) {
-    if (value.trim()) {
-      params.set(key, value.trim());
+function isLate(s: ShipmentSummary): boolean {
+  return s.loadingCutoff !== null && s.filedAt > s.loadingCutoff;
+}
+
+/** The query of the filters: upcoming sailings leave from now on, departed ones before now. */
+function queryString(filters: Filters, sort: string, order: string, now: Date): string {
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE), sort, order });
+  for (const key of ["level", "port", "hsChapter", "q"] as const) {
+    if (filters[key].trim()) {
+      params.set(key, filters[key].trim());
     }
   }
-  if (cursor) {
-    params.set("cursor", cursor);
+  const nowIso = now.toISOString();
+  const from = filters.etdFrom ? `${filters.etdFrom}T00:00:00Z` : filters.sailing === "upcoming" ? nowIso : "";
+  const to = filters.etdTo ? `${filters.etdTo}T23:59:59Z` : filters.sailing === "departed" ? nowIso : "";
+  if (from) {
+    params.set("etdFrom", from);
+  }
+  if (to) {
+    params.set("etdTo", to);
+  }
+  if (filters.requested) {
+    params.set("requested", "true");
   }
   return params.toString();
 }
 
-/** The shipments the caller may see: server-side filter, sort and paging. */
+const COLUMNS: Column<ShipmentSummary>[] = [
+  {
+    key: "risk",
+    title: "Risk",
+    sortKey: "score",
+    render: (s) => (
+      <>
+        <span className={`risk risk-${s.level ?? "none"}`} data-testid="risk" title={s.level ? `${s.level} risk` : "not scored yet"}>
+          {s.score ?? "—"}
+        </span>{" "}
+        <span className="muted">{count(s.hitCount, "hit")}</span>
+      </>
+    ),
+  },
+  {
+    key: "bl",
+    title: "B/L",
+    sortKey: "bill_of_lading",
+    render: (s) => (
+      <>
+        <Link href={`/shipments/${s.id}`}>{s.billOfLading}</Link>
+        {s.hasRequests && (
+          <span className="badge" data-testid="requested-marker" title="An inspection request concerns this shipment">
+            requested
+          </span>
+        )}
+      </>
+    ),
+  },
+  { key: "source", title: "Source", render: (s) => <span data-testid="source">{s.isShared ? "shared with you" : "own export"}</span> },
+  {
+    key: "discharge",
+    title: "Discharge",
+    sortKey: "port_of_discharge",
+    render: (s) => `${s.portOfDischarge}${s.finalDestination && s.finalDestination !== s.portOfDischarge ? ` → ${s.finalDestination}` : ""}`,
+  },
+  { key: "etd", title: "ETD", sortKey: "etd", render: (s) => <Time iso={s.etd} /> },
+  {
+    key: "filed",
+    title: "Filed",
+    sortKey: "filed_at",
+    className: (s) => (isLate(s) ? "error" : undefined),
+    render: (s) => (
+      <>
+        <Time iso={s.filedAt} />
+        {isLate(s) && <span title="Filed after the loading cut-off"> (late)</span>}
+      </>
+    ),
+  },
+  { key: "vessel", title: "Vessel / voyage", render: (s) => `${s.vesselName ?? "—"} ${s.voyageNo ?? ""}` },
+  { key: "shipper", title: "Shipper", render: (s) => s.shipperName },
+  { key: "consignee", title: "Consignee", render: (s) => s.consigneeName },
+  { key: "hs", title: "HS", render: (s) => [...new Set(s.hsCodes)].join(", ") },
+  { key: "boxes", title: "Boxes", render: (s) => s.containerCount },
+];
+
+/** The shipments the caller may see: upcoming sailings first, server-side filter, sort and paging. */
 export function ShipmentsPage() {
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [sort, setSort] = useState("score");
   const [order, setOrder] = useState<"asc" | "desc">("desc");
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [page, setPage] = useState<Page<ShipmentSummary> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const cursor = cursors[cursors.length - 1] ?? null;
-
-  useEffect(() => {
-    setError(null);
-    api<Page<ShipmentSummary>>(`/shipments?${queryString(filters, sort, order, cursor)}`).then(setPage, (err: Error) => setError(err.message));
-  }, [filters, sort, order, cursor]);
+  // "Now" for the sailing filter moves when the filters are applied, not on every render.
+  const [now, setNow] = useState(() => new Date());
+  const list = usePagedApi<ShipmentSummary>(`/shipments?${queryString(filters, sort, order, now)}`);
+  const items = list.data?.items;
 
   function handleSort(column: string) {
-    setCursors([null]);
     if (column === sort) {
       setOrder(order === "asc" ? "desc" : "asc");
     } else {
       setSort(column);
-      setOrder("asc");
+      setOrder(column === "score" ? "desc" : "asc");
     }
   }
 
-  const set = (key: keyof Filters) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
+  const set = (key: "q" | "port" | "hsChapter" | "level") => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
+  const first = (list.pageNumber - 1) * PAGE_SIZE + 1;
 
   return (
     <section>
@@ -68,84 +135,65 @@ export function ShipmentsPage() {
         className="filters"
         onSubmit={(e) => {
           e.preventDefault();
-          setCursors([null]);
+          setNow(new Date());
           setFilters(draft);
         }}
       >
-        <input name="q" placeholder="B/L, party, container, goods" value={draft.q} onChange={set("q")} />
-        <input name="port" placeholder="Port (JPYOK)" value={draft.port} onChange={set("port")} size={8} />
+        <input name="q" placeholder="B/L, party, container, goods" value={draft.q} maxLength={100} onChange={set("q")} />
+        <input name="port" placeholder="Port, e.g. JPYOK" value={draft.port} maxLength={5} onChange={set("port")} size={12} />
         <label>
-          ETD from <input name="etdFrom" type="date" value={draft.etdFrom} onChange={set("etdFrom")} />
+          Sailings{" "}
+          <select name="sailing" value={draft.sailing} onChange={(e) => setDraft({ ...draft, sailing: e.target.value as Filters["sailing"] })}>
+            <option value="upcoming">upcoming</option>
+            <option value="departed">departed</option>
+            <option value="all">all</option>
+          </select>
         </label>
         <label>
-          to <input name="etdTo" type="date" value={draft.etdTo} onChange={set("etdTo")} />
+          ETD from <DateInput name="etdFrom" value={draft.etdFrom} onChange={(v) => setDraft({ ...draft, etdFrom: v })} />
         </label>
-        <input name="hsChapter" placeholder="HS chapter" value={draft.hsChapter} onChange={set("hsChapter")} size={6} />
+        <label>
+          to <DateInput name="etdTo" value={draft.etdTo} onChange={(v) => setDraft({ ...draft, etdTo: v })} />
+        </label>
+        <input name="hsChapter" placeholder="HS chapter, e.g. 31" value={draft.hsChapter} maxLength={2} onChange={set("hsChapter")} size={14} />
         <select name="level" value={draft.level} onChange={set("level")}>
           <option value="">any risk</option>
           <option value="high">high</option>
           <option value="medium">medium</option>
           <option value="low">low</option>
         </select>
+        <label className="inline">
+          <input type="checkbox" name="requested" checked={draft.requested} onChange={(e) => setDraft({ ...draft, requested: e.target.checked })} /> with requests only
+        </label>
         <button type="submit">Filter</button>
       </form>
-      {error && <p className="error" role="alert">{error}</p>}
-      <table className="grid">
-        <thead>
-          <tr>
-            {SORTABLE.map(([column, title]) => (
-              <th key={column}>
-                <button type="button" className="link" onClick={() => handleSort(column)}>
-                  {title} {sort === column ? (order === "asc" ? "▲" : "▼") : ""}
-                </button>
-              </th>
-            ))}
-            <th>Vessel / voyage</th>
-            <th>Shipper</th>
-            <th>Consignee</th>
-            <th>HS</th>
-            <th>Boxes</th>
-          </tr>
-        </thead>
-        <tbody>
-          {page?.items.map((s) => (
-            <tr key={s.id}>
-              <td>
-                <span className={`risk risk-${s.level ?? "none"}`} data-testid="risk">
-                  {s.score ?? "—"}
-                </span>{" "}
-                <span className="muted">{s.hitCount} hits</span>
-              </td>
-              <td>
-                <Link href={`/shipments/${s.id}`}>{s.billOfLading}</Link>
-              </td>
-              <td>
-                {s.portOfDischarge}
-                {s.finalDestination && s.finalDestination !== s.portOfDischarge ? ` → ${s.finalDestination}` : ""}
-              </td>
-              <td>{formatTime(s.etd)}</td>
-              <td className={s.loadingCutoff && s.filedAt > s.loadingCutoff ? "error" : undefined}>{formatTime(s.filedAt)}</td>
-              <td>
-                {s.vesselName} {s.voyageNo}
-              </td>
-              <td>{s.shipperName}</td>
-              <td>{s.consigneeName}</td>
-              <td>{[...new Set(s.hsCodes)].join(", ")}</td>
-              <td>{s.containerCount}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {page && page.items.length === 0 && <p className="muted">No shipments match.</p>}
-      <div className="pager">
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous
-        </button>
-        <span>Page {cursors.length}</span>
-        <button type="button" disabled={!page?.nextCursor} onClick={() => page?.nextCursor && setCursors([...cursors, page.nextCursor])}>
-          Next
-        </button>
+      <div className="legend" data-testid="legend">
+        <span>
+          <span className="swatch risk-high" /> high risk
+        </span>
+        <span>
+          <span className="swatch risk-medium" /> medium
+        </span>
+        <span>
+          <span className="swatch risk-low" /> low
+        </span>
+        <span>
+          <span className="error">red Filed (late)</span>: filed after the loading cut-off
+        </span>
+        <span>
+          <span className="badge">requested</span>: an inspection request concerns it
+        </span>
+        <span>Source: own export, or shared with you under an agreement</span>
       </div>
+      <p className="muted" data-testid="result-count">
+        {items
+          ? items.length === 0
+            ? "No shipments match."
+            : `Shipments ${first}–${first + items.length - 1}${list.hasNext ? ", more on the next page" : ""} · ${filters.sailing === "upcoming" && !filters.etdFrom ? `sailing from ${formatDay(now)} on` : filters.sailing === "departed" && !filters.etdTo ? "departed sailings" : "all sailings"}`
+          : "Loading…"}
+      </p>
+      <DataTable columns={COLUMNS} rows={items} rowKey={(s) => s.id} sort={{ key: sort, order }} onSort={handleSort} isLoading={list.isLoading} error={list.error} empty="No shipments match." testId="shipments" />
+      <Pager pageNumber={list.pageNumber} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} />
     </section>
   );
 }

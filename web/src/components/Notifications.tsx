@@ -1,0 +1,75 @@
+import { useState } from "react";
+import { Link } from "wouter";
+import { api } from "../api.ts";
+import { count } from "../time.ts";
+import { Time } from "./Time.tsx";
+import { useApi } from "./useApi.ts";
+
+interface Notification {
+  id: string;
+  kind: string;
+  requestId: string | null;
+  message: string;
+  createdAt: string;
+}
+
+const KIND_LABELS: Record<string, string> = {
+  request_at_risk: "At risk",
+  request_missed: "Missed",
+  snm_alert: "SNM alert",
+  scan_alarm: "Alarm",
+  override: "Override",
+};
+
+/** The header's notifications: a count, the list on click, live as changes arrive; each dismissable. */
+export function Notifications() {
+  const [isOpen, setOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const list = useApi<Notification[]>("/notifications", { live: true });
+  const items = list.data ?? [];
+
+  async function dismiss(id: string) {
+    setError(null);
+    try {
+      await api(`/notifications/${id}/dismissal`, { method: "POST", body: {} });
+      list.reload();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : "Dismissing failed");
+    }
+  }
+
+  return (
+    <div className="notifications">
+      <button type="button" className="link" aria-expanded={isOpen} aria-label={`Notifications: ${items.length}`} data-testid="notifications-button" onClick={() => setOpen((o) => !o)}>
+        Notifications
+        <span className="count-badge" data-testid="notification-count">
+          {items.length}
+        </span>
+      </button>
+      {isOpen && (
+        <div className="notifications-panel" role="region" aria-label="Notifications" data-testid="notifications-panel">
+          <p className="muted">{count(items.length, "notification")} for your roles</p>
+          {list.error && <p className="error">{list.error}</p>}
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+          <ul>
+            {items.map((n) => (
+              <li key={n.id} data-testid="notification" data-kind={n.kind}>
+                <div>
+                  <strong>{KIND_LABELS[n.kind] ?? n.kind}</strong> · <Time iso={n.createdAt} />
+                  <div>{n.requestId ? <Link href={`/requests/${n.requestId}`}>{n.message}</Link> : n.message}</div>
+                </div>
+                <button type="button" className="secondary" aria-label={`Dismiss: ${n.message}`} onClick={() => void dismiss(n.id)}>
+                  Dismiss
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
