@@ -292,6 +292,11 @@ export interface FuzzAccount {
 /** Real values the generator mixes in, so malformed inputs reach past "not found". */
 export interface FuzzPools {
   ids: string[];
+  /**
+   * Ids of the accounts the fuzz acts as. An administrator's routes may disable an account or set
+   * its password, so these never go into the pool: only the victim accounts' ids do.
+   */
+  spared: Set<string>;
   sha256s: string[];
   /** Signed cursors and the list (path and sort) that issued them. */
   cursors: { token: string; from: string }[];
@@ -455,7 +460,8 @@ async function collectPools(app: FastifyInstance, db: Kysely<DB>, accounts: Fuzz
   add(await db.selectFrom("rule_set").select("id").orderBy("version").limit(6).execute());
   add(await db.selectFrom("ingest_batch").select("id").orderBy("file_name").limit(6).execute());
   add(await db.selectFrom("quarantine_record").select("id").orderBy("location").limit(6).execute());
-  add(await db.selectFrom("app_user").select("id").orderBy("username").limit(12).execute());
+  add(await db.selectFrom("app_user").select("id").where("username", "in", FUZZ_VICTIMS).execute());
+  const spared = new Set((await db.selectFrom("app_user").select("id").where("username", "not in", FUZZ_VICTIMS).execute()).map((r) => r.id));
   add(await db.selectFrom("watchlist_entry").select("id").orderBy("value").limit(6).execute());
   const sha256s = (await db.selectFrom("stored_file").select("sha256").orderBy("sha256").limit(6).execute()).map((r) => r.sha256);
   const hashes = (await db.selectFrom("audit_event").select("hash").orderBy("seq").limit(6).execute()).map((r) => r.hash);
@@ -470,7 +476,7 @@ async function collectPools(app: FastifyInstance, db: Kysely<DB>, accounts: Fuzz
       .execute()
   ).map((r) => ({ shipmentId: r.id, containerNo: r.container_no }));
   const definitions = (await db.selectFrom("rule_set").select("definition").orderBy("version").limit(3).execute()).map((r) => r.definition as Value);
-  const pools: FuzzPools = { ids: [...ids], sha256s, cursors: [], hashes, pairs, definitions, usernames: [...FUZZ_VICTIMS, "nobody"] };
+  const pools: FuzzPools = { ids: [...ids], spared, sha256s, cursors: [], hashes, pairs, definitions, usernames: [...FUZZ_VICTIMS, "nobody"] };
   await harvestCursors(app, accounts, pools);
   return pools;
 }
@@ -513,7 +519,7 @@ export function harvest(res: LightMyRequestResponse, pools: FuzzPools, url: stri
     pools.cursors.splice(0, pools.cursors.length - 200);
   }
   for (const id of res.body.match(UUID_RE)?.slice(0, 8) ?? []) {
-    if (!pools.ids.includes(id)) {
+    if (!pools.ids.includes(id) && !pools.spared.has(id)) {
       pools.ids.push(id);
     }
   }
