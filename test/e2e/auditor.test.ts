@@ -54,7 +54,10 @@ describe("browser: the auditor's log — readable rows to the second, filters, C
     assert.ok(entity);
     await page.fill("input[name=entityId]", entity);
     await page.click("button:has-text('Apply filters')");
-    await page.waitForFunction((id) => [...document.querySelectorAll("[data-testid=audit-log] tbody tr td:nth-child(5) span")].every((s) => s.getAttribute("title") === id), entity);
+    await page.waitForFunction((id) => {
+      const cells = [...document.querySelectorAll("[data-testid=audit-log] tbody tr td:nth-child(5) span")];
+      return cells.length > 0 && cells.every((s) => s.getAttribute("title") === id);
+    }, entity);
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("audit-csv").click()]);
     const csv = readFileSync((await download.path()), "utf8").trim().split("\n");

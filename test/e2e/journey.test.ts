@@ -23,7 +23,12 @@ describe("browser journey: partner requests → supervisor accepts → officer r
     await page.getByRole("heading", { name: "Shipments" }).waitFor();
     await page.fill("input[name=port]", "JPTYO");
     await page.click("button:has-text('Filter')");
-    await page.waitForFunction(() => [...document.querySelectorAll("tbody tr")].every((tr) => tr.textContent?.includes("JPTYO")));
+    // An empty table (between the old page and the filtered one) would pass "every row says JPTYO",
+    // so wait for at least one row and all of them bound for Tokyo.
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll("tbody tr")];
+      return rows.length > 0 && rows.every((tr) => tr.textContent?.includes("JPTYO"));
+    });
     const rows = await page.locator("tbody tr").count();
     assert.ok(rows > 0, "the partner sees shipments bound for Tokyo");
     await page.screenshot({ path: path.join(SHOTS, "1-partner-shipments.png"), fullPage: false });

@@ -45,7 +45,10 @@ describe("browser: the shipment list — upcoming sailings, departed, requested,
 
     await page.selectOption("select[name=sailing]", "departed");
     await page.click("button:has-text('Filter')");
-    await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=shipments] tbody tr td:nth-child(5) time")].every((t) => new Date(t.getAttribute("datetime") ?? "").getTime() < Date.now()));
+    await page.waitForFunction(() => {
+      const times = [...document.querySelectorAll("[data-testid=shipments] tbody tr td:nth-child(5) time")];
+      return times.length > 0 && times.every((t) => new Date(t.getAttribute("datetime") ?? "").getTime() < Date.now());
+    });
     assert.ok((await etds(page)).length > 0, "departed sailings are there when asked for");
     await page.context().close();
   });
