@@ -108,6 +108,10 @@ export async function writeAnchor(db: Kysely<DB>, file: string): Promise<ChainHe
   if (!head) {
     return null;
   }
+  // Reads of shared data commit without waiting for the disk (recordSharedRead). Before the head
+  // is written out, a transaction that takes an id commits synchronously, which flushes the log up
+  // to and past the head: an anchor never names an event a crash could still take back.
+  await db.transaction().execute((tx) => sql`select pg_current_xact_id()`.execute(tx));
   await appendAnchor(file, head);
   return head;
 }

@@ -53,6 +53,16 @@ export async function recordSharedRead(
       byOwner.set(record.ownerAgencyId, [...(byOwner.get(record.ownerAgencyId) ?? []), record.id]);
     }
   }
+  if (byOwner.size === 0) {
+    return;
+  }
+  // A read's only write is its audit event. Its commit need not wait for the log to reach disk:
+  // the chain stays whole (any later change's commit flushes the log up to and past it), and a
+  // crash of the database server can lose at most the last fraction of a second of reads, never a
+  // change. Each list page would otherwise wait for a disk flush while holding the chain's lock,
+  // so concurrent readers of shared data would queue behind one another's flushes. A transaction
+  // that has written already keeps its full durability.
+  await sql`select set_config('synchronous_commit', 'off', true) where pg_current_xact_id_if_assigned() is null`.execute(tx);
   for (const [owner, ids] of byOwner) {
     await recordAudit(tx, actor, {
       action: input.action,

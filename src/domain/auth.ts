@@ -98,16 +98,13 @@ export async function logout(db: Kysely<DB>, actor: Actor, token: string): Promi
 
 /** Resolves a session token to its actor, or null when the session is unknown or expired. */
 export async function actorForSession(db: Kysely<DB>, clock: Clock, token: string): Promise<Actor | null> {
-  const session = await db
-    .selectFrom("user_session")
-    .select(["user_id"])
-    .where("token_hash", "=", tokenHash(token))
-    .where("expires_at", ">", clock.now())
+  // Every request asks this: the session, its account and agency in one statement.
+  const row = await actorRows(db)
+    .innerJoin("user_session as s", "s.user_id", "u.id")
+    .where("s.token_hash", "=", tokenHash(token))
+    .where("s.expires_at", ">", clock.now())
     .executeTakeFirst();
-  if (!session) {
-    return null;
-  }
-  return findActor(db, session.user_id);
+  return row ? toActor(row) : null;
 }
 
 /**
@@ -135,8 +132,8 @@ export async function actorForUser(db: Kysely<DB>, userId: string): Promise<Acto
   return findActor(db, userId);
 }
 
-async function findActor(db: Kysely<DB>, userId: string): Promise<Actor> {
-  const row = await db
+function actorRows(db: Kysely<DB>) {
+  return db
     .selectFrom("app_user as u")
     .innerJoin("agency as a", "a.id", "u.agency_id")
     .select([
@@ -150,9 +147,12 @@ async function findActor(db: Kysely<DB>, userId: string): Promise<Actor> {
       "a.code as agency_code",
       "a.name as agency_name",
       "a.country as agency_country",
-    ])
-    .where("u.id", "=", userId)
-    .executeTakeFirstOrThrow();
+    ]);
+}
+
+type ActorRow = Awaited<ReturnType<ReturnType<typeof actorRows>["executeTakeFirstOrThrow"]>>;
+
+function toActor(row: ActorRow): Actor {
   if (!row.is_active) {
     throw unauthorized("This account is disabled");
   }
@@ -167,4 +167,8 @@ async function findActor(db: Kysely<DB>, userId: string): Promise<Actor> {
     roles: row.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
     siteId: row.site_id,
   };
+}
+
+async function findActor(db: Kysely<DB>, userId: string): Promise<Actor> {
+  return toActor(await actorRows(db).where("u.id", "=", userId).executeTakeFirstOrThrow());
 }

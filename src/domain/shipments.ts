@@ -90,12 +90,27 @@ function summaryQuery(tx: Tx, actor: Actor) {
       "l.hit_count",
       "l.container_count",
       "l.hs_codes",
-    ])
-    // A probe of the request index per row of the page; requests are limited to the agency's own by row-level security.
-    .select(sql<boolean>`exists (select 1 from inspection_request r where r.shipment_id = l.shipment_id)`.as("has_requests"));
+    ]);
 }
 
-type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>["execute"]>>[number];
+/**
+ * Whether any inspection request the agency may see stands on the shipment: a probe of the
+ * request index. Asked of one shipment here; a page asks for its rows in one statement
+ * (requestedAmong), since inside the page query the planner, expecting the whole list, would
+ * hash every request instead.
+ */
+const hasRequests = sql<boolean>`exists (select 1 from inspection_request r where r.shipment_id = l.shipment_id)`;
+
+/** Which of these shipments carry an inspection request the agency may see (row-level security limits requests). */
+async function requestedAmong(tx: Tx, shipmentIds: readonly string[]): Promise<Set<string>> {
+  if (shipmentIds.length === 0) {
+    return new Set();
+  }
+  const rows = await tx.selectFrom("inspection_request as r").select("r.shipment_id").distinct().where("r.shipment_id", "in", shipmentIds).execute();
+  return new Set(rows.map((r) => r.shipment_id));
+}
+
+type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>["execute"]>>[number] & { has_requests: boolean };
 
 function presentSummary(actor: Actor, r: SummaryRow): ShipmentSummary {
   return {
@@ -235,7 +250,8 @@ export async function listShipments(db: Kysely<DB>, actor: Actor, query: Shipmen
       records: found.slice(0, query.limit).map((r) => ({ id: r.id, ownerAgencyId: r.owner_agency_id })),
       payload: { filters },
     });
-    return found;
+    const requested = await requestedAmong(tx, found.slice(0, query.limit).map((r) => r.id));
+    return found.map((r) => ({ ...r, has_requests: requested.has(r.id) }));
   });
   const page = toPage(rows, query.limit, (r) => ({ value: sortValue(r, query.sort), id: r.id }), `shipments:${query.sort}`);
   return { items: page.items.map((r) => presentSummary(actor, r)), nextCursor: page.nextCursor };
@@ -287,6 +303,7 @@ export function presentContainer(c: Selectable<ShipmentContainerTable>): Shipmen
 export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Promise<ShipmentDetail> {
   return withAgency(db, actor.agencyId, async (tx) => {
     const row = await summaryQuery(tx, actor)
+      .select(hasRequests.as("has_requests"))
       .innerJoin("shipment as full", "full.id", "s.id")
       .leftJoin("shipment_score as sc", (join) => join.onRef("sc.shipment_id", "=", "s.id").on("sc.agency_id", "=", actor.agencyId))
       .select([

@@ -162,4 +162,25 @@ describeOnEngines("scoring queue", (database) => seedTestWorld(database.db, 1500
     assert.equal(await scorePending(db, clock, us), 0);
     assert.deepEqual(await pending(us), { requests: 0, sweeps: 0 });
   });
+
+  it("stops a budgeted run after its time and leaves the rest of the walk queued for the next scorer", async () => {
+    const db = ctx().database.db;
+    const { us } = world.agencies;
+    await scorePending(db, clock, us);
+    const scorableCount = await scorable(us);
+    await sql`delete from score_write_log`.execute(db);
+    await sql`
+      insert into watchlist_entry (agency_id, kind, value, reason, created_at)
+      values (${us}, 'party', 'BUDGET TEST TRADING', 'named in a test', now())`.execute(db);
+    // No time at all: one turn (the sweep's first step queues work, or a batch is scored), then back.
+    const first = await scorePending(db, clock, us, { budgetMs: 0 });
+    assert.ok(first < scorableCount, `a budget of 0 ms scored ${first} of ${scorableCount}`);
+    const left = await pending(us);
+    assert.ok(left.requests + left.sweeps > 0, "what is not done stays queued");
+    // The background job (no budget) finishes the walk; together every shipment is scored once.
+    const rest = await scorePending(db, clock, us);
+    assert.equal(first + rest, scorableCount);
+    assert.deepEqual(await writes(us), { total: scorableCount, distinct: scorableCount });
+    assert.deepEqual(await pending(us), { requests: 0, sweeps: 0 });
+  });
 });

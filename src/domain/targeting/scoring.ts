@@ -16,7 +16,17 @@ const BATCH = 1000;
  */
 export interface ScoreScope {
   batchId?: string;
+  /**
+   * Wall-clock milliseconds the caller may wait. A user's request (a rule set activated, a
+   * watchlist entry added) scores what it can in that time and leaves the rest of the walk to the
+   * background job, so the answer comes in seconds whether the list holds a thousand shipments or a
+   * million. Without it the scorer runs until nothing is queued.
+   */
+  budgetMs?: number;
 }
+
+/** The hand-off budget of the routes that start a re-score. */
+export const USER_SCORE_BUDGET_MS = 3_000;
 
 /**
  * Scores, for one agency and with its active rules, what is queued for it (migration 0017): new
@@ -32,9 +42,13 @@ export interface ScoreScope {
  */
 export async function scorePending(db: Kysely<DB>, clock: Clock, agencyId: string, scope: ScoreScope = {}): Promise<number> {
   let total = 0;
+  const deadline = scope.budgetMs === undefined ? Infinity : performance.now() + scope.budgetMs;
   for (;;) {
     const turn = await scoreQueued(db, clock, agencyId);
     total += turn.scored;
+    if (performance.now() >= deadline) {
+      return total;
+    }
     if (turn.read === BATCH && turn.locked > 0) {
       continue;
     }

@@ -5,7 +5,7 @@ import type { DB } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
 import { backtestRuleSet } from "../../domain/targeting/backtest.ts";
 import { activateRuleSet, createRuleSet, listRuleSets } from "../../domain/targeting/rule-sets.ts";
-import { scorePending } from "../../domain/targeting/scoring.ts";
+import { scorePending, USER_SCORE_BUDGET_MS } from "../../domain/targeting/scoring.ts";
 import { addWatchlistEntry, listWatchlist } from "../../domain/targeting/watchlist.ts";
 import { requireActor } from "../auth.ts";
 import { ErrorBody, IdParams } from "../schemas.ts";
@@ -59,7 +59,7 @@ export const targetingRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clo
     async (request) => {
       const actor = requireActor(request);
       const activated = await activateRuleSet(db, clock, actor, request.params.id);
-      await scorePending(db, clock, actor.agencyId);
+      await scorePending(db, clock, actor.agencyId, { budgetMs: USER_SCORE_BUDGET_MS });
       return activated;
     },
   );
@@ -76,7 +76,7 @@ export const targetingRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clo
     async (request, reply) => {
       const actor = requireActor(request);
       const entry = await addWatchlistEntry(db, clock, actor, request.body);
-      await scorePending(db, clock, actor.agencyId);
+      await scorePending(db, clock, actor.agencyId, { budgetMs: USER_SCORE_BUDGET_MS });
       return reply.code(201).send(entry);
     },
   );
