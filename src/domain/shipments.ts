@@ -168,9 +168,16 @@ function sortValue(r: SummaryRow, sort: ShipmentSort): string {
  * and the page sorts.
  */
 const TEXT_WINDOW = 4000;
+/** Rows of the sort order a free-text filter may walk in windows before the text index is cheaper. */
+const TEXT_SCAN_LIMIT = 40_000;
 
 /** Lists the shipments the actor may see, filtered, sorted and paged on the server. */
-export async function listShipments(db: Kysely<DB>, actor: Actor, query: ShipmentQuery): Promise<Page<ShipmentSummary>> {
+export async function listShipments(
+  db: Kysely<DB>,
+  actor: Actor,
+  query: ShipmentQuery,
+  text: { window: number; scanLimit: number } = { window: TEXT_WINDOW, scanLimit: TEXT_SCAN_LIMIT },
+): Promise<Page<ShipmentSummary>> {
   const after = query.cursor ? decodeCursor(query.cursor, `shipments:${query.sort}`) : null;
   const key = SORT_KEYS[query.sort];
   const keyExpr = sql.raw(key.expr);
@@ -205,11 +212,15 @@ export async function listShipments(db: Kysely<DB>, actor: Actor, query: Shipmen
     // Requests are few beside the listing: their shipments are found first, then sorted.
     onListing.push(sql<boolean>`l.shipment_id in (select r.shipment_id from inspection_request r)`);
   }
-  if (after) {
-    const value = sql`cast(${String(after.value)} as ${sql.raw(key.cast)})`;
+  /** Rows after (value, id) in the sort order. */
+  const keysetAfter = (text: string, id: string): RawBuilder<boolean> => {
+    const value = sql`cast(${text} as ${sql.raw(key.cast)})`;
     // The scalar bound beside the row comparison gives the planner an estimate it can use.
     const bound = sql.raw(query.order === "asc" ? ">=" : "<=");
-    onListing.push(sql<boolean>`${keyExpr} ${bound} ${value} and (${keyExpr}, l.shipment_id) ${cmp} (${value}, ${after.id}::uuid)`);
+    return sql<boolean>`${keyExpr} ${bound} ${value} and (${keyExpr}, l.shipment_id) ${cmp} (${value}, ${id}::uuid)`;
+  };
+  if (after) {
+    onListing.push(keysetAfter(String(after.value), after.id));
   }
   const rows = await withAgency(db, actor.agencyId, async (tx) => {
     const fetch = (extra: RawBuilder<boolean>[]) => {
@@ -223,22 +234,48 @@ export async function listShipments(db: Kysely<DB>, actor: Actor, query: Shipmen
         .limit(query.limit + 1)
         .execute();
     };
-    let found: Awaited<ReturnType<typeof fetch>>;
+    type Found = Awaited<ReturnType<typeof fetch>>;
+    /**
+     * Walks the sort order in windows of `text.window` listing rows (TEXT_WINDOW) and tests each
+     * window's shipments against the text, until the page is full or the order ends. After each
+     * window the share of matches so far tells how many more windows the page would need; when that
+     * passes `text.scanLimit` rows (TEXT_SCAN_LIMIT; a rare word) it gives up and returns null, for
+     * the text index.
+     */
+    const textWindows = async (pattern: string): Promise<Found | null> => {
+      const matches: Found = [];
+      let start: { k: string; shipment_id: string } | undefined;
+      for (let scanned = 0; ; ) {
+        let window = tx
+          .selectFrom("shipment_listing as l")
+          .select(["l.shipment_id", sql<string>`${keyExpr}::text`.as("k")])
+          .where(listingIsVisible(actor));
+        for (const condition of [...onListing, ...(start ? [keysetAfter(start.k, start.shipment_id)] : [])]) {
+          window = window.where(condition);
+        }
+        const rows = await window.orderBy(keyExpr, query.order).orderBy("l.shipment_id", query.order).limit(text.window).execute();
+        scanned += rows.length;
+        if (rows.length > 0) {
+          // Windows follow one another in the sort order, so their matches append in order.
+          matches.push(...(await fetch([sql<boolean>`s.search_text like ${pattern}`, sql<boolean>`l.shipment_id = any(${rows.map((r) => r.shipment_id)}::uuid[])`])));
+        }
+        if (matches.length > query.limit || rows.length < text.window) {
+          return matches.slice(0, query.limit + 1);
+        }
+        const needed = matches.length === 0 ? Infinity : ((query.limit + 1 - matches.length) * scanned) / matches.length;
+        if (scanned + needed > text.scanLimit) {
+          return null;
+        }
+        start = rows[rows.length - 1];
+      }
+    };
+    let found: Found;
     if (query.q) {
       const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-      // The window: the next TEXT_WINDOW rows of the sort order (the inner alias shadows the
-      // outer one, so the same listing conditions apply inside).
-      let window = tx.selectFrom("shipment_listing as l").select("l.shipment_id").where(listingIsVisible(actor));
-      for (const condition of onListing) {
-        window = window.where(condition);
-      }
-      const windowed = window.orderBy(keyExpr, query.order).orderBy("l.shipment_id", query.order).limit(TEXT_WINDOW);
-      found = await fetch([sql<boolean>`s.search_text like ${pattern}`, sql<boolean>`l.shipment_id in (${windowed})`]);
-      if (found.length <= query.limit) {
-        // Few matches in the window: find them all through the trigram index (shipment_search in
-        // migrations/0014, which returns only rows the agency may list) and sort those.
-        found = await fetch([sql<boolean>`l.shipment_id in (select shipment_search(${pattern}))`]);
-      }
+      // Few matches near the start of the order: find them all through the trigram index
+      // (shipment_search in migrations/0014, which returns only rows the agency may list) and
+      // sort those.
+      found = (await textWindows(pattern)) ?? (await fetch([sql<boolean>`l.shipment_id in (select shipment_search(${pattern}))`]));
     } else {
       found = await fetch([]);
     }

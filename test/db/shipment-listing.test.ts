@@ -18,12 +18,14 @@ async function actorOf(db: Kysely<DB>, username: string): Promise<Actor> {
   return actorForUser(db, user.id);
 }
 
+type TextTuning = Parameters<typeof listShipments>[3];
+
 /** Every row of the list, walking the cursors. */
-async function walk(db: Kysely<DB>, actor: Actor, query: Omit<ShipmentQuery, "limit" | "cursor">, limit = 37): Promise<ShipmentSummary[]> {
+async function walk(db: Kysely<DB>, actor: Actor, query: Omit<ShipmentQuery, "limit" | "cursor">, limit = 37, text?: TextTuning): Promise<ShipmentSummary[]> {
   const all: ShipmentSummary[] = [];
   let cursor: string | undefined;
   for (let pages = 0; pages < 1000; pages++) {
-    const page = await listShipments(db, actor, { ...query, limit, cursor });
+    const page = await listShipments(db, actor, { ...query, limit, cursor }, text);
     all.push(...page.items);
     if (!page.nextCursor) {
       return all;
@@ -226,6 +228,12 @@ describeOnEngines("work list from the per-agency listing", (database) => seedTes
         for (const sort of ["etd", "score"] as const) {
           const rows = await walk(db, actor, { sort, order: "desc", q }, 7);
           assert.deepEqual(ids(rows), want, `${username} "${q}" by ${sort}`);
+          // The same pages whichever way the text is found: one window holding everything, many
+          // small windows one after another, or the text index straight away.
+          for (const text of [{ window: 10_000, scanLimit: 10_000 }, { window: 5, scanLimit: 1_000 }, { window: 5, scanLimit: 0 }]) {
+            const other = await walk(db, actor, { sort, order: "desc", q }, 7, text);
+            assert.deepEqual(other.map((r) => r.id), rows.map((r) => r.id), `${username} "${q}" by ${sort}, windows of ${text.window} up to ${text.scanLimit} rows`);
+          }
         }
       }
     }
