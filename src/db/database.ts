@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { CompiledQuery, Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult, type Transaction } from "kysely";
 import pg from "pg";
@@ -83,13 +84,36 @@ function withCopy(pool: pg.Pool): PostgresPool {
       const client = await pool.connect();
       const query = ((text: string | pg.Submittable, parameters?: readonly unknown[]) => {
         const copy = typeof text === "string" && parameters ? copyFromStdin(text, parameters) : null;
-        // Anything else (statements, Kysely's cursors) goes to the client as it came.
-        return copy ? copyInto(client, text as string, copy.data) : client.query(text as string, parameters as unknown[]);
+        if (copy) {
+          return copyInto(client, text as string, copy.data);
+        }
+        const name = typeof text === "string" && parameters && parameters.length > 0 ? preparedName(text) : undefined;
+        // Anything else (statements without parameters, Kysely's cursors) goes to the client as it came.
+        return name ? client.query({ name, text: text as string, values: parameters as unknown[] }) : client.query(text as string, parameters as unknown[]);
       }) as unknown as PostgresPoolClient["query"];
       return { query, release: (destroy?: boolean) => client.release(destroy) };
     },
     end: () => pool.end(),
   };
+}
+
+/**
+ * Statement texts given a name, so that each connection parses and plans them once and keeps the
+ * plan: a work-list page spends more time planning (row-level security adds a policy per table)
+ * than running. Kysely builds the same text for the same query shape; texts that differ only in
+ * the length of an IN list are distinct, so the names are capped and the rest run unnamed.
+ */
+const preparedNames = new Map<string, string>();
+const MAX_PREPARED = 400;
+
+function preparedName(text: string): string | undefined {
+  const known = preparedNames.get(text);
+  if (known !== undefined || preparedNames.size >= MAX_PREPARED) {
+    return known;
+  }
+  const name = `k${createHash("sha1").update(text).digest("base64url")}`;
+  preparedNames.set(text, name);
+  return name;
 }
 
 async function copyInto(client: pg.PoolClient, text: string, data: string): Promise<PostgresQueryResult<never>> {
