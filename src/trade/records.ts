@@ -212,9 +212,12 @@ export function emptyParseResult(format: TradeFormat): ParseResult {
 
 /** Copy only the defined, non-empty values onto target, so records carry no `undefined` properties. */
 export function assignDefined<T extends object>(target: T, values: Partial<T>): T {
-  for (const [key, value] of Object.entries(values)) {
+  // A plain loop and a direct write: this runs for every record of every file.
+  const out = target as Record<string, unknown>;
+  for (const key in values) {
+    const value = (values as Record<string, unknown>)[key];
     if (value !== undefined && value !== "") {
-      Object.assign(target, { [key]: value });
+      out[key] = value;
     }
   }
   return target;
