@@ -5,7 +5,7 @@ import { notFound } from "../errors.ts";
 import { listingIsVisible } from "./access.ts";
 import type { Actor } from "./actor.ts";
 import { recordAudit, recordSharedRead } from "./audit.ts";
-import { listRequestsForShipment, type InspectionRequestView } from "./inspection-requests.ts";
+import { listRequestsForShipment, type InspectionRequestView } from "./inspection-requests/index.ts";
 import { decodeCursor, toPage, type Page } from "./paging.ts";
 
 /** Columns a shipment list may be sorted by. */

@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 import { withAgency } from "../../db/database.ts";
 import type { DB } from "../../db/schema.ts";
 import { conflict, notFound } from "../../errors.ts";
-import type { TradeFormat } from "../../trade/records.ts";
+import type { TradeFormat } from "../../trade/index.ts";
 import { requireRole, shipmentIsVisible } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import { recordAudit, recordSharedRead } from "../audit.ts";

@@ -1,6 +1,4 @@
-import { makeImoNumber } from "../../trade/imo.ts";
-import { makeContainerNumber } from "../../trade/iso6346.ts";
-import type { ManifestShipment } from "../../trade/records.ts";
+import { makeContainerNumber, makeImoNumber, type ManifestShipment } from "../../trade/index.ts";
 
 // Seeded synthetic manifests for the ingest benchmark and the streaming tests: valid container
 // and IMO numbers, real UN/LOCODE ports, HS codes the radiation portals care about, and runs of

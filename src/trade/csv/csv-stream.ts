@@ -5,7 +5,12 @@
  */
 
 import { DiagnosticCollector } from "../diagnostics.ts";
-import type { CsvRecord } from "./rfc4180.ts";
+
+/** One CSV record and the 1-based line it starts on. */
+export interface CsvRecord {
+  fields: string[];
+  line: number;
+}
 
 const QUOTE = '"';
 
