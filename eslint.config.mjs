@@ -86,7 +86,15 @@ function layerRules() {
         rules: {
           "no-restricted-imports": [
             "error",
-            { patterns: [{ regex: `${toSrc(depth)}(domain|server|cli)/`, message: "db/ is the connection and the schema: it knows no use case or adapter." }] },
+            {
+              patterns: [
+                {
+                  // The database types use the vocabularies (statuses, dispositions…), nothing else of the domain.
+                  regex: `${toSrc(depth)}((server|cli)/|domain/(?!([\\w-]+/)*vocabulary\\.ts$))`,
+                  message: "db/ is the connection and the schema: it knows no use case or adapter.",
+                },
+              ],
+            },
           ],
         },
       });
@@ -138,7 +146,8 @@ export default tseslint.config(
   },
   ...layerRules(),
   {
-    // The browser app reads the server's types; the only values it takes are the vocabularies.
+    // The browser app reads the server's types; the only values it takes are the vocabularies and
+    // the audit log's wording (plain modules with no imports).
     files: ["web/src/**/*.{ts,tsx}"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
@@ -146,7 +155,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: "(^|/)src/(?!domain/vocabulary\\.ts$)",
+              regex: "(^|/)src/(?!domain/(vocabulary|audit-details)\\.ts$)",
               allowTypeImports: true,
               message: "The browser app imports only types from the server (import type), and values only from a vocabulary.",
             },

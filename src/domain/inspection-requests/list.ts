@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 import { withAgency, type Tx } from "../../db/database.ts";
 import type { DB } from "../../db/schema.ts";
 import type { Actor } from "../actor.ts";
-import { decodeCursor, toPage, type Page } from "../paging.ts";
+import { afterCursor, decodeCursor, toPage, type Page } from "../paging.ts";
 import { auditRequestRead, presentRows } from "./load.ts";
 import { viewQuery } from "./repository.ts";
 import type { InspectionRequestView } from "./views.ts";
@@ -40,10 +40,9 @@ export async function listInspectionRequests(db: Kysely<DB>, actor: Actor, query
       qb = qb.where(query.party === "host" ? "r.host_agency_id" : "r.requesting_agency_id", "=", actor.agencyId);
     }
     const deadlineKey = sql<Date>`coalesce(r.deadline, ${NO_DEADLINE}::timestamptz)`;
-    if (after && byDeadline) {
-      qb = qb.where(sql<boolean>`(${deadlineKey}, r.id) > (${String(after.value)}::timestamptz, ${after.id}::uuid)`);
-    } else if (after) {
-      qb = qb.where(sql<boolean>`(r.requested_at, r.id) < (${String(after.value)}::timestamptz, ${after.id}::uuid)`);
+    if (after) {
+      const keyset = byDeadline ? { value: deadlineKey, order: "asc" as const } : { value: "r.requested_at", order: "desc" as const };
+      qb = qb.where(afterCursor(after, { ...keyset, id: "r.id", valueType: "timestamptz", idType: "uuid" }));
     }
     const ordered = byDeadline ? qb.orderBy(deadlineKey, "asc").orderBy("r.id", "asc") : qb.orderBy("r.requested_at", "desc").orderBy("r.id", "desc");
     const rows = await ordered.limit(query.limit + 1).execute();

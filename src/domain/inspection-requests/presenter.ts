@@ -2,7 +2,7 @@ import type { AnalysisReport } from "../../radiation/analyze-file.ts";
 import { clearanceFindings } from "./clearance-guard.ts";
 import type { cargoRows, ScanRow, timelineRows, ViewRow } from "./repository.ts";
 import type { ClearanceFinding, InspectionRequestView, RequestCargo, ScanView, TimelineStep } from "./views.ts";
-import { isOpenStatus, type Disposition, type Priority, type RequestStatus, type RequestType, type ScanOutcome, type ScanType } from "./vocabulary.ts";
+import { isOpenStatus } from "./vocabulary.ts";
 
 // Rows as both parties read them: plain functions from database rows to views, no queries.
 
@@ -15,8 +15,8 @@ const NO_CARGO: RequestCargo = { goods: null, hsCode: null, riskScore: null, ris
 export function presentScan(r: ScanRow): ScanView {
   return {
     id: r.id,
-    scanType: r.scan_type as ScanType,
-    outcome: r.outcome as ScanOutcome,
+    scanType: r.scan_type,
+    outcome: r.outcome,
     notes: r.notes,
     officer: r.username,
     site: r.locode,
@@ -68,11 +68,10 @@ function currentOverride(timeline: TimelineStep[]): InspectionRequestView["dispo
 
 /** A request row with its steps, scans and cargo as the view both parties read. */
 export function presentRequest(r: ViewRow, related: { timeline: TimelineStep[]; scans: ScanView[]; cargo: RequestCargo | undefined }): InspectionRequestView {
-  const status = r.status as RequestStatus;
   return {
     id: r.id,
     reference: r.reference,
-    requestType: r.request_type as RequestType,
+    requestType: r.request_type,
     reasonCodes: r.reason_codes,
     legalBasis: r.legal_basis,
     decisionCode: r.decision_code,
@@ -84,15 +83,15 @@ export function presentRequest(r: ViewRow, related: { timeline: TimelineStep[]; 
     firstResultAt: r.first_result_at?.toISOString() ?? null,
     closedAt: r.closed_at?.toISOString() ?? null,
     informationResponse: r.information_response,
-    isOpen: isOpenStatus(status),
+    isOpen: isOpenStatus(r.status),
     timeline: related.timeline,
     shipmentId: r.shipment_id,
     billOfLading: r.bill_of_lading,
     containerNo: r.container_no,
-    status,
-    priority: r.priority as Priority,
+    status: r.status,
+    priority: r.priority,
     reason: r.reason,
-    scansRequested: r.scans_requested as ScanType[],
+    scansRequested: r.scans_requested,
     agreementCode: r.agreement_code,
     requestingAgency: r.requesting_agency,
     hostAgency: r.host_agency,
@@ -102,7 +101,7 @@ export function presentRequest(r: ViewRow, related: { timeline: TimelineStep[]; 
     decidedBy: r.decided_by,
     decidedAt: r.decided_at?.toISOString() ?? null,
     decisionReason: r.decision_reason,
-    disposition: r.disposition as Disposition | null,
+    disposition: r.disposition,
     dispositionedAt: r.dispositioned_at?.toISOString() ?? null,
     dispositionOverride: currentOverride(related.timeline),
     clearanceFindings: clearanceFindings(related.scans),
