@@ -25,7 +25,7 @@ import type { DB } from "../src/db/schema.ts";
 import { recordAudit } from "../src/domain/audit.ts";
 import { fixedClock } from "../src/domain/clock.ts";
 import { CARRIERS, COMMODITIES, CONSIGNEES, SERVICES, US_CITIES, US_SHIPPER_FORMS, US_SHIPPER_KINDS, US_SHIPPER_STEMS, US_STREETS, type Commodity, type Service } from "../src/domain/demo/catalogue.ts";
-import { seededRandom, type Random } from "../src/domain/demo/random.ts";
+import { mix32, randomFrom, seededRandom, sfc32, type Random } from "../src/domain/demo/random.ts";
 import { ensureDemoWorld, startOfUtcDay } from "../src/domain/demo/seed.ts";
 import { shipmentSearchText } from "../src/domain/shipment-text.ts";
 import { activeRuleSet, compileForAgency } from "../src/domain/targeting/rule-sets.ts";
@@ -254,53 +254,18 @@ interface Context {
   users: Users;
 }
 
-/** splitmix32: spreads (seed, index, lane) over 32 bits. */
-function mix32(x: number): number {
-  let z = (x + 0x9e3779b9) | 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
-}
-
 /**
  * The random stream of shipment `index`: sfc32 over 128 bits of state drawn from (seed, index).
  * Seeding one 32-bit mulberry32 per shipment would not do: its streams are one sequence at
  * different offsets, so among a million shipments thousands would repeat each other's draws.
  */
 function shipmentRandom(seed: number, index: number): Random {
-  let a = mix32(seed ^ mix32(index));
-  let b = mix32(a ^ 0x68e31da4 ^ Math.floor(index / 4_294_967_296));
-  let c = mix32(b ^ 0xb5297a4d);
-  let d = mix32(c ^ 0x1b56c4e9);
-  const next = (): number => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 12; i++) {
-    next();
-  }
-  const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
+  const a = mix32(seed ^ mix32(index));
+  const b = mix32(a ^ 0x68e31da4 ^ Math.floor(index / 4_294_967_296));
+  const c = mix32(b ^ 0xb5297a4d);
+  const d = mix32(c ^ 0x1b56c4e9);
   return {
-    next,
-    int,
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T,
-    weighted: <T>(items: readonly (readonly [T, number])[]): T => {
-      const total = items.reduce((sum, [, w]) => sum + w, 0);
-      let roll = next() * total;
-      for (const [item, weight] of items) {
-        roll -= weight;
-        if (roll < 0) {
-          return item;
-        }
-      }
-      return (items[items.length - 1] as readonly [T, number])[0];
-    },
-    chance: (p: number): boolean => next() < p,
+    ...randomFrom(sfc32([a, b, c, d])),
     uuid: () => {
       throw new Error("ids come from idFor, not from the random stream");
     },

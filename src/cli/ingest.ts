@@ -5,8 +5,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { systemClock } from "../domain/clock.ts";
 import { dryRunStream, ingestManifest, type FileReport, type StreamInput } from "../domain/ingest/pipeline.ts";
 import { commandLineActor, listAgencies } from "../domain/service-accounts.ts";
-import { parseCsvMapping, type CsvLayout } from "../trade/csv/layout.ts";
-import type { TradeFormat } from "../trade/records.ts";
+import { type CsvLayout, parseCsvMapping, type TradeFormat } from "../trade/index.ts";
 import { withDatabase } from "./database.ts";
 
 const FORMATS = ["auto", "cuscar", "iftmin", "baplie", "coarri", "codeco", "coprar", "iftsta", "x12-309", "x12-315", "x12-310", "csv"];

@@ -2,9 +2,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { getDefaultScreener } from "../screening/index.ts";
-import { factsFromManifest } from "../targeting/from-manifest.ts";
-import { compileRuleSet, factName, parseRuleSet, RuleSetError, scoreShipment, screenerLookup, shippedRuleSets, usOutboundJapanRuleSet, type CompiledRuleSet, type ShipmentScore } from "../targeting/index.ts";
-import { parseMessageText } from "../trade/detect.ts";
+import { type CompiledRuleSet, compileRuleSet, factName, factsFromManifest, parseRuleSet, RuleSetError, scoreShipment, screenerLookup, type ShipmentScore, shippedRuleSets, usOutboundJapanRuleSet } from "../targeting/index.ts";
+import { parseMessageText } from "../trade/index.ts";
 
 /** A shipped rule set by its id ("us-cbp-outbound", "jp-customs-us-outbound"), else undefined. */
 function shippedById(id: string): unknown {

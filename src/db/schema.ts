@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+import type { DeclineCode, Disposition, Priority, RequestStatus, RequestType, ScanOutcome, ScanType } from "../domain/inspection-requests/vocabulary.ts";
 
 /** Timestamps are read as Date and may be written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -146,24 +147,24 @@ export interface InspectionRequestTable {
   agreement_id: string;
   requesting_agency_id: string;
   host_agency_id: string;
-  status: string;
-  priority: string;
+  status: RequestStatus;
+  priority: Priority;
   reason: string;
-  scans_requested: string[];
+  scans_requested: ScanType[];
   requested_by: string;
   requested_at: Timestamp;
   deadline: Timestamp | null;
   decided_by: string | null;
   decided_at: Timestamp | null;
   decision_reason: string | null;
-  disposition: string | null;
+  disposition: Disposition | null;
   dispositioned_by: string | null;
   dispositioned_at: Timestamp | null;
   updated_at: Timestamp;
-  request_type: Generated<string>;
+  request_type: Generated<RequestType>;
   reason_codes: Generated<string[]>;
   legal_basis: string | null;
-  decision_code: string | null;
+  decision_code: DeclineCode | null;
   scheduled_for: Timestamp | null;
   hold_active: Generated<boolean>;
   hold_lifted_at: Timestamp | null;
@@ -243,8 +244,8 @@ export interface ScanTable {
   id: Generated<string>;
   request_id: string;
   container_no: string;
-  scan_type: string;
-  outcome: string;
+  scan_type: ScanType;
+  outcome: ScanOutcome;
   notes: Generated<string>;
   officer_id: string;
   site_id: string | null;

@@ -5,6 +5,7 @@ import type { DB } from "../db/schema.ts";
 import { forbidden } from "../errors.ts";
 import { hasRole, type Actor } from "./actor.ts";
 import { decodeCursor, toPage, type Page } from "./paging.ts";
+import { auditDetails } from "./audit-details.ts";
 
 /** What happened, to what, and which agencies may read about it. */
 export interface AuditInput {
@@ -209,30 +210,6 @@ export const MAX_EXPORT_ROWS = 10_000;
 
 function csvCell(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-function detailValue(v: unknown): string {
-  if (typeof v === "string") {
-    return v;
-  }
-  if (typeof v === "number" || typeof v === "boolean") {
-    return String(v);
-  }
-  if (Array.isArray(v) && v.every((x) => typeof x === "string" || typeof x === "number")) {
-    return (v).join(", ");
-  }
-  return JSON.stringify(v);
-}
-
-/** The event's details as "key: value" pairs, one line, for people and spreadsheets. */
-export function auditDetails(payload: unknown): string {
-  if (!payload || typeof payload !== "object") {
-    return "";
-  }
-  return Object.entries(payload as Record<string, unknown>)
-    .filter(([, v]) => v !== null && v !== undefined && v !== "")
-    .map(([k, v]) => `${k}: ${detailValue(v)}`)
-    .join("; ");
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Tx } from "../db/database.ts";
 import { isSharedWithRequester } from "./access.ts";
 import { recordAudit } from "./audit.ts";
 import type { Clock } from "./clock.ts";
+import { AWAITING_RESULT_STATUSES } from "./inspection-requests/vocabulary.ts";
 
 /** Both agencies of a request, the requester only while the agreement still shares the shipment. */
 async function partiesOf(tx: Tx, r: { id: string; host_agency_id: string; requesting_agency_id: string }): Promise<string[]> {
@@ -12,9 +13,6 @@ async function partiesOf(tx: Tx, r: { id: string; host_agency_id: string; reques
 
 /** How long before the loading cut-off an unanswered request is escalated to the supervisor. */
 export const AT_RISK_MS = 6 * 60 * 60 * 1000;
-
-/** Statuses in which a request still waits for its first result, against the deadline. */
-export const WAITING = ["requested", "accepted", "scheduled", "scanning"];
 
 /** What one sweep did. */
 export interface SweepResult {
@@ -35,7 +33,7 @@ export async function sweepDeadlines(db: Kysely<DB>, clock: Clock): Promise<Swee
     const due = await tx
       .selectFrom("inspection_request")
       .select(["id", "reference", "host_agency_id", "requesting_agency_id", "deadline", "container_no"])
-      .where("status", "in", WAITING)
+      .where("status", "in", AWAITING_RESULT_STATUSES)
       .where("escalated_at", "is", null)
       .where("missed_at", "is", null)
       .where("deadline", "is not", null)
@@ -90,7 +88,7 @@ async function recordMisses(db: Kysely<DB>, now: Date): Promise<number> {
       from inspection_request r
       where r.missed_at is null
         and r.first_result_at is null
-        and r.status = any(${WAITING}::text[])
+        and r.status = any(${AWAITING_RESULT_STATUSES}::text[])
       for update skip locked`.execute(tx);
     let count = 0;
     for (const r of rows.rows) {

@@ -1,5 +1,5 @@
 import type { AnalysisReport } from "../radiation/analyze-file.ts";
-import { normCommodity, normCommodityFromText } from "../trade/hs-norm.ts";
+import { normCommodity, normCommodityFromText } from "../trade/index.ts";
 
 /** Declared goods as the manifest gives them. */
 export interface DeclaredGoods {

@@ -3,7 +3,7 @@ import { withAgency, type Tx } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
 import { agreementIsReadable } from "./access.ts";
 import { recordSharedRead } from "./audit.ts";
-import { DECLINE_CODES, SCAN_TYPES } from "./vocabulary.ts";
+import { DECLINE_CODES, SCAN_TYPES } from "./inspection-requests/vocabulary.ts";
 import type { Actor } from "./actor.ts";
 
 /** The reciprocity numbers of one direction of one agreement over a date range. */

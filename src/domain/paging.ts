@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { sql, type RawBuilder } from "kysely";
 import { invalid } from "../errors.ts";
 
 // Cursors are signed so that a client cannot steer a query with values of its own. Processes that
@@ -66,4 +67,25 @@ export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor
   }
   const items = rows.slice(0, limit);
   return { items, nextCursor: encodeCursor(cursorOf(items[items.length - 1] as T), scope) };
+}
+
+/** How a list is ordered for keyset paging: a sort key, then the id to break ties. */
+export interface Keyset {
+  /** The sort key: a column reference ("r.requested_at") or an expression. */
+  value: string | RawBuilder<unknown>;
+  /** The tie-breaking id column ("r.id"). */
+  id: string;
+  order: "asc" | "desc";
+  /** The SQL type the cursor's value is read as. */
+  valueType: "timestamptz" | "text" | "numeric";
+  /** The SQL type of the id column. */
+  idType: "uuid" | "bigint";
+}
+
+/** The rows after the cursor in the keyset's order: `(value, id)` past the last row of the page. */
+export function afterCursor(after: Cursor, keyset: Keyset): RawBuilder<boolean> {
+  const value = typeof keyset.value === "string" ? sql.ref(keyset.value) : keyset.value;
+  const past = sql.raw(keyset.order === "asc" ? ">" : "<");
+  const cursorValue = sql`cast(${String(after.value)} as ${sql.raw(keyset.valueType)})`;
+  return sql<boolean>`(${value}, ${sql.ref(keyset.id)}) ${past} (${cursorValue}, cast(${after.id} as ${sql.raw(keyset.idType)}))`;
 }

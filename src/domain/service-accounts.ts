@@ -7,7 +7,7 @@ import type { Actor } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
 import { actorForUser } from "./auth.ts";
 import type { Clock } from "./clock.ts";
-import { decodeCursor, toPage, type Page } from "./paging.ts";
+import { afterCursor, decodeCursor, toPage, type Page } from "./paging.ts";
 
 // Machines (terminal feeds, the command line) act through service accounts: users that hold
 // only the ingest role and cannot log in with a password.
@@ -243,12 +243,7 @@ export async function listApiTokens(db: Kysely<DB>, clock: Clock, actor: Actor, 
   const after = query.cursor ? decodeCursor(query.cursor, "api-tokens") : null;
   // As the owner: the agency filter in agencyTokens stands in for row-level security.
   const rows = await agencyTokens(db, actor.agencyId)
-    .$if(after !== null, (qb) =>
-      qb.where((eb) => {
-        const at = new Date(String(after?.value));
-        return eb.or([eb("t.created_at", "<", at), eb.and([eb("t.created_at", "=", at), eb("t.id", "<", after?.id ?? "")])]);
-      }),
-    )
+    .$if(after !== null, (qb) => qb.where(afterCursor(after!, { value: "t.created_at", id: "t.id", order: "desc", valueType: "timestamptz", idType: "uuid" })))
     .orderBy("t.created_at", "desc")
     .orderBy("t.id", "desc")
     .limit(query.limit + 1)

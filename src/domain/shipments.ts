@@ -5,8 +5,8 @@ import { notFound } from "../errors.ts";
 import { listingIsVisible } from "./access.ts";
 import type { Actor } from "./actor.ts";
 import { recordAudit, recordSharedRead } from "./audit.ts";
-import { listRequestsForShipment, type InspectionRequestView } from "./inspection-requests.ts";
-import { decodeCursor, toPage, type Page } from "./paging.ts";
+import { listRequestsForShipment, type InspectionRequestView } from "./inspection-requests/index.ts";
+import { afterCursor, decodeCursor, toPage, type Keyset, type Page } from "./paging.ts";
 
 /** Columns a shipment list may be sorted by. */
 export const SHIPMENT_SORTS = ["etd", "filed_at", "bill_of_lading", "port_of_discharge", "score"] as const;
@@ -139,7 +139,7 @@ function presentSummary(actor: Actor, r: SummaryRow): ShipmentSummary {
 
 // Each sort key is total (no nulls) and typed, so keyset comparisons agree with ORDER BY.
 // Each is the second column of an index on (agency_id, key, shipment_id).
-const SORT_KEYS: Record<ShipmentSort, { expr: string; cast: string }> = {
+const SORT_KEYS: Record<ShipmentSort, { expr: string; cast: Keyset["valueType"] }> = {
   etd: { expr: "l.etd_key", cast: "timestamptz" },
   filed_at: { expr: "l.filed_at", cast: "timestamptz" },
   bill_of_lading: { expr: "l.bill_of_lading", cast: "text" },
@@ -181,7 +181,6 @@ export async function listShipments(
   const after = query.cursor ? decodeCursor(query.cursor, `shipments:${query.sort}`) : null;
   const key = SORT_KEYS[query.sort];
   const keyExpr = sql.raw(key.expr);
-  const cmp = query.order === "asc" ? sql.raw(">") : sql.raw("<");
   // Conditions on the listing row alone, and on the shipment joined to it.
   const onListing: RawBuilder<boolean>[] = [];
   const onShipment: RawBuilder<boolean>[] = [];
@@ -217,7 +216,8 @@ export async function listShipments(
     const value = sql`cast(${text} as ${sql.raw(key.cast)})`;
     // The scalar bound beside the row comparison gives the planner an estimate it can use.
     const bound = sql.raw(query.order === "asc" ? ">=" : "<=");
-    return sql<boolean>`${keyExpr} ${bound} ${value} and (${keyExpr}, l.shipment_id) ${cmp} (${value}, ${id}::uuid)`;
+    const keyset: Keyset = { value: keyExpr, id: "l.shipment_id", order: query.order, valueType: key.cast, idType: "uuid" };
+    return sql<boolean>`${keyExpr} ${bound} ${value} and ${afterCursor({ value: text, id }, keyset)}`;
   };
   if (after) {
     onListing.push(keysetAfter(String(after.value), after.id));

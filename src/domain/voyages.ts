@@ -6,7 +6,8 @@ import { isSharedWithRequester, requireRole } from "./access.ts";
 import type { Actor } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
 import type { Clock } from "./clock.ts";
-import { AT_RISK_MS, WAITING } from "./deadlines.ts";
+import { AT_RISK_MS } from "./deadlines.ts";
+import { AWAITING_RESULT_STATUSES } from "./inspection-requests/vocabulary.ts";
 
 // Each agency keeps its own voyage schedules: the ETD and loading cut-off its shipments, its
 // request deadlines and its "filed after cut-off" findings run on. Another agency's schedule for
@@ -87,7 +88,7 @@ async function moveDeadlines(tx: Tx, clock: Clock, actor: Actor, voyageId: strin
     .set(isAtRisk ? { deadline: cutoff } : { deadline: cutoff, escalated_at: null })
     .where("host_agency_id", "=", actor.agencyId)
     .where("shipment_id", "in", (eb) => eb.selectFrom("shipment").select("id").where("voyage_id", "=", voyageId))
-    .where("status", "in", WAITING)
+    .where("status", "in", AWAITING_RESULT_STATUSES)
     .where("first_result_at", "is", null)
     .where("missed_at", "is", null)
     .where((eb) => eb.or([eb("deadline", "is", null), eb("deadline", "<>", cutoff)]))

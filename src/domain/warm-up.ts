@@ -1,6 +1,5 @@
 import { getDefaultScreener } from "../screening/index.ts";
-import { findHs } from "../trade/hs.ts";
-import { locodeStore } from "../trade/unlocode-store.ts";
+import { findHs, locodeStore } from "../trade/index.ts";
 
 /**
  * Loads the reference data (UN/LOCODE, HS, the screening lists and their index) before the server

@@ -3,22 +3,17 @@
 // Three answers: evidence (holds), undefined (fails) and UNKNOWN (a fact it needs is absent). A missing fact never
 // counts as the fact: `not` of UNKNOWN is UNKNOWN, `all` is UNKNOWN unless a part fails, `any` unless a part holds.
 import type { TargetingDeps } from "./deps.ts";
-import { compileField, isCollectionField, type Evidence } from "./fields.ts";
+import type { Evidence } from "./evidence.ts";
+import { compileField } from "./fields.ts";
+import { isEmpty, type Test } from "./incomplete.ts";
 import type { Condition, Scalar } from "./schema.ts";
 import { compileTextPattern } from "./text.ts";
 import { UNKNOWN, type ShipmentView } from "./view.ts";
 import { compileDomainCondition } from "./domain-conditions.ts";
 
-/** A compiled condition: evidence when it holds, undefined when it does not, UNKNOWN when a fact it needs is absent. */
-export type Test = (view: ShipmentView) => Evidence | undefined;
-
 export { UNKNOWN } from "./view.ts";
 
 const NO_EVIDENCE: Evidence = Object.freeze({});
-
-function isEmpty(value: Scalar | undefined): value is undefined | "" {
-  return value === undefined || value === "";
-}
 
 /**
  * A test over the values at a path: holds when one matches; otherwise UNKNOWN when a value is absent (or a list is
@@ -191,32 +186,4 @@ export function compileCondition(c: Condition, deps: TargetingDeps): Test {
     return compileFieldCondition(c);
   }
   return compileDomainCondition(c, deps);
-}
-
-/**
- * Paths among `fields` the filer left empty: a scalar that is empty, or a collection with an item lacking it (or no
- * item). Paths the source does not carry are not missing; when it carries none of them the answer is UNKNOWN.
- */
-export function compileIncomplete(fields: string[]): Test {
-  let seen = 0;
-  const visit = (value: Scalar | undefined): boolean => {
-    seen++;
-    return isEmpty(value);
-  };
-  const checks = fields.map((path) => {
-    const { walk } = compileField(path);
-    const isCollection = isCollectionField(path);
-    return (view: ShipmentView): boolean => {
-      seen = 0;
-      return walk(view, visit) >= 0 || (isCollection && seen === 0);
-    };
-  });
-  return (view) => {
-    const carried = fields.filter((path) => view.carries(path));
-    if (carried.length === 0) {
-      return view.unknown(fields[0] ?? "");
-    }
-    const missing = fields.filter((path, i) => carried.includes(path) && checks[i]?.(view));
-    return missing.length > 0 ? { missing, missingFields: missing.join(", ") } : undefined;
-  };
 }

@@ -1,8 +1,8 @@
 // The domain tests of the condition language: HS and NORM, route, parties, weight, filing.
-import { compileIncomplete, type Test } from "./conditions.ts";
+import { compileIncomplete, type Test } from "./incomplete.ts";
 import type { TargetingDeps } from "./deps.ts";
 import type { PartyRole, ShipmentFacts } from "./facts.ts";
-import type { Evidence } from "./fields.ts";
+import type { Evidence } from "./evidence.ts";
 import { hsFit } from "./hs-fit.ts";
 import type { routePorts } from "./route.ts";
 import type { Condition } from "./schema.ts";

@@ -1,8 +1,9 @@
 // compileRuleSet / scoreShipment: validated rules → closures → a score, a level and one explained hit per fired rule.
-import { compileCondition, type Test } from "./conditions.ts";
+import { compileCondition } from "./conditions.ts";
+import type { Test } from "./incomplete.ts";
 import type { TargetingDeps } from "./deps.ts";
 import type { ShipmentFacts } from "./facts.ts";
-import type { Evidence } from "./fields.ts";
+import type { Evidence } from "./evidence.ts";
 import { randomSelect, type RandomDraw } from "./random.ts";
 import { DATA_MISSING_RULE_ID, RuleSetSchema, type Rule, type RuleSet } from "./schema.ts";
 import { compileTemplate, type Template } from "./template.ts";

@@ -1,10 +1,8 @@
 // Field paths of the condition language ("portOfDischarge", "goods.hsCode", "shipper.country", "fields.incoterms", "teu").
 import { PARTY_ROLES } from "./facts.ts";
+import type { Evidence } from "./evidence.ts";
 import type { Scalar } from "./schema.ts";
 import type { ShipmentView } from "./view.ts";
-
-/** Evidence a condition leaves behind: named values, usable in explanation templates. */
-export type Evidence = Record<string, Scalar | string[]>;
 
 /** Calls `visit(value, ref)` for each value at the path until it returns true; returns that ref, or -1. */
 export type FieldWalker = (view: ShipmentView, visit: (value: Scalar | undefined) => boolean) => number;

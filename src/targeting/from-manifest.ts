@@ -1,4 +1,4 @@
-import type { ManifestShipment } from "../trade/records.ts";
+import type { ManifestShipment } from "../trade/index.ts";
 import type { ShipmentFacts } from "./facts.ts";
 
 // Manifest times rarely carry a zone; they are read as UTC, as the ingest pipeline does.

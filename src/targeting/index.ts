@@ -8,7 +8,7 @@ export type { CompiledRuleSet, RiskLevel, RuleHit, RuleNotAssessed, ShipmentScor
 export { compileRuleSet, factName, firedRuleIds, parseRuleSet, riskLevel, RuleSetError, scoreShipment } from "./engine.ts";
 export type { PartyScreen, PartyScreenHit, TargetingDeps, WatchlistHit, WatchlistLookup } from "./deps.ts";
 export { screenerLookup } from "./deps.ts";
-export type { Evidence } from "./fields.ts";
+export type { Evidence } from "./evidence.ts";
 export { isKnownField } from "./fields.ts";
 export type { TextPattern } from "./text.ts";
 export { compileTextPattern, globMatches, normaliseText } from "./text.ts";
@@ -22,3 +22,4 @@ export { ShipmentView } from "./view.ts";
 export { shippedRuleSets, startingRuleSetFor, usCbpOutboundRuleSet, usOutboundJapanRuleSet } from "./rulesets.ts";
 export type { HsFit } from "./hs-fit.ts";
 export { hsFit } from "./hs-fit.ts";
+export { factsFromManifest, NOT_IN_MANIFEST_FILES } from "./from-manifest.ts";

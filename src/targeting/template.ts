@@ -1,6 +1,6 @@
 // Explanation templates: "Goods {hsCode} ({description}) are on the NORM list" → parts compiled once, filled per hit.
 import type { ShipmentFacts } from "./facts.ts";
-import type { Evidence } from "./fields.ts";
+import type { Evidence } from "./evidence.ts";
 
 type Part = { text: string } | { name: string };
 

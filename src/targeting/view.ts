@@ -2,7 +2,7 @@
 // each computed at most once per scoring however many rules ask.
 import { decodeSizeType, normaliseHsCode, normCommodity, type NormCommodity } from "../trade/index.ts";
 import type { PartyFacts, ShipmentFacts } from "./facts.ts";
-import type { Evidence } from "./fields.ts";
+import type { Evidence } from "./evidence.ts";
 import { normaliseText } from "./text.ts";
 import { routePorts, transshipmentRelays } from "./route.ts";
 import type { RoutePoint } from "./schema.ts";

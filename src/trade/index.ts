@@ -10,7 +10,30 @@ export * from "./unlocode.ts";
 export * from "./hs.ts";
 export * from "./hs-norm.ts";
 
-// --- EDI parsers (edifact/, x12/, csv/, records.ts): exports added by the lead on merge ---
+export { locodeStore } from "./unlocode-store.ts";
+
+// --- EDI parsers (edifact/, x12/, csv/, records.ts) ---
+export type {
+  ContainerEvent,
+  ContainerEventType,
+  ManifestShipment,
+  MessageFunction,
+  ParseResult,
+  Party,
+  RecordSource,
+  StowageRecord,
+  TradeFormat,
+} from "./records.ts";
+export { assignDefined, emptyParseResult } from "./records.ts";
+export type { Diagnostic, Severity, SourcePosition } from "./diagnostics.ts";
+export { DiagnosticCollector } from "./diagnostics.ts";
+export { detectFormat, parseMessageText, type ParseMessageOptions } from "./detect.ts";
+export { parseCsvMapping, type CsvLayout } from "./csv/layout.ts";
+export { streamManifestCsv } from "./csv/manifest-csv-stream.ts";
+export { EdifactMessageAssembler, type EdifactMessage } from "./edifact/envelope.ts";
+export { EdifactLexer, type EdifactSegment } from "./edifact/lexer.ts";
+export { dedupeDiagnostics, mapEdifactMessage } from "./edifact/parse.ts";
+export type { ChunkSource } from "./edifact/tokenize.ts";
 
 // --- EDI writers (write-* owner): CUSCAR, default-layout CSV, X12 315 ---
 export { writeCuscar } from "./edifact/write-cuscar.ts";

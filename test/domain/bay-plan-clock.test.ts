@@ -7,7 +7,7 @@ import { actorForUser } from "../../src/domain/auth.ts";
 import { fixedClock } from "../../src/domain/clock.ts";
 import { sweepDeadlines } from "../../src/domain/deadlines.ts";
 import { ingestManifest } from "../../src/domain/ingest/pipeline.ts";
-import { createInspectionRequest } from "../../src/domain/inspection-requests.ts";
+import { createInspectionRequest } from "../../src/domain/inspection-requests/index.ts";
 import { serviceActor } from "../../src/domain/service-accounts.ts";
 import { describeOnEngines } from "../helpers/db.ts";
 import { realBayPlan } from "../helpers/trade-samples.ts";

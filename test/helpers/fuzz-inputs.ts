@@ -8,6 +8,7 @@ import type { DB } from "../../src/db/schema.ts";
 import { hashPassword } from "../../src/domain/auth.ts";
 import { fixedClock } from "../../src/domain/clock.ts";
 import { ACCEPTED_MEDIA_TYPES } from "../../src/domain/files.ts";
+import { sfc32, splitmix32 } from "../../src/domain/demo/random.ts";
 import { syntheticShipments } from "../../src/domain/ingest/synthetic.ts";
 import { synthesizeHandheldN42 } from "../../src/radiation/synthetic/index.ts";
 import { buildApp, type RouteEntry } from "../../src/server/app.ts";
@@ -23,41 +24,14 @@ const REPO = path.resolve(import.meta.dirname, "../..");
 // ---------------------------------------------------------------------------------------------
 // Random numbers
 
-function splitmix32(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x9e3779b9) | 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
-
 /** A seeded sfc32 stream; `new Rng(seed, index)` is case `index`'s own stream. */
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number, stream = 0) {
     const mix = splitmix32(splitmix32(seed)() ^ Math.imul(stream + 1, 0x27d4eb2d));
-    [this.a, this.b, this.c, this.d] = [mix(), mix(), mix(), mix()];
-    for (let i = 0; i < 12; i++) {
-      this.next();
-    }
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return (t >>> 0) / 4294967296;
+    this.next = sfc32([mix(), mix(), mix(), mix()]);
   }
 
   int(n: number): number {

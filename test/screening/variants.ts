@@ -3,6 +3,7 @@
 // words, transliteration variants) plus realistic names of unlisted traders and people. It shares no code or word
 // lists with src/screening; test/screening/labeled-names.tsv is a separate, hand-written set.
 import type { ScreeningEntry } from "../../src/screening/index.ts";
+import { mulberry32 } from "../../src/domain/demo/random.ts";
 
 /** One labeled query: `expected` is "LIST:id", empty for a name that must not alert. */
 export interface LabeledQuery {
@@ -14,16 +15,7 @@ export interface LabeledQuery {
 type Rand = () => number;
 type Variant = (r: Rand, name: string, type: string) => string | undefined;
 
-function rng(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng: (seed: number) => Rand = mulberry32;
 
 const pick = <T>(r: Rand, list: readonly T[]): T => list[Math.floor(r() * list.length)] as T;
 const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";

@@ -7,7 +7,7 @@ import type { Actor } from "../../src/domain/actor.ts";
 import { actorForUser } from "../../src/domain/auth.ts";
 import { fixedClock } from "../../src/domain/clock.ts";
 import { ingestFile } from "../../src/domain/ingest/pipeline.ts";
-import { createInspectionRequest, type NewInspectionRequest } from "../../src/domain/inspection-requests.ts";
+import { createInspectionRequest, type NewInspectionRequest } from "../../src/domain/inspection-requests/index.ts";
 import { serviceActor } from "../../src/domain/service-accounts.ts";
 import { buildTestApp, loginAs, type Client } from "../helpers/api.ts";
 import { describeOnEngines } from "../helpers/db.ts";

@@ -1,8 +1,7 @@
 import { sql } from "kysely";
 import type { Tx } from "../../db/database.ts";
 import type { Actor } from "../actor.ts";
-import { loadRequest, type InspectionRequestView } from "../inspection-requests.ts";
-import type { ScanView } from "../scans.ts";
+import { loadRequest, type InspectionRequestView, type ScanView } from "../inspection-requests/index.ts";
 import { loadManifestExtract, type ManifestExtract } from "./manifest.ts";
 
 /** The bundle's JSON documents and whose they are: everything but the evidence files. */

@@ -1,6 +1,4 @@
-import { writeManifestCsv } from "../../trade/csv/write-manifest-csv.ts";
-import { writeCuscar } from "../../trade/edifact/write-cuscar.ts";
-import type { ManifestShipment, TradeFormat } from "../../trade/records.ts";
+import { type ManifestShipment, type TradeFormat, writeCuscar, writeManifestCsv } from "../../trade/index.ts";
 import type { DemoShipment, DemoVoyage, DemoWorld } from "./world.ts";
 
 // The demo world reaches the database the way real manifests do: as carrier files through the

@@ -1,15 +1,22 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import { synthesizeHandheldN42, synthesizePortalN42 } from "../../radiation/synthetic/index.ts";
-import { normCommodity } from "../../trade/hs-norm.ts";
+import { normCommodity } from "../../trade/index.ts";
 import type { Actor } from "../actor.ts";
 import { actorForUser } from "../auth.ts";
 import { fixedClock, type Clock } from "../clock.ts";
 import { sweepDeadlines } from "../deadlines.ts";
 import { ingestManifest } from "../ingest/pipeline.ts";
-import { createInspectionRequest, type InspectionRequestView } from "../inspection-requests.ts";
-import { closeInspectionRequest, decideInspectionRequest, dispositionInspectionRequest, withdrawInspectionRequest } from "../lifecycle.ts";
-import { recordScan, type NewScan } from "../scans.ts";
+import {
+  closeInspectionRequest,
+  createInspectionRequest,
+  decideInspectionRequest,
+  dispositionInspectionRequest,
+  recordScan,
+  withdrawInspectionRequest,
+  type InspectionRequestView,
+  type NewScan,
+} from "../inspection-requests/index.ts";
 import { serviceActor } from "../service-accounts.ts";
 import { containerRadiograph } from "./png.ts";
 import { seededRandom, type Random } from "./random.ts";

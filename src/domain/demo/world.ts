@@ -1,5 +1,4 @@
-import { makeContainerNumber } from "../../trade/iso6346.ts";
-import { makeImoNumber } from "../../trade/imo.ts";
+import { makeContainerNumber, makeImoNumber } from "../../trade/index.ts";
 import {
   CARRIERS,
   COMMODITIES,

@@ -2,12 +2,12 @@ import { sql, type Kysely } from "kysely";
 import { withAgency } from "../../db/database.ts";
 import type { DB } from "../../db/schema.ts";
 import { conflict, notFound } from "../../errors.ts";
-import type { TradeFormat } from "../../trade/records.ts";
+import type { TradeFormat } from "../../trade/index.ts";
 import { requireRole, shipmentIsVisible } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import { recordAudit, recordSharedRead } from "../audit.ts";
 import type { Clock } from "../clock.ts";
-import { decodeCursor, toPage, type Page } from "../paging.ts";
+import { afterCursor, decodeCursor, toPage, type Page } from "../paging.ts";
 import { ingestManifest } from "./ingest-manifest.ts";
 import { emptyReport, type FileReport } from "./report.ts";
 import { diffSnapshots, type Snapshot } from "./store.ts";
@@ -41,7 +41,7 @@ export async function listBatches(db: Kysely<DB>, actor: Actor, query: { limit: 
       .selectFrom("ingest_batch as b")
       .leftJoin("app_user as u", "u.id", "b.received_by")
       .select(["b.id", "b.file_name", "b.format", "b.status", "b.received_at", "u.username", "b.messages", "b.shipments", "b.containers", "b.events", "b.errors", "b.warnings"])
-      .$if(after !== null, (qb) => qb.where((eb) => eb.or([eb("b.received_at", "<", new Date(String(after?.value))), eb.and([eb("b.received_at", "=", new Date(String(after?.value))), eb("b.id", "<", after?.id ?? "")])])))
+      .$if(after !== null, (qb) => qb.where(afterCursor(after!, { value: "b.received_at", id: "b.id", order: "desc", valueType: "timestamptz", idType: "uuid" })))
       .orderBy("b.received_at", "desc")
       .orderBy("b.id", "desc")
       .limit(query.limit + 1)
@@ -116,7 +116,7 @@ export async function listQuarantine(db: Kysely<DB>, actor: Actor, query: { stat
       .selectFrom("quarantine_record")
       .selectAll()
       .$if(query.status !== undefined, (qb) => qb.where("status", "=", query.status as string))
-      .$if(after !== null, (qb) => qb.where((eb) => eb.or([eb("created_at", "<", new Date(String(after?.value))), eb.and([eb("created_at", "=", new Date(String(after?.value))), eb("id", "<", after?.id ?? "")])])))
+      .$if(after !== null, (qb) => qb.where(afterCursor(after!, { value: "created_at", id: "id", order: "desc", valueType: "timestamptz", idType: "uuid" })))
       .orderBy("created_at", "desc")
       .orderBy("id", "desc")
       .limit(query.limit + 1)

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from "node:crypto";
-import type { ChunkSource } from "../../trade/edifact/tokenize.ts";
+import type { ChunkSource } from "../../trade/index.ts";
 
 type Chunk = string | Uint8Array;
 

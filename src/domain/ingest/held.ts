@@ -1,9 +1,9 @@
 import { sql } from "kysely";
 import type { Tx } from "../../db/database.ts";
-import type { ContainerEvent, TradeFormat } from "../../trade/records.ts";
+import type { ContainerEvent, TradeFormat } from "../../trade/index.ts";
 import { insertUnnest } from "./bulk.ts";
 import type { Held } from "./parts.ts";
-import type { StoreContext } from "./store.ts";
+import type { StoreContext } from "./store-rows.ts";
 
 function eventTime(time: string | undefined): string | null {
   if (!time) {

@@ -1,7 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import type { CsvLayout } from "../../trade/csv/layout.ts";
-import type { TradeFormat } from "../../trade/records.ts";
+import type { CsvLayout, TradeFormat } from "../../trade/index.ts";
 import { requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { Clock } from "../clock.ts";

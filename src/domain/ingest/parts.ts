@@ -1,5 +1,4 @@
-import type { Diagnostic } from "../../trade/diagnostics.ts";
-import type { ContainerEvent, ManifestShipment, StowageRecord, TradeFormat } from "../../trade/records.ts";
+import type { ContainerEvent, Diagnostic, ManifestShipment, StowageRecord, TradeFormat } from "../../trade/index.ts";
 import { addDiagnostics, addRejection, setAside, type FileReport } from "./report.ts";
 import { onBoardEvent } from "./stowage.ts";
 import { validateShipment, type CleanShipment, type Rejection } from "./validate.ts";

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import type { TradeFormat } from "../../trade/records.ts";
+import type { TradeFormat } from "../../trade/index.ts";
 import type { Actor } from "../actor.ts";
 import type { Clock } from "../clock.ts";
 import { storeManifest, type IngestInput } from "./ingest-manifest.ts";

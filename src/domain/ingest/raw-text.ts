@@ -1,4 +1,4 @@
-import type { RecordSource, TradeFormat } from "../../trade/records.ts";
+import type { RecordSource, TradeFormat } from "../../trade/index.ts";
 
 const EDIFACT = new Set<TradeFormat>(["cuscar", "iftmin", "baplie", "coarri", "codeco", "coprar", "iftsta"]);
 

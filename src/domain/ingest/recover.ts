@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Tx } from "../../db/database.ts";
 import type { DB } from "../../db/schema.ts";
-import type { TradeFormat } from "../../trade/records.ts";
+import type { TradeFormat } from "../../trade/index.ts";
 import type { Actor } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
 import type { Clock } from "../clock.ts";

@@ -1,5 +1,4 @@
-import type { Diagnostic } from "../../trade/diagnostics.ts";
-import type { TradeFormat } from "../../trade/records.ts";
+import type { Diagnostic, TradeFormat } from "../../trade/index.ts";
 import type { StoreOutcome } from "./store.ts";
 import { describeDiagnostic, type Rejection } from "./validate.ts";
 

@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 import { withAgency, type Tx } from "../../db/database.ts";
 import type { DB } from "../../db/schema.ts";
 import { AppError, conflict } from "../../errors.ts";
-import type { TradeFormat } from "../../trade/records.ts";
+import type { TradeFormat } from "../../trade/index.ts";
 import type { Actor } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
 import type { Clock } from "../clock.ts";
@@ -10,7 +10,8 @@ import { countUnmatched, insertEvents, quarantineHeld } from "./held.ts";
 import { PendingChunk, takePart, type ParsedPart } from "./parts.ts";
 import { closeFailedBatch } from "./recover.ts";
 import { addOutcome, checkUsable, emptyReport, finishedBatch, type FileReport } from "./report.ts";
-import { storeShipments, type StoreContext, type StoreOutcome } from "./store.ts";
+import type { StoreContext } from "./store-rows.ts";
+import { storeShipments, type StoreOutcome } from "./store.ts";
 
 /** Shipments per transaction: big enough for bulk inserts, small enough to keep memory flat. */
 export const CHUNK = 1000;

@@ -1,14 +1,6 @@
 import { createHash } from "node:crypto";
 import { Slicer } from "../slices.ts";
-import type { CsvLayout } from "../../trade/csv/layout.ts";
-import { streamManifestCsv } from "../../trade/csv/manifest-csv-stream.ts";
-import { parseMessageText } from "../../trade/detect.ts";
-import { DiagnosticCollector } from "../../trade/diagnostics.ts";
-import { EdifactMessageAssembler, type EdifactMessage } from "../../trade/edifact/envelope.ts";
-import { EdifactLexer, type EdifactSegment } from "../../trade/edifact/lexer.ts";
-import { dedupeDiagnostics, mapEdifactMessage } from "../../trade/edifact/parse.ts";
-import type { ChunkSource } from "../../trade/edifact/tokenize.ts";
-import type { TradeFormat } from "../../trade/records.ts";
+import { type ChunkSource, type CsvLayout, dedupeDiagnostics, DiagnosticCollector, EdifactLexer, type EdifactMessage, EdifactMessageAssembler, type EdifactSegment, mapEdifactMessage, parseMessageText, streamManifestCsv, type TradeFormat } from "../../trade/index.ts";
 import type { ParsedPart } from "./parts.ts";
 import { rawTextOf } from "./raw-text.ts";
 

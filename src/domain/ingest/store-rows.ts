@@ -1,8 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { copyRows, copyText, type Tx } from "../../db/database.ts";
-import type { StoreContext } from "./store.ts";
 import type { CleanShipment } from "./validate.ts";
+
+/** Where the shipments come from and who owns them. */
+export interface StoreContext {
+  agencyId: string;
+  batchId: string;
+  now: Date;
+  /** Voyage ids already resolved while storing this file (filled in as chunks go by). */
+  voyages?: Map<string, string>;
+}
 
 // A run of shipments is written in two steps. Its rows are COPYed into the staging table
 // (migrations/0018), one per shipment with the snapshot its version keeps; then each target table

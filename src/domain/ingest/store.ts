@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Tx } from "../../db/database.ts";
-import { writeStaged, type FieldChange, type StagedShipment } from "./store-rows.ts";
+import { writeStaged, type FieldChange, type StagedShipment, type StoreContext } from "./store-rows.ts";
 import { snapshotText, type CleanShipment, type Rejection } from "./validate.ts";
 import { resolveVoyages, voyageKey } from "./voyages.ts";
 
@@ -16,14 +16,6 @@ export interface StoreOutcome {
   rejected: Rejection[];
 }
 
-/** Where the shipments come from and who owns them. */
-export interface StoreContext {
-  agencyId: string;
-  batchId: string;
-  now: Date;
-  /** Voyage ids already resolved while storing this file (filled in as chunks go by). */
-  voyages?: Map<string, string>;
-}
 
 /** The stored form of a shipment that versions keep and diffs compare. */
 export type Snapshot = Omit<CleanShipment, "messageKey" | "messageRef" | "contentHash">;

@@ -1,4 +1,4 @@
-import { assignDefined, type ContainerEvent, type StowageRecord } from "../../trade/records.ts";
+import { assignDefined, type ContainerEvent, type StowageRecord } from "../../trade/index.ts";
 
 /**
  * A bay-plan cell as the container event it stands for: the container is on board the vessel the

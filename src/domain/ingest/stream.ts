@@ -1,7 +1,4 @@
-import type { CsvLayout } from "../../trade/csv/layout.ts";
-import { detectFormat } from "../../trade/detect.ts";
-import type { ChunkSource } from "../../trade/edifact/tokenize.ts";
-import type { TradeFormat } from "../../trade/records.ts";
+import { type ChunkSource, type CsvLayout, detectFormat, type TradeFormat } from "../../trade/index.ts";
 import { ChunkTap } from "./chunk-tap.ts";
 import type { ParsedPart } from "./parts.ts";
 import type { FileReport } from "./report.ts";

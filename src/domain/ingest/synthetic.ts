@@ -1,6 +1,5 @@
-import { makeImoNumber } from "../../trade/imo.ts";
-import { makeContainerNumber } from "../../trade/iso6346.ts";
-import type { ManifestShipment } from "../../trade/records.ts";
+import { makeContainerNumber, makeImoNumber, type ManifestShipment } from "../../trade/index.ts";
+import { mulberry32 } from "../demo/random.ts";
 
 // Seeded synthetic manifests for the ingest benchmark and the streaming tests: valid container
 // and IMO numbers, real UN/LOCODE ports, HS codes the radiation portals care about, and runs of
@@ -22,18 +21,6 @@ const CONSIGNEES = ["ASAHI TRADING KK", "DAIICHI SHOJI CO LTD", "HANIL CO LTD", 
 const PER_VOYAGE = 400;
 const ANCHOR = Date.UTC(2026, 11, 1, 6, 0);
 
-/** A small seeded generator (mulberry32): the same seed gives the same manifests. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pick<T>(list: readonly T[], r: () => number): T {
   return list[Math.floor(r() * list.length)] as T;
 }
@@ -49,7 +36,7 @@ export interface SyntheticOptions {
 
 /** `count` synthetic outbound shipments from LA/LB, generated lazily. */
 export function* syntheticShipments(count: number, options: SyntheticOptions): Generator<ManifestShipment, void, undefined> {
-  const r = random(options.seed);
+  const r = mulberry32(options.seed);
   const start = options.start ?? 0;
   for (let i = start; i < start + count; i++) {
     const group = Math.floor(i / PER_VOYAGE);

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { findBadText } from "../text.ts";
-import type { Diagnostic } from "../../trade/diagnostics.ts";
-import type { ManifestShipment, MessageFunction, Party, TradeFormat } from "../../trade/records.ts";
+import type { Diagnostic, ManifestShipment, MessageFunction, Party, TradeFormat } from "../../trade/index.ts";
 
 const LOCODE = /^[A-Z]{2}[A-Z2-9]{3}$/;
 

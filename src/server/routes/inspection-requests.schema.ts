@@ -1,9 +1,17 @@
 import { z } from "zod";
-import { CLEARANCE_REASONS, MAX_OVERRIDE_REASON } from "../../domain/clearance-guard.ts";
-import { DISPOSITIONS, PRIORITIES, REQUEST_STATUSES, REQUEST_TYPES, SCAN_TYPES } from "../../domain/inspection-requests.ts";
-import { DECLINE_CODES, REASON_CODES } from "../../domain/lifecycle.ts";
 import { MAX_FILE_BYTES } from "../../domain/files.ts";
-import { SCAN_OUTCOMES } from "../../domain/scans.ts";
+import {
+  CLEARANCE_REASONS,
+  DECLINE_CODES,
+  DISPOSITIONS,
+  MAX_OVERRIDE_REASON,
+  PRIORITIES,
+  REASON_CODES,
+  REQUEST_STATUSES,
+  REQUEST_TYPES,
+  SCAN_OUTCOMES,
+  SCAN_TYPES,
+} from "../../domain/inspection-requests/index.ts";
 import { ContainerNo, Instant, PageQuery } from "../schemas.ts";
 
 export const ScanSchema = z.object({

@@ -3,19 +3,22 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { DB } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
-import { createInspectionRequest, getInspectionRequest, listInspectionRequests } from "../../domain/inspection-requests.ts";
+import { MAX_FILE_BYTES } from "../../domain/files.ts";
 import {
   answerInformationRequest,
+  assertMayRecordScan,
   closeInspectionRequest,
+  createInspectionRequest,
   decideInspectionRequest,
   dispositionInspectionRequest,
+  getInspectionRequest,
   liftHold,
+  listInspectionRequests,
+  recordScan,
   scheduleInspection,
   startScanning,
   withdrawInspectionRequest,
-} from "../../domain/lifecycle.ts";
-import { MAX_FILE_BYTES } from "../../domain/files.ts";
-import { assertMayRecordScan, recordScan } from "../../domain/scans.ts";
+} from "../../domain/inspection-requests/index.ts";
 import { invalid } from "../../errors.ts";
 import { requireActor } from "../auth.ts";
 import { ErrorBody, IdParams, Instant, pageOf } from "../schemas.ts";

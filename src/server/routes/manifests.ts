@@ -6,7 +6,7 @@ import type { Clock } from "../../domain/clock.ts";
 import { getBatchReport, listBatches, listQuarantine, listShipmentVersions, resubmitQuarantined } from "../../domain/ingest/batches.ts";
 import { dryRunStream, ingestManifest } from "../../domain/ingest/pipeline.ts";
 import { AppError, invalid } from "../../errors.ts";
-import type { TradeFormat } from "../../trade/records.ts";
+import type { TradeFormat } from "../../trade/index.ts";
 import { requireActor } from "../auth.ts";
 import { ErrorBody, IdParams, PageQuery, pageOf, SafeText } from "../schemas.ts";
 

@@ -4,9 +4,9 @@ import { z } from "zod";
 import type { DB } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
 import { backtestRuleSet } from "../../domain/targeting/backtest.ts";
-import { activateRuleSet, createRuleSet, listRuleSets } from "../../domain/targeting/rule-sets.ts";
-import { scorePending, USER_SCORE_BUDGET_MS } from "../../domain/targeting/scoring.ts";
-import { addWatchlistEntry, listWatchlist } from "../../domain/targeting/watchlist.ts";
+import { activateRuleSetAndRescore, addWatchlistEntryAndRescore } from "../../domain/targeting/rescore.ts";
+import { createRuleSet, listRuleSets } from "../../domain/targeting/rule-sets.ts";
+import { listWatchlist } from "../../domain/targeting/watchlist.ts";
 import { requireActor } from "../auth.ts";
 import { ErrorBody, IdParams } from "../schemas.ts";
 
@@ -56,12 +56,7 @@ export const targetingRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clo
   app.post(
     "/rule-sets/:id/activation",
     { schema: { tags, params: IdParams, response: { 200: RuleSetView, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody } } },
-    async (request) => {
-      const actor = requireActor(request);
-      const activated = await activateRuleSet(db, clock, actor, request.params.id);
-      await scorePending(db, clock, actor.agencyId, { budgetMs: USER_SCORE_BUDGET_MS });
-      return activated;
-    },
+    async (request) => activateRuleSetAndRescore(db, clock, requireActor(request), request.params.id),
   );
   app.get("/watchlist", { schema: { tags, response: { 200: z.array(Watch) } } }, async (request) => listWatchlist(db, requireActor(request)));
   app.post(
@@ -73,11 +68,6 @@ export const targetingRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clo
         response: { 201: Watch, 403: ErrorBody },
       },
     },
-    async (request, reply) => {
-      const actor = requireActor(request);
-      const entry = await addWatchlistEntry(db, clock, actor, request.body);
-      await scorePending(db, clock, actor.agencyId, { budgetMs: USER_SCORE_BUDGET_MS });
-      return reply.code(201).send(entry);
-    },
+    async (request, reply) => reply.code(201).send(await addWatchlistEntryAndRescore(db, clock, requireActor(request), request.body)),
   );
 };

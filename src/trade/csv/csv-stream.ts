@@ -5,7 +5,13 @@
  */
 
 import { DiagnosticCollector } from "../diagnostics.ts";
-import type { CsvRecord } from "./rfc4180.ts";
+import { countNewlines } from "../text.ts";
+
+/** One CSV record and the 1-based line it starts on. */
+export interface CsvRecord {
+  fields: string[];
+  line: number;
+}
 
 const QUOTE = '"';
 
@@ -164,13 +170,6 @@ export class CsvRecordReader {
   }
 }
 
-function countNewlines(text: string): number {
-  let count = 0;
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
-    count++;
-  }
-  return count;
-}
 
 /** Text or bytes arriving in pieces (a file stream, an HTTP body, an array of strings). */
 export type CsvChunkSource = AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;

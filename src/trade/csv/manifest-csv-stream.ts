@@ -17,7 +17,7 @@ import { DEFAULT_LAYOUT } from "./layout.ts";
 import type { CsvLayout } from "./layout.ts";
 import { addCsvDataRow, readCsvHeader } from "./manifest-csv.ts";
 import type { CsvHeaderContext } from "./manifest-csv.ts";
-import type { CsvRecord } from "./rfc4180.ts";
+import type { CsvRecord } from "./csv-stream.ts";
 
 /** One bill read from the stream, the CSV text of its rows (with the header), and findings since the previous one. */
 export interface StreamedCsvShipment {

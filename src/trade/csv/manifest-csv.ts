@@ -21,7 +21,7 @@ import type {
 import { DEFAULT_LAYOUT, resolveColumns } from "./layout.ts";
 import type { CsvField, CsvLayout } from "./layout.ts";
 import { parseCsv } from "./rfc4180.ts";
-import type { CsvRecord } from "./rfc4180.ts";
+import type { CsvRecord } from "./csv-stream.ts";
 import { CsvRow } from "./row.ts";
 
 /** Options for parseManifestCsv. */

@@ -5,14 +5,10 @@
  */
 
 import { DiagnosticCollector } from "../diagnostics.ts";
-import { CsvRecordReader } from "./csv-stream.ts";
+import { CsvRecordReader, type CsvRecord } from "./csv-stream.ts";
 import type { Diagnostic } from "../diagnostics.ts";
 
-/** One CSV record and the 1-based line it starts on. */
-export interface CsvRecord {
-  fields: string[];
-  line: number;
-}
+export type { CsvRecord } from "./csv-stream.ts";
 
 /** Records and diagnostics of one CSV text. */
 export interface CsvParseResult {

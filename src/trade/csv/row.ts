@@ -4,7 +4,7 @@
 
 import type { SourcePosition } from "../diagnostics.ts";
 import type { CsvField } from "./layout.ts";
-import type { CsvRecord } from "./rfc4180.ts";
+import type { CsvRecord } from "./csv-stream.ts";
 
 /** A data row: values by our field names, and where each came from. */
 export class CsvRow {

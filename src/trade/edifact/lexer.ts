@@ -6,6 +6,7 @@
 import type { DiagnosticCollector } from "../diagnostics.ts";
 import { DEFAULT_DELIMITERS, parseUna } from "./syntax.ts";
 import type { EdifactDelimiters } from "./syntax.ts";
+import { countNewlines } from "../text.ts";
 
 /** One segment: uppercase tag plus data elements, each a list of components (release characters removed). */
 export interface EdifactSegment {
@@ -212,12 +213,3 @@ function codeOf(ch: string | undefined): number {
   return ch?.length === 1 ? ch.charCodeAt(0) : -1;
 }
 
-function countNewlines(text: string): number {
-  let n = 0;
-  for (const ch of text) {
-    if (ch === "\n") {
-      n++;
-    }
-  }
-  return n;
-}

@@ -6,6 +6,7 @@
 
 import { DiagnosticCollector } from "../diagnostics.ts";
 import type { Diagnostic } from "../diagnostics.ts";
+import { countNewlines } from "../text.ts";
 
 /** One X12 segment: uppercase tag and its elements (elements[0] is element 01). */
 export interface X12Segment {
@@ -100,12 +101,3 @@ export function tokenizeX12(text: string, options: { file?: string; diagnostics?
   return { segments, delimiters, diagnostics: out.list };
 }
 
-function countNewlines(text: string): number {
-  let n = 0;
-  for (const ch of text) {
-    if (ch === "\n") {
-      n++;
-    }
-  }
-  return n;
-}

@@ -1,11 +1,11 @@
-import type { Tx } from "../db/database.ts";
-import type { AnalysisReport } from "../radiation/analyze-file.ts";
-import { isSharedWithRequester } from "./access.ts";
-import type { Actor } from "./actor.ts";
-import { recordAudit } from "./audit.ts";
-import type { Clock } from "./clock.ts";
+import type { Tx } from "../../db/database.ts";
+import type { AnalysisReport } from "../../radiation/analyze-file.ts";
+import { isSharedWithRequester } from "../access.ts";
+import type { Actor } from "../actor.ts";
+import { recordAudit } from "../audit.ts";
+import type { Clock } from "../clock.ts";
 import { nuclideLabels, reachBackOf } from "./clearance-guard.ts";
-import { notifyRole } from "./notifications.ts";
+import { notifyRole } from "../notifications.ts";
 
 // Possible special nuclear material is not left for someone to notice in a list: the moment the
 // scan is stored, the supervisors of both agencies are told what was found and where.

@@ -1,16 +1,12 @@
-import { AppError, conflict, forbidden, invalid } from "../errors.ts";
-import type { AnalysisReport } from "../radiation/analyze-file.ts";
-import { hasRole, type Actor } from "./actor.ts";
-import type { ScanType } from "./inspection-requests.ts";
-import type { ScanView } from "./scans.ts";
+import { AppError, conflict, forbidden, invalid } from "../../errors.ts";
+import type { AnalysisReport } from "../../radiation/analyze-file.ts";
+import { hasRole, type Actor } from "../actor.ts";
+import type { ClearanceFinding, ClearanceOverride, ScanView } from "./views.ts";
+import type { ClearanceReason, ScanType } from "./vocabulary.ts";
 
 // Clearing a container is the one disposition that lets it sail. When its radiation results show a
 // threat, an alarm nobody explained, or a load that contradicts the declaration, clearing it is an
 // adjudication, not a click: a host supervisor overrides with a reason, and both agencies see it.
-
-/** Why a scan stands in the way of a one-click clearance. */
-export const CLEARANCE_REASONS = ["snm", "reach_back", "industrial", "investigate", "inconsistent"] as const;
-export type ClearanceReason = (typeof CLEARANCE_REASONS)[number];
 
 /** Verdicts of the radiation analysis that need an override to clear. */
 const GUARDED_VERDICTS: Partial<Record<string, ClearanceReason>> = { snm: "snm", industrial: "industrial", investigate: "investigate" };
@@ -20,28 +16,6 @@ const STICKY: ReadonlySet<ClearanceReason> = new Set(["snm", "reach_back"]);
 
 /** The longest override reason kept. */
 export const MAX_OVERRIDE_REASON = 2000;
-
-/** One scan's findings that a clearance would override. */
-export interface ClearanceFinding {
-  scanId: string;
-  scanType: ScanType;
-  scannedAt: string;
-  reasons: ClearanceReason[];
-  verdict: string | null;
-  /** Nuclides identified, e.g. "U-235 (SNM)". */
-  nuclides: string[];
-  /** Why the analysis advised expert reach-back, when it did. */
-  reachBack: string | null;
-  /** How the result contradicts the declared goods, when it does. */
-  inconsistency: string | null;
-  /** One line for people: "isotope id scan at 2026-11-27 09:00 UTC: special nuclear material (U-235 (SNM))". */
-  summary: string;
-}
-
-/** What a host supervisor gives to clear against findings. */
-export interface ClearanceOverride {
-  reason: string;
-}
 
 /** The reach-back advice an analysis report carries (`reachBack: { reason }`), read defensively from stored JSON. */
 export function reachBackOf(analysis: unknown): string | null {
