@@ -1,11 +1,15 @@
 // Radiation throughput: files/s for parse and parse+identify over ../shared/raddata; portal occupancies vs real time;
 // and a per-file parse-time table side by side with SpecUtils when its driver is built (bench/parse-peer/).
-// Usage: npm run bench:radiation [-- --quick] [-- --parse-only]; SPECUTILS_BIN=<driver> adds the peer column.
+// Usage: npm run bench:radiation [-- --quick] [-- --parse-only | --identify-only]; SPECUTILS_BIN=<driver> adds the peer column.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { analyzeRadFile } from "../src/radiation/analyze-file.ts";
+import { identify } from "../src/radiation/analysis/identify.ts";
 import { analyzePortal } from "../src/radiation/analysis/portal.ts";
+import { createRng, samplePoisson } from "../src/radiation/analysis/random.ts";
+import { TEMPLATE_DETECTORS } from "../src/radiation/analysis/templates.ts";
+import { toSpectrumData, type SpectrumData } from "../src/radiation/analysis/types.ts";
 import { occupancyToPortalRecord } from "../src/radiation/analysis/portal-from-file.ts";
 import { readRadFile } from "../src/radiation/io/index.ts";
 import { benchParseTable } from "./parse-peer/parse-table.ts";
@@ -13,6 +17,7 @@ import { portalExpectation, synthesizePortalN42, type PortalScenario } from "../
 
 const quick = process.argv.includes("--quick");
 const parseOnly = process.argv.includes("--parse-only");
+const identifyOnly = process.argv.includes("--identify-only");
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RADDATA = path.resolve(repoRoot, "../shared/raddata");
 const NOT_RADIATION = /(\.md|\.xsd|\.lis|\.tsv|\.dat|\.csv|SHA256SUMS|readme\.xml|CharacteristicGammas\.txt)$/;
@@ -80,7 +85,46 @@ function benchPortal(rows: Row[]): void {
   rows.push({ what: "portal: analysis only (record in memory)", items: n, seconds: anaS, rate: perReal(anaS) });
 }
 
+/** A reference spectrum (gross, full resolution) of a detector folder, Poisson-resampled to `liveTimeS`. */
+function referenceSpectrum(folder: string, name: string, liveTimeS: number, rng: () => number): SpectrumData {
+  const file = readRadFile(readFileSync(path.join(RADDATA, "reference-spectra/raddata-uri", folder, `${name}.txt`)), `${name}.txt`);
+  const m = file.measurements.find((x) => x.spectrum)!;
+  const ref = toSpectrumData(m.spectrum!, m.liveTimeS);
+  return { counts: ref.counts.map((c) => samplePoisson(rng, (c * liveTimeS) / ref.liveTimeS)), edges: ref.edges, liveTimeS };
+}
+
+/**
+ * Identification time per spectrum for each reference detector (goals: ≤ 50 ms for a 1k-channel
+ * spectrum, ≤ 200 ms for HPGe): 30 s Poisson samples of reference sources, with the detector's
+ * background, one thread. Wall and process CPU time (CPU is what a loaded machine does not inflate).
+ */
+function benchIdentify(): void {
+  const nuclides = quick ? ["Cs137_Unshielded", "Co60_Unshielded", "Ba133_Unshielded"] : ["Cs137_Unshielded", "Co60_Unshielded", "Ba133_Unshielded", "I131_Unshielded", "Am241_Unshielded", "Th232_Unshielded", "U235_Unshielded", "Pu239_Unshielded"];
+  const rounds = quick ? 2 : 5;
+  console.log("\nidentification per spectrum (30 s samples, background given; goals: ≤ 50 ms at ~1k channels, ≤ 200 ms HPGe)");
+  console.log("detector           | channels | spectra | wall ms/spectrum | CPU ms/spectrum");
+  for (const { folder, detectorType } of TEMPLATE_DETECTORS) {
+    const rng = createRng(7);
+    const background = referenceSpectrum(folder, "background", 1800, rng);
+    const spectra = nuclides.map((n) => referenceSpectrum(folder, n, 30, rng));
+    spectra.forEach((sp) => identify(sp, { detectorType, background })); // warm-up: JIT and template caches
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let r = 0; r < rounds; r++) {
+      spectra.forEach((sp) => identify(sp, { detectorType, background }));
+    }
+    const wall = (performance.now() - t0) / (rounds * spectra.length);
+    const cpu = process.cpuUsage(c0);
+    const cpuMs = (cpu.user + cpu.system) / 1000 / (rounds * spectra.length);
+    console.log(`${folder.padEnd(18)} | ${String(spectra[0]!.counts.length).padStart(8)} | ${String(rounds * spectra.length).padStart(7)} | ${wall.toFixed(1).padStart(16)} | ${cpuMs.toFixed(1).padStart(15)}`);
+  }
+}
+
 console.log(`radiation bench${quick ? " (--quick)" : ""}, node ${process.version}`);
+if (identifyOnly) {
+  benchIdentify();
+  process.exit(0);
+}
 if (!parseOnly) {
   const rows: Row[] = [];
   benchFiles(rows);
@@ -91,6 +135,7 @@ if (!parseOnly) {
   for (const r of rows) {
     console.log(`${r.what.padEnd(w)} | ${String(r.items).padStart(5)} | ${r.seconds.toFixed(2).padStart(7)} | ${r.rate}`);
   }
+  benchIdentify();
 }
 await benchParseTable(
   radiationFiles(RADDATA)

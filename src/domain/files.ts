@@ -57,25 +57,39 @@ async function partiesToTell(tx: Tx, requests: readonly { id: string; host_agenc
   return [...agencies];
 }
 
-/** Reads a stored file the actor may see (one attached to a scan on a request they are party to). */
-export async function readFile(
-  db: Kysely<DB>,
-  actor: Actor,
-  sha256: string,
-): Promise<{ content: Uint8Array; mediaType: string; fileName: string | null }> {
-  return withAgency(db, actor.agencyId, async (tx) => {
+/** A stored file the actor may read: what it is, and its bytes read piece by piece as they are sent. */
+export interface FileDownload {
+  mediaType: string;
+  fileName: string | null;
+  byteLength: number;
+  /** The bytes, fetched from the store as they are consumed (see readStoredFile). */
+  pieces: AsyncGenerator<Uint8Array>;
+}
+
+/**
+ * Opens a stored file the actor may see (one attached to a scan on a request they are party to):
+ * access is checked and the download audited first, in one transaction; the bytes are read
+ * afterwards in pieces, so a large file never sits whole in memory.
+ */
+export async function openFile(db: Kysely<DB>, actor: Actor, sha256: string): Promise<FileDownload> {
+  const hash = sha256.toLowerCase();
+  const found = await withAgency(db, actor.agencyId, async (tx) => {
     // A file is the actor's to read only through a scan on a request the actor may see.
     const parties = await tx
       .selectFrom("scan as sc")
       .innerJoin("inspection_request as r", "r.id", "sc.request_id")
       .select(["r.id", "r.requesting_agency_id", "r.host_agency_id", "sc.file_name"])
       .where(requestIsVisible(actor))
-      .where("sc.file_sha256", "=", sha256.toLowerCase())
+      .where("sc.file_sha256", "=", hash)
       .execute();
     const row =
       parties.length === 0
         ? undefined
-        : await tx.selectFrom("stored_file as f").select(["f.content", "f.media_type"]).where("f.sha256", "=", sha256.toLowerCase()).executeTakeFirst();
+        : await tx
+            .selectFrom("stored_file as f")
+            .select(["f.media_type", sql<number>`octet_length(f.content)`.as("size")])
+            .where("f.sha256", "=", hash)
+            .executeTakeFirst();
     if (!row) {
       throw notFound("file");
     }
@@ -83,12 +97,13 @@ export async function readFile(
     await recordAudit(tx, actor, {
       action: "file.downloaded",
       entityType: "stored_file",
-      entityId: sha256.toLowerCase(),
+      entityId: hash,
       otherAgencyIds: await partiesToTell(tx, parties),
       payload: { fileName },
     });
-    return { content: row.content, mediaType: row.media_type, fileName };
+    return { mediaType: row.media_type, fileName, byteLength: Number(row.size) };
   });
+  return { ...found, pieces: readStoredFile(db, actor.agencyId, hash, found.byteLength) };
 }
 
 /** Bytes fetched per query when a stored file is streamed: memory stays flat, queries stay few. */

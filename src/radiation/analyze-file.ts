@@ -98,6 +98,10 @@ export function analyzeRadFile(bytes: Uint8Array, name: string, opts: AnalyzeOpt
     if (spectra.unexplainedPeaks.length > 0) {
       report.unexplainedPeaks = spectra.unexplainedPeaks;
     }
+    if (spectra.calibrations.length > 0) {
+      report.selfCalibrations = spectra.calibrations;
+      report.warnings.push(...spectra.calibrations.map((c) => c.message));
+    }
     const reachBack = spectra.nuclides.find((n) => n.reachBack !== undefined)?.reachBack;
     if (reachBack) {
       report.reachBack = { reason: reachBack };

@@ -12,8 +12,13 @@ const RASE_CASES: [file: string, nuclide: string][] = [
   ["Tl201", "Tl-201"], ["Co57", "Co-57"], ["Eu154", "Eu-154"], ["Yb169", "Yb-169"],
   ["Cf252", "Cf-252"], ["Cm244", "Cm-244"],
 ];
-/** Measured 2025-11 with this library: 15/16 (misses Yb169 → Ir-192, Cm244 → no gamma signature). */
-const RASE_MIN_HITS = 14;
+/**
+ * Against the Bgnd file (not each file's own background): 13/16. Misses: Yb169 → Ir-192; the two
+ * neutron sources Cf252 and Cm244, which without a neutron measurement are only ever "possible" and
+ * rank below any gamma nuclide the fit does identify (Cf252's fission continuum gives Ga-67 or
+ * Am-241 depending on the last digits of the peak fits).
+ */
+const RASE_MIN_HITS = 13;
 
 describe("nuclide library", () => {
   it("covers every category and has the key lines", () => {

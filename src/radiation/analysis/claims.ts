@@ -105,7 +105,7 @@ function hasPeakInSignature(c: Candidate, ctx: ClaimContext): boolean {
 }
 
 /** Why an SNM candidate falls short of its signature, or null when it shows it. */
-function snmShortfall(c: Candidate, ctx: ClaimContext, alternatives: readonly Candidate[]): string | null {
+function snmShortfall(c: Candidate, ctx: ClaimContext, alternatives: readonly Candidate[], ownerOf: (p: NetPeak) => string | undefined): string | null {
   const signature = SNM_SIGNATURES[c.nuclide];
   if (!signature) {
     return null;
@@ -120,8 +120,14 @@ function snmShortfall(c: Candidate, ctx: ClaimContext, alternatives: readonly Ca
     return `${rival.nuclide} explains the spectrum nearly as well as ${c.nuclide}`;
   }
   const [lo, hi] = signature.scintillatorRegion;
-  if (!ctx.peaks.some((p) => p.energy >= lo && p.energy <= hi)) {
+  const inRegion = ctx.peaks.filter((p) => p.energy >= lo && p.energy <= hi);
+  if (inRegion.length === 0) {
     return `${c.nuclide} shows no peak in its ${lo}–${hi} keV group`;
+  }
+  // One peak is evidence for one nuclide: a peak of the group that a nuclide already claimed explains is not SNM's.
+  const claimedBy = inRegion.map(ownerOf).filter((o): o is string => o !== undefined && o !== c.nuclide);
+  if (claimedBy.length === inRegion.length) {
+    return `${c.nuclide} has no peak of its own in its ${lo}–${hi} keV group (${[...new Set(claimedBy)].join(", ")} explains what is there)`;
   }
   return null;
 }
@@ -200,7 +206,7 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
     }
     let reachBack: string | undefined;
     if (notes.length === 0 && c.category === "SNM") {
-      const shortfall = snmShortfall(c, ctx, candidates);
+      const shortfall = snmShortfall(c, ctx, candidates, (p) => owner.get(p));
       if (shortfall) {
         notes.push(shortfall);
         reachBack = `possible ${c.nuclide}: ${shortfall}`;

@@ -89,6 +89,26 @@ function combine(lineScore: number, strongestFound: boolean, tmpl: TemplateEvide
   return hasTemplate ? 0.25 * line : 0.5 * line;
 }
 
+/**
+ * Peaks of background spectra already analysed, per spectrum object and resolution model: a
+ * background is measured once and compared with many spectra (a RIID's stored background, a
+ * portal's quiet slices), so its peaks are searched and fitted once.
+ */
+const backgroundPeaks = new WeakMap<SpectrumData, Map<string, AnalysedPeak[]>>();
+
+function peaksOfBackground(background: SpectrumData, fwhm: FwhmModel): AnalysedPeak[] {
+  const perModel = backgroundPeaks.get(background) ?? new Map<string, AnalysedPeak[]>();
+  backgroundPeaks.set(background, perModel);
+  const key = JSON.stringify(fwhm);
+  const hit = perModel.get(key);
+  if (hit) {
+    return hit;
+  }
+  const peaks = analysePeaks(background, { fwhm });
+  perModel.set(key, peaks);
+  return peaks;
+}
+
 /** Identifies nuclides in a spectrum by peak ↔ line matching plus a full-spectrum GADRAS template fit. */
 export function identify(spectrum: SpectrumData, options: IdentifyOptions): Identification[] {
   return identifyWithEvidence(spectrum, options).nuclides;
@@ -98,7 +118,7 @@ export function identify(spectrum: SpectrumData, options: IdentifyOptions): Iden
 export function identifyWithEvidence(spectrum: SpectrumData, options: IdentifyOptions): IdentificationResult {
   const fwhm = options.fwhm ?? defaultFwhmModel(options.detectorType);
   const fg = analysePeaks(spectrum, { fwhm });
-  const bg = options.background ? analysePeaks(options.background, { fwhm }) : [];
+  const bg = options.background ? peaksOfBackground(options.background, fwhm) : [];
   const scale = options.background ? spectrum.liveTimeS / options.background.liveTimeS : 0;
   const peaks = netPeaks(fg, bg, scale);
   const lines = matchLibrary(peaks, options.detectorType, fwhm);

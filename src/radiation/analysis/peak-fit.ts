@@ -112,7 +112,11 @@ function initialParameters(counts: readonly number[], input: RoiFitInput, xMid: 
   const left = edge(input.start, input.start + w);
   const right = edge(input.end - w, input.end);
   const span = Math.max(input.end - input.start - w, 1);
-  const p = [Math.max((left + right) / 2, 0.5), (right - left) / span, input.sigma];
+  const c0 = Math.max((left + right) / 2, 0.5);
+  // The starting continuum stays positive over the whole ROI, or the deviance cannot be evaluated.
+  const halfWidth = (input.end - input.start) / 2 + 1;
+  const c1 = Math.max(-0.9 * c0 / halfWidth, Math.min(0.9 * c0 / halfWidth, (right - left) / span));
+  const p = [c0, c1, input.sigma];
   for (const c of input.centroids) {
     const i = Math.floor(c);
     const excess = (counts[i] ?? 0) - (p[0]! + p[1]! * (i + 0.5 - xMid));
@@ -120,6 +124,9 @@ function initialParameters(counts: readonly number[], input: RoiFitInput, xMid: 
   }
   return p;
 }
+
+/** Most Fisher-scoring steps of one ROI fit. */
+const MAX_STEPS = 60;
 
 /** Levenberg–Marquardt (Fisher scoring) minimisation of the Poisson deviance for one ROI. */
 export function fitRoi(data: SpectrumData, input: RoiFitInput): RoiFit {
@@ -129,7 +136,12 @@ export function fitRoi(data: SpectrumData, input: RoiFitInput): RoiFit {
   let d = deviance(counts, p, input, xMid);
   let lambda = 1e-3;
   let converged = false;
-  for (let iter = 0; iter < 200 && !converged; iter++) {
+  // Accepted steps in a row that gained almost nothing: a damped fit can creep along a flat valley,
+  // trading accepted and refused steps without ever reaching the undamped regime.
+  let creeping = 0;
+  // A well-posed ROI converges in a few tens of steps; one still moving after MAX_STEPS is a
+  // degenerate multiplet (peaks trading area along a flat valley), whose uncertainties say so.
+  for (let iter = 0; iter < MAX_STEPS && !converged; iter++) {
     const { info, score } = fisherAndScore(counts, p, input, xMid);
     const damped = info.map((row, a) => row.map((v, b) => (a === b ? v * (1 + lambda) + 1e-12 : v)));
     const step = solveLinear(damped, score);
@@ -138,8 +150,10 @@ export function fitRoi(data: SpectrumData, input: RoiFitInput): RoiFit {
     }
     const trial = clampParameters(p.map((v, k) => v + step[k]!), input);
     const dTrial = deviance(counts, trial, input, xMid);
-    if (dTrial <= d) {
-      converged = d - dTrial < 1e-7 * Math.max(1, d) && lambda < 1;
+    if (dTrial <= d && Number.isFinite(dTrial)) {
+      const gain = d - dTrial;
+      creeping = gain < 1e-6 * Math.max(1, d) ? creeping + 1 : 0;
+      converged = (gain < 1e-7 * Math.max(1, d) && lambda < 1) || creeping >= 3;
       p = trial;
       d = dTrial;
       lambda = Math.max(lambda / 10, 1e-9);

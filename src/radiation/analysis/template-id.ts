@@ -37,25 +37,58 @@ const MAX_CANDIDATES = 8;
 
 /** Prepared fit problem: observed counts and unit-normalised components (component 0 = background). */
 interface Problem {
-  observed: number[];
-  components: number[][];
+  observed: Float64Array;
+  components: Float64Array[];
+  /** Σ of each component: 1, or 0 for an empty one. */
+  norms: number[];
   names: string[];
   nuclides: string[];
 }
 
+/** Unit-normalised source templates of a set above MIN_ENERGY, per set and left-out list (they do not depend on the data). */
+interface PreparedSources {
+  keep: boolean[];
+  templates: TemplateSet["templates"];
+  units: Float64Array[];
+}
+const sourceCache = new WeakMap<TemplateSet, Map<string, PreparedSources>>();
+
+/** Keeps the bins at or above MIN_ENERGY. */
+function cut(v: readonly number[], keep: readonly boolean[]): number[] {
+  return v.filter((_, i) => keep[i]);
+}
+
+/** Scales a vector to unit sum (an all-zero vector stays zero). */
+function unit(v: readonly number[]): Float64Array {
+  const s = v.reduce((a, b) => a + b, 0);
+  return Float64Array.from(v, (x) => x / (s || 1));
+}
+
+/** The set's source templates without the left-out ones, cut and normalised once. */
+function sourcesOf(set: TemplateSet, exclude: readonly string[]): PreparedSources {
+  const perSet = sourceCache.get(set) ?? new Map<string, PreparedSources>();
+  sourceCache.set(set, perSet);
+  const key = exclude.join("|");
+  const hit = perSet.get(key);
+  if (hit) {
+    return hit;
+  }
+  const keep = set.edges.slice(0, -1).map((e) => e >= MIN_ENERGY);
+  const templates = set.templates.filter((t) => !exclude.includes(t.name));
+  const entry = { keep, templates, units: templates.map((t) => unit(cut(t.net, keep))) };
+  perSet.set(key, entry);
+  return entry;
+}
+
 /** Rebins foreground and background onto the set grid (scaled by gain) and normalises the components. */
 function prepare(set: TemplateSet, data: SpectrumData, background: SpectrumData | undefined, gain: number, exclude: readonly string[]): Problem {
-  const templates = set.templates.filter((t) => !exclude.includes(t.name));
-  const keep = set.edges.slice(0, -1).map((e) => e >= MIN_ENERGY);
-  const cut = (v: number[]): number[] => v.filter((_, i) => keep[i]);
-  const unit = (v: number[]): number[] => {
-    const s = v.reduce((a, b) => a + b, 0);
-    return v.map((x) => x / (s || 1));
-  };
+  const { keep, templates, units } = sourcesOf(set, exclude);
   const bg = background ? rebinCounts(background.counts, background.edges, set.edges, gain) : set.background;
+  const components = [unit(cut(bg, keep)), ...units];
   return {
-    observed: cut(rebinCounts(data.counts, data.edges, set.edges, gain)),
-    components: [unit(cut(bg)), ...templates.map((t) => unit(cut(t.net)))],
+    observed: Float64Array.from(cut(rebinCounts(data.counts, data.edges, set.edges, gain), keep)),
+    components,
+    norms: components.map((c) => (c.some((x) => x > 0) ? 1 : 0)),
     names: ["background", ...templates.map((t) => t.name)],
     nuclides: ["", ...templates.map((t) => t.nuclide)],
   };
@@ -98,7 +131,7 @@ class SubsetFitter {
       const total = this.problem.observed.reduce((a, b) => a + b, 0);
       initial = warm.amplitudes.map((a, k) => (active.has(k) ? (a > 0 ? a : 0.01 * total) : 0));
     }
-    const result = fitTemplates(this.problem.observed, this.problem.components, { iterations: warm ? 120 : 200, exclude, ...(initial ? { initial } : {}) });
+    const result = fitTemplates(this.problem.observed, this.problem.components, { iterations: warm ? 120 : 200, exclude, norms: this.problem.norms, ...(initial ? { initial } : {}) });
     this.cache.set(key, result);
     return result;
   }
@@ -183,24 +216,30 @@ function alternativesFor(problem: Problem, fitter: SubsetFitter, selected: reado
 }
 
 /** Poisson deviance 2Σ(m − n + n·ln(n/m)). */
-function devianceOf(observed: readonly number[], model: ArrayLike<number>): number {
+function devianceOf(observed: ArrayLike<number>, model: ArrayLike<number>): number {
   let d = 0;
-  observed.forEach((n, i) => {
+  for (let i = 0; i < observed.length; i++) {
+    const n = observed[i]!;
     const m = Math.max(model[i]!, 1e-12);
     d += 2 * (m - n + (n > 0 ? n * Math.log(n / m) : 0));
-  });
+  }
   return d;
 }
 
 /** Full-spectrum template identification: best template set and gain by likelihood, then per-nuclide evidence. */
 export function identifyByTemplates(data: SpectrumData, type: DetectorType, background?: SpectrumData, exclude: readonly string[] = []): TemplateIdentification {
   let best: { set: TemplateSet; gain: number; ll: number } | undefined;
-  for (const set of templateSetsFor(type)) {
+  const sets = templateSetsFor(type);
+  // With one template set and one gain (HPGe: calibrations are trusted) there is nothing to choose.
+  if (sets.length === 1 && GAINS[type].length === 1) {
+    best = { set: sets[0]!, gain: GAINS[type][0]!, ll: 0 };
+  }
+  for (const set of best ? [] : sets) {
     // The nominal gain is fitted in full; its neighbours start from its amplitudes.
     let nominal: TemplateFitResult | undefined;
     for (const gain of [...GAINS[type]].sort((a, b) => Math.abs(a - 1) - Math.abs(b - 1))) {
       const p = prepare(set, data, background, gain, exclude);
-      const fit = fitTemplates(p.observed, p.components, nominal ? { iterations: 60, initial: nominal.amplitudes } : { iterations: 150 });
+      const fit = fitTemplates(p.observed, p.components, { norms: p.norms, ...(nominal ? { iterations: 60, initial: nominal.amplitudes } : { iterations: 150 }) });
       nominal ??= fit;
       const ll = -devianceOf(p.observed, fit.model) / p.observed.length;
       if (!best || ll > best.ll) {

@@ -1,3 +1,5 @@
+import { defaultFwhmModel } from "../analysis/calibration.ts";
+import { selfCalibrate, type SelfCalibration } from "../analysis/self-calibration.ts";
 import { identifyWithEvidence, type Identification } from "../analysis/identify.ts";
 import { toSpectrumData, type DetectorType, type SpectrumData } from "../analysis/types.ts";
 import type { Measurement, RadFile } from "../model.ts";
@@ -122,6 +124,14 @@ export interface SpectraFindings {
   errors: ReportError[];
   alarms: ReportAlarm[];
   timeSeries: ReportTimeSeries[];
+  /** Energy calibrations fitted from the spectrum itself (files that carry none). */
+  calibrations: ReportSelfCalibration[];
+}
+
+/** An energy calibration fitted from a spectrum's own natural lines. */
+export interface ReportSelfCalibration extends SelfCalibration {
+  measurement: string;
+  message: string;
 }
 
 /** Slices of a time series are short: at most this long each (s). */
@@ -197,17 +207,30 @@ export function identifySpectra(file: RadFile, detectorType: DetectorType): Spec
   const spectra = file.measurements.filter((m) => m.spectrum && m.spectrum.counts.length > 0 && m.class !== "calibration");
   const backgrounds = spectra.filter((m) => m.class === "background");
   const foregrounds = spectra.filter((m) => m.class !== "background");
-  const findings: SpectraFindings = { nuclides: [], unexplainedPeaks: [], errors: [], alarms: [], timeSeries: [] };
+  const findings: SpectraFindings = { nuclides: [], unexplainedPeaks: [], errors: [], alarms: [], timeSeries: [], calibrations: [] };
   for (const group of groupBy(foregrounds)) {
     const fg = sumGroup(group);
+    const bg = backgroundFor(group, backgrounds);
     if (group[0]!.spectrum!.calibration.isAssumed) {
+      // The natural lines give a calibration to show (and to check by eye), but a two-line fit does
+      // not capture a scintillator's non-linearity below a few hundred keV, where most sources
+      // have their lines: identifying on it named Yb-169 on a plain background. So: shown, not used.
+      const cal = selfCalibrate(fg.data.counts, defaultFwhmModel(detectorType));
+      if (cal) {
+        findings.calibrations.push({
+          measurement: label(fg.ids),
+          offsetKeV: cal.offsetKeV,
+          gainKeVPerChannel: cal.gainKeVPerChannel,
+          lines: cal.lines,
+          message: `${label(fg.ids)} carries no energy calibration; its natural lines give ${cal.lines.map((l) => `${l.name} ${l.energyKeV} keV at channel ${l.channel} (${l.significance}σ)`).join(", ")} → E = ${cal.offsetKeV} keV + ${cal.gainKeVPerChannel} keV × channel (shown, not used for identification)`,
+        });
+      }
       findings.errors.push({
         code: "analysis.uncalibrated",
-        message: `${label(fg.ids)} has no usable energy calibration: nuclides are not identified on an assumed 1 keV per channel`,
+        message: `${label(fg.ids)} has no usable energy calibration: nuclides are not identified on an assumed or fitted gain`,
       });
       continue;
     }
-    const bg = backgroundFor(group, backgrounds);
     if (!bg && isTimeSeries(group)) {
       analyseTimeSeries(group, file.measurements, detectorType, findings);
       continue;

@@ -147,6 +147,8 @@ export interface AnalysisReport {
   unexplainedPeaks?: { measurement: string; energiesKeV: number[] }[];
   /** Time-series files: the pass-by found in each series. */
   timeSeries?: ReportTimeSeries[];
+  /** Energy calibrations fitted from the spectra's own natural lines (files that carry none), with the lines used. */
+  selfCalibrations?: { measurement: string; offsetKeV: number; gainKeVPerChannel: number; lines: { name: string; energyKeV: number; channel: number; significance: number }[]; message: string }[];
   portal?: ReportPortal;
   warnings: string[];
 }
