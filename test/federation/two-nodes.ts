@@ -235,8 +235,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const producer = senderOnPg ? queueSamples(nodes.pgDb, first, options.messages - first, options.subjects, 50) : Promise.resolve();
     const progress = async () => (senderOnPg ? (await outboxTotals(nodes.pgDb)).delivered : await appliedCount(nodes.pgDb));
     let outages = 0;
+    // Each kill comes at a random moment once the receiver has made some progress since it came
+    // back (so that kills land mid-delivery rather than during start-up), or after 30 s.
+    const step = Math.max(1, Math.floor(options.messages / (options.kills + 1) / 2));
     for (let kill = 1; kill <= options.kills; kill++) {
-      await sleep(300 + Math.floor(Math.random() * 1200));
+      const from = await progress();
+      const target = from + 1 + Math.floor(Math.random() * step);
+      const deadline = Date.now() + 30_000;
+      while ((await progress()) < target && Date.now() < deadline) {
+        await sleep(20);
+      }
       receiver.child.kill("SIGKILL");
       await receiver.exited;
       const isOutage = kill % 2 === 0;

@@ -88,18 +88,18 @@ export const federationRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cl
   );
 
   app.post(
-    "/federation/dead-letters/:id/retry",
+    "/federation/dead-letters/retry",
     {
       config: { roles: ["admin"] },
       schema: {
         tags,
         description: "Puts a dead message back in the outbox with a fresh count of attempts.",
-        params: z.object({ id: z.string().regex(/^\d{1,18}$/) }),
+        body: z.object({ /** The dead letter's id, as the status lists it. */ id: z.string().regex(/^\d{1,18}$/) }),
         response: { 204: z.null(), 403: ErrorBody, 404: ErrorBody },
       },
     },
     async (request, reply) => {
-      await retryDeadMessage(db, requireActor(request), request.params.id);
+      await retryDeadMessage(db, requireActor(request), request.body.id);
       return reply.code(204).send(null);
     },
   );
