@@ -11,6 +11,7 @@ import { registerAnalyzeCommand } from "./cli/analyze.ts";
 import { registerScoreCommand } from "./cli/score.ts";
 import { registerBundleCommand } from "./cli/bundle.ts";
 import { registerAuditCommand } from "./cli/audit.ts";
+import { registerFederationCommands } from "./cli/federation.ts";
 
 function integer(value: string): number {
   const n = Number(value);
@@ -116,7 +117,7 @@ program
   });
 
 // Commands that live beside their library register themselves here, one line each.
-for (const register of [registerIngestCommand, registerScreenCommand, registerAnalyzeCommand, registerScoreCommand, registerBundleCommand, registerAuditCommand] as ((program: Command) => void)[]) {
+for (const register of [registerIngestCommand, registerScreenCommand, registerAnalyzeCommand, registerScoreCommand, registerBundleCommand, registerAuditCommand, registerFederationCommands] as ((program: Command) => void)[]) {
   register(program);
 }
 

@@ -20,6 +20,7 @@ import { apiTokenRoutes } from "./routes/api-tokens.ts";
 import { auditRoutes } from "./routes/audit-events.ts";
 import { bundleRoutes } from "./routes/bundles.ts";
 import { eventRoutes } from "./routes/events.ts";
+import { federationRoutes } from "./routes/federation.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { inspectionRequestRoutes } from "./routes/inspection-requests.ts";
 import { manifestRoutes } from "./routes/manifests.ts";
@@ -155,6 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(targetingRoutes, { db: deps.db, clock: deps.clock });
       await api.register(eventRoutes, { db: deps.db, hub: changeHub });
       await api.register(scanPlotRoutes, { db: deps.db });
+      await api.register(federationRoutes, { db: deps.db, clock: deps.clock });
     },
     { prefix: "/api" },
   );

@@ -4,6 +4,7 @@ import { exclusiveRunner, type RunExclusive, type Turn } from "../db/advisory-lo
 import type { Database, DatabaseTarget } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
 import { anchorFileFor, startAnchoring } from "../domain/audit-anchor.ts";
+import { deliveryOptionsFrom, startFederationDelivery } from "../domain/federation/delivery.ts";
 import type { Clock } from "../domain/clock.ts";
 import { sweepDeadlines } from "../domain/deadlines.ts";
 import { requestStaleSweeps, scoreAllAgencies } from "../domain/targeting/scoring.ts";
@@ -51,7 +52,10 @@ export function startBackground(database: Database, target: DatabaseTarget, cloc
   const stopAnchoring = anchorFile
     ? startAnchoring(database.db, anchorFile, ANCHOR_MS, (err) => log.error({ err }, "audit anchoring failed"), (work) => exclusive("auditAnchor", work))
     : null;
+  // Signed messages to peer nodes leave from the outbox (src/domain/federation/delivery.ts).
+  const stopDelivery = startFederationDelivery(database.db, clock, (err) => log.error({ err }, "federation delivery failed"), deliveryOptionsFrom(process.env));
   return async () => {
+    await stopDelivery();
     clearInterval(sweeper);
     clearInterval(staleCheck);
     await stopAnchoring?.();

@@ -1,0 +1,106 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import type { DB } from "../../db/schema.ts";
+import type { Clock } from "../../domain/clock.ts";
+import { MAX_BATCH, receiveEnvelopes } from "../../domain/federation/inbox.ts";
+import { federationStatus, retryDeadMessage } from "../../domain/federation/status.ts";
+import { notFound } from "../../errors.ts";
+import { MAX_ENVELOPE_CHARS } from "../../federation/envelope.ts";
+import { requireActor } from "../auth.ts";
+import { ErrorBody } from "../schemas.ts";
+
+/** The most one delivery may weigh: a batch of ordinary messages, or a few with N42 files. */
+const INBOX_BODY_LIMIT = 8 * 1024 * 1024;
+
+const Delivery = z.object({
+  /** Compact JWS envelopes (EdDSA), each a signed message; applied in the order given. */
+  envelopes: z.array(z.string().min(1).max(MAX_ENVELOPE_CHARS)).min(1).max(MAX_BATCH),
+});
+
+const Receipts = z.object({
+  /** One signed receipt per envelope, in the same order. */
+  receipts: z.array(z.string()),
+});
+
+const Key = z.object({ kid: z.string(), addedAt: z.string(), validUntil: z.string().nullable() });
+const Status = z.object({
+  node: z.object({ agencyCode: z.string(), kid: z.string(), publicKey: z.string() }),
+  peers: z.array(z.object({ id: z.uuid(), agencyCode: z.string(), url: z.string(), isActive: z.boolean(), keys: z.array(Key) })),
+  outbox: z.object({
+    pending: z.number(),
+    dead: z.number(),
+    delivered: z.number(),
+    failing: z.number(),
+    oldestPendingAt: z.string().nullable(),
+    lagSeconds: z.number(),
+  }),
+  inbox: z.object({ received: z.number(), waiting: z.number(), lastReceivedAt: z.string().nullable(), rejected: z.number() }),
+  failures: z.array(
+    z.object({ id: z.string(), messageId: z.string(), kind: z.string(), subject: z.string(), attempts: z.number(), lastError: z.string().nullable(), nextAttemptAt: z.string() }),
+  ),
+  deadLetters: z.array(
+    z.object({ id: z.string(), messageId: z.string(), kind: z.string(), subject: z.string(), attempts: z.number(), lastError: z.string().nullable(), createdAt: z.string() }),
+  ),
+  rejections: z.array(z.object({ at: z.string(), sender: z.string().nullable(), messageId: z.string().nullable(), reason: z.string(), detail: z.string().nullable() })),
+});
+export type FederationStatusView = z.infer<typeof Status>;
+
+/** The node-to-node inbox (authenticated by each envelope's signature) and the operator's view. */
+export const federationRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock; replayWindowMs?: number }> = async (app, { db, clock, replayWindowMs }) => {
+  const tags = ["federation"];
+
+  app.post(
+    "/federation/inbox",
+    {
+      bodyLimit: INBOX_BODY_LIMIT,
+      // No session: a peer node proves itself by the pinned key that signed each envelope.
+      config: { isPublic: true },
+      schema: {
+        tags,
+        security: [],
+        description:
+          "Receives signed messages from a peer node. Each envelope is checked (pinned key, signature over the exact bytes, recipient, replay window, schema), stored once by message id and applied in its subject's order; each gets a signed receipt: applied, queued (waiting for an earlier message of its subject), duplicate or rejected with a reason. Refusals are audited.",
+        body: Delivery,
+        response: { 200: Receipts, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const receipts = await receiveEnvelopes(db, clock, request.body.envelopes, { replayWindowMs });
+      if (!receipts) {
+        throw notFound("federation_node");
+      }
+      return { receipts };
+    },
+  );
+
+  app.get(
+    "/federation/status",
+    {
+      config: { roles: ["admin"] },
+      schema: {
+        tags,
+        description: "This node's identity, its peers and pinned keys, outbox and inbox depth, delivery lag, failing and dead messages, and recent refusals.",
+        response: { 200: Status, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => federationStatus(db, requireActor(request)),
+  );
+
+  app.post(
+    "/federation/dead-letters/retry",
+    {
+      config: { roles: ["admin"] },
+      schema: {
+        tags,
+        description: "Puts a dead message back in the outbox with a fresh count of attempts.",
+        body: z.object({ /** The dead letter's id, as the status lists it. */ id: z.string().regex(/^\d{1,18}$/) }),
+        response: { 204: z.null(), 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      await retryDeadMessage(db, requireActor(request), request.body.id);
+      return reply.code(204).send(null);
+    },
+  );
+};
