@@ -5,6 +5,7 @@ import type { DB } from "../db/schema.ts";
 import { AppError, unauthorized } from "../errors.ts";
 import { ROLES, type Actor, type Role } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
+import { asLanguage } from "./language.ts";
 import type { Clock } from "./clock.ts";
 import { claimLoginAttempt, clearAfterLogin, recordFailedLogin, releaseClaim, type LoginClaim, type LoginFailureReason } from "./login-throttle.ts";
 
@@ -146,6 +147,7 @@ async function findActor(db: Kysely<DB>, userId: string): Promise<Actor> {
       "u.roles",
       "u.site_id",
       "u.is_active",
+      "u.language",
       "a.id as agency_id",
       "a.code as agency_code",
       "a.name as agency_name",
@@ -166,5 +168,6 @@ async function findActor(db: Kysely<DB>, userId: string): Promise<Actor> {
     agencyCountry: row.agency_country,
     roles: row.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
     siteId: row.site_id,
+    language: asLanguage(row.language),
   };
 }
