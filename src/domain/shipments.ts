@@ -7,6 +7,7 @@ import type { Actor } from "./actor.ts";
 import { recordAudit, recordSharedRead } from "./audit.ts";
 import { listRequestsForShipment, type InspectionRequestView } from "./inspection-requests.ts";
 import { decodeCursor, toPage, type Page } from "./paging.ts";
+import { searchVariants } from "./search-variants.ts";
 
 /** Columns a shipment list may be sorted by. */
 export const SHIPMENT_SORTS = ["etd", "filed_at", "bill_of_lading", "port_of_discharge", "score"] as const;
@@ -210,7 +211,12 @@ export async function listShipments(db: Kysely<DB>, actor: Actor, query: Shipmen
     };
     let found: Awaited<ReturnType<typeof fetch>>;
     if (query.q) {
-      const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      // A kana query also looks for its romanisations (search-variants.ts): names are filed romanised.
+      const patterns = searchVariants(query.q).map((v) => `%${v.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+      const matchesText = sql<boolean>`(${sql.join(
+        patterns.map((p) => sql`s.search_text like ${p}`),
+        sql` or `,
+      )})`;
       // The window: the next TEXT_WINDOW rows of the sort order (the inner alias shadows the
       // outer one, so the same listing conditions apply inside).
       let window = tx.selectFrom("shipment_listing as l").select("l.shipment_id").where(listingIsVisible(actor));
@@ -218,11 +224,15 @@ export async function listShipments(db: Kysely<DB>, actor: Actor, query: Shipmen
         window = window.where(condition);
       }
       const windowed = window.orderBy(keyExpr, query.order).orderBy("l.shipment_id", query.order).limit(TEXT_WINDOW);
-      found = await fetch([sql<boolean>`s.search_text like ${pattern}`, sql<boolean>`l.shipment_id in (${windowed})`]);
+      found = await fetch([matchesText, sql<boolean>`l.shipment_id in (${windowed})`]);
       if (found.length <= query.limit) {
         // Few matches in the window: find them all through the trigram index (shipment_search in
         // migrations/0014, which returns only rows the agency may list) and sort those.
-        found = await fetch([sql<boolean>`l.shipment_id in (select shipment_search(${pattern}))`]);
+        const viaIndex = sql.join(
+          patterns.map((p) => sql`select shipment_search(${p})`),
+          sql` union `,
+        );
+        found = await fetch([sql<boolean>`l.shipment_id in (${viaIndex})`]);
       }
     } else {
       found = await fetch([]);

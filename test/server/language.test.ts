@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { toHiragana, toKatakana } from "wanakana";
 import { defaultLanguage } from "../../src/domain/language.ts";
 import { buildTestApp, loginAs, type Client } from "../helpers/api.ts";
 import { describeOnEngines } from "../helpers/db.ts";
@@ -67,5 +68,19 @@ describeOnEngines("each user's screen language", (database) => seedTestWorld(dat
   it("starts a new account in its agency's language", () => {
     assert.equal(defaultLanguage("JP"), "ja");
     assert.equal(defaultLanguage("US"), "en");
+  });
+
+  it("finds a consignee typed in katakana or hiragana, as the romanised name it was filed under", async () => {
+    const all = (await partner.get("/api/shipments?limit=50")).json<{ items: { consigneeName: string }[] }>();
+    const stem = all.items.map((i) => i.consigneeName.split(" ")[0] ?? "").find((w) => /^[A-Z]{4,}$/.test(w) && toKatakana(w.toLowerCase()) !== w.toLowerCase());
+    assert.ok(stem, "a romanised Japanese consignee name in the world");
+    const latin = (await partner.get(`/api/shipments?q=${stem}&limit=200`)).json<{ items: { id: string }[] }>();
+    assert.ok(latin.items.length > 0);
+    for (const query of [toKatakana(stem.toLowerCase()), toHiragana(stem.toLowerCase())]) {
+      const kana = (await partner.get(`/api/shipments?q=${encodeURIComponent(query)}&limit=200`)).json<{ items: { id: string }[] }>();
+      assert.deepEqual(kana.items.map((i) => i.id).sort(), latin.items.map((i) => i.id).sort(), `${query} finds what ${stem} finds`);
+    }
+    const none = (await partner.get(`/api/shipments?q=${encodeURIComponent("ヌヌヌ")}&limit=5`)).json<{ items: unknown[] }>();
+    assert.equal(none.items.length, 0);
   });
 });
