@@ -8,6 +8,8 @@ import { recordAudit, recordSharedRead } from "./audit.ts";
 import { listRequestsForShipment, type InspectionRequestView } from "./inspection-requests.ts";
 import { decodeCursor, toPage, type Page } from "./paging.ts";
 import { searchVariants } from "./search-variants.ts";
+import { explainHit } from "../targeting/explanations-ja.ts";
+import type { Evidence } from "../targeting/fields.ts";
 
 /** Columns a shipment list may be sorted by. */
 export const SHIPMENT_SORTS = ["etd", "filed_at", "bill_of_lading", "port_of_discharge", "score"] as const;
@@ -328,8 +330,9 @@ export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Pro
         payload: { billOfLading: row.bill_of_lading },
       });
     }
+    const summary = presentSummary(actor, row);
     return {
-      ...presentSummary(actor, row),
+      ...summary,
       vesselImo: row.vessel_imo,
       shipperAddress: row.shipper_address,
       shipperCountry: row.shipper_country,
@@ -340,7 +343,11 @@ export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Pro
       goods: goods.map(presentGoodsLine),
       containers: containers.map(presentContainer),
       inspectionRequests: requests,
-      hits: ((row.hits ?? []) as { ruleId: string; weight: number; explanation: string }[]).map((h) => ({ ruleId: h.ruleId, weight: h.weight, explanation: h.explanation })),
+      hits: ((row.hits ?? []) as { ruleId: string; weight: number; explanation: string; evidence?: Evidence }[]).map((h) => ({
+        ruleId: h.ruleId,
+        weight: h.weight,
+        explanation: explainHit(h, actor.language, { ...summary }),
+      })),
     };
   });
 }
