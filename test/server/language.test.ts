@@ -83,4 +83,16 @@ describeOnEngines("each user's screen language", (database) => seedTestWorld(dat
     const none = (await partner.get(`/api/shipments?q=${encodeURIComponent("ヌヌヌ")}&limit=5`)).json<{ items: unknown[] }>();
     assert.equal(none.items.length, 0);
   });
+
+  it("writes the dashboard CSV's headings in Japanese when asked, the numbers unchanged", async () => {
+    const ja = await partner.get("/api/metrics/reciprocity?format=csv&lang=ja");
+    const en = await partner.get("/api/metrics/reciprocity?format=csv&lang=en");
+    assert.equal(ja.statusCode, 200, ja.body);
+    const [jaHeader, ...jaRows] = ja.body.trim().split("\n");
+    const [enHeader, ...enRows] = en.body.trim().split("\n");
+    assert.ok(jaHeader?.startsWith("協定,検査国,要請国"), jaHeader);
+    assert.ok(enHeader?.startsWith("agreement,host,requester"));
+    assert.equal(jaHeader?.split(",").length, enHeader?.split(",").length);
+    assert.deepEqual(jaRows, enRows);
+  });
 });

@@ -264,7 +264,7 @@ function VersionHistory({ shipmentId }: { shipmentId: string }) {
           {versions.map((v) => (
             <tr key={v.version}>
               <td>
-                {v.version} ({v.function})
+                {v.version} ({t.code(`function_${v.function}`)})
               </td>
               <td>{v.messageRef}</td>
               <td><Time iso={v.recordedAt} /></td>
