@@ -92,8 +92,9 @@ describe("browser: the partner's targeter works in Japanese", () => {
     assert.equal(row.language, "ja", "the demo seed gives the partner's staff Japanese");
     page = await harness.loginAs("partner.targeter", { language: "ja" });
     assert.equal(await page.getAttribute("html", "lang"), "ja");
-    const me = (await (await page.request.get(`${harness.baseUrl}/api/me`)).json()) as { displayName: string; agency: { name: string } };
-    names = [me.displayName, me.agency.name];
+    const me = (await (await page.request.get(`${harness.baseUrl}/api/me`)).json()) as { username: string; displayName: string; agency: { name: string } };
+    // Names from the data: the user's own (requests show who made them by username) and the agency's.
+    names = [me.username, me.displayName, me.agency.name];
     await page.getByRole("heading", { name: "貨物" }).waitFor();
     await page.getByTestId("risk").first().waitFor();
     assert.match((await page.getByTestId("result-count").textContent()) ?? "", /^貨物 1–\d+件目/);
@@ -133,6 +134,15 @@ describe("browser: the partner's targeter works in Japanese", () => {
     const card = page.getByTestId("request-card").first();
     await card.getByTestId("request-status").filter({ hasText: "要請済み" }).waitFor();
     await assertJapanese(page, "the shipment with its request", names);
+  });
+
+  it("walks the request queue, the rules and the dashboard in Japanese", async () => {
+    await page.click("a:has-text('検査要請')");
+    await page.getByRole("heading", { name: "検査要請" }).waitFor();
+    const card = page.getByTestId("request-card").first();
+    await card.waitFor();
+    await assertJapanese(page, "the request queue", names);
+    await page.screenshot({ path: path.join(SHOTS, "ja-5-requests.png"), fullPage: true });
     await card.getByRole("button", { name: "要請を取り下げる…" }).click();
     const dialog = page.getByTestId("confirm-dialog");
     await dialog.waitFor();
@@ -140,14 +150,6 @@ describe("browser: the partner's targeter works in Japanese", () => {
     await assertJapanese(page, "the withdrawal confirmation", names);
     await page.screenshot({ path: path.join(SHOTS, "ja-4-confirm.png"), fullPage: false });
     await dialog.getByRole("button", { name: "キャンセル" }).click();
-  });
-
-  it("walks the request queue, the rules and the dashboard in Japanese", async () => {
-    await page.click("a:has-text('検査要請')");
-    await page.getByRole("heading", { name: "検査要請" }).waitFor();
-    await page.getByTestId("request-card").first().waitFor();
-    await assertJapanese(page, "the request queue", names);
-    await page.screenshot({ path: path.join(SHOTS, "ja-5-requests.png"), fullPage: true });
     await page.click("a:has-text('相互主義ダッシュボード')");
     await page.getByTestId("direction").first().waitFor();
     await assertJapanese(page, "the dashboard", names);

@@ -40,7 +40,13 @@ function Cargo({ request }: { request: InspectionRequest }) {
       </span>
       {c.topHits.length > 0 && (
         <span data-testid="top-hits">
-          {t("card.rules")} {c.topHits.map((h) => `${h.ruleId} (+${h.weight})`).join(", ")}
+          {t("card.rules")}{" "}
+          {c.topHits.map((h, i) => (
+            <span key={h.ruleId}>
+              {i > 0 ? ", " : ""}
+              <code>{h.ruleId}</code> (+{h.weight})
+            </span>
+          ))}
         </span>
       )}
     </div>
