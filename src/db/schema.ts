@@ -33,6 +33,8 @@ export interface AppUserTable {
   is_demo: Generated<boolean>;
   is_service: Generated<boolean>;
   is_active: Generated<boolean>;
+  /** The account's screen language: "en" or "ja". */
+  language: Generated<string>;
   created_at: GeneratedTimestamp;
 }
 

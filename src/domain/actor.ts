@@ -13,6 +13,8 @@ export interface Actor {
   agencyCountry: string;
   roles: Role[];
   siteId: string | null;
+  /** The user's screen language; absent for actors built outside a session (system, tests). */
+  language?: "en" | "ja";
 }
 
 /** True when the actor holds any of the roles. */

@@ -5,6 +5,7 @@ import type { DB } from "../db/schema.ts";
 import { AppError, unauthorized } from "../errors.ts";
 import { ROLES, type Actor, type Role } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
+import { asLanguage } from "./language.ts";
 import type { Clock } from "./clock.ts";
 import { claimLoginAttempt, clearAfterLogin, recordFailedLogin, releaseClaim, type LoginClaim, type LoginFailureReason } from "./login-throttle.ts";
 
@@ -143,6 +144,7 @@ function actorRows(db: Kysely<DB>) {
       "u.roles",
       "u.site_id",
       "u.is_active",
+      "u.language",
       "a.id as agency_id",
       "a.code as agency_code",
       "a.name as agency_name",
@@ -166,6 +168,7 @@ function toActor(row: ActorRow): Actor {
     agencyCountry: row.agency_country,
     roles: row.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
     siteId: row.site_id,
+    language: asLanguage(row.language),
   };
 }
 

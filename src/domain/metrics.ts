@@ -158,8 +158,19 @@ export async function reciprocityMetrics(db: Kysely<DB>, actor: Actor, from: Dat
   });
 }
 
-/** The dashboard as CSV: one row per direction, the numbers a spreadsheet needs. */
-export function metricsCsv(metrics: ReciprocityMetrics): string {
+/** Column headings of the CSV for a Japanese reader (the English ones are the column keys). */
+const JA_HEADINGS: Record<string, string> = {
+  agreement: "協定", host: "検査国", requester: "要請国", from: "期間開始", to: "期間終了", requests: "要請件数", accepted: "承認", declined: "拒否",
+  withdrawn: "取下げ", pending: "判断待ち", accommodation_rate: "受入率", scanned_before_cutoff: "積載期限前の検査率", missed: "未実施",
+  median_hours_to_result: "結果までの時間・中央値（h）", p90_hours_to_result: "結果までの時間・90パーセンタイル（h）", alarms: "警報", nuisance_alarms: "誤警報",
+  declined_already_loaded: "拒否・積載済み", declined_insufficient_information: "拒否・情報不足", declined_outside_agreement: "拒否・協定の対象外",
+  declined_no_capacity: "拒否・検査能力不足", declined_duplicate_request: "拒否・重複した要請", declined_examined_domestically: "拒否・自国で検査済み",
+  declined_other: "拒否・その他", scans_radiation_portal: "放射線検査（ゲート型）", scans_isotope_id: "核種同定", scans_xray_image: "貨物検査装置（X線）",
+  scans_physical_exam: "開披検査",
+};
+
+/** The dashboard as CSV: one row per direction, the numbers a spreadsheet needs; headings in the reader's language. */
+export function metricsCsv(metrics: ReciprocityMetrics, language: "en" | "ja" = "en"): string {
   // One value per cell: a column per decline reason and per scan type, from the shared vocabularies.
   const header = [
     "agreement", "host", "requester", "from", "to", "requests", "accepted", "declined", "withdrawn", "pending", "accommodation_rate", "scanned_before_cutoff", "missed",
@@ -182,5 +193,6 @@ export function metricsCsv(metrics: ReciprocityMetrics): string {
       .map(cell)
       .join(","),
   );
-  return [header.join(","), ...rows].join("\n") + "\n";
+  const headings = language === "ja" ? header.map((h) => JA_HEADINGS[h] ?? h) : header;
+  return [headings.join(","), ...rows].join("\n") + "\n";
 }

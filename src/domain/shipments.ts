@@ -7,6 +7,8 @@ import type { Actor } from "./actor.ts";
 import { recordAudit, recordSharedRead } from "./audit.ts";
 import { listRequestsForShipment, type InspectionRequestView } from "./inspection-requests/index.ts";
 import { afterCursor, decodeCursor, toPage, type Keyset, type Page } from "./paging.ts";
+import { searchVariants } from "./search-variants.ts";
+import { explainHit, type Evidence } from "../targeting/index.ts";
 
 /** Columns a shipment list may be sorted by. */
 export const SHIPMENT_SORTS = ["etd", "filed_at", "bill_of_lading", "port_of_discharge", "score"] as const;
@@ -242,7 +244,7 @@ export async function listShipments(
      * passes `text.scanLimit` rows (TEXT_SCAN_LIMIT; a rare word) it gives up and returns null, for
      * the text index.
      */
-    const textWindows = async (pattern: string): Promise<Found | null> => {
+    const textWindows = async (matchesText: RawBuilder<boolean>): Promise<Found | null> => {
       const matches: Found = [];
       let start: { k: string; shipment_id: string } | undefined;
       for (let scanned = 0; ; ) {
@@ -257,7 +259,7 @@ export async function listShipments(
         scanned += rows.length;
         if (rows.length > 0) {
           // Windows follow one another in the sort order, so their matches append in order.
-          matches.push(...(await fetch([sql<boolean>`s.search_text like ${pattern}`, sql<boolean>`l.shipment_id = any(${rows.map((r) => r.shipment_id)}::uuid[])`])));
+          matches.push(...(await fetch([matchesText, sql<boolean>`l.shipment_id = any(${rows.map((r) => r.shipment_id)}::uuid[])`])));
         }
         if (matches.length > query.limit || rows.length < text.window) {
           return matches.slice(0, query.limit + 1);
@@ -271,11 +273,20 @@ export async function listShipments(
     };
     let found: Found;
     if (query.q) {
-      const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      // A kana query also looks for its romanisations (search-variants.ts): names are filed romanised.
+      const patterns = searchVariants(query.q).map((v) => `%${v.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+      const matchesText = sql<boolean>`(${sql.join(
+        patterns.map((p) => sql`s.search_text like ${p}`),
+        sql` or `,
+      )})`;
       // Few matches near the start of the order: find them all through the trigram index
       // (shipment_search in migrations/0014, which returns only rows the agency may list) and
       // sort those.
-      found = (await textWindows(pattern)) ?? (await fetch([sql<boolean>`l.shipment_id in (select shipment_search(${pattern}))`]));
+      const viaIndex = sql.join(
+        patterns.map((p) => sql`select shipment_search(${p})`),
+        sql` union `,
+      );
+      found = (await textWindows(matchesText)) ?? (await fetch([sql<boolean>`l.shipment_id in (${viaIndex})`]));
     } else {
       found = await fetch([]);
     }
@@ -372,8 +383,9 @@ export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Pro
         payload: { billOfLading: row.bill_of_lading },
       });
     }
+    const summary = presentSummary(actor, row);
     return {
-      ...presentSummary(actor, row),
+      ...summary,
       vesselImo: row.vessel_imo,
       shipperAddress: row.shipper_address,
       shipperCountry: row.shipper_country,
@@ -384,7 +396,11 @@ export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Pro
       goods: goods.map(presentGoodsLine),
       containers: containers.map(presentContainer),
       inspectionRequests: requests,
-      hits: ((row.hits ?? []) as { ruleId: string; weight: number; explanation: string }[]).map((h) => ({ ruleId: h.ruleId, weight: h.weight, explanation: h.explanation })),
+      hits: ((row.hits ?? []) as { ruleId: string; weight: number; explanation: string; evidence?: Evidence }[]).map((h) => ({
+        ruleId: h.ruleId,
+        weight: h.weight,
+        explanation: explainHit(h, actor.language, { ...summary }),
+      })),
     };
   });
 }

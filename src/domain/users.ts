@@ -5,6 +5,7 @@ import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { hasRole, type Actor } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
 import { hashPassword } from "./auth.ts";
+import { defaultLanguage } from "./language.ts";
 import type { Clock } from "./clock.ts";
 
 /** Demo accounts work only while the server runs in demo mode; this switches them on or off. */
@@ -102,7 +103,7 @@ export async function createUser(
     }
     const row = await tx
       .insertInto("app_user")
-      .values({ agency_id: actor.agencyId, username: input.username, display_name: input.displayName, password_hash: passwordHash, roles: [...new Set(input.roles)], site_id: null, created_at: clock.now() })
+      .values({ agency_id: actor.agencyId, username: input.username, display_name: input.displayName, password_hash: passwordHash, roles: [...new Set(input.roles)], site_id: null, language: defaultLanguage(actor.agencyCountry), created_at: clock.now() })
       .returning("id")
       .executeTakeFirstOrThrow();
     await recordAudit(tx, actor, { action: "user.created", entityType: "user", entityId: row.id, payload: { username: input.username, roles: input.roles } });

@@ -23,3 +23,4 @@ export { shippedRuleSets, startingRuleSetFor, usCbpOutboundRuleSet, usOutboundJa
 export type { HsFit } from "./hs-fit.ts";
 export { hsFit } from "./hs-fit.ts";
 export { factsFromManifest, NOT_IN_MANIFEST_FILES } from "./from-manifest.ts";
+export { explainHit } from "./explanations-ja.ts";

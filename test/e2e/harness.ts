@@ -19,7 +19,11 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export interface Harness {
   baseUrl: string;
   database: Database;
-  loginAs(username: string): Promise<Page>;
+  /**
+   * Logs in through the page. The account is first set to `language` (default English, which the
+   * English checks read; the partner's demo accounts otherwise start in Japanese).
+   */
+  loginAs(username: string, options?: { language?: "en" | "ja" }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -62,7 +66,8 @@ export async function startHarness(): Promise<Harness> {
   return {
     baseUrl,
     database,
-    loginAs: async (username) => {
+    loginAs: async (username, options = {}) => {
+      await database.db.updateTable("app_user").set({ language: options.language ?? "en" }).where("username", "=", username).execute();
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
       const page = await context.newPage();
       await page.goto(baseUrl);

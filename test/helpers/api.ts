@@ -9,6 +9,7 @@ import { TEST_ANCHOR, TEST_PASSWORD } from "./world.ts";
 export interface Client {
   get(url: string): Promise<LightMyRequestResponse>;
   post(url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  put(url: string, body?: unknown): Promise<LightMyRequestResponse>;
   delete(url: string): Promise<LightMyRequestResponse>;
   /** Posts a raw text body with the given content type. */
   postRaw(url: string, body: string, contentType: string): Promise<LightMyRequestResponse>;
@@ -35,6 +36,7 @@ export async function loginAs(app: FastifyInstance, username: string, password =
   return {
     get: (url) => app.inject({ method: "GET", url, headers }),
     post: (url, body) => app.inject({ method: "POST", url, headers, payload: body as object }),
+    put: (url, body) => app.inject({ method: "PUT", url, headers, payload: body as object }),
     delete: (url) => app.inject({ method: "DELETE", url, headers }),
     postRaw: (url, body, contentType) => app.inject({ method: "POST", url, headers: { ...headers, "content-type": contentType }, payload: body }),
   };

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { Link, Route, Switch, useLocation } from "wouter";
 import { api, type Me } from "./api.ts";
 import { Notifications } from "./components/Notifications.tsx";
+import { asLanguage, I18nProvider, LANGUAGE_NAMES, LANGUAGES, useT, type Language } from "./i18n/index.tsx";
 import { startLiveUpdates } from "./live.ts";
 import { setViewerZone, zoneOfCountry } from "./time.ts";
 import { AdminPage } from "./pages/AdminPage.tsx";
@@ -15,24 +16,68 @@ import { RulesPage } from "./pages/RulesPage.tsx";
 import { ShipmentPage } from "./pages/ShipmentPage.tsx";
 import { ShipmentsPage } from "./pages/ShipmentsPage.tsx";
 
-/** The shell: who is logged in, the navigation their roles allow, and the pages. */
+/** Before login: the browser's language when the screens have it. */
+function browserLanguage(): Language {
+  return navigator.language.toLowerCase().startsWith("ja") ? "ja" : "en";
+}
+
+/** The shell in the signed-in user's language (the browser's before login). */
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  return (
+    <I18nProvider language={me ? asLanguage(me.language) : browserLanguage()}>
+      <Shell me={me} setMe={setMe} />
+    </I18nProvider>
+  );
+}
+
+/** The header's language switch: stored with the account (audited), then the screens follow. */
+function LanguageSwitch({ me, setMe }: { me: Me; setMe: (me: Me) => void }) {
+  const t = useT();
+  const [error, setError] = useState<string | null>(null);
+  async function choose(language: Language) {
+    setError(null);
+    try {
+      await api("/me/language", { method: "PUT", body: { language } });
+      setMe({ ...me, language });
+    } catch (err) {
+      setError(err instanceof Error ? err.message : t("error.unknown"));
+    }
+  }
+  return (
+    <label className="language">
+      <span className="sr-only">{t("header.language")}</span>
+      <select name="language" aria-label={t("header.language")} value={me.language} onChange={(e) => void choose(asLanguage(e.target.value))} data-testid="language">
+        {LANGUAGES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {LANGUAGE_NAMES[l]}
+          </option>
+        ))}
+      </select>
+      {error && <span role="alert">{error}</span>}
+    </label>
+  );
+}
+
+/** Who is logged in, the navigation their roles allow, and the pages. */
+function Shell({ me, setMe }: { me: Me | null | undefined; setMe: (me: Me | null) => void }) {
+  const t = useT();
   const [, navigate] = useLocation();
 
   useEffect(() => {
     api<Me>("/me").then(setMe, () => setMe(null));
-  }, []);
-  useEffect(() => (me ? startLiveUpdates() : undefined), [me]);
+  }, [setMe]);
+  const isSignedIn = Boolean(me);
+  useEffect(() => (isSignedIn ? startLiveUpdates() : undefined), [isSignedIn]);
 
   const handleLogout = useCallback(async () => {
     await api("/session", { method: "DELETE" }).catch(() => undefined);
     setMe(null);
     navigate("/");
-  }, [navigate]);
+  }, [navigate, setMe]);
 
   if (me === undefined) {
-    return <p className="loading">Loading…</p>;
+    return <p className="loading">{t("common.loading")}</p>;
   }
   if (me === null) {
     return <LoginPage onLogin={setMe} />;
@@ -43,26 +88,27 @@ export function App() {
   return (
     <div className="app">
       <header className="topbar">
-        <span className="brand">Reciprocity</span>
+        <span className="brand">{t("app.name")}</span>
         <nav>
-          {can("targeter", "supervisor", "admin") && <Link href="/">Shipments</Link>}
-          {can("targeter", "supervisor", "scan_officer", "admin") && <Link href="/requests">Inspection requests</Link>}
-          {can("scan_officer") && <Link href="/work-queue">Work queue</Link>}
-          {can("targeter", "supervisor") && <Link href="/rules">Rules</Link>}
-          {can("admin", "ingest") && <Link href="/ingest">Manifest ingest</Link>}
-          {can("admin") && <Link href="/admin">Administration</Link>}
-          {can("auditor", "admin") && <Link href="/audit">Audit log</Link>}
-          {can("supervisor", "auditor", "admin", "targeter") && <Link href="/dashboard">Reciprocity dashboard</Link>}
+          {can("targeter", "supervisor", "admin") && <Link href="/">{t("nav.shipments")}</Link>}
+          {can("targeter", "supervisor", "scan_officer", "admin") && <Link href="/requests">{t("nav.requests")}</Link>}
+          {can("scan_officer") && <Link href="/work-queue">{t("nav.workQueue")}</Link>}
+          {can("targeter", "supervisor") && <Link href="/rules">{t("nav.rules")}</Link>}
+          {can("admin", "ingest") && <Link href="/ingest">{t("nav.ingest")}</Link>}
+          {can("admin") && <Link href="/admin">{t("nav.admin")}</Link>}
+          {can("auditor", "admin") && <Link href="/audit">{t("nav.audit")}</Link>}
+          {can("supervisor", "auditor", "admin", "targeter") && <Link href="/dashboard">{t("nav.dashboard")}</Link>}
         </nav>
         <span className="who" data-testid="who">
-          {me.displayName} · {me.agency.name} · {me.roles.join(", ")} ·{" "}
-          <span data-testid="zone" title="Every time is shown in this zone; hover over a time for UTC">
-            {zone.replace("_", " ")} time
+          {me.displayName} · {me.agency.name} · {me.roles.map((r) => t.code(r)).join(", ")} ·{" "}
+          <span data-testid="zone" title={t("header.zoneHint")}>
+            {t("header.zone", { zone: zone.replace("_", " ") })}
           </span>
         </span>
+        <LanguageSwitch me={me} setMe={setMe} />
         <Notifications />
         <button type="button" className="link" onClick={() => void handleLogout()}>
-          Log out
+          {t("header.logout")}
         </button>
       </header>
       <main>

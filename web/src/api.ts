@@ -1,3 +1,5 @@
+import { errorMessage } from "./i18n/index.tsx";
+
 // Response shapes come from the server's own types (type-only imports: nothing of the server is bundled).
 export type { AuditEventView as AuditEvent } from "../../src/domain/audit.ts";
 export type { InspectionRequestView as InspectionRequest } from "../../src/domain/inspection-requests.ts";
@@ -19,7 +21,7 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the API on the same origin; throws ApiError with the server's message on failure. */
+/** Calls the API on the same origin; throws ApiError with the code's message from the catalogue on failure. */
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const res = await fetch(`/api${path}`, {
     method: init.method ?? "GET",
@@ -33,7 +35,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const data: unknown = await res.json().catch(() => ({}));
   if (!res.ok) {
     const body = data as { code?: string; message?: string };
-    throw new ApiError(res.status, body.code ?? "unknown", body.message ?? res.statusText);
+    const code = body.code ?? "unknown";
+    throw new ApiError(res.status, code, errorMessage(code, body.message ?? res.statusText));
   }
   return data as T;
 }
@@ -43,13 +46,10 @@ export interface Me {
   username: string;
   displayName: string;
   roles: string[];
+  /** The screen language the account chose. */
+  language: "en" | "ja";
   agency: { id: string; code: string; name: string; country: string };
 }
 
 
 export { formatTime } from "./time.ts";
-
-/** Human label for snake_case codes. */
-export function label(code: string): string {
-  return code.replaceAll("_", " ");
-}

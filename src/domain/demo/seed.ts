@@ -170,6 +170,7 @@ async function seedUsers(db: Kysely<DB>, agencies: Map<string, string>, password
         roles: u.roles,
         site_id: sites.find((s) => s.locode === u.site)?.id ?? null,
         is_demo: true,
+        language: u.agency === "JPCUS" ? "ja" : "en",
       })),
     )
     .execute();

@@ -42,6 +42,8 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
           from: Instant.optional(),
           to: Instant.optional(),
           format: z.enum(["json", "csv"]).default("json"),
+          /** Language of the CSV's headings; the reader's own when absent. */
+          lang: z.enum(["en", "ja"]).optional(),
         }),
       },
     },
@@ -56,7 +58,7 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
         return reply
           .header("content-type", "text/csv; charset=utf-8")
           .header("content-disposition", `attachment; filename="reciprocity-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv"`)
-          .send(metricsCsv(metrics));
+          .send(metricsCsv(metrics, request.query.lang ?? requireActor(request).language ?? "en"));
       }
       return reply.send(z.object({ from: z.string(), to: z.string(), directions: z.array(Direction) }).parse(metrics));
     },

@@ -5,6 +5,7 @@ import type { DB } from "../../db/schema.ts";
 import { ROLES } from "../../domain/actor.ts";
 import { login, logout, SESSION_TTL_MS } from "../../domain/auth.ts";
 import type { Clock } from "../../domain/clock.ts";
+import { LANGUAGES, setOwnLanguage } from "../../domain/language.ts";
 import { LoginThrottled, unlockAccount } from "../../domain/login-throttle.ts";
 import { dismissNotification, listNotifications } from "../../domain/notifications.ts";
 import { ASSIGNABLE_ROLES, createUser, listAgreements, listUsers, resetPassword, setUserActive } from "../../domain/users.ts";
@@ -17,6 +18,8 @@ const Me = z.object({
   displayName: z.string(),
   roles: z.array(z.enum(ROLES)),
   siteId: z.uuid().nullable(),
+  /** The screen language the user chose (the partner's staff start in Japanese). */
+  language: z.enum(LANGUAGES),
   agency: z.object({ id: z.uuid(), code: z.string(), name: z.string(), country: z.string() }),
 });
 
@@ -33,6 +36,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
     displayName: actor.displayName,
     roles: actor.roles,
     siteId: actor.siteId,
+    language: actor.language ?? "en",
     agency: { id: actor.agencyId, code: actor.agencyCode, name: actor.agencyName, country: actor.agencyCountry },
   });
 
@@ -175,6 +179,12 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
       await dismissNotification(db, clock, requireActor(request), request.params.id);
       return reply.code(204).send(null);
     },
+  );
+
+  app.put(
+    "/me/language",
+    { schema: { tags: ["session"], body: z.object({ language: z.enum(LANGUAGES) }), response: { 200: z.object({ language: z.enum(LANGUAGES) }), 400: ErrorBody } } },
+    async (request) => ({ language: await setOwnLanguage(db, requireActor(request), request.body.language) }),
   );
 
   app.get("/me", { schema: { tags: ["session"], response: { 200: Me, 401: ErrorBody } } }, async (request) =>

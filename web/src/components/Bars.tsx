@@ -1,3 +1,5 @@
+import { useT } from "../i18n/index.tsx";
+
 /** One bar: a label, a value and optionally a part of it shown darker (e.g. nuisance alarms of all alarms). */
 export interface Bar {
   label: string;
@@ -6,15 +8,16 @@ export interface Bar {
 }
 
 /** A horizontal bar chart in plain CSS; bars scale to the largest value. */
-export function Bars({ bars, empty = "none", partLabel, testId }: { bars: Bar[]; empty?: string; partLabel?: string; testId?: string }) {
+export function Bars({ bars, empty, partLabel, testId }: { bars: Bar[]; empty?: string; partLabel?: string; testId?: string }) {
+  const t = useT();
   if (bars.length === 0) {
-    return <p className="muted">{empty}</p>;
+    return <p className="muted">{empty ?? t("bars.none")}</p>;
   }
   const max = Math.max(...bars.map((b) => b.value), 1);
   return (
     <div className="bars" data-testid={testId}>
       {bars.map((b) => (
-        <div key={b.label} className="bar-row" title={partLabel && b.part !== undefined ? `${b.part} ${partLabel}` : undefined}>
+        <div key={b.label} className="bar-row" title={partLabel && b.part !== undefined ? `${t.number(b.part)} ${partLabel}` : undefined}>
           <span className="bar-label">{b.label}</span>
           <span className="bar-track">
             <span className="bar" style={{ width: `${(b.value / max) * 100}%` }}>
@@ -22,8 +25,8 @@ export function Bars({ bars, empty = "none", partLabel, testId }: { bars: Bar[];
             </span>
           </span>
           <span className="bar-value">
-            {b.value}
-            {b.part !== undefined ? ` (${b.part} ${partLabel ?? ""})` : ""}
+            {t.number(b.value)}
+            {b.part !== undefined ? ` (${t.number(b.part)} ${partLabel ?? ""})` : ""}
           </span>
         </div>
       ))}

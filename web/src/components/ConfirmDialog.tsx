@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
-import { label } from "../api.ts";
+import { useT } from "../i18n/index.tsx";
 
 /** What an irreversible action asks before it is taken. */
 export interface Confirmation {
@@ -27,6 +27,7 @@ export interface ConfirmedReason {
  * taken; Escape or "Cancel" leaves everything as it was. The server's refusal shows in the dialog.
  */
 export function ConfirmDialog({ confirmation, onConfirm, onCancel }: { confirmation: Confirmation; onConfirm: (answer: ConfirmedReason) => Promise<void>; onCancel: () => void }) {
+  const t = useT();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const [reasonCode, setReasonCode] = useState("");
@@ -55,7 +56,7 @@ export function ConfirmDialog({ confirmation, onConfirm, onCancel }: { confirmat
     try {
       await onConfirm({ reasonCode: reasonCode || undefined, reason: reason.trim() });
     } catch (err) {
-      setError(err instanceof Error ? err.message : "The action failed");
+      setError(err instanceof Error ? err.message : t("action.failed"));
       setBusy(false);
     }
   }
@@ -76,12 +77,12 @@ export function ConfirmDialog({ confirmation, onConfirm, onCancel }: { confirmat
         <p data-testid="consequence">{confirmation.consequence}</p>
         {codes.length > 0 && (
           <label>
-            Reason code
+            {t("confirm.reasonCode")}
             <select name="confirmReasonCode" value={reasonCode} required onChange={(e) => setReasonCode(e.target.value)}>
-              <option value="">— choose —</option>
+              <option value="">{t("confirm.choose")}</option>
               {codes.map((c) => (
                 <option key={c} value={c}>
-                  {label(c)}
+                  {t.code(c)}
                 </option>
               ))}
             </select>
@@ -90,7 +91,7 @@ export function ConfirmDialog({ confirmation, onConfirm, onCancel }: { confirmat
         {confirmation.reasonLabel && (
           <label>
             {confirmation.reasonLabel}
-            {min > 0 ? ` (at least ${min} characters)` : " (optional)"}
+            {min > 0 ? t("confirm.atLeast", { min }) : t("confirm.optional")}
             <textarea name="confirmReason" value={reason} rows={3} maxLength={confirmation.reasonMaxLength ?? 2000} onChange={(e) => setReason(e.target.value)} />
           </label>
         )}
@@ -104,7 +105,7 @@ export function ConfirmDialog({ confirmation, onConfirm, onCancel }: { confirmat
             {confirmation.confirmLabel}
           </button>
           <button type="button" onClick={onCancel}>
-            Cancel
+            {t("common.cancel")}
           </button>
         </div>
       </form>

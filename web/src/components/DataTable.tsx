@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { useT } from "../i18n/index.tsx";
 
 /** One column: its heading, how a row shows in it, and the API's sort key when it can be sorted. */
 export interface Column<T> {
@@ -28,7 +29,7 @@ export function DataTable<T>({
   onSort,
   isLoading = false,
   error = null,
-  empty = "Nothing matches.",
+  empty,
   testId,
 }: {
   columns: Column<T>[];
@@ -41,6 +42,7 @@ export function DataTable<T>({
   empty?: ReactNode;
   testId?: string;
 }) {
+  const t = useT();
   return (
     <>
       {error && (
@@ -56,7 +58,7 @@ export function DataTable<T>({
               return (
                 <th key={c.key} aria-sort={isSorted ? (sort.order === "asc" ? "ascending" : "descending") : undefined}>
                   {c.sortKey && onSort ? (
-                    <button type="button" className="sort" onClick={() => onSort(c.sortKey as string)} title="Sort by this column">
+                    <button type="button" className="sort" onClick={() => onSort(c.sortKey as string)} title={t("table.sort")}>
                       {c.title} {isSorted ? (sort.order === "asc" ? "▲" : "▼") : "↕"}
                     </button>
                   ) : (
@@ -79,10 +81,10 @@ export function DataTable<T>({
           ))}
         </tbody>
       </table>
-      {!rows && isLoading && <p className="muted">Loading…</p>}
+      {!rows && isLoading && <p className="muted">{t("common.loading")}</p>}
       {rows && rows.length === 0 && !error && (
         <p className="muted" data-testid="empty">
-          {empty}
+          {empty ?? t("table.empty")}
         </p>
       )}
     </>

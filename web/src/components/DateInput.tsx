@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { useT } from "../i18n/index.tsx";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -11,6 +12,7 @@ function isDay(text: string): boolean {
  * picker follows the machine's locale instead). Reports only complete dates, or "" when cleared.
  */
 export function DateInput({ name, value, onChange, label }: { name: string; value: string; onChange: (day: string) => void; label?: string }) {
+  const t = useT();
   const [text, setText] = useState(value);
   useEffect(() => setText(value), [value]);
   const isValid = text === "" || isDay(text);
@@ -19,7 +21,7 @@ export function DateInput({ name, value, onChange, label }: { name: string; valu
       name={name}
       type="text"
       inputMode="numeric"
-      placeholder="yyyy-mm-dd"
+      placeholder={t("date.placeholder")}
       pattern="\d{4}-\d{2}-\d{2}"
       maxLength={10}
       size={11}

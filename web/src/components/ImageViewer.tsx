@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
+import { useT } from "../i18n/index.tsx";
 
 interface View {
   scale: number;
@@ -19,6 +20,7 @@ function zoomed(v: View, factor: number, cx: number, cy: number): View {
 
 /** An X-ray/gamma image with pan (drag), zoom (wheel and buttons) and reset, by CSS transform. */
 export function ImageViewer({ src, alt }: { src: string; alt: string }) {
+  const t = useT();
   const frame = useRef<HTMLDivElement>(null);
   const drag = useRef<{ px: number; py: number; x: number; y: number } | null>(null);
   const [view, setView] = useState<View>(HOME);
@@ -61,17 +63,17 @@ export function ImageViewer({ src, alt }: { src: string; alt: string }) {
   return (
     <div className="image-viewer">
       <div className="actions">
-        <button type="button" onClick={() => zoomCentre(1.25)} aria-label="Zoom in">
+        <button type="button" onClick={() => zoomCentre(1.25)} aria-label={t("viewer.zoomIn")}>
           +
         </button>
-        <button type="button" onClick={() => zoomCentre(0.8)} aria-label="Zoom out">
+        <button type="button" onClick={() => zoomCentre(0.8)} aria-label={t("viewer.zoomOut")}>
           −
         </button>
         <button type="button" onClick={() => setView(HOME)}>
-          Reset
+          {t("viewer.reset")}
         </button>
         <span className="muted" data-testid="zoom-level">
-          {Math.round(view.scale * 100)}% · drag to pan, wheel to zoom
+          {t.percent(view.scale)} · {t("viewer.hint")}
         </span>
       </div>
       <div

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Link } from "wouter";
 import { api } from "../api.ts";
-import { count } from "../time.ts";
+import { useT } from "../i18n/index.tsx";
 import { Time } from "./Time.tsx";
 import { useApi } from "./useApi.ts";
 
@@ -13,16 +13,10 @@ interface Notification {
   createdAt: string;
 }
 
-const KIND_LABELS: Record<string, string> = {
-  request_at_risk: "At risk",
-  request_missed: "Missed",
-  snm_alert: "SNM alert",
-  scan_alarm: "Alarm",
-  override: "Override",
-};
 
 /** The header's notifications: a count, the list on click, live as changes arrive; each dismissable. */
 export function Notifications() {
+  const t = useT();
   const [isOpen, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const list = useApi<Notification[]>("/notifications", { live: true });
@@ -34,21 +28,21 @@ export function Notifications() {
       await api(`/notifications/${id}/dismissal`, { method: "POST", body: {} });
       list.reload();
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Dismissing failed");
+      setError(err instanceof Error ? err.message : t("notifications.dismissFailed"));
     }
   }
 
   return (
     <div className="notifications">
-      <button type="button" className="link" aria-expanded={isOpen} aria-label={`Notifications: ${items.length}`} data-testid="notifications-button" onClick={() => setOpen((o) => !o)}>
-        Notifications
+      <button type="button" className="link" aria-expanded={isOpen} aria-label={t("notifications.count", { count: items.length })} data-testid="notifications-button" onClick={() => setOpen((o) => !o)}>
+        {t("notifications.title")}
         <span className="count-badge" data-testid="notification-count">
           {items.length}
         </span>
       </button>
       {isOpen && (
-        <div className="notifications-panel" role="region" aria-label="Notifications" data-testid="notifications-panel">
-          <p className="muted">{count(items.length, "notification")} for your roles</p>
+        <div className="notifications-panel" role="region" aria-label={t("notifications.title")} data-testid="notifications-panel">
+          <p className="muted">{t("notifications.forRoles", { count: items.length })}</p>
           {list.error && <p className="error">{list.error}</p>}
           {error && (
             <p className="error" role="alert">
@@ -59,11 +53,11 @@ export function Notifications() {
             {items.map((n) => (
               <li key={n.id} data-testid="notification" data-kind={n.kind}>
                 <div>
-                  <strong>{KIND_LABELS[n.kind] ?? n.kind}</strong> · <Time iso={n.createdAt} />
+                  <strong>{t.code(`notification_${n.kind}`)}</strong> · <Time iso={n.createdAt} />
                   <div>{n.requestId ? <Link href={`/requests/${n.requestId}`}>{n.message}</Link> : n.message}</div>
                 </div>
-                <button type="button" className="secondary" aria-label={`Dismiss: ${n.message}`} onClick={() => void dismiss(n.id)}>
-                  Dismiss
+                <button type="button" className="secondary" aria-label={t("notifications.dismissOne", { message: n.message })} onClick={() => void dismiss(n.id)}>
+                  {t("notifications.dismiss")}
                 </button>
               </li>
             ))}

@@ -1,16 +1,19 @@
+import { useT } from "../i18n/index.tsx";
+
 /** Previous / next for a keyset-paged list. */
 export function Pager({ pageNumber, hasPrevious, hasNext, onPrevious, onNext }: { pageNumber: number; hasPrevious: boolean; hasNext: boolean; onPrevious: () => void; onNext: () => void }) {
+  const t = useT();
   if (!hasPrevious && !hasNext) {
     return null;
   }
   return (
-    <nav className="pager" aria-label="Pages">
+    <nav className="pager" aria-label={t("pager.label")}>
       <button type="button" disabled={!hasPrevious} onClick={onPrevious}>
-        Previous
+        {t("pager.previous")}
       </button>
-      <span data-testid="page-number">Page {pageNumber}</span>
+      <span data-testid="page-number">{t("pager.page", { page: pageNumber })}</span>
       <button type="button" disabled={!hasNext} onClick={onNext}>
-        Next
+        {t("pager.next")}
       </button>
     </nav>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
-import { api, label, type Scan, type ScanPlotData } from "../api.ts";
+import { api, type Scan, type ScanPlotData } from "../api.ts";
+import { useT } from "../i18n/index.tsx";
 import { ImageViewer } from "./ImageViewer.tsx";
 import { PortalChart } from "./PortalChart.tsx";
 import { SpectrumChart } from "./SpectrumChart.tsx";
@@ -17,6 +18,7 @@ export function hasEvidence(scan: Scan): boolean {
 
 /** Plots of a radiation file, loaded from the plot-data API. */
 function RadiationPlots({ scanId }: { scanId: string }) {
+  const t = useT();
   const [data, setData] = useState<ScanPlotData | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -26,10 +28,10 @@ function RadiationPlots({ scanId }: { scanId: string }) {
     return <p className="error">{error}</p>;
   }
   if (!data) {
-    return <p className="muted">Loading plots…</p>;
+    return <p className="muted">{t("evidence.loading")}</p>;
   }
   if (data.portal.length === 0 && data.spectra.length === 0) {
-    return <p className="muted">Nothing to plot{data.errors.length > 0 ? `: ${data.errors.join("; ")}` : ""}</p>;
+    return <p className="muted">{t("evidence.nothing")}{data.errors.length > 0 ? `: ${data.errors.join("; ")}` : ""}</p>;
   }
   return (
     <>
@@ -45,6 +47,7 @@ function RadiationPlots({ scanId }: { scanId: string }) {
 
 /** The evidence of one scan: radiation plots, an image viewer, or a download link for TIFF. */
 export function ScanEvidence({ scan }: { scan: Scan }) {
+  const t = useT();
   const file = scan.file;
   if (!file) {
     return null;
@@ -52,11 +55,11 @@ export function ScanEvidence({ scan }: { scan: Scan }) {
   const href = `/api/files/${file.sha256}`;
   let body: React.ReactNode;
   if (VIEWABLE_IMAGES.includes(file.mediaType)) {
-    body = <ImageViewer src={href} alt={`${label(scan.scanType)} image ${file.name ?? ""}`} />;
+    body = <ImageViewer src={href} alt={t("evidence.imageAlt", { scan: t.code(scan.scanType), name: file.name ?? "" })} />;
   } else if (file.mediaType.startsWith("image/")) {
     body = (
       <p>
-        {file.mediaType} cannot be shown in the browser: <a href={href}>download {file.name ?? "the image"}</a>
+        {t("evidence.cannotShow", { type: file.mediaType })} <a href={href}>{t("evidence.download", { name: file.name ?? "" })}</a>
       </p>
     );
   } else {
@@ -65,7 +68,7 @@ export function ScanEvidence({ scan }: { scan: Scan }) {
   return (
     <section className="evidence" data-testid="scan-evidence">
       <h3>
-        {label(scan.scanType)} · {file.name ?? file.sha256.slice(0, 12)}
+        {t.code(scan.scanType)} · {file.name ?? file.sha256.slice(0, 12)}
       </h3>
       {body}
     </section>

@@ -2,6 +2,7 @@ import { useMemo } from "react";
 import uPlot from "uplot";
 import type { SpectrumPlot } from "../api.ts";
 import { UPlotChart, type ChartOptions } from "./UPlotChart.tsx";
+import { useT } from "../i18n/index.tsx";
 
 /** Counts for a log axis: empty bins become gaps. */
 function positive(values: number[]): (number | null)[] {
@@ -50,34 +51,35 @@ function drawPeaks(plot: SpectrumPlot) {
 
 /** A gamma spectrum on a log count axis, stepped, with the background and the identified peaks labelled. */
 export function SpectrumChart({ plot }: { plot: SpectrumPlot }) {
+  const t = useT();
   const data = useMemo<uPlot.AlignedData>(
     () => (plot.background ? [plot.energyKeV, positive(plot.counts), positive(plot.background)] : [plot.energyKeV, positive(plot.counts)]),
     [plot],
   );
   const options = useMemo<ChartOptions>(() => {
     const stepped = uPlot.paths.stepped?.({ align: 1 });
-    const series: uPlot.Series[] = [{ label: "keV" }, { label: `counts (${plot.liveTimeS.toFixed(0)} s live)`, stroke: "#0b5cad", width: 1, paths: stepped }];
+    const series: uPlot.Series[] = [{ label: "keV" }, { label: t("plot.counts", { live: t.number(Math.round(plot.liveTimeS)) }), stroke: "#0b5cad", width: 1, paths: stepped }];
     if (plot.background) {
-      series.push({ label: "background (scaled)", stroke: "#8a96a8", width: 1, paths: stepped });
+      series.push({ label: t("plot.backgroundScaled"), stroke: "#8a96a8", width: 1, paths: stepped });
     }
     return {
-      title: `Spectrum ${plot.id}${plot.detector ? ` · ${plot.detector}` : ""}`,
+      title: `${t("plot.spectrum", { id: plot.id })}${plot.detector ? ` · ${plot.detector}` : ""}`,
       height: 300,
       scales: { x: { time: false }, y: { distr: 3, log: 10 } },
-      axes: [{ label: "energy (keV)", size: 36 }, { label: plot.binChannels > 1 ? `counts per ${plot.binChannels} channels` : "counts per channel", size: 60 }],
+      axes: [{ label: t("plot.energy"), size: 36 }, { label: t("plot.countsPerChannels", { count: plot.binChannels }), size: 60 }],
       series,
       hooks: { draw: [drawPeaks(plot)] },
     };
-  }, [plot]);
+  }, [plot, t]);
   return (
     <div className="spectrum-plot">
       <UPlotChart options={options} data={data} testId="spectrum-chart" />
       {plot.peaks.length > 0 && (
         <p className="peaks">
-          Identified peaks:{" "}
+          {t("plot.peaks")}{" "}
           {plot.peaks.map((p) => (
             <span key={`${p.nuclide}-${p.energyKeV}`} className="badge" data-testid="peak-label">
-              {p.nuclide} {p.energyKeV.toFixed(1)} keV ({p.category})
+              {p.nuclide} {t.number(p.energyKeV, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} keV ({t.code(p.category)})
             </span>
           ))}
         </p>

@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from "react";
 import type { AgreementView, UserView } from "../../../src/domain/users.ts";
-import { api, label, type Page } from "../api.ts";
+import { api, type Page } from "../api.ts";
 import { ConfirmDialog, type Confirmation } from "../components/ConfirmDialog.tsx";
 import { DataTable, type Column } from "../components/DataTable.tsx";
 import { Time } from "../components/Time.tsx";
 import { useApi } from "../components/useApi.ts";
+import { useT } from "../i18n/index.tsx";
 
 const ROLES = ["targeter", "supervisor", "scan_officer", "admin", "auditor"];
 
@@ -24,6 +25,7 @@ type Pending = { confirmation: Confirmation; run: (reason: string) => Promise<vo
 
 /** Administration of the agency: its people and their roles, its agreements, its feeds' API tokens. */
 export function AdminPage() {
+  const t = useT();
   const users = useApi<UserView[]>("/users");
   const agreements = useApi<AgreementView[]>("/agreements");
   const tokens = useApi<Page<Token>>("/api-tokens?limit=200");
@@ -31,10 +33,10 @@ export function AdminPage() {
   const [notice, setNotice] = useState<string | null>(null);
 
   const userColumns: Column<UserView>[] = [
-    { key: "username", title: "Username", render: (u) => u.username },
-    { key: "name", title: "Name", render: (u) => u.displayName },
-    { key: "roles", title: "Roles", render: (u) => u.roles.map(label).join(", ") },
-    { key: "state", title: "State", render: (u) => <span data-testid="user-state">{u.isActive ? "active" : "disabled"}</span> },
+    { key: "username", title: t("login.username"), render: (u) => u.username },
+    { key: "name", title: t("admin.name"), render: (u) => u.displayName },
+    { key: "roles", title: t("admin.roles"), render: (u) => u.roles.map((r) => t.code(r)).join(", ") },
+    { key: "state", title: t("admin.state"), render: (u) => <span data-testid="user-state">{u.isActive ? t("admin.active") : t("admin.disabled")}</span> },
     {
       key: "actions",
       title: "",
@@ -46,19 +48,19 @@ export function AdminPage() {
             onClick={() =>
               setPending({
                 confirmation: {
-                  title: `${u.isActive ? "Disable" : "Enable"} ${u.username}?`,
-                  consequence: u.isActive ? `${u.displayName} is signed out at once and cannot sign in until the account is enabled again.` : `${u.displayName} can sign in again with the current password.`,
-                  confirmLabel: u.isActive ? "Disable account" : "Enable account",
+                  title: t(u.isActive ? "admin.disableTitle" : "admin.enableTitle", { user: u.username }),
+                  consequence: t(u.isActive ? "admin.disableConsequence" : "admin.enableConsequence", { name: u.displayName }),
+                  confirmLabel: t(u.isActive ? "admin.disableConfirm" : "admin.enableConfirm"),
                 },
                 run: async () => {
                   await api(`/users/${u.id}/activation`, { method: "POST", body: { isActive: !u.isActive } });
-                  setNotice(`${u.username} ${u.isActive ? "disabled" : "enabled"}.`);
+                  setNotice(t(u.isActive ? "admin.disabledNotice" : "admin.enabledNotice", { user: u.username }));
                   users.reload();
                 },
               })
             }
           >
-            {u.isActive ? "Disable…" : "Enable…"}
+            {u.isActive ? t("admin.disable") : t("admin.enable")}
           </button>
           <button
             type="button"
@@ -66,21 +68,21 @@ export function AdminPage() {
             onClick={() =>
               setPending({
                 confirmation: {
-                  title: `Reset the password of ${u.username}?`,
-                  consequence: `The new password works from the next sign-in; tell ${u.displayName} through a channel of your agency. Sessions already open stay until they end (disable the account to end them now).`,
-                  confirmLabel: "Set new password",
-                  reasonLabel: "New password",
+                  title: t("admin.resetTitle", { user: u.username }),
+                  consequence: t("admin.resetConsequence", { name: u.displayName }),
+                  confirmLabel: t("admin.resetConfirm"),
+                  reasonLabel: t("admin.newPassword"),
                   reasonMinLength: 12,
                   reasonMaxLength: 200,
                 },
                 run: async (password) => {
                   await api(`/users/${u.id}/password`, { method: "POST", body: { password } });
-                  setNotice(`The password of ${u.username} was reset.`);
+                  setNotice(t("admin.resetNotice", { user: u.username }));
                 },
               })
             }
           >
-            Reset password…
+            {t("admin.reset")}
           </button>
         </div>
       ),
@@ -88,39 +90,39 @@ export function AdminPage() {
   ];
 
   const agreementColumns: Column<AgreementView>[] = [
-    { key: "code", title: "Agreement", render: (a) => a.code },
-    { key: "direction", title: "Shares", render: (a) => `${a.provider} → ${a.recipient}` },
-    { key: "countries", title: "Destinations", render: (a) => a.destinationCountries.join(", ") },
-    { key: "term", title: "In force", render: (a) => `${a.validFrom} – ${a.validUntil ?? "open-ended"}` },
-    { key: "state", title: "State", render: (a) => (a.isActive ? "active" : "switched off") },
-    { key: "basis", title: "Legal basis", render: (a) => a.legalBasis },
+    { key: "code", title: t("admin.agreement"), render: (a) => a.code },
+    { key: "direction", title: t("admin.shares"), render: (a) => `${a.provider} → ${a.recipient}` },
+    { key: "countries", title: t("admin.destinations"), render: (a) => a.destinationCountries.join(", ") },
+    { key: "term", title: t("admin.inForce"), render: (a) => `${a.validFrom} – ${a.validUntil ?? t("admin.openEnded")}` },
+    { key: "state", title: t("admin.state"), render: (a) => (a.isActive ? t("admin.active") : t("admin.switchedOff")) },
+    { key: "basis", title: t("admin.basis"), render: (a) => a.legalBasis },
   ];
 
   const tokenColumns: Column<Token>[] = [
-    { key: "name", title: "Feed", render: (t) => `${t.name} (${t.username})` },
-    { key: "state", title: "State", render: (t) => <span data-testid="token-state">{t.state}</span> },
-    { key: "created", title: "Issued", render: (t) => <Time iso={t.createdAt} /> },
-    { key: "expires", title: "Expires", render: (t) => <Time iso={t.expiresAt} /> },
-    { key: "used", title: "Last used", render: (t) => (t.lastUsedAt ? <Time iso={t.lastUsedAt} /> : "never") },
+    { key: "name", title: t("admin.feed"), render: (tk) => `${tk.name} (${tk.username})` },
+    { key: "state", title: t("admin.state"), render: (tk) => <span data-testid="token-state">{t.code(`token_${tk.state}`)}</span> },
+    { key: "created", title: t("admin.issued"), render: (tk) => <Time iso={tk.createdAt} /> },
+    { key: "expires", title: t("admin.expires"), render: (tk) => <Time iso={tk.expiresAt} /> },
+    { key: "used", title: t("admin.lastUsed"), render: (tk) => (tk.lastUsedAt ? <Time iso={tk.lastUsedAt} /> : t("admin.never")) },
     {
       key: "actions",
       title: "",
-      render: (t) =>
-        t.state === "active" ? (
+      render: (tk) =>
+        tk.state === "active" ? (
           <button
             type="button"
             className="danger-outline"
             onClick={() =>
               setPending({
-                confirmation: { title: `Revoke the token of ${t.name}?`, consequence: "The feed's next upload with this token is refused. A revoked token cannot be restored; issue a new one.", confirmLabel: "Revoke token" },
+                confirmation: { title: t("admin.revokeTitle", { name: tk.name }), consequence: t("admin.revokeConsequence"), confirmLabel: t("admin.revokeConfirm") },
                 run: async () => {
-                  await api(`/api-tokens/${t.id}/revoke`, { method: "POST", body: {} });
+                  await api(`/api-tokens/${tk.id}/revoke`, { method: "POST", body: {} });
                   tokens.reload();
                 },
               })
             }
           >
-            Revoke…
+            {t("admin.revoke")}
           </button>
         ) : null,
     },
@@ -128,24 +130,24 @@ export function AdminPage() {
 
   return (
     <section>
-      <h1>Administration</h1>
+      <h1>{t("nav.admin")}</h1>
       {notice && (
         <p className="ok" role="status" data-testid="admin-notice">
           {notice}
         </p>
       )}
-      <h2>People and roles</h2>
-      <DataTable columns={userColumns} rows={users.data} rowKey={(u) => u.id} isLoading={users.isLoading} error={users.error} empty="No accounts." testId="users" />
+      <h2>{t("admin.people")}</h2>
+      <DataTable columns={userColumns} rows={users.data} rowKey={(u) => u.id} isLoading={users.isLoading} error={users.error} empty={t("admin.noAccounts")} testId="users" />
       <NewUserForm
         onCreated={(u) => {
-          setNotice(`${u.username} created.`);
+          setNotice(t("admin.created", { user: u.username }));
           users.reload();
         }}
       />
-      <h2>Sharing agreements</h2>
-      <DataTable columns={agreementColumns} rows={agreements.data} rowKey={(a) => a.id} isLoading={agreements.isLoading} error={agreements.error} empty="Your agency is in no agreement." testId="agreements" />
-      <h2>API tokens of ingest feeds</h2>
-      <DataTable columns={tokenColumns} rows={tokens.data?.items} rowKey={(t) => t.id} isLoading={tokens.isLoading} error={tokens.error} empty="No tokens issued." testId="tokens" />
+      <h2>{t("admin.agreements")}</h2>
+      <DataTable columns={agreementColumns} rows={agreements.data} rowKey={(a) => a.id} isLoading={agreements.isLoading} error={agreements.error} empty={t("dashboard.noAgreement")} testId="agreements" />
+      <h2>{t("admin.tokens")}</h2>
+      <DataTable columns={tokenColumns} rows={tokens.data?.items} rowKey={(tk) => tk.id} isLoading={tokens.isLoading} error={tokens.error} empty={t("admin.noTokens")} testId="tokens" />
       <NewTokenForm onIssued={() => tokens.reload()} />
       {pending && (
         <ConfirmDialog
@@ -162,6 +164,7 @@ export function AdminPage() {
 }
 
 function NewUserForm({ onCreated }: { onCreated: (u: UserView) => void }) {
+  const t = useT();
   const [username, setUsername] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [roles, setRoles] = useState<string[]>([]);
@@ -178,31 +181,31 @@ function NewUserForm({ onCreated }: { onCreated: (u: UserView) => void }) {
       setRoles([]);
       setPassword("");
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Creating the account failed");
+      setError(err instanceof Error ? err.message : t("admin.createFailed"));
     }
   }
 
   return (
-    <form className="panel" aria-label="New account" onSubmit={(e) => void handleSubmit(e)}>
-      <h3>New account</h3>
+    <form className="panel" aria-label={t("admin.newAccount")} onSubmit={(e) => void handleSubmit(e)}>
+      <h3>{t("admin.newAccount")}</h3>
       <label>
-        Username
+        {t("login.username")}
         <input name="newUsername" value={username} maxLength={50} pattern="[a-z0-9][a-z0-9._\-]{2,49}" required onChange={(e) => setUsername(e.target.value)} />
       </label>
       <label>
-        Name
+        {t("admin.name")}
         <input name="newDisplayName" value={displayName} maxLength={100} required onChange={(e) => setDisplayName(e.target.value)} />
       </label>
       <fieldset>
-        <legend>Roles</legend>
+        <legend>{t("admin.roles")}</legend>
         {ROLES.map((r) => (
           <label key={r} className="inline">
-            <input type="checkbox" name={`role-${r}`} checked={roles.includes(r)} onChange={(e) => setRoles(e.target.checked ? [...roles, r] : roles.filter((x) => x !== r))} /> {label(r)}
+            <input type="checkbox" name={`role-${r}`} checked={roles.includes(r)} onChange={(e) => setRoles(e.target.checked ? [...roles, r] : roles.filter((x) => x !== r))} /> {t.code(r)}
           </label>
         ))}
       </fieldset>
       <label>
-        First password (at least 12 characters)
+        {t("admin.firstPassword")}
         <input name="newPassword" type="password" value={password} minLength={12} maxLength={200} required onChange={(e) => setPassword(e.target.value)} />
       </label>
       {error && (
@@ -211,13 +214,14 @@ function NewUserForm({ onCreated }: { onCreated: (u: UserView) => void }) {
         </p>
       )}
       <button type="submit" disabled={roles.length === 0}>
-        Create account
+        {t("admin.create")}
       </button>
     </form>
   );
 }
 
 function NewTokenForm({ onIssued }: { onIssued: () => void }) {
+  const t = useT();
   const [name, setName] = useState("");
   const [days, setDays] = useState(90);
   const [issued, setIssued] = useState<{ token: string; expiresAt: string } | null>(null);
@@ -232,19 +236,19 @@ function NewTokenForm({ onIssued }: { onIssued: () => void }) {
       setName("");
       onIssued();
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Issuing the token failed");
+      setError(err instanceof Error ? err.message : t("admin.issueFailed"));
     }
   }
 
   return (
-    <form className="panel" aria-label="New API token" onSubmit={(e) => void handleSubmit(e)}>
-      <h3>Issue a token</h3>
+    <form className="panel" aria-label={t("admin.newToken")} onSubmit={(e) => void handleSubmit(e)}>
+      <h3>{t("admin.issueTitle")}</h3>
       <label>
-        Feed name
+        {t("admin.feedName")}
         <input name="tokenName" value={name} maxLength={40} required onChange={(e) => setName(e.target.value)} />
       </label>
       <label>
-        Lasts (days, 1–365)
+        {t("admin.lasts")}
         <input name="tokenDays" type="number" min={1} max={365} value={days} onChange={(e) => setDays(Number(e.target.value))} />
       </label>
       {error && (
@@ -252,10 +256,10 @@ function NewTokenForm({ onIssued }: { onIssued: () => void }) {
           {error}
         </p>
       )}
-      <button type="submit">Issue token</button>
+      <button type="submit">{t("admin.issue")}</button>
       {issued && (
         <p data-testid="issued-token">
-          Copy it now, it is shown once: <code>{issued.token}</code> (expires <Time iso={issued.expiresAt} />)
+          {t("admin.copyNow")} <code>{issued.token}</code> ({t("admin.expiresAt")} <Time iso={issued.expiresAt} />)
         </p>
       )}
     </form>

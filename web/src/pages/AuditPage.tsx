@@ -5,7 +5,8 @@ import { DateInput } from "../components/DateInput.tsx";
 import { Pager } from "../components/Pager.tsx";
 import { Time } from "../components/Time.tsx";
 import { usePagedApi } from "../components/useApi.ts";
-import { count } from "../time.ts";
+import type { MessageId } from "../i18n/en.ts";
+import { CATALOGUES, useT, type Translator } from "../i18n/index.tsx";
 
 interface Verdict {
   events: number;
@@ -48,8 +49,12 @@ function details(payload: unknown): string {
     .join("; ");
 }
 
-/** "inspection_request.dispositioned" → "Inspection request dispositioned". */
-function sentence(action: string): string {
+/** "inspection_request.dispositioned" → "Inspection request dispositioned" (or the catalogue's words for it). */
+function sentence(t: Translator, action: string): string {
+  const id = `audit.action.${action}`;
+  if (id in CATALOGUES.en) {
+    return t(id as MessageId);
+  }
   const text = action.replaceAll(/[._]/g, " ");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -74,23 +79,24 @@ function queryOf(f: Filters): URLSearchParams {
   return q;
 }
 
-const COLUMNS: Column<AuditEvent>[] = [
+function columns(t: Translator): Column<AuditEvent>[] {
+  return [
   { key: "seq", title: "#", render: (e) => e.seq },
-  { key: "time", title: "When", render: (e) => <Time iso={e.occurredAt} seconds /> },
-  { key: "who", title: "Who", render: (e) => (e.actorUsername ? `${e.actorUsername} (${e.actorAgencyCode})` : "system") },
+  { key: "time", title: t("audit.when"), render: (e) => <Time iso={e.occurredAt} seconds /> },
+  { key: "who", title: t("audit.who"), render: (e) => (e.actorUsername ? `${e.actorUsername} (${e.actorAgencyCode})` : t("card.system")) },
   {
     key: "what",
-    title: "What",
+    title: t("audit.what"),
     render: (e) => (
       <>
-        {sentence(e.action)} <code>{e.action}</code>
+        {sentence(t, e.action)} <code>{e.action}</code>
       </>
     ),
   },
-  { key: "record", title: "Record", render: (e) => (e.entityId ? <span title={e.entityId}>{`${e.entityType.replaceAll("_", " ")} ${e.entityId.slice(0, 8)}`}</span> : e.entityType.replaceAll("_", " ")) },
+  { key: "record", title: t("audit.record"), render: (e) => (e.entityId ? <span title={e.entityId}>{`${t.code(`entity_${e.entityType}`)} ${e.entityId.slice(0, 8)}`}</span> : t.code(`entity_${e.entityType}`)) },
   {
     key: "details",
-    title: "Details",
+    title: t("audit.details"),
     render: (e) => (
       <details>
         <summary className="payload">{details(e.payload) || "—"}</summary>
@@ -98,11 +104,13 @@ const COLUMNS: Column<AuditEvent>[] = [
       </details>
     ),
   },
-  { key: "hash", title: "Hash", render: (e) => <span className="hash" title={e.hash}>{e.hash.slice(0, 12)}…</span> },
-];
+  { key: "hash", title: t("audit.hash"), render: (e) => <span className="hash" title={e.hash}>{e.hash.slice(0, 12)}…</span> },
+  ];
+}
 
 /** The audit log concerning the auditor's agency: readable rows, filters, CSV export, and a check of the chain. */
 export function AuditPage() {
+  const t = useT();
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [verdict, setVerdict] = useState<Verdict | null>(null);
@@ -115,24 +123,24 @@ export function AuditPage() {
     try {
       setVerdict(await api<Verdict>("/audit-events/verification"));
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Verification failed");
+      setError(err instanceof Error ? err.message : t("audit.verifyFailed"));
     }
   }
 
   return (
     <section>
-      <h1>Audit log</h1>
+      <h1>{t("nav.audit")}</h1>
       <div className="actions">
         <button type="button" onClick={() => void handleVerify()}>
-          Verify the chain
+          {t("audit.verify")}
         </button>
         <a href={`/api/audit-events/export?${query.toString()}`} download data-testid="audit-csv">
-          Export these events as CSV
+          {t("audit.export")}
         </a>
       </div>
       {verdict && (
         <p className={verdict.isIntact ? "ok" : "error"} data-testid="verdict">
-          {verdict.isIntact ? `Chain intact: ${count(verdict.events, "event")} verified.` : `Chain broken at event ${verdict.firstBrokenSeq}.`}
+          {verdict.isIntact ? t("audit.intact", { count: verdict.events }) : t("audit.broken", { seq: verdict.firstBrokenSeq ?? "" })}
         </p>
       )}
       {error && (
@@ -142,27 +150,27 @@ export function AuditPage() {
       )}
       <form
         className="filters"
-        aria-label="Filter the log"
+        aria-label={t("audit.filterLabel")}
         onSubmit={(e) => {
           e.preventDefault();
           setFilters(draft);
         }}
       >
-        <input name="actor" placeholder="Who (username)" value={draft.actor} maxLength={100} onChange={set("actor")} />
-        <input name="actionPrefix" placeholder="What (action, e.g. inspection_request.)" value={draft.actionPrefix} maxLength={100} onChange={set("actionPrefix")} size={32} />
-        <input name="entityId" placeholder="Record id" value={draft.entityId} maxLength={100} onChange={set("entityId")} />
+        <input name="actor" placeholder={t("audit.filter.who")} value={draft.actor} maxLength={100} onChange={set("actor")} />
+        <input name="actionPrefix" placeholder={t("audit.filter.what")} value={draft.actionPrefix} maxLength={100} onChange={set("actionPrefix")} size={32} />
+        <input name="entityId" placeholder={t("audit.filter.record")} value={draft.entityId} maxLength={100} onChange={set("entityId")} />
         <label>
-          From <DateInput name="from" value={draft.from} onChange={(v) => setDraft({ ...draft, from: v })} />
+          {t("dashboard.from")} <DateInput name="from" value={draft.from} onChange={(v) => setDraft({ ...draft, from: v })} />
         </label>
         <label>
-          to <DateInput name="to" value={draft.to} onChange={(v) => setDraft({ ...draft, to: v })} />
+          {t("shipments.etdTo")} <DateInput name="to" value={draft.to} onChange={(v) => setDraft({ ...draft, to: v })} />
         </label>
         <label className="inline">
-          <input type="checkbox" name="includeReads" checked={draft.includeReads} onChange={(e) => setDraft({ ...draft, includeReads: e.target.checked })} /> include reads of shared data
+          <input type="checkbox" name="includeReads" checked={draft.includeReads} onChange={(e) => setDraft({ ...draft, includeReads: e.target.checked })} /> {t("audit.includeReads")}
         </label>
-        <button type="submit">Apply filters</button>
+        <button type="submit">{t("audit.apply")}</button>
       </form>
-      <DataTable columns={COLUMNS} rows={list.data?.items} rowKey={(e) => e.seq} isLoading={list.isLoading} error={list.error} empty="No events match." testId="audit-log" />
+      <DataTable columns={columns(t)} rows={list.data?.items} rowKey={(e) => e.seq} isLoading={list.isLoading} error={list.error} empty={t("audit.none")} testId="audit-log" />
       <Pager pageNumber={list.pageNumber} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} />
     </section>
   );

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { api, type ReciprocityMetrics } from "../api.ts";
 import { DateInput } from "../components/DateInput.tsx";
 import { DirectionPanel } from "./DirectionPanel.tsx";
+import { useT } from "../i18n/index.tsx";
 
 const DAY_MS = 86_400_000;
 
@@ -18,6 +19,7 @@ function rangeQuery(from: string, to: string): string {
 
 /** The reciprocity dashboard: per direction of each agreement, over a chosen range (default the last 30 days). */
 export function DashboardPage() {
+  const t = useT();
   const [from, setFrom] = useState(() => day(Date.now() - 30 * DAY_MS));
   const [to, setTo] = useState(() => day(Date.now()));
   const [metrics, setMetrics] = useState<ReciprocityMetrics | null>(null);
@@ -33,16 +35,16 @@ export function DashboardPage() {
 
   return (
     <section>
-      <h1>Reciprocity dashboard</h1>
+      <h1>{t("nav.dashboard")}</h1>
       <div className="filters">
         <label>
-          From <DateInput name="from" value={from} onChange={setFrom} />
+          {t("dashboard.from")} <DateInput name="from" value={from} onChange={setFrom} />
         </label>
         <label>
-          To <DateInput name="to" value={to} onChange={setTo} />
+          {t("dashboard.to")} <DateInput name="to" value={to} onChange={setTo} />
         </label>
-        <a href={`/api/metrics/reciprocity?format=csv&${rangeQuery(from, to)}`} download data-testid="csv-link">
-          Download CSV
+        <a href={`/api/metrics/reciprocity?format=csv&lang=${t.language}&${rangeQuery(from, to)}`} download data-testid="csv-link">
+          {t("dashboard.csv")}
         </a>
       </div>
       {error && (
@@ -50,8 +52,8 @@ export function DashboardPage() {
           {error}
         </p>
       )}
-      {!metrics && !error && <p className="loading">Loading…</p>}
-      {metrics?.directions.length === 0 && <p className="muted">Your agency is in no agreement.</p>}
+      {!metrics && !error && <p className="loading">{t("common.loading")}</p>}
+      {metrics?.directions.length === 0 && <p className="muted">{t("dashboard.noAgreement")}</p>}
       {metrics?.directions.map((d) => (
         <DirectionPanel key={`${d.agreement}-${d.requester}`} d={d} />
       ))}

@@ -1,55 +1,53 @@
-import { label, type DirectionMetrics } from "../api.ts";
+import type { DirectionMetrics } from "../api.ts";
+import { useT, type Translator } from "../i18n/index.tsx";
 import { Bars } from "../components/Bars.tsx";
 
-/** A share as a percentage, or a dash when there is nothing to divide. */
-function percent(v: number | null): string {
-  return v === null ? "—" : `${Math.round(v * 1000) / 10}%`;
-}
-
-/** Hours with one decimal, or a dash. */
-function hours(v: number | null): string {
-  return v === null ? "—" : `${v.toFixed(1)} h`;
+/** Hours with one decimal (the unit stays a symbol), or a dash. */
+function hours(t: Translator, v: number | null): string {
+  return v === null ? "—" : `${t.number(v, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} h`;
 }
 
 /** Entries of a count record as bars, largest first. */
-function barsOf(record: Record<string, number>) {
+function barsOf(t: Translator, record: Record<string, number>) {
   return Object.entries(record)
     .sort((a, b) => b[1] - a[1])
-    .map(([k, v]) => ({ label: label(k), value: v }));
+    .map(([k, v]) => ({ label: t.code(k), value: v }));
 }
 
 /** The reciprocity numbers of one direction of one agreement. */
 export function DirectionPanel({ d }: { d: DirectionMetrics }) {
+  const t = useT();
+  const percent = (v: number | null) => t.percent(v);
   return (
     <article className="card direction" data-testid="direction" data-agreement={d.agreement}>
       <header>
-        <strong>{d.agreement}</strong> · {d.requester} asks, {d.host} inspects
+        <strong>{d.agreement}</strong> · {t("dashboard.direction", { requester: d.requester, host: d.host })}
       </header>
       <div className="direction-body">
         <div className="big-number">
           <span data-testid="accommodation-rate">{percent(d.accommodationRate)}</span>
-          <small>accommodation rate (accepted of decided)</small>
+          <small>{t("dashboard.accommodation")}</small>
         </div>
         <dl className="facts">
-          <dt>Requests made</dt>
-          <dd>{d.requests}</dd>
-          <dt>Accepted</dt>
-          <dd>{d.accepted}</dd>
-          <dt>Declined</dt>
-          <dd>{d.declined}</dd>
-          <dt>Withdrawn</dt>
-          <dd>{d.withdrawn}</dd>
-          <dt>Pending</dt>
-          <dd>{d.pending}</dd>
-          <dt>Scanned before cut-off</dt>
+          <dt>{t("dashboard.requests")}</dt>
+          <dd>{t.number(d.requests)}</dd>
+          <dt>{t("dashboard.accepted")}</dt>
+          <dd>{t.number(d.accepted)}</dd>
+          <dt>{t("dashboard.declined")}</dt>
+          <dd>{t.number(d.declined)}</dd>
+          <dt>{t("dashboard.withdrawn")}</dt>
+          <dd>{t.number(d.withdrawn)}</dd>
+          <dt>{t("dashboard.pending")}</dt>
+          <dd>{t.number(d.pending)}</dd>
+          <dt>{t("dashboard.beforeCutoff")}</dt>
           <dd>{percent(d.scannedBeforeCutoff)}</dd>
-          <dt>Time to result (median / p90)</dt>
+          <dt>{t("dashboard.timeToResult")}</dt>
           <dd>
-            {hours(d.medianHoursToResult)} / {hours(d.p90HoursToResult)}
+            {hours(t, d.medianHoursToResult)} / {hours(t, d.p90HoursToResult)}
           </dd>
-          <dt>Misses (loaded before closed)</dt>
+          <dt>{t("dashboard.misses")}</dt>
           <dd className={d.missed > 0 ? "error" : undefined}>{d.missed}</dd>
-          <dt>Alarms (nuisance)</dt>
+          <dt>{t("dashboard.alarms")}</dt>
           <dd>
             {d.alarms} ({d.nuisanceAlarms})
           </dd>
@@ -57,31 +55,31 @@ export function DirectionPanel({ d }: { d: DirectionMetrics }) {
       </div>
       <div className="chart-grid">
         <section>
-          <h3>Declined by reason</h3>
-          <Bars bars={barsOf(d.declinedByReason)} />
+          <h3>{t("dashboard.declinedByReason")}</h3>
+          <Bars bars={barsOf(t, d.declinedByReason)} />
         </section>
         <section>
-          <h3>Scans by type</h3>
-          <Bars bars={barsOf(d.scansByType)} />
+          <h3>{t("dashboard.scansByType")}</h3>
+          <Bars bars={barsOf(t, d.scansByType)} />
         </section>
         <section>
-          <h3>Alarms by HS chapter</h3>
+          <h3>{t("dashboard.alarmsByChapter")}</h3>
           <Bars
-            bars={d.alarmsByHsChapter.map((c) => ({ label: `ch. ${c.chapter}`, value: c.alarms, part: c.nuisance }))}
-            partLabel="nuisance"
+            bars={d.alarmsByHsChapter.map((c) => ({ label: t("dashboard.chapter", { chapter: c.chapter }), value: c.alarms, part: c.nuisance }))}
+            partLabel={t("dashboard.nuisance")}
             testId="alarms-by-chapter"
           />
           <div className="legend" data-testid="alarms-legend">
             <span>
-              <span className="swatch" style={{ background: "#0b5cad" }} /> alarms
+              <span className="swatch" style={{ background: "#0b5cad" }} /> {t("dashboard.legend.alarms")}
             </span>
             <span>
-              <span className="swatch" style={{ background: "#e0a800" }} /> of which nuisance (natural radioactivity of the declared goods)
+              <span className="swatch" style={{ background: "#e0a800" }} /> {t("dashboard.legend.nuisance")}
             </span>
           </div>
         </section>
         <section>
-          <h3>Equipment use</h3>
+          <h3>{t("dashboard.equipment")}</h3>
           <Bars bars={d.equipmentUse.map((e) => ({ label: e.device, value: e.scans }))} />
         </section>
       </div>

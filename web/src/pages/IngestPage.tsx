@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { api, type Page } from "../api.ts";
 import { Time } from "../components/Time.tsx";
+import { errorMessage, useT } from "../i18n/index.tsx";
 
 interface Finding {
   where: string;
@@ -61,6 +62,7 @@ interface QuarantineItem {
 
 /** Send a manifest file, read batch reports, and fix what landed in quarantine. */
 export function IngestPage() {
+  const t = useT();
   const [batches, setBatches] = useState<Batch[]>([]);
   const [quarantine, setQuarantine] = useState<QuarantineItem[]>([]);
   const [report, setReport] = useState<FileReport | null>(null);
@@ -80,14 +82,14 @@ export function IngestPage() {
     event.preventDefault();
     const file = new FormData(event.currentTarget).get("manifest");
     if (!(file instanceof File) || file.size === 0) {
-      setError("Choose a manifest file first");
+      setError(t("ingest.chooseFile"));
       return;
     }
     setError(null);
     const res = await fetch(`/api/manifests?fileName=${encodeURIComponent(file.name)}`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: file });
-    const body = (await res.json()) as FileReport & { message?: string };
+    const body = (await res.json()) as FileReport & { code?: string; message?: string };
     if (!res.ok) {
-      setError(body.message ?? "Upload failed");
+      setError(body.code ? errorMessage(body.code, body.message ?? "") : t("ingest.uploadFailed"));
       return;
     }
     setReport(body);
@@ -96,31 +98,31 @@ export function IngestPage() {
 
   return (
     <section>
-      <h1>Manifest ingest</h1>
+      <h1>{t("nav.ingest")}</h1>
       <form className="filters" onSubmit={(e) => void handleUpload(e)}>
         <input type="file" name="manifest" accept=".edi,.txt,.csv,.x12,.edifact" />
-        <button type="submit">Ingest</button>
+        <button type="submit">{t("ingest.submit")}</button>
       </form>
       {error && <p className="error" role="alert">{error}</p>}
       {report && <ReportView report={report} />}
-      <h2>Quarantine ({quarantine.length} open)</h2>
+      <h2>{t("ingest.quarantine", { count: quarantine.length })}</h2>
       {quarantine.map((q) => (
         <QuarantineCard key={q.id} item={q} onResolved={reload} />
       ))}
-      <h2>Batches</h2>
+      <h2>{t("ingest.batches")}</h2>
       <table className="grid" data-testid="batches">
         <thead>
           <tr>
-            <th>Received</th>
-            <th>File</th>
-            <th>Format</th>
-            <th>Status</th>
-            <th>By</th>
-            <th>Shipments</th>
-            <th>Containers</th>
-            <th>Events</th>
-            <th>Errors</th>
-            <th>Warnings</th>
+            <th>{t("ingest.received")}</th>
+            <th>{t("ingest.file")}</th>
+            <th>{t("ingest.format")}</th>
+            <th>{t("ingest.status")}</th>
+            <th>{t("ingest.by")}</th>
+            <th>{t("ingest.shipments")}</th>
+            <th>{t("ingest.containers")}</th>
+            <th>{t("ingest.events")}</th>
+            <th>{t("ingest.errors")}</th>
+            <th>{t("ingest.warnings")}</th>
             <th />
           </tr>
         </thead>
@@ -130,7 +132,7 @@ export function IngestPage() {
               <td><Time iso={b.receivedAt} /></td>
               <td>{b.fileName}</td>
               <td>{b.format}</td>
-              <td className={b.status === "rejected" || b.status === "failed" ? "error" : undefined}>{b.status}</td>
+              <td className={b.status === "rejected" || b.status === "failed" ? "error" : undefined}>{t.code(`batch_${b.status}`)}</td>
               <td>{b.receivedBy}</td>
               <td>{b.shipments}</td>
               <td>{b.containers}</td>
@@ -139,7 +141,7 @@ export function IngestPage() {
               <td>{b.warnings}</td>
               <td>
                 <button type="button" onClick={() => handleShowReport(b.id)}>
-                  Report
+                  {t("ingest.report")}
                 </button>
               </td>
             </tr>
@@ -151,30 +153,40 @@ export function IngestPage() {
 }
 
 function ReportView({ report }: { report: FileReport }) {
+  const t = useT();
   const { read, landed, quarantined, setAside } = report.records;
   return (
     <div className="card" data-testid="ingest-report">
       <p>
-        <strong>{report.file}</strong> ({report.format}): {report.shipments} shipments — {report.inserted} new, {report.replaced} replaced, {report.cancelled} cancelled,{" "}
-        {report.unchanged + report.duplicates} already known; {report.containers} containers, {report.events} container events, {report.quarantined} quarantined.
+        <strong>{report.file}</strong> ({report.format}):{" "}
+        {t("ingest.summary", {
+          shipments: report.shipments,
+          inserted: report.inserted,
+          replaced: report.replaced,
+          cancelled: report.cancelled,
+          known: report.unchanged + report.duplicates,
+          containers: report.containers,
+          events: report.events,
+          quarantined: report.quarantined,
+        })}
       </p>
       <p data-testid="ingest-records">
-        {read} records read: {landed} landed, {quarantined} quarantined, {setAside} set aside.
-        {report.stowage > 0 && ` ${report.stowage} bay-plan cells on board.`}
-        {report.unmatched > 0 && ` ${report.unmatched} events name a container on no known shipment (kept).`}
+        {t("ingest.records", { read, landed, quarantined, setAside })}
+        {report.stowage > 0 && ` ${t("ingest.stowage", { count: report.stowage })}`}
+        {report.unmatched > 0 && ` ${t("ingest.unmatched", { count: report.unmatched })}`}
       </p>
       {report.setAside.length > 0 && (
         <ul>
           {report.setAside.map((s) => (
             <li key={s.code} className="error">
-              {s.count} set aside: {s.message} <code>{s.code}</code>
+              {t("ingest.setAside", { count: s.count })} {errorMessage(s.code, s.message)} <code>{s.code}</code>
             </li>
           ))}
         </ul>
       )}
       {[...report.errors.map((f) => ["error", f] as const), ...report.warnings.map((f) => ["warning", f] as const)].map(([kind, f], i) => (
         <p key={i} className={kind === "error" ? "error" : "muted"}>
-          {kind}: {f.where}: {f.message} <code>{f.code}</code>
+          {t(kind === "error" ? "ingest.error" : "ingest.warning")}: {f.where}: {errorMessage(f.code, f.message)} <code>{f.code}</code>
         </p>
       ))}
     </div>
@@ -182,6 +194,7 @@ function ReportView({ report }: { report: FileReport }) {
 }
 
 function QuarantineCard({ item, onResolved }: { item: QuarantineItem; onResolved: () => void }) {
+  const t = useT();
   const [text, setText] = useState(item.rawText);
   const [message, setMessage] = useState<string | null>(null);
 
@@ -192,9 +205,9 @@ function QuarantineCard({ item, onResolved }: { item: QuarantineItem; onResolved
         onResolved();
         return;
       }
-      setMessage(result.report.errors.map((e) => e.message).join("; ") || "Still not accepted");
+      setMessage(result.report.errors.map((e) => e.message).join("; ") || t("ingest.stillNot"));
     } catch (err) {
-      setMessage(err instanceof Error ? err.message : "Resubmission failed");
+      setMessage(err instanceof Error ? err.message : t("ingest.resubmitFailed"));
     }
   }
 
@@ -206,14 +219,14 @@ function QuarantineCard({ item, onResolved }: { item: QuarantineItem; onResolved
       <ul>
         {item.reasons.map((r, i) => (
           <li key={i} className="error">
-            {r.message} <code>{r.code}</code>
+            {errorMessage(r.code, r.message)} <code>{r.code}</code>
           </li>
         ))}
       </ul>
       <textarea className="raw" value={text} onChange={(e) => setText(e.target.value)} rows={Math.min(12, text.split("\n").length + 1)} />
       {message && <p className="error">{message}</p>}
       <button type="button" onClick={() => void handleResubmit()}>
-        Resubmit corrected text
+        {t("ingest.resubmit")}
       </button>
     </article>
   );

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { DECLINE_CODES, DISPOSITIONS, SCAN_TYPES, type Disposition, type ScanType } from "../../../src/domain/vocabulary.ts";
-import { api, label, type InspectionRequest, type Me } from "../api.ts";
+import { api, type InspectionRequest, type Me } from "../api.ts";
+import { translate, useT, type Translator } from "../i18n/index.tsx";
+import type { MessageId } from "../i18n/en.ts";
 import { ConfirmDialog, type Confirmation, type ConfirmedReason } from "../components/ConfirmDialog.tsx";
 import { DISPOSITION_CONSEQUENCES, SCAN_FINDINGS } from "../vocab.ts";
 
@@ -8,7 +10,7 @@ function readBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(typeof reader.result === "string" ? reader.result.replace(/^data:[^,]*,/, "") : "");
-    reader.onerror = () => reject(reader.error ?? new Error("could not read the file"));
+    reader.onerror = () => reject(reader.error ?? new Error(translate("scanForm.unreadable")));
     reader.readAsDataURL(file);
   });
 }
@@ -17,13 +19,14 @@ type Change = (r: InspectionRequest) => void;
 
 /** Posts one lifecycle action and hands back the updated request, or shows the server's reason. */
 function useAction(request: InspectionRequest, onChange: Change) {
+  const t = useT();
   const [error, setError] = useState<string | null>(null);
   const run = async (path: string, body?: unknown) => {
     setError(null);
     try {
       onChange(await api<InspectionRequest>(`/inspection-requests/${request.id}/${path}`, { method: "POST", body: body ?? {} }));
     } catch (err) {
-      setError(err instanceof Error ? err.message : "The action failed");
+      setError(err instanceof Error ? err.message : t("action.failed"));
     }
   };
   return { error, run };
@@ -32,42 +35,42 @@ function useAction(request: InspectionRequest, onChange: Change) {
 /** The lifecycle actions that cannot be taken back, each asked for in a confirmation first. */
 type Pending = { path: string; confirmation: Confirmation; body: (answer: ConfirmedReason) => unknown };
 
-function withdrawal(request: InspectionRequest): Pending {
+function withdrawal(t: Translator, request: InspectionRequest): Pending {
   return {
     path: "withdrawal",
     confirmation: {
-      title: `Withdraw ${request.reference}?`,
-      consequence: `${request.hostAgency} stops work on container ${request.containerNo} and no result will come. A withdrawn request cannot be reopened; a new one would have to be sent.`,
-      confirmLabel: "Withdraw request",
-      reasonLabel: `Reason, shared with ${request.hostAgency}`,
+      title: t("withdraw.title", { reference: request.reference }),
+      consequence: t("withdraw.consequence", { host: request.hostAgency, container: request.containerNo }),
+      confirmLabel: t("withdraw.confirm"),
+      reasonLabel: t("confirm.reasonSharedWith", { agency: request.hostAgency }),
       reasonMinLength: 3,
     },
     body: (a) => ({ reason: a.reason }),
   };
 }
 
-function holdRelease(request: InspectionRequest): Pending {
+function holdRelease(t: Translator, request: InspectionRequest): Pending {
   return {
     path: "hold-release",
     confirmation: {
-      title: `Lift the hold on ${request.containerNo}?`,
-      consequence: `The container may then be loaded. ${request.requestingAgency} is told the hold was lifted and why.`,
-      confirmLabel: "Lift hold",
-      reasonLabel: `Reason, shared with ${request.requestingAgency}`,
+      title: t("liftHold.title", { container: request.containerNo }),
+      consequence: t("liftHold.consequence", { requester: request.requestingAgency }),
+      confirmLabel: t("liftHold.confirm"),
+      reasonLabel: t("confirm.reasonSharedWith", { agency: request.requestingAgency }),
       reasonMinLength: 3,
     },
     body: (a) => ({ reason: a.reason }),
   };
 }
 
-function dispositionOf(request: InspectionRequest, disposition: Disposition): Pending {
+function dispositionOf(t: Translator, request: InspectionRequest, disposition: Disposition): Pending {
   return {
     path: "disposition",
     confirmation: {
-      title: `Disposition ${request.containerNo} as ${label(disposition)}?`,
-      consequence: DISPOSITION_CONSEQUENCES[disposition],
-      confirmLabel: `Disposition: ${label(disposition)}`,
-      reasonLabel: `Note, shared with ${request.requestingAgency}`,
+      title: t("disposition.title", { container: request.containerNo, disposition: t.code(disposition) }),
+      consequence: t(DISPOSITION_CONSEQUENCES[disposition]),
+      confirmLabel: t("disposition.button", { disposition: t.code(disposition) }),
+      reasonLabel: t("confirm.noteSharedWith", { agency: request.requestingAgency }),
       reasonMinLength: 0,
     },
     body: (a) => ({ disposition, note: a.reason || undefined }),
@@ -82,6 +85,7 @@ export interface ScanFormToggle {
 
 /** What the viewer's role may do next with the request; the server checks it again. */
 export function RequestActions({ request, me, onChange, scanForm }: { request: InspectionRequest; me: Me; onChange: Change; scanForm?: ScanFormToggle }) {
+  const t = useT();
   const isHost = request.hostAgency === me.agency.code;
   const is = (...roles: string[]) => roles.some((r) => me.roles.includes(r));
   const { error, run } = useAction(request, onChange);
@@ -103,8 +107,8 @@ export function RequestActions({ request, me, onChange, scanForm }: { request: I
     const canWithdraw = ["requested", "accepted", "scheduled"].includes(request.status) && is("targeter", "supervisor");
     return canWithdraw ? (
       <div className="actions">
-        <button type="button" className="danger-outline" onClick={() => setPending(withdrawal(request))}>
-          Withdraw request…
+        <button type="button" className="danger-outline" onClick={() => setPending(withdrawal(t, request))}>
+          {t("withdraw.button")}
         </button>
         {dialog}
       </div>
@@ -119,12 +123,12 @@ export function RequestActions({ request, me, onChange, scanForm }: { request: I
       <div className="actions">
         {["accepted"].includes(request.status) && is("scan_officer", "supervisor") && (
           <button type="button" onClick={() => void run("scanning")}>
-            Start scanning
+            {t("actions.startScanning")}
           </button>
         )}
         {canScan && (
           <button type="button" aria-expanded={form.isOpen} onClick={form.toggle}>
-            {form.isOpen ? "Hide scan form" : request.requestType === "information" ? "Answer…" : "Record scan…"}
+            {form.isOpen ? t("actions.hideScanForm") : request.requestType === "information" ? t("actions.answer") : t("actions.recordScan")}
           </button>
         )}
         {request.status === "results_recorded" && is("scan_officer", "supervisor") &&
@@ -132,22 +136,22 @@ export function RequestActions({ request, me, onChange, scanForm }: { request: I
             // Clearing against the scans' findings is an adjudication, not a click: it opens the findings first.
             d === "cleared" && request.clearanceFindings.length > 0 ? (
               <button key={d} type="button" aria-expanded={isClearing} onClick={() => setClearing(true)}>
-                Disposition: {label(d)}…
+                {t("disposition.buttonMore", { disposition: t.code(d) })}
               </button>
             ) : (
-              <button key={d} type="button" onClick={() => setPending(dispositionOf(request, d))}>
-                Disposition: {label(d)}…
+              <button key={d} type="button" onClick={() => setPending(dispositionOf(t, request, d))}>
+                {t("disposition.buttonMore", { disposition: t.code(d) })}
               </button>
             ),
           )}
         {request.holdActive && is("supervisor") && (
-          <button type="button" onClick={() => setPending(holdRelease(request))}>
-            Lift hold…
+          <button type="button" onClick={() => setPending(holdRelease(t, request))}>
+            {t("liftHold.button")}
           </button>
         )}
         {["results_recorded", "dispositioned"].includes(request.status) && !request.holdActive && is("supervisor") && (
           <button type="button" onClick={() => void run("closure")}>
-            Close request
+            {t("actions.close")}
           </button>
         )}
       </div>
@@ -167,11 +171,12 @@ export function RequestActions({ request, me, onChange, scanForm }: { request: I
  * a reason both agencies will read, a scan officer is told to call one.
  */
 function ClearanceOverrideForm({ request, isSupervisor, onChange, onCancel }: { request: InspectionRequest; isSupervisor: boolean; onChange: Change; onCancel: () => void }) {
+  const t = useT();
   const [reason, setReason] = useState("");
   const { error, run } = useAction(request, onChange);
   return (
-    <div className="panel" aria-label="Clear against findings" data-testid="clearance-guard">
-      <h3>Clearing needs a supervisor&apos;s override</h3>
+    <div className="panel" aria-label={t("override.label")} data-testid="clearance-guard">
+      <h3>{t("override.title")}</h3>
       <ul className="error" data-testid="clearance-findings">
         {request.clearanceFindings.map((f) => (
           <li key={f.scanId}>{f.summary}</li>
@@ -179,23 +184,23 @@ function ClearanceOverrideForm({ request, isSupervisor, onChange, onCancel }: { 
       </ul>
       {isSupervisor ? (
         <label>
-          Override reason — how the findings were adjudicated (shared with {request.requestingAgency})
+          {t("override.reason", { agency: request.requestingAgency })}
           <textarea name="overrideReason" value={reason} maxLength={2000} rows={3} onChange={(e) => setReason(e.target.value)} />
         </label>
       ) : (
         <p data-testid="override-needed">
-          A host supervisor must review these findings and override them, with a reason, to clear this container. Hold or refer it in the meantime.
+          {t("override.needed")}
         </p>
       )}
       {error && <p className="error" role="alert">{error}</p>}
       <div className="actions">
         {isSupervisor && (
           <button type="button" className="danger" disabled={reason.trim().length === 0} onClick={() => void run("disposition", { disposition: "cleared", override: { reason } })}>
-            Clear with override
+            {t("override.confirm")}
           </button>
         )}
         <button type="button" onClick={onCancel}>
-          Cancel
+          {t("common.cancel")}
         </button>
       </div>
     </div>
@@ -203,25 +208,26 @@ function ClearanceOverrideForm({ request, isSupervisor, onChange, onCancel }: { 
 }
 
 function DecisionForm({ request, onChange }: { request: InspectionRequest; onChange: Change }) {
+  const t = useT();
   const { error, run } = useAction(request, onChange);
   const [isDeclining, setDeclining] = useState(false);
   return (
-    <div className="actions" aria-label="Decision">
+    <div className="actions" aria-label={t("decision.label")}>
       <button type="button" onClick={() => void run("decision", { decision: "accept" })}>
-        Accept
+        {t("decision.accept")}
       </button>
       <button type="button" className="danger-outline" onClick={() => setDeclining(true)}>
-        Decline…
+        {t("decision.decline")}
       </button>
       {error && <p className="error" role="alert">{error}</p>}
       {isDeclining && (
         <ConfirmDialog
           confirmation={{
-            title: `Decline ${request.reference}?`,
-            consequence: `${request.requestingAgency} is told that container ${request.containerNo} will not be inspected at its request, with your reason. A declined request cannot be reopened.`,
-            confirmLabel: "Decline request",
+            title: t("decline.title", { reference: request.reference }),
+            consequence: t("decline.consequence", { requester: request.requestingAgency, container: request.containerNo }),
+            confirmLabel: t("decline.confirm"),
             reasonCodes: DECLINE_CODES,
-            reasonLabel: `Reason, shared with ${request.requestingAgency}`,
+            reasonLabel: t("confirm.reasonSharedWith", { agency: request.requestingAgency }),
             reasonMinLength: 3,
           }}
           onCancel={() => setDeclining(false)}
@@ -236,23 +242,25 @@ function DecisionForm({ request, onChange }: { request: InspectionRequest; onCha
 }
 
 function AnswerForm({ request, onChange }: { request: InspectionRequest; onChange: Change }) {
+  const t = useT();
   const [text, setText] = useState("");
   const { error, run } = useAction(request, onChange);
   return (
     <div className="panel">
       <label>
-        Answer to the request for information
+        {t("answer.label")}
         <textarea name="answer" value={text} onChange={(e) => setText(e.target.value)} rows={3} />
       </label>
       {error && <p className="error" role="alert">{error}</p>}
       <button type="button" onClick={() => void run("answer", { response: text })}>
-        Send answer
+        {t("answer.send")}
       </button>
     </div>
   );
 }
 
 function ScanForm({ request, onChange }: { request: InspectionRequest; onChange: Change }) {
+  const t = useT();
   const [scanType, setScanType] = useState<ScanType>(request.scansRequested[0] ?? "radiation_portal");
   const [finding, setFinding] = useState("");
   const [notes, setNotes] = useState("");
@@ -266,6 +274,7 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
   const [isConfirming, setConfirming] = useState(false);
   const [isBusy, setBusy] = useState(false);
   const findings = SCAN_FINDINGS[scanType];
+  const findingText = (value: string) => t(`finding.${value}` as MessageId);
   const chosen = findings.find((f) => f.value === finding);
 
   /** Clears the form for the next scan, of the next type asked for and not yet recorded. */
@@ -288,16 +297,20 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
     setBusy(true);
     try {
       const attachment = file ? { fileName: file.name, mediaType: file.type || "application/octet-stream", contentBase64: await readBase64(file) } : undefined;
-      const text = [`${chosen.label}.`, notes.trim()].filter(Boolean).join(" ");
+      const text = [t("scanForm.findingSentence", { finding: findingText(chosen.value) }), notes.trim()].filter(Boolean).join(" ");
       const updated = await api<InspectionRequest>(`/inspection-requests/${request.id}/scans`, {
         method: "POST",
         body: { scanType, outcome: chosen.outcome, notes: text, device: device || undefined, attachment, disposition: disposition || undefined },
       });
-      setRecorded(`Recorded: ${label(scanType)} — ${chosen.label}${disposition ? `, disposition ${label(disposition)}` : ""}.`);
+      setRecorded(
+        disposition
+          ? t("scanForm.recordedWithDisposition", { scan: t.code(scanType), finding: findingText(chosen.value), disposition: t.code(disposition) })
+          : t("scanForm.recorded", { scan: t.code(scanType), finding: findingText(chosen.value) }),
+      );
       reset(updated);
       onChange(updated);
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Recording the scan failed");
+      setError(err instanceof Error ? err.message : t("scanForm.failed"));
     } finally {
       setBusy(false);
       setConfirming(false);
@@ -315,16 +328,16 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
 
   return (
     <>
-    <form className="panel" aria-label="Record scan" onSubmit={handleSubmit}>
-      <h3>Record scan</h3>
-      <p className="muted">Portal alarm → handheld identification → categorise → disposition. Attach the instrument file (N42, SPE, SPC, CNF) to have it analysed.</p>
+    <form className="panel" aria-label={t("scanForm.title")} onSubmit={handleSubmit}>
+      <h3>{t("scanForm.title")}</h3>
+      <p className="muted">{t("scanForm.hint")}</p>
       {recorded && (
         <p className="ok" role="status" data-testid="scan-recorded">
           {recorded}
         </p>
       )}
       <label>
-        Scan type
+        {t("scanForm.type")}
         <select
           name="scanType"
           value={scanType}
@@ -333,58 +346,58 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
             setFinding("");
           }}
         >
-          {SCAN_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {label(t)}
+          {SCAN_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {t.code(type)}
             </option>
           ))}
         </select>
       </label>
       <label>
-        Result
+        {t("scanForm.result")}
         <select name="finding" value={finding} required onChange={(e) => setFinding(e.target.value)}>
-          <option value="">— choose the result —</option>
+          <option value="">{t("scanForm.chooseResult")}</option>
           {findings.map((f) => (
             <option key={f.value} value={f.value}>
-              {f.label}
+              {findingText(f.value)}
             </option>
           ))}
         </select>
       </label>
       <label>
-        Device
-        <input name="device" value={device} maxLength={200} onChange={(e) => setDevice(e.target.value)} placeholder="e.g. RPM lane 4, identiFINDER SN 1234" />
+        {t("scanForm.device")}
+        <input name="device" value={device} maxLength={200} onChange={(e) => setDevice(e.target.value)} placeholder={t("scanForm.devicePlaceholder")} />
       </label>
       <label>
-        Notes
+        {t("scanForm.notes")}
         <textarea name="notes" value={notes} maxLength={4000} onChange={(e) => setNotes(e.target.value)} rows={3} />
       </label>
       <label>
-        Instrument file or image
+        {t("scanForm.file")}
         <input key={fileKey} name="attachment" type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
       </label>
       <label>
-        Disposition
+        {t("scanForm.disposition")}
         <select name="disposition" value={disposition} onChange={(e) => setDisposition(e.target.value as Disposition | "")}>
-          <option value="">— none yet —</option>
+          <option value="">{t("scanForm.noneYet")}</option>
           {DISPOSITIONS.map((d) => (
             <option key={d} value={d}>
-              {label(d)}
+              {t.code(d)}
             </option>
           ))}
         </select>
       </label>
       {error && <p className="error" role="alert">{error}</p>}
       <button type="submit" disabled={isBusy || !chosen}>
-        Record scan
+        {t("scanForm.title")}
       </button>
     </form>
     {isConfirming && disposition && (
         <ConfirmDialog
           confirmation={{
-            title: `Record the scan and disposition ${request.containerNo} as ${label(disposition)}?`,
-            consequence: DISPOSITION_CONSEQUENCES[disposition],
-            confirmLabel: `Record and disposition: ${label(disposition)}`,
+            title: t("scanForm.confirmTitle", { container: request.containerNo, disposition: t.code(disposition) }),
+            consequence: t(DISPOSITION_CONSEQUENCES[disposition]),
+            confirmLabel: t("scanForm.confirmButton", { disposition: t.code(disposition) }),
           }}
           onCancel={() => setConfirming(false)}
           onConfirm={record}

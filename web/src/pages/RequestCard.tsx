@@ -1,8 +1,9 @@
 import { useState } from "react";
 import { Link } from "wouter";
-import { label, type InspectionRequest, type Scan } from "../api.ts";
+import type { InspectionRequest, Scan } from "../api.ts";
+import { useT } from "../i18n/index.tsx";
 import { Time } from "../components/Time.tsx";
-import { count, timeLeft } from "../time.ts";
+import { timeLeft } from "../time.ts";
 import { hasEvidence, ScanEvidence } from "../components/ScanEvidence.tsx";
 import { useMinuteClock } from "../components/useMinuteClock.ts";
 
@@ -19,26 +20,33 @@ function urgency(deadline: string | null, now: number): string {
 
 /** What is in the container and how the viewer's rules scored it: what a decision is made on. */
 function Cargo({ request }: { request: InspectionRequest }) {
+  const t = useT();
   const c = request.cargo;
   const level = c.riskLevel ?? "";
   return (
     <div className="queue-facts" data-testid="cargo">
       <span>
-        Goods: <strong data-testid="goods">{c.goods ?? "—"}</strong>
+        {t("card.goods")} <strong data-testid="goods">{c.goods ?? "—"}</strong>
       </span>
       <span>
-        HS chapter <strong data-testid="hs-chapter">{c.hsCode ? c.hsCode.slice(0, 2) : "—"}</strong>
+        {t("card.hsChapter")} <strong data-testid="hs-chapter">{c.hsCode ? c.hsCode.slice(0, 2) : "—"}</strong>
         {c.hsCode ? <span className="muted"> ({c.hsCode})</span> : null}
       </span>
       <span>
-        Risk{" "}
-        <span className={`risk risk-${level}`} data-testid="risk-score" title={level ? `${level} risk by your agency's rules` : "not scored by your agency's rules"}>
+        {t("card.risk")}{" "}
+        <span className={`risk risk-${level}`} data-testid="risk-score" title={level ? t("card.riskLevel", { level: t.code(level) }) : t("card.notScored")}>
           {c.riskScore === null ? "—" : Math.round(c.riskScore)}
         </span>
       </span>
       {c.topHits.length > 0 && (
         <span data-testid="top-hits">
-          Rules: {c.topHits.map((h) => `${h.ruleId} (+${h.weight})`).join(", ")}
+          {t("card.rules")}{" "}
+          {c.topHits.map((h, i) => (
+            <span key={h.ruleId}>
+              {i > 0 ? ", " : ""}
+              <code>{h.ruleId}</code> (+{h.weight})
+            </span>
+          ))}
         </span>
       )}
     </div>
@@ -47,6 +55,7 @@ function Cargo({ request }: { request: InspectionRequest }) {
 
 /** A request with its decision, every scan result and its evidence (plots and images; open at once when `showEvidence`). */
 export function RequestCard({ request, showEvidence = false, showCargo = false, children }: { request: InspectionRequest; showEvidence?: boolean; showCargo?: boolean; children?: React.ReactNode }) {
+  const t = useT();
   const now = useMinuteClock(request.isOpen);
   return (
     <article className="card" data-testid="request-card">
@@ -55,33 +64,31 @@ export function RequestCard({ request, showEvidence = false, showCargo = false, 
           <strong>{request.reference}</strong>
         </Link>{" "}
         <span className={`status status-${request.status}`} data-testid="request-status">
-          {label(request.status)}
+          {t.code(request.status)}
         </span>{" "}
-        <span className="badge">{request.priority}</span> <span className="badge">{label(request.requestType)}</span> container {request.containerNo} · B/L{" "}
-        {request.billOfLading}
-        {request.holdActive && <span className="status status-declined"> on hold — do not load</span>}
-        {request.escalatedAt && request.isOpen && <span className="status status-requested"> at risk</span>}
-        {request.missedAt && <span className="status status-declined" data-testid="missed"> missed: {request.missReason}</span>}
+        <span className="badge">{t.code(request.priority)}</span> <span className="badge">{t.code(request.requestType)}</span> {t("card.container", { container: request.containerNo, bl: request.billOfLading })}
+        {request.holdActive && <span className="status status-declined"> {t("card.onHold")}</span>}
+        {request.escalatedAt && request.isOpen && <span className="status status-requested"> {t("card.atRisk")}</span>}
+        {request.missedAt && <span className="status status-declined" data-testid="missed"> {t("card.missed", { reason: request.missReason ?? "" })}</span>}
       </header>
       <p>
-        <em>{request.reason}</em> — {request.requestedBy} ({request.requestingAgency}), <Time iso={request.requestedAt} />; asks for{" "}
-        {request.scansRequested.map(label).join(", ")}
+        <em>{request.reason}</em> — {request.requestedBy} ({request.requestingAgency}), <Time iso={request.requestedAt} />{t("card.asksFor", { scans: request.scansRequested.map((s) => t.code(s)).join(t("common.listSeparator")) })}
       </p>
       <p className="muted">
-        Deadline (loading cut-off){" "}
+        {t("card.deadline")}{" "}
         <span data-testid="deadline">
           <Time iso={request.deadline} />
         </span>{" "}
         ·{" "}
         <span className={`countdown ${request.isOpen ? urgency(request.deadline, now) : ""}`} data-testid="time-left">
-          {timeLeft(request.deadline, now)}
+          {timeLeft(request.deadline, now, t)}
         </span>{" "}
-        · agreement {request.agreementCode}
+        · {t("card.agreement", { agreement: request.agreementCode })}
       </p>
       {showCargo && <Cargo request={request} />}
       {request.decidedAt && (
         <p>
-          {label(request.status === "declined" ? "declined" : "accepted")} by {request.decidedBy} at <Time iso={request.decidedAt} />
+          {t(request.status === "declined" ? "card.declinedBy" : "card.acceptedBy", { by: request.decidedBy ?? "" })} <Time iso={request.decidedAt} />
           {request.decisionReason ? `: ${request.decisionReason}` : ""}
         </p>
       )}
@@ -89,22 +96,22 @@ export function RequestCard({ request, showEvidence = false, showCargo = false, 
         <table className="grid" data-testid="scan-results">
           <thead>
             <tr>
-              <th>Scan</th>
-              <th>Outcome</th>
-              <th>Notes</th>
-              <th>Officer / site</th>
-              <th>Time</th>
-              <th>Evidence</th>
+              <th>{t("scans.scan")}</th>
+              <th>{t("scans.outcome")}</th>
+              <th>{t("scans.notes")}</th>
+              <th>{t("scans.officer")}</th>
+              <th>{t("scans.time")}</th>
+              <th>{t("scans.evidence")}</th>
             </tr>
           </thead>
           <tbody>
             {request.scans.map((s) => (
               <tr key={s.id}>
                 <td>
-                  {label(s.scanType)}
+                  {t.code(s.scanType)}
                   {s.device ? <div className="muted">{s.device}</div> : null}
                 </td>
-                <td className={`outcome-${s.outcome}`}>{label(s.outcome)}</td>
+                <td className={`outcome-${s.outcome}`}>{t.code(s.outcome)}</td>
                 <td>
                   {s.notes}
                   {s.analysis && <AnalysisSummary scan={s} />}
@@ -118,7 +125,7 @@ export function RequestCard({ request, showEvidence = false, showCargo = false, 
                 <td>
                   {s.file ? (
                     <a href={`/api/files/${s.file.sha256}`} title={`sha256 ${s.file.sha256}`}>
-                      {s.file.name} ({s.file.sizeBytes.toLocaleString("en-US")} B)
+                      {s.file.name} ({t.number(s.file.sizeBytes)} B)
                     </a>
                   ) : (
                     "—"
@@ -132,31 +139,31 @@ export function RequestCard({ request, showEvidence = false, showCargo = false, 
       <Evidence scans={request.scans.filter(hasEvidence)} initiallyOpen={showEvidence} />
       {request.informationResponse && (
         <p>
-          Answer: <strong>{request.informationResponse}</strong>
+          {t("card.answer")} <strong>{request.informationResponse}</strong>
         </p>
       )}
       {request.disposition && (
         <p data-testid="disposition">
-          Disposition: <strong>{label(request.disposition)}</strong> at <Time iso={request.dispositionedAt} />
+          {t("card.disposition")} <strong>{t.code(request.disposition)}</strong> <Time iso={request.dispositionedAt} />
           {request.dispositionOverride && (
             <span className="error" data-testid="disposition-override">
               {" "}
-              — cleared against the scan findings, override by {request.dispositionOverride.by ?? "a supervisor"}: {request.dispositionOverride.reason}
+              — {t("card.override", { by: request.dispositionOverride.by ?? t("card.aSupervisor"), reason: request.dispositionOverride.reason })}
             </span>
           )}
         </p>
       )}
       {request.timeline.length > 0 && (
         <details>
-          <summary>History ({count(request.timeline.length, "step")})</summary>
+          <summary>{t("card.history", { count: request.timeline.length })}</summary>
           <ol className="timeline">
-            {request.timeline.map((t, i) => (
+            {request.timeline.map((step, i) => (
               <li key={i}>
-                <Time iso={t.at} seconds /> — {label(t.action)} by {t.by ?? "system"}
-                {t.note ? `: ${t.note}` : ""}
-                {t.override && (
+                <Time iso={step.at} seconds /> — {t("card.step", { action: t.code(step.action), by: step.by ?? t("card.system") })}
+                {step.note ? `: ${step.note}` : ""}
+                {step.override && (
                   <div className="error" data-testid="timeline-override">
-                    Override by {t.by ?? "a supervisor"}: {t.override.reason} (overrode: {t.override.findings.map((f) => f.summary).join("; ")})
+                    {t("card.timelineOverride", { by: step.by ?? t("card.aSupervisor"), reason: step.override.reason, findings: step.override.findings.map((f) => f.summary).join("; ") })}
                   </div>
                 )}
               </li>
@@ -171,13 +178,14 @@ export function RequestCard({ request, showEvidence = false, showCargo = false, 
 
 /** Plots and images of the scans; mounted only once opened so request lists stay light. */
 function Evidence({ scans, initiallyOpen }: { scans: Scan[]; initiallyOpen: boolean }) {
+  const t = useT();
   const [open, setOpen] = useState(initiallyOpen);
   if (scans.length === 0) {
     return null;
   }
   return (
     <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>Plots and images ({scans.length})</summary>
+      <summary>{t("card.evidence", { count: scans.length })}</summary>
       {open && scans.map((s) => <ScanEvidence key={s.id} scan={s} />)}
     </details>
   );
@@ -185,6 +193,7 @@ function Evidence({ scans, initiallyOpen }: { scans: Scan[]; initiallyOpen: bool
 
 /** The radiation analysis of one scan: verdict, nuclides with confidence, alarms, and the declaration check. */
 function AnalysisSummary({ scan }: { scan: Scan }) {
+  const t = useT();
   const a = scan.analysis;
   if (!a) {
     return null;
@@ -197,27 +206,27 @@ function AnalysisSummary({ scan }: { scan: Scan }) {
   return (
     <div className="analysis" data-testid="analysis">
       <div>
-        Analysis: <strong className={`verdict-${a.verdict}`}>{label(a.verdict)}</strong>
-        {identified.length > 0 && ` — ${identified.map((n) => `${n.name} (${n.category}, ${Math.round(n.confidence * 100)}%)`).join(", ")}`}
-        {a.alarms.length > 0 && ` — ${a.alarms.length} alarm${a.alarms.length > 1 ? "s" : ""} (${[...new Set(a.alarms.map((x) => x.type))].join(", ")})`}
+        {t("analysis.title")} <strong className={`verdict-${a.verdict}`}>{t.code(`verdict_${a.verdict}`)}</strong>
+        {identified.length > 0 && ` — ${identified.map((n) => `${n.name} (${t.code(n.category)}, ${t.percent(n.confidence)})`).join(", ")}`}
+        {a.alarms.length > 0 && ` — ${t("analysis.alarms", { count: a.alarms.length, types: [...new Set(a.alarms.map((x) => t.code(x.type)))].join(", ") })}`}
       </div>
       {a.reachBack && (
         <div className="error" data-testid="reach-back">
-          Reach-back advised: {a.reachBack.reason}
+          {t("analysis.reachBack")} {a.reachBack.reason}
         </div>
       )}
-      {natural.length > 0 && <div className="muted">Natural background: {natural.map((n) => n.name).join(", ")}</div>}
+      {natural.length > 0 && <div className="muted">{t("analysis.natural")} {natural.map((n) => n.name).join(", ")}</div>}
       {possible.length > 0 && (
         <div className="muted" data-testid="possible-nuclides">
-          Possible, not identified: {possible.map((n) => `${n.name} (${(n.notes ?? []).join("; ") || "weak evidence"})`).join(", ")}
+          {t("analysis.possible")} {possible.map((n) => `${n.name} (${(n.notes ?? []).join("; ") || t("analysis.weak")})`).join(", ")}
         </div>
       )}
       {(a.unexplainedPeaks ?? []).length > 0 && (
-        <div className="muted">Unexplained peaks: {(a.unexplainedPeaks ?? []).flatMap((u) => u.energiesKeV).map((e) => `${e} keV`).join(", ")}</div>
+        <div className="muted">{t("analysis.unexplained")} {(a.unexplainedPeaks ?? []).flatMap((u) => u.energiesKeV).map((e) => `${e} keV`).join(", ")}</div>
       )}
       {scan.isInconsistent && (
         <div className="error" data-testid="inconsistent">
-          Inconsistent with declaration: {scan.inconsistency}
+          {t("analysis.inconsistent")} {scan.inconsistency}
         </div>
       )}
       {a.errors.map((e) => (

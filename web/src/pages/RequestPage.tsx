@@ -3,9 +3,11 @@ import { Link } from "wouter";
 import { api, type InspectionRequest, type Me } from "../api.ts";
 import { RequestActions } from "./RequestActions.tsx";
 import { RequestCard } from "./RequestCard.tsx";
+import { useT } from "../i18n/index.tsx";
 
 /** One request, with the actions the viewer's role allows. */
 export function RequestPage({ id, me }: { id: string; me: Me }) {
+  const t = useT();
   const [request, setRequest] = useState<InspectionRequest | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -17,12 +19,12 @@ export function RequestPage({ id, me }: { id: string; me: Me }) {
     return <p className="error" role="alert">{error}</p>;
   }
   if (!request) {
-    return <p className="loading">Loading…</p>;
+    return <p className="loading">{t("common.loading")}</p>;
   }
   return (
     <section>
       <p>
-        <Link href="/requests">← Inspection requests</Link> · <Link href={`/shipments/${request.shipmentId}`}>Shipment</Link>
+        <Link href="/requests">{t("request.back")}</Link> · <Link href={`/shipments/${request.shipmentId}`}>{t("request.shipment")}</Link>
       </p>
       <RequestCard request={request} showEvidence>
         <RequestActions request={request} me={me} onChange={setRequest} />

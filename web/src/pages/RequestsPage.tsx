@@ -1,23 +1,24 @@
 import { useEffect, useState } from "react";
-import { label, type InspectionRequest, type Me } from "../api.ts";
+import type { InspectionRequest, Me } from "../api.ts";
+import { useT } from "../i18n/index.tsx";
+import type { MessageId } from "../i18n/en.ts";
 import { Pager } from "../components/Pager.tsx";
 import { usePagedApi } from "../components/useApi.ts";
-import { count } from "../time.ts";
 import { RequestActions } from "./RequestActions.tsx";
 import { RequestCard } from "./RequestCard.tsx";
 
 const OPEN = "requested,accepted,scheduled,scanning,results_recorded";
 const WORK = "accepted,scheduled,scanning,results_recorded";
-const STATUS_FILTERS: [string, string][] = [
-  [OPEN, "open"],
-  ["requested", "requested (to decide)"],
-  ["accepted", "accepted"],
-  ["results_recorded", "results recorded (to disposition)"],
-  ["dispositioned", "dispositioned"],
-  ["declined", "declined"],
-  ["withdrawn", "withdrawn"],
-  ["closed", "closed"],
-  ["", "all"],
+const STATUS_FILTERS: [string, MessageId][] = [
+  [OPEN, "requests.filter.open"],
+  ["requested", "requests.filter.requested"],
+  ["accepted", "requests.filter.accepted"],
+  ["results_recorded", "requests.filter.resultsRecorded"],
+  ["dispositioned", "requests.filter.dispositioned"],
+  ["declined", "requests.filter.declined"],
+  ["withdrawn", "requests.filter.withdrawn"],
+  ["closed", "requests.filter.closed"],
+  ["", "requests.filter.all"],
 ];
 const PAGE_SIZE = 20;
 
@@ -34,6 +35,7 @@ function defaultsFor(me: Me, mode: "all" | "work"): { status: string; party: str
 
 /** Request queues: what the agency is party to, or the officer's work queue; paged, deadline first. */
 export function RequestsPage({ me, mode }: { me: Me; mode: "all" | "work" }) {
+  const t = useT();
   const [status, setStatus] = useState(() => defaultsFor(me, mode).status);
   const [party, setParty] = useState(() => defaultsFor(me, mode).party);
   const [sort, setSort] = useState("deadline");
@@ -57,48 +59,51 @@ export function RequestsPage({ me, mode }: { me: Me; mode: "all" | "work" }) {
 
   return (
     <section>
-      <h1>{mode === "work" ? "Work queue" : "Inspection requests"}</h1>
+      <h1>{mode === "work" ? t("nav.workQueue") : t("nav.requests")}</h1>
       {mode === "all" && (
         <div className="filters">
           <label>
-            Status{" "}
+            {t("requests.status")}{" "}
             <select name="status" value={status} onChange={(e) => setStatus(e.target.value)}>
               {STATUS_FILTERS.map(([value, text]) => (
                 <option key={value} value={value}>
-                  {text}
+                  {t(text)}
                 </option>
               ))}
             </select>
           </label>
           <label>
-            Side{" "}
+            {t("requests.side")}{" "}
             <select name="party" value={party} onChange={(e) => setParty(e.target.value)}>
-              <option value="host">asked of {me.agency.code}</option>
-              <option value="requester">made by {me.agency.code}</option>
-              <option value="">both</option>
+              <option value="host">{t("requests.side.host", { agency: me.agency.code })}</option>
+              <option value="requester">{t("requests.side.requester", { agency: me.agency.code })}</option>
+              <option value="">{t("requests.side.both")}</option>
             </select>
           </label>
           <label>
-            Order{" "}
+            {t("requests.order")}{" "}
             <select name="sort" value={sort} onChange={(e) => setSort(e.target.value)}>
-              <option value="deadline">nearest deadline first</option>
-              <option value="requested">newest first</option>
+              <option value="deadline">{t("requests.order.deadline")}</option>
+              <option value="requested">{t("requests.order.newest")}</option>
             </select>
           </label>
         </div>
       )}
-      {mode === "work" && <p className="muted">Accepted requests at your agency&apos;s sites, the nearest loading cut-off first.</p>}
+      {mode === "work" && <p className="muted">{t("requests.workHint")}</p>}
       <p className="muted" data-testid="queue-summary">
         {list.isLoading && !list.data
-          ? "Loading…"
-          : `${count(items.length, "request")} on this page${list.hasNext ? ", more on the next" : ""}${status ? ` · ${STATUS_FILTERS.find(([v]) => v === status)?.[1] ?? label(status)}` : ""}`}
+          ? t("common.loading")
+          : `${t(list.hasNext ? "requests.onPageMore" : "requests.onPage", { count: items.length })}${status ? ` · ${(() => {
+              const filter = STATUS_FILTERS.find(([v]) => v === status);
+              return filter ? t(filter[1]) : t.code(status);
+            })()}` : ""}`}
       </p>
       {list.error && (
         <p className="error" role="alert">
           {list.error}
         </p>
       )}
-      {list.data && items.length === 0 && <p className="muted">Nothing waits here.</p>}
+      {list.data && items.length === 0 && <p className="muted">{t("requests.none")}</p>}
       {items.map((r) => (
         <RequestCard key={r.id} request={r} showCargo>
           <RequestActions

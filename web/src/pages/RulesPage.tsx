@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { RuleSetView as RuleSet } from "../../../src/domain/targeting/rule-sets.ts";
 import { api, type Me } from "../api.ts";
 import { Time } from "../components/Time.tsx";
+import { useT } from "../i18n/index.tsx";
 
 interface Stats {
   flagged: number;
@@ -28,6 +29,7 @@ interface WatchEntry {
 
 /** The agency's rules: versions, a draft editor with a backtest before activation, and the watchlist. */
 export function RulesPage({ me }: { me: Me }) {
+  const t = useT();
   const [sets, setSets] = useState<RuleSet[]>([]);
   const [draftText, setDraftText] = useState("");
   const [name, setName] = useState("");
@@ -48,10 +50,10 @@ export function RulesPage({ me }: { me: Me }) {
   async function handleSave() {
     setError(null);
     try {
-      await api("/rule-sets", { method: "POST", body: { name: name || "Draft", definition: JSON.parse(draftText) as unknown } });
+      await api("/rule-sets", { method: "POST", body: { name: name || t("rules.defaultName"), definition: JSON.parse(draftText) as unknown } });
       reload();
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Could not save the draft");
+      setError(err instanceof Error ? err.message : t("rules.saveFailed"));
     }
   }
 
@@ -60,7 +62,7 @@ export function RulesPage({ me }: { me: Me }) {
     try {
       setBacktest({ id, result: await api<Backtest>(`/rule-sets/${id}/backtest`, { method: "POST", body: { days: 30 } }) });
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Backtest failed");
+      setError(err instanceof Error ? err.message : t("rules.backtestFailed"));
     }
   }
 
@@ -69,22 +71,22 @@ export function RulesPage({ me }: { me: Me }) {
       await api(`/rule-sets/${id}/activation`, { method: "POST" });
       reload();
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Activation failed");
+      setError(err instanceof Error ? err.message : t("rules.activationFailed"));
     }
   }
 
   return (
     <section>
-      <h1>Targeting rules — {me.agency.name}</h1>
+      <h1>{t("rules.title", { agency: me.agency.name })}</h1>
       {error && <p className="error" role="alert">{error}</p>}
       <table className="grid" data-testid="rule-sets">
         <thead>
           <tr>
-            <th>Version</th>
-            <th>Name</th>
-            <th>Status</th>
-            <th>Rules</th>
-            <th>Created</th>
+            <th>{t("rules.version")}</th>
+            <th>{t("rules.name")}</th>
+            <th>{t("rules.status")}</th>
+            <th>{t("rules.rules")}</th>
+            <th>{t("rules.created")}</th>
             <th />
           </tr>
         </thead>
@@ -94,17 +96,17 @@ export function RulesPage({ me }: { me: Me }) {
               <td>{s.version}</td>
               <td>{s.name}</td>
               <td>
-                <span className={`status status-${s.status === "active" ? "accepted" : s.status === "draft" ? "requested" : "withdrawn"}`}>{s.status}</span>
+                <span className={`status status-${s.status === "active" ? "accepted" : s.status === "draft" ? "requested" : "withdrawn"}`}>{t.code(`ruleset_${s.status}`)}</span>
               </td>
               <td>{s.ruleCount}</td>
               <td><Time iso={s.createdAt} /></td>
               <td className="actions">
                 <button type="button" onClick={() => void handleBacktest(s.id)}>
-                  Backtest 30 days
+                  {t("rules.backtest")}
                 </button>
                 {s.status === "draft" && me.roles.includes("supervisor") && (
                   <button type="button" onClick={() => void handleActivate(s.id)}>
-                    Activate
+                    {t("rules.activate")}
                   </button>
                 )}
               </td>
@@ -113,12 +115,12 @@ export function RulesPage({ me }: { me: Me }) {
         </tbody>
       </table>
       {backtest && <BacktestView version={sets.find((s) => s.id === backtest.id)?.version ?? 0} result={backtest.result} />}
-      <h2>New draft</h2>
-      <p className="muted">Rules are data: conditions, a weight and an explanation template. The server compiles the draft and lists every problem.</p>
-      <input placeholder="Name of the draft" value={name} onChange={(e) => setName(e.target.value)} />
+      <h2>{t("rules.newDraft")}</h2>
+      <p className="muted">{t("rules.newDraftHint")}</p>
+      <input placeholder={t("rules.draftName")} value={name} onChange={(e) => setName(e.target.value)} />
       <textarea className="raw" name="definition" rows={18} value={draftText} onChange={(e) => setDraftText(e.target.value)} />
       <button type="button" onClick={() => void handleSave()}>
-        Save draft
+        {t("rules.save")}
       </button>
       <Watchlist />
     </section>
@@ -126,42 +128,44 @@ export function RulesPage({ me }: { me: Me }) {
 }
 
 function BacktestView({ version, result }: { version: number; result: Backtest }) {
+  const t = useT();
   const row = (label: string, s: Stats) => (
     <tr>
       <td>{label}</td>
       <td>{s.flagged}</td>
       <td>{s.inspected}</td>
       <td>{s.found}</td>
-      <td>{s.inspected > 0 ? `${Math.round((100 * s.found) / s.inspected)} %` : "—"}</td>
+      <td>{s.inspected > 0 ? t.percent(Math.round((100 * s.found) / s.inspected) / 100) : "—"}</td>
     </tr>
   );
   return (
     <div className="card" data-testid="backtest">
       <h3>
-        Backtest of version {version}: {result.shipments} shipments, last {result.days} days
+        {t("backtest.title", { version, shipments: result.shipments, days: result.days })}
       </h3>
       <table className="grid">
         <thead>
           <tr>
-            <th>Selection</th>
-            <th>Flagged</th>
-            <th>Inspected</th>
-            <th>Found</th>
-            <th>Hit rate</th>
+            <th>{t("backtest.selection")}</th>
+            <th>{t("backtest.flagged")}</th>
+            <th>{t("backtest.inspected")}</th>
+            <th>{t("backtest.found")}</th>
+            <th>{t("backtest.hitRate")}</th>
           </tr>
         </thead>
         <tbody>
-          {row(`Version ${version}`, result.draft)}
-          {row("Active rules", result.active)}
-          {row(`Random baseline (${(result.random.rate * 100).toFixed(1)} %)`, result.random)}
+          {row(t("backtest.version", { version }), result.draft)}
+          {row(t("backtest.active"), result.active)}
+          {row(t("backtest.random", { rate: t.percent(result.random.rate) }), result.random)}
         </tbody>
       </table>
-      <p className="muted">Most frequent rules: {result.byRule.slice(0, 8).map((r) => `${r.ruleId} (${r.hits})`).join(", ")}</p>
+      <p className="muted">{t("backtest.frequent")} {result.byRule.slice(0, 8).map((r) => `${r.ruleId} (${r.hits})`).join(", ")}</p>
     </div>
   );
 }
 
 function Watchlist() {
+  const t = useT();
   const [entries, setEntries] = useState<WatchEntry[]>([]);
   const [value, setValue] = useState("");
   const [reason, setReason] = useState("");
@@ -178,23 +182,23 @@ function Watchlist() {
   }
   return (
     <>
-      <h2>Watchlist</h2>
+      <h2>{t("watchlist.title")}</h2>
       <div className="filters">
         <select value={kind} onChange={(e) => setKind(e.target.value)}>
-          <option value="party">party</option>
-          <option value="vessel">vessel (IMO)</option>
-          <option value="container">container</option>
+          <option value="party">{t("watchlist.party")}</option>
+          <option value="vessel">{t("watchlist.vessel")}</option>
+          <option value="container">{t("watchlist.container")}</option>
         </select>
-        <input placeholder="Name, IMO or container" value={value} onChange={(e) => setValue(e.target.value)} />
-        <input placeholder="Reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+        <input placeholder={t("watchlist.value")} value={value} onChange={(e) => setValue(e.target.value)} />
+        <input placeholder={t("watchlist.reason")} value={reason} onChange={(e) => setReason(e.target.value)} />
         <button type="button" onClick={() => void handleAdd()}>
-          Add
+          {t("watchlist.add")}
         </button>
       </div>
       <ul>
         {entries.map((e) => (
           <li key={e.id}>
-            {e.kind}: <strong>{e.value}</strong> — {e.reason}
+            {t.code(`watch_${e.kind}`)}: <strong>{e.value}</strong> — {e.reason}
           </li>
         ))}
       </ul>

@@ -1,15 +1,17 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { Link } from "wouter";
-import { api, label, type InspectionRequest, type Me, type ShipmentDetail } from "../api.ts";
+import { api, type InspectionRequest, type Me, type ShipmentDetail } from "../api.ts";
 import { Time } from "../components/Time.tsx";
 import { useLiveReload } from "../live.ts";
 import { RequestCard } from "./RequestCard.tsx";
+import { useT } from "../i18n/index.tsx";
 
 const SCAN_CHOICES = ["radiation_portal", "isotope_id", "xray_image", "physical_exam"];
 const REASON_CODES = ["radiological", "watchlist_party", "manifest_discrepancy", "high_risk_route", "intelligence", "random_selection", "other"];
 
 /** One shipment: voyage, parties, goods, containers, and the inspection requests on it. */
 export function ShipmentPage({ id, me }: { id: string; me: Me }) {
+  const t = useT();
   const [shipment, setShipment] = useState<ShipmentDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [requesting, setRequesting] = useState<string | null>(null);
@@ -24,56 +26,56 @@ export function ShipmentPage({ id, me }: { id: string; me: Me }) {
     return <p className="error" role="alert">{error}</p>;
   }
   if (!shipment) {
-    return <p className="loading">Loading…</p>;
+    return <p className="loading">{t("common.loading")}</p>;
   }
   const canRequest = shipment.isShared && (me.roles.includes("targeter") || me.roles.includes("supervisor"));
   return (
     <section>
       <p>
-        <Link href="/">← Shipments</Link>
+        <Link href="/">{t("shipment.back")}</Link>
       </p>
       <h1>
-        B/L {shipment.billOfLading} <span className="badge">{shipment.isShared ? "shared with you" : "own data"}</span>
+        {t("shipment.title", { bl: shipment.billOfLading })} <span className="badge">{shipment.isShared ? t("shipments.shared") : t("shipment.own")}</span>
       </h1>
       <dl className="facts">
-        <dt>Carrier</dt>
+        <dt>{t("shipment.carrier")}</dt>
         <dd>{shipment.carrierScac}</dd>
-        <dt>Vessel</dt>
+        <dt>{t("shipment.vessel")}</dt>
         <dd>
-          {shipment.vesselName} (IMO {shipment.vesselImo}) voyage {shipment.voyageNo}
+          {t("shipment.vesselLine", { vessel: shipment.vesselName, imo: shipment.vesselImo, voyage: shipment.voyageNo })}
         </dd>
-        <dt>Route</dt>
+        <dt>{t("shipment.route")}</dt>
         <dd>
           {shipment.portOfLoading} → {shipment.portOfDischarge}
           {shipment.finalDestination ? ` → ${shipment.finalDestination}` : ""}
         </dd>
-        <dt>ETD</dt>
+        <dt>{t("shipment.etd")}</dt>
         <dd><Time iso={shipment.etd} /></dd>
-        <dt>Loading cut-off</dt>
+        <dt>{t("shipment.cutoff")}</dt>
         <dd><Time iso={shipment.loadingCutoff} /></dd>
-        <dt>Filed</dt>
+        <dt>{t("shipment.filed")}</dt>
         <dd><Time iso={shipment.filedAt} /></dd>
-        <dt>Shipper</dt>
+        <dt>{t("shipment.shipper")}</dt>
         <dd>
           {shipment.shipperName}, {shipment.shipperAddress}
         </dd>
-        <dt>Consignee</dt>
+        <dt>{t("shipment.consignee")}</dt>
         <dd>
           {shipment.consigneeName}, {shipment.consigneeAddress}
         </dd>
       </dl>
       <h2>
-        Risk {shipment.score ?? "—"} <span className={`risk risk-${shipment.level ?? "none"}`}>{shipment.level ?? "not scored"}</span>
+        {t("shipment.risk", { score: shipment.score ?? "—" })} <span className={`risk risk-${shipment.level ?? "none"}`}>{shipment.level ? t.code(shipment.level) : t("shipment.notScored")}</span>
       </h2>
       {shipment.hits.length === 0 ? (
-        <p className="muted">No rule fired.</p>
+        <p className="muted">{t("shipment.noHits")}</p>
       ) : (
         <table className="grid" data-testid="hits">
           <thead>
             <tr>
-              <th>Rule</th>
-              <th>Points</th>
-              <th>Why</th>
+              <th>{t("shipment.hit.rule")}</th>
+              <th>{t("shipment.hit.points")}</th>
+              <th>{t("shipment.hit.why")}</th>
             </tr>
           </thead>
           <tbody>
@@ -89,16 +91,16 @@ export function ShipmentPage({ id, me }: { id: string; me: Me }) {
           </tbody>
         </table>
       )}
-      <h2>Goods</h2>
+      <h2>{t("shipment.goods")}</h2>
       <table className="grid">
         <thead>
           <tr>
-            <th>Line</th>
-            <th>HS</th>
-            <th>Description</th>
-            <th>Packages</th>
-            <th>Gross kg</th>
-            <th>Container</th>
+            <th>{t("shipment.goods.line")}</th>
+            <th>{t("shipment.goods.hs")}</th>
+            <th>{t("shipment.goods.description")}</th>
+            <th>{t("shipment.goods.packages")}</th>
+            <th>{t("shipment.goods.grossKg")}</th>
+            <th>{t("shipment.goods.container")}</th>
           </tr>
         </thead>
         <tbody>
@@ -110,19 +112,19 @@ export function ShipmentPage({ id, me }: { id: string; me: Me }) {
               <td>
                 {g.packages} {g.packageType}
               </td>
-              <td>{g.grossWeightKg?.toLocaleString("en-US")}</td>
+              <td>{g.grossWeightKg === null || g.grossWeightKg === undefined ? null : t.number(g.grossWeightKg)}</td>
               <td>{g.containerNo}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <h2>Containers</h2>
+      <h2>{t("shipment.containers")}</h2>
       <table className="grid">
         <thead>
           <tr>
-            <th>Container</th>
-            <th>Size/type</th>
-            <th>Seal</th>
+            <th>{t("shipment.containers.no")}</th>
+            <th>{t("shipment.containers.sizeType")}</th>
+            <th>{t("shipment.containers.seal")}</th>
             <th />
           </tr>
         </thead>
@@ -135,7 +137,7 @@ export function ShipmentPage({ id, me }: { id: string; me: Me }) {
               <td>
                 {canRequest && (
                   <button type="button" onClick={() => setRequesting(c.containerNo)}>
-                    Request inspection
+                    {t("shipment.requestInspection")}
                   </button>
                 )}
               </td>
@@ -154,8 +156,8 @@ export function ShipmentPage({ id, me }: { id: string; me: Me }) {
         />
       )}
       <VersionHistory shipmentId={shipment.id} />
-      <h2>Inspection requests</h2>
-      {shipment.inspectionRequests.length === 0 && <p className="muted">None.</p>}
+      <h2>{t("shipment.requests")}</h2>
+      {shipment.inspectionRequests.length === 0 && <p className="muted">{t("shipment.noRequests")}</p>}
       {shipment.inspectionRequests.map((r) => (
         <RequestCard key={r.id} request={r} />
       ))}
@@ -170,6 +172,7 @@ function RequestForm({ shipmentId, containerNo, onDone }: { shipmentId: string; 
   const [requestType, setRequestType] = useState("inspection");
   const [reasonCodes, setReasonCodes] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const t = useT();
 
   async function handleSubmit(event: FormEvent) {
     event.preventDefault();
@@ -177,53 +180,53 @@ function RequestForm({ shipmentId, containerNo, onDone }: { shipmentId: string; 
       await api<InspectionRequest>("/inspection-requests", { method: "POST", body: { shipmentId, containerNo, reason, priority, scansRequested: scans, requestType, reasonCodes } });
       onDone();
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Request failed");
+      setError(err instanceof Error ? err.message : t("request.failed"));
     }
   }
 
   return (
-    <form className="panel" aria-label="Request inspection" onSubmit={(e) => void handleSubmit(e)}>
-      <h3>Request inspection of {containerNo}</h3>
+    <form className="panel" aria-label={t("shipment.requestInspection")} onSubmit={(e) => void handleSubmit(e)}>
+      <h3>{t("requestForm.title", { container: containerNo })}</h3>
       <label>
-        Request type
+        {t("requestForm.type")}
         <select name="requestType" value={requestType} onChange={(e) => setRequestType(e.target.value)}>
-          <option value="inspection">inspection</option>
-          <option value="information">request for information</option>
-          <option value="hold">hold — do not load until cleared</option>
+          <option value="inspection">{t("requestForm.type.inspection")}</option>
+          <option value="information">{t("requestForm.type.information")}</option>
+          <option value="hold">{t("requestForm.type.hold")}</option>
         </select>
       </label>
       <fieldset>
-        <legend>Reason codes</legend>
+        <legend>{t("requestForm.reasonCodes")}</legend>
         {REASON_CODES.map((c) => (
           <label key={c} className="inline">
             <input type="checkbox" checked={reasonCodes.includes(c)} onChange={(e) => setReasonCodes(e.target.checked ? [...reasonCodes, c] : reasonCodes.filter((x) => x !== c))} />
-            {label(c)}
+            {t.code(c)}
           </label>
         ))}
       </fieldset>
       <label>
-        Reason
+        {t("requestForm.reason")}
         <textarea name="reason" value={reason} onChange={(e) => setReason(e.target.value)} required minLength={3} rows={3} />
       </label>
       <label>
-        Priority
+        {t("requestForm.priority")}
         <select name="priority" value={priority} onChange={(e) => setPriority(e.target.value)}>
-          <option value="routine">routine</option>
-          <option value="high">high</option>
-          <option value="urgent">urgent</option>
+          <option value="routine">{t.code("routine")}</option>
+          <option value="high">{t.code("high")}</option>
+          <option value="urgent">{t.code("urgent")}</option>
         </select>
       </label>
       <fieldset>
-        <legend>Scans asked for</legend>
+        <legend>{t("requestForm.scans")}</legend>
         {SCAN_CHOICES.map((s) => (
           <label key={s} className="inline">
             <input type="checkbox" checked={scans.includes(s)} onChange={(e) => setScans(e.target.checked ? [...scans, s] : scans.filter((x) => x !== s))} />
-            {label(s)}
+            {t.code(s)}
           </label>
         ))}
       </fieldset>
       {error && <p className="error" role="alert">{error}</p>}
-      <button type="submit">Send request</button>
+      <button type="submit">{t("requestForm.send")}</button>
     </form>
   );
 }
@@ -237,6 +240,7 @@ interface Version {
 }
 
 function VersionHistory({ shipmentId }: { shipmentId: string }) {
+  const t = useT();
   const [versions, setVersions] = useState<Version[]>([]);
   useEffect(() => {
     api<Version[]>(`/shipments/${shipmentId}/versions`).then(setVersions, () => setVersions([]));
@@ -246,27 +250,27 @@ function VersionHistory({ shipmentId }: { shipmentId: string }) {
   }
   return (
     <>
-      <h2>Manifest versions</h2>
+      <h2>{t("versions.title")}</h2>
       <table className="grid" data-testid="versions">
         <thead>
           <tr>
-            <th>Version</th>
-            <th>Message</th>
-            <th>Recorded</th>
-            <th>Changes</th>
+            <th>{t("versions.version")}</th>
+            <th>{t("versions.message")}</th>
+            <th>{t("versions.recorded")}</th>
+            <th>{t("versions.changes")}</th>
           </tr>
         </thead>
         <tbody>
           {versions.map((v) => (
             <tr key={v.version}>
               <td>
-                {v.version} ({v.function})
+                {v.version} ({t.code(`function_${v.function}`)})
               </td>
               <td>{v.messageRef}</td>
               <td><Time iso={v.recordedAt} /></td>
               <td className="diff">
                 {v.version === 1 && v.diff.length === 0
-                  ? "first filing"
+                  ? t("versions.first")
                   : v.diff.map((d) => (
                       <div key={d.field}>
                         {d.field}: {JSON.stringify(d.from)} → {JSON.stringify(d.to)}

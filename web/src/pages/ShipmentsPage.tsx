@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { Link } from "wouter";
 import type { ShipmentSummary } from "../api.ts";
 import { DataTable, type Column } from "../components/DataTable.tsx";
@@ -6,7 +6,8 @@ import { DateInput } from "../components/DateInput.tsx";
 import { Pager } from "../components/Pager.tsx";
 import { Time } from "../components/Time.tsx";
 import { usePagedApi } from "../components/useApi.ts";
-import { count, formatDay } from "../time.ts";
+import { useT, type Translator } from "../i18n/index.tsx";
+import { formatDay } from "../time.ts";
 
 interface Filters {
   level: string;
@@ -49,64 +50,69 @@ function queryString(filters: Filters, sort: string, order: string, now: Date): 
   return params.toString();
 }
 
-const COLUMNS: Column<ShipmentSummary>[] = [
+function columns(t: Translator): Column<ShipmentSummary>[] {
+  return [
+
   {
     key: "risk",
-    title: "Risk",
+    title: t("shipments.col.risk"),
     sortKey: "score",
     render: (s) => (
       <>
-        <span className={`risk risk-${s.level ?? "none"}`} data-testid="risk" title={s.level ? `${s.level} risk` : "not scored yet"}>
+        <span className={`risk risk-${s.level ?? "none"}`} data-testid="risk" title={s.level ? t("shipments.riskLevel", { level: t.code(s.level) }) : t("shipments.notScored")}>
           {s.score ?? "—"}
         </span>{" "}
-        <span className="muted">{count(s.hitCount, "hit")}</span>
+        <span className="muted">{t("shipments.hits", { count: s.hitCount })}</span>
       </>
     ),
   },
   {
     key: "bl",
-    title: "B/L",
+    title: t("shipments.col.bl"),
     sortKey: "bill_of_lading",
     render: (s) => (
       <>
         <Link href={`/shipments/${s.id}`}>{s.billOfLading}</Link>
         {s.hasRequests && (
-          <span className="badge" data-testid="requested-marker" title="An inspection request concerns this shipment">
-            requested
+          <span className="badge" data-testid="requested-marker" title={t("shipments.requestedHint")}>
+            {t("shipments.requested")}
           </span>
         )}
       </>
     ),
   },
-  { key: "source", title: "Source", render: (s) => <span data-testid="source">{s.isShared ? "shared with you" : "own export"}</span> },
+  { key: "source", title: t("shipments.col.source"), render: (s) => <span data-testid="source">{s.isShared ? t("shipments.shared") : t("shipments.own")}</span> },
   {
     key: "discharge",
-    title: "Discharge",
+    title: t("shipments.col.discharge"),
     sortKey: "port_of_discharge",
     render: (s) => `${s.portOfDischarge}${s.finalDestination && s.finalDestination !== s.portOfDischarge ? ` → ${s.finalDestination}` : ""}`,
   },
-  { key: "etd", title: "ETD", sortKey: "etd", render: (s) => <Time iso={s.etd} /> },
+  { key: "etd", title: t("shipments.col.etd"), sortKey: "etd", render: (s) => <Time iso={s.etd} /> },
   {
     key: "filed",
-    title: "Filed",
+    title: t("shipments.col.filed"),
     sortKey: "filed_at",
     className: (s) => (isLate(s) ? "error" : undefined),
     render: (s) => (
       <>
         <Time iso={s.filedAt} />
-        {isLate(s) && <span title="Filed after the loading cut-off"> (late)</span>}
+        {isLate(s) && <span title={t("shipments.lateHint")}> {t("shipments.late")}</span>}
       </>
     ),
   },
-  { key: "vessel", title: "Vessel / voyage", render: (s) => `${s.vesselName ?? "—"} ${s.voyageNo ?? ""}` },
-  { key: "shipper", title: "Shipper", render: (s) => s.shipperName },
-  { key: "consignee", title: "Consignee", render: (s) => s.consigneeName },
-  { key: "hs", title: "HS", render: (s) => [...new Set(s.hsCodes)].join(", ") },
-  { key: "boxes", title: "Boxes", render: (s) => s.containerCount },
-];
+  { key: "vessel", title: t("shipments.col.vessel"), render: (s) => `${s.vesselName ?? "—"} ${s.voyageNo ?? ""}` },
+  { key: "shipper", title: t("shipments.col.shipper"), render: (s) => s.shipperName },
+  { key: "consignee", title: t("shipments.col.consignee"), render: (s) => s.consigneeName },
+  { key: "hs", title: t("shipments.col.hs"), render: (s) => [...new Set(s.hsCodes)].join(", ") },
+  { key: "boxes", title: t("shipments.col.boxes"), render: (s) => t.number(s.containerCount) },
+  ];
+}
 
 /** The shipments the caller may see: upcoming sailings first, server-side filter, sort and paging. */
 export function ShipmentsPage() {
+  const t = useT();
+  const cols = useMemo(() => columns(t), [t]);
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [sort, setSort] = useState("score");
@@ -130,7 +136,7 @@ export function ShipmentsPage() {
 
   return (
     <section>
-      <h1>Shipments</h1>
+      <h1>{t("shipments.title")}</h1>
       <form
         className="filters"
         onSubmit={(e) => {
@@ -139,60 +145,60 @@ export function ShipmentsPage() {
           setFilters(draft);
         }}
       >
-        <input name="q" placeholder="B/L, party, container, goods" value={draft.q} maxLength={100} onChange={set("q")} />
-        <input name="port" placeholder="Port, e.g. JPYOK" value={draft.port} maxLength={5} onChange={set("port")} size={12} />
+        <input name="q" placeholder={t("shipments.search")} value={draft.q} maxLength={100} onChange={set("q")} />
+        <input name="port" placeholder={t("shipments.port")} value={draft.port} maxLength={5} onChange={set("port")} size={12} />
         <label>
-          Sailings{" "}
+          {t("shipments.sailings")}{" "}
           <select name="sailing" value={draft.sailing} onChange={(e) => setDraft({ ...draft, sailing: e.target.value as Filters["sailing"] })}>
-            <option value="upcoming">upcoming</option>
-            <option value="departed">departed</option>
-            <option value="all">all</option>
+            <option value="upcoming">{t("shipments.sailing.upcoming")}</option>
+            <option value="departed">{t("shipments.sailing.departed")}</option>
+            <option value="all">{t("shipments.sailing.all")}</option>
           </select>
         </label>
         <label>
-          ETD from <DateInput name="etdFrom" value={draft.etdFrom} onChange={(v) => setDraft({ ...draft, etdFrom: v })} />
+          {t("shipments.etdFrom")} <DateInput name="etdFrom" value={draft.etdFrom} onChange={(v) => setDraft({ ...draft, etdFrom: v })} />
         </label>
         <label>
-          to <DateInput name="etdTo" value={draft.etdTo} onChange={(v) => setDraft({ ...draft, etdTo: v })} />
+          {t("shipments.etdTo")} <DateInput name="etdTo" value={draft.etdTo} onChange={(v) => setDraft({ ...draft, etdTo: v })} />
         </label>
-        <input name="hsChapter" placeholder="HS chapter, e.g. 31" value={draft.hsChapter} maxLength={2} onChange={set("hsChapter")} size={14} />
+        <input name="hsChapter" placeholder={t("shipments.hsChapter")} value={draft.hsChapter} maxLength={2} onChange={set("hsChapter")} size={14} />
         <select name="level" value={draft.level} onChange={set("level")}>
-          <option value="">any risk</option>
-          <option value="high">high</option>
-          <option value="medium">medium</option>
-          <option value="low">low</option>
+          <option value="">{t("shipments.anyRisk")}</option>
+          <option value="high">{t.code("high")}</option>
+          <option value="medium">{t.code("medium")}</option>
+          <option value="low">{t.code("low")}</option>
         </select>
         <label className="inline">
-          <input type="checkbox" name="requested" checked={draft.requested} onChange={(e) => setDraft({ ...draft, requested: e.target.checked })} /> with requests only
+          <input type="checkbox" name="requested" checked={draft.requested} onChange={(e) => setDraft({ ...draft, requested: e.target.checked })} /> {t("shipments.withRequests")}
         </label>
-        <button type="submit">Filter</button>
+        <button type="submit">{t("shipments.filter")}</button>
       </form>
       <div className="legend" data-testid="legend">
         <span>
-          <span className="swatch risk-high" /> high risk
+          <span className="swatch risk-high" /> {t("shipments.legend.high")}
         </span>
         <span>
-          <span className="swatch risk-medium" /> medium
+          <span className="swatch risk-medium" /> {t("shipments.legend.medium")}
         </span>
         <span>
-          <span className="swatch risk-low" /> low
+          <span className="swatch risk-low" /> {t("shipments.legend.low")}
         </span>
         <span>
-          <span className="error">red Filed (late)</span>: filed after the loading cut-off
+          <span className="error">{t("shipments.legend.late")}</span>{t("shipments.legend.lateMeaning")}
         </span>
         <span>
-          <span className="badge">requested</span>: an inspection request concerns it
+          <span className="badge">{t("shipments.requested")}</span>{t("shipments.legend.requestedMeaning")}
         </span>
-        <span>Source: own export, or shared with you under an agreement</span>
+        <span>{t("shipments.legend.source")}</span>
       </div>
       <p className="muted" data-testid="result-count">
         {items
           ? items.length === 0
-            ? "No shipments match."
-            : `Shipments ${first}–${first + items.length - 1}${list.hasNext ? ", more on the next page" : ""} · ${filters.sailing === "upcoming" && !filters.etdFrom ? `sailing from ${formatDay(now)} on` : filters.sailing === "departed" && !filters.etdTo ? "departed sailings" : "all sailings"}`
-          : "Loading…"}
+            ? t("shipments.none")
+            : `${t(list.hasNext ? "shipments.rangeMore" : "shipments.range", { first, last: first + items.length - 1 })} · ${filters.sailing === "upcoming" && !filters.etdFrom ? t("shipments.fromDay", { day: formatDay(now) }) : filters.sailing === "departed" && !filters.etdTo ? t("shipments.departedSailings") : t("shipments.allSailings")}`
+          : t("common.loading")}
       </p>
-      <DataTable columns={COLUMNS} rows={items} rowKey={(s) => s.id} sort={{ key: sort, order }} onSort={handleSort} isLoading={list.isLoading} error={list.error} empty="No shipments match." testId="shipments" />
+      <DataTable columns={cols} rows={items} rowKey={(s) => s.id} sort={{ key: sort, order }} onSort={handleSort} isLoading={list.isLoading} error={list.error} empty={t("shipments.none")} testId="shipments" />
       <Pager pageNumber={list.pageNumber} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} />
     </section>
   );
