@@ -1,7 +1,7 @@
 // The embedded database's own thread. PGlite runs PostgreSQL compiled to WebAssembly, and every
 // statement runs to completion on the thread that calls it; hosting it here keeps the server's
 // event loop free while a large ingest or a slow report runs.
-import { PGlite } from "@electric-sql/pglite";
+import { parse as results, PGlite, protocol } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { parentPort, workerData } from "node:worker_threads";
 import type { HostReply, HostRequest } from "./pglite-protocol.ts";
@@ -62,6 +62,77 @@ async function copyFromBlob(sql: string, table: string, data: string): Promise<n
   return result.affectedRows;
 }
 
+/**
+ * Statements with parameters run as named prepared statements, as on PostgreSQL (database.ts): the
+ * embedded engine plans a work-list page, row-level security and all, in far longer than it runs
+ * it, and a named statement keeps its plan. The protocol messages are those PGlite's own query()
+ * sends, with a name: Parse and Describe once per text, then Bind, Describe, Execute and Sync.
+ */
+const prepared = new Map<string, { name: string; paramTypes: number[] }>();
+const MAX_PREPARED = 400;
+const { serialize } = protocol;
+
+async function send(message: Uint8Array): Promise<Awaited<ReturnType<PGlite["execProtocolStream"]>>> {
+  return pglite.execProtocolStream(message, { syncToFs: false });
+}
+
+/**
+ * A parameter of a type without a serializer (numeric, say) in text form. It must not throw: the
+ * protocol writer is shared, and a message left half written would corrupt the next one.
+ */
+function asText(value: unknown): string {
+  if (typeof value === "string") {
+    return value;
+  }
+  if (value instanceof Date) {
+    return value.toISOString();
+  }
+  if (value instanceof Uint8Array) {
+    // Bytes go to the protocol writer as they are.
+    return value as unknown as string;
+  }
+  if (typeof value === "object") {
+    return JSON.stringify(value);
+  }
+  return String(value);
+}
+
+async function query(sql: string, params: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }> {
+  let statement = prepared.get(sql);
+  if (params.length === 0 || (!statement && prepared.size >= MAX_PREPARED)) {
+    const result = await pglite.query(sql, params);
+    return { rows: result.rows, affectedRows: result.affectedRows };
+  }
+  // The lock PGlite's own query() takes, so that no other statement's messages interleave with these.
+  return pglite._runExclusiveQuery(async () => {
+    const messages: Awaited<ReturnType<typeof send>> = [];
+    try {
+      if (!statement) {
+        const name = `k${prepared.size}`;
+        await send(serialize.parse({ name, text: sql, types: [] }));
+        const paramTypes = results.parseDescribeStatementResults(await send(serialize.describe({ type: "S", name })));
+        statement = { name, paramTypes };
+        prepared.set(sql, statement);
+      }
+      const types = statement.paramTypes;
+      const values = params.map((value, i) => {
+        if (value === null || value === undefined) {
+          return null;
+        }
+        const serializer = pglite.serializers[types[i] ?? 0];
+        return serializer ? (serializer(value) as string) : asText(value);
+      });
+      messages.push(...(await send(serialize.bind({ statement: statement.name, values }))));
+      messages.push(...(await send(serialize.describe({ type: "P" }))));
+      messages.push(...(await send(serialize.execute({}))));
+    } finally {
+      messages.push(...(await send(serialize.sync())));
+    }
+    const result = results.parseResults(messages, pglite.parsers).at(-1);
+    return { rows: result?.rows ?? [], affectedRows: result?.affectedRows };
+  });
+}
+
 async function handle(request: HostRequest): Promise<HostReply> {
   switch (request.op) {
     case "exec": {
@@ -70,7 +141,7 @@ async function handle(request: HostRequest): Promise<HostReply> {
       return { id: request.id, ok: true, rows: last?.rows ?? [], affectedRows: last?.affectedRows };
     }
     case "query": {
-      const result = await pglite.query(request.sql, request.params);
+      const result = await query(request.sql, request.params);
       return { id: request.id, ok: true, rows: result.rows, affectedRows: result.affectedRows };
     }
     case "copy":
