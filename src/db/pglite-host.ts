@@ -91,10 +91,10 @@ function asText(value: unknown): string {
     // Bytes go to the protocol writer as they are.
     return value as unknown as string;
   }
-  if (typeof value === "object") {
-    return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+    return String(value);
   }
-  return String(value);
+  return JSON.stringify(value) ?? "";
 }
 
 async function query(sql: string, params: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }> {
@@ -120,7 +120,7 @@ async function query(sql: string, params: unknown[]): Promise<{ rows: unknown[];
           return null;
         }
         const serializer = pglite.serializers[types[i] ?? 0];
-        return serializer ? (serializer(value) as string) : asText(value);
+        return serializer ? serializer(value) : asText(value);
       });
       messages.push(...(await send(serialize.bind({ statement: statement.name, values }))));
       messages.push(...(await send(serialize.describe({ type: "P" }))));
