@@ -44,11 +44,20 @@ describeOnEngines("targeting: scores, explanations, rules and backtests", (datab
   it("explains every point of a score on the shipment", async () => {
     const potash = (await partner.get("/api/shipments?ruleId=norm.potash&limit=5")).json().items as { id: string; score: number }[];
     assert.ok(potash.length > 0, "the demo ships potash to Japan");
+    // The partner's staff read Japanese by default; the same hit reads in English once asked for.
+    assert.equal((await partner.get("/api/me")).json().language, "ja");
+    const inJapanese = (await partner.get(`/api/shipments/${potash[0]?.id}`)).json();
+    const hitJa = inJapanese.hits.find((h: { ruleId: string }) => h.ruleId === "norm.potash");
+    assert.ok(hitJa, JSON.stringify(inJapanese.hits));
+    assert.match(hitJa.explanation, /カリ肥料/);
+    assert.match(hitJa.explanation, /3104/);
+    assert.equal((await partner.put("/api/me/language", { language: "en" })).statusCode, 200);
     const detail = (await partner.get(`/api/shipments/${potash[0]?.id}`)).json();
     const hit = detail.hits.find((h: { ruleId: string }) => h.ruleId === "norm.potash");
     assert.ok(hit, JSON.stringify(detail.hits));
     assert.match(hit.explanation, /potash/);
     assert.match(hit.explanation, /3104/);
+    assert.equal(hit.weight, hitJa.weight);
     assert.equal(detail.hits.reduce((n: number, h: { weight: number }) => n + h.weight, 0), detail.score);
     const high = (await partner.get("/api/shipments?level=high&limit=500")).json().items as { level: string }[];
     assert.ok(high.every((s) => s.level === "high"));
