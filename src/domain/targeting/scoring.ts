@@ -138,7 +138,11 @@ async function advanceSweep(db: Kysely<DB>, clock: Clock, agencyId: string): Pro
         from shipment s
         left join shipment_score sc on sc.shipment_id = s.id and sc.agency_id = ${agencyId}
         where s.id = any(${ids}::uuid[]) and not s.is_cancelled
-          and (${step.every_row} or sc.shipment_id is null or sc.rule_set_id <> ${ruleSet.id} or sc.shipment_version <> s.version)`.execute(tx);
+          and (${step.every_row} or sc.shipment_id is null or sc.rule_set_id <> ${ruleSet.id} or sc.shipment_version <> s.version)
+          -- A shipment already queued is scored anyway. This also passes over one that another
+          -- scorer is scoring right now: its request stays visible until that scorer's score
+          -- commits in the same transaction, so the walk never queues it a second time.
+          and not exists (select 1 from score_request r where r.agency_id = ${agencyId} and r.shipment_id = s.id)`.execute(tx);
     }
     if (ids.length < BATCH) {
       await sql`delete from score_sweep where agency_id = ${agencyId}`.execute(tx);
