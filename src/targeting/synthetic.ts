@@ -1,17 +1,6 @@
 // Seeded synthetic shipment facts for benchmarks, backtest demos and tests (not the demo world: no database, no ids).
+import { mulberry32 as seededRandom } from "../random/index.ts";
 import type { GoodsLine, PartyFacts, ShipmentFacts } from "./facts.ts";
-
-/** mulberry32: a tiny seeded PRNG, enough for reproducible test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Goods = [hs: string, description: string, kgPerTeuMin: number, kgPerTeuMax: number];
 

@@ -1,6 +1,11 @@
-// The app's one seeded random generator, for the demo world, synthetic manifests, the scale
-// loader and the tests' generated inputs: the same seed always gives the same numbers. (The pure
-// libraries keep their own, as they import nothing from the app.)
+// The app's seeded random sources, for the demo world, synthetic manifests, the scale loader and
+// the tests' generated inputs: the same seed always gives the same numbers. The uniform generator
+// itself is the pure `random/` module's, which the libraries use too.
+
+import { mulberry32 } from "../../random/index.ts";
+
+// mulberry32: one 32-bit state, uniform in [0, 1). Enough for one stream; see `sfc32` for many.
+export { mulberry32 };
 
 /** A seeded pseudo-random source. */
 export interface Random {
@@ -14,17 +19,6 @@ export interface Random {
   uuid(): string;
 }
 
-/** mulberry32: one 32-bit state, uniform in [0, 1). Enough for one stream; see `sfc32` for many. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** splitmix32 of one value: spreads a seed, an index or a lane over 32 bits. */
 export function mix32(x: number): number {

@@ -1,19 +1,12 @@
 /** Seeded pseudo-random numbers for synthetic data (deterministic tests). */
 
-/** A uniform [0, 1) generator. */
-export type Rng = () => number;
+import { mulberry32, type UniformSource } from "../../random/index.ts";
 
-/** mulberry32: small, fast, seedable 32-bit PRNG. */
-export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A uniform [0, 1) generator. */
+export type Rng = UniformSource;
+
+/** A seeded uniform generator (mulberry32). */
+export const createRng: (seed: number) => Rng = mulberry32;
 
 /** Standard normal deviate (Box–Muller). */
 export function sampleNormal(rng: Rng): number {
