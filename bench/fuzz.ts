@@ -63,6 +63,12 @@ function printTotals(report: FuzzReport, engine: string): void {
     `duration           ${seconds.toFixed(1)} s`,
     `inputs/s           ${(report.sent / seconds).toFixed(0)}`,
     `routes fuzzed      ${Object.keys(report.byTarget).length}`,
+    `credentials lost   ${Object.values(report.credentialsLost).reduce((a, b) => a + b, 0)} (renewed; by the route of the account's case before: ${
+      Object.entries(report.credentialsLost)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ") || "none"
+    })`,
     `error codes        ${Object.entries(report.errorCodes)
       .sort((a, b) => b[1] - a[1])
       .map(([k, v]) => `${k} ${v}`)

@@ -1467,6 +1467,12 @@ export interface FuzzReport {
   errorCodes: Record<string, number>;
   failures: FuzzFailure[];
   durationMs: number;
+  /**
+   * Accounts whose own credentials stopped working during the run (a revoked token, a session
+   * ended by a case), by the route of that account's last case before the loss; each was renewed,
+   * so later cases reach past the login wall.
+   */
+  credentialsLost: Record<string, number>;
 }
 
 function summariseLog(line: Record<string, unknown>): string {
@@ -1497,7 +1503,8 @@ export async function runFuzz(options: {
   onProgress?: (done: number, report: FuzzReport) => void;
 }): Promise<FuzzReport> {
   const { app, fuzzer, logs } = options;
-  const report: FuzzReport = { seed: options.seed, sent: 0, byClass: {}, byTarget: {}, errorCodes: {}, failures: [], durationMs: 0 };
+  const report: FuzzReport = { seed: options.seed, sent: 0, byClass: {}, byTarget: {}, errorCodes: {}, failures: [], durationMs: 0, credentialsLost: {} };
+  const lastTarget = new Map<string, string>();
   const started = Date.now();
   const start = options.start ?? 0;
   for (let index = start; index < start + options.count; index++) {
@@ -1531,6 +1538,12 @@ export async function runFuzz(options: {
       const code = fuzzCase.method === "HEAD" ? "(HEAD, no body)" : (/"code":"([^"]*)"/.exec(res.body.slice(0, 400))?.[1] ?? "(none)");
       report.errorCodes[code] = (report.errorCodes[code] ?? 0) + 1;
     }
+    const account = options.accounts.find((a) => a.name === fuzzCase.account);
+    if (res.statusCode === 401 && account && account.name !== "anonymous" && (await renewIfLost(app, account))) {
+      const before = lastTarget.get(account.name) ?? "(start)";
+      report.credentialsLost[before] = (report.credentialsLost[before] ?? 0) + 1;
+    }
+    lastTarget.set(fuzzCase.account, fuzzCase.target);
     const problem = contractViolation(res, fuzzCase.method);
     if (problem) {
       report.failures.push({ fuzzCase: kept(fuzzCase), status: res.statusCode, body: clip(res.body, 300), problem, logged: logs.take().map(summariseLog) });
@@ -1541,6 +1554,37 @@ export async function runFuzz(options: {
   }
   report.durationMs = Date.now() - started;
   return report;
+}
+
+/**
+ * After a 401, asks whether the account's own credentials still work (a case may have sent broken
+ * ones on purpose); when they do not, logs the person in again or issues a new token in place.
+ */
+async function renewIfLost(app: FastifyInstance, account: FuzzAccount): Promise<boolean> {
+  try {
+    return await renew(app, account);
+  } catch {
+    // A login refused (e.g. the account is locked out by the cases' wrong passwords): keep going.
+    return false;
+  }
+}
+
+async function renew(app: FastifyInstance, account: FuzzAccount): Promise<boolean> {
+  const probe = await app.inject({ method: "GET", url: "/api/me", headers: account.headers });
+  if (probe.statusCode !== 401) {
+    return false;
+  }
+  if (account.isPerson) {
+    Object.assign(account.headers, await sessionHeaders(app, account.name));
+    return true;
+  }
+  const admin = await sessionHeaders(app, "host.admin");
+  const issued = await app.inject({ method: "POST", url: "/api/api-tokens", headers: admin, payload: { name: `fuzz-feed-${Date.now().toString(36)}` } });
+  if (issued.statusCode === 201) {
+    account.headers.authorization = `Bearer ${issued.json<{ token: string }>().token}`;
+    return true;
+  }
+  return false;
 }
 
 // A long run may collect thousands of failures; megabyte payloads are not worth keeping whole.
