@@ -14,6 +14,7 @@
  * - natural nuclides (K-40, the U and Th chains) without a background measurement to compare with
  *   are background, not a finding.
  */
+import { CURRIE_K, excessOverModel, intrinsicLines } from "./background-model.ts";
 import { fwhmAt, type FwhmModel } from "./calibration.ts";
 import { lineTolerance, type LineMatch, type NetPeak } from "./line-match.ts";
 import type { NuclideCategory } from "./nuclide-catalog.ts";
@@ -41,6 +42,10 @@ export interface ClaimContext {
   peaks: readonly NetPeak[];
   /** Whether a background measurement was subtracted / fitted. */
   hasBackground: boolean;
+  /** Live time of the measurement (s). */
+  liveTimeS: number;
+  /** Dispersion index of the counts (1 for Poisson counts). */
+  dispersion: number;
   /** Significance (σ) of the neutron count excess over background; null when the file has no usable neutron data. */
   neutronSigma: number | null;
 }
@@ -132,6 +137,35 @@ function snmShortfall(c: Candidate, ctx: ClaimContext, alternatives: readonly Ca
   return null;
 }
 
+/**
+ * Without a background measurement, a nuclide whose lines the detector class shows with no source
+ * (Co-60 from cosmic activation in an HPGe and its shield) is a finding only when one of its peaks
+ * exceeds what the background model puts there by the Currie critical level.
+ */
+function intrinsicShortfall(c: Candidate, ctx: ClaimContext, peakOf: (energy: number) => NetPeak | undefined): string | null {
+  const model = intrinsicLines(ctx.detectorType, c.nuclide);
+  if (model.length === 0) {
+    return null;
+  }
+  const tested = model.flatMap((l) => {
+    const m = c.lines.matches.find((x) => Math.abs(x.line - l.energy) <= lineTolerance(ctx.fwhm, l.energy));
+    const p = m ? peakOf(m.peak) : undefined;
+    if (!p) {
+      return [];
+    }
+    const expected = l.rateCps * ctx.liveTimeS;
+    return [{ line: l, peak: p, expected, excess: excessOverModel(p.area, p.areaUncertainty, expected, 1) }];
+  });
+  if (tested.length === 0 || tested.some((t) => t.excess >= CURRIE_K)) {
+    return null;
+  }
+  const t = tested.reduce((a, b) => (b.excess > a.excess ? b : a));
+  return (
+    `its ${t.line.energy.toFixed(1)} keV peak (${Math.round(t.peak.area)} counts) is within what ${t.line.origin} gives ` +
+    `(${Math.round(t.expected)} counts expected in ${Math.round(ctx.liveTimeS)} s; excess ${t.excess.toFixed(1)}σ, critical level ${CURRIE_K}σ)`
+  );
+}
+
 /** Whether `b` matches every peak `a` matches, and more. */
 function explainsMore(b: Candidate, a: Candidate): boolean {
   const mine = new Set(b.lines.matches.map((m) => m.peak));
@@ -201,6 +235,15 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
         }
       }
     }
+    // Lines the background model itself holds are the detector's, not the cargo's.
+    let isIntrinsic = false;
+    if (notes.length === 0 && !ctx.hasBackground) {
+      const shortfall = intrinsicShortfall(c, ctx, peakOf);
+      if (shortfall) {
+        notes.push(shortfall);
+        isIntrinsic = true;
+      }
+    }
     if (c.category === "Neutron" && (ctx.neutronSigma === null || ctx.neutronSigma < NEUTRON_SIGMA)) {
       notes.push(ctx.neutronSigma === null ? "no neutron measurement to support it" : `neutron excess only ${ctx.neutronSigma.toFixed(1)}σ`);
     }
@@ -218,7 +261,7 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
     if (notes.length > 0 && c.category === "SNM" && !reachBack && (c.template?.lambda ?? 0) >= STRONG_FIT && (ctx.peaks.length === 0 || hasPeakInSignature(c, ctx))) {
       reachBack = `possible ${c.nuclide}: ${notes.join("; ")}`;
     }
-    let status: ClaimStatus = notes.length === 0 ? "identified" : "possible";
+    let status: ClaimStatus = notes.length === 0 ? "identified" : isIntrinsic && notes.length === 1 ? "background" : "possible";
     // Without a background measurement, natural nuclides beside natural potassium are the
     // surroundings; one chain standing alone (no K-40) is a source.
     if (status === "identified" && c.category === "NORM" && !ctx.hasBackground && (c.nuclide === "K-40" || peakAt(ctx.peaks, ctx.fwhm, K40_LINE))) {

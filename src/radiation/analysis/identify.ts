@@ -1,3 +1,4 @@
+import { effectiveDispersion } from "./background-model.ts";
 import { defaultFwhmModel, fwhmAt, type FwhmModel } from "./calibration.ts";
 import { adjudicate, type ClaimStatus } from "./claims.ts";
 import { matchLibrary, type NetPeak } from "./line-match.ts";
@@ -56,14 +57,17 @@ export interface IdentificationResult {
   unexplainedPeaks: number[];
 }
 
-/** Net peaks: foreground peaks minus the time-scaled matching background peak, kept when ≥ 3σ. */
-function netPeaks(fg: readonly AnalysedPeak[], bg: readonly AnalysedPeak[], scale: number): NetPeak[] {
+/**
+ * Net peaks: foreground peaks minus the time-scaled matching background peak, kept when ≥ 3σ.
+ * Uncertainties are widened by √φ of each spectrum (φ = 1 for counted, Poisson data).
+ */
+function netPeaks(fg: readonly AnalysedPeak[], bg: readonly AnalysedPeak[], scale: number, phiFg: number, phiBg: number): NetPeak[] {
   return fg.flatMap((p) => {
     const b = bg.find((q) => Math.abs(q.energy - p.energy) < 0.5 * p.fwhm);
     const area = p.area - (b ? scale * b.area : 0);
-    const sigma = Math.sqrt(p.areaUncertainty ** 2 + (b ? scale * b.areaUncertainty : 0) ** 2);
+    const sigma = Math.sqrt(phiFg * p.areaUncertainty ** 2 + (b ? phiBg * (scale * b.areaUncertainty) ** 2 : 0));
     const significance = sigma > 0 ? area / sigma : 0;
-    return significance >= 3 ? [{ energy: p.energy, energyUncertainty: p.energyUncertainty, significance }] : [];
+    return significance >= 3 ? [{ energy: p.energy, energyUncertainty: p.energyUncertainty, significance, area, areaUncertainty: sigma }] : [];
   });
 }
 
@@ -109,6 +113,19 @@ function peaksOfBackground(background: SpectrumData, fwhm: FwhmModel): AnalysedP
   return peaks;
 }
 
+const backgroundDispersion = new WeakMap<SpectrumData, number>();
+
+/** The dispersion of a background spectrum, estimated once per spectrum object. */
+function dispersionOfBackground(background: SpectrumData): number {
+  const hit = backgroundDispersion.get(background);
+  if (hit !== undefined) {
+    return hit;
+  }
+  const phi = effectiveDispersion(background);
+  backgroundDispersion.set(background, phi);
+  return phi;
+}
+
 /** Identifies nuclides in a spectrum by peak ↔ line matching plus a full-spectrum GADRAS template fit. */
 export function identify(spectrum: SpectrumData, options: IdentifyOptions): Identification[] {
   return identifyWithEvidence(spectrum, options).nuclides;
@@ -120,7 +137,9 @@ export function identifyWithEvidence(spectrum: SpectrumData, options: IdentifyOp
   const fg = analysePeaks(spectrum, { fwhm });
   const bg = options.background ? peaksOfBackground(options.background, fwhm) : [];
   const scale = options.background ? spectrum.liveTimeS / options.background.liveTimeS : 0;
-  const peaks = netPeaks(fg, bg, scale);
+  const phiFg = effectiveDispersion(spectrum);
+  const phiBg = options.background ? dispersionOfBackground(options.background) : 1;
+  const peaks = netPeaks(fg, bg, scale, phiFg, phiBg);
   const lines = matchLibrary(peaks, options.detectorType, fwhm);
   const templates = identifyByTemplates(spectrum, options.detectorType, options.background, options.excludeTemplates);
   const excluded = options.excludeTemplates ?? [];
@@ -143,6 +162,8 @@ export function identifyWithEvidence(spectrum: SpectrumData, options: IdentifyOp
     fwhm,
     peaks,
     hasBackground: options.background !== undefined,
+    liveTimeS: spectrum.liveTimeS,
+    dispersion: phiFg,
     neutronSigma: options.neutronSigma ?? null,
   });
   const nuclides = kept.map((k): Identification => {
