@@ -99,11 +99,17 @@ function peakAt(peaks: readonly NetPeak[], fwhm: FwhmModel, energy: number): Net
   return peaks.find((p) => Math.abs(p.energy - energy) <= tol + 2 * p.energyUncertainty);
 }
 
-/** Whether any significant peak lies in the nuclide's signature region. */
+/**
+ * Whether any significant peak lies in the nuclide's signature: on a resolving detector at one of
+ * its signature lines, on a scintillator anywhere in its signature region.
+ */
 function hasPeakInSignature(c: Candidate, ctx: ClaimContext): boolean {
   const signature = SNM_SIGNATURES[c.nuclide];
   if (!signature) {
     return false;
+  }
+  if (isHighResolution(ctx.detectorType)) {
+    return [...signature.required, ...signature.anyOf].some((e) => peakAt(ctx.peaks, ctx.fwhm, e) !== undefined);
   }
   const [lo, hi] = signature.scintillatorRegion;
   return ctx.peaks.some((p) => p.energy >= lo && p.energy <= hi);
@@ -187,14 +193,30 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
   const isStandIn = (c: Candidate) => c.template?.alternativeTo !== undefined;
   const ordered = [...candidates].sort((a, b) => Number(isStandIn(a)) - Number(isStandIn(b)) || b.confidence - a.confidence);
   // A nuclide whose every peak another nearly as likely nuclide also explains, along with peaks of
-  // its own, yields to that one: one peak is not evidence for two nuclides.
+  // its own, yields to that one: one peak is not evidence for two nuclides. A stand-in that does so
+  // moves ahead together with the nuclide it stands in for (judged just before it), and only when
+  // the fit supports it more strongly than the one it passes.
   for (let i = 0; i < ordered.length; i++) {
     for (let j = i + 1; j < ordered.length; j++) {
       const a = ordered[i]!;
       const b = ordered[j]!;
-      if (isStandIn(a) === isStandIn(b) && a.confidence - b.confidence < 0.1 && explainsMore(b, a)) {
+      if (a.confidence - b.confidence >= 0.1 || !explainsMore(b, a)) {
+        continue;
+      }
+      if (isStandIn(a) === isStandIn(b)) {
         ordered[i] = b;
         ordered[j] = a;
+        continue;
+      }
+      const target = b.template?.alternativeTo;
+      const at = ordered.findIndex((x) => x.nuclide === target);
+      if (isStandIn(b) && at > i && (b.template?.lambda ?? 0) > (a.template?.lambda ?? 0)) {
+        const moved = [ordered[at]!, b];
+        const rest = ordered.filter((x) => x !== b && x !== ordered[at]);
+        rest.splice(i, 0, ...moved);
+        ordered.splice(0, ordered.length, ...rest);
+        i++;
+        break;
       }
     }
   }

@@ -141,7 +141,7 @@ export function identifyWithEvidence(spectrum: SpectrumData, options: IdentifyOp
   const phiBg = options.background ? dispersionOfBackground(options.background) : 1;
   const peaks = netPeaks(fg, bg, scale, phiFg, phiBg);
   const lines = matchLibrary(peaks, options.detectorType, fwhm);
-  const templates = identifyByTemplates(spectrum, options.detectorType, options.background, options.excludeTemplates);
+  const templates = identifyByTemplates(spectrum, options.detectorType, options.background, options.excludeTemplates, phiFg);
   const excluded = options.excludeTemplates ?? [];
   const withTemplates = new Set(TEMPLATE_SOURCES.filter((t) => !excluded.includes(t.file)).map((t) => t.nuclide));
   const proposals = getNuclideLibrary().map((n) => {
