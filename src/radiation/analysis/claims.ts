@@ -46,6 +46,8 @@ export interface ClaimContext {
   liveTimeS: number;
   /** Dispersion index of the counts (1 for Poisson counts). */
   dispersion: number;
+  /** Channel width (keV) at an energy, when the spectrum's grid is known. */
+  channelWidthAt?: (energy: number) => number;
   /** Significance (σ) of the neutron count excess over background; null when the file has no usable neutron data. */
   neutronSigma: number | null;
 }
@@ -113,6 +115,19 @@ function hasPeakInSignature(c: Candidate, ctx: ClaimContext): boolean {
   }
   const [lo, hi] = signature.scintillatorRegion;
   return ctx.peaks.some((p) => p.energy >= lo && p.energy <= hi);
+}
+
+/** A peak narrower than this many channels cannot be fitted (the fit needs a few channels per peak). */
+const MIN_FWHM_CHANNELS = 1.5;
+
+/** Whether the spectrum's channels are fine enough for the nuclide's signature lines to show as fitted peaks. */
+function signatureResolvable(c: Candidate, ctx: ClaimContext): boolean {
+  const signature = SNM_SIGNATURES[c.nuclide];
+  if (!signature || !ctx.channelWidthAt || !isHighResolution(ctx.detectorType)) {
+    return true;
+  }
+  const lines = [...signature.required, ...signature.anyOf];
+  return lines.every((e) => fwhmAt(ctx.fwhm, e) >= MIN_FWHM_CHANNELS * ctx.channelWidthAt!(e));
 }
 
 /** Why an SNM candidate falls short of its signature, or null when it shows it. */
@@ -279,8 +294,9 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
     }
     // Strong template evidence for special nuclear material that the rules do not confirm is for
     // an expert to look at, whatever the rule that stopped it.
-    // Not when its lines were looked for and are absent: then the spectrum speaks against it.
-    if (notes.length > 0 && c.category === "SNM" && !reachBack && (c.template?.lambda ?? 0) >= STRONG_FIT && (ctx.peaks.length === 0 || hasPeakInSignature(c, ctx))) {
+    // Not when its lines were looked for and are absent: then the spectrum speaks against it. Lines
+    // narrower than the channels cannot be fitted, so there their absence says nothing.
+    if (notes.length > 0 && c.category === "SNM" && !reachBack && (c.template?.lambda ?? 0) >= STRONG_FIT && (ctx.peaks.length === 0 || hasPeakInSignature(c, ctx) || !signatureResolvable(c, ctx))) {
       reachBack = `possible ${c.nuclide}: ${notes.join("; ")}`;
     }
     let status: ClaimStatus = notes.length === 0 ? "identified" : isIntrinsic && notes.length === 1 ? "background" : "possible";

@@ -5,8 +5,9 @@ import { matchLibrary, type NetPeak } from "./line-match.ts";
 import { TEMPLATE_SOURCES, type NuclideCategory } from "./nuclide-catalog.ts";
 import { getNuclideLibrary } from "./nuclide-library.ts";
 import { analysePeaks, type AnalysedPeak } from "./peak-analysis.ts";
+import { poissonSignificance } from "./peak-search.ts";
 import { identifyByTemplates, type TemplateEvidence } from "./template-id.ts";
-import type { DetectorType, SpectrumData } from "./types.ts";
+import { channelAt, type DetectorType, type SpectrumData } from "./types.ts";
 
 /** Identification options. */
 export interface IdentifyOptions {
@@ -66,7 +67,8 @@ function netPeaks(fg: readonly AnalysedPeak[], bg: readonly AnalysedPeak[], scal
     const b = bg.find((q) => Math.abs(q.energy - p.energy) < 0.5 * p.fwhm);
     const area = p.area - (b ? scale * b.area : 0);
     const sigma = Math.sqrt(phiFg * p.areaUncertainty ** 2 + (b ? phiBg * (scale * b.areaUncertainty) ** 2 : 0));
-    const significance = sigma > 0 ? area / sigma : 0;
+    // Few counts: the Poisson window test, with the background measurement's peak added to what the continuum puts there.
+    const significance = p.window ? poissonSignificance(p.window.counts, p.window.background + (b ? scale * Math.max(b.area, 0) : 0)) / Math.sqrt(phiFg) : sigma > 0 ? area / sigma : 0;
     return significance >= 3 ? [{ energy: p.energy, energyUncertainty: p.energyUncertainty, significance, area, areaUncertainty: sigma }] : [];
   });
 }
@@ -164,6 +166,10 @@ export function identifyWithEvidence(spectrum: SpectrumData, options: IdentifyOp
     hasBackground: options.background !== undefined,
     liveTimeS: spectrum.liveTimeS,
     dispersion: phiFg,
+    channelWidthAt: (e: number) => {
+      const i = Math.min(Math.max(Math.floor(channelAt(spectrum.edges, e)), 0), spectrum.edges.length - 2);
+      return spectrum.edges[i + 1]! - spectrum.edges[i]!;
+    },
     neutronSigma: options.neutronSigma ?? null,
   });
   const nuclides = kept.map((k): Identification => {
