@@ -68,17 +68,17 @@ function unit(v: readonly number[]): Float64Array {
 }
 
 /** The set's source templates without the left-out ones, cut and normalised once. */
-function sourcesOf(set: TemplateSet, exclude: readonly string[]): PreparedSources {
+function sourcesOf(set: TemplateSet, exclude: readonly string[], withLines: boolean): PreparedSources {
   const perSet = sourceCache.get(set) ?? new Map<string, PreparedSources>();
   sourceCache.set(set, perSet);
-  const key = exclude.join("|");
+  const key = `${withLines ? "lines" : ""}|${exclude.join("|")}`;
   const hit = perSet.get(key);
   if (hit) {
     return hit;
   }
   const keep = set.edges.slice(0, -1).map((e) => e >= MIN_ENERGY);
   const type = TEMPLATE_DETECTORS.find((d) => d.folder === set.folder)?.detectorType;
-  const lines = type ? lineComponents(set.edges, type, MIN_ENERGY) : [];
+  const lines = type && withLines ? lineComponents(set.edges, type, MIN_ENERGY) : [];
   const templates = [...set.templates.filter((t) => !exclude.includes(t.name)), ...lines];
   const entry = { keep, templates, units: templates.map((t) => unit(cut(t.net, keep))) };
   perSet.set(key, entry);
@@ -86,8 +86,8 @@ function sourcesOf(set: TemplateSet, exclude: readonly string[]): PreparedSource
 }
 
 /** Rebins foreground and background onto the set grid (scaled by gain) and normalises the components. */
-function prepare(set: TemplateSet, data: SpectrumData, background: SpectrumData | undefined, gain: number, exclude: readonly string[], dispersion = 1): Problem {
-  const { keep, templates, units } = sourcesOf(set, exclude);
+function prepare(set: TemplateSet, data: SpectrumData, background: SpectrumData | undefined, gain: number, exclude: readonly string[], dispersion = 1, withLines = true): Problem {
+  const { keep, templates, units } = sourcesOf(set, exclude, withLines);
   const bg = background ? rebinCounts(background.counts, background.edges, set.edges, gain) : set.background;
   const components = [unit(cut(bg, keep)), ...units];
   return {
@@ -249,7 +249,8 @@ export function identifyByTemplates(data: SpectrumData, type: DetectorType, back
     // The nominal gain is fitted in full; its neighbours start from its amplitudes.
     let nominal: TemplateFitResult | undefined;
     for (const gain of [...GAINS[type]].sort((a, b) => Math.abs(a - 1) - Math.abs(b - 1))) {
-      const p = prepare(set, data, background, gain, exclude);
+      // The choice of set and gain rests on the simulated responses alone (fewer components, same choice).
+      const p = prepare(set, data, background, gain, exclude, 1, false);
       const fit = fitTemplates(p.observed, p.components, { norms: p.norms, ...(nominal ? { iterations: 60, initial: nominal.amplitudes } : { iterations: 150 }) });
       nominal ??= fit;
       const ll = -devianceOf(p.observed, fit.model) / p.observed.length;
