@@ -311,7 +311,9 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
     if (status !== "possible") {
       for (const m of c.lines.matches) {
         const p = peakOf(m.peak);
-        if (p && !owner.has(p)) {
+        // An identified positron emitter explains the annihilation peak it matches: a second
+        // nuclide resting on that peak alone no longer finds it free.
+        if (p && (!owner.has(p) || owner.get(p) === "annihilation")) {
           owner.set(p, c.nuclide);
         }
       }
