@@ -69,3 +69,19 @@ describe("leave-one-out identification with the photopeak components", () => {
   }
 });
 
+
+describe("one peak, one nuclide, near the lead x-rays", () => {
+  it("leaves Tl-201 possible when Ba-133's own 81 keV line explains the only peak it rests on", () => {
+    const REF = "reference-spectra/raddata-uri/IdentiFINDER-NG";
+    const ref = sharedSpectrum(`${REF}/Ba133_Unshielded.txt`);
+    const background = sharedSpectrum(`${REF}/background.txt`);
+    for (const seed of [2, 3]) {
+      const rng = createRng(seed);
+      const s = { ...ref, counts: ref.counts.map((c) => samplePoisson(rng, (c * 5) / ref.liveTimeS)), liveTimeS: 5 };
+      const ids = identify(s, { detectorType: "NaI", background, excludeTemplates: ["Ba133_Unshielded"] });
+      assert.equal(ids[0]?.nuclide, "Ba-133", ids.map((i) => `${i.nuclide} ${i.status}`).join(", "));
+      const tl = ids.find((i) => i.nuclide === "Tl-201");
+      assert.notEqual(tl?.status, "identified", tl?.notes.join("; "));
+    }
+  });
+});

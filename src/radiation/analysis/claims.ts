@@ -311,9 +311,9 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
     if (status !== "possible") {
       for (const m of c.lines.matches) {
         const p = peakOf(m.peak);
-        // An identified positron emitter explains the annihilation peak it matches: a second
-        // nuclide resting on that peak alone no longer finds it free.
-        if (p && (!owner.has(p) || owner.get(p) === "annihilation")) {
+        // An identified nuclide explains a surroundings peak (annihilation, lead x-rays) that one of
+        // its own lines matches: a second nuclide resting on that peak alone no longer finds it free.
+        if (p && (!owner.has(p) || BACKGROUND_LINES.some((l) => l.name === owner.get(p)))) {
           owner.set(p, c.nuclide);
         }
       }
