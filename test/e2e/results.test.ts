@@ -85,6 +85,19 @@ describe("browser: the partner sees plots of the officer's instrument files and 
     assert.match((await page.getByTestId("peak-label").first().textContent()) ?? "", /Cs-137 6[56]\d\.\d keV/);
     await page.getByTestId("portal-chart").nth(4).locator("canvas").waitFor();
     assert.equal(await page.getByTestId("portal-chart").count(), 5, "four gamma panels and the neutron sum");
+    // Each panel names its threshold line with the value and unit; the Cs-137 pass-by marks its alarm interval.
+    const thresholds = await page.getByTestId("portal-threshold-label").allTextContents();
+    assert.equal(thresholds.length, 5);
+    for (const label of thresholds) {
+      assert.match(label, /^alarm threshold [\d,]+ cps$/);
+    }
+    const alarms = await page.getByTestId("portal-alarm-interval").allTextContents();
+    assert.ok(alarms.length >= 1, "the source's pass-by crosses the threshold on some panel");
+    for (const a of alarms) {
+      const m = /alarm (\d+(?:\.\d)?)–(\d+(?:\.\d)?) s/.exec(a);
+      assert.ok(m, a);
+      assert.ok(Number(m[2]) > Number(m[1]), a);
+    }
     await page.screenshot({ path: path.join(SHOTS, "results-1-partner-plots.png"), fullPage: true });
     await spectrum.screenshot({ path: path.join(SHOTS, "results-2-spectrum.png") });
     await page.getByTestId("portal-chart").first().screenshot({ path: path.join(SHOTS, "results-3-portal-panel.png") });

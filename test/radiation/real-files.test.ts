@@ -26,13 +26,36 @@ describe("analysis of the real instrument files in raddata", () => {
     assert.deepEqual(results.filter((r) => r.isFalseSnm).map((r) => `${path.basename(r.file)}: ${r.claimed.join(", ")}`), []);
   });
 
-  it("keeps background-only measurements quiet, with the known exceptions named", () => {
-    const loud = results.filter((r) => r.label.kind === "background" && !r.isPass).map((r) => path.basename(r.file));
-    // Two backgrounds still raise a finding (see the closing note): a lead cave whose Co-60 doublet is
-    // really there, and a simulated 12 h background with a 59 keV peak. No other may join them.
-    assert.deepEqual(loud.sort(), ["becquerel_1110C_NAA_cave_background_May2017_HPGe.spe", "interspec_easy_background_long.n42"]);
+  it("keeps every background-only measurement quiet", () => {
+    const loud = results.filter((r) => r.label.kind === "background" && !r.isPass).map((r) => `${path.basename(r.file)}: ${r.report.verdict} ${r.claimed.join(", ")}`);
+    assert.deepEqual(loud, []);
     const totals = totalsOf(results);
-    assert.ok(totals.backgroundsQuiet >= 7, `${totals.backgroundsQuiet}/${totals.backgrounds}`);
+    assert.equal(totals.backgroundsQuiet, totals.backgrounds);
+    assert.ok(totals.backgrounds >= 9, `${totals.backgrounds} backgrounds`);
+  });
+
+  it("calls the lead cave's Co-60 doublet the detector's own background, with the numbers of the test", () => {
+    const cave = byName("becquerel_1110C_NAA_cave_background_May2017_HPGe.spe");
+    const co60 = cave.report.nuclides.find((n) => n.name === "Co-60");
+    assert.equal(co60?.status, "background");
+    assert.match(co60?.notes?.join(" ") ?? "", /cosmic activation.*counts expected in 437817 s.*critical level 3σ/);
+    // The doublet is explained by the model, not left as unexplained peaks.
+    const unexplained = cave.report.unexplainedPeaks?.flatMap((u) => u.energiesKeV) ?? [];
+    assert.ok(!unexplained.some((e) => Math.abs(e - 1173.2) < 2 || Math.abs(e - 1332.5) < 2), unexplained.join(", "));
+  });
+
+  it("judges the peaks of an over-dispersed background by its real scatter: no Am-241 at 59.5 keV", () => {
+    const bg = byName("interspec_easy_background_long.n42");
+    assert.notEqual(bg.report.nuclides.find((n) => n.name === "Am-241")?.status, "identified");
+    // Scaled counts make every wiggle a 5σ "peak" under Poisson statistics; with the scatter measured, a handful stay.
+    const unexplained = bg.report.unexplainedPeaks?.flatMap((u) => u.energiesKeV) ?? [];
+    assert.ok(unexplained.length < 30, `${unexplained.length} unexplained peaks`);
+  });
+
+  it("still finds true Co-60 and Am-241 sources", () => {
+    for (const name of ["VABCD_M001_Co60.n42", "VABCD_M001_Am241.n42"]) {
+      assert.equal(byName(name).isPass, true, byName(name).why);
+    }
   });
 
   it("names the labelled one-nuclide sources at top-1, misses listed", () => {

@@ -14,6 +14,7 @@
  * - natural nuclides (K-40, the U and Th chains) without a background measurement to compare with
  *   are background, not a finding.
  */
+import { CURRIE_K, excessOverModel, intrinsicLines } from "./background-model.ts";
 import { fwhmAt, type FwhmModel } from "./calibration.ts";
 import { lineTolerance, type LineMatch, type NetPeak } from "./line-match.ts";
 import type { NuclideCategory } from "./nuclide-catalog.ts";
@@ -41,6 +42,12 @@ export interface ClaimContext {
   peaks: readonly NetPeak[];
   /** Whether a background measurement was subtracted / fitted. */
   hasBackground: boolean;
+  /** Live time of the measurement (s). */
+  liveTimeS: number;
+  /** Dispersion index of the counts (1 for Poisson counts). */
+  dispersion: number;
+  /** Channel width (keV) at an energy, when the spectrum's grid is known. */
+  channelWidthAt?: (energy: number) => number;
   /** Significance (σ) of the neutron count excess over background; null when the file has no usable neutron data. */
   neutronSigma: number | null;
 }
@@ -94,14 +101,33 @@ function peakAt(peaks: readonly NetPeak[], fwhm: FwhmModel, energy: number): Net
   return peaks.find((p) => Math.abs(p.energy - energy) <= tol + 2 * p.energyUncertainty);
 }
 
-/** Whether any significant peak lies in the nuclide's signature region. */
+/**
+ * Whether any significant peak lies in the nuclide's signature: on a resolving detector at one of
+ * its signature lines, on a scintillator anywhere in its signature region.
+ */
 function hasPeakInSignature(c: Candidate, ctx: ClaimContext): boolean {
   const signature = SNM_SIGNATURES[c.nuclide];
   if (!signature) {
     return false;
   }
+  if (isHighResolution(ctx.detectorType)) {
+    return [...signature.required, ...signature.anyOf].some((e) => peakAt(ctx.peaks, ctx.fwhm, e) !== undefined);
+  }
   const [lo, hi] = signature.scintillatorRegion;
   return ctx.peaks.some((p) => p.energy >= lo && p.energy <= hi);
+}
+
+/** A peak narrower than this many channels cannot be fitted (the fit needs a few channels per peak). */
+const MIN_FWHM_CHANNELS = 1.5;
+
+/** Whether the spectrum's channels are fine enough for the nuclide's signature lines to show as fitted peaks. */
+function signatureResolvable(c: Candidate, ctx: ClaimContext): boolean {
+  const signature = SNM_SIGNATURES[c.nuclide];
+  if (!signature || !ctx.channelWidthAt || !isHighResolution(ctx.detectorType)) {
+    return true;
+  }
+  const lines = [...signature.required, ...signature.anyOf];
+  return lines.every((e) => fwhmAt(ctx.fwhm, e) >= MIN_FWHM_CHANNELS * ctx.channelWidthAt!(e));
 }
 
 /** Why an SNM candidate falls short of its signature, or null when it shows it. */
@@ -132,6 +158,35 @@ function snmShortfall(c: Candidate, ctx: ClaimContext, alternatives: readonly Ca
   return null;
 }
 
+/**
+ * Without a background measurement, a nuclide whose lines the detector class shows with no source
+ * (Co-60 from cosmic activation in an HPGe and its shield) is a finding only when one of its peaks
+ * exceeds what the background model puts there by the Currie critical level.
+ */
+function intrinsicShortfall(c: Candidate, ctx: ClaimContext, peakOf: (energy: number) => NetPeak | undefined): string | null {
+  const model = intrinsicLines(ctx.detectorType, c.nuclide);
+  if (model.length === 0) {
+    return null;
+  }
+  const tested = model.flatMap((l) => {
+    const m = c.lines.matches.find((x) => Math.abs(x.line - l.energy) <= lineTolerance(ctx.fwhm, l.energy));
+    const p = m ? peakOf(m.peak) : undefined;
+    if (!p) {
+      return [];
+    }
+    const expected = l.rateCps * ctx.liveTimeS;
+    return [{ line: l, peak: p, expected, excess: excessOverModel(p.area, p.areaUncertainty, expected, 1) }];
+  });
+  if (tested.length === 0 || tested.some((t) => t.excess >= CURRIE_K)) {
+    return null;
+  }
+  const t = tested.reduce((a, b) => (b.excess > a.excess ? b : a));
+  return (
+    `its ${t.line.energy.toFixed(1)} keV peak (${Math.round(t.peak.area)} counts) is within what ${t.line.origin} gives ` +
+    `(${Math.round(t.expected)} counts expected in ${Math.round(ctx.liveTimeS)} s; excess ${t.excess.toFixed(1)}σ, critical level ${CURRIE_K}σ)`
+  );
+}
+
 /** Whether `b` matches every peak `a` matches, and more. */
 function explainsMore(b: Candidate, a: Candidate): boolean {
   const mine = new Set(b.lines.matches.map((m) => m.peak));
@@ -153,14 +208,30 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
   const isStandIn = (c: Candidate) => c.template?.alternativeTo !== undefined;
   const ordered = [...candidates].sort((a, b) => Number(isStandIn(a)) - Number(isStandIn(b)) || b.confidence - a.confidence);
   // A nuclide whose every peak another nearly as likely nuclide also explains, along with peaks of
-  // its own, yields to that one: one peak is not evidence for two nuclides.
+  // its own, yields to that one: one peak is not evidence for two nuclides. A stand-in that does so
+  // moves ahead together with the nuclide it stands in for (judged just before it), and only when
+  // the fit supports it more strongly than the one it passes.
   for (let i = 0; i < ordered.length; i++) {
     for (let j = i + 1; j < ordered.length; j++) {
       const a = ordered[i]!;
       const b = ordered[j]!;
-      if (isStandIn(a) === isStandIn(b) && a.confidence - b.confidence < 0.1 && explainsMore(b, a)) {
+      if (a.confidence - b.confidence >= 0.1 || !explainsMore(b, a)) {
+        continue;
+      }
+      if (isStandIn(a) === isStandIn(b)) {
         ordered[i] = b;
         ordered[j] = a;
+        continue;
+      }
+      const target = b.template?.alternativeTo;
+      const at = ordered.findIndex((x) => x.nuclide === target);
+      if (isStandIn(b) && at > i && (b.template?.lambda ?? 0) > (a.template?.lambda ?? 0)) {
+        const moved = [ordered[at]!, b];
+        const rest = ordered.filter((x) => x !== b && x !== ordered[at]);
+        rest.splice(i, 0, ...moved);
+        ordered.splice(0, ordered.length, ...rest);
+        i++;
+        break;
       }
     }
   }
@@ -201,6 +272,15 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
         }
       }
     }
+    // Lines the background model itself holds are the detector's, not the cargo's.
+    let isIntrinsic = false;
+    if (notes.length === 0 && !ctx.hasBackground) {
+      const shortfall = intrinsicShortfall(c, ctx, peakOf);
+      if (shortfall) {
+        notes.push(shortfall);
+        isIntrinsic = true;
+      }
+    }
     if (c.category === "Neutron" && (ctx.neutronSigma === null || ctx.neutronSigma < NEUTRON_SIGMA)) {
       notes.push(ctx.neutronSigma === null ? "no neutron measurement to support it" : `neutron excess only ${ctx.neutronSigma.toFixed(1)}σ`);
     }
@@ -214,11 +294,12 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
     }
     // Strong template evidence for special nuclear material that the rules do not confirm is for
     // an expert to look at, whatever the rule that stopped it.
-    // Not when its lines were looked for and are absent: then the spectrum speaks against it.
-    if (notes.length > 0 && c.category === "SNM" && !reachBack && (c.template?.lambda ?? 0) >= STRONG_FIT && (ctx.peaks.length === 0 || hasPeakInSignature(c, ctx))) {
+    // Not when its lines were looked for and are absent: then the spectrum speaks against it. Lines
+    // narrower than the channels cannot be fitted, so there their absence says nothing.
+    if (notes.length > 0 && c.category === "SNM" && !reachBack && (c.template?.lambda ?? 0) >= STRONG_FIT && (ctx.peaks.length === 0 || hasPeakInSignature(c, ctx) || !signatureResolvable(c, ctx))) {
       reachBack = `possible ${c.nuclide}: ${notes.join("; ")}`;
     }
-    let status: ClaimStatus = notes.length === 0 ? "identified" : "possible";
+    let status: ClaimStatus = notes.length === 0 ? "identified" : isIntrinsic && notes.length === 1 ? "background" : "possible";
     // Without a background measurement, natural nuclides beside natural potassium are the
     // surroundings; one chain standing alone (no K-40) is a source.
     if (status === "identified" && c.category === "NORM" && !ctx.hasBackground && (c.nuclide === "K-40" || peakAt(ctx.peaks, ctx.fwhm, K40_LINE))) {
@@ -230,7 +311,9 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
     if (status !== "possible") {
       for (const m of c.lines.matches) {
         const p = peakOf(m.peak);
-        if (p && !owner.has(p)) {
+        // An identified nuclide explains a surroundings peak (annihilation, lead x-rays) that one of
+        // its own lines matches: a second nuclide resting on that peak alone no longer finds it free.
+        if (p && (!owner.has(p) || BACKGROUND_LINES.some((l) => l.name === owner.get(p)))) {
           owner.set(p, c.nuclide);
         }
       }

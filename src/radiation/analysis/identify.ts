@@ -1,11 +1,13 @@
+import { effectiveDispersion } from "./background-model.ts";
 import { defaultFwhmModel, fwhmAt, type FwhmModel } from "./calibration.ts";
 import { adjudicate, type ClaimStatus } from "./claims.ts";
 import { matchLibrary, type NetPeak } from "./line-match.ts";
 import { TEMPLATE_SOURCES, type NuclideCategory } from "./nuclide-catalog.ts";
 import { getNuclideLibrary } from "./nuclide-library.ts";
 import { analysePeaks, type AnalysedPeak } from "./peak-analysis.ts";
+import { poissonSignificance } from "./peak-search.ts";
 import { identifyByTemplates, type TemplateEvidence } from "./template-id.ts";
-import type { DetectorType, SpectrumData } from "./types.ts";
+import { channelAt, type DetectorType, type SpectrumData } from "./types.ts";
 
 /** Identification options. */
 export interface IdentifyOptions {
@@ -56,14 +58,18 @@ export interface IdentificationResult {
   unexplainedPeaks: number[];
 }
 
-/** Net peaks: foreground peaks minus the time-scaled matching background peak, kept when ≥ 3σ. */
-function netPeaks(fg: readonly AnalysedPeak[], bg: readonly AnalysedPeak[], scale: number): NetPeak[] {
+/**
+ * Net peaks: foreground peaks minus the time-scaled matching background peak, kept when ≥ 3σ.
+ * Uncertainties are widened by √φ of each spectrum (φ = 1 for counted, Poisson data).
+ */
+function netPeaks(fg: readonly AnalysedPeak[], bg: readonly AnalysedPeak[], scale: number, phiFg: number, phiBg: number): NetPeak[] {
   return fg.flatMap((p) => {
     const b = bg.find((q) => Math.abs(q.energy - p.energy) < 0.5 * p.fwhm);
     const area = p.area - (b ? scale * b.area : 0);
-    const sigma = Math.sqrt(p.areaUncertainty ** 2 + (b ? scale * b.areaUncertainty : 0) ** 2);
-    const significance = sigma > 0 ? area / sigma : 0;
-    return significance >= 3 ? [{ energy: p.energy, energyUncertainty: p.energyUncertainty, significance }] : [];
+    const sigma = Math.sqrt(phiFg * p.areaUncertainty ** 2 + (b ? phiBg * (scale * b.areaUncertainty) ** 2 : 0));
+    // Few counts: the Poisson window test, with the background measurement's peak added to what the continuum puts there.
+    const significance = p.window ? poissonSignificance(p.window.counts, p.window.background + (b ? scale * Math.max(b.area, 0) : 0)) / Math.sqrt(phiFg) : sigma > 0 ? area / sigma : 0;
+    return significance >= 3 ? [{ energy: p.energy, energyUncertainty: p.energyUncertainty, significance, area, areaUncertainty: sigma }] : [];
   });
 }
 
@@ -109,6 +115,19 @@ function peaksOfBackground(background: SpectrumData, fwhm: FwhmModel): AnalysedP
   return peaks;
 }
 
+const backgroundDispersion = new WeakMap<SpectrumData, number>();
+
+/** The dispersion of a background spectrum, estimated once per spectrum object. */
+function dispersionOfBackground(background: SpectrumData): number {
+  const hit = backgroundDispersion.get(background);
+  if (hit !== undefined) {
+    return hit;
+  }
+  const phi = effectiveDispersion(background);
+  backgroundDispersion.set(background, phi);
+  return phi;
+}
+
 /** Identifies nuclides in a spectrum by peak ↔ line matching plus a full-spectrum GADRAS template fit. */
 export function identify(spectrum: SpectrumData, options: IdentifyOptions): Identification[] {
   return identifyWithEvidence(spectrum, options).nuclides;
@@ -120,9 +139,11 @@ export function identifyWithEvidence(spectrum: SpectrumData, options: IdentifyOp
   const fg = analysePeaks(spectrum, { fwhm });
   const bg = options.background ? peaksOfBackground(options.background, fwhm) : [];
   const scale = options.background ? spectrum.liveTimeS / options.background.liveTimeS : 0;
-  const peaks = netPeaks(fg, bg, scale);
+  const phiFg = effectiveDispersion(spectrum);
+  const phiBg = options.background ? dispersionOfBackground(options.background) : 1;
+  const peaks = netPeaks(fg, bg, scale, phiFg, phiBg);
   const lines = matchLibrary(peaks, options.detectorType, fwhm);
-  const templates = identifyByTemplates(spectrum, options.detectorType, options.background, options.excludeTemplates);
+  const templates = identifyByTemplates(spectrum, options.detectorType, options.background, options.excludeTemplates, phiFg);
   const excluded = options.excludeTemplates ?? [];
   const withTemplates = new Set(TEMPLATE_SOURCES.filter((t) => !excluded.includes(t.file)).map((t) => t.nuclide));
   const proposals = getNuclideLibrary().map((n) => {
@@ -143,6 +164,12 @@ export function identifyWithEvidence(spectrum: SpectrumData, options: IdentifyOp
     fwhm,
     peaks,
     hasBackground: options.background !== undefined,
+    liveTimeS: spectrum.liveTimeS,
+    dispersion: phiFg,
+    channelWidthAt: (e: number) => {
+      const i = Math.min(Math.max(Math.floor(channelAt(spectrum.edges, e)), 0), spectrum.edges.length - 2);
+      return spectrum.edges[i + 1]! - spectrum.edges[i]!;
+    },
     neutronSigma: options.neutronSigma ?? null,
   });
   const nuclides = kept.map((k): Identification => {

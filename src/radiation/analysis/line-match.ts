@@ -6,8 +6,11 @@ import type { DetectorType } from "./types.ts";
 export interface NetPeak {
   energy: number;
   energyUncertainty: number;
-  /** Net area significance (σ units) after background subtraction. */
+  /** Net area significance (σ units) after background subtraction, the counts' dispersion included. */
   significance: number;
+  /** Net area (counts) and its standard deviation (dispersion included). */
+  area: number;
+  areaUncertainty: number;
 }
 
 /** Line-matching outcome for one nuclide. */

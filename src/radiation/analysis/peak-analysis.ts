@@ -1,12 +1,17 @@
 import type { FwhmModel } from "./calibration.ts";
 import { fitRoi, type FittedPeak } from "./peak-fit.ts";
-import { searchPeaks, type PeakCandidate } from "./peak-search.ts";
+import { LOW_COUNTS, searchPeaks, windowTest, type PeakCandidate } from "./peak-search.ts";
 import { channelAt, type SpectrumData } from "./types.ts";
 
-/** A fitted peak with its search significance and fit significance (area / σ_area). */
+/**
+ * A fitted peak with its search significance and its significance: area / σ_area, or at low
+ * counts (≤ LOW_COUNTS in the ±1 FWHM window) the Poisson window test, whose counts and expected
+ * continuum are kept for comparison with a background measurement.
+ */
 export interface AnalysedPeak extends FittedPeak {
   searchSignificance: number;
   significance: number;
+  window?: { counts: number; background: number };
 }
 
 /** Options for search + fit. */
@@ -51,11 +56,14 @@ function fitGroup(data: SpectrumData, group: readonly PeakCandidate[]): Analysed
   const sigma = first.fwhm / 2.3548 / keVPerCh;
   const sigmaRatios = group.map((p) => sigmaCh(p) / sigma);
   const fit = fitRoi(data, { start, end, centroids: group.map((p) => p.channel), sigma, sigmaRatios });
-  return fit.peaks.map((peak, k) => ({
-    ...peak,
-    searchSignificance: group[k]!.significance,
-    significance: peak.areaUncertainty > 0 ? peak.area / peak.areaUncertainty : 0,
-  }));
+  return fit.peaks.map((peak, k) => {
+    const gaussian = peak.areaUncertainty > 0 ? peak.area / peak.areaUncertainty : 0;
+    const test = windowTest(data.counts, peak.channel, 2.3548 * sigmaCh(group[k]!));
+    if (test.counts <= LOW_COUNTS && peak.area > 0) {
+      return { ...peak, searchSignificance: group[k]!.significance, significance: test.z, window: { counts: test.counts, background: test.background } };
+    }
+    return { ...peak, searchSignificance: group[k]!.significance, significance: gaussian };
+  });
 }
 
 /** Peak search (second-derivative filter) followed by Poisson-ML fits of each ROI. */

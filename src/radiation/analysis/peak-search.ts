@@ -63,7 +63,66 @@ export function filterSpectrum(data: SpectrumData, fwhm: FwhmModel): { signal: n
   return { signal, snr };
 }
 
-/** Finds peaks as local maxima of the filter SNR above threshold, at least one FWHM apart. */
+/** Counts in a peak window and the continuum expected there from its side bands. */
+export interface WindowTest {
+  /** Counts within ±1 FWHM of the centroid. */
+  counts: number;
+  /** Continuum expected in that window: (side-band counts + 1) × width ratio (the +1 keeps empty side bands honest). */
+  background: number;
+  /** Signed Poisson likelihood-ratio significance of counts over background. */
+  z: number;
+}
+
+/** Window counts at or below which a peak is judged by its Poisson window test rather than the Gaussian approximation. */
+export const LOW_COUNTS = 100;
+
+/**
+ * Poisson likelihood-ratio significance of n counts where b are expected: the signed root of
+ * 2[n·ln(n/b) − (n − b)]. At low counts, where the filter's Gaussian SNR needs ~16 counts on an
+ * empty continuum to reach 4, this reaches 4 with about 6 — as the exact Poisson tail does.
+ */
+export function poissonSignificance(n: number, b: number): number {
+  if (b <= 0) {
+    return n > 0 ? Infinity : 0;
+  }
+  const d = 2 * ((n > 0 ? n * Math.log(n / b) : 0) - (n - b));
+  return Math.sign(n - b) * Math.sqrt(Math.max(d, 0));
+}
+
+/** Sums counts over the fractional channel range [a, b) (whole channels whose centre lies inside). */
+function sumChannels(counts: readonly number[], a: number, b: number): { sum: number; width: number } {
+  let sum = 0;
+  let width = 0;
+  for (let i = Math.max(0, Math.ceil(a - 0.5)); i < counts.length && i + 0.5 < b; i++) {
+    sum += counts[i]!;
+    width++;
+  }
+  return { sum, width };
+}
+
+/**
+ * The window test of a peak at fractional channel `channel` with FWHM `fwhmCh` (channels): counts
+ * within ±1 FWHM against the side bands 1.5–3.5 FWHM away on both sides.
+ */
+export function windowTest(counts: readonly number[], channel: number, fwhmCh: number): WindowTest {
+  const w = Math.max(fwhmCh, 1);
+  const peak = sumChannels(counts, channel - w, channel + w);
+  const left = sumChannels(counts, channel - 3.5 * w, channel - 1.5 * w);
+  const right = sumChannels(counts, channel + 1.5 * w, channel + 3.5 * w);
+  const sideWidth = left.width + right.width;
+  const background = sideWidth > 0 ? ((left.sum + right.sum + 1) * peak.width) / sideWidth : peak.sum + 1;
+  return { counts: peak.sum, background, z: poissonSignificance(peak.sum, background) };
+}
+
+/** Filter SNR a low-count local maximum needs before its window test is tried. */
+const LOW_COUNT_FILTER_SNR = 2;
+
+/**
+ * Finds peaks as local maxima of the filter SNR above threshold, at least one FWHM apart. Where
+ * counts are sparse (a few counts on an almost empty continuum, as in a short HPGe measurement)
+ * the filter's Gaussian SNR undersells a peak; there a local maximum is also taken when its
+ * Poisson window test reaches the threshold.
+ */
 export function searchPeaks(data: SpectrumData, options: PeakSearchOptions): PeakCandidate[] {
   const threshold = options.threshold ?? 4;
   const minEnergy = options.minEnergy ?? 20;
@@ -71,14 +130,25 @@ export function searchPeaks(data: SpectrumData, options: PeakSearchOptions): Pea
   const found: PeakCandidate[] = [];
   for (let i = 1; i < snr.length - 1; i++) {
     const v = snr[i]!;
-    if (v < threshold || v < snr[i - 1]! || v <= snr[i + 1]!) {
+    if (v < LOW_COUNT_FILTER_SNR || v < snr[i - 1]! || v <= snr[i + 1]!) {
       continue;
     }
-    const energy = energyAt(data.edges, i + 0.5 + parabolaOffset(snr[i - 1]!, v, snr[i + 1]!));
+    const channel = i + 0.5 + parabolaOffset(snr[i - 1]!, v, snr[i + 1]!);
+    const energy = energyAt(data.edges, channel);
     if (energy < minEnergy) {
       continue;
     }
-    found.push({ channel: i + 0.5 + parabolaOffset(snr[i - 1]!, v, snr[i + 1]!), energy, significance: v, fwhm: fwhmAt(options.fwhm, energy) });
+    const fwhm = fwhmAt(options.fwhm, energy);
+    let significance = v;
+    if (v < threshold) {
+      const keVPerCh = data.edges[i + 1]! - data.edges[i]!;
+      const test = windowTest(data.counts, channel, fwhm / keVPerCh);
+      if (test.counts > LOW_COUNTS || test.z < threshold) {
+        continue;
+      }
+      significance = test.z;
+    }
+    found.push({ channel, energy, significance, fwhm });
   }
   return suppressNeighbours(found);
 }

@@ -1,6 +1,7 @@
 import { rebinCounts } from "./rebin.ts";
 import { fitTemplates, type TemplateFitResult } from "./template-fit.ts";
-import { templateSetsFor, type TemplateSet } from "./templates.ts";
+import { lineComponents } from "./line-components.ts";
+import { TEMPLATE_DETECTORS, templateSetsFor, type TemplateSet } from "./templates.ts";
 import type { DetectorType, SpectrumData } from "./types.ts";
 
 /** Template evidence for one nuclide. */
@@ -43,6 +44,8 @@ interface Problem {
   norms: number[];
   names: string[];
   nuclides: string[];
+  /** Dispersion index of the measured counts (1 when Poisson): the floor of the over-dispersion φ. */
+  dispersion: number;
 }
 
 /** Unit-normalised source templates of a set above MIN_ENERGY, per set and left-out list (they do not depend on the data). */
@@ -65,24 +68,26 @@ function unit(v: readonly number[]): Float64Array {
 }
 
 /** The set's source templates without the left-out ones, cut and normalised once. */
-function sourcesOf(set: TemplateSet, exclude: readonly string[]): PreparedSources {
+function sourcesOf(set: TemplateSet, exclude: readonly string[], withLines: boolean): PreparedSources {
   const perSet = sourceCache.get(set) ?? new Map<string, PreparedSources>();
   sourceCache.set(set, perSet);
-  const key = exclude.join("|");
+  const key = `${withLines ? "lines" : ""}|${exclude.join("|")}`;
   const hit = perSet.get(key);
   if (hit) {
     return hit;
   }
   const keep = set.edges.slice(0, -1).map((e) => e >= MIN_ENERGY);
-  const templates = set.templates.filter((t) => !exclude.includes(t.name));
+  const type = TEMPLATE_DETECTORS.find((d) => d.folder === set.folder)?.detectorType;
+  const lines = type && withLines ? lineComponents(set.edges, type, MIN_ENERGY) : [];
+  const templates = [...set.templates.filter((t) => !exclude.includes(t.name)), ...lines];
   const entry = { keep, templates, units: templates.map((t) => unit(cut(t.net, keep))) };
   perSet.set(key, entry);
   return entry;
 }
 
 /** Rebins foreground and background onto the set grid (scaled by gain) and normalises the components. */
-function prepare(set: TemplateSet, data: SpectrumData, background: SpectrumData | undefined, gain: number, exclude: readonly string[]): Problem {
-  const { keep, templates, units } = sourcesOf(set, exclude);
+function prepare(set: TemplateSet, data: SpectrumData, background: SpectrumData | undefined, gain: number, exclude: readonly string[], dispersion = 1, withLines = true): Problem {
+  const { keep, templates, units } = sourcesOf(set, exclude, withLines);
   const bg = background ? rebinCounts(background.counts, background.edges, set.edges, gain) : set.background;
   const components = [unit(cut(bg, keep)), ...units];
   return {
@@ -91,6 +96,7 @@ function prepare(set: TemplateSet, data: SpectrumData, background: SpectrumData 
     norms: components.map((c) => (c.some((x) => x > 0) ? 1 : 0)),
     names: ["background", ...templates.map((t) => t.name)],
     nuclides: ["", ...templates.map((t) => t.nuclide)],
+    dispersion,
   };
 }
 
@@ -148,7 +154,7 @@ function selectNuclides(problem: Problem, fitter: SubsetFitter, minLambda: numbe
   let candidates = [...groups.keys()];
   let significant: string[] | undefined;
   while (chosen.length < maxNuclides) {
-    const phi = Math.max(1, devianceOf(problem.observed, fit.model) / problem.observed.length);
+    const phi = overdispersion(problem, fit.model);
     const trials = candidates.map((n) => {
       const trial = fitter.fit([...chosen, n], fit);
       return { n, fit: trial, lambda: (2 * (trial.logLikelihood - fit.logLikelihood)) / phi };
@@ -174,7 +180,7 @@ function selectNuclides(problem: Problem, fitter: SubsetFitter, minLambda: numbe
 /** Evidence per selected nuclide: drop-one likelihood ratio (over-dispersion scaled) in the final model. */
 function evidenceFor(problem: Problem, fitter: SubsetFitter, chosen: readonly string[], full: TemplateFitResult): TemplateEvidence[] {
   const groups = nuclideGroups(problem);
-  const phi = Math.max(1, devianceOf(problem.observed, full.model) / problem.observed.length);
+  const phi = overdispersion(problem, full.model);
   return chosen.map((nuclide) => {
     const idx = groups.get(nuclide) ?? [];
     const counts = idx.reduce((s, k) => s + full.amplitudes[k]!, 0);
@@ -191,7 +197,7 @@ function evidenceFor(problem: Problem, fitter: SubsetFitter, chosen: readonly st
  */
 function alternativesFor(problem: Problem, fitter: SubsetFitter, selected: readonly TemplateEvidence[], full: TemplateFitResult, pool: readonly string[]): TemplateEvidence[] {
   const groups = nuclideGroups(problem);
-  const phi = Math.max(1, devianceOf(problem.observed, full.model) / problem.observed.length);
+  const phi = overdispersion(problem, full.model);
   const chosen = selected.map((e) => e.nuclide);
   const out = new Map<string, TemplateEvidence>();
   for (const c of selected) {
@@ -215,6 +221,11 @@ function alternativesFor(problem: Problem, fitter: SubsetFitter, selected: reado
   return [...out.values()];
 }
 
+/** Over-dispersion φ of a fit: deviance per bin, at least the measured counts' own dispersion, at least 1. */
+function overdispersion(problem: Problem, model: ArrayLike<number>): number {
+  return Math.max(1, problem.dispersion, devianceOf(problem.observed, model) / problem.observed.length);
+}
+
 /** Poisson deviance 2Σ(m − n + n·ln(n/m)). */
 function devianceOf(observed: ArrayLike<number>, model: ArrayLike<number>): number {
   let d = 0;
@@ -227,7 +238,7 @@ function devianceOf(observed: ArrayLike<number>, model: ArrayLike<number>): numb
 }
 
 /** Full-spectrum template identification: best template set and gain by likelihood, then per-nuclide evidence. */
-export function identifyByTemplates(data: SpectrumData, type: DetectorType, background?: SpectrumData, exclude: readonly string[] = []): TemplateIdentification {
+export function identifyByTemplates(data: SpectrumData, type: DetectorType, background?: SpectrumData, exclude: readonly string[] = [], dispersion = 1): TemplateIdentification {
   let best: { set: TemplateSet; gain: number; ll: number } | undefined;
   const sets = templateSetsFor(type);
   // With one template set and one gain (HPGe: calibrations are trusted) there is nothing to choose.
@@ -238,7 +249,8 @@ export function identifyByTemplates(data: SpectrumData, type: DetectorType, back
     // The nominal gain is fitted in full; its neighbours start from its amplitudes.
     let nominal: TemplateFitResult | undefined;
     for (const gain of [...GAINS[type]].sort((a, b) => Math.abs(a - 1) - Math.abs(b - 1))) {
-      const p = prepare(set, data, background, gain, exclude);
+      // The choice of set and gain rests on the simulated responses alone (fewer components, same choice).
+      const p = prepare(set, data, background, gain, exclude, 1, false);
       const fit = fitTemplates(p.observed, p.components, { norms: p.norms, ...(nominal ? { iterations: 60, initial: nominal.amplitudes } : { iterations: 150 }) });
       nominal ??= fit;
       const ll = -devianceOf(p.observed, fit.model) / p.observed.length;
@@ -248,7 +260,7 @@ export function identifyByTemplates(data: SpectrumData, type: DetectorType, back
     }
   }
   const chosen = best!;
-  const problem = prepare(chosen.set, data, background, chosen.gain, exclude);
+  const problem = prepare(chosen.set, data, background, chosen.gain, exclude, dispersion);
   const fitter = new SubsetFitter(problem, nuclideGroups(problem));
   const { chosen: nuclides, fit, significant } = selectNuclides(problem, fitter, 25, 4);
   const selected = evidenceFor(problem, fitter, nuclides, fit);
