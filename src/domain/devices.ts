@@ -204,3 +204,9 @@ export async function seedDemoDevices(db: Kysely<DB>, agencies: Map<string, stri
     await db.insertInto("device").values(rows).onConflict((oc) => oc.columns(["agency_id", "serial"]).doNothing()).execute();
   }
 }
+
+/** The agency's sites, where its devices stand. */
+export async function listSites(db: Kysely<DB>, actor: Actor): Promise<{ id: string; locode: string; name: string }[]> {
+  requireRole(actor, ["scan_officer", "supervisor", "admin", "auditor"], "read the agency's sites");
+  return withAgency(db, actor.agencyId, (tx) => tx.selectFrom("site").select(["id", "locode", "name"]).where("agency_id", "=", actor.agencyId).orderBy("locode").execute());
+}

@@ -88,6 +88,7 @@ const POLICY: Record<string, { roles?: Role[]; side?: Side }> = {
   "POST /api/watchlist": { roles: ["targeter", "supervisor"] },
   "POST /api/voyage-schedules": { roles: ["supervisor", "admin"] },
   "GET /api/devices": { roles: ["scan_officer", "supervisor", "admin", "auditor"] },
+  "GET /api/sites": { roles: ["scan_officer", "supervisor", "admin", "auditor"] },
   "POST /api/devices": { roles: ["admin"] },
   "PATCH /api/devices/:id": { roles: ["admin"] },
 };

@@ -89,6 +89,8 @@ describeOnEngines("device registry, equipment and weekly trend on the dashboard,
     assert.ok(!partnerList.some((d) => d.id === portal.id), "another agency's registry is not listed");
     assert.equal((await krTargeter.get("/api/devices")).statusCode, 403, "a targeter picks no devices");
     assert.equal((await partner.get("/api/devices")).statusCode, 403);
+    const sites = (await officer.get("/api/sites")).json<{ locode: string }[]>();
+    assert.deepEqual(sites.map((s) => s.locode), ["USLAX", "USLGB"], "the agency's own sites only");
   });
 
   it("lets the admin alone register and change devices, rejects careless input plainly, audits each change", async () => {

@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { DB } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
-import { createDevice, DEVICE_TYPES, listDevices, updateDevice } from "../../domain/devices.ts";
+import { createDevice, DEVICE_TYPES, listDevices, listSites, updateDevice } from "../../domain/devices.ts";
 import { requireActor } from "../auth.ts";
 import { ErrorBody, IdParams, SafeText } from "../schemas.ts";
 
@@ -33,6 +33,11 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock 
     "/devices",
     { config: { roles: ["scan_officer", "supervisor", "admin", "auditor"] }, schema: { tags, description: "The agency's devices, those in service first.", response: { 200: z.array(Device), 403: ErrorBody } } },
     async (request) => listDevices(db, requireActor(request)),
+  );
+  app.get(
+    "/sites",
+    { config: { roles: ["scan_officer", "supervisor", "admin", "auditor"] }, schema: { tags, description: "The agency's sites, where its devices stand.", response: { 200: z.array(z.object({ id: z.uuid(), locode: z.string(), name: z.string() })), 403: ErrorBody } } },
+    async (request) => listSites(db, requireActor(request)),
   );
   app.post(
     "/devices",

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState } from "react";
 import type { RuleSetView as RuleSet } from "../../../src/domain/targeting/rule-sets.ts";
-import { api, type Me } from "../api.ts";
+import { api, ApiError, type Me } from "../api.ts";
 import { Time } from "../components/Time.tsx";
-import { useT } from "../i18n/index.tsx";
+import type { MessageId } from "../i18n/en.ts";
+import { useT, type Values } from "../i18n/index.tsx";
+import { explainServerIssues, RuleSetForm, validateRuleSet, type FormRuleSet, type Issue } from "./RuleForm.tsx";
 
 interface Stats {
   flagged: number;
@@ -31,29 +33,89 @@ interface WatchEntry {
 export function RulesPage({ me }: { me: Me }) {
   const t = useT();
   const [sets, setSets] = useState<RuleSet[]>([]);
-  const [draftText, setDraftText] = useState("");
+  const [draft, setDraft] = useState<FormRuleSet | null>(null);
+  const [mode, setMode] = useState<"form" | "json">("form");
+  const [jsonText, setJsonText] = useState("");
   const [name, setName] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const [serverIssues, setServerIssues] = useState<Issue[]>([]);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [tried, setTried] = useState(false);
+  const canWrite = me.roles.includes("targeter") || me.roles.includes("supervisor");
   const [backtest, setBacktest] = useState<{ id: string; result: Backtest } | null>(null);
   const reload = useCallback(() => {
     api<RuleSet[]>("/rule-sets").then(
       (list) => {
         setSets(list);
         const active = list.find((s) => s.status === "active");
-        setDraftText((text) => text || JSON.stringify(active?.definition ?? {}, null, 2));
+        setDraft((d) => d ?? ((active?.definition ?? { rules: [] }) as FormRuleSet));
       },
       (err: Error) => setError(err.message),
     );
   }, []);
   useEffect(reload, [reload]);
 
+  const say = useCallback((id: MessageId, values?: Values) => t(id, values), [t]);
+  const issues = draft ? [...validateRuleSet(draft, say), ...serverIssues] : [];
+
+  /** Reads the JSON editor into the form; false (and a plain message) when it does not parse. */
+  function readJson(): FormRuleSet | null {
+    try {
+      const parsed = JSON.parse(jsonText) as unknown;
+      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+        setError(t("ruleForm.jsonNotObject"));
+        return null;
+      }
+      return parsed as FormRuleSet;
+    } catch (err) {
+      setError(t("ruleForm.jsonInvalid", { problem: err instanceof Error ? err.message : "" }));
+      return null;
+    }
+  }
+
+  function switchMode(next: "form" | "json") {
+    setError(null);
+    if (next === "json" && draft) {
+      setJsonText(JSON.stringify(draft, null, 2));
+      setMode("json");
+    } else if (next === "form") {
+      const parsed = readJson();
+      if (parsed) {
+        setDraft(parsed);
+        setMode("form");
+      }
+    }
+  }
+
   async function handleSave() {
     setError(null);
+    setSaved(null);
+    setServerIssues([]);
+    setTried(true);
+    const definition = mode === "json" ? readJson() : draft;
+    if (!definition) {
+      return;
+    }
+    if (mode === "json") {
+      setDraft(definition);
+    }
+    if (validateRuleSet(definition, say).length > 0) {
+      setError(t("ruleForm.fixFirst"));
+      return;
+    }
     try {
-      await api("/rule-sets", { method: "POST", body: { name: name || t("rules.defaultName"), definition: JSON.parse(draftText) as unknown } });
+      const created = await api<RuleSet>("/rule-sets", { method: "POST", body: { name: name || t("rules.defaultName"), definition } });
+      setSaved(t("ruleForm.saved", { version: created.version }));
+      setTried(false);
       reload();
     } catch (err) {
-      setError(err instanceof Error ? err.message : t("rules.saveFailed"));
+      const found = err instanceof ApiError ? (err.details as { issues?: string[] } | undefined)?.issues : undefined;
+      if (found && found.length > 0) {
+        setServerIssues(explainServerIssues(found, definition, say));
+        setError(t("ruleForm.serverFound"));
+      } else {
+        setError(err instanceof Error ? err.message : t("rules.saveFailed"));
+      }
     }
   }
 
@@ -115,13 +177,51 @@ export function RulesPage({ me }: { me: Me }) {
         </tbody>
       </table>
       {backtest && <BacktestView version={sets.find((s) => s.id === backtest.id)?.version ?? 0} result={backtest.result} />}
-      <h2>{t("rules.newDraft")}</h2>
-      <p className="muted">{t("rules.newDraftHint")}</p>
-      <input placeholder={t("rules.draftName")} value={name} onChange={(e) => setName(e.target.value)} />
-      <textarea className="raw" name="definition" rows={18} value={draftText} onChange={(e) => setDraftText(e.target.value)} />
-      <button type="button" onClick={() => void handleSave()}>
-        {t("rules.save")}
-      </button>
+      {canWrite && draft && (
+        <>
+          <h2>{t("rules.newDraft")}</h2>
+          <p className="muted">{t("ruleForm.hint")}</p>
+          <div className="filters" role="group" aria-label={t("ruleForm.editAs")}>
+            <input placeholder={t("rules.draftName")} aria-label={t("rules.draftName")} value={name} onChange={(e) => setName(e.target.value)} />
+            <button type="button" className={mode === "form" ? undefined : "secondary"} aria-pressed={mode === "form"} onClick={() => switchMode("form")}>
+              {t("ruleForm.asForm")}
+            </button>
+            <button type="button" className={mode === "json" ? undefined : "secondary"} aria-pressed={mode === "json"} onClick={() => switchMode("json")}>
+              {t("ruleForm.asJson")}
+            </button>
+          </div>
+          {mode === "form" ? (
+            <RuleSetForm
+              value={draft}
+              issues={tried || serverIssues.length > 0 ? issues : issues.filter((i) => i.rule !== null && draft.rules?.[i.rule]?.id !== "")}
+              onChange={(d) => {
+                setDraft(d);
+                setServerIssues([]);
+              }}
+            />
+          ) : (
+            <textarea className="raw" name="definition" aria-label={t("ruleForm.asJson")} rows={18} value={jsonText} onChange={(e) => setJsonText(e.target.value)} />
+          )}
+          {(tried || serverIssues.length > 0) && issues.length > 0 && (
+            <div className="error" role="alert" data-testid="rule-set-issues">
+              <p>{t("ruleForm.problems", { count: issues.length })}</p>
+              <ul>
+                {issues.slice(0, 20).map((i, n) => (
+                  <li key={n}>{i.message}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {saved && (
+            <p className="ok" role="status" data-testid="rule-set-saved">
+              {saved}
+            </p>
+          )}
+          <button type="button" onClick={() => void handleSave()}>
+            {t("rules.save")}
+          </button>
+        </>
+      )}
       <Watchlist />
     </section>
   );
