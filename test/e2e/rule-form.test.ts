@@ -109,4 +109,43 @@ describe("browser: a targeter edits rules in a form, with plain-language problem
     assert.equal(log.items[0]?.actorUsername, "partner.targeter");
     await auditor.context().close();
   });
+
+  it("edits a watchlist entry and removes one only after confirming with a reason, both audited", async () => {
+    const page = await harness.loginAs("partner.targeter");
+    await page.click("a:has-text('Rules')");
+    await page.getByTestId("rule-form").waitFor();
+    await page.getByPlaceholder("Name, IMO or container").fill("ORIENT SCRAP METALS LLC");
+    await page.getByPlaceholder("Reason", { exact: true }).fill("Liaison report 26-114");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    const entry = page.getByTestId("watch-entry").filter({ hasText: "ORIENT SCRAP METALS LLC" });
+    await entry.waitFor();
+    await entry.getByRole("button", { name: "Edit" }).click();
+    // While edited, the entry's words are in its inputs.
+    const edited = page.getByTestId("watch-entry").filter({ has: page.getByRole("textbox", { name: "Reason" }) });
+    assert.equal(await edited.getByRole("textbox", { name: "Name, IMO or container" }).inputValue(), "ORIENT SCRAP METALS LLC");
+    await edited.getByRole("textbox", { name: "Reason" }).fill("Liaison report 26-131 (revised)");
+    await edited.getByRole("button", { name: "Save" }).click();
+    await page.getByTestId("watchlist-notice").filter({ hasText: "ORIENT SCRAP METALS LLC is changed" }).waitFor();
+    await entry.filter({ hasText: "26-131 (revised)" }).waitFor();
+
+    await entry.getByRole("button", { name: "Remove…" }).click();
+    const dialog = page.getByRole("dialog");
+    assert.match((await dialog.textContent()) ?? "", /Rules stop matching it/);
+    const confirm = dialog.getByRole("button", { name: "Remove from the watchlist" });
+    assert.equal(await confirm.isDisabled(), true, "a reason first");
+    await dialog.locator("textarea[name=confirmReason]").fill("Cleared by liaison 26-140");
+    await page.screenshot({ path: path.join(SHOTS, "rules-4-watchlist-remove.png"), fullPage: false });
+    await confirm.click();
+    await entry.waitFor({ state: "detached" });
+    await page.getByTestId("watchlist-notice").filter({ hasText: "is off the watchlist" }).waitFor();
+    await page.context().close();
+
+    const auditor = await harness.loginAs("partner.auditor");
+    const log = (await (await auditor.request.get(`${harness.baseUrl}/api/audit-events?actionPrefix=watchlist.&limit=10`)).json()) as { items: { action: string }[] };
+    assert.deepEqual(
+      log.items.map((e) => e.action),
+      ["watchlist.removed", "watchlist.changed", "watchlist.added"],
+    );
+    await auditor.context().close();
+  });
 });

@@ -27,6 +27,7 @@ const PREFIX_OBJECT: Record<string, ObjectType> = {
   "api-tokens": "apiToken",
   notifications: "notification",
   devices: "device",
+  watchlist: "watchlistEntry",
 };
 
 /** Ids that name nothing, for the "missing object" answer an invisible one must look like. */
@@ -42,6 +43,7 @@ const MISSING: Record<ObjectType, string> = {
   apiToken: "00000000-0000-4000-8000-00000000a009",
   notification: "00000000-0000-4000-8000-00000000a010",
   device: "00000000-0000-4000-8000-00000000a011",
+  watchlistEntry: "00000000-0000-4000-8000-00000000a012",
 };
 
 /**
@@ -86,6 +88,8 @@ const POLICY: Record<string, { roles?: Role[]; side?: Side }> = {
   "POST /api/rule-sets/:id/activation": { roles: ["supervisor"] },
   "GET /api/watchlist": { roles: ["targeter", "supervisor", "admin", "auditor"] },
   "POST /api/watchlist": { roles: ["targeter", "supervisor"] },
+  "PATCH /api/watchlist/:id": { roles: ["targeter", "supervisor"] },
+  "POST /api/watchlist/:id/removal": { roles: ["targeter", "supervisor"] },
   "POST /api/voyage-schedules": { roles: ["supervisor", "admin"] },
   "GET /api/devices": { roles: ["scan_officer", "supervisor", "admin", "auditor"] },
   "GET /api/sites": { roles: ["scan_officer", "supervisor", "admin", "auditor"] },

@@ -32,7 +32,8 @@ export function TrendChart({ weeks }: { weeks: WeekFigures[] }) {
       scales: { x: { time: true }, n: { range: (_u, _min, max) => [0, Math.max(1, max)] }, pct: { range: [0, 100] }, h: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
       axes: [
         { space: 60 },
-        { scale: "n", label: t("trend.requestsAxis"), size: 50 },
+        // Requests are whole numbers: no ticks between them.
+        { scale: "n", label: t("trend.requestsAxis"), size: 50, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] },
         { scale: "pct", side: 1, label: t("trend.accommodationAxis"), size: 50, grid: { show: false }, stroke: ACCOMMODATION },
         { scale: "h", side: 1, label: t("trend.hoursAxis"), size: 50, grid: { show: false }, stroke: HOURS },
       ],

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type { RuleSetView as RuleSet } from "../../../src/domain/targeting/rule-sets.ts";
 import { api, ApiError, type Me } from "../api.ts";
+import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { Time } from "../components/Time.tsx";
 import type { MessageId } from "../i18n/en.ts";
 import { useT, type Values } from "../i18n/index.tsx";
@@ -222,7 +223,7 @@ export function RulesPage({ me }: { me: Me }) {
           </button>
         </>
       )}
-      <Watchlist />
+      <Watchlist canWrite={canWrite} />
     </section>
   );
 }
@@ -264,44 +265,122 @@ function BacktestView({ version, result }: { version: number; result: Backtest }
   );
 }
 
-function Watchlist() {
+function Watchlist({ canWrite }: { canWrite: boolean }) {
   const t = useT();
   const [entries, setEntries] = useState<WatchEntry[]>([]);
   const [value, setValue] = useState("");
   const [reason, setReason] = useState("");
   const [kind, setKind] = useState("party");
+  const [editing, setEditing] = useState<{ id: string; value: string; reason: string } | null>(null);
+  const [removing, setRemoving] = useState<WatchEntry | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const reload = useCallback(() => {
     api<WatchEntry[]>("/watchlist").then(setEntries, () => setEntries([]));
   }, []);
   useEffect(reload, [reload]);
   async function handleAdd() {
-    await api("/watchlist", { method: "POST", body: { kind, value, reason } });
-    setValue("");
-    setReason("");
-    reload();
+    setError(null);
+    try {
+      await api("/watchlist", { method: "POST", body: { kind, value, reason } });
+      setValue("");
+      setReason("");
+      reload();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : t("watchlist.failed"));
+    }
+  }
+  async function handleSave() {
+    if (!editing) {
+      return;
+    }
+    setError(null);
+    try {
+      const saved = await api<WatchEntry>(`/watchlist/${editing.id}`, { method: "PATCH", body: { value: editing.value, reason: editing.reason } });
+      setNotice(t("watchlist.changed", { value: saved.value }));
+      setEditing(null);
+      reload();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : t("watchlist.failed"));
+    }
   }
   return (
     <>
       <h2>{t("watchlist.title")}</h2>
-      <div className="filters">
-        <select value={kind} onChange={(e) => setKind(e.target.value)}>
-          <option value="party">{t("watchlist.party")}</option>
-          <option value="vessel">{t("watchlist.vessel")}</option>
-          <option value="container">{t("watchlist.container")}</option>
-        </select>
-        <input placeholder={t("watchlist.value")} value={value} onChange={(e) => setValue(e.target.value)} />
-        <input placeholder={t("watchlist.reason")} value={reason} onChange={(e) => setReason(e.target.value)} />
-        <button type="button" onClick={() => void handleAdd()}>
-          {t("watchlist.add")}
-        </button>
-      </div>
-      <ul>
-        {entries.map((e) => (
-          <li key={e.id}>
-            {t.code(`watch_${e.kind}`)}: <strong>{e.value}</strong> — {e.reason}
-          </li>
-        ))}
+      {notice && (
+        <p className="ok" role="status" data-testid="watchlist-notice">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {canWrite && (
+        <div className="filters">
+          <select value={kind} onChange={(e) => setKind(e.target.value)}>
+            <option value="party">{t("watchlist.party")}</option>
+            <option value="vessel">{t("watchlist.vessel")}</option>
+            <option value="container">{t("watchlist.container")}</option>
+          </select>
+          <input placeholder={t("watchlist.value")} value={value} onChange={(e) => setValue(e.target.value)} />
+          <input placeholder={t("watchlist.reason")} value={reason} onChange={(e) => setReason(e.target.value)} />
+          <button type="button" onClick={() => void handleAdd()}>
+            {t("watchlist.add")}
+          </button>
+        </div>
+      )}
+      <ul data-testid="watchlist">
+        {entries.map((e) =>
+          editing?.id === e.id ? (
+            <li key={e.id} data-testid="watch-entry">
+              {t.code(`watch_${e.kind}`)}: <input aria-label={t("watchlist.value")} value={editing.value} onChange={(x) => setEditing({ ...editing, value: x.target.value })} />{" "}
+              <input aria-label={t("watchlist.reason")} value={editing.reason} onChange={(x) => setEditing({ ...editing, reason: x.target.value })} />{" "}
+              <button type="button" onClick={() => void handleSave()}>
+                {t("watchlist.save")}
+              </button>{" "}
+              <button type="button" className="secondary" onClick={() => setEditing(null)}>
+                {t("watchlist.cancel")}
+              </button>
+            </li>
+          ) : (
+            <li key={e.id} data-testid="watch-entry">
+              {t.code(`watch_${e.kind}`)}: <strong>{e.value}</strong> — {e.reason}
+              {canWrite && (
+                <>
+                  {" "}
+                  <button type="button" className="link" onClick={() => setEditing({ id: e.id, value: e.value, reason: e.reason })}>
+                    {t("watchlist.edit")}
+                  </button>{" "}
+                  <button type="button" className="link" onClick={() => setRemoving(e)}>
+                    {t("watchlist.remove")}
+                  </button>
+                </>
+              )}
+            </li>
+          ),
+        )}
       </ul>
+      {removing && (
+        <ConfirmDialog
+          confirmation={{
+            title: t("watchlist.removeTitle", { value: removing.value }),
+            consequence: t("watchlist.removeConsequence"),
+            confirmLabel: t("watchlist.removeConfirm"),
+            reasonLabel: t("watchlist.removeReason"),
+            reasonMinLength: 3,
+            reasonMaxLength: 2000,
+          }}
+          onCancel={() => setRemoving(null)}
+          onConfirm={async (answer) => {
+            await api(`/watchlist/${removing.id}/removal`, { method: "POST", body: { reason: answer.reason } });
+            setNotice(t("watchlist.removed", { value: removing.value }));
+            setRemoving(null);
+            reload();
+          }}
+        />
+      )}
     </>
   );
 }
