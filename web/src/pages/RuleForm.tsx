@@ -486,7 +486,7 @@ function ConditionBody({ kind, value, onChange, set, depth, t }: { kind: Kind | 
     case "incomplete":
       return (
         <label>
-          {t("ruleForm.requiredFields")} <ListInput label={t("ruleForm.requiredFields")} value={asList(asRecord(value.incomplete).fields)} placeholder="itn, goods.hsCode" onChange={(v) => set("incomplete", { fields: v })} />
+          {t("ruleForm.requiredFields")} <ListInput label={t("ruleForm.requiredFields")} value={asList(asRecord(value.incomplete).fields)} onChange={(v) => set("incomplete", { fields: v })} />
         </label>
       );
     case "hsMismatch":
@@ -509,7 +509,7 @@ function FieldTestEditor({ value, onChange, t }: { value: Cond; onChange: (c: Co
   const inValues = Array.isArray(value.in) ? (value.in as unknown[]) : [];
   return (
     <div className="inline-fields">
-      <input aria-label={t("ruleForm.field")} list={listId} value={field} placeholder="goods.hsCode" onChange={(e) => onChange({ ...value, field: e.target.value })} />
+      <input aria-label={t("ruleForm.field")} list={listId} value={field} onChange={(e) => onChange({ ...value, field: e.target.value })} />
       <datalist id={listId}>
         {FIELDS.map((f) => (
           <option key={f} value={f} />
@@ -568,7 +568,7 @@ function RuleEditor({ rule, index, issues, onChange, onRemove }: { rule: FormRul
   return (
     <details className={`card rule${mine.length > 0 ? " has-issues" : ""}`} data-testid="rule" data-rule-id={rule.id} open={isOpen || mine.length > 0} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
-        <strong>{rule.id || t("ruleForm.unnamed", { n: index + 1 })}</strong> · {t("ruleForm.weightShort", { weight: Number.isFinite(rule.weight) ? rule.weight : "?" })}
+        <strong>{rule.id ? <code>{rule.id}</code> : t("ruleForm.unnamed", { n: index + 1 })}</strong> · {t("ruleForm.weightShort", { weight: Number.isFinite(rule.weight) ? rule.weight : "?" })}
         {rule.enabled === false && <span className="status status-withdrawn">{t("ruleForm.off")}</span>}
         {mine.length > 0 && <span className="error"> · {t("ruleForm.problems", { count: mine.length })}</span>}
       </summary>
