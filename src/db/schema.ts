@@ -256,6 +256,7 @@ export interface ScanTable {
   file_name: string | null;
   recorded_at: Timestamp;
   device: string | null;
+  device_id: string | null;
   started_at: Timestamp | null;
   analysis: ColumnType<unknown, string | null, string | null>;
   verdict: string | null;
@@ -428,7 +429,19 @@ export interface WatchlistEntryTable {
 }
 
 /** The database as Kysely sees it. */
+export interface DeviceTable {
+  id: Generated<string>;
+  agency_id: string;
+  device_type: "radiation_portal" | "isotope_id" | "xray_image";
+  model: string;
+  serial: string;
+  site_id: string | null;
+  is_active: Generated<boolean>;
+  created_at: Timestamp;
+}
+
 export interface DB {
+  device: DeviceTable;
   agency: AgencyTable;
   site: SiteTable;
   app_user: AppUserTable;

@@ -31,7 +31,31 @@ export interface DirectionMetrics {
   alarms: number;
   nuisanceAlarms: number;
   alarmsByHsChapter: { chapter: string; alarms: number; nuisance: number }[];
-  equipmentUse: { device: string; scans: number }[];
+  /** Scans per device: registered ones with their type, model, serial and site; unregistered text as written. */
+  equipmentUse: EquipmentUse[];
+  /** One entry per week (Monday 00:00 UTC) that overlaps the range, oldest first. */
+  weekly: WeekFigures[];
+}
+
+/** Scans made by one device. */
+export interface EquipmentUse {
+  device: string;
+  /** Null when the scans named a device that is not in the registry. */
+  type: string | null;
+  model: string | null;
+  serial: string | null;
+  /** UN/LOCODE of the device's site. */
+  site: string | null;
+  scans: number;
+}
+
+/** The trend of one week: requests made, accommodation and time to the first result. */
+export interface WeekFigures {
+  /** Monday of the week, YYYY-MM-DD. */
+  week: string;
+  requests: number;
+  accommodationRate: number | null;
+  medianHoursToResult: number | null;
 }
 
 /** The whole dashboard: one entry per direction of each agreement the actor's agency is in. */
@@ -88,7 +112,13 @@ async function scanFigures(tx: Tx, agreementId: string, from: Date, to: Date) {
   const base = sql`from scan s join inspection_request r on r.id = s.request_id
     where r.agreement_id = ${agreementId} and r.requested_at >= ${from} and r.requested_at < ${to}`;
   const byType = await sql<{ scan_type: string; n: number }>`select s.scan_type, count(*)::int as n ${base} group by s.scan_type order by s.scan_type`.execute(tx);
-  const devices = await sql<{ device: string; n: number }>`select coalesce(s.device, 'unrecorded') as device, count(*)::int as n ${base} group by 1 order by 2 desc, 1`.execute(tx);
+  const devices = await sql<{ device: string; type: string | null; model: string | null; serial: string | null; site: string | null; n: number }>`
+    select coalesce(d.model || ' · ' || d.serial, s.device, 'unrecorded') as device, d.device_type as type, d.model, d.serial, st.locode as site, count(*)::int as n
+    from scan s join inspection_request r on r.id = s.request_id
+    left join device d on d.id = s.device_id
+    left join site st on st.id = d.site_id
+    where r.agreement_id = ${agreementId} and r.requested_at >= ${from} and r.requested_at < ${to}
+    group by d.id, 1, 2, 3, 4, 5 order by 6 desc, 1`.execute(tx);
   const alarms = await sql<{ chapter: string; alarms: number; nuisance: number }>`
     select coalesce((select substr(g.hs_code, 1, 2) from shipment_goods g where g.shipment_id = r.shipment_id order by g.line_no limit 1), '??') as chapter,
            count(*) filter (where s.outcome = 'alarm' or coalesce(s.verdict, 'no_alarm') not in ('no_alarm', 'unreadable'))::int as alarms,
@@ -97,9 +127,38 @@ async function scanFigures(tx: Tx, agreementId: string, from: Date, to: Date) {
     group by 1 order by 2 desc, 1`.execute(tx);
   return {
     scansByType: Object.fromEntries(byType.rows.map((r) => [r.scan_type, r.n])),
-    equipmentUse: devices.rows.map((r) => ({ device: r.device, scans: r.n })),
+    equipmentUse: devices.rows.map((r) => ({ device: r.model !== null && r.model === r.serial ? r.model : r.device, type: r.type, model: r.model, serial: r.serial, site: r.site ?? null, scans: r.n })),
     alarmsByHsChapter: alarms.rows.filter((r) => r.alarms > 0),
   };
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+/** Monday 00:00 UTC of the week holding the instant. */
+export function weekStart(at: Date): Date {
+  const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+  return new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * 86_400_000);
+}
+
+/** Requests, accommodation and median time to result per week of the range, empty weeks included. */
+async function weeklyFigures(tx: Tx, agreementId: string, from: Date, to: Date): Promise<WeekFigures[]> {
+  const result = await sql<{ week: Date; requests: number; accepted: number; declined: number; median_h: number | null }>`
+    select date_bin('7 days', r.requested_at, timestamptz '2001-01-01 00:00:00+00') as week,
+           count(*)::int as requests,
+           count(*) filter (where exists (select 1 from request_transition t where t.request_id = r.id and t.action = 'accept'))::int as accepted,
+           count(*) filter (where r.status = 'declined')::int as declined,
+           (percentile_cont(0.5) within group (order by extract(epoch from (r.first_result_at - r.requested_at)) / 3600.0))::float8 as median_h
+    from inspection_request r
+    where r.agreement_id = ${agreementId} and r.requested_at >= ${from} and r.requested_at < ${to}
+    group by 1 order by 1`.execute(tx);
+  const byWeek = new Map(result.rows.map((r) => [new Date(r.week).toISOString().slice(0, 10), r]));
+  const weeks: WeekFigures[] = [];
+  for (let w = weekStart(from); w < to; w = new Date(w.getTime() + WEEK_MS)) {
+    const key = w.toISOString().slice(0, 10);
+    const r = byWeek.get(key);
+    weeks.push({ week: key, requests: r?.requests ?? 0, accommodationRate: r ? rate(r.accepted, r.accepted + r.declined) : null, medianHoursToResult: r?.median_h ?? null });
+  }
+  return weeks;
 }
 
 const NO_AGREEMENT = "00000000-0000-0000-0000-000000000000";
@@ -141,6 +200,7 @@ export async function reciprocityMetrics(db: Kysely<DB>, actor: Actor, from: Dat
         nuisanceAlarms: scans.alarmsByHsChapter.reduce((n, r) => n + r.nuisance, 0),
         alarmsByHsChapter: scans.alarmsByHsChapter,
         equipmentUse: scans.equipmentUse,
+        weekly: await weeklyFigures(tx, ag.id, from, to),
       });
     }
     const counterparts = await tx

@@ -1,7 +1,8 @@
-import type { Kysely } from "kysely";
+import type { ExpressionBuilder, Kysely } from "kysely";
 import { withAgency, type Tx } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
 import { notFound } from "../errors.ts";
+import { requestIsVisible } from "./access.ts";
 import type { Actor, Role } from "./actor.ts";
 import { recordAudit, recordSharedRead } from "./audit.ts";
 import type { Clock } from "./clock.ts";
@@ -19,21 +20,33 @@ export interface NotificationView {
 /** How many notifications one list holds at most. */
 export const MAX_NOTIFICATIONS = 100;
 
+/** A notification about no request, or about one the actor's agency still sees. */
+function aboutVisibleRequest(actor: Actor) {
+  return (eb: ExpressionBuilder<DB & { n: DB["notification"] }, "n">) =>
+    eb.or([
+      eb("n.request_id", "is", null),
+      eb.exists(eb.selectFrom("inspection_request as r").select("r.id").whereRef("r.id", "=", "n.request_id").where(requestIsVisible(actor))),
+    ]);
+}
+
 function addressedTo(actor: Actor): string[] {
   return actor.roles.length > 0 ? actor.roles : ["none"];
 }
 
 /**
  * The latest notifications for the actor's agency and roles that the actor has not dismissed.
- * Those about another agency's request are a read of its data and audited as such.
+ * Those about another agency's request are a read of its data and audited as such; those about a
+ * request the agency no longer sees (its agreement ended) are left out.
  */
 export async function listNotifications(db: Kysely<DB>, actor: Actor, limit = 50): Promise<NotificationView[]> {
   return withAgency(db, actor.agencyId, async (tx) => {
     const rows = await tx
       .selectFrom("notification as n")
-      .leftJoin("inspection_request as r", "r.id", "n.request_id")
-      .select(["n.id", "n.kind", "n.request_id", "n.message", "n.created_at", "n.read_at", "r.host_agency_id", "r.requesting_agency_id"])
+      .leftJoin("inspection_request as rq", "rq.id", "n.request_id")
+      .select(["n.id", "n.kind", "n.request_id", "n.message", "n.created_at", "n.read_at", "rq.host_agency_id", "rq.requesting_agency_id"])
       .where("n.role", "in", addressedTo(actor))
+      // About a request the agency may no longer see (its agreement ended): not shown.
+      .where(aboutVisibleRequest(actor))
       .where((eb) => eb.not(eb.exists(eb.selectFrom("notification_dismissal as d").select("d.user_id").whereRef("d.notification_id", "=", "n.id").where("d.user_id", "=", actor.userId))))
       .orderBy("n.created_at", "desc")
       .orderBy("n.id", "desc")
@@ -56,7 +69,13 @@ export async function listNotifications(db: Kysely<DB>, actor: Actor, limit = 50
  */
 export async function dismissNotification(db: Kysely<DB>, clock: Clock, actor: Actor, id: string): Promise<void> {
   await withAgency(db, actor.agencyId, async (tx) => {
-    const found = await tx.selectFrom("notification").select(["id", "kind", "request_id"]).where("id", "=", id).where("agency_id", "=", actor.agencyId).executeTakeFirst();
+    const found = await tx
+      .selectFrom("notification as n")
+      .select(["n.id", "n.kind", "n.request_id"])
+      .where("n.id", "=", id)
+      .where("n.agency_id", "=", actor.agencyId)
+      .where(aboutVisibleRequest(actor))
+      .executeTakeFirst();
     if (!found) {
       throw notFound("notification");
     }

@@ -19,6 +19,7 @@ import { installProbeAudit } from "./probes.ts";
 import { apiTokenRoutes } from "./routes/api-tokens.ts";
 import { auditRoutes } from "./routes/audit-events.ts";
 import { bundleRoutes } from "./routes/bundles.ts";
+import { deviceRoutes } from "./routes/devices.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { federationRoutes } from "./routes/federation.ts";
 import { fileRoutes } from "./routes/files.ts";
@@ -157,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(eventRoutes, { db: deps.db, hub: changeHub });
       await api.register(scanPlotRoutes, { db: deps.db });
       await api.register(federationRoutes, { db: deps.db, clock: deps.clock });
+      await api.register(deviceRoutes, { db: deps.db, clock: deps.clock });
     },
     { prefix: "/api" },
   );

@@ -69,6 +69,7 @@ describe("browser journey: partner requests → supervisor accepts → officer r
     await card.getByRole("button", { name: "Record scan…" }).click();
     await card.locator("select[name=scanType]").selectOption("radiation_portal");
     await card.locator("select[name=finding]").selectOption("gamma_alarm");
+    await card.locator("select[name=deviceId]").selectOption({ label: "RPM lane 3 (4 PVT panels, 4 He-3 tubes) · LAX-RPM-03 (USLAX)" });
     await card.locator("textarea[name=notes]").fill("Gamma alarm, broad profile; handheld ID: K-40 only, consistent with manifest");
     await card.locator("input[name=attachment]").setInputFiles({
       name: "occupancy-0042.n42",

@@ -59,6 +59,7 @@ describe("browser: the partner sees plots of the officer's instrument files and 
     await card.getByRole("button", { name: "Record scan…" }).click();
     await card.locator("select[name=scanType]").selectOption("isotope_id");
     await card.locator("select[name=finding]").selectOption("industrial");
+    await card.locator("select[name=deviceId]").selectOption({ label: "identiFINDER-NG handheld (NaI) · IDF-NG-20417 (USLAX)" });
     await card.locator("textarea[name=notes]").fill("Handheld NaI on the hot spot, rear left");
     await card.locator("input[name=attachment]").setInputFiles({ name: "cs137.n42", mimeType: "application/xml", buffer: readFileSync(CS137) });
     await card.getByRole("button", { name: "Record scan", exact: true }).click();

@@ -146,7 +146,12 @@ describe("browser: work screens — deadline-first queues, confirmations, the sc
 
     await form.locator("select[name=scanType]").selectOption("radiation_portal");
     await finding.selectOption("gamma_alarm");
-    await form.locator("input[name=device]").fill("RPM lane 4");
+    const device = form.locator("select[name=deviceId]");
+    assert.equal(await submit.isDisabled(), true, "a registered device must be named");
+    const portals = await device.locator("option").allTextContents();
+    assert.ok(portals.some((o) => o.includes("LGB-RPM-01")), "the portals of the registry");
+    assert.ok(!portals.some((o) => o.includes("identiFINDER")), "no handheld for a portal scan");
+    await device.selectOption({ label: "RPM lane 3 (4 PVT panels, 4 He-3 tubes) · LAX-RPM-03 (USLAX)" });
     await form.locator("textarea[name=notes]").fill("Broad profile over the rear half");
     await form.locator("input[name=attachment]").setInputFiles({ name: "lane4.n42", mimeType: "application/xml", buffer: Buffer.from('<?xml version="1.0"?><RadInstrumentData xmlns="http://physics.nist.gov/N42/2011/N42"/>') });
     const recorded = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/scans"));
@@ -155,12 +160,13 @@ describe("browser: work screens — deadline-first queues, confirmations, the sc
     await form.getByTestId("scan-recorded").waitFor();
     assert.equal(await finding.inputValue(), "", "the result is cleared");
     assert.equal(await form.locator("textarea[name=notes]").inputValue(), "");
-    assert.equal(await form.locator("input[name=device]").inputValue(), "");
+    assert.equal(await device.inputValue(), "", "the device is cleared");
     assert.equal(await form.locator("input[name=attachment]").inputValue(), "", "the file is cleared");
     assert.equal(await form.locator("select[name=scanType]").inputValue(), "isotope_id", "the next scan asked for");
     await page.screenshot({ path: path.join(SHOTS, "work-3-officer-scan-form.png"), fullPage: false });
-    const stored = (await statusOf(page, harness.baseUrl, a.id)) as { scans: { outcome: string; notes: string }[] };
+    const stored = (await statusOf(page, harness.baseUrl, a.id)) as { scans: { outcome: string; notes: string; device: string | null }[] };
     assert.equal(stored.scans[0]?.outcome, "alarm");
+    assert.equal(stored.scans[0]?.device, "RPM lane 3 (4 PVT panels, 4 He-3 tubes) · LAX-RPM-03");
     assert.match(stored.scans[0]?.notes ?? "", /^Gamma alarm\. Broad profile/);
     await page.context().close();
   });
@@ -228,6 +234,14 @@ describe("browser: work screens — deadline-first queues, confirmations, the sc
     await panel.waitFor();
     const item = panel.locator("[data-testid=notification][data-kind=scan_alarm]", { hasText: b.reference });
     assert.equal(await item.count(), 0);
+    // The requesting agency's targeter watches too.
+    const partner = await harness.loginAs("partner.targeter");
+    const partnerBadge = partner.getByTestId("notification-count");
+    await partnerBadge.waitFor();
+    const partnerBefore = Number(await partnerBadge.textContent());
+    await partner.getByTestId("notifications-button").click();
+    const partnerItem = partner.getByTestId("notifications-panel").locator("[data-testid=notification][data-kind=scan_alarm]", { hasText: b.reference });
+    assert.equal(await partnerItem.count(), 0);
     const officer = await harness.loginAs("scan.officer");
     const scanned = await officer.request.post(`${harness.baseUrl}/api/inspection-requests/${b.id}/scans`, { data: { scanType: "radiation_portal", outcome: "alarm", notes: "Gamma alarm. Lane 2" } });
     assert.equal(scanned.status(), 201, await scanned.text());
@@ -239,6 +253,13 @@ describe("browser: work screens — deadline-first queues, confirmations, the sc
     assert.match((await item.textContent()) ?? "", /radiation portal alarm recorded/);
     assert.match((await item.locator("time").textContent()) ?? "", / P[SD]T$/);
     await supervisor.screenshot({ path: path.join(SHOTS, "work-6-notifications.png"), fullPage: false });
+    await partnerItem.waitFor({ timeout: 15_000 });
+    assert.equal(Number(await partnerBadge.textContent()), partnerBefore + 1, "the partner's count grows by the alarm");
+    await partnerItem.getByRole("link").click();
+    await partner.waitForURL(`**/requests/${b.id}`);
+    await partner.getByTestId("request-card").filter({ hasText: b.reference }).waitFor();
+    await partner.screenshot({ path: path.join(SHOTS, "work-7-partner-alarm.png"), fullPage: false });
+    await partner.context().close();
     await item.getByRole("button", { name: /^Dismiss/ }).click();
     await item.waitFor({ state: "detached" });
     assert.ok(await counted(), "the count follows the dismissal");

@@ -22,7 +22,7 @@ export type AgencyCode = (typeof AGENCIES)[number];
 export const KINDS = ["own", "other", "expired", "inactive"] as const;
 export type Kind = (typeof KINDS)[number];
 
-export type ObjectType = "shipment" | "request" | "scan" | "file" | "batch" | "quarantine" | "ruleSet" | "user" | "apiToken" | "notification";
+export type ObjectType = "shipment" | "request" | "scan" | "file" | "batch" | "quarantine" | "ruleSet" | "user" | "apiToken" | "notification" | "device" | "watchlistEntry";
 
 /** One object a path parameter can name. */
 export interface MatrixObject {
@@ -354,6 +354,22 @@ export async function buildMatrixWorld(app: FastifyInstance, db: Kysely<DB>, clo
       .executeTakeFirstOrThrow();
     notifications[agency] = { type: "notification", param: row.id, identifiers: [named(row.id, `notification id of ${agency}`), named(`authz notice of ${agency}`, `notification text of ${agency}`)] };
   }
+  // A device each in the agency's registry.
+  const devices: Partial<Record<AgencyCode, MatrixObject>> = {};
+  for (const agency of AGENCIES) {
+    const agencyId = (await db.selectFrom("agency").select("id").where("code", "=", agency).executeTakeFirstOrThrow()).id;
+    const serial = `AUTHZ-DEV-${agency}`;
+    const row = await db.insertInto("device").values({ agency_id: agencyId, device_type: "radiation_portal", model: `authz portal of ${agency}`, serial, created_at: clock.now() }).returning("id").executeTakeFirstOrThrow();
+    devices[agency] = { type: "device", param: row.id, identifiers: [named(row.id, `device id of ${agency}`), named(serial, `device serial of ${agency}`)] };
+  }
+  // A watchlist entry each.
+  const watchEntries: Partial<Record<AgencyCode, MatrixObject>> = {};
+  for (const agency of AGENCIES) {
+    const agencyId = (await db.selectFrom("agency").select("id").where("code", "=", agency).executeTakeFirstOrThrow()).id;
+    const value = `AUTHZ WATCHED PARTY OF ${agency}`;
+    const row = await db.insertInto("watchlist_entry").values({ agency_id: agencyId, kind: "party", value, reason: "authz", created_at: clock.now() }).returning("id").executeTakeFirstOrThrow();
+    watchEntries[agency] = { type: "watchlistEntry", param: row.id, identifiers: [named(row.id, `watchlist entry id of ${agency}`), named(value, `watched party of ${agency}`)] };
+  }
   const batchObject = (agency: AgencyCode): MatrixObject => ({
     type: "batch",
     param: batches[agency] as string,
@@ -382,7 +398,7 @@ export async function buildMatrixWorld(app: FastifyInstance, db: Kysely<DB>, clo
       const chainObjects = { shipment: c.shipment, request: c.request, scan: c.scan, file: c.file };
       if (kind === "own" || kind === "other") {
         const holder = kind === "own" ? agency : OTHER_AGENCY[agency];
-        return { ...chainObjects, batch: batchObject(holder), quarantine: quarantine[holder], ruleSet: drafts[holder], user: users[holder], apiToken: tokens[holder], notification: notifications[holder] };
+        return { ...chainObjects, batch: batchObject(holder), quarantine: quarantine[holder], ruleSet: drafts[holder], user: users[holder], apiToken: tokens[holder], notification: notifications[holder], device: devices[holder], watchlistEntry: watchEntries[holder] };
       }
       return chainObjects;
     },

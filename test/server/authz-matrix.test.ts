@@ -26,6 +26,8 @@ const PREFIX_OBJECT: Record<string, ObjectType> = {
   users: "user",
   "api-tokens": "apiToken",
   notifications: "notification",
+  devices: "device",
+  watchlist: "watchlistEntry",
 };
 
 /** Ids that name nothing, for the "missing object" answer an invisible one must look like. */
@@ -40,6 +42,8 @@ const MISSING: Record<ObjectType, string> = {
   user: "00000000-0000-4000-8000-00000000a008",
   apiToken: "00000000-0000-4000-8000-00000000a009",
   notification: "00000000-0000-4000-8000-00000000a010",
+  device: "00000000-0000-4000-8000-00000000a011",
+  watchlistEntry: "00000000-0000-4000-8000-00000000a012",
 };
 
 /**
@@ -84,7 +88,13 @@ const POLICY: Record<string, { roles?: Role[]; side?: Side }> = {
   "POST /api/rule-sets/:id/activation": { roles: ["supervisor"] },
   "GET /api/watchlist": { roles: ["targeter", "supervisor", "admin", "auditor"] },
   "POST /api/watchlist": { roles: ["targeter", "supervisor"] },
+  "PATCH /api/watchlist/:id": { roles: ["targeter", "supervisor"] },
+  "POST /api/watchlist/:id/removal": { roles: ["targeter", "supervisor"] },
   "POST /api/voyage-schedules": { roles: ["supervisor", "admin"] },
+  "GET /api/devices": { roles: ["scan_officer", "supervisor", "admin", "auditor"] },
+  "GET /api/sites": { roles: ["scan_officer", "supervisor", "admin", "auditor"] },
+  "POST /api/devices": { roles: ["admin"] },
+  "PATCH /api/devices/:id": { roles: ["admin"] },
 };
 
 /**

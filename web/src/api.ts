@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The server's details (a rule set's issues, for one). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -33,9 +35,9 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   const data: unknown = await res.json().catch(() => ({}));
   if (!res.ok) {
-    const body = data as { code?: string; message?: string };
+    const body = data as { code?: string; message?: string; details?: unknown };
     const code = body.code ?? "unknown";
-    throw new ApiError(res.status, code, errorMessage(code, body.message ?? res.statusText));
+    throw new ApiError(res.status, code, errorMessage(code, body.message ?? res.statusText), body.details);
   }
   return data as T;
 }

@@ -5,6 +5,7 @@ import type { Role } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
 import { hashPassword, passwords } from "../auth.ts";
 import { fixedClock } from "../clock.ts";
+import { seedDemoDevices } from "../devices.ts";
 import { ingestManifest } from "../ingest/pipeline.ts";
 import { serviceActor } from "../service-accounts.ts";
 import { demoManifestFiles } from "./feed.ts";
@@ -78,6 +79,7 @@ export async function ensureDemoWorld(db: Kysely<DB>, options: DemoOptions): Pro
   const agencies = await story.transaction().execute(async (tx) => {
     const ids = await seedAgencies(tx);
     await seedUsers(tx, ids, passwordHash);
+    await seedDemoDevices(tx, ids, clock.now());
     await seedSchedules(tx, world, ids.get("USCBP") as string);
     return ids;
   });

@@ -8,6 +8,7 @@ import type { Actor } from "../actor.ts";
 import type { Clock } from "../clock.ts";
 import { checkDeclaration } from "../declaration-check.ts";
 import { checkFile, storeFile } from "../files.ts";
+import { resolveScanDevice } from "../devices.ts";
 import { analyseInWorker } from "../instrument-work.ts";
 import { applyDisposition } from "./disposition.ts";
 import { loadRequest } from "./load.ts";
@@ -23,6 +24,8 @@ export interface NewScan {
   outcome: ScanOutcome;
   notes: string;
   device?: string;
+  /** A device from the agency's registry; free text in `device` is linked when it names one. */
+  deviceId?: string;
   startedAt?: Date;
   scannedAt?: Date;
   attachment?: { fileName: string; mediaType: string; content: Uint8Array };
@@ -76,6 +79,7 @@ export async function recordScan(db: Kysely<DB>, clock: Clock, actor: Actor, req
     if (scannedAt.getTime() > now.getTime() + 5 * 60 * 1000) {
       throw invalid("scan.in_future", "The scan time is in the future");
     }
+    const device = await resolveScanDevice(tx, actor.agencyId, input.scanType, input);
     const sha256 = input.attachment ? await storeFile(tx, input.attachment.content, input.attachment.mediaType) : null;
     const analysed = report ? { report, check: await checkAgainstDeclaration(tx, request.shipment_id, report) } : null;
     const scan = await tx
@@ -88,7 +92,8 @@ export async function recordScan(db: Kysely<DB>, clock: Clock, actor: Actor, req
         notes: input.notes,
         officer_id: actor.userId,
         site_id: actor.siteId,
-        device: input.device ?? null,
+        device: device.device,
+        device_id: device.deviceId,
         started_at: input.startedAt ?? null,
         scanned_at: scannedAt,
         file_sha256: sha256,

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
-import { withAgency } from "../../db/database.ts";
+import { withAgency, type Tx } from "../../db/database.ts";
 import type { DB } from "../../db/schema.ts";
+import { notFound } from "../../errors.ts";
 import { requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
@@ -43,5 +44,58 @@ export async function addWatchlistEntry(
     await tx.updateTable("shipment_score").set({ shipment_version: -1 }).where("agency_id", "=", actor.agencyId).execute();
     await recordAudit(tx, actor, { action: "watchlist.added", entityType: "watchlist_entry", entityId: row.id, payload: { kind: input.kind, value: input.value } });
     return { id: row.id, kind: row.kind as WatchlistView["kind"], value: row.value, country: row.country, reason: row.reason, createdAt: row.created_at.toISOString() };
+  });
+}
+
+/** An entry of the actor's agency, locked for a change; another agency's answers "not found". */
+async function lockEntry(tx: Tx, actor: Actor, id: string) {
+  const found = await tx
+    .selectFrom("watchlist_entry")
+    .select(["id", "kind", "value", "country", "reason", "created_at"])
+    .where("id", "=", id)
+    .where("agency_id", "=", actor.agencyId)
+    .where("is_active", "=", true)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!found) {
+    throw notFound("watchlist_entry");
+  }
+  return found;
+}
+
+/** Changes an entry's value, country or reason; the agency's scores are then re-computed. */
+export async function updateWatchlistEntry(db: Kysely<DB>, actor: Actor, id: string, patch: { value?: string; country?: string | null; reason?: string }): Promise<WatchlistView> {
+  requireRole(actor, ["targeter", "supervisor"], "edit the watchlist");
+  return withAgency(db, actor.agencyId, async (tx) => {
+    const before = await lockEntry(tx, actor, id);
+    const row = await tx
+      .updateTable("watchlist_entry")
+      .set({
+        ...(patch.value !== undefined ? { value: patch.value } : {}),
+        ...(patch.country !== undefined ? { country: patch.country } : {}),
+        ...(patch.reason !== undefined ? { reason: patch.reason } : {}),
+      })
+      .where("id", "=", id)
+      .returning(["id", "kind", "value", "country", "reason", "created_at"])
+      .executeTakeFirstOrThrow();
+    await tx.updateTable("shipment_score").set({ shipment_version: -1 }).where("agency_id", "=", actor.agencyId).execute();
+    await recordAudit(tx, actor, {
+      action: "watchlist.changed",
+      entityType: "watchlist_entry",
+      entityId: id,
+      payload: { kind: before.kind, before: { value: before.value, country: before.country, reason: before.reason }, after: { value: row.value, country: row.country, reason: row.reason } },
+    });
+    return { id: row.id, kind: row.kind as WatchlistView["kind"], value: row.value, country: row.country, reason: row.reason, createdAt: row.created_at.toISOString() };
+  });
+}
+
+/** Takes an entry off the watchlist, with the reason; it stays in the record, inactive. */
+export async function removeWatchlistEntry(db: Kysely<DB>, actor: Actor, id: string, reason: string): Promise<void> {
+  requireRole(actor, ["targeter", "supervisor"], "edit the watchlist");
+  await withAgency(db, actor.agencyId, async (tx) => {
+    const before = await lockEntry(tx, actor, id);
+    await tx.updateTable("watchlist_entry").set({ is_active: false }).where("id", "=", id).execute();
+    await tx.updateTable("shipment_score").set({ shipment_version: -1 }).where("agency_id", "=", actor.agencyId).execute();
+    await recordAudit(tx, actor, { action: "watchlist.removed", entityType: "watchlist_entry", entityId: id, payload: { kind: before.kind, value: before.value, reason } });
   });
 }

@@ -144,6 +144,8 @@ export const ScanBody = z.object({
   notes: z.string().max(5000).default(""),
   /** Instrument that made the scan, e.g. "RPM lane 4 (PVT/He-3)" or "identiFINDER R500 SN 1234". */
   device: z.string().max(200).optional(),
+  /** A device from the agency's registry (GET /devices); it must be in service and made for this scan type. */
+  deviceId: z.uuid().optional(),
   startedAt: Instant.optional(),
   scannedAt: Instant.optional(),
   /** Instrument file or image, base64-encoded. */

@@ -27,7 +27,10 @@ const Direction = z.object({
   alarms: z.number().int(),
   nuisanceAlarms: z.number().int(),
   alarmsByHsChapter: z.array(z.object({ chapter: z.string(), alarms: z.number().int(), nuisance: z.number().int() })),
-  equipmentUse: z.array(z.object({ device: z.string(), scans: z.number().int() })),
+  equipmentUse: z.array(
+    z.object({ device: z.string(), type: z.string().nullable(), model: z.string().nullable(), serial: z.string().nullable(), site: z.string().nullable(), scans: z.number().int() }),
+  ),
+  weekly: z.array(z.object({ week: z.string(), requests: z.number().int(), accommodationRate: z.number().nullable(), medianHoursToResult: z.number().nullable() })),
 });
 
 /** The reciprocity dashboard's numbers, as JSON or CSV. */
@@ -37,7 +40,7 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
     {
       schema: {
         tags: ["metrics"],
-        description: "Requests made, accepted, declined by reason, accommodation rate, share scanned before cut-off, time to result, scans, alarms and equipment use — per direction of each agreement.",
+        description: "Requests made, accepted, declined by reason, accommodation rate, share scanned before cut-off, time to result, scans, alarms, use of each registered device and a weekly trend — per direction of each agreement.",
         querystring: z.object({
           from: Instant.optional(),
           to: Instant.optional(),

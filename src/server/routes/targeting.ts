@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { DB } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
 import { backtestRuleSet } from "../../domain/targeting/backtest.ts";
-import { activateRuleSetAndRescore, addWatchlistEntryAndRescore } from "../../domain/targeting/rescore.ts";
+import { activateRuleSetAndRescore, addWatchlistEntryAndRescore, removeWatchlistEntryAndRescore, updateWatchlistEntryAndRescore } from "../../domain/targeting/rescore.ts";
 import { createRuleSet, listRuleSets } from "../../domain/targeting/rule-sets.ts";
 import { listWatchlist } from "../../domain/targeting/watchlist.ts";
 import { requireActor } from "../auth.ts";
@@ -69,5 +69,38 @@ export const targetingRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clo
       },
     },
     async (request, reply) => reply.code(201).send(await addWatchlistEntryAndRescore(db, clock, requireActor(request), request.body)),
+  );
+  app.patch(
+    "/watchlist/:id",
+    {
+      config: { roles: ["targeter", "supervisor"] },
+      schema: {
+        tags,
+        description: "Changes a watchlist entry's value, country or reason; scores are re-computed.",
+        params: IdParams,
+        body: z
+          .object({ value: z.string().trim().min(2).max(300).optional(), country: z.string().length(2).toUpperCase().nullable().optional(), reason: z.string().trim().min(3).max(2000).optional() })
+          .refine((p) => p.value !== undefined || p.country !== undefined || p.reason !== undefined, "Say what to change"),
+        response: { 200: Watch, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => updateWatchlistEntryAndRescore(db, clock, requireActor(request), request.params.id, request.body),
+  );
+  app.post(
+    "/watchlist/:id/removal",
+    {
+      config: { roles: ["targeter", "supervisor"] },
+      schema: {
+        tags,
+        description: "Takes an entry off the watchlist, with the reason; it stays on record, inactive.",
+        params: IdParams,
+        body: z.object({ reason: z.string().trim().min(3).max(2000) }),
+        response: { 204: z.null(), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      await removeWatchlistEntryAndRescore(db, clock, requireActor(request), request.params.id, request.body.reason);
+      return reply.code(204).send(null);
+    },
   );
 };

@@ -6,6 +6,7 @@ import { DataTable, type Column } from "../components/DataTable.tsx";
 import { Time } from "../components/Time.tsx";
 import { useApi } from "../components/useApi.ts";
 import { useT } from "../i18n/index.tsx";
+import { DevicesSection } from "./DevicesSection.tsx";
 
 const ROLES = ["targeter", "supervisor", "scan_officer", "admin", "auditor"];
 
@@ -149,6 +150,7 @@ export function AdminPage() {
       <h2>{t("admin.tokens")}</h2>
       <DataTable columns={tokenColumns} rows={tokens.data?.items} rowKey={(tk) => tk.id} isLoading={tokens.isLoading} error={tokens.error} empty={t("admin.noTokens")} testId="tokens" />
       <NewTokenForm onIssued={() => tokens.reload()} />
+      <DevicesSection />
       {pending && (
         <ConfirmDialog
           confirmation={pending.confirmation}

@@ -1,6 +1,7 @@
 import type { DirectionMetrics } from "../api.ts";
 import { useT, type Translator } from "../i18n/index.tsx";
 import { Bars } from "../components/Bars.tsx";
+import { TrendChart } from "../components/TrendChart.tsx";
 
 /** Hours with one decimal (the unit stays a symbol), or a dash. */
 function hours(t: Translator, v: number | null): string {
@@ -80,9 +81,22 @@ export function DirectionPanel({ d }: { d: DirectionMetrics }) {
         </section>
         <section>
           <h3>{t("dashboard.equipment")}</h3>
-          <Bars bars={d.equipmentUse.map((e) => ({ label: e.device, value: e.scans }))} />
+          <Bars
+            bars={d.equipmentUse.map((e) => ({
+              label: e.type ? t("equipment.registered", { device: e.device, type: t.code(e.type), site: e.site ?? t("devices.noSite") }) : t("equipment.unregistered", { device: e.device === "unrecorded" ? t("equipment.unrecorded") : e.device }),
+              value: e.scans,
+            }))}
+            testId="equipment"
+          />
+          <p className="muted legend" data-testid="equipment-legend">
+            {t("equipment.legend")}
+          </p>
         </section>
       </div>
+      <section className="trend">
+        <h3>{t("trend.title")}</h3>
+        <TrendChart weeks={d.weekly} />
+      </section>
     </article>
   );
 }

@@ -1,9 +1,11 @@
 import { useState, type FormEvent } from "react";
 import { DECLINE_CODES, DISPOSITIONS, SCAN_TYPES, type Disposition, type ScanType } from "../../../src/domain/vocabulary.ts";
+import type { DeviceView } from "../../../src/domain/devices.ts";
 import { api, type InspectionRequest, type Me } from "../api.ts";
 import { translate, useT, type Translator } from "../i18n/index.tsx";
 import type { MessageId } from "../i18n/en.ts";
 import { ConfirmDialog, type Confirmation, type ConfirmedReason } from "../components/ConfirmDialog.tsx";
+import { useApi } from "../components/useApi.ts";
 import { DISPOSITION_CONSEQUENCES, SCAN_FINDINGS } from "../vocab.ts";
 
 function readBase64(file: File): Promise<string> {
@@ -264,7 +266,8 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
   const [scanType, setScanType] = useState<ScanType>(request.scansRequested[0] ?? "radiation_portal");
   const [finding, setFinding] = useState("");
   const [notes, setNotes] = useState("");
-  const [device, setDevice] = useState("");
+  const [deviceId, setDeviceId] = useState("");
+  const registry = useApi<DeviceView[]>("/devices");
   const [disposition, setDisposition] = useState<Disposition | "">("");
   const [file, setFile] = useState<File | null>(null);
   // Remounts the file input, which React cannot clear.
@@ -276,6 +279,9 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
   const findings = SCAN_FINDINGS[scanType];
   const findingText = (value: string) => t(`finding.${value}` as MessageId);
   const chosen = findings.find((f) => f.value === finding);
+  // Devices in service that make this kind of scan; one must be named when any is registered.
+  const devices = (registry.data ?? []).filter((d) => d.isActive && d.type === scanType);
+  const needsDevice = scanType !== "physical_exam" && devices.length > 0;
 
   /** Clears the form for the next scan, of the next type asked for and not yet recorded. */
   function reset(updated: InspectionRequest) {
@@ -283,7 +289,7 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
     setScanType(updated.scansRequested.find((t) => !done.has(t)) ?? updated.scansRequested[0] ?? "radiation_portal");
     setFinding("");
     setNotes("");
-    setDevice("");
+    setDeviceId("");
     setDisposition("");
     setFile(null);
     setFileKey((k) => k + 1);
@@ -300,7 +306,7 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
       const text = [t("scanForm.findingSentence", { finding: findingText(chosen.value) }), notes.trim()].filter(Boolean).join(" ");
       const updated = await api<InspectionRequest>(`/inspection-requests/${request.id}/scans`, {
         method: "POST",
-        body: { scanType, outcome: chosen.outcome, notes: text, device: device || undefined, attachment, disposition: disposition || undefined },
+        body: { scanType, outcome: chosen.outcome, notes: text, deviceId: deviceId || undefined, attachment, disposition: disposition || undefined },
       });
       setRecorded(
         disposition
@@ -344,6 +350,7 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
           onChange={(e) => {
             setScanType(e.target.value as ScanType);
             setFinding("");
+            setDeviceId("");
           }}
         >
           {SCAN_TYPES.map((type) => (
@@ -364,10 +371,19 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
           ))}
         </select>
       </label>
-      <label>
-        {t("scanForm.device")}
-        <input name="device" value={device} maxLength={200} onChange={(e) => setDevice(e.target.value)} placeholder={t("scanForm.devicePlaceholder")} />
-      </label>
+      {scanType !== "physical_exam" && (
+        <label>
+          {t("scanForm.device")}
+          <select name="deviceId" value={deviceId} required={needsDevice} disabled={devices.length === 0} onChange={(e) => setDeviceId(e.target.value)}>
+            <option value="">{devices.length === 0 ? t("devices.noneOfType") : t("devices.choose")}</option>
+            {devices.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.site ? `${d.label} (${d.site.locode})` : d.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label>
         {t("scanForm.notes")}
         <textarea name="notes" value={notes} maxLength={4000} onChange={(e) => setNotes(e.target.value)} rows={3} />
@@ -388,7 +404,7 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
         </select>
       </label>
       {error && <p className="error" role="alert">{error}</p>}
-      <button type="submit" disabled={isBusy || !chosen}>
+      <button type="submit" disabled={isBusy || !chosen || (needsDevice && !deviceId)}>
         {t("scanForm.title")}
       </button>
     </form>
