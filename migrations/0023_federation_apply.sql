@@ -139,27 +139,28 @@ $$;
 -- covers it: shared the first time, amended after, withdrawn when cancelled or when it no longer
 -- falls under the agreement. Only this node's own shipments leave it, in the transaction that
 -- stored them; the body is the version's snapshot cut to the fields the agreement shares.
-create or replace function federation_capture_shipment() returns trigger
+create or replace function federation_share_version(ver shipment_version, only_peer uuid) returns integer
   language plpgsql security definer set search_path = public
   as $$
 declare
+  queued integer := 0;
   node_agency uuid;
   s record;
   link record;
-  snap jsonb := new.snapshot;
-  v_subject text := 'shipment:' || new.shipment_id;
+  snap jsonb := ver.snapshot;
+  v_subject text := 'shipment:' || ver.shipment_id;
   was_shared boolean;
   is_covered boolean;
   body jsonb;
 begin
   select agency_id into node_agency from federation_node;
   if node_agency is null then
-    return null;
+    return 0;
   end if;
   select sh.owner_agency_id, sh.discharge_country, sh.destination_country, coalesce(sh.etd, sh.filed_at) as departs, sh.is_cancelled
-    into s from shipment sh where sh.id = new.shipment_id;
+    into s from shipment sh where sh.id = ver.shipment_id;
   if s.owner_agency_id is distinct from node_agency then
-    return null;
+    return 0;
   end if;
   for link in
     select distinct on (p.id) p.id as peer_id, ap.shared_fields, ag.code,
@@ -168,22 +169,24 @@ begin
       join agreement ag on ag.id = ap.agreement_id
       join federation_peer p on p.id = ap.peer_id
      where p.is_active and ag.provider_agency_id = node_agency and ag.recipient_agency_id = p.agency_id
+       and (only_peer is null or p.id = only_peer)
      order by p.id, agreement_covers(ag, s.discharge_country, s.destination_country, s.departs) desc, ag.code
   loop
     was_shared := exists (select 1 from federation_subject_seq q where q.peer_id = link.peer_id and q.subject = v_subject);
-    is_covered := link.covers and not s.is_cancelled and new.function <> 'cancel';
+    is_covered := link.covers and not s.is_cancelled and ver.function <> 'cancel';
     if not is_covered then
       if was_shared then
         perform federation_enqueue(link.peer_id, 'shipment.withdrawn', v_subject,
-          jsonb_build_object('shipmentId', new.shipment_id::text,
-                             'reason', case when s.is_cancelled or new.function = 'cancel' then 'cancelled' else 'outside_agreement' end),
-          new.recorded_at);
+          jsonb_build_object('shipmentId', ver.shipment_id::text,
+                             'reason', case when s.is_cancelled or ver.function = 'cancel' then 'cancelled' else 'outside_agreement' end),
+          ver.recorded_at);
+        queued := queued + 1;
       end if;
       continue;
     end if;
     body := jsonb_build_object(
-      'shipmentId', new.shipment_id::text,
-      'version', new.version,
+      'shipmentId', ver.shipment_id::text,
+      'version', ver.version,
       'billOfLading', snap ->> 'billOfLading',
       'containers', coalesce((select jsonb_agg(c ->> 'containerNo') from jsonb_array_elements(snap -> 'containers') c), '[]'::jsonb),
       'portOfLoading', snap ->> 'portOfLoading',
@@ -210,13 +213,36 @@ begin
       body := body || jsonb_build_object('finalDestination', snap -> 'finalDestination');
     end if;
     perform federation_enqueue(link.peer_id, case when was_shared then 'shipment.amended' else 'shipment.shared' end,
-      v_subject, body || jsonb_build_object('agreement', link.code), new.recorded_at);
+      v_subject, body || jsonb_build_object('agreement', link.code), ver.recorded_at);
+    queued := queued + 1;
   end loop;
+  return queued;
+end
+$$;
+
+create or replace function federation_capture_shipment() returns trigger
+  language plpgsql security definer set search_path = public
+  as $$
+begin
+  perform federation_share_version(new, null);
   return null;
 end
 $$;
 
+-- When an agreement is bound to a peer, the shipments it already covers are shared with it once
+-- (their current version); returns how many messages were queued.
+create or replace function federation_share_existing(p_peer uuid) returns integer
+  language sql security definer set search_path = public
+  as $$
+    select coalesce(sum(federation_share_version(v, p_peer)), 0)::integer
+      from shipment s
+      join shipment_version v on v.shipment_id = s.id and v.version = s.version
+     where s.owner_agency_id = (select agency_id from federation_node)
+       and not s.is_cancelled
+       and not exists (select 1 from federation_subject_seq q where q.peer_id = p_peer and q.subject = 'shipment:' || s.id)
+  $$;
+
 create trigger shipment_version_federation after insert on shipment_version
   for each row execute function federation_capture_shipment();
 
-revoke execute on function federation_capture_shipment(), federation_peer_id_of(uuid, text, uuid) from public;
+revoke execute on function federation_capture_shipment(), federation_peer_id_of(uuid, text, uuid), federation_share_version(shipment_version, uuid), federation_share_existing(uuid) from public;

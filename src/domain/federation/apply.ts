@@ -78,7 +78,7 @@ function sharingTransaction(tx: Tx): Kysely<DB> {
       const value: unknown = Reflect.get(target, prop, target);
       return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
-  }) as unknown as Kysely<DB>;
+  });
 }
 
 /**
