@@ -23,7 +23,7 @@ import { JP, peerNodes, seedAgencies, US } from "./nodes.ts";
 const DELIVERY = { batchSize: 100, timeoutMs: 10_000, baseMs: 10, capMs: 50, maxAttempts: 5 };
 const AGREEMENT = "CSI-USCBP-JPCUS";
 const CONTAINER = "MSKU7351770";
-const OTHER_CONTAINER = "TGHU1234560";
+const OTHER_CONTAINER = "TGHU1234567";
 
 const HEADER =
   "bill_of_lading,message_ref,function,carrier_scac,vessel_imo,voyage,port_of_loading,port_of_discharge,etd,shipper_name,consignee_name,container_number,size_type,hs_code,description,packages,gross_weight_kg";
@@ -303,12 +303,42 @@ for (const engine of engines()) {
       assert.ok(body.inboxFailures.some((f) => f.failure.startsWith("inspection_request.not_found")));
       const audited = await jp.database.db.selectFrom("audit_event").select("seq").where("action", "=", "federation.message_failed").execute();
       assert.equal(audited.length, 2);
+      // A partner cannot ask about a shipment no agreement shares with it, even by the host's own id.
+      const hidden = await us.database.db.selectFrom("shipment").select("id").where("bill_of_lading", "=", "FEDJRNY0002").executeTakeFirstOrThrow();
+      await jp.database.db.transaction().execute((tx) =>
+        enqueueMessage(tx, {
+          peerAgency: US,
+          kind: "inspection_request.created",
+          subject: "inspection_request:guessed",
+          body: { requestId: "guessed", occurredAt: clock.now().toISOString(), shipmentId: hidden.id, containerNo: OTHER_CONTAINER, reason: "guessing", priority: "high" },
+        }),
+      );
+      assert.equal(await deliver(jp), 1);
+      const refused = await fed(us.database.db).selectFrom("federation_inbox").select("failure").where("subject", "=", "inspection_request:guessed").executeTakeFirstOrThrow();
+      assert.match(refused.failure ?? "", /^shipment\.not_found/);
+      assert.equal((await hostSupervisor.get("/api/inspection-requests?limit=50")).json<{ items: unknown[] }>().items.length, 1, "no request was made");
       // The partner's copy is as it was.
       const copy = (await partnerTargeter.get("/api/inspection-requests?limit=50")).json<{ items: { status: string }[] }>().items;
       assert.deepEqual(
         copy.map((c) => c.status),
         ["dispositioned"],
       );
+    });
+
+    test("the agreement decides which field groups cross: parties withheld stay empty on the partner's copy", async () => {
+      await bindAgreementToPeer(us.database.db, { agreementCode: AGREEMENT, peerAgency: JP, sharedFields: ["route"] });
+      const amended = [HEADER, row("FEDJRNY0001", "replace", "JPTYO", "OSAKA TRADING KK", CONTAINER, etd)].join("\n");
+      assert.ok((await hostAdmin.postRaw("/api/manifests?format=csv&fileName=journey-3.csv", amended, "text/csv")).statusCode < 300);
+      const sent = await fed(us.database.db).selectFrom("federation_outbox").select("body").where("kind", "=", "shipment.amended").orderBy("id", "desc").executeTakeFirstOrThrow();
+      const body = sent.body as Record<string, unknown>;
+      assert.equal(body.consignee, undefined, "no party leaves the host");
+      assert.equal(body.carrierScac, undefined);
+      assert.equal(await deliver(us), 1);
+      const items = (await partnerTargeter.get("/api/shipments?limit=50")).json<{ items: { id: string }[] }>().items;
+      const detail = (await partnerTargeter.get(`/api/shipments/${items[0]?.id}`)).json<{ consigneeName: string; shipperName: string; version: number }>();
+      assert.deepEqual([detail.consigneeName, detail.shipperName, detail.version], ["", "", 3]);
+      const hostDetail = await us.database.db.selectFrom("shipment").select("consignee_name").where("bill_of_lading", "=", "FEDJRNY0001").executeTakeFirstOrThrow();
+      assert.equal(hostDetail.consignee_name, "OSAKA TRADING KK", "the host keeps its own data");
     });
   });
 }
