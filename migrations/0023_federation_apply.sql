@@ -179,7 +179,7 @@ begin
         perform federation_enqueue(link.peer_id, 'shipment.withdrawn', v_subject,
           jsonb_build_object('shipmentId', ver.shipment_id::text,
                              'reason', case when s.is_cancelled or ver.function = 'cancel' then 'cancelled' else 'outside_agreement' end),
-          ver.recorded_at);
+          case when only_peer is null then ver.recorded_at else clock_timestamp() end);
         queued := queued + 1;
       end if;
       continue;
@@ -213,7 +213,9 @@ begin
       body := body || jsonb_build_object('finalDestination', snap -> 'finalDestination');
     end if;
     perform federation_enqueue(link.peer_id, case when was_shared then 'shipment.amended' else 'shipment.shared' end,
-      v_subject, body || jsonb_build_object('agreement', link.code), ver.recorded_at);
+      v_subject, body || jsonb_build_object('agreement', link.code),
+      -- A version shared when its agreement is bound to the peer enters the queue now.
+      case when only_peer is null then ver.recorded_at else clock_timestamp() end);
     queued := queued + 1;
   end loop;
   return queued;

@@ -60,6 +60,18 @@ export function FederationPage() {
     );
   }
   const s = status.data;
+  const duration = (seconds: number): string => {
+    if (seconds < 120) {
+      return t("federation.seconds", { n: seconds });
+    }
+    if (seconds < 2 * 3600) {
+      return t("federation.minutes", { n: Math.round(seconds / 60) });
+    }
+    if (seconds < 2 * 86_400) {
+      return t("federation.hours", { n: Math.round(seconds / 3600) });
+    }
+    return t("federation.days", { n: Math.round(seconds / 86_400) });
+  };
 
   const peerColumns: Column<Peer>[] = [
     { key: "agency", title: t("federation.agency"), render: (p) => p.agencyCode },
@@ -151,7 +163,7 @@ export function FederationPage() {
           <dd>{t("federation.failing", { n: s.outbox.failing })}</dd>
           <dd data-testid="outbox-dead">{t("federation.dead", { n: s.outbox.dead })}</dd>
           <dd>{t("federation.delivered", { n: s.outbox.delivered })}</dd>
-          <dd data-testid="outbox-lag">{t("federation.lag", { seconds: s.outbox.lagSeconds })}</dd>
+          <dd data-testid="outbox-lag">{t("federation.lag", { duration: duration(s.outbox.lagSeconds) })}</dd>
         </dl>
         <dl className="panel">
           <dt>{t("federation.inbox")}</dt>
