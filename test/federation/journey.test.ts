@@ -317,6 +317,30 @@ for (const engine of engines()) {
       const refused = await fed(us.database.db).selectFrom("federation_inbox").select("failure").where("subject", "=", "inspection_request:guessed").executeTakeFirstOrThrow();
       assert.match(refused.failure ?? "", /^shipment\.not_found/);
       assert.equal((await hostSupervisor.get("/api/inspection-requests?limit=50")).json<{ items: unknown[] }>().items.length, 1, "no request was made");
+      // Nor can it push a shipment of its own: no agreement on the US node lets Japan share with it.
+      await jp.database.db.transaction().execute((tx) =>
+        enqueueMessage(tx, {
+          peerAgency: US,
+          kind: "shipment.shared",
+          subject: "shipment:pushed",
+          body: {
+            shipmentId: "pushed",
+            version: 1,
+            billOfLading: "JPPUSHED0001",
+            containers: [CONTAINER],
+            portOfLoading: "JPTYO",
+            portOfDischarge: "USLAX",
+            vesselName: null,
+            voyageNumber: null,
+            departureAt: null,
+            goods: [],
+          },
+        }),
+      );
+      assert.equal(await deliver(jp), 1);
+      const pushed = await fed(us.database.db).selectFrom("federation_inbox").select("failure").where("subject", "=", "shipment:pushed").executeTakeFirstOrThrow();
+      assert.match(pushed.failure ?? "", /^federation\.not_shared/);
+      assert.equal((await us.database.db.selectFrom("shipment").select("id").where("bill_of_lading", "=", "JPPUSHED0001").execute()).length, 0, "nothing was stored");
       // The partner's copy is as it was.
       const copy = (await partnerTargeter.get("/api/inspection-requests?limit=50")).json<{ items: { status: string }[] }>().items;
       assert.deepEqual(

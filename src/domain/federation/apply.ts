@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import { withAgency, type Tx } from "../../db/database.ts";
 import type { DB } from "../../db/schema.ts";
-import { conflict, invalid, notFound } from "../../errors.ts";
+import { AppError, conflict, invalid, notFound } from "../../errors.ts";
+import { findSharingAgreement } from "../access.ts";
 import type { MessageBody, MessageKind } from "../../federation/messages.ts";
 import type { Actor, Role } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
@@ -307,6 +308,26 @@ async function storeAsHost(tx: Tx, ctx: ApplyContext, actor: Actor, clean: Clean
   await remember(tx, ctx.peer.peerId, "shipment", peerShipmentId, outcome);
 }
 
+/**
+ * A peer shares only what an agreement of this node lets it share with this node's agency: one
+ * in force under which the peer's agency provides, covering where the shipment goes and when it
+ * leaves. Anything else is refused, not stored.
+ */
+async function requireCoveringAgreement(tx: Tx, ctx: ApplyContext, peerActor: Actor, body: MessageBody<"shipment.shared">): Promise<void> {
+  const node = await tx.selectFrom("agency").select(["id", "code", "name", "country"]).where("id", "=", ctx.identity.agencyId).executeTakeFirstOrThrow();
+  const nodeActor: Actor = { userId: peerActor.userId, username: peerActor.username, displayName: peerActor.displayName, agencyId: node.id, agencyCode: node.code, agencyName: node.name, agencyCountry: node.country, roles: [], siteId: null };
+  const discharge = body.portOfDischarge.slice(0, 2);
+  const agreement = await findSharingAgreement(tx, nodeActor, {
+    owner_agency_id: peerActor.agencyId,
+    discharge_country: discharge,
+    destination_country: body.finalDestination?.slice(0, 2) ?? discharge,
+    departs: body.departureAt ? new Date(body.departureAt) : ctx.clock.now(),
+  });
+  if (!agreement) {
+    throw new AppError(403, "federation.not_shared", `No agreement in force lets ${peerActor.agencyCode} share this shipment with ${node.code}`);
+  }
+}
+
 async function applyShipment(tx: Tx, ctx: ApplyContext, kind: MessageKind, body: MessageBody<"shipment.shared">): Promise<void> {
   const actor = await peerActor(tx, ctx.peer, ["ingest"]);
   const localId = await mappedId(tx, ctx.peer.peerId, "shipment", body.shipmentId);
@@ -316,6 +337,7 @@ async function applyShipment(tx: Tx, ctx: ApplyContext, kind: MessageKind, body:
       throw conflict("federation.bill_changed", `The shipment was shared as B/L ${current.bill_of_lading}, not ${body.billOfLading.slice(0, 35)}`);
     }
   }
+  await requireCoveringAgreement(tx, ctx, actor, body);
   const fn = localId ? "replace" : "original";
   const clean = cleanShipment(snapshotFrom(body, fn), { peer: ctx.peer.agencyCode, shipmentId: body.shipmentId, version: body.version, kind });
   await storeAsHost(tx, ctx, actor, clean, body.shipmentId, body.version);
