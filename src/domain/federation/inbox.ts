@@ -92,7 +92,8 @@ async function receiveOne(db: Kysely<DB>, clock: Clock, identity: NodeIdentity, 
     return refuse("schema_violation", `sequence ${message.seq} of ${message.subject.slice(0, 80)} already holds another message`, claimed);
   }
   if (typeof outcome === "object") {
-    return answer("failed", message, outcome.failure.slice(0, 200));
+    // A domain rule's reason goes back to the sender; an internal error's detail stays here.
+    return answer("failed", message, outcome.failure.startsWith("internal:") ? "internal error" : outcome.failure.slice(0, 200));
   }
   return answer(outcome, message, null);
 }
