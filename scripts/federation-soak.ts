@@ -47,7 +47,7 @@ const isExact =
   r.subjectsOutOfOrder === 0;
 console.log(
   `${isExact ? "OK" : "FAILED"}: ${report.messages} messages, ${report.kills} SIGKILLs (${report.outages} outages), receiver on ${report.receiverOn}, ` +
-    `${r.applied} applied once each, ${r.subjectsOutOfOrder} containers out of order, ${r.missing} lost, ${report.outbox.dead} dead; ` +
+    `${r.applied} settled once each (${r.applied - r.failed} took effect, ${r.failed} kept with a reason), ${r.subjectsOutOfOrder} containers out of order, ${r.missing} lost, ${report.outbox.dead} dead; ` +
     `${report.outbox.retried} messages retried (${report.outbox.attempts} attempts), ${report.outbox.duplicates} answered duplicate; ${report.seconds.toFixed(0)} s`,
 );
 process.exit(isExact ? 0 : 1);

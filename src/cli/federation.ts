@@ -1,8 +1,11 @@
 // `reciprocity node init --agency CODE | node show | node rotate-key`: this node's agency and signing key.
 // `reciprocity peer add --agency CODE --url URL --key PEM | peer list | peer rotate-key --agency CODE --key PEM`:
 // the peer nodes this node exchanges signed messages with, and their pinned Ed25519 keys.
+// `reciprocity peer share --agency CODE --agreement CODE [--fields parties,carrier,route]`: the
+// agreement names the peer node it applies to; the shipments it covers go to that node.
 import { readFileSync } from "node:fs";
 import { InvalidArgumentError, type Command } from "commander";
+import { bindAgreementToPeer, SHARED_FIELD_GROUPS } from "../domain/federation/agreements.ts";
 import { addPeer, DEFAULT_OVERLAP_HOURS, initNode, listPeers, nodeIdentity, rotateNodeKey, rotatePeerKey } from "../domain/federation/node.ts";
 import { withDatabase } from "./database.ts";
 
@@ -94,6 +97,18 @@ export function registerFederationCommands(program: Command): void {
           console.log(`  key ${k.kid}  pinned ${k.addedAt}${k.validUntil ? `  valid until ${k.validUntil}` : ""}`);
         }
       }
+    });
+  peer
+    .command("share")
+    .description("name the peer node a sharing agreement applies to: the shipments it covers (those stored so far, and every new version) go to that node")
+    .requiredOption("--agency <code>", "the peer's agency code (the agreement's recipient)")
+    .requiredOption("--agreement <code>", "the agreement's code")
+    .option("--fields <groups>", `optional field groups it shares, comma-separated (default ${SHARED_FIELD_GROUPS.join(",")}; "none" for the core only)`)
+    .option("--data-dir <dir>", "embedded database folder")
+    .action(async (opts: { agency: string; agreement: string; fields?: string; dataDir?: string }) => {
+      const fields = opts.fields === undefined ? undefined : opts.fields === "none" ? [] : opts.fields.split(",").map((f) => f.trim()).filter(Boolean);
+      const bound = await withDatabase(opts.dataDir, ({ db }) => bindAgreementToPeer(db, { agreementCode: opts.agreement, peerAgency: opts.agency, sharedFields: fields }));
+      console.log(`Agreement ${opts.agreement} applies to the ${opts.agency} node; ${bound.queued} shipments it covers queued for it`);
     });
   peer
     .command("rotate-key")

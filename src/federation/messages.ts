@@ -14,6 +14,8 @@ const Instant = z.iso.datetime({ offset: true });
 const ContainerNo = z.string().regex(/^[A-Z]{4}\d{7}$/);
 const Locode = z.string().regex(/^[A-Z]{2}[A-Z2-9]{3}$/);
 
+const Party = z.object({ name: z.string().max(200), country: z.string().max(8).nullable() });
+
 const ShipmentFields = {
   shipmentId: Id,
   version: z.number().int().min(1).max(1_000_000),
@@ -25,6 +27,18 @@ const ShipmentFields = {
   voyageNumber: z.string().max(17).nullable(),
   departureAt: Instant.nullable(),
   goods: z.array(z.object({ hsCode: z.string().regex(/^\d{4,10}$/).nullable(), description: z.string().max(512) })).max(999),
+  /** The agreement under which the host shares it. */
+  agreement: Code.optional(),
+  // The optional groups an agreement may share (federation_agreement_peer.shared_fields).
+  /** parties */
+  shipper: Party.optional(),
+  consignee: Party.optional(),
+  notifyName: z.string().max(200).nullable().optional(),
+  /** carrier */
+  carrierScac: z.string().max(10).nullable().optional(),
+  vesselImo: z.string().max(12).nullable().optional(),
+  /** route */
+  finalDestination: Locode.nullable().optional(),
 };
 
 /** Host to partner: a shipment the agreement shares, and each new version of it. */
@@ -49,6 +63,9 @@ const InspectionRequest = z.object({
   reason: Text.nullable().optional(),
   reasonCodes: z.array(Code).max(10).optional(),
   agreement: Code.optional(),
+  /** The host's id of the shipment (the partner maps its copy back to it). */
+  shipmentId: Id.optional(),
+  scansRequested: z.array(Code).max(10).optional(),
 });
 
 /** A change of state of the request, from whichever side made it. */
@@ -68,8 +85,13 @@ const ScanResult = z.object({
   scanType: Code.optional(),
   outcome: Code.optional(),
   bundle: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), url: z.string().max(2000).nullable(), signature: z.string().max(4000) }).nullable().optional(),
+  /** The officer's notes, and the analysis's verdict on the instrument file. */
+  notes: Text.nullable().optional(),
+  verdict: Code.nullable().optional(),
+  inconsistentWithDeclaration: z.boolean().optional(),
 });
-const Disposition = z.object({ ...Transition, disposition: Code.optional() });
+/** A clearance against the scans' findings carries the supervisor's reason. */
+const Disposition = z.object({ ...Transition, disposition: Code.optional(), override: z.object({ reason: Text }).optional() });
 const HoldReleased = z.object(Transition);
 
 /** Partner port to host (Megaports): one portal occupancy with its counts, alarms and analysis. */
@@ -133,8 +155,11 @@ export const Receipt = z.strictObject({
   messageId: z.uuid().nullable(),
   sender: AgencyCode.nullable(),
   receiver: AgencyCode,
-  /** applied: done; queued: kept until the earlier messages of its subject arrive; duplicate: had it already. */
-  status: z.enum(["applied", "queued", "duplicate", "rejected"]),
+  /**
+   * applied: done; queued: kept until the earlier messages of its subject arrive; duplicate: had it
+   * already; failed: kept, but it could not take effect here (the reason says why); rejected: refused.
+   */
+  status: z.enum(["applied", "queued", "duplicate", "failed", "rejected"]),
   reason: z.string().max(200).nullable(),
   at: Instant,
 });

@@ -73,17 +73,32 @@ for (const engine of engines()) {
     });
 
     function message(overrides: Partial<Message> = {}): Message {
+      // A portal occupancy takes effect on any node (it needs no earlier record), so each one
+      // sent here is applied, not kept as a failure.
+      const at = clock.now().toISOString();
       return {
         v: 1,
         id: randomUUID(),
-        kind: "inspection_request.decided",
+        kind: "portal.occupancy",
         sender: US,
         recipient: JP,
-        createdAt: clock.now().toISOString(),
-        sentAt: clock.now().toISOString(),
-        subject: `inspection_request:${randomUUID()}`,
+        createdAt: at,
+        sentAt: at,
+        subject: `container:${randomUUID()}`,
         seq: 1,
-        body: { requestId: randomUUID(), occurredAt: clock.now().toISOString(), reference: "REQ-1", from: "requested", to: "accepted", note: null },
+        body: {
+          occupancyId: `OCC-${randomUUID()}`,
+          portal: "RPM-USLAX-03",
+          locode: "USLAX",
+          containerNo: "MSCU1234565",
+          startedAt: at,
+          endedAt: at,
+          grossGamma: [1210, 1250, 1302],
+          grossNeutron: [3, 2, 4],
+          alarms: [],
+          analysis: { verdict: "no_alarm", nuclides: [], note: null },
+          n42: null,
+        },
         ...overrides,
       };
     }
@@ -122,13 +137,20 @@ for (const engine of engines()) {
       assert.equal(second?.status, "duplicate");
       const applied = await jp.db.selectFrom("audit_event").select("seq").where("action", "=", "federation.message_applied").where("entity_id", "=", m.id).execute();
       assert.equal(applied.length, 1);
+      const occupancies = await fed(jp.db)
+        .selectFrom("portal_occupancy as o")
+        .innerJoin("agency as a", "a.id", "o.reporting_agency_id")
+        .select(["o.portal", "a.code"])
+        .where("o.occupancy_ref", "=", m.body.occupancyId as string)
+        .execute();
+      assert.deepEqual(occupancies, [{ portal: "RPM-USLAX-03", code: US }], "the occupancy is in the receiver's portal data once");
     });
 
     test("tampered, replayed, wrongly addressed, unknown-key and malformed messages are rejected with a reason and audited", async () => {
       const tampered = await signMessage(message(), usKey);
       const [h, p, s] = tampered.split(".") as [string, string, string];
       const changed = JSON.parse(Buffer.from(p, "base64url").toString("utf8")) as Message;
-      changed.body = { ...changed.body, to: "declined" };
+      changed.body = { ...changed.body, portal: "RPM-FORGED" };
       const forged = `${h}.${Buffer.from(JSON.stringify(changed)).toString("base64url")}.${s}`;
 
       const stale = await signMessage(message({ sentAt: new Date(clock.now().getTime() - 3_600_000).toISOString() }), usKey);
@@ -252,8 +274,13 @@ for (const engine of engines()) {
       assert.equal(body.reference, "REQ-9");
       assert.equal(body.note, "ok");
       assert.equal(body.internalScore, undefined, "a field no schema names never leaves the node");
-      const states = await fed(us.db).selectFrom("federation_outbox").select(["state", "receipt_status"]).where("subject", "=", `inspection_request:${requestId}`).execute();
-      assert.ok(states.every((s) => s.state === "delivered" && s.receipt_status === "applied"));
+      // The Japan node never made this request, so the steps cannot take effect there: each is
+      // delivered, kept by the receiver with its reason, and the reason comes back to the sender.
+      assert.ok(received.every((r) => r.applied_at !== null));
+      const kept = await fed(jp.db).selectFrom("federation_inbox").select("failure").where("subject", "=", `inspection_request:${requestId}`).execute();
+      assert.ok(kept.every((k) => k.failure?.startsWith("inspection_request.not_found")), JSON.stringify(kept));
+      const states = await fed(us.db).selectFrom("federation_outbox").select(["state", "receipt_status", "last_error"]).where("subject", "=", `inspection_request:${requestId}`).execute();
+      assert.ok(states.every((s) => s.state === "delivered" && s.receipt_status === "failed" && s.last_error?.includes("not_found")), JSON.stringify(states));
     });
 
     test("an unreachable peer gets retries with backoff, then a dead letter the administrator can retry", async () => {

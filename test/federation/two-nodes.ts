@@ -133,7 +133,11 @@ export async function outboxTotals(db: Database): Promise<{ total: number; deliv
 /** What the receiver holds, read from its folder while its process is down. */
 export interface ReceiverCheck {
   received: number;
+  /** Settled: applied, or kept with the reason it could not take effect. */
   applied: number;
+  /** Of those, kept with a reason (the sample messages name records the receiver never had). */
+  failed: number;
+  /** Audit events of settled messages (applied or failed): one per message when exactly once. */
   appliedEvents: number;
   distinctAppliedEvents: number;
   subjectsOutOfOrder: number;
@@ -153,8 +157,9 @@ export async function checkReceiver(receiver: Database, sender: Database): Promi
   const events = await receiver.db
     .selectFrom("audit_event")
     .select([sql<string>`count(*)`.as("n"), sql<string>`count(distinct entity_id)`.as("distinct")])
-    .where("action", "=", "federation.message_applied")
+    .where("action", "in", ["federation.message_applied", "federation.message_failed"])
     .executeTakeFirstOrThrow();
+  const failed = await fed(receiver.db).selectFrom("federation_inbox").select(sql<string>`count(*)`.as("n")).where("failure", "is not", null).executeTakeFirstOrThrow();
   const got = new Set(rows.map((r) => r.message_id));
   const bySubject = new Map<string, { seq: number; order: number }[]>();
   for (const r of rows) {
@@ -172,6 +177,7 @@ export async function checkReceiver(receiver: Database, sender: Database): Promi
   return {
     received: rows.length,
     applied: rows.filter((r) => r.applied_at !== null).length,
+    failed: Number(failed.n),
     appliedEvents: Number(events.n),
     distinctAppliedEvents: Number(events.distinct),
     subjectsOutOfOrder: outOfOrder,

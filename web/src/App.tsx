@@ -8,6 +8,7 @@ import { setViewerZone, zoneOfCountry } from "./time.ts";
 import { AdminPage } from "./pages/AdminPage.tsx";
 import { AuditPage } from "./pages/AuditPage.tsx";
 import { DashboardPage } from "./pages/DashboardPage.tsx";
+import { FederationPage } from "./pages/FederationPage.tsx";
 import { IngestPage } from "./pages/IngestPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { RequestPage } from "./pages/RequestPage.tsx";
@@ -96,6 +97,7 @@ function Shell({ me, setMe }: { me: Me | null | undefined; setMe: (me: Me | null
           {can("targeter", "supervisor") && <Link href="/rules">{t("nav.rules")}</Link>}
           {can("admin", "ingest") && <Link href="/ingest">{t("nav.ingest")}</Link>}
           {can("admin") && <Link href="/admin">{t("nav.admin")}</Link>}
+          {can("admin") && <Link href="/federation">{t("nav.federation")}</Link>}
           {can("auditor", "admin") && <Link href="/audit">{t("nav.audit")}</Link>}
           {can("supervisor", "auditor", "admin", "targeter") && <Link href="/dashboard">{t("nav.dashboard")}</Link>}
         </nav>
@@ -132,6 +134,9 @@ function Shell({ me, setMe }: { me: Me | null | undefined; setMe: (me: Me | null
           </Route>
           <Route path="/admin">
             <AdminPage />
+          </Route>
+          <Route path="/federation">
+            <FederationPage />
           </Route>
           <Route path="/audit">
             <AuditPage />

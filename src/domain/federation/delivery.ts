@@ -67,7 +67,7 @@ async function sendBatch(
   peerId: string,
   batch: readonly (OutboxRow & { shared: Record<string, unknown> })[],
   options: DeliveryOptions,
-): Promise<{ delivered: { id: string; status: string }[]; failed: { id: string; error: string }[] }> {
+): Promise<{ delivered: { id: string; status: string; note?: string | null }[]; failed: { id: string; error: string }[] }> {
   const failAll = (error: string) => ({ delivered: [], failed: batch.map((r) => ({ id: r.id, error })) });
   const peer = await fed(db).selectFrom("federation_peer").select(["agency_code", "url", "is_active"]).where("id", "=", peerId).executeTakeFirst();
   if (!peer?.is_active) {
@@ -127,7 +127,7 @@ async function sendBatch(
       byMessage.set(verified.value.messageId, { status: verified.value.status, reason: verified.value.reason });
     }
   }
-  const delivered: { id: string; status: string }[] = [];
+  const delivered: { id: string; status: string; note?: string | null }[] = [];
   const failed: { id: string; error: string }[] = [];
   for (const row of batch) {
     const receipt = byMessage.get(row.message_id);
@@ -136,7 +136,8 @@ async function sendBatch(
     } else if (receipt.status === "rejected") {
       failed.push({ id: row.id, error: `rejected: ${receipt.reason ?? "no reason"}` });
     } else {
-      delivered.push({ id: row.id, status: receipt.status });
+      // "failed": the peer keeps the message but could not apply it; its reason stays here too.
+      delivered.push({ id: row.id, status: receipt.status, note: receipt.status === "failed" ? receipt.reason : null });
     }
   }
   return { delivered, failed };

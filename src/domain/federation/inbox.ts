@@ -2,7 +2,9 @@ import { sql, type Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import { envelopeHeader, MAX_ENVELOPE_CHARS, MESSAGE_TYP, signReceipt, verifyMessage, type Refusal } from "../../federation/envelope.ts";
 import { checkReceivedBody, type Message, type Receipt } from "../../federation/messages.ts";
+import { AppError } from "../../errors.ts";
 import { recordAudit } from "../audit.ts";
+import { applyReceived } from "./apply.ts";
 import type { Clock } from "../clock.ts";
 import { nodeIdentity, pinnedPeerKey, type NodeIdentity, type PinnedPeer } from "./node.ts";
 import type { Tx } from "../../db/database.ts";
@@ -85,9 +87,13 @@ async function receiveOne(db: Kysely<DB>, clock: Clock, identity: NodeIdentity, 
   if (!body.isValid) {
     return refuse("schema_violation", body.issue, claimed);
   }
-  const outcome = await storeAndApply(db, identity, peer, message, jws);
+  const outcome = await storeAndApply(db, clock, identity, peer, message, jws);
   if (outcome === "sequence_taken") {
     return refuse("schema_violation", `sequence ${message.seq} of ${message.subject.slice(0, 80)} already holds another message`, claimed);
+  }
+  if (typeof outcome === "object") {
+    // A domain rule's reason goes back to the sender; an internal error's detail stays here.
+    return answer("failed", message, outcome.failure.startsWith("internal:") ? "internal error" : outcome.failure.slice(0, 200));
   }
   return answer(outcome, message, null);
 }
@@ -112,7 +118,14 @@ async function recordRefusal(db: Kysely<DB>, identity: NodeIdentity, reason: Ref
 }
 
 /** Stores the message once and applies what its arrival makes applicable, in one transaction. */
-async function storeAndApply(db: Kysely<DB>, identity: NodeIdentity, peer: PinnedPeer, message: Message, jws: string): Promise<"applied" | "queued" | "duplicate" | "sequence_taken"> {
+async function storeAndApply(
+  db: Kysely<DB>,
+  clock: Clock,
+  identity: NodeIdentity,
+  peer: PinnedPeer,
+  message: Message,
+  jws: string,
+): Promise<"applied" | "queued" | "duplicate" | "sequence_taken" | { failure: string }> {
   return db.transaction().execute(async (plain) => {
     const tx = plain.withTables<FederationTables>();
     const inserted = await tx
@@ -156,39 +169,58 @@ async function storeAndApply(db: Kysely<DB>, identity: NodeIdentity, peer: Pinne
       .orderBy("subject_seq")
       .limit(10_000)
       .execute();
+    let own: string | null = null;
     for (const row of waiting) {
       if (Number(row.subject_seq) !== applied + 1) {
         break;
       }
-      await applyMessage(plain, identity, peer, { id: row.message_id, kind: row.kind, seq: applied + 1, subject: message.subject, body: row.body });
+      const failure = await applyMessage(plain, clock, identity, peer, { id: row.message_id, kind: row.kind, seq: applied + 1, subject: message.subject, body: row.body });
+      if (row.message_id === message.id) {
+        own = failure;
+      }
       applied += 1;
     }
     await tx.updateTable("federation_inbox_cursor").set({ applied_seq: applied }).where("peer_id", "=", peer.peerId).where("subject", "=", message.subject).execute();
-    return "applied";
+    return own === null ? "applied" : { failure: own };
   });
 }
 
 /**
- * Applies one message on this node: marks it applied in the inbox, in its place in the node's
- * order, and records it in the audit log (and so in live updates) under this node's agency.
+ * Applies one message on this node through the domain (apply.ts), then marks it settled in the
+ * inbox in its place in the node's order and records the outcome in the audit log. A message the
+ * domain refuses is rolled back to the savepoint, kept with its reason and audited as failed; it
+ * does not hold up later messages. Returns the reason of a failure, or null.
  */
 async function applyMessage(
   plain: Tx,
+  clock: Clock,
   identity: NodeIdentity,
   peer: PinnedPeer,
   message: { id: string; kind: string; seq: number; subject: string; body: unknown },
-): Promise<void> {
+): Promise<string | null> {
+  let failure: string | null = null;
+  await sql`savepoint federation_apply`.execute(plain);
+  try {
+    await applyReceived(plain, { identity, peer, clock }, { ...message, body: typeof message.body === "string" ? JSON.parse(message.body) : message.body });
+    await sql`release savepoint federation_apply`.execute(plain);
+  } catch (err) {
+    // Rolling back to the savepoint also puts back the role and agency the domain took.
+    await sql`rollback to savepoint federation_apply`.execute(plain);
+    failure = err instanceof AppError ? `${err.code}: ${err.message}` : `internal: ${err instanceof Error ? err.message : String(err)}`;
+    failure = failure.slice(0, 300);
+  }
   await plain
     .withTables<FederationTables>()
     .updateTable("federation_inbox")
-    .set({ applied_at: sql<Date>`clock_timestamp()`, applied_order: sql<string>`nextval('federation_applied_order')` })
+    .set({ applied_at: sql<Date>`clock_timestamp()`, applied_order: sql<string>`nextval('federation_applied_order')`, failure })
     .where("message_id", "=", message.id)
     .execute();
   await recordAudit(plain, null, {
-    action: "federation.message_applied",
+    action: failure === null ? "federation.message_applied" : "federation.message_failed",
     entityType: "federation_message",
     entityId: message.id,
     otherAgencyIds: [identity.agencyId],
-    payload: { kind: message.kind, sender: peer.agencyCode, subject: message.subject, seq: message.seq },
+    payload: { kind: message.kind, sender: peer.agencyCode, subject: message.subject, seq: message.seq, ...(failure === null ? {} : { reason: failure }) },
   });
+  return failure;
 }

@@ -68,17 +68,18 @@ export async function claimDue(db: Kysely<DB>, limit: number): Promise<OutboxRow
   return [...result.rows].sort((a, b) => Number(a.id) - Number(b.id));
 }
 
-/** Marks messages delivered with the receiver's answer. */
-export async function markDelivered(db: Kysely<DB>, delivered: readonly { id: string; status: string }[]): Promise<void> {
+/** Marks messages delivered with the receiver's answer (and its reason, when it could not apply one). */
+export async function markDelivered(db: Kysely<DB>, delivered: readonly { id: string; status: string; note?: string | null }[]): Promise<void> {
   if (delivered.length === 0) {
     return;
   }
   const ids = delivered.map((d) => d.id);
   const statuses = delivered.map((d) => d.status);
+  const notes = delivered.map((d) => d.note?.slice(0, 300) ?? null);
   await sql`
     update federation_outbox o
-       set state = 'delivered', delivered_at = clock_timestamp(), locked_until = null, last_error = null, receipt_status = d.status
-      from unnest(${ids}::bigint[], ${statuses}::text[]) as d(id, status)
+       set state = 'delivered', delivered_at = clock_timestamp(), locked_until = null, last_error = d.note, receipt_status = d.status
+      from unnest(${ids}::bigint[], ${statuses}::text[], ${notes}::text[]) as d(id, status, note)
      where o.id = d.id`.execute(db);
 }
 

@@ -2,6 +2,7 @@ import { sql, type Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import { forbidden, notFound } from "../../errors.ts";
 import { hasRole, type Actor } from "../actor.ts";
+import { listAgreementPeers, type AgreementPeerView } from "./agreements.ts";
 import { listPeers, nodeIdentity, type PeerView } from "./node.ts";
 import { retryDeadLetter } from "./outbox.ts";
 import { fed } from "./tables.ts";
@@ -11,7 +12,11 @@ export interface FederationStatus {
   node: { agencyCode: string; kid: string; publicKey: string };
   peers: PeerView[];
   outbox: { pending: number; dead: number; delivered: number; oldestPendingAt: string | null; lagSeconds: number; failing: number };
-  inbox: { received: number; waiting: number; lastReceivedAt: string | null; rejected: number };
+  inbox: { received: number; waiting: number; failed: number; lastReceivedAt: string | null; rejected: number };
+  /** Received messages that could not take effect here, newest first, with the reason. */
+  inboxFailures: { messageId: string; sender: string; kind: string; subject: string; seq: number; failure: string; receivedAt: string }[];
+  /** Which agreements name which peer node. */
+  agreements: AgreementPeerView[];
   failures: { id: string; messageId: string; kind: string; subject: string; attempts: number; lastError: string | null; nextAttemptAt: string }[];
   deadLetters: { id: string; messageId: string; kind: string; subject: string; attempts: number; lastError: string | null; createdAt: string }[];
   rejections: { at: string; sender: string | null; messageId: string | null; reason: string; detail: string | null }[];
@@ -47,7 +52,12 @@ export async function federationStatus(db: Kysely<DB>, actor: Actor): Promise<Fe
     .executeTakeFirstOrThrow();
   const inbox = await ft
     .selectFrom("federation_inbox")
-    .select([sql<string>`count(*)`.as("received"), sql<string>`count(*) filter (where applied_at is null)`.as("waiting"), sql<Date | null>`max(received_at)`.as("last")])
+    .select([
+      sql<string>`count(*)`.as("received"),
+      sql<string>`count(*) filter (where applied_at is null)`.as("waiting"),
+      sql<string>`count(*) filter (where failure is not null)`.as("failed"),
+      sql<Date | null>`max(received_at)`.as("last"),
+    ])
     .executeTakeFirstOrThrow();
   const rejected = await ft.selectFrom("federation_rejection").select(sql<string>`count(*)`.as("n")).executeTakeFirstOrThrow();
   const failing = await ft
@@ -65,6 +75,14 @@ export async function federationStatus(db: Kysely<DB>, actor: Actor): Promise<Fe
     .orderBy("id", "desc")
     .limit(LIST_LIMIT)
     .execute();
+  const inboxFailures = await ft
+    .selectFrom("federation_inbox as i")
+    .innerJoin("federation_peer as p", "p.id", "i.peer_id")
+    .select(["i.message_id", "p.agency_code", "i.kind", "i.subject", "i.subject_seq", "i.failure", "i.received_at"])
+    .where("i.failure", "is not", null)
+    .orderBy("i.applied_order", "desc")
+    .limit(LIST_LIMIT)
+    .execute();
   const rejections = await ft.selectFrom("federation_rejection").select(["at", "sender", "message_id", "reason", "detail"]).orderBy("id", "desc").limit(LIST_LIMIT).execute();
   const oldest = counts.oldest ? new Date(counts.oldest) : null;
   const last = inbox.last ? new Date(inbox.last) : null;
@@ -79,7 +97,17 @@ export async function federationStatus(db: Kysely<DB>, actor: Actor): Promise<Fe
       oldestPendingAt: oldest?.toISOString() ?? null,
       lagSeconds: oldest ? Math.max(0, Math.round((Date.now() - oldest.getTime()) / 1000)) : 0,
     },
-    inbox: { received: Number(inbox.received), waiting: Number(inbox.waiting), lastReceivedAt: last?.toISOString() ?? null, rejected: Number(rejected.n) },
+    inbox: { received: Number(inbox.received), waiting: Number(inbox.waiting), failed: Number(inbox.failed), lastReceivedAt: last?.toISOString() ?? null, rejected: Number(rejected.n) },
+    inboxFailures: inboxFailures.map((r) => ({
+      messageId: r.message_id,
+      sender: r.agency_code,
+      kind: r.kind,
+      subject: r.subject,
+      seq: Number(r.subject_seq),
+      failure: r.failure ?? "",
+      receivedAt: r.received_at.toISOString(),
+    })),
+    agreements: await listAgreementPeers(db),
     failures: failing.map((r) => ({
       id: String(r.id),
       messageId: r.message_id,

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Kysely, Transaction } from "kysely";
 import type { DB } from "../../db/schema.ts";
 
-// The federation tables of migrations 0021–0022, added to the schema's types where they are used:
+// The federation tables of migrations 0021–0023, added to the schema's types where they are used:
 // the rest of the application never reads them.
 
 type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -43,6 +43,27 @@ export type FederationTables = {
     applied_at: NullableTimestamp;
     applied_order: ColumnType<string | null, number | string | null | undefined, number | string | null>;
     envelope: string;
+    /** Why the message could not take effect here; null once applied (migration 0023). */
+    failure: string | null;
+  };
+  federation_id_map: { peer_id: string; kind: "shipment" | "inspection_request"; peer_entity_id: string; local_id: string; created_at: GeneratedTimestamp };
+  federation_agreement_peer: { agreement_id: string; peer_id: string; shared_fields: ColumnType<string[], string[] | undefined, string[]>; created_at: GeneratedTimestamp };
+  portal_occupancy: {
+    id: Generated<string>;
+    agency_id: string;
+    reporting_agency_id: string;
+    occupancy_ref: string;
+    portal: string;
+    locode: string;
+    container_no: string | null;
+    started_at: ColumnType<Date, Date | string, Date | string>;
+    ended_at: ColumnType<Date, Date | string, Date | string>;
+    gross_gamma: number[];
+    gross_neutron: number[];
+    alarms: ColumnType<unknown, string, string>;
+    analysis: ColumnType<unknown, string | null, string | null>;
+    n42_sha256: string | null;
+    received_at: ColumnType<Date, Date | string, Date | string>;
   };
   federation_inbox_cursor: { peer_id: string; subject: string; applied_seq: ColumnType<string, number | string | undefined, number | string> };
   federation_rejection: {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { DB } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
 import { MAX_BATCH, receiveEnvelopes } from "../../domain/federation/inbox.ts";
+import { listPortalOccupancies } from "../../domain/federation/portal.ts";
 import { federationStatus, retryDeadMessage } from "../../domain/federation/status.ts";
 import { notFound } from "../../errors.ts";
 import { MAX_ENVELOPE_CHARS } from "../../federation/envelope.ts";
@@ -35,7 +36,11 @@ const Status = z.object({
     oldestPendingAt: z.string().nullable(),
     lagSeconds: z.number(),
   }),
-  inbox: z.object({ received: z.number(), waiting: z.number(), lastReceivedAt: z.string().nullable(), rejected: z.number() }),
+  inbox: z.object({ received: z.number(), waiting: z.number(), failed: z.number(), lastReceivedAt: z.string().nullable(), rejected: z.number() }),
+  inboxFailures: z.array(
+    z.object({ messageId: z.string(), sender: z.string(), kind: z.string(), subject: z.string(), seq: z.number(), failure: z.string(), receivedAt: z.string() }),
+  ),
+  agreements: z.array(z.object({ agreement: z.string(), peer: z.string(), sharedFields: z.array(z.string()) })),
   failures: z.array(
     z.object({ id: z.string(), messageId: z.string(), kind: z.string(), subject: z.string(), attempts: z.number(), lastError: z.string().nullable(), nextAttemptAt: z.string() }),
   ),
@@ -45,6 +50,23 @@ const Status = z.object({
   rejections: z.array(z.object({ at: z.string(), sender: z.string().nullable(), messageId: z.string().nullable(), reason: z.string(), detail: z.string().nullable() })),
 });
 export type FederationStatusView = z.infer<typeof Status>;
+
+const PortalOccupancy = z.object({
+  id: z.uuid(),
+  reportedBy: z.string(),
+  occupancyRef: z.string(),
+  portal: z.string(),
+  locode: z.string(),
+  containerNo: z.string().nullable(),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  grossGamma: z.array(z.number()),
+  grossNeutron: z.array(z.number()),
+  alarms: z.array(z.object({ kind: z.string(), at: z.string(), sigma: z.number().nullable() })),
+  analysis: z.object({ verdict: z.string(), nuclides: z.array(z.string()), note: z.string().nullable() }).nullable(),
+  n42Sha256: z.string().nullable(),
+  receivedAt: z.string(),
+});
 
 /** The node-to-node inbox (authenticated by each envelope's signature) and the operator's view. */
 export const federationRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock; replayWindowMs?: number }> = async (app, { db, clock, replayWindowMs }) => {
@@ -80,11 +102,26 @@ export const federationRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cl
       config: { roles: ["admin"] },
       schema: {
         tags,
-        description: "This node's identity, its peers and pinned keys, outbox and inbox depth, delivery lag, failing and dead messages, and recent refusals.",
+        description:
+          "This node's identity, its peers and pinned keys, the agreements that name a peer, outbox and inbox depth, delivery lag, failing and dead messages, received messages that could not take effect (with the reason), and recent refusals.",
         response: { 200: Status, 403: ErrorBody, 404: ErrorBody },
       },
     },
     async (request) => federationStatus(db, requireActor(request)),
+  );
+
+  app.get(
+    "/federation/portal-occupancies",
+    {
+      config: { roles: ["scan_officer", "supervisor", "targeter", "admin", "auditor"] },
+      schema: {
+        tags,
+        description: "Radiation portal occupancies a partner port reported to this agency (the Megaports feed), or that this agency reported, newest first.",
+        querystring: z.object({ containerNo: z.string().regex(/^[A-Z]{4}\d{7}$/).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        response: { 200: z.object({ items: z.array(PortalOccupancy) }), 403: ErrorBody },
+      },
+    },
+    async (request) => ({ items: await listPortalOccupancies(db, requireActor(request), request.query) }),
   );
 
   app.post(
