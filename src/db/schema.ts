@@ -111,6 +111,10 @@ export interface ShipmentTable {
   consignee_address: string | null;
   consignee_country: string | null;
   notify_name: string | null;
+  /** The parties' names in their own script (migrations/0026), when the manifest gave them. */
+  shipper_name_native: ColumnType<string | null, string | null | undefined, string | null>;
+  consignee_name_native: ColumnType<string | null, string | null | undefined, string | null>;
+  notify_name_native: ColumnType<string | null, string | null | undefined, string | null>;
   etd: Timestamp | null;
   filed_at: Timestamp;
   version: Generated<number>;
