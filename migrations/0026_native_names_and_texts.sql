@@ -48,3 +48,32 @@ create or replace view ingest_stage_shipment as
     st.snapshot ->> 'notifyNameNative' as notify_name_native
   from ingest_stage st
   where st.action <> 'keep';
+
+-- 2. Notifications carry their wording as a kind with parameters (`params`), which each reader's
+-- screens render in their own language; `message` keeps the English sentence for API clients
+-- and for notifications written before (those have no parameters and are shown as written).
+alter table notification add column params jsonb;
+
+-- Alarms notified by the database (0019, scan_alarm_notify, and any later writer of that kind)
+-- get their parameters from the request and the scan that raised them, whoever inserts the row.
+create or replace function notification_scan_alarm_params() returns trigger
+  language plpgsql security definer set search_path = public
+  as $$
+  begin
+    if new.kind = 'scan_alarm' and new.params is null and new.request_id is not null then
+      select jsonb_build_object('reference', r.reference, 'containerNo', r.container_no, 'scanType', s.scan_type, 'outcome', s.outcome)
+        into new.params
+      from inspection_request r
+      left join lateral (
+        select sc.scan_type, sc.outcome from scan sc
+        where sc.request_id = r.id and sc.outcome in ('alarm', 'anomaly')
+        order by (sc.recorded_at = new.created_at) desc, sc.recorded_at desc
+        limit 1
+      ) s on true
+      where r.id = new.request_id;
+    end if;
+    return new;
+  end
+  $$;
+create trigger notification_scan_alarm_params before insert on notification
+  for each row execute function notification_scan_alarm_params();

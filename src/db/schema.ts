@@ -226,6 +226,8 @@ export interface NotificationTable {
   kind: string;
   request_id: string | null;
   message: string;
+  /** The wording's parameters (migrations/0026); null on notifications written before. */
+  params: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: Timestamp;
   read_at: Timestamp | null;
 }
