@@ -637,6 +637,7 @@ export const en = {
   // ingest findings, audit actions).
   "party.nativeName": "Name in its own script, as filed",
   "shipment.notify": "Notify party",
+  "code.request": "request",
   "reason.possibleFact": "possible",
   "reason.nuclide": "{name} ({facts})",
   "reason.signature.requiredAndOne": "{required} keV and one of {anyOf} keV",

@@ -637,6 +637,7 @@ export const ja: Record<MessageId, string> = {
   // ingest findings, audit actions).
   "party.nativeName": "原語表記の名称（申告どおり）",
   "shipment.notify": "着荷通知先",
+  "code.request": "要請",
   "reason.possibleFact": "可能性",
   "reason.nuclide": "{name}（{facts}）",
   "reason.signature.requiredAndOne": "{required} keV と {anyOf} keV のいずれか",

@@ -208,7 +208,7 @@ function AnalysisSummary({ scan }: { scan: Scan }) {
     <div className="analysis" data-testid="analysis">
       <div>
         {t("analysis.title")} <strong className={`verdict-${a.verdict}`}>{t.code(`verdict_${a.verdict}`)}</strong>
-        {identified.length > 0 && ` — ${identified.map((n) => `${n.name} (${t.code(n.category)}, ${t.percent(n.confidence)})`).join(", ")}`}
+        {identified.length > 0 && ` — ${identified.map((n) => t("reason.nuclide", { name: n.name, facts: [t.code(n.category), t.percent(n.confidence)].join(t("common.listSeparator")) })).join(t("common.listSeparator"))}`}
         {a.alarms.length > 0 && ` — ${t("analysis.alarms", { count: a.alarms.length, types: [...new Set(a.alarms.map((x) => t.code(x.type)))].join(", ") })}`}
       </div>
       {a.reachBack && (
