@@ -135,6 +135,9 @@ function main(): void {
   wall = performance.now();
   const fuse = WITH_FUSE ? fuseSearch(entries) : undefined;
   const fuseBuild = performance.now() - wall;
+  // The first names after start pay for the JIT and the similar-token cache; a running server screens warm.
+  // The warm-up uses other names (another seed), so the measured set never repeats a query already seen.
+  const coldRun = run(ours, generateLabeledSet(entries, SEED + 1, set.filter((q) => q.expected).length, set.filter((q) => !q.expected).length));
   const oursRun = run(ours, set);
   const fuseRun = fuse ? run(fuse, set) : undefined;
   const fuseThreshold = fuseRun ? tuneFuse(fuseRun.results, set) : 0;
@@ -143,12 +146,14 @@ function main(): void {
   row("", "ours", "fuse.js");
   row("index build (ms)", `${oursBuild.wall.toFixed(0)} (CPU ${oursBuild.cpu.toFixed(0)})`, WITH_FUSE ? fuseBuild.toFixed(0) : "-");
   row("alert threshold", `${DEFAULT_THRESHOLD} (default)`, fuseRun ? `${fuseThreshold.toFixed(2)} (tuned on this set)` : "-");
+  row("names/s cold (wall / CPU)", `${coldRun.perSecond.toFixed(0)} / ${coldRun.perCpuSecond.toFixed(0)}`, "-");
   row("names/s (wall, one thread)", oursRun.perSecond.toFixed(0), fuseRun ? fuseRun.perSecond.toFixed(1) : "-");
   row("names/s (per CPU second)", oursRun.perCpuSecond.toFixed(0), fuseRun ? fuseRun.perCpuSecond.toFixed(1) : "-");
   console.log("");
   printTable(set, oursRun.results, fuseRun?.results, fuseThreshold);
   console.log("");
   console.log("goals: recall@3 ≥ 0.95 and alert precision ≥ 0.9 overall at the default threshold; ≥ 1,000 names/s on one thread");
+  console.log("names/s: the labelled set after a warm-up of as many other names; 'cold' is that warm-up, the first names after start");
 }
 
 main();

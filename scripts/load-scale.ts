@@ -860,7 +860,7 @@ async function writeChunk(db: Kysely<DB>, ctx: Context, chunk: Generated[]): Pro
 }
 
 /**
- * References from each requesting agency's own yearly counter, as src/domain/inspection-requests.ts
+ * References from each requesting agency's own yearly counter, as src/domain/inspection-requests/create.ts
  * draws them: the counter row moves by the chunk's count in the chunk's transaction, so requests
  * made through the API afterwards carry on from there.
  */

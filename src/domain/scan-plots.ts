@@ -12,7 +12,8 @@ import { requestIsVisible } from "./access.ts";
 import { recordSharedRead } from "./audit.ts";
 import { channelToEnergy, type Measurement, type Occupancy, type RadFile } from "../radiation/model.ts";
 import type { Actor } from "./actor.ts";
-import type { PlotInput, PortalPlot, RateSeries, ScanPlotData, SpectrumPlot } from "./scan-plot-data.ts";
+import type { ZodType } from "zod";
+import { PortalPlotSchema, SpectrumPlotSchema, type PlotInput, type PortalPlot, type RateSeries, type ScanPlotData, type SpectrumPlot } from "./scan-plot-data.ts";
 
 export type { PlotInput, PortalPlot, RateSeries, ScanPlotData, SpectrumPlot } from "./scan-plot-data.ts";
 
@@ -64,9 +65,23 @@ export function buildPlotData(input: PlotInput): ScanPlotData {
     return result;
   }
   const report = input.report;
-  result.portal = (file.occupancies ?? []).map((o, i) => portalPlot(o, i, report));
-  result.spectra = pickSpectra(file, report).map((m) => spectrumPlot(m, file, report));
+  result.portal = keepPlottable((file.occupancies ?? []).map((o, i) => portalPlot(o, i, report)), PortalPlotSchema, "Occupancy", result.errors);
+  result.spectra = keepPlottable(pickSpectra(file, report).map((m) => spectrumPlot(m, file, report)), SpectrumPlotSchema, "Spectrum", result.errors);
   return result;
+}
+
+/**
+ * The plots whose every value is a finite number, as the response schema requires; a file with a zero
+ * sample interval or an empty calibration yields infinities, and such a plot is named in the errors instead.
+ */
+function keepPlottable<T extends { id: string }>(plots: T[], schema: ZodType, what: string, errors: string[]): T[] {
+  return plots.filter((plot) => {
+    const checked = schema.safeParse(plot);
+    if (!checked.success) {
+      errors.push(`${what} ${plot.id} cannot be plotted: its values are not finite numbers`);
+    }
+    return checked.success;
+  });
 }
 
 /** Foreground spectra, those the analysis used first, then the ones with most counts. */

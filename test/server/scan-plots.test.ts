@@ -35,6 +35,8 @@ describeOnEngines("scan plot data", (database) => seedTestWorld(database.db, 80)
       ["spectrum", "isotope_id", "cs137.n42", readFileSync(path.join(raddata, "n42-2006/rase_generic-NaI/VABCD_M001_Cs137.n42"))],
       ["portal", "radiation_portal", "occupancy.n42", synthesizePortalN42({ seed: 23, cargoMassKg: 10000, sources: [{ nuclide: "Cs-137", activityBq: 5e6, lateralM: 0.8 }] }).bytes],
       ["shortPortal", "radiation_portal", "short.n42", synthesizePortalN42({ seed: 5, preSeconds: 0.5, postSeconds: 0.5 }).bytes],
+      // A careless or hostile file whose samples last no time: every rate would be infinite.
+      ["zeroInterval", "radiation_portal", "zero.n42", Buffer.from(Buffer.from(synthesizePortalN42({ seed: 6, preSeconds: 0.5, postSeconds: 0.5 }).bytes).toString().replaceAll("<RealTimeDuration>PT0.1S<", "<RealTimeDuration>PT0S<"))],
       ["handheld", "isotope_id", "idf.n42", synthesizeHandheldN42({ detector: "IdentiFINDER-NG", sources: [{ nuclide: "Cs-137" }], liveTimeS: 30, seed: 3 }).bytes],
     ];
     for (const [key, scanType, fileName, bytes] of files) {
@@ -100,6 +102,15 @@ describeOnEngines("scan plot data", (database) => seedTestWorld(database.db, 80)
     const p = (await partner.get(`/api/scans/${scans.shortPortal}/plot-data`)).json().portal[0];
     assert.equal(p.backgroundSource, "empty_lane");
     assert.ok(p.gamma.every((g: Series) => g.backgroundCps > 0 && g.thresholdCps > g.backgroundCps));
+  });
+
+  it("names an occupancy whose samples last no time instead of plotting infinite rates", async () => {
+    const res = await partner.get(`/api/scans/${scans.zeroInterval}/plot-data`);
+    assert.equal(res.statusCode, 200, res.body);
+    const data = res.json();
+    assert.equal(data.portal.length, 0);
+    assert.equal(data.errors.length, 1, JSON.stringify(data.errors));
+    assert.match(data.errors[0], /^Occupancy .* cannot be plotted/);
   });
 
   it("answers 404 to an agency outside the agreement and for an unknown scan, 401 without a session", async () => {

@@ -2,13 +2,12 @@ import { errorMessage } from "./i18n/index.tsx";
 
 // Response shapes come from the server's own types (type-only imports: nothing of the server is bundled).
 export type { AuditEventView as AuditEvent } from "../../src/domain/audit.ts";
-export type { InspectionRequestView as InspectionRequest } from "../../src/domain/inspection-requests.ts";
+export type { InspectionRequestView as InspectionRequest, ScanView as Scan } from "../../src/domain/inspection-requests/views.ts";
 export type { DirectionMetrics, ReciprocityMetrics } from "../../src/domain/metrics.ts";
 export type { Page } from "../../src/domain/paging.ts";
-export type { ScanView as Scan } from "../../src/domain/scans.ts";
 export type { ShipmentDetail, ShipmentSummary } from "../../src/domain/shipments.ts";
 export type { AnalysisReport } from "../../src/radiation/analyze-file.ts";
-export type { PortalPlot, RateSeries, ScanPlotData, SpectrumPlot } from "../../src/domain/scan-plots.ts";
+export type { PortalPlot, RateSeries, ScanPlotData, SpectrumPlot } from "../../src/domain/scan-plot-data.ts";
 
 /** A failed API call, carrying the server's stable error code. */
 export class ApiError extends Error {

@@ -1,5 +1,4 @@
-import type { Disposition, ScanType } from "../../src/domain/vocabulary.ts";
-import type { ScanOutcome } from "../../src/domain/scans.ts";
+import type { Disposition, ScanOutcome, ScanType } from "../../src/domain/vocabulary.ts";
 
 /** One result an officer can record for a scan type, and the outcome the API stores for it; its words are the catalogue's `finding.<value>`. */
 export interface ScanFinding {

@@ -2,8 +2,10 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { DB } from "../../db/schema.ts";
+import { ScanPlotDataSchema } from "../../domain/scan-plot-data.ts";
 import { scanPlotData } from "../../domain/scan-plots.ts";
 import { requireActor } from "../auth.ts";
+import { ErrorBody } from "../schemas.ts";
 
 /** Plot data of a scan's instrument file: portal count-rate profiles and spectra. */
 export const scanPlotRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app, { db }) => {
@@ -15,6 +17,7 @@ export const scanPlotRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (
         description:
           "Per-panel gross count rates of each portal occupancy (1 s moving average) with background and alarm-threshold lines, and gamma spectra (bin centres in keV) with the scaled background and the peaks the analysis attributed to nuclides. At most 5,000 points per series.",
         params: z.object({ id: z.uuid() }),
+        response: { 200: ScanPlotDataSchema, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody },
       },
     },
     async (request) => scanPlotData(db, requireActor(request), request.params.id),
