@@ -111,6 +111,10 @@ export interface ShipmentTable {
   consignee_address: string | null;
   consignee_country: string | null;
   notify_name: string | null;
+  /** The parties' names in their own script (migrations/0026), when the manifest gave them. */
+  shipper_name_native: ColumnType<string | null, string | null | undefined, string | null>;
+  consignee_name_native: ColumnType<string | null, string | null | undefined, string | null>;
+  notify_name_native: ColumnType<string | null, string | null | undefined, string | null>;
   etd: Timestamp | null;
   filed_at: Timestamp;
   version: Generated<number>;
@@ -222,6 +226,8 @@ export interface NotificationTable {
   kind: string;
   request_id: string | null;
   message: string;
+  /** The wording's parameters (migrations/0026); null on notifications written before. */
+  params: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: Timestamp;
   read_at: Timestamp | null;
 }

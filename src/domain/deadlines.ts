@@ -4,7 +4,7 @@ import type { Tx } from "../db/database.ts";
 import { isSharedWithRequester } from "./access.ts";
 import { recordAudit } from "./audit.ts";
 import type { Clock } from "./clock.ts";
-import { AWAITING_RESULT_STATUSES } from "./inspection-requests/vocabulary.ts";
+import { AWAITING_RESULT_STATUSES, MISS_REASONS, type MissReason } from "./inspection-requests/vocabulary.ts";
 
 /** Both agencies of a request, the requester only while the agreement still shares the shipment. */
 async function partiesOf(tx: Tx, r: { id: string; host_agency_id: string; requesting_agency_id: string }): Promise<string[]> {
@@ -44,7 +44,7 @@ export async function sweepDeadlines(db: Kysely<DB>, clock: Clock): Promise<Swee
       .execute();
     for (const r of due) {
       await tx.updateTable("inspection_request").set({ escalated_at: now }).where("id", "=", r.id).execute();
-      const hoursLeft = ((r.deadline as Date).getTime() - now.getTime()) / 3_600_000;
+      const hoursLeft = Math.round(((r.deadline as Date).getTime() - now.getTime()) / 360_000) / 10;
       await tx
         .insertInto("notification")
         .values({
@@ -53,6 +53,7 @@ export async function sweepDeadlines(db: Kysely<DB>, clock: Clock): Promise<Swee
           kind: "request_at_risk",
           request_id: r.id,
           message: `${r.reference} (${r.container_no}) has ${hoursLeft.toFixed(1)} h left before the loading cut-off and no result yet`,
+          params: JSON.stringify({ reference: r.reference, containerNo: r.container_no, hoursLeft }),
           created_at: now,
         })
         .execute();
@@ -96,12 +97,21 @@ async function recordMisses(db: Kysely<DB>, now: Date): Promise<number> {
       if (!r.loaded_at && !cutoffPassed) {
         continue;
       }
-      const reason = r.loaded_at ? "container loaded before a result was shared" : "loading cut-off passed before a result was shared";
+      const code: MissReason = r.loaded_at ? "loaded_before_result" : "cutoff_passed";
+      const reason = MISS_REASONS[code];
       const at: Date = r.loaded_at ?? r.deadline ?? now;
       await tx.updateTable("inspection_request").set({ missed_at: at, miss_reason: reason }).where("id", "=", r.id).execute();
       await tx
         .insertInto("notification")
-        .values({ agency_id: r.host_agency_id, role: "supervisor", kind: "request_missed", request_id: r.id, message: `${r.reference}: ${reason}`, created_at: now })
+        .values({
+          agency_id: r.host_agency_id,
+          role: "supervisor",
+          kind: "request_missed",
+          request_id: r.id,
+          message: `${r.reference}: ${reason}`,
+          params: JSON.stringify({ reference: r.reference, reason: code }),
+          created_at: now,
+        })
         .execute();
       await recordAudit(tx, null, {
         action: "inspection_request.missed",

@@ -7,12 +7,20 @@ import type { Actor, Role } from "./actor.ts";
 import { recordAudit, recordSharedRead } from "./audit.ts";
 import type { Clock } from "./clock.ts";
 
-/** An in-app notification addressed to one of the actor's roles. */
+/** What a notification's wording takes, beside its kind: references, codes and numbers. */
+export type NotificationParams = Record<string, string | number | null>;
+
+/**
+ * An in-app notification addressed to one of the actor's roles. Screens word it from the kind and
+ * `params` in the reader's language; `message` is the same in English (and the only text of
+ * notifications written before they had parameters, whose `params` is null).
+ */
 export interface NotificationView {
   id: string;
   kind: string;
   requestId: string | null;
   message: string;
+  params: NotificationParams | null;
   createdAt: string;
   isRead: boolean;
 }
@@ -43,7 +51,7 @@ export async function listNotifications(db: Kysely<DB>, actor: Actor, limit = 50
     const rows = await tx
       .selectFrom("notification as n")
       .leftJoin("inspection_request as rq", "rq.id", "n.request_id")
-      .select(["n.id", "n.kind", "n.request_id", "n.message", "n.created_at", "n.read_at", "rq.host_agency_id", "rq.requesting_agency_id"])
+      .select(["n.id", "n.kind", "n.request_id", "n.message", "n.params", "n.created_at", "n.read_at", "rq.host_agency_id", "rq.requesting_agency_id"])
       .where("n.role", "in", addressedTo(actor))
       // About a request the agency may no longer see (its agreement ended): not shown.
       .where(aboutVisibleRequest(actor))
@@ -59,7 +67,15 @@ export async function listNotifications(db: Kysely<DB>, actor: Actor, limit = 50
         .filter((r) => r.request_id && r.host_agency_id && r.requesting_agency_id)
         .map((r) => ({ id: r.request_id as string, ownerAgencyId: r.host_agency_id === actor.agencyId ? (r.requesting_agency_id as string) : (r.host_agency_id as string) })),
     });
-    return rows.map((r) => ({ id: r.id, kind: r.kind, requestId: r.request_id, message: r.message, createdAt: r.created_at.toISOString(), isRead: r.read_at !== null }));
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      requestId: r.request_id,
+      message: r.message,
+      params: (r.params as NotificationParams | null) ?? null,
+      createdAt: r.created_at.toISOString(),
+      isRead: r.read_at !== null,
+    }));
   });
 }
 
@@ -91,14 +107,31 @@ export async function dismissNotification(db: Kysely<DB>, clock: Clock, actor: A
   });
 }
 
-/** Addresses one notification to a role in each of the agencies, inside the caller's transaction. */
-export async function notifyRole(tx: Tx, input: { agencyIds: string[]; role: Role; kind: string; requestId: string | null; message: string; at: Date }): Promise<void> {
+/**
+ * Addresses one notification to a role in each of the agencies, inside the caller's transaction.
+ * `params` are what the screens word it with (the catalogue's `notice.<kind>`); `message` is the
+ * English sentence kept for API clients.
+ */
+export async function notifyRole(
+  tx: Tx,
+  input: { agencyIds: string[]; role: Role; kind: string; requestId: string | null; message: string; params?: NotificationParams; at: Date },
+): Promise<void> {
   const agencies = [...new Set(input.agencyIds)];
   if (agencies.length === 0) {
     return;
   }
   await tx
     .insertInto("notification")
-    .values(agencies.map((agencyId) => ({ agency_id: agencyId, role: input.role, kind: input.kind, request_id: input.requestId, message: input.message, created_at: input.at })))
+    .values(
+      agencies.map((agencyId) => ({
+        agency_id: agencyId,
+        role: input.role,
+        kind: input.kind,
+        request_id: input.requestId,
+        message: input.message,
+        params: input.params ? JSON.stringify(input.params) : null,
+        created_at: input.at,
+      })),
+    )
     .execute();
 }

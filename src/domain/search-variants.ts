@@ -13,11 +13,12 @@ function shortVowels(romaji: string): string {
 
 /**
  * The lower-cased texts a free-text search looks for: the query itself (which finds names held in
- * Japanese script), and for a query all in kana its romanisations, at most three in all.
+ * Japanese script), its NFKC form, and for a query all in kana its romanisations, at most four in all.
  */
 export function searchVariants(query: string): string[] {
   const text = query.trim().toLowerCase();
-  const variants = [text];
+  // Half-width kana and full-width Latin (ｷﾀｶﾞﾜ, ＹＡＭＡＴＯ) are also read as their usual forms.
+  const variants = [text, text.normalize("NFKC")];
   if (KANA_ONLY.test(text)) {
     const romaji = toRomaji(text.normalize("NFKC").replace(/[・･]/g, " ")).toLowerCase().replace(/\s+/g, " ");
     variants.push(romaji, shortVowels(romaji));

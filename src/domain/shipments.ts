@@ -51,7 +51,11 @@ export interface ShipmentSummary {
   loadingCutoff: string | null;
   filedAt: string;
   shipperName: string;
+  /** The shipper's name in its own script, when the manifest gave one. */
+  shipperNameNative: string | null;
   consigneeName: string;
+  /** The consignee's name in its own script (株式会社ヤマト), when the manifest gave one. */
+  consigneeNameNative: string | null;
   containerCount: number;
   hsCodes: string[];
   isShared: boolean;
@@ -85,7 +89,9 @@ function summaryQuery(tx: Tx, actor: Actor) {
       "v.loading_cutoff",
       "s.filed_at",
       "s.shipper_name",
+      "s.shipper_name_native",
       "s.consignee_name",
+      "s.consignee_name_native",
       "s.owner_agency_id",
       "l.score_key",
       "l.level",
@@ -128,7 +134,9 @@ function presentSummary(actor: Actor, r: SummaryRow): ShipmentSummary {
     loadingCutoff: r.loading_cutoff?.toISOString() ?? null,
     filedAt: r.filed_at.toISOString(),
     shipperName: r.shipper_name,
+    shipperNameNative: r.shipper_name_native,
     consigneeName: r.consignee_name,
+    consigneeNameNative: r.consignee_name_native,
     containerCount: r.container_count,
     hsCodes: r.hs_codes,
     isShared: r.owner_agency_id !== actor.agencyId,
@@ -313,6 +321,7 @@ export interface ShipmentDetail extends ShipmentSummary {
   consigneeAddress: string | null;
   consigneeCountry: string | null;
   notifyName: string | null;
+  notifyNameNative: string | null;
   version: number;
   goods: {
     lineNo: number;
@@ -361,6 +370,7 @@ export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Pro
         "full.consignee_address",
         "full.consignee_country",
         "full.notify_name",
+        "full.notify_name_native",
         "full.version",
         "sc.hits",
       ])
@@ -392,6 +402,7 @@ export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Pro
       consigneeAddress: row.consignee_address,
       consigneeCountry: row.consignee_country,
       notifyName: row.notify_name,
+      notifyNameNative: row.notify_name_native,
       version: row.version,
       goods: goods.map(presentGoodsLine),
       containers: containers.map(presentContainer),

@@ -57,7 +57,10 @@ export interface Vessel {
 
 /** A trade party (shipper, consignee, notify, carrier). */
 export interface Party {
+  /** The name as filed; romanised for Japanese parties on most manifests. */
   name?: string;
+  /** The same party's name in its own script (株式会社ヤマト) when the file gives one beside `name`. */
+  nativeName?: string;
   /** Coded identifier as sent (GLN, customs id, DUNS…), with its agency/list when given. */
   id?: string;
   idAgency?: string;

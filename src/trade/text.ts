@@ -6,3 +6,33 @@ export function countNewlines(text: string): number {
   }
   return count;
 }
+
+// Kanji, hiragana and katakana (full and half width); the long-vowel mark and the middle dot are
+// common to both kana and count only beside them.
+const JAPANESE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+/** Whether the text holds Japanese script (kanji or kana). */
+export function hasJapaneseScript(text: string): boolean {
+  return JAPANESE_SCRIPT.test(text);
+}
+
+/**
+ * A party's name given in parts (EDIFACT C080 components, X12 N1/N2 elements), split by script:
+ * the parts in Japanese script are its native name, the others its name as filed (romanised).
+ * A name given only in Japanese script stays the name, with no native name beside it. Parts of a
+ * native name join without a space, since Japanese writes none between words.
+ */
+export function splitNameScripts(parts: readonly (string | undefined)[]): { name?: string; nativeName?: string } {
+  const latin: string[] = [];
+  const native: string[] = [];
+  for (const raw of parts) {
+    const part = raw?.trim();
+    if (part) {
+      (hasJapaneseScript(part) ? native : latin).push(part);
+    }
+  }
+  if (latin.length === 0) {
+    return native.length > 0 ? { name: native.join("") } : {};
+  }
+  return native.length > 0 ? { name: latin.join(" "), nativeName: native.join("") } : { name: latin.join(" ") };
+}

@@ -61,3 +61,18 @@ describe("demo world", () => {
     }
   });
 });
+
+describe("demo world: Japanese consignees in their own script", () => {
+  it("gives some of Japan's consignees a native name beside the romanised one, and nobody else", () => {
+    const japanese = world.shipments.filter((s) => s.consignee.country === "JP");
+    const native = japanese.filter((s) => s.consignee.nativeName);
+    assert.ok(native.length > japanese.length / 4 && native.length < japanese.length, `${native.length} of ${japanese.length}`);
+    assert.ok(world.shipments.every((s) => s.consignee.country === "JP" || s.consignee.nativeName === undefined));
+    const kitagawa = native.find((s) => s.consignee.name.startsWith("KITAGAWA "));
+    assert.ok(kitagawa, "a KITAGAWA consignee");
+    assert.match(kitagawa.consignee.nativeName ?? "", /北川/);
+    for (const s of native) {
+      assert.match(s.consignee.nativeName ?? "", /[\u3040-\u30FF\u4E00-\u9FFF]/u, s.consignee.name);
+    }
+  });
+});

@@ -23,3 +23,13 @@ describe("free-text search in Japanese", () => {
     assert.deepEqual(searchVariants("大和"), ["大和"]);
   });
 });
+
+describe("free-text search: half-width and full-width forms", () => {
+  it("reads half-width katakana and full-width Latin as their usual forms", () => {
+    const variants = searchVariants("ｷﾀｶﾞﾜ");
+    assert.ok(variants.includes("キタガワ"), variants.join(" "));
+    assert.ok(variants.includes("kitagawa"), variants.join(" "));
+    assert.deepEqual(searchVariants("ＹＡＭＡＴＯ"), ["ｙａｍａｔｏ", "yamato"]);
+    assert.ok(searchVariants("ヤマト").length <= 4);
+  });
+});

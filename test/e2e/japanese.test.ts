@@ -1,9 +1,18 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import { toKatakana } from "wanakana";
+import { fixedClock } from "../../src/domain/clock.ts";
+import { sweepDeadlines } from "../../src/domain/deadlines.ts";
 import { SHOTS, startHarness, type Harness } from "./harness.ts";
+
+/** An HPGe spectrum of uranium: the analysis calls it special nuclear material (U-235). */
+const U235 = path.resolve(import.meta.dirname, "../../../shared/raddata/n42-2012/interspec_U235_Unshielded_6000.n42");
+/** What the host's staff write, in their own language: data on the partner's screens, not labels. */
+const OFFICER_NOTE = "Handheld HPGe on the rear doors";
+const OVERRIDE_REASON = "Reach-back reviewed the spectrum: depleted-uranium counterweights on the shipper's licence; released";
 
 /** What the scan of a screen found that a Japanese reader should not meet. */
 interface Leak {
@@ -121,6 +130,26 @@ describe("browser: the partner's targeter works in Japanese", () => {
     await page.screenshot({ path: path.join(SHOTS, "ja-2-katakana-search.png"), fullPage: false });
   });
 
+  it("finds a consignee by the kanji of its native name, shown beside the romanised one", async () => {
+    const list = (await (await page.request.get(`${harness.baseUrl}/api/shipments?limit=100`)).json()) as { items: { consigneeName: string; consigneeNameNative: string | null }[] };
+    const native = list.items.find((i) => i.consigneeNameNative && /^[\u4E00-\u9FFF]{2}/u.test(i.consigneeNameNative));
+    assert.ok(native?.consigneeNameNative, "a Japanese consignee filed with its name in kanji in the demo world");
+    const kanji = native.consigneeNameNative.slice(0, 2);
+    await page.fill("input[name=q]", kanji);
+    await page.click("button:has-text('絞り込み')");
+    await page.waitForFunction((word) => {
+      const rows = [...document.querySelectorAll("[data-testid=shipments] tbody tr")];
+      return rows.length > 0 && rows.every((tr) => (tr.textContent ?? "").includes(word));
+    }, kanji);
+    const first = page.locator("[data-testid=shipments] tbody tr").first();
+    assert.match((await first.getByTestId("native-name").first().textContent()) ?? "", new RegExp(`^${kanji}`));
+    await assertJapanese(page, "the kanji search result", names);
+    await page.screenshot({ path: path.join(SHOTS, "ja-2b-kanji-search.png"), fullPage: false });
+    await page.fill("input[name=q]", "");
+    await page.click("button:has-text('絞り込み')");
+    await page.getByTestId("risk").first().waitFor();
+  });
+
   it("opens a shipment and requests an inspection in Japanese, with its confirmation texts", async () => {
     await page.locator("[data-testid=shipments] tbody tr td a").first().click();
     await page.getByRole("heading", { name: /^B\/L番号 / }).waitFor();
@@ -160,6 +189,69 @@ describe("browser: the partner's targeter works in Japanese", () => {
     const sets = (await (await page.request.get(`${harness.baseUrl}/api/rule-sets`)).json()) as { name: string }[];
     await assertJapanese(page, "the rules", [...names, ...sets.map((s) => s.name)]);
     await page.screenshot({ path: path.join(SHOTS, "ja-7-rules.png"), fullPage: false });
+  });
+
+  it("reads a scan's findings, a supervisor's override, its notification and a missed deadline in Japanese", async () => {
+    // The partner asks for an isotope scan; the host accepts, scans a uranium source and clears it against the finding.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const list = (await (await page.request.get(`${harness.baseUrl}/api/shipments?port=JPTYO&etdFrom=${tomorrow}&sort=etd&order=asc&limit=10`)).json()) as { items: { id: string; hasRequests: boolean }[] };
+    const free = list.items.find((i) => !i.hasRequests);
+    assert.ok(free, "a Japan-bound shipment with no request yet");
+    const shipment = await (await page.request.get(`${harness.baseUrl}/api/shipments/${free.id}`)).json();
+    const made = await page.request.post(`${harness.baseUrl}/api/inspection-requests`, {
+      data: { shipmentId: shipment.id, containerNo: shipment.containers[0].containerNo, reason: "放射線に関するターゲティングの該当", scansRequested: ["isotope_id"] },
+    });
+    assert.equal(made.status(), 201, await made.text());
+    const request = (await made.json()) as { id: string; reference: string };
+    const host = async (username: string, work: (p: Page) => Promise<void>) => {
+      const p = await harness.loginAs(username);
+      await work(p);
+      await p.context().close();
+    };
+    await host("host.supervisor", async (p) => {
+      const res = await p.request.post(`${harness.baseUrl}/api/inspection-requests/${request.id}/decision`, { data: { decision: "accept" } });
+      assert.equal(res.status(), 200, await res.text());
+    });
+    await host("scan.officer", async (p) => {
+      const res = await p.request.post(`${harness.baseUrl}/api/inspection-requests/${request.id}/scans`, {
+        data: { scanType: "isotope_id", outcome: "alarm", notes: OFFICER_NOTE, attachment: { fileName: "u235.n42", mediaType: "application/xml", contentBase64: readFileSync(U235).toString("base64") } },
+      });
+      assert.equal(res.status(), 201, await res.text());
+    });
+    await host("host.supervisor", async (p) => {
+      const res = await p.request.post(`${harness.baseUrl}/api/inspection-requests/${request.id}/disposition`, { data: { disposition: "cleared", override: { reason: OVERRIDE_REASON } } });
+      assert.equal(res.status(), 200, await res.text());
+    });
+    // The host staff appear by username on the request (who scanned, who overrode).
+    const data = [...names, OFFICER_NOTE, OVERRIDE_REASON, "scan.officer", "host.supervisor"];
+
+    // The override reaches the partner's targeter as a notification worded in Japanese.
+    await page.goto(`${harness.baseUrl}/requests/${request.id}`);
+    await page.getByTestId("request-status").filter({ hasText: "措置決定済み" }).waitFor();
+    await page.getByTestId("notifications-button").click();
+    const notice = page.getByTestId("notification").filter({ hasText: request.reference });
+    await notice.first().waitFor();
+    assert.match((await notice.first().textContent()) ?? "", /監督者が検査の所見を覆して「解放（積載可）」としました/);
+    await assertJapanese(page, "the notifications", data);
+    await page.screenshot({ path: path.join(SHOTS, "ja-8-notifications.png"), fullPage: false });
+    await page.getByTestId("notifications-button").click();
+
+    // The request: the analysis and, in its history, the findings the supervisor overrode.
+    await page.getByTestId("analysis").first().waitFor();
+    await page.locator("summary").filter({ hasText: /^経過/ }).first().click();
+    const overridden = (await page.getByTestId("timeline-override").first().textContent()) ?? "";
+    assert.match(overridden, /核種同定（.*）：特殊核物質（U-235（特殊核物質/);
+    await assertJapanese(page, "the request with its findings and override", data);
+    await page.screenshot({ path: path.join(SHOTS, "ja-9-findings.png"), fullPage: true });
+
+    // The clock passes every cut-off: the partner's open request is recorded missed, its reason worded in Japanese.
+    await sweepDeadlines(harness.database.db, fixedClock(new Date(Date.now() + 40 * 86_400_000)));
+    await page.click("a:has-text('検査要請')");
+    const missed = page.getByTestId("missed").first();
+    await missed.waitFor();
+    assert.match((await missed.textContent()) ?? "", /積載期限（カットオフ）を過ぎた|コンテナが積載された/);
+    await assertJapanese(page, "the request queue with a missed request", data);
+    await page.screenshot({ path: path.join(SHOTS, "ja-10-missed.png"), fullPage: true });
   });
 
   it("switches to English in the header, kept with the account and audited", async () => {

@@ -103,7 +103,7 @@ describeOnEngines("clearing against radiation findings, and SNM alerts", (databa
 
   let serial = 0;
   /** Files a Japan-bound shipment of the given goods; the partner asks for it and the host accepts. */
-  async function acceptedRequest(hs: string, description: string): Promise<{ id: string; reference: string }> {
+  async function acceptedRequest(hs: string, description: string): Promise<{ id: string; reference: string; containerNo: string }> {
     serial++;
     const bill = `DG${String(serial).padStart(8, "0")}`;
     const container = CONTAINERS[serial % CONTAINERS.length] as string;
@@ -156,7 +156,7 @@ describeOnEngines("clearing against radiation findings, and SNM alerts", (databa
     return findings;
   }
 
-  let snm: { id: string; reference: string };
+  let snm: { id: string; reference: string; containerNo: string };
   let industrial: { id: string; reference: string };
   let clean: { id: string; reference: string };
 
@@ -214,6 +214,8 @@ describeOnEngines("clearing against radiation findings, and SNM alerts", (databa
     assert.equal(step.action, "disposition");
     assert.equal(step.by, "host.supervisor");
     assert.equal(step.override.reason, reason);
+    const told = (await partner.get("/api/notifications")).json().find((n: { kind: string; requestId: string }) => n.kind === "override" && n.requestId === snm.id);
+    assert.deepEqual(told?.params, { reference: snm.reference, containerNo: snm.containerNo, disposition: "cleared", reason }, "the partner's targeter is told, with the wording's parameters");
 
     for (const auditor of [hostAuditor, partnerAuditor]) {
       const events = (await auditor.get(`/api/audit-events?entityId=${snm.id}&action=inspection_request.dispositioned`)).json().items;
@@ -280,10 +282,14 @@ describeOnEngines("clearing against radiation findings, and SNM alerts", (databa
   });
 
   it("tells both agencies' supervisors of an SNM scan, in the app and live, and no one else", async () => {
-    const notes = async (client: Client) => (await client.get("/api/notifications")).json<{ kind: string; requestId: string; message: string }[]>();
+    const notes = async (client: Client) => (await client.get("/api/notifications")).json<{ kind: string; requestId: string; message: string; params: Record<string, unknown> | null }[]>();
     for (const client of [supervisor, partnerSupervisor]) {
       const alerts = (await notes(client)).filter((n) => n.kind === "snm_alert" && n.requestId === snm.id);
       assert.equal(alerts.length, 1, "one alert per agency");
+      assert.equal(alerts[0]?.params?.reference, snm.reference);
+      assert.equal(alerts[0]?.params?.scanType, "isotope_id");
+      assert.equal(alerts[0]?.params?.verdict, "snm");
+      assert.match(String(alerts[0]?.params?.nuclides), /U-235 \(SNM, \d+%\)/);
       assert.match(alerts[0]?.message ?? "", new RegExp(`^${snm.reference} \\(\\w{11}\\): possible special nuclear material`));
       assert.match(alerts[0]?.message ?? "", /isotope id scan found .*U-235 \(SNM, \d+%\).*verdict snm/);
     }

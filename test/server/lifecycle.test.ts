@@ -113,8 +113,11 @@ describeOnEngines("request lifecycle and clock", (database) => seedTestWorld(dat
     assert.ok(first.escalated >= 1);
     const escalated = (await partner.get(`/api/inspection-requests/${r.id}`)).json();
     assert.ok(escalated.escalatedAt);
-    const notes = (await supervisor.get("/api/notifications")).json<{ kind: string; requestId: string }[]>();
-    assert.ok(notes.some((n) => n.kind === "request_at_risk" && n.requestId === r.id));
+    const notes = (await supervisor.get("/api/notifications")).json<{ kind: string; requestId: string; params: Record<string, unknown> | null }[]>();
+    const atRisk = notes.find((n) => n.kind === "request_at_risk" && n.requestId === r.id);
+    assert.ok(atRisk);
+    // The screens word it from its parameters in the reader's language.
+    assert.deepEqual(atRisk.params, { reference: r.reference, containerNo: r.containerNo, hoursLeft: 3 });
     assert.equal((await partner.get("/api/notifications")).json<{ kind: string }[]>().filter((n) => n.kind === "request_at_risk").length, 0, "the partner targeter is not the one to act");
     clock.set(new Date(deadline.getTime() + 60_000));
     await relogin();
@@ -122,6 +125,9 @@ describeOnEngines("request lifecycle and clock", (database) => seedTestWorld(dat
     const missed = (await partner.get(`/api/inspection-requests/${r.id}`)).json();
     assert.equal(missed.missedAt, deadline.toISOString());
     assert.match(missed.missReason, /cut-off passed/);
+    assert.equal(missed.missReasonCode, "cutoff_passed");
+    const missedNote = (await supervisor.get("/api/notifications")).json<{ kind: string; requestId: string; params: unknown }[]>().find((n) => n.kind === "request_missed" && n.requestId === r.id);
+    assert.deepEqual(missedNote?.params, { reference: r.reference, reason: "cutoff_passed" });
     const again = await sweepDeadlines(ctx().database.db, clock);
     assert.equal(again.missed, 0, "a miss is recorded once");
   });

@@ -9,6 +9,7 @@ import { seedTestWorld, TEST_ANCHOR, TEST_PASSWORD } from "../helpers/world.ts";
 interface Req {
   id: string;
   reference: string;
+  containerNo: string;
   deadline: string | null;
   cargo: { goods: string | null; hsCode: string | null; riskScore: number | null; topHits: unknown[] };
 }
@@ -70,9 +71,11 @@ describeOnEngines("work screens: deadline queues, notifications, the shipment li
     const target = made[0] as Req;
     assert.equal((await supervisor.post(`/api/inspection-requests/${target.id}/decision`, { decision: "accept" })).statusCode, 200);
     assert.equal((await officer.post(`/api/inspection-requests/${target.id}/scans`, { scanType: "radiation_portal", outcome: "alarm", notes: "Gamma alarm" })).statusCode, 201);
-    const notes = (await supervisor.get("/api/notifications")).json<{ id: string; kind: string; requestId: string }[]>();
+    const notes = (await supervisor.get("/api/notifications")).json<{ id: string; kind: string; requestId: string; params: unknown }[]>();
     const alarm = notes.find((n) => n.kind === "scan_alarm" && n.requestId === target.id);
     assert.ok(alarm, "the alarm reached the supervisor");
+    // The database gives the alarm its parameters, which the screens word in the reader's language.
+    assert.deepEqual(alarm.params, { reference: target.reference, containerNo: target.containerNo, scanType: "radiation_portal", outcome: "alarm" });
     assert.equal((await officer.get("/api/notifications")).json<unknown[]>().length, 0, "not the officer's to act on");
     assert.equal((await krTargeter.post(`/api/notifications/${alarm.id}/dismissal`, {})).statusCode, 404, "another agency's notification looks missing");
     assert.equal((await supervisor.post(`/api/notifications/${alarm.id}/dismissal`, {})).statusCode, 204);

@@ -110,3 +110,26 @@ export const CONSIGNEES: Record<string, { stems: string[]; forms: string[]; citi
   VN: { stems: ["SAO MAI", "HOANG LONG", "PHU THAI", "VIET TIN"], forms: ["JOINT STOCK COMPANY", "CO., LTD."], cities: ["HO CHI MINH CITY", "HAI PHONG", "HA NOI"] },
   AU: { stems: ["SOUTHERN CROSS", "BLUEGUM", "HARBOURSIDE", "WATTLE"], forms: ["PTY LTD"], cities: ["SYDNEY", "MELBOURNE", "BRISBANE"] },
 };
+
+/**
+ * Japanese consignees whose carriers also file the name in Japanese script: the stem and the legal
+ * form as the company writes them (KITAGAWA SHOJI CO., LTD. → 北川商事株式会社). The other stems
+ * arrive romanised only, as most manifests carry them.
+ */
+export const JP_NATIVE_STEMS: Readonly<Record<string, string>> = {
+  HOSHINO: "星野",
+  KITAGAWA: "北川",
+  MORIMOTO: "森本",
+  TAKEDA: "武田",
+  FUJIWARA: "藤原",
+  ASAHI: "朝日",
+  TOHOKU: "東北",
+  YAMATO: "ヤマト",
+};
+export const JP_NATIVE_FORMS: Readonly<Record<string, (stem: string) => string>> = {
+  "SHOJI CO., LTD.": (stem) => `${stem}商事株式会社`,
+  "TRADING K.K.": (stem) => `${stem}トレーディング株式会社`,
+  "SANGYO KABUSHIKI KAISHA": (stem) => `${stem}産業株式会社`,
+  CORPORATION: (stem) => `株式会社${stem}`,
+  "BUSSAN CO., LTD.": (stem) => `${stem}物産株式会社`,
+};

@@ -35,8 +35,8 @@ function toRecord(s: DemoShipment, voyage: DemoVoyage, vesselName: string, fileN
     etd: minuteIso(voyage.etd),
     parties: {
       shipper: { name: s.shipper.name, address: [street, city].filter(Boolean), country: s.shipper.country },
-      consignee: { name: s.consignee.name, address: [s.consignee.address], country: s.consignee.country },
-      ...(s.notifyName ? { notify: { name: s.notifyName, address: [], country: s.consignee.country } } : {}),
+      consignee: { name: s.consignee.name, ...(s.consignee.nativeName ? { nativeName: s.consignee.nativeName } : {}), address: [s.consignee.address], country: s.consignee.country },
+      ...(s.notifyName ? { notify: { name: s.notifyName, ...(s.notifyName === s.consignee.name && s.consignee.nativeName ? { nativeName: s.consignee.nativeName } : {}), address: [], country: s.consignee.country } } : {}),
     },
     goods: s.goods.map((g) => ({
       lineNumber: g.lineNo,

@@ -3,6 +3,8 @@ import {
   CARRIERS,
   COMMODITIES,
   CONSIGNEES,
+  JP_NATIVE_FORMS,
+  JP_NATIVE_STEMS,
   SERVICES,
   US_CITIES,
   US_SHIPPER_FORMS,
@@ -53,7 +55,8 @@ export interface DemoShipment {
   portOfDischarge: string;
   finalDestination: string | null;
   shipper: { name: string; address: string; country: string };
-  consignee: { name: string; address: string; country: string };
+  /** `nativeName`: the consignee's name in Japanese script, for some of Japan's consignees. */
+  consignee: { name: string; address: string; country: string; nativeName?: string };
   notifyName: string | null;
   etd: Date;
   filedAt: Date;
@@ -126,9 +129,14 @@ function makeConsignee(rng: Random, country: string): DemoShipment["consignee"] 
   if (!style) {
     throw new Error(`the demo catalogue has no consignees for ${country}`);
   }
-  const name = `${rng.pick(style.stems)} ${rng.pick(style.forms)}`;
+  const stem = rng.pick(style.stems);
+  const form = rng.pick(style.forms);
   const address = `${rng.int(1, 9)}-${rng.int(1, 30)}-${rng.int(1, 20)}, ${rng.pick(style.cities)}`;
-  return { name, address, country };
+  // The native name follows from the romanised one, drawing nothing: the world stays as it was.
+  const nativeStem = country === "JP" ? JP_NATIVE_STEMS[stem] : undefined;
+  const nativeForm = JP_NATIVE_FORMS[form];
+  const nativeName = nativeStem && nativeForm ? nativeForm(nativeStem) : undefined;
+  return { name: `${stem} ${form}`, address, country, ...(nativeName ? { nativeName } : {}) };
 }
 
 /** Generates a deterministic world: the same options always give the same vessels, voyages and shipments. */

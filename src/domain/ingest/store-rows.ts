@@ -71,6 +71,9 @@ const SHIPMENT_COLUMNS = [
   "last_message_ref",
   "is_cancelled",
   "search_text",
+  "shipper_name_native",
+  "consignee_name_native",
+  "notify_name_native",
 ] as const;
 
 /**

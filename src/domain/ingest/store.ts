@@ -33,12 +33,12 @@ function canonical(value: unknown): string {
   );
 }
 
-/** Field-level differences between two snapshots; lists compare as wholes. */
+/** Field-level differences between two snapshots; lists compare as wholes; an optional field dropped counts too. */
 export function diffSnapshots(before: Partial<Snapshot>, after: Snapshot): FieldChange[] {
-  const fields = Object.keys(after).filter((f) => f !== "function") as (keyof Snapshot)[];
+  const fields = [...new Set([...Object.keys(after), ...Object.keys(before)])].filter((f) => f !== "function") as (keyof Snapshot)[];
   return fields
     .filter((f) => canonical(before[f] ?? null) !== canonical(after[f] ?? null))
-    .map((f) => ({ field: f, from: before[f] ?? null, to: after[f] }));
+    .map((f) => ({ field: f, from: before[f] ?? null, to: after[f] ?? null }));
 }
 
 /** Splits records into runs in which no bill of lading repeats, keeping their order. */

@@ -21,6 +21,8 @@ export interface CleanShipment {
   shipper: CleanParty;
   consignee: CleanParty;
   notifyName: string | null;
+  /** The notify party's name in its own script, present only when given. */
+  notifyNameNative?: string;
   goods: { lineNo: number; hsCode: string; description: string; packages: number | null; packageType: string | null; grossWeightKg: number | null; containerNo: string | null }[];
   containers: { containerNo: string; sizeType: string; sealNo: string | null; isFull: boolean }[];
   /** sha256 of the stored fields: the same content twice is recognised. */
@@ -31,6 +33,8 @@ export interface CleanParty {
   name: string;
   address: string | null;
   country: string | null;
+  /** The name in the party's own script, present only when the file gave one (so older snapshots and hashes stay as they were). */
+  nativeName?: string;
 }
 
 /** Why a record was not accepted, pointing at where it came from. */
@@ -81,7 +85,9 @@ function party(p: Party | undefined): CleanParty | null {
     return null;
   }
   const address = [...p.address, [p.city, p.region, p.postalCode].filter(Boolean).join(" ")].filter((s) => s && s.trim()).join(", ");
-  return { name: p.name.trim(), address: address || null, country: p.country ?? null };
+  const nativeName = p.nativeName?.trim();
+  const clean: CleanParty = { name: p.name.trim(), address: address || null, country: p.country ?? null };
+  return nativeName && nativeName !== clean.name ? { ...clean, nativeName } : clean;
 }
 
 // Times in manifests rarely state a zone; they are read as UTC.
@@ -138,6 +144,7 @@ export function validateShipment(
   if (reasons.length > 0 || !bill || !shipper || !consignee || !record.portOfLoading || !record.portOfDischarge) {
     return { ok: false, rejection: { location: describeSource(record.source), reasons } };
   }
+  const notify = party(record.parties.notify);
   const stored = {
     function: record.function,
     billOfLading: bill,
@@ -151,7 +158,8 @@ export function validateShipment(
     etd: isoTime(record.etd),
     shipper,
     consignee,
-    notifyName: party(record.parties.notify)?.name ?? null,
+    notifyName: notify?.name ?? null,
+    ...(notify?.nativeName ? { notifyNameNative: notify.nativeName } : {}),
     goods: record.goods.map((g, i) => ({
       lineNo: g.lineNumber ?? i + 1,
       hsCode: g.hsCode ?? "",

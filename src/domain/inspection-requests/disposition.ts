@@ -66,8 +66,9 @@ export async function applyDisposition(
   // A clearance against findings is news to every supervisor concerned and to the targeter who asked.
   const partner = (await isSharedWithRequester(tx, id)) ? [locked.requesting_agency_id] : [];
   const message = `${locked.reference} (${locked.container_no}): ${disposition.replaceAll("_", " ")} against the scans' findings by a supervisor's override — ${reason}`;
-  await notifyRole(tx, { agencyIds: [locked.host_agency_id, ...partner], role: "supervisor", kind: "override", requestId: id, message, at: now });
-  await notifyRole(tx, { agencyIds: partner, role: "targeter", kind: "override", requestId: id, message, at: now });
+  const params = { reference: locked.reference, containerNo: locked.container_no, disposition, reason };
+  await notifyRole(tx, { agencyIds: [locked.host_agency_id, ...partner], role: "supervisor", kind: "override", requestId: id, message, params, at: now });
+  await notifyRole(tx, { agencyIds: partner, role: "targeter", kind: "override", requestId: id, message, params, at: now });
 }
 
 /** Dispositions a request whose results are in; `override` clears against the scans' findings. */

@@ -2,7 +2,7 @@ import type { AnalysisReport } from "../../radiation/analyze-file.ts";
 import { clearanceFindings } from "./clearance-guard.ts";
 import type { cargoRows, ScanRow, timelineRows, ViewRow } from "./repository.ts";
 import type { ClearanceFinding, InspectionRequestView, RequestCargo, ScanView, TimelineStep } from "./views.ts";
-import { isOpenStatus } from "./vocabulary.ts";
+import { isOpenStatus, missReasonOf } from "./vocabulary.ts";
 
 // Rows as both parties read them: plain functions from database rows to views, no queries.
 
@@ -80,6 +80,7 @@ export function presentRequest(r: ViewRow, related: { timeline: TimelineStep[]; 
     escalatedAt: r.escalated_at?.toISOString() ?? null,
     missedAt: r.missed_at?.toISOString() ?? null,
     missReason: r.miss_reason,
+    missReasonCode: missReasonOf(r.miss_reason),
     firstResultAt: r.first_result_at?.toISOString() ?? null,
     closedAt: r.closed_at?.toISOString() ?? null,
     informationResponse: r.information_response,

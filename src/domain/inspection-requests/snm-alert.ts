@@ -49,7 +49,15 @@ export async function raiseSnmAlert(
 ): Promise<void> {
   const partner = (await isSharedWithRequester(tx, request.id)) ? [request.requesting_agency_id] : [];
   const message = snmAlertMessage({ reference: request.reference, containerNo: request.container_no }, scan.scanType, alert);
-  await notifyRole(tx, { agencyIds: [request.host_agency_id, ...partner], role: "supervisor", kind: "snm_alert", requestId: request.id, message, at: clock.now() });
+  const params = {
+    reference: request.reference,
+    containerNo: request.container_no,
+    scanType: scan.scanType,
+    nuclides: alert.nuclides.join(", "),
+    verdict: alert.verdict,
+    reachBack: alert.reachBack ?? null,
+  };
+  await notifyRole(tx, { agencyIds: [request.host_agency_id, ...partner], role: "supervisor", kind: "snm_alert", requestId: request.id, message, params, at: clock.now() });
   await recordAudit(tx, actor, {
     action: "inspection_request.snm_alert",
     entityType: "inspection_request",

@@ -1,5 +1,5 @@
 import type { AnalysisReport } from "../../radiation/analyze-file.ts";
-import type { ClearanceReason, Disposition, Priority, RequestStatus, RequestType, ScanOutcome, ScanType } from "./vocabulary.ts";
+import type { ClearanceReason, Disposition, MissReason, Priority, RequestStatus, RequestType, ScanOutcome, ScanType } from "./vocabulary.ts";
 
 // The shapes a request is read and written in, shared by the use cases, the presenter and the
 // browser app (types only).
@@ -86,6 +86,8 @@ export interface InspectionRequestView {
   escalatedAt: string | null;
   missedAt: string | null;
   missReason: string | null;
+  /** The miss reason's code, which screens word in the reader's language; null for none or another text. */
+  missReasonCode: MissReason | null;
   firstResultAt: string | null;
   closedAt: string | null;
   informationResponse: string | null;

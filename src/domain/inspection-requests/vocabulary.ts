@@ -64,3 +64,16 @@ export type ReasonCode = (typeof REASON_CODES)[number];
 export function isOpenStatus(status: RequestStatus): boolean {
   return (OPEN_STATUSES as readonly RequestStatus[]).includes(status);
 }
+
+/** Why a request missed its deadline: the code screens word it by, and the English kept in the record. */
+export const MISS_REASONS = {
+  loaded_before_result: "container loaded before a result was shared",
+  cutoff_passed: "loading cut-off passed before a result was shared",
+} as const;
+export type MissReason = keyof typeof MISS_REASONS;
+
+/** The code of a stored miss reason (records keep the English sentence), or null for another text. */
+export function missReasonOf(text: string | null): MissReason | null {
+  const found = Object.entries(MISS_REASONS).find(([, sentence]) => sentence === text);
+  return found ? (found[0] as MissReason) : null;
+}

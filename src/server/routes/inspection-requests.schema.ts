@@ -70,6 +70,7 @@ export const InspectionRequestSchema = z.object({
   /** Set when the container was loaded, or the cut-off passed, before the request was answered. */
   missedAt: z.string().nullable(),
   missReason: z.string().nullable(),
+  missReasonCode: z.enum(["loaded_before_result", "cutoff_passed"]).nullable(),
   firstResultAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   informationResponse: z.string().nullable(),

@@ -166,7 +166,15 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
     {
       schema: {
         tags: ["session"],
-        response: { 200: z.array(z.object({ id: z.uuid(), kind: z.string(), requestId: z.string().nullable(), message: z.string(), createdAt: z.string(), isRead: z.boolean() })) },
+        response: { 200: z.array(z.object({
+              id: z.uuid(),
+              kind: z.string(),
+              requestId: z.string().nullable(),
+              message: z.string(),
+              params: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).nullable(),
+              createdAt: z.string(),
+              isRead: z.boolean(),
+            })) },
       },
     },
     async (request) => listNotifications(db, requireActor(request)),

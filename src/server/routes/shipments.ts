@@ -45,7 +45,9 @@ const ShipmentSummary = z.object({
   /** When the carrier filed the manifest; late filing counts against the cut-off. */
   filedAt: z.string(),
   shipperName: z.string(),
+  shipperNameNative: z.string().nullable(),
   consigneeName: z.string(),
+  consigneeNameNative: z.string().nullable(),
   containerCount: z.number().int(),
   /** HS codes of the goods lines, without dots. */
   hsCodes: z.array(z.string()),
@@ -66,6 +68,7 @@ const ShipmentDetail = ShipmentSummary.extend({
   consigneeAddress: z.string().nullable(),
   consigneeCountry: z.string().nullable(),
   notifyName: z.string().nullable(),
+  notifyNameNative: z.string().nullable(),
   version: z.number().int(),
   goods: z.array(
     z.object({

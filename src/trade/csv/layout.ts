@@ -38,7 +38,14 @@ export const CSV_FIELDS = [
   "packages",
   "package_type",
   "gross_weight_kg",
+  // A party's name in its own script (株式会社ヤマト) beside the romanised one; optional columns.
+  "shipper_name_native",
+  "consignee_name_native",
+  "notify_name_native",
 ] as const;
+
+/** The optional columns of native-script party names, written only when a shipment has one. */
+export const NATIVE_NAME_FIELDS: readonly CsvField[] = ["shipper_name_native", "consignee_name_native", "notify_name_native"];
 
 /** One of our CSV field names. */
 export type CsvField = (typeof CSV_FIELDS)[number];

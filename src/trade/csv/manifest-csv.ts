@@ -145,9 +145,9 @@ function newShipment(row: CsvRow, bill: string, out: DiagnosticCollector): Manif
     etd: readDate(row, out),
   });
   assignDefined(shipment.parties, {
-    shipper: readParty(row, "shipper_name", "shipper_address", "shipper_country"),
-    consignee: readParty(row, "consignee_name", "consignee_address", "consignee_country"),
-    notify: readParty(row, "notify_name", "notify_address", "notify_country"),
+    shipper: readParty(row, "shipper_name", "shipper_address", "shipper_country", "shipper_name_native"),
+    consignee: readParty(row, "consignee_name", "consignee_address", "consignee_country", "consignee_name_native"),
+    notify: readParty(row, "notify_name", "notify_address", "notify_country", "notify_name_native"),
   });
   return shipment;
 }
@@ -176,12 +176,21 @@ function readDate(row: CsvRow, out: DiagnosticCollector): string | undefined {
   return iso;
 }
 
-function readParty(row: CsvRow, name: CsvField, address: CsvField, country: CsvField): Party | undefined {
-  if (!row.get(name) && !row.get(address) && !row.get(country)) {
+/**
+ * A party from its columns. The native-script column (`consignee_name_native`) is kept beside the
+ * name; given without a name, it is the name, and the same text twice is kept once.
+ */
+function readParty(row: CsvRow, name: CsvField, address: CsvField, country: CsvField, nativeName: CsvField): Party | undefined {
+  const native = row.get(nativeName)?.trim();
+  if (!row.get(name) && !row.get(address) && !row.get(country) && !native) {
     return undefined;
   }
   const lines = (row.get(address) ?? "").split(/\r?\n|\|/).map((l) => l.trim()).filter((l) => l !== "");
-  return assignDefined<Party>({ address: lines }, { name: row.get(name), country: row.get(country)?.toUpperCase() });
+  const filed = row.get(name)?.trim() || undefined;
+  return assignDefined<Party>(
+    { address: lines },
+    { name: filed ?? native, nativeName: filed && native !== filed ? native : undefined, country: row.get(country)?.toUpperCase() },
+  );
 }
 
 const SHIPMENT_FIELDS: readonly CsvField[] = ["vessel_name", "vessel_imo", "voyage", "port_of_loading", "port_of_discharge", "carrier_scac"];

@@ -6,7 +6,7 @@
  */
 
 import type { ContainerRef, GoodsLine, ManifestShipment, Party } from "../records.ts";
-import { CSV_FIELDS } from "./layout.ts";
+import { CSV_FIELDS, NATIVE_NAME_FIELDS } from "./layout.ts";
 import type { CsvField } from "./layout.ts";
 
 type RowValues = Partial<Record<CsvField, string>>;
@@ -22,7 +22,10 @@ export function writeManifestCsv(shipments: readonly ManifestShipment[]): string
     const base = shipmentValues(shipment);
     return planRows(shipment).map(({ container, goods }) => ({ ...base, ...containerValues(container), ...goodsValues(goods) }));
   });
-  const lines = [CSV_FIELDS.join(","), ...rows.map((row) => CSV_FIELDS.map((field) => quoteCsv(row[field] ?? "")).join(","))];
+  // The native-name columns only when some party has a native name: other files keep the layout they always had.
+  const withNative = shipments.some((s) => Object.values(s.parties).some((p) => p?.nativeName));
+  const fields = withNative ? CSV_FIELDS : CSV_FIELDS.filter((f) => !NATIVE_NAME_FIELDS.includes(f));
+  const lines = [fields.join(","), ...rows.map((row) => fields.map((field) => quoteCsv(row[field] ?? "")).join(","))];
   return `${lines.join("\r\n")}\r\n`;
 }
 
@@ -78,17 +81,17 @@ function shipmentValues(shipment: ManifestShipment): RowValues {
     port_of_discharge: shipment.portOfDischarge,
     final_destination: shipment.finalDestination,
     etd: shipment.etd,
-    ...partyValues(parties.shipper, "shipper_name", "shipper_address", "shipper_country"),
-    ...partyValues(parties.consignee, "consignee_name", "consignee_address", "consignee_country"),
-    ...partyValues(parties.notify, "notify_name", "notify_address", "notify_country"),
+    ...partyValues(parties.shipper, "shipper_name", "shipper_address", "shipper_country", "shipper_name_native"),
+    ...partyValues(parties.consignee, "consignee_name", "consignee_address", "consignee_country", "consignee_name_native"),
+    ...partyValues(parties.notify, "notify_name", "notify_address", "notify_country", "notify_name_native"),
   };
 }
 
-function partyValues(party: Party | undefined, name: CsvField, address: CsvField, country: CsvField): RowValues {
+function partyValues(party: Party | undefined, name: CsvField, address: CsvField, country: CsvField, nativeName: CsvField): RowValues {
   if (!party) {
     return {};
   }
-  return { [name]: party.name, [address]: party.address.join("|"), [country]: party.country };
+  return { [name]: party.name, [address]: party.address.join("|"), [country]: party.country, [nativeName]: party.nativeName };
 }
 
 function containerValues(container: ContainerRef | undefined): RowValues {

@@ -6,6 +6,7 @@ import { checkContainer, checkImo, checkLocation, checkScac, checkSizeType } fro
 import type { CheckedContainer, DiagnosticCollector } from "../diagnostics.ts";
 import { assignDefined } from "../records.ts";
 import type { FullEmpty, MovementStatus, Party, Vessel } from "../records.ts";
+import { splitNameScripts } from "../text.ts";
 import type { EdifactSegment } from "./lexer.ts";
 import { at, comps, val } from "./segment.ts";
 import { dateFormatMismatch, edifactDate, toKilograms } from "./values.ts";
@@ -68,16 +69,22 @@ function vesselId(id: string, qualifier: string | undefined, position: ReturnTyp
   return { otherId: id };
 }
 
-/** Read NAD into a party: coded id, name (structured or first unstructured line), street, city, country. */
+/**
+ * Read NAD into a party: coded id, name (structured or first unstructured line), street, city,
+ * country. Structured name components (C080) in Japanese script, as a UNOW (UTF-8) or UNOY
+ * interchange may carry them beside the romanised ones, are the party's native name.
+ */
 export function readParty(segment: EdifactSegment): Party {
   const unstructured = comps(segment, 3).filter((line) => line !== "");
-  const structuredName = comps(segment, 4).slice(0, 5).filter((line) => line !== "").join(" ");
+  const structured = splitNameScripts(comps(segment, 4).slice(0, 5));
+  const structuredName = structured.name ?? "";
   const name = structuredName || unstructured[0];
   const address = structuredName ? [...unstructured] : unstructured.slice(1);
   address.push(...comps(segment, 5).filter((line) => line !== ""));
   const party: Party = { address };
   assignDefined(party, {
     name,
+    nativeName: structured.nativeName,
     id: val(segment, 2),
     idAgency: val(segment, 2, 3) ?? val(segment, 2, 2),
     city: val(segment, 6),

@@ -5,7 +5,7 @@
 
 import type { ContainerRef, GoodsLine, ManifestShipment, Party } from "../records.ts";
 import { parseLocode } from "../unlocode.ts";
-import { edifactDateValue, edifactSegment, wrapText } from "./write-segment.ts";
+import { edifactDateValue, edifactSegment, UnicodeText, wrapText } from "./write-segment.ts";
 
 /** Shipment place fields with their LOC qualifier (3227). */
 export const PLACE_QUALIFIERS = [
@@ -65,10 +65,14 @@ export function consignmentSegments(shipment: ManifestShipment, sequence: number
   return segments;
 }
 
-/** NAD with coded id (C082), structured name (C080), street lines (C059), city, region, postcode, country. */
+/**
+ * NAD with coded id (C082), structured name (C080), street lines (C059), city, region, postcode,
+ * country. A native-script name takes the last name component, after the romanised lines.
+ */
 function partySegment(role: string, party: Party): string {
   const id = party.id || party.idAgency ? [party.id, undefined, party.idAgency] : undefined;
-  const name = party.name ? wrapText(party.name, 35, 5) : undefined;
+  const lines = party.name ? wrapText(party.name, 35, party.nativeName ? 4 : 5) : [];
+  const name = party.nativeName ? [...lines, new UnicodeText(party.nativeName)] : party.name ? lines : undefined;
   const street = party.address.length > 0 ? party.address : undefined;
   return edifactSegment("NAD", role, id, undefined, name, street, party.city, party.region, party.postalCode, party.country);
 }

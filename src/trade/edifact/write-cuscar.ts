@@ -32,6 +32,7 @@ const FUNCTION_CODES: Readonly<Record<MessageFunction, string>> = { original: "9
 /**
  * Write shipments as a CUSCAR interchange. Line breaks in text become spaces; throws RangeError for
  * text outside ISO 8859-1 (UNOC) and for a shipmentsPerMessage that is not a positive integer.
+ * Parties' native-script names are written in UTF-8 under UNOW, and only they may leave ISO 8859-1.
  */
 export function writeCuscar(shipments: readonly ManifestShipment[], opts: CuscarWriteOptions): string {
   const limit = opts.shipmentsPerMessage ?? Number.POSITIVE_INFINITY;
@@ -44,11 +45,16 @@ export function writeCuscar(shipments: readonly ManifestShipment[], opts: Cuscar
     messageSegments(batch, `${prefix}${String(i + 1).padStart(4, "0")}`, stamp),
   );
   const segments = [
-    edifactSegment("UNB", ["UNOC", "3"], opts.sender, opts.recipient, [stamp.slice(2, 8), stamp.slice(8, 12)], opts.interchangeRef),
+    edifactSegment("UNB", [syntaxOf(shipments), syntaxOf(shipments) === "UNOW" ? "4" : "3"], opts.sender, opts.recipient, [stamp.slice(2, 8), stamp.slice(8, 12)], opts.interchangeRef),
     ...messages.flat(),
     edifactSegment("UNZ", messages.length, opts.interchangeRef),
   ];
   return `${WRITER_UNA}\n${segments.join("\n")}\n`;
+}
+
+/** UNOC (ISO 8859-1) unless a party's native-script name needs UNOW (UTF-8, syntax version 4). */
+function syntaxOf(shipments: readonly ManifestShipment[]): "UNOC" | "UNOW" {
+  return shipments.some((s) => Object.values(s.parties).some((p) => p?.nativeName)) ? "UNOW" : "UNOC";
 }
 
 function headerKey(shipment: ManifestShipment): string {

@@ -6,8 +6,16 @@
 /** The service string advice the writers emit: component `:`, element `+`, decimal `.`, release `?`, terminator `'`. */
 export const WRITER_UNA = "UNA:+.? '";
 
+/**
+ * Text that may go beyond ISO 8859-1: a party's name in Japanese script, which only a UNOW
+ * (UTF-8) interchange carries. The writer declares UNOW when it writes one.
+ */
+export class UnicodeText {
+  constructor(readonly text: string) {}
+}
+
 /** One component value; undefined and "" leave the position empty. */
-export type EdiValue = string | number | undefined;
+export type EdiValue = string | number | UnicodeText | undefined;
 
 /** A data element: a single value, or the components of a composite. */
 export type EdiElement = EdiValue | readonly EdiValue[];
@@ -19,11 +27,11 @@ const SERVICE_CHARACTERS = /[?'+:]/g;
  * characters (line breaks, tabs) become spaces because EDIFACT treats them as wrapping. Throws
  * RangeError for characters outside ISO 8859-1, which a UNOC interchange cannot carry.
  */
-export function escapeEdifact(value: string): string {
+export function escapeEdifact(value: string, options: { unicode?: boolean } = {}): string {
   let text = "";
   for (const ch of value) {
     const code = ch.codePointAt(0) ?? 0;
-    if (code > 0xff) {
+    if (code > 0xff && !options.unicode) {
       throw new RangeError(`"${value}" contains "${ch}", which is outside ISO 8859-1 (UNOC)`);
     }
     text += code < 0x20 || (code >= 0x7f && code < 0xa0) ? " " : ch;
@@ -43,6 +51,9 @@ function component(value: EdiValue): string {
   if (value === undefined) {
     return "";
   }
+  if (value instanceof UnicodeText) {
+    return escapeEdifact(value.text, { unicode: true });
+  }
   return typeof value === "number" ? (ediNumber(value) ?? "") : escapeEdifact(value);
 }
 
@@ -57,7 +68,7 @@ function dropTrailingEmpty(parts: string[]): string[] {
 /** One segment with its terminator, e.g. `edifactSegment("LOC", "9", ["USLAX", "139", "6"])` → `LOC+9+USLAX:139:6'`. */
 export function edifactSegment(tag: string, ...elements: EdiElement[]): string {
   const encoded = elements.map((element) => {
-    const components = typeof element === "object" ? element : [element];
+    const components = Array.isArray(element) ? (element as readonly EdiValue[]) : [element as EdiValue];
     return dropTrailingEmpty(components.map(component)).join(":");
   });
   return `${[tag, ...dropTrailingEmpty(encoded)].join("+")}'`;

@@ -7,6 +7,7 @@ import { checkContainer, checkImo, checkLocation } from "../diagnostics.ts";
 import type { CheckedContainer, DiagnosticCollector } from "../diagnostics.ts";
 import { toKilograms } from "../edifact/values.ts";
 import { assignDefined } from "../records.ts";
+import { splitNameScripts } from "../text.ts";
 import type { MessageFunction, Party, RecordSource, TradeFormat, Vessel } from "../records.ts";
 import type { X12Transaction } from "./envelope.ts";
 import { el, x12DateTime, xat } from "./segment.ts";
@@ -39,7 +40,7 @@ export function readParties(body: readonly X12Segment[]): Map<string, Party> {
   for (const segment of body) {
     if (segment.tag === "N1") {
       const code = el(segment, 1) ?? "";
-      current = assignDefined<Party>({ address: [] }, { name: el(segment, 2), id: el(segment, 4), idAgency: el(segment, 3) });
+      current = assignDefined<Party>({ address: [] }, { ...splitNameScripts([el(segment, 2)]), id: el(segment, 4), idAgency: el(segment, 3) });
       if (!parties.has(code)) {
         parties.set(code, current);
       }
@@ -49,7 +50,8 @@ export function readParties(body: readonly X12Segment[]): Map<string, Party> {
       continue;
     }
     if (segment.tag === "N2") {
-      current.name = [current.name, el(segment, 1), el(segment, 2)].filter(Boolean).join(" ");
+      // Additional name lines; those in Japanese script (an X12 file in UTF-8) are the native name.
+      Object.assign(current, splitNameScripts([current.name, current.nativeName, el(segment, 1), el(segment, 2)]));
     } else if (segment.tag === "N3") {
       current.address.push(...[el(segment, 1), el(segment, 2)].filter((v): v is string => v !== undefined));
     } else if (segment.tag === "N4") {

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Link } from "wouter";
 import { api } from "../api.ts";
 import { useT } from "../i18n/index.tsx";
+import { noticeText } from "../i18n/reasons.ts";
 import { Time } from "./Time.tsx";
 import { useApi } from "./useApi.ts";
 
@@ -10,6 +11,7 @@ interface Notification {
   kind: string;
   requestId: string | null;
   message: string;
+  params: Record<string, string | number | null> | null;
   createdAt: string;
 }
 
@@ -50,17 +52,20 @@ export function Notifications() {
             </p>
           )}
           <ul>
-            {items.map((n) => (
+            {items.map((n) => {
+              const text = noticeText(t, n);
+              return (
               <li key={n.id} data-testid="notification" data-kind={n.kind}>
                 <div>
                   <strong>{t.code(`notification_${n.kind}`)}</strong> · <Time iso={n.createdAt} />
-                  <div>{n.requestId ? <Link href={`/requests/${n.requestId}`}>{n.message}</Link> : n.message}</div>
+                  <div>{n.requestId ? <Link href={`/requests/${n.requestId}`}>{text}</Link> : text}</div>
                 </div>
-                <button type="button" className="secondary" aria-label={t("notifications.dismissOne", { message: n.message })} onClick={() => void dismiss(n.id)}>
+                <button type="button" className="secondary" aria-label={t("notifications.dismissOne", { message: text })} onClick={() => void dismiss(n.id)}>
                   {t("notifications.dismiss")}
                 </button>
               </li>
-            ))}
+              );
+            })}
           </ul>
         </div>
       )}

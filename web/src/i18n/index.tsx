@@ -64,6 +64,8 @@ export interface Translator {
   code(code: string): string;
   number(n: number, options?: { minimumFractionDigits?: number; maximumFractionDigits?: number }): string;
   percent(share: number | null): string;
+  /** Whether the catalogue has a message of this id. */
+  has(id: string): id is MessageId;
   language: Language;
 }
 
@@ -73,10 +75,16 @@ function translator(language: Language): Translator {
   t.code = (code) => codeText(intl, code);
   t.number = (n, options) => intl.formatNumber(n, options);
   t.percent = (share) => (share === null ? "—" : intl.formatNumber(share, { style: "percent", maximumFractionDigits: 1 }));
+  t.has = (id): id is MessageId => id in en;
   t.language = language;
   return t;
 }
 const translators: Record<Language, Translator> = { en: translator("en"), ja: translator("ja") };
+
+/** The translator of a language, for code outside React (and tests). */
+export function translatorFor(language: Language): Translator {
+  return translators[language];
+}
 
 /** The translator of the language the provider above is in. */
 export function useT(): Translator {

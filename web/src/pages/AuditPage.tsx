@@ -55,6 +55,10 @@ function sentence(t: Translator, action: string): string {
   if (id in CATALOGUES.en) {
     return t(id as MessageId);
   }
+  // An action the catalogue does not word yet: other languages say so (its code is shown beside it).
+  if (t.language !== "en") {
+    return t("audit.action.other");
+  }
   const text = action.replaceAll(/[._]/g, " ");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { api, type Page } from "../api.ts";
 import { Time } from "../components/Time.tsx";
 import { errorMessage, useT } from "../i18n/index.tsx";
+import { whereText } from "../i18n/reasons.ts";
 
 interface Finding {
   where: string;
@@ -186,7 +187,7 @@ function ReportView({ report }: { report: FileReport }) {
       )}
       {[...report.errors.map((f) => ["error", f] as const), ...report.warnings.map((f) => ["warning", f] as const)].map(([kind, f], i) => (
         <p key={i} className={kind === "error" ? "error" : "muted"}>
-          {t(kind === "error" ? "ingest.error" : "ingest.warning")}: {f.where}: {errorMessage(f.code, f.message)} <code>{f.code}</code>
+          {t(kind === "error" ? "ingest.error" : "ingest.warning")}: {whereText(t, f.where)}: {errorMessage(f.code, f.message)} <code>{f.code}</code>
         </p>
       ))}
     </div>
@@ -205,7 +206,7 @@ function QuarantineCard({ item, onResolved }: { item: QuarantineItem; onResolved
         onResolved();
         return;
       }
-      setMessage(result.report.errors.map((e) => e.message).join("; ") || t("ingest.stillNot"));
+      setMessage(result.report.errors.map((e) => errorMessage(e.code, e.message)).join(t("reason.detailSeparator")) || t("ingest.stillNot"));
     } catch (err) {
       setMessage(err instanceof Error ? err.message : t("ingest.resubmitFailed"));
     }
@@ -214,7 +215,7 @@ function QuarantineCard({ item, onResolved }: { item: QuarantineItem; onResolved
   return (
     <article className="card" data-testid="quarantine-item">
       <p>
-        <strong>{item.location}</strong> ({item.format}), <Time iso={item.createdAt} />
+        <strong>{whereText(t, item.location)}</strong> ({item.format}), <Time iso={item.createdAt} />
       </p>
       <ul>
         {item.reasons.map((r, i) => (

@@ -4,6 +4,7 @@ import type { DeviceView } from "../../../src/domain/devices.ts";
 import { api, type InspectionRequest, type Me } from "../api.ts";
 import { translate, useT, type Translator } from "../i18n/index.tsx";
 import type { MessageId } from "../i18n/en.ts";
+import { findingText } from "../i18n/reasons.ts";
 import { ConfirmDialog, type Confirmation, type ConfirmedReason } from "../components/ConfirmDialog.tsx";
 import { useApi } from "../components/useApi.ts";
 import { DISPOSITION_CONSEQUENCES, SCAN_FINDINGS } from "../vocab.ts";
@@ -181,7 +182,7 @@ function ClearanceOverrideForm({ request, isSupervisor, onChange, onCancel }: { 
       <h3>{t("override.title")}</h3>
       <ul className="error" data-testid="clearance-findings">
         {request.clearanceFindings.map((f) => (
-          <li key={f.scanId}>{f.summary}</li>
+          <li key={f.scanId}>{findingText(t, f)}</li>
         ))}
       </ul>
       {isSupervisor ? (

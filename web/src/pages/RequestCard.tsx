@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Link } from "wouter";
 import type { InspectionRequest, Scan } from "../api.ts";
 import { useT } from "../i18n/index.tsx";
+import { analysisErrorText, findingText, inconsistencyText, missReasonText, noteText, reachBackText } from "../i18n/reasons.ts";
 import { Time } from "../components/Time.tsx";
 import { timeLeft } from "../time.ts";
 import { hasEvidence, ScanEvidence } from "../components/ScanEvidence.tsx";
@@ -69,7 +70,7 @@ export function RequestCard({ request, showEvidence = false, showCargo = false, 
         <span className="badge">{t.code(request.priority)}</span> <span className="badge">{t.code(request.requestType)}</span> {t("card.container", { container: request.containerNo, bl: request.billOfLading })}
         {request.holdActive && <span className="status status-declined"> {t("card.onHold")}</span>}
         {request.escalatedAt && request.isOpen && <span className="status status-requested"> {t("card.atRisk")}</span>}
-        {request.missedAt && <span className="status status-declined" data-testid="missed"> {t("card.missed", { reason: request.missReason ?? "" })}</span>}
+        {request.missedAt && <span className="status status-declined" data-testid="missed"> {t("card.missed", { reason: missReasonText(t, request.missReasonCode, request.missReason) })}</span>}
       </header>
       <p>
         <em>{request.reason}</em> — {request.requestedBy} ({request.requestingAgency}), <Time iso={request.requestedAt} />{t("card.asksFor", { scans: request.scansRequested.map((s) => t.code(s)).join(t("common.listSeparator")) })}
@@ -163,7 +164,7 @@ export function RequestCard({ request, showEvidence = false, showCargo = false, 
                 {step.note ? `: ${step.note}` : ""}
                 {step.override && (
                   <div className="error" data-testid="timeline-override">
-                    {t("card.timelineOverride", { by: step.by ?? t("card.aSupervisor"), reason: step.override.reason, findings: step.override.findings.map((f) => f.summary).join("; ") })}
+                    {t("card.timelineOverride", { by: step.by ?? t("card.aSupervisor"), reason: step.override.reason, findings: step.override.findings.map((f) => findingText(t, f)).join(t("reason.detailSeparator")) })}
                   </div>
                 )}
               </li>
@@ -207,18 +208,18 @@ function AnalysisSummary({ scan }: { scan: Scan }) {
     <div className="analysis" data-testid="analysis">
       <div>
         {t("analysis.title")} <strong className={`verdict-${a.verdict}`}>{t.code(`verdict_${a.verdict}`)}</strong>
-        {identified.length > 0 && ` — ${identified.map((n) => `${n.name} (${t.code(n.category)}, ${t.percent(n.confidence)})`).join(", ")}`}
+        {identified.length > 0 && ` — ${identified.map((n) => t("reason.nuclide", { name: n.name, facts: [t.code(n.category), t.percent(n.confidence)].join(t("common.listSeparator")) })).join(t("common.listSeparator"))}`}
         {a.alarms.length > 0 && ` — ${t("analysis.alarms", { count: a.alarms.length, types: [...new Set(a.alarms.map((x) => t.code(x.type)))].join(", ") })}`}
       </div>
       {a.reachBack && (
         <div className="error" data-testid="reach-back">
-          {t("analysis.reachBack")} {a.reachBack.reason}
+          {t("analysis.reachBack")} {reachBackText(t, a.reachBack.reason)}
         </div>
       )}
       {natural.length > 0 && <div className="muted">{t("analysis.natural")} {natural.map((n) => n.name).join(", ")}</div>}
       {possible.length > 0 && (
         <div className="muted" data-testid="possible-nuclides">
-          {t("analysis.possible")} {possible.map((n) => `${n.name} (${(n.notes ?? []).join("; ") || t("analysis.weak")})`).join(", ")}
+          {t("analysis.possible")} {possible.map((n) => t("reason.nuclide", { name: n.name, facts: (n.notes ?? []).map((note) => noteText(t, note)).join(t("common.listSeparator")) || t("analysis.weak") })).join(t("common.listSeparator"))}
         </div>
       )}
       {(a.unexplainedPeaks ?? []).length > 0 && (
@@ -226,12 +227,12 @@ function AnalysisSummary({ scan }: { scan: Scan }) {
       )}
       {scan.isInconsistent && (
         <div className="error" data-testid="inconsistent">
-          {t("analysis.inconsistent")} {scan.inconsistency}
+          {t("analysis.inconsistent")} {inconsistencyText(t, scan.inconsistency)}
         </div>
       )}
       {a.errors.map((e) => (
         <div key={e.code} className="muted">
-          {e.message}
+          {analysisErrorText(t, e)}
         </div>
       ))}
     </div>

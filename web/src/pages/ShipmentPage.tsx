@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { Link } from "wouter";
 import { api, type InspectionRequest, type Me, type ShipmentDetail } from "../api.ts";
+import { PartyName } from "../components/PartyName.tsx";
 import { Time } from "../components/Time.tsx";
 import { useLiveReload } from "../live.ts";
 import { RequestCard } from "./RequestCard.tsx";
@@ -57,12 +58,22 @@ export function ShipmentPage({ id, me }: { id: string; me: Me }) {
         <dd><Time iso={shipment.filedAt} /></dd>
         <dt>{t("shipment.shipper")}</dt>
         <dd>
-          {shipment.shipperName}, {shipment.shipperAddress}
+          <PartyName name={shipment.shipperName} nativeName={shipment.shipperNameNative} />
+          {shipment.shipperAddress ? `, ${shipment.shipperAddress}` : ""}
         </dd>
         <dt>{t("shipment.consignee")}</dt>
-        <dd>
-          {shipment.consigneeName}, {shipment.consigneeAddress}
+        <dd data-testid="consignee">
+          <PartyName name={shipment.consigneeName} nativeName={shipment.consigneeNameNative} />
+          {shipment.consigneeAddress ? `, ${shipment.consigneeAddress}` : ""}
         </dd>
+        {shipment.notifyName && (
+          <>
+            <dt>{t("shipment.notify")}</dt>
+            <dd>
+              <PartyName name={shipment.notifyName} nativeName={shipment.notifyNameNative} />
+            </dd>
+          </>
+        )}
       </dl>
       <h2>
         {t("shipment.risk", { score: shipment.score ?? "—" })} <span className={`risk risk-${shipment.level ?? "none"}`}>{shipment.level ? t.code(shipment.level) : t("shipment.notScored")}</span>

@@ -3,6 +3,7 @@ import { Link } from "wouter";
 import type { ShipmentSummary } from "../api.ts";
 import { DataTable, type Column } from "../components/DataTable.tsx";
 import { DateInput } from "../components/DateInput.tsx";
+import { PartyName } from "../components/PartyName.tsx";
 import { Pager } from "../components/Pager.tsx";
 import { Time } from "../components/Time.tsx";
 import { usePagedApi } from "../components/useApi.ts";
@@ -102,8 +103,8 @@ function columns(t: Translator): Column<ShipmentSummary>[] {
     ),
   },
   { key: "vessel", title: t("shipments.col.vessel"), render: (s) => `${s.vesselName ?? "—"} ${s.voyageNo ?? ""}` },
-  { key: "shipper", title: t("shipments.col.shipper"), render: (s) => s.shipperName },
-  { key: "consignee", title: t("shipments.col.consignee"), render: (s) => s.consigneeName },
+  { key: "shipper", title: t("shipments.col.shipper"), render: (s) => <PartyName name={s.shipperName} nativeName={s.shipperNameNative} /> },
+  { key: "consignee", title: t("shipments.col.consignee"), render: (s) => <PartyName name={s.consigneeName} nativeName={s.consigneeNameNative} /> },
   { key: "hs", title: t("shipments.col.hs"), render: (s) => [...new Set(s.hsCodes)].join(", ") },
   { key: "boxes", title: t("shipments.col.boxes"), render: (s) => t.number(s.containerCount) },
   ];
