@@ -79,9 +79,12 @@ interface Current {
 
 /** Drops messages received before: the same content counts as a duplicate, other content is refused. */
 async function dropKnownMessages(tx: Tx, ctx: StoreContext, run: CleanShipment[], outcome: StoreOutcome): Promise<CleanShipment[]> {
+  // A join on the keys probes the primary key once per key; `message_key = any(…)` under a
+  // generic plan filters every message of the agency against the whole list instead.
   const known = await sql<{ message_key: string; content_sha256: string }>`
-    select message_key, content_sha256 from ingest_message
-    where agency_id = ${ctx.agencyId} and message_key = any(${run.map((s) => s.messageKey)}::text[])`.execute(tx);
+    select m.message_key, m.content_sha256
+    from unnest(${run.map((s) => s.messageKey)}::text[]) k(message_key)
+    join ingest_message m on m.agency_id = ${ctx.agencyId} and m.message_key = k.message_key`.execute(tx);
   if (known.rows.length === 0) {
     return run;
   }
@@ -108,8 +111,9 @@ async function dropKnownMessages(tx: Tx, ctx: StoreContext, run: CleanShipment[]
 async function lockExisting(tx: Tx, ctx: StoreContext, fresh: CleanShipment[]): Promise<Map<string, Current>> {
   const rows = await sql<{ id: string; bill_of_lading: string; version: number; snapshot: Partial<Snapshot> | null }>`
     select s.id, s.bill_of_lading, s.version, v.snapshot
-    from shipment s left join shipment_version v on v.shipment_id = s.id and v.version = s.version
-    where s.owner_agency_id = ${ctx.agencyId} and s.bill_of_lading = any(${fresh.map((s) => s.billOfLading)}::text[])
+    from unnest(${fresh.map((s) => s.billOfLading)}::text[]) b(bill_of_lading)
+    join shipment s on s.owner_agency_id = ${ctx.agencyId} and s.bill_of_lading = b.bill_of_lading
+    left join shipment_version v on v.shipment_id = s.id and v.version = s.version
     for update of s`.execute(tx);
   return new Map(rows.rows.map((r) => [r.bill_of_lading, { id: r.id, version: r.version, snapshot: r.snapshot }]));
 }
