@@ -69,13 +69,52 @@ create or replace function ingest_stage_write(p_stage uuid, p_agency uuid, p_bat
     from ingest_stage where stage_id = p_stage
     on conflict (agency_id, message_key) do nothing;
 
-    perform ingest_stage_refresh_listing(p_stage);
+    perform ingest_stage_listing(p_stage);
     perform set_config('reciprocity.listing_refresh', '', true);
     delete from ingest_stage where stage_id = p_stage;
   end
   $$;
 revoke execute on function ingest_stage_write(uuid, uuid, uuid, timestamptz) from public;
 grant execute on function ingest_stage_write(uuid, uuid, uuid, timestamptz) to reciprocity_app;
+
+-- The work-list rows of a staged chunk (what shipment_listing_refresh writes, 0014), with the
+-- container count and goods codes taken from the staged snapshots, as the chunk stored them
+-- (a container once, a line number's first line), rather than read back per shipment from the
+-- tables just written. Only the calling agency's own shipments are listed from its stage.
+create or replace function ingest_stage_listing(p_stage uuid) returns void
+  language plpgsql security definer set search_path = public
+  as $$
+  begin
+    delete from shipment_listing l using ingest_stage st
+      where st.stage_id = p_stage and st.action = 'update' and l.shipment_id = st.shipment_id;
+    insert into shipment_listing (agency_id, shipment_id, is_own, via_agreements, etd_key, filed_at, bill_of_lading,
+                                  port_of_discharge, score_key, level, hit_count, container_count, hs_codes)
+    select who.agency_id, s.id, who.is_own, who.via, coalesce(s.etd, '-infinity'::timestamptz), s.filed_at, s.bill_of_lading,
+           s.port_of_discharge::text, coalesce(sc.score, -1), sc.level, coalesce(jsonb_array_length(sc.hits), 0),
+           (select count(distinct c.value ->> 'containerNo')::int from jsonb_array_elements(st.snapshot -> 'containers') c),
+           array(select g.code from (
+                   select distinct on (g."lineNo") g."lineNo", g."hsCode" as code
+                   from rows from (jsonb_to_recordset(st.snapshot -> 'goods') as ("lineNo" int, "hsCode" text))
+                     with ordinality as g("lineNo", "hsCode", n)
+                   order by g."lineNo", g.n) g
+                 order by g."lineNo")
+    from ingest_stage st
+    join shipment s on s.id = st.shipment_id and s.owner_agency_id = current_agency_id()
+    cross join lateral (
+      select s.owner_agency_id as agency_id, true as is_own, '{}'::uuid[] as via
+      union all
+      select a.recipient_agency_id, false, array_agg(a.id order by a.id)
+      from agreement a
+      where a.provider_agency_id = s.owner_agency_id
+        and agreement_terms_cover(a, s.discharge_country, s.destination_country, coalesce(s.etd, s.filed_at))
+      group by a.recipient_agency_id
+    ) who
+    left join shipment_score sc on sc.shipment_id = s.id and sc.agency_id = who.agency_id
+    where st.stage_id = p_stage and st.action <> 'keep';
+  end
+  $$;
+revoke execute on function ingest_stage_listing(uuid) from public;
+grant execute on function ingest_stage_listing(uuid) to reciprocity_app;
 
 -- Indexes and checks that only repeat others, paid for on every row a chunk writes:
 -- goods are found by shipment through their (shipment_id, line_no) key already, and a shipment's
