@@ -1,12 +1,14 @@
 // Ingest benchmark: N synthetic shipments written as a CUSCAR file and a CSV file (streamed to disk),
 // ingested through ingestStream (COPY into the staging table, one INSERT … SELECT per table) into a
 // scratch PostgreSQL database and into PGlite, against a plain COPY of the same rows into unindexed
-// tables; RSS and retained heap at each quarter. Ends with the goals: PostgreSQL ≥ 0.5× COPY,
+// tables; RSS and retained heap at each quarter, and the CPU time each ingest took in this process
+// and (when the server runs on this machine) in PostgreSQL, which a shared machine's load does not
+// stretch as it stretches wall time. Ends with the goals: PostgreSQL ≥ 0.5× COPY,
 // PGlite ≥ 5,000 shipments/s. scripts/ingest-big.ts runs one big file per engine in its own process.
 //   node --import tsx bench/ingest.ts [--n N | --quick] [--seed S] [--pg postgres://admin@host/db] [--only pg|pglite] [--keep]
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, type WriteStream } from "node:fs";
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, type WriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import v8 from "node:v8";
@@ -174,10 +176,48 @@ interface Run {
   seconds: number;
   report: FileReport;
   rss: string[];
+  /** CPU seconds of this process (PGlite's thread included) during the ingest. */
+  cpu: number;
+  /** CPU seconds of the PostgreSQL server processes serving the ingest, when the server runs on this machine. */
+  serverCpu: number | null;
+}
+
+/** CPU milliseconds so far of each server process connected to the database, read from /proc (null when the server is elsewhere). */
+async function serverCpuMs(admin: pg.Client, database: string): Promise<Map<number, number> | null> {
+  const { rows } = await admin.query<{ pid: number }>("select pid from pg_stat_activity where datname = $1", [database]);
+  const ticks = new Map<number, number>();
+  try {
+    for (const { pid } of rows) {
+      // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (10 ms).
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      ticks.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    }
+  } catch {
+    return null;
+  }
+  return ticks;
+}
+
+/** A meter of the server's CPU for one database: call it before, and call what it returns after. */
+function serverMeter(admin: pg.Client, database: string): () => Promise<() => Promise<number | null>> {
+  return async () => {
+    const before = await serverCpuMs(admin, database);
+    return async () => {
+      const after = await serverCpuMs(admin, database);
+      if (!before || !after) {
+        return null;
+      }
+      let ms = 0;
+      for (const [pid, t] of after) {
+        ms += t - (before.get(pid) ?? 0);
+      }
+      return ms / 1000;
+    };
+  };
 }
 
 /** Ingests one file from disk, noting RSS and (retained, after a collection) heap at 25/50/75/100 % of the shipments. */
-async function ingestOne(engine: string, db: Database, actor: Actor, file: string): Promise<Run> {
+async function ingestOne(engine: string, db: Database, actor: Actor, file: string, meter?: () => Promise<() => Promise<number | null>>): Promise<Run> {
   const marks = [0.25, 0.5, 0.75, 1];
   const rss: string[] = [];
   const onProgress = (r: FileReport): void => {
@@ -187,12 +227,18 @@ async function ingestOne(engine: string, db: Database, actor: Actor, file: strin
       rss.push(`${((marks.shift() as number) * 100).toFixed(0)}%: rss ${mb(m.rss)} heap ${mb(m.heapUsed)}`);
     }
   };
+  const stopMeter = meter ? await meter() : null;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const report = await ingestStream(db.db, fixedClock(ANCHOR), actor, { fileName: path.basename(file), chunks: createReadStream(file, { highWaterMark: 256 * 1024 }), onProgress });
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpuBefore);
+  const cpu = (used.user + used.system) / 1e6;
+  const serverCpu = stopMeter ? await stopMeter() : null;
   console.log(`  ${engine} ${path.basename(file)}: ${report.inserted} inserted, ${report.quarantined} quarantined, ${report.errorCount} errors in ${seconds.toFixed(1)} s = ${(report.inserted / seconds).toFixed(0)} shipments/s`);
+  console.log(`    CPU: this process ${cpu.toFixed(1)} s${serverCpu === null ? "" : `, PostgreSQL ${serverCpu.toFixed(1)} s`}`);
   console.log(`    ${rss.join(" · ")}`);
-  return { engine, file: path.basename(file), seconds, report, rss };
+  return { engine, file: path.basename(file), seconds, report, rss, cpu, serverCpu };
 }
 
 /** A migrated database with just the receiving agency and the feed's service account. */
@@ -214,7 +260,7 @@ async function onPostgres(files: string[], copyFiles: Record<CopyTable, string>)
     const actor = await prepare(database);
     const runs: Run[] = [];
     for (const file of files) {
-      runs.push(await ingestOne("postgres", database, actor, file));
+      runs.push(await ingestOne("postgres", database, actor, file, serverMeter(admin, name)));
     }
     const copy = copyWithPsql(url.toString(), copyFiles);
     console.log(`  postgres \\copy of the same rows: ${copy ? Object.entries(copy).map(([t, s]) => `${t} ${s.toFixed(1)} s`).join(", ") : "psql not found"}`);
@@ -285,13 +331,15 @@ async function main(): Promise<void> {
 }
 
 function printSummary(runs: Run[], copy: Record<CopyTable, number> | null): void {
-  console.log(`\n| engine | file | shipments | seconds | shipments/s | vs COPY |`);
-  console.log(`|---|---|---|---|---|---|`);
+  console.log(`\n| engine | file | shipments | seconds | shipments/s | vs COPY | CPU ms per 1,000 (process + server) |`);
+  console.log(`|---|---|---|---|---|---|---|`);
   const copyAll = copy ? Object.values(copy).reduce((a, b) => a + b, 0) : null;
   const copyData = copy ? copy.shipment + copy.shipment_goods + copy.shipment_container : null;
   for (const r of runs) {
     const ratio = r.engine === "postgres" && copyAll ? `${(copyAll / r.seconds).toFixed(2)}× (all 5 tables), ${((copyData ?? 0) / r.seconds).toFixed(2)}× (3 data tables)` : "";
-    console.log(`| ${r.engine} | ${r.file} | ${r.report.inserted} | ${r.seconds.toFixed(1)} | ${(r.report.inserted / r.seconds).toFixed(0)} | ${ratio} |`);
+    const perThousand = (seconds: number): string => ((seconds * 1e6) / Math.max(1, r.report.inserted)).toFixed(0);
+    const cpu = `${perThousand(r.cpu)}${r.serverCpu === null ? "" : ` + ${perThousand(r.serverCpu)}`}`;
+    console.log(`| ${r.engine} | ${r.file} | ${r.report.inserted} | ${r.seconds.toFixed(1)} | ${(r.report.inserted / r.seconds).toFixed(0)} | ${ratio} | ${cpu} |`);
   }
   if (copy && copyAll !== null) {
     console.log(`\nplain \\copy (psql) of the same rows into unindexed tables: ${Object.entries(copy).map(([t, s]) => `${t} ${s.toFixed(1)} s`).join(", ")}`);

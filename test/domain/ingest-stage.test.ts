@@ -89,6 +89,52 @@ describeOnEngines("staged ingest", (database) => seedTestWorld(database.db, 5), 
     assert.equal(staged.rows[0]?.n, 0);
   });
 
+  it("writes the work list's rows as the listing's own refresh would: shared rows, container counts, goods codes, amendments", async () => {
+    const db = ctx().database.db;
+    type Row = { agency_id: string; shipment_id: string; is_own: boolean; via_agreements: string[]; bill_of_lading: string; port_of_discharge: string; container_count: number; hs_codes: string[]; score_key: string };
+    const bills = ["STG0101", "STG0102", "STG0103"];
+    const listed = async (): Promise<Row[]> =>
+      (
+        await sql<Row>`
+          select l.agency_id, l.shipment_id, l.is_own, l.via_agreements, l.bill_of_lading, l.port_of_discharge, l.container_count, l.hs_codes, l.score_key::text
+          from shipment_listing l join shipment s on s.id = l.shipment_id
+          where s.bill_of_lading = any(${bills}::text[])
+          order by l.bill_of_lading, l.agency_id`.execute(db)
+      ).rows;
+    // What the listing's refresh (migrations/0014) computes from the stored tables, for comparison.
+    const refreshed = async (): Promise<Row[]> => {
+      await sql`select shipment_listing_refresh(array(select id from shipment where bill_of_lading = any(${bills}::text[])))`.execute(db);
+      return listed();
+    };
+    // The container CSQU3054383 is listed twice on STG0101; STG0103 goes to Hamburg, outside the agreement.
+    const first = [
+      HEADER,
+      "STG0101,L-1,USLAX,JPTYO,PACIFIC FARMS,ASAHI KK,CSQU3054383,22G1,080212,ALMONDS",
+      "STG0101,L-1,USLAX,JPTYO,PACIFIC FARMS,ASAHI KK,CSQU3054383,22G1,200819,PISTACHIOS",
+      "STG0101,L-1,USLAX,JPTYO,PACIFIC FARMS,ASAHI KK,MWCU6059784,45G1,310420,POTASH",
+      "STG0102,L-1,USLAX,JPYOK,GULF CHEMICALS,NIPPON TRADING,TGHU1234567,45G1,290220,SOLVENTS",
+      "STG0103,L-1,USLAX,DEHAM,PACIFIC FARMS,HANSA GMBH,CSQU3054383,22G1,080212,ALMONDS",
+    ].join("\n");
+    const report = await ingestFile(db, clock, actor, { fileName: "listing.csv", text: `${first}\n` });
+    assert.equal(report.inserted, 3, JSON.stringify(report.errors));
+    const written = await listed();
+    assert.ok(written.some((r) => !r.is_own), "a shipment bound for Japan is listed for Japan Customs too");
+    assert.equal(written.filter((r) => r.bill_of_lading === "STG0103").length, 1, "a shipment outside every agreement is listed for its owner only");
+    assert.deepEqual(written.find((r) => r.bill_of_lading === "STG0101" && r.is_own)?.hs_codes, ["080212", "200819", "310420"]);
+    assert.equal(written.find((r) => r.bill_of_lading === "STG0101" && r.is_own)?.container_count, 2, "a container listed twice counts once");
+    assert.deepEqual(written, await refreshed());
+    // An amendment moves STG0102 to Hamburg: its shared row goes, its counts follow the new goods.
+    const second = [HEADER, "STG0102,L-2,USLAX,DEHAM,GULF CHEMICALS,NIPPON TRADING,TGHU1234567,45G1,290220,SOLVENTS", "STG0102,L-2,USLAX,DEHAM,GULF CHEMICALS,NIPPON TRADING,CSQU3054383,22G1,284440,ISOTOPES"].join("\n");
+    const amended = await ingestFile(db, clock, actor, { fileName: "listing-2.csv", text: `${second}\n` });
+    assert.equal(amended.replaced, 1, JSON.stringify(amended.errors));
+    const after = await listed();
+    assert.deepEqual(
+      after.filter((r) => r.bill_of_lading === "STG0102").map((r) => [r.is_own, r.container_count, r.hs_codes]),
+      [[true, 2, ["290220", "284440"]]],
+    );
+    assert.deepEqual(after, await refreshed());
+  });
+
   it("writes the final rows under row-level security: a chunk staged for another agency is refused", async () => {
     const db = ctx().database.db;
     const other = await serviceActor(db, "JPCUS", "feed.stage-test-jp");

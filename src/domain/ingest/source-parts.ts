@@ -81,16 +81,18 @@ export async function* edifactStreamParts(chunks: ChunkSource, file: string): As
   const lexer = new EdifactLexer(out);
   const assembler = new EdifactMessageAssembler(out);
   const decoder = new TextDecoder("utf-8");
-  const partsOf = (segments: EdifactSegment[]): ParsedPart[] => [...messagesOf(segments, assembler)].map((m) => messagePart(m, out));
-  // Parsing runs between reads of the stream; the slicer lets other requests in between messages.
+  // Parsing runs between reads of the stream; the slicer lets other requests (and the answers to
+  // the chunk being stored) in between messages, each message mapped only when its turn comes.
   const slicer = new Slicer();
   for await (const chunk of chunks) {
-    for (const part of partsOf(lexer.push(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true })))) {
-      yield part;
+    for (const message of messagesOf(lexer.push(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true })), assembler)) {
+      yield messagePart(message, out);
       await slicer.pause();
     }
   }
-  yield* partsOf([...lexer.push(decoder.decode()), ...lexer.end()]);
+  for (const message of messagesOf([...lexer.push(decoder.decode()), ...lexer.end()], assembler)) {
+    yield messagePart(message, out);
+  }
   const last = assembler.end();
   if (last) {
     yield messagePart(last, out);

@@ -77,15 +77,53 @@ interface Current {
   snapshot: Partial<Snapshot> | null;
 }
 
+interface Known {
+  /** Content hash of each message of the run received before. */
+  messages: Map<string, string>;
+  /** The agency's current shipment of each bill whose message is new, locked for the amendment. */
+  current: Map<string, Current>;
+}
+
+/**
+ * What the database knows of a run, in one round trip: the messages received before, and for the
+ * other messages the agency's current shipment of their bill with its latest snapshot, locked.
+ * The keys are joined (one probe of a primary key each); `key = any(…)` under a generic plan
+ * would test every row of the agency against the whole list instead.
+ */
+async function lookUpRun(tx: Tx, ctx: StoreContext, run: CleanShipment[]): Promise<Known> {
+  const rows = await sql<{ message_key: string | null; content_sha256: string | null; id: string | null; bill_of_lading: string | null; version: number | null; snapshot: Partial<Snapshot> | null }>`
+    with run as (
+      select * from unnest(${run.map((s) => s.messageKey)}::text[], ${run.map((s) => s.billOfLading)}::text[]) r(message_key, bill_of_lading)
+    ), known as (
+      select m.message_key, m.content_sha256
+      from run r join ingest_message m on m.agency_id = ${ctx.agencyId} and m.message_key = r.message_key
+    ), current as (
+      select s.id, s.bill_of_lading, s.version, v.snapshot
+      from run r
+      join shipment s on s.owner_agency_id = ${ctx.agencyId} and s.bill_of_lading = r.bill_of_lading
+      left join shipment_version v on v.shipment_id = s.id and v.version = s.version
+      where r.message_key not in (select message_key from known)
+      for update of s
+    )
+    select message_key, content_sha256, null::uuid as id, null::text as bill_of_lading, null::int as version, null::jsonb as snapshot from known
+    union all
+    select null, null, id, bill_of_lading, version, snapshot from current`.execute(tx);
+  const known: Known = { messages: new Map(), current: new Map() };
+  for (const r of rows.rows) {
+    if (r.message_key !== null) {
+      known.messages.set(r.message_key, r.content_sha256 as string);
+    } else {
+      known.current.set(r.bill_of_lading as string, { id: r.id as string, version: r.version as number, snapshot: r.snapshot });
+    }
+  }
+  return known;
+}
+
 /** Drops messages received before: the same content counts as a duplicate, other content is refused. */
-async function dropKnownMessages(tx: Tx, ctx: StoreContext, run: CleanShipment[], outcome: StoreOutcome): Promise<CleanShipment[]> {
-  const known = await sql<{ message_key: string; content_sha256: string }>`
-    select message_key, content_sha256 from ingest_message
-    where agency_id = ${ctx.agencyId} and message_key = any(${run.map((s) => s.messageKey)}::text[])`.execute(tx);
-  if (known.rows.length === 0) {
+function dropKnownMessages(run: CleanShipment[], knownHash: Map<string, string>, outcome: StoreOutcome): CleanShipment[] {
+  if (knownHash.size === 0) {
     return run;
   }
-  const knownHash = new Map(known.rows.map((k) => [k.message_key, k.content_sha256]));
   const fresh: CleanShipment[] = [];
   for (const s of run) {
     const hash = knownHash.get(s.messageKey);
@@ -102,16 +140,6 @@ async function dropKnownMessages(tx: Tx, ctx: StoreContext, run: CleanShipment[]
     }
   }
   return fresh;
-}
-
-/** The agency's current shipments for these bills with their latest snapshot, locked for the amendment. */
-async function lockExisting(tx: Tx, ctx: StoreContext, fresh: CleanShipment[]): Promise<Map<string, Current>> {
-  const rows = await sql<{ id: string; bill_of_lading: string; version: number; snapshot: Partial<Snapshot> | null }>`
-    select s.id, s.bill_of_lading, s.version, v.snapshot
-    from shipment s left join shipment_version v on v.shipment_id = s.id and v.version = s.version
-    where s.owner_agency_id = ${ctx.agencyId} and s.bill_of_lading = any(${fresh.map((s) => s.billOfLading)}::text[])
-    for update of s`.execute(tx);
-  return new Map(rows.rows.map((r) => [r.bill_of_lading, { id: r.id, version: r.version, snapshot: r.snapshot }]));
 }
 
 /** Decides per shipment: new (with an id), amended (next version with its diff), unchanged or refused. */
@@ -147,13 +175,14 @@ function planRun(fresh: CleanShipment[], existing: Map<string, Current>, voyageO
   return staged;
 }
 
-/** Stores one run (no bill twice): staged with COPY, then one statement per table. */
+/** Stores one run (no bill twice): looked up in one query, staged with COPY, then written with one call. */
 async function storeRun(tx: Tx, ctx: StoreContext, run: CleanShipment[], outcome: StoreOutcome): Promise<void> {
-  const fresh = await dropKnownMessages(tx, ctx, run, outcome);
+  const known = await lookUpRun(tx, ctx, run);
+  const fresh = dropKnownMessages(run, known.messages, outcome);
   if (fresh.length === 0) {
     return;
   }
   const voyages = await resolveVoyages(tx, ctx.agencyId, fresh, ctx.voyages ?? new Map<string, string>());
   const voyageOf = (s: CleanShipment): string | null => voyages.get(voyageKey(s) ?? "") ?? null;
-  await writeStaged(tx, ctx, planRun(fresh, await lockExisting(tx, ctx, fresh), voyageOf, outcome));
+  await writeStaged(tx, ctx, planRun(fresh, known.current, voyageOf, outcome));
 }
