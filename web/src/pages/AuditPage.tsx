@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { auditDetails } from "../../../src/domain/audit-details.ts";
 import { api, type AuditEvent } from "../api.ts";
 import { DataTable, type Column } from "../components/DataTable.tsx";
 import { DateInput } from "../components/DateInput.tsx";
@@ -24,30 +25,6 @@ interface Filters {
 }
 
 const EMPTY: Filters = { actor: "", actionPrefix: "", entityId: "", from: "", to: "", includeReads: false };
-
-function detailValue(v: unknown): string {
-  if (typeof v === "string") {
-    return v;
-  }
-  if (typeof v === "number" || typeof v === "boolean") {
-    return String(v);
-  }
-  if (Array.isArray(v) && v.every((x) => typeof x === "string" || typeof x === "number")) {
-    return (v).join(", ");
-  }
-  return JSON.stringify(v);
-}
-
-/** The event's details as "key: value" pairs for people (the raw record stays a click away). */
-function details(payload: unknown): string {
-  if (!payload || typeof payload !== "object") {
-    return "";
-  }
-  return Object.entries(payload as Record<string, unknown>)
-    .filter(([, v]) => v !== null && v !== undefined && v !== "")
-    .map(([k, v]) => `${k}: ${detailValue(v)}`)
-    .join("; ");
-}
 
 /** "inspection_request.dispositioned" → "Inspection request dispositioned" (or the catalogue's words for it). */
 function sentence(t: Translator, action: string): string {
@@ -103,7 +80,7 @@ function columns(t: Translator): Column<AuditEvent>[] {
     title: t("audit.details"),
     render: (e) => (
       <details>
-        <summary className="payload">{details(e.payload) || "—"}</summary>
+        <summary className="payload">{auditDetails(e.payload) || "—"}</summary>
         <pre className="payload">{JSON.stringify(e.payload, null, 2)}</pre>
       </details>
     ),
