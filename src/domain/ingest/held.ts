@@ -57,6 +57,29 @@ export async function countUnmatched(tx: Tx, events: readonly ContainerEvent[]):
   return Number(rows[0]?.n ?? 0);
 }
 
+/** A text at least this long is kept once when several held records of a write (one chunk) share it. */
+const SHARED_TEXT_MIN = 4096;
+
+/**
+ * The records of one message all come with that message's whole text. It is kept with the first
+ * of them; the others name where it is, so a message of 10,000 bad consignments is stored once,
+ * not 10,000 times: once per chunk written (and one resubmission of it carries them all).
+ */
+function shareMessageText(held: readonly Held[]): Held[] {
+  const keptAt = new Map<string, string>();
+  return held.map((h) => {
+    if (h.raw.length < SHARED_TEXT_MIN) {
+      return h;
+    }
+    const at = keptAt.get(h.raw);
+    if (at === undefined) {
+      keptAt.set(h.raw, h.rejection.location);
+      return h;
+    }
+    return { ...h, raw: `(this record's message is kept whole with the quarantined record at ${at})` };
+  });
+}
+
 /** Puts held records in the quarantine; one already waiting there with the same text is not queued twice. */
 export async function quarantineHeld(tx: Tx, ctx: StoreContext, format: TradeFormat, held: readonly Held[]): Promise<void> {
   if (held.length === 0) {
@@ -66,7 +89,7 @@ export async function quarantineHeld(tx: Tx, ctx: StoreContext, format: TradeFor
     select location, raw_text from quarantine_record
     where agency_id = ${ctx.agencyId} and status = 'open' and location = any(${held.map((h) => h.rejection.location)}::text[])`.execute(tx);
   const isWaiting = new Set(waiting.rows.map((w) => JSON.stringify([w.location, w.raw_text])));
-  const toQueue = held.filter((h) => !isWaiting.has(JSON.stringify([h.rejection.location, h.raw])));
+  const toQueue = shareMessageText(held.filter((h) => !isWaiting.has(JSON.stringify([h.rejection.location, h.raw]))));
   await insertUnnest(
     tx,
     "quarantine_record",

@@ -25,26 +25,32 @@ function x12Set(text: string, ref: string): string | null {
   return text.slice(start, end < 0 ? undefined : end + 1);
 }
 
-function csvRow(text: string, line: number | undefined): string | null {
+function csvRow(lines: readonly string[], line: number | undefined): string | null {
   if (!line) {
     return null;
   }
-  const lines = text.split(/\r?\n/);
   const header = lines[0] ?? "";
   const row = lines[line - 1];
   return row === undefined ? null : `${header}\n${row}\n`;
 }
 
-/** The text a rejected record came from, so people can fix and resubmit it; null if not found. */
-export function rawTextOf(text: string, format: TradeFormat, source: RecordSource): string | null {
-  if (EDIFACT.has(format) && source.messageRef) {
-    return edifactMessage(text, source.messageRef);
-  }
-  if (format.startsWith("x12") && source.messageRef) {
-    return x12Set(text, source.messageRef);
-  }
-  if (format === "csv") {
-    return csvRow(text, source.line);
-  }
-  return null;
+/**
+ * The text a rejected record came from, so people can fix and resubmit it (null if not found),
+ * for each record of one file: a CSV file is split into lines once, however many rows are bad.
+ */
+export function rawTextReader(text: string, format: TradeFormat): (source: RecordSource) => string | null {
+  let lines: string[] | undefined;
+  return (source) => {
+    if (EDIFACT.has(format) && source.messageRef) {
+      return edifactMessage(text, source.messageRef);
+    }
+    if (format.startsWith("x12") && source.messageRef) {
+      return x12Set(text, source.messageRef);
+    }
+    if (format === "csv") {
+      lines ??= text.split(/\r?\n/);
+      return csvRow(lines, source.line);
+    }
+    return null;
+  };
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { Slicer } from "../slices.ts";
 import { type ChunkSource, type CsvLayout, dedupeDiagnostics, DiagnosticCollector, EdifactLexer, type EdifactMessage, EdifactMessageAssembler, type EdifactSegment, mapEdifactMessage, parseMessageText, streamManifestCsv, type TradeFormat } from "../../trade/index.ts";
 import type { ParsedPart } from "./parts.ts";
-import { rawTextOf } from "./raw-text.ts";
+import { rawTextReader } from "./raw-text.ts";
 
 /** Records per part when a whole parsed file is handed on in slices. */
 const SLICE = 1000;
@@ -15,7 +15,18 @@ function sha256(text: string): string {
 export function wholeTextParts(text: string, options: { file: string; format?: TradeFormat; csvLayout?: CsvLayout }): { format: TradeFormat; sha256: string; parts: ParsedPart[] } {
   const digest = sha256(text);
   const parsed = parseMessageText(text, { format: options.format, file: options.file, csvLayout: options.csvLayout });
-  const rawText: ParsedPart["rawText"] = (record) => rawTextOf(text, parsed.format, record.source) ?? JSON.stringify(record);
+  // One text per message (or CSV row), looked up once: a file of many bad records must not search it again for each.
+  const texts = new Map<string, string | null>();
+  const readRaw = rawTextReader(text, parsed.format);
+  const rawText: ParsedPart["rawText"] = (record) => {
+    const key = `${record.source.messageRef ?? ""}\u0000${record.source.line ?? ""}`;
+    let found = texts.get(key);
+    if (found === undefined) {
+      found = readRaw(record.source);
+      texts.set(key, found);
+    }
+    return found ?? JSON.stringify(record);
+  };
   const fallbackRef = (): string => digest.slice(0, 16);
   const parts: ParsedPart[] = [];
   const count = Math.max(1, Math.ceil(parsed.shipments.length / SLICE));
