@@ -899,11 +899,12 @@ interface Slot {
 }
 
 function collectBodySlots(value: Value | undefined, schema: JsonSchema | undefined, trail: PathKey[], out: Slot[], depth: number): void {
-  if (depth > 5 || out.length > 200) {
+  // A body already replaced by raw JSON or bytes has no fields left to mutate.
+  if (depth > 5 || out.length > 200 || value instanceof RawJson || value instanceof RawBytes) {
     return;
   }
   if (schema?.properties || (value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof RawJson) && !(value instanceof RawBytes))) {
-    const obj = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as { [key: string]: Value }) : {};
+    const obj = value !== null && typeof value === "object" && !Array.isArray(value) ? value : {};
     const keys = new Set([...Object.keys(schema?.properties ?? {}), ...Object.keys(obj)]);
     for (const key of keys) {
       const prop = schema?.properties?.[key] ?? (typeof schema?.additionalProperties === "object" ? schema.additionalProperties : undefined);
@@ -949,7 +950,7 @@ function setAt(draft: Draft, slot: Slot, value: Value | undefined): void {
     node = (node as Record<PathKey, Value> | undefined)?.[key];
   }
   const last = slot.path[slot.path.length - 1];
-  if (node === null || typeof node !== "object" || last === undefined) {
+  if (node === null || typeof node !== "object" || node instanceof RawJson || node instanceof RawBytes || last === undefined) {
     return;
   }
   if (value === undefined) {
