@@ -1,6 +1,6 @@
 import type { AlarmKind, AnalysisResult, Occupancy, OccupancySample } from "../model.ts";
-import type { WriteCtx } from "./n42-writer.ts";
 import { formatDurationS } from "./n42-values.ts";
+import type { WriteCtx } from "./n42-write-context.ts";
 import { el, wrap, xsDouble } from "./xml-write.ts";
 
 const ALARM_CATEGORY: Record<AlarmKind, string> = {

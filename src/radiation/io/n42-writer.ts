@@ -1,6 +1,7 @@
 import { channelToEnergy, type Detector, type EnergyCalibration, type Measurement, type RadFile } from "../model.ts";
 import { occupancyDetectorNames, writeAnalysisResults, writeOccupancies } from "./n42-writer-occupancy.ts";
 import { compressCountedZeros, formatDurationS, trimTrailingZeros } from "./n42-values.ts";
+import type { WriteCtx } from "./n42-write-context.ts";
 import { el, IdRegistry, wrap, xsDouble } from "./xml-write.ts";
 
 /** Options for the N42-2012 writer. */
@@ -13,14 +14,6 @@ export interface N42WriteOptions {
   creator?: string;
 }
 
-/** Shared state while writing one document. */
-export interface WriteCtx {
-  ids: IdRegistry;
-  /** Detector name → xs:ID written. */
-  detectorIds: Map<string, string>;
-  instrumentId: string;
-  createdAt: string;
-}
 
 const DETECTOR_KINDS = new Set(
   "HPGe HPXe NaI LaBr3 LaCl3 BGO CZT CdTe CsI GMT GMTW LiFiber PVT PS He3 He4 LiGlass LiI SrI2 CLYC CdWO4 BF3 HgI2 CeBr4 LiCAF LiZnS Other".split(
