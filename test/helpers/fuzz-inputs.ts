@@ -1163,7 +1163,8 @@ function mutateManifestText(rng: Rng, sample: ManifestSample): { bytes: Buffer; 
       case 5: {
         const { records, sep } = splitRecords(text, isCsv);
         const r = rng.int(records.length);
-        const times = rng.pick([1_000, 10_000, 50_000]);
+        // No more copies than keep the file within 64 MB (a long record 50,000 times is past any string).
+        const times = Math.min(rng.pick([1_000, 10_000, 50_000]), Math.floor((64 << 20) / Math.max(1, (records[r] ?? "").length + sep.length)));
         records.splice(r, 0, ...new Array<string>(times).fill(records[r] ?? ""));
         text = records.join(sep);
         notes.push(`record ${r} repeated ${times} times`);
