@@ -32,7 +32,20 @@ const pglite = new PGlite({
   parsers: { 20: (value: string) => value },
   // Trigram indexes serve the work list's free-text filter (migrations/0014).
   extensions: { pg_trgm },
+  // The buffer pool lives in the WebAssembly heap, which grows as pages are touched and never
+  // gives memory back: at PostgreSQL's 128 MB it fills during the first large upload and stays.
+  // Pages beyond it are read from the data folder through the operating system's file cache,
+  // which the system can reclaim. RECIPROCITY_EMBEDDED_SHARED_BUFFERS sets it (e.g. "128MB").
+  startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${sharedBuffers()}`],
 });
+
+function sharedBuffers(): string {
+  const wanted = process.env.RECIPROCITY_EMBEDDED_SHARED_BUFFERS ?? "32MB";
+  if (!/^\d{1,6}(kB|MB|GB)$/.test(wanted)) {
+    throw new Error(`RECIPROCITY_EMBEDDED_SHARED_BUFFERS must be a size such as 64MB, not ${JSON.stringify(wanted)}`);
+  }
+  return wanted;
+}
 
 /**
  * COPY … FROM '/dev/blob' reads a server-side file, which PostgreSQL lets only the superuser do,

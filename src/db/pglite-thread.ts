@@ -43,7 +43,7 @@ export class PGliteThread implements EmbeddedEngine {
 
   /** Starts the thread and waits until the database is open. */
   static async open(dataDir: string | undefined): Promise<PGliteThread> {
-    const worker = spawnWorker(new URL("./pglite-host.ts", import.meta.url), { dataDir });
+    const worker = await spawnWorker(new URL("./pglite-host.ts", import.meta.url), { dataDir });
     const thread = new PGliteThread(worker);
     await new Promise<StatementResult>((resolve, reject) => thread.pending.set(0, { resolve, reject }));
     return thread;

@@ -30,7 +30,7 @@ export async function plotInWorker(input: PlotInput): Promise<ScanPlotData> {
   return (await instrumentPool().run({ kind: "plot", input })) as ScanPlotData;
 }
 
-/** Starts a worker thread ahead of the first upload (at server start). */
+/** Prepares the analysis threads' code ahead of the first upload (at server start). */
 export function warmInstrumentWork(): void {
   instrumentPool().warm();
 }

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { AppError } from "../errors.ts";
-import { spawnWorker } from "./spawn.ts";
+import { prepareWorker, startWorker, type WorkerStart } from "./spawn.ts";
 
 /** How a pool sizes and bounds its work. */
 export interface PoolOptions {
@@ -13,6 +13,8 @@ export interface PoolOptions {
   timeoutMs?: number;
   /** Heap limit of each thread, in MB. */
   maxHeapMb?: number;
+  /** A thread with nothing to do for this long ends, and its memory goes back to the system. */
+  idleMs?: number;
 }
 
 /** What a worker answers for one task. */
@@ -30,6 +32,8 @@ interface Slot<T, R> {
   worker: Worker;
   task: Task<T, R> | null;
   timer: NodeJS.Timeout | null;
+  /** Ends the thread after the pool's idle time without a task. */
+  idle: NodeJS.Timeout | null;
 }
 
 /**
@@ -46,6 +50,10 @@ export class WorkerPool<T, R> {
   private readonly maxQueue: number;
   private readonly timeoutMs: number;
   private readonly maxHeapMb: number;
+  private readonly idleMs: number;
+  /** How threads start, once the entry is prepared (see spawn.ts). */
+  private start: WorkerStart | undefined;
+  private preparing: Promise<void> | null = null;
 
   constructor(
     private readonly entry: URL,
@@ -56,6 +64,7 @@ export class WorkerPool<T, R> {
     this.maxQueue = options.maxQueue ?? 32;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.maxHeapMb = options.maxHeapMb ?? 1024;
+    this.idleMs = options.idleMs ?? 120_000;
   }
 
   /** Runs one task on a worker thread; `transfer` lists buffers handed over rather than copied. */
@@ -72,11 +81,19 @@ export class WorkerPool<T, R> {
     });
   }
 
-  /** Starts one thread ahead of need, so the first task does not wait for a thread to load its code. */
+  /**
+   * Prepares the threads' code ahead of need, so the first task does not wait for it. No thread
+   * is started: an idle server holds none.
+   */
   warm(): void {
-    if (!this.isClosed && this.slots.length === 0) {
+    if (!this.isClosed && this.start === undefined) {
       this.grow();
     }
+  }
+
+  /** Threads running now (for tests and status). */
+  get threads(): number {
+    return this.slots.length;
   }
 
   /** Stops every thread; waiting and running tasks fail. */
@@ -96,6 +113,10 @@ export class WorkerPool<T, R> {
         return;
       }
       const task = this.queue.shift() as Task<T, R>;
+      if (slot.idle) {
+        clearTimeout(slot.idle);
+        slot.idle = null;
+      }
       slot.task = task;
       slot.worker.ref();
       slot.timer = setTimeout(() => {
@@ -109,8 +130,18 @@ export class WorkerPool<T, R> {
     if (this.slots.length >= this.size) {
       return undefined;
     }
-    const worker = spawnWorker(this.entry, {}, { maxOldGenerationSizeMb: this.maxHeapMb });
-    const slot: Slot<T, R> = { worker, task: null, timer: null };
+    if (this.start === undefined) {
+      // The entry is bundled once, off the event loop; tasks wait in the queue meanwhile.
+      this.preparing ??= prepareWorker(this.entry).then((start) => {
+        this.start = start;
+        if (!this.isClosed) {
+          this.dispatch();
+        }
+      });
+      return undefined;
+    }
+    const worker = startWorker(this.entry, this.start, {}, { maxOldGenerationSizeMb: this.maxHeapMb });
+    const slot: Slot<T, R> = { worker, task: null, timer: null, idle: null };
     worker.unref();
     worker.on("message", (reply: TaskReply<R>) => this.finish(slot, reply));
     worker.on("error", (err) => void this.replace(slot, new AppError(422, "analysis.failed", `The ${this.what} failed: ${err.message}`)));
@@ -144,6 +175,15 @@ export class WorkerPool<T, R> {
     slot.timer = null;
     slot.task = null;
     slot.worker.unref();
+    if (!this.isClosed && !slot.idle) {
+      slot.idle = setTimeout(() => {
+        slot.idle = null;
+        if (slot.task === null && this.slots.includes(slot)) {
+          void this.replace(slot, new Error(`the ${this.what} thread was idle`));
+        }
+      }, this.idleMs);
+      slot.idle.unref();
+    }
   }
 
   /** Ends a thread whose task failed or overran; a fresh one takes its place on demand. */
@@ -161,6 +201,10 @@ export class WorkerPool<T, R> {
   private async retire(slot: Slot<T, R>, err: Error): Promise<void> {
     const task = slot.task;
     this.release(slot);
+    if (slot.idle) {
+      clearTimeout(slot.idle);
+      slot.idle = null;
+    }
     slot.worker.removeAllListeners("exit");
     task?.reject(err);
     await slot.worker.terminate();
