@@ -1,8 +1,10 @@
 // A large manifest upload against a real `reciprocity serve` process on the embedded database:
 // streams N MB of CUSCAR as the admin and reports the server's RSS, /api/health latency during
 // the upload, and the ingest rate.
-//   node --import tsx bench/upload.ts [--mb 100] [--limit-mb 128]
-import { mkdtempSync, rmSync } from "node:fs";
+//   node --import tsx bench/upload.ts [--mb 100] [--limit-mb 128] [--world DIR] [--profile DIR]
+// --world keeps the seeded demo world in DIR and starts later runs from a copy of it (seeding takes
+// minutes); --profile writes the server's CPU profiles (main and database threads) to DIR.
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { syntheticShipments } from "../src/domain/ingest/synthetic.ts";
@@ -19,9 +21,19 @@ const LIMIT_MB = Number(arg("--limit-mb", "128"));
 const MB = 1024 * 1024;
 const PASSWORD = "bench-upload-password";
 
+const WORLD = args.includes("--world") ? path.resolve(arg("--world", "")) : null;
+const PROFILE = args.includes("--profile") ? path.resolve(arg("--profile", "")) : null;
+
 const dir = mkdtempSync(path.join(tmpdir(), "reciprocity-bench-upload-"));
-createDemoWorld(dir, PASSWORD);
-const server = await startServer(dir, PASSWORD, { RECIPROCITY_MANIFEST_LIMIT_MB: String(LIMIT_MB) });
+if (WORLD) {
+  if (!existsSync(path.join(WORLD, "PG_VERSION"))) {
+    createDemoWorld(WORLD, PASSWORD);
+  }
+  cpSync(WORLD, dir, { recursive: true });
+} else {
+  createDemoWorld(dir, PASSWORD);
+}
+const server = await startServer(dir, PASSWORD, { RECIPROCITY_MANIFEST_LIMIT_MB: String(LIMIT_MB) }, PROFILE ? ["--cpu-prof", "--cpu-prof-dir", PROFILE] : []);
 try {
   const cookie = await sessionCookie(server.url, "host.admin", PASSWORD);
   // 1,000 distinct shipments per interchange; each repetition is a new interchange whose bills
