@@ -66,6 +66,8 @@ try {
   console.log(`| shipments inserted | ${report.inserted ?? "-"} (${report.inserted ? ((report.inserted / result.ms) * 1000).toFixed(0) : "-"}/s, ${((BODY_MB / result.ms) * 1000).toFixed(2)} MB/s) |`);
   console.log(`| server RSS idle / peak | ${(idleRss / MB).toFixed(0)} / ${(peakRss / MB).toFixed(0)} MB |`);
   console.log(`| /api/health p99 / worst (${latency.samples} probes, ${latency.failures} failed) | ${latency.p99Ms.toFixed(0)} / ${latency.worstMs.toFixed(0)} ms |`);
+  console.log(`| /api/health probes over 100 ms | ${latency.over100Ms} (${((100 * latency.over100Ms) / Math.max(1, latency.samples)).toFixed(2)} %) |`);
+  console.log(`| goals | RSS < 1 GB: ${peakRss < 1024 * MB ? "met" : "NOT met"}; health p99 < 100 ms: ${latency.p99Ms < 100 ? "met" : "NOT met"}; every probe < 100 ms: ${latency.over100Ms === 0 ? "met" : "NOT met"} |`);
 } finally {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
