@@ -16,7 +16,7 @@ import { migrateToLatest } from "../src/db/migrate.ts";
 import { hashPassword } from "../src/domain/auth.ts";
 import type { Kysely } from "kysely";
 import type { DB } from "../src/db/schema.ts";
-import { DEMO_AGENCIES, DEMO_USERS, ensureDemoWorld, startOfUtcDay } from "../src/domain/demo/seed.ts";
+import { DEMO_USERS, ensureDemoWorld, seedAgencies, startOfUtcDay } from "../src/domain/demo/seed.ts";
 import { bindAgreementToPeer } from "../src/domain/federation/agreements.ts";
 import { addPeer, initNode } from "../src/domain/federation/node.ts";
 import { launchServer } from "../test/helpers/server-process.ts";
@@ -46,25 +46,7 @@ async function seedJapanNode(db: Kysely<DB>): Promise<void> {
   const hash = await hashPassword(password);
   await db.transaction().execute(async (tx) => {
     if (!(await tx.selectFrom("agency").select("id").where("code", "=", "JPCUS").executeTakeFirst())) {
-      const ids = new Map<string, string>();
-      for (const agency of DEMO_AGENCIES) {
-        const row = await tx.insertInto("agency").values({ code: agency.code, name: agency.name, country: agency.country }).returning("id").executeTakeFirstOrThrow();
-        ids.set(agency.code, row.id);
-        await tx
-          .insertInto("site")
-          .values(agency.sites.map(([locode, name]) => ({ agency_id: row.id, locode, name })))
-          .execute();
-      }
-      const us = ids.get("USCBP") as string;
-      const jp = ids.get("JPCUS") as string;
-      const basis = "Container Security Initiative Declaration of Principles (US–Japan, 2002); Customs Mutual Assistance Agreement (1997)";
-      await tx
-        .insertInto("agreement")
-        .values([
-          { code: "CSI-USCBP-JPCUS", provider_agency_id: us, recipient_agency_id: jp, destination_countries: ["JP"], legal_basis: basis, valid_from: "2002-08-01" },
-          { code: "CSI-JPCUS-USCBP", provider_agency_id: jp, recipient_agency_id: us, destination_countries: ["US"], legal_basis: basis, valid_from: "2002-08-01" },
-        ])
-        .execute();
+      await seedAgencies(tx);
     }
     const jp = (await tx.selectFrom("agency").select("id").where("code", "=", "JPCUS").executeTakeFirstOrThrow()).id;
     const accounts = [

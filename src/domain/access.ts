@@ -1,32 +1,25 @@
-import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kysely";
+import { sql, type ExpressionBuilder, type Expression, type RawBuilder, type SqlBool } from "kysely";
 import type { Tx } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
 import { forbidden } from "../errors.ts";
 import { hasRole, type Actor, type Role } from "./actor.ts";
 
-// The one place that says who sees what. PostgreSQL's row-level security policies in
-// migrations/0001_core.sql state the same rules again, so a query that forgets this filter still
-// returns only allowed rows.
+// The one place in the application that says who sees what. The sharing rule itself is SQL
+// (migrations/0030_sharing_rule.sql: agreements_sharing, agreement_in_force), called both here and
+// by PostgreSQL's row-level security policies, so a query that forgets this filter still returns
+// only allowed rows, and the two can never disagree.
 
 /**
- * When an agreement covers a shipment (decided for the whole exchange; row-level security in
- * migrations/0006_visibility.sql says the same): the agreement is active and in force today, the
- * shipment goes to one of its destination countries, and the shipment departs (ETD, else the
- * filing time) within the agreement's term. A shipment that left before an agreement began is
- * not shared by it, and nothing is shared once it has ended.
+ * Agreements under which `owner` shares a shipment with `agencyId`: it is the recipient, the
+ * agreement is active and in force today, the shipment goes to one of its destination countries
+ * and departs (ETD, else the filing time) within its term. A shipment that left before an
+ * agreement began is not shared by it, and nothing is shared once it has ended.
  */
-function agreementCovers(
-  eb: ExpressionBuilder<DB & { ag: DB["agreement"] }, "ag">,
-  shipment: { discharge: Expression<string>; destination: Expression<string>; departs: Expression<Date> },
-): Expression<SqlBool> {
-  return eb.and([
-    eb("ag.is_active", "=", true),
-    eb("ag.valid_from", "<=", sql<Date>`current_date`),
-    eb.or([eb("ag.valid_until", "is", null), eb("ag.valid_until", ">=", sql<Date>`current_date`)]),
-    eb(shipment.departs, ">=", sql<Date>`ag.valid_from::timestamptz`),
-    eb.or([eb("ag.valid_until", "is", null), eb(shipment.departs, "<", sql<Date>`(ag.valid_until + 1)::timestamptz`)]),
-    eb.or([eb(shipment.discharge, "=", eb.fn.any("ag.destination_countries")), eb(shipment.destination, "=", eb.fn.any("ag.destination_countries"))]),
-  ]);
+function agreementsSharing(
+  agencyId: string,
+  shipment: { owner: Expression<string>; discharge: Expression<string>; destination: Expression<string>; departs: Expression<Date> },
+): RawBuilder<{ id: string; code: string; legal_basis: string }> {
+  return sql<{ id: string; code: string; legal_basis: string }>`agreements_sharing(${agencyId}::uuid, ${shipment.owner}, ${shipment.discharge}, ${shipment.destination}, ${shipment.departs})`;
 }
 
 /** Shipments the actor's agency may see: its own, and those another agency shares with it under an agreement that covers them. */
@@ -34,20 +27,12 @@ export function shipmentIsVisible(actor: Actor) {
   return (eb: ExpressionBuilder<DB & { s: DB["shipment"] }, "s">): Expression<SqlBool> =>
     eb.or([
       eb("s.owner_agency_id", "=", actor.agencyId),
-      eb.exists(
-        eb
-          .selectFrom("agreement as ag")
-          .select(sql`1`.as("one"))
-          .whereRef("ag.provider_agency_id", "=", "s.owner_agency_id")
-          .where("ag.recipient_agency_id", "=", actor.agencyId)
-          .where((inner) =>
-            agreementCovers(inner as unknown as ExpressionBuilder<DB & { ag: DB["agreement"] }, "ag">, {
-              discharge: sql<string>`s.discharge_country`,
-              destination: sql<string>`s.destination_country`,
-              departs: sql<Date>`coalesce(s.etd, s.filed_at)`,
-            }),
-          ),
-      ),
+      sql<SqlBool>`exists (select 1 from ${agreementsSharing(actor.agencyId, {
+        owner: sql<string>`s.owner_agency_id`,
+        discharge: sql<string>`s.discharge_country`,
+        destination: sql<string>`s.destination_country`,
+        departs: sql<Date>`coalesce(s.etd, s.filed_at)`,
+      })})`,
     ]);
 }
 
@@ -91,20 +76,13 @@ export async function findSharingAgreement(
   actor: Actor,
   shipment: { owner_agency_id: string; discharge_country: string; destination_country: string; departs: Date },
 ): Promise<{ id: string; code: string; legal_basis: string } | undefined> {
-  return tx
-    .selectFrom("agreement as ag")
-    .select(["ag.id", "ag.code", "ag.legal_basis"])
-    .where("ag.provider_agency_id", "=", shipment.owner_agency_id)
-    .where("ag.recipient_agency_id", "=", actor.agencyId)
-    .where((eb) =>
-      agreementCovers(eb, {
-        discharge: sql.val(shipment.discharge_country),
-        destination: sql.val(shipment.destination_country),
-        departs: sql.val(shipment.departs),
-      }),
-    )
-    .orderBy("ag.code")
-    .executeTakeFirst();
+  const sharing = agreementsSharing(actor.agencyId, {
+    owner: sql.val(shipment.owner_agency_id),
+    discharge: sql.val(shipment.discharge_country),
+    destination: sql.val(shipment.destination_country),
+    departs: sql.val(shipment.departs),
+  });
+  return tx.selectFrom(sharing.as("ag")).select(["ag.id", "ag.code", "ag.legal_basis"]).orderBy("ag.code").executeTakeFirst();
 }
 
 /** Agreements whose numbers the actor's agency may read: those it is party to, while they are in force. */
@@ -112,9 +90,7 @@ export function agreementIsReadable(actor: Actor) {
   return (eb: ExpressionBuilder<DB & { ag: DB["agreement"] }, "ag">): Expression<SqlBool> =>
     eb.and([
       eb.or([eb("ag.provider_agency_id", "=", actor.agencyId), eb("ag.recipient_agency_id", "=", actor.agencyId)]),
-      eb("ag.is_active", "=", true),
-      eb("ag.valid_from", "<=", sql<Date>`current_date`),
-      eb.or([eb("ag.valid_until", "is", null), eb("ag.valid_until", ">=", sql<Date>`current_date`)]),
+      sql<SqlBool>`agreement_in_force(ag)`,
     ]);
 }
 

@@ -1,10 +1,12 @@
 import { sql, type Kysely } from "kysely";
 import { withAgency, type Tx } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
+import { invalid } from "../errors.ts";
 import { agreementIsReadable } from "./access.ts";
 import { recordSharedRead } from "./audit.ts";
 import { DECLINE_CODES, SCAN_TYPES } from "./inspection-requests/vocabulary.ts";
 import type { Actor } from "./actor.ts";
+import type { Clock } from "./clock.ts";
 
 /** The reciprocity numbers of one direction of one agreement over a date range. */
 export interface DirectionMetrics {
@@ -159,6 +161,19 @@ async function weeklyFigures(tx: Tx, agreementId: string, from: Date, to: Date):
     weeks.push({ week: key, requests: r?.requests ?? 0, accommodationRate: r ? rate(r.accepted, r.accepted + r.declined) : null, medianHoursToResult: r?.median_h ?? null });
   }
   return weeks;
+}
+
+/** The dashboard's default period: the thirty days up to now. */
+const DEFAULT_PERIOD_MS = 30 * 24 * 3_600_000;
+
+/** The period a dashboard covers: the one asked for, filled in from the thirty days up to now. */
+export function metricsPeriod(clock: Clock, asked: { from?: Date; to?: Date }): { from: Date; to: Date } {
+  const to = asked.to ?? clock.now();
+  const from = asked.from ?? new Date(to.getTime() - DEFAULT_PERIOD_MS);
+  if (from >= to) {
+    throw invalid("metrics.bad_range", "`from` must be before `to`");
+  }
+  return { from, to };
 }
 
 const NO_AGREEMENT = "00000000-0000-0000-0000-000000000000";

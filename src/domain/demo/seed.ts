@@ -132,7 +132,12 @@ async function setDemoPassword(db: Kysely<DB>, password: string): Promise<void> 
   });
 }
 
-async function seedAgencies(db: Kysely<DB>): Promise<Map<string, string>> {
+/**
+ * The demo's agencies with their sites, and the two agreements between them (each shares what is
+ * bound to the other's country). Returns each agency's id by code. The federation demo seeds each
+ * node with the same step.
+ */
+export async function seedAgencies(db: Kysely<DB>): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const agency of DEMO_AGENCIES) {
     const row = await db

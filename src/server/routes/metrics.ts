@@ -3,8 +3,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { DB } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
-import { metricsCsv, reciprocityMetrics } from "../../domain/metrics.ts";
-import { invalid } from "../../errors.ts";
+import { metricsCsv, metricsPeriod, reciprocityMetrics } from "../../domain/metrics.ts";
 import { requireActor } from "../auth.ts";
 import { Instant } from "../schemas.ts";
 
@@ -33,6 +32,13 @@ const Direction = z.object({
   weekly: z.array(z.object({ week: z.string(), requests: z.number().int(), accommodationRate: z.number().nullable(), medianHoursToResult: z.number().nullable() })),
 });
 
+/** The reciprocity numbers of one direction of one agreement over the period. */
+export type DirectionReport = z.infer<typeof Direction>;
+
+/** The reciprocity dashboard's numbers for a period, one entry per direction of each agreement. */
+export const ReciprocityReport = z.object({ from: z.string(), to: z.string(), directions: z.array(Direction) });
+export type ReciprocityReport = z.infer<typeof ReciprocityReport>;
+
 /** The reciprocity dashboard's numbers, as JSON or CSV. */
 export const metricsRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock }> = async (app, { db, clock }) => {
   app.get(
@@ -48,14 +54,12 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
           /** Language of the CSV's headings; the reader's own when absent. */
           lang: z.enum(["en", "ja"]).optional(),
         }),
+        // With format=csv the answer is the same numbers as CSV text, which is sent as written.
+        response: { 200: z.union([ReciprocityReport, z.string().describe("CSV, when format=csv")]) },
       },
     },
     async (request, reply) => {
-      const to = request.query.to ?? clock.now();
-      const from = request.query.from ?? new Date(to.getTime() - 30 * 24 * 3_600_000);
-      if (from >= to) {
-        throw invalid("metrics.bad_range", "`from` must be before `to`");
-      }
+      const { from, to } = metricsPeriod(clock, request.query);
       const metrics = await reciprocityMetrics(db, requireActor(request), from, to);
       if (request.query.format === "csv") {
         return reply
@@ -63,7 +67,7 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
           .header("content-disposition", `attachment; filename="reciprocity-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv"`)
           .send(metricsCsv(metrics, request.query.lang ?? requireActor(request).language ?? "en"));
       }
-      return reply.send(z.object({ from: z.string(), to: z.string(), directions: z.array(Direction) }).parse(metrics));
+      return reply.send(metrics);
     },
   );
 };

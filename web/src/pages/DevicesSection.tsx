@@ -3,6 +3,7 @@ import type { DeviceView } from "../../../src/domain/devices.ts";
 import { api } from "../api.ts";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { DataTable, type Column } from "../components/DataTable.tsx";
+import { StatusLines } from "../components/StatusLines.tsx";
 import { useApi } from "../components/useApi.ts";
 import { useT } from "../i18n/index.tsx";
 
@@ -82,16 +83,7 @@ export function DevicesSection() {
     <>
       <h2>{t("devices.title")}</h2>
       <p className="muted">{t("devices.hint")}</p>
-      {notice && (
-        <p className="ok" role="status" data-testid="devices-notice">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <StatusLines notice={notice} error={error} testId="devices-notice" />
       <DataTable columns={columns} rows={devices.data} rowKey={(d) => d.id} isLoading={devices.isLoading} error={devices.error} empty={t("devices.none")} testId="devices" />
       <NewDeviceForm
         sites={sites.data ?? []}

@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { FederationStatus } from "../../../src/domain/federation/status.ts";
 import { api } from "../api.ts";
 import { DataTable, type Column } from "../components/DataTable.tsx";
+import { StatusLines } from "../components/StatusLines.tsx";
 import { Time } from "../components/Time.tsx";
 import { useApi } from "../components/useApi.ts";
 import { useT } from "../i18n/index.tsx";
@@ -146,16 +147,7 @@ export function FederationPage() {
       <p>
         {t("federation.node", { agency: s.node.agencyCode })} <code title={s.node.kid}>{shortKid(s.node.kid)}</code>
       </p>
-      {notice && (
-        <p className="ok" role="status" data-testid="federation-notice">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <StatusLines notice={notice} error={error} testId="federation-notice" />
       <div className="cards" data-testid="federation-queues">
         <dl className="panel">
           <dt>{t("federation.outbox")}</dt>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { RuleSetView as RuleSet } from "../../../src/domain/targeting/rule-sets.ts";
 import { api, ApiError, type Me } from "../api.ts";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
+import { StatusLines } from "../components/StatusLines.tsx";
 import { Time } from "../components/Time.tsx";
 import type { MessageId } from "../i18n/en.ts";
 import { useT, type Values } from "../i18n/index.tsx";
@@ -307,16 +308,7 @@ function Watchlist({ canWrite }: { canWrite: boolean }) {
   return (
     <>
       <h2>{t("watchlist.title")}</h2>
-      {notice && (
-        <p className="ok" role="status" data-testid="watchlist-notice">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <StatusLines notice={notice} error={error} testId="watchlist-notice" />
       {canWrite && (
         <div className="filters">
           <select value={kind} onChange={(e) => setKind(e.target.value)}>
