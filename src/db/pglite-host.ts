@@ -80,12 +80,31 @@ async function copyFromBlob(sql: string, table: string, data: string): Promise<n
  * embedded engine plans a work-list page, row-level security and all, in far longer than it runs
  * it, and a named statement keeps its plan. The protocol messages are those PGlite's own query()
  * sends, with a name: Parse and Describe once per text, then Bind, Describe, Execute and Sync.
+ *
+ * PostgreSQL itself keeps a kept plan honest: it plans again when a table the statement reads
+ * changes, or the role or search_path it was planned under is not the current one. What is left to
+ * this side is how many statements to keep (texts differ with the length of an IN list, so they
+ * are many): the least recently used one is closed when a new one would pass MAX_PREPARED.
  */
-const prepared = new Map<string, { name: string; paramTypes: number[] }>();
+interface Statement {
+  name: string;
+  paramTypes: number[];
+}
+/** Statements by text, least recently used first (a use moves the text to the end). */
+const prepared = new Map<string, Statement>();
 const MAX_PREPARED = 400;
+let statementsMade = 0;
+/**
+ * Errors after which a kept statement is closed and parsed again on its next use: its result's
+ * columns changed under it (0A000, "cached plan must not change result type", after a migration),
+ * or the server no longer knows it (26000).
+ */
+const STALE_STATEMENT = new Set(["0A000", "26000"]);
 const { serialize } = protocol;
 
-async function send(message: Uint8Array): Promise<Awaited<ReturnType<PGlite["execProtocolStream"]>>> {
+type Messages = Awaited<ReturnType<PGlite["execProtocolStream"]>>;
+
+async function send(message: Uint8Array): Promise<Messages> {
   return pglite.execProtocolStream(message, { syncToFs: false });
 }
 
@@ -110,36 +129,89 @@ function asText(value: unknown): string {
   return JSON.stringify(value) ?? "";
 }
 
+/** The kept statement for a text, marked as just used; or a new one, parsed (before the caller's Sync). */
+async function statementFor(sql: string): Promise<Statement> {
+  const known = prepared.get(sql);
+  if (known) {
+    prepared.delete(sql);
+    prepared.set(sql, known);
+    return known;
+  }
+  const oldest = prepared.size >= MAX_PREPARED ? prepared.entries().next().value : undefined;
+  if (oldest) {
+    prepared.delete(oldest[0]);
+    await send(serialize.close({ type: "S", name: oldest[1].name }));
+  }
+  // Names are never reused, so a statement closed above can never be mistaken for a new one.
+  const name = `k${++statementsMade}`;
+  await send(serialize.parse({ name, text: sql, types: [] }));
+  const paramTypes = results.parseDescribeStatementResults(await send(serialize.describe({ type: "S", name })));
+  const statement = { name, paramTypes };
+  prepared.set(sql, statement);
+  return statement;
+}
+
+/** Closes a statement that went stale. Should the server refuse, it keeps a statement under a name never used again. */
+async function closeStatement(name: string): Promise<void> {
+  try {
+    await send(serialize.close({ type: "S", name }));
+  } catch {
+    // The error is the statement's own (already gone); the caller's error is the one to report.
+  } finally {
+    await send(serialize.sync());
+  }
+}
+
+function isStale(err: unknown): boolean {
+  return STALE_STATEMENT.has(String((err as { code?: unknown }).code));
+}
+
 async function query(sql: string, params: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }> {
-  let statement = prepared.get(sql);
-  if (params.length === 0 || (!statement && prepared.size >= MAX_PREPARED)) {
+  if (params.length === 0) {
     const result = await pglite.query(sql, params);
     return { rows: result.rows, affectedRows: result.affectedRows };
   }
+  try {
+    return await runNamed(sql, params);
+  } catch (err) {
+    // Outside a transaction nothing was done but the failed statement: run it again, parsed anew.
+    if (isStale(err) && !pglite.isInTransaction()) {
+      return runNamed(sql, params);
+    }
+    throw err;
+  }
+}
+
+async function runNamed(sql: string, params: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }> {
   // The lock PGlite's own query() takes, so that no other statement's messages interleave with these.
   return pglite._runExclusiveQuery(async () => {
-    const messages: Awaited<ReturnType<typeof send>> = [];
+    const messages: Messages = [];
+    let stale: Statement | undefined;
     try {
-      if (!statement) {
-        const name = `k${prepared.size}`;
-        await send(serialize.parse({ name, text: sql, types: [] }));
-        const paramTypes = results.parseDescribeStatementResults(await send(serialize.describe({ type: "S", name })));
-        statement = { name, paramTypes };
-        prepared.set(sql, statement);
-      }
-      const types = statement.paramTypes;
+      const statement = await statementFor(sql);
       const values = params.map((value, i) => {
         if (value === null || value === undefined) {
           return null;
         }
-        const serializer = pglite.serializers[types[i] ?? 0];
+        const serializer = pglite.serializers[statement.paramTypes[i] ?? 0];
         return serializer ? serializer(value) : asText(value);
       });
-      messages.push(...(await send(serialize.bind({ statement: statement.name, values }))));
-      messages.push(...(await send(serialize.describe({ type: "P" }))));
-      messages.push(...(await send(serialize.execute({}))));
+      try {
+        messages.push(...(await send(serialize.bind({ statement: statement.name, values }))));
+        messages.push(...(await send(serialize.describe({ type: "P" }))));
+        messages.push(...(await send(serialize.execute({}))));
+      } catch (err) {
+        if (isStale(err)) {
+          stale = statement;
+        }
+        throw err;
+      }
     } finally {
       messages.push(...(await send(serialize.sync())));
+      if (stale && prepared.get(sql) === stale) {
+        prepared.delete(sql);
+        await closeStatement(stale.name);
+      }
     }
     const result = results.parseResults(messages, pglite.parsers).at(-1);
     return { rows: result?.rows ?? [], affectedRows: result?.affectedRows };

@@ -420,6 +420,8 @@ export interface ShipmentListingTable {
   hit_count: number;
   container_count: number;
   hs_codes: string[];
+  /** The shipment's search text, copied so that the list's text filter reads it from this row (migrations/0029). */
+  search_text: Generated<string>;
 }
 
 export interface WatchlistEntryTable {

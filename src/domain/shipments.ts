@@ -67,6 +67,31 @@ export interface ShipmentSummary {
   hasRequests: boolean;
 }
 
+/** The columns of a list row, read from the listing row `l`, its shipment `s` and the voyage. */
+const SUMMARY_COLUMNS = [
+  "s.id",
+  "s.bill_of_lading",
+  "s.carrier_scac",
+  "vs.name as vessel_name",
+  "v.voyage_no",
+  "s.port_of_loading",
+  "s.port_of_discharge",
+  "s.final_destination",
+  "s.etd",
+  "v.loading_cutoff",
+  "s.filed_at",
+  "s.shipper_name",
+  "s.shipper_name_native",
+  "s.consignee_name",
+  "s.consignee_name_native",
+  "s.owner_agency_id",
+  "l.score_key",
+  "l.level",
+  "l.hit_count",
+  "l.container_count",
+  "l.hs_codes",
+] as const;
+
 // Lists read the per-agency listing (migrations/0014): visibility, the agency's score, counts and
 // every sort key sit in one indexed row, so a page is an index range scan joined to 51 shipments.
 function summaryQuery(tx: Tx, actor: Actor) {
@@ -76,29 +101,7 @@ function summaryQuery(tx: Tx, actor: Actor) {
     .leftJoin("voyage as v", "v.id", "s.voyage_id")
     .leftJoin("vessel as vs", "vs.imo", "v.vessel_imo")
     .where(listingIsVisible(actor))
-    .select([
-      "s.id",
-      "s.bill_of_lading",
-      "s.carrier_scac",
-      "vs.name as vessel_name",
-      "v.voyage_no",
-      "s.port_of_loading",
-      "s.port_of_discharge",
-      "s.final_destination",
-      "s.etd",
-      "v.loading_cutoff",
-      "s.filed_at",
-      "s.shipper_name",
-      "s.shipper_name_native",
-      "s.consignee_name",
-      "s.consignee_name_native",
-      "s.owner_agency_id",
-      "l.score_key",
-      "l.level",
-      "l.hit_count",
-      "l.container_count",
-      "l.hs_codes",
-    ]);
+    .select(SUMMARY_COLUMNS);
 }
 
 /**
@@ -244,39 +247,65 @@ export async function listShipments(
         .limit(query.limit + 1)
         .execute();
     };
+    /**
+     * One window of the walk below: the next `size` listing rows of the sort order after `start`,
+     * in one statement that returns only the rows whose text matches (with their list columns) and
+     * the window's last row (`n = size`), where the next window starts. The statement stops
+     * walking as soon as it has `wanted` matches, so a common word reads a few hundred rows.
+     */
+    const textWindow = (matchesText: RawBuilder<boolean>, start: { k: string; id: string } | undefined, size: number, wanted: number) => {
+      const direction = sql.raw(query.order);
+      let walked = tx
+        .selectFrom("shipment_listing as l")
+        .selectAll("l")
+        .select(sql<number>`(row_number() over (order by ${keyExpr} ${direction}, l.shipment_id ${direction}))::int`.as("n"))
+        .where(listingIsVisible(actor));
+      for (const condition of [...onListing, ...(start ? [keysetAfter(start.k, start.id)] : [])]) {
+        walked = walked.where(condition);
+      }
+      const isEdge = sql<boolean>`l.n = ${size}`;
+      // The text is tested on the listing row before the shipment is joined; conditions on the
+      // shipment only once the text matched.
+      const onJoined = onShipment.length === 0 ? sql<boolean>`true` : sql<boolean>`(${sql.join(onShipment, sql` and `)})`;
+      return tx
+        .selectFrom(walked.orderBy(keyExpr, query.order).orderBy("l.shipment_id", query.order).limit(size).as("l"))
+        .innerJoin("shipment as s", "s.id", "l.shipment_id")
+        .leftJoin("voyage as v", "v.id", "s.voyage_id")
+        .leftJoin("vessel as vs", "vs.imo", "v.vessel_imo")
+        .select(SUMMARY_COLUMNS)
+        .select(["l.n", sql<string>`${keyExpr}::text`.as("k"), sql<boolean>`(${matchesText} and ${onJoined})`.as("is_match")])
+        .where(sql<boolean>`(${matchesText} or ${isEdge})`)
+        .where(sql<boolean>`(${onJoined} or ${isEdge})`)
+        .orderBy(keyExpr, query.order)
+        .orderBy("l.shipment_id", query.order)
+        .limit(wanted + 1)
+        .execute();
+    };
     type Found = Awaited<ReturnType<typeof fetch>>;
     /**
-     * Walks the sort order in windows of `text.window` listing rows (TEXT_WINDOW) and tests each
-     * window's shipments against the text, until the page is full or the order ends. After each
+     * Walks the sort order in windows of `text.window` listing rows (TEXT_WINDOW), testing the text
+     * the listing row carries (migrations/0029), until the page is full or the order ends. After each
      * window the share of matches so far tells how many more windows the page would need; when that
      * passes `text.scanLimit` rows (TEXT_SCAN_LIMIT; a rare word) it gives up and returns null, for
      * the text index.
      */
     const textWindows = async (matchesText: RawBuilder<boolean>): Promise<Found | null> => {
       const matches: Found = [];
-      let start: { k: string; shipment_id: string } | undefined;
+      let start: { k: string; id: string } | undefined;
       for (let scanned = 0; ; ) {
-        let window = tx
-          .selectFrom("shipment_listing as l")
-          .select(["l.shipment_id", sql<string>`${keyExpr}::text`.as("k")])
-          .where(listingIsVisible(actor));
-        for (const condition of [...onListing, ...(start ? [keysetAfter(start.k, start.shipment_id)] : [])]) {
-          window = window.where(condition);
-        }
-        const rows = await window.orderBy(keyExpr, query.order).orderBy("l.shipment_id", query.order).limit(text.window).execute();
-        scanned += rows.length;
-        if (rows.length > 0) {
-          // Windows follow one another in the sort order, so their matches append in order.
-          matches.push(...(await fetch([matchesText, sql<boolean>`l.shipment_id = any(${rows.map((r) => r.shipment_id)}::uuid[])`])));
-        }
-        if (matches.length > query.limit || rows.length < text.window) {
+        const rows = await textWindow(matchesText, start, text.window, query.limit + 1 - matches.length);
+        // Windows follow one another in the sort order, so their matches append in order.
+        matches.push(...rows.filter((r) => r.is_match).map(({ n: _n, k: _k, is_match: _match, ...row }) => row));
+        const edge = rows.find((r) => r.n === text.window);
+        if (matches.length > query.limit || !edge) {
           return matches.slice(0, query.limit + 1);
         }
+        scanned += text.window;
         const needed = matches.length === 0 ? Infinity : ((query.limit + 1 - matches.length) * scanned) / matches.length;
         if (scanned + needed > text.scanLimit) {
           return null;
         }
-        start = rows[rows.length - 1];
+        start = { k: edge.k, id: edge.id };
       }
     };
     let found: Found;
@@ -284,7 +313,7 @@ export async function listShipments(
       // A kana query also looks for its romanisations (search-variants.ts): names are filed romanised.
       const patterns = searchVariants(query.q).map((v) => `%${v.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
       const matchesText = sql<boolean>`(${sql.join(
-        patterns.map((p) => sql`s.search_text like ${p}`),
+        patterns.map((p) => sql`l.search_text like ${p}`),
         sql` or `,
       )})`;
       // Few matches near the start of the order: find them all through the trigram index

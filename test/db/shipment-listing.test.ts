@@ -238,4 +238,71 @@ describeOnEngines("work list from the per-agency listing", (database) => seedTes
       }
     }
   });
+  it("a text filter pages, window by window or through the text index, to the same rows in the same order as one unpaged page", async () => {
+    const { db } = ctx().database;
+    const texts = await db.selectFrom("shipment").select(["id", "search_text"]).execute();
+    const counts = new Map<string, number>();
+    for (const t of texts) {
+      for (const w of new Set(t.search_text.split(/[^a-z0-9]+/).filter((x) => x.length >= 4))) {
+        counts.set(w, (counts.get(w) ?? 0) + 1);
+      }
+    }
+    // A word on about one shipment in five, so that pages of 7 need several windows of 5 rows.
+    const [word] = [...counts.entries()].sort((a, b) => Math.abs(a[1] - texts.length / 5) - Math.abs(b[1] - texts.length / 5))[0] ?? [""];
+    assert.ok((counts.get(word) ?? 0) > 14, `"${word}" is on more than two pages`);
+    const tunings: TextTuning[] = [undefined, { window: 5, scanLimit: 1_000_000 }, { window: 5, scanLimit: 0 }, { window: 3, scanLimit: 20 }];
+    for (const username of ["host.targeter", "partner.targeter"]) {
+      const actor = await actorOf(db, username);
+      const visible = new Set(ids(await truth(db, actor.agencyId)));
+      const holding = new Set(texts.filter((t) => visible.has(t.id) && t.search_text.includes(word)).map((t) => t.id));
+      assert.ok(holding.size > 7, `${username}: "${word}" on more than one page`);
+      const all = await walk(db, actor, { sort: "etd", order: "desc" }, 500);
+      const port = all.find((r) => holding.has(r.id))?.portOfLoading ?? "";
+      for (const sort of ["etd", "score"] as const) {
+        for (const filters of [{ q: word }, { q: word, port }]) {
+          const whole = await listShipments(db, actor, { sort, order: "desc", ...filters, limit: 500 });
+          assert.equal(whole.nextCursor, null, "one page holds them all");
+          const expected = all.filter((r) => holding.has(r.id) && (!filters.port || [r.portOfLoading, r.portOfDischarge, r.finalDestination].includes(port)));
+          assert.deepEqual(ids(whole.items), ids(expected), `${username} ${JSON.stringify(filters)} by ${sort}: the unpaged page holds exactly the matches`);
+          // In the sort order, ties broken by id, as ORDER BY puts them.
+          const key = (r: ShipmentSummary) => (sort === "etd" ? (r.etd ? Date.parse(r.etd) : -Infinity) : (r.score ?? -1));
+          for (let i = 1; i < whole.items.length; i++) {
+            const [a, b] = [whole.items[i - 1] as ShipmentSummary, whole.items[i] as ShipmentSummary];
+            assert.ok(key(a) > key(b) || (key(a) === key(b) && a.id > b.id), `${username} ${sort}: row ${i} out of order`);
+          }
+          for (const text of tunings) {
+            const paged = await walk(db, actor, { sort, order: "desc", ...filters }, 7, text);
+            assert.deepEqual(
+              paged.map((r) => r.id),
+              whole.items.map((r) => r.id),
+              `${username} ${JSON.stringify(filters)} by ${sort}, pages of 7, ${text ? `windows of ${text.window} up to ${text.scanLimit}` : "default windows"}`,
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it("the listing carries each shipment's search text, also after an amendment rewrites it", async () => {
+    const { db } = ctx().database;
+    const { japanBound } = ctx().fixture;
+    const stale = async () =>
+      (
+        await sql<{ n: number }>`select count(*)::int as n from shipment_listing l join shipment s on s.id = l.shipment_id
+          where l.search_text is distinct from s.search_text`.execute(db)
+      ).rows[0]?.n;
+    assert.equal(await stale(), 0);
+    const original = await db.selectFrom("shipment").select("search_text").where("id", "=", japanBound.id).executeTakeFirstOrThrow();
+    await db.updateTable("shipment").set({ search_text: `${original.search_text} quetzalcoatl` }).where("id", "=", japanBound.id).execute();
+    try {
+      assert.equal(await stale(), 0);
+      for (const username of ["host.targeter", "partner.targeter"]) {
+        const found = await listShipments(db, await actorOf(db, username), { limit: 10, sort: "etd", order: "desc", q: "quetzalcoatl" });
+        assert.deepEqual(found.items.map((r) => r.id), [japanBound.id], username);
+      }
+    } finally {
+      await db.updateTable("shipment").set({ search_text: original.search_text }).where("id", "=", japanBound.id).execute();
+    }
+    assert.equal(await stale(), 0);
+  });
 });
