@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { findBadText } from "../text.ts";
+import { findBadText, isBadText } from "../text.ts";
 import type { Diagnostic, ManifestShipment, MessageFunction, Party, TradeFormat } from "../../trade/index.ts";
 
 const LOCODE = /^[A-Z]{2}[A-Z2-9]{3}$/;
@@ -198,15 +198,34 @@ function stored(s: CleanShipment): Omit<CleanShipment, "messageKey" | "messageRe
   return rest;
 }
 
-// In JSON text every control character but tab and line ends is escaped as \u00XX, \b or \f and a
-// lone surrogate as \udXXX; DEL stays as it is. A match may also be an escaped backslash before
-// "b" or "f", which the exact walk then clears.
-const MAYBE_BAD_JSON = /\\u00[01]|\\[bf]|\u007f|\\ud[89a-f]/;
+// Any character that may start bad text (isBadText): a C0 control other than tab and line ends,
+// DEL, or half of a surrogate pair. Almost no string holds one, so the exact test seldom runs.
+// eslint-disable-next-line no-control-regex
+const MAYBE_BAD = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uD800-\uDFFF]/;
 
-/** The path of a field of the record (its source aside) holding bad text, or null: JSON text first, walked only when it may hold one. */
+/** True when a string, key or value under `value` is bad text; walked in place, with no copy or JSON of the record. */
+function holdsBadText(value: unknown, depth: number): boolean {
+  if (typeof value === "string") {
+    return MAYBE_BAD.test(value) && isBadText(value);
+  }
+  if (value === null || typeof value !== "object" || depth > 32) {
+    return false;
+  }
+  if (Array.isArray(value)) {
+    return value.some((item) => holdsBadText(item, depth + 1));
+  }
+  for (const key of Object.keys(value)) {
+    if ((MAYBE_BAD.test(key) && isBadText(key)) || holdsBadText((value as Record<string, unknown>)[key], depth + 1)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The path of a field of the record (its source aside) holding bad text, or null: the record is walked for the path only when it holds some. */
 function garbledField(record: ManifestShipment): string | null {
-  const { source: _source, ...fields } = record;
-  if (!MAYBE_BAD_JSON.test(JSON.stringify(fields))) {
+  const fields = Object.keys(record).filter((key) => key !== "source") as (keyof ManifestShipment)[];
+  if (!fields.some((key) => holdsBadText(record[key], 1))) {
     return null;
   }
   return findBadText(record, "record", (key) => key === "source");
