@@ -446,9 +446,9 @@ async function recordResult(tx: Tx, ctx: ApplyContext, body: MessageBody<"scan.r
     await alertOnCopy(tx, ctx, actor, id, { id: scanId, scanType }, alert);
     return;
   }
-  // The file goes where a local scan's goes; the scan row is completed by the node's owner (the
+  // The file is stored as a local scan's is; the scan row is completed by the node's owner (the
   // application role records scans but never rewrites them).
-  const sha256 = await storeFile(tx, evidence.content, evidence.mediaType);
+  const sha256 = await withAgency(sharingTransaction(tx), actor.agencyId, (inner) => storeFile(inner, evidence.content, evidence.mediaType));
   await tx
     .updateTable("scan")
     .set({
