@@ -14,6 +14,9 @@ export const RECEIPT_TYP = "reciprocity-receipt+jws";
 /** The largest envelope a receiver reads (the portal feed's N42 file is the large part). */
 export const MAX_ENVELOPE_CHARS = 1_500_000;
 
+/** The most one post to a peer's inbox carries, in characters of envelope (its body limit is 8 MiB). */
+export const MAX_DELIVERY_CHARS = 7_500_000;
+
 /** A node's own signing key: the private half stays on the node. */
 export interface SigningKey {
   kid: string;

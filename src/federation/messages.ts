@@ -78,13 +78,35 @@ const Transition = {
 
 const Withdrawal = z.object(Transition);
 const Decision = z.object({ ...Transition, reasonCode: Code.nullable().optional() });
-/** A scan's result, with the signed result bundle it is evidence in (by digest and location). */
+/**
+ * The largest result bundle a scan result carries, in bytes (1,000,000 characters of base64, as
+ * the portal feed's N42 file): past it the file stays with the host and the message says so.
+ */
+export const MAX_EVIDENCE_BYTES = 750_000;
+
+/**
+ * A scan's instrument file, inside the signed result bundle the host gives for downloads
+ * (custody.json signed with the host agency's bundle key, listing the file by hash and size).
+ */
+const ScanEvidence = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  fileName: z.string().max(255).nullable(),
+  mediaType: z.string().min(1).max(100),
+  size: z.number().int().min(1).max(100 * 1024 * 1024),
+  /** The bundle (a ustar archive), base64; null when withheld. */
+  bundle: z.base64().max((MAX_EVIDENCE_BYTES / 3) * 4).nullable(),
+  /** Why the bundle is not here: too_large past MAX_EVIDENCE_BYTES. */
+  withheld: z.enum(["too_large"]).nullable(),
+});
+export type ScanEvidence = z.infer<typeof ScanEvidence>;
+
+/** A scan's result, with its evidence: the instrument file in the host's signed result bundle. */
 const ScanResult = z.object({
   ...Transition,
   scanId: Id.optional(),
   scanType: Code.optional(),
   outcome: Code.optional(),
-  bundle: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), url: z.string().max(2000).nullable(), signature: z.string().max(4000) }).nullable().optional(),
+  evidence: ScanEvidence.nullable().optional(),
   /** The officer's notes, and the analysis's verdict on the instrument file. */
   notes: Text.nullable().optional(),
   verdict: Code.nullable().optional(),

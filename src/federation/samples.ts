@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { MessageKind } from "./messages.ts";
 
 // Example bodies of every message kind, built from a number: what the tests, the bench, the soak
@@ -53,7 +52,6 @@ export function sampleMessage(n: number, subjectIndex: number, at: Date = new Da
       to: "results_recorded",
       scanType: "radiation_portal",
       outcome: "no_alarm",
-      bundle: { sha256: createHash("sha256").update(`${subjectIndex}:${n}`).digest("hex"), url: null, signature: "sig" },
     },
     "inspection_request.dispositioned": { ...step, from: "results_recorded", to: "dispositioned", disposition: "cleared" },
     "inspection_request.hold_released": { ...step, from: "dispositioned", to: "dispositioned", note: "released" },

@@ -19,10 +19,12 @@ import {
   dispositionInspectionRequest,
   liftHold,
   PRIORITIES,
+  raiseSnmAlert,
   REQUEST_TYPES,
   recordScan,
   SCAN_OUTCOMES,
   SCAN_TYPES,
+  snmAlertOf,
   withdrawInspectionRequest,
   type DeclineCode,
   type Disposition,
@@ -30,7 +32,10 @@ import {
   type RequestType,
   type ScanOutcome,
   type ScanType,
+  type SnmAlert,
 } from "../inspection-requests/index.ts";
+import { storeFile } from "../files.ts";
+import { checkEvidence, withheldNote } from "./evidence.ts";
 import type { NodeIdentity, PinnedPeer } from "./node.ts";
 import { recordPortalOccupancy } from "./portal.ts";
 import type { FederationTables } from "./tables.ts";
@@ -52,7 +57,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ApplyContext {
   identity: NodeIdentity;
-  peer: PinnedPeer;
+  /** The sending peer (its key is not needed once the message is stored). */
+  peer: Pick<PinnedPeer, "peerId" | "agencyCode">;
   /** This node's clock. */
   clock: Clock;
 }
@@ -96,7 +102,7 @@ async function runInside<T>(tx: Tx, fn: (inner: Tx) => Promise<T>): Promise<T> {
 }
 
 /** The peer agency's service account on this node (created once), acting with the given roles. */
-async function peerActor(tx: Tx, peer: PinnedPeer, roles: Role[]): Promise<Actor> {
+async function peerActor(tx: Tx, peer: ApplyContext["peer"], roles: Role[]): Promise<Actor> {
   const agency = await tx
     .withTables<FederationTables>()
     .selectFrom("federation_peer as p")
@@ -395,26 +401,110 @@ async function createRequest(tx: Tx, ctx: ApplyContext, body: MessageBody<"inspe
   }
 }
 
-/** The host's scan, recorded on this node's copy with the host's verdict on its instrument file. */
+/**
+ * The host's scan, recorded on this node's copy as the host recorded it: its instrument file (from
+ * the signed bundle the message carries, checked in evidence.ts) stored as the scan's file, with
+ * the host's analysis, verdict and declaration check, and the alert a local scan raises when the
+ * analysis finds possible special nuclear material. (An alarm or anomaly outcome notifies through
+ * the scan table's trigger, as for any scan.)
+ */
 async function recordResult(tx: Tx, ctx: ApplyContext, body: MessageBody<"scan.result">): Promise<void> {
   const actor = await peerActor(tx, ctx.peer, ["scan_officer"]);
   const id = await localRequest(tx, ctx.peer.peerId, body.requestId);
-  const before = new Set((await tx.selectFrom("scan").select("id").where("request_id", "=", id).execute()).map((s) => s.id));
+  const evidence = body.evidence?.bundle
+    ? checkEvidence({ ...body.evidence, bundle: body.evidence.bundle }, ctx.peer.agencyCode, body.scanId)
+    : null;
+  const withheld = body.evidence && !body.evidence.bundle ? withheldNote(body.evidence) : null;
+  const before = new Set(
+    (await tx.selectFrom("scan").select("id").where("request_id", "=", id).execute()).map((s) => s.id),
+  );
   const at = clockAt(ctx.clock, body.occurredAt);
+  const scanType = oneOf<ScanType>(SCAN_TYPES, body.scanType, "scan type");
   await recordScan(sharingTransaction(tx), at, actor, id, {
-    scanType: oneOf<ScanType>(SCAN_TYPES, body.scanType, "scan type"),
+    scanType,
     outcome: oneOf<ScanOutcome>(SCAN_OUTCOMES, body.outcome, "scan outcome"),
-    notes: body.notes ?? "",
+    notes: [body.notes ?? "", withheld ?? ""].filter((n) => n.length > 0).join("\n"),
     scannedAt: at.now(),
   });
-  if (body.verdict || body.inconsistentWithDeclaration) {
-    const added = (await tx.selectFrom("scan").select("id").where("request_id", "=", id).execute()).map((s) => s.id).filter((s) => !before.has(s));
-    if (added.length > 0) {
+  const added = (await tx.selectFrom("scan").select("id").where("request_id", "=", id).execute())
+    .map((s) => s.id)
+    .filter((s) => !before.has(s));
+  const scanId = added[0];
+  if (!scanId) {
+    return;
+  }
+  if (!evidence) {
+    if (body.verdict || body.inconsistentWithDeclaration) {
       await tx
         .updateTable("scan")
         .set({ verdict: body.verdict ?? null, is_inconsistent: body.inconsistentWithDeclaration ?? false })
-        .where("id", "in", added)
+        .where("id", "=", scanId)
         .execute();
     }
+    // Without the analysis (its file kept by the host) the verdict alone still alerts.
+    const alert = body.verdict === "snm" ? { verdict: "snm", nuclides: [], reachBack: null } : null;
+    await alertOnCopy(tx, ctx, actor, id, { id: scanId, scanType }, alert);
+    return;
   }
+  // The file is stored as a local scan's is; the scan row is completed by the node's owner (the
+  // application role records scans but never rewrites them).
+  const sha256 = await withAgency(sharingTransaction(tx), actor.agencyId, (inner) => storeFile(inner, evidence.content, evidence.mediaType));
+  await tx
+    .updateTable("scan")
+    .set({
+      file_sha256: sha256,
+      file_name: evidence.fileName,
+      analysis: evidence.analysis ? JSON.stringify(evidence.analysis) : null,
+      verdict: evidence.verdict,
+      is_inconsistent: evidence.isInconsistent,
+      inconsistency: evidence.inconsistency,
+    })
+    .where("id", "=", scanId)
+    .execute();
+  await withAgency(sharingTransaction(tx), actor.agencyId, async (inner) => {
+    await recordAudit(inner, actor, {
+      action: "scan.evidence_received",
+      entityType: "inspection_request",
+      entityId: id,
+      otherAgencyIds: [ctx.identity.agencyId],
+      payload: {
+        scanId,
+        fileSha256: sha256,
+        fileName: evidence.fileName,
+        bundleId: evidence.bundleId,
+        keyId: evidence.keyId,
+        verdict: evidence.verdict,
+      },
+    });
+  });
+  await alertOnCopy(
+    tx,
+    ctx,
+    actor,
+    id,
+    { id: scanId, scanType },
+    evidence.analysis ? snmAlertOf(evidence.analysis) : null,
+  );
+}
+
+/** Raises the alert a local scan's analysis raises, on this node's copy of the request. */
+async function alertOnCopy(
+  tx: Tx,
+  ctx: ApplyContext,
+  actor: Actor,
+  requestId: string,
+  scan: { id: string; scanType: string },
+  alert: SnmAlert | null,
+): Promise<void> {
+  if (!alert) {
+    return;
+  }
+  const request = await tx
+    .selectFrom("inspection_request")
+    .select(["id", "reference", "container_no", "host_agency_id", "requesting_agency_id"])
+    .where("id", "=", requestId)
+    .executeTakeFirstOrThrow();
+  await withAgency(sharingTransaction(tx), actor.agencyId, (inner) =>
+    raiseSnmAlert(inner, ctx.clock, actor, request, scan, alert),
+  );
 }

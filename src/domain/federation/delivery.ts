@@ -1,8 +1,9 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import { envelopeHeader, RECEIPT_TYP, signMessage, verifyReceipt } from "../../federation/envelope.ts";
+import { envelopeHeader, MAX_DELIVERY_CHARS, RECEIPT_TYP, signMessage, verifyReceipt } from "../../federation/envelope.ts";
 import { MESSAGE_VERSION, shareableBody, type Message, type MessageKind } from "../../federation/messages.ts";
 import type { Clock } from "../clock.ts";
+import { scanEvidence } from "./evidence.ts";
 import { nodeIdentity, peerKeys, type NodeIdentity } from "./node.ts";
 import { claimDue, markDelivered, markFailed, type Backoff, type OutboxRow } from "./outbox.ts";
 import { fed } from "./tables.ts";
@@ -43,21 +44,38 @@ export async function deliverOnce(db: Kysely<DB>, clock: Clock, options: Deliver
     // A body its kind's schema refuses will never be accepted: it goes to the dead letters at once.
     const shareable: (OutboxRow & { shared: Record<string, unknown> })[] = [];
     const refused: { id: string; error: string }[] = [];
+    const unready: { id: string; error: string }[] = [];
     for (const row of batch) {
+      let shared: Record<string, unknown>;
       try {
-        shareable.push({ ...row, shared: shareableBody(row.kind as MessageKind, typeof row.body === "string" ? JSON.parse(row.body) : row.body) });
+        shared = shareableBody(row.kind as MessageKind, typeof row.body === "string" ? JSON.parse(row.body) : row.body);
       } catch (err) {
         refused.push({ id: row.id, error: `not shareable: ${err instanceof Error ? err.message : "invalid body"}` });
+        continue;
+      }
+      try {
+        shareable.push({ ...row, shared: await withEvidence(db, clock, row.kind, shared) });
+      } catch (err) {
+        unready.push({ id: row.id, error: `evidence: ${err instanceof Error ? err.message : "cannot be packed"}` });
       }
     }
     await markFailed(db, refused, { ...options, maxAttempts: 0 });
+    await markFailed(db, unready, options);
     const outcome = shareable.length > 0 ? await sendBatch(db, clock, identity, peerId, shareable, options) : { delivered: [], failed: [] };
     await markDelivered(db, outcome.delivered);
     await markFailed(db, outcome.failed, options);
     turn.delivered += outcome.delivered.length;
-    turn.failed += outcome.failed.length + refused.length;
+    turn.failed += outcome.failed.length + refused.length + unready.length;
   }
   return turn;
+}
+
+/** A scan result goes with its evidence (evidence.ts), packed now from the stored scan and file. */
+async function withEvidence(db: Kysely<DB>, clock: Clock, kind: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  if (kind !== "scan.result" || typeof body.scanId !== "string" || body.evidence !== undefined) {
+    return body;
+  }
+  return { ...body, evidence: await scanEvidence(db, clock, body.scanId) };
 }
 
 async function sendBatch(
@@ -91,29 +109,24 @@ async function sendBatch(
       return signMessage(message, identity.key);
     }),
   );
-  let answer: unknown;
-  try {
-    const response = await fetch(`${peer.url}/api/federation/inbox`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ envelopes }),
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-    if (!response.ok) {
-      return failAll(`peer answered ${response.status}`);
+  // Messages with evidence files are large: they go in as many posts as the peer's body limit
+  // needs, in order. After a post fails the rest wait for the next attempt.
+  const receipts: unknown[] = [];
+  let sendError: string | null = null;
+  for (const part of bySize(envelopes, MAX_DELIVERY_CHARS)) {
+    const answered = await post(peer.url, part, options.timeoutMs);
+    if (typeof answered === "string") {
+      sendError = answered;
+      break;
     }
-    answer = await response.json();
-  } catch (err) {
-    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
-    return failAll(`${err instanceof Error ? err.message : "send failed"}${cause}`);
+    receipts.push(...answered.slice(0, part.length));
   }
-  const receipts = (answer as { receipts?: unknown }).receipts;
-  if (!Array.isArray(receipts)) {
-    return failAll("peer answered without receipts");
+  if (receipts.length === 0 && sendError) {
+    return failAll(sendError);
   }
   const keys = await peerKeys(db, peerId, clock.now());
   const byMessage = new Map<string, { status: string; reason: string | null }>();
-  for (const jws of receipts.slice(0, batch.length)) {
+  for (const jws of receipts) {
     if (typeof jws !== "string") {
       continue;
     }
@@ -132,7 +145,7 @@ async function sendBatch(
   for (const row of batch) {
     const receipt = byMessage.get(row.message_id);
     if (!receipt) {
-      failed.push({ id: row.id, error: "no valid receipt" });
+      failed.push({ id: row.id, error: sendError ?? "no valid receipt" });
     } else if (receipt.status === "rejected") {
       failed.push({ id: row.id, error: `rejected: ${receipt.reason ?? "no reason"}` });
     } else {
@@ -141,6 +154,46 @@ async function sendBatch(
     }
   }
   return { delivered, failed };
+}
+
+/** Consecutive groups of envelopes, each within `limit` characters (one larger envelope goes alone). */
+function bySize(envelopes: readonly string[], limit: number): string[][] {
+  const groups: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const jws of envelopes) {
+    if (current.length > 0 && size + jws.length > limit) {
+      groups.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(jws);
+    size += jws.length + 3;
+  }
+  if (current.length > 0) {
+    groups.push(current);
+  }
+  return groups;
+}
+
+/** Posts envelopes to the peer's inbox; its receipts, or why there are none. */
+async function post(url: string, envelopes: readonly string[], timeoutMs: number): Promise<unknown[] | string> {
+  try {
+    const response = await fetch(`${url}/api/federation/inbox`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ envelopes }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) {
+      return `peer answered ${response.status}`;
+    }
+    const receipts = ((await response.json()) as { receipts?: unknown }).receipts;
+    return Array.isArray(receipts) ? receipts : "peer answered without receipts";
+  } catch (err) {
+    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
+    return `${err instanceof Error ? err.message : "send failed"}${cause}`;
+  }
 }
 
 /** How often an idle worker looks for due messages, and how often an unfederated node checks. */

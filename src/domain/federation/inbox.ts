@@ -2,7 +2,8 @@ import { sql, type Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import { envelopeHeader, MAX_ENVELOPE_CHARS, MESSAGE_TYP, signReceipt, verifyMessage, type Refusal } from "../../federation/envelope.ts";
 import { checkReceivedBody, type Message, type Receipt } from "../../federation/messages.ts";
-import { AppError } from "../../errors.ts";
+import { AppError, notFound } from "../../errors.ts";
+import type { Actor } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
 import { applyReceived } from "./apply.ts";
 import type { Clock } from "../clock.ts";
@@ -195,7 +196,7 @@ async function applyMessage(
   plain: Tx,
   clock: Clock,
   identity: NodeIdentity,
-  peer: PinnedPeer,
+  peer: Pick<PinnedPeer, "peerId" | "agencyCode">,
   message: { id: string; kind: string; seq: number; subject: string; body: unknown },
 ): Promise<string | null> {
   let failure: string | null = null;
@@ -223,4 +224,61 @@ async function applyMessage(
     payload: { kind: message.kind, sender: peer.agencyCode, subject: message.subject, seq: message.seq, ...(failure === null ? {} : { reason: failure }) },
   });
   return failure;
+}
+
+/** What became of a kept message applied again. */
+export interface Reapplied {
+  messageId: string;
+  status: "applied" | "failed";
+  /** Why it still cannot take effect; null once applied. */
+  reason: string | null;
+}
+
+/**
+ * Applies again a received message that was kept because it could not take effect (something it
+ * refers to was not known yet, say), once an administrator has fixed the cause: through the same
+ * domain functions, in one transaction with its audit event. A message that has taken effect is
+ * left alone, so asking twice applies it once. Messages never settled (waiting for an earlier one
+ * of their subject) and messages of another node are not found.
+ */
+export async function reapplyKept(db: Kysely<DB>, clock: Clock, actor: Actor, messageId: string): Promise<Reapplied> {
+  const identity = await nodeIdentity(db);
+  if (!identity || identity.agencyId !== actor.agencyId || !/^[0-9a-f-]{36}$/i.test(messageId)) {
+    throw notFound("federation_message");
+  }
+  return db.transaction().execute(async (plain) => {
+    const tx = plain.withTables<FederationTables>();
+    const row = await tx
+      .selectFrom("federation_inbox as i")
+      .innerJoin("federation_peer as p", "p.id", "i.peer_id")
+      .select(["i.message_id", "i.peer_id", "p.agency_code", "i.kind", "i.subject", "i.subject_seq", "i.body", "i.failure"])
+      .where("i.message_id", "=", messageId)
+      .where("i.applied_at", "is not", null)
+      .forUpdate("i")
+      .executeTakeFirst();
+    if (!row) {
+      throw notFound("federation_message");
+    }
+    if (row.failure === null) {
+      return { messageId, status: "applied", reason: null };
+    }
+    const peer = { peerId: row.peer_id, agencyCode: row.agency_code };
+    let failure: string | null = null;
+    await sql`savepoint federation_reapply`.execute(plain);
+    try {
+      await applyReceived(plain, { identity, peer, clock }, { id: row.message_id, kind: row.kind, subject: row.subject, seq: Number(row.subject_seq), body: typeof row.body === "string" ? JSON.parse(row.body) : row.body });
+      await sql`release savepoint federation_reapply`.execute(plain);
+    } catch (err) {
+      await sql`rollback to savepoint federation_reapply`.execute(plain);
+      failure = (err instanceof AppError ? `${err.code}: ${err.message}` : `internal: ${err instanceof Error ? err.message : String(err)}`).slice(0, 300);
+    }
+    await tx.updateTable("federation_inbox").set({ failure }).where("message_id", "=", messageId).execute();
+    await recordAudit(plain, actor, {
+      action: "federation.message_reapplied",
+      entityType: "federation_message",
+      entityId: messageId,
+      payload: { kind: row.kind, sender: row.agency_code, subject: row.subject, seq: Number(row.subject_seq), previousReason: row.failure, ...(failure === null ? { outcome: "applied" } : { outcome: "failed", reason: failure }) },
+    });
+    return { messageId, status: failure === null ? "applied" : "failed", reason: failure === null ? null : failure.startsWith("internal:") ? "internal error" : failure };
+  });
 }

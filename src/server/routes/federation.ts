@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { DB } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
-import { MAX_BATCH, receiveEnvelopes } from "../../domain/federation/inbox.ts";
+import { MAX_BATCH, reapplyKept, receiveEnvelopes } from "../../domain/federation/inbox.ts";
 import { listPortalOccupancies } from "../../domain/federation/portal.ts";
 import { federationStatus, retryDeadMessage } from "../../domain/federation/status.ts";
 import { notFound } from "../../errors.ts";
@@ -122,6 +122,21 @@ export const federationRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cl
       },
     },
     async (request) => ({ items: await listPortalOccupancies(db, requireActor(request), request.query) }),
+  );
+
+  app.post(
+    "/federation/inbox-failures/reapply",
+    {
+      config: { roles: ["admin"] },
+      schema: {
+        tags,
+        description:
+          "Applies again a received message that was kept because it could not take effect, once its cause is fixed. Audited. A message that has taken effect is left alone (asking twice applies it once); the answer says whether it took effect now, or why it still cannot.",
+        body: z.object({ /** The kept message's id, as the status lists it. */ messageId: z.uuid() }),
+        response: { 200: z.object({ messageId: z.string(), status: z.enum(["applied", "failed"]), reason: z.string().nullable() }), 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => reapplyKept(db, clock, requireActor(request), request.body.messageId),
   );
 
   app.post(

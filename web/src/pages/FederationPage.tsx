@@ -47,6 +47,25 @@ export function FederationPage() {
     }
   }
 
+  async function reapply(kept: InboxFailure) {
+    setError(null);
+    setNotice(null);
+    setRetrying(kept.messageId);
+    try {
+      const outcome = await api<{ status: "applied" | "failed"; reason: string | null }>("/federation/inbox-failures/reapply", { method: "POST", body: { messageId: kept.messageId } });
+      if (outcome.status === "applied") {
+        setNotice(t("federation.reapplied", { kind: kept.kind }));
+      } else {
+        setError(t("federation.stillKept", { kind: kept.kind, reason: outcome.reason ?? "" }));
+      }
+      status.reload();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : t("error.unknown"));
+    } finally {
+      setRetrying(null);
+    }
+  }
+
   const notFederated = status.error !== null && status.data === undefined;
   if (status.isLoading && !status.data) {
     return <p className="loading">{t("common.loading")}</p>;
@@ -133,6 +152,15 @@ export function FederationPage() {
     { key: "subject", title: t("federation.subject"), render: (f) => <code>{`${f.subject} #${f.seq}`}</code> },
     { key: "reason", title: t("federation.reason"), render: (f) => f.failure },
     { key: "received", title: t("federation.receivedAt"), render: (f) => <Time iso={f.receivedAt} seconds /> },
+    {
+      key: "reapply",
+      title: "",
+      render: (f) => (
+        <button type="button" className="secondary" disabled={retrying !== null} onClick={() => void reapply(f)} data-testid="reapply-kept">
+          {t("federation.reapply")}
+        </button>
+      ),
+    },
   ];
   const rejectionColumns: Column<Rejection>[] = [
     { key: "at", title: t("federation.receivedAt"), render: (r) => <Time iso={r.at} seconds /> },
