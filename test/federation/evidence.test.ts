@@ -3,10 +3,6 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { FastifyInstance } from "fastify";
-import type { Database } from "../../src/db/database.ts";
-import { migrateToLatest } from "../../src/db/migrate.ts";
-import { hashPassword } from "../../src/domain/auth.ts";
 import { fixedClock } from "../../src/domain/clock.ts";
 import { bindAgreementToPeer } from "../../src/domain/federation/agreements.ts";
 import { deliverOnce } from "../../src/domain/federation/delivery.ts";
@@ -14,30 +10,20 @@ import { scanEvidence } from "../../src/domain/federation/evidence.ts";
 import { enqueueMessage } from "../../src/domain/federation/outbox.ts";
 import { fed } from "../../src/domain/federation/tables.ts";
 import { MAX_EVIDENCE_BYTES } from "../../src/federation/messages.ts";
-import { buildApp } from "../../src/server/app.ts";
 import { loginAs, type Client } from "../helpers/api.ts";
 import { engines } from "../helpers/db.ts";
-import { TEST_PASSWORD } from "../helpers/world.ts";
-import { JP, peerNodes, seedAgencies, US } from "./nodes.ts";
+import { AGREEMENT, JP, MANIFEST_HEADER, peerNodes, startNode, US, type Node } from "./nodes.ts";
 
 // A scan result crosses the border with its evidence: the instrument file in the host's signed
 // result bundle, checked on arrival and stored as the scan's file on the partner's node, where the
 // partner's users see and download it as a local scan's, and are alerted as a local scan alerts.
 
 const DELIVERY = { batchSize: 100, timeoutMs: 20_000, baseMs: 10, capMs: 50, maxAttempts: 5 };
-const AGREEMENT = "CSI-USCBP-JPCUS";
 const CONTAINER = "MSKU7351770";
 const U235 = readFileSync(path.resolve(import.meta.dirname, "../../../shared/raddata/n42-2012/interspec_U235_Unshielded_6000.n42"));
 
-const HEADER =
-  "bill_of_lading,message_ref,function,carrier_scac,vessel_imo,voyage,port_of_loading,port_of_discharge,etd,shipper_name,consignee_name,container_number,size_type,hs_code,description,packages,gross_weight_kg";
+const HEADER = MANIFEST_HEADER;
 
-interface Node {
-  database: Database;
-  app: FastifyInstance;
-  url: string;
-  drop(): Promise<void>;
-}
 
 interface ScanOnCopy {
   id: string;
@@ -63,26 +49,7 @@ for (const engine of engines()) {
     let hostRequestId: string;
     let partnerRequestId: string;
 
-    async function node(users: { username: string; agency: string; roles: string[] }[]): Promise<Node> {
-      const opened = await engine.open();
-      const { db } = opened.database;
-      await migrateToLatest(db);
-      const agencies = await seedAgencies(db);
-      await db
-        .insertInto("agreement")
-        .values({ code: AGREEMENT, provider_agency_id: agencies.us, recipient_agency_id: agencies.jp, destination_countries: ["JP"], legal_basis: "CSI Declaration of Principles", valid_from: "2002-08-01" })
-        .execute();
-      const hash = await hashPassword(TEST_PASSWORD);
-      await db
-        .insertInto("app_user")
-        .values(users.map((u) => ({ agency_id: u.agency === US ? agencies.us : agencies.jp, username: u.username, display_name: u.username, password_hash: hash, roles: u.roles, site_id: null })))
-        .execute();
-      const app = await buildApp({ db, clock, webDir: "/nonexistent", logger: false });
-      await app.listen({ port: 0, host: "127.0.0.1" });
-      const address = app.server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      return { database: opened.database, app, url: `http://127.0.0.1:${port}`, drop: () => opened.drop() };
-    }
+    const node = (users: { username: string; agency: string; roles: string[] }[]): Promise<Node> => startNode(engine, clock, users);
 
     async function deliver(from: Node): Promise<number> {
       const turn = await deliverOnce(from.database.db, clock, DELIVERY);

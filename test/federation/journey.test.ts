@@ -1,19 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { FastifyInstance } from "fastify";
-import type { Database } from "../../src/db/database.ts";
-import { migrateToLatest } from "../../src/db/migrate.ts";
-import { hashPassword } from "../../src/domain/auth.ts";
 import { fixedClock } from "../../src/domain/clock.ts";
 import { bindAgreementToPeer } from "../../src/domain/federation/agreements.ts";
 import { deliverOnce } from "../../src/domain/federation/delivery.ts";
 import { enqueueMessage } from "../../src/domain/federation/outbox.ts";
 import { fed } from "../../src/domain/federation/tables.ts";
-import { buildApp } from "../../src/server/app.ts";
 import { loginAs, type Client } from "../helpers/api.ts";
 import { engines } from "../helpers/db.ts";
-import { TEST_PASSWORD } from "../helpers/world.ts";
-import { JP, peerNodes, seedAgencies, US } from "./nodes.ts";
+import { AGREEMENT, JP, MANIFEST_HEADER, peerNodes, startNode, US, type Node } from "./nodes.ts";
 
 // The journey across the border between two nodes, each with its own database and its own API:
 // the US node shares a shipment, Japan's targeter asks for an inspection, the US supervisor
@@ -21,23 +15,15 @@ import { JP, peerNodes, seedAgencies, US } from "./nodes.ts";
 // and checked through the other node's API, as its own users would see it.
 
 const DELIVERY = { batchSize: 100, timeoutMs: 10_000, baseMs: 10, capMs: 50, maxAttempts: 5 };
-const AGREEMENT = "CSI-USCBP-JPCUS";
 const CONTAINER = "MSKU7351770";
 const OTHER_CONTAINER = "TGHU1234567";
 
-const HEADER =
-  "bill_of_lading,message_ref,function,carrier_scac,vessel_imo,voyage,port_of_loading,port_of_discharge,etd,shipper_name,consignee_name,container_number,size_type,hs_code,description,packages,gross_weight_kg";
+const HEADER = MANIFEST_HEADER;
 
 function row(bill: string, fn: string, to: string, consignee: string, container: string, etd: string): string {
   return `${bill},${bill}-${fn}-${consignee.length},${fn},ONEY,9356127,AZ1W,USLAX,${to},${etd},PACIFIC MACHINERY LLC,${consignee},${container},22G1,850440,STATIC CONVERTERS,10,12000`;
 }
 
-interface Node {
-  database: Database;
-  app: FastifyInstance;
-  url: string;
-  drop(): Promise<void>;
-}
 
 for (const engine of engines()) {
   describe(`the inspection journey across the border between two nodes [${engine.name}]`, () => {
@@ -51,26 +37,7 @@ for (const engine of engines()) {
     let partnerTargeter: Client;
     let partnerAdmin: Client;
 
-    async function node(users: { username: string; agency: string; roles: string[] }[]): Promise<Node> {
-      const opened = await engine.open();
-      const { db } = opened.database;
-      await migrateToLatest(db);
-      const agencies = await seedAgencies(db);
-      await db
-        .insertInto("agreement")
-        .values({ code: AGREEMENT, provider_agency_id: agencies.us, recipient_agency_id: agencies.jp, destination_countries: ["JP"], legal_basis: "CSI Declaration of Principles", valid_from: "2002-08-01" })
-        .execute();
-      const hash = await hashPassword(TEST_PASSWORD);
-      await db
-        .insertInto("app_user")
-        .values(users.map((u) => ({ agency_id: u.agency === US ? agencies.us : agencies.jp, username: u.username, display_name: u.username, password_hash: hash, roles: u.roles, site_id: null })))
-        .execute();
-      const app = await buildApp({ db, clock, webDir: "/nonexistent", logger: false });
-      await app.listen({ port: 0, host: "127.0.0.1" });
-      const address = app.server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      return { database: opened.database, app, url: `http://127.0.0.1:${port}`, drop: () => opened.drop() };
-    }
+    const node = (users: { username: string; agency: string; roles: string[] }[]): Promise<Node> => startNode(engine, clock, users);
 
     /** One delivery turn from a node; returns what its receipts said. */
     async function deliver(from: Node): Promise<number> {
