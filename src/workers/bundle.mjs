@@ -8,7 +8,7 @@
 // `.cache/bundles` until a source changes. Package imports stay imports, resolved from the project's
 // node_modules as before.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL, URL } from "node:url";
@@ -16,6 +16,11 @@ import { fileURLToPath, pathToFileURL, URL } from "node:url";
 const REPO = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 /** Inside the project, so that the bundles' package imports resolve to its node_modules. */
 const CACHE = path.join(REPO, ".cache", "bundles");
+/**
+ * An entry's earlier bundles are removed when a new one is written, once they are this old: a
+ * process that started a moment ago may still be about to import the one it found.
+ */
+const STALE_AFTER_MS = 10 * 60 * 1000;
 
 /** `import.meta.url`, `.dirname` and `.filename`, spelt so that this file does not match itself. */
 const META = new RegExp(["\\bimport", "meta", "(url|dirname|filename)\\b"].join("\\."), "g");
@@ -92,7 +97,33 @@ export async function bundledModule(entry) {
   // Written aside and renamed, so that a process starting at the same moment never reads half a file.
   writeAtomically(module, code);
   writeAtomically(manifestFile, JSON.stringify({ module, inputs }));
+  removeStale(base, module);
   return pathToFileURL(module);
+}
+
+/**
+ * Removes the entry's bundles other than `current`, and half-written files left by a process that
+ * died while writing, once they are older than STALE_AFTER_MS; every source change would otherwise
+ * leave a bundle behind for good.
+ * @param {string} base
+ * @param {string} current
+ */
+function removeStale(base, current) {
+  const cutoff = Date.now() - STALE_AFTER_MS;
+  for (const name of readdirSync(CACHE)) {
+    const file = path.join(CACHE, name);
+    const ours = name.startsWith(`${base}-`) && (name.endsWith(".mjs") || name.endsWith(".part"));
+    if (!ours || file === current) {
+      continue;
+    }
+    try {
+      if (statSync(file).mtimeMs < cutoff) {
+        rmSync(file, { force: true });
+      }
+    } catch {
+      // Removed by another process meanwhile.
+    }
+  }
 }
 
 /**

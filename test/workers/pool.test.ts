@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -60,6 +60,19 @@ test("a bundle is rebuilt when one of its sources changes, and reused while none
     const second = await bundledModule(pathToFileURL(entry));
     assert.notEqual(second.href, first.href);
     assert.equal(((await import(second.href)) as { answer: number }).answer, 2);
+    // The first bundle is recent, so a process that just found it may still import it: it stays.
+    assert.ok(existsSync(first), "a bundle written moments ago is kept");
+    // Once it is old, the next rebuild removes it, and keeps the one it replaces it with.
+    const hourAgo = new Date(Date.now() - 3600_000);
+    utimesSync(first, hourAgo, hourAgo);
+    utimesSync(second, hourAgo, hourAgo);
+    await sleep(20);
+    writeFileSync(dep, "export const answer: number = 3;\nexport const where = import.meta.url;\n");
+    const third = await bundledModule(pathToFileURL(entry));
+    assert.equal(((await import(third.href)) as { answer: number }).answer, 3);
+    assert.ok(!existsSync(first), "an old bundle of the same entry is removed");
+    assert.ok(!existsSync(second), "the bundle the new one replaces is removed once old");
+    assert.ok(existsSync(third));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
