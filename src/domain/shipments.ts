@@ -115,15 +115,26 @@ const hasRequests = sql<boolean>`exists (select 1 from inspection_request r wher
 /**
  * A page query (ordered and limited, its rows carrying `id` and the `sort_key` they are ordered
  * by) with each row's hasRequests: the probe runs once per row of the page, on top of its limit.
+ * The page's `columns` are returned (the sort key, which only orders, is not).
  */
-function withRequestProbe<Row extends { id: string }>(tx: Tx, page: SelectQueryBuilder<DB, never, Row>, order: "asc" | "desc") {
-  return tx
+async function withRequestProbe<Row extends { id: string; sort_key: unknown }>(
+  tx: Tx,
+  page: SelectQueryBuilder<DB, never, Row>,
+  order: "asc" | "desc",
+  columns: readonly string[],
+): Promise<(Omit<Row, "sort_key"> & { has_requests: boolean })[]> {
+  const rows = await tx
     .selectFrom(page.as("p"))
-    .selectAll("p")
+    .select(columns.map((c) => sql.ref(`p.${c}`).as(c)))
     .select(sql<boolean>`exists (select 1 from inspection_request r where r.shipment_id = p.id)`.as("has_requests"))
     .orderBy(sql`p.sort_key`, order)
-    .orderBy(sql`p.id`, order);
+    .orderBy(sql`p.id`, order)
+    .execute();
+  return rows as unknown as (Omit<Row, "sort_key"> & { has_requests: boolean })[];
 }
+
+/** The names SUMMARY_COLUMNS come out under. */
+const SUMMARY_NAMES: readonly string[] = SUMMARY_COLUMNS.map((c) => c.split(" as ").at(-1)?.split(".").at(-1) ?? c);
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>["execute"]>>[number] & { has_requests: boolean };
 
@@ -250,7 +261,7 @@ export async function listShipments(
         .orderBy(keyExpr, query.order)
         .orderBy("l.shipment_id", query.order)
         .limit(query.limit + 1);
-      return withRequestProbe(tx, page, query.order).execute();
+      return withRequestProbe(tx, page, query.order, SUMMARY_NAMES);
     };
     /**
      * One window of the walk below: the next `size` listing rows of the sort order after `start`,
@@ -284,7 +295,7 @@ export async function listShipments(
         .orderBy(keyExpr, query.order)
         .orderBy("l.shipment_id", query.order)
         .limit(wanted + 1);
-      return withRequestProbe(tx, page, query.order).execute();
+      return withRequestProbe(tx, page, query.order, [...SUMMARY_NAMES, "n", "k", "is_match"]);
     };
     type Found = Awaited<ReturnType<typeof fetch>>;
     /**
