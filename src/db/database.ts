@@ -82,7 +82,11 @@ function withCopy(pool: pg.Pool): PostgresPool {
   return {
     connect: async () => {
       const client = await pool.connect();
-      const query = ((text: string | pg.Submittable, parameters?: readonly unknown[]) => {
+      // A transaction's BEGIN waits for its first statement and, when that statement has no
+      // parameters, travels with it as one simple-protocol query (withAgency's first statement
+      // is such): one round trip less per transaction.
+      let isBeginPending = false;
+      const run = (text: string | pg.Submittable, parameters?: readonly unknown[]): unknown => {
         const copy = typeof text === "string" && parameters ? copyFromStdin(text, parameters) : null;
         if (copy) {
           return copyInto(client, text as string, copy.data);
@@ -90,8 +94,35 @@ function withCopy(pool: pg.Pool): PostgresPool {
         const name = typeof text === "string" && parameters && parameters.length > 0 ? preparedName(text) : undefined;
         // Anything else (statements without parameters, Kysely's cursors) goes to the client as it came.
         return name ? client.query({ name, text: text as string, values: parameters as unknown[] }) : client.query(text as string, parameters as unknown[]);
+      };
+      const query = ((text: string | pg.Submittable, parameters?: readonly unknown[]) => {
+        if (text === "begin" && !isBeginPending && (parameters?.length ?? 0) === 0) {
+          isBeginPending = true;
+          return Promise.resolve({ command: "BEGIN", rowCount: null, rows: [] });
+        }
+        if (!isBeginPending) {
+          return run(text, parameters);
+        }
+        isBeginPending = false;
+        if (typeof text === "string" && (parameters?.length ?? 0) === 0) {
+          // Two statements answer with two results; the caller asked for the second.
+          return client.query(`begin;\n${text}`).then((results: unknown): unknown => (Array.isArray(results) ? (results as unknown[]).at(-1) : results));
+        }
+        if (typeof text !== "string") {
+          // A cursor is returned as it is, not awaited: the client runs its queries in order.
+          client.query("begin").catch(() => undefined);
+          return run(text, parameters);
+        }
+        return client.query("begin").then(async () => run(text, parameters));
       }) as unknown as PostgresPoolClient["query"];
-      return { query, release: (destroy?: boolean) => client.release(destroy) };
+      return {
+        query,
+        release: (destroy?: boolean) => {
+          // A BEGIN never sent opened nothing on the server.
+          isBeginPending = false;
+          client.release(destroy);
+        },
+      };
     },
     end: () => pool.end(),
   };
@@ -132,8 +163,17 @@ async function copyInto(client: pg.PoolClient, text: string, data: string): Prom
  */
 export async function withAgency<T>(db: Kysely<DB>, agencyId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (tx) => {
-    // One round trip: the agency and the role (set_config('role', …, true) is SET LOCAL ROLE).
-    await sql`select set_config('app.agency_id', ${agencyId}, true), set_config('role', 'reciprocity_app', true)`.execute(tx);
+    // The agency and the role in one statement (set_config('role', …, true) is SET LOCAL ROLE).
+    // A valid UUID is written into the text as a literal: without parameters the statement goes
+    // out with the transaction's BEGIN, in one round trip (withCopy, PGliteDialect).
+    if (UUID.test(agencyId)) {
+      await tx.executeQuery(CompiledQuery.raw(`select set_config('app.agency_id', '${agencyId}', true), set_config('role', 'reciprocity_app', true)`));
+    } else {
+      await sql`select set_config('app.agency_id', ${agencyId}, true), set_config('role', 'reciprocity_app', true)`.execute(tx);
+    }
     return fn(tx);
   });
 }
+
+/** A UUID in its text form: nothing in it needs quoting inside a string literal. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

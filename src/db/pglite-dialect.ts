@@ -83,6 +83,8 @@ class PGliteDriver implements Driver {
   }
 
   async releaseConnection(conn: DatabaseConnection): Promise<void> {
+    // A BEGIN never sent opened nothing.
+    (conn as PGliteConnection).isBeginPending = false;
     (conn as PGliteConnection).release();
   }
 
@@ -91,6 +93,11 @@ class PGliteDriver implements Driver {
 
 class PGliteConnection implements DatabaseConnection {
   release: () => void = () => {};
+  /**
+   * A transaction's BEGIN waits for its first statement and goes to the engine's thread with it,
+   * in one message.
+   */
+  isBeginPending = false;
 
   constructor(private readonly pglite: EmbeddedEngine) {}
 
@@ -102,16 +109,25 @@ class PGliteConnection implements DatabaseConnection {
     };
   }
 
-  private run(compiled: CompiledQuery): Promise<StatementResult> {
+  private async run(compiled: CompiledQuery): Promise<StatementResult> {
+    if (compiled.parameters.length === 0 && compiled.sql === "begin" && !this.isBeginPending) {
+      this.isBeginPending = true;
+      return { rows: [] };
+    }
+    const begin = this.isBeginPending;
+    this.isBeginPending = false;
     if (compiled.parameters.length === 0) {
-      return this.pglite.exec(compiled.sql);
+      return this.pglite.exec(compiled.sql, { begin });
     }
     // PGlite reads COPY data from a blob it exposes as the file /dev/blob.
     const copy = copyFromStdin(compiled.sql, compiled.parameters);
     if (copy) {
+      if (begin) {
+        await this.pglite.exec("begin");
+      }
       return this.pglite.copyFrom(compiled.sql.replace(/stdin$/i, "'/dev/blob'"), copy.table, copy.data);
     }
-    return this.pglite.query(compiled.sql, [...compiled.parameters]);
+    return this.pglite.query(compiled.sql, [...compiled.parameters], { begin });
   }
 
   // eslint-disable-next-line require-yield

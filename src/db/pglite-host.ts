@@ -221,11 +221,14 @@ async function runNamed(sql: string, params: unknown[]): Promise<{ rows: unknown
 async function handle(request: HostRequest): Promise<HostReply> {
   switch (request.op) {
     case "exec": {
-      const results = await pglite.exec(request.sql);
+      const results = await pglite.exec(request.begin ? `begin;\n${request.sql}` : request.sql);
       const last = results.at(-1);
       return { id: request.id, ok: true, rows: last?.rows ?? [], affectedRows: last?.affectedRows };
     }
     case "query": {
+      if (request.begin) {
+        await pglite.exec("begin");
+      }
       const result = await query(request.sql, request.params);
       return { id: request.id, ok: true, rows: result.rows, affectedRows: result.affectedRows };
     }

@@ -1,7 +1,8 @@
 /** A statement for the embedded database's thread. */
 export type HostRequest =
-  | { id: number; op: "exec"; sql: string }
-  | { id: number; op: "query"; sql: string; params: unknown[] }
+  /** `begin`: open a transaction first (a BEGIN that travelled with its transaction's first statement). */
+  | { id: number; op: "exec"; sql: string; begin?: boolean }
+  | { id: number; op: "query"; sql: string; params: unknown[]; begin?: boolean }
   /** `COPY table (…) FROM '/dev/blob'` with `data` as the file's content (text format). */
   | { id: number; op: "copy"; sql: string; table: string; data: string }
   | { id: number; op: "close" };

@@ -10,10 +10,13 @@ export interface StatementResult {
 
 /** An embedded database that answers statements, wherever it runs. */
 export interface EmbeddedEngine {
-  /** Runs SQL without parameters (simple protocol; several statements allowed); the last result. */
-  exec(sql: string): Promise<StatementResult>;
-  /** Runs one statement with parameters. */
-  query(sql: string, params: unknown[]): Promise<StatementResult>;
+  /**
+   * Runs SQL without parameters (simple protocol; several statements allowed); the last result.
+   * `begin` opens a transaction first, in the same call.
+   */
+  exec(sql: string, options?: { begin?: boolean }): Promise<StatementResult>;
+  /** Runs one statement with parameters; `begin` opens a transaction first, in the same call. */
+  query(sql: string, params: unknown[], options?: { begin?: boolean }): Promise<StatementResult>;
   /** Runs `COPY table (…) FROM '/dev/blob'` with `data` as the blob (text format). */
   copyFrom(sql: string, table: string, data: string): Promise<StatementResult>;
   close(): Promise<void>;
@@ -49,12 +52,12 @@ export class PGliteThread implements EmbeddedEngine {
     return thread;
   }
 
-  exec(sql: string): Promise<StatementResult> {
-    return this.send({ id: this.nextId++, op: "exec", sql });
+  exec(sql: string, options?: { begin?: boolean }): Promise<StatementResult> {
+    return this.send({ id: this.nextId++, op: "exec", sql, begin: options?.begin });
   }
 
-  query(sql: string, params: unknown[]): Promise<StatementResult> {
-    return this.send({ id: this.nextId++, op: "query", sql, params });
+  query(sql: string, params: unknown[], options?: { begin?: boolean }): Promise<StatementResult> {
+    return this.send({ id: this.nextId++, op: "query", sql, params, begin: options?.begin });
   }
 
   copyFrom(sql: string, table: string, data: string): Promise<StatementResult> {

@@ -7,6 +7,7 @@ import { ROLES, type Actor, type Role } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
 import { asLanguage } from "./language.ts";
 import type { Clock } from "./clock.ts";
+import { forgetSessions, recallSession, rememberSession, sessionEpoch } from "./session-memory.ts";
 import { claimLoginAttempt, clearAfterLogin, recordFailedLogin, releaseClaim, type LoginClaim, type LoginFailureReason } from "./login-throttle.ts";
 
 /** How long a session lasts without logging in again. */
@@ -91,21 +92,36 @@ async function checkAndOpenSession(db: Kysely<DB>, clock: Clock, attempt: LoginA
 
 /** Ends the session named by the token (idempotent). */
 export async function logout(db: Kysely<DB>, actor: Actor, token: string): Promise<void> {
+  const hash = tokenHash(token);
   await db.transaction().execute(async (tx) => {
-    await tx.deleteFrom("user_session").where("token_hash", "=", tokenHash(token)).execute();
+    await tx.deleteFrom("user_session").where("token_hash", "=", hash).execute();
     await recordAudit(tx, actor, { action: "session.closed", entityType: "user", entityId: actor.userId });
   });
+  forgetSessions(db, { tokenHash: hash });
 }
 
 /** Resolves a session token to its actor, or null when the session is unknown or expired. */
 export async function actorForSession(db: Kysely<DB>, clock: Clock, token: string): Promise<Actor | null> {
-  // Every request asks this: the session, its account and agency in one statement.
+  const hash = tokenHash(token);
+  const now = clock.now();
+  const remembered = recallSession(db, hash, now);
+  if (remembered) {
+    return remembered;
+  }
+  const epoch = sessionEpoch(db);
+  // The session, its account and agency in one statement.
   const row = await actorRows(db)
     .innerJoin("user_session as s", "s.user_id", "u.id")
-    .where("s.token_hash", "=", tokenHash(token))
-    .where("s.expires_at", ">", clock.now())
+    .select("s.expires_at")
+    .where("s.token_hash", "=", hash)
+    .where("s.expires_at", ">", now)
     .executeTakeFirst();
-  return row ? toActor(row) : null;
+  if (!row) {
+    return null;
+  }
+  const actor = toActor(row);
+  rememberSession(db, epoch, hash, actor, row.expires_at);
+  return actor;
 }
 
 /**

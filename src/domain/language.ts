@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.ts";
 import type { Actor } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
+import { forgetSessions } from "./session-memory.ts";
 
 /** The languages the screens and the server's messages come in. */
 export const LANGUAGES = ["en", "ja"] as const;
@@ -19,12 +20,14 @@ export function asLanguage(value: string | null | undefined): Language {
 
 /** Switches the acting user's own screens to another language; audited with the old and new value. */
 export async function setOwnLanguage(db: Kysely<DB>, actor: Actor, language: Language): Promise<Language> {
-  return db.transaction().execute(async (tx) => {
+  await db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("app_user").select("language").where("id", "=", actor.userId).forUpdate().executeTakeFirstOrThrow();
     if (before.language !== language) {
       await tx.updateTable("app_user").set({ language }).where("id", "=", actor.userId).execute();
       await recordAudit(tx, actor, { action: "user.language_changed", entityType: "user", entityId: actor.userId, payload: { from: before.language, to: language } });
     }
-    return language;
   });
+  // The user's sessions carry the language: they are read again.
+  forgetSessions(db, { userId: actor.userId });
+  return language;
 }

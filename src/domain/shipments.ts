@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type Selectable } from "kysely";
+import { sql, type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder } from "kysely";
 import { withAgency, type Tx } from "../db/database.ts";
 import type { DB, ShipmentContainerTable, ShipmentGoodsTable } from "../db/schema.ts";
 import { notFound } from "../errors.ts";
@@ -105,21 +105,36 @@ function summaryQuery(tx: Tx, actor: Actor) {
 }
 
 /**
- * Whether any inspection request the agency may see stands on the shipment: a probe of the
- * request index. Asked of one shipment here; a page asks for its rows in one statement
- * (requestedAmong), since inside the page query the planner, expecting the whole list, would
- * hash every request instead.
+ * Whether any inspection request the agency may see stands on the shipment (row-level security
+ * limits requests): a probe of the request index. A page asks it in its own statement, but of the
+ * page's rows only (withRequestProbe): inside the page query the planner, expecting the whole
+ * list, would hash every request instead.
  */
 const hasRequests = sql<boolean>`exists (select 1 from inspection_request r where r.shipment_id = l.shipment_id)`;
 
-/** Which of these shipments carry an inspection request the agency may see (row-level security limits requests). */
-async function requestedAmong(tx: Tx, shipmentIds: readonly string[]): Promise<Set<string>> {
-  if (shipmentIds.length === 0) {
-    return new Set();
-  }
-  const rows = await tx.selectFrom("inspection_request as r").select("r.shipment_id").distinct().where("r.shipment_id", "in", shipmentIds).execute();
-  return new Set(rows.map((r) => r.shipment_id));
+/**
+ * A page query (ordered and limited, its rows carrying `id` and the `sort_key` they are ordered
+ * by) with each row's hasRequests: the probe runs once per row of the page, on top of its limit.
+ * The page's `columns` are returned (the sort key, which only orders, is not).
+ */
+async function withRequestProbe<Row extends { id: string; sort_key: unknown }>(
+  tx: Tx,
+  page: SelectQueryBuilder<DB, never, Row>,
+  order: "asc" | "desc",
+  columns: readonly string[],
+): Promise<(Omit<Row, "sort_key"> & { has_requests: boolean })[]> {
+  const rows = await tx
+    .selectFrom(page.as("p"))
+    .select(columns.map((c) => sql.ref(`p.${c}`).as(c)))
+    .select(sql<boolean>`exists (select 1 from inspection_request r where r.shipment_id = p.id)`.as("has_requests"))
+    .orderBy(sql`p.sort_key`, order)
+    .orderBy(sql`p.id`, order)
+    .execute();
+  return rows as unknown as (Omit<Row, "sort_key"> & { has_requests: boolean })[];
 }
+
+/** The names SUMMARY_COLUMNS come out under. */
+const SUMMARY_NAMES: readonly string[] = SUMMARY_COLUMNS.map((c) => c.split(" as ").at(-1)?.split(".").at(-1) ?? c);
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>["execute"]>>[number] & { has_requests: boolean };
 
@@ -241,11 +256,12 @@ export async function listShipments(
       for (const condition of [...onListing, ...onShipment, ...extra]) {
         qb = qb.where(condition);
       }
-      return qb
+      const page = qb
+        .select(sql<string>`${keyExpr}`.as("sort_key"))
         .orderBy(keyExpr, query.order)
         .orderBy("l.shipment_id", query.order)
-        .limit(query.limit + 1)
-        .execute();
+        .limit(query.limit + 1);
+      return withRequestProbe(tx, page, query.order, SUMMARY_NAMES);
     };
     /**
      * One window of the walk below: the next `size` listing rows of the sort order after `start`,
@@ -267,19 +283,19 @@ export async function listShipments(
       // The text is tested on the listing row before the shipment is joined; conditions on the
       // shipment only once the text matched.
       const onJoined = onShipment.length === 0 ? sql<boolean>`true` : sql<boolean>`(${sql.join(onShipment, sql` and `)})`;
-      return tx
+      const page = tx
         .selectFrom(walked.orderBy(keyExpr, query.order).orderBy("l.shipment_id", query.order).limit(size).as("l"))
         .innerJoin("shipment as s", "s.id", "l.shipment_id")
         .leftJoin("voyage as v", "v.id", "s.voyage_id")
         .leftJoin("vessel as vs", "vs.imo", "v.vessel_imo")
         .select(SUMMARY_COLUMNS)
-        .select(["l.n", sql<string>`${keyExpr}::text`.as("k"), sql<boolean>`(${matchesText} and ${onJoined})`.as("is_match")])
+        .select(["l.n", sql<string>`${keyExpr}`.as("sort_key"), sql<string>`${keyExpr}::text`.as("k"), sql<boolean>`(${matchesText} and ${onJoined})`.as("is_match")])
         .where(sql<boolean>`(${matchesText} or ${isEdge})`)
         .where(sql<boolean>`(${onJoined} or ${isEdge})`)
         .orderBy(keyExpr, query.order)
         .orderBy("l.shipment_id", query.order)
-        .limit(wanted + 1)
-        .execute();
+        .limit(wanted + 1);
+      return withRequestProbe(tx, page, query.order, [...SUMMARY_NAMES, "n", "k", "is_match"]);
     };
     type Found = Awaited<ReturnType<typeof fetch>>;
     /**
@@ -335,8 +351,7 @@ export async function listShipments(
       records: found.slice(0, query.limit).map((r) => ({ id: r.id, ownerAgencyId: r.owner_agency_id })),
       payload: { filters },
     });
-    const requested = await requestedAmong(tx, found.slice(0, query.limit).map((r) => r.id));
-    return found.map((r) => ({ ...r, has_requests: requested.has(r.id) }));
+    return found;
   });
   const page = toPage(rows, query.limit, (r) => ({ value: sortValue(r, query.sort), id: r.id }), `shipments:${query.sort}`);
   return { items: page.items.map((r) => presentSummary(actor, r)), nextCursor: page.nextCursor };

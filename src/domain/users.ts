@@ -5,12 +5,13 @@ import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { hasRole, type Actor } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
 import { hashPassword } from "./auth.ts";
+import { forgetSessions } from "./session-memory.ts";
 import { defaultLanguage } from "./language.ts";
 import type { Clock } from "./clock.ts";
 
 /** Demo accounts work only while the server runs in demo mode; this switches them on or off. */
 export async function setDemoAccountsActive(db: Kysely<DB>, isActive: boolean): Promise<number> {
-  return db.transaction().execute(async (tx) => {
+  const count = await db.transaction().execute(async (tx) => {
     const changed = await tx
       .updateTable("app_user")
       .set({ is_active: isActive })
@@ -28,6 +29,8 @@ export async function setDemoAccountsActive(db: Kysely<DB>, isActive: boolean): 
     }
     return changed.length;
   });
+  forgetSessions(db, "all");
+  return count;
 }
 
 /** An account of the agency as its administrators see it (never its password). */
@@ -126,6 +129,7 @@ export async function setUserActive(db: Kysely<DB>, actor: Actor, id: string, is
     }
     await recordAudit(tx, actor, { action: isActive ? "user.enabled" : "user.disabled", entityType: "user", entityId: id, payload: { username: user.username } });
   });
+  forgetSessions(db, { userId: id });
 }
 
 /**

@@ -5,9 +5,11 @@ import { withAgency } from "../../src/db/database.ts";
 import type { DB } from "../../src/db/schema.ts";
 import type { Actor } from "../../src/domain/actor.ts";
 import { actorForUser } from "../../src/domain/auth.ts";
+import { fixedClock } from "../../src/domain/clock.ts";
+import { createInspectionRequest } from "../../src/domain/inspection-requests/create.ts";
 import { listShipments, SHIPMENT_SORTS, type ShipmentQuery, type ShipmentSummary } from "../../src/domain/shipments.ts";
 import { describeOnEngines } from "../helpers/db.ts";
-import { seedTestWorld } from "../helpers/world.ts";
+import { seedTestWorld, TEST_ANCHOR } from "../helpers/world.ts";
 
 // The work list reads a per-agency listing kept by triggers. These tests compare it, page by page,
 // with what row-level security lets each agency read from the shipment table itself, and change
@@ -304,5 +306,61 @@ describeOnEngines("work list from the per-agency listing", (database) => seedTes
       await db.updateTable("shipment").set({ search_text: original.search_text }).where("id", "=", japanBound.id).execute();
     }
     assert.equal(await stale(), 0);
+  });
+
+  it("each row's hasRequests is what row-level security lets the agency read of the requests, on every path of a page", async () => {
+    const { db } = ctx().database;
+    const clock = fixedClock(new Date(TEST_ANCHOR.getTime() + 8 * 60 * 60 * 1000));
+    const partner = await actorOf(db, "partner.targeter");
+    const targets = await db
+      .selectFrom("shipment as s")
+      .innerJoin("shipment_container as c", "c.shipment_id", "s.id")
+      .innerJoin("voyage as v", "v.id", "s.voyage_id")
+      .select(["s.id", "c.container_no", "s.search_text"])
+      .where("s.destination_country", "=", "JP")
+      .where("v.loading_cutoff", ">", clock.now())
+      .orderBy("s.bill_of_lading")
+      .limit(3)
+      .execute();
+    assert.equal(targets.length, 3);
+    for (const t of targets) {
+      const open = await db.selectFrom("inspection_request").select("id").where("shipment_id", "=", t.id).executeTakeFirst();
+      if (!open) {
+        await createInspectionRequest(db, clock, partner, {
+          requestType: "inspection",
+          reasonCodes: ["random_selection"],
+          reason: "Listing check",
+          priority: "routine",
+          scansRequested: ["radiation_portal"],
+          shipmentId: t.id,
+          containerNo: t.container_no,
+        });
+      }
+    }
+    const word = (targets[0]?.search_text ?? "").split(/[^a-z0-9]+/).find((w) => w.length >= 5) ?? "";
+    assert.ok(word.length >= 5);
+    const tunings: TextTuning[] = [undefined, { window: 5, scanLimit: 1_000_000 }, { window: 5, scanLimit: 0 }];
+    for (const username of ["host.targeter", "partner.targeter", "kr.targeter"]) {
+      const actor = await actorOf(db, username);
+      const requested = new Set(
+        (await withAgency(db, actor.agencyId, (tx) => tx.selectFrom("inspection_request").select("shipment_id").execute())).map((r) => r.shipment_id),
+      );
+      if (username !== "kr.targeter") {
+        assert.ok(targets.every((t) => requested.has(t.id)), `${username} reads the requests`);
+      }
+      const pages = [
+        ...(["etd", "score"] as const).map((sort) => walk(db, actor, { sort, order: "desc" }, 7)),
+        ...tunings.map((tuning) => walk(db, actor, { sort: "etd", order: "desc", q: word }, 7, tuning)),
+        walk(db, actor, { sort: "etd", order: "asc", requested: "true" }, 2),
+      ];
+      for (const [i, rows] of (await Promise.all(pages)).entries()) {
+        const marked = rows.filter((r) => r.hasRequests).map((r) => r.id).sort();
+        const expected = rows.filter((r) => requested.has(r.id)).map((r) => r.id).sort();
+        assert.deepEqual(marked, expected, `${username}, walk ${i}`);
+        if (username !== "kr.targeter") {
+          assert.ok(marked.length > 0, `${username}, walk ${i}: some rows carry requests`);
+        }
+      }
+    }
   });
 });

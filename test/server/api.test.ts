@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { SESSION_TTL_MS } from "../../src/domain/auth.ts";
 import { buildTestApp, loginAs, type Client } from "../helpers/api.ts";
 import { describeOnEngines } from "../helpers/db.ts";
 import { seedTestWorld } from "../helpers/world.ts";
@@ -22,12 +23,13 @@ const PROTECTED = [
 
 describeOnEngines("HTTP API", (database) => seedTestWorld(database.db), (ctx) => {
   let app: FastifyInstance;
+  let clock: Awaited<ReturnType<typeof buildTestApp>>["clock"];
   let partner: Client;
   let host: Client;
   let korea: Client;
 
   before(async () => {
-    ({ app } = await buildTestApp(ctx().database.db));
+    ({ app, clock } = await buildTestApp(ctx().database.db));
     partner = await loginAs(app, "partner.targeter");
     host = await loginAs(app, "host.targeter");
     korea = await loginAs(app, "kr.targeter");
@@ -74,8 +76,36 @@ describeOnEngines("HTTP API", (database) => seedTestWorld(database.db), (ctx) =>
 
   it("logs out: the old cookie no longer works", async () => {
     const temp = await loginAs(app, "partner.supervisor");
+    assert.equal((await temp.get("/api/me")).statusCode, 200, "the session was just read");
     assert.equal((await temp.delete("/api/session")).statusCode, 204);
     assert.equal((await temp.get("/api/me")).statusCode, 401);
+  });
+
+  it("refuses a disabled account's session at once, though the session was read a moment before", async () => {
+    const admin = await loginAs(app, "host.admin");
+    const supervisor = await loginAs(app, "host.supervisor");
+    const id = (await ctx().database.db.selectFrom("app_user").select("id").where("username", "=", "host.supervisor").executeTakeFirstOrThrow()).id;
+    assert.equal((await supervisor.get("/api/me")).statusCode, 200);
+    assert.equal((await admin.post(`/api/users/${id}/activation`, { isActive: false })).statusCode, 204);
+    try {
+      assert.equal((await supervisor.get("/api/me")).statusCode, 401);
+      assert.equal((await supervisor.get("/api/shipments?limit=1")).statusCode, 401);
+    } finally {
+      assert.equal((await admin.post(`/api/users/${id}/activation`, { isActive: true })).statusCode, 204);
+    }
+    assert.equal((await supervisor.get("/api/me")).statusCode, 401, "enabling the account again does not reopen its sessions");
+  });
+
+  it("ends a session at its expiry, though the session was read a moment before", async () => {
+    const auditor = await loginAs(app, "partner.auditor");
+    assert.equal((await auditor.get("/api/me")).statusCode, 200);
+    const now = clock.now();
+    clock.advance(SESSION_TTL_MS + 1000);
+    try {
+      assert.equal((await auditor.get("/api/me")).statusCode, 401);
+    } finally {
+      clock.set(now);
+    }
   });
 
   it("publishes an OpenAPI document naming the resources", async () => {
