@@ -32,6 +32,7 @@ export { parseCsvMapping, type CsvLayout } from "./csv/layout.ts";
 export { streamManifestCsv } from "./csv/manifest-csv-stream.ts";
 export { EdifactMessageAssembler, type EdifactMessage } from "./edifact/envelope.ts";
 export { EdifactLexer, type EdifactSegment } from "./edifact/lexer.ts";
+export { piecesOf, READ_PIECE } from "./text.ts";
 export { dedupeDiagnostics, mapEdifactMessage } from "./edifact/parse.ts";
 export type { ChunkSource } from "./edifact/tokenize.ts";
 

@@ -7,6 +7,27 @@ export function countNewlines(text: string): number {
   return count;
 }
 
+/**
+ * Characters of streamed text a reader takes at a time. What a piece completes is used before the
+ * next piece is read, so parsed segments and records live for a few messages, not for a whole
+ * read of the stream (hundreds of kilobytes): they die young, cheaply, instead of being carried
+ * into the old generation of the heap and collected there.
+ */
+export const READ_PIECE = 16 * 1024;
+
+/** A text in pieces of about `size` characters, never cutting a surrogate pair in two. */
+export function* piecesOf(text: string, size = READ_PIECE): Generator<string, void, undefined> {
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(text.length, at + size);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) {
+      end++;
+    }
+    yield text.slice(at, end);
+    at = end;
+  }
+}
+
 // Kanji, hiragana and katakana (full and half width); the long-vowel mark and the middle dot are
 // common to both kana and count only beside them.
 const JAPANESE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;

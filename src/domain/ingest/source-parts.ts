@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Slicer } from "../slices.ts";
-import { type ChunkSource, type CsvLayout, dedupeDiagnostics, DiagnosticCollector, EdifactLexer, type EdifactMessage, EdifactMessageAssembler, type EdifactSegment, mapEdifactMessage, parseMessageText, streamManifestCsv, type TradeFormat } from "../../trade/index.ts";
+import { type ChunkSource, type CsvLayout, dedupeDiagnostics, DiagnosticCollector, EdifactLexer, type EdifactMessage, EdifactMessageAssembler, type EdifactSegment, mapEdifactMessage, parseMessageText, piecesOf, streamManifestCsv, type TradeFormat } from "../../trade/index.ts";
 import type { ParsedPart } from "./parts.ts";
 import { rawTextReader } from "./raw-text.ts";
 
@@ -83,8 +83,8 @@ function* messagesOf(segments: readonly EdifactSegment[], assembler: EdifactMess
 }
 
 /**
- * EDIFACT from chunks, one part per message. Each chunk is tokenized in one go (no promise per
- * segment), and diagnostics are handed on with the message they precede and not kept, so memory
+ * EDIFACT from chunks, one part per message. Each chunk is tokenized a piece at a time (no promise
+ * per segment; piecesOf), and diagnostics are handed on with the message they precede and not kept, so memory
  * holds one chunk and one message at a time.
  */
 export async function* edifactStreamParts(chunks: ChunkSource, file: string): AsyncGenerator<ParsedPart, void, undefined> {
@@ -96,9 +96,11 @@ export async function* edifactStreamParts(chunks: ChunkSource, file: string): As
   // the chunk being stored) in between messages, each message mapped only when its turn comes.
   const slicer = new Slicer();
   for await (const chunk of chunks) {
-    for (const message of messagesOf(lexer.push(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true })), assembler)) {
-      yield messagePart(message, out);
-      await slicer.pause();
+    for (const piece of piecesOf(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }))) {
+      for (const message of messagesOf(lexer.push(piece), assembler)) {
+        yield messagePart(message, out);
+        await slicer.pause();
+      }
     }
   }
   for (const message of messagesOf([...lexer.push(decoder.decode()), ...lexer.end()], assembler)) {

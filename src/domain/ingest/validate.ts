@@ -90,13 +90,18 @@ function party(p: Party | undefined): CleanParty | null {
   return nativeName && nativeName !== clean.name ? { ...clean, nativeName } : clean;
 }
 
-// Times in manifests rarely state a zone; they are read as UTC.
+// Times in manifests rarely state a zone; they are read as UTC. The shipments of a voyage follow
+// one another with the same departure, so the last time read is kept.
+let lastTime: { raw: string; iso: string | null } = { raw: "", iso: null };
 function isoTime(raw: string | undefined): string | null {
   if (!raw) {
     return null;
   }
-  const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(raw) ? raw : `${raw}Z`);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  if (raw !== lastTime.raw) {
+    const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(raw) ? raw : `${raw}Z`);
+    lastTime = { raw, iso: Number.isNaN(date.getTime()) ? null : date.toISOString() };
+  }
+  return lastTime.iso;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { ManifestShipment } from "../records.ts";
 import { CsvRecordReader, formatCsvRecord } from "./csv-stream.ts";
 import type { CsvChunkSource } from "./csv-stream.ts";
 import { DEFAULT_LAYOUT } from "./layout.ts";
+import { piecesOf } from "../text.ts";
 import type { CsvLayout } from "./layout.ts";
 import { addCsvDataRow, readCsvHeader } from "./manifest-csv.ts";
 import type { CsvHeaderContext } from "./manifest-csv.ts";
@@ -98,7 +99,9 @@ export async function* streamManifestCsv(
   const billsOf = (records: CsvRecord[]): StreamedCsvShipment[] => records.map((r) => grouper.add(r)).filter((b) => b !== undefined);
   const decoder = new TextDecoder("utf-8");
   for await (const chunk of source) {
-    yield* billsOf(reader.push(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true })));
+    for (const piece of piecesOf(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }))) {
+      yield* billsOf(reader.push(piece));
+    }
   }
   yield* billsOf([...reader.push(decoder.decode()), ...reader.end()]);
   const last = grouper.end();
