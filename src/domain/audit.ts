@@ -6,6 +6,7 @@ import { forbidden } from "../errors.ts";
 import { hasRole, type Actor } from "./actor.ts";
 import { decodeCursor, toPage, type Page } from "./paging.ts";
 import { auditDetails } from "./audit-details.ts";
+import { MAX_EXPORT_ROWS } from "./vocabulary.ts";
 
 /** What happened, to what, and which agencies may read about it. */
 export interface AuditInput {
@@ -205,8 +206,7 @@ export async function verifyAuditChain(db: Kysely<DB>, actor: Actor): Promise<Ch
   return { events: Number(row?.events ?? 0), firstBrokenSeq: firstBroken, isIntact: firstBroken === null };
 }
 
-/** The most events one CSV export holds; narrow the filters for more. */
-export const MAX_EXPORT_ROWS = 10_000;
+export { MAX_EXPORT_ROWS } from "./vocabulary.ts";
 
 function csvCell(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;

@@ -9,10 +9,9 @@ import { listRequestsForShipment, type InspectionRequestView } from "./inspectio
 import { afterCursor, decodeCursor, toPage, type Keyset, type Page } from "./paging.ts";
 import { searchVariants } from "./search-variants.ts";
 import { explainHit, type Evidence } from "../targeting/index.ts";
+import type { ShipmentSort } from "./vocabulary.ts";
 
-/** Columns a shipment list may be sorted by. */
-export const SHIPMENT_SORTS = ["etd", "filed_at", "bill_of_lading", "port_of_discharge", "score"] as const;
-export type ShipmentSort = (typeof SHIPMENT_SORTS)[number];
+export { SHIPMENT_SORTS, type ShipmentSort } from "./vocabulary.ts";
 
 /** Filters, sort and paging for the shipment list. */
 export interface ShipmentQuery {

@@ -2,7 +2,7 @@ import { errorMessage } from "./i18n/index.tsx";
 
 // Response shapes come from the server's own types (type-only imports: nothing of the server is bundled).
 export type { AuditEventView as AuditEvent } from "../../src/domain/audit.ts";
-export type { InspectionRequestView as InspectionRequest, ScanView as Scan } from "../../src/domain/inspection-requests/views.ts";
+export type { InspectionRequestView as InspectionRequest, ScanView as Scan } from "../../src/contract/inspection-requests.ts";
 export type { DirectionReport as DirectionMetrics, ReciprocityReport as ReciprocityMetrics } from "../../src/server/routes/metrics.ts";
 export type { Page } from "../../src/domain/paging.ts";
 export type { ShipmentDetail, ShipmentSummary } from "../../src/domain/shipments.ts";

@@ -5,7 +5,7 @@ import type { DB } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
 import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, API_TOKEN_NAME_MAX, createApiToken, listApiTokens, revokeApiToken } from "../../domain/service-accounts.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, IdParams, PageQuery, pageOf, SafeText } from "../schemas.ts";
+import { ErrorBody, IdParams, PageQuery, pageOf, SafeText } from "../../contract/common.ts";
 
 const NewToken = z.object({
   name: SafeText.pipe(z.string().min(1).max(API_TOKEN_NAME_MAX)),

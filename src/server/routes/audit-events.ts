@@ -5,7 +5,7 @@ import type { DB } from "../../db/schema.ts";
 import { exportAuditEventsCsv, listAuditEvents, MAX_EXPORT_ROWS, verifyAuditChain } from "../../domain/audit.ts";
 import { exportChainHead, verifyExportedHead } from "../../domain/audit-anchor.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, Instant, PageQuery, pageOf } from "../schemas.ts";
+import { ErrorBody, Instant, PageQuery, pageOf } from "../../contract/common.ts";
 
 const AuditEvent = z.object({
   /** Position in the agency's own chain (1, 2, 3 … for this agency alone). */

@@ -4,7 +4,7 @@ import type { DB } from "../../db/schema.ts";
 import { buildResultBundle } from "../../domain/bundles/build.ts";
 import type { Clock } from "../../domain/clock.ts";
 import { requireActor } from "../auth.ts";
-import { IdParams } from "../schemas.ts";
+import { IdParams } from "../../contract/common.ts";
 
 /** Signed result bundles: one archive of a request's results for either party to keep. */
 export const bundleRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock }> = async (app, { db, clock }) => {

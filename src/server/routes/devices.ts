@@ -5,7 +5,7 @@ import type { DB } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
 import { createDevice, DEVICE_TYPES, listDevices, listSites, updateDevice } from "../../domain/devices.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, IdParams, SafeText } from "../schemas.ts";
+import { ErrorBody, IdParams, SafeText } from "../../contract/common.ts";
 
 const Device = z.object({
   id: z.uuid(),

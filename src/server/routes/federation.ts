@@ -9,7 +9,7 @@ import { federationStatus, retryDeadMessage } from "../../domain/federation/stat
 import { notFound } from "../../errors.ts";
 import { MAX_ENVELOPE_CHARS } from "../../federation/envelope.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody } from "../schemas.ts";
+import { ErrorBody } from "../../contract/common.ts";
 
 /** The most one delivery may weigh: a batch of ordinary messages, or a few with N42 files. */
 const INBOX_BODY_LIMIT = 8 * 1024 * 1024;

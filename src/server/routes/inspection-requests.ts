@@ -21,8 +21,8 @@ import {
 } from "../../domain/inspection-requests/index.ts";
 import { invalid } from "../../errors.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, IdParams, Instant, pageOf } from "../schemas.ts";
-import { CreateRequestBody, DecisionBody, DispositionBody, InspectionRequestSchema, RequestListQuery, ScanBody } from "./inspection-requests.schema.ts";
+import { ErrorBody, IdParams, Instant, pageOf } from "../../contract/common.ts";
+import { CreateRequestBody, DecisionBody, DispositionBody, InspectionRequestSchema, RequestListQuery, ScanBody } from "../../contract/inspection-requests.ts";
 
 function decodeBase64(text: string): Uint8Array {
   if (!/^[A-Za-z0-9+/=\s]+$/.test(text)) {

@@ -8,7 +8,7 @@ import { dryRunStream, ingestManifest } from "../../domain/ingest/pipeline.ts";
 import { AppError, invalid } from "../../errors.ts";
 import type { TradeFormat } from "../../trade/index.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, IdParams, PageQuery, pageOf, SafeText } from "../schemas.ts";
+import { ErrorBody, IdParams, PageQuery, pageOf, SafeText } from "../../contract/common.ts";
 
 const FORMATS = ["auto", "cuscar", "iftmin", "baplie", "coarri", "codeco", "coprar", "iftsta", "x12-309", "x12-315", "x12-310", "csv"] as const;
 

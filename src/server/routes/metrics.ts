@@ -5,7 +5,7 @@ import type { DB } from "../../db/schema.ts";
 import type { Clock } from "../../domain/clock.ts";
 import { metricsCsv, metricsPeriod, reciprocityMetrics } from "../../domain/metrics.ts";
 import { requireActor } from "../auth.ts";
-import { Instant } from "../schemas.ts";
+import { Instant } from "../../contract/common.ts";
 
 const Direction = z.object({
   agreement: z.string(),

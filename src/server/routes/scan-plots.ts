@@ -5,7 +5,7 @@ import type { DB } from "../../db/schema.ts";
 import { ScanPlotDataSchema } from "../../domain/scan-plot-data.ts";
 import { scanPlotData } from "../../domain/scan-plots.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody } from "../schemas.ts";
+import { ErrorBody } from "../../contract/common.ts";
 
 /** Plot data of a scan's instrument file: portal count-rate profiles and spectra. */
 export const scanPlotRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app, { db }) => {

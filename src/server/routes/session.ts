@@ -10,7 +10,7 @@ import { LoginThrottled, unlockAccount } from "../../domain/login-throttle.ts";
 import { dismissNotification, listNotifications } from "../../domain/notifications.ts";
 import { ASSIGNABLE_ROLES, createUser, listAgreements, listUsers, resetPassword, setUserActive } from "../../domain/users.ts";
 import { requireActor, SESSION_COOKIE } from "../auth.ts";
-import { ErrorBody, IdParams, SafeText } from "../schemas.ts";
+import { ErrorBody, IdParams, SafeText } from "../../contract/common.ts";
 
 const Me = z.object({
   userId: z.uuid(),

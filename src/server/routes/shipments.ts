@@ -4,8 +4,8 @@ import { z } from "zod";
 import type { DB } from "../../db/schema.ts";
 import { getShipment, listShipments, SHIPMENT_SORTS } from "../../domain/shipments.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, IdParams, Instant, Locode, PageQuery, pageOf } from "../schemas.ts";
-import { InspectionRequestSchema } from "./inspection-requests.schema.ts";
+import { ErrorBody, IdParams, Instant, Locode, PageQuery, pageOf } from "../../contract/common.ts";
+import { InspectionRequestSchema } from "../../contract/inspection-requests.ts";
 
 /** Roles that read shipments; an ingest feed's token only delivers them. */
 const READERS = ["targeter", "supervisor", "scan_officer", "admin", "auditor"] as const;

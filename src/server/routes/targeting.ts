@@ -8,7 +8,7 @@ import { activateRuleSetAndRescore, addWatchlistEntryAndRescore, removeWatchlist
 import { createRuleSet, listRuleSets } from "../../domain/targeting/rule-sets.ts";
 import { listWatchlist } from "../../domain/targeting/watchlist.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, IdParams } from "../schemas.ts";
+import { ErrorBody, IdParams } from "../../contract/common.ts";
 
 const RuleSetView = z.object({
   id: z.uuid(),

@@ -6,7 +6,7 @@ import type { Clock } from "../../domain/clock.ts";
 import { isBadText } from "../../domain/text.ts";
 import { changeVoyageSchedule } from "../../domain/voyages.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, Instant, Locode } from "../schemas.ts";
+import { ErrorBody, Instant, Locode } from "../../contract/common.ts";
 
 const ScheduleBody = z.object({
   /** IMO number of the vessel. */

@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { DEFAULT_LIMIT, MAX_LIMIT } from "../domain/paging.ts";
 import { isBadText } from "../domain/text.ts";
+import { DEFAULT_LIMIT, MAX_LIMIT } from "../domain/vocabulary.ts";
+
+// The pieces every resource's schemas are built from: paging, errors, ids, places, containers, text and time.
 
 /** Query parameters every list endpoint accepts. */
 export const PageQuery = z.object({
