@@ -7,6 +7,7 @@ import { hasRole, type Actor } from "./actor.ts";
 import { decodeCursor, toPage, type Page } from "./paging.ts";
 import { auditDetails } from "./audit-details.ts";
 import { MAX_EXPORT_ROWS } from "./vocabulary.ts";
+import type { AuditEventView, ChainVerdict } from "../contract/audit-events.ts";
 
 /** What happened, to what, and which agencies may read about it. */
 export interface AuditInput {
@@ -76,20 +77,7 @@ export async function recordSharedRead(
   }
 }
 
-/** One audit event as auditors see it. */
-export interface AuditEventView {
-  seq: string;
-  occurredAt: string;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  actorUserId: string | null;
-  actorUsername: string | null;
-  actorAgencyCode: string | null;
-  payload: unknown;
-  prevHash: string | null;
-  hash: string;
-}
+export type { AuditEventView, ChainVerdict } from "../contract/audit-events.ts";
 
 /** Audit actions that record a read of shared data rather than a change. */
 export const READ_ACTIONS = [
@@ -186,12 +174,6 @@ export async function listAuditEvents(db: Kysely<DB>, actor: Actor, query: Audit
   return toPage(items, query.limit, (e) => ({ value: null, id: e.seq }), "audit-events");
 }
 
-/** The verdict on the whole chain: how many events, and the first whose hash does not check out. */
-export interface ChainVerdict {
-  events: number;
-  firstBrokenSeq: string | null;
-  isIntact: boolean;
-}
 
 /** Recomputes every link of the agency's own chain in the database. */
 export async function verifyAuditChain(db: Kysely<DB>, actor: Actor): Promise<ChainVerdict> {
