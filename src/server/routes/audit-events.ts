@@ -1,18 +1,16 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Kysely } from "kysely";
-import type { DB } from "../../db/schema.ts";
-import { exportAuditEventsCsv, listAuditEvents, MAX_EXPORT_ROWS, verifyAuditChain } from "../../domain/audit.ts";
-import { exportChainHead, verifyExportedHead } from "../../domain/audit-anchor.ts";
+import { MAX_EXPORT_ROWS } from "../../domain/vocabulary.ts";
 import { requireActor } from "../auth.ts";
 import { AnchorHeadSchema, AuditEventSchema, AuditQuery, ChainVerdictSchema, ExportedHeadBody, ExportedHeadVerdictSchema } from "../../contract/audit-events.ts";
 import { ErrorBody, pageOf } from "../../contract/common.ts";
 
 /** The audit log, for auditors of the agencies concerned. */
-export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app, { db }) => {
+export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
+  const audit = app.services.audit;
   app.get(
     "/audit-events",
     { schema: { tags: ["audit"], querystring: AuditQuery, response: { 200: pageOf(AuditEventSchema), 403: ErrorBody } } },
-    async (request) => listAuditEvents(db, requireActor(request), request.query),
+    async (request) => audit.list(requireActor(request), request.query),
   );
   app.get(
     "/audit-events/export",
@@ -24,7 +22,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app
       },
     },
     async (request, reply) => {
-      const { csv, isTruncated } = await exportAuditEventsCsv(db, requireActor(request), request.query);
+      const { csv, isTruncated } = await audit.exportCsv(requireActor(request), request.query);
       return reply
         .header("content-type", "text/csv; charset=utf-8")
         .header("content-disposition", 'attachment; filename="audit-log.csv"')
@@ -40,16 +38,16 @@ export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app
         response: { 200: ChainVerdictSchema, 403: ErrorBody },
       },
     },
-    async (request) => verifyAuditChain(db, requireActor(request)),
+    async (request) => audit.verify(requireActor(request)),
   );
   app.get(
     "/audit-anchor",
     { schema: { tags: ["audit"], response: { 200: AnchorHeadSchema, 403: ErrorBody, 404: ErrorBody } } },
-    async (request) => exportChainHead(db, requireActor(request)),
+    async (request) => audit.head(requireActor(request)),
   );
   app.post(
     "/audit-anchor/verification",
     { schema: { tags: ["audit"], body: ExportedHeadBody, response: { 200: ExportedHeadVerdictSchema, 403: ErrorBody } } },
-    async (request) => verifyExportedHead(db, requireActor(request), request.body),
+    async (request) => audit.verifyHead(requireActor(request), request.body),
   );
 };

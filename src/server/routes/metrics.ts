@@ -1,14 +1,11 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Kysely } from "kysely";
 import { z } from "zod";
-import type { DB } from "../../db/schema.ts";
-import type { Clock } from "../../domain/clock.ts";
-import { metricsCsv, metricsPeriod, reciprocityMetrics } from "../../domain/metrics.ts";
 import { requireActor } from "../auth.ts";
 import { MetricsQuery, ReciprocityReportSchema } from "../../contract/metrics.ts";
 
 /** The reciprocity dashboard's numbers, as JSON or CSV. */
-export const metricsRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock }> = async (app, { db, clock }) => {
+export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
+  const metrics = app.services.metrics;
   app.get(
     "/metrics/reciprocity",
     {
@@ -21,15 +18,15 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
       },
     },
     async (request, reply) => {
-      const { from, to } = metricsPeriod(clock, request.query);
-      const metrics = await reciprocityMetrics(db, requireActor(request), from, to);
+      const { from, to } = metrics.period(request.query);
+      const report = await metrics.reciprocity(requireActor(request), from, to);
       if (request.query.format === "csv") {
         return reply
           .header("content-type", "text/csv; charset=utf-8")
           .header("content-disposition", `attachment; filename="reciprocity-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv"`)
-          .send(metricsCsv(metrics, request.query.lang ?? requireActor(request).language ?? "en"));
+          .send(metrics.csv(report, request.query.lang ?? requireActor(request).language ?? "en"));
       }
-      return reply.send(metrics);
+      return reply.send(report);
     },
   );
 };

@@ -1,13 +1,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Kysely } from "kysely";
-import type { DB } from "../../db/schema.ts";
 import { ScanPlotDataSchema } from "../../contract/scan-plots.ts";
-import { scanPlotData } from "../../domain/scan-plots.ts";
 import { requireActor } from "../auth.ts";
 import { ErrorBody, IdParams } from "../../contract/common.ts";
 
 /** Plot data of a scan's instrument file: portal count-rate profiles and spectra. */
-export const scanPlotRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app, { db }) => {
+export const scanPlotRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/scans/:id/plot-data",
     {
@@ -19,6 +16,6 @@ export const scanPlotRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (
         response: { 200: ScanPlotDataSchema, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody },
       },
     },
-    async (request) => scanPlotData(db, requireActor(request), request.params.id),
+    async (request) => app.services.scans.plotData(requireActor(request), request.params.id),
   );
 };
