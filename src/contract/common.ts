@@ -35,6 +35,9 @@ export const ContainerNo = z
   .transform((s) => s.replace(/[\s-]/g, "").toUpperCase())
   .pipe(z.string().regex(/^[A-Z]{3}[UJZ]\d{7}$/, "ISO 6346 container number such as MSCU1234565"));
 
+/** One rule that fired on a shipment: its points and why. */
+export const RuleHitSchema = z.object({ ruleId: z.string(), weight: z.number(), explanation: z.string() });
+
 /** Wraps an item schema into the page envelope. */
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });

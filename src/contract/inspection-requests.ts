@@ -14,7 +14,7 @@ import {
   SCAN_OUTCOMES,
   SCAN_TYPES,
 } from "../domain/vocabulary.ts";
-import { ContainerNo, Instant, PageQuery } from "./common.ts";
+import { ContainerNo, Instant, PageQuery, RuleHitSchema } from "./common.ts";
 
 // Inspection requests as both parties read and write them: the schemas the routes check and answer
 // with, and the types the use cases, the presenter and the browser app take from them.
@@ -85,7 +85,7 @@ const CargoSchema = z.object({
   riskScore: z.number().nullable(),
   riskLevel: z.string().nullable(),
   /** The rules that gave the most points, highest first. */
-  topHits: z.array(z.object({ ruleId: z.string(), weight: z.number(), explanation: z.string() })).max(3),
+  topHits: z.array(RuleHitSchema).max(3),
 });
 export type RequestCargo = z.infer<typeof CargoSchema>;
 

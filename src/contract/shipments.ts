@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SHIPMENT_SORTS } from "../domain/vocabulary.ts";
-import { Instant, Locode, PageQuery } from "./common.ts";
+import { Instant, Locode, PageQuery, RuleHitSchema } from "./common.ts";
 import { InspectionRequestSchema } from "./inspection-requests.ts";
 
 // Shipments as the caller's agreements let them be read: the list's filters, a list row and the detail.
@@ -83,7 +83,7 @@ export const ShipmentDetailSchema = ShipmentSummarySchema.extend({
   containers: z.array(z.object({ containerNo: z.string(), sizeType: z.string(), sealNo: z.string().nullable(), isFull: z.boolean() })),
   inspectionRequests: z.array(InspectionRequestSchema),
   /** Why the agency's rules scored it so: every fired rule with its weight and explanation. */
-  hits: z.array(z.object({ ruleId: z.string(), weight: z.number(), explanation: z.string() })),
+  hits: z.array(RuleHitSchema),
 });
 /** A shipment with its goods, containers, voyage and the inspection requests on it. */
 export type ShipmentDetail = z.infer<typeof ShipmentDetailSchema>;
