@@ -99,9 +99,44 @@ function layerRules() {
         },
       });
     }
+    if (depth === 1) {
+      blocks.push({
+        files: filesAt(depth, "contract"),
+        rules: {
+          "no-restricted-imports": [
+            "error",
+            {
+              paths: [...HTTP_PACKAGES.filter((p) => !p.includes("*")), ...DATABASE_PACKAGES].map((name) => ({
+                name,
+                message: "The contract is schemas: it knows no HTTP and no database.",
+              })),
+              patterns: [{ group: ["@fastify/*"], message: "The contract is schemas: it knows no HTTP." }, throughIndex(depth)],
+            },
+          ],
+          // Schemas are built from zod, the vocabularies and the text rule; a pure library's types may
+          // name a field's shape (the analysis report), but no value of it is imported.
+          "@typescript-eslint/no-restricted-imports": [
+            "error",
+            {
+              patterns: [
+                {
+                  regex: `${toSrc(depth)}(?!(domain/([\\w-]+/)*vocabulary|domain/text)\\.ts$)(?!(${LIBRARIES.join("|")})/)`,
+                  message: "The contract imports zod, the domain's vocabularies and its text rule only (DESIGN.md: schemas are the contract).",
+                },
+                {
+                  regex: `${toSrc(depth)}(${LIBRARIES.join("|")})/`,
+                  allowTypeImports: true,
+                  message: "The contract takes only types from a pure library.",
+                },
+              ],
+            },
+          ],
+        },
+      });
+    }
     blocks.push({
       files: filesAt(depth),
-      ignores: ["domain", "db", ...LIBRARIES].map((folder) => `src/${folder}/**`),
+      ignores: ["domain", "db", "contract", ...LIBRARIES].map((folder) => `src/${folder}/**`),
       rules: { "no-restricted-imports": ["error", { patterns: [throughIndex(depth)] }] },
     });
   }

@@ -2,12 +2,11 @@
 // 1 invalid, 2 bad usage). `reciprocity bundle key [--agency CODE]` prints the public key to pin.
 import { readFileSync } from "node:fs";
 import { InvalidArgumentError, type Command } from "commander";
-import type { Kysely } from "kysely";
-import type { DB } from "../db/schema.ts";
-import { ensureSigningKeyOf } from "../domain/bundles/keys.ts";
 import { parsePublicKey } from "../domain/bundles/signing.ts";
 import { verifyBundle, type BundleVerdict } from "../domain/bundles/verify.ts";
-import { withDatabase } from "./database.ts";
+import type { Services } from "../domain/services.ts";
+import { AppError } from "../errors.ts";
+import { withServices } from "./database.ts";
 
 /** Reads a file named on the command line; an unreadable one is a usage error (exit 2). */
 function readArgument(file: string, what: string): Buffer {
@@ -48,23 +47,21 @@ function verifyCommand(file: string, opts: { key?: string; json?: boolean }): vo
 }
 
 /** Without --agency: the one agency that already has a key. */
-async function defaultAgency(db: Kysely<DB>): Promise<string> {
-  const rows = await db.selectFrom("signing_key as k").innerJoin("agency as a", "a.id", "k.agency_id").select("a.code").distinct().execute();
-  if (rows.length !== 1 || !rows[0]) {
-    const all = await db.selectFrom("agency").select("code").orderBy("code").execute();
+async function defaultAgency(services: Services): Promise<string> {
+  const keyed = await services.bundles.keyedAgencies();
+  if (keyed.length !== 1 || !keyed[0]) {
+    const all = await services.agencies.list();
     throw new InvalidArgumentError(`name the agency with --agency (agencies: ${all.map((a) => a.code).join(", ") || "none"})`);
   }
-  return rows[0].code;
+  return keyed[0];
 }
 
 async function keyCommand(opts: { agency?: string; dataDir?: string }): Promise<void> {
-  await withDatabase(opts.dataDir, async ({ db }) => {
-    const code = opts.agency ?? (await defaultAgency(db));
-    const agency = await db.selectFrom("agency").select("id").where("code", "=", code).executeTakeFirst();
-    if (!agency) {
-      throw new InvalidArgumentError(`no agency ${code}`);
-    }
-    const key = await ensureSigningKeyOf(db, code, new Date());
+  await withServices(opts.dataDir, async (services) => {
+    const code = opts.agency ?? (await defaultAgency(services));
+    const key = await services.bundles.signingKey(code).catch((err: unknown) => {
+      throw err instanceof AppError && err.statusCode === 404 ? new InvalidArgumentError(`no agency ${code}`) : err;
+    });
     process.stdout.write(key.publicKeyPem);
     console.error(`key ${key.keyId} of ${key.agency}, created ${key.createdAt}`);
   });

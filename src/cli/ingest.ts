@@ -2,11 +2,9 @@ import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { systemClock } from "../domain/clock.ts";
-import { dryRunStream, ingestManifest, type FileReport, type StreamInput } from "../domain/ingest/pipeline.ts";
-import { commandLineActor, listAgencies } from "../domain/service-accounts.ts";
+import { dryRunStream, type FileReport, type StreamInput } from "../domain/ingest/pipeline.ts";
 import { type CsvLayout, parseCsvMapping, type TradeFormat } from "../trade/index.ts";
-import { withDatabase } from "./database.ts";
+import { withServices } from "./database.ts";
 
 const FORMATS = ["auto", "cuscar", "iftmin", "baplie", "coarri", "codeco", "coprar", "iftsta", "x12-309", "x12-315", "x12-310", "csv"];
 
@@ -120,18 +118,18 @@ export function registerIngestCommand(program: Command): void {
 }
 
 async function ingestAll(inputs: FileInput[], opts: IngestOptions): Promise<FileReport[]> {
-  return withDatabase(opts.dataDir, async ({ db }) => {
-    const agencies = await listAgencies(db);
+  return withServices(opts.dataDir, async (services) => {
+    const agencies = await services.agencies.list();
     const code = opts.agency ?? (agencies.length === 1 ? agencies[0]?.code : undefined);
     if (!code) {
       console.error(`reciprocity ingest: say which agency receives the manifests: --agency ${agencies.map((a) => a.code).join("|") || "CODE"}`);
       process.exit(2);
     }
-    const actor = await commandLineActor(db, code);
+    const actor = await services.agencies.commandLineActor(code);
     const reports: FileReport[] = [];
     for (const input of inputs) {
       const onProgress = process.stderr.isTTY ? (r: FileReport) => process.stderr.write(`\r${input.fileName}: ${r.shipments} shipments, ${r.quarantined} quarantined…`) : undefined;
-      reports.push(await ingestManifest(db, systemClock, actor, streamOf(input, onProgress)));
+      reports.push(await services.manifests.ingest(actor, streamOf(input, onProgress)));
       if (onProgress) {
         process.stderr.write("\n");
       }

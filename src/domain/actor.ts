@@ -1,6 +1,5 @@
-/** Roles a user may hold; an agency grants them to its own staff only. */
-export const ROLES = ["targeter", "supervisor", "scan_officer", "admin", "auditor", "ingest"] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from "./vocabulary.ts";
+export { ROLES, type Role } from "./vocabulary.ts";
 
 /** Who is acting: every domain function takes this first. */
 export interface Actor {

@@ -9,6 +9,7 @@ import { withAgency, type DatabaseTarget } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
 import { forbidden, notFound } from "../errors.ts";
 import { hasRole, type Actor } from "./actor.ts";
+import type { ExportedHead, ExportedHeadVerdict } from "../contract/audit-events.ts";
 
 /** The `kind` every anchor line carries, so a stray file is not mistaken for an anchor file. */
 export const ANCHOR_KIND = "reciprocity.audit-anchor";
@@ -329,12 +330,6 @@ async function readLastAnchor(file: string): Promise<{ seq: string; hash: string
   return isWholeFile ? null : ((await readAnchorFile(file)).anchors.at(-1) ?? null);
 }
 
-/** The head an auditor may write down elsewhere: position and hash, without the event count. */
-export interface ExportedHead {
-  seq: string;
-  hash: string;
-  at: string;
-}
 
 /** Reads the head of the agency's own chain for its auditor or administrator to export. */
 export async function exportChainHead(db: Kysely<DB>, actor: Actor): Promise<ExportedHead> {
@@ -348,16 +343,6 @@ export async function exportChainHead(db: Kysely<DB>, actor: Actor): Promise<Exp
   return { seq: head.seq, hash: head.hash, at: head.at };
 }
 
-/** Whether the log still holds an exported head and the chain verifies. */
-export interface ExportedHeadVerdict {
-  isIntact: boolean;
-  /** The log still holds an event with this seq and this hash. */
-  isHeadHeld: boolean;
-  /** The newest event now. */
-  headSeq: string | null;
-  firstBrokenSeq: string | null;
-  discrepancy: string | null;
-}
 
 /** Checks a head an auditor exported earlier against the log as it is now. */
 export async function verifyExportedHead(db: Kysely<DB>, actor: Actor, exported: { seq: string; hash: string }): Promise<ExportedHeadVerdict> {

@@ -6,6 +6,8 @@ import { forbidden } from "../errors.ts";
 import { hasRole, type Actor } from "./actor.ts";
 import { decodeCursor, toPage, type Page } from "./paging.ts";
 import { auditDetails } from "./audit-details.ts";
+import { MAX_EXPORT_ROWS } from "./vocabulary.ts";
+import type { AuditEventView, ChainVerdict } from "../contract/audit-events.ts";
 
 /** What happened, to what, and which agencies may read about it. */
 export interface AuditInput {
@@ -75,20 +77,7 @@ export async function recordSharedRead(
   }
 }
 
-/** One audit event as auditors see it. */
-export interface AuditEventView {
-  seq: string;
-  occurredAt: string;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  actorUserId: string | null;
-  actorUsername: string | null;
-  actorAgencyCode: string | null;
-  payload: unknown;
-  prevHash: string | null;
-  hash: string;
-}
+export type { AuditEventView, ChainVerdict } from "../contract/audit-events.ts";
 
 /** Audit actions that record a read of shared data rather than a change. */
 export const READ_ACTIONS = [
@@ -185,12 +174,6 @@ export async function listAuditEvents(db: Kysely<DB>, actor: Actor, query: Audit
   return toPage(items, query.limit, (e) => ({ value: null, id: e.seq }), "audit-events");
 }
 
-/** The verdict on the whole chain: how many events, and the first whose hash does not check out. */
-export interface ChainVerdict {
-  events: number;
-  firstBrokenSeq: string | null;
-  isIntact: boolean;
-}
 
 /** Recomputes every link of the agency's own chain in the database. */
 export async function verifyAuditChain(db: Kysely<DB>, actor: Actor): Promise<ChainVerdict> {
@@ -205,8 +188,7 @@ export async function verifyAuditChain(db: Kysely<DB>, actor: Actor): Promise<Ch
   return { events: Number(row?.events ?? 0), firstBrokenSeq: firstBroken, isIntact: firstBroken === null };
 }
 
-/** The most events one CSV export holds; narrow the filters for more. */
-export const MAX_EXPORT_ROWS = 10_000;
+export { MAX_EXPORT_ROWS } from "./vocabulary.ts";
 
 function csvCell(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;

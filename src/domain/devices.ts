@@ -7,27 +7,16 @@ import type { Actor } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
 import type { Clock } from "./clock.ts";
 import type { ScanType } from "./inspection-requests/vocabulary.ts";
+import type { DeviceType } from "./vocabulary.ts";
+import type { DeviceView } from "../contract/devices.ts";
 
 // The agency's registry of inspection equipment. A scan names the device that made it from here, so
 // equipment figures count devices, not spellings.
 
-/** Kinds of device: each makes one kind of scan (a physical exam needs none). */
-export const DEVICE_TYPES = ["radiation_portal", "isotope_id", "xray_image"] as const;
-/** A kind of device. */
-export type DeviceType = (typeof DEVICE_TYPES)[number];
+export { DEVICE_TYPES, type DeviceType } from "./vocabulary.ts";
 
-/** One registered device. */
-export interface DeviceView {
-  id: string;
-  type: DeviceType;
-  model: string;
-  serial: string;
-  site: { id: string; locode: string; name: string } | null;
-  isActive: boolean;
-  createdAt: string;
-  /** "model · serial", as scans and the dashboard name it. */
-  label: string;
-}
+export type { DeviceView } from "../contract/devices.ts";
+
 
 /** What an admin registers or changes. */
 export interface DeviceInput {

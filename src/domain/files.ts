@@ -5,9 +5,9 @@ import { invalid, notFound } from "../errors.ts";
 import { isSharedWithRequester, requestIsVisible } from "./access.ts";
 import type { Actor } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
+import { MAX_FILE_BYTES } from "./vocabulary.ts";
 
-/** Largest instrument file or image accepted, in bytes. */
-export const MAX_FILE_BYTES = 25 * 1024 * 1024;
+export { MAX_FILE_BYTES } from "./vocabulary.ts";
 
 /** Media types a scan may carry: instrument data and images. */
 export const ACCEPTED_MEDIA_TYPES = [

@@ -1,6 +1,7 @@
 import { WorkerPool } from "../workers/pool.ts";
 import type { AnalysisReport } from "../radiation/analyze-file.ts";
-import type { PlotInput, ScanPlotData } from "./scan-plot-data.ts";
+import type { ScanPlotData } from "../contract/scan-plots.ts";
+import type { PlotInput } from "./scan-plot-data.ts";
 
 /** One piece of instrument-file work for the pool. */
 export type InstrumentTask = { kind: "analyse"; content: Uint8Array; fileName: string } | { kind: "plot"; input: PlotInput };

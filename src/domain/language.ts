@@ -4,9 +4,9 @@ import type { Actor } from "./actor.ts";
 import { recordAudit } from "./audit.ts";
 import { forgetSessions } from "./session-memory.ts";
 
-/** The languages the screens and the server's messages come in. */
-export const LANGUAGES = ["en", "ja"] as const;
-export type Language = (typeof LANGUAGES)[number];
+import type { Language } from "./vocabulary.ts";
+
+export { LANGUAGES, type Language } from "./vocabulary.ts";
 
 /** The language a new account of an agency starts in: Japanese for Japan's, English otherwise. */
 export function defaultLanguage(country: string): Language {

@@ -7,65 +7,9 @@ import { recordSharedRead } from "./audit.ts";
 import { DECLINE_CODES, SCAN_TYPES } from "./inspection-requests/vocabulary.ts";
 import type { Actor } from "./actor.ts";
 import type { Clock } from "./clock.ts";
+import type { DirectionMetrics, ReciprocityMetrics, WeekFigures } from "../contract/metrics.ts";
 
-/** The reciprocity numbers of one direction of one agreement over a date range. */
-export interface DirectionMetrics {
-  agreement: string;
-  /** Agency that inspects (holds the manifests). */
-  host: string;
-  /** Agency that asks. */
-  requester: string;
-  requests: number;
-  accepted: number;
-  declined: number;
-  declinedByReason: Record<string, number>;
-  withdrawn: number;
-  pending: number;
-  /** accepted / (accepted + declined); null when nothing was decided. */
-  accommodationRate: number | null;
-  /** Accepted requests whose first result was shared before the loading cut-off, as a share of accepted. */
-  scannedBeforeCutoff: number | null;
-  missed: number;
-  /** Hours from request to the first shared result. */
-  medianHoursToResult: number | null;
-  p90HoursToResult: number | null;
-  scansByType: Record<string, number>;
-  alarms: number;
-  nuisanceAlarms: number;
-  alarmsByHsChapter: { chapter: string; alarms: number; nuisance: number }[];
-  /** Scans per device: registered ones with their type, model, serial and site; unregistered text as written. */
-  equipmentUse: EquipmentUse[];
-  /** One entry per week (Monday 00:00 UTC) that overlaps the range, oldest first. */
-  weekly: WeekFigures[];
-}
-
-/** Scans made by one device. */
-export interface EquipmentUse {
-  device: string;
-  /** Null when the scans named a device that is not in the registry. */
-  type: string | null;
-  model: string | null;
-  serial: string | null;
-  /** UN/LOCODE of the device's site. */
-  site: string | null;
-  scans: number;
-}
-
-/** The trend of one week: requests made, accommodation and time to the first result. */
-export interface WeekFigures {
-  /** Monday of the week, YYYY-MM-DD. */
-  week: string;
-  requests: number;
-  accommodationRate: number | null;
-  medianHoursToResult: number | null;
-}
-
-/** The whole dashboard: one entry per direction of each agreement the actor's agency is in. */
-export interface ReciprocityMetrics {
-  from: string;
-  to: string;
-  directions: DirectionMetrics[];
-}
+export type { DirectionMetrics, EquipmentUse, ReciprocityMetrics, WeekFigures } from "../contract/metrics.ts";
 
 function rate(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;

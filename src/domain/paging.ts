@@ -13,9 +13,7 @@ function sign(scope: string, body: string): Buffer {
   return createHmac("sha256", CURSOR_KEY).update(scope).update("\n").update(body).digest().subarray(0, 16);
 }
 
-/** Default and maximum page sizes for every list endpoint. */
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 500;
+export { DEFAULT_LIMIT, MAX_LIMIT } from "./vocabulary.ts";
 
 /** A keyset position: the sort value and id of the last row of the previous page. */
 export interface Cursor {

@@ -13,9 +13,11 @@ import { recordSharedRead } from "./audit.ts";
 import { channelToEnergy, type Measurement, type Occupancy, type RadFile } from "../radiation/model.ts";
 import type { Actor } from "./actor.ts";
 import type { ZodType } from "zod";
-import { PortalPlotSchema, SpectrumPlotSchema, type PlotInput, type PortalPlot, type RateSeries, type ScanPlotData, type SpectrumPlot } from "./scan-plot-data.ts";
+import { PortalPlotSchema, SpectrumPlotSchema, type PortalPlot, type RateSeries, type ScanPlotData, type SpectrumPlot } from "../contract/scan-plots.ts";
+import type { PlotInput } from "./scan-plot-data.ts";
 
-export type { PlotInput, PortalPlot, RateSeries, ScanPlotData, SpectrumPlot } from "./scan-plot-data.ts";
+export type { PortalPlot, RateSeries, ScanPlotData, SpectrumPlot } from "../contract/scan-plots.ts";
+export type { PlotInput } from "./scan-plot-data.ts";
 
 /** Most points any one series carries to the browser. */
 export const MAX_PLOT_POINTS = 5000;

@@ -8,6 +8,7 @@ import { recordAudit } from "./audit.ts";
 import { actorForUser } from "./auth.ts";
 import type { Clock } from "./clock.ts";
 import { afterCursor, decodeCursor, toPage, type Page } from "./paging.ts";
+import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, API_TOKEN_NAME_MAX } from "./vocabulary.ts";
 
 // Machines (terminal feeds, the command line) act through service accounts: users that hold
 // only the ingest role and cannot log in with a password.
@@ -55,13 +56,9 @@ function tokenHash(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-/** How long a token lasts unless the admin says otherwise, and the longest it may last (days). */
-export const API_TOKEN_DEFAULT_DAYS = 90;
-export const API_TOKEN_MAX_DAYS = 365;
+export { API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, API_TOKEN_NAME_MAX } from "./vocabulary.ts";
 /** A token's last use is written at most this often (ms): a feed's every request is not a write. */
 export const LAST_USE_RESOLUTION_MS = 60_000;
-/** Longest token name, after normalisation (the route bounds what is sent to the same). */
-export const API_TOKEN_NAME_MAX = 60;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

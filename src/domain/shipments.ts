@@ -5,14 +5,14 @@ import { notFound } from "../errors.ts";
 import { listingIsVisible } from "./access.ts";
 import type { Actor } from "./actor.ts";
 import { recordAudit, recordSharedRead } from "./audit.ts";
-import { listRequestsForShipment, type InspectionRequestView } from "./inspection-requests/index.ts";
+import { listRequestsForShipment } from "./inspection-requests/index.ts";
 import { afterCursor, decodeCursor, toPage, type Keyset, type Page } from "./paging.ts";
 import { searchVariants } from "./search-variants.ts";
 import { explainHit, type Evidence } from "../targeting/index.ts";
+import type { ShipmentSort } from "./vocabulary.ts";
+import type { ShipmentDetail, ShipmentSummary } from "../contract/shipments.ts";
 
-/** Columns a shipment list may be sorted by. */
-export const SHIPMENT_SORTS = ["etd", "filed_at", "bill_of_lading", "port_of_discharge", "score"] as const;
-export type ShipmentSort = (typeof SHIPMENT_SORTS)[number];
+export { SHIPMENT_SORTS, type ShipmentSort } from "./vocabulary.ts";
 
 /** Filters, sort and paging for the shipment list. */
 export interface ShipmentQuery {
@@ -37,35 +37,7 @@ export interface ShipmentQuery {
   requested?: "true" | "false";
 }
 
-/** A shipment as a list row. */
-export interface ShipmentSummary {
-  id: string;
-  billOfLading: string;
-  carrierScac: string;
-  vesselName: string | null;
-  voyageNo: string | null;
-  portOfLoading: string;
-  portOfDischarge: string;
-  finalDestination: string | null;
-  etd: string | null;
-  loadingCutoff: string | null;
-  filedAt: string;
-  shipperName: string;
-  /** The shipper's name in its own script, when the manifest gave one. */
-  shipperNameNative: string | null;
-  consigneeName: string;
-  /** The consignee's name in its own script (株式会社ヤマト), when the manifest gave one. */
-  consigneeNameNative: string | null;
-  containerCount: number;
-  hsCodes: string[];
-  isShared: boolean;
-  /** The agency's own risk score; null until scored. */
-  score: number | null;
-  level: string | null;
-  hitCount: number;
-  /** The agency asked, or was asked, for an inspection on it (requests follow row-level security). */
-  hasRequests: boolean;
-}
+export type { ShipmentDetail, ShipmentSummary } from "../contract/shipments.ts";
 
 /** The columns of a list row, read from the listing row `l`, its shipment `s` and the voyage. */
 const SUMMARY_COLUMNS = [
@@ -355,31 +327,6 @@ export async function listShipments(
   });
   const page = toPage(rows, query.limit, (r) => ({ value: sortValue(r, query.sort), id: r.id }), `shipments:${query.sort}`);
   return { items: page.items.map((r) => presentSummary(actor, r)), nextCursor: page.nextCursor };
-}
-
-/** A shipment with its goods, containers, voyage and the inspection requests on it. */
-export interface ShipmentDetail extends ShipmentSummary {
-  vesselImo: string | null;
-  shipperAddress: string | null;
-  shipperCountry: string | null;
-  consigneeAddress: string | null;
-  consigneeCountry: string | null;
-  notifyName: string | null;
-  notifyNameNative: string | null;
-  version: number;
-  goods: {
-    lineNo: number;
-    hsCode: string;
-    description: string;
-    packages: number | null;
-    packageType: string | null;
-    grossWeightKg: number | null;
-    containerNo: string | null;
-  }[];
-  containers: { containerNo: string; sizeType: string; sealNo: string | null; isFull: boolean }[];
-  inspectionRequests: InspectionRequestView[];
-  /** Why the agency's rules scored it so: every fired rule with its weight and explanation. */
-  hits: { ruleId: string; weight: number; explanation: string }[];
 }
 
 /** A goods line row as the API and the result bundle show it. */

@@ -8,6 +8,7 @@ import { hashPassword } from "./auth.ts";
 import { forgetSessions } from "./session-memory.ts";
 import { defaultLanguage } from "./language.ts";
 import type { Clock } from "./clock.ts";
+import { ASSIGNABLE_ROLES } from "./vocabulary.ts";
 
 /** Demo accounts work only while the server runs in demo mode; this switches them on or off. */
 export async function setDemoAccountsActive(db: Kysely<DB>, isActive: boolean): Promise<number> {
@@ -48,8 +49,7 @@ export interface UserView {
 // Accounts are the owner's tables (the request role reads only a few of their columns), so these
 // run as the owner, with the agency's filter written out in each statement.
 
-/** Roles an administrator may give; machine accounts get theirs with their API token. */
-export const ASSIGNABLE_ROLES = ["targeter", "supervisor", "scan_officer", "admin", "auditor"] as const;
+export { ASSIGNABLE_ROLES } from "./vocabulary.ts";
 
 function requireAdmin(actor: Actor): void {
   if (!hasRole(actor, "admin")) {

@@ -11,6 +11,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { DB } from "../db/schema.ts";
 import type { Clock } from "../domain/clock.ts";
+import { createServices, type Services } from "../domain/services.ts";
 import { authPlugin } from "./auth.ts";
 import { createChangeHub, type ChangeHub } from "./change-hub.ts";
 import { answerClientError, installErrorHandler } from "./errors.ts";
@@ -36,6 +37,8 @@ import { voyageRoutes } from "./routes/voyages.ts";
 export interface AppDeps {
   db: Kysely<DB>;
   clock: Clock;
+  /** The use cases bound to `db`, `readDb` and `clock`; made here when the caller has none. */
+  services?: Services;
   logger?: FastifyServerOptions["logger"];
   /** Folder of the built browser app; the UI is served when it exists. */
   webDir?: string;
@@ -76,6 +79,8 @@ declare module "fastify" {
     routeTable: readonly RouteEntry[];
     /** The process's fan-out of changes to event streams. */
     changeHub: ChangeHub;
+    /** The use cases, bound to the database and the clock once at start-up; routes call these. */
+    services: Services;
   }
 }
 
@@ -106,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
   app.decorate("routeTable", routes);
+  app.decorate("services", deps.services ?? createServices({ db: deps.db, clock: deps.clock, readDb: deps.readDb }));
   const changeHub = createChangeHub({
     db: deps.db,
     clock: deps.clock,
@@ -144,21 +150,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         async () => ({ status: "ok" as const }),
       );
       api.get("/openapi.json", { config: { isPublic: true }, schema: { hide: true } }, async () => app.swagger());
-      await api.register(sessionRoutes, { db: deps.db, clock: deps.clock });
-      await api.register(shipmentRoutes, { db: deps.db });
-      await api.register(voyageRoutes, { db: deps.db, clock: deps.clock });
-      await api.register(inspectionRequestRoutes, { db: deps.db, clock: deps.clock });
-      await api.register(bundleRoutes, { db: deps.db, clock: deps.clock });
-      await api.register(auditRoutes, { db: deps.db });
-      await api.register(fileRoutes, { db: deps.db });
-      await api.register(manifestRoutes, { db: deps.db, clock: deps.clock, manifestLimit: deps.manifestLimit, ingestChunk: deps.ingestChunk });
-      await api.register(apiTokenRoutes, { db: deps.db, clock: deps.clock });
-      await api.register(metricsRoutes, { db: deps.readDb ?? deps.db, clock: deps.clock });
-      await api.register(targetingRoutes, { db: deps.db, clock: deps.clock });
-      await api.register(eventRoutes, { db: deps.db, hub: changeHub });
-      await api.register(scanPlotRoutes, { db: deps.db });
-      await api.register(federationRoutes, { db: deps.db, clock: deps.clock });
-      await api.register(deviceRoutes, { db: deps.db, clock: deps.clock });
+      await api.register(sessionRoutes);
+      await api.register(shipmentRoutes);
+      await api.register(voyageRoutes);
+      await api.register(inspectionRequestRoutes);
+      await api.register(bundleRoutes);
+      await api.register(auditRoutes);
+      await api.register(fileRoutes);
+      await api.register(manifestRoutes, { manifestLimit: deps.manifestLimit, ingestChunk: deps.ingestChunk });
+      await api.register(apiTokenRoutes);
+      await api.register(metricsRoutes);
+      await api.register(targetingRoutes);
+      await api.register(eventRoutes);
+      await api.register(scanPlotRoutes);
+      await api.register(federationRoutes);
+      await api.register(deviceRoutes);
     },
     { prefix: "/api" },
   );

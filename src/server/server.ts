@@ -11,6 +11,7 @@ import { recoverInterruptedBatches } from "../domain/ingest/recover.ts";
 import { EMBEDDED_CHUNK } from "../domain/ingest/run.ts";
 import { warmReferenceData } from "../domain/warm-up.ts";
 import { DEMO_USERS, ensureDemoWorld, startOfUtcDay } from "../domain/demo/seed.ts";
+import { createServices } from "../domain/services.ts";
 import { setDemoAccountsActive } from "../domain/users.ts";
 import { buildApp } from "./app.ts";
 import { startBackground } from "./background.ts";
@@ -178,10 +179,13 @@ async function startHttp(database: Database, options: ServeOptions): Promise<{ a
   const replica = options.readUrl ? await openDatabase({ url: options.readUrl }) : null;
   warmReferenceData();
   warmInstrumentWork();
+  // The use cases are bound to the databases and the clock once; every route calls these.
+  const services = createServices({ db: database.db, readDb: replica?.db, clock: systemClock });
   const app = await buildApp({
     db: database.db,
     readDb: replica?.db,
     clock: systemClock,
+    services,
     logger: { level: options.logLevel },
     trustProxy: options.trustProxy,
     allowedOrigins: options.allowedOrigins,

@@ -43,10 +43,31 @@ describe("import layers (eslint.config.mjs)", () => {
     assert.deepEqual(await importRulesHit("src/db/probe.ts", 'import { recordAudit } from "../domain/audit.ts";\nexport const x = recordAudit;\n'), ["no-restricted-imports"]);
   });
 
+  it("the contract is schemas built from zod and the vocabularies", async () => {
+    const probe = "src/contract/probe.ts";
+    assert.deepEqual(await importRulesHit(probe, 'import { withAgency } from "../db/database.ts";\nexport const x = withAgency;\n'), ["@typescript-eslint/no-restricted-imports"]);
+    assert.deepEqual(await importRulesHit(probe, 'import { requireActor } from "../server/auth.ts";\nexport const x = requireActor;\n'), ["@typescript-eslint/no-restricted-imports"]);
+    assert.deepEqual(await importRulesHit(probe, 'import { getShipment } from "../domain/shipments.ts";\nexport const x = getShipment;\n'), ["@typescript-eslint/no-restricted-imports"]);
+    assert.deepEqual(await importRulesHit(probe, 'import { sql } from "kysely";\nexport const x = sql;\n'), ["no-restricted-imports"]);
+    assert.deepEqual(await importRulesHit(probe, 'import { analyzeFile } from "../radiation/analyze-file.ts";\nexport const x = analyzeFile;\n'), ["@typescript-eslint/no-restricted-imports"]);
+    const right = [
+      'import { z } from "zod";',
+      'import type { AnalysisReport } from "../radiation/analyze-file.ts";',
+      'import { SCAN_TYPES } from "../domain/vocabulary.ts";',
+      'import { DISPOSITIONS } from "../domain/inspection-requests/vocabulary.ts";',
+      'import { isBadText } from "../domain/text.ts";',
+      'import { PageQuery } from "./common.ts";',
+      "export const x = [z, SCAN_TYPES, DISPOSITIONS, isBadText, PageQuery];",
+      "export type Y = AnalysisReport;",
+      "",
+    ].join("\n");
+    assert.deepEqual(await importRulesHit(probe, right), []);
+  });
+
   it("the browser app imports types from the server, and values only from a vocabulary", async () => {
     const wrong = 'import { listInspectionRequests } from "../../src/domain/inspection-requests/index.ts";\nexport const x = listInspectionRequests;\n';
     assert.deepEqual(await importRulesHit("web/src/probe.ts", wrong), ["@typescript-eslint/no-restricted-imports"]);
-    const right = 'import type { Page } from "../../src/domain/paging.ts";\nimport { DISPOSITIONS } from "../../src/domain/vocabulary.ts";\nexport const x: Page<string> | typeof DISPOSITIONS = DISPOSITIONS;\n';
+    const right = 'import type { Page } from "../../src/domain/paging.ts";\nimport type { ScanView } from "../../src/contract/inspection-requests.ts";\nimport { DISPOSITIONS } from "../../src/domain/vocabulary.ts";\nexport const x: Page<ScanView> | typeof DISPOSITIONS = DISPOSITIONS;\n';
     assert.deepEqual(await importRulesHit("web/src/probe.ts", right), []);
   });
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import type { ClearanceFinding } from "../../src/domain/inspection-requests/views.ts";
+import type { ClearanceFinding } from "../../src/contract/inspection-requests.ts";
 import { MISS_REASONS } from "../../src/domain/inspection-requests/vocabulary.ts";
 import { en } from "../../web/src/i18n/en.ts";
 import { translatorFor } from "../../web/src/i18n/index.tsx";

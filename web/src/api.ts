@@ -1,13 +1,13 @@
 import { errorMessage } from "./i18n/index.tsx";
 
 // Response shapes come from the server's own types (type-only imports: nothing of the server is bundled).
-export type { AuditEventView as AuditEvent } from "../../src/domain/audit.ts";
-export type { InspectionRequestView as InspectionRequest, ScanView as Scan } from "../../src/domain/inspection-requests/views.ts";
-export type { DirectionReport as DirectionMetrics, ReciprocityReport as ReciprocityMetrics } from "../../src/server/routes/metrics.ts";
+export type { AuditEventView as AuditEvent } from "../../src/contract/audit-events.ts";
+export type { InspectionRequestView as InspectionRequest, ScanView as Scan } from "../../src/contract/inspection-requests.ts";
+export type { DirectionMetrics, ReciprocityMetrics } from "../../src/contract/metrics.ts";
 export type { Page } from "../../src/domain/paging.ts";
-export type { ShipmentDetail, ShipmentSummary } from "../../src/domain/shipments.ts";
+export type { ShipmentDetail, ShipmentSummary } from "../../src/contract/shipments.ts";
 export type { AnalysisReport } from "../../src/radiation/analyze-file.ts";
-export type { PortalPlot, RateSeries, ScanPlotData, SpectrumPlot } from "../../src/domain/scan-plot-data.ts";
+export type { PortalPlot, RateSeries, ScanPlotData, SpectrumPlot } from "../../src/contract/scan-plots.ts";
 
 /** A failed API call, carrying the server's stable error code. */
 export class ApiError extends Error {

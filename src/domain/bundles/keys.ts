@@ -78,6 +78,12 @@ export async function ensureSigningKeyOf(db: Kysely<DB>, agencyCode: string, now
   return newest;
 }
 
+/** Codes of the agencies that hold a signing key, in order. */
+export async function agenciesWithSigningKeys(db: Kysely<DB>): Promise<string[]> {
+  const rows = await db.selectFrom("signing_key as k").innerJoin("agency as a", "a.id", "k.agency_id").select("a.code").distinct().orderBy("a.code").execute();
+  return rows.map((r) => r.code);
+}
+
 /** The public keys an agency has signed bundles with, newest first (public columns only). */
 export async function publicKeysOf(db: Kysely<DB>, agencyCode: string): Promise<PublicKeyInfo[]> {
   const rows = await db

@@ -7,7 +7,7 @@ import { loadRequest } from "./load.ts";
 import { conflict } from "../../errors.ts";
 import { lockRequest } from "./repository.ts";
 import { transition } from "./state-machine.ts";
-import type { InspectionRequestView } from "./views.ts";
+import type { InspectionRequestView } from "../../contract/inspection-requests.ts";
 
 /** The host answers a request for information. */
 export async function answerInformationRequest(db: Kysely<DB>, clock: Clock, actor: Actor, id: string, response: string): Promise<InspectionRequestView> {

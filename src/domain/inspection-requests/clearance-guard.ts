@@ -1,8 +1,8 @@
 import { AppError, conflict, forbidden, invalid } from "../../errors.ts";
 import type { AnalysisReport } from "../../radiation/analyze-file.ts";
 import { hasRole, type Actor } from "../actor.ts";
-import type { ClearanceFinding, ClearanceOverride, ScanView } from "./views.ts";
-import type { ClearanceReason, ScanType } from "./vocabulary.ts";
+import type { ClearanceFinding, ClearanceOverride, ScanView } from "../../contract/inspection-requests.ts";
+import { MAX_OVERRIDE_REASON, type ClearanceReason, type ScanType } from "./vocabulary.ts";
 
 // Clearing a container is the one disposition that lets it sail. When its radiation results show a
 // threat, an alarm nobody explained, or a load that contradicts the declaration, clearing it is an
@@ -14,8 +14,6 @@ const GUARDED_VERDICTS: Partial<Record<string, ClearanceReason>> = { snm: "snm",
 /** Reasons no later measurement removes: possible SNM stays until someone signs for it. */
 const STICKY: ReadonlySet<ClearanceReason> = new Set(["snm", "reach_back"]);
 
-/** The longest override reason kept. */
-export const MAX_OVERRIDE_REASON = 2000;
 
 /** The reach-back advice an analysis report carries (`reachBack: { reason }`), read defensively from stored JSON. */
 export function reachBackOf(analysis: unknown): string | null {

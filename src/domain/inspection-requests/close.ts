@@ -7,7 +7,7 @@ import { loadRequest } from "./load.ts";
 import { conflict } from "../../errors.ts";
 import { lockRequest } from "./repository.ts";
 import { transition } from "./state-machine.ts";
-import type { InspectionRequestView } from "./views.ts";
+import type { InspectionRequestView } from "../../contract/inspection-requests.ts";
 
 /** Closes a request; a container still on hold must have its hold lifted first. */
 export async function closeInspectionRequest(db: Kysely<DB>, clock: Clock, actor: Actor, id: string): Promise<InspectionRequestView> {

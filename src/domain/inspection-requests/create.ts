@@ -8,7 +8,7 @@ import { recordAudit } from "../audit.ts";
 import type { Clock } from "../clock.ts";
 import { loadRequest } from "./load.ts";
 import { findOpenRequest, nextReference } from "./repository.ts";
-import type { InspectionRequestView } from "./views.ts";
+import type { InspectionRequestView } from "../../contract/inspection-requests.ts";
 import type { Priority, RequestType, ScanType } from "./vocabulary.ts";
 
 /** What a targeter submits to ask for an inspection. */

@@ -7,7 +7,7 @@ import { loadRequest } from "./load.ts";
 import { invalid } from "../../errors.ts";
 import { lockRequest } from "./repository.ts";
 import { transition } from "./state-machine.ts";
-import type { InspectionRequestView } from "./views.ts";
+import type { InspectionRequestView } from "../../contract/inspection-requests.ts";
 import type { DeclineCode } from "./vocabulary.ts";
 
 /** The host supervisor's answer: accept, or decline with a reason code and text. */

@@ -9,7 +9,7 @@ import { checkClearance, clearanceFindings } from "./clearance-guard.ts";
 import { listScans, loadRequest } from "./load.ts";
 import { lockRequest } from "./repository.ts";
 import { checkAction, transition } from "./state-machine.ts";
-import type { ClearanceOverride, InspectionRequestView } from "./views.ts";
+import type { ClearanceOverride, InspectionRequestView } from "../../contract/inspection-requests.ts";
 import type { Disposition } from "./vocabulary.ts";
 
 /**

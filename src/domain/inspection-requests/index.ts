@@ -1,10 +1,11 @@
 // Inspection requests: a partner asks, the host decides, scans and dispositions. The one entry
-// point for the rest of the app; the files behind it are the vocabulary, the shapes (views), the
-// queries (repository), the presenter, the state machine and one file per use case.
+// point for the rest of the app; the files behind it are the vocabulary, the queries (repository),
+// the presenter, the state machine and one file per use case. The shapes are the contract's
+// (src/contract/inspection-requests.ts).
 
 export * from "./vocabulary.ts";
-export type { ClearanceFinding, ClearanceOverride, DispositionOverride, InspectionRequestView, RequestCargo, ScanView, TimelineStep } from "./views.ts";
-export { checkClearance, clearanceFindings, MAX_OVERRIDE_REASON, nuclideLabels, reachBackOf } from "./clearance-guard.ts";
+export type { ClearanceFinding, ClearanceOverride, DispositionOverride, InspectionRequestView, RequestCargo, ScanView, TimelineStep } from "../../contract/inspection-requests.ts";
+export { checkClearance, clearanceFindings, nuclideLabels, reachBackOf } from "./clearance-guard.ts";
 export { raiseSnmAlert, snmAlertMessage, snmAlertOf, type SnmAlert } from "./snm-alert.ts";
 export { lockRequest, type LockedRequest } from "./repository.ts";
 export { listScans, loadRequest } from "./load.ts";

@@ -7,7 +7,7 @@ import { loadRequest } from "./load.ts";
 import { conflict } from "../../errors.ts";
 import { lockRequest } from "./repository.ts";
 import { transition } from "./state-machine.ts";
-import type { InspectionRequestView } from "./views.ts";
+import type { InspectionRequestView } from "../../contract/inspection-requests.ts";
 
 /** Lifts a hold explicitly; the container may then be loaded. */
 export async function liftHold(db: Kysely<DB>, clock: Clock, actor: Actor, id: string, reason: string): Promise<InspectionRequestView> {

@@ -5,7 +5,7 @@ import type { Actor } from "../actor.ts";
 import { afterCursor, decodeCursor, toPage, type Page } from "../paging.ts";
 import { auditRequestRead, presentRows } from "./load.ts";
 import { viewQuery } from "./repository.ts";
-import type { InspectionRequestView } from "./views.ts";
+import type { InspectionRequestView } from "../../contract/inspection-requests.ts";
 import type { RequestStatus } from "./vocabulary.ts";
 
 /** Filters for the request list. */

@@ -4,7 +4,7 @@ import type { Actor } from "../actor.ts";
 import { recordSharedRead } from "../audit.ts";
 import { groupByRequest, presentCargo, presentRequest, presentScan, presentStep } from "./presenter.ts";
 import { cargoRows, scanRows, timelineRows, viewQuery, type ViewRow } from "./repository.ts";
-import type { InspectionRequestView, ScanView } from "./views.ts";
+import type { InspectionRequestView, ScanView } from "../../contract/inspection-requests.ts";
 
 /** Scans of the given requests, grouped by request. */
 export async function listScans(tx: Tx, _actor: Actor, requestIds: string[]): Promise<Map<string, ScanView[]>> {

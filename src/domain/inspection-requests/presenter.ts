@@ -1,7 +1,7 @@
 import type { AnalysisReport } from "../../radiation/analyze-file.ts";
 import { clearanceFindings } from "./clearance-guard.ts";
 import type { cargoRows, ScanRow, timelineRows, ViewRow } from "./repository.ts";
-import type { ClearanceFinding, InspectionRequestView, RequestCargo, ScanView, TimelineStep } from "./views.ts";
+import type { ClearanceFinding, InspectionRequestView, RequestCargo, ScanView, TimelineStep } from "../../contract/inspection-requests.ts";
 import { isOpenStatus, missReasonOf } from "./vocabulary.ts";
 
 // Rows as both parties read them: plain functions from database rows to views, no queries.
@@ -53,7 +53,7 @@ export function presentStep(r: TimelineRow): TimelineStep {
 
 /** The goods and the viewer's own score of a shipment, with the three heaviest rule hits. */
 export function presentCargo(r: CargoRow): RequestCargo {
-  const hits = ((r.hits ?? []) as { ruleId: string; weight: number; explanation: string }[])
+  const hits = ((r.hits ?? []) as RequestCargo["topHits"])
     .map((h) => ({ ruleId: h.ruleId, weight: Number(h.weight), explanation: h.explanation }))
     .sort((a, b) => b.weight - a.weight)
     .slice(0, 3);

@@ -15,7 +15,7 @@ import { loadRequest } from "./load.ts";
 import { lockRequest } from "./repository.ts";
 import { raiseSnmAlert, snmAlertOf } from "./snm-alert.ts";
 import { assertMayAct, transition } from "./state-machine.ts";
-import type { InspectionRequestView } from "./views.ts";
+import type { InspectionRequestView } from "../../contract/inspection-requests.ts";
 import type { Disposition, ScanOutcome, ScanType } from "./vocabulary.ts";
 
 /** What an officer submits for one scan. */

@@ -5,7 +5,7 @@ import type { Actor } from "../actor.ts";
 import type { Clock } from "../clock.ts";
 import { loadRequest } from "./load.ts";
 import { transition } from "./state-machine.ts";
-import type { InspectionRequestView } from "./views.ts";
+import type { InspectionRequestView } from "../../contract/inspection-requests.ts";
 
 /** The host plans when the container will be scanned. */
 export async function scheduleInspection(db: Kysely<DB>, clock: Clock, actor: Actor, id: string, when: Date): Promise<InspectionRequestView> {

@@ -48,6 +48,9 @@ export const REASON_CODES = [
 
 /** Why a scan stands in the way of a one-click clearance. */
 export const CLEARANCE_REASONS = ["snm", "reach_back", "industrial", "investigate", "inconsistent"] as const;
+/** The longest override reason kept. */
+export const MAX_OVERRIDE_REASON = 2000;
+
 export type ClearanceReason = (typeof CLEARANCE_REASONS)[number];
 
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
@@ -66,11 +69,12 @@ export function isOpenStatus(status: RequestStatus): boolean {
 }
 
 /** Why a request missed its deadline: the code screens word it by, and the English kept in the record. */
+export const MISS_REASON_CODES = ["loaded_before_result", "cutoff_passed"] as const;
+export type MissReason = (typeof MISS_REASON_CODES)[number];
 export const MISS_REASONS = {
   loaded_before_result: "container loaded before a result was shared",
   cutoff_passed: "loading cut-off passed before a result was shared",
-} as const;
-export type MissReason = keyof typeof MISS_REASONS;
+} as const satisfies Record<MissReason, string>;
 
 /** The code of a stored miss reason (records keep the English sentence), or null for another text. */
 export function missReasonOf(text: string | null): MissReason | null {

@@ -1,11 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Kysely } from "kysely";
 import { z } from "zod";
-import type { DB } from "../../db/schema.ts";
-import type { Clock } from "../../domain/clock.ts";
-import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, API_TOKEN_NAME_MAX, createApiToken, listApiTokens, revokeApiToken } from "../../domain/service-accounts.ts";
+import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, API_TOKEN_NAME_MAX } from "../../domain/vocabulary.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, IdParams, PageQuery, pageOf, SafeText } from "../schemas.ts";
+import { ErrorBody, IdParams, PageQuery, pageOf, SafeText } from "../../contract/common.ts";
 
 const NewToken = z.object({
   name: SafeText.pipe(z.string().min(1).max(API_TOKEN_NAME_MAX)),
@@ -28,7 +25,8 @@ const TokenView = z.object({
 });
 
 /** Ingest API tokens: an agency admin issues, lists and revokes its feeds' tokens. */
-export const apiTokenRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock }> = async (app, { db, clock }) => {
+export const apiTokenRoutes: FastifyPluginAsyncZod = async (app) => {
+  const tokens = app.services.apiTokens;
   const tags = ["ingest"];
 
   app.post(
@@ -42,13 +40,13 @@ export const apiTokenRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cloc
         response: { 201: IssuedToken, 400: ErrorBody, 403: ErrorBody },
       },
     },
-    async (request, reply) => reply.code(201).send(await createApiToken(db, clock, requireActor(request), request.body)),
+    async (request, reply) => reply.code(201).send(await tokens.create(requireActor(request), request.body)),
   );
 
   app.get(
     "/api-tokens",
     { config: { roles: ["admin"] }, schema: { tags, querystring: PageQuery, response: { 200: pageOf(TokenView), 400: ErrorBody, 403: ErrorBody } } },
-    async (request) => listApiTokens(db, clock, requireActor(request), request.query),
+    async (request) => tokens.list(requireActor(request), request.query),
   );
 
   app.post(
@@ -62,6 +60,6 @@ export const apiTokenRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cloc
         response: { 200: TokenView, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
     },
-    async (request) => revokeApiToken(db, clock, requireActor(request), request.params.id),
+    async (request) => tokens.revoke(requireActor(request), request.params.id),
   );
 };

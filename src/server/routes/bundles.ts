@@ -1,13 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Kysely } from "kysely";
-import type { DB } from "../../db/schema.ts";
-import { buildResultBundle } from "../../domain/bundles/build.ts";
-import type { Clock } from "../../domain/clock.ts";
 import { requireActor } from "../auth.ts";
-import { IdParams } from "../schemas.ts";
+import { IdParams } from "../../contract/common.ts";
 
 /** Signed result bundles: one archive of a request's results for either party to keep. */
-export const bundleRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock }> = async (app, { db, clock }) => {
+export const bundleRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/inspection-requests/:id/bundle",
     {
@@ -20,7 +16,7 @@ export const bundleRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock 
     async (request, reply) => {
       // Access and every file are checked before this returns, so a refusal is still a proper
       // error answer; after the first byte, a failure aborts the response (see streamBundle).
-      const bundle = await buildResultBundle(db, clock, requireActor(request), request.params.id);
+      const bundle = await app.services.bundles.build(requireActor(request), request.params.id);
       return reply
         .header("content-type", "application/x-tar")
         .header("content-length", String(bundle.byteLength))

@@ -1,10 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
-import type { Kysely } from "kysely";
-import type { DB } from "../../db/schema.ts";
-import { CHANGE_PAGE, changesSince, latestEventSeq, type ChangeEvent } from "../../domain/events.ts";
+import { CHANGE_PAGE, type ChangeEvent } from "../../domain/events.ts";
 import { AppError } from "../../errors.ts";
 import { requireActor } from "../auth.ts";
-import type { ChangeHub } from "../change-hub.ts";
 
 /**
  * Open streams one user may hold in this process (several tabs and pages); more are refused with
@@ -24,7 +21,9 @@ const READERS = ["targeter", "supervisor", "scan_officer", "admin", "auditor"] a
  * The process's change hub (change-hub.ts) feeds every open stream; a stream that resumes after
  * Last-Event-ID first catches up by itself, then joins the hub.
  */
-export const eventRoutes: FastifyPluginAsync<{ db: Kysely<DB>; hub: ChangeHub }> = async (app, { db, hub }) => {
+export const eventRoutes: FastifyPluginAsync = async (app) => {
+  const { events } = app.services;
+  const hub = app.changeHub;
   const openByUser = new Map<string, number>();
   app.get("/events", { config: { roles: READERS }, schema: { tags: ["events"], description: `text/event-stream of changes; resumes after Last-Event-ID; at most ${MAX_STREAMS_PER_USER} open streams per user and server process` } }, async (request, reply) => {
     const actor = requireActor(request);
@@ -52,7 +51,7 @@ export const eventRoutes: FastifyPluginAsync<{ db: Kysely<DB>; hub: ChangeHub }>
     reply.raw.on("close", close);
     const resumeFrom = request.headers["last-event-id"];
     const isResumed = typeof resumeFrom === "string" && /^\d{1,18}$/.test(resumeFrom);
-    let last = isResumed ? resumeFrom : await latestEventSeq(db, actor).catch((err: unknown) => {
+    let last = isResumed ? resumeFrom : await events.latestSeq(actor).catch((err: unknown) => {
       close();
       throw err;
     });
@@ -77,7 +76,7 @@ export const eventRoutes: FastifyPluginAsync<{ db: Kysely<DB>; hub: ChangeHub }>
     try {
       // Catching up is this stream's own business, at its client's pace; then the hub takes over.
       for (let isBehind = isResumed; isBehind && isOpen; ) {
-        const changes = await changesSince(db, actor, last);
+        const changes = await events.since(actor, last);
         for (const change of changes) {
           send(change);
         }

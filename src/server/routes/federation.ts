@@ -1,15 +1,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Kysely } from "kysely";
 import { z } from "zod";
-import type { DB } from "../../db/schema.ts";
-import type { Clock } from "../../domain/clock.ts";
-import { MAX_BATCH, reapplyKept, receiveEnvelopes } from "../../domain/federation/inbox.ts";
-import { listPortalOccupancies } from "../../domain/federation/portal.ts";
-import { federationStatus, retryDeadMessage } from "../../domain/federation/status.ts";
+import { MAX_BATCH } from "../../domain/federation/inbox.ts";
 import { notFound } from "../../errors.ts";
 import { MAX_ENVELOPE_CHARS } from "../../federation/envelope.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody } from "../schemas.ts";
+import { ErrorBody } from "../../contract/common.ts";
 
 /** The most one delivery may weigh: a batch of ordinary messages, or a few with N42 files. */
 const INBOX_BODY_LIMIT = 8 * 1024 * 1024;
@@ -69,7 +64,8 @@ const PortalOccupancy = z.object({
 });
 
 /** The node-to-node inbox (authenticated by each envelope's signature) and the operator's view. */
-export const federationRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock; replayWindowMs?: number }> = async (app, { db, clock, replayWindowMs }) => {
+export const federationRoutes: FastifyPluginAsyncZod = async (app) => {
+  const federation = app.services.federation;
   const tags = ["federation"];
 
   app.post(
@@ -88,7 +84,7 @@ export const federationRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cl
       },
     },
     async (request) => {
-      const receipts = await receiveEnvelopes(db, clock, request.body.envelopes, { replayWindowMs });
+      const receipts = await federation.receive(request.body.envelopes);
       if (!receipts) {
         throw notFound("federation_node");
       }
@@ -107,7 +103,7 @@ export const federationRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cl
         response: { 200: Status, 403: ErrorBody, 404: ErrorBody },
       },
     },
-    async (request) => federationStatus(db, requireActor(request)),
+    async (request) => federation.status(requireActor(request)),
   );
 
   app.get(
@@ -121,7 +117,7 @@ export const federationRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cl
         response: { 200: z.object({ items: z.array(PortalOccupancy) }), 403: ErrorBody },
       },
     },
-    async (request) => ({ items: await listPortalOccupancies(db, requireActor(request), request.query) }),
+    async (request) => ({ items: await federation.portalOccupancies(requireActor(request), request.query) }),
   );
 
   app.post(
@@ -136,7 +132,7 @@ export const federationRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cl
         response: { 200: z.object({ messageId: z.string(), status: z.enum(["applied", "failed"]), reason: z.string().nullable() }), 403: ErrorBody, 404: ErrorBody },
       },
     },
-    async (request) => reapplyKept(db, clock, requireActor(request), request.body.messageId),
+    async (request) => federation.reapply(requireActor(request), request.body.messageId),
   );
 
   app.post(
@@ -151,7 +147,7 @@ export const federationRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cl
       },
     },
     async (request, reply) => {
-      await retryDeadMessage(db, requireActor(request), request.body.id);
+      await federation.retryDead(requireActor(request), request.body.id);
       return reply.code(204).send(null);
     },
   );

@@ -1,20 +1,17 @@
 import { Readable } from "node:stream";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Kysely } from "kysely";
 import { z } from "zod";
-import type { DB } from "../../db/schema.ts";
-import { openFile } from "../../domain/files.ts";
 import { requireActor } from "../auth.ts";
 
 /** Evidence files by content hash. */
-export const fileRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app, { db }) => {
+export const fileRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/files/:sha256",
     { schema: { tags: ["files"], params: z.object({ sha256: z.string().regex(/^[0-9a-fA-F]{64}$/) }) } },
     async (request, reply) => {
       // Access is checked and the read audited before the first byte; the bytes then stream from
       // the store piece by piece, and a failure after the headers aborts the response.
-      const file = await openFile(db, requireActor(request), request.params.sha256);
+      const file = await app.services.files.open(requireActor(request), request.params.sha256);
       const name = (file.fileName ?? request.params.sha256).replace(/[^\w.-]/g, "_");
       return reply
         .header("content-type", file.mediaType)

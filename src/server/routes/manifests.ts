@@ -1,14 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Kysely } from "kysely";
 import { z } from "zod";
-import type { DB } from "../../db/schema.ts";
-import type { Clock } from "../../domain/clock.ts";
-import { getBatchReport, listBatches, listQuarantine, listShipmentVersions, resubmitQuarantined } from "../../domain/ingest/batches.ts";
-import { dryRunStream, ingestManifest } from "../../domain/ingest/pipeline.ts";
 import { AppError, invalid } from "../../errors.ts";
 import type { TradeFormat } from "../../trade/index.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, IdParams, PageQuery, pageOf, SafeText } from "../schemas.ts";
+import { ErrorBody, IdParams, PageQuery, pageOf, SafeText } from "../../contract/common.ts";
 
 const FORMATS = ["auto", "cuscar", "iftmin", "baplie", "coarri", "codeco", "coprar", "iftsta", "x12-309", "x12-315", "x12-310", "csv"] as const;
 
@@ -118,10 +113,8 @@ async function requireContent(chunks: AsyncIterable<Buffer>): Promise<AsyncItera
 }
 
 /** Manifest ingest, batch reports, the quarantine and version history (ingest tokens: api-tokens.ts). */
-export const manifestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock; manifestLimit?: number; ingestChunk?: number }> = async (
-  app,
-  { db, clock, manifestLimit, ingestChunk },
-) => {
+export const manifestRoutes: FastifyPluginAsyncZod<{ manifestLimit?: number; ingestChunk?: number }> = async (app, { manifestLimit, ingestChunk }) => {
+  const manifests = app.services.manifests;
   const limit = manifestLimit ?? MANIFEST_LIMIT_BYTES;
   // The body is handed on unread: the handler streams it through the ingest pipeline.
   app.addContentTypeParser(RAW_TYPES, (_request, payload, done) => {
@@ -157,9 +150,9 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cloc
       try {
         const input = { fileName: request.query.fileName, chunks: await requireContent(limitedBody(body, limit)), format, chunkSize: ingestChunk };
         if (request.query.dryRun) {
-          return reply.code(200).send(await dryRunStream(input));
+          return reply.code(200).send(await manifests.dryRun(input));
         }
-        return await reply.code(201).send(await ingestManifest(db, clock, actor, input));
+        return await reply.code(201).send(await manifests.ingest(actor, input));
       } catch (err) {
         // The rest of an unread body is not worth draining.
         reply.header("connection", "close");
@@ -169,15 +162,15 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cloc
   );
 
   app.get("/ingest-batches", { schema: { tags, querystring: PageQuery, response: { 200: pageOf(BatchSummary) } } }, async (request) =>
-    listBatches(db, requireActor(request), request.query),
+    manifests.batches(requireActor(request), request.query),
   );
   app.get("/ingest-batches/:id", { schema: { tags, params: IdParams, response: { 200: FileReportSchema, 404: ErrorBody } } }, async (request) =>
-    getBatchReport(db, requireActor(request), request.params.id),
+    manifests.batch(requireActor(request), request.params.id),
   );
   app.get(
     "/quarantine",
     { schema: { tags, querystring: PageQuery.extend({ status: z.enum(["open", "resubmitted", "dismissed"]).optional() }), response: { 200: pageOf(QuarantineItem) } } },
-    async (request) => listQuarantine(db, requireActor(request), request.query),
+    async (request) => manifests.quarantine(requireActor(request), request.query),
   );
   app.post(
     "/quarantine/:id/resubmission",
@@ -189,7 +182,7 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cloc
         response: { 200: z.object({ report: FileReportSchema, isResolved: z.boolean() }), 404: ErrorBody, 409: ErrorBody },
       },
     },
-    async (request) => resubmitQuarantined(db, clock, requireActor(request), request.params.id, request.body.text),
+    async (request) => manifests.resubmit(requireActor(request), request.params.id, request.body.text),
   );
   app.get(
     "/shipments/:id/versions",
@@ -203,6 +196,6 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Cloc
         },
       },
     },
-    async (request) => listShipmentVersions(db, requireActor(request), request.params.id),
+    async (request) => app.services.shipments.versions(requireActor(request), request.params.id),
   );
 };

@@ -1,14 +1,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Kysely } from "kysely";
-import { z } from "zod";
-import type { DB } from "../../db/schema.ts";
-import { ScanPlotDataSchema } from "../../domain/scan-plot-data.ts";
-import { scanPlotData } from "../../domain/scan-plots.ts";
+import { ScanPlotDataSchema } from "../../contract/scan-plots.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody } from "../schemas.ts";
+import { ErrorBody, IdParams } from "../../contract/common.ts";
 
 /** Plot data of a scan's instrument file: portal count-rate profiles and spectra. */
-export const scanPlotRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app, { db }) => {
+export const scanPlotRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/scans/:id/plot-data",
     {
@@ -16,10 +12,10 @@ export const scanPlotRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (
         tags: ["scans"],
         description:
           "Per-panel gross count rates of each portal occupancy (1 s moving average) with background and alarm-threshold lines, and gamma spectra (bin centres in keV) with the scaled background and the peaks the analysis attributed to nuclides. At most 5,000 points per series.",
-        params: z.object({ id: z.uuid() }),
+        params: IdParams,
         response: { 200: ScanPlotDataSchema, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody },
       },
     },
-    async (request) => scanPlotData(db, requireActor(request), request.params.id),
+    async (request) => app.services.scans.plotData(requireActor(request), request.params.id),
   );
 };

@@ -1,16 +1,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Kysely } from "kysely";
 import { z } from "zod";
-import type { DB } from "../../db/schema.ts";
-import { ROLES } from "../../domain/actor.ts";
-import { login, logout, SESSION_TTL_MS } from "../../domain/auth.ts";
-import type { Clock } from "../../domain/clock.ts";
-import { LANGUAGES, setOwnLanguage } from "../../domain/language.ts";
-import { LoginThrottled, unlockAccount } from "../../domain/login-throttle.ts";
-import { dismissNotification, listNotifications } from "../../domain/notifications.ts";
-import { ASSIGNABLE_ROLES, createUser, listAgreements, listUsers, resetPassword, setUserActive } from "../../domain/users.ts";
+import { SESSION_TTL_MS } from "../../domain/auth.ts";
+import { LoginThrottled } from "../../domain/login-throttle.ts";
+import { ASSIGNABLE_ROLES, LANGUAGES, ROLES } from "../../domain/vocabulary.ts";
 import { requireActor, SESSION_COOKIE } from "../auth.ts";
-import { ErrorBody, IdParams, SafeText } from "../schemas.ts";
+import { ErrorBody, IdParams, SafeText } from "../../contract/common.ts";
 
 const Me = z.object({
   userId: z.uuid(),
@@ -29,7 +23,8 @@ const Credentials = z.object({
 });
 
 /** Log in (throttled), log out, who am I, and an admin's unlock of a throttled account. */
-export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock }> = async (app, { db, clock }) => {
+export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { session: sessions, users } = app.services;
   const presentMe = (actor: ReturnType<typeof requireActor>) => ({
     userId: actor.userId,
     username: actor.username,
@@ -47,9 +42,9 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
       schema: { tags: ["session"], body: Credentials, response: { 200: Me, 401: ErrorBody, 429: ErrorBody } },
     },
     async (request, reply) => {
-      let session: Awaited<ReturnType<typeof login>>;
+      let session: Awaited<ReturnType<typeof sessions.login>>;
       try {
-        session = await login(db, clock, { username: request.body.username, password: request.body.password, ip: request.ip });
+        session = await sessions.login({ username: request.body.username, password: request.body.password, ip: request.ip });
       } catch (err) {
         if (err instanceof LoginThrottled) {
           return reply.code(429).header("retry-after", String(err.retryAfterSeconds)).send({ code: err.code, message: err.message });
@@ -71,7 +66,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
     "/users/:id/unlock",
     { schema: { tags: ["users"], params: IdParams, response: { 204: z.null(), 403: ErrorBody, 404: ErrorBody } } },
     async (request, reply) => {
-      await unlockAccount(db, clock, requireActor(request), request.params.id);
+      await users.unlock(requireActor(request), request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -89,7 +84,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
   const Password = z.string().min(12, "at least 12 characters").max(200);
   const adminOnly = { config: { roles: ["admin"] as const } };
 
-  app.get("/users", { ...adminOnly, schema: { tags: ["users"], response: { 200: z.array(UserView), 403: ErrorBody } } }, async (request) => listUsers(db, requireActor(request)));
+  app.get("/users", { ...adminOnly, schema: { tags: ["users"], response: { 200: z.array(UserView), 403: ErrorBody } } }, async (request) => users.list(requireActor(request)));
 
   app.post(
     "/users",
@@ -107,14 +102,14 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
         response: { 201: UserView, 400: ErrorBody, 403: ErrorBody, 409: ErrorBody },
       },
     },
-    async (request, reply) => reply.code(201).send(await createUser(db, clock, requireActor(request), request.body)),
+    async (request, reply) => reply.code(201).send(await users.create(requireActor(request), request.body)),
   );
 
   app.post(
     "/users/:id/activation",
     { ...adminOnly, schema: { tags: ["users"], params: IdParams, body: z.object({ isActive: z.boolean() }), response: { 204: z.null(), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody } } },
     async (request, reply) => {
-      await setUserActive(db, requireActor(request), request.params.id, request.body.isActive);
+      await users.setActive(requireActor(request), request.params.id, request.body.isActive);
       return reply.code(204).send(null);
     },
   );
@@ -123,7 +118,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
     "/users/:id/password",
     { ...adminOnly, schema: { tags: ["users"], params: IdParams, body: z.object({ password: Password }), response: { 204: z.null(), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody } } },
     async (request, reply) => {
-      await resetPassword(db, requireActor(request), request.params.id, request.body.password);
+      await users.resetPassword(requireActor(request), request.params.id, request.body.password);
       return reply.code(204).send(null);
     },
   );
@@ -152,11 +147,11 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
         },
       },
     },
-    async (request) => listAgreements(db, requireActor(request)),
+    async (request) => users.agreements(requireActor(request)),
   );
 
   app.delete("/session", { schema: { tags: ["session"], response: { 204: z.null() } } }, async (request, reply) => {
-    await logout(db, requireActor(request), request.sessionToken ?? "");
+    await sessions.logout(requireActor(request), request.sessionToken ?? "");
     reply.clearCookie(SESSION_COOKIE, { path: "/" });
     return reply.code(204).send(null);
   });
@@ -177,14 +172,14 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
             })) },
       },
     },
-    async (request) => listNotifications(db, requireActor(request)),
+    async (request) => sessions.notifications(requireActor(request)),
   );
 
   app.post(
     "/notifications/:id/dismissal",
     { schema: { tags: ["session"], params: IdParams, response: { 204: z.null(), 404: ErrorBody } } },
     async (request, reply) => {
-      await dismissNotification(db, clock, requireActor(request), request.params.id);
+      await sessions.dismissNotification(requireActor(request), request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -192,7 +187,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock
   app.put(
     "/me/language",
     { schema: { tags: ["session"], body: z.object({ language: z.enum(LANGUAGES) }), response: { 200: z.object({ language: z.enum(LANGUAGES) }), 400: ErrorBody } } },
-    async (request) => ({ language: await setOwnLanguage(db, requireActor(request), request.body.language) }),
+    async (request) => ({ language: await sessions.setLanguage(requireActor(request), request.body.language) }),
   );
 
   app.get("/me", { schema: { tags: ["session"], response: { 200: Me, 401: ErrorBody } } }, async (request) =>

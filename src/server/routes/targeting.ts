@@ -1,14 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Kysely } from "kysely";
 import { z } from "zod";
-import type { DB } from "../../db/schema.ts";
-import type { Clock } from "../../domain/clock.ts";
-import { backtestRuleSet } from "../../domain/targeting/backtest.ts";
-import { activateRuleSetAndRescore, addWatchlistEntryAndRescore, removeWatchlistEntryAndRescore, updateWatchlistEntryAndRescore } from "../../domain/targeting/rescore.ts";
-import { createRuleSet, listRuleSets } from "../../domain/targeting/rule-sets.ts";
-import { listWatchlist } from "../../domain/targeting/watchlist.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, IdParams } from "../schemas.ts";
+import { ErrorBody, IdParams } from "../../contract/common.ts";
 
 const RuleSetView = z.object({
   id: z.uuid(),
@@ -26,9 +19,10 @@ const Stats = z.object({ flagged: z.number().int(), inspected: z.number().int(),
 const Watch = z.object({ id: z.uuid(), kind: z.enum(["party", "vessel", "container"]), value: z.string(), country: z.string().nullable(), reason: z.string(), createdAt: z.string() });
 
 /** Rule sets with backtests, activation, and the agency's watchlist. */
-export const targetingRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock }> = async (app, { db, clock }) => {
+export const targetingRoutes: FastifyPluginAsyncZod = async (app) => {
+  const targeting = app.services.targeting;
   const tags = ["targeting"];
-  app.get("/rule-sets", { schema: { tags, response: { 200: z.array(RuleSetView) } } }, async (request) => listRuleSets(db, clock, requireActor(request)));
+  app.get("/rule-sets", { schema: { tags, response: { 200: z.array(RuleSetView) } } }, async (request) => targeting.ruleSets(requireActor(request)));
   app.post(
     "/rule-sets",
     {
@@ -39,7 +33,7 @@ export const targetingRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clo
         response: { 201: RuleSetView, 400: ErrorBody, 403: ErrorBody },
       },
     },
-    async (request, reply) => reply.code(201).send(await createRuleSet(db, clock, requireActor(request), request.body)),
+    async (request, reply) => reply.code(201).send(await targeting.createRuleSet(requireActor(request), request.body)),
   );
   app.post(
     "/rule-sets/:id/backtest",
@@ -51,14 +45,14 @@ export const targetingRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clo
         response: { 200: z.object({ days: z.number(), shipments: z.number(), draft: Stats, active: Stats, random: Stats.extend({ rate: z.number() }), byRule: z.array(z.object({ ruleId: z.string(), hits: z.number() })) }), 404: ErrorBody },
       },
     },
-    async (request) => backtestRuleSet(db, clock, requireActor(request), request.params.id, request.body.days),
+    async (request) => targeting.backtest(requireActor(request), request.params.id, request.body.days),
   );
   app.post(
     "/rule-sets/:id/activation",
     { schema: { tags, params: IdParams, response: { 200: RuleSetView, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody } } },
-    async (request) => activateRuleSetAndRescore(db, clock, requireActor(request), request.params.id),
+    async (request) => targeting.activate(requireActor(request), request.params.id),
   );
-  app.get("/watchlist", { schema: { tags, response: { 200: z.array(Watch) } } }, async (request) => listWatchlist(db, requireActor(request)));
+  app.get("/watchlist", { schema: { tags, response: { 200: z.array(Watch) } } }, async (request) => targeting.watchlist(requireActor(request)));
   app.post(
     "/watchlist",
     {
@@ -68,7 +62,7 @@ export const targetingRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clo
         response: { 201: Watch, 403: ErrorBody },
       },
     },
-    async (request, reply) => reply.code(201).send(await addWatchlistEntryAndRescore(db, clock, requireActor(request), request.body)),
+    async (request, reply) => reply.code(201).send(await targeting.addWatch(requireActor(request), request.body)),
   );
   app.patch(
     "/watchlist/:id",
@@ -84,7 +78,7 @@ export const targetingRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clo
         response: { 200: Watch, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },
     },
-    async (request) => updateWatchlistEntryAndRescore(db, clock, requireActor(request), request.params.id, request.body),
+    async (request) => targeting.updateWatch(requireActor(request), request.params.id, request.body),
   );
   app.post(
     "/watchlist/:id/removal",
@@ -99,7 +93,7 @@ export const targetingRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clo
       },
     },
     async (request, reply) => {
-      await removeWatchlistEntryAndRescore(db, clock, requireActor(request), request.params.id, request.body.reason);
+      await targeting.removeWatch(requireActor(request), request.params.id, request.body.reason);
       return reply.code(204).send(null);
     },
   );

@@ -1,12 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Kysely } from "kysely";
 import { z } from "zod";
-import type { DB } from "../../db/schema.ts";
-import type { Clock } from "../../domain/clock.ts";
 import { isBadText } from "../../domain/text.ts";
-import { changeVoyageSchedule } from "../../domain/voyages.ts";
 import { requireActor } from "../auth.ts";
-import { ErrorBody, Instant, Locode } from "../schemas.ts";
+import { ErrorBody, Instant, Locode } from "../../contract/common.ts";
 
 const ScheduleBody = z.object({
   /** IMO number of the vessel. */
@@ -38,7 +34,7 @@ const VoyageSchedule = z.object({
 });
 
 /** Voyage schedules: each agency sets the ETD and cut-off of its own voyages only. */
-export const voyageRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock }> = async (app, { db, clock }) => {
+export const voyageRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/voyage-schedules",
     {
@@ -50,6 +46,6 @@ export const voyageRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB>; clock: Clock 
         response: { 200: VoyageSchedule, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },
     },
-    async (request) => changeVoyageSchedule(db, clock, requireActor(request), request.body),
+    async (request) => app.services.voyages.changeSchedule(requireActor(request), request.body),
   );
 };

@@ -2,7 +2,7 @@
 // advice, the declaration check, clearance findings, notifications) read here as a code with
 // parameters and are worded from the catalogue in the reader's language. A text of a form not
 // known here is shown as the server wrote it.
-import type { ClearanceFinding } from "../../../src/domain/inspection-requests/views.ts";
+import type { ClearanceFinding } from "../../../src/contract/inspection-requests.ts";
 import { formatTime } from "../time.ts";
 import type { MessageId } from "./en.ts";
 import type { Translator, Values } from "./index.tsx";

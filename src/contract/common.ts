@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { DEFAULT_LIMIT, MAX_LIMIT } from "../domain/paging.ts";
 import { isBadText } from "../domain/text.ts";
+import { DEFAULT_LIMIT, MAX_LIMIT } from "../domain/vocabulary.ts";
+
+// The pieces every resource's schemas are built from: paging, errors, ids, places, containers, text and time.
 
 /** Query parameters every list endpoint accepts. */
 export const PageQuery = z.object({
@@ -32,6 +34,9 @@ export const ContainerNo = z
   .string()
   .transform((s) => s.replace(/[\s-]/g, "").toUpperCase())
   .pipe(z.string().regex(/^[A-Z]{3}[UJZ]\d{7}$/, "ISO 6346 container number such as MSCU1234565"));
+
+/** One rule that fired on a shipment: its points and why. */
+export const RuleHitSchema = z.object({ ruleId: z.string(), weight: z.number(), explanation: z.string() });
 
 /** Wraps an item schema into the page envelope. */
 export function pageOf<T extends z.ZodType>(item: T) {

@@ -1,18 +1,23 @@
 import { z } from "zod";
-import { MAX_FILE_BYTES } from "../../domain/files.ts";
+import type { AnalysisReport } from "../radiation/analyze-file.ts";
 import {
   CLEARANCE_REASONS,
   DECLINE_CODES,
   DISPOSITIONS,
+  MAX_FILE_BYTES,
   MAX_OVERRIDE_REASON,
+  MISS_REASON_CODES,
   PRIORITIES,
   REASON_CODES,
   REQUEST_STATUSES,
   REQUEST_TYPES,
   SCAN_OUTCOMES,
   SCAN_TYPES,
-} from "../../domain/inspection-requests/index.ts";
-import { ContainerNo, Instant, PageQuery } from "../schemas.ts";
+} from "../domain/vocabulary.ts";
+import { ContainerNo, Instant, PageQuery, RuleHitSchema } from "./common.ts";
+
+// Inspection requests as both parties read and write them: the schemas the routes check and answer
+// with, and the types the use cases, the presenter and the browser app take from them.
 
 export const ScanSchema = z.object({
   id: z.uuid(),
@@ -34,8 +39,10 @@ export const ScanSchema = z.object({
   isInconsistent: z.boolean(),
   inconsistency: z.string().nullable(),
   /** The full analysis report of the attached instrument file (alarms, nuclides with evidence). */
-  analysis: z.unknown(),
+  analysis: z.custom<AnalysisReport | null>(),
 });
+/** A recorded scan with its evidence file and, for radiation files, the analysis. */
+export type ScanView = z.infer<typeof ScanSchema>;
 
 /** A scan's findings that stop a one-click clearance (src/domain/clearance-guard.ts). */
 export const ClearanceFindingSchema = z.object({
@@ -50,9 +57,37 @@ export const ClearanceFindingSchema = z.object({
   inconsistency: z.string().nullable(),
   summary: z.string(),
 });
+/** One scan's findings that a clearance would override. */
+export type ClearanceFinding = z.infer<typeof ClearanceFindingSchema>;
 
 /** A host supervisor's override that cleared a container against its scans' findings. */
 const OverrideSchema = z.object({ reason: z.string(), findings: z.array(ClearanceFindingSchema) });
+/** A host supervisor's reason for clearing against findings, and the findings as they stood. */
+export type DispositionOverride = z.infer<typeof OverrideSchema>;
+
+/** One step of a request's history; a clearance against the scans' findings carries the supervisor's override. */
+const TimelineStepSchema = z.object({
+  at: z.string(),
+  action: z.string(),
+  from: z.string().nullable(),
+  to: z.string(),
+  by: z.string().nullable(),
+  note: z.string().nullable(),
+  override: OverrideSchema.nullable(),
+});
+export type TimelineStep = z.infer<typeof TimelineStepSchema>;
+
+/** What is in the container and how the viewer's own rules scored it: what a decision is made on. */
+const CargoSchema = z.object({
+  goods: z.string().nullable(),
+  hsCode: z.string().nullable(),
+  /** The viewer's agency's risk score of the shipment, when its rules scored it. */
+  riskScore: z.number().nullable(),
+  riskLevel: z.string().nullable(),
+  /** The rules that gave the most points, highest first. */
+  topHits: z.array(RuleHitSchema).max(3),
+});
+export type RequestCargo = z.infer<typeof CargoSchema>;
 
 export const InspectionRequestSchema = z.object({
   id: z.uuid(),
@@ -70,14 +105,14 @@ export const InspectionRequestSchema = z.object({
   /** Set when the container was loaded, or the cut-off passed, before the request was answered. */
   missedAt: z.string().nullable(),
   missReason: z.string().nullable(),
-  missReasonCode: z.enum(["loaded_before_result", "cutoff_passed"]).nullable(),
+  /** The miss reason's code, which screens word in the reader's language; null for none or another text. */
+  missReasonCode: z.enum(MISS_REASON_CODES).nullable(),
   firstResultAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   informationResponse: z.string().nullable(),
   isOpen: z.boolean(),
-  timeline: z.array(
-    z.object({ at: z.string(), action: z.string(), from: z.string().nullable(), to: z.string(), by: z.string().nullable(), note: z.string().nullable(), override: OverrideSchema.nullable() }),
-  ),
+  /** Every step of the request's history. */
+  timeline: z.array(TimelineStepSchema),
   shipmentId: z.uuid(),
   billOfLading: z.string(),
   containerNo: z.string(),
@@ -103,14 +138,10 @@ export const InspectionRequestSchema = z.object({
   clearanceFindings: z.array(ClearanceFindingSchema),
   scans: z.array(ScanSchema),
   /** The goods in the container and the viewer's own agency's score of the shipment. */
-  cargo: z.object({
-    goods: z.string().nullable(),
-    hsCode: z.string().nullable(),
-    riskScore: z.number().nullable(),
-    riskLevel: z.string().nullable(),
-    topHits: z.array(z.object({ ruleId: z.string(), weight: z.number(), explanation: z.string() })).max(3),
-  }),
+  cargo: CargoSchema,
 });
+/** An inspection request as both parties see it. */
+export type InspectionRequestView = z.infer<typeof InspectionRequestSchema>;
 
 export const CreateRequestBody = z.object({
   /** inspection (scans), information (questions), or hold (do not load until cleared). */
@@ -138,6 +169,8 @@ export const DispositionBody = z.object({
   /** A host supervisor clears against the scans' findings (SNM, industrial, unexplained, inconsistent, reach-back) with a reason. */
   override: z.object({ reason: z.string().trim().min(1).max(MAX_OVERRIDE_REASON) }).optional(),
 });
+/** What a host supervisor gives to clear against findings. */
+export type ClearanceOverride = NonNullable<z.infer<typeof DispositionBody>["override"]>;
 
 export const ScanBody = z.object({
   scanType: z.enum(SCAN_TYPES),
