@@ -7,6 +7,8 @@ import { jpManifestLine, MANIFEST_COLUMNS, usManifestLine, type JpExport, type P
 // random meanwhile: a call to it that gets no answer is tried again later, and a request whose
 // creation may or may not have landed is looked up before it is asked again.
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** The node went away before it answered (killed, restarting, or cut off). */
 export class NoAnswer extends Error {}
 
@@ -31,24 +33,46 @@ export class ApiUser {
     }
   }
 
-  private async signIn(): Promise<void> {
-    const res = await this.send("POST", "/session", JSON.stringify({ username: this.username, password: this.password }), "application/json");
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("reciprocity_session="));
-    if (res.status !== 200 || !cookie) {
-      throw new Error(`${this.username} cannot sign in on ${this.url}: ${res.status} ${await res.text()}`);
+  private signingIn: Promise<void> | null = null;
+
+  /** One sign-in at a time: the server lets one attempt per account through at once. */
+  private signIn(): Promise<void> {
+    this.signingIn ??= this.signInOnce().finally(() => {
+      this.signingIn = null;
+    });
+    return this.signingIn;
+  }
+
+  private async signInOnce(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.send("POST", "/session", JSON.stringify({ username: this.username, password: this.password }), "application/json");
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith("reciprocity_session="));
+      if (res.status === 200 && cookie) {
+        this.cookie = cookie.split(";")[0] as string;
+        return;
+      }
+      if (res.status !== 429 || attempt >= 5) {
+        throw new Error(`${this.username} cannot sign in on ${this.url}: ${res.status} ${await res.text()}`);
+      }
+      await sleep(1_000 * Number(res.headers.get("retry-after") ?? "1"));
     }
-    this.cookie = cookie.split(";")[0] as string;
   }
 
   /** Calls the API; answers the status and JSON body. Throws NoAnswer when the node did not answer. */
   async call<T>(method: "GET" | "POST", path: string, body?: unknown, contentType = "application/json"): Promise<{ status: number; body: T }> {
-    if (!this.cookie) {
+    while (!this.cookie) {
       await this.signIn();
     }
     const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+    const sentWith = this.cookie;
     let res = await this.send(method, path, payload, payload === undefined ? undefined : contentType);
     if (res.status === 401) {
-      await this.signIn();
+      if (this.cookie === sentWith) {
+        this.cookie = null;
+      }
+      while (!this.cookie) {
+        await this.signIn();
+      }
       res = await this.send(method, path, payload, payload === undefined ? undefined : contentType);
     }
     const text = await res.text().catch(() => {
@@ -127,8 +151,6 @@ export interface DriveOptions {
   queueOccupancies: ((plan: JpExport) => Promise<void>) | null;
   log?: (line: string) => void;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Carries out every plan through the nodes' APIs; resolves when every container's plan is done. */
 export async function drivePlans(options: DriveOptions): Promise<{ apiCalls: number; retriedCalls: number }> {
