@@ -265,9 +265,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const jpAdmin = user(jpUrl, "partner.admin");
     const usDb = nodes.usDb;
     let isDriving = true;
-    const driving = drivePlans({ officers, plans, queueOccupancies: usDb ? (plan) => queueOccupancies(usDb.db, plan) : null, log }).finally(() => {
-      isDriving = false;
-    });
+    let drivingError: unknown = null;
+    // Settled here so that a failure of the officers' work ends the run (and its processes) below.
+    const driving = drivePlans({ officers, plans, queueOccupancies: usDb ? (plan) => queueOccupancies(usDb.db, plan) : null, log })
+      .catch((err: unknown) => {
+        drivingError = err ?? new Error("the officers' work failed");
+        return null;
+      })
+      .finally(() => {
+        isDriving = false;
+      });
 
     // Kills and cuts at random points of the US node's delivered count, in random order.
     const events = [...Array.from({ length: options.kills }, () => "kill" as const), ...Array.from({ length: options.cuts }, () => "cut" as const)]
@@ -275,6 +282,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       .sort((a, b) => a.at - b.at);
     let done = { kills: 0, cuts: 0 };
     for (const event of events) {
+      if (drivingError) {
+        break;
+      }
       const since = Date.now();
       while (Date.now() - since < 60_000) {
         const figures = await outboxOf(officers.usAdmin);
@@ -303,6 +313,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       }
     }
     const stats = await driving;
+    if (drivingError || !stats) {
+      throw drivingError;
+    }
     log(`officers done (${stats.apiCalls} steps tried, ${stats.retriedCalls} got no answer); draining`);
     for (;;) {
       const [us, jp] = [await outboxOf(officers.usAdmin), await outboxOf(jpAdmin)];
