@@ -1,19 +1,23 @@
-// Two nodes, two processes, two databases: the US node sends 10,000 messages of every kind to the
-// Japan node while the Japan node is killed with SIGKILL and restarted at random (10 times) and
-// kept down — its URL refused — every other time. Prints the totals; exits 1 unless every message
-// was applied exactly once, in its container's order, and the outbox drained.
+// Two nodes, two processes, two databases: the US node's officers and Japan's targeter work
+// containers through their nodes' APIs — shipments filed and amended, requests, decisions, scans,
+// dispositions, released holds, the US port's portal feed — until the US node has sent N messages
+// to the Japan node, while the Japan node is killed with SIGKILL and restarted at random and the
+// network between them is cut for a while. Prints the figures; exits 1 unless both nodes' data
+// show every message applied exactly once, in order, nothing lost and both outboxes drained.
 //
-//   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run soak:federation -- [--messages N] [--kills K] [--receiver pglite|postgres]
+//   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run soak:federation -- \
+//     [--messages 10000] [--kills 10] [--cuts 2] [--cut-ms 15000] [--receiver pglite|postgres] [--seed 17]
 import { parseArgs } from "node:util";
-import { runSoak } from "../test/federation/two-nodes.ts";
+import { isExactlyOnce, runSoak } from "../test/federation/soak.ts";
 
 const { values } = parseArgs({
   options: {
     messages: { type: "string", default: "10000" },
     kills: { type: "string", default: "10" },
-    subjects: { type: "string", default: "200" },
-    "outage-ms": { type: "string", default: "5000" },
+    cuts: { type: "string", default: "2" },
+    "cut-ms": { type: "string", default: "15000" },
     batch: { type: "string", default: "50" },
+    seed: { type: "string", default: "17" },
     receiver: { type: "string", default: "pglite" },
   },
 });
@@ -22,32 +26,31 @@ if (!pgBaseUrl) {
   console.error("Set TEST_DATABASE_URL to a PostgreSQL server where this may create a database.");
   process.exit(2);
 }
-const receiverOn = values.receiver === "postgres" ? "postgres" : "pglite";
 const report = await runSoak({
   pgBaseUrl,
-  receiverOn,
+  receiverOn: values.receiver === "postgres" ? "postgres" : "pglite",
   messages: Number(values.messages),
   kills: Number(values.kills),
-  subjects: Number(values.subjects),
-  outageMs: Number(values["outage-ms"]),
+  cuts: Number(values.cuts),
+  cutMs: Number(values["cut-ms"]),
   batch: Number(values.batch),
+  seed: Number(values.seed),
   timeoutMs: 3 * 3_600_000,
   log: (line) => console.log(line),
 });
 console.log(JSON.stringify(report, null, 2));
-const r = report.receiver;
-const isExact =
-  report.outbox.delivered === report.messages &&
-  report.outbox.dead === 0 &&
-  r.missing === 0 &&
-  r.received === report.messages &&
-  r.applied === report.messages &&
-  r.appliedEvents === report.messages &&
-  r.distinctAppliedEvents === report.messages &&
-  r.subjectsOutOfOrder === 0;
+const ok = isExactlyOnce(report);
+const { toReceiver: to, toSender: back, records } = report.check;
 console.log(
-  `${isExact ? "OK" : "FAILED"}: ${report.messages} messages, ${report.kills} SIGKILLs (${report.outages} outages), receiver on ${report.receiverOn}, ` +
-    `${r.applied} settled once each (${r.applied - r.failed} took effect, ${r.failed} kept with a reason), ${r.subjectsOutOfOrder} containers out of order, ${r.missing} lost, ${report.outbox.dead} dead; ` +
-    `${report.outbox.retried} messages retried (${report.outbox.attempts} attempts), ${report.outbox.duplicates} answered duplicate; ${report.seconds.toFixed(0)} s`,
+  `${ok ? "OK" : "FAILED"}: ${to.sent} US → Japan messages over ${report.containers} containers (Japan on ${report.receiverOn}) in ${report.exchangeSeconds.toFixed(0)} s ` +
+    `(${(to.sent / report.exchangeSeconds).toFixed(1)} messages/s), ${back.sent} Japan → US; ${report.kills} SIGKILLs (Japan down ${report.downSeconds.toFixed(0)} s), ` +
+    `${report.cuts} cuts (${report.cutSeconds.toFixed(0)} s); applied ${to.applied} + ${back.applied}, failed ${to.failed} + ${back.failed}, settled twice ${to.messageIdsSettledTwice} + ${back.messageIdsSettledTwice}, ` +
+    `lost ${to.missing} + ${back.missing}, dead ${to.outbox.dead} + ${back.outbox.dead}, containers out of order ${report.check.containersOutOfOrder}; ` +
+    `retried ${to.outbox.retried} messages (${to.outbox.attempts} attempts), ${to.outbox.duplicates} answered duplicate; ` +
+    `records: ${records.shipments} shipments (${records.amendments} amendments, ${records.withdrawn} withdrawn), ${records.partnerRequests} requests with ${records.scans} scans, ${records.hostedRequests} hosted requests, ${records.occupancies} occupancies; ` +
+    `${report.check.mismatches.length} mismatches`,
 );
-process.exit(isExact ? 0 : 1);
+for (const line of report.check.mismatches) {
+  console.log(`  mismatch: ${line}`);
+}
+process.exit(ok ? 0 : 1);

@@ -5,6 +5,7 @@ import { bindAgreementToPeer } from "../../src/domain/federation/agreements.ts";
 import { deliverOnce } from "../../src/domain/federation/delivery.ts";
 import { enqueueMessage } from "../../src/domain/federation/outbox.ts";
 import { fed } from "../../src/domain/federation/tables.ts";
+import { makeContainerNumber } from "../../src/trade/index.ts";
 import { loginAs, type Client } from "../helpers/api.ts";
 import { engines } from "../helpers/db.ts";
 import { AGREEMENT, JP, MANIFEST_HEADER, peerNodes, startNode, US, type Node } from "./nodes.ts";
@@ -330,6 +331,39 @@ for (const engine of engines()) {
       assert.deepEqual([detail.consigneeName, detail.shipperName, detail.version], ["", "", 3]);
       const hostDetail = await us.database.db.selectFrom("shipment").select("consignee_name").where("bill_of_lading", "=", "FEDJRNY0001").executeTakeFirstOrThrow();
       assert.equal(hostDetail.consignee_name, "OSAKA TRADING KK", "the host keeps its own data");
+    });
+
+    test("the partner's requests keep the partner's references on the host, in whatever order they arrive", async () => {
+      const containers = [makeContainerNumber("MSKU", 735_201), makeContainerNumber("MSKU", 735_202)];
+      const bills = ["FEDJRNY0003", "FEDJRNY0004"];
+      const manifest = [HEADER, ...bills.map((bill, i) => row(bill, "original", "JPTYO", "KOBE TRADING KK", containers[i] as string, etd))].join("\n");
+      assert.ok((await hostAdmin.postRaw("/api/manifests?format=csv&fileName=journey-4.csv", manifest, "text/csv")).statusCode < 300);
+      assert.equal(await deliver(us), 2);
+      const copies = (await partnerTargeter.get("/api/shipments?limit=50")).json<{ items: { id: string; billOfLading: string }[] }>().items;
+      const references: string[] = [];
+      const subjects: string[] = [];
+      for (const [i, bill] of bills.entries()) {
+        const created = await partnerTargeter.post("/api/inspection-requests", { shipmentId: copies.find((c) => c.billOfLading === bill)?.id, containerNo: containers[i], reason: "Same shipper as an earlier alarm", priority: "high" });
+        assert.equal(created.statusCode, 201, created.body);
+        references.push(created.json<{ reference: string }>().reference);
+        subjects.push(`inspection_request:${created.json<{ id: string }>().id}`);
+      }
+      // The first request waits (a retry after a failed send, say): the second reaches the host first.
+      const outbox = () => fed(jp.database.db).updateTable("federation_outbox").where("kind", "=", "inspection_request.created").where("state", "=", "pending");
+      const first = await fed(jp.database.db).selectFrom("federation_outbox").select("id").where("kind", "=", "inspection_request.created").where("state", "=", "pending").orderBy("id").executeTakeFirstOrThrow();
+      await outbox().set({ next_attempt_at: new Date(Date.now() + 3_600_000) }).where("id", "=", first.id).execute();
+      assert.equal(await deliver(jp), 1);
+      await outbox().set({ next_attempt_at: new Date(Date.now() - 1_000) }).execute();
+      assert.equal(await deliver(jp), 1);
+
+      const received = await fed(us.database.db).selectFrom("federation_inbox").select("failure").where("subject", "in", subjects).execute();
+      assert.deepEqual(received, [{ failure: null }, { failure: null }], "both requests took effect on the host");
+      const hostRequests = (await hostSupervisor.get("/api/inspection-requests?limit=50")).json<{ items: { reference: string; containerNo: string }[] }>().items;
+      assert.deepEqual(
+        containers.map((c) => hostRequests.find((r) => r.containerNo === c)?.reference),
+        references,
+        "the host shows each request under the partner's reference",
+      );
     });
   });
 }

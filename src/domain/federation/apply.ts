@@ -388,17 +388,12 @@ async function createRequest(tx: Tx, ctx: ApplyContext, body: MessageBody<"inspe
     reason: body.reason ?? "",
     priority: oneOf<Priority>(PRIORITIES, body.priority ?? "routine", "priority"),
     scansRequested: (body.scansRequested ?? []).map((s) => oneOf<ScanType>(SCAN_TYPES, s, "scan type")),
+    // One reference on both sides of the border: the requester's, unless this node already uses it.
+    // (Numbering it here and renaming it afterwards let this node's counter for the requester hand
+    // a later request a number an earlier one already carried, when requests arrive out of order.)
+    reference: body.reference,
   });
   await remember(tx, ctx.peer.peerId, "inspection_request", body.requestId, view.id);
-  // One reference on both sides of the border: the requester's, unless this node already uses it.
-  if (body.reference && body.reference !== view.reference) {
-    await tx
-      .updateTable("inspection_request")
-      .set({ reference: body.reference })
-      .where("id", "=", view.id)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom("inspection_request as o").select(sql`1`.as("one")).where("o.reference", "=", body.reference as string))))
-      .execute();
-  }
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Actor } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
 import type { Clock } from "../clock.ts";
 import { loadRequest } from "./load.ts";
-import { findOpenRequest, nextReference } from "./repository.ts";
+import { findOpenRequest, nextReference, referenceInUse } from "./repository.ts";
 import type { InspectionRequestView } from "../../contract/inspection-requests.ts";
 import type { Priority, RequestType, ScanType } from "./vocabulary.ts";
 
@@ -20,6 +20,11 @@ export interface NewInspectionRequest {
   reason: string;
   priority: Priority;
   scansRequested: ScanType[];
+  /**
+   * The reference the requesting agency's own node gave the request, when the request arrives from
+   * there: it keeps that reference here. This node numbers only the requests made on it.
+   */
+  reference?: string;
 }
 
 /** A partner targeter asks the host to inspect one container of a shared shipment. */
@@ -54,7 +59,7 @@ export async function createInspectionRequest(db: Kysely<DB>, clock: Clock, acto
       throw conflict("inspection_request.already_open", `Request ${open.reference} for this container is still open`);
     }
     const now = clock.now();
-    const reference = await nextReference(tx, actor, now);
+    const reference = input.reference && !(await referenceInUse(tx, input.reference)) ? input.reference : await nextReference(tx, actor, now);
     const inserted = await tx
       .insertInto("inspection_request")
       .values({

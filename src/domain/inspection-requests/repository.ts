@@ -185,6 +185,12 @@ export async function findOpenRequest(tx: Tx, shipmentId: string, containerNo: s
     .executeTakeFirst();
 }
 
+/** Whether a request already carries this reference. */
+export async function referenceInUse(tx: Tx, reference: string): Promise<boolean> {
+  const row = await tx.selectFrom("inspection_request").select("id").where("reference", "=", reference).executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * The requesting agency's next reference for the year, e.g. IR-JPCUS-2026-000042. Each agency
  * counts its own requests, so no agency learns from its numbers how many another made; the code
