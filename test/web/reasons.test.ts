@@ -49,7 +49,7 @@ describe("the catalogue words what the server records", () => {
     const ingest = found(/code: "(ingest\.[a-z_]+)"/g, SOURCES);
     assert.ok(ingest.length >= 10);
     assert.deepEqual(ingest.filter((c) => !(`error.${c}` in en)), []);
-    const steps = [...found(/transition\(tx, clock, actor, \w+, "([a-z_]+)"/g, SOURCES), ...found(/to_status: "requested", action: "([a-z_]+)"/g, SOURCES)];
+    const steps = [...found(/transition\(\s*tx,\s*clock,\s*actor,\s*\w+,\s*"([a-z_]+)"/g, SOURCES), ...found(/to_status: "requested",\s*action: "([a-z_]+)"/g, SOURCES)];
     assert.ok(steps.includes("request") && steps.includes("record_result"), steps.join(" "));
     assert.deepEqual(steps.filter((a) => !(`code.${a}` in en)), [], "request history steps without words");
     const analysis = [...found(/code: "((?:portal|analysis)\.[a-z_]+)"/g, SOURCES), "analysis.failed"];
