@@ -71,10 +71,16 @@ function layerRules() {
           "no-restricted-imports": [
             "error",
             {
-              paths: HTTP_PACKAGES.filter((p) => !p.includes("*")).map((name) => ({ name, message: "The domain knows no HTTP." })),
+              paths: HTTP_PACKAGES.filter((p) => !p.includes("*")).map((name) => ({
+                name,
+                message: "The domain knows no HTTP.",
+              })),
               patterns: [
                 { group: ["@fastify/*"], message: "The domain knows no HTTP." },
-                { regex: `${toSrc(depth)}server/`, message: "The domain knows no HTTP: server/ is an adapter over it." },
+                {
+                  regex: `${toSrc(depth)}server/`,
+                  message: "The domain knows no HTTP: server/ is an adapter over it.",
+                },
                 throughIndex(depth),
               ],
             },
@@ -110,7 +116,10 @@ function layerRules() {
                 name,
                 message: "The contract is schemas: it knows no HTTP and no database.",
               })),
-              patterns: [{ group: ["@fastify/*"], message: "The contract is schemas: it knows no HTTP." }, throughIndex(depth)],
+              patterns: [
+                { group: ["@fastify/*"], message: "The contract is schemas: it knows no HTTP." },
+                throughIndex(depth),
+              ],
             },
           ],
           // Schemas are built from zod, the vocabularies and the text rule; a pure library's types may
@@ -121,7 +130,8 @@ function layerRules() {
               patterns: [
                 {
                   regex: `${toSrc(depth)}(?!(domain/([\\w-]+/)*vocabulary|domain/text)\\.ts$)(?!(${LIBRARIES.join("|")})/)`,
-                  message: "The contract imports zod, the domain's vocabularies and its text rule only (DESIGN.md: schemas are the contract).",
+                  message:
+                    "The contract imports zod, the domain's vocabularies and its text rule only (DESIGN.md: schemas are the contract).",
                 },
                 {
                   regex: `${toSrc(depth)}(${LIBRARIES.join("|")})/`,
@@ -152,7 +162,11 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-floating-promises": [
         "error",
-        { allowForKnownSafeCalls: [{ from: "package", package: "node:test", name: ["it", "describe", "test", "before", "after"] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: "package", package: "node:test", name: ["it", "describe", "test", "before", "after"] },
+          ],
+        },
       ],
       "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
       "@typescript-eslint/switch-exhaustiveness-check": "error",
@@ -192,7 +206,8 @@ export default tseslint.config(
             {
               regex: "(^|/)src/(?!domain/(vocabulary|audit-details)\\.ts$)",
               allowTypeImports: true,
-              message: "The browser app imports only types from the server (import type), and values only from a vocabulary.",
+              message:
+                "The browser app imports only types from the server (import type), and values only from a vocabulary.",
             },
           ],
         },

@@ -67,7 +67,14 @@ interface CannonResult {
   "2xx": number;
   latency: { p50: number; p99: number; totalCount: number };
 }
-type Cannon = (options: { url: string; connections: number; duration?: number; amount?: number; headers?: Record<string, string>; timeout?: number }) => Promise<CannonResult>;
+type Cannon = (options: {
+  url: string;
+  connections: number;
+  duration?: number;
+  amount?: number;
+  headers?: Record<string, string>;
+  timeout?: number;
+}) => Promise<CannonResult>;
 const autocannon = createRequire(import.meta.url)("autocannon") as Cannon;
 
 interface Cell {
@@ -106,7 +113,12 @@ async function drain(url: string, headers: Record<string, string>, aloneMs: numb
   }
 }
 
-async function load(url: string, connections: number, seconds: number, headers: Record<string, string> = {}): Promise<Cell> {
+async function load(
+  url: string,
+  connections: number,
+  seconds: number,
+  headers: Record<string, string> = {},
+): Promise<Cell> {
   // The first request warms plans and caches and is not counted; then a few alone.
   const alone: number[] = [];
   for (let i = 0; i < 4; i++) {
@@ -118,16 +130,32 @@ async function load(url: string, connections: number, seconds: number, headers: 
       break;
     }
   }
-  const aloneMs = percentile(alone.sort((a, b) => a - b), 50);
+  const aloneMs = percentile(
+    alone.sort((a, b) => a - b),
+    50,
+  );
   if (aloneMs > SLOW_ALONE_MS) {
-    return { alone: aloneMs, p50: Number.NaN, p99: Number.NaN, rps: Number.NaN, failed: 0, skipped: `one request alone takes ${(aloneMs / 1000).toFixed(1)} s` };
+    return {
+      alone: aloneMs,
+      p50: Number.NaN,
+      p99: Number.NaN,
+      rps: Number.NaN,
+      failed: 0,
+      skipped: `one request alone takes ${(aloneMs / 1000).toFixed(1)} s`,
+    };
   }
   // A short warm-up at full concurrency, then the measured run, each followed by a drain.
   await autocannon({ url, connections, duration: QUICK ? 1 : 2, headers, timeout: 30 });
   await drain(url, headers, aloneMs);
   const r = await autocannon({ url, connections, duration: seconds, headers, timeout: 30 });
   await drain(url, headers, aloneMs);
-  return { alone: aloneMs, p50: r.latency.p50, p99: r.latency.p99, rps: r["2xx"] / r.duration, failed: r.non2xx + r.errors + r.timeouts };
+  return {
+    alone: aloneMs,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    rps: r["2xx"] / r.duration,
+    failed: r.non2xx + r.errors + r.timeouts,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,7 +181,12 @@ function freePort(): Promise<number> {
 }
 
 /** Starts `reciprocity serve --port P …args` and waits until /api/health answers; `refused` says why when it exits first. */
-async function startServer(label: string, args: string[], env: Record<string, string>, timeoutMs = 600_000): Promise<Server | { refused: string }> {
+async function startServer(
+  label: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 600_000,
+): Promise<Server | { refused: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, [CLI, "serve", "--port", String(port), ...args], {
     cwd: REPO,
@@ -204,7 +237,11 @@ async function startServer(label: string, args: string[], env: Record<string, st
 /** Logs in; waits out the login throttle (429 with Retry-After) if it steps in. */
 async function login(url: string, username: string, password: string): Promise<string> {
   for (let attempt = 0; attempt < 10; attempt++) {
-    const res = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
+    const res = await fetch(`${url}/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username, password }),
+    });
     if (res.status === 429) {
       await sleep(Number(res.headers.get("retry-after") ?? "1") * 1000 + 100);
       continue;
@@ -239,10 +276,12 @@ function stat(pid: number): { ppid: number; ticks: number } | null {
 
 /** CPU ticks used so far by `root` and every process below it. */
 function treeTicks(root: number): number {
-  const all = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+  const all = readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
   const stats = new Map(all.map((pid) => [pid, stat(pid)] as const));
   const inTree = new Set([root]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [pid, s] of stats) {
       if (s && !inTree.has(pid) && inTree.has(s.ppid)) {
@@ -256,10 +295,12 @@ function treeTicks(root: number): number {
 
 /** CPU ticks of each of the processes now (those that have ended are left out). */
 function pidsTicks(pids: number[]): Map<number, number> {
-  return new Map(pids.flatMap((pid) => {
-    const s = stat(pid);
-    return s ? [[pid, s.ticks] as const] : [];
-  }));
+  return new Map(
+    pids.flatMap((pid) => {
+      const s = stat(pid);
+      return s ? [[pid, s.ticks] as const] : [];
+    }),
+  );
 }
 
 /** Ticks used between two samples by the processes present in both. */
@@ -282,20 +323,31 @@ interface Row {
   cell: Cell;
 }
 
-async function listMatrix(server: Server, cookies: { host: string; partner: string }, connections: number): Promise<Row[]> {
+async function listMatrix(
+  server: Server,
+  cookies: { host: string; partner: string },
+  connections: number,
+): Promise<Row[]> {
   const rows: Row[] = [];
   for (const who of ["host", "partner"] as const) {
     for (const sort of ["etd", "score"] as const) {
       for (const q of [null, WORD]) {
         const query = `limit=50&sort=${sort}&order=desc${q ? `&q=${encodeURIComponent(q)}` : ""}`;
-        const cell = await load(`${server.url}/api/shipments?${query}`, connections, CELL_SECONDS, { cookie: cookies[who] });
+        const cell = await load(`${server.url}/api/shipments?${query}`, connections, CELL_SECONDS, {
+          cookie: cookies[who],
+        });
         const label = `${who.padEnd(7)} ${sort.padEnd(5)} ${q ? `q=${q}` : "-"}`;
         rows.push({ label, cell });
-        process.stderr.write(`  ${server.label}: ${label}  ${cell.skipped ?? `p99 ${cell.p99} ms, ${cell.rps.toFixed(0)} req/s`}\n`);
+        process.stderr.write(
+          `  ${server.label}: ${label}  ${cell.skipped ?? `p99 ${cell.p99} ms, ${cell.rps.toFixed(0)} req/s`}\n`,
+        );
       }
     }
   }
-  rows.push({ label: "floor: GET /api/health", cell: await load(`${server.url}/api/health`, connections, CELL_SECONDS) });
+  rows.push({
+    label: "floor: GET /api/health",
+    cell: await load(`${server.url}/api/health`, connections, CELL_SECONDS),
+  });
   return rows;
 }
 
@@ -303,7 +355,9 @@ const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(d
 
 function printMatrix(title: string, rows: Row[]): void {
   console.log(`\n${title}`);
-  console.log(`  ${"who     sort  filter".padEnd(28)} ${"alone ms".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"req/s".padStart(8)} ${"failed".padStart(7)}   goal p99 < ${GOALS.listP99Ms} ms`);
+  console.log(
+    `  ${"who     sort  filter".padEnd(28)} ${"alone ms".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"req/s".padStart(8)} ${"failed".padStart(7)}   goal p99 < ${GOALS.listP99Ms} ms`,
+  );
   for (const { label, cell } of rows) {
     const isFloor = label.startsWith("floor");
     const verdict = isFloor ? "" : cell.p99 < GOALS.listP99Ms && cell.failed === 0 ? "met" : "NOT met";
@@ -311,13 +365,17 @@ function printMatrix(title: string, rows: Row[]): void {
       console.log(`  ${label.padEnd(28)} ${fmt(cell.alone, 1).padStart(8)}   no load: ${cell.skipped}   NOT met`);
       continue;
     }
-    console.log(`  ${label.padEnd(28)} ${fmt(cell.alone, 1).padStart(8)} ${fmt(cell.p50).padStart(7)} ${fmt(cell.p99).padStart(7)} ${fmt(cell.rps).padStart(8)} ${String(cell.failed).padStart(7)}   ${verdict}`);
+    console.log(
+      `  ${label.padEnd(28)} ${fmt(cell.alone, 1).padStart(8)} ${fmt(cell.p50).padStart(7)} ${fmt(cell.p99).padStart(7)} ${fmt(cell.rps).padStart(8)} ${String(cell.failed).padStart(7)}   ${verdict}`,
+    );
   }
 }
 
 function printRatio(one: Row[], two: Row[]): void {
   console.log(`\nPostgreSQL, serve --workers 2 against --workers 1 (requests/s)   goal ≥ ${GOALS.workerRatio}×`);
-  console.log(`  ${"who     sort  filter".padEnd(28)} ${"1 worker".padStart(9)} ${"2 workers".padStart(10)} ${"ratio".padStart(7)} ${"p99 ms (2)".padStart(11)}`);
+  console.log(
+    `  ${"who     sort  filter".padEnd(28)} ${"1 worker".padStart(9)} ${"2 workers".padStart(10)} ${"ratio".padStart(7)} ${"p99 ms (2)".padStart(11)}`,
+  );
   for (const [i, row] of one.entries()) {
     const other = two[i];
     if (!other) {
@@ -329,7 +387,9 @@ function printRatio(one: Row[], two: Row[]): void {
     }
     const ratio = other.cell.rps / row.cell.rps;
     const verdict = row.label.startsWith("floor") ? "" : ratio >= GOALS.workerRatio ? "met" : "NOT met";
-    console.log(`  ${row.label.padEnd(28)} ${fmt(row.cell.rps).padStart(9)} ${fmt(other.cell.rps).padStart(10)} ${`${fmt(ratio, 2)}×`.padStart(7)} ${fmt(other.cell.p99).padStart(11)}   ${verdict}`);
+    console.log(
+      `  ${row.label.padEnd(28)} ${fmt(row.cell.rps).padStart(9)} ${fmt(other.cell.rps).padStart(10)} ${`${fmt(ratio, 2)}×`.padStart(7)} ${fmt(other.cell.p99).padStart(11)}   ${verdict}`,
+    );
   }
 }
 
@@ -340,13 +400,26 @@ function printRatio(one: Row[], two: Row[]): void {
 async function ensureStreamUsers(target: DatabaseTarget, password: string, count: number): Promise<string[]> {
   const database = await openDatabase(target);
   try {
-    const agency = await database.db.selectFrom("agency").select("id").where("code", "=", "USCBP").executeTakeFirstOrThrow();
+    const agency = await database.db
+      .selectFrom("agency")
+      .select("id")
+      .where("code", "=", "USCBP")
+      .executeTakeFirstOrThrow();
     const hash = await hashPassword(password);
     const names = Array.from({ length: count }, (_, i) => `bench.stream.${String(i + 1).padStart(2, "0")}`);
     // Demo accounts (is_demo): active only while a server runs with --demo, like the rest of the demo.
     await database.db
       .insertInto("app_user")
-      .values(names.map((username, i) => ({ agency_id: agency.id, username, display_name: `Benchmark stream reader ${i + 1}`, password_hash: hash, roles: ["auditor"], is_demo: true })))
+      .values(
+        names.map((username, i) => ({
+          agency_id: agency.id,
+          username,
+          display_name: `Benchmark stream reader ${i + 1}`,
+          password_hash: hash,
+          roles: ["auditor"],
+          is_demo: true,
+        })),
+      )
       .onConflict((oc) => oc.column("username").doUpdateSet({ password_hash: hash, is_active: true }))
       .execute();
     return names;
@@ -363,37 +436,43 @@ interface Stream {
 function openStream(url: string, cookie: string): Promise<Stream> {
   return new Promise((resolve, reject) => {
     const seen = new Map<string, number>();
-    const request = http.get(`${url}/api/events`, { headers: { cookie, accept: "text/event-stream" }, agent: false }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        reject(new Error(`events: ${res.statusCode}`));
-        return;
-      }
-      let buffer = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        const at = performance.now();
-        buffer += chunk;
-        let end = buffer.indexOf("\n\n");
-        while (end >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = /^data: (.*)$/m.exec(frame)?.[1];
-          if (data && /^event: change$/m.test(frame)) {
-            const change = JSON.parse(data) as { entityId?: string | null; seq: string };
-            seen.set(change.entityId ?? change.seq, at);
-          }
-          end = buffer.indexOf("\n\n");
+    const request = http.get(
+      `${url}/api/events`,
+      { headers: { cookie, accept: "text/event-stream" }, agent: false },
+      (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          reject(new Error(`events: ${res.statusCode}`));
+          return;
         }
-      });
-      resolve({ request, seen });
-    });
+        let buffer = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          const at = performance.now();
+          buffer += chunk;
+          let end = buffer.indexOf("\n\n");
+          while (end >= 0) {
+            const frame = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const data = /^data: (.*)$/m.exec(frame)?.[1];
+            if (data && /^event: change$/m.test(frame)) {
+              const change = JSON.parse(data) as { entityId?: string | null; seq: string };
+              seen.set(change.entityId ?? change.seq, at);
+            }
+            end = buffer.indexOf("\n\n");
+          }
+        });
+        resolve({ request, seen });
+      },
+    );
     request.on("error", reject);
   });
 }
 
 function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number);
+  return sorted.length === 0
+    ? Number.NaN
+    : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number);
 }
 
 interface EventFigures {
@@ -406,7 +485,13 @@ interface EventFigures {
   writeMs: number[];
 }
 
-async function liveUpdates(server: Server, users: string[], password: string, writer: string, dbBackends: () => Promise<number[]>): Promise<EventFigures> {
+async function liveUpdates(
+  server: Server,
+  users: string[],
+  password: string,
+  writer: string,
+  dbBackends: () => Promise<number[]>,
+): Promise<EventFigures> {
   const cookies: string[] = [];
   for (const user of users) {
     cookies.push(await login(server.url, user, password));
@@ -421,7 +506,9 @@ async function liveUpdates(server: Server, users: string[], password: string, wr
       refused++;
     }
   }
-  process.stderr.write(`  ${server.label}: ${streams.length} streams open (${refused} refused); idle for ${IDLE_SECONDS} s\n`);
+  process.stderr.write(
+    `  ${server.label}: ${streams.length} streams open (${refused} refused); idle for ${IDLE_SECONDS} s\n`,
+  );
   await sleep(2000);
   const pid = server.child.pid as number;
   const backends = await dbBackends();
@@ -435,7 +522,10 @@ async function liveUpdates(server: Server, users: string[], password: string, wr
   // The change: a draft rule set saved by the host's targeter (a cheap write with an audit event
   // for the host agency, whose accounts hold the streams).
   const writerCookie = await login(server.url, writer, password);
-  const sets = (await (await fetch(`${server.url}/api/rule-sets`, { headers: { cookie: writerCookie } })).json()) as { status: string; definition: unknown }[];
+  const sets = (await (await fetch(`${server.url}/api/rule-sets`, { headers: { cookie: writerCookie } })).json()) as {
+    status: string;
+    definition: unknown;
+  }[];
   const definition = sets.find((s) => s.status === "active")?.definition ?? sets[0]?.definition;
   const delays: number[] = [];
   const writeMs: number[] = [];
@@ -469,19 +559,33 @@ async function liveUpdates(server: Server, users: string[], password: string, wr
   for (const s of streams) {
     s.request.destroy();
   }
-  return { streams: streams.length, refused, idleCpuPct, dbIdleCpuPct, delays: delays.sort((a, b) => a - b), lost, writeMs: writeMs.sort((a, b) => a - b) };
+  return {
+    streams: streams.length,
+    refused,
+    idleCpuPct,
+    dbIdleCpuPct,
+    delays: delays.sort((a, b) => a - b),
+    lost,
+    writeMs: writeMs.sort((a, b) => a - b),
+  };
 }
 
 function printEvents(title: string, f: EventFigures): void {
   const p50 = percentile(f.delays, 50);
   const p99 = percentile(f.delays, 99);
   console.log(`\n${title}`);
-  console.log(`  open streams                       ${f.streams} of ${STREAMS}${f.refused ? ` (${f.refused} refused)` : ""}`);
-  console.log(`  server CPU while idle, ${IDLE_SECONDS} s          ${fmt(f.idleCpuPct, 1)} % of one core   goal < ${GOALS.idleCpuPct} %: ${f.idleCpuPct < GOALS.idleCpuPct ? "met" : "NOT met"}`);
+  console.log(
+    `  open streams                       ${f.streams} of ${STREAMS}${f.refused ? ` (${f.refused} refused)` : ""}`,
+  );
+  console.log(
+    `  server CPU while idle, ${IDLE_SECONDS} s          ${fmt(f.idleCpuPct, 1)} % of one core   goal < ${GOALS.idleCpuPct} %: ${f.idleCpuPct < GOALS.idleCpuPct ? "met" : "NOT met"}`,
+  );
   if (f.dbIdleCpuPct !== null) {
     console.log(`  database backends' CPU while idle  ${fmt(f.dbIdleCpuPct, 1)} % of one core`);
   }
-  console.log(`  change → event on every stream     p50 ${fmt(p50)} ms, p99 ${fmt(p99)} ms over ${CHANGES} changes × ${f.streams} streams${f.lost ? `, ${f.lost} never arrived (5 s)` : ""}   goal p99 < ${GOALS.eventP99Ms} ms: ${p99 < GOALS.eventP99Ms && f.lost === 0 ? "met" : "NOT met"}`);
+  console.log(
+    `  change → event on every stream     p50 ${fmt(p50)} ms, p99 ${fmt(p99)} ms over ${CHANGES} changes × ${f.streams} streams${f.lost ? `, ${f.lost} never arrived (5 s)` : ""}   goal p99 < ${GOALS.eventP99Ms} ms: ${p99 < GOALS.eventP99Ms && f.lost === 0 ? "met" : "NOT met"}`,
+  );
   console.log(`  the write itself (POST /api/rule-sets) p50 ${fmt(percentile(f.writeMs, 50))} ms`);
 }
 
@@ -505,9 +609,15 @@ async function pglitePart(): Promise<void> {
     const firstStart = (performance.now() - started) / 1000;
     const shipments = /Demo world (?:created|loaded): (\d+) shipments/.exec(server.output())?.[1] ?? "?";
     try {
-      const cookies = { host: await login(server.url, "host.targeter", password), partner: await login(server.url, "partner.targeter", password) };
+      const cookies = {
+        host: await login(server.url, "host.targeter", password),
+        partner: await login(server.url, "partner.targeter", password),
+      };
       const rows = await listMatrix(server, cookies, 10);
-      printMatrix(`PGlite demo world (${shipments} shipments; serve --demo on a fresh data folder, first start ${firstStart.toFixed(1)} s), 10 connections, ${CELL_SECONDS} s per cell`, rows);
+      printMatrix(
+        `PGlite demo world (${shipments} shipments; serve --demo on a fresh data folder, first start ${firstStart.toFixed(1)} s), 10 connections, ${CELL_SECONDS} s per cell`,
+        rows,
+      );
     } finally {
       await server.stop();
     }
@@ -522,7 +632,10 @@ async function pglitePart(): Promise<void> {
       return;
     }
     try {
-      printEvents(`PGlite live updates: ${STREAMS} open GET /api/events streams (${users.length} accounts)`, await liveUpdates(again, users, password, "host.targeter", async () => []));
+      printEvents(
+        `PGlite live updates: ${STREAMS} open GET /api/events streams (${users.length} accounts)`,
+        await liveUpdates(again, users, password, "host.targeter", async () => []),
+      );
     } finally {
       await again.stop();
     }
@@ -534,7 +647,9 @@ async function pglitePart(): Promise<void> {
 async function postgresPart(url: string): Promise<void> {
   const password = flags.password ?? process.env.RECIPROCITY_DEMO_PASSWORD;
   if (!password) {
-    console.log("\nPostgreSQL: skipped — give the demo accounts' password with --password or RECIPROCITY_DEMO_PASSWORD (the one load-scale created them with)");
+    console.log(
+      "\nPostgreSQL: skipped — give the demo accounts' password with --password or RECIPROCITY_DEMO_PASSWORD (the one load-scale created them with)",
+    );
     return;
   }
   const database = await openDatabase({ url });
@@ -550,7 +665,9 @@ async function postgresPart(url: string): Promise<void> {
   const backendsOf = async (): Promise<number[]> => {
     const db = await openDatabase({ url });
     try {
-      const rows = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`.execute(db.db);
+      const rows = await sql<{
+        pid: number;
+      }>`select pid from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`.execute(db.db);
       return rows.rows.map((r) => r.pid);
     } finally {
       await db.close();
@@ -562,16 +679,29 @@ async function postgresPart(url: string): Promise<void> {
     const label = `PostgreSQL --workers ${workers}`;
     const server = await startServer(label, ["--demo", "--workers", String(workers)], env);
     if ("refused" in server) {
-      runs.push({ workers, rows: null, note: `unavailable: the server refused \`serve --workers ${workers}\` (${server.refused})` });
+      runs.push({
+        workers,
+        rows: null,
+        note: `unavailable: the server refused \`serve --workers ${workers}\` (${server.refused})`,
+      });
       continue;
     }
     try {
-      const cookies = { host: await login(server.url, "host.targeter", password), partner: await login(server.url, "partner.targeter", password) };
+      const cookies = {
+        host: await login(server.url, "host.targeter", password),
+        partner: await login(server.url, "partner.targeter", password),
+      };
       const rows = await listMatrix(server, cookies, 50);
       runs.push({ workers, rows, note: "" });
-      printMatrix(`PostgreSQL (${shipments.toLocaleString("en-US")} shipments), serve --workers ${workers}, 50 connections, ${CELL_SECONDS} s per cell`, rows);
+      printMatrix(
+        `PostgreSQL (${shipments.toLocaleString("en-US")} shipments), serve --workers ${workers}, 50 connections, ${CELL_SECONDS} s per cell`,
+        rows,
+      );
       if (!flags["no-events"]) {
-        printEvents(`PostgreSQL live updates, serve --workers ${workers}: ${STREAMS} open GET /api/events streams (${users.length} accounts)`, await liveUpdates(server, users, password, "host.targeter", backendsOf));
+        printEvents(
+          `PostgreSQL live updates, serve --workers ${workers}: ${STREAMS} open GET /api/events streams (${users.length} accounts)`,
+          await liveUpdates(server, users, password, "host.targeter", backendsOf),
+        );
       }
     } finally {
       await server.stop();
@@ -590,7 +720,11 @@ async function postgresPart(url: string): Promise<void> {
   }
 }
 
-const loadAverage = (): string => os.loadavg().map((l) => l.toFixed(1)).join(" ");
+const loadAverage = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 console.log(
   `API benchmark${QUICK ? " (--quick)" : ""}: GET /api/shipments?limit=50&order=desc, ${CELL_SECONDS} s per cell, text filter q=${WORD}; ${os.cpus().length} cores, Node ${process.version}; load average ${loadAverage()}.\n` +
     `Goals: list p99 < ${GOALS.listP99Ms} ms; --workers 2 ≥ ${GOALS.workerRatio}× the requests/s of 1; server CPU < ${GOALS.idleCpuPct} % of a core with ${STREAMS} idle streams; change → event p99 < ${GOALS.eventP99Ms} ms.`,
@@ -604,4 +738,6 @@ if (databaseUrl) {
 if (!flags["no-pglite"]) {
   await pglitePart();
 }
-console.log(`\nLoad average at the end: ${loadAverage()} (other work on the machine shares its cores with the server, the database and the load generator).`);
+console.log(
+  `\nLoad average at the end: ${loadAverage()} (other work on the machine shares its cores with the server, the database and the load generator).`,
+);

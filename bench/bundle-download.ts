@@ -11,7 +11,14 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { verifyBundle } from "../src/domain/bundles/verify.ts";
-import { createDemoWorld, launchServer, sessionCookie, startServer, watchHealth, type ServerProcess } from "../test/helpers/server-process.ts";
+import {
+  createDemoWorld,
+  launchServer,
+  sessionCookie,
+  startServer,
+  watchHealth,
+  type ServerProcess,
+} from "../test/helpers/server-process.ts";
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string): string => {
@@ -26,7 +33,12 @@ const MB = 1024 * 1024;
 const PASSWORD = "bench-bundle-password";
 
 async function api<T>(url: string, cookie: string, body?: unknown): Promise<T> {
-  const res = await fetch(url, body === undefined ? { headers: { cookie } } : { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(
+    url,
+    body === undefined
+      ? { headers: { cookie } }
+      : { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify(body) },
+  );
   if (!res.ok) {
     throw new Error(`${url}: ${res.status} ${(await res.text()).slice(0, 300)}`);
   }
@@ -37,16 +49,18 @@ async function api<T>(url: string, cookie: string, body?: unknown): Promise<T> {
 function download(url: string, cookie: string): Promise<{ firstByteMs: number; ms: number; body: Buffer }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    http.get(url, { headers: { cookie } }, (res) => {
-      const chunks: Buffer[] = [];
-      let firstByteMs = 0;
-      res.on("data", (chunk: Buffer) => {
-        firstByteMs ||= performance.now() - started;
-        chunks.push(chunk);
-      });
-      res.on("end", () => resolve({ firstByteMs, ms: performance.now() - started, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    }).on("error", reject);
+    http
+      .get(url, { headers: { cookie } }, (res) => {
+        const chunks: Buffer[] = [];
+        let firstByteMs = 0;
+        res.on("data", (chunk: Buffer) => {
+          firstByteMs ||= performance.now() - started;
+          chunks.push(chunk);
+        });
+        res.on("end", () => resolve({ firstByteMs, ms: performance.now() - started, body: Buffer.concat(chunks) }));
+        res.on("error", reject);
+      })
+      .on("error", reject);
   });
 }
 
@@ -71,15 +85,38 @@ if (DATABASE_URL) {
   server = await startServer(dir, PASSWORD);
 }
 try {
-  const [partner, supervisor, officer] = await Promise.all(["partner.targeter", "host.supervisor", "scan.officer"].map((u) => sessionCookie(server.url, u, PASSWORD)));
+  const [partner, supervisor, officer] = await Promise.all(
+    ["partner.targeter", "host.supervisor", "scan.officer"].map((u) => sessionCookie(server.url, u, PASSWORD)),
+  );
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  const list = await api<{ items: { id: string }[] }>(`${server.url}/api/shipments?port=JPTYO&etdFrom=${tomorrow}&sort=etd&order=asc&limit=1`, partner as string);
-  const shipment = await api<{ id: string; containers: { containerNo: string }[] }>(`${server.url}/api/shipments/${list.items[0]?.id ?? ""}`, partner as string);
-  const request = await api<{ id: string }>(`${server.url}/api/inspection-requests`, partner as string, { shipmentId: shipment.id, containerNo: shipment.containers[0]?.containerNo, reason: "Bench" });
-  await api(`${server.url}/api/inspection-requests/${request.id}/decision`, supervisor as string, { decision: "accept" });
+  const list = await api<{ items: { id: string }[] }>(
+    `${server.url}/api/shipments?port=JPTYO&etdFrom=${tomorrow}&sort=etd&order=asc&limit=1`,
+    partner as string,
+  );
+  const shipment = await api<{ id: string; containers: { containerNo: string }[] }>(
+    `${server.url}/api/shipments/${list.items[0]?.id ?? ""}`,
+    partner as string,
+  );
+  const request = await api<{ id: string }>(`${server.url}/api/inspection-requests`, partner as string, {
+    shipmentId: shipment.id,
+    containerNo: shipment.containers[0]?.containerNo,
+    reason: "Bench",
+  });
+  await api(`${server.url}/api/inspection-requests/${request.id}/decision`, supervisor as string, {
+    decision: "accept",
+  });
   for (let i = 0; i < FILES; i++) {
-    const attachment = { fileName: `radiograph-${i}.tif`, mediaType: "image/tiff", contentBase64: randomBytes(FILE_MB * MB - 1000).toString("base64") };
-    await api(`${server.url}/api/inspection-requests/${request.id}/scans`, officer as string, { scanType: "xray_image", outcome: "no_anomaly", notes: "Bench", attachment });
+    const attachment = {
+      fileName: `radiograph-${i}.tif`,
+      mediaType: "image/tiff",
+      contentBase64: randomBytes(FILE_MB * MB - 1000).toString("base64"),
+    };
+    await api(`${server.url}/api/inspection-requests/${request.id}/scans`, officer as string, {
+      scanType: "xray_image",
+      outcome: "no_anomaly",
+      notes: "Bench",
+      attachment,
+    });
   }
   const url = `${server.url}/api/inspection-requests/${request.id}/bundle`;
   const setupRss = server.rss();
@@ -89,12 +126,22 @@ try {
   const valid = [...first.results, ...many.results].filter((r) => verifyBundle(r.body).ok).length;
   const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
   const firstBytes = many.results.map((r) => r.firstByteMs).sort((a, b) => a - b);
-  console.log(`a bundle with ${FILES} × ${FILE_MB} MB of evidence (${(size / MB).toFixed(1)} MB), once then ${DOWNLOADS} at once; ${valid} of ${DOWNLOADS + 1} verify`);
+  console.log(
+    `a bundle with ${FILES} × ${FILE_MB} MB of evidence (${(size / MB).toFixed(1)} MB), once then ${DOWNLOADS} at once; ${valid} of ${DOWNLOADS + 1} verify`,
+  );
   console.log(`| measure | one download | ${DOWNLOADS} at once |\n|---|---|---|`);
-  console.log(`| server RSS peak (growth over ${mb(setupRss)} before) | ${mb(first.peakRss)} (+${mb(first.peakRss - setupRss)}) | ${mb(many.peakRss)} (+${mb(many.peakRss - setupRss)}) |`);
-  console.log(`| first byte (median / worst) | ${first.results[0]?.firstByteMs.toFixed(0)} ms | ${firstBytes[Math.floor(DOWNLOADS / 2)]?.toFixed(0)} / ${firstBytes.at(-1)?.toFixed(0)} ms |`);
-  console.log(`| all done | ${(first.wallMs / 1000).toFixed(1)} s | ${(many.wallMs / 1000).toFixed(1)} s (${((DOWNLOADS * size) / MB / (many.wallMs / 1000)).toFixed(0)} MB/s) |`);
-  console.log(`| /api/health p99 / worst | ${first.latency.p99Ms.toFixed(0)} / ${first.latency.worstMs.toFixed(0)} ms | ${many.latency.p99Ms.toFixed(0)} / ${many.latency.worstMs.toFixed(0)} ms |`);
+  console.log(
+    `| server RSS peak (growth over ${mb(setupRss)} before) | ${mb(first.peakRss)} (+${mb(first.peakRss - setupRss)}) | ${mb(many.peakRss)} (+${mb(many.peakRss - setupRss)}) |`,
+  );
+  console.log(
+    `| first byte (median / worst) | ${first.results[0]?.firstByteMs.toFixed(0)} ms | ${firstBytes[Math.floor(DOWNLOADS / 2)]?.toFixed(0)} / ${firstBytes.at(-1)?.toFixed(0)} ms |`,
+  );
+  console.log(
+    `| all done | ${(first.wallMs / 1000).toFixed(1)} s | ${(many.wallMs / 1000).toFixed(1)} s (${((DOWNLOADS * size) / MB / (many.wallMs / 1000)).toFixed(0)} MB/s) |`,
+  );
+  console.log(
+    `| /api/health p99 / worst | ${first.latency.p99Ms.toFixed(0)} / ${first.latency.worstMs.toFixed(0)} ms | ${many.latency.p99Ms.toFixed(0)} / ${many.latency.worstMs.toFixed(0)} ms |`,
+  );
 } finally {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });

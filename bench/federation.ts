@@ -8,7 +8,14 @@ import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
 import { fed } from "../src/domain/federation/tables.ts";
-import { generateNodeKey, importPrivateKey, importPublicKey, keyId, signMessage, verifyMessage } from "../src/federation/envelope.ts";
+import {
+  generateNodeKey,
+  importPrivateKey,
+  importPublicKey,
+  keyId,
+  signMessage,
+  verifyMessage,
+} from "../src/federation/envelope.ts";
 import type { Message } from "../src/federation/messages.ts";
 import { sampleMessage } from "../src/federation/samples.ts";
 import { outboxTotals, prepareTwoNodes, queueSamples } from "../test/federation/two-nodes.ts";
@@ -33,7 +40,16 @@ async function signVerifyCost(): Promise<{ signUs: number; verifyUs: number; byt
   const n = values.quick ? 500 : 5000;
   const messages: Message[] = Array.from({ length: n }, (_, i) => {
     const sample = sampleMessage(i, i % subjects);
-    return { v: 1, id: randomUUID(), sender: "USCBP", recipient: "JPCUS", createdAt: new Date().toISOString(), sentAt: new Date().toISOString(), seq: 1 + i, ...sample };
+    return {
+      v: 1,
+      id: randomUUID(),
+      sender: "USCBP",
+      recipient: "JPCUS",
+      createdAt: new Date().toISOString(),
+      sentAt: new Date().toISOString(),
+      seq: 1 + i,
+      ...sample,
+    };
   });
   let t = process.hrtime.bigint();
   const signed: string[] = [];
@@ -49,14 +65,20 @@ async function signVerifyCost(): Promise<{ signUs: number; verifyUs: number; byt
     }
   }
   const verifyNs = Number(process.hrtime.bigint() - t);
-  return { signUs: signNs / n / 1000, verifyUs: verifyNs / n / 1000, bytes: Math.round(signed.reduce((s, j) => s + j.length, 0) / n) };
+  return {
+    signUs: signNs / n / 1000,
+    verifyUs: verifyNs / n / 1000,
+    bytes: Math.round(signed.reduce((s, j) => s + j.length, 0) / n),
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
   const cost = await signVerifyCost();
-  console.log(`sign ${cost.signUs.toFixed(1)} µs/message, verify ${cost.verifyUs.toFixed(1)} µs/message (Ed25519 JWS, ${cost.bytes} bytes per envelope on average)`);
+  console.log(
+    `sign ${cost.signUs.toFixed(1)} µs/message, verify ${cost.verifyUs.toFixed(1)} µs/message (Ed25519 JWS, ${cost.bytes} bytes per envelope on average)`,
+  );
 
   const pgBaseUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!pgBaseUrl) {
@@ -73,7 +95,9 @@ async function main(): Promise<void> {
       await sleep(50);
     }
     const burstSeconds = (Date.now() - t0) / 1000;
-    console.log(`burst: ${burst} messages in ${burstSeconds.toFixed(1)} s end to end = ${(burst / burstSeconds).toFixed(0)} messages/s (queued, signed, sent, verified, stored, applied, receipt verified)`);
+    console.log(
+      `burst: ${burst} messages in ${burstSeconds.toFixed(1)} s end to end = ${(burst / burstSeconds).toFixed(0)} messages/s (queued, signed, sent, verified, stored, applied, receipt verified)`,
+    );
 
     // Stream: a steady rate, one small transaction per tick, as changes arrive in practice.
     const tick = 100;

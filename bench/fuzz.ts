@@ -97,7 +97,9 @@ async function main(): Promise<void> {
     const { accounts, pools, warnings } = await prepareFuzzWorld(app, engine.database.db);
     warnings.forEach((w) => console.error(`setup: ${w}`));
     const targets = fuzzTargets(app.routeTable);
-    console.error(`${engine.name}: world ready in ${((Date.now() - started) / 1000).toFixed(1)} s; ${targets.length} routes, ${accounts.length} accounts, seed ${SEED}`);
+    console.error(
+      `${engine.name}: world ready in ${((Date.now() - started) / 1000).toFixed(1)} s; ${targets.length} routes, ${accounts.length} accounts, seed ${SEED}`,
+    );
     const fuzzer = createFuzzer({ seed: SEED, targets, accounts, pools, samples: loadManifestSamples() });
     const step = Math.max(1, Math.floor(N / 20));
     const report = await runFuzz({

@@ -8,7 +8,15 @@
 //   node --import tsx bench/ingest.ts [--n N | --quick] [--seed S] [--pg postgres://admin@host/db] [--only pg|pglite] [--keep]
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, type WriteStream } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  type WriteStream,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import v8 from "node:v8";
@@ -84,7 +92,14 @@ async function writeEdifactFile(file: string): Promise<void> {
   let i = 0;
   for (const batch of batches("E")) {
     i++;
-    const text = writeCuscar(batch, { sender: "SYNTHCARRIER", recipient: "USCBP", interchangeRef: String(i), preparedAt: ANCHOR, messageRefPrefix: `M${i}-`, shipmentsPerMessage: 50 });
+    const text = writeCuscar(batch, {
+      sender: "SYNTHCARRIER",
+      recipient: "USCBP",
+      interchangeRef: String(i),
+      preparedAt: ANCHOR,
+      messageRefPrefix: `M${i}-`,
+      shipmentsPerMessage: 50,
+    });
     await write(out, i === 1 ? text : text.slice(text.indexOf("\n") + 1));
   }
   await close(out);
@@ -103,8 +118,34 @@ async function writeCsvFile(file: string): Promise<void> {
 }
 
 const COPY_TABLES = {
-  shipment: ["id", "owner_agency_id", "bill_of_lading", "carrier_scac", "port_of_loading", "port_of_discharge", "shipper_name", "shipper_address", "shipper_country", "consignee_name", "consignee_address", "consignee_country", "etd", "filed_at", "last_message_ref", "search_text"],
-  shipment_goods: ["shipment_id", "line_no", "hs_code", "description", "packages", "package_type", "gross_weight_kg", "container_no"],
+  shipment: [
+    "id",
+    "owner_agency_id",
+    "bill_of_lading",
+    "carrier_scac",
+    "port_of_loading",
+    "port_of_discharge",
+    "shipper_name",
+    "shipper_address",
+    "shipper_country",
+    "consignee_name",
+    "consignee_address",
+    "consignee_country",
+    "etd",
+    "filed_at",
+    "last_message_ref",
+    "search_text",
+  ],
+  shipment_goods: [
+    "shipment_id",
+    "line_no",
+    "hs_code",
+    "description",
+    "packages",
+    "package_type",
+    "gross_weight_kg",
+    "container_no",
+  ],
   shipment_container: ["shipment_id", "container_no", "size_type", "seal_no", "is_full"],
   shipment_version: ["shipment_id", "version", "function", "message_ref", "snapshot", "diff", "recorded_at"],
   ingest_message: ["agency_id", "message_key", "content_sha256", "batch_id", "received_at"],
@@ -113,14 +154,26 @@ type CopyTable = keyof typeof COPY_TABLES;
 
 /** CSV files of the rows an ingest of the EDIFACT shipments writes, for COPY. */
 async function writeCopyFiles(dir: string): Promise<Record<CopyTable, string>> {
-  const files = Object.fromEntries(Object.keys(COPY_TABLES).map((t) => [t, path.join(dir, `copy-${t}.csv`)])) as Record<CopyTable, string>;
-  const outs = Object.fromEntries(Object.entries(files).map(([t, f]) => [t, createWriteStream(f)])) as Record<CopyTable, WriteStream>;
+  const files = Object.fromEntries(Object.keys(COPY_TABLES).map((t) => [t, path.join(dir, `copy-${t}.csv`)])) as Record<
+    CopyTable,
+    string
+  >;
+  const outs = Object.fromEntries(Object.entries(files).map(([t, f]) => [t, createWriteStream(f)])) as Record<
+    CopyTable,
+    WriteStream
+  >;
   const agency = "00000000-0000-4000-8000-000000000001";
   const batchId = "00000000-0000-4000-8000-000000000002";
   const now = ANCHOR.toISOString();
   let n = 0;
   for (const batch of batches("E")) {
-    const lines: Record<CopyTable, string[]> = { shipment: [], shipment_goods: [], shipment_container: [], shipment_version: [], ingest_message: [] };
+    const lines: Record<CopyTable, string[]> = {
+      shipment: [],
+      shipment_goods: [],
+      shipment_container: [],
+      shipment_version: [],
+      ingest_message: [],
+    };
     for (const record of batch) {
       const checked = validateShipment(record, { format: "cuscar", fallbackRef: () => "" });
       if (!checked.ok) {
@@ -128,15 +181,51 @@ async function writeCopyFiles(dir: string): Promise<Record<CopyTable, string>> {
       }
       const s = checked.value;
       const id = `00000000-0000-4000-9000-${String(++n).padStart(12, "0")}`;
-      const search = [s.billOfLading, s.shipper.name, s.consignee.name, ...s.containers.map((c) => c.containerNo)].join(" ").toLowerCase();
-      lines.shipment.push(formatCsvRecord([id, agency, s.billOfLading, s.carrierScac, s.portOfLoading, s.portOfDischarge, s.shipper.name, s.shipper.address ?? "", s.shipper.country ?? "", s.consignee.name, s.consignee.address ?? "", s.consignee.country ?? "", s.etd ?? "", now, s.messageRef, search]));
+      const search = [s.billOfLading, s.shipper.name, s.consignee.name, ...s.containers.map((c) => c.containerNo)]
+        .join(" ")
+        .toLowerCase();
+      lines.shipment.push(
+        formatCsvRecord([
+          id,
+          agency,
+          s.billOfLading,
+          s.carrierScac,
+          s.portOfLoading,
+          s.portOfDischarge,
+          s.shipper.name,
+          s.shipper.address ?? "",
+          s.shipper.country ?? "",
+          s.consignee.name,
+          s.consignee.address ?? "",
+          s.consignee.country ?? "",
+          s.etd ?? "",
+          now,
+          s.messageRef,
+          search,
+        ]),
+      );
       for (const g of s.goods) {
-        lines.shipment_goods.push(formatCsvRecord([id, String(g.lineNo), g.hsCode, g.description, String(g.packages ?? ""), g.packageType ?? "", String(g.grossWeightKg ?? ""), g.containerNo ?? ""]));
+        lines.shipment_goods.push(
+          formatCsvRecord([
+            id,
+            String(g.lineNo),
+            g.hsCode,
+            g.description,
+            String(g.packages ?? ""),
+            g.packageType ?? "",
+            String(g.grossWeightKg ?? ""),
+            g.containerNo ?? "",
+          ]),
+        );
       }
       for (const c of s.containers) {
-        lines.shipment_container.push(formatCsvRecord([id, c.containerNo, c.sizeType, c.sealNo ?? "", String(c.isFull)]));
+        lines.shipment_container.push(
+          formatCsvRecord([id, c.containerNo, c.sizeType, c.sealNo ?? "", String(c.isFull)]),
+        );
       }
-      lines.shipment_version.push(formatCsvRecord([id, "1", s.function, s.messageRef, JSON.stringify(snapshotOf(s)), "[]", now]));
+      lines.shipment_version.push(
+        formatCsvRecord([id, "1", s.function, s.messageRef, JSON.stringify(snapshotOf(s)), "[]", now]),
+      );
       lines.ingest_message.push(formatCsvRecord([agency, s.messageKey, s.contentHash, batchId, now]));
     }
     for (const table of Object.keys(COPY_TABLES) as CopyTable[]) {
@@ -156,12 +245,26 @@ function copyWithPsql(url: string, files: Record<CopyTable, string>): Record<Cop
   }
   const times = {} as Record<CopyTable, number>;
   for (const [table, columns] of Object.entries(COPY_TABLES) as [CopyTable, readonly string[]][]) {
-    const create = spawnSync("psql", [url, "-v", "ON_ERROR_STOP=1", "-qc", `create table bench_${table} (like ${table} including defaults)`], { encoding: "utf8" });
+    const create = spawnSync(
+      "psql",
+      [url, "-v", "ON_ERROR_STOP=1", "-qc", `create table bench_${table} (like ${table} including defaults)`],
+      { encoding: "utf8" },
+    );
     if (create.status !== 0) {
       throw new Error(create.stderr);
     }
     const started = performance.now();
-    const copy = spawnSync("psql", [url, "-v", "ON_ERROR_STOP=1", "-qc", `\\copy bench_${table} (${columns.join(", ")}) from '${files[table]}' with (format csv)`], { encoding: "utf8" });
+    const copy = spawnSync(
+      "psql",
+      [
+        url,
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-qc",
+        `\\copy bench_${table} (${columns.join(", ")}) from '${files[table]}' with (format csv)`,
+      ],
+      { encoding: "utf8" },
+    );
     if (copy.status !== 0) {
       throw new Error(copy.stderr);
     }
@@ -184,7 +287,9 @@ interface Run {
 
 /** CPU milliseconds so far of each server process connected to the database, read from /proc (null when the server is elsewhere). */
 async function serverCpuMs(admin: pg.Client, database: string): Promise<Map<number, number> | null> {
-  const { rows } = await admin.query<{ pid: number }>("select pid from pg_stat_activity where datname = $1", [database]);
+  const { rows } = await admin.query<{ pid: number }>("select pid from pg_stat_activity where datname = $1", [
+    database,
+  ]);
   const ticks = new Map<number, number>();
   try {
     for (const { pid } of rows) {
@@ -217,7 +322,13 @@ function serverMeter(admin: pg.Client, database: string): () => Promise<() => Pr
 }
 
 /** Ingests one file from disk, noting RSS and (retained, after a collection) heap at 25/50/75/100 % of the shipments. */
-async function ingestOne(engine: string, db: Database, actor: Actor, file: string, meter?: () => Promise<() => Promise<number | null>>): Promise<Run> {
+async function ingestOne(
+  engine: string,
+  db: Database,
+  actor: Actor,
+  file: string,
+  meter?: () => Promise<() => Promise<number | null>>,
+): Promise<Run> {
   const marks = [0.25, 0.5, 0.75, 1];
   const rss: string[] = [];
   const onProgress = (r: FileReport): void => {
@@ -230,13 +341,21 @@ async function ingestOne(engine: string, db: Database, actor: Actor, file: strin
   const stopMeter = meter ? await meter() : null;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const report = await ingestStream(db.db, fixedClock(ANCHOR), actor, { fileName: path.basename(file), chunks: createReadStream(file, { highWaterMark: 256 * 1024 }), onProgress });
+  const report = await ingestStream(db.db, fixedClock(ANCHOR), actor, {
+    fileName: path.basename(file),
+    chunks: createReadStream(file, { highWaterMark: 256 * 1024 }),
+    onProgress,
+  });
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpuBefore);
   const cpu = (used.user + used.system) / 1e6;
   const serverCpu = stopMeter ? await stopMeter() : null;
-  console.log(`  ${engine} ${path.basename(file)}: ${report.inserted} inserted, ${report.quarantined} quarantined, ${report.errorCount} errors in ${seconds.toFixed(1)} s = ${(report.inserted / seconds).toFixed(0)} shipments/s`);
-  console.log(`    CPU: this process ${cpu.toFixed(1)} s${serverCpu === null ? "" : `, PostgreSQL ${serverCpu.toFixed(1)} s`}`);
+  console.log(
+    `  ${engine} ${path.basename(file)}: ${report.inserted} inserted, ${report.quarantined} quarantined, ${report.errorCount} errors in ${seconds.toFixed(1)} s = ${(report.inserted / seconds).toFixed(0)} shipments/s`,
+  );
+  console.log(
+    `    CPU: this process ${cpu.toFixed(1)} s${serverCpu === null ? "" : `, PostgreSQL ${serverCpu.toFixed(1)} s`}`,
+  );
   console.log(`    ${rss.join(" · ")}`);
   return { engine, file: path.basename(file), seconds, report, rss, cpu, serverCpu };
 }
@@ -244,11 +363,17 @@ async function ingestOne(engine: string, db: Database, actor: Actor, file: strin
 /** A migrated database with just the receiving agency and the feed's service account. */
 async function prepare(database: Database): Promise<Actor> {
   await migrateToLatest(database.db);
-  await database.db.insertInto("agency").values({ code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" }).execute();
+  await database.db
+    .insertInto("agency")
+    .values({ code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" })
+    .execute();
   return serviceActor(database.db, "USCBP", "feed.bench");
 }
 
-async function onPostgres(files: string[], copyFiles: Record<CopyTable, string>): Promise<{ runs: Run[]; copy: Record<CopyTable, number> | null }> {
+async function onPostgres(
+  files: string[],
+  copyFiles: Record<CopyTable, string>,
+): Promise<{ runs: Run[]; copy: Record<CopyTable, number> | null }> {
   const name = `reciprocity_bench_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN });
   await admin.connect();
@@ -263,7 +388,15 @@ async function onPostgres(files: string[], copyFiles: Record<CopyTable, string>)
       runs.push(await ingestOne("postgres", database, actor, file, serverMeter(admin, name)));
     }
     const copy = copyWithPsql(url.toString(), copyFiles);
-    console.log(`  postgres \\copy of the same rows: ${copy ? Object.entries(copy).map(([t, s]) => `${t} ${s.toFixed(1)} s`).join(", ") : "psql not found"}`);
+    console.log(
+      `  postgres \\copy of the same rows: ${
+        copy
+          ? Object.entries(copy)
+              .map(([t, s]) => `${t} ${s.toFixed(1)} s`)
+              .join(", ")
+          : "psql not found"
+      }`,
+    );
     return { runs, copy };
   } finally {
     await database.close();
@@ -277,7 +410,10 @@ async function onPostgres(files: string[], copyFiles: Record<CopyTable, string>)
 /** Drops the scratch database once the pool's last connection has gone (forcing it earlier kills a closing client). */
 async function dropWhenIdle(admin: pg.Client, name: string): Promise<void> {
   for (let i = 0; i < 50; i++) {
-    const open = await admin.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = $1", [name]);
+    const open = await admin.query<{ n: number }>(
+      "select count(*)::int as n from pg_stat_activity where datname = $1",
+      [name],
+    );
     if (open.rows[0]?.n === 0) {
       break;
     }
@@ -311,7 +447,9 @@ async function main(): Promise<void> {
     await writeEdifactFile(edi);
     await writeCsvFile(csv);
     const copyFiles = ONLY === "pglite" ? null : await writeCopyFiles(dir);
-    console.log(`generated ${N} shipments: ${mb(statSync(edi).size)} EDIFACT, ${mb(statSync(csv).size)} CSV in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${N} shipments: ${mb(statSync(edi).size)} EDIFACT, ${mb(statSync(csv).size)} CSV in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
     started = performance.now();
     const runs: Run[] = [];
     let copy: Record<CopyTable, number> | null = null;
@@ -331,23 +469,38 @@ async function main(): Promise<void> {
 }
 
 function printSummary(runs: Run[], copy: Record<CopyTable, number> | null): void {
-  console.log(`\n| engine | file | shipments | seconds | shipments/s | vs COPY | CPU ms per 1,000 (process + server) |`);
+  console.log(
+    `\n| engine | file | shipments | seconds | shipments/s | vs COPY | CPU ms per 1,000 (process + server) |`,
+  );
   console.log(`|---|---|---|---|---|---|---|`);
   const copyAll = copy ? Object.values(copy).reduce((a, b) => a + b, 0) : null;
   const copyData = copy ? copy.shipment + copy.shipment_goods + copy.shipment_container : null;
   for (const r of runs) {
-    const ratio = r.engine === "postgres" && copyAll ? `${(copyAll / r.seconds).toFixed(2)}× (all 5 tables), ${((copyData ?? 0) / r.seconds).toFixed(2)}× (3 data tables)` : "";
+    const ratio =
+      r.engine === "postgres" && copyAll
+        ? `${(copyAll / r.seconds).toFixed(2)}× (all 5 tables), ${((copyData ?? 0) / r.seconds).toFixed(2)}× (3 data tables)`
+        : "";
     const perThousand = (seconds: number): string => ((seconds * 1e6) / Math.max(1, r.report.inserted)).toFixed(0);
     const cpu = `${perThousand(r.cpu)}${r.serverCpu === null ? "" : ` + ${perThousand(r.serverCpu)}`}`;
-    console.log(`| ${r.engine} | ${r.file} | ${r.report.inserted} | ${r.seconds.toFixed(1)} | ${(r.report.inserted / r.seconds).toFixed(0)} | ${ratio} | ${cpu} |`);
+    console.log(
+      `| ${r.engine} | ${r.file} | ${r.report.inserted} | ${r.seconds.toFixed(1)} | ${(r.report.inserted / r.seconds).toFixed(0)} | ${ratio} | ${cpu} |`,
+    );
   }
   if (copy && copyAll !== null) {
-    console.log(`\nplain \\copy (psql) of the same rows into unindexed tables: ${Object.entries(copy).map(([t, s]) => `${t} ${s.toFixed(1)} s`).join(", ")}`);
-    console.log(`  = ${copyAll.toFixed(1)} s for all five (${(N / copyAll).toFixed(0)} shipments/s), ${copyData?.toFixed(1)} s for shipment+goods+container (${(N / (copyData ?? 1)).toFixed(0)} shipments/s)`);
+    console.log(
+      `\nplain \\copy (psql) of the same rows into unindexed tables: ${Object.entries(copy)
+        .map(([t, s]) => `${t} ${s.toFixed(1)} s`)
+        .join(", ")}`,
+    );
+    console.log(
+      `  = ${copyAll.toFixed(1)} s for all five (${(N / copyAll).toFixed(0)} shipments/s), ${copyData?.toFixed(1)} s for shipment+goods+container (${(N / (copyData ?? 1)).toFixed(0)} shipments/s)`,
+    );
   } else {
     console.log("\npsql not found: no COPY comparison");
   }
-  console.log(`peak RSS (process.resourceUsage().maxRSS) ${mb(process.resourceUsage().maxRSS * 1024)}, peak sampled heapUsed ${mb(heapPeak)}`);
+  console.log(
+    `peak RSS (process.resourceUsage().maxRSS) ${mb(process.resourceUsage().maxRSS * 1024)}, peak sampled heapUsed ${mb(heapPeak)}`,
+  );
   printGoals(runs, copyAll);
 }
 
@@ -359,10 +512,14 @@ function printGoals(runs: Run[], copyAll: number | null): void {
     const perSecond = r.report.inserted / r.seconds;
     if (r.engine === "postgres" && copyAll) {
       const ratio = copyAll / r.seconds;
-      console.log(`| PostgreSQL ${r.file} ≥ 0.5× COPY | ${perSecond.toFixed(0)} shipments/s vs COPY ${(N / copyAll).toFixed(0)}/s = ${ratio.toFixed(2)}× | ${ratio >= 0.5 ? "yes" : "no"} |`);
+      console.log(
+        `| PostgreSQL ${r.file} ≥ 0.5× COPY | ${perSecond.toFixed(0)} shipments/s vs COPY ${(N / copyAll).toFixed(0)}/s = ${ratio.toFixed(2)}× | ${ratio >= 0.5 ? "yes" : "no"} |`,
+      );
     }
     if (r.engine === "pglite") {
-      console.log(`| PGlite ${r.file} ≥ 5,000 shipments/s | ${perSecond.toFixed(0)} shipments/s | ${perSecond >= 5000 ? "yes" : "no"} |`);
+      console.log(
+        `| PGlite ${r.file} ≥ 5,000 shipments/s | ${perSecond.toFixed(0)} shipments/s | ${perSecond >= 5000 ? "yes" : "no"} |`,
+      );
     }
   }
 }

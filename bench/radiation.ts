@@ -58,11 +58,21 @@ function benchFiles(rows: Row[]): void {
       failed++;
     }
   });
-  rows.push({ what: `parse (all ${files.length} raddata files, ${failed} refused)`, items: files.length, seconds: parseS, rate: `${(files.length / parseS).toFixed(1)} files/s` });
+  rows.push({
+    what: `parse (all ${files.length} raddata files, ${failed} refused)`,
+    items: files.length,
+    seconds: parseS,
+    rate: `${(files.length / parseS).toFixed(1)} files/s`,
+  });
   // The 896 reference spectra dominate the folder: --quick identifies every 16th of them plus all other files.
   const subset = quick ? files.filter((f, i) => !f.p.includes("raddata-uri") || i % 16 === 0) : files;
   const idS = time(subset, (f) => analyzeRadFile(f.bytes, path.basename(f.p)));
-  rows.push({ what: `parse + identify/analyse (${subset.length} files)`, items: subset.length, seconds: idS, rate: `${(subset.length / idS).toFixed(1)} files/s` });
+  rows.push({
+    what: `parse + identify/analyse (${subset.length} files)`,
+    items: subset.length,
+    seconds: idS,
+    rate: `${(subset.length / idS).toFixed(1)} files/s`,
+  });
 }
 
 function benchPortal(rows: Row[]): void {
@@ -80,17 +90,30 @@ function benchPortal(rows: Row[]): void {
   const occupiedS = occupancies.reduce((s, o) => s + o.truth.occupiedSeconds, 0);
   const fullS = time(occupancies, (o) => analyzeRadFile(o.bytes, "occupancy.n42"));
   const anaS = time(occupancies, (o) => analyzePortal(occupancyToPortalRecord(o.file.occupancies![0]!)));
-  const perReal = (s: number): string => `${(n / s).toFixed(1)} occ/s, ${(realS / s).toFixed(0)}× real time (${(occupiedS / s).toFixed(0)}× occupied time)`;
-  rows.push({ what: `portal: N42 parse + analysis (${n} × ${(realS / n).toFixed(0)} s at 10 Hz, 4 PVT × 3 windows + 4 He-3)`, items: n, seconds: fullS, rate: perReal(fullS) });
+  const perReal = (s: number): string =>
+    `${(n / s).toFixed(1)} occ/s, ${(realS / s).toFixed(0)}× real time (${(occupiedS / s).toFixed(0)}× occupied time)`;
+  rows.push({
+    what: `portal: N42 parse + analysis (${n} × ${(realS / n).toFixed(0)} s at 10 Hz, 4 PVT × 3 windows + 4 He-3)`,
+    items: n,
+    seconds: fullS,
+    rate: perReal(fullS),
+  });
   rows.push({ what: "portal: analysis only (record in memory)", items: n, seconds: anaS, rate: perReal(anaS) });
 }
 
 /** A reference spectrum (gross, full resolution) of a detector folder, Poisson-resampled to `liveTimeS`. */
 function referenceSpectrum(folder: string, name: string, liveTimeS: number, rng: () => number): SpectrumData {
-  const file = readRadFile(readFileSync(path.join(RADDATA, "reference-spectra/raddata-uri", folder, `${name}.txt`)), `${name}.txt`);
+  const file = readRadFile(
+    readFileSync(path.join(RADDATA, "reference-spectra/raddata-uri", folder, `${name}.txt`)),
+    `${name}.txt`,
+  );
   const m = file.measurements.find((x) => x.spectrum)!;
   const ref = toSpectrumData(m.spectrum!, m.liveTimeS);
-  return { counts: ref.counts.map((c) => samplePoisson(rng, (c * liveTimeS) / ref.liveTimeS)), edges: ref.edges, liveTimeS };
+  return {
+    counts: ref.counts.map((c) => samplePoisson(rng, (c * liveTimeS) / ref.liveTimeS)),
+    edges: ref.edges,
+    liveTimeS,
+  };
 }
 
 /**
@@ -99,9 +122,22 @@ function referenceSpectrum(folder: string, name: string, liveTimeS: number, rng:
  * background, one thread. Wall and process CPU time (CPU is what a loaded machine does not inflate).
  */
 function benchIdentify(): void {
-  const nuclides = quick ? ["Cs137_Unshielded", "Co60_Unshielded", "Ba133_Unshielded"] : ["Cs137_Unshielded", "Co60_Unshielded", "Ba133_Unshielded", "I131_Unshielded", "Am241_Unshielded", "Th232_Unshielded", "U235_Unshielded", "Pu239_Unshielded"];
+  const nuclides = quick
+    ? ["Cs137_Unshielded", "Co60_Unshielded", "Ba133_Unshielded"]
+    : [
+        "Cs137_Unshielded",
+        "Co60_Unshielded",
+        "Ba133_Unshielded",
+        "I131_Unshielded",
+        "Am241_Unshielded",
+        "Th232_Unshielded",
+        "U235_Unshielded",
+        "Pu239_Unshielded",
+      ];
   const rounds = quick ? 2 : 5;
-  console.log("\nidentification per spectrum (30 s samples, background given; goals: ≤ 50 ms at ~1k channels, ≤ 200 ms HPGe)");
+  console.log(
+    "\nidentification per spectrum (30 s samples, background given; goals: ≤ 50 ms at ~1k channels, ≤ 200 ms HPGe)",
+  );
   console.log("detector           | channels | spectra | wall ms/spectrum | CPU ms/spectrum");
   for (const { folder, detectorType } of TEMPLATE_DETECTORS) {
     const rng = createRng(7);
@@ -116,7 +152,9 @@ function benchIdentify(): void {
     const wall = (performance.now() - t0) / (rounds * spectra.length);
     const cpu = process.cpuUsage(c0);
     const cpuMs = (cpu.user + cpu.system) / 1000 / (rounds * spectra.length);
-    console.log(`${folder.padEnd(18)} | ${String(spectra[0]!.counts.length).padStart(8)} | ${String(rounds * spectra.length).padStart(7)} | ${wall.toFixed(1).padStart(16)} | ${cpuMs.toFixed(1).padStart(15)}`);
+    console.log(
+      `${folder.padEnd(18)} | ${String(spectra[0]!.counts.length).padStart(8)} | ${String(rounds * spectra.length).padStart(7)} | ${wall.toFixed(1).padStart(16)} | ${cpuMs.toFixed(1).padStart(15)}`,
+    );
   }
 }
 
@@ -133,7 +171,9 @@ if (!parseOnly) {
   console.log(`${"what".padEnd(w)} | items | seconds | throughput`);
   console.log(`${"-".repeat(w)}-|-------|---------|-----------`);
   for (const r of rows) {
-    console.log(`${r.what.padEnd(w)} | ${String(r.items).padStart(5)} | ${r.seconds.toFixed(2).padStart(7)} | ${r.rate}`);
+    console.log(
+      `${r.what.padEnd(w)} | ${String(r.items).padStart(5)} | ${r.seconds.toFixed(2).padStart(7)} | ${r.rate}`,
+    );
   }
   benchIdentify();
 }

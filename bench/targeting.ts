@@ -3,12 +3,38 @@
 // Then ranks a generated month with seeded risky shipments and decoys under both agencies' rules: the share of risky
 // shipments in the top 1 %, the decoys there, and the month's score distribution.
 //   node --import tsx bench/targeting.ts [--quick] [--n N] [--seed S] [--rules us-cbp-outbound] [--month N] [--month-only]
-import { Engine, type NestedCondition, type RuleProperties, type TopLevelCondition, type Almanac } from "json-rules-engine";
+import {
+  Engine,
+  type NestedCondition,
+  type RuleProperties,
+  type TopLevelCondition,
+  type Almanac,
+} from "json-rules-engine";
 import { getDefaultScreener } from "../src/screening/index.ts";
 import {
-  compileRuleSet, compileTextPattern, DATA_MISSING_RULE_ID, findImplausibleWeights, firedRuleIds, hsFit, normaliseText, parseRuleSet, routePorts,
-  randomSelect, riskLevel, scoreShipment, screenerLookup, transshipmentRelays, usCbpOutboundRuleSet, usOutboundJapanRuleSet,
-  type Condition, type PartyScreen, type RuleSet, type ShipmentFacts, type TargetingDeps, type TextPattern, type WatchlistLookup,
+  compileRuleSet,
+  compileTextPattern,
+  DATA_MISSING_RULE_ID,
+  findImplausibleWeights,
+  firedRuleIds,
+  hsFit,
+  normaliseText,
+  parseRuleSet,
+  routePorts,
+  randomSelect,
+  riskLevel,
+  scoreShipment,
+  screenerLookup,
+  transshipmentRelays,
+  usCbpOutboundRuleSet,
+  usOutboundJapanRuleSet,
+  type Condition,
+  type PartyScreen,
+  type RuleSet,
+  type ShipmentFacts,
+  type TargetingDeps,
+  type TextPattern,
+  type WatchlistLookup,
 } from "../src/targeting/index.ts";
 import { syntheticMonth, syntheticShipment, type LabelledShipment } from "../src/targeting/synthetic.ts";
 import { NOT_IN_MANIFEST_FILES } from "../src/targeting/from-manifest.ts";
@@ -27,7 +53,11 @@ const SAMPLE = QUICK ? 2_000 : 20_000;
 const MONTH = Number(arg("--month") ?? 20_000);
 
 // --- the same outside world for both engines: a small watchlist and the real screener (memoised) ---
-const WATCHED = new Map([["TRI-STAR SCRAP RECYCLING", "prior misdeclared scrap"], ["9187629", "SDN-listed vessel"], ["MSKU1000042", "seal tampering"]]);
+const WATCHED = new Map([
+  ["TRI-STAR SCRAP RECYCLING", "prior misdeclared scrap"],
+  ["9187629", "SDN-listed vessel"],
+  ["MSKU1000042", "seal tampering"],
+]);
 const watchlist: WatchlistLookup = (_subject, key) => {
   const reason = WATCHED.get(key);
   return reason ? { list: "JP-WATCH", id: key, reason } : undefined;
@@ -139,16 +169,34 @@ function translate(c: Condition, want: Want = true): NestedCondition {
     return leaf("countries", { of: c.country.of }, "countryIn", c.country.in, want);
   }
   if ("transshipment" in c) {
-    return leaf("relays", {}, "anyRelay", { via: c.transshipment.via ?? null, viaCountry: c.transshipment.viaCountry ?? null }, want);
+    return leaf(
+      "relays",
+      {},
+      "anyRelay",
+      { via: c.transshipment.via ?? null, viaCountry: c.transshipment.viaCountry ?? null },
+      want,
+    );
   }
   if ("watchlist" in c) {
-    return leaf("watchlistHits", { subject: c.watchlist.subject, roles: c.watchlist.roles ?? null }, "anyListed", c.watchlist.lists ?? null, want);
+    return leaf(
+      "watchlistHits",
+      { subject: c.watchlist.subject, roles: c.watchlist.roles ?? null },
+      "anyListed",
+      c.watchlist.lists ?? null,
+      want,
+    );
   }
   if ("screening" in c) {
     return leaf("screeningScore", { roles: c.screening.roles ?? null }, "atLeast", c.screening.minScore, want);
   }
   if ("firstSeen" in c) {
-    return leaf("firstSeen", { flag: c.firstSeen === "shipper" ? "firstSeenShipper" : "firstSeenConsignee" }, "flagSet", true, want);
+    return leaf(
+      "firstSeen",
+      { flag: c.firstSeen === "shipper" ? "firstSeenShipper" : "firstSeenConsignee" },
+      "flagSet",
+      true,
+      want,
+    );
   }
   if ("weightImplausible" in c) {
     return leaf("weightFindings", { tolerance: c.weightImplausible.tolerance ?? 1 }, "implausible", true, want);
@@ -184,7 +232,11 @@ function addFacts(engine: Engine): void {
   });
   engine.addFact("normKinds", async (_p, a) => {
     const hs = await a.factValue<{ codes: Array<string | undefined>; carried: boolean }>("hsCodes");
-    return { kinds: hs.codes.map((c) => (c ? normCommodity(c)?.kind : undefined)), codes: hs.codes, carried: hs.carried };
+    return {
+      kinds: hs.codes.map((c) => (c ? normCommodity(c)?.kind : undefined)),
+      codes: hs.codes,
+      carried: hs.carried,
+    };
   });
   engine.addFact("hsFits", async (_p, a) => {
     const f = await shipmentOf(a);
@@ -197,22 +249,37 @@ function addFacts(engine: Engine): void {
     const f = await shipmentOf(a);
     const of = p.of as string;
     if (["shipper", "consignee", "notify", "forwarder", "anyParty"].includes(of)) {
-      return { party: true, countries: f.parties.filter((x) => of === "anyParty" || x.role === of).map((x) => x.country) };
+      return {
+        party: true,
+        countries: f.parties.filter((x) => of === "anyParty" || x.role === of).map((x) => x.country),
+      };
     }
-    return { party: false, of, countries: routePorts(f, of as Parameters<typeof routePorts>[1]).map((x) => x.slice(0, 2)) };
+    return {
+      party: false,
+      of,
+      countries: routePorts(f, of as Parameters<typeof routePorts>[1]).map((x) => x.slice(0, 2)),
+    };
   });
   engine.addFact("watchlistHits", async (p, a) => {
     const f = await shipmentOf(a);
     const subject = p.subject as "party" | "vessel" | "container";
     const roles = p.roles as string[] | null;
-    const keys: Array<[string, string | undefined]> = subject === "vessel" ? [[f.vesselImo ?? "", undefined]]
-      : subject === "container" ? f.containers.map((c) => [c.containerNo, undefined])
-        : f.parties.filter((x) => !roles || roles.includes(x.role)).map((x) => [x.name, x.country]);
-    return keys.filter(([k]) => k !== "").map(([k, country]) => watchlist(subject, k, country)?.list).filter((l) => l !== undefined);
+    const keys: Array<[string, string | undefined]> =
+      subject === "vessel"
+        ? [[f.vesselImo ?? "", undefined]]
+        : subject === "container"
+          ? f.containers.map((c) => [c.containerNo, undefined])
+          : f.parties.filter((x) => !roles || roles.includes(x.role)).map((x) => [x.name, x.country]);
+    return keys
+      .filter(([k]) => k !== "")
+      .map(([k, country]) => watchlist(subject, k, country)?.list)
+      .filter((l) => l !== undefined);
   });
   engine.addFact("screeningScore", async (p, a) => {
     const roles = p.roles as string[] | null;
-    const scores = (await shipmentOf(a)).parties.filter((x) => !roles || roles.includes(x.role)).map((x) => screenParty(x)?.score ?? 0);
+    const scores = (await shipmentOf(a)).parties
+      .filter((x) => !roles || roles.includes(x.role))
+      .map((x) => screenParty(x)?.score ?? 0);
     return Math.max(0, ...scores);
   });
   engine.addFact("firstSeen", async (p, a) => {
@@ -222,7 +289,10 @@ function addFacts(engine: Engine): void {
   });
   engine.addFact("weightFindings", async (p, a) => {
     const f = await shipmentOf(a);
-    return { findings: findImplausibleWeights(f, p.tolerance as number).length, weighed: f.goods.some((g) => (g.grossWeightKg ?? 0) > 0) };
+    return {
+      findings: findImplausibleWeights(f, p.tolerance as number).length,
+      weighed: f.goods.some((g) => (g.grossWeightKg ?? 0) > 0),
+    };
   });
   engine.addFact("filing", async (_p, a) => {
     const f = await shipmentOf(a);
@@ -272,7 +342,9 @@ function addOperators(engine: Engine): void {
     }
     return anyValue(f, (v) => typeof v === "string" && value.some((p) => v.startsWith(p)));
   });
-  tri("anyInRange", (f: FieldFact, r: { min?: number; max?: number }) => anyValue(f, (v) => typeof v === "number" && v >= (r.min ?? -Infinity) && v <= (r.max ?? Infinity)));
+  tri("anyInRange", (f: FieldFact, r: { min?: number; max?: number }) =>
+    anyValue(f, (v) => typeof v === "number" && v >= (r.min ?? -Infinity) && v <= (r.max ?? Infinity)),
+  );
   tri("present", (f: FieldFact, want: boolean) => (f.carried ? f.values.some((v) => !empty(v)) === want : undefined));
   tri("anyText", (f: FieldFact, p: TextPattern) => {
     if (!f.carried) {
@@ -289,14 +361,21 @@ function addOperators(engine: Engine): void {
     }
     return absent || (f.values.length === 0 && p.empty !== true) ? undefined : false;
   });
-  tri("normKind", (f: { kinds: Array<string | undefined>; codes: Array<string | undefined>; carried: boolean }, kind: string) => {
-    if (f.kinds.some((k) => k !== undefined && (kind === "any" || k === kind))) {
-      return true;
-    }
-    return f.codes.length === 0 || f.codes.includes(undefined) || !f.carried ? undefined : false;
-  });
-  tri("anyMisfit", (fits: string[]) => (fits.includes("misfit") ? true : fits.length === 0 || fits.includes("unknown") ? undefined : false));
-  tri("routeIn", (ports: string[], v: { codes: string[]; at: string }) => (ports.some((p) => v.codes.includes(p)) ? true : ports.length === 0 && v.at !== "transshipment" ? undefined : false));
+  tri(
+    "normKind",
+    (f: { kinds: Array<string | undefined>; codes: Array<string | undefined>; carried: boolean }, kind: string) => {
+      if (f.kinds.some((k) => k !== undefined && (kind === "any" || k === kind))) {
+        return true;
+      }
+      return f.codes.length === 0 || f.codes.includes(undefined) || !f.carried ? undefined : false;
+    },
+  );
+  tri("anyMisfit", (fits: string[]) =>
+    fits.includes("misfit") ? true : fits.length === 0 || fits.includes("unknown") ? undefined : false,
+  );
+  tri("routeIn", (ports: string[], v: { codes: string[]; at: string }) =>
+    ports.some((p) => v.codes.includes(p)) ? true : ports.length === 0 && v.at !== "transshipment" ? undefined : false,
+  );
   tri("countryIn", (f: { party: boolean; of?: string; countries: Array<string | undefined> }, value: string[]) => {
     if (f.countries.some((c) => c !== undefined && value.includes(c))) {
       return true;
@@ -307,12 +386,17 @@ function addOperators(engine: Engine): void {
     return f.countries.length === 0 && f.of !== "transshipment" ? undefined : false;
   });
   tri("anyRelay", (fact: string[], v: { via: string[] | null; viaCountry: string[] | null }) =>
-    fact.some((port) => (!v.via || v.via.includes(port)) && (!v.viaCountry || v.viaCountry.includes(port.slice(0, 2)))));
+    fact.some((port) => (!v.via || v.via.includes(port)) && (!v.viaCountry || v.viaCountry.includes(port.slice(0, 2)))),
+  );
   tri("anyListed", (fact: string[], lists: string[] | null) => fact.some((l) => !lists || lists.includes(l)));
   tri("atLeast", (score: number, min: number) => score >= min);
   tri("flagSet", (flag: boolean | undefined) => flag);
-  tri("implausible", (f: { findings: number; weighed: boolean }) => (f.findings > 0 ? true : f.weighed ? false : undefined));
-  tri("filedLate", (f: { lead: number | null }, hours: number) => (f.lead === null || Number.isNaN(f.lead) ? undefined : f.lead < hours));
+  tri("implausible", (f: { findings: number; weighed: boolean }) =>
+    f.findings > 0 ? true : f.weighed ? false : undefined,
+  );
+  tri("filedLate", (f: { lead: number | null }, hours: number) =>
+    f.lead === null || Number.isNaN(f.lead) ? undefined : f.lead < hours,
+  );
   tri("missing", (missing: string[] | null) => (missing === null ? undefined : missing.length > 0));
 }
 
@@ -325,11 +409,19 @@ function jreEngine(ruleSet: RuleSet): Engine {
   for (const rule of ruleSet.rules.filter((r) => r.enabled)) {
     const holds = translate(rule.when, true);
     const top: TopLevelCondition = "all" in holds || "any" in holds ? holds : { all: [holds] };
-    engine.addRule({ name: rule.id, conditions: top, event: { type: rule.id, params: { weight: rule.weight } } } satisfies RuleProperties);
+    engine.addRule({
+      name: rule.id,
+      conditions: top,
+      event: { type: rule.id, params: { weight: rule.weight } },
+    } satisfies RuleProperties);
     if (rule.ifUnknown === "data-missing" && ruleSet.dataMissing) {
       // Neither holds nor fails: a fact is unknown. (The synthetic shipments name no facts their source lacks.)
       const undecided: TopLevelCondition = { all: [{ not: holds }, { not: translate(rule.when, false) }] };
-      engine.addRule({ name: `${UNDECIDED}${rule.id}`, conditions: undecided, event: { type: `${UNDECIDED}${rule.id}` } });
+      engine.addRule({
+        name: `${UNDECIDED}${rule.id}`,
+        conditions: undecided,
+        event: { type: `${UNDECIDED}${rule.id}` },
+      });
     }
   }
   return engine;
@@ -362,8 +454,16 @@ interface MonthReport {
 }
 
 /** Scores the month, ranks it by score (ties in a fixed random order) and counts what lands in the top 1 %. */
-function rankMonth(month: readonly LabelledShipment[], score: (f: ShipmentFacts) => number, thresholds: { medium: number; high: number }): MonthReport {
-  const scored = month.map((m) => ({ label: m.label, score: score(m.facts), tie: randomSelect("rank", m.facts.shipmentKey, 0).draw }));
+function rankMonth(
+  month: readonly LabelledShipment[],
+  score: (f: ShipmentFacts) => number,
+  thresholds: { medium: number; high: number },
+): MonthReport {
+  const scored = month.map((m) => ({
+    label: m.label,
+    score: score(m.facts),
+    tie: randomSelect("rank", m.facts.shipmentKey, 0).draw,
+  }));
   scored.sort((a, b) => b.score - a.score || a.tie - b.tie);
   const top = Math.ceil(month.length / 100);
   const inTop = scored.slice(0, top);
@@ -387,30 +487,47 @@ function rankMonth(month: readonly LabelledShipment[], score: (f: ShipmentFacts)
 }
 
 function printMonth(): void {
-  const month = syntheticMonth(SEED, { shipments: MONTH, risky: Math.round(MONTH / 200), decoys: Math.round(MONTH / 50) });
+  const month = syntheticMonth(SEED, {
+    shipments: MONTH,
+    risky: Math.round(MONTH / 200),
+    decoys: Math.round(MONTH / 50),
+  });
   const risky = month.filter((m) => m.label === "risky").length;
   const decoys = month.filter((m) => m.label === "decoy").length;
-  console.log(`\nranking: a month of ${MONTH.toLocaleString("en")} Japan-bound shipments (seed ${SEED}), ${risky} risky (3–5 signals each), ${decoys} decoys (one weak signal each); top 1 % = ${Math.ceil(MONTH / 100)}`);
+  console.log(
+    `\nranking: a month of ${MONTH.toLocaleString("en")} Japan-bound shipments (seed ${SEED}), ${risky} risky (3–5 signals each), ${decoys} decoys (one weak signal each); top 1 % = ${Math.ceil(MONTH / 100)}`,
+  );
   const pad = (x: string, n: number): string => x.padEnd(n);
-  console.log(`${pad("rule set", 32)}${pad("facts", 16)}${pad("risky in top 1 %", 20)}${pad("decoys in top 1 % / ≥ medium", 30)}${pad("low / medium / high", 24)}p50 / p90 / p99 / max`);
+  console.log(
+    `${pad("rule set", 32)}${pad("facts", 16)}${pad("risky in top 1 %", 20)}${pad("decoys in top 1 % / ≥ medium", 30)}${pad("low / medium / high", 24)}p50 / p90 / p99 / max`,
+  );
   for (const input of [usOutboundJapanRuleSet(), usCbpOutboundRuleSet()]) {
     const compiled = compileRuleSet(input, deps);
     const { id, version, thresholds } = compiled.ruleSet;
-    for (const [name, view] of [["as stored", (f: ShipmentFacts) => f], ["manifest files", asManifestFile]] as const) {
+    for (const [name, view] of [
+      ["as stored", (f: ShipmentFacts) => f],
+      ["manifest files", asManifestFile],
+    ] as const) {
       const r = rankMonth(month, (f) => scoreShipment(compiled, view(f)).score, thresholds);
       const share = `${r.riskyInTop}/${r.risky} (${Math.round((100 * r.riskyInTop) / r.risky)} %)`;
       const levels = `${r.levels.low} / ${r.levels.medium} / ${r.levels.high}`;
-      console.log(`${pad(`${id} ${version}`, 32)}${pad(name, 16)}${pad(share, 20)}${pad(`${r.decoysInTop} / ${r.decoysFlagged} of ${r.decoys}`, 30)}${pad(levels, 24)}${r.quantiles.join(" / ")}`);
+      console.log(
+        `${pad(`${id} ${version}`, 32)}${pad(name, 16)}${pad(share, 20)}${pad(`${r.decoysInTop} / ${r.decoysFlagged} of ${r.decoys}`, 30)}${pad(levels, 24)}${r.quantiles.join(" / ")}`,
+      );
     }
   }
 }
 
 // --- run ---
 async function main(): Promise<void> {
-  const ruleSet = parseRuleSet(arg("--rules") === "us-cbp-outbound" ? usCbpOutboundRuleSet() : usOutboundJapanRuleSet());
+  const ruleSet = parseRuleSet(
+    arg("--rules") === "us-cbp-outbound" ? usCbpOutboundRuleSet() : usOutboundJapanRuleSet(),
+  );
   const ours = compileRuleSet(ruleSet, deps);
   const jre = jreEngine(ruleSet);
-  console.log(`rule set ${ruleSet.id} ${ruleSet.version}: ${ours.rules.length} rules; ${N.toLocaleString("en")} synthetic shipments (seed ${SEED}); Node ${process.version}`);
+  console.log(
+    `rule set ${ruleSet.id} ${ruleSet.version}: ${ours.rules.length} rules; ${N.toLocaleString("en")} synthetic shipments (seed ${SEED}); Node ${process.version}`,
+  );
   let oursMs = 0;
   let jreMs = 0;
   let oursHits = 0;
@@ -446,7 +563,9 @@ async function main(): Promise<void> {
   const jreRate = N / (jreMs / 1000);
   const pad = (s: string): string => s.padEnd(22);
   console.log(`${pad("")}${pad("ours")}json-rules-engine`);
-  console.log(`${pad("shipments/s")}${pad(Math.round(oursRate).toLocaleString("en"))}${Math.round(jreRate).toLocaleString("en")}`);
+  console.log(
+    `${pad("shipments/s")}${pad(Math.round(oursRate).toLocaleString("en"))}${Math.round(jreRate).toLocaleString("en")}`,
+  );
   console.log(`${pad("seconds")}${pad((oursMs / 1000).toFixed(2))}${(jreMs / 1000).toFixed(2)}`);
   console.log(`${pad("rule hits")}${pad(oursHits.toLocaleString("en"))}${jreHits.toLocaleString("en")}`);
   console.log(`ratio ours / json-rules-engine: ${(oursRate / jreRate).toFixed(1)}× (goal ≥ 20×)`);

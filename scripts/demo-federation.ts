@@ -50,13 +50,26 @@ async function seedJapanNode(db: Kysely<DB>): Promise<void> {
     }
     const jp = (await tx.selectFrom("agency").select("id").where("code", "=", "JPCUS").executeTakeFirstOrThrow()).id;
     const accounts = [
-      ...DEMO_USERS.filter((u) => u.agency === "JPCUS").map((u) => ({ username: u.username, displayName: u.displayName, roles: u.roles })),
+      ...DEMO_USERS.filter((u) => u.agency === "JPCUS").map((u) => ({
+        username: u.username,
+        displayName: u.displayName,
+        roles: u.roles,
+      })),
       { username: "partner.admin", displayName: "Yuki Nakamura", roles: ["admin" as const] },
     ];
     for (const u of accounts) {
       await tx
         .insertInto("app_user")
-        .values({ agency_id: jp, username: u.username, display_name: u.displayName, password_hash: hash, roles: u.roles, site_id: null, is_demo: true, language: "ja" })
+        .values({
+          agency_id: jp,
+          username: u.username,
+          display_name: u.displayName,
+          password_hash: hash,
+          roles: u.roles,
+          site_id: null,
+          is_demo: true,
+          language: "ja",
+        })
         .onConflict((oc) => oc.column("username").doUpdateSet({ password_hash: hash }))
         .execute();
     }
@@ -72,11 +85,21 @@ async function prepare(): Promise<void> {
       // Each node holds its own agency's data: the US node the demo's carrier files, the Japan node
       // the agencies, the agreement and its accounts only — what the US shares reaches it as messages.
       if (node.agency === "USCBP") {
-        const world = await ensureDemoWorld(database.db, { seed: 20021, anchor: startOfUtcDay(new Date()), shipments: Number(values.shipments), password, withHistory: false });
-        console.log(`USCBP node: ${world.isNew ? "created" : "loaded"} its data in ${node.dir} (${world.shipments} shipments)`);
+        const world = await ensureDemoWorld(database.db, {
+          seed: 20021,
+          anchor: startOfUtcDay(new Date()),
+          shipments: Number(values.shipments),
+          password,
+          withHistory: false,
+        });
+        console.log(
+          `USCBP node: ${world.isNew ? "created" : "loaded"} its data in ${node.dir} (${world.shipments} shipments)`,
+        );
       } else {
         await seedJapanNode(database.db);
-        console.log(`JPCUS node: agencies, agreements and Japan Customs' accounts in ${node.dir}; no shipment until the US shares one`);
+        console.log(
+          `JPCUS node: agencies, agreements and Japan Customs' accounts in ${node.dir}; no shipment until the US shares one`,
+        );
       }
       const identity = await initNode(database.db, node.agency);
       keys.set(node.agency, identity.publicPem);
@@ -88,7 +111,11 @@ async function prepare(): Promise<void> {
     const other = nodes.find((n) => n !== node) ?? nodes[0];
     const database = await openDatabase({ dataDir: node.dir });
     try {
-      await addPeer(database.db, { agencyCode: other.agency, url: urlOf(other.port), publicPem: keys.get(other.agency) as string }).catch((err: unknown) => {
+      await addPeer(database.db, {
+        agencyCode: other.agency,
+        url: urlOf(other.port),
+        publicPem: keys.get(other.agency) as string,
+      }).catch((err: unknown) => {
         if (!(err instanceof Error && /already a peer/.test(err.message))) {
           throw err;
         }
@@ -96,7 +123,9 @@ async function prepare(): Promise<void> {
       if (node.agency === "USCBP") {
         // The agreement names the Japan node: the shipments it covers leave for it.
         const bound = await bindAgreementToPeer(database.db, { agreementCode: "CSI-USCBP-JPCUS", peerAgency: "JPCUS" });
-        console.log(`USCBP node: agreement CSI-USCBP-JPCUS applies to the JPCUS node; ${bound.queued} shipments queued for it`);
+        console.log(
+          `USCBP node: agreement CSI-USCBP-JPCUS applies to the JPCUS node; ${bound.queued} shipments queued for it`,
+        );
       }
     } finally {
       await database.close();
@@ -106,7 +135,11 @@ async function prepare(): Promise<void> {
 
 /** A signed-in user of one node's API. */
 async function signIn(port: number, username: string): Promise<<T>(path: string, body?: unknown) => Promise<T>> {
-  const login = await fetch(`${urlOf(port)}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
+  const login = await fetch(`${urlOf(port)}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
   const cookie = login.headers.get("set-cookie")?.split(";")[0];
   if (!login.ok || !cookie) {
     throw new Error(`${username} cannot sign in on ${urlOf(port)}: ${login.status}`);
@@ -126,7 +159,12 @@ async function signIn(port: number, username: string): Promise<<T>(path: string,
 }
 
 /** Asks until `check` holds (the other node's answer crosses the border in a moment). */
-async function until<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -161,11 +199,22 @@ async function journey(): Promise<void> {
 
   const shared = await until(
     "the shared shipments",
-    () => partner<{ items: { id: string; billOfLading: string; portOfDischarge: string; containerCount: number }[] }>("/shipments?limit=200"),
+    () =>
+      partner<{ items: { id: string; billOfLading: string; portOfDischarge: string; containerCount: number }[] }>(
+        "/shipments?limit=200",
+      ),
     (page) => page.items.length > 0,
   );
-  say("JPCUS", `partner.targeter sees ${shared.items.length} shipments shared by USCBP so far, e.g. B/L ${shared.items[0]?.billOfLading} to ${shared.items[0]?.portOfDischarge}`);
-  const detail = await partner<{ id: string; billOfLading: string; containers: { containerNo: string }[]; inspectionRequests: unknown[] }>(`/shipments/${shared.items[0]?.id}`);
+  say(
+    "JPCUS",
+    `partner.targeter sees ${shared.items.length} shipments shared by USCBP so far, e.g. B/L ${shared.items[0]?.billOfLading} to ${shared.items[0]?.portOfDischarge}`,
+  );
+  const detail = await partner<{
+    id: string;
+    billOfLading: string;
+    containers: { containerNo: string }[];
+    inspectionRequests: unknown[];
+  }>(`/shipments/${shared.items[0]?.id}`);
   const container = detail.containers[0]?.containerNo as string;
   const created = await partner<RequestView>("/inspection-requests", {
     shipmentId: detail.id,
@@ -174,30 +223,62 @@ async function journey(): Promise<void> {
     priority: "high",
     scansRequested: ["radiation_portal"],
   });
-  say("JPCUS", `partner.targeter asks for an inspection of ${container}: request ${created.reference}, ${created.status}`);
+  say(
+    "JPCUS",
+    `partner.targeter asks for an inspection of ${container}: request ${created.reference}, ${created.status}`,
+  );
 
   const hostRequest = await until(
     "the request at the host",
     () => supervisor<{ items: RequestView[] }>(`/inspection-requests?limit=200`),
     (page) => page.items.some((r) => r.reference === created.reference),
   ).then((page) => page.items.find((r) => r.reference === created.reference) as RequestView);
-  say("USCBP", `host.supervisor sees request ${hostRequest.reference} from ${hostRequest.requestingAgency} on B/L ${hostRequest.billOfLading}, container ${hostRequest.containerNo}: ${hostRequest.status}`);
+  say(
+    "USCBP",
+    `host.supervisor sees request ${hostRequest.reference} from ${hostRequest.requestingAgency} on B/L ${hostRequest.billOfLading}, container ${hostRequest.containerNo}: ${hostRequest.status}`,
+  );
   await supervisor(`/inspection-requests/${hostRequest.id}/decision`, { decision: "accept" });
   say("USCBP", "host.supervisor accepts it");
-  const accepted = await until("the decision at the partner", () => partner<RequestView>(`/inspection-requests/${created.id}`), (r) => r.status === "accepted");
+  const accepted = await until(
+    "the decision at the partner",
+    () => partner<RequestView>(`/inspection-requests/${created.id}`),
+    (r) => r.status === "accepted",
+  );
   say("JPCUS", `partner.targeter sees ${accepted.reference}: ${accepted.status}`);
 
-  await officer(`/inspection-requests/${hostRequest.id}/scans`, { scanType: "radiation_portal", outcome: "no_alarm", notes: "Lane 4 portal, no alarm" });
+  await officer(`/inspection-requests/${hostRequest.id}/scans`, {
+    scanType: "radiation_portal",
+    outcome: "no_alarm",
+    notes: "Lane 4 portal, no alarm",
+  });
   say("USCBP", "scan.officer records a radiation portal scan: no alarm");
-  await supervisor(`/inspection-requests/${hostRequest.id}/disposition`, { disposition: "cleared", note: "Released for loading" });
+  await supervisor(`/inspection-requests/${hostRequest.id}/disposition`, {
+    disposition: "cleared",
+    note: "Released for loading",
+  });
   say("USCBP", "host.supervisor clears the container for loading");
-  const done = await until("the result at the partner", () => partner<RequestView>(`/inspection-requests/${created.id}`), (r) => r.status === "dispositioned");
-  say("JPCUS", `partner.targeter sees ${done.reference}: ${done.status}, ${done.disposition}; scans: ${done.scans.map((s) => `${s.scanType} ${s.outcome} (${s.notes})`).join("; ")}`);
+  const done = await until(
+    "the result at the partner",
+    () => partner<RequestView>(`/inspection-requests/${created.id}`),
+    (r) => r.status === "dispositioned",
+  );
+  say(
+    "JPCUS",
+    `partner.targeter sees ${done.reference}: ${done.status}, ${done.disposition}; scans: ${done.scans.map((s) => `${s.scanType} ${s.outcome} (${s.notes})`).join("; ")}`,
+  );
 }
 
-async function status(port: number, username: string): Promise<{ outbox: { pending: number; delivered: number; dead: number }; inbox: { received: number; waiting: number; failed: number } } | null> {
+async function status(
+  port: number,
+  username: string,
+): Promise<{
+  outbox: { pending: number; delivered: number; dead: number };
+  inbox: { received: number; waiting: number; failed: number };
+} | null> {
   try {
-    return await (await signIn(port, username))("/federation/status");
+    return await (
+      await signIn(port, username)
+    )("/federation/status");
   } catch {
     return null;
   }
@@ -205,7 +286,14 @@ async function status(port: number, username: string): Promise<{ outbox: { pendi
 
 await prepare();
 const env = { RECIPROCITY_DEMO_PASSWORD: password, FEDERATION_RETRY_BASE_MS: "500", FEDERATION_RETRY_CAP_MS: "10000" };
-const servers = await Promise.all(nodes.map((node) => launchServer({ args: ["--data-dir", node.dir, "--port", String(node.port), "--demo"], env: { ...env, DATABASE_URL: "" } })));
+const servers = await Promise.all(
+  nodes.map((node) =>
+    launchServer({
+      args: ["--data-dir", node.dir, "--port", String(node.port), "--demo"],
+      env: { ...env, DATABASE_URL: "" },
+    }),
+  ),
+);
 const stop = () => {
   void Promise.all(servers.map((s) => s.stop())).then(() => process.exit(0));
 };
@@ -239,7 +327,9 @@ console.log("");
 console.log("Accounts on the US node: host.targeter, host.supervisor, scan.officer, host.admin, host.auditor");
 console.log("Accounts on the Japan node: partner.targeter, partner.supervisor, partner.auditor, partner.admin");
 console.log(`Password for every account: ${password}`);
-console.log("Operators: the Federation page (or GET /api/federation/status) as host.admin (US) or partner.admin (Japan).");
+console.log(
+  "Operators: the Federation page (or GET /api/federation/status) as host.admin (US) or partner.admin (Japan).",
+);
 console.log(process.argv.includes("--once") ? "Stopping both nodes." : "Ctrl-C stops both nodes.");
 if (process.argv.includes("--once")) {
   stop();

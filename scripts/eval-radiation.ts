@@ -13,7 +13,12 @@ import { TEMPLATE_DETECTORS } from "../src/radiation/analysis/templates.ts";
 import { toSpectrumData, type SpectrumData } from "../src/radiation/analysis/types.ts";
 import { readRadFile } from "../src/radiation/io/index.ts";
 import { evaluateFile, printRealFileTable, RADDATA, realFiles } from "./real-files.ts";
-import { portalExpectation, samplePortalRecord, type PortalExpectation, type PortalScenario } from "../src/radiation/synthetic/index.ts";
+import {
+  portalExpectation,
+  samplePortalRecord,
+  type PortalExpectation,
+  type PortalScenario,
+} from "../src/radiation/synthetic/index.ts";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
@@ -31,14 +36,22 @@ function reference(folder: string, name: string): SpectrumData {
 
 /** Poisson resample of a reference spectrum for a shorter live time. */
 function resample(rng: Rng, ref: SpectrumData, liveTimeS: number): SpectrumData {
-  return { counts: ref.counts.map((c) => samplePoisson(rng, (c * liveTimeS) / ref.liveTimeS)), edges: ref.edges, liveTimeS };
+  return {
+    counts: ref.counts.map((c) => samplePoisson(rng, (c * liveTimeS) / ref.liveTimeS)),
+    edges: ref.edges,
+    liveTimeS,
+  };
 }
 
 /** One nuclide per library nuclide: its first (unshielded) template, as the truth spectrum. */
 function truthSources(): { nuclide: string; file: string }[] {
   const seen = new Set<string>();
   const all = TEMPLATE_SOURCES.filter((t) => !seen.has(t.nuclide) && seen.add(t.nuclide));
-  return quick ? all.filter((t) => ["K-40", "Th-232", "I-131", "Tc-99m", "Cs-137", "Co-60", "Ba-133", "U-235", "Pu-239"].includes(t.nuclide)) : all;
+  return quick
+    ? all.filter((t) =>
+        ["K-40", "Th-232", "I-131", "Tc-99m", "Cs-137", "Co-60", "Ba-133", "U-235", "Pu-239"].includes(t.nuclide),
+      )
+    : all;
 }
 
 /** Tally of predictions per truth nuclide. */
@@ -51,7 +64,11 @@ function tally(c: Confusion, truth: string, predicted: string): void {
 }
 
 /** Leave-one-out identification accuracy for one detector; prints accuracy per time and the confusion rows. */
-function evalDetector(folder: string, detectorType: Parameters<typeof identify>[1]["detectorType"], trials: number): number[] {
+function evalDetector(
+  folder: string,
+  detectorType: Parameters<typeof identify>[1]["detectorType"],
+  trials: number,
+): number[] {
   const background = reference(folder, "background");
   const sources = truthSources();
   const rng = createRng(4242);
@@ -71,9 +88,13 @@ function evalDetector(folder: string, detectorType: Parameters<typeof identify>[
     }
     const acc = hits / (sources.length * trials);
     accuracy.push(acc);
-    console.log(`\n${folder} (${detectorType}), ${t} s: top-1 accuracy ${(100 * acc).toFixed(1)} % (${hits}/${sources.length * trials})`);
+    console.log(
+      `\n${folder} (${detectorType}), ${t} s: top-1 accuracy ${(100 * acc).toFixed(1)} % (${hits}/${sources.length * trials})`,
+    );
     for (const [truth, row] of confusion) {
-      const cells = [...row.entries()].sort((a, b) => b[1] - a[1]).map(([p, n]) => `${p === truth ? "✓" : ""}${p}:${n}`);
+      const cells = [...row.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([p, n]) => `${p === truth ? "✓" : ""}${p}:${n}`);
       console.log(`  ${truth.padEnd(7)} → ${cells.join("  ")}`);
     }
   }
@@ -82,8 +103,13 @@ function evalDetector(folder: string, detectorType: Parameters<typeof identify>[
 
 function evalSpectra(): void {
   const trials = Number.isInteger(trialsArg) && trialsArg > 0 ? trialsArg : quick ? 1 : 4;
-  console.log(`== Identification, leave-one-out (own template excluded), ${truthSources().length} nuclides × ${trials} trial(s) × ${TIMES.join("/")} s`);
-  const summary = TEMPLATE_DETECTORS.map((d) => ({ folder: d.folder, acc: evalDetector(d.folder, d.detectorType, trials) }));
+  console.log(
+    `== Identification, leave-one-out (own template excluded), ${truthSources().length} nuclides × ${trials} trial(s) × ${TIMES.join("/")} s`,
+  );
+  const summary = TEMPLATE_DETECTORS.map((d) => ({
+    folder: d.folder,
+    acc: evalDetector(d.folder, d.detectorType, trials),
+  }));
   console.log(`\nTop-1 accuracy         | ${TIMES.map((t) => `${t} s`.padStart(7)).join(" | ")}`);
   for (const s of summary) {
     console.log(`${s.folder.padEnd(22)} | ${s.acc.map((a) => `${(100 * a).toFixed(1)} %`.padStart(7)).join(" | ")}`);
@@ -94,7 +120,9 @@ function evalSpectra(): void {
 function superpose(a: PortalExpectation, b: PortalExpectation, c: PortalExpectation, f: number): PortalExpectation {
   return {
     ...a,
-    gamma: a.gamma.map((s, k) => s.map((p, i) => p.map((m, w) => Math.max(0, m + f * (b.gamma[k]![i]![w]! - c.gamma[k]![i]![w]!))))),
+    gamma: a.gamma.map((s, k) =>
+      s.map((p, i) => p.map((m, w) => Math.max(0, m + f * (b.gamma[k]![i]![w]! - c.gamma[k]![i]![w]!)))),
+    ),
     neutron: a.neutron.map((s, k) => s.map((m, i) => Math.max(0, m + f * (b.neutron[k]![i]! - c.neutron[k]![i]!)))),
   };
 }
@@ -140,25 +168,61 @@ const pct = (v: number): string => `${(100 * v).toFixed(1)} %`.padStart(7);
 function evalPortal(): void {
   const n = quick ? 20 : 200;
   const nBg = quick ? 300 : 10000;
-  console.log(`\n== Portal (synthetic 4-panel PVT + He-3 RPM, 2.2 m/s, 40 ft box; config target false-alarm rate 1e-3 per occupancy)`);
+  console.log(
+    `\n== Portal (synthetic 4-panel PVT + He-3 RPM, 2.2 m/s, 40 ft box; config target false-alarm rate 1e-3 per occupancy)`,
+  );
   const empty = portalExpectation({ cargoMassKg: 20000 });
   const bg = rates(empty, nBg, 1_000_000);
-  console.log(`background only (20 t inert cargo): ${nBg} occupancies, gross false-alarm rate ${bg.gross.toExponential(2)} (target 1e-3)`);
+  console.log(
+    `background only (20 t inert cargo): ${nBg} occupancies, gross false-alarm rate ${bg.gross.toExponential(2)} (target 1e-3)`,
+  );
   const threats: [string, PortalScenario["sources"], string][] = [
-    ...[2e5, 5e5, 1e6].map((a): [string, PortalScenario["sources"], string] => ["Cs-137", [{ nuclide: "Cs-137", activityBq: a }], `${(a / 3.7e4).toFixed(0)} µCi`]),
-    ...[1e5, 2e5, 5e5].map((a): [string, PortalScenario["sources"], string] => ["Co-60", [{ nuclide: "Co-60", activityBq: a }], `${(a / 3.7e4).toFixed(0)} µCi`]),
-    ...[0.2, 1, 5].map((m): [string, PortalScenario["sources"], string] => ["HEU", [{ nuclide: "HEU", massKg: m }], `${m} kg bare`]),
-    ...[0.3, 1, 3].map((m): [string, PortalScenario["sources"], string] => ["WGPu", [{ nuclide: "WGPu", massKg: m, shielding: [{ material: "lead", arealDensity: 11.35 }] }], `${m} kg 1cmPb`]),
+    ...[2e5, 5e5, 1e6].map((a): [string, PortalScenario["sources"], string] => [
+      "Cs-137",
+      [{ nuclide: "Cs-137", activityBq: a }],
+      `${(a / 3.7e4).toFixed(0)} µCi`,
+    ]),
+    ...[1e5, 2e5, 5e5].map((a): [string, PortalScenario["sources"], string] => [
+      "Co-60",
+      [{ nuclide: "Co-60", activityBq: a }],
+      `${(a / 3.7e4).toFixed(0)} µCi`,
+    ]),
+    ...[0.2, 1, 5].map((m): [string, PortalScenario["sources"], string] => [
+      "HEU",
+      [{ nuclide: "HEU", massKg: m }],
+      `${m} kg bare`,
+    ]),
+    ...[0.3, 1, 3].map((m): [string, PortalScenario["sources"], string] => [
+      "WGPu",
+      [{ nuclide: "WGPu", massKg: m, shielding: [{ material: "lead", arealDensity: 11.35 }] }],
+      `${m} kg 1cmPb`,
+    ]),
   ];
   const levels: [string, PortalScenario["norm"]][] = [
-    ["low-NORM load (K-40 5e5, Th-232 1e5, Ra-226 1e5 Bq; alone it rarely alarms)", [{ nuclide: "K-40", activityBq: 5e5 }, { nuclide: "Th-232", activityBq: 1e5 }, { nuclide: "Ra-226", activityBq: 1e5 }]],
-    ["alarming NORM load (K-40 1e7, Th-232 2e6, Ra-226 2e6 Bq; masking)", [{ nuclide: "K-40", activityBq: 1e7 }, { nuclide: "Th-232", activityBq: 2e6 }, { nuclide: "Ra-226", activityBq: 2e6 }]],
+    [
+      "low-NORM load (K-40 5e5, Th-232 1e5, Ra-226 1e5 Bq; alone it rarely alarms)",
+      [
+        { nuclide: "K-40", activityBq: 5e5 },
+        { nuclide: "Th-232", activityBq: 1e5 },
+        { nuclide: "Ra-226", activityBq: 1e5 },
+      ],
+    ],
+    [
+      "alarming NORM load (K-40 1e7, Th-232 2e6, Ra-226 2e6 Bq; masking)",
+      [
+        { nuclide: "K-40", activityBq: 1e7 },
+        { nuclide: "Th-232", activityBq: 2e6 },
+        { nuclide: "Ra-226", activityBq: 2e6 },
+      ],
+    ],
   ];
   const pd: Rates[] = [];
   levels.forEach(([label, norm], l) => {
     const normCargo = portalExpectation({ cargoMassKg: 20000, norm });
     const alone = rates(normCargo, n, 1_500_000 + l * 10_000);
-    console.log(`\nthreats in the middle of a 20 t ${label}, ${n} occupancies each; the load alone: gross ${pct(alone.gross)}, windowed ${pct(alone.classified)}`);
+    console.log(
+      `\nthreats in the middle of a 20 t ${label}, ${n} occupancies each; the load alone: gross ${pct(alone.gross)}, windowed ${pct(alone.classified)}`,
+    );
     console.log(`source  strength      | P(alarm) gross | windowing only | windowing + profile`);
     threats.forEach(([name, sources, strength], j) => {
       const exp = superpose(normCargo, portalExpectation({ cargoMassKg: 20000, sources }), empty, 1);
@@ -166,22 +230,28 @@ function evalPortal(): void {
       if (l === 0) {
         pd.push(r);
       }
-      console.log(`${name.padEnd(7)} ${strength.padEnd(13)} | ${pct(r.gross)}        | ${pct(r.spectral)}        | ${pct(r.classified)}`);
+      console.log(
+        `${name.padEnd(7)} ${strength.padEnd(13)} | ${pct(r.gross)}        | ${pct(r.spectral)}        | ${pct(r.classified)}`,
+      );
     });
   });
   evalNuisance(quick ? 60 : 1000);
   const meanPd = (k: keyof Rates): number => pd.reduce((s, r) => s + r[k], 0) / pd.length;
-  console.log(`mean threat detection over the low-NORM table: gross ${pct(meanPd("gross"))}, windowing only ${pct(meanPd("spectral"))}, windowing + profile ${pct(meanPd("classified"))}`);
+  console.log(
+    `mean threat detection over the low-NORM table: gross ${pct(meanPd("gross"))}, windowing only ${pct(meanPd("spectral"))}, windowing + profile ${pct(meanPd("classified"))}`,
+  );
 }
 
 /** NORM-only loads: nuisance alarm rate for gross counting vs with energy windowing (and profile). */
 function evalNuisance(n: number): void {
   const rng = createRng(99);
-  const grid = ["K-40", "Ra-226", "Th-232"].flatMap((nuclide) => [10000, 20000].map((mass) => {
-    const base = portalExpectation({ cargoMassKg: mass });
-    const unit = portalExpectation({ cargoMassKg: mass, norm: [{ nuclide, activityBq: 1e7 }] });
-    return { nuclide, mass, base, unit };
-  }));
+  const grid = ["K-40", "Ra-226", "Th-232"].flatMap((nuclide) =>
+    [10000, 20000].map((mass) => {
+      const base = portalExpectation({ cargoMassKg: mass });
+      const unit = portalExpectation({ cargoMassKg: mass, norm: [{ nuclide, activityBq: 1e7 }] });
+      return { nuclide, mass, base, unit };
+    }),
+  );
   const count = { gross: 0, spectral: 0, classified: 0 };
   for (let i = 0; i < n; i++) {
     const g = grid[Math.floor(rng() * grid.length)]!;
@@ -194,16 +264,24 @@ function evalNuisance(n: number): void {
   }
   const cut = (k: number): string => (count.gross > 0 ? `${(100 * (1 - k / count.gross)).toFixed(1)} % fewer` : "n/a");
   console.log(`\nNORM-only loads (K-40 / Ra-226 / Th-232, 1e6–3e8 Bq log-uniform, 10 or 20 t), ${n} occupancies:`);
-  console.log(`  nuisance alarms: gross ${pct(count.gross / n)}; windowing only ${pct(count.spectral / n)} (${cut(count.spectral)}); windowing + profile ${pct(count.classified / n)} (${cut(count.classified)})`);
+  console.log(
+    `  nuisance alarms: gross ${pct(count.gross / n)}; windowing only ${pct(count.spectral / n)} (${cut(count.spectral)}); windowing + profile ${pct(count.classified / n)} (${cut(count.classified)})`,
+  );
 }
 
 /** Every real file in ../shared/raddata against its label. */
 function evalRealFiles(): void {
-  console.log(`== Real instrument files (${path.relative(repoRoot, RADDATA)}): label from the source, our verdict and identified nuclides`);
+  console.log(
+    `== Real instrument files (${path.relative(repoRoot, RADDATA)}): label from the source, our verdict and identified nuclides`,
+  );
   const results = realFiles().map(evaluateFile);
   printRealFileTable(results);
-  const sources = results.filter((r) => r.label.kind === "nuclides" && ["Co-60", "Am-241"].includes(r.label.nuclides[0]!));
-  console.log(`true Co-60 / Am-241 sources among them: ${sources.map((r) => `${path.basename(r.file)} → ${r.claimed[0] ?? "nothing"}`).join("; ")}`);
+  const sources = results.filter(
+    (r) => r.label.kind === "nuclides" && ["Co-60", "Am-241"].includes(r.label.nuclides[0]!),
+  );
+  console.log(
+    `true Co-60 / Am-241 sources among them: ${sources.map((r) => `${path.basename(r.file)} → ${r.claimed[0] ?? "nothing"}`).join("; ")}`,
+  );
   evalWeakSources();
   console.log("");
 }
@@ -215,7 +293,10 @@ function evalRealFiles(): void {
 function evalWeakSources(): void {
   const rng = createRng(77);
   const trials = quick ? 2 : 4;
-  const cells = [["Co60_Unshielded", "Co-60"], ["Am241_Unshielded", "Am-241"]].map(([file, nuclide]) => {
+  const cells = [
+    ["Co60_Unshielded", "Co-60"],
+    ["Am241_Unshielded", "Am-241"],
+  ].map(([file, nuclide]) => {
     const ref = reference("Detective-EX", file!);
     const found = TIMES.map((t) => {
       let n = 0;

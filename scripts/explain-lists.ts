@@ -12,7 +12,11 @@ import { listShipments, type ShipmentQuery } from "../src/domain/shipments.ts";
 const args = process.argv.slice(2);
 const dataDirAt = args.indexOf("--data-dir");
 const isSummary = args.includes("--summary");
-const target = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : dataDirAt >= 0 ? { dataDir: String(args[dataDirAt + 1]) } : null;
+const target = process.env.DATABASE_URL
+  ? { url: process.env.DATABASE_URL }
+  : dataDirAt >= 0
+    ? { dataDir: String(args[dataDirAt + 1]) }
+    : null;
 if (!target) {
   console.error("set DATABASE_URL or pass --data-dir DIR");
   process.exit(2);
@@ -34,7 +38,11 @@ const capture: KyselyPlugin = {
 const db = database.db.withPlugin(capture);
 
 async function actorFor(agencyCode: string): Promise<Actor> {
-  const agency = await database.db.selectFrom("agency").selectAll().where("code", "=", agencyCode).executeTakeFirstOrThrow();
+  const agency = await database.db
+    .selectFrom("agency")
+    .selectAll()
+    .where("code", "=", agencyCode)
+    .executeTakeFirstOrThrow();
   return {
     userId: "00000000-0000-0000-0000-000000000000",
     username: `${agencyCode.toLowerCase()}.explain`,
@@ -64,13 +72,20 @@ async function explain(label: string, actor: Actor, query: ShipmentQuery): Promi
   const plans = await withAgency(database.db, actor.agencyId, async (tx) => {
     const out: string[][] = [];
     for (const list of lists) {
-      const result = await tx.executeQuery<{ "QUERY PLAN": string }>({ ...list, sql: `explain (analyze, buffers) ${list.sql}` });
+      const result = await tx.executeQuery<{ "QUERY PLAN": string }>({
+        ...list,
+        sql: `explain (analyze, buffers) ${list.sql}`,
+      });
       out.push(result.rows.map((r) => r["QUERY PLAN"]));
     }
     return out;
   });
-  const times = plans.map((plan) => (plan.find((line) => line.startsWith("Execution Time")) ?? "").replace("Execution Time: ", ""));
-  console.log(`\n### ${label}: ${page.items.length} rows, ${elapsed.toFixed(1)} ms through listShipments; statements: ${times.join(" + ")}`);
+  const times = plans.map((plan) =>
+    (plan.find((line) => line.startsWith("Execution Time")) ?? "").replace("Execution Time: ", ""),
+  );
+  console.log(
+    `\n### ${label}: ${page.items.length} rows, ${elapsed.toFixed(1)} ms through listShipments; statements: ${times.join(" + ")}`,
+  );
   if (!isSummary) {
     console.log(plans.map((plan) => plan.join("\n")).join("\n---\n"));
   }
@@ -94,7 +109,12 @@ try {
         await explain(`${who} targeter, ${sort} desc, text "${q}"`, actor, { ...base, q });
       }
     }
-    await explain(`${who} targeter, level high by score`, actor, { limit: 50, sort: "score", order: "desc", level: "high" });
+    await explain(`${who} targeter, level high by score`, actor, {
+      limit: 50,
+      sort: "score",
+      order: "desc",
+      level: "high",
+    });
   }
 } finally {
   await database.close();

@@ -48,7 +48,14 @@ async function writeFile(file: string, count: number): Promise<void> {
   let i = 0;
   const flush = async (): Promise<void> => {
     i++;
-    const text = writeCuscar(batch, { sender: "SYNTHCARRIER", recipient: "USCBP", interchangeRef: String(i), preparedAt: ANCHOR, messageRefPrefix: `M${i}-`, shipmentsPerMessage: 50 });
+    const text = writeCuscar(batch, {
+      sender: "SYNTHCARRIER",
+      recipient: "USCBP",
+      interchangeRef: String(i),
+      preparedAt: ANCHOR,
+      messageRefPrefix: `M${i}-`,
+      shipmentsPerMessage: 50,
+    });
     if (!out.write(i === 1 ? text : text.slice(text.indexOf("\n") + 1))) {
       await new Promise<void>((resolve) => out.once("drain", () => resolve()));
     }
@@ -78,7 +85,10 @@ async function child(engine: string, file: string, target: DatabaseTarget, count
   }, SAMPLE_MS);
   try {
     await migrateToLatest(database.db);
-    await database.db.insertInto("agency").values({ code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" }).execute();
+    await database.db
+      .insertInto("agency")
+      .values({ code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" })
+      .execute();
     const actor = await serviceActor(database.db, "USCBP", "feed.big");
     const curve: Measured["curve"] = [];
     const started = performance.now();
@@ -88,12 +98,26 @@ async function child(engine: string, file: string, target: DatabaseTarget, count
         const m = process.memoryUsage();
         curve.push({ at, rssMb: mb(m.rss), heapMb: mb(m.heapUsed) });
         const seconds = (performance.now() - started) / 1000;
-        process.stderr.write(`${engine}: ${at}% in ${seconds.toFixed(0)} s, rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} MB\n`);
+        process.stderr.write(
+          `${engine}: ${at}% in ${seconds.toFixed(0)} s, rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} MB\n`,
+        );
       }
     };
-    const report = await ingestStream(database.db, fixedClock(ANCHOR), actor, { fileName: path.basename(file), chunks: createReadStream(file, { highWaterMark: 256 * 1024 }), onProgress });
+    const report = await ingestStream(database.db, fixedClock(ANCHOR), actor, {
+      fileName: path.basename(file),
+      chunks: createReadStream(file, { highWaterMark: 256 * 1024 }),
+      onProgress,
+    });
     const seconds = (performance.now() - started) / 1000;
-    const measured: Measured = { engine, shipments: report.inserted, quarantined: report.quarantined, seconds, peakRssMb: mb(Math.max(peakRss, process.resourceUsage().maxRSS * 1024)), peakHeapMb: mb(peakHeap), curve };
+    const measured: Measured = {
+      engine,
+      shipments: report.inserted,
+      quarantined: report.quarantined,
+      seconds,
+      peakRssMb: mb(Math.max(peakRss, process.resourceUsage().maxRSS * 1024)),
+      peakHeapMb: mb(peakHeap),
+      curve,
+    };
     process.stdout.write(`${JSON.stringify(measured)}\n`);
   } finally {
     clearInterval(sampler);
@@ -103,13 +127,33 @@ async function child(engine: string, file: string, target: DatabaseTarget, count
 
 function runChild(engine: string, file: string, target: DatabaseTarget, count: number): Promise<Measured> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", import.meta.filename, "--child", engine, "--file", file, "--target", JSON.stringify(target), "--shipments", String(count)], { stdio: ["ignore", "pipe", "inherit"] });
+    const proc = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        import.meta.filename,
+        "--child",
+        engine,
+        "--file",
+        file,
+        "--target",
+        JSON.stringify(target),
+        "--shipments",
+        String(count),
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     let out = "";
     proc.stdout.on("data", (d: Buffer) => {
       out += d.toString();
     });
     proc.on("error", reject);
-    proc.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Measured) : reject(new Error(`${engine} run exited ${code}`))));
+    proc.on("exit", (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Measured)
+        : reject(new Error(`${engine} run exited ${code}`)),
+    );
   });
 }
 
@@ -142,10 +186,14 @@ function print(runs: Measured[], count: number, fileMb: number): void {
   console.log("| engine | shipments | seconds | shipments/s | peak RSS | peak heap |");
   console.log("|---|---|---|---|---|---|");
   for (const r of runs) {
-    console.log(`| ${r.engine} | ${r.shipments} | ${r.seconds.toFixed(1)} | ${(r.shipments / r.seconds).toFixed(0)} | ${r.peakRssMb} MB | ${r.peakHeapMb} MB |`);
+    console.log(
+      `| ${r.engine} | ${r.shipments} | ${r.seconds.toFixed(1)} | ${(r.shipments / r.seconds).toFixed(0)} | ${r.peakRssMb} MB | ${r.peakHeapMb} MB |`,
+    );
   }
   for (const r of runs) {
-    console.log(`\n${r.engine} memory by share of the file: ${r.curve.map((c) => `${c.at}% rss ${c.rssMb} heap ${c.heapMb}`).join(" · ")}`);
+    console.log(
+      `\n${r.engine} memory by share of the file: ${r.curve.map((c) => `${c.at}% rss ${c.rssMb} heap ${c.heapMb}`).join(" · ")}`,
+    );
   }
 }
 

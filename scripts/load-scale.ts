@@ -24,7 +24,19 @@ import { migrateToLatest } from "../src/db/migrate.ts";
 import type { DB } from "../src/db/schema.ts";
 import { recordAudit } from "../src/domain/audit.ts";
 import { fixedClock } from "../src/domain/clock.ts";
-import { CARRIERS, COMMODITIES, CONSIGNEES, SERVICES, US_CITIES, US_SHIPPER_FORMS, US_SHIPPER_KINDS, US_SHIPPER_STEMS, US_STREETS, type Commodity, type Service } from "../src/domain/demo/catalogue.ts";
+import {
+  CARRIERS,
+  COMMODITIES,
+  CONSIGNEES,
+  SERVICES,
+  US_CITIES,
+  US_SHIPPER_FORMS,
+  US_SHIPPER_KINDS,
+  US_SHIPPER_STEMS,
+  US_STREETS,
+  type Commodity,
+  type Service,
+} from "../src/domain/demo/catalogue.ts";
 import { mix32, randomFrom, seededRandom, sfc32, type Random } from "../src/domain/demo/random.ts";
 import { ensureDemoWorld, startOfUtcDay } from "../src/domain/demo/seed.ts";
 import { shipmentSearchText } from "../src/domain/shipment-text.ts";
@@ -120,41 +132,200 @@ interface LaneService {
 
 /** Japanese exports: three services to the US West Coast, one to Korea, China and Taiwan. */
 const JAPAN_SERVICES: LaneService[] = [
-  { code: "PS3", side: "JP", portOfLoading: "JPTYO", discharge: ["USLAX", "USLGB", "USOAK"], carriers: ["ONEY", "HLCU"], weekday: 4 },
-  { code: "PN2", side: "JP", portOfLoading: "JPYOK", discharge: ["USLGB", "USLAX", "USSEA"], carriers: ["YMLU", "HDMU"], weekday: 5 },
-  { code: "PSW", side: "JP", portOfLoading: "JPNGO", discharge: ["USLAX", "USTIW", "USOAK"], carriers: ["MAEU", "MSCU"], weekday: 1 },
-  { code: "JKC", side: "JP", portOfLoading: "JPUKB", discharge: ["KRPUS", "CNSHA", "TWKHH"], carriers: ["EGLV", "COSU"], weekday: 3 },
+  {
+    code: "PS3",
+    side: "JP",
+    portOfLoading: "JPTYO",
+    discharge: ["USLAX", "USLGB", "USOAK"],
+    carriers: ["ONEY", "HLCU"],
+    weekday: 4,
+  },
+  {
+    code: "PN2",
+    side: "JP",
+    portOfLoading: "JPYOK",
+    discharge: ["USLGB", "USLAX", "USSEA"],
+    carriers: ["YMLU", "HDMU"],
+    weekday: 5,
+  },
+  {
+    code: "PSW",
+    side: "JP",
+    portOfLoading: "JPNGO",
+    discharge: ["USLAX", "USTIW", "USOAK"],
+    carriers: ["MAEU", "MSCU"],
+    weekday: 1,
+  },
+  {
+    code: "JKC",
+    side: "JP",
+    portOfLoading: "JPUKB",
+    discharge: ["KRPUS", "CNSHA", "TWKHH"],
+    carriers: ["EGLV", "COSU"],
+    weekday: 3,
+  },
 ];
 
 const US_SERVICES: LaneService[] = SERVICES.map((s) => ({ ...s, side: "US" as const }));
 
 /** What Japan exports to the US and its neighbours, as the lines are filed. */
 const JAPAN_COMMODITIES: Commodity[] = [
-  { hs: "870323", descriptions: ["USED PASSENGER VEHICLES", "USED HYBRID PASSENGER CARS"], packageType: "UN", kgPerContainer: [3000, 7500], sizeTypes: ["45G1"], weight: 8 },
-  { hs: "840991", descriptions: ["ENGINE PARTS", "SPARK-IGNITION ENGINE PARTS"], packageType: "PK", kgPerContainer: [8000, 16000], sizeTypes: ["42G1"], weight: 6 },
-  { hs: "870899", descriptions: ["AUTO PARTS", "TRANSMISSION PARTS"], packageType: "PK", kgPerContainer: [8000, 17000], sizeTypes: ["42G1", "45G1"], weight: 6 },
-  { hs: "852589", descriptions: ["DIGITAL CAMERAS", "CAMERAS AND LENSES"], packageType: "CT", kgPerContainer: [3000, 7000], sizeTypes: ["42G1"], weight: 3 },
-  { hs: "854231", descriptions: ["INTEGRATED CIRCUITS", "SEMICONDUCTOR DEVICES"], packageType: "CT", kgPerContainer: [1000, 4000], sizeTypes: ["42G1"], weight: 2 },
-  { hs: "847950", descriptions: ["INDUSTRIAL ROBOTS", "MACHINERY PARTS"], packageType: "CR", kgPerContainer: [5000, 14000], sizeTypes: ["42G1", "45G1"], weight: 3 },
-  { hs: "721049", descriptions: ["GALVANISED STEEL COIL", "ZINC COATED STEEL SHEET IN COILS"], packageType: "PK", kgPerContainer: [20000, 26500], sizeTypes: ["22G1"], weight: 4 },
-  { hs: "401110", descriptions: ["RADIAL TYRES FOR PASSENGER CARS"], packageType: "PC", kgPerContainer: [9000, 14000], sizeTypes: ["45G1"], weight: 3 },
-  { hs: "690721", descriptions: ["PORCELAIN TILES", "GLAZED CERAMIC TILES"], packageType: "PX", kgPerContainer: [20000, 26000], sizeTypes: ["22G1"], weight: 2, norm: "U/Th/K" },
-  { hs: "210390", descriptions: ["SOY SAUCE", "SAUCES AND CONDIMENTS"], packageType: "CT", kgPerContainer: [15000, 20000], sizeTypes: ["22G1", "42G1"], weight: 2 },
-  { hs: "220690", descriptions: ["SAKE IN BOTTLES", "JAPANESE RICE WINE"], packageType: "CS", kgPerContainer: [15000, 19000], sizeTypes: ["22G1"], weight: 1 },
-  { hs: "720449", descriptions: ["FERROUS SCRAP HMS 1&2", "SHREDDED STEEL SCRAP"], packageType: "VR", kgPerContainer: [24000, 27500], sizeTypes: ["22G1"], weight: 2 },
+  {
+    hs: "870323",
+    descriptions: ["USED PASSENGER VEHICLES", "USED HYBRID PASSENGER CARS"],
+    packageType: "UN",
+    kgPerContainer: [3000, 7500],
+    sizeTypes: ["45G1"],
+    weight: 8,
+  },
+  {
+    hs: "840991",
+    descriptions: ["ENGINE PARTS", "SPARK-IGNITION ENGINE PARTS"],
+    packageType: "PK",
+    kgPerContainer: [8000, 16000],
+    sizeTypes: ["42G1"],
+    weight: 6,
+  },
+  {
+    hs: "870899",
+    descriptions: ["AUTO PARTS", "TRANSMISSION PARTS"],
+    packageType: "PK",
+    kgPerContainer: [8000, 17000],
+    sizeTypes: ["42G1", "45G1"],
+    weight: 6,
+  },
+  {
+    hs: "852589",
+    descriptions: ["DIGITAL CAMERAS", "CAMERAS AND LENSES"],
+    packageType: "CT",
+    kgPerContainer: [3000, 7000],
+    sizeTypes: ["42G1"],
+    weight: 3,
+  },
+  {
+    hs: "854231",
+    descriptions: ["INTEGRATED CIRCUITS", "SEMICONDUCTOR DEVICES"],
+    packageType: "CT",
+    kgPerContainer: [1000, 4000],
+    sizeTypes: ["42G1"],
+    weight: 2,
+  },
+  {
+    hs: "847950",
+    descriptions: ["INDUSTRIAL ROBOTS", "MACHINERY PARTS"],
+    packageType: "CR",
+    kgPerContainer: [5000, 14000],
+    sizeTypes: ["42G1", "45G1"],
+    weight: 3,
+  },
+  {
+    hs: "721049",
+    descriptions: ["GALVANISED STEEL COIL", "ZINC COATED STEEL SHEET IN COILS"],
+    packageType: "PK",
+    kgPerContainer: [20000, 26500],
+    sizeTypes: ["22G1"],
+    weight: 4,
+  },
+  {
+    hs: "401110",
+    descriptions: ["RADIAL TYRES FOR PASSENGER CARS"],
+    packageType: "PC",
+    kgPerContainer: [9000, 14000],
+    sizeTypes: ["45G1"],
+    weight: 3,
+  },
+  {
+    hs: "690721",
+    descriptions: ["PORCELAIN TILES", "GLAZED CERAMIC TILES"],
+    packageType: "PX",
+    kgPerContainer: [20000, 26000],
+    sizeTypes: ["22G1"],
+    weight: 2,
+    norm: "U/Th/K",
+  },
+  {
+    hs: "210390",
+    descriptions: ["SOY SAUCE", "SAUCES AND CONDIMENTS"],
+    packageType: "CT",
+    kgPerContainer: [15000, 20000],
+    sizeTypes: ["22G1", "42G1"],
+    weight: 2,
+  },
+  {
+    hs: "220690",
+    descriptions: ["SAKE IN BOTTLES", "JAPANESE RICE WINE"],
+    packageType: "CS",
+    kgPerContainer: [15000, 19000],
+    sizeTypes: ["22G1"],
+    weight: 1,
+  },
+  {
+    hs: "720449",
+    descriptions: ["FERROUS SCRAP HMS 1&2", "SHREDDED STEEL SCRAP"],
+    packageType: "VR",
+    kgPerContainer: [24000, 27500],
+    sizeTypes: ["22G1"],
+    weight: 2,
+  },
 ];
 
-const JP_SHIPPER_STEMS = ["TOKAI", "KANTO", "SETOUCHI", "HOKURIKU", "KYUSHU", "CHUBU", "SANYO", "MINATO", "HANSHIN", "SHONAN"];
+const JP_SHIPPER_STEMS = [
+  "TOKAI",
+  "KANTO",
+  "SETOUCHI",
+  "HOKURIKU",
+  "KYUSHU",
+  "CHUBU",
+  "SANYO",
+  "MINATO",
+  "HANSHIN",
+  "SHONAN",
+];
 const JP_SHIPPER_KINDS = ["EXPORT", "TRADING", "INDUSTRIES", "MOTORS", "ELECTRIC", "STEEL", "FOODS"];
 const JP_SHIPPER_FORMS = ["CO., LTD.", "CORPORATION", "K.K."];
 const JP_CITIES = ["TOKYO", "YOKOHAMA", "NAGOYA", "KOBE", "OSAKA", "KAWASAKI", "TOYOTA", "HAMAMATSU"];
 const US_CONSIGNEE = {
-  stems: ["HARBOR", "WESTSIDE", "SUNRISE", "PACIFIC RIM", "GATEWAY", "SOUTH BAY", "CASCADE", "GOLDEN GATE", "INLAND", "COASTAL"],
+  stems: [
+    "HARBOR",
+    "WESTSIDE",
+    "SUNRISE",
+    "PACIFIC RIM",
+    "GATEWAY",
+    "SOUTH BAY",
+    "CASCADE",
+    "GOLDEN GATE",
+    "INLAND",
+    "COASTAL",
+  ],
   forms: ["IMPORTS INC", "TRADING LLC", "DISTRIBUTION CORP", "AUTO PARTS INC", "FOODS LLC", "ELECTRONICS INC"],
-  cities: ["LOS ANGELES, CA", "LONG BEACH, CA", "CARSON, CA", "TORRANCE, CA", "OAKLAND, CA", "SEATTLE, WA", "TACOMA, WA"],
+  cities: [
+    "LOS ANGELES, CA",
+    "LONG BEACH, CA",
+    "CARSON, CA",
+    "TORRANCE, CA",
+    "OAKLAND, CA",
+    "SEATTLE, WA",
+    "TACOMA, WA",
+  ],
 };
 /** Surnames for the one-off traders whose first filing the rules notice. */
-const SURNAMES = ["GARCIA", "NGUYEN", "KIM", "PATEL", "JOHNSON", "RODRIGUEZ", "LEE", "MARTINEZ", "CHEN", "WONG", "SATO", "SUZUKI", "PARK", "SINGH", "LOPEZ"];
+const SURNAMES = [
+  "GARCIA",
+  "NGUYEN",
+  "KIM",
+  "PATEL",
+  "JOHNSON",
+  "RODRIGUEZ",
+  "LEE",
+  "MARTINEZ",
+  "CHEN",
+  "WONG",
+  "SATO",
+  "SUZUKI",
+  "PARK",
+  "SINGH",
+  "LOPEZ",
+];
 
 interface Party {
   name: string;
@@ -164,12 +335,24 @@ interface Party {
 }
 
 /** Regular trading partners: every combination of the catalogue's name parts, each with one address. */
-function partyPool(rng: Random, stems: readonly string[], kinds: readonly string[], forms: readonly string[], address: (rng: Random) => string, country: string): Party[] {
+function partyPool(
+  rng: Random,
+  stems: readonly string[],
+  kinds: readonly string[],
+  forms: readonly string[],
+  address: (rng: Random) => string,
+  country: string,
+): Party[] {
   const pool: Party[] = [];
   for (const stem of stems) {
     for (const kind of kinds) {
       for (const form of forms) {
-        pool.push({ name: [stem, kind, form].filter(Boolean).join(" "), address: address(rng), country, isOneOff: false });
+        pool.push({
+          name: [stem, kind, form].filter(Boolean).join(" "),
+          address: address(rng),
+          country,
+          isOneOff: false,
+        });
       }
     }
   }
@@ -189,13 +372,47 @@ interface Catalogue {
 
 function buildCatalogue(seed: number): Catalogue {
   const rng = seededRandom(seed ^ 0x5ca1e);
-  const usShippers = partyPool(rng, US_SHIPPER_STEMS, US_SHIPPER_KINDS, US_SHIPPER_FORMS, (r) => `${r.int(100, 24999)} ${r.pick(US_STREETS)}, ${r.pick(US_CITIES)}, CA ${r.int(90001, 93599)}`, "US");
-  const jpShippers = partyPool(rng, JP_SHIPPER_STEMS, JP_SHIPPER_KINDS, JP_SHIPPER_FORMS, (r) => `${r.int(1, 9)}-${r.int(1, 30)}-${r.int(1, 20)}, ${r.pick(JP_CITIES)}`, "JP");
+  const usShippers = partyPool(
+    rng,
+    US_SHIPPER_STEMS,
+    US_SHIPPER_KINDS,
+    US_SHIPPER_FORMS,
+    (r) => `${r.int(100, 24999)} ${r.pick(US_STREETS)}, ${r.pick(US_CITIES)}, CA ${r.int(90001, 93599)}`,
+    "US",
+  );
+  const jpShippers = partyPool(
+    rng,
+    JP_SHIPPER_STEMS,
+    JP_SHIPPER_KINDS,
+    JP_SHIPPER_FORMS,
+    (r) => `${r.int(1, 9)}-${r.int(1, 30)}-${r.int(1, 20)}, ${r.pick(JP_CITIES)}`,
+    "JP",
+  );
   const consignees = new Map<string, Party[]>();
   for (const [country, style] of Object.entries(CONSIGNEES)) {
-    consignees.set(country, partyPool(rng, style.stems, [""], style.forms, (r) => `${r.int(1, 9)}-${r.int(1, 30)}-${r.int(1, 20)}, ${r.pick(style.cities)}`, country));
+    consignees.set(
+      country,
+      partyPool(
+        rng,
+        style.stems,
+        [""],
+        style.forms,
+        (r) => `${r.int(1, 9)}-${r.int(1, 30)}-${r.int(1, 20)}, ${r.pick(style.cities)}`,
+        country,
+      ),
+    );
   }
-  consignees.set("US", partyPool(rng, US_CONSIGNEE.stems, [""], US_CONSIGNEE.forms, (r) => `${r.int(100, 24999)} ${r.pick(US_STREETS)}, ${r.pick(US_CONSIGNEE.cities)}`, "US"));
+  consignees.set(
+    "US",
+    partyPool(
+      rng,
+      US_CONSIGNEE.stems,
+      [""],
+      US_CONSIGNEE.forms,
+      (r) => `${r.int(100, 24999)} ${r.pick(US_STREETS)}, ${r.pick(US_CONSIGNEE.cities)}`,
+      "US",
+    ),
+  );
   return { usShippers, jpShippers, consignees };
 }
 
@@ -224,7 +441,15 @@ interface Generated {
   isCancelled: boolean;
   messageRef: string;
   containers: { containerNo: string; sizeType: string; sealNo: string }[];
-  goods: { lineNo: number; hsCode: string; description: string; packages: number; packageType: string; grossWeightKg: number; containerNo: string }[];
+  goods: {
+    lineNo: number;
+    hsCode: string;
+    description: string;
+    packages: number;
+    packageType: string;
+    grossWeightKg: number;
+    containerNo: string;
+  }[];
   searchText: string;
   scores: ScoreRow[];
   request: RequestPlan | null;
@@ -292,7 +517,14 @@ const LINES = [
 ] as const;
 
 /** Whether an agreement lets `recipient` see the shipment (the rule of src/domain/access.ts). */
-function sharedUnder(ctx: Context, ownerId: string, recipientId: string, discharge: string, destination: string, departs: Date): Agreement | undefined {
+function sharedUnder(
+  ctx: Context,
+  ownerId: string,
+  recipientId: string,
+  discharge: string,
+  destination: string,
+  departs: Date,
+): Agreement | undefined {
   const today = startOfUtcDay(ctx.now);
   return ctx.agreements.find(
     (a) =>
@@ -330,14 +562,22 @@ function makeShipment(ctx: Context, index: number): Generated {
   const shipper: Party = rng.chance(0.015)
     ? {
         name: `${rng.pick(SURNAMES)} & ${rng.pick(SURNAMES)} ${side === "JP" ? rng.pick(JP_SHIPPER_KINDS) : rng.pick(US_SHIPPER_KINDS)} ${side === "JP" ? rng.pick(JP_SHIPPER_FORMS) : rng.pick(US_SHIPPER_FORMS)}`,
-        address: side === "JP" ? `${rng.int(1, 9)}-${rng.int(1, 30)}, ${rng.pick(JP_CITIES)}` : `${rng.int(100, 24999)} ${rng.pick(US_STREETS)}, ${rng.pick(US_CITIES)}, CA`,
+        address:
+          side === "JP"
+            ? `${rng.int(1, 9)}-${rng.int(1, 30)}, ${rng.pick(JP_CITIES)}`
+            : `${rng.int(100, 24999)} ${rng.pick(US_STREETS)}, ${rng.pick(US_CITIES)}, CA`,
         country: side,
         isOneOff: true,
       }
     : skewedPick(rng, shipperPool);
   const consigneePool = ctx.catalogue.consignees.get(destinationCountry) ?? ctx.catalogue.consignees.get("JP") ?? [];
   const consignee: Party = rng.chance(0.015)
-    ? { name: `${rng.pick(SURNAMES)} ${rng.pick(["TRADING", "IMPORT", "SUPPLY"])} ${rng.pick(["CO., LTD.", "INC", "LLC"])}`, address: `${rng.int(1, 99)} HARBOUR ROAD`, country: destinationCountry, isOneOff: true }
+    ? {
+        name: `${rng.pick(SURNAMES)} ${rng.pick(["TRADING", "IMPORT", "SUPPLY"])} ${rng.pick(["CO., LTD.", "INC", "LLC"])}`,
+        address: `${rng.int(1, 99)} HARBOUR ROAD`,
+        country: destinationCountry,
+        isOneOff: true,
+      }
     : skewedPick(rng, consigneePool);
 
   const catalogue = side === "JP" ? JAPAN_COMMODITIES : COMMODITIES;
@@ -373,7 +613,9 @@ function makeShipment(ctx: Context, index: number): Generated {
   });
 
   // Most manifests are filed days before the cut-off; a few arrive late. None is filed in the future.
-  let filedAt = rng.chance(0.03) ? new Date(voyage.cutoff.getTime() + rng.int(1, 20) * HOUR) : new Date(voyage.cutoff.getTime() - rng.int(26, 240) * HOUR - rng.int(0, 59) * 60_000);
+  let filedAt = rng.chance(0.03)
+    ? new Date(voyage.cutoff.getTime() + rng.int(1, 20) * HOUR)
+    : new Date(voyage.cutoff.getTime() - rng.int(26, 240) * HOUR - rng.int(0, 59) * 60_000);
   if (filedAt > ctx.now) {
     filedAt = new Date(ctx.now.getTime() - rng.int(5, 600) * 60_000);
   }
@@ -465,7 +707,14 @@ function factsOf(s: Generated): ShipmentFacts {
       { role: "consignee", name: s.consignee.name, country: s.consignee.country, address: s.consignee.address },
       ...(s.notifyName ? [{ role: "notify" as const, name: s.notifyName }] : []),
     ],
-    goods: s.goods.map((g) => ({ hsCode: g.hsCode, description: g.description, packages: g.packages, packageType: g.packageType, grossWeightKg: g.grossWeightKg, containerNo: g.containerNo })),
+    goods: s.goods.map((g) => ({
+      hsCode: g.hsCode,
+      description: g.description,
+      packages: g.packages,
+      packageType: g.packageType,
+      grossWeightKg: g.grossWeightKg,
+      containerNo: g.containerNo,
+    })),
     containers: s.containers.map((c) => ({ containerNo: c.containerNo, sizeType: c.sizeType, sealNo: c.sealNo })),
     flags: { firstSeenShipper: s.shipper.isOneOff, firstSeenConsignee: s.consignee.isOneOff },
     fields: {},
@@ -520,7 +769,15 @@ interface RequestPlan {
   closedAt: Date | null;
   updatedAt: Date;
   transitions: Transition[];
-  scans: { id: string; scanType: string; outcome: string; notes: string; device: string; scannedAt: Date; recordedAt: Date }[];
+  scans: {
+    id: string;
+    scanType: string;
+    outcome: string;
+    notes: string;
+    device: string;
+    scannedAt: Date;
+    recordedAt: Date;
+  }[];
 }
 
 const DECLINES = [
@@ -546,7 +803,15 @@ function reasonCodes(rule: string | null): string[] {
   return /^(description|weight|filing|hs)\./.test(rule) ? ["manifest_discrepancy"] : ["other"];
 }
 
-function planRequest(ctx: Context, rng: Random, index: number, s: Generated, agreement: Agreement, requester: Agency, score: ScoreRow): RequestPlan | null {
+function planRequest(
+  ctx: Context,
+  rng: Random,
+  index: number,
+  s: Generated,
+  agreement: Agreement,
+  requester: Agency,
+  score: ScoreRow,
+): RequestPlan | null {
   const host = ctx.users[s.ownerId];
   const asks = ctx.users[requester.id];
   if (!host || !asks) {
@@ -554,11 +819,17 @@ function planRequest(ctx: Context, rng: Random, index: number, s: Generated, agr
   }
   const now = ctx.now.getTime();
   const cutoff = s.voyage.cutoff.getTime();
-  const requestedAt = new Date(Math.min(now - 5 * 60_000, Math.max(s.filedAt.getTime() + rng.int(20, 180) * 60_000, cutoff - rng.int(8, 72) * HOUR)));
+  const requestedAt = new Date(
+    Math.min(
+      now - 5 * 60_000,
+      Math.max(s.filedAt.getTime() + rng.int(20, 180) * 60_000, cutoff - rng.int(8, 72) * HOUR),
+    ),
+  );
   if (requestedAt.getTime() <= s.filedAt.getTime()) {
     return null;
   }
-  const at = (base: Date, minHours: number, maxHours: number): Date => new Date(Math.min(now - 60_000, base.getTime() + (minHours + rng.next() * (maxHours - minHours)) * HOUR));
+  const at = (base: Date, minHours: number, maxHours: number): Date =>
+    new Date(Math.min(now - 60_000, base.getTime() + (minHours + rng.next() * (maxHours - minHours)) * HOUR));
   const reason = score.explanation ?? "Selected at random for the baseline";
   const plan: RequestPlan = {
     id: idFor(ctx.seed, index, "request"),
@@ -589,7 +860,9 @@ function planRequest(ctx: Context, rng: Random, index: number, s: Generated, agr
     firstResultAt: null,
     closedAt: null,
     updatedAt: requestedAt,
-    transitions: [{ from: null, to: "requested", action: "request", actor: asks.targeter, note: reason, at: requestedAt }],
+    transitions: [
+      { from: null, to: "requested", action: "request", actor: asks.targeter, note: reason, at: requestedAt },
+    ],
     scans: [],
   };
   const step = (to: string, action: string, actor: string, when: Date, note: string | null = null): void => {
@@ -601,7 +874,13 @@ function planRequest(ctx: Context, rng: Random, index: number, s: Generated, agr
   if (cutoff > now) {
     // Still before the cut-off: the request waits for the host, or is on its way to the lane.
     if (roll < 0.05) {
-      step("withdrawn", "withdraw", asks.targeter, at(requestedAt, 0.2, 2), "Cleared by further analysis of the shipper's history");
+      step(
+        "withdrawn",
+        "withdraw",
+        asks.targeter,
+        at(requestedAt, 0.2, 2),
+        "Cleared by further analysis of the shipper's history",
+      );
     } else if (roll >= 0.45) {
       plan.decidedBy = host.supervisor;
       plan.decidedAt = at(requestedAt, 0.2, 3);
@@ -627,7 +906,13 @@ function planRequest(ctx: Context, rng: Random, index: number, s: Generated, agr
     return plan;
   }
   if (roll < 0.13) {
-    step("withdrawn", "withdraw", asks.targeter, at(requestedAt, 0.3, 4), "Cleared by further analysis of the shipper's history");
+    step(
+      "withdrawn",
+      "withdraw",
+      asks.targeter,
+      at(requestedAt, 0.3, 4),
+      "Cleared by further analysis of the shipper's history",
+    );
     return plan;
   }
   plan.decidedBy = host.supervisor;
@@ -639,13 +924,34 @@ function planRequest(ctx: Context, rng: Random, index: number, s: Generated, agr
     plan.missReason = "loading cut-off passed before a result was shared";
     return plan;
   }
-  const scannedAt = new Date(Math.max(plan.decidedAt.getTime() + 20 * 60_000, Math.min(cutoff - 30 * 60_000, plan.decidedAt.getTime() + rng.int(2, 20) * HOUR)));
+  const scannedAt = new Date(
+    Math.max(
+      plan.decidedAt.getTime() + 20 * 60_000,
+      Math.min(cutoff - 30 * 60_000, plan.decidedAt.getTime() + rng.int(2, 20) * HOUR),
+    ),
+  );
   const recordedAt = new Date(scannedAt.getTime() + rng.int(2, 15) * 60_000);
-  plan.scans.push({ id: idFor(ctx.seed, index, "scan.portal"), scanType: "radiation_portal", outcome: "no_alarm", notes: "Drive-through, no alarm", device: "RPM lane 3 (4 PVT panels, 4 He-3 tubes)", scannedAt, recordedAt });
+  plan.scans.push({
+    id: idFor(ctx.seed, index, "scan.portal"),
+    scanType: "radiation_portal",
+    outcome: "no_alarm",
+    notes: "Drive-through, no alarm",
+    device: "RPM lane 3 (4 PVT panels, 4 He-3 tubes)",
+    scannedAt,
+    recordedAt,
+  });
   step("results_recorded", "record_result", host.officer, recordedAt);
   if (rng.chance(0.2)) {
     const imagedAt = new Date(recordedAt.getTime() + rng.int(10, 40) * 60_000);
-    plan.scans.push({ id: idFor(ctx.seed, index, "scan.image"), scanType: "xray_image", outcome: "no_anomaly", notes: "Image consistent with the manifest", device: "VACIS M6500 gamma imager", scannedAt: imagedAt, recordedAt: imagedAt });
+    plan.scans.push({
+      id: idFor(ctx.seed, index, "scan.image"),
+      scanType: "xray_image",
+      outcome: "no_anomaly",
+      notes: "Image consistent with the manifest",
+      device: "VACIS M6500 gamma imager",
+      scannedAt: imagedAt,
+      recordedAt: imagedAt,
+    });
     step("results_recorded", "record_result", host.officer, imagedAt);
   }
   plan.firstResultAt = recordedAt;
@@ -666,16 +972,25 @@ function planRequest(ctx: Context, rng: Random, index: number, s: Generated, agr
 /** A column: name, the array element type sent, how to read it, and a cast applied in the select (array columns). */
 type Column<R> = readonly [name: string, type: string, get: (row: R) => unknown, cast?: string];
 
-async function insertRows<R>(tx: Tx, table: string, columns: readonly Column<R>[], rows: readonly R[]): Promise<number> {
+async function insertRows<R>(
+  tx: Tx,
+  table: string,
+  columns: readonly Column<R>[],
+  rows: readonly R[],
+): Promise<number> {
   if (rows.length === 0) {
     return 0;
   }
 
   const names = sql.join(columns.map(([name]) => sql.ref(name)));
-  const arrays = sql.join(columns.map(([, type, get]) => sql`${rows.map((row) => get(row) ?? null)}::${sql.raw(type)}[]`));
+  const arrays = sql.join(
+    columns.map(([, type, get]) => sql`${rows.map((row) => get(row) ?? null)}::${sql.raw(type)}[]`),
+  );
   const aliases = columns.map((_, i) => `c${i}`);
   const selected = sql.raw(columns.map(([, , , cast], i) => (cast ? `c${i}::${cast}` : `c${i}`)).join(", "));
-  await sql`insert into ${sql.table(table)} (${names}) select ${selected} from unnest(${arrays}) as t(${sql.raw(aliases.join(", "))})`.execute(tx);
+  await sql`insert into ${sql.table(table)} (${names}) select ${selected} from unnest(${arrays}) as t(${sql.raw(aliases.join(", "))})`.execute(
+    tx,
+  );
   return rows.length;
 }
 
@@ -788,7 +1103,12 @@ const TRANSITION: readonly Column<TransitionInsert>[] = [
   ["at", "timestamptz", (t) => iso(t.at)],
 ];
 
-type ScanInsert = RequestPlan["scans"][number] & { requestId: string; containerNo: string; officer: string; site: string | null };
+type ScanInsert = RequestPlan["scans"][number] & {
+  requestId: string;
+  containerNo: string;
+  officer: string;
+  site: string | null;
+};
 const SCAN: readonly Column<ScanInsert>[] = [
   ["id", "uuid", (s) => s.id],
   ["request_id", "uuid", (s) => s.requestId],
@@ -828,28 +1148,56 @@ async function writeChunk(db: Kysely<DB>, ctx: Context, chunk: Generated[]): Pro
     const rows: Rows = { shipments: 0, goods: 0, containers: 0, scores: 0, requests: 0, transitions: 0, scans: 0 };
     rows.shipments = await insertRows(tx, "shipment", SHIPMENT, chunk);
     lap("shipment");
-    rows.goods = await insertRows(tx, "shipment_goods", GOODS, chunk.flatMap((s) => s.goods.map((g) => ({ ...g, shipmentId: s.id }))));
+    rows.goods = await insertRows(
+      tx,
+      "shipment_goods",
+      GOODS,
+      chunk.flatMap((s) => s.goods.map((g) => ({ ...g, shipmentId: s.id }))),
+    );
     lap("goods");
-    rows.containers = await insertRows(tx, "shipment_container", CONTAINER, chunk.flatMap((s) => s.containers.map((c) => ({ ...c, shipmentId: s.id }))));
+    rows.containers = await insertRows(
+      tx,
+      "shipment_container",
+      CONTAINER,
+      chunk.flatMap((s) => s.containers.map((c) => ({ ...c, shipmentId: s.id }))),
+    );
     lap("containers");
-    rows.scores = await insertRows(tx, "shipment_score", SCORE, chunk.flatMap((s) => s.scores.map((r) => ({ ...r, shipmentId: s.id, version: 1 }))));
+    rows.scores = await insertRows(
+      tx,
+      "shipment_score",
+      SCORE,
+      chunk.flatMap((s) => s.scores.map((r) => ({ ...r, shipmentId: s.id, version: 1 }))),
+    );
     // The listing queued every new shipment for scoring (migration 0017); the scores just written are
     // what the scorer would write, so the requests they answer go.
     await sql`delete from score_request where shipment_id = any(${chunk.map((s) => s.id)}::uuid[])`.execute(tx);
     lap("scores");
     await sql`set constraints all immediate`.execute(tx);
     lap("deferred triggers");
-    const planned = chunk.filter((s) => s.request !== null).map((s) => ({ ...(s.request as RequestPlan), shipmentId: s.id }));
+    const planned = chunk
+      .filter((s) => s.request !== null)
+      .map((s) => ({ ...(s.request as RequestPlan), shipmentId: s.id }));
     const requests = await numberRequests(tx, planned);
     rows.requests = await insertRows(tx, "inspection_request", REQUEST, requests);
-    rows.transitions = await insertRows(tx, "request_transition", TRANSITION, requests.flatMap((r) => r.transitions.map((t) => ({ ...t, requestId: r.id }))));
+    rows.transitions = await insertRows(
+      tx,
+      "request_transition",
+      TRANSITION,
+      requests.flatMap((r) => r.transitions.map((t) => ({ ...t, requestId: r.id }))),
+    );
     rows.scans = await insertRows(
       tx,
       "scan",
       SCAN,
       requests.flatMap((r) => {
         const host = ctx.users[r.hostId];
-        return r.scans.map((s) => ({ ...s, requestId: r.id, containerNo: r.containerNo, officer: host?.officer ?? r.decidedBy ?? "", site: host?.officerSite ?? null }));
+        return r.scans.map((s) => ({
+          ...s,
+          requestId: r.id,
+          containerNo: r.containerNo,
+          officer: host?.officer ?? r.decidedBy ?? "",
+          site: host?.officerSite ?? null,
+        }));
       }),
     );
     lap("requests");
@@ -877,11 +1225,17 @@ async function numberRequests(tx: Tx, planned: (RequestPlan & { shipmentId: stri
     const counter = await tx
       .insertInto("inspection_request_counter")
       .values({ agency_id: agencyId, year: Number(year), last_number: list.length })
-      .onConflict((oc) => oc.columns(["agency_id", "year"]).doUpdateSet({ last_number: sql<number>`inspection_request_counter.last_number + ${list.length}` }))
+      .onConflict((oc) =>
+        oc
+          .columns(["agency_id", "year"])
+          .doUpdateSet({ last_number: sql<number>`inspection_request_counter.last_number + ${list.length}` }),
+      )
       .returning("last_number")
       .executeTakeFirstOrThrow();
     const first = counter.last_number - list.length + 1;
-    list.forEach((r, i) => out.push({ ...r, reference: `IR-${r.requesterCode}-${year}-${String(first + i).padStart(6, "0")}` }));
+    list.forEach((r, i) =>
+      out.push({ ...r, reference: `IR-${r.requesterCode}-${year}-${String(first + i).padStart(6, "0")}` }),
+    );
   }
   return out;
 }
@@ -889,11 +1243,22 @@ async function numberRequests(tx: Tx, planned: (RequestPlan & { shipmentId: stri
 // ---------------------------------------------------------------------------------------------
 // Setting the scene: demo world, voyages, rules, accounts.
 
-async function ensureVoyages(db: Kysely<DB>, seed: number, anchor: Date, us: Agency, jp: Agency): Promise<{ US: Voyage[]; JP: Voyage[] }> {
+async function ensureVoyages(
+  db: Kysely<DB>,
+  seed: number,
+  anchor: Date,
+  us: Agency,
+  jp: Agency,
+): Promise<{ US: Voyage[]; JP: Voyage[] }> {
   const vessels = await db.selectFrom("vessel").select(["imo", "name"]).execute();
   const imoByName = new Map(vessels.map((v) => [v.name, v.imo]));
   const fleets = new Map(
-    CARRIERS.map((c) => [c.scac, c.vesselNames.map((n) => (c.vesselPrefix ? `${c.vesselPrefix} ${n}` : n)).flatMap((name) => (imoByName.has(name) ? [{ name, imo: imoByName.get(name) as string }] : []))]),
+    CARRIERS.map((c) => [
+      c.scac,
+      c.vesselNames
+        .map((n) => (c.vesselPrefix ? `${c.vesselPrefix} ${n}` : n))
+        .flatMap((name) => (imoByName.has(name) ? [{ name, imo: imoByName.get(name) as string }] : [])),
+    ]),
   );
   const rng = seededRandom(seed ^ 0x70a9e);
   const start = anchor.getTime() - WEEKS_BACK * 7 * DAY;
@@ -931,10 +1296,24 @@ async function ensureVoyages(db: Kysely<DB>, seed: number, anchor: Date, us: Age
   }
   await db
     .insertInto("voyage")
-    .values(planned.map((v) => ({ agency_id: v.agencyId, vessel_imo: v.vesselImo, voyage_no: v.voyageNo, carrier_scac: v.carrierScac, port_of_loading: v.portOfLoading, etd: v.etd, loading_cutoff: v.cutoff })))
+    .values(
+      planned.map((v) => ({
+        agency_id: v.agencyId,
+        vessel_imo: v.vesselImo,
+        voyage_no: v.voyageNo,
+        carrier_scac: v.carrierScac,
+        port_of_loading: v.portOfLoading,
+        etd: v.etd,
+        loading_cutoff: v.cutoff,
+      })),
+    )
     .onConflict((oc) => oc.columns(["agency_id", "vessel_imo", "voyage_no", "port_of_loading"]).doNothing())
     .execute();
-  const stored = await db.selectFrom("voyage").select(["id", "agency_id", "vessel_imo", "voyage_no", "port_of_loading", "etd", "loading_cutoff"]).where("agency_id", "in", [us.id, jp.id]).execute();
+  const stored = await db
+    .selectFrom("voyage")
+    .select(["id", "agency_id", "vessel_imo", "voyage_no", "port_of_loading", "etd", "loading_cutoff"])
+    .where("agency_id", "in", [us.id, jp.id])
+    .execute();
   const byKey = new Map(stored.map((v) => [`${v.agency_id}|${v.vessel_imo}|${v.voyage_no}|${v.port_of_loading}`, v]));
   const voyages = planned.flatMap((v) => {
     const row = byKey.get(v.key);
@@ -957,7 +1336,17 @@ async function loadRules(db: Kysely<DB>, now: Date, agencies: Agency[]): Promise
 }
 
 async function loadUsers(db: Kysely<DB>, us: Agency, jp: Agency): Promise<Users> {
-  const rows = await db.selectFrom("app_user").select(["id", "username", "site_id"]).where("username", "in", ["host.targeter", "host.supervisor", "scan.officer", "partner.targeter", "partner.supervisor"]).execute();
+  const rows = await db
+    .selectFrom("app_user")
+    .select(["id", "username", "site_id"])
+    .where("username", "in", [
+      "host.targeter",
+      "host.supervisor",
+      "scan.officer",
+      "partner.targeter",
+      "partner.supervisor",
+    ])
+    .execute();
   const user = (name: string) => {
     const row = rows.find((r) => r.username === name);
     if (!row) {
@@ -966,15 +1355,30 @@ async function loadUsers(db: Kysely<DB>, us: Agency, jp: Agency): Promise<Users>
     return row;
   };
   return {
-    [us.id]: { targeter: user("host.targeter").id, supervisor: user("host.supervisor").id, officer: user("scan.officer").id, officerSite: user("scan.officer").site_id },
+    [us.id]: {
+      targeter: user("host.targeter").id,
+      supervisor: user("host.supervisor").id,
+      officer: user("scan.officer").id,
+      officerSite: user("scan.officer").site_id,
+    },
     // Japan Customs' supervisor records its own port's scans, as the demo's history does.
-    [jp.id]: { targeter: user("partner.targeter").id, supervisor: user("partner.supervisor").id, officer: user("partner.supervisor").id, officerSite: null },
+    [jp.id]: {
+      targeter: user("partner.targeter").id,
+      supervisor: user("partner.supervisor").id,
+      officer: user("partner.supervisor").id,
+      officerSite: null,
+    },
   };
 }
 
 /** The anchor the demo world was created around (its audit event records it). */
 async function demoAnchor(db: Kysely<DB>): Promise<Date | null> {
-  const row = await db.selectFrom("audit_event").select("payload").where("action", "=", "demo.created").orderBy("seq").executeTakeFirst();
+  const row = await db
+    .selectFrom("audit_event")
+    .select("payload")
+    .where("action", "=", "demo.created")
+    .orderBy("seq")
+    .executeTakeFirst();
   const anchor = (row?.payload as { anchor?: string } | undefined)?.anchor;
   return anchor ? new Date(anchor) : null;
 }
@@ -1018,7 +1422,11 @@ async function planIndexes(db: Kysely<DB>): Promise<{ total: number; loaded: num
   if (loaded === next) {
     return { total, loaded, holes: [], next };
   }
-  const bills = await db.selectFrom("shipment").select("bill_of_lading").where(sql<boolean>`bill_of_lading ~ ${LOADED_BILL}`).execute();
+  const bills = await db
+    .selectFrom("shipment")
+    .select("bill_of_lading")
+    .where(sql<boolean>`bill_of_lading ~ ${LOADED_BILL}`)
+    .execute();
   const present = new Uint8Array(next);
   for (const b of bills) {
     present[billIndex(b.bill_of_lading)] = 1;
@@ -1046,10 +1454,16 @@ export async function loadScale(db: Kysely<DB>, options: ScaleOptions): Promise<
     withHistory: true,
   });
   if (demo.isNew) {
-    log(`Demo world created in ${((performance.now() - started) / 1000).toFixed(1)} s: ${demo.shipments} shipments.${demo.password ? ` Demo password: ${demo.password}` : ""}`);
+    log(
+      `Demo world created in ${((performance.now() - started) / 1000).toFixed(1)} s: ${demo.shipments} shipments.${demo.password ? ` Demo password: ${demo.password}` : ""}`,
+    );
   }
   const anchor = options.anchor ?? (await demoAnchor(db)) ?? startOfUtcDay(now);
-  const agencyRows = await db.selectFrom("agency").select(["id", "code"]).where("code", "in", ["USCBP", "JPCUS"]).execute();
+  const agencyRows = await db
+    .selectFrom("agency")
+    .select(["id", "code"])
+    .where("code", "in", ["USCBP", "JPCUS"])
+    .execute();
   const us = { id: agencyRows.find((a) => a.code === "USCBP")?.id ?? "", code: "USCBP" as const };
   const jp = { id: agencyRows.find((a) => a.code === "JPCUS")?.id ?? "", code: "JPCUS" as const };
   const agreements = (await db.selectFrom("agreement").selectAll().execute()).map((a) => ({
@@ -1103,7 +1517,11 @@ export async function loadScale(db: Kysely<DB>, options: ScaleOptions): Promise<
   const generate = async (): Promise<Generated[]> => {
     const out: Generated[] = [];
     let since = performance.now();
-    for (let step = source.next(); !step.done; step = out.length < options.chunk ? source.next() : { done: true, value: undefined }) {
+    for (
+      let step = source.next();
+      !step.done;
+      step = out.length < options.chunk ? source.next() : { done: true, value: undefined }
+    ) {
       out.push(makeShipment(ctx, step.value));
       if (performance.now() - since > 4) {
         generatingMs += performance.now() - since;
@@ -1122,7 +1540,9 @@ export async function loadScale(db: Kysely<DB>, options: ScaleOptions): Promise<
     }
     const seconds = (performance.now() - loadStarted) / 1000;
     const allRows = Object.values(rows).reduce((a, b) => a + b, 0);
-    const steps = options.verbose ? `  [${written.steps.map(([step, stepMs]) => `${step} ${Math.round(stepMs)}`).join(", ")} ms; generating ${(generatingMs / 1000).toFixed(1)} s so far]` : "";
+    const steps = options.verbose
+      ? `  [${written.steps.map(([step, stepMs]) => `${step} ${Math.round(stepMs)}`).join(", ")} ms; generating ${(generatingMs / 1000).toFixed(1)} s so far]`
+      : "";
     log(
       `${(counted.total + rows.shipments).toLocaleString("en-US").padStart(11)} shipments  +${written.rows.shipments} in ${(ms / 1000).toFixed(1)} s (${chunkRows.toLocaleString("en-US")} rows: ` +
         `${written.rows.goods} goods, ${written.rows.containers} containers, ${written.rows.scores} scores, ${written.rows.requests} requests)  ` +
@@ -1157,7 +1577,12 @@ export async function loadScale(db: Kysely<DB>, options: ScaleOptions): Promise<
         action: "demo.scaled",
         entityType: "system",
         otherAgencyIds: [us.id, jp.id],
-        payload: { seed: options.seed, added: rows.shipments, total: counted.total + rows.shipments, requests: rows.requests },
+        payload: {
+          seed: options.seed,
+          added: rows.shipments,
+          total: counted.total + rows.shipments,
+          requests: rows.requests,
+        },
       }),
     );
   }
@@ -1170,13 +1595,24 @@ export async function loadScale(db: Kysely<DB>, options: ScaleOptions): Promise<
   const seconds = (performance.now() - started) / 1000;
   const allRows = Object.values(rows).reduce((a, b) => a + b, 0);
   log(
-    `Added ${rows.shipments.toLocaleString("en-US")} shipments (${allRows.toLocaleString("en-US")} rows: ${Object.entries(rows)
+    `Added ${rows.shipments.toLocaleString("en-US")} shipments (${allRows.toLocaleString("en-US")} rows: ${Object.entries(
+      rows,
+    )
       .map(([k, v]) => `${v.toLocaleString("en-US")} ${k}`)
       .join(", ")}) in ${loadSeconds.toFixed(1)} s of loading` +
-      (loadSeconds > 0 ? ` (${Math.round(rows.shipments / loadSeconds).toLocaleString("en-US")} shipments/s, ${Math.round(allRows / loadSeconds).toLocaleString("en-US")} rows/s)` : "") +
+      (loadSeconds > 0
+        ? ` (${Math.round(rows.shipments / loadSeconds).toLocaleString("en-US")} shipments/s, ${Math.round(allRows / loadSeconds).toLocaleString("en-US")} rows/s)`
+        : "") +
       `; ${seconds.toFixed(1)} s in all. The database holds ${(counted.total + rows.shipments).toLocaleString("en-US")} shipments.`,
   );
-  return { before: counted.total, added: rows.shipments, total: counted.total + rows.shipments, seconds, rows, demoPassword: demo.password };
+  return {
+    before: counted.total,
+    added: rows.shipments,
+    total: counted.total + rows.shipments,
+    seconds,
+    rows,
+    demoPassword: demo.password,
+  };
 }
 
 async function main(): Promise<void> {
@@ -1195,7 +1631,8 @@ async function main(): Promise<void> {
       help: { type: "boolean", short: "h" },
     },
   });
-  const usage = "usage: node --import tsx scripts/load-scale.ts --shipments N [--database-url URL] [--seed N] [--chunk 10000] [--writers 2] [--password P] [--demo-shipments 2000] [--anchor YYYY-MM-DD] [--no-analyze] [--verbose]";
+  const usage =
+    "usage: node --import tsx scripts/load-scale.ts --shipments N [--database-url URL] [--seed N] [--chunk 10000] [--writers 2] [--password P] [--demo-shipments 2000] [--anchor YYYY-MM-DD] [--no-analyze] [--verbose]";
   if (values.help) {
     console.log(usage);
     return;
@@ -1210,7 +1647,9 @@ async function main(): Promise<void> {
   };
   const url = values["database-url"] ?? process.env.DATABASE_URL;
   if (!url || !/^postgres(ql)?:\/\//.test(url)) {
-    console.error(`load-scale writes to PostgreSQL only: pass --database-url postgres://… or set DATABASE_URL\n${usage}`);
+    console.error(
+      `load-scale writes to PostgreSQL only: pass --database-url postgres://… or set DATABASE_URL\n${usage}`,
+    );
     process.exit(2);
   }
   const anchor = values.anchor ? new Date(`${values.anchor}T00:00:00Z`) : undefined;

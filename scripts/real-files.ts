@@ -32,7 +32,10 @@ export function labelOf(file: string): Label {
       return { kind: "background" };
     }
     if (["Sr90", "Step", "Spike"].includes(rase)) {
-      return { kind: "no-snm", note: rase === "Sr90" ? "pure beta emitter: bremsstrahlung only" : "synthetic test shape" };
+      return {
+        kind: "no-snm",
+        note: rase === "Sr90" ? "pure beta emitter: bremsstrahlung only" : "synthetic test shape",
+      };
     }
     if (["Cf252", "Cm244"].includes(rase)) {
       return { kind: "no-snm", note: "neutron source; the gamma spectrum alone holds little" };
@@ -51,7 +54,10 @@ export function labelOf(file: string): Label {
     [/digibase/, { kind: "uncalibrated" }],
     [/Helicopter|Racetrack/, { kind: "no-snm", note: "survey time series" }],
     [/dummy/, { kind: "unlabelled", note: "dummy data, format test" }],
-    [/trinitite_sample_b\.n42/, { kind: "unlabelled", note: "fallout glass: fission and activation products, may hold plutonium" }],
+    [
+      /trinitite_sample_b\.n42/,
+      { kind: "unlabelled", note: "fallout glass: fission and activation products, may hold plutonium" },
+    ],
     [/example_problem/, { kind: "unlabelled", note: "unknown-box exercise" }],
   ];
   return labels.find(([re]) => re.test(base))?.[1] ?? { kind: "unlabelled", note: "no label" };
@@ -185,7 +191,9 @@ export function printRealFileTable(results: readonly FileResult[]): Totals {
     r.why,
   ]);
   const widths = [58, 14, 13, 30, 4];
-  console.log(["file", "label", "verdict", "nuclides", "ok", "why"].map((h, i) => h.padEnd(widths[i] ?? 0)).join(" | "));
+  console.log(
+    ["file", "label", "verdict", "nuclides", "ok", "why"].map((h, i) => h.padEnd(widths[i] ?? 0)).join(" | "),
+  );
   for (const row of rows) {
     console.log(row.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | "));
   }

@@ -51,7 +51,9 @@ program
       throw new InvalidArgumentError(EMBEDDED_SINGLE_PROCESS);
     }
     if (config.DATABASE_READ_URL && !config.DATABASE_URL) {
-      throw new InvalidArgumentError("DATABASE_READ_URL is a replica of DATABASE_URL; set both, or neither for the embedded database");
+      throw new InvalidArgumentError(
+        "DATABASE_READ_URL is a replica of DATABASE_URL; set both, or neither for the embedded database",
+      );
     }
     await serve({
       workers: opts.workers,
@@ -77,7 +79,11 @@ program
     const database = await openDatabase(targetFor(readConfig(), opts.dataDir));
     try {
       const results = await migrateToLatest(database.db);
-      console.log(results.length === 0 ? "Schema is up to date." : results.map((r) => `${r.migrationName}: ${r.status}`).join("\n"));
+      console.log(
+        results.length === 0
+          ? "Schema is up to date."
+          : results.map((r) => `${r.migrationName}: ${r.status}`).join("\n"),
+      );
     } finally {
       await database.close();
     }
@@ -107,7 +113,11 @@ program
         password: config.RECIPROCITY_DEMO_PASSWORD,
         withHistory: opts.history,
       });
-      console.log(result.isNew ? `Created the demo world: ${result.shipments} shipments.` : `The demo world already exists (${result.shipments} shipments).`);
+      console.log(
+        result.isNew
+          ? `Created the demo world: ${result.shipments} shipments.`
+          : `The demo world already exists (${result.shipments} shipments).`,
+      );
       if (result.password) {
         console.log(`Demo password: ${result.password}`);
       }
@@ -117,7 +127,15 @@ program
   });
 
 // Commands that live beside their library register themselves here, one line each.
-for (const register of [registerIngestCommand, registerScreenCommand, registerAnalyzeCommand, registerScoreCommand, registerBundleCommand, registerAuditCommand, registerFederationCommands] as ((program: Command) => void)[]) {
+for (const register of [
+  registerIngestCommand,
+  registerScreenCommand,
+  registerAnalyzeCommand,
+  registerScoreCommand,
+  registerBundleCommand,
+  registerAuditCommand,
+  registerFederationCommands,
+] as ((program: Command) => void)[]) {
   register(program);
 }
 

@@ -95,7 +95,7 @@ export async function benchParseTable(files: readonly string[], raddata: string,
   // Steady state: let the JIT compile every reader before anything is timed (compiling runs on
   // background threads whose CPU time would otherwise land on the first files measured).
   const all = files.map((p) => ({ bytes: readFileSync(p), name: path.basename(p) }));
-  for (const t0 = performance.now(); performance.now() - t0 < (quick ? 300 : 3000); ) {
+  for (const t0 = performance.now(); performance.now() - t0 < (quick ? 300 : 3000);) {
     all.forEach((f) => {
       readRadFile(f.bytes, f.name);
       baseline?.(f.bytes, f.name);
@@ -124,7 +124,9 @@ export async function benchParseTable(files: readonly string[], raddata: string,
   const ratio = (r: { oursMs: number; peerMs?: number }): string =>
     r.peerMs === undefined || r.peerMs <= 0 ? "" : `${(r.oursMs / r.peerMs).toFixed(2)}×`;
   const before = (r: { baselineMs?: number }): string => (baseline ? ` | ${fmt(r.baselineMs)}` : "");
-  console.log(`\nparse CPU ms per file, steady state (${quick ? "--quick, " : ""}median of 5 rounds over ${budgetMs} ms after warm-up, one thread), ours vs SpecUtils`);
+  console.log(
+    `\nparse CPU ms per file, steady state (${quick ? "--quick, " : ""}median of 5 rounds over ${budgetMs} ms after warm-up, one thread), ours vs SpecUtils`,
+  );
   for (const n of notes) {
     console.log(n);
   }
@@ -133,14 +135,24 @@ export async function benchParseTable(files: readonly string[], raddata: string,
     const group = rows.filter((r) => r.type === type);
     console.log(`${`— ${type}`.padEnd(w)} |`);
     for (const r of group) {
-      console.log(`${r.file.slice(0, w).padEnd(w)} | ${(r.bytes / 1024).toFixed(1).padStart(5)} KB${before(r)} | ${fmt(r.oursMs)} | ${fmt(r.peerMs)} | ${ratio(r)}`);
+      console.log(
+        `${r.file.slice(0, w).padEnd(w)} | ${(r.bytes / 1024).toFixed(1).padStart(5)} KB${before(r)} | ${fmt(r.oursMs)} | ${fmt(r.peerMs)} | ${ratio(r)}`,
+      );
     }
     const both = group.filter((r) => r.peerMs !== undefined);
     if (group.length > 1 && both.length > 0) {
       const sum = (f: (r: ParseRow) => number | undefined): number => both.reduce((a, r) => a + (f(r) ?? 0), 0);
-      const total = { oursMs: sum((r) => r.oursMs), peerMs: sum((r) => r.peerMs), baselineMs: sum((r) => r.baselineMs) };
-      console.log(`${`  total (${both.length} files)`.padEnd(w)} |         ${before(total)} | ${fmt(total.oursMs)} | ${fmt(total.peerMs)} | ${ratio(total)}`);
+      const total = {
+        oursMs: sum((r) => r.oursMs),
+        peerMs: sum((r) => r.peerMs),
+        baselineMs: sum((r) => r.baselineMs),
+      };
+      console.log(
+        `${`  total (${both.length} files)`.padEnd(w)} |         ${before(total)} | ${fmt(total.oursMs)} | ${fmt(total.peerMs)} | ${ratio(total)}`,
+      );
     }
   }
-  console.log(`floor here: allocating one 16 384-element number[] (V8 large-object space) = ${largeArrayFloorMs(budgetMs).toFixed(3)} ms`);
+  console.log(
+    `floor here: allocating one 16 384-element number[] (V8 large-object space) = ${largeArrayFloorMs(budgetMs).toFixed(3)} ms`,
+  );
 }

@@ -23,7 +23,17 @@ function analysePath(file: string, detector: string | undefined): AnalysisReport
     bytes = readFileSync(file);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    return { file, format: null, instrument: null, measurements: [], alarms: [], nuclides: [], errors: [{ code: "file.unreadable", message }], verdict: "unreadable", warnings: [] };
+    return {
+      file,
+      format: null,
+      instrument: null,
+      measurements: [],
+      alarms: [],
+      nuclides: [],
+      errors: [{ code: "file.unreadable", message }],
+      verdict: "unreadable",
+      warnings: [],
+    };
   }
   return { ...analyzeRadFile(bytes, file, detector !== undefined ? { detector } : {}) };
 }
@@ -33,21 +43,34 @@ export function formatReport(r: AnalysisReport): string {
   const lines = [`${r.file}: ${r.verdict}`];
   if (r.format) {
     const i = r.instrument;
-    lines.push(`  format ${r.format}; instrument ${[i?.manufacturer, i?.model].filter(Boolean).join(" ") || "unknown"} (${i?.type ?? "unknown"}); detector response ${i?.detectorType ?? "?"}; ${r.measurements.length} measurement(s)`);
+    lines.push(
+      `  format ${r.format}; instrument ${[i?.manufacturer, i?.model].filter(Boolean).join(" ") || "unknown"} (${i?.type ?? "unknown"}); detector response ${i?.detectorType ?? "?"}; ${r.measurements.length} measurement(s)`,
+    );
   }
   if (r.portal) {
     const t = r.portal.thresholds;
-    lines.push(`  portal config ${r.portal.configVersion}: false-alarm rate γ ${t.gammaFalseAlarmRate}, n ${t.neutronFalseAlarmRate} per occupancy`);
+    lines.push(
+      `  portal config ${r.portal.configVersion}: false-alarm rate γ ${t.gammaFalseAlarmRate}, n ${t.neutronFalseAlarmRate} per occupancy`,
+    );
     for (const o of r.portal.occupancies) {
-      lines.push(`  ${o.measurement}: ${o.classification}; gamma ${o.gamma.sigma}σ, neutron ${o.neutron.sigma}σ; profile ${o.profile.geometry}${o.spectral ? `; spectrum ${o.spectral.spectralClass}` : ""}`);
+      lines.push(
+        `  ${o.measurement}: ${o.classification}; gamma ${o.gamma.sigma}σ, neutron ${o.neutron.sigma}σ; profile ${o.profile.geometry}${o.spectral ? `; spectrum ${o.spectral.spectralClass}` : ""}`,
+      );
     }
   }
   for (const a of r.alarms) {
-    lines.push(`  alarm ${a.type} in ${a.measurement} (${a.detail.source}${a.detail.sigma !== undefined ? `, ${a.detail.sigma}σ` : ""}${a.detail.classification ? `, ${a.detail.classification}` : ""})`);
+    lines.push(
+      `  alarm ${a.type} in ${a.measurement} (${a.detail.source}${a.detail.sigma !== undefined ? `, ${a.detail.sigma}σ` : ""}${a.detail.classification ? `, ${a.detail.classification}` : ""})`,
+    );
   }
   for (const n of r.nuclides) {
     const e = n.evidence;
-    const why = [e.peaksKeV.length > 0 ? `peaks ${e.peaksKeV.join(", ")} keV` : "", e.template ? `template ${e.template}` : ""].filter(Boolean).join("; ");
+    const why = [
+      e.peaksKeV.length > 0 ? `peaks ${e.peaksKeV.join(", ")} keV` : "",
+      e.template ? `template ${e.template}` : "",
+    ]
+      .filter(Boolean)
+      .join("; ");
     lines.push(`  nuclide ${n.name} (${n.category}) confidence ${n.confidence}${why ? ` — ${why}` : ""}`);
   }
   if (r.format && r.alarms.length === 0 && r.nuclides.length === 0) {
@@ -63,10 +86,16 @@ export function formatReport(r: AnalysisReport): string {
 export function registerAnalyzeCommand(program: Command): void {
   program
     .command("analyze")
-    .description("analyse radiation files (N42, SPE, SPC, CNF, PCF, IEC, RADDATA URI): portal alarms, nuclide identification")
+    .description(
+      "analyse radiation files (N42, SPE, SPC, CNF, PCF, IEC, RADDATA URI): portal alarms, nuclide identification",
+    )
     .argument("<files...>", "radiation files")
     .option("--json", "one JSON object per file per line")
-    .option("--detector <name>", `detector response for identification (${DETECTOR_NAMES.join(", ")}); default from the file`, detectorName)
+    .option(
+      "--detector <name>",
+      `detector response for identification (${DETECTOR_NAMES.join(", ")}); default from the file`,
+      detectorName,
+    )
     .action((files: string[], opts: AnalyzeOpts) => {
       let unreadable = false;
       for (const file of files) {

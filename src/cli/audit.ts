@@ -5,7 +5,13 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { readConfig } from "../config.ts";
-import { anchorFileFor, verifyAgainstAnchors, verifyAnchors, writeAnchor, type AnchorVerdict } from "../domain/audit-anchor.ts";
+import {
+  anchorFileFor,
+  verifyAgainstAnchors,
+  verifyAnchors,
+  writeAnchor,
+  type AnchorVerdict,
+} from "../domain/audit-anchor.ts";
 import { targetFor, withDatabase } from "./database.ts";
 
 interface AuditOptions {
@@ -28,8 +34,13 @@ function anchorFile(opts: AuditOptions): string {
 
 /** A readable summary of a verdict. */
 export function formatAnchorVerdict(file: string | null, v: AnchorVerdict): string {
-  const head = v.head ? `${v.events} events, newest event ${v.head.seq} (hash ${v.head.hash.slice(0, 16)}…)` : "no events";
-  const anchors = file === null ? "no anchors checked" : `${v.anchorsChecked} anchor${v.anchorsChecked === 1 ? "" : "s"} from ${file} checked`;
+  const head = v.head
+    ? `${v.events} events, newest event ${v.head.seq} (hash ${v.head.hash.slice(0, 16)}…)`
+    : "no events";
+  const anchors =
+    file === null
+      ? "no anchors checked"
+      : `${v.anchorsChecked} anchor${v.anchorsChecked === 1 ? "" : "s"} from ${file} checked`;
   if (v.isIntact) {
     return `audit log intact: ${head}; ${anchors}`;
   }
@@ -45,30 +56,47 @@ async function verifyCommand(opts: AuditOptions): Promise<void> {
     throw new InvalidArgumentError(`cannot read anchor file ${file}`);
   }
   const hasAnchors = existsSync(file);
-  const verdict = await withDatabase(opts.dataDir, ({ db }) => (hasAnchors ? verifyAgainstAnchors(db, file) : verifyAnchors(db, [])));
+  const verdict = await withDatabase(opts.dataDir, ({ db }) =>
+    hasAnchors ? verifyAgainstAnchors(db, file) : verifyAnchors(db, []),
+  );
   if (!hasAnchors) {
-    verdict.warnings.push(`no anchor file at ${file}: only the chain's links were checked, a truncated tail would not show`);
+    verdict.warnings.push(
+      `no anchor file at ${file}: only the chain's links were checked, a truncated tail would not show`,
+    );
   }
   for (const warning of verdict.warnings) {
     console.error(`warning: ${warning}`);
   }
-  console.log(opts.json ? JSON.stringify({ anchorFile: hasAnchors ? file : null, ...verdict }) : formatAnchorVerdict(hasAnchors ? file : null, verdict));
+  console.log(
+    opts.json
+      ? JSON.stringify({ anchorFile: hasAnchors ? file : null, ...verdict })
+      : formatAnchorVerdict(hasAnchors ? file : null, verdict),
+  );
   process.exitCode = verdict.isIntact ? 0 : 1;
 }
 
 async function anchorCommand(opts: AuditOptions): Promise<void> {
   const file = anchorFile(opts);
   const head = await withDatabase(opts.dataDir, ({ db }) => writeAnchor(db, file));
-  console.log(head ? `anchored event ${head.seq} (${head.count} events) in ${file}` : "the audit log is empty; nothing anchored");
+  console.log(
+    head ? `anchored event ${head.seq} (${head.count} events) in ${file}` : "the audit log is empty; nothing anchored",
+  );
 }
 
 /** Registers `reciprocity audit verify` and `reciprocity audit anchor`. */
 export function registerAuditCommand(program: Command): void {
-  const audit = program.command("audit").description("the hash-chained audit log: verify it against its anchors, or anchor its head");
+  const audit = program
+    .command("audit")
+    .description("the hash-chained audit log: verify it against its anchors, or anchor its head");
   audit
     .command("verify")
-    .description("recompute the chain and check every anchor is still there (exit 0 intact, 1 with the first discrepancy)")
-    .option("--anchors <file>", "anchor file (default RECIPROCITY_AUDIT_ANCHOR_FILE, else <data-dir>/audit-anchors.jsonl or ./audit-anchors.jsonl)")
+    .description(
+      "recompute the chain and check every anchor is still there (exit 0 intact, 1 with the first discrepancy)",
+    )
+    .option(
+      "--anchors <file>",
+      "anchor file (default RECIPROCITY_AUDIT_ANCHOR_FILE, else <data-dir>/audit-anchors.jsonl or ./audit-anchors.jsonl)",
+    )
     .option("--data-dir <dir>", "embedded database folder")
     .option("--json", "print the verdict as JSON")
     .action(verifyCommand);

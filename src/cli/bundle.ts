@@ -21,10 +21,14 @@ function readArgument(file: string, what: string): Buffer {
 export function formatVerdict(file: string, v: BundleVerdict): string {
   const lines = [`${file}: ${v.ok ? "VALID" : "INVALID"}`];
   if (v.reference) {
-    lines.push(`  bundle ${v.bundleId ?? "?"} for ${v.reference}, host ${v.hostAgency ?? "?"}, created ${v.createdAt ?? "?"}`);
+    lines.push(
+      `  bundle ${v.bundleId ?? "?"} for ${v.reference}, host ${v.hostAgency ?? "?"}, created ${v.createdAt ?? "?"}`,
+    );
   }
   if (v.keyId) {
-    lines.push(`  signed with key ${v.keyId} (${v.isKeyPinned ? "pinned" : "taken from the bundle itself, not pinned"}); ${v.filesChecked} entries checked`);
+    lines.push(
+      `  signed with key ${v.keyId} (${v.isKeyPinned ? "pinned" : "taken from the bundle itself, not pinned"}); ${v.filesChecked} entries checked`,
+    );
   }
   lines.push(...v.problems.map((p) => `  problem: ${p}`), ...v.warnings.map((w) => `  warning: ${w}`));
   return lines.join("\n");
@@ -51,7 +55,9 @@ async function defaultAgency(services: Services): Promise<string> {
   const keyed = await services.bundles.keyedAgencies();
   if (keyed.length !== 1 || !keyed[0]) {
     const all = await services.agencies.list();
-    throw new InvalidArgumentError(`name the agency with --agency (agencies: ${all.map((a) => a.code).join(", ") || "none"})`);
+    throw new InvalidArgumentError(
+      `name the agency with --agency (agencies: ${all.map((a) => a.code).join(", ") || "none"})`,
+    );
   }
   return keyed[0];
 }

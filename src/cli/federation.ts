@@ -6,7 +6,15 @@
 import { readFileSync } from "node:fs";
 import { InvalidArgumentError, type Command } from "commander";
 import { bindAgreementToPeer, SHARED_FIELD_GROUPS } from "../domain/federation/agreements.ts";
-import { addPeer, DEFAULT_OVERLAP_HOURS, initNode, listPeers, nodeIdentity, rotateNodeKey, rotatePeerKey } from "../domain/federation/node.ts";
+import {
+  addPeer,
+  DEFAULT_OVERLAP_HOURS,
+  initNode,
+  listPeers,
+  nodeIdentity,
+  rotateNodeKey,
+  rotatePeerKey,
+} from "../domain/federation/node.ts";
 import { withDatabase } from "./database.ts";
 
 /** A PEM given inline, or the file holding it. */
@@ -30,15 +38,21 @@ function hours(value: string): number {
 }
 
 export function registerFederationCommands(program: Command): void {
-  const node = program.command("node").description("this node's agency and signing key, for exchanging signed messages with peer nodes");
+  const node = program
+    .command("node")
+    .description("this node's agency and signing key, for exchanging signed messages with peer nodes");
   node
     .command("init")
-    .description("make this node the node of an agency and give it an Ed25519 signing key; prints the public key for peers to pin")
+    .description(
+      "make this node the node of an agency and give it an Ed25519 signing key; prints the public key for peers to pin",
+    )
     .requiredOption("--agency <code>", "this node's agency code")
     .option("--data-dir <dir>", "embedded database folder")
     .action(async (opts: { agency: string; dataDir?: string }) => {
       const result = await withDatabase(opts.dataDir, ({ db }) => initNode(db, opts.agency));
-      console.log(`${result.isNew ? "Node initialised" : "Node already initialised"} for ${result.agencyCode}; key ${result.kid}`);
+      console.log(
+        `${result.isNew ? "Node initialised" : "Node already initialised"} for ${result.agencyCode}; key ${result.kid}`,
+      );
       process.stdout.write(result.publicPem.endsWith("\n") ? result.publicPem : `${result.publicPem}\n`);
     });
   node
@@ -74,7 +88,9 @@ export function registerFederationCommands(program: Command): void {
     .requiredOption("--key <pem>", "the peer's public key: PEM text or a file", pemArgument)
     .option("--data-dir <dir>", "embedded database folder")
     .action(async (opts: { agency: string; url: string; key: string; dataDir?: string }) => {
-      const added = await withDatabase(opts.dataDir, ({ db }) => addPeer(db, { agencyCode: opts.agency, url: opts.url, publicPem: opts.key }));
+      const added = await withDatabase(opts.dataDir, ({ db }) =>
+        addPeer(db, { agencyCode: opts.agency, url: opts.url, publicPem: opts.key }),
+      );
       console.log(`Peer ${opts.agency} added; key ${added.kid} pinned`);
     });
   peer
@@ -100,15 +116,32 @@ export function registerFederationCommands(program: Command): void {
     });
   peer
     .command("share")
-    .description("name the peer node a sharing agreement applies to: the shipments it covers (those stored so far, and every new version) go to that node")
+    .description(
+      "name the peer node a sharing agreement applies to: the shipments it covers (those stored so far, and every new version) go to that node",
+    )
     .requiredOption("--agency <code>", "the peer's agency code (the agreement's recipient)")
     .requiredOption("--agreement <code>", "the agreement's code")
-    .option("--fields <groups>", `optional field groups it shares, comma-separated (default ${SHARED_FIELD_GROUPS.join(",")}; "none" for the core only)`)
+    .option(
+      "--fields <groups>",
+      `optional field groups it shares, comma-separated (default ${SHARED_FIELD_GROUPS.join(",")}; "none" for the core only)`,
+    )
     .option("--data-dir <dir>", "embedded database folder")
     .action(async (opts: { agency: string; agreement: string; fields?: string; dataDir?: string }) => {
-      const fields = opts.fields === undefined ? undefined : opts.fields === "none" ? [] : opts.fields.split(",").map((f) => f.trim()).filter(Boolean);
-      const bound = await withDatabase(opts.dataDir, ({ db }) => bindAgreementToPeer(db, { agreementCode: opts.agreement, peerAgency: opts.agency, sharedFields: fields }));
-      console.log(`Agreement ${opts.agreement} applies to the ${opts.agency} node; ${bound.queued} shipments it covers queued for it`);
+      const fields =
+        opts.fields === undefined
+          ? undefined
+          : opts.fields === "none"
+            ? []
+            : opts.fields
+                .split(",")
+                .map((f) => f.trim())
+                .filter(Boolean);
+      const bound = await withDatabase(opts.dataDir, ({ db }) =>
+        bindAgreementToPeer(db, { agreementCode: opts.agreement, peerAgency: opts.agency, sharedFields: fields }),
+      );
+      console.log(
+        `Agreement ${opts.agreement} applies to the ${opts.agency} node; ${bound.queued} shipments it covers queued for it`,
+      );
     });
   peer
     .command("rotate-key")
@@ -118,7 +151,9 @@ export function registerFederationCommands(program: Command): void {
     .option("--overlap-hours <h>", `how long the old keys stay valid (default ${DEFAULT_OVERLAP_HOURS})`, hours)
     .option("--data-dir <dir>", "embedded database folder")
     .action(async (opts: { agency: string; key: string; overlapHours?: number; dataDir?: string }) => {
-      const rotated = await withDatabase(opts.dataDir, ({ db }) => rotatePeerKey(db, { agencyCode: opts.agency, publicPem: opts.key, overlapHours: opts.overlapHours }));
+      const rotated = await withDatabase(opts.dataDir, ({ db }) =>
+        rotatePeerKey(db, { agencyCode: opts.agency, publicPem: opts.key, overlapHours: opts.overlapHours }),
+      );
       console.log(`Key ${rotated.kid} pinned for ${opts.agency}; older keys valid until ${rotated.oldKeysValidUntil}`);
     });
 }

@@ -6,7 +6,20 @@ import { dryRunStream, type FileReport, type StreamInput } from "../domain/inges
 import { type CsvLayout, parseCsvMapping, type TradeFormat } from "../trade/index.ts";
 import { withServices } from "./database.ts";
 
-const FORMATS = ["auto", "cuscar", "iftmin", "baplie", "coarri", "codeco", "coprar", "iftsta", "x12-309", "x12-315", "x12-310", "csv"];
+const FORMATS = [
+  "auto",
+  "cuscar",
+  "iftmin",
+  "baplie",
+  "coarri",
+  "codeco",
+  "coprar",
+  "iftsta",
+  "x12-309",
+  "x12-315",
+  "x12-310",
+  "csv",
+];
 
 interface IngestOptions {
   format: string;
@@ -18,7 +31,9 @@ interface IngestOptions {
 }
 
 function summary(r: FileReport): string {
-  const stored = r.batchId ? ` (${r.inserted} new, ${r.replaced} replaced, ${r.cancelled} cancelled, ${r.unchanged + r.duplicates} already known)` : " (dry run)";
+  const stored = r.batchId
+    ? ` (${r.inserted} new, ${r.replaced} replaced, ${r.cancelled} cancelled, ${r.unchanged + r.duplicates} already known)`
+    : " (dry run)";
   const { read, landed, quarantined, setAside } = r.records;
   const lines = [
     `${r.file}: ${r.format}, ${r.messages} messages, ${r.shipments} shipments${stored}, ${r.containers} containers, ${r.events} events, ${r.stowage} stowage cells, ${r.unmatched} unmatched, ${r.quarantined} quarantined`,
@@ -73,7 +88,13 @@ async function readInputs(files: string[], opts: IngestOptions): Promise<FileInp
 
 /** The file as a stream of chunks, read from disk as ingest goes (memory stays flat however big it is). */
 function streamOf(input: FileInput, onProgress?: StreamInput["onProgress"]): StreamInput {
-  return { fileName: input.fileName, chunks: createReadStream(input.path, { highWaterMark: 256 * 1024 }), format: input.format, csvLayout: input.csvLayout, onProgress };
+  return {
+    fileName: input.fileName,
+    chunks: createReadStream(input.path, { highWaterMark: 256 * 1024 }),
+    format: input.format,
+    csvLayout: input.csvLayout,
+    onProgress,
+  };
 }
 
 async function dryRunAll(inputs: FileInput[]): Promise<FileReport[]> {
@@ -122,13 +143,18 @@ async function ingestAll(inputs: FileInput[], opts: IngestOptions): Promise<File
     const agencies = await services.agencies.list();
     const code = opts.agency ?? (agencies.length === 1 ? agencies[0]?.code : undefined);
     if (!code) {
-      console.error(`reciprocity ingest: say which agency receives the manifests: --agency ${agencies.map((a) => a.code).join("|") || "CODE"}`);
+      console.error(
+        `reciprocity ingest: say which agency receives the manifests: --agency ${agencies.map((a) => a.code).join("|") || "CODE"}`,
+      );
       process.exit(2);
     }
     const actor = await services.agencies.commandLineActor(code);
     const reports: FileReport[] = [];
     for (const input of inputs) {
-      const onProgress = process.stderr.isTTY ? (r: FileReport) => process.stderr.write(`\r${input.fileName}: ${r.shipments} shipments, ${r.quarantined} quarantined…`) : undefined;
+      const onProgress = process.stderr.isTTY
+        ? (r: FileReport) =>
+            process.stderr.write(`\r${input.fileName}: ${r.shipments} shipments, ${r.quarantined} quarantined…`)
+        : undefined;
       reports.push(await services.manifests.ingest(actor, streamOf(input, onProgress)));
       if (onProgress) {
         process.stderr.write("\n");

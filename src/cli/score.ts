@@ -2,7 +2,19 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { getDefaultScreener } from "../screening/index.ts";
-import { type CompiledRuleSet, compileRuleSet, factName, factsFromManifest, parseRuleSet, RuleSetError, scoreShipment, screenerLookup, type ShipmentScore, shippedRuleSets, usOutboundJapanRuleSet } from "../targeting/index.ts";
+import {
+  type CompiledRuleSet,
+  compileRuleSet,
+  factName,
+  factsFromManifest,
+  parseRuleSet,
+  RuleSetError,
+  scoreShipment,
+  screenerLookup,
+  type ShipmentScore,
+  shippedRuleSets,
+  usOutboundJapanRuleSet,
+} from "../targeting/index.ts";
 import { parseMessageText } from "../trade/index.ts";
 
 /** A shipped rule set by its id ("us-cbp-outbound", "jp-customs-us-outbound"), else undefined. */
@@ -11,7 +23,9 @@ function shippedById(id: string): unknown {
 }
 
 async function loadRules(file: string | undefined): Promise<CompiledRuleSet> {
-  const definition: unknown = file ? (shippedById(file) ?? JSON.parse(await readFile(file, "utf8"))) : usOutboundJapanRuleSet();
+  const definition: unknown = file
+    ? (shippedById(file) ?? JSON.parse(await readFile(file, "utf8")))
+    : usOutboundJapanRuleSet();
   // The command line has no agency watchlist; the shipped screening lists stand in for party checks.
   return compileRuleSet(definition, { watchlist: () => undefined, screenParty: screenerLookup(getDefaultScreener()) });
 }
@@ -32,7 +46,10 @@ export function registerScoreCommand(program: Command): void {
     .command("score")
     .description("score the shipments of a manifest file (EDIFACT, X12, CSV) with a rule set; every point explained")
     .argument("<file>", "manifest file")
-    .option("--rules <file>", "rule set JSON, or a shipped set by id: jp-customs-us-outbound (the default), us-cbp-outbound")
+    .option(
+      "--rules <file>",
+      "rule set JSON, or a shipped set by id: jp-customs-us-outbound (the default), us-cbp-outbound",
+    )
     .option("--json", "one JSON line per shipment")
     .action(async (file: string, opts: { rules?: string; json?: boolean }) => {
       let text: string;
@@ -41,18 +58,28 @@ export function registerScoreCommand(program: Command): void {
         text = await readFile(file, "utf8");
         compiled = await loadRules(opts.rules);
       } catch (err) {
-        const detail = err instanceof RuleSetError ? err.issues.join("\n  ") : err instanceof Error ? err.message : String(err);
+        const detail =
+          err instanceof RuleSetError ? err.issues.join("\n  ") : err instanceof Error ? err.message : String(err);
         console.error(`reciprocity score: ${detail}`);
         process.exit(2);
       }
       const parsed = parseMessageText(text, { file: path.basename(file) });
       let toldNotCarried = false;
       for (const [i, record] of parsed.shipments.entries()) {
-        const result = scoreShipment(compiled, factsFromManifest(record, record.billOfLading ?? `${path.basename(file)}#${i + 1}`));
+        const result = scoreShipment(
+          compiled,
+          factsFromManifest(record, record.billOfLading ?? `${path.basename(file)}#${i + 1}`),
+        );
         const hits = result.hits.map((h) => ({ ruleId: h.ruleId, weight: h.weight, explanation: h.explanation }));
         if (opts.json) {
-          const notAssessed = result.notAssessed.map((n) => ({ ruleId: n.ruleId, missing: n.missing, notInFile: n.notCarried }));
-          process.stdout.write(`${JSON.stringify({ billOfLading: record.billOfLading ?? null, score: result.score, level: result.level, hits, notAssessed, randomSelected: result.random?.selected ?? false })}\n`);
+          const notAssessed = result.notAssessed.map((n) => ({
+            ruleId: n.ruleId,
+            missing: n.missing,
+            notInFile: n.notCarried,
+          }));
+          process.stdout.write(
+            `${JSON.stringify({ billOfLading: record.billOfLading ?? null, score: result.score, level: result.level, hits, notAssessed, randomSelected: result.random?.selected ?? false })}\n`,
+          );
           continue;
         }
         if (!toldNotCarried) {

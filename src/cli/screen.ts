@@ -3,8 +3,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import {
-  createScreener, DEFAULT_THRESHOLD, DEFAULT_TOP_K, loadListFile, loadShippedLists,
-  type ScreenResult, type Screener, type ScreeningEntry,
+  createScreener,
+  DEFAULT_THRESHOLD,
+  DEFAULT_TOP_K,
+  loadListFile,
+  loadShippedLists,
+  type ScreenResult,
+  type Screener,
+  type ScreeningEntry,
 } from "../screening/index.ts";
 import { checkListFile, importShippedLists } from "../screening/shipped-update.ts";
 
@@ -57,7 +63,9 @@ function loadEntries(files: string[] | undefined): ScreeningEntry[] {
   return files.flatMap((file) => {
     const loaded = loadListFile(readFileSync(file), path.basename(file));
     if (loaded.bad.length > 0) {
-      console.error(`${file}: ${loaded.format}, ${loaded.entries.length} entries, ${loaded.bad.length} bad rows skipped`);
+      console.error(
+        `${file}: ${loaded.format}, ${loaded.entries.length} entries, ${loaded.bad.length} bad rows skipped`,
+      );
     }
     return loaded.entries;
   });
@@ -89,7 +97,10 @@ function runScreen(names: string[], opts: ScreenOpts, command: Command): void {
   }
   const screener: Screener = createScreener(entries);
   for (const name of queries) {
-    const result = screener.screen({ name, ...(opts.country ? { country: opts.country } : {}) }, { threshold: opts.threshold, topK: opts.top });
+    const result = screener.screen(
+      { name, ...(opts.country ? { country: opts.country } : {}) },
+      { threshold: opts.threshold, topK: opts.top },
+    );
     if (opts.json) {
       console.log(JSON.stringify(result));
     } else {
@@ -98,7 +109,12 @@ function runScreen(names: string[], opts: ScreenOpts, command: Command): void {
   }
 }
 
-function runListsCommand(files: string[], opts: { dataDir?: string; date?: string; force?: boolean }, apply: boolean, command: Command): void {
+function runListsCommand(
+  files: string[],
+  opts: { dataDir?: string; date?: string; force?: boolean },
+  apply: boolean,
+  command: Command,
+): void {
   if (opts.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.date)) {
     command.error("error: --date must be YYYY-MM-DD", { exitCode: 2 });
   }
@@ -106,7 +122,10 @@ function runListsCommand(files: string[], opts: { dataDir?: string; date?: strin
   for (const file of files) {
     const check = checkListFile(file, opts.force);
     isRefused ||= check.problem !== undefined;
-    const head = "format" in check ? `${check.format} (${check.list}), ${check.entries} entries, ${check.bad.length} bad rows` : "";
+    const head =
+      "format" in check
+        ? `${check.format} (${check.list}), ${check.entries} entries, ${check.bad.length} bad rows`
+        : "";
     console.log(`${file}: ${head}${check.problem ? `${head ? "; " : ""}REFUSED: ${check.problem}` : ""}`);
     for (const bad of ("bad" in check ? check.bad : []).slice(0, 20)) {
       console.log(`  row ${bad.row}: ${bad.reason}`);
@@ -132,20 +151,34 @@ export function registerScreenCommand(program: Command): void {
     .argument("[name...]", "party names to screen")
     .option("--input <file>", "file with one name per line (- for stdin)")
     .option("--list <file>", "SDN csv/xml or trade.gov CSL file to screen against (repeatable)", collect)
-    .option("--country <cc>", "country of the parties (ISO 3166 alpha-2); agreement lifts, disagreement lowers a score", countryCode)
+    .option(
+      "--country <cc>",
+      "country of the parties (ISO 3166 alpha-2); agreement lifts, disagreement lowers a score",
+      countryCode,
+    )
     .option("--top <k>", "at most K matches per name", positiveInteger, DEFAULT_TOP_K)
     .option("--threshold <t>", "alert threshold 0..1", unitInterval, DEFAULT_THRESHOLD)
     .option("--json", "one JSON line per name: { query, matches: [{ name, matched, list, id, score, evidence }] }")
     .action((names: string[], opts: ScreenOpts, command: Command) => runScreen(names, opts, command));
 
-  const lists = program.command("screen-lists").description("check or replace the shipped screening lists (src/screening/data)");
-  const common = (c: Command): Command => c
-    .argument("<file...>", "SDN csv/xml, OFAC consolidated xml or trade.gov CSL files")
-    .option("--force", `accept files with more than 1 % bad rows`);
-  common(lists.command("check").description("validate list files and report bad rows; writes nothing"))
-    .action((files: string[], opts: { force?: boolean }, command: Command) => runListsCommand(files, opts, false, command));
-  common(lists.command("update").description("validate, then replace the shipped copy of each list and note it in SOURCES.md"))
+  const lists = program
+    .command("screen-lists")
+    .description("check or replace the shipped screening lists (src/screening/data)");
+  const common = (c: Command): Command =>
+    c
+      .argument("<file...>", "SDN csv/xml, OFAC consolidated xml or trade.gov CSL files")
+      .option("--force", `accept files with more than 1 % bad rows`);
+  common(lists.command("check").description("validate list files and report bad rows; writes nothing")).action(
+    (files: string[], opts: { force?: boolean }, command: Command) => runListsCommand(files, opts, false, command),
+  );
+  common(
+    lists
+      .command("update")
+      .description("validate, then replace the shipped copy of each list and note it in SOURCES.md"),
+  )
     .option("--data-dir <dir>", "data folder to update (default src/screening/data)")
     .option("--date <yyyy-mm-dd>", "date of the download (default today)")
-    .action((files: string[], opts: { dataDir?: string; date?: string; force?: boolean }, command: Command) => runListsCommand(files, opts, true, command));
+    .action((files: string[], opts: { dataDir?: string; date?: string; force?: boolean }, command: Command) =>
+      runListsCommand(files, opts, true, command),
+    );
 }

@@ -51,9 +51,15 @@ export type ExportedHead = z.infer<typeof AnchorHeadSchema>;
 /** A head an auditor exported earlier, to check against the log as it is now. */
 export const ExportedHeadBody = z.object({
   /** Sequence number from an earlier `GET /audit-anchor`. */
-  seq: z.union([z.string(), z.number().int()]).transform(String).pipe(z.string().regex(/^[1-9]\d{0,17}$/, "a positive event sequence number")),
+  seq: z
+    .union([z.string(), z.number().int()])
+    .transform(String)
+    .pipe(z.string().regex(/^[1-9]\d{0,17}$/, "a positive event sequence number")),
   /** The hash exported with it. */
-  hash: z.string().regex(/^[0-9a-fA-F]{64}$/, "64 hex digits").transform((h) => h.toLowerCase()),
+  hash: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, "64 hex digits")
+    .transform((h) => h.toLowerCase()),
 });
 
 /** Whether the log still holds an exported head and the chain verifies. */
@@ -72,5 +78,9 @@ export const ExportedHeadVerdictSchema = z.object({
 export type ExportedHeadVerdict = z.infer<typeof ExportedHeadVerdictSchema>;
 
 /** The verdict on the whole chain: how many events, and the first whose hash does not check out. */
-export const ChainVerdictSchema = z.object({ events: z.number().int(), firstBrokenSeq: z.string().nullable(), isIntact: z.boolean() });
+export const ChainVerdictSchema = z.object({
+  events: z.number().int(),
+  firstBrokenSeq: z.string().nullable(),
+  isIntact: z.boolean(),
+});
 export type ChainVerdict = z.infer<typeof ChainVerdictSchema>;

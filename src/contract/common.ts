@@ -57,6 +57,11 @@ export const Instant = z
   .string()
   .max(40)
   .regex(ISO_MOMENT, "must be an ISO 8601 date or date-time such as 2026-11-20 or 2026-11-20T08:00:00Z")
-  .transform((text) => new Date(text.includes("T") || text.includes(" ") ? text.replace(" ", "T") : `${text}T00:00:00Z`))
+  .transform(
+    (text) => new Date(text.includes("T") || text.includes(" ") ? text.replace(" ", "T") : `${text}T00:00:00Z`),
+  )
   .refine((d) => !Number.isNaN(d.getTime()), "is not a calendar date")
-  .refine((d) => d.getUTCFullYear() >= FIRST_YEAR && d.getUTCFullYear() <= LAST_YEAR, `must be between ${FIRST_YEAR} and ${LAST_YEAR}`);
+  .refine(
+    (d) => d.getUTCFullYear() >= FIRST_YEAR && d.getUTCFullYear() <= LAST_YEAR,
+    `must be between ${FIRST_YEAR} and ${LAST_YEAR}`,
+  );

@@ -25,8 +25,19 @@ const Model = SafeText.pipe(z.string().trim().min(1, "Give the device's make and
 const Serial = SafeText.pipe(z.string().trim().min(1, "Give the device's serial number").max(100));
 
 /** What an admin registers. */
-export const NewDevice = z.object({ type: z.enum(DEVICE_TYPES), model: Model, serial: Serial, siteId: z.uuid().nullable().default(null) });
+export const NewDevice = z.object({
+  type: z.enum(DEVICE_TYPES),
+  model: Model,
+  serial: Serial,
+  siteId: z.uuid().nullable().default(null),
+});
 /** What an admin changes; at least one field. */
 export const DevicePatch = z
-  .object({ type: z.enum(DEVICE_TYPES).optional(), model: Model.optional(), serial: Serial.optional(), siteId: z.uuid().nullable().optional(), isActive: z.boolean().optional() })
+  .object({
+    type: z.enum(DEVICE_TYPES).optional(),
+    model: Model.optional(),
+    serial: Serial.optional(),
+    siteId: z.uuid().nullable().optional(),
+    isActive: z.boolean().optional(),
+  })
   .refine((p) => Object.values(p).some((v) => v !== undefined), "Say what to change");

@@ -32,7 +32,9 @@ export const ScanSchema = z.object({
   device: z.string().nullable(),
   startedAt: z.string().nullable(),
   /** Evidence file, addressed by its sha256 (chain of custody). */
-  file: z.object({ sha256: z.string(), name: z.string().nullable(), mediaType: z.string(), sizeBytes: z.number().int() }).nullable(),
+  file: z
+    .object({ sha256: z.string(), name: z.string().nullable(), mediaType: z.string(), sizeBytes: z.number().int() })
+    .nullable(),
   /** The radiation analysis' overall verdict (no_alarm, norm_nuisance, medical, industrial, investigate, snm). */
   verdict: z.string().nullable(),
   /** True when the radiation profile contradicts the declared goods. */
@@ -187,7 +189,10 @@ export const ScanBody = z.object({
     .object({
       fileName: z.string().min(1).max(255),
       mediaType: z.string().min(3).max(100),
-      contentBase64: z.string().min(1).max(Math.ceil(MAX_FILE_BYTES / 3) * 4 + 4096),
+      contentBase64: z
+        .string()
+        .min(1)
+        .max(Math.ceil(MAX_FILE_BYTES / 3) * 4 + 4096),
     })
     .optional(),
   disposition: z.enum(DISPOSITIONS).optional(),

@@ -59,7 +59,11 @@ const DirectionSchema = z.object({
 export type DirectionMetrics = z.infer<typeof DirectionSchema>;
 
 /** The reciprocity dashboard's numbers for a period, one entry per direction of each agreement the agency is in. */
-export const ReciprocityReportSchema = z.object({ from: z.string(), to: z.string(), directions: z.array(DirectionSchema) });
+export const ReciprocityReportSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  directions: z.array(DirectionSchema),
+});
 export type ReciprocityMetrics = z.infer<typeof ReciprocityReportSchema>;
 
 /** The period and the form of the dashboard's numbers. */

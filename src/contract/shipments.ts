@@ -15,7 +15,10 @@ export const ShipmentQuery = PageQuery.extend({
   /** Latest ETD, ISO date or date-time. */
   etdTo: Instant.optional(),
   /** Two-digit HS chapter. */
-  hsChapter: z.string().regex(/^\d{2}$/, "two-digit HS chapter such as 31").optional(),
+  hsChapter: z
+    .string()
+    .regex(/^\d{2}$/, "two-digit HS chapter such as 31")
+    .optional(),
   /** Text over B/L, parties, containers and goods. */
   q: z.string().trim().min(1).max(100).optional(),
   /** Risk level under the caller's agency's active rules. */
@@ -80,7 +83,9 @@ export const ShipmentDetailSchema = ShipmentSummarySchema.extend({
       containerNo: z.string().nullable(),
     }),
   ),
-  containers: z.array(z.object({ containerNo: z.string(), sizeType: z.string(), sealNo: z.string().nullable(), isFull: z.boolean() })),
+  containers: z.array(
+    z.object({ containerNo: z.string(), sizeType: z.string(), sealNo: z.string().nullable(), isFull: z.boolean() }),
+  ),
   inspectionRequests: z.array(InspectionRequestSchema),
   /** Why the agency's rules scored it so: every fired rule with its weight and explanation. */
   hits: z.array(RuleHitSchema),

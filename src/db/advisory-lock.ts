@@ -43,7 +43,9 @@ export function exclusiveRunner(db: Kysely<DB>, engine: "postgres" | "pglite"): 
         return { isRun: true, value: await work() };
       }
       return await db.transaction().execute(async (tx): Promise<Turn<T>> => {
-        const { rows } = await sql<{ isLocked: boolean }>`select pg_try_advisory_xact_lock(${JOB_LOCKS[job]}::bigint) as "isLocked"`.execute(tx);
+        const { rows } = await sql<{
+          isLocked: boolean;
+        }>`select pg_try_advisory_xact_lock(${JOB_LOCKS[job]}::bigint) as "isLocked"`.execute(tx);
         if (rows[0]?.isLocked !== true) {
           return { isRun: false };
         }

@@ -1,6 +1,15 @@
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { CompiledQuery, Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult, type Transaction } from "kysely";
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  sql,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+  type Transaction,
+} from "kysely";
 import pg from "pg";
 import { from as copyStream } from "pg-copy-streams";
 import { copyFromStdin, PGliteDialect } from "./pglite-dialect.ts";
@@ -55,7 +64,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
  * `data` is COPY's text format, a line per row, tab between columns, `\N` for null (copyText
  * escapes a value). PostgreSQL takes it as COPY FROM STDIN, embedded PGlite as the file /dev/blob.
  */
-export async function copyRows(db: Kysely<DB> | Tx, table: string, columns: readonly string[], data: string): Promise<void> {
+export async function copyRows(
+  db: Kysely<DB> | Tx,
+  table: string,
+  columns: readonly string[],
+  data: string,
+): Promise<void> {
   if (data.length === 0) {
     return;
   }
@@ -93,7 +107,9 @@ function withCopy(pool: pg.Pool): PostgresPool {
         }
         const name = typeof text === "string" && parameters && parameters.length > 0 ? preparedName(text) : undefined;
         // Anything else (statements without parameters, Kysely's cursors) goes to the client as it came.
-        return name ? client.query({ name, text: text as string, values: parameters as unknown[] }) : client.query(text as string, parameters as unknown[]);
+        return name
+          ? client.query({ name, text: text as string, values: parameters as unknown[] })
+          : client.query(text as string, parameters as unknown[]);
       };
       const query = ((text: string | pg.Submittable, parameters?: readonly unknown[]) => {
         if (text === "begin" && !isBeginPending && (parameters?.length ?? 0) === 0) {
@@ -106,7 +122,9 @@ function withCopy(pool: pg.Pool): PostgresPool {
         isBeginPending = false;
         if (typeof text === "string" && (parameters?.length ?? 0) === 0) {
           // Two statements answer with two results; the caller asked for the second.
-          return client.query(`begin;\n${text}`).then((results: unknown): unknown => (Array.isArray(results) ? (results as unknown[]).at(-1) : results));
+          return client
+            .query(`begin;\n${text}`)
+            .then((results: unknown): unknown => (Array.isArray(results) ? (results as unknown[]).at(-1) : results));
         }
         if (typeof text !== "string") {
           // A cursor is returned as it is, not awaited: the client runs its queries in order.
@@ -167,9 +185,15 @@ export async function withAgency<T>(db: Kysely<DB>, agencyId: string, fn: (tx: T
     // A valid UUID is written into the text as a literal: without parameters the statement goes
     // out with the transaction's BEGIN, in one round trip (withCopy, PGliteDialect).
     if (UUID.test(agencyId)) {
-      await tx.executeQuery(CompiledQuery.raw(`select set_config('app.agency_id', '${agencyId}', true), set_config('role', 'reciprocity_app', true)`));
+      await tx.executeQuery(
+        CompiledQuery.raw(
+          `select set_config('app.agency_id', '${agencyId}', true), set_config('role', 'reciprocity_app', true)`,
+        ),
+      );
     } else {
-      await sql`select set_config('app.agency_id', ${agencyId}, true), set_config('role', 'reciprocity_app', true)`.execute(tx);
+      await sql`select set_config('app.agency_id', ${agencyId}, true), set_config('role', 'reciprocity_app', true)`.execute(
+        tx,
+      );
     }
     return fn(tx);
   });

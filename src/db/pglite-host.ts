@@ -13,7 +13,18 @@ if (!port) {
 const { dataDir } = workerData as { dataDir?: string };
 
 // Fields of a PostgreSQL error that callers may act on; the rest stays in this thread.
-const ERROR_FIELDS = ["code", "detail", "hint", "constraint", "table", "column", "schema", "severity", "where", "position"] as const;
+const ERROR_FIELDS = [
+  "code",
+  "detail",
+  "hint",
+  "constraint",
+  "table",
+  "column",
+  "schema",
+  "severity",
+  "where",
+  "position",
+] as const;
 
 function describeError(err: unknown): Extract<HostReply, { ok: false }>["error"] {
   const source = (err ?? {}) as Record<string, unknown>;
@@ -233,7 +244,12 @@ async function handle(request: HostRequest): Promise<HostReply> {
       return { id: request.id, ok: true, rows: result.rows, affectedRows: result.affectedRows };
     }
     case "copy":
-      return { id: request.id, ok: true, rows: [], affectedRows: await copyFromBlob(request.sql, request.table, request.data) };
+      return {
+        id: request.id,
+        ok: true,
+        rows: [],
+        affectedRows: await copyFromBlob(request.sql, request.table, request.data),
+      };
     case "close":
       await pglite.close();
       return { id: request.id, ok: true, rows: [] };

@@ -1,5 +1,13 @@
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
-import type { DeclineCode, Disposition, Priority, RequestStatus, RequestType, ScanOutcome, ScanType } from "../domain/inspection-requests/vocabulary.ts";
+import type {
+  DeclineCode,
+  Disposition,
+  Priority,
+  RequestStatus,
+  RequestType,
+  ScanOutcome,
+  ScanType,
+} from "../domain/inspection-requests/vocabulary.ts";
 
 /** Timestamps are read as Date and may be written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;

@@ -17,9 +17,18 @@ import { hasRole, type Actor, type Role } from "./actor.ts";
  */
 function agreementsSharing(
   agencyId: string,
-  shipment: { owner: Expression<string>; discharge: Expression<string>; destination: Expression<string>; departs: Expression<Date> },
+  shipment: {
+    owner: Expression<string>;
+    discharge: Expression<string>;
+    destination: Expression<string>;
+    departs: Expression<Date>;
+  },
 ): RawBuilder<{ id: string; code: string; legal_basis: string }> {
-  return sql<{ id: string; code: string; legal_basis: string }>`agreements_sharing(${agencyId}::uuid, ${shipment.owner}, ${shipment.discharge}, ${shipment.destination}, ${shipment.departs})`;
+  return sql<{
+    id: string;
+    code: string;
+    legal_basis: string;
+  }>`agreements_sharing(${agencyId}::uuid, ${shipment.owner}, ${shipment.discharge}, ${shipment.destination}, ${shipment.departs})`;
 }
 
 /** Shipments the actor's agency may see: its own, and those another agency shares with it under an agreement that covers them. */
@@ -64,7 +73,9 @@ export function requestIsVisible(actor: Actor) {
             .selectFrom("shipment as s")
             .select(sql`1`.as("one"))
             .whereRef("s.id", "=", "r.shipment_id")
-            .where((inner) => shipmentIsVisible(actor)(inner as unknown as ExpressionBuilder<DB & { s: DB["shipment"] }, "s">)),
+            .where((inner) =>
+              shipmentIsVisible(actor)(inner as unknown as ExpressionBuilder<DB & { s: DB["shipment"] }, "s">),
+            ),
         ),
       ]),
     ]);
@@ -82,7 +93,11 @@ export async function findSharingAgreement(
     destination: sql.val(shipment.destination_country),
     departs: sql.val(shipment.departs),
   });
-  return tx.selectFrom(sharing.as("ag")).select(["ag.id", "ag.code", "ag.legal_basis"]).orderBy("ag.code").executeTakeFirst();
+  return tx
+    .selectFrom(sharing.as("ag"))
+    .select(["ag.id", "ag.code", "ag.legal_basis"])
+    .orderBy("ag.code")
+    .executeTakeFirst();
 }
 
 /** Agreements whose numbers the actor's agency may read: those it is party to, while they are in force. */
@@ -100,7 +115,11 @@ export async function isSharedWithRequester(tx: Tx, requestId: string): Promise<
     .selectFrom("inspection_request as r")
     .innerJoin("shipment as s", "s.id", "r.shipment_id")
     .innerJoin("agreement as ag", "ag.id", "r.agreement_id")
-    .select(sql<boolean>`agreement_covers(ag, s.discharge_country, s.destination_country, coalesce(s.etd, s.filed_at))`.as("covers"))
+    .select(
+      sql<boolean>`agreement_covers(ag, s.discharge_country, s.destination_country, coalesce(s.etd, s.filed_at))`.as(
+        "covers",
+      ),
+    )
     .where("r.id", "=", requestId)
     .executeTakeFirst();
   return row?.covers === true;

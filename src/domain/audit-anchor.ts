@@ -89,13 +89,21 @@ export type ChainScope = "whole" | "agency";
 
 const CHAIN_FUNCTIONS: Record<ChainScope, { head: string; verify: string; anchors: string }> = {
   whole: { head: "audit_chain_head", verify: "audit_chain_verify", anchors: "audit_anchors_check" },
-  agency: { head: "audit_agency_chain_head", verify: "audit_agency_chain_verify", anchors: "audit_agency_anchors_check" },
+  agency: {
+    head: "audit_agency_chain_head",
+    verify: "audit_agency_chain_verify",
+    anchors: "audit_agency_anchors_check",
+  },
 };
 
 /** Reads the head of a chain; null when it is empty. The agency chain needs an agency transaction. */
 export async function readChainHead(db: Kysely<DB>, scope: ChainScope = "whole"): Promise<ChainHead | null> {
   const fn = sql.raw(CHAIN_FUNCTIONS[scope].head);
-  const { rows } = await sql<{ seq: string; hash: string; events: string }>`select seq, hash, events from ${fn}()`.execute(db);
+  const { rows } = await sql<{
+    seq: string;
+    hash: string;
+    events: string;
+  }>`select seq, hash, events from ${fn}()`.execute(db);
   const row = rows[0];
   if (!row) {
     return null;
@@ -153,7 +161,9 @@ async function syncDirectory(dir: string): Promise<void> {
 }
 
 /** Parses an anchor file; lines that are not anchors are reported and skipped. Throws if unreadable. */
-export async function readAnchorFile(file: string): Promise<{ anchors: (ChainHead & { line: number })[]; warnings: string[] }> {
+export async function readAnchorFile(
+  file: string,
+): Promise<{ anchors: (ChainHead & { line: number })[]; warnings: string[] }> {
   const text = await readFile(file, "utf8");
   const anchors: (ChainHead & { line: number })[] = [];
   const warnings: string[] = [];
@@ -187,18 +197,30 @@ function parseJson(text: string): unknown {
 export async function verifyAgainstAnchors(db: Kysely<DB>, file: string): Promise<AnchorVerdict> {
   const { anchors, warnings } = await readAnchorFile(file);
   const name = path.basename(file);
-  const refs = anchors.map((a) => ({ seq: a.seq, hash: a.hash, source: `anchored at ${a.at} (${name} line ${a.line})` }));
+  const refs = anchors.map((a) => ({
+    seq: a.seq,
+    hash: a.hash,
+    source: `anchored at ${a.at} (${name} line ${a.line})`,
+  }));
   return { ...(await verifyAnchors(db, refs)), warnings };
 }
 
 /** Checks the chain and the given anchors; the discrepancy reported is the one with the lowest seq. */
-export async function verifyAnchors(db: Kysely<DB>, anchors: AnchorRef[], scope: ChainScope = "whole"): Promise<AnchorVerdict> {
+export async function verifyAnchors(
+  db: Kysely<DB>,
+  anchors: AnchorRef[],
+  scope: ChainScope = "whole",
+): Promise<AnchorVerdict> {
   const functions = CHAIN_FUNCTIONS[scope];
   const head = await readChainHead(db, scope);
-  const chain = await sql<{ first_broken_seq: string | null }>`select first_broken_seq from ${sql.raw(functions.verify)}()`.execute(db);
+  const chain = await sql<{
+    first_broken_seq: string | null;
+  }>`select first_broken_seq from ${sql.raw(functions.verify)}()`.execute(db);
   const failed = await sql<{ anchor_index: string; problem: "missing" | "changed" }>`
     select anchor_index, problem
-    from ${sql.raw(functions.anchors)}(${anchors.map((a) => a.seq)}::bigint[], ${anchors.map((a) => a.hash)}::text[])`.execute(db);
+    from ${sql.raw(functions.anchors)}(${anchors.map((a) => a.seq)}::bigint[], ${anchors.map((a) => a.hash)}::text[])`.execute(
+    db,
+  );
   const candidates: Discrepancy[] = [];
   for (const row of failed.rows) {
     const anchor = anchors[Number(row.anchor_index) - 1];
@@ -210,7 +232,11 @@ export async function verifyAnchors(db: Kysely<DB>, anchors: AnchorRef[], scope:
   const firstBrokenSeq = broken === null ? null : String(broken);
   if (firstBrokenSeq !== null) {
     const seq = firstBrokenSeq;
-    candidates.push({ seq, kind: "broken", message: `event ${seq} no longer matches its hash or its link to the event before: it was edited, or events before it were deleted` });
+    candidates.push({
+      seq,
+      kind: "broken",
+      message: `event ${seq} no longer matches its hash or its link to the event before: it was edited, or events before it were deleted`,
+    });
   }
   // Stable sort: on a tie the anchor's account comes first, as it says when the event was known good.
   const first = candidates.sort((a, b) => compareSeq(a.seq, b.seq))[0] ?? null;
@@ -229,15 +255,27 @@ export async function verifyAnchors(db: Kysely<DB>, anchors: AnchorRef[], scope:
 function describeFailedAnchor(anchor: AnchorRef, problem: "missing" | "changed", head: ChainHead | null): Discrepancy {
   const what = `event ${anchor.seq} ${anchor.source}`;
   if (problem === "changed") {
-    return { seq: anchor.seq, kind: problem, message: `${what} now has a different hash: the log was rewritten at or before that event` };
+    return {
+      seq: anchor.seq,
+      kind: problem,
+      message: `${what} now has a different hash: the log was rewritten at or before that event`,
+    };
   }
   if (!head) {
     return { seq: anchor.seq, kind: problem, message: `${what} is missing: the log was truncated (it is now empty)` };
   }
   if (compareSeq(anchor.seq, head.seq) > 0) {
-    return { seq: anchor.seq, kind: problem, message: `${what} is missing: the log was truncated (it now ends at event ${head.seq})` };
+    return {
+      seq: anchor.seq,
+      kind: problem,
+      message: `${what} is missing: the log was truncated (it now ends at event ${head.seq})`,
+    };
   }
-  return { seq: anchor.seq, kind: problem, message: `${what} is missing: it was deleted from the log (which now ends at event ${head.seq})` };
+  return {
+    seq: anchor.seq,
+    kind: problem,
+    message: `${what} is missing: it was deleted from the log (which now ends at event ${head.seq})`,
+  };
 }
 
 function compareSeq(a: string, b: string): number {
@@ -273,13 +311,16 @@ export function startAnchoring(
   };
   // One anchoring at a time, in order, so a slow tick cannot interleave lines with the next.
   const tick = () => {
-    queue = queue.then(() => exclusive(anchorIfMoved)).then(() => undefined).catch((err: unknown) => {
-      try {
-        onError(err);
-      } catch {
-        // A failing error handler must not stop the anchoring.
-      }
-    });
+    queue = queue
+      .then(() => exclusive(anchorIfMoved))
+      .then(() => undefined)
+      .catch((err: unknown) => {
+        try {
+          onError(err);
+        } catch {
+          // A failing error handler must not stop the anchoring.
+        }
+      });
     return queue;
   };
   void tick();
@@ -317,7 +358,10 @@ async function readLastAnchor(file: string): Promise<{ seq: string; hash: string
     const tail = Buffer.alloc(size - from);
     await handle.read(tail, 0, tail.length, from);
     // The first line of a tail that starts mid-file is partial: skip it.
-    const lines = tail.toString("utf8").split("\n").slice(isWholeFile ? 0 : 1);
+    const lines = tail
+      .toString("utf8")
+      .split("\n")
+      .slice(isWholeFile ? 0 : 1);
     for (const line of lines.reverse()) {
       const parsed = AnchorLine.safeParse(parseJson(line));
       if (parsed.success) {
@@ -329,7 +373,6 @@ async function readLastAnchor(file: string): Promise<{ seq: string; hash: string
   }
   return isWholeFile ? null : ((await readAnchorFile(file)).anchors.at(-1) ?? null);
 }
-
 
 /** Reads the head of the agency's own chain for its auditor or administrator to export. */
 export async function exportChainHead(db: Kysely<DB>, actor: Actor): Promise<ExportedHead> {
@@ -343,9 +386,12 @@ export async function exportChainHead(db: Kysely<DB>, actor: Actor): Promise<Exp
   return { seq: head.seq, hash: head.hash, at: head.at };
 }
 
-
 /** Checks a head an auditor exported earlier against the log as it is now. */
-export async function verifyExportedHead(db: Kysely<DB>, actor: Actor, exported: { seq: string; hash: string }): Promise<ExportedHeadVerdict> {
+export async function verifyExportedHead(
+  db: Kysely<DB>,
+  actor: Actor,
+  exported: { seq: string; hash: string },
+): Promise<ExportedHeadVerdict> {
   if (!hasRole(actor, "auditor", "admin")) {
     throw forbidden("Only auditors and administrators verify the audit log");
   }

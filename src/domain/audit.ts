@@ -47,7 +47,13 @@ export async function recordAudit(tx: Tx, actor: Actor | null, input: AuditInput
 export async function recordSharedRead(
   tx: Tx,
   actor: Actor,
-  input: { action: string; entityType: string; entityId?: string | null; records: readonly { id: string; ownerAgencyId: string }[]; payload?: Record<string, unknown> },
+  input: {
+    action: string;
+    entityType: string;
+    entityId?: string | null;
+    records: readonly { id: string; ownerAgencyId: string }[];
+    payload?: Record<string, unknown>;
+  },
 ): Promise<void> {
   // One event per owning agency, naming only its records: an owner learns nothing of the others.
   const byOwner = new Map<string, string[]>();
@@ -65,7 +71,9 @@ export async function recordSharedRead(
   // change. Each list page would otherwise wait for a disk flush while holding the chain's lock,
   // so concurrent readers of shared data would queue behind one another's flushes. A transaction
   // that has written already keeps its full durability.
-  await sql`select set_config('synchronous_commit', 'off', true) where pg_current_xact_id_if_assigned() is null`.execute(tx);
+  await sql`select set_config('synchronous_commit', 'off', true) where pg_current_xact_id_if_assigned() is null`.execute(
+    tx,
+  );
   for (const [owner, ids] of byOwner) {
     await recordAudit(tx, actor, {
       action: input.action,
@@ -127,7 +135,9 @@ export async function listAuditEvents(db: Kysely<DB>, actor: Actor, query: Audit
       .selectFrom("audit_event as e")
       // Numbered and chained in the agency's own chain: the whole chain's numbers would count
       // the other agencies' events.
-      .innerJoin("audit_agency_link as l", (join) => join.onRef("l.event_seq", "=", "e.seq").on("l.agency_id", "=", actor.agencyId))
+      .innerJoin("audit_agency_link as l", (join) =>
+        join.onRef("l.event_seq", "=", "e.seq").on("l.agency_id", "=", actor.agencyId),
+      )
       .leftJoin("app_user as u", "u.id", "e.actor_user_id")
       .leftJoin("agency as a", "a.id", "e.actor_agency_id")
       .select([
@@ -149,7 +159,9 @@ export async function listAuditEvents(db: Kysely<DB>, actor: Actor, query: Audit
       .$if(query.entityId !== undefined, (qb) => qb.where("e.entity_id", "=", query.entityId as string))
       .$if(query.action !== undefined, (qb) => qb.where("e.action", "=", query.action as string))
       .$if(query.actor !== undefined, (qb) => qb.where("u.username", "=", query.actor as string))
-      .$if(query.actionPrefix !== undefined, (qb) => qb.where("e.action", "like", likePrefix(query.actionPrefix as string)))
+      .$if(query.actionPrefix !== undefined, (qb) =>
+        qb.where("e.action", "like", likePrefix(query.actionPrefix as string)),
+      )
       .$if(query.from !== undefined, (qb) => qb.where("e.occurred_at", ">=", query.from as Date))
       .$if(query.to !== undefined, (qb) => qb.where("e.occurred_at", "<", query.to as Date))
       .$if(query.kind === "changes", (qb) => qb.where("e.action", "not in", READ_ACTIONS))
@@ -174,7 +186,6 @@ export async function listAuditEvents(db: Kysely<DB>, actor: Actor, query: Audit
   return toPage(items, query.limit, (e) => ({ value: null, id: e.seq }), "audit-events");
 }
 
-
 /** Recomputes every link of the agency's own chain in the database. */
 export async function verifyAuditChain(db: Kysely<DB>, actor: Actor): Promise<ChainVerdict> {
   if (!hasRole(actor, "auditor", "admin")) {
@@ -198,7 +209,11 @@ function csvCell(value: string): string {
  * The filtered log as CSV (newest first, at most MAX_EXPORT_ROWS events, times in UTC to the
  * second), one value per cell; the export itself is audited.
  */
-export async function exportAuditEventsCsv(db: Kysely<DB>, actor: Actor, query: Omit<AuditQuery, "limit" | "cursor">): Promise<{ csv: string; rows: number; isTruncated: boolean }> {
+export async function exportAuditEventsCsv(
+  db: Kysely<DB>,
+  actor: Actor,
+  query: Omit<AuditQuery, "limit" | "cursor">,
+): Promise<{ csv: string; rows: number; isTruncated: boolean }> {
   const lines = ["seq,occurred_at_utc,actor,actor_agency,action,entity_type,entity_id,details,hash"];
   let cursor: string | undefined;
   let rows = 0;
@@ -211,7 +226,19 @@ export async function exportAuditEventsCsv(db: Kysely<DB>, actor: Actor, query: 
         break;
       }
       lines.push(
-        [e.seq, `${e.occurredAt.slice(0, 19)}Z`, e.actorUsername ?? "system", e.actorAgencyCode ?? "", e.action, e.entityType, e.entityId ?? "", auditDetails(e.payload), e.hash].map(csvCell).join(","),
+        [
+          e.seq,
+          `${e.occurredAt.slice(0, 19)}Z`,
+          e.actorUsername ?? "system",
+          e.actorAgencyCode ?? "",
+          e.action,
+          e.entityType,
+          e.entityId ?? "",
+          auditDetails(e.payload),
+          e.hash,
+        ]
+          .map(csvCell)
+          .join(","),
       );
       rows++;
     }
@@ -224,7 +251,11 @@ export async function exportAuditEventsCsv(db: Kysely<DB>, actor: Actor, query: 
     recordAudit(tx, actor, {
       action: "audit_events.exported",
       entityType: "audit_event",
-      payload: { rows, isTruncated, filters: { ...query, from: query.from?.toISOString(), to: query.to?.toISOString() } },
+      payload: {
+        rows,
+        isTruncated,
+        filters: { ...query, from: query.from?.toISOString(), to: query.to?.toISOString() },
+      },
     }),
   );
   return { csv: `${lines.join("\n")}\n`, rows, isTruncated };

@@ -8,7 +8,14 @@ import { recordAudit } from "./audit.ts";
 import { asLanguage } from "./language.ts";
 import type { Clock } from "./clock.ts";
 import { forgetSessions, recallSession, rememberSession, sessionEpoch } from "./session-memory.ts";
-import { claimLoginAttempt, clearAfterLogin, recordFailedLogin, releaseClaim, type LoginClaim, type LoginFailureReason } from "./login-throttle.ts";
+import {
+  claimLoginAttempt,
+  clearAfterLogin,
+  recordFailedLogin,
+  releaseClaim,
+  type LoginClaim,
+  type LoginFailureReason,
+} from "./login-throttle.ts";
 
 /** How long a session lasts without logging in again. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -41,7 +48,11 @@ export interface LoginAttempt {
  * (login-throttle.ts) is asked first and throws LoginThrottled without the password being checked;
  * every failure is counted and audited.
  */
-export async function login(db: Kysely<DB>, clock: Clock, attempt: LoginAttempt): Promise<{ token: string; actor: Actor }> {
+export async function login(
+  db: Kysely<DB>,
+  clock: Clock,
+  attempt: LoginAttempt,
+): Promise<{ token: string; actor: Actor }> {
   const claim = await claimLoginAttempt(db, clock, attempt.username, attempt.ip);
   try {
     return await checkAndOpenSession(db, clock, attempt, claim);
@@ -55,7 +66,12 @@ export async function login(db: Kysely<DB>, clock: Clock, attempt: LoginAttempt)
   }
 }
 
-async function checkAndOpenSession(db: Kysely<DB>, clock: Clock, attempt: LoginAttempt, claim: LoginClaim): Promise<{ token: string; actor: Actor }> {
+async function checkAndOpenSession(
+  db: Kysely<DB>,
+  clock: Clock,
+  attempt: LoginAttempt,
+  claim: LoginClaim,
+): Promise<{ token: string; actor: Actor }> {
   const user = await db
     .selectFrom("app_user")
     .select(["id", "password_hash", "is_active", "is_service", "agency_id"])
@@ -65,7 +81,13 @@ async function checkAndOpenSession(db: Kysely<DB>, clock: Clock, attempt: LoginA
   const canLogIn = user !== undefined && !user.is_service && user.is_active;
   const isValid = await passwords.verify(canLogIn ? user.password_hash : await decoyHash, attempt.password);
   if (!user || !canLogIn || !isValid) {
-    const reason: LoginFailureReason = !user ? "unknown_username" : user.is_service ? "service_account" : !user.is_active ? "account_disabled" : "wrong_password";
+    const reason: LoginFailureReason = !user
+      ? "unknown_username"
+      : user.is_service
+        ? "service_account"
+        : !user.is_active
+          ? "account_disabled"
+          : "wrong_password";
     await db.transaction().execute((tx) =>
       recordFailedLogin(tx, clock, claim, {
         username: attempt.username,
@@ -81,10 +103,19 @@ async function checkAndOpenSession(db: Kysely<DB>, clock: Clock, attempt: LoginA
     await clearAfterLogin(tx, claim);
     await tx
       .insertInto("user_session")
-      .values({ token_hash: tokenHash(token), user_id: user.id, expires_at: new Date(clock.now().getTime() + SESSION_TTL_MS) })
+      .values({
+        token_hash: tokenHash(token),
+        user_id: user.id,
+        expires_at: new Date(clock.now().getTime() + SESSION_TTL_MS),
+      })
       .execute();
     const found = await findActor(tx, user.id);
-    await recordAudit(tx, found, { action: "session.opened", entityType: "user", entityId: user.id, payload: { address: attempt.ip } });
+    await recordAudit(tx, found, {
+      action: "session.opened",
+      entityType: "user",
+      entityId: user.id,
+      payload: { address: attempt.ip },
+    });
     return found;
   });
   return { token, actor };

@@ -7,7 +7,10 @@ import type { Clock } from "./clock.ts";
 import { AWAITING_RESULT_STATUSES, MISS_REASONS, type MissReason } from "./inspection-requests/vocabulary.ts";
 
 /** Both agencies of a request, the requester only while the agreement still shares the shipment. */
-async function partiesOf(tx: Tx, r: { id: string; host_agency_id: string; requesting_agency_id: string }): Promise<string[]> {
+async function partiesOf(
+  tx: Tx,
+  r: { id: string; host_agency_id: string; requesting_agency_id: string },
+): Promise<string[]> {
   return (await isSharedWithRequester(tx, r.id)) ? [r.host_agency_id, r.requesting_agency_id] : [r.host_agency_id];
 }
 
@@ -100,7 +103,11 @@ async function recordMisses(db: Kysely<DB>, now: Date): Promise<number> {
       const code: MissReason = r.loaded_at ? "loaded_before_result" : "cutoff_passed";
       const reason = MISS_REASONS[code];
       const at: Date = r.loaded_at ?? r.deadline ?? now;
-      await tx.updateTable("inspection_request").set({ missed_at: at, miss_reason: reason }).where("id", "=", r.id).execute();
+      await tx
+        .updateTable("inspection_request")
+        .set({ missed_at: at, miss_reason: reason })
+        .where("id", "=", r.id)
+        .execute();
       await tx
         .insertInto("notification")
         .values({

@@ -17,7 +17,12 @@ export interface ChangeEvent {
 
 /** The newest audit sequence number the actor's agency can see ("0" when none). */
 export async function latestEventSeq(db: Kysely<DB>, actor: Actor): Promise<string> {
-  const row = await withAgency(db, actor.agencyId, (tx) => tx.selectFrom("audit_event").select((eb) => eb.fn.max("seq").as("seq")).executeTakeFirst());
+  const row = await withAgency(db, actor.agencyId, (tx) =>
+    tx
+      .selectFrom("audit_event")
+      .select((eb) => eb.fn.max("seq").as("seq"))
+      .executeTakeFirst(),
+  );
   return String(row?.seq ?? "0");
 }
 
@@ -34,7 +39,12 @@ export async function newestLogSeq(db: Kysely<DB>): Promise<string> {
 }
 
 /** Changes after `seq` visible to the actor's agency, oldest first. */
-export async function changesSince(db: Kysely<DB>, actor: Pick<Actor, "agencyId">, seq: string, limit = CHANGE_PAGE): Promise<ChangeEvent[]> {
+export async function changesSince(
+  db: Kysely<DB>,
+  actor: Pick<Actor, "agencyId">,
+  seq: string,
+  limit = CHANGE_PAGE,
+): Promise<ChangeEvent[]> {
   const rows = await withAgency(db, actor.agencyId, (tx) =>
     tx
       .selectFrom("audit_event")
@@ -45,5 +55,11 @@ export async function changesSince(db: Kysely<DB>, actor: Pick<Actor, "agencyId"
       .limit(limit)
       .execute(),
   );
-  return rows.map((r) => ({ seq: String(r.seq), action: r.action, entityType: r.entity_type, entityId: r.entity_id, occurredAt: r.occurred_at.toISOString() }));
+  return rows.map((r) => ({
+    seq: String(r.seq),
+    action: r.action,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    occurredAt: r.occurred_at.toISOString(),
+  }));
 }

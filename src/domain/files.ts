@@ -27,7 +27,10 @@ export function checkFile(content: Uint8Array, mediaType: string): void {
     throw invalid("file.empty", "The attached file is empty");
   }
   if (!(ACCEPTED_MEDIA_TYPES as readonly string[]).includes(mediaType)) {
-    throw invalid("file.media_type", `Files of type ${mediaType} are not accepted; send instrument data (N42 XML, SPE, SPC, CNF, PCF) or an image (PNG, JPEG, TIFF)`);
+    throw invalid(
+      "file.media_type",
+      `Files of type ${mediaType} are not accepted; send instrument data (N42 XML, SPE, SPC, CNF, PCF) or an image (PNG, JPEG, TIFF)`,
+    );
   }
   if (content.byteLength > MAX_FILE_BYTES) {
     throw invalid("file.too_large", `The attached file exceeds ${MAX_FILE_BYTES} bytes`);
@@ -46,7 +49,10 @@ export async function storeFile(tx: Tx, content: Uint8Array, mediaType: string):
 }
 
 /** The agencies of the requests a file belongs to; a requester only while its agreement still shares the shipment. */
-async function partiesToTell(tx: Tx, requests: readonly { id: string; host_agency_id: string; requesting_agency_id: string }[]): Promise<string[]> {
+async function partiesToTell(
+  tx: Tx,
+  requests: readonly { id: string; host_agency_id: string; requesting_agency_id: string }[],
+): Promise<string[]> {
   const agencies = new Set<string>();
   for (const r of requests) {
     agencies.add(r.host_agency_id);
@@ -114,7 +120,12 @@ const READ_PIECE_BYTES = 1024 * 1024;
  * so that a slow reader holds neither a connection nor the whole file. Throws when a piece cannot be
  * read in full (the file was removed, shortened, or is no longer visible to the agency).
  */
-export async function* readStoredFile(db: Kysely<DB>, agencyId: string, sha256: string, size: number): AsyncGenerator<Uint8Array> {
+export async function* readStoredFile(
+  db: Kysely<DB>,
+  agencyId: string,
+  sha256: string,
+  size: number,
+): AsyncGenerator<Uint8Array> {
   for (let offset = 0; offset < size; offset += READ_PIECE_BYTES) {
     const length = Math.min(READ_PIECE_BYTES, size - offset);
     // As base64 text: both drivers receive bytea as hex text, twice the size, and PGlite decodes
@@ -122,7 +133,9 @@ export async function* readStoredFile(db: Kysely<DB>, agencyId: string, sha256: 
     const row = await withAgency(db, agencyId, (tx) =>
       tx
         .selectFrom("stored_file")
-        .select(sql<string>`encode(substring(content from ${offset + 1}::int for ${length}::int), 'base64')`.as("piece"))
+        .select(
+          sql<string>`encode(substring(content from ${offset + 1}::int for ${length}::int), 'base64')`.as("piece"),
+        )
         .where("sha256", "=", sha256)
         .executeTakeFirst(),
     );

@@ -4,7 +4,8 @@ import type { ScanPlotData } from "../contract/scan-plots.ts";
 import type { PlotInput } from "./scan-plot-data.ts";
 
 /** One piece of instrument-file work for the pool. */
-export type InstrumentTask = { kind: "analyse"; content: Uint8Array; fileName: string } | { kind: "plot"; input: PlotInput };
+export type InstrumentTask =
+  { kind: "analyse"; content: Uint8Array; fileName: string } | { kind: "plot"; input: PlotInput };
 
 /** Seconds an instrument file may take to analyse or plot before it is stopped. */
 const BUDGET_MS = Number(process.env.RECIPROCITY_ANALYSIS_BUDGET_MS ?? "60000");

@@ -21,10 +21,20 @@ export function asLanguage(value: string | null | undefined): Language {
 /** Switches the acting user's own screens to another language; audited with the old and new value. */
 export async function setOwnLanguage(db: Kysely<DB>, actor: Actor, language: Language): Promise<Language> {
   await db.transaction().execute(async (tx) => {
-    const before = await tx.selectFrom("app_user").select("language").where("id", "=", actor.userId).forUpdate().executeTakeFirstOrThrow();
+    const before = await tx
+      .selectFrom("app_user")
+      .select("language")
+      .where("id", "=", actor.userId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (before.language !== language) {
       await tx.updateTable("app_user").set({ language }).where("id", "=", actor.userId).execute();
-      await recordAudit(tx, actor, { action: "user.language_changed", entityType: "user", entityId: actor.userId, payload: { from: before.language, to: language } });
+      await recordAudit(tx, actor, {
+        action: "user.language_changed",
+        entityType: "user",
+        entityId: actor.userId,
+        payload: { from: before.language, to: language },
+      });
     }
   });
   // The user's sessions carry the language: they are read again.

@@ -64,7 +64,11 @@ export function addressKey(ip: string): string {
   const [head = "", tail = ""] = bare.toLowerCase().split("::");
   const headGroups = hexGroups(head);
   const tailGroups = hexGroups(tail);
-  const groups = [...headGroups, ...Array<string>(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill("0"), ...tailGroups];
+  const groups = [
+    ...headGroups,
+    ...Array<string>(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill("0"),
+    ...tailGroups,
+  ];
   return `${groups
     .slice(0, 4)
     .map((g) => g.replace(/^0+(?=.)/, ""))
@@ -113,7 +117,12 @@ function retrySeconds(untilMs: number, now: Date): number {
  * Lets an attempt through or throws LoginThrottled. A pass holds the account's slot and counts
  * against the address until settled, so parallel attempts cannot outrun the counters.
  */
-export async function claimLoginAttempt(db: Kysely<DB>, clock: Clock, username: string, ip: string): Promise<LoginClaim> {
+export async function claimLoginAttempt(
+  db: Kysely<DB>,
+  clock: Clock,
+  username: string,
+  ip: string,
+): Promise<LoginClaim> {
   const now = clock.now();
   const key = usernameKey(username);
   const address = addressKey(ip);
@@ -151,8 +160,16 @@ export async function claimLoginAttempt(db: Kysely<DB>, clock: Clock, username: 
     if (account.attempt_started_at && account.attempt_started_at.getTime() + policy.attemptSlotMs > now.getTime()) {
       return now.getTime() + SECOND;
     }
-    await tx.updateTable("login_throttle").set({ attempt_started_at: now, updated_at: now }).where("username_key", "=", key).execute();
-    const row = await tx.insertInto("login_address_failure").values({ address, attempted_at: now }).returning("id").executeTakeFirstOrThrow();
+    await tx
+      .updateTable("login_throttle")
+      .set({ attempt_started_at: now, updated_at: now })
+      .where("username_key", "=", key)
+      .execute();
+    const row = await tx
+      .insertInto("login_address_failure")
+      .values({ address, attempted_at: now })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     return { usernameKey: key, addressFailureId: String(row.id), startedAt: now };
   });
   if (typeof outcome === "number") {
@@ -211,7 +228,13 @@ export async function recordFailedLogin(tx: Tx, clock: Clock, claim: LoginClaim,
     .forUpdate()
     .executeTakeFirst();
   const failures = (current?.failures ?? 0) + 1;
-  const state = { failures, last_failed_at: now, blocked_until: nextAttemptAfter(failures, now), attempt_started_at: null, updated_at: now };
+  const state = {
+    failures,
+    last_failed_at: now,
+    blocked_until: nextAttemptAfter(failures, now),
+    attempt_started_at: null,
+    updated_at: now,
+  };
   await tx
     .insertInto("login_throttle")
     .values({ username_key: claim.usernameKey, ...state })
@@ -231,7 +254,12 @@ export async function recordFailedLogin(tx: Tx, clock: Clock, claim: LoginClaim,
     await recordAudit(tx, null, {
       ...about,
       action: "session.locked",
-      payload: { username: failed.username, address: failed.ip, failures, lockedUntil: state.blocked_until?.toISOString() },
+      payload: {
+        username: failed.username,
+        address: failed.ip,
+        failures,
+        lockedUntil: state.blocked_until?.toISOString(),
+      },
     });
   }
 }

@@ -44,7 +44,10 @@ async function requestCounts(tx: Tx, agreementId: string, from: Date, to: Date) 
 async function declineReasons(tx: Tx, agreementId: string, from: Date, to: Date): Promise<Record<string, number>> {
   const rows = await tx
     .selectFrom("inspection_request")
-    .select((eb) => [eb.fn.coalesce("decision_code", sql<string>`'unspecified'`).as("code"), eb.fn.countAll<number>().as("n")])
+    .select((eb) => [
+      eb.fn.coalesce("decision_code", sql<string>`'unspecified'`).as("code"),
+      eb.fn.countAll<number>().as("n"),
+    ])
     .where("agreement_id", "=", agreementId)
     .where("status", "=", "declined")
     .where("requested_at", ">=", from)
@@ -57,8 +60,18 @@ async function declineReasons(tx: Tx, agreementId: string, from: Date, to: Date)
 async function scanFigures(tx: Tx, agreementId: string, from: Date, to: Date) {
   const base = sql`from scan s join inspection_request r on r.id = s.request_id
     where r.agreement_id = ${agreementId} and r.requested_at >= ${from} and r.requested_at < ${to}`;
-  const byType = await sql<{ scan_type: string; n: number }>`select s.scan_type, count(*)::int as n ${base} group by s.scan_type order by s.scan_type`.execute(tx);
-  const devices = await sql<{ device: string; type: string | null; model: string | null; serial: string | null; site: string | null; n: number }>`
+  const byType = await sql<{
+    scan_type: string;
+    n: number;
+  }>`select s.scan_type, count(*)::int as n ${base} group by s.scan_type order by s.scan_type`.execute(tx);
+  const devices = await sql<{
+    device: string;
+    type: string | null;
+    model: string | null;
+    serial: string | null;
+    site: string | null;
+    n: number;
+  }>`
     select coalesce(d.model || ' · ' || d.serial, s.device, 'unrecorded') as device, d.device_type as type, d.model, d.serial, st.locode as site, count(*)::int as n
     from scan s join inspection_request r on r.id = s.request_id
     left join device d on d.id = s.device_id
@@ -73,7 +86,14 @@ async function scanFigures(tx: Tx, agreementId: string, from: Date, to: Date) {
     group by 1 order by 2 desc, 1`.execute(tx);
   return {
     scansByType: Object.fromEntries(byType.rows.map((r) => [r.scan_type, r.n])),
-    equipmentUse: devices.rows.map((r) => ({ device: r.model !== null && r.model === r.serial ? r.model : r.device, type: r.type, model: r.model, serial: r.serial, site: r.site ?? null, scans: r.n })),
+    equipmentUse: devices.rows.map((r) => ({
+      device: r.model !== null && r.model === r.serial ? r.model : r.device,
+      type: r.type,
+      model: r.model,
+      serial: r.serial,
+      site: r.site ?? null,
+      scans: r.n,
+    })),
     alarmsByHsChapter: alarms.rows.filter((r) => r.alarms > 0),
   };
 }
@@ -88,7 +108,13 @@ export function weekStart(at: Date): Date {
 
 /** Requests, accommodation and median time to result per week of the range, empty weeks included. */
 async function weeklyFigures(tx: Tx, agreementId: string, from: Date, to: Date): Promise<WeekFigures[]> {
-  const result = await sql<{ week: Date; requests: number; accepted: number; declined: number; median_h: number | null }>`
+  const result = await sql<{
+    week: Date;
+    requests: number;
+    accepted: number;
+    declined: number;
+    median_h: number | null;
+  }>`
     select date_bin('7 days', r.requested_at, timestamptz '2001-01-01 00:00:00+00') as week,
            count(*)::int as requests,
            count(*) filter (where exists (select 1 from request_transition t where t.request_id = r.id and t.action = 'accept'))::int as accepted,
@@ -102,7 +128,12 @@ async function weeklyFigures(tx: Tx, agreementId: string, from: Date, to: Date):
   for (let w = weekStart(from); w < to; w = new Date(w.getTime() + WEEK_MS)) {
     const key = w.toISOString().slice(0, 10);
     const r = byWeek.get(key);
-    weeks.push({ week: key, requests: r?.requests ?? 0, accommodationRate: r ? rate(r.accepted, r.accepted + r.declined) : null, medianHoursToResult: r?.median_h ?? null });
+    weeks.push({
+      week: key,
+      requests: r?.requests ?? 0,
+      accommodationRate: r ? rate(r.accepted, r.accepted + r.declined) : null,
+      medianHoursToResult: r?.median_h ?? null,
+    });
   }
   return weeks;
 }
@@ -123,7 +154,12 @@ export function metricsPeriod(clock: Clock, asked: { from?: Date; to?: Date }): 
 const NO_AGREEMENT = "00000000-0000-0000-0000-000000000000";
 
 /** Computes the dashboard for every agreement direction the actor's agency takes part in. */
-export async function reciprocityMetrics(db: Kysely<DB>, actor: Actor, from: Date, to: Date): Promise<ReciprocityMetrics> {
+export async function reciprocityMetrics(
+  db: Kysely<DB>,
+  actor: Actor,
+  from: Date,
+  to: Date,
+): Promise<ReciprocityMetrics> {
   return withAgency(db, actor.agencyId, async (tx) => {
     const agreements = await tx
       .selectFrom("agreement as ag")
@@ -170,7 +206,10 @@ export async function reciprocityMetrics(db: Kysely<DB>, actor: Actor, from: Dat
     await recordSharedRead(tx, actor, {
       action: "metrics.viewed",
       entityType: "agreement",
-      records: counterparts.map((a) => ({ id: a.id, ownerAgencyId: a.provider_agency_id === actor.agencyId ? a.recipient_agency_id : a.provider_agency_id })),
+      records: counterparts.map((a) => ({
+        id: a.id,
+        ownerAgencyId: a.provider_agency_id === actor.agencyId ? a.recipient_agency_id : a.provider_agency_id,
+      })),
       payload: { from: from.toISOString(), to: to.toISOString() },
     });
     return { from: from.toISOString(), to: to.toISOString(), directions };
@@ -179,12 +218,33 @@ export async function reciprocityMetrics(db: Kysely<DB>, actor: Actor, from: Dat
 
 /** Column headings of the CSV for a Japanese reader (the English ones are the column keys). */
 const JA_HEADINGS: Record<string, string> = {
-  agreement: "協定", host: "検査国", requester: "要請国", from: "期間開始", to: "期間終了", requests: "要請件数", accepted: "承認", declined: "拒否",
-  withdrawn: "取下げ", pending: "判断待ち", accommodation_rate: "受入率", scanned_before_cutoff: "積載期限前の検査率", missed: "未実施",
-  median_hours_to_result: "結果までの時間・中央値（h）", p90_hours_to_result: "結果までの時間・90パーセンタイル（h）", alarms: "警報", nuisance_alarms: "誤警報",
-  declined_already_loaded: "拒否・積載済み", declined_insufficient_information: "拒否・情報不足", declined_outside_agreement: "拒否・協定の対象外",
-  declined_no_capacity: "拒否・検査能力不足", declined_duplicate_request: "拒否・重複した要請", declined_examined_domestically: "拒否・自国で検査済み",
-  declined_other: "拒否・その他", scans_radiation_portal: "放射線検査（ゲート型）", scans_isotope_id: "核種同定", scans_xray_image: "貨物検査装置（X線）",
+  agreement: "協定",
+  host: "検査国",
+  requester: "要請国",
+  from: "期間開始",
+  to: "期間終了",
+  requests: "要請件数",
+  accepted: "承認",
+  declined: "拒否",
+  withdrawn: "取下げ",
+  pending: "判断待ち",
+  accommodation_rate: "受入率",
+  scanned_before_cutoff: "積載期限前の検査率",
+  missed: "未実施",
+  median_hours_to_result: "結果までの時間・中央値（h）",
+  p90_hours_to_result: "結果までの時間・90パーセンタイル（h）",
+  alarms: "警報",
+  nuisance_alarms: "誤警報",
+  declined_already_loaded: "拒否・積載済み",
+  declined_insufficient_information: "拒否・情報不足",
+  declined_outside_agreement: "拒否・協定の対象外",
+  declined_no_capacity: "拒否・検査能力不足",
+  declined_duplicate_request: "拒否・重複した要請",
+  declined_examined_domestically: "拒否・自国で検査済み",
+  declined_other: "拒否・その他",
+  scans_radiation_portal: "放射線検査（ゲート型）",
+  scans_isotope_id: "核種同定",
+  scans_xray_image: "貨物検査装置（X線）",
   scans_physical_exam: "開披検査",
 };
 
@@ -192,8 +252,23 @@ const JA_HEADINGS: Record<string, string> = {
 export function metricsCsv(metrics: ReciprocityMetrics, language: "en" | "ja" = "en"): string {
   // One value per cell: a column per decline reason and per scan type, from the shared vocabularies.
   const header = [
-    "agreement", "host", "requester", "from", "to", "requests", "accepted", "declined", "withdrawn", "pending", "accommodation_rate", "scanned_before_cutoff", "missed",
-    "median_hours_to_result", "p90_hours_to_result", "alarms", "nuisance_alarms",
+    "agreement",
+    "host",
+    "requester",
+    "from",
+    "to",
+    "requests",
+    "accepted",
+    "declined",
+    "withdrawn",
+    "pending",
+    "accommodation_rate",
+    "scanned_before_cutoff",
+    "missed",
+    "median_hours_to_result",
+    "p90_hours_to_result",
+    "alarms",
+    "nuisance_alarms",
     ...DECLINE_CODES.map((c) => `declined_${c}`),
     ...SCAN_TYPES.map((t) => `scans_${t}`),
   ];
@@ -204,8 +279,23 @@ export function metricsCsv(metrics: ReciprocityMetrics, language: "en" | "ja" = 
   };
   const rows = metrics.directions.map((d) =>
     [
-      d.agreement, d.host, d.requester, metrics.from, metrics.to, d.requests, d.accepted, d.declined, d.withdrawn, d.pending,
-      round(d.accommodationRate, 4), round(d.scannedBeforeCutoff, 4), d.missed, round(d.medianHoursToResult, 1), round(d.p90HoursToResult, 1), d.alarms, d.nuisanceAlarms,
+      d.agreement,
+      d.host,
+      d.requester,
+      metrics.from,
+      metrics.to,
+      d.requests,
+      d.accepted,
+      d.declined,
+      d.withdrawn,
+      d.pending,
+      round(d.accommodationRate, 4),
+      round(d.scannedBeforeCutoff, 4),
+      d.missed,
+      round(d.medianHoursToResult, 1),
+      round(d.p90HoursToResult, 1),
+      d.alarms,
+      d.nuisanceAlarms,
       ...DECLINE_CODES.map((c) => d.declinedByReason[c] ?? 0),
       ...SCAN_TYPES.map((t) => d.scansByType[t] ?? 0),
     ]

@@ -33,7 +33,13 @@ function aboutVisibleRequest(actor: Actor) {
   return (eb: ExpressionBuilder<DB & { n: DB["notification"] }, "n">) =>
     eb.or([
       eb("n.request_id", "is", null),
-      eb.exists(eb.selectFrom("inspection_request as r").select("r.id").whereRef("r.id", "=", "n.request_id").where(requestIsVisible(actor))),
+      eb.exists(
+        eb
+          .selectFrom("inspection_request as r")
+          .select("r.id")
+          .whereRef("r.id", "=", "n.request_id")
+          .where(requestIsVisible(actor)),
+      ),
     ]);
 }
 
@@ -51,11 +57,31 @@ export async function listNotifications(db: Kysely<DB>, actor: Actor, limit = 50
     const rows = await tx
       .selectFrom("notification as n")
       .leftJoin("inspection_request as rq", "rq.id", "n.request_id")
-      .select(["n.id", "n.kind", "n.request_id", "n.message", "n.params", "n.created_at", "n.read_at", "rq.host_agency_id", "rq.requesting_agency_id"])
+      .select([
+        "n.id",
+        "n.kind",
+        "n.request_id",
+        "n.message",
+        "n.params",
+        "n.created_at",
+        "n.read_at",
+        "rq.host_agency_id",
+        "rq.requesting_agency_id",
+      ])
       .where("n.role", "in", addressedTo(actor))
       // About a request the agency may no longer see (its agreement ended): not shown.
       .where(aboutVisibleRequest(actor))
-      .where((eb) => eb.not(eb.exists(eb.selectFrom("notification_dismissal as d").select("d.user_id").whereRef("d.notification_id", "=", "n.id").where("d.user_id", "=", actor.userId))))
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("notification_dismissal as d")
+              .select("d.user_id")
+              .whereRef("d.notification_id", "=", "n.id")
+              .where("d.user_id", "=", actor.userId),
+          ),
+        ),
+      )
       .orderBy("n.created_at", "desc")
       .orderBy("n.id", "desc")
       .limit(Math.min(limit, MAX_NOTIFICATIONS))
@@ -65,7 +91,11 @@ export async function listNotifications(db: Kysely<DB>, actor: Actor, limit = 50
       entityType: "notification",
       records: rows
         .filter((r) => r.request_id && r.host_agency_id && r.requesting_agency_id)
-        .map((r) => ({ id: r.request_id as string, ownerAgencyId: r.host_agency_id === actor.agencyId ? (r.requesting_agency_id as string) : (r.host_agency_id as string) })),
+        .map((r) => ({
+          id: r.request_id as string,
+          ownerAgencyId:
+            r.host_agency_id === actor.agencyId ? (r.requesting_agency_id as string) : (r.host_agency_id as string),
+        })),
     });
     return rows.map((r) => ({
       id: r.id,
@@ -102,7 +132,12 @@ export async function dismissNotification(db: Kysely<DB>, clock: Clock, actor: A
       .returning("notification_id")
       .executeTakeFirst();
     if (inserted) {
-      await recordAudit(tx, actor, { action: "notification.dismissed", entityType: "notification", entityId: id, payload: { kind: found.kind, requestId: found.request_id } });
+      await recordAudit(tx, actor, {
+        action: "notification.dismissed",
+        entityType: "notification",
+        entityId: id,
+        payload: { kind: found.kind, requestId: found.request_id },
+      });
     }
   });
 }
@@ -114,7 +149,15 @@ export async function dismissNotification(db: Kysely<DB>, clock: Clock, actor: A
  */
 export async function notifyRole(
   tx: Tx,
-  input: { agencyIds: string[]; role: Role; kind: string; requestId: string | null; message: string; params?: NotificationParams; at: Date },
+  input: {
+    agencyIds: string[];
+    role: Role;
+    kind: string;
+    requestId: string | null;
+    message: string;
+    params?: NotificationParams;
+    at: Date;
+  },
 ): Promise<void> {
   const agencies = [...new Set(input.agencyIds)];
   if (agencies.length === 0) {

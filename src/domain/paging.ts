@@ -5,7 +5,9 @@ import { invalid } from "../errors.ts";
 // Cursors are signed so that a client cannot steer a query with values of its own. Processes that
 // serve one deployment together share RECIPROCITY_CURSOR_KEY; otherwise each process has its own
 // key and a cursor outlives neither a restart nor a hop to another process.
-const CURSOR_KEY = process.env.RECIPROCITY_CURSOR_KEY ? Buffer.from(process.env.RECIPROCITY_CURSOR_KEY) : randomBytes(32);
+const CURSOR_KEY = process.env.RECIPROCITY_CURSOR_KEY
+  ? Buffer.from(process.env.RECIPROCITY_CURSOR_KEY)
+  : randomBytes(32);
 
 // The signature covers the list (and sort) the cursor was issued for, so a cursor taken from one
 // list cannot steer another's query with values of the wrong type.
@@ -30,7 +32,8 @@ export function encodeCursor(cursor: Cursor, scope: string): string {
 /** Decodes a token from `encodeCursor`; a tampered token is a 400, not a 500. */
 export function decodeCursor(token: string, scope: string): Cursor {
   const parts = token.split(".");
-  const [body = "", mac = ""] = parts.length === 2 && /^[\w-]+$/.test(parts[0] ?? "") && /^[\w-]+$/.test(parts[1] ?? "") ? parts : [];
+  const [body = "", mac = ""] =
+    parts.length === 2 && /^[\w-]+$/.test(parts[0] ?? "") && /^[\w-]+$/.test(parts[1] ?? "") ? parts : [];
   const expected = sign(scope, body);
   const given = Buffer.from(mac, "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

@@ -13,7 +13,14 @@ import { recordSharedRead } from "./audit.ts";
 import { channelToEnergy, type Measurement, type Occupancy, type RadFile } from "../radiation/model.ts";
 import type { Actor } from "./actor.ts";
 import type { ZodType } from "zod";
-import { PortalPlotSchema, SpectrumPlotSchema, type PortalPlot, type RateSeries, type ScanPlotData, type SpectrumPlot } from "../contract/scan-plots.ts";
+import {
+  PortalPlotSchema,
+  SpectrumPlotSchema,
+  type PortalPlot,
+  type RateSeries,
+  type ScanPlotData,
+  type SpectrumPlot,
+} from "../contract/scan-plots.ts";
 import type { PlotInput } from "./scan-plot-data.ts";
 
 export type { PortalPlot, RateSeries, ScanPlotData, SpectrumPlot } from "../contract/scan-plots.ts";
@@ -38,20 +45,38 @@ export async function scanPlotData(db: Kysely<DB>, actor: Actor, scanId: string)
       .where("sc.id", "=", scanId)
       .executeTakeFirst();
     if (found) {
-      await recordSharedRead(tx, actor, { action: "scan.plot_viewed", entityType: "scan", entityId: found.id, records: [{ id: found.id, ownerAgencyId: found.host_agency_id }] });
+      await recordSharedRead(tx, actor, {
+        action: "scan.plot_viewed",
+        entityType: "scan",
+        entityId: found.id,
+        records: [{ id: found.id, ownerAgencyId: found.host_agency_id }],
+      });
     }
     return found;
   });
   if (!row) {
     throw notFound("scan");
   }
-  return plotInWorker({ scanId: row.id, fileName: row.file_name, mediaType: row.media_type ?? "", content: row.content, report: (row.analysis as AnalysisReport | null) ?? null });
+  return plotInWorker({
+    scanId: row.id,
+    fileName: row.file_name,
+    mediaType: row.media_type ?? "",
+    content: row.content,
+    report: (row.analysis as AnalysisReport | null) ?? null,
+  });
 }
 
 /** Reads the instrument file and builds its plots (CPU work: runs on a worker thread). */
 export function buildPlotData(input: PlotInput): ScanPlotData {
   const { mediaType } = input;
-  const result: ScanPlotData = { scanId: input.scanId, fileName: input.fileName, mediaType, portal: [], spectra: [], errors: [] };
+  const result: ScanPlotData = {
+    scanId: input.scanId,
+    fileName: input.fileName,
+    mediaType,
+    portal: [],
+    spectra: [],
+    errors: [],
+  };
   if (!input.content) {
     result.errors.push("The scan has no instrument file");
     return result;
@@ -67,8 +92,18 @@ export function buildPlotData(input: PlotInput): ScanPlotData {
     return result;
   }
   const report = input.report;
-  result.portal = keepPlottable((file.occupancies ?? []).map((o, i) => portalPlot(o, i, report)), PortalPlotSchema, "Occupancy", result.errors);
-  result.spectra = keepPlottable(pickSpectra(file, report).map((m) => spectrumPlot(m, file, report)), SpectrumPlotSchema, "Spectrum", result.errors);
+  result.portal = keepPlottable(
+    (file.occupancies ?? []).map((o, i) => portalPlot(o, i, report)),
+    PortalPlotSchema,
+    "Occupancy",
+    result.errors,
+  );
+  result.spectra = keepPlottable(
+    pickSpectra(file, report).map((m) => spectrumPlot(m, file, report)),
+    SpectrumPlotSchema,
+    "Spectrum",
+    result.errors,
+  );
   return result;
 }
 
@@ -111,7 +146,9 @@ function spectrumPlot(m: Measurement, file: RadFile, report: AnalysisReport | nu
   const energyKeV: number[] = [];
   for (let lo = 0; lo < n; lo += k) {
     const hi = Math.min(lo + k, n);
-    energyKeV.push(round((channelToEnergy(spectrum.calibration, lo, n) + channelToEnergy(spectrum.calibration, hi, n)) / 2));
+    energyKeV.push(
+      round((channelToEnergy(spectrum.calibration, lo, n) + channelToEnergy(spectrum.calibration, hi, n)) / 2),
+    );
   }
   const bg = backgroundFor(m, file);
   const scale = bg && bg.liveTimeS > 0 ? m.liveTimeS / bg.liveTimeS : 0;
@@ -147,16 +184,37 @@ function portalPlot(o: Occupancy, index: number, report: AnalysisReport | null):
   const summary = report?.portal?.occupancies.find((s) => s.measurement === id) ?? null;
   const empty = o.samples.filter((s) => s.occupied === false);
   const panels = o.samples[0]?.gammaPanels.length ?? 0;
-  const gammaAlpha = summary?.gamma.alpha ?? fallbackAlpha(report?.portal?.thresholds.gammaFalseAlarmRate ?? DEFAULT_PORTAL_CONFIG.gammaFalseAlarmRate, panels + 3, o.samples.length, DEFAULT_PORTAL_CONFIG.gammaWindowSamples);
-  const neutronAlpha = summary?.neutron.alpha ?? fallbackAlpha(report?.portal?.thresholds.neutronFalseAlarmRate ?? DEFAULT_PORTAL_CONFIG.neutronFalseAlarmRate, 1, o.samples.length, DEFAULT_PORTAL_CONFIG.neutronWindowSamples);
+  const gammaAlpha =
+    summary?.gamma.alpha ??
+    fallbackAlpha(
+      report?.portal?.thresholds.gammaFalseAlarmRate ?? DEFAULT_PORTAL_CONFIG.gammaFalseAlarmRate,
+      panels + 3,
+      o.samples.length,
+      DEFAULT_PORTAL_CONFIG.gammaWindowSamples,
+    );
+  const neutronAlpha =
+    summary?.neutron.alpha ??
+    fallbackAlpha(
+      report?.portal?.thresholds.neutronFalseAlarmRate ?? DEFAULT_PORTAL_CONFIG.neutronFalseAlarmRate,
+      1,
+      o.samples.length,
+      DEFAULT_PORTAL_CONFIG.neutronWindowSamples,
+    );
   const gamma = Array.from({ length: panels }, (_, p): RateSeries => {
     const counts = o.samples.map((s) => s.gammaPanels[p] ?? 0);
-    const bg = backgroundCps(summary, p) ?? meanRate(empty.map((s) => s.gammaPanels[p] ?? 0), dt);
+    const bg =
+      backgroundCps(summary, p) ??
+      meanRate(
+        empty.map((s) => s.gammaPanels[p] ?? 0),
+        dt,
+      );
     return rateSeries(o.gammaDetectors?.[p] ?? `Panel ${p + 1}`, counts, dt, w, bg, gammaAlpha);
   });
   const hasNeutron = o.samples.some((s) => s.neutronPanels.length > 0);
   const neutronSum = (s: Occupancy["samples"][number]) => s.neutronPanels.reduce((a, b) => a + b, 0);
-  const neutron = hasNeutron ? rateSeries("Neutron (sum)", o.samples.map(neutronSum), dt, w, meanRate(empty.map(neutronSum), dt), neutronAlpha) : null;
+  const neutron = hasNeutron
+    ? rateSeries("Neutron (sum)", o.samples.map(neutronSum), dt, w, meanRate(empty.map(neutronSum), dt), neutronAlpha)
+    : null;
   const occupied = o.samples.filter((s) => s.occupied);
   const factor = Math.max(1, Math.ceil(o.samples.length / MAX_PLOT_POINTS));
   return {
@@ -170,7 +228,10 @@ function portalPlot(o: Occupancy, index: number, report: AnalysisReport | null):
     classification: summary?.classification ?? null,
     occupiedFromS: occupied[0]?.tS ?? null,
     occupiedToS: occupied.length > 0 ? round(occupied[occupied.length - 1]!.tS + dt) : null,
-    timeS: downsample(o.samples.map((s) => s.tS), factor),
+    timeS: downsample(
+      o.samples.map((s) => s.tS),
+      factor,
+    ),
     gamma: gamma.map((g) => ({ ...g, cps: downsample(g.cps, factor) })),
     neutron: neutron ? { ...neutron, cps: downsample(neutron.cps, factor) } : null,
   };
@@ -184,7 +245,8 @@ function backgroundCps(summary: ReportOccupancy | null, p: number): number | nul
 /** Per-test α as the analysis would set it for this many series and samples. */
 function fallbackAlpha(familyRate: number, series: number, samples: number, windows: readonly number[]): number {
   const usable = windows.filter((x) => x <= samples);
-  const tests = DEFAULT_PORTAL_CONFIG.effectiveTestsFactor * series * usable.reduce((s, x) => s + Math.max(1, samples / x), 0);
+  const tests =
+    DEFAULT_PORTAL_CONFIG.effectiveTestsFactor * series * usable.reduce((s, x) => s + Math.max(1, samples / x), 0);
   return perTestAlpha(familyRate, tests);
 }
 
@@ -197,7 +259,14 @@ function meanRate(counts: readonly number[], dt: number): number {
  * Centred moving-average rate over `w` samples, and the rate whose window count is the exact Poisson
  * critical count at α over the background: the line the window sum has to cross to alarm.
  */
-function rateSeries(name: string, counts: readonly number[], dt: number, w: number, bgCps: number, alpha: number): RateSeries {
+function rateSeries(
+  name: string,
+  counts: readonly number[],
+  dt: number,
+  w: number,
+  bgCps: number,
+  alpha: number,
+): RateSeries {
   const half = Math.floor(w / 2);
   const cps = counts.map((_, i) => {
     const lo = Math.max(0, i - half);
@@ -205,7 +274,12 @@ function rateSeries(name: string, counts: readonly number[], dt: number, w: numb
     return round(counts.slice(lo, hi).reduce((a, b) => a + b, 0) / ((hi - lo) * dt));
   });
   const windowS = w * dt;
-  return { name, cps, backgroundCps: bgCps, thresholdCps: round(poissonCriticalCount(bgCps * windowS, alpha) / windowS) };
+  return {
+    name,
+    cps,
+    backgroundCps: bgCps,
+    thresholdCps: round(poissonCriticalCount(bgCps * windowS, alpha) / windowS),
+  };
 }
 
 /** Averages every `k` consecutive values. */

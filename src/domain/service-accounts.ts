@@ -14,7 +14,11 @@ import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, API_TOKEN_NAME_MAX } from "
 // only the ingest role and cannot log in with a password.
 
 async function findOrCreateServiceUser(db: Kysely<DB>, agencyId: string, username: string): Promise<string> {
-  const existing = await db.selectFrom("app_user").select(["id", "agency_id", "is_service"]).where("username", "=", username).executeTakeFirst();
+  const existing = await db
+    .selectFrom("app_user")
+    .select(["id", "agency_id", "is_service"])
+    .where("username", "=", username)
+    .executeTakeFirst();
   if (existing) {
     // A person's account never becomes a machine's: the name must belong to this agency's service account.
     if (!existing.is_service || existing.agency_id !== agencyId) {
@@ -25,7 +29,15 @@ async function findOrCreateServiceUser(db: Kysely<DB>, agencyId: string, usernam
   // Two tokens issued at once for a new feed: the second finds the first one's account.
   const created = await db
     .insertInto("app_user")
-    .values({ agency_id: agencyId, username, display_name: username, password_hash: "!", roles: ["ingest"], site_id: null, is_service: true })
+    .values({
+      agency_id: agencyId,
+      username,
+      display_name: username,
+      password_hash: "!",
+      roles: ["ingest"],
+      site_id: null,
+      is_service: true,
+    })
     .onConflict((oc) => oc.column("username").doNothing())
     .returning("id")
     .executeTakeFirst();
@@ -97,12 +109,20 @@ export interface IssuedApiToken {
 }
 
 /** An agency admin issues an ingest API token for a feed; the token is shown once. */
-export async function createApiToken(db: Kysely<DB>, clock: Clock, actor: Actor, input: NewApiToken): Promise<IssuedApiToken> {
+export async function createApiToken(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  input: NewApiToken,
+): Promise<IssuedApiToken> {
   requireRole(actor, ["admin"], "issue API tokens");
   const name = input.name.trim().normalize("NFKC");
   const slug = serviceAccountSlug(name);
   if (!slug) {
-    throw invalid("api_token.name_invalid", "The token name needs at least one letter or digit: it names the feed's service account");
+    throw invalid(
+      "api_token.name_invalid",
+      "The token name needs at least one letter or digit: it names the feed's service account",
+    );
   }
   if (name.length > API_TOKEN_NAME_MAX) {
     throw invalid("api_token.name_too_long", `The token name is limited to ${API_TOKEN_NAME_MAX} characters`);
@@ -120,7 +140,14 @@ export async function createApiToken(db: Kysely<DB>, clock: Clock, actor: Actor,
     const userId = await findOrCreateServiceUser(tx, actor.agencyId, username);
     const created = await tx
       .insertInto("api_token")
-      .values({ token_hash: tokenHash(token), user_id: userId, name, created_by: actor.userId, created_at: now, expires_at: expiresAt })
+      .values({
+        token_hash: tokenHash(token),
+        user_id: userId,
+        name,
+        created_by: actor.userId,
+        created_at: now,
+        expires_at: expiresAt,
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     await recordAudit(tx, actor, {
@@ -235,12 +262,27 @@ function present(row: TokenRow, now: Date): ApiTokenView {
 }
 
 /** The admin's agency's tokens, newest first. */
-export async function listApiTokens(db: Kysely<DB>, clock: Clock, actor: Actor, query: { limit: number; cursor?: string }): Promise<Page<ApiTokenView>> {
+export async function listApiTokens(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  query: { limit: number; cursor?: string },
+): Promise<Page<ApiTokenView>> {
   requireRole(actor, ["admin"], "list API tokens");
   const after = query.cursor ? decodeCursor(query.cursor, "api-tokens") : null;
   // As the owner: the agency filter in agencyTokens stands in for row-level security.
   const rows = await agencyTokens(db, actor.agencyId)
-    .$if(after !== null, (qb) => qb.where(afterCursor(after!, { value: "t.created_at", id: "t.id", order: "desc", valueType: "timestamptz", idType: "uuid" })))
+    .$if(after !== null, (qb) =>
+      qb.where(
+        afterCursor(after!, {
+          value: "t.created_at",
+          id: "t.id",
+          order: "desc",
+          valueType: "timestamptz",
+          idType: "uuid",
+        }),
+      ),
+    )
     .orderBy("t.created_at", "desc")
     .orderBy("t.id", "desc")
     .limit(query.limit + 1)
@@ -275,8 +317,17 @@ export async function revokeApiToken(db: Kysely<DB>, clock: Clock, actor: Actor,
     if (found.revoked_at) {
       throw conflict("api_token.already_revoked", `The token was already revoked at ${found.revoked_at.toISOString()}`);
     }
-    await tx.updateTable("api_token").set({ revoked_at: now, revoked_by: actor.userId }).where("id", "=", found.id).execute();
-    await recordAudit(tx, actor, { action: "api_token.revoked", entityType: "api_token", entityId: found.id, payload: { name: found.name, username: found.username } });
+    await tx
+      .updateTable("api_token")
+      .set({ revoked_at: now, revoked_by: actor.userId })
+      .where("id", "=", found.id)
+      .execute();
+    await recordAudit(tx, actor, {
+      action: "api_token.revoked",
+      entityType: "api_token",
+      entityId: found.id,
+      payload: { name: found.name, username: found.username },
+    });
     return present(await agencyTokens(tx, actor.agencyId).where("t.id", "=", found.id).executeTakeFirstOrThrow(), now);
   });
 }

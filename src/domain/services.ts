@@ -12,7 +12,13 @@ import { reapplyKept, receiveEnvelopes } from "./federation/inbox.ts";
 import { listPortalOccupancies } from "./federation/portal.ts";
 import { federationStatus, retryDeadMessage } from "./federation/status.ts";
 import { openFile } from "./files.ts";
-import { getBatchReport, listBatches, listQuarantine, listShipmentVersions, resubmitQuarantined } from "./ingest/batches.ts";
+import {
+  getBatchReport,
+  listBatches,
+  listQuarantine,
+  listShipmentVersions,
+  resubmitQuarantined,
+} from "./ingest/batches.ts";
 import { dryRunStream, ingestManifest } from "./ingest/pipeline.ts";
 import {
   answerInformationRequest,
@@ -37,7 +43,12 @@ import { scanPlotData } from "./scan-plots.ts";
 import { commandLineActor, createApiToken, listAgencies, listApiTokens, revokeApiToken } from "./service-accounts.ts";
 import { getShipment, listShipments } from "./shipments.ts";
 import { backtestRuleSet } from "./targeting/backtest.ts";
-import { activateRuleSetAndRescore, addWatchlistEntryAndRescore, removeWatchlistEntryAndRescore, updateWatchlistEntryAndRescore } from "./targeting/rescore.ts";
+import {
+  activateRuleSetAndRescore,
+  addWatchlistEntryAndRescore,
+  removeWatchlistEntryAndRescore,
+  updateWatchlistEntryAndRescore,
+} from "./targeting/rescore.ts";
 import { createRuleSet, listRuleSets } from "./targeting/rule-sets.ts";
 import { listWatchlist } from "./targeting/watchlist.ts";
 import { createUser, listAgreements, listUsers, resetPassword, setUserActive } from "./users.ts";
@@ -60,7 +71,10 @@ function onDb<A extends unknown[], R>(db: Kysely<DB>, useCase: (db: Kysely<DB>, 
 }
 
 /** A use case with its database and clock bound. */
-function onDbAt<A extends unknown[], R>(deps: ServiceDeps, useCase: (db: Kysely<DB>, clock: Clock, ...args: A) => R): (...args: A) => R {
+function onDbAt<A extends unknown[], R>(
+  deps: ServiceDeps,
+  useCase: (db: Kysely<DB>, clock: Clock, ...args: A) => R,
+): (...args: A) => R {
   return (...args) => useCase(deps.db, deps.clock, ...args);
 }
 

@@ -78,7 +78,11 @@ export function rememberSession(db: Kysely<DB>, epoch: number, tokenHash: string
     }
   }
   Object.freeze(actor.roles);
-  memory.sessions.set(tokenHash, { actor: Object.freeze(actor), freshUntil: performance.now() + SESSION_REUSE_MS, expiresAt: expiresAt.getTime() });
+  memory.sessions.set(tokenHash, {
+    actor: Object.freeze(actor),
+    freshUntil: performance.now() + SESSION_REUSE_MS,
+    expiresAt: expiresAt.getTime(),
+  });
 }
 
 /**

@@ -12,6 +12,10 @@ export function shipmentSearchText(s: {
   containerNos: string[];
   goods: { hsCode: string; description: string }[];
 }): string {
-  const names = [s.shipperName, s.shipperNameNative, s.consigneeName, s.consigneeNameNative].filter((n): n is string => typeof n === "string");
-  return [s.billOfLading, ...names, ...s.containerNos, ...s.goods.map((g) => `${g.hsCode} ${g.description}`)].join(" ").toLowerCase();
+  const names = [s.shipperName, s.shipperNameNative, s.consigneeName, s.consigneeNameNative].filter(
+    (n): n is string => typeof n === "string",
+  );
+  return [s.billOfLading, ...names, ...s.containerNos, ...s.goods.map((g) => `${g.hsCode} ${g.description}`)]
+    .join(" ")
+    .toLowerCase();
 }

@@ -186,7 +186,9 @@ export async function listShipments(
   const onShipment: RawBuilder<boolean>[] = [];
   if (query.port) {
     const port = query.port;
-    onShipment.push(sql<boolean>`(s.port_of_discharge = ${port} or s.final_destination = ${port} or s.port_of_loading = ${port})`);
+    onShipment.push(
+      sql<boolean>`(s.port_of_discharge = ${port} or s.final_destination = ${port} or s.port_of_loading = ${port})`,
+    );
   }
   if (query.etdFrom) {
     onListing.push(sql<boolean>`l.etd_key >= ${query.etdFrom}`);
@@ -196,7 +198,9 @@ export async function listShipments(
     onListing.push(sql<boolean>`l.etd_key <= ${query.etdTo} and l.etd_key > '-infinity'::timestamptz`);
   }
   if (query.hsChapter) {
-    onListing.push(sql<boolean>`exists (select 1 from unnest(l.hs_codes) as h(code) where h.code like ${`${query.hsChapter}%`})`);
+    onListing.push(
+      sql<boolean>`exists (select 1 from unnest(l.hs_codes) as h(code) where h.code like ${`${query.hsChapter}%`})`,
+    );
   }
   if (query.level) {
     onListing.push(sql<boolean>`l.level = ${query.level}`);
@@ -216,7 +220,13 @@ export async function listShipments(
     const value = sql`cast(${text} as ${sql.raw(key.cast)})`;
     // The scalar bound beside the row comparison gives the planner an estimate it can use.
     const bound = sql.raw(query.order === "asc" ? ">=" : "<=");
-    const keyset: Keyset = { value: keyExpr, id: "l.shipment_id", order: query.order, valueType: key.cast, idType: "uuid" };
+    const keyset: Keyset = {
+      value: keyExpr,
+      id: "l.shipment_id",
+      order: query.order,
+      valueType: key.cast,
+      idType: "uuid",
+    };
     return sql<boolean>`${keyExpr} ${bound} ${value} and ${afterCursor({ value: text, id }, keyset)}`;
   };
   if (after) {
@@ -241,12 +251,19 @@ export async function listShipments(
      * the window's last row (`n = size`), where the next window starts. The statement stops
      * walking as soon as it has `wanted` matches, so a common word reads a few hundred rows.
      */
-    const textWindow = (matchesText: RawBuilder<boolean>, start: { k: string; id: string } | undefined, size: number, wanted: number) => {
+    const textWindow = (
+      matchesText: RawBuilder<boolean>,
+      start: { k: string; id: string } | undefined,
+      size: number,
+      wanted: number,
+    ) => {
       const direction = sql.raw(query.order);
       let walked = tx
         .selectFrom("shipment_listing as l")
         .selectAll("l")
-        .select(sql<number>`(row_number() over (order by ${keyExpr} ${direction}, l.shipment_id ${direction}))::int`.as("n"))
+        .select(
+          sql<number>`(row_number() over (order by ${keyExpr} ${direction}, l.shipment_id ${direction}))::int`.as("n"),
+        )
         .where(listingIsVisible(actor));
       for (const condition of [...onListing, ...(start ? [keysetAfter(start.k, start.id)] : [])]) {
         walked = walked.where(condition);
@@ -254,14 +271,20 @@ export async function listShipments(
       const isEdge = sql<boolean>`l.n = ${size}`;
       // The text is tested on the listing row before the shipment is joined; conditions on the
       // shipment only once the text matched.
-      const onJoined = onShipment.length === 0 ? sql<boolean>`true` : sql<boolean>`(${sql.join(onShipment, sql` and `)})`;
+      const onJoined =
+        onShipment.length === 0 ? sql<boolean>`true` : sql<boolean>`(${sql.join(onShipment, sql` and `)})`;
       const page = tx
         .selectFrom(walked.orderBy(keyExpr, query.order).orderBy("l.shipment_id", query.order).limit(size).as("l"))
         .innerJoin("shipment as s", "s.id", "l.shipment_id")
         .leftJoin("voyage as v", "v.id", "s.voyage_id")
         .leftJoin("vessel as vs", "vs.imo", "v.vessel_imo")
         .select(SUMMARY_COLUMNS)
-        .select(["l.n", sql<string>`${keyExpr}`.as("sort_key"), sql<string>`${keyExpr}::text`.as("k"), sql<boolean>`(${matchesText} and ${onJoined})`.as("is_match")])
+        .select([
+          "l.n",
+          sql<string>`${keyExpr}`.as("sort_key"),
+          sql<string>`${keyExpr}::text`.as("k"),
+          sql<boolean>`(${matchesText} and ${onJoined})`.as("is_match"),
+        ])
         .where(sql<boolean>`(${matchesText} or ${isEdge})`)
         .where(sql<boolean>`(${onJoined} or ${isEdge})`)
         .orderBy(keyExpr, query.order)
@@ -280,7 +303,7 @@ export async function listShipments(
     const textWindows = async (matchesText: RawBuilder<boolean>): Promise<Found | null> => {
       const matches: Found = [];
       let start: { k: string; id: string } | undefined;
-      for (let scanned = 0; ; ) {
+      for (let scanned = 0; ;) {
         const rows = await textWindow(matchesText, start, text.window, query.limit + 1 - matches.length);
         // Windows follow one another in the sort order, so their matches append in order.
         matches.push(...rows.filter((r) => r.is_match).map(({ n: _n, k: _k, is_match: _match, ...row }) => row));
@@ -289,7 +312,8 @@ export async function listShipments(
           return matches.slice(0, query.limit + 1);
         }
         scanned += text.window;
-        const needed = matches.length === 0 ? Infinity : ((query.limit + 1 - matches.length) * scanned) / matches.length;
+        const needed =
+          matches.length === 0 ? Infinity : ((query.limit + 1 - matches.length) * scanned) / matches.length;
         if (scanned + needed > text.scanLimit) {
           return null;
         }
@@ -325,7 +349,12 @@ export async function listShipments(
     });
     return found;
   });
-  const page = toPage(rows, query.limit, (r) => ({ value: sortValue(r, query.sort), id: r.id }), `shipments:${query.sort}`);
+  const page = toPage(
+    rows,
+    query.limit,
+    (r) => ({ value: sortValue(r, query.sort), id: r.id }),
+    `shipments:${query.sort}`,
+  );
   return { items: page.items.map((r) => presentSummary(actor, r)), nextCursor: page.nextCursor };
 }
 
@@ -353,7 +382,9 @@ export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Pro
     const row = await summaryQuery(tx, actor)
       .select(hasRequests.as("has_requests"))
       .innerJoin("shipment as full", "full.id", "s.id")
-      .leftJoin("shipment_score as sc", (join) => join.onRef("sc.shipment_id", "=", "s.id").on("sc.agency_id", "=", actor.agencyId))
+      .leftJoin("shipment_score as sc", (join) =>
+        join.onRef("sc.shipment_id", "=", "s.id").on("sc.agency_id", "=", actor.agencyId),
+      )
       .select([
         "v.vessel_imo",
         "full.shipper_address",
@@ -398,11 +429,13 @@ export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Pro
       goods: goods.map(presentGoodsLine),
       containers: containers.map(presentContainer),
       inspectionRequests: requests,
-      hits: ((row.hits ?? []) as { ruleId: string; weight: number; explanation: string; evidence?: Evidence }[]).map((h) => ({
-        ruleId: h.ruleId,
-        weight: h.weight,
-        explanation: explainHit(h, actor.language, { ...summary }),
-      })),
+      hits: ((row.hits ?? []) as { ruleId: string; weight: number; explanation: string; evidence?: Evidence }[]).map(
+        (h) => ({
+          ruleId: h.ruleId,
+          weight: h.weight,
+          explanation: explainHit(h, actor.language, { ...summary }),
+        }),
+      ),
     };
   });
 }

@@ -17,7 +17,12 @@ const MAX_DEPTH = 32;
  * The path (`a/b/0`) of the first string, or object key, in `value` that is bad text, or null.
  * `skip` leaves out keys (and what is under them); streams are not looked into.
  */
-export function findBadText(value: unknown, path: string, skip: (key: string) => boolean = () => false, depth = 0): string | null {
+export function findBadText(
+  value: unknown,
+  path: string,
+  skip: (key: string) => boolean = () => false,
+  depth = 0,
+): string | null {
   if (typeof value === "string") {
     return isBadText(value) ? path : null;
   }

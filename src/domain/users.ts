@@ -61,14 +61,14 @@ function requireAdmin(actor: Actor): void {
 export async function listUsers(db: Kysely<DB>, actor: Actor): Promise<UserView[]> {
   requireAdmin(actor);
   const rows = await db
-      .selectFrom("app_user as u")
-      .leftJoin("site as s", "s.id", "u.site_id")
-      .select(["u.id", "u.username", "u.display_name", "u.roles", "s.locode", "u.is_active", "u.is_demo", "u.created_at"])
-      .where("u.agency_id", "=", actor.agencyId)
-      .where("u.is_service", "=", false)
-      .orderBy("u.username")
-      .limit(1000)
-      .execute();
+    .selectFrom("app_user as u")
+    .leftJoin("site as s", "s.id", "u.site_id")
+    .select(["u.id", "u.username", "u.display_name", "u.roles", "s.locode", "u.is_active", "u.is_demo", "u.created_at"])
+    .where("u.agency_id", "=", actor.agencyId)
+    .where("u.is_service", "=", false)
+    .orderBy("u.username")
+    .limit(1000)
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     username: r.username,
@@ -83,7 +83,14 @@ export async function listUsers(db: Kysely<DB>, actor: Actor): Promise<UserView[
 
 /** Finds one of the agency's people for a change, locked; another agency's answers "not found". */
 async function lockUser(tx: Tx, actor: Actor, id: string) {
-  const row = await tx.selectFrom("app_user").select(["id", "username"]).where("id", "=", id).where("agency_id", "=", actor.agencyId).where("is_service", "=", false).forUpdate().executeTakeFirst();
+  const row = await tx
+    .selectFrom("app_user")
+    .select(["id", "username"])
+    .where("id", "=", id)
+    .where("agency_id", "=", actor.agencyId)
+    .where("is_service", "=", false)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) {
     throw notFound("user");
   }
@@ -100,16 +107,34 @@ export async function createUser(
   requireAdmin(actor);
   const passwordHash = await hashPassword(input.password);
   const id = await db.transaction().execute(async (tx) => {
-    const taken = await tx.selectFrom("app_user").select("id").where("username", "=", input.username).executeTakeFirst();
+    const taken = await tx
+      .selectFrom("app_user")
+      .select("id")
+      .where("username", "=", input.username)
+      .executeTakeFirst();
     if (taken) {
       throw conflict("user.username_taken", `The username ${input.username} is taken`);
     }
     const row = await tx
       .insertInto("app_user")
-      .values({ agency_id: actor.agencyId, username: input.username, display_name: input.displayName, password_hash: passwordHash, roles: [...new Set(input.roles)], site_id: null, language: defaultLanguage(actor.agencyCountry), created_at: clock.now() })
+      .values({
+        agency_id: actor.agencyId,
+        username: input.username,
+        display_name: input.displayName,
+        password_hash: passwordHash,
+        roles: [...new Set(input.roles)],
+        site_id: null,
+        language: defaultLanguage(actor.agencyCountry),
+        created_at: clock.now(),
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, actor, { action: "user.created", entityType: "user", entityId: row.id, payload: { username: input.username, roles: input.roles } });
+    await recordAudit(tx, actor, {
+      action: "user.created",
+      entityType: "user",
+      entityId: row.id,
+      payload: { username: input.username, roles: input.roles },
+    });
     return row.id;
   });
   return (await listUsers(db, actor)).find((u) => u.id === id) as UserView;
@@ -127,7 +152,12 @@ export async function setUserActive(db: Kysely<DB>, actor: Actor, id: string, is
     if (!isActive) {
       await tx.deleteFrom("user_session").where("user_id", "=", id).execute();
     }
-    await recordAudit(tx, actor, { action: isActive ? "user.enabled" : "user.disabled", entityType: "user", entityId: id, payload: { username: user.username } });
+    await recordAudit(tx, actor, {
+      action: isActive ? "user.enabled" : "user.disabled",
+      entityType: "user",
+      entityId: id,
+      payload: { username: user.username },
+    });
   });
   forgetSessions(db, { userId: id });
 }
@@ -142,7 +172,12 @@ export async function resetPassword(db: Kysely<DB>, actor: Actor, id: string, pa
   await db.transaction().execute(async (tx) => {
     const user = await lockUser(tx, actor, id);
     await tx.updateTable("app_user").set({ password_hash: passwordHash }).where("id", "=", id).execute();
-    await recordAudit(tx, actor, { action: "user.password_reset", entityType: "user", entityId: id, payload: { username: user.username } });
+    await recordAudit(tx, actor, {
+      action: "user.password_reset",
+      entityType: "user",
+      entityId: id,
+      payload: { username: user.username },
+    });
   });
 }
 
@@ -169,7 +204,17 @@ export async function listAgreements(db: Kysely<DB>, actor: Actor): Promise<Agre
       .selectFrom("agreement as a")
       .innerJoin("agency as p", "p.id", "a.provider_agency_id")
       .innerJoin("agency as r", "r.id", "a.recipient_agency_id")
-      .select(["a.id", "a.code", "p.code as provider", "r.code as recipient", "a.destination_countries", "a.legal_basis", "a.valid_from", "a.valid_until", "a.is_active"])
+      .select([
+        "a.id",
+        "a.code",
+        "p.code as provider",
+        "r.code as recipient",
+        "a.destination_countries",
+        "a.legal_basis",
+        "a.valid_from",
+        "a.valid_until",
+        "a.is_active",
+      ])
       // The sharing agency sees every agreement it made; the receiving one, those in force today.
       .where((eb) =>
         eb.or([

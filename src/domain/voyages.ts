@@ -41,7 +41,12 @@ export interface VoyageScheduleView {
  * for a result. Another agency's voyage cannot be named: the same vessel, voyage and port of
  * another agency is its own row, untouched.
  */
-export async function changeVoyageSchedule(db: Kysely<DB>, clock: Clock, actor: Actor, change: VoyageScheduleChange): Promise<VoyageScheduleView> {
+export async function changeVoyageSchedule(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  change: VoyageScheduleChange,
+): Promise<VoyageScheduleView> {
   requireRole(actor, ["supervisor", "admin"], "change voyage schedules");
   if (change.loadingCutoff.getTime() > change.etd.getTime()) {
     throw invalid("voyage.cutoff_after_departure", "The loading cut-off cannot be after the departure");
@@ -54,7 +59,16 @@ export async function changeVoyageSchedule(db: Kysely<DB>, clock: Clock, actor: 
       .where("vessel_imo", "=", change.vesselImo)
       .where("voyage_no", "=", change.voyageNo)
       .where("port_of_loading", "=", change.portOfLoading)
-      .returning(["id", "vessel_imo", "voyage_no", "port_of_loading", "carrier_scac", "etd", "loading_cutoff", "is_cutoff_estimated"])
+      .returning([
+        "id",
+        "vessel_imo",
+        "voyage_no",
+        "port_of_loading",
+        "carrier_scac",
+        "etd",
+        "loading_cutoff",
+        "is_cutoff_estimated",
+      ])
       .executeTakeFirst();
     if (!voyage) {
       throw notFound("voyage");
@@ -70,7 +84,12 @@ export async function changeVoyageSchedule(db: Kysely<DB>, clock: Clock, actor: 
       isCutoffEstimated: voyage.is_cutoff_estimated,
       movedRequests: moved,
     };
-    await recordAudit(tx, actor, { action: "voyage.schedule_changed", entityType: "voyage", entityId: voyage.id, payload: { ...view } });
+    await recordAudit(tx, actor, {
+      action: "voyage.schedule_changed",
+      entityType: "voyage",
+      entityId: voyage.id,
+      payload: { ...view },
+    });
     return view;
   });
 }

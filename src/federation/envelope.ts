@@ -1,4 +1,15 @@
-import { CompactSign, calculateJwkThumbprint, compactVerify, decodeProtectedHeader, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI } from "jose";
+import {
+  CompactSign,
+  calculateJwkThumbprint,
+  compactVerify,
+  decodeProtectedHeader,
+  exportJWK,
+  exportPKCS8,
+  exportSPKI,
+  generateKeyPair,
+  importPKCS8,
+  importSPKI,
+} from "jose";
 import type { KeyObject } from "node:crypto";
 import { Message, Receipt } from "./messages.ts";
 
@@ -27,7 +38,11 @@ export interface SigningKey {
 /** A new Ed25519 key pair as PEM text, named by its RFC 7638 thumbprint. */
 export async function generateNodeKey(): Promise<{ kid: string; publicPem: string; privatePem: string }> {
   const { publicKey, privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
-  return { kid: await keyId(publicKey), publicPem: await exportSPKI(publicKey), privatePem: await exportPKCS8(privateKey) };
+  return {
+    kid: await keyId(publicKey),
+    publicPem: await exportSPKI(publicKey),
+    privatePem: await exportPKCS8(privateKey),
+  };
 }
 
 /** The key id a public key is known by: its JWK thumbprint, the same on both nodes. */
@@ -56,7 +71,9 @@ export async function signReceipt(receipt: Receipt, key: SigningKey): Promise<st
 }
 
 function sign(bytes: Uint8Array, key: SigningKey, typ: string): Promise<string> {
-  return new CompactSign(bytes).setProtectedHeader({ alg: "EdDSA", typ, kid: key.kid, snd: key.agency }).sign(key.privateKey);
+  return new CompactSign(bytes)
+    .setProtectedHeader({ alg: "EdDSA", typ, kid: key.kid, snd: key.agency })
+    .sign(key.privateKey);
 }
 
 /** The unverified header: which key and which agency claim to have signed. Null when unreadable. */
@@ -64,7 +81,14 @@ export function envelopeHeader(jws: string): { kid: string; sender: string; typ:
   try {
     const header = decodeProtectedHeader(jws);
     const { kid, snd, typ, alg } = header as { kid?: unknown; snd?: unknown; typ?: unknown; alg?: unknown };
-    if (alg !== "EdDSA" || typeof kid !== "string" || typeof snd !== "string" || typeof typ !== "string" || kid.length > 100 || snd.length > 16) {
+    if (
+      alg !== "EdDSA" ||
+      typeof kid !== "string" ||
+      typeof snd !== "string" ||
+      typeof typ !== "string" ||
+      kid.length > 100 ||
+      snd.length > 16
+    ) {
       return null;
     }
     return { kid, sender: snd, typ };
@@ -74,7 +98,15 @@ export function envelopeHeader(jws: string): { kid: string; sender: string; typ:
 }
 
 /** Why an envelope was refused, in words both sides log and audit. */
-export type Refusal = "unreadable" | "unknown_key" | "bad_signature" | "schema_violation" | "wrong_recipient" | "sender_mismatch" | "replay_outside_window" | "unsupported_version";
+export type Refusal =
+  | "unreadable"
+  | "unknown_key"
+  | "bad_signature"
+  | "schema_violation"
+  | "wrong_recipient"
+  | "sender_mismatch"
+  | "replay_outside_window"
+  | "unsupported_version";
 
 export type Verified<T> = { isValid: true; value: T } | { isValid: false; refusal: Refusal; detail: string };
 
@@ -92,7 +124,9 @@ async function verify<T>(
   jws: string,
   publicKey: KeyObject | CryptoKey,
   typ: string,
-  parse: (value: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } },
+  parse: (
+    value: unknown,
+  ) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } },
 ): Promise<Verified<T>> {
   let bytes: Uint8Array;
   try {
@@ -102,7 +136,11 @@ async function verify<T>(
     }
     bytes = result.payload;
   } catch (err) {
-    return { isValid: false, refusal: "bad_signature", detail: err instanceof Error ? err.message.slice(0, 120) : "invalid" };
+    return {
+      isValid: false,
+      refusal: "bad_signature",
+      detail: err instanceof Error ? err.message.slice(0, 120) : "invalid",
+    };
   }
   let value: unknown;
   try {
@@ -116,7 +154,11 @@ async function verify<T>(
   const parsed = parse(value);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    return { isValid: false, refusal: "schema_violation", detail: `${first?.path.join(".") || "message"}: ${first?.message ?? "invalid"}`.slice(0, 160) };
+    return {
+      isValid: false,
+      refusal: "schema_violation",
+      detail: `${first?.path.join(".") || "message"}: ${first?.message ?? "invalid"}`.slice(0, 160),
+    };
   }
   return { isValid: true, value: parsed.data };
 }

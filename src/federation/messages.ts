@@ -26,7 +26,17 @@ const ShipmentFields = {
   vesselName: z.string().max(70).nullable(),
   voyageNumber: z.string().max(17).nullable(),
   departureAt: Instant.nullable(),
-  goods: z.array(z.object({ hsCode: z.string().regex(/^\d{4,10}$/).nullable(), description: z.string().max(512) })).max(999),
+  goods: z
+    .array(
+      z.object({
+        hsCode: z
+          .string()
+          .regex(/^\d{4,10}$/)
+          .nullable(),
+        description: z.string().max(512),
+      }),
+    )
+    .max(999),
   /** The agreement under which the host shares it. */
   agreement: Code.optional(),
   // The optional groups an agreement may share (federation_agreement_peer.shared_fields).
@@ -92,9 +102,16 @@ const ScanEvidence = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   fileName: z.string().max(255).nullable(),
   mediaType: z.string().min(1).max(100),
-  size: z.number().int().min(1).max(100 * 1024 * 1024),
+  size: z
+    .number()
+    .int()
+    .min(1)
+    .max(100 * 1024 * 1024),
   /** The bundle (a ustar archive), base64; null when withheld. */
-  bundle: z.base64().max((MAX_EVIDENCE_BYTES / 3) * 4).nullable(),
+  bundle: z
+    .base64()
+    .max((MAX_EVIDENCE_BYTES / 3) * 4)
+    .nullable(),
   /** Why the bundle is not here: too_large past MAX_EVIDENCE_BYTES. */
   withheld: z.enum(["too_large"]).nullable(),
 });
@@ -113,7 +130,11 @@ const ScanResult = z.object({
   inconsistentWithDeclaration: z.boolean().optional(),
 });
 /** A clearance against the scans' findings carries the supervisor's reason. */
-const Disposition = z.object({ ...Transition, disposition: Code.optional(), override: z.object({ reason: Text }).optional() });
+const Disposition = z.object({
+  ...Transition,
+  disposition: Code.optional(),
+  override: z.object({ reason: Text }).optional(),
+});
 const HoldReleased = z.object(Transition);
 
 /** Partner port to host (Megaports): one portal occupancy with its counts, alarms and analysis. */
@@ -126,7 +147,9 @@ const PortalOccupancy = z.object({
   endedAt: Instant,
   grossGamma: z.array(z.number().int().min(0).max(100_000_000)).max(10_000),
   grossNeutron: z.array(z.number().int().min(0).max(100_000_000)).max(10_000),
-  alarms: z.array(z.object({ kind: z.enum(["gamma", "neutron", "nsr"]), at: Instant, sigma: z.number().finite().nullable() })).max(100),
+  alarms: z
+    .array(z.object({ kind: z.enum(["gamma", "neutron", "nsr"]), at: Instant, sigma: z.number().finite().nullable() }))
+    .max(100),
   analysis: z.object({ verdict: Code, nuclides: z.array(Code).max(20), note: Text.nullable() }).nullable(),
   /** The instrument's N42.42 file, base64; bounded so that one message stays small. */
   n42: z.base64().max(1_000_000).nullable(),
@@ -193,7 +216,10 @@ export function shareableBody(kind: MessageKind, body: unknown): Record<string, 
 }
 
 /** Checks a received body strictly: an unknown field is a violation, not something to drop. */
-export function checkReceivedBody(kind: MessageKind, body: unknown): { isValid: true } | { isValid: false; issue: string } {
+export function checkReceivedBody(
+  kind: MessageKind,
+  body: unknown,
+): { isValid: true } | { isValid: false; issue: string } {
   const result = MESSAGE_BODIES[kind].strict().safeParse(body);
   if (result.success) {
     return { isValid: true };

@@ -21,7 +21,11 @@ function containerNo(n: number): string {
 }
 
 /** The n-th sample message for a subject: its kind cycles through every kind. */
-export function sampleMessage(n: number, subjectIndex: number, at: Date = new Date()): { kind: MessageKind; subject: string; body: Record<string, unknown> } {
+export function sampleMessage(
+  n: number,
+  subjectIndex: number,
+  at: Date = new Date(),
+): { kind: MessageKind; subject: string; body: Record<string, unknown> } {
   const kind = KINDS[n % KINDS.length] as MessageKind;
   const container = containerNo(subjectIndex);
   const iso = at.toISOString();
@@ -43,7 +47,15 @@ export function sampleMessage(n: number, subjectIndex: number, at: Date = new Da
     "shipment.shared": shipment,
     "shipment.amended": shipment,
     "shipment.withdrawn": { shipmentId: shipment.shipmentId, reason: "cancelled" },
-    "inspection_request.created": { ...step, requestType: "inspection", containerNo: container, priority: "high", reason: "Radiological anomaly on prior voyage", reasonCodes: ["radiological"], agreement: "CSI-USCBP-JPCUS" },
+    "inspection_request.created": {
+      ...step,
+      requestType: "inspection",
+      containerNo: container,
+      priority: "high",
+      reason: "Radiological anomaly on prior voyage",
+      reasonCodes: ["radiological"],
+      agreement: "CSI-USCBP-JPCUS",
+    },
     "inspection_request.withdrawn": { ...step, from: "accepted", to: "withdrawn", note: null },
     "inspection_request.decided": { ...step, from: "requested", to: "accepted", note: null, reasonCode: null },
     "scan.result": {
@@ -53,7 +65,12 @@ export function sampleMessage(n: number, subjectIndex: number, at: Date = new Da
       scanType: "radiation_portal",
       outcome: "no_alarm",
     },
-    "inspection_request.dispositioned": { ...step, from: "results_recorded", to: "dispositioned", disposition: "cleared" },
+    "inspection_request.dispositioned": {
+      ...step,
+      from: "results_recorded",
+      to: "dispositioned",
+      disposition: "cleared",
+    },
     "inspection_request.hold_released": { ...step, from: "dispositioned", to: "dispositioned", note: "released" },
     "portal.occupancy": {
       occupancyId: `OCC-${subjectIndex}-${n}`,

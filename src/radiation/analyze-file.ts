@@ -6,7 +6,13 @@ import { parseDetectorName } from "./report/detector-type.ts";
 import { detectorTypeOf } from "./report/detector-type.ts";
 import { analysePortalFile } from "./report/portal-report.ts";
 import { identifySpectra, nuclideVerdict } from "./report/spectrum-report.ts";
-import { VERDICT_ORDER, type AnalysisReport, type ReportError, type ReportMeasurement, type Verdict } from "./report/types.ts";
+import {
+  VERDICT_ORDER,
+  type AnalysisReport,
+  type ReportError,
+  type ReportMeasurement,
+  type Verdict,
+} from "./report/types.ts";
 import { isRadFileError } from "./errors.ts";
 import { readRadFile } from "./io/read-rad-file.ts";
 import type { RadFile } from "./model.ts";
@@ -35,7 +41,15 @@ function measurementsOf(file: RadFile): ReportMeasurement[] {
   }));
   const occ = (file.occupancies ?? []).map((o, i): ReportMeasurement => {
     const seconds = o.samples.length * (o.sampleIntervalS ?? 0.1);
-    return { id: o.id ?? `Occupancy${i + 1}`, kind: "occupancy", detector: "", class: "occupancy", realTimeS: seconds, liveTimeS: seconds, samples: o.samples.length };
+    return {
+      id: o.id ?? `Occupancy${i + 1}`,
+      kind: "occupancy",
+      detector: "",
+      class: "occupancy",
+      realTimeS: seconds,
+      liveTimeS: seconds,
+      samples: o.samples.length,
+    };
   });
   return [...ms, ...occ];
 }
@@ -55,7 +69,17 @@ function errorOf(e: unknown, fallbackCode: string): ReportError {
 
 /** Report for a file that could not be read. */
 function unreadable(name: string, error: ReportError): AnalysisReport {
-  return { file: name, format: null, instrument: null, measurements: [], alarms: [], nuclides: [], errors: [error], verdict: "unreadable", warnings: [] };
+  return {
+    file: name,
+    format: null,
+    instrument: null,
+    measurements: [],
+    alarms: [],
+    nuclides: [],
+    errors: [error],
+    verdict: "unreadable",
+    warnings: [],
+  };
 }
 
 /** Reads and analyses one radiation file; problems become `errors` entries, never exceptions. */
@@ -75,7 +99,10 @@ export function analyzeRadFile(bytes: Uint8Array, name: string, opts: AnalyzeOpt
     measurements: measurementsOf(file),
     alarms: [],
     nuclides: [],
-    errors: opts.detector !== undefined && !override ? [{ code: "analysis.unknown_detector", message: `unknown detector ${opts.detector}; using ${det.type}` }] : [],
+    errors:
+      opts.detector !== undefined && !override
+        ? [{ code: "analysis.unknown_detector", message: `unknown detector ${opts.detector}; using ${det.type}` }]
+        : [],
     verdict: "no_alarm",
     warnings: file.warnings,
   };

@@ -5,15 +5,7 @@
  */
 
 /** File format a RadFile was read from (or will be written as). */
-export type RadFormat =
-  | "n42-2006"
-  | "n42-2012"
-  | "spe"
-  | "spc"
-  | "cnf"
-  | "pcf"
-  | "iec1455"
-  | "raddata-uri";
+export type RadFormat = "n42-2006" | "n42-2012" | "spe" | "spc" | "cnf" | "pcf" | "iec1455" | "raddata-uri";
 
 /** Coarse instrument category. */
 export type InstrumentType = "portal" | "handheld" | "spectroscopic" | "unknown";

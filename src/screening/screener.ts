@@ -84,7 +84,11 @@ function imoMatches(index: BlockingIndex, imo: string | undefined): Map<number, 
       features.imo_check_digit_invalid = 1;
     }
     found.set(e, {
-      name: entry.name, matched: `IMO ${imo}`, list: entry.list, id: entry.id, score: 1,
+      name: entry.name,
+      matched: `IMO ${imo}`,
+      list: entry.list,
+      id: entry.id,
+      score: 1,
       evidence: { via: "imo", alignment: [], features, legalForms: { query: [], matched: [] } },
     });
   }
@@ -105,7 +109,14 @@ function screenWith(index: BlockingIndex, query: ScreenQuery, options: ScreenOpt
     const { score, evidence } = scoreCandidate(index, prepared, record);
     const current = best.get(record.entry);
     if (!current || score > current.score) {
-      best.set(record.entry, { name: entry.name, matched: record.text, list: entry.list, id: entry.id, score, evidence });
+      best.set(record.entry, {
+        name: entry.name,
+        matched: record.text,
+        list: entry.list,
+        id: entry.id,
+        score,
+        evidence,
+      });
     }
   }
   const matches = [...best.values()]

@@ -57,7 +57,10 @@ export function checkListFile(file: string, force = false): ListCheck | { source
   }
   const loaded = loadListAs(detected.format, bytes);
   const check: ListCheck = {
-    source: file, ...detected, entries: loaded.entries.length, bad: loaded.bad,
+    source: file,
+    ...detected,
+    entries: loaded.entries.length,
+    bad: loaded.bad,
     sha256: createHash("sha256").update(bytes).digest("hex"),
   };
   // Blank lines are reported but are not damage.
@@ -81,7 +84,9 @@ function appendSources(dataDir: string, lines: string[]): void {
   const text = existsSync(file) ? readFileSync(file, "utf8") : "# Shipped screening data\n";
   const heading = "## Imports";
   const header = "| date | file | format | entries | bad rows | sha256 | source |\n|---|---|---|---|---|---|---|";
-  const base = text.includes(heading) ? text.replace(/\n*$/, "\n") : `${text.replace(/\n*$/, "\n")}\n${heading}\n\nWritten by \`reciprocity screen-lists update\`.\n\n${header}\n`;
+  const base = text.includes(heading)
+    ? text.replace(/\n*$/, "\n")
+    : `${text.replace(/\n*$/, "\n")}\n${heading}\n\nWritten by \`reciprocity screen-lists update\`.\n\n${header}\n`;
   writeFileSync(file, `${base}${lines.join("\n")}\n`);
 }
 
@@ -96,7 +101,10 @@ function place(manifest: ShippedSource[], item: ListImport): ShippedSource[] {
 }
 
 /** Validates files and, if all pass, replaces the shipped lists of the same list code (all or nothing). */
-export function importShippedLists(files: string[], options: ImportOptions = {}): { imported: ListImport[]; refused: Array<{ source: string; problem: string }> } {
+export function importShippedLists(
+  files: string[],
+  options: ImportOptions = {},
+): { imported: ListImport[]; refused: Array<{ source: string; problem: string }> } {
   const dataDir = options.dataDir ?? shippedDataDir();
   const date = options.date ?? new Date().toISOString().slice(0, 10);
   const checks = files.map((f) => checkListFile(f, options.force));
@@ -112,13 +120,19 @@ export function importShippedLists(files: string[], options: ImportOptions = {})
     copyFileSync(item.source, path.join(dataDir, item.file));
     manifest = place(manifest, item);
   }
-  writeFileSync(path.join(dataDir, "lists.json"), `[\n${manifest.map((m) => `  ${JSON.stringify(m)}`).join(",\n")}\n]\n`);
+  writeFileSync(
+    path.join(dataDir, "lists.json"),
+    `[\n${manifest.map((m) => `  ${JSON.stringify(m)}`).join(",\n")}\n]\n`,
+  );
   const kept = new Set(manifest.map((m) => m.file));
   for (const old of before) {
     if (!kept.has(old)) {
       rmSync(path.join(dataDir, old), { force: true });
     }
   }
-  appendSources(dataDir, imported.map((i) => sourcesLine(i, date)));
+  appendSources(
+    dataDir,
+    imported.map((i) => sourcesLine(i, date)),
+  );
   return { imported, refused: [] };
 }

@@ -6,7 +6,12 @@ import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { DB } from "../db/schema.ts";
@@ -106,7 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onRoute", (route) => {
     for (const method of [route.method].flat()) {
       if (method !== "HEAD" && route.url.startsWith("/api/")) {
-        routes.push({ method, url: route.url, schema: route.schema, config: (route.config ?? {}) });
+        routes.push({ method, url: route.url, schema: route.schema, config: route.config ?? {} });
       }
     }
   });
@@ -132,7 +137,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swagger, {
     openapi: {
-      info: { title: "Reciprocity API", version: "0.1.0", description: "Container-security exchange between customs administrations" },
+      info: {
+        title: "Reciprocity API",
+        version: "0.1.0",
+        description: "Container-security exchange between customs administrations",
+      },
       components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "reciprocity_session" } } },
       security: [{ session: [] }],
     },
@@ -146,7 +155,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       api.get(
         "/health",
-        { config: { isPublic: true }, schema: { tags: ["system"], response: { 200: z.object({ status: z.literal("ok") }) } } },
+        {
+          config: { isPublic: true },
+          schema: { tags: ["system"], response: { 200: z.object({ status: z.literal("ok") }) } },
+        },
         async () => ({ status: "ok" as const }),
       );
       api.get("/openapi.json", { config: { isPublic: true }, schema: { hide: true } }, async () => app.swagger());
@@ -175,7 +187,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Client-side routes (/shipments/…, /requests/…) all load the single-page app.
     app.get("/*", { schema: { hide: true } }, async (request, reply) => {
       if (request.url.startsWith("/api/")) {
-        return reply.code(404).send({ code: "route.not_found", message: `No route ${request.method} ${request.url.split("?")[0]}` });
+        return reply
+          .code(404)
+          .send({ code: "route.not_found", message: `No route ${request.method} ${request.url.split("?")[0]}` });
       }
       return reply.sendFile("index.html");
     });

@@ -37,7 +37,12 @@ export function runSweep(db: Kysely<DB>, clock: Clock, exclusive: RunExclusive):
 }
 
 /** Starts the request clock and the audit anchoring; returns the function that stops both. */
-export function startBackground(database: Database, target: DatabaseTarget, clock: Clock, log: FastifyBaseLogger): () => Promise<void> {
+export function startBackground(
+  database: Database,
+  target: DatabaseTarget,
+  clock: Clock,
+  log: FastifyBaseLogger,
+): () => Promise<void> {
   const exclusive = exclusiveRunner(database.db, database.engine);
   const sweeper = setInterval(() => {
     runSweep(database.db, clock, exclusive).catch((err: unknown) => log.error({ err }, "background sweep failed"));
@@ -50,10 +55,21 @@ export function startBackground(database: Database, target: DatabaseTarget, cloc
   // The audit chain's head is written outside the database, so that a cut tail is noticed.
   const anchorFile = anchorFileFor(target);
   const stopAnchoring = anchorFile
-    ? startAnchoring(database.db, anchorFile, ANCHOR_MS, (err) => log.error({ err }, "audit anchoring failed"), (work) => exclusive("auditAnchor", work))
+    ? startAnchoring(
+        database.db,
+        anchorFile,
+        ANCHOR_MS,
+        (err) => log.error({ err }, "audit anchoring failed"),
+        (work) => exclusive("auditAnchor", work),
+      )
     : null;
   // Signed messages to peer nodes leave from the outbox (src/domain/federation/delivery.ts).
-  const stopDelivery = startFederationDelivery(database.db, clock, (err) => log.error({ err }, "federation delivery failed"), deliveryOptionsFrom(process.env));
+  const stopDelivery = startFederationDelivery(
+    database.db,
+    clock,
+    (err) => log.error({ err }, "federation delivery failed"),
+    deliveryOptionsFrom(process.env),
+  );
   return async () => {
     await stopDelivery();
     clearInterval(sweeper);

@@ -122,9 +122,18 @@ class ListeningFeed implements ChangeFeed {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: "reciprocity live updates" });
+    const client = new pg.Client({
+      connectionString: this.url,
+      keepAlive: true,
+      application_name: "reciprocity live updates",
+    });
     client.on("notification", (message) => {
-      if (message.channel === CHANGE_CHANNEL && message.payload && /^\d{1,19}$/.test(message.payload) && !this.isClosed) {
+      if (
+        message.channel === CHANGE_CHANNEL &&
+        message.payload &&
+        /^\d{1,19}$/.test(message.payload) &&
+        !this.isClosed
+      ) {
         this.options.onHead(BigInt(message.payload));
       }
     });
@@ -206,7 +215,10 @@ async function headOver(client: pg.Client, timeoutMs: number): Promise<string> {
   query.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the LISTEN connection did not answer within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`the LISTEN connection did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     const { rows } = await Promise.race([query, timeout]);

@@ -248,7 +248,10 @@ class Hub implements ChangeHub {
       group.readTo = readTo > group.readTo ? readTo : group.readTo;
     } catch (err) {
       group.isDirty = true;
-      this.options.log?.warn({ err, agencyId: group.agencyId }, "reading live updates failed; retrying at the next change or poll");
+      this.options.log?.warn(
+        { err, agencyId: group.agencyId },
+        "reading live updates failed; retrying at the next change or poll",
+      );
     }
   }
 

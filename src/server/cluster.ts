@@ -94,13 +94,19 @@ export function startCluster(options: ClusterOptions): Promise<Cluster> {
         }
         const how = signal ? `on ${signal}` : `with code ${code}`;
         if (!isStarted) {
-          void stop().then(() => reject(new Error(`worker ${worker.process.pid} exited ${how} before the server was up; see its output above`)));
+          void stop().then(() =>
+            reject(
+              new Error(`worker ${worker.process.pid} exited ${how} before the server was up; see its output above`),
+            ),
+          );
           return;
         }
         const livedMs = Date.now() - startedAt;
         crashesInRow = livedMs >= restart.stableMs ? 1 : crashesInRow + 1;
         const delay = Math.min(restart.maxMs, restart.firstMs * 2 ** (crashesInRow - 1));
-        log(`worker ${worker.process.pid} exited ${how} after ${(livedMs / 1000).toFixed(1)} s; starting another in ${(delay / 1000).toFixed(1)} s`);
+        log(
+          `worker ${worker.process.pid} exited ${how} after ${(livedMs / 1000).toFixed(1)} s; starting another in ${(delay / 1000).toFixed(1)} s`,
+        );
         const timer = setTimeout(() => {
           timers.delete(timer);
           if (!isStopping) {

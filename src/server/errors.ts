@@ -11,7 +11,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const details = err.validation.map((v) => ({ path: v.instancePath, message: v.message }));
-      const message = details.map((d) => `${err.validationContext ?? "request"}${d.path} ${d.message ?? ""}`.trim()).join("; ");
+      const message = details
+        .map((d) => `${err.validationContext ?? "request"}${d.path} ${d.message ?? ""}`.trim())
+        .join("; ");
       return reply.code(400).send({ code: "request.invalid", message, details });
     }
     const status = err.statusCode ?? 500;
@@ -19,10 +21,14 @@ export function installErrorHandler(app: FastifyInstance): void {
       request.log.error({ err, request: { method: request.method, url: request.url } }, "request failed");
       return reply.code(500).send({ code: "server.error", message: "Something went wrong on our side" });
     }
-    return reply.code(status).send({ code: err.code ? `request.${err.code.toLowerCase()}` : "request.invalid", message: err.message });
+    return reply
+      .code(status)
+      .send({ code: err.code ? `request.${err.code.toLowerCase()}` : "request.invalid", message: err.message });
   });
   app.setNotFoundHandler((request, reply) => {
-    return reply.code(404).send({ code: "route.not_found", message: `No route ${request.method} ${request.url.split("?")[0]}` });
+    return reply
+      .code(404)
+      .send({ code: "route.not_found", message: `No route ${request.method} ${request.url.split("?")[0]}` });
   });
 }
 
@@ -42,5 +48,7 @@ export function answerClientError(err: Error & { code?: string }, socket: Socket
       ? { code: "request.headers_too_large", message: "The request's headers are too large" }
       : { code: "request.malformed", message: "The request is not well-formed HTTP" },
   );
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -47,14 +47,23 @@ export function installGuards(app: FastifyInstance, options: { allowedOrigins?: 
     }
     const type = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
     if (SIMPLE_TYPES.includes(type)) {
-      throw new AppError(415, "request.content_type", `Content type ${type} is not accepted; send application/json (or the manifest's own type)`);
+      throw new AppError(
+        415,
+        "request.content_type",
+        `Content type ${type} is not accepted; send application/json (or the manifest's own type)`,
+      );
     }
   });
   app.addHook("preValidation", async (request) => {
     const found =
-      findBadText(request.params, "params") ?? findBadText(request.query, "querystring") ?? findBadText(request.body, "body");
+      findBadText(request.params, "params") ??
+      findBadText(request.query, "querystring") ??
+      findBadText(request.body, "body");
     if (found) {
-      throw invalid("request.control_character", `${found} contains a control character or text that is not valid Unicode`);
+      throw invalid(
+        "request.control_character",
+        `${found} contains a control character or text that is not valid Unicode`,
+      );
     }
   });
 }

@@ -25,7 +25,10 @@ interface Budget {
 }
 
 /** Writes an audit event for every 403 and 404 answered to a signed-in user, within a budget. */
-export function installProbeAudit(app: FastifyInstance, options: { db: Kysely<DB>; now?: () => number; onError?: (err: unknown) => void }): void {
+export function installProbeAudit(
+  app: FastifyInstance,
+  options: { db: Kysely<DB>; now?: () => number; onError?: (err: unknown) => void },
+): void {
   const budgets = new Map<string, Budget>();
   const now = options.now ?? Date.now;
   const onError = options.onError ?? ((err: unknown) => app.log.error({ err }, "audit of a refused request failed"));
@@ -71,12 +74,18 @@ export function installProbeAudit(app: FastifyInstance, options: { db: Kysely<DB
       return body;
     }
     const route = request.routeOptions.url ?? null;
-    const payload: Record<string, unknown> = { method: request.method, path: request.url.split("?")[0]?.slice(0, 300), status: reply.statusCode };
+    const payload: Record<string, unknown> = {
+      method: request.method,
+      path: request.url.split("?")[0]?.slice(0, 300),
+      status: reply.statusCode,
+    };
     if (suppressed > 0) {
       payload.suppressedBefore = suppressed;
     }
     try {
-      await options.db.transaction().execute((tx) => recordAudit(tx, actor, { action, entityType: "route", entityId: route, payload }));
+      await options.db
+        .transaction()
+        .execute((tx) => recordAudit(tx, actor, { action, entityType: "route", entityId: route, payload }));
     } catch (err) {
       onError(err);
     }

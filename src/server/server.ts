@@ -106,7 +106,9 @@ async function serveAsPrimary(options: ServeOptions): Promise<void> {
   const env: Record<string, string> = {};
   if (!process.env.RECIPROCITY_CURSOR_KEY) {
     env.RECIPROCITY_CURSOR_KEY = randomBytes(32).toString("base64url");
-    lines.push("Paging cursors are signed with a key made for these workers; set RECIPROCITY_CURSOR_KEY to share one across servers and restarts.");
+    lines.push(
+      "Paging cursors are signed with a key made for these workers; set RECIPROCITY_CURSOR_KEY to share one across servers and restarts.",
+    );
   }
   const running = await startCluster({ workers, env });
   lines.unshift(`Worker processes: ${workers} (pids ${running.pids().join(", ")}), primary pid ${process.pid}`);
@@ -151,7 +153,9 @@ async function serveAsWorker(options: ServeOptions): Promise<void> {
 async function prepareDatabase(database: Database, options: ServeOptions): Promise<string[]> {
   await migrateToLatest(database.db);
   const exclusive = exclusiveRunner(database.db, database.engine);
-  await exclusive("batchRecovery", () => recoverInterruptedBatches(database.db, systemClock, { isSoleProcess: database.engine === "pglite" }));
+  await exclusive("batchRecovery", () =>
+    recoverInterruptedBatches(database.db, systemClock, { isSoleProcess: database.engine === "pglite" }),
+  );
   const lines: string[] = [];
   if (options.demo) {
     const result = await ensureDemoWorld(database.db, {
@@ -161,7 +165,9 @@ async function prepareDatabase(database: Database, options: ServeOptions): Promi
       password: options.demoPassword,
     });
     lines.push(
-      result.isNew ? `Demo world created: ${result.shipments} shipments.` : `Demo world loaded: ${result.shipments} shipments.`,
+      result.isNew
+        ? `Demo world created: ${result.shipments} shipments.`
+        : `Demo world loaded: ${result.shipments} shipments.`,
       `Demo accounts: ${DEMO_USERS.map((u) => u.username).join(", ")}`,
       result.password
         ? `Demo password (shown once, now): ${result.password}`
@@ -175,7 +181,10 @@ async function prepareDatabase(database: Database, options: ServeOptions): Promi
 }
 
 /** Builds the app on the database (and the read replica, if any), listens, and starts the background work. */
-async function startHttp(database: Database, options: ServeOptions): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
+async function startHttp(
+  database: Database,
+  options: ServeOptions,
+): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
   const replica = options.readUrl ? await openDatabase({ url: options.readUrl }) : null;
   warmReferenceData();
   warmInstrumentWork();
@@ -214,6 +223,16 @@ function addressPort(app: FastifyInstance): number | null {
 }
 
 function banner(options: ServeOptions, port: number, started: number, lines: string[]): string {
-  const where = "url" in options.target ? "PostgreSQL" : "dataDir" in options.target ? `embedded PGlite in ${options.target.dataDir}` : "embedded PGlite in memory";
-  return ["", `Reciprocity is running at http://localhost:${port}/ (${where}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`, ...lines, ""].join("\n");
+  const where =
+    "url" in options.target
+      ? "PostgreSQL"
+      : "dataDir" in options.target
+        ? `embedded PGlite in ${options.target.dataDir}`
+        : "embedded PGlite in memory";
+  return [
+    "",
+    `Reciprocity is running at http://localhost:${port}/ (${where}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    ...lines,
+    "",
+  ].join("\n");
 }

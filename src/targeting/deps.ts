@@ -10,7 +10,11 @@ export interface WatchlistHit {
 }
 
 /** Looks a party (by name and country), a vessel (by IMO) or a container (by number) up in the agency's watchlists. */
-export type WatchlistLookup = (subject: "party" | "vessel" | "container", key: string, country?: string) => WatchlistHit | undefined;
+export type WatchlistLookup = (
+  subject: "party" | "vessel" | "container",
+  key: string,
+  country?: string,
+) => WatchlistHit | undefined;
 
 /** The best screening-list match for a party, if any. */
 export interface PartyScreenHit {
@@ -41,8 +45,13 @@ export function screenerLookup(screener: Screener, floor = 0.5, memoSize = 50_00
     if (memo.size >= memoSize) {
       memo.clear();
     }
-    const top = screener.screen({ name: party.name, ...(party.country ? { country: party.country } : {}) }, { threshold: floor, topK: 1 }).matches[0];
-    const hit = top ? { score: top.score, list: top.list, id: top.id, name: top.name, matched: top.matched } : undefined;
+    const top = screener.screen(
+      { name: party.name, ...(party.country ? { country: party.country } : {}) },
+      { threshold: floor, topK: 1 },
+    ).matches[0];
+    const hit = top
+      ? { score: top.score, list: top.list, id: top.id, name: top.name, matched: top.matched }
+      : undefined;
     memo.set(key, hit);
     return hit;
   };

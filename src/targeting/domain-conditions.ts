@@ -8,7 +8,10 @@ import type { routePorts } from "./route.ts";
 import type { Condition } from "./schema.ts";
 import type { ShipmentView } from "./view.ts";
 
-type DomainCondition = Exclude<Condition, { all: Condition[] } | { any: Condition[] } | { not: Condition } | { field: string }>;
+type DomainCondition = Exclude<
+  Condition,
+  { all: Condition[] } | { any: Condition[] } | { not: Condition } | { field: string }
+>;
 
 function goodsEvidence(view: ShipmentView, i: number): Evidence {
   const g = view.facts.goods[i];
@@ -18,7 +21,9 @@ function goodsEvidence(view: ShipmentView, i: number): Evidence {
 /** UNKNOWN when a goods line has no valid HS code (or there is no goods line), else undefined: what a goods test says when none matched. */
 function unmatchedGoods(view: ShipmentView): Evidence | undefined {
   const codes = view.hs();
-  return codes.length === 0 || codes.includes(undefined) || !view.carries("goods.hsCode") ? view.unknown("goods.hsCode") : undefined;
+  return codes.length === 0 || codes.includes(undefined) || !view.carries("goods.hsCode")
+    ? view.unknown("goods.hsCode")
+    : undefined;
 }
 
 function compileHsPrefix(prefixes: string[]): Test {
@@ -57,7 +62,12 @@ function compileHsMismatch(): Test {
       const code = codes[i];
       const fit = code ? hsFit(code, view.facts.goods[i]?.description ?? "") : { fit: "unknown" as const };
       if (fit.fit === "misfit") {
-        return { ...goodsEvidence(view, i), heading: fit.heading, headingText: fit.headingText, words: fit.words.join(" ") };
+        return {
+          ...goodsEvidence(view, i),
+          heading: fit.heading,
+          headingText: fit.headingText,
+          words: fit.words.join(" "),
+        };
       }
       if (fit.fit === "fits") {
         judged++;
@@ -96,7 +106,9 @@ function compileCountry(of: Extract<Condition, { country: unknown }>["country"][
         return { country: hit.country, party: hit.party, of };
       }
       const parties = view.facts.parties.filter((p) => of === "anyParty" || p.role === of);
-      return parties.length === 0 || parties.some((p) => !p.country) ? view.unknown(`${of === "anyParty" ? "parties" : of}.country`) : undefined;
+      return parties.length === 0 || parties.some((p) => !p.country)
+        ? view.unknown(`${of === "anyParty" ? "parties" : of}.country`)
+        : undefined;
     }
     const ports = view.ports(of);
     const port = ports.find((p) => set.has(p.slice(0, 2)));
@@ -117,7 +129,11 @@ function compileTransshipment(via: string[] | undefined, viaCountry: string[] | 
       return undefined;
     }
     const f = view.facts;
-    return { via: relay, portOfDischarge: f.portOfDischarge, finalDestination: f.finalDestination ?? f.portOfDischarge };
+    return {
+      via: relay,
+      portOfDischarge: f.portOfDischarge,
+      finalDestination: f.finalDestination ?? f.portOfDischarge,
+    };
   };
 }
 
@@ -132,13 +148,21 @@ function compileWatchlist(c: Extract<Condition, { watchlist: unknown }>["watchli
     const f = view.facts;
     if (c.subject === "vessel") {
       const hit = f.vesselImo ? lookup("vessel", f.vesselImo) : undefined;
-      return hit && accept(hit) ? { subject: "vessel", key: f.vesselImo ?? "", list: hit.list, listId: hit.id, reason: hit.reason ?? "" } : undefined;
+      return hit && accept(hit)
+        ? { subject: "vessel", key: f.vesselImo ?? "", list: hit.list, listId: hit.id, reason: hit.reason ?? "" }
+        : undefined;
     }
     if (c.subject === "container") {
       for (const box of f.containers) {
         const hit = lookup("container", box.containerNo);
         if (hit && accept(hit)) {
-          return { subject: "container", key: box.containerNo, list: hit.list, listId: hit.id, reason: hit.reason ?? "" };
+          return {
+            subject: "container",
+            key: box.containerNo,
+            list: hit.list,
+            listId: hit.id,
+            reason: hit.reason ?? "",
+          };
         }
       }
       return undefined;
@@ -146,7 +170,15 @@ function compileWatchlist(c: Extract<Condition, { watchlist: unknown }>["watchli
     for (const p of view.parties(c.roles)) {
       const hit = view.memo("watchlist", p, (x) => lookup("party", x.name, x.country));
       if (hit && accept(hit)) {
-        return { subject: "party", role: p.role, party: p.name, key: p.name, list: hit.list, listId: hit.id, reason: hit.reason ?? "" };
+        return {
+          subject: "party",
+          role: p.role,
+          party: p.name,
+          key: p.name,
+          list: hit.list,
+          listId: hit.id,
+          reason: hit.reason ?? "",
+        };
       }
     }
     return undefined;
@@ -162,7 +194,15 @@ function compileScreening(minScore: number, roles: PartyRole[] | undefined, deps
     for (const p of view.parties(roles)) {
       const hit = view.memo("screening", p, screen);
       if (hit && hit.score >= minScore) {
-        return { role: p.role, party: p.name, list: hit.list, listId: hit.id, listed: hit.name, matched: hit.matched, screeningScore: hit.score };
+        return {
+          role: p.role,
+          party: p.name,
+          list: hit.list,
+          listId: hit.id,
+          listed: hit.name,
+          matched: hit.matched,
+          screeningScore: hit.score,
+        };
       }
     }
     return undefined;
@@ -195,7 +235,14 @@ function compileWeight(tolerance: number): Test {
   return (view) => {
     const [first] = view.weightFindings(tolerance);
     if (first) {
-      return { containerNo: first.containerNo, chapter: first.chapter, goods: first.goods, kgPerTeu: first.kgPerTeu, band: first.band, weightReason: first.reason };
+      return {
+        containerNo: first.containerNo,
+        chapter: first.chapter,
+        goods: first.goods,
+        kgPerTeu: first.kgPerTeu,
+        band: first.band,
+        weightReason: first.reason,
+      };
     }
     return view.facts.goods.some((g) => (g.grossWeightKg ?? 0) > 0) ? undefined : view.unknown("goods.grossWeightKg");
   };

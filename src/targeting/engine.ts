@@ -58,12 +58,26 @@ export interface CompiledRuleSet {
 
 /** How the data-missing hit names the facts it lacks. */
 const FACT_NAMES: Record<string, string> = {
-  filedAt: "filing time", loadingCutoff: "loading cut-off or ETD", itn: "AES ITN", etd: "ETD", "goods.hsCode": "HS code",
-  "goods.description": "goods description", "goods.grossWeightKg": "gross weight", "containers.sizeType": "container size/type",
-  "containers.typeGroup": "container type", "shipper.country": "shipper country", "consignee.country": "consignee country",
-  "parties.country": "party country", loading: "port of loading", discharge: "port of discharge", finalDestination: "final destination",
-  "flags.firstSeenShipper": "shipper history", "flags.firstSeenConsignee": "consignee history", "flags.knownExporter": "known-exporter list",
-  declaredValueUsd: "declared value", vesselImo: "vessel IMO",
+  filedAt: "filing time",
+  loadingCutoff: "loading cut-off or ETD",
+  itn: "AES ITN",
+  etd: "ETD",
+  "goods.hsCode": "HS code",
+  "goods.description": "goods description",
+  "goods.grossWeightKg": "gross weight",
+  "containers.sizeType": "container size/type",
+  "containers.typeGroup": "container type",
+  "shipper.country": "shipper country",
+  "consignee.country": "consignee country",
+  "parties.country": "party country",
+  loading: "port of loading",
+  discharge: "port of discharge",
+  finalDestination: "final destination",
+  "flags.firstSeenShipper": "shipper history",
+  "flags.firstSeenConsignee": "consignee history",
+  "flags.knownExporter": "known-exporter list",
+  declaredValueUsd: "declared value",
+  vesselImo: "vessel IMO",
 };
 
 /** A plain name of a fact for explanations ("filing time", "HS code"). */
@@ -76,7 +90,9 @@ export class RuleSetError extends Error {
   readonly issues: string[];
 
   constructor(issues: string[]) {
-    super(`invalid rule set: ${issues.slice(0, 5).join("; ")}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ""}`);
+    super(
+      `invalid rule set: ${issues.slice(0, 5).join("; ")}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ""}`,
+    );
     this.name = "RuleSetError";
     this.issues = issues;
   }
@@ -92,7 +108,13 @@ export function parseRuleSet(input: unknown): RuleSet {
 }
 
 function compileRule(rule: Rule, deps: TargetingDeps): CompiledRule {
-  return { id: rule.id, weight: rule.weight, test: compileCondition(rule.when, deps), explain: compileTemplate(rule.explanation), countsMissing: rule.ifUnknown === "data-missing" };
+  return {
+    id: rule.id,
+    weight: rule.weight,
+    test: compileCondition(rule.when, deps),
+    explain: compileTemplate(rule.explanation),
+    countsMissing: rule.ifUnknown === "data-missing",
+  };
 }
 
 /** Validates and compiles a rule set into closures (never eval/new Function); throws RuleSetError listing every bad rule. */
@@ -113,7 +135,9 @@ export function compileRuleSet(input: unknown, deps: TargetingDeps = {}): Compil
   if (issues.length > 0) {
     throw new RuleSetError(issues);
   }
-  const dataMissing = ruleSet.dataMissing ? { weight: ruleSet.dataMissing.weight, explain: compileTemplate(ruleSet.dataMissing.explanation) } : undefined;
+  const dataMissing = ruleSet.dataMissing
+    ? { weight: ruleSet.dataMissing.weight, explain: compileTemplate(ruleSet.dataMissing.explanation) }
+    : undefined;
   return dataMissing ? { ruleSet, rules, dataMissing } : { ruleSet, rules };
 }
 
@@ -146,15 +170,29 @@ export function firedRuleIds(compiled: CompiledRuleSet, facts: ShipmentFacts): s
 }
 
 /** The one data-missing hit: the facts the shipment lacks and the rules that could not be assessed for want of them. */
-function dataMissingHit(compiled: CompiledRuleSet, facts: ShipmentFacts, notAssessed: RuleNotAssessed[], counted: Set<string>): RuleHit | undefined {
+function dataMissingHit(
+  compiled: CompiledRuleSet,
+  facts: ShipmentFacts,
+  notAssessed: RuleNotAssessed[],
+  counted: Set<string>,
+): RuleHit | undefined {
   const { dataMissing } = compiled;
   const rules = notAssessed.filter((n) => counted.has(n.ruleId) && n.missing.length > 0);
   if (!dataMissing || rules.length === 0) {
     return undefined;
   }
   const missing = [...new Set(rules.flatMap((r) => r.missing))];
-  const evidence: Evidence = { missing, missingFacts: missing.map(factName).join(", "), rules: rules.map((r) => r.ruleId).join(", ") };
-  return { ruleId: DATA_MISSING_RULE_ID, weight: dataMissing.weight, explanation: dataMissing.explain(evidence, facts), evidence };
+  const evidence: Evidence = {
+    missing,
+    missingFacts: missing.map(factName).join(", "),
+    rules: rules.map((r) => r.ruleId).join(", "),
+  };
+  return {
+    ruleId: DATA_MISSING_RULE_ID,
+    weight: dataMissing.weight,
+    explanation: dataMissing.explain(evidence, facts),
+    evidence,
+  };
 }
 
 /**
@@ -185,7 +223,10 @@ export function scoreShipment(compiled: CompiledRuleSet, facts: ShipmentFacts): 
   if (missingHit) {
     hits.push(missingHit);
   }
-  const score = Math.max(0, hits.reduce((sum, h) => sum + h.weight, 0));
+  const score = Math.max(
+    0,
+    hits.reduce((sum, h) => sum + h.weight, 0),
+  );
   const { ruleSet } = compiled;
   const result: ShipmentScore = {
     score,

@@ -65,7 +65,10 @@ export const ShipmentFactsSchema = z.object({
   goods: z.array(GoodsLineSchema).default([]),
   containers: z.array(ContainerFactsSchema).default([]),
   /** History the app knows: first time this shipper / consignee is seen by the agency. */
-  flags: z.object({ firstSeenShipper: z.boolean().optional(), firstSeenConsignee: z.boolean().optional() }).catchall(z.boolean()).default({}),
+  flags: z
+    .object({ firstSeenShipper: z.boolean().optional(), firstSeenConsignee: z.boolean().optional() })
+    .catchall(z.boolean())
+    .default({}),
   /** Any other manifest field, addressed in rules as `fields.<name>`. */
   fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   /**

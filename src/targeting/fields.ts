@@ -14,8 +14,21 @@ export interface FieldAccess {
 }
 
 const SCALARS = [
-  "shipmentKey", "billOfLading", "carrierScac", "vesselImo", "vesselName", "voyage", "placeOfReceipt", "portOfLoading",
-  "portOfDischarge", "finalDestination", "etd", "loadingCutoff", "filedAt", "itn", "declaredValueUsd",
+  "shipmentKey",
+  "billOfLading",
+  "carrierScac",
+  "vesselImo",
+  "vesselName",
+  "voyage",
+  "placeOfReceipt",
+  "portOfLoading",
+  "portOfDischarge",
+  "finalDestination",
+  "etd",
+  "loadingCutoff",
+  "filedAt",
+  "itn",
+  "declaredValueUsd",
 ] as const;
 const GOODS = ["hsCode", "description", "packages", "packageType", "grossWeightKg", "containerNo"] as const;
 const CONTAINERS = ["containerNo", "sizeType", "sealNo"] as const;
@@ -41,7 +54,11 @@ function scalarAccess(read: (view: ShipmentView) => Scalar | undefined): FieldAc
   return { walk: (view, visit) => (visit(read(view)) ? 0 : -1), describe: () => ({}) };
 }
 
-function walkList<T>(items: readonly T[], read: (item: T) => Scalar | undefined, visit: (value: Scalar | undefined) => boolean): number {
+function walkList<T>(
+  items: readonly T[],
+  read: (item: T) => Scalar | undefined,
+  visit: (value: Scalar | undefined) => boolean,
+): number {
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     if (item !== undefined && visit(read(item))) {

@@ -5,7 +5,15 @@ export { parseShipmentFacts, PARTY_ROLES, ShipmentFactsSchema } from "./facts.ts
 export type { Condition, CountryOf, Rule, RuleSet, RuleSetInput, RoutePoint, Scalar } from "./schema.ts";
 export { ConditionSchema, DATA_MISSING_RULE_ID, RuleSchema, RuleSetSchema } from "./schema.ts";
 export type { CompiledRuleSet, RiskLevel, RuleHit, RuleNotAssessed, ShipmentScore } from "./engine.ts";
-export { compileRuleSet, factName, firedRuleIds, parseRuleSet, riskLevel, RuleSetError, scoreShipment } from "./engine.ts";
+export {
+  compileRuleSet,
+  factName,
+  firedRuleIds,
+  parseRuleSet,
+  riskLevel,
+  RuleSetError,
+  scoreShipment,
+} from "./engine.ts";
 export type { PartyScreen, PartyScreenHit, TargetingDeps, WatchlistHit, WatchlistLookup } from "./deps.ts";
 export { screenerLookup } from "./deps.ts";
 export type { Evidence } from "./evidence.ts";

@@ -25,7 +25,13 @@ export function routePorts(facts: ShipmentFacts, at: RoutePoint): string[] {
     case "transshipment":
       return facts.transshipmentPorts.map((p) => clean(p) ?? p);
     case "anyPort":
-      return [...one(facts.placeOfReceipt), ...one(facts.portOfLoading), ...facts.transshipmentPorts.map((p) => clean(p) ?? p), ...one(facts.portOfDischarge), ...one(facts.finalDestination)];
+      return [
+        ...one(facts.placeOfReceipt),
+        ...one(facts.portOfLoading),
+        ...facts.transshipmentPorts.map((p) => clean(p) ?? p),
+        ...one(facts.portOfDischarge),
+        ...one(facts.finalDestination),
+      ];
   }
 }
 

@@ -5,24 +5,55 @@ import type { GoodsLine, PartyFacts, ShipmentFacts } from "./facts.ts";
 type Goods = [hs: string, description: string, kgPerTeuMin: number, kgPerTeuMax: number];
 
 const GOODS: Goods[] = [
-  ["3104.20", "POTASH FERTILIZER IN BULK BAGS", 18_000, 27_000], ["6907.21", "CERAMIC FLOOR TILES", 14_000, 26_000],
-  ["6802.93", "POLISHED GRANITE SLABS", 18_000, 27_000], ["0803.90", "FRESH BANANAS", 9_000, 12_000],
-  ["2615.10", "ZIRCON SAND", 20_000, 27_000], ["7204.49", "HMS 1 AND 2 FERROUS SCRAP", 16_000, 26_000],
-  ["7602.00", "ALUMINIUM SCRAP TAINT TABOR", 9_000, 20_000], ["8471.30", "LAPTOP COMPUTERS", 2_000, 6_000],
-  ["9403.60", "WOODEN FURNITURE", 2_000, 6_000], ["8708.99", "AUTO PARTS", 6_000, 16_000],
-  ["1001.99", "WHEAT", 20_000, 26_000], ["0202.30", "FROZEN BONELESS BEEF", 11_000, 13_000],
-  ["4407.11", "SAWN PINE LUMBER", 8_000, 14_000], ["3901.10", "POLYETHYLENE RESIN PELLETS", 12_000, 24_000],
-  ["6110.20", "COTTON SWEATERS", 2_000, 5_000], ["8458.11", "CNC LATHES", 6_000, 16_000],
-  ["2844.40", "RADIOACTIVE ISOTOPES FOR MEDICAL USE", 1_000, 3_000], ["9022.21", "INDUSTRIAL RADIOGRAPHY EQUIPMENT", 1_000, 4_000],
-  ["4703.21", "BLEACHED KRAFT PULP", 12_000, 22_000], ["2304.00", "SOYBEAN MEAL", 18_000, 25_000],
-  ["", "FAK", 3_000, 15_000], ["9999.00", "GENERAL CARGO", 3_000, 15_000], ["8479.89", "SAID TO CONTAIN MACHINERY PARTS", 4_000, 12_000],
+  ["3104.20", "POTASH FERTILIZER IN BULK BAGS", 18_000, 27_000],
+  ["6907.21", "CERAMIC FLOOR TILES", 14_000, 26_000],
+  ["6802.93", "POLISHED GRANITE SLABS", 18_000, 27_000],
+  ["0803.90", "FRESH BANANAS", 9_000, 12_000],
+  ["2615.10", "ZIRCON SAND", 20_000, 27_000],
+  ["7204.49", "HMS 1 AND 2 FERROUS SCRAP", 16_000, 26_000],
+  ["7602.00", "ALUMINIUM SCRAP TAINT TABOR", 9_000, 20_000],
+  ["8471.30", "LAPTOP COMPUTERS", 2_000, 6_000],
+  ["9403.60", "WOODEN FURNITURE", 2_000, 6_000],
+  ["8708.99", "AUTO PARTS", 6_000, 16_000],
+  ["1001.99", "WHEAT", 20_000, 26_000],
+  ["0202.30", "FROZEN BONELESS BEEF", 11_000, 13_000],
+  ["4407.11", "SAWN PINE LUMBER", 8_000, 14_000],
+  ["3901.10", "POLYETHYLENE RESIN PELLETS", 12_000, 24_000],
+  ["6110.20", "COTTON SWEATERS", 2_000, 5_000],
+  ["8458.11", "CNC LATHES", 6_000, 16_000],
+  ["2844.40", "RADIOACTIVE ISOTOPES FOR MEDICAL USE", 1_000, 3_000],
+  ["9022.21", "INDUSTRIAL RADIOGRAPHY EQUIPMENT", 1_000, 4_000],
+  ["4703.21", "BLEACHED KRAFT PULP", 12_000, 22_000],
+  ["2304.00", "SOYBEAN MEAL", 18_000, 25_000],
+  ["", "FAK", 3_000, 15_000],
+  ["9999.00", "GENERAL CARGO", 3_000, 15_000],
+  ["8479.89", "SAID TO CONTAIN MACHINERY PARTS", 4_000, 12_000],
 ];
 
-const SHIPPERS = ["PACIFIC HARVEST EXPORTS INC", "WEST COAST METALS LLC", "SIERRA GRAIN CO", "GOLDEN STATE FURNITURE", "ACME MACHINE TOOLS CORP",
-  "SUNRISE LOGISTICS", "TRI-STAR SCRAP RECYCLING", "MOJAVE MINERALS INC", "CASCADE PULP AND PAPER", "BLUE RIDGE MEDICAL ISOTOPES"];
-const CONSIGNEES: Array<[string, string]> = [["MITSUI TRADING KK", "JP"], ["YAMATO SHOJI CO LTD", "JP"], ["TOKYO HOME CENTER KK", "JP"],
-  ["KANSAI STEEL WORKS", "JP"], ["ASCOTEC JAPAN KK", "JP"], ["TO ORDER", "JP"], ["HONG KONG BRIGHT TRADING LTD", "HK"], ["SHANGHAI ORIENT IMPEX", "CN"],
-  ["NAGOYA PARTS CO LTD", "JP"], ["OSAKA FOODS KK", "JP"]];
+const SHIPPERS = [
+  "PACIFIC HARVEST EXPORTS INC",
+  "WEST COAST METALS LLC",
+  "SIERRA GRAIN CO",
+  "GOLDEN STATE FURNITURE",
+  "ACME MACHINE TOOLS CORP",
+  "SUNRISE LOGISTICS",
+  "TRI-STAR SCRAP RECYCLING",
+  "MOJAVE MINERALS INC",
+  "CASCADE PULP AND PAPER",
+  "BLUE RIDGE MEDICAL ISOTOPES",
+];
+const CONSIGNEES: Array<[string, string]> = [
+  ["MITSUI TRADING KK", "JP"],
+  ["YAMATO SHOJI CO LTD", "JP"],
+  ["TOKYO HOME CENTER KK", "JP"],
+  ["KANSAI STEEL WORKS", "JP"],
+  ["ASCOTEC JAPAN KK", "JP"],
+  ["TO ORDER", "JP"],
+  ["HONG KONG BRIGHT TRADING LTD", "HK"],
+  ["SHANGHAI ORIENT IMPEX", "CN"],
+  ["NAGOYA PARTS CO LTD", "JP"],
+  ["OSAKA FOODS KK", "JP"],
+];
 const DISCHARGE = ["JPTYO", "JPYOK", "JPUKB", "JPNGO", "JPOSA", "KRPUS", "JPYOK", "JPTYO"];
 const SIZE_TYPES = ["22G1", "42G1", "45G1", "45G1", "22G1"];
 const SCACS = ["MAEU", "ONEY", "COSU", "EGLV", "HLCU", "MSCU", "CMDU", "YMLU", "HDMU", "ZIMU"];
@@ -55,7 +86,12 @@ function goodsLines(rand: () => number, goods: Goods, teus: number[], containers
 function parties(rand: () => number): PartyFacts[] {
   const [consignee, country] = pick(rand, CONSIGNEES);
   const out: PartyFacts[] = [
-    { role: "shipper", name: pick(rand, SHIPPERS), country: "US", ...(rand() < 0.95 ? { address: "100 MAIN ST, LOS ANGELES CA" } : {}) },
+    {
+      role: "shipper",
+      name: pick(rand, SHIPPERS),
+      country: "US",
+      ...(rand() < 0.95 ? { address: "100 MAIN ST, LOS ANGELES CA" } : {}),
+    },
     { role: "consignee", name: consignee, country, ...(rand() < 0.95 ? { address: "1-1 MARUNOUCHI, TOKYO" } : {}) },
   ];
   if (rand() < 0.3) {
@@ -71,7 +107,9 @@ export function syntheticShipment(seed: number, index: number): ShipmentFacts {
   const goods = pick(rand, GOODS);
   const reefer = PERISHABLE.has(goods[0]) || rand() < 0.002;
   const sizeTypes = Array.from({ length: boxes }, () => (reefer ? "45R1" : pick(rand, SIZE_TYPES)));
-  const containerNos = sizeTypes.map((_, i) => `MSKU${String(1_000_000 + ((index * 7 + i) % 8_999_999)).padStart(7, "0")}`);
+  const containerNos = sizeTypes.map(
+    (_, i) => `MSKU${String(1_000_000 + ((index * 7 + i) % 8_999_999)).padStart(7, "0")}`,
+  );
   const teus = sizeTypes.map((t) => (t.startsWith("2") ? 1 : 2));
   const etd = Date.UTC(2026, 10, 1) + Math.floor(rand() * 30) * 86_400_000;
   const cutoff = etd - 24 * 3_600_000;
@@ -149,10 +187,28 @@ const MONTH_GOODS: MonthGoods[] = [
   { hs: "760200", description: "ALUMINIUM SCRAP TAINT TABOR", kgPerTeu: [9_000, 11_500], weight: 2 },
 ];
 
-const MONTH_SHIPPERS = ["PACIFIC HARVEST EXPORTS INC", "SIERRA GRAIN CO", "GOLDEN STATE FURNITURE", "CENTRAL VALLEY AG EXPORTS LLC",
-  "REDWOOD PAPER FIBER LLC", "HARBOR METALS RECYCLING INC", "SAN JOAQUIN FARMS LP", "MOJAVE MINERALS INC", "WESTERN SUPPLY CORP", "CABRILLO FOODS INC"];
-const MONTH_CONSIGNEES = ["HOSHINO SHOJI CO LTD", "KITAGAWA TRADING KK", "MORIMOTO SANGYO KABUSHIKI KAISHA", "TAKEDA BUSSAN CO LTD", "ASAHI SHOJI CO LTD",
-  "DAIICHI CORPORATION", "YAMATO TRADING KK", "KANSAI BUSSAN CO LTD"];
+const MONTH_SHIPPERS = [
+  "PACIFIC HARVEST EXPORTS INC",
+  "SIERRA GRAIN CO",
+  "GOLDEN STATE FURNITURE",
+  "CENTRAL VALLEY AG EXPORTS LLC",
+  "REDWOOD PAPER FIBER LLC",
+  "HARBOR METALS RECYCLING INC",
+  "SAN JOAQUIN FARMS LP",
+  "MOJAVE MINERALS INC",
+  "WESTERN SUPPLY CORP",
+  "CABRILLO FOODS INC",
+];
+const MONTH_CONSIGNEES = [
+  "HOSHINO SHOJI CO LTD",
+  "KITAGAWA TRADING KK",
+  "MORIMOTO SANGYO KABUSHIKI KAISHA",
+  "TAKEDA BUSSAN CO LTD",
+  "ASAHI SHOJI CO LTD",
+  "DAIICHI CORPORATION",
+  "YAMATO TRADING KK",
+  "KANSAI BUSSAN CO LTD",
+];
 const JP_PORTS = ["JPTYO", "JPYOK", "JPUKB", "JPNGO", "JPOSA"];
 
 function weightedPick<T extends { weight: number }>(rand: () => number, list: readonly T[]): T {
@@ -169,20 +225,56 @@ function weightedPick<T extends { weight: number }>(rand: () => number, list: re
 
 /** Ways a risky shipment is risky; each adds one signal. */
 const RISKY_SIGNALS: Array<(f: ShipmentFacts, rand: () => number) => void> = [
-  (f) => { f.flags.firstSeenShipper = true; },
-  (f) => { f.flags.firstSeenConsignee = true; },
-  (f) => { setParty(f, "consignee", { name: "HONG KONG BRIGHT TRADING LTD", country: "HK", address: "88 QUEENSWAY, HONG KONG" }); },
-  (f, rand) => { setGoods(f, { description: pick(rand, ["MACHINERY & SPARES", "F/A/K", "GEN. MDSE.", "PARTS", "FAK - FREIGHT ALL KINDS"]) }); },
-  (f) => { setGoods(f, { hsCode: "8456.50", description: "INDUSTRIAL CLEANING EQUIPMENT" }, 6_000); },
-  (f) => { scaleWeights(f, 0.08); },
-  (f, rand) => { f.filedAt = hoursBefore(Date.parse(f.loadingCutoff ?? ""), pick(rand, [6, 12, -4])); },
-  (f, rand) => { f.portOfDischarge = "KRPUS"; f.finalDestination = pick(rand, JP_PORTS); },
-  (f) => { setGoods(f, { hsCode: "7308.90", description: "SHREDDED STEEL SCRAP" }, 20_000); },
-  (f) => { setParty(f, "shipper", { address: undefined }); },
-  (f) => { f.fields.paymentMethod = "CASH"; },
-  (f) => { setParty(f, "consignee", { name: "TO ORDER", country: "JP", address: undefined }); },
-  (f) => { setGoods(f, { hsCode: "0202.30", description: "FROZEN BONELESS BEEF" }, 12_000); f.containers = f.containers.map((c) => ({ ...c, sizeType: "45G1" })); },
-  (f) => { setGoods(f, { hsCode: "8109.21", description: "ZIRCONIUM SPONGE NUCLEAR GRADE" }, 15_000); },
+  (f) => {
+    f.flags.firstSeenShipper = true;
+  },
+  (f) => {
+    f.flags.firstSeenConsignee = true;
+  },
+  (f) => {
+    setParty(f, "consignee", {
+      name: "HONG KONG BRIGHT TRADING LTD",
+      country: "HK",
+      address: "88 QUEENSWAY, HONG KONG",
+    });
+  },
+  (f, rand) => {
+    setGoods(f, {
+      description: pick(rand, ["MACHINERY & SPARES", "F/A/K", "GEN. MDSE.", "PARTS", "FAK - FREIGHT ALL KINDS"]),
+    });
+  },
+  (f) => {
+    setGoods(f, { hsCode: "8456.50", description: "INDUSTRIAL CLEANING EQUIPMENT" }, 6_000);
+  },
+  (f) => {
+    scaleWeights(f, 0.08);
+  },
+  (f, rand) => {
+    f.filedAt = hoursBefore(Date.parse(f.loadingCutoff ?? ""), pick(rand, [6, 12, -4]));
+  },
+  (f, rand) => {
+    f.portOfDischarge = "KRPUS";
+    f.finalDestination = pick(rand, JP_PORTS);
+  },
+  (f) => {
+    setGoods(f, { hsCode: "7308.90", description: "SHREDDED STEEL SCRAP" }, 20_000);
+  },
+  (f) => {
+    setParty(f, "shipper", { address: undefined });
+  },
+  (f) => {
+    f.fields.paymentMethod = "CASH";
+  },
+  (f) => {
+    setParty(f, "consignee", { name: "TO ORDER", country: "JP", address: undefined });
+  },
+  (f) => {
+    setGoods(f, { hsCode: "0202.30", description: "FROZEN BONELESS BEEF" }, 12_000);
+    f.containers = f.containers.map((c) => ({ ...c, sizeType: "45G1" }));
+  },
+  (f) => {
+    setGoods(f, { hsCode: "8109.21", description: "ZIRCONIUM SPONGE NUCLEAR GRADE" }, 15_000);
+  },
 ];
 
 /** Risky signals that rewrite the goods line, and the one that scales its weight. */
@@ -192,19 +284,40 @@ const rank = (k: number): number => (GOODS_SIGNALS.has(k) ? 0 : k === WEIGHT_SIG
 
 /** Weak signals: each alone is ordinary trade; a decoy carries exactly one. */
 const DECOY_SIGNALS: Array<(f: ShipmentFacts, rand: () => number) => void> = [
-  (f) => { setGoods(f, { hsCode: "3104.20", description: "MURIATE OF POTASH IN BULK BAGS" }, 25_000); },
-  (f) => { setGoods(f, { hsCode: "6907.21", description: "GLAZED CERAMIC TILES 60X60" }, 23_000); },
-  (f) => { f.flags.firstSeenConsignee = true; },
-  (f) => { setParty(f, "shipper", { name: "SUNRISE LOGISTICS" }); },
-  (f) => { setGoods(f, { description: `SAID TO CONTAIN ${f.goods[0]?.description ?? ""}` }); },
-  (f) => { setGoods(f, { hsCode: "0406.20", description: "SHREDDED MOZZARELLA CHEESE" }, 10_000); f.containers = f.containers.map((c) => ({ ...c, sizeType: "45R1" })); },
-  (f) => { setGoods(f, { hsCode: "3004.90", description: "PHARMACEUTICAL PRODUCTS" }, 4_000); f.containers = f.containers.map((c) => ({ ...c, sizeType: "45R1" })); },
-  (f) => { setGoods(f, { hsCode: "0803.90", description: "FRESH BANANAS" }, 10_000); f.containers = f.containers.map((c) => ({ ...c, sizeType: "45R1" })); },
+  (f) => {
+    setGoods(f, { hsCode: "3104.20", description: "MURIATE OF POTASH IN BULK BAGS" }, 25_000);
+  },
+  (f) => {
+    setGoods(f, { hsCode: "6907.21", description: "GLAZED CERAMIC TILES 60X60" }, 23_000);
+  },
+  (f) => {
+    f.flags.firstSeenConsignee = true;
+  },
+  (f) => {
+    setParty(f, "shipper", { name: "SUNRISE LOGISTICS" });
+  },
+  (f) => {
+    setGoods(f, { description: `SAID TO CONTAIN ${f.goods[0]?.description ?? ""}` });
+  },
+  (f) => {
+    setGoods(f, { hsCode: "0406.20", description: "SHREDDED MOZZARELLA CHEESE" }, 10_000);
+    f.containers = f.containers.map((c) => ({ ...c, sizeType: "45R1" }));
+  },
+  (f) => {
+    setGoods(f, { hsCode: "3004.90", description: "PHARMACEUTICAL PRODUCTS" }, 4_000);
+    f.containers = f.containers.map((c) => ({ ...c, sizeType: "45R1" }));
+  },
+  (f) => {
+    setGoods(f, { hsCode: "0803.90", description: "FRESH BANANAS" }, 10_000);
+    f.containers = f.containers.map((c) => ({ ...c, sizeType: "45R1" }));
+  },
 ];
 
 /** Cargo of the shipment's boxes at a density, each box loaded at most to a little under its payload. */
 function boxLoad(f: ShipmentFacts, kgPerTeu: number): number {
-  return Math.round(f.containers.reduce((sum, c) => sum + Math.min(kgPerTeu * (c.sizeType?.startsWith("2") ? 1 : 2), 26_500), 0));
+  return Math.round(
+    f.containers.reduce((sum, c) => sum + Math.min(kgPerTeu * (c.sizeType?.startsWith("2") ? 1 : 2), 26_500), 0),
+  );
 }
 
 /** Changes the first goods line; new goods get a weight they plausibly have in the shipment's boxes. */
@@ -227,18 +340,30 @@ function setParty(f: ShipmentFacts, role: "shipper" | "consignee", change: Parti
 }
 
 function scaleWeights(f: ShipmentFacts, factor: number): void {
-  f.goods = f.goods.map((g) => (g.grossWeightKg === undefined ? g : { ...g, grossWeightKg: Math.round(g.grossWeightKg * factor) }));
+  f.goods = f.goods.map((g) =>
+    g.grossWeightKg === undefined ? g : { ...g, grossWeightKg: Math.round(g.grossWeightKg * factor) },
+  );
 }
 
 /** Dense everyday goods with nothing to say about them: the base of a seeded shipment. */
-const CLEAN_GOODS = MONTH_GOODS.filter((g) => ["080212", "121490", "470710", "100199", "120190", "440711"].includes(g.hs));
+const CLEAN_GOODS = MONTH_GOODS.filter((g) =>
+  ["080212", "121490", "470710", "100199", "120190", "440711"].includes(g.hs),
+);
 
 /** Makes a shipment an unremarkable filing (dry 40' boxes, plain goods, parties known, filed two days ahead) before signals are seeded. */
 function cleanFiling(f: ShipmentFacts, rand: () => number): void {
   const goods = pick(rand, CLEAN_GOODS);
   const [lo, hi] = goods.kgPerTeu;
   f.containers = f.containers.map((c) => ({ ...c, sizeType: "45G1" }));
-  f.goods = [{ hsCode: goods.hs, description: goods.description, packages: 200, packageType: "PK", grossWeightKg: boxLoad(f, lo + rand() * (hi - lo)) }];
+  f.goods = [
+    {
+      hsCode: goods.hs,
+      description: goods.description,
+      packages: 200,
+      packageType: "PK",
+      grossWeightKg: boxLoad(f, lo + rand() * (hi - lo)),
+    },
+  ];
   f.flags = { firstSeenShipper: false, firstSeenConsignee: false, knownExporter: false };
   f.filedAt = hoursBefore(Date.parse(f.loadingCutoff ?? ""), 48);
   f.portOfDischarge = f.finalDestination ?? f.portOfDischarge;
@@ -256,9 +381,14 @@ function monthShipment(seed: number, index: number): ShipmentFacts {
   const boxes = 1 + Math.floor(rand() * rand() * 4);
   const sizeType = goods.reefer ? "45R1" : pick(rand, ["22G1", "42G1", "45G1"]);
   const teu = sizeType.startsWith("2") ? 1 : 2;
-  const containers = Array.from({ length: boxes }, (_, i) => ({ containerNo: `MSKU${String(2_000_000 + ((index * 5 + i) % 7_999_999)).padStart(7, "0")}`, sizeType }));
+  const containers = Array.from({ length: boxes }, (_, i) => ({
+    containerNo: `MSKU${String(2_000_000 + ((index * 5 + i) % 7_999_999)).padStart(7, "0")}`,
+    sizeType,
+  }));
   const [lo, hi] = goods.kgPerTeu;
-  const kg = Math.round(boxes * Math.min((lo + rand() * (hi - lo)) * teu, 27_000) * (rand() < 0.02 ? pick(rand, [0.3, 2.5]) : 1));
+  const kg = Math.round(
+    boxes * Math.min((lo + rand() * (hi - lo)) * teu, 27_000) * (rand() < 0.02 ? pick(rand, [0.3, 2.5]) : 1),
+  );
   const etd = Date.UTC(2026, 10, 1) + Math.floor(rand() * 30) * 86_400_000 + 18 * 3_600_000;
   const cutoff = etd - 24 * 3_600_000;
   const discharge = pick(rand, JP_PORTS);
@@ -279,10 +409,28 @@ function monthShipment(seed: number, index: number): ShipmentFacts {
     filedAt: hoursBefore(cutoff, lead < 0.94 ? 30 + rand() * 70 : lead < 0.99 ? 2 + rand() * 20 : -(1 + rand() * 6)),
     itn: rand() < 0.97 ? `X2026${String(index).padStart(9, "0")}` : "NOEEI 30.37(a)",
     parties: [
-      { role: "shipper", name: pick(rand, MONTH_SHIPPERS), country: "US", ...(rand() < 0.98 ? { address: "100 HARBOR BLVD, LONG BEACH CA" } : {}) },
-      { role: "consignee", name: pick(rand, MONTH_CONSIGNEES), country: "JP", ...(rand() < 0.98 ? { address: "1-1 MARUNOUCHI, TOKYO" } : {}) },
+      {
+        role: "shipper",
+        name: pick(rand, MONTH_SHIPPERS),
+        country: "US",
+        ...(rand() < 0.98 ? { address: "100 HARBOR BLVD, LONG BEACH CA" } : {}),
+      },
+      {
+        role: "consignee",
+        name: pick(rand, MONTH_CONSIGNEES),
+        country: "JP",
+        ...(rand() < 0.98 ? { address: "1-1 MARUNOUCHI, TOKYO" } : {}),
+      },
     ],
-    goods: [{ hsCode: goods.hs, description: goods.description, packages: 20 + Math.floor(rand() * 400), packageType: "PK", grossWeightKg: kg }],
+    goods: [
+      {
+        hsCode: goods.hs,
+        description: goods.description,
+        packages: 20 + Math.floor(rand() * 400),
+        packageType: "PK",
+        grossWeightKg: kg,
+      },
+    ],
     containers,
     flags: { firstSeenShipper: rand() < 0.03, firstSeenConsignee: rand() < 0.04, knownExporter: rand() < 0.3 },
     fields: {},
@@ -297,10 +445,20 @@ function monthShipment(seed: number, index: number): ShipmentFacts {
  * A month of Japan-bound exports (`shipments` in all) with `risky` shipments carrying three to five risk signals each
  * and `decoys` carrying one weak signal each, at seeded random places; deterministic in the seed.
  */
-export function syntheticMonth(seed: number, options: { shipments: number; risky: number; decoys: number }): LabelledShipment[] {
+export function syntheticMonth(
+  seed: number,
+  options: { shipments: number; risky: number; decoys: number },
+): LabelledShipment[] {
   const rand = seededRandom(seed ^ 0x5bd1e995);
-  const out: LabelledShipment[] = Array.from({ length: options.shipments }, (_, i) => ({ facts: monthShipment(seed, i), label: "background" as const, signals: [] }));
-  const order = out.map((_, i) => ({ i, r: rand() })).sort((a, b) => a.r - b.r).map((x) => x.i);
+  const out: LabelledShipment[] = Array.from({ length: options.shipments }, (_, i) => ({
+    facts: monthShipment(seed, i),
+    label: "background" as const,
+    signals: [],
+  }));
+  const order = out
+    .map((_, i) => ({ i, r: rand() }))
+    .sort((a, b) => a.r - b.r)
+    .map((x) => x.i);
   for (const [n, i] of order.slice(0, options.risky + options.decoys).entries()) {
     const item = out[i] as LabelledShipment;
     const f = item.facts;

@@ -89,7 +89,12 @@ function madeOf(text: string, words: ReadonlySet<string>): boolean {
 /** Compiles a pattern into one predicate over normalised text; returns the matched fragment or undefined. */
 export function compileTextPattern(pattern: TextPattern): (normalised: string) => string | undefined {
   // A literal that normalises to nothing would match every text.
-  for (const literal of [...(pattern.words ?? []), ...(pattern.contains ?? []), ...(pattern.onlyWords ?? []), ...(pattern.globs ?? []).map((g) => g.replace(/[*?]/g, " "))]) {
+  for (const literal of [
+    ...(pattern.words ?? []),
+    ...(pattern.contains ?? []),
+    ...(pattern.onlyWords ?? []),
+    ...(pattern.globs ?? []).map((g) => g.replace(/[*?]/g, " ")),
+  ]) {
     if (normaliseText(literal) === "") {
       throw new Error(`text pattern ${JSON.stringify(literal)} has no letters or digits`);
     }

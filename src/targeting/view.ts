@@ -89,13 +89,17 @@ export class ShipmentView {
 
   /** ISO 6346 type group per container ("GP", "RT", "RE", …; undefined when the size/type is missing or not decoded). */
   containerTypeGroups(): Array<string | undefined> {
-    this.typeGroups ??= this.facts.containers.map((c) => (c.sizeType ? remember(typeGroupMemo, c.sizeType.toUpperCase(), typeGroupOf) || undefined : undefined));
+    this.typeGroups ??= this.facts.containers.map((c) =>
+      c.sizeType ? remember(typeGroupMemo, c.sizeType.toUpperCase(), typeGroupOf) || undefined : undefined,
+    );
     return this.typeGroups;
   }
 
   /** Normalised 2–6 digit HS code per goods line (undefined when missing or invalid). */
   hs(): Array<string | undefined> {
-    this.hsCodes ??= this.facts.goods.map((g) => (g.hsCode ? remember(hsMemo, g.hsCode, normaliseHs) ?? undefined : undefined));
+    this.hsCodes ??= this.facts.goods.map((g) =>
+      g.hsCode ? (remember(hsMemo, g.hsCode, normaliseHs) ?? undefined) : undefined,
+    );
     return this.hsCodes;
   }
 
@@ -120,7 +124,8 @@ export class ShipmentView {
   hoursFiledBeforeCutoff(): number | undefined {
     if (this.lead === undefined) {
       const cutoff = this.facts.loadingCutoff ?? this.facts.etd;
-      this.lead = cutoff && this.facts.filedAt ? (Date.parse(cutoff) - Date.parse(this.facts.filedAt)) / 3_600_000 : null;
+      this.lead =
+        cutoff && this.facts.filedAt ? (Date.parse(cutoff) - Date.parse(this.facts.filedAt)) / 3_600_000 : null;
     }
     return this.lead ?? undefined;
   }
@@ -147,7 +152,12 @@ export class ShipmentView {
     this.weights ??= new Map();
     let out = this.weights.get(tolerance);
     if (!out) {
-      this.loads ??= hasWeights(this.facts) ? loadsOf(this.facts, this.hs().map((c) => (c ? Number(c.slice(0, 2)) : 0))) : [];
+      this.loads ??= hasWeights(this.facts)
+        ? loadsOf(
+            this.facts,
+            this.hs().map((c) => (c ? Number(c.slice(0, 2)) : 0)),
+          )
+        : [];
       out = judgeLoads(this.loads, tolerance);
       this.weights.set(tolerance, out);
     }

@@ -22,7 +22,12 @@ export const WEIGHT_BANDS: readonly WeightBand[] = [
   { chapters: [6, 14], goods: "vegetable products, cereals, oilseeds", minKgPerTeu: 2_500, maxKgPerTeu: 28_500 },
   { chapters: [25, 26], goods: "salt, earths, stone, cement, ores", minKgPerTeu: 12_000, maxKgPerTeu: 28_500 },
   { chapters: [27, 27], goods: "mineral fuels, oils, bitumen", minKgPerTeu: 8_000, maxKgPerTeu: 28_500 },
-  { chapters: [28, 29], goods: "chemicals (incl. isotopes in shielded packages)", minKgPerTeu: 800, maxKgPerTeu: 28_500 },
+  {
+    chapters: [28, 29],
+    goods: "chemicals (incl. isotopes in shielded packages)",
+    minKgPerTeu: 800,
+    maxKgPerTeu: 28_500,
+  },
   { chapters: [31, 31], goods: "fertilisers", minKgPerTeu: 12_000, maxKgPerTeu: 28_500 },
   { chapters: [39, 40], goods: "plastics and rubber", minKgPerTeu: 1_500, maxKgPerTeu: 28_000 },
   { chapters: [44, 44], goods: "wood", minKgPerTeu: 4_000, maxKgPerTeu: 28_000 },
@@ -104,20 +109,27 @@ function chapterOf(hsCode: string | undefined): number {
  * Lines tied to a container weigh on that container; the other lines weigh on the other containers together
  * (how a shipper spreads them is unknown, so the pool is judged on its total TEU and total payload).
  */
-export function loadsOf(facts: ShipmentFacts, chapters: readonly number[] = facts.goods.map((g) => chapterOf(g.hsCode))): Load[] {
+export function loadsOf(
+  facts: ShipmentFacts,
+  chapters: readonly number[] = facts.goods.map((g) => chapterOf(g.hsCode)),
+): Load[] {
   const loads = new Map<string, Load>();
   const tied = new Set(facts.goods.map((g) => g.containerNo).filter((c) => c !== undefined));
   const pool: Load = { containers: [], teu: 0, payloadKg: 0, kg: 0, byChapter: new Map() };
   for (const box of facts.containers) {
     const teu = teuOf(box.sizeType);
-    const load = tied.has(box.containerNo) ? { containers: [box.containerNo], teu: 0, payloadKg: 0, kg: 0, byChapter: new Map<number, number>() } : pool;
+    const load = tied.has(box.containerNo)
+      ? { containers: [box.containerNo], teu: 0, payloadKg: 0, kg: 0, byChapter: new Map<number, number>() }
+      : pool;
     load.containers.push(...(load === pool ? [box.containerNo] : []));
     load.teu += teu;
     load.payloadKg += payloadLimitKg(teu);
     loads.set(box.containerNo, load);
   }
   facts.goods.forEach((line, i) => {
-    const load = (line.containerNo ? loads.get(line.containerNo) : undefined) ?? (pool.teu > 0 ? pool : loads.values().next().value);
+    const load =
+      (line.containerNo ? loads.get(line.containerNo) : undefined) ??
+      (pool.teu > 0 ? pool : loads.values().next().value);
     if (!load) {
       return;
     }
@@ -158,9 +170,14 @@ export function judgeLoads(loads: Load[], tolerance: number): WeightFinding[] {
     const kgPerTeu = Math.round(load.kg / load.teu);
     const chapter = dominantChapter(load.byChapter);
     const band = weightBandFor(chapter);
-    const containerNo = load.containers.length === 1 ? (load.containers[0] ?? "") : `${load.containers[0] ?? ""} (+${load.containers.length - 1})`;
+    const containerNo =
+      load.containers.length === 1
+        ? (load.containers[0] ?? "")
+        : `${load.containers[0] ?? ""} (+${load.containers.length - 1})`;
     const base = { containerNo, chapter: String(chapter).padStart(2, "0"), goods: band?.goods ?? "goods", kgPerTeu };
-    const range = band ? `${Math.round(band.minKgPerTeu / tolerance)}–${Math.round(band.maxKgPerTeu * tolerance)} kg/TEU` : "payload only";
+    const range = band
+      ? `${Math.round(band.minKgPerTeu / tolerance)}–${Math.round(band.maxKgPerTeu * tolerance)} kg/TEU`
+      : "payload only";
     if (load.kg > load.payloadKg) {
       findings.push({ ...base, band: `payload ${load.payloadKg} kg`, reason: "above payload" });
     } else if (band && load.kg > 0 && kgPerTeu > band.maxKgPerTeu * tolerance) {

@@ -12,7 +12,15 @@ import { emptyParseResult } from "./records.ts";
 import type { ParseResult, TradeFormat } from "./records.ts";
 import { parseX12, x12Format } from "./x12/parse.ts";
 
-const EDIFACT_FORMATS: ReadonlySet<TradeFormat> = new Set(["cuscar", "iftmin", "baplie", "coarri", "codeco", "coprar", "iftsta"]);
+const EDIFACT_FORMATS: ReadonlySet<TradeFormat> = new Set([
+  "cuscar",
+  "iftmin",
+  "baplie",
+  "coarri",
+  "codeco",
+  "coprar",
+  "iftsta",
+]);
 const X12_FORMATS: ReadonlySet<TradeFormat> = new Set(["x12-309", "x12-315", "x12-310"]);
 
 /** Guess the format from the start of a file (a few KB is enough); "unknown" when unsure. */
@@ -80,7 +88,11 @@ export function parseMessageText(text: string, options: ParseMessageOptions = {}
     if (format === "csv") {
       return parseManifestCsv(text, { file: options.file, layout: options.csvLayout });
     }
-    return unsupported(format, options.file, `${format === "json" ? "JSON" : "this"} input is not a supported message format`);
+    return unsupported(
+      format,
+      options.file,
+      `${format === "json" ? "JSON" : "this"} input is not a supported message format`,
+    );
   } catch (error) {
     // Parsers are written not to throw; this is the last line of defence for an ingest run.
     const reason = error instanceof Error ? error.message : String(error);
@@ -88,7 +100,12 @@ export function parseMessageText(text: string, options: ParseMessageOptions = {}
   }
 }
 
-function unsupported(format: TradeFormat, file: string | undefined, message: string, code = "detect.unsupported_format"): ParseResult {
+function unsupported(
+  format: TradeFormat,
+  file: string | undefined,
+  message: string,
+  code = "detect.unsupported_format",
+): ParseResult {
   const out = new DiagnosticCollector(file);
   out.dropped("error", code, message);
   return { ...emptyParseResult(format), diagnostics: out.list };

@@ -107,7 +107,11 @@ export interface CheckedContainer {
 }
 
 /** Validate an ISO 6346 container number; invalid ids are kept and reported as errors at `at`. */
-export function checkContainer(raw: string | undefined, at: SourcePosition, out: DiagnosticCollector): CheckedContainer {
+export function checkContainer(
+  raw: string | undefined,
+  at: SourcePosition,
+  out: DiagnosticCollector,
+): CheckedContainer {
   const text = (raw ?? "").trim();
   if (!text) {
     out.error("container.missing", "container number is missing", at);
@@ -138,14 +142,22 @@ function wrongCheckDigit(id: string): string | undefined {
 }
 
 /** A size/type code as sent (trimmed, uppercased); one that ISO 6346 does not define is kept with a warning. */
-export function checkSizeType(raw: string | undefined, at: SourcePosition, out: DiagnosticCollector): string | undefined {
+export function checkSizeType(
+  raw: string | undefined,
+  at: SourcePosition,
+  out: DiagnosticCollector,
+): string | undefined {
   const text = (raw ?? "").trim().toUpperCase();
   if (!text) {
     return undefined;
   }
   const decoded = decodeSizeType(text);
   if (!decoded.ok) {
-    out.warning("container.size_type_unknown", `size/type code "${text}" is not an ISO 6346 code (${decoded.reason}); kept as sent`, at);
+    out.warning(
+      "container.size_type_unknown",
+      `size/type code "${text}" is not an ISO 6346 code (${decoded.reason}); kept as sent`,
+      at,
+    );
   }
   return text;
 }
@@ -201,7 +213,13 @@ export function checkLocation(
 
 let coveredCountries: ReadonlySet<string> | undefined;
 
-function warnUnknownLocode(code: string, country: string, what: string, at: SourcePosition, out: DiagnosticCollector): void {
+function warnUnknownLocode(
+  code: string,
+  country: string,
+  what: string,
+  at: SourcePosition,
+  out: DiagnosticCollector,
+): void {
   coveredCountries ??= new Set(locodeDataInfo().countries);
   if (coveredCountries.has(country) && !findLocode(code)) {
     out.warning("location.unknown_locode", `${what} ${code} is not in the UN/LOCODE list`, at);

@@ -50,12 +50,20 @@ function readCsv(file: string): string[][] {
 
 function loadStore(): HsStore {
   const entries: HsEntry[] = [];
-  for (const [section = "", code = "", description = "", parent = "", level = ""] of readCsv("harmonized-system-2022.csv")) {
+  for (const [section = "", code = "", description = "", parent = "", level = ""] of readCsv(
+    "harmonized-system-2022.csv",
+  )) {
     // The file's one level-5 "TOTAL" row is not a code.
     if (level !== "2" && level !== "4" && level !== "6") {
       continue;
     }
-    entries.push({ code, level: Number(level) as HsEntry["level"], description, parent: level === "2" ? undefined : parent, section });
+    entries.push({
+      code,
+      level: Number(level) as HsEntry["level"],
+      description,
+      parent: level === "2" ? undefined : parent,
+      section,
+    });
   }
   const sections = new Map(readCsv("hs-sections.csv").map(([id = "", name = ""]) => [id, name]));
   return { entries, byCode: new Map(entries.map((entry) => [entry.code, entry])), sections };
@@ -111,7 +119,10 @@ export function hsByPrefix(prefix: string): HsEntry[] {
 }
 
 function words(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9]+/).filter((word) => word !== "");
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== "");
 }
 
 /** Entries whose description contains every query word as a word prefix ("granit" finds granite); code order. */

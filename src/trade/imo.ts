@@ -27,7 +27,10 @@ export function imoCheckDigit(first6: string | number): number {
 
 /** Strip an optional "IMO" prefix, spaces and separators; returns the bare digits (may be invalid). */
 export function normaliseImo(raw: string): string {
-  return raw.toUpperCase().replace(/^\s*IMO[\s:.#-]*/, "").replace(/[\s.-]/g, "");
+  return raw
+    .toUpperCase()
+    .replace(/^\s*IMO[\s:.#-]*/, "")
+    .replace(/[\s.-]/g, "");
 }
 
 /** True when raw is a 7-digit IMO number with a correct check digit ("9786774", "IMO 9786774"). */

@@ -26,8 +26,7 @@ export interface ContainerNumber {
 
 /** Outcome of parseContainerNumber: the id, or why it is not valid plus the normalised input. */
 export type ContainerNumberResult =
-  | { ok: true; value: ContainerNumber }
-  | { ok: false; reason: string; normalised: string };
+  { ok: true; value: ContainerNumber } | { ok: false; reason: string; normalised: string };
 
 /** Options for parseContainerNumber. */
 export interface ParseContainerOptions {

@@ -128,7 +128,8 @@ export interface ManifestShipment {
 }
 
 /** What happened to a container; "on-board" is a bay plan reporting it stowed on the vessel. */
-export type ContainerEventType = "gate-in" | "gate-out" | "loaded" | "on-board" | "discharged" | "departed" | "arrived" | "other";
+export type ContainerEventType =
+  "gate-in" | "gate-out" | "loaded" | "on-board" | "discharged" | "departed" | "arrived" | "other";
 
 /** A container status event (gate, load, discharge, vessel movement). */
 export interface ContainerEvent {

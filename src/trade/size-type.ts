@@ -27,7 +27,17 @@ export interface SizeType {
 export type SizeTypeResult = { ok: true; value: SizeType } | { ok: false; reason: string };
 
 const LENGTHS: Readonly<Record<string, number>> = {
-  "1": 10, "2": 20, "3": 30, "4": 40, B: 24, C: 24.5, G: 41, H: 43, L: 45, M: 48, N: 49,
+  "1": 10,
+  "2": 20,
+  "3": 30,
+  "4": 40,
+  B: 24,
+  C: 24.5,
+  G: 41,
+  H: 43,
+  L: 45,
+  M: 48,
+  N: 49,
 };
 
 interface Height {
@@ -43,8 +53,21 @@ const HOVER: Height = { ft: 9.5, label: ">9'6\"" };
 
 /** Second character: height (letters C–F and L–P are the wide variants of the same heights). */
 const HEIGHTS: Readonly<Record<string, Height>> = {
-  "0": H8, "2": H86, "4": H9, "5": H96, "6": HOVER, "8": { ft: 4.25, label: "4'3\"" }, "9": { ft: 4, label: "<=4'" },
-  C: H86, D: H9, E: H96, F: HOVER, L: H86, M: H9, N: H96, P: HOVER,
+  "0": H8,
+  "2": H86,
+  "4": H9,
+  "5": H96,
+  "6": HOVER,
+  "8": { ft: 4.25, label: "4'3\"" },
+  "9": { ft: 4, label: "<=4'" },
+  C: H86,
+  D: H9,
+  E: H96,
+  F: HOVER,
+  L: H86,
+  M: H9,
+  N: H96,
+  P: HOVER,
 };
 
 const GROUP_NAMES: Readonly<Record<string, string>> = {
@@ -123,8 +146,13 @@ function sizeOf(code: string): { lengthFt: number; height: Height } | string {
   return { lengthFt, height };
 }
 
-function build(code: string, size: { lengthFt: number; height: Height }, group: string | undefined,
-  system: SizeType["system"], fallback: string): SizeType {
+function build(
+  code: string,
+  size: { lengthFt: number; height: Height },
+  group: string | undefined,
+  system: SizeType["system"],
+  fallback: string,
+): SizeType {
   return {
     code,
     lengthFt: size.lengthFt,
@@ -139,8 +167,20 @@ function build(code: string, size: { lengthFt: number; height: Height }, group: 
 
 /** Carrier shorthand that is not ISO 6346, mapped to the usual ISO code. */
 const SHORTHAND: Readonly<Record<string, string>> = {
-  "20DV": "22G1", "20DC": "22G1", "40DV": "42G1", "40DC": "42G1", "40HC": "45G1", "40HQ": "45G1", "45HC": "L5G1",
-  "20RF": "22R1", "40RF": "45R1", "40RH": "45R1", "20OT": "22U1", "40OT": "42U1", "20FR": "22P3", "40FR": "42P3",
+  "20DV": "22G1",
+  "20DC": "22G1",
+  "40DV": "42G1",
+  "40DC": "42G1",
+  "40HC": "45G1",
+  "40HQ": "45G1",
+  "45HC": "L5G1",
+  "20RF": "22R1",
+  "40RF": "45R1",
+  "40RH": "45R1",
+  "20OT": "22U1",
+  "40OT": "42U1",
+  "20FR": "22P3",
+  "40FR": "42P3",
   "20TK": "22T1",
 };
 

@@ -17,7 +17,7 @@ export const READ_PIECE = 16 * 1024;
 
 /** A text in pieces of about `size` characters, never cutting a surrogate pair in two. */
 export function* piecesOf(text: string, size = READ_PIECE): Generator<string, void, undefined> {
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     let end = Math.min(text.length, at + size);
     const last = text.charCodeAt(end - 1);
     if (end < text.length && last >= 0xd800 && last <= 0xdbff) {

@@ -3,7 +3,13 @@
  * Files are read relative to this module on first use, so importing the library costs nothing.
  */
 import { readFileSync } from "node:fs";
-import { decodeCoordinates, decodeFunctions, foldPlaceName, type LatLon, type PortFunctions } from "./unlocode-format.ts";
+import {
+  decodeCoordinates,
+  decodeFunctions,
+  foldPlaceName,
+  type LatLon,
+  type PortFunctions,
+} from "./unlocode-format.ts";
 import { parseLocodeTsv, parseSimpleTsv, type LocodeRow } from "./unlocode-tsv.ts";
 
 /** One UN/LOCODE entry. */
@@ -111,7 +117,9 @@ function loadStore(): LocodeStore {
     byCountry.set(entry.country, list);
   }
   const aliases = parseSimpleTsv(readData("unlocode-aliases.tsv")).map(([country = "", alias = "", target = ""]) => ({
-    country, alias, target,
+    country,
+    alias,
+    target,
   }));
   const countries = new Map(parseSimpleTsv(readData("countries.tsv")).map(([code = "", name = ""]) => [code, name]));
   const foldedNames = new Map(entries.map((entry) => [entry, foldedNamesOf(entry)]));

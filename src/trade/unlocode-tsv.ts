@@ -26,7 +26,18 @@ export interface LocodeRow {
 
 /** Column order of unlocode.tsv (also its header line). */
 export const LOCODE_COLUMNS = [
-  "code", "name", "nameAscii", "subdivision", "function", "status", "date", "iata", "coordinates", "change", "source", "note",
+  "code",
+  "name",
+  "nameAscii",
+  "subdivision",
+  "function",
+  "status",
+  "date",
+  "iata",
+  "coordinates",
+  "change",
+  "source",
+  "note",
 ] as const satisfies readonly (keyof LocodeRow)[];
 
 /** Make a field safe for TSV (no tabs or line breaks). */
@@ -52,8 +63,18 @@ export function parseLocodeTsv(text: string): LocodeRow[] {
     }
     const get = (index: number): string => fields[index] ?? "";
     rows.push({
-      code: get(0), name: get(1), nameAscii: get(2), subdivision: get(3), function: get(4), status: get(5),
-      date: get(6), iata: get(7), coordinates: get(8), change: get(9), source: get(10), note: get(11),
+      code: get(0),
+      name: get(1),
+      nameAscii: get(2),
+      subdivision: get(3),
+      function: get(4),
+      status: get(5),
+      date: get(6),
+      iata: get(7),
+      coordinates: get(8),
+      change: get(9),
+      source: get(10),
+      note: get(11),
     });
   }
   return rows;

@@ -42,7 +42,10 @@ export function lookupLocode(raw: string): LocodeLookup {
 }
 
 /** All shipped entries of a country, sorted by code (optionally sea ports only). */
-export function listLocodesByCountry(country: string, options: Omit<LocodeQueryOptions, "country" | "limit"> = {}): UnLocode[] {
+export function listLocodesByCountry(
+  country: string,
+  options: Omit<LocodeQueryOptions, "country" | "limit"> = {},
+): UnLocode[] {
   const list = locodeStore().byCountry.get(country.trim().toUpperCase()) ?? [];
   return list.filter((entry) => !options.seaportsOnly || entry.functions.seaport);
 }
@@ -97,8 +100,13 @@ export function searchLocodesByName(query: string, options: LocodeQueryOptions =
     }
   }
   // Same rank: sea ports first (our domain), then shorter names, then code for a stable order.
-  ranked.sort((a, b) => a.rank - b.rank || seaportFirst(a.entry, b.entry) || a.entry.name.length - b.entry.name.length
-    || a.entry.code.localeCompare(b.entry.code));
+  ranked.sort(
+    (a, b) =>
+      a.rank - b.rank ||
+      seaportFirst(a.entry, b.entry) ||
+      a.entry.name.length - b.entry.name.length ||
+      a.entry.code.localeCompare(b.entry.code),
+  );
   return ranked.slice(0, options.limit ?? 20).map((item) => item.entry);
 }
 

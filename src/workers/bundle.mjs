@@ -37,7 +37,9 @@ const keepOwnLocation = {
     build.onLoad({ filter: /\.ts$/ }, (args) => {
       const source = readFileSync(args.path, "utf8");
       const contents = source.replace(META, (_, what) =>
-        JSON.stringify(what === "url" ? pathToFileURL(args.path).href : what === "dirname" ? path.dirname(args.path) : args.path),
+        JSON.stringify(
+          what === "url" ? pathToFileURL(args.path).href : what === "dirname" ? path.dirname(args.path) : args.path,
+        ),
       );
       return { contents, loader: "ts" };
     });
@@ -88,10 +90,12 @@ export async function bundledModule(entry) {
   if (!code) {
     throw new Error(`the bundle of ${source} came out empty`);
   }
-  const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map((file) => {
-    const absolute = path.resolve(REPO, file);
-    return [absolute, stamp(absolute)];
-  }));
+  const inputs = Object.fromEntries(
+    Object.keys(result.metafile.inputs).map((file) => {
+      const absolute = path.resolve(REPO, file);
+      return [absolute, stamp(absolute)];
+    }),
+  );
   const module = path.join(CACHE, `${base}-${createHash("sha256").update(code).digest("hex").slice(0, 12)}.mjs`);
   mkdirSync(CACHE, { recursive: true });
   // Written aside and renamed, so that a process starting at the same moment never reads half a file.

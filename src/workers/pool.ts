@@ -18,7 +18,8 @@ export interface PoolOptions {
 }
 
 /** What a worker answers for one task. */
-export type TaskReply<R> = { id: number; ok: true; result: R } | { id: number; ok: false; error: { message: string; code?: string } };
+export type TaskReply<R> =
+  { id: number; ok: true; result: R } | { id: number; ok: false; error: { message: string; code?: string } };
 
 interface Task<T, R> {
   id: number;
@@ -73,7 +74,9 @@ export class WorkerPool<T, R> {
       return Promise.reject(new Error(`the ${this.what} pool is closed`));
     }
     if (this.queue.length >= this.maxQueue) {
-      return Promise.reject(new AppError(503, "server.busy", `Too much ${this.what} work is waiting; try again in a minute`));
+      return Promise.reject(
+        new AppError(503, "server.busy", `Too much ${this.what} work is waiting; try again in a minute`),
+      );
     }
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, input, transfer, resolve, reject });
@@ -120,7 +123,14 @@ export class WorkerPool<T, R> {
       slot.task = task;
       slot.worker.ref();
       slot.timer = setTimeout(() => {
-        void this.replace(slot, new AppError(422, "analysis.over_budget", `The ${this.what} took longer than ${Math.round(this.timeoutMs / 1000)} s and was stopped`));
+        void this.replace(
+          slot,
+          new AppError(
+            422,
+            "analysis.over_budget",
+            `The ${this.what} took longer than ${Math.round(this.timeoutMs / 1000)} s and was stopped`,
+          ),
+        );
       }, this.timeoutMs);
       slot.worker.postMessage({ id: task.id, input: task.input }, task.transfer);
     }
@@ -144,7 +154,10 @@ export class WorkerPool<T, R> {
     const slot: Slot<T, R> = { worker, task: null, timer: null, idle: null };
     worker.unref();
     worker.on("message", (reply: TaskReply<R>) => this.finish(slot, reply));
-    worker.on("error", (err) => void this.replace(slot, new AppError(422, "analysis.failed", `The ${this.what} failed: ${err.message}`)));
+    worker.on(
+      "error",
+      (err) => void this.replace(slot, new AppError(422, "analysis.failed", `The ${this.what} failed: ${err.message}`)),
+    );
     worker.on("exit", () => {
       if (slot.task) {
         void this.replace(slot, new AppError(422, "analysis.failed", `The ${this.what} stopped unexpectedly`));
@@ -227,7 +240,11 @@ export async function serveTasks<T, R>(handler: (input: T) => R | Promise<R>): P
           port.postMessage({
             id: message.id,
             ok: false,
-            error: { message: err instanceof Error ? err.message : String(err), code: (err as { code?: unknown }).code === undefined ? undefined : String((err as { code?: unknown }).code) },
+            error: {
+              message: err instanceof Error ? err.message : String(err),
+              code:
+                (err as { code?: unknown }).code === undefined ? undefined : String((err as { code?: unknown }).code),
+            },
           } satisfies TaskReply<R>),
       );
   });

@@ -17,7 +17,10 @@ export function prepareWorker(entry: URL): Promise<WorkerStart> {
   let start = prepared.get(entry.href);
   if (!start) {
     start = bundledModule(entry).catch((err: unknown) => {
-      process.emitWarning(`the ${entry.pathname.split("/").pop()} thread starts through the TypeScript loader: ${(err as Error).message}`, "ReciprocityWarning");
+      process.emitWarning(
+        `the ${entry.pathname.split("/").pop()} thread starts through the TypeScript loader: ${(err as Error).message}`,
+        "ReciprocityWarning",
+      );
       return null;
     });
     prepared.set(entry.href, start);
@@ -26,7 +29,12 @@ export function prepareWorker(entry: URL): Promise<WorkerStart> {
 }
 
 /** Starts a worker thread on `entry` as `prepareWorker` prepared it, with `data` as its workerData. */
-export function startWorker(entry: URL, start: WorkerStart, data: Record<string, unknown> = {}, resourceLimits?: Worker["resourceLimits"]): Worker {
+export function startWorker(
+  entry: URL,
+  start: WorkerStart,
+  data: Record<string, unknown> = {},
+  resourceLimits?: Worker["resourceLimits"],
+): Worker {
   if (start) {
     return new Worker(start, { workerData: data, resourceLimits });
   }
@@ -34,6 +42,10 @@ export function startWorker(entry: URL, start: WorkerStart, data: Record<string,
 }
 
 /** Starts a worker thread running the TypeScript module at `entry` with `data` as its workerData. */
-export async function spawnWorker(entry: URL, data: Record<string, unknown> = {}, resourceLimits?: Worker["resourceLimits"]): Promise<Worker> {
+export async function spawnWorker(
+  entry: URL,
+  data: Record<string, unknown> = {},
+  resourceLimits?: Worker["resourceLimits"],
+): Promise<Worker> {
   return startWorker(entry, await prepareWorker(entry), data, resourceLimits);
 }

@@ -95,11 +95,23 @@ describe("import graph of src/", () => {
       ["d", ["a"]],
     ]);
     assert.deepEqual(cyclesOf(graph), [["a", "b", "c"]]);
-    assert.deepEqual(cyclesOf(new Map([["a", ["b"]], ["b", []]])), []);
+    assert.deepEqual(
+      cyclesOf(
+        new Map([
+          ["a", ["b"]],
+          ["b", []],
+        ]),
+      ),
+      [],
+    );
   });
 
   it("sees type-only imports, re-exports and multi-line imports", () => {
-    const info = ts.preProcessFile('import type {\n  A,\n} from "./a.ts";\nexport { b } from "./b.ts";\nconst c = await import("./c.ts");\n', true, true);
+    const info = ts.preProcessFile(
+      'import type {\n  A,\n} from "./a.ts";\nexport { b } from "./b.ts";\nconst c = await import("./c.ts");\n',
+      true,
+      true,
+    );
     assert.deepEqual(
       info.importedFiles.map((f) => f.fileName),
       ["./a.ts", "./b.ts", "./c.ts"],
@@ -112,7 +124,15 @@ describe("import graph of src/", () => {
     const found = cyclesOf(importGraph(files)).map((group) => group.map((f) => relative(ROOT, f)));
     const key = (files: string[]) => [...files].sort().join(" → ");
     const known = new Set(KNOWN_CYCLES.map((c) => key(c.files)));
-    assert.deepEqual(found.map(key).filter((k) => !known.has(k)), [], "new import cycles");
-    assert.deepEqual([...known].filter((k) => !found.map(key).includes(k)), [], "a known cycle is gone: remove it from KNOWN_CYCLES");
+    assert.deepEqual(
+      found.map(key).filter((k) => !known.has(k)),
+      [],
+      "new import cycles",
+    );
+    assert.deepEqual(
+      [...known].filter((k) => !found.map(key).includes(k)),
+      [],
+      "a known cycle is gone: remove it from KNOWN_CYCLES",
+    );
   });
 });

@@ -12,7 +12,10 @@ const CS137 = raddata("n42-2006/rase_generic-NaI/VABCD_M001_Cs137.n42");
 const BA133 = raddata("n42-2012/interspec_Ba133_Unshielded_IdentiFINDER-NG.n42");
 
 function run(...args: string[]) {
-  return spawnSync(process.execPath, [path.join(repoRoot, "bin/reciprocity.js"), "analyze", ...args], { encoding: "utf8", cwd: repoRoot });
+  return spawnSync(process.execPath, [path.join(repoRoot, "bin/reciprocity.js"), "analyze", ...args], {
+    encoding: "utf8",
+    cwd: repoRoot,
+  });
 }
 
 function garbageFile(): string {
@@ -43,7 +46,10 @@ describe("reciprocity analyze", () => {
   it("a garbage file gives an error entry and exit status 1; the other files are still analysed", () => {
     const r = run("--json", garbageFile(), CS137);
     assert.equal(r.status, 1);
-    const [bad, good] = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const [bad, good] = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.equal(bad.verdict, "unreadable");
     assert.equal(bad.errors[0].code, "radfile.unknown_format");
     assert.equal(good.nuclides[0].name, "Cs-137");

@@ -19,7 +19,11 @@ const dir = mkdtempSync(path.join(tmpdir(), "bundle-cli-"));
 function run(...args: string[]) {
   // The embedded database in --data-dir, whatever the developer's shell says.
   const { DATABASE_URL: _ignored, ...env } = process.env;
-  return spawnSync(process.execPath, [path.join(repoRoot, "bin/reciprocity.js"), "bundle", ...args], { encoding: "utf8", cwd: repoRoot, env });
+  return spawnSync(process.execPath, [path.join(repoRoot, "bin/reciprocity.js"), "bundle", ...args], {
+    encoding: "utf8",
+    cwd: repoRoot,
+    env,
+  });
 }
 
 function newKey(): SigningKey {
@@ -97,7 +101,10 @@ describe("reciprocity bundle key", () => {
     const database = await openDatabase({ dataDir });
     try {
       await migrateToLatest(database.db);
-      await database.db.insertInto("agency").values({ code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" }).execute();
+      await database.db
+        .insertInto("agency")
+        .values({ code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" })
+        .execute();
     } finally {
       await database.close();
     }
@@ -112,7 +119,11 @@ describe("reciprocity bundle key", () => {
     assert.equal(again.stdout, first.stdout);
     const database = await openDatabase({ dataDir });
     try {
-      const agency = await database.db.selectFrom("agency").select("id").where("code", "=", "USCBP").executeTakeFirstOrThrow();
+      const agency = await database.db
+        .selectFrom("agency")
+        .select("id")
+        .where("code", "=", "USCBP")
+        .executeTakeFirstOrThrow();
       stored = await ensureSigningKey(database.db, agency.id, new Date());
     } finally {
       await database.close();

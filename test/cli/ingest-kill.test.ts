@@ -31,7 +31,17 @@ function writeManifest(file: string): void {
     GOODS_PER_SHIPMENT.set(s.billOfLading as string, s.goods.length);
     CONTAINERS_PER_SHIPMENT.set(s.billOfLading as string, new Set(s.containers.map((c) => c.number)).size);
   }
-  writeFileSync(file, writeCuscar(shipments, { sender: "KILLTEST", recipient: "USCBP", interchangeRef: "1", preparedAt: new Date("2026-11-27T00:00:00Z"), messageRefPrefix: "K-", shipmentsPerMessage: 50 }));
+  writeFileSync(
+    file,
+    writeCuscar(shipments, {
+      sender: "KILLTEST",
+      recipient: "USCBP",
+      interchangeRef: "1",
+      preparedAt: new Date("2026-11-27T00:00:00Z"),
+      messageRefPrefix: "K-",
+      shipmentsPerMessage: 50,
+    }),
+  );
 }
 
 /** How far the process has read the file (its descriptor's offset, from /proc), or null once closed. */
@@ -54,12 +64,27 @@ function readOffset(pid: number, file: string): number | null {
  * a chunk and the one being stored: three quarters of six chunks read means some chunks are
  * stored and others not yet.
  */
-async function ingestAndKill(file: string, env: Record<string, string>, share: number): Promise<{ killed: boolean; stderr: string }> {
-  const proc = spawn(process.execPath, [path.join(repo, "bin/reciprocity.js"), "ingest", "--agency", "USCBP", ...(env.DATA_DIR ? ["--data-dir", env.DATA_DIR] : []), file], {
-    cwd: repo,
-    env: { ...process.env, DATABASE_URL: env.DATABASE_URL ?? "" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+async function ingestAndKill(
+  file: string,
+  env: Record<string, string>,
+  share: number,
+): Promise<{ killed: boolean; stderr: string }> {
+  const proc = spawn(
+    process.execPath,
+    [
+      path.join(repo, "bin/reciprocity.js"),
+      "ingest",
+      "--agency",
+      "USCBP",
+      ...(env.DATA_DIR ? ["--data-dir", env.DATA_DIR] : []),
+      file,
+    ],
+    {
+      cwd: repo,
+      env: { ...process.env, DATABASE_URL: env.DATABASE_URL ?? "" },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let stderr = "";
   proc.stderr.on("data", (d: Buffer) => {
     stderr += d.toString();
@@ -90,7 +115,11 @@ const engines: Engine[] = [
     target: async () => {
       const dir = mkdtempSync(path.join(tmpdir(), "reciprocity-kill-"));
       const dataDir = path.join(dir, "db");
-      return { target: { dataDir }, env: { DATA_DIR: dataDir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+      return {
+        target: { dataDir },
+        env: { DATA_DIR: dataDir },
+        drop: async () => rmSync(dir, { recursive: true, force: true }),
+      };
     },
   },
 ];
@@ -131,7 +160,10 @@ for (const engine of engines) {
       try {
         const setup = await openDatabase(target);
         await migrateToLatest(setup.db);
-        await setup.db.insertInto("agency").values({ code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" }).execute();
+        await setup.db
+          .insertInto("agency")
+          .values({ code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" })
+          .execute();
         await setup.close();
 
         const run = await ingestAndKill(file, env, 0.75);
@@ -140,9 +172,15 @@ for (const engine of engines) {
         const database = await openDatabase(target);
         try {
           const db = database.db;
-          const recovered = await recoverInterruptedBatches(db, systemClock, { isSoleProcess: engine.name === "pglite", staleAfterMs: 0 });
+          const recovered = await recoverInterruptedBatches(db, systemClock, {
+            isSoleProcess: engine.name === "pglite",
+            staleAfterMs: 0,
+          });
           assert.equal(recovered.length, 1, "recovery closes the killed batch");
-          const batch = await db.selectFrom("ingest_batch").select(["id", "status", "shipments"]).executeTakeFirstOrThrow();
+          const batch = await db
+            .selectFrom("ingest_batch")
+            .select(["id", "status", "shipments"])
+            .executeTakeFirstOrThrow();
           assert.equal(batch.status, "failed");
 
           const stored = await sql<{ bill: string; goods: number; containers: number; listed: number }>`
@@ -160,7 +198,9 @@ for (const engine of engines) {
             assert.equal(s.containers, CONTAINERS_PER_SHIPMENT.get(s.bill), `containers of ${s.bill}`);
             assert.equal(s.listed, 1, `work-list row of ${s.bill}`);
           }
-          const versions = await sql<{ n: number }>`select count(*)::int as n from shipment_version where batch_id = ${batch.id}`.execute(db);
+          const versions = await sql<{
+            n: number;
+          }>`select count(*)::int as n from shipment_version where batch_id = ${batch.id}`.execute(db);
           assert.equal(versions.rows[0]?.n, count, "one version per stored shipment, none without its shipment");
           const staged = await sql<{ n: number }>`select count(*)::int as n from ingest_stage`.execute(db);
           assert.equal(staged.rows[0]?.n, 0, "nothing staged outlives its transaction");
@@ -168,16 +208,34 @@ for (const engine of engines) {
           await database.close();
         }
 
-        const again = spawnSync(process.execPath, [path.join(repo, "bin/reciprocity.js"), "ingest", "--json", "--agency", "USCBP", ...(env.DATA_DIR ? ["--data-dir", env.DATA_DIR] : []), file], {
-          cwd: repo,
-          encoding: "utf8",
-          env: { ...process.env, DATABASE_URL: env.DATABASE_URL ?? "" },
-          timeout: 300_000,
-        });
+        const again = spawnSync(
+          process.execPath,
+          [
+            path.join(repo, "bin/reciprocity.js"),
+            "ingest",
+            "--json",
+            "--agency",
+            "USCBP",
+            ...(env.DATA_DIR ? ["--data-dir", env.DATA_DIR] : []),
+            file,
+          ],
+          {
+            cwd: repo,
+            encoding: "utf8",
+            env: { ...process.env, DATABASE_URL: env.DATABASE_URL ?? "" },
+            timeout: 300_000,
+          },
+        );
         assert.equal(again.status, 0, again.stderr);
-        const report = JSON.parse(again.stdout) as { files: { shipments: number; inserted: number; duplicates: number }[] };
+        const report = JSON.parse(again.stdout) as {
+          files: { shipments: number; inserted: number; duplicates: number }[];
+        };
         assert.equal(report.files[0]?.shipments, SHIPMENTS);
-        assert.equal((report.files[0]?.inserted ?? 0) + (report.files[0]?.duplicates ?? 0), SHIPMENTS, "the rest lands, what was stored counts as known");
+        assert.equal(
+          (report.files[0]?.inserted ?? 0) + (report.files[0]?.duplicates ?? 0),
+          SHIPMENTS,
+          "the rest lands, what was stored counts as known",
+        );
       } finally {
         await scratch.drop();
         rmSync(dir, { recursive: true, force: true });

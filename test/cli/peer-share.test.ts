@@ -18,7 +18,12 @@ const repo = path.resolve(import.meta.dirname, "../..");
 const AGREEMENT = "CSI-USCBP-JPCUS";
 
 function run(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(repo, "bin/reciprocity.js"), ...args], { cwd: repo, encoding: "utf8", timeout: 180_000, env: { ...process.env, DATABASE_URL: "" } });
+  const r = spawnSync(process.execPath, [path.join(repo, "bin/reciprocity.js"), ...args], {
+    cwd: repo,
+    encoding: "utf8",
+    timeout: 180_000,
+    env: { ...process.env, DATABASE_URL: "" },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -31,13 +36,31 @@ describe("reciprocity peer share", () => {
     const agencies = await seedAgencies(database.db);
     await database.db
       .insertInto("agreement")
-      .values({ code: AGREEMENT, provider_agency_id: agencies.us, recipient_agency_id: agencies.jp, destination_countries: ["JP"], legal_basis: "CSI Declaration of Principles", valid_from: "2002-08-01" })
+      .values({
+        code: AGREEMENT,
+        provider_agency_id: agencies.us,
+        recipient_agency_id: agencies.jp,
+        destination_countries: ["JP"],
+        legal_basis: "CSI Declaration of Principles",
+        valid_from: "2002-08-01",
+      })
       .execute();
     await database.close();
     const init = run(["node", "init", "--agency", "USCBP", "--data-dir", dir]);
     assert.equal(init.status, 0, init.stderr);
     const peerKey = await generateNodeKey();
-    const added = run(["peer", "add", "--agency", JP, "--url", "http://127.0.0.1:9", "--key", peerKey.publicPem, "--data-dir", dir]);
+    const added = run([
+      "peer",
+      "add",
+      "--agency",
+      JP,
+      "--url",
+      "http://127.0.0.1:9",
+      "--key",
+      peerKey.publicPem,
+      "--data-dir",
+      dir,
+    ]);
     assert.equal(added.status, 0, added.stderr);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,19 +86,56 @@ describe("reciprocity peer share", () => {
     const noAgreement = run(["peer", "share", "--agency", JP, "--agreement", "NO-SUCH-AGREEMENT", "--data-dir", dir]);
     assert.notEqual(noAgreement.status, 0);
     assert.match(noAgreement.stderr, /agreement/i);
-    const badFields = run(["peer", "share", "--agency", JP, "--agreement", AGREEMENT, "--fields", "parties,prices", "--data-dir", dir]);
+    const badFields = run([
+      "peer",
+      "share",
+      "--agency",
+      JP,
+      "--agreement",
+      AGREEMENT,
+      "--fields",
+      "parties,prices",
+      "--data-dir",
+      dir,
+    ]);
     assert.notEqual(badFields.status, 0);
     assert.match(badFields.stderr, /Unknown field groups.*prices/);
     assert.deepEqual(await bindings(), [], "nothing was bound");
   });
 
   it("names the peer node on the agreement with the field groups it shares", async () => {
-    const shared = run(["peer", "share", "--agency", JP, "--agreement", AGREEMENT, "--fields", "parties,route", "--data-dir", dir]);
+    const shared = run([
+      "peer",
+      "share",
+      "--agency",
+      JP,
+      "--agreement",
+      AGREEMENT,
+      "--fields",
+      "parties,route",
+      "--data-dir",
+      dir,
+    ]);
     assert.equal(shared.status, 0, shared.stderr);
     assert.match(shared.stdout, new RegExp(`Agreement ${AGREEMENT} applies to the ${JP} node; 0 shipments`));
     assert.deepEqual(await bindings(), [{ code: AGREEMENT, agency_code: JP, shared_fields: ["parties", "route"] }]);
-    const coreOnly = run(["peer", "share", "--agency", JP, "--agreement", AGREEMENT, "--fields", "none", "--data-dir", dir]);
+    const coreOnly = run([
+      "peer",
+      "share",
+      "--agency",
+      JP,
+      "--agreement",
+      AGREEMENT,
+      "--fields",
+      "none",
+      "--data-dir",
+      dir,
+    ]);
     assert.equal(coreOnly.status, 0, coreOnly.stderr);
-    assert.deepEqual(await bindings(), [{ code: AGREEMENT, agency_code: JP, shared_fields: [] }], "sharing again replaces the field groups");
+    assert.deepEqual(
+      await bindings(),
+      [{ code: AGREEMENT, agency_code: JP, shared_fields: [] }],
+      "sharing again replaces the field groups",
+    );
   });
 });

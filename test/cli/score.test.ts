@@ -8,7 +8,11 @@ import { describe, it } from "node:test";
 const repo = path.resolve(import.meta.dirname, "../..");
 
 function run(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(repo, "bin/reciprocity.js"), ...args], { cwd: repo, encoding: "utf8", timeout: 120_000 });
+  const r = spawnSync(process.execPath, [path.join(repo, "bin/reciprocity.js"), ...args], {
+    cwd: repo,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -27,7 +31,18 @@ describe("reciprocity score", () => {
   it("scores each shipment with explanations, riskier first in the evidence", () => {
     const out = run(["score", "--json", csv]);
     assert.equal(out.status, 0, out.stderr);
-    const lines = out.stdout.trim().split("\n").map((l) => JSON.parse(l) as { billOfLading: string; score: number; level: string; hits: { ruleId: string; explanation: string }[] });
+    const lines = out.stdout
+      .trim()
+      .split("\n")
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            billOfLading: string;
+            score: number;
+            level: string;
+            hits: { ruleId: string; explanation: string }[];
+          },
+      );
     assert.equal(lines.length, 2);
     const scrap = lines.find((l) => l.billOfLading === "SCR0000001");
     const almonds = lines.find((l) => l.billOfLading === "SCR0000002");
@@ -38,7 +53,10 @@ describe("reciprocity score", () => {
 
   it("exits 2 on a rule set that does not compile", () => {
     const rules = path.join(dir, "rules.json");
-    writeFileSync(rules, JSON.stringify({ id: "x", version: "1", thresholds: { medium: 1, high: 2 }, rules: [{ id: "r", weight: 1 }] }));
+    writeFileSync(
+      rules,
+      JSON.stringify({ id: "x", version: "1", thresholds: { medium: 1, high: 2 }, rules: [{ id: "r", weight: 1 }] }),
+    );
     const out = run(["score", "--rules", rules, csv]);
     assert.equal(out.status, 2);
     assert.match(out.stderr, /rules/);

@@ -13,12 +13,18 @@ const work = mkdtempSync(path.join(tmpdir(), "reciprocity-screen-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "bin/reciprocity.js"), ...args], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "bin/reciprocity.js"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 function jsonLines(stdout: string): Array<{ query: { name: string }; matches: Array<Record<string, unknown>> }> {
-  return stdout.trim().split("\n").map((line) => JSON.parse(line));
+  return stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
 }
 
 describe("reciprocity screen", () => {
@@ -42,16 +48,29 @@ describe("reciprocity screen", () => {
     const r = cli("screen", "--json", "--input", input, "--threshold", "0.5", "--top", "2");
     assert.equal(r.status, 0, r.stderr);
     const lines = jsonLines(r.stdout);
-    assert.deepEqual(lines.map((l) => l.query.name), ["Yamaguchi Gumi", "ASCOTEC JAPAN KK"]);
+    assert.deepEqual(
+      lines.map((l) => l.query.name),
+      ["Yamaguchi Gumi", "ASCOTEC JAPAN KK"],
+    );
     assert.equal(lines[0]?.matches.length, 2);
     assert.equal(lines[0]?.matches[0]?.id, "13071");
     const scores = lines[0]?.matches.map((m) => m.score as number) ?? [];
     assert.ok(scores.every((s) => s >= 0.5));
-    assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
+    assert.deepEqual(
+      scores,
+      [...scores].sort((a, b) => b - a),
+    );
   });
 
   it("screens against a --list file of another format (detected), with that list's ids", () => {
-    const r = cli("screen", "--json", "--list", path.join(DATA, "csl/uvl-uvl.csv"), "Brilliance Technology Limited", "ASCOTEC JAPAN K.K.");
+    const r = cli(
+      "screen",
+      "--json",
+      "--list",
+      path.join(DATA, "csl/uvl-uvl.csv"),
+      "Brilliance Technology Limited",
+      "ASCOTEC JAPAN K.K.",
+    );
     assert.equal(r.status, 0, r.stderr);
     const [brilliance, ascotec] = jsonLines(r.stdout);
     assert.equal(brilliance?.matches[0]?.list, "UVL");
@@ -94,16 +113,27 @@ describe("reciprocity screen-lists", () => {
     const dataDir = path.join(work, "data");
     mkdirSync(path.join(dataDir, "csl"), { recursive: true });
     copyFileSync(path.join(DATA, "csl/uvl-uvl.csv"), path.join(dataDir, "csl/uvl-uvl.csv"));
-    writeFileSync(path.join(dataDir, "lists.json"), '[\n  {"list":"UVL","file":"csl/uvl-uvl.csv","format":"uvl-csv"}\n]\n');
+    writeFileSync(
+      path.join(dataDir, "lists.json"),
+      '[\n  {"list":"UVL","file":"csl/uvl-uvl.csv","format":"uvl-csv"}\n]\n',
+    );
     writeFileSync(path.join(dataDir, "SOURCES.md"), "# Shipped screening data\n");
     const fresh = path.join(work, "uvl-new.csv");
-    writeFileSync(fresh, `${readFileSync(path.join(DATA, "csl/uvl-uvl.csv"), "utf8")}Japan,Example Trading K.K.,"1-1 Chiyoda, Tokyo",,,,,\n`);
+    writeFileSync(
+      fresh,
+      `${readFileSync(path.join(DATA, "csl/uvl-uvl.csv"), "utf8")}Japan,Example Trading K.K.,"1-1 Chiyoda, Tokyo",,,,,\n`,
+    );
     const r = cli("screen-lists", "update", fresh, "--data-dir", dataDir, "--date", "2026-01-02");
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Imported csl\/uvl-2026-01-02\.csv \(replaces csl\/uvl-uvl\.csv\)/);
-    assert.deepEqual(JSON.parse(readFileSync(path.join(dataDir, "lists.json"), "utf8")), [{ list: "UVL", file: "csl/uvl-2026-01-02.csv", format: "uvl-csv" }]);
+    assert.deepEqual(JSON.parse(readFileSync(path.join(dataDir, "lists.json"), "utf8")), [
+      { list: "UVL", file: "csl/uvl-2026-01-02.csv", format: "uvl-csv" },
+    ]);
     assert.equal(existsSync(path.join(dataDir, "csl/uvl-uvl.csv")), false);
-    assert.match(readFileSync(path.join(dataDir, "SOURCES.md"), "utf8"), /\| 2026-01-02 \| `csl\/uvl-2026-01-02\.csv` \| uvl-csv \| 14 \| 0 \|/);
+    assert.match(
+      readFileSync(path.join(dataDir, "SOURCES.md"), "utf8"),
+      /\| 2026-01-02 \| `csl\/uvl-2026-01-02\.csv` \| uvl-csv \| 14 \| 0 \|/,
+    );
   });
 
   it("update refuses an unreadable file and leaves the data folder alone", () => {

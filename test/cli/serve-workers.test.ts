@@ -62,62 +62,90 @@ describe("reciprocity serve --workers", () => {
       timeout: 60_000,
     });
     assert.equal(result.status, 2, result.stderr);
-    assert.match(result.stderr, /--workers above 1 needs PostgreSQL \(set DATABASE_URL\): an embedded PGlite database belongs to one process/);
+    assert.match(
+      result.stderr,
+      /--workers above 1 needs PostgreSQL \(set DATABASE_URL\): an embedded PGlite database belongs to one process/,
+    );
   });
 
-  it("starts two workers that answer on one port, restarts one that dies, and stops them all on SIGTERM", { skip: PG_ONLY }, async () => {
-    const name = `reciprocity_test_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(baseUrl as string);
-    url.pathname = `/${name}`;
-    const dir = mkdtempSync(path.join(tmpdir(), "reciprocity-workers-"));
-    let server: ServerProcess | undefined;
-    try {
-      server = await launchServer({
-        args: ["--workers", "2"],
-        env: { DATABASE_URL: url.toString(), LOG_LEVEL: "info", RECIPROCITY_AUDIT_ANCHOR_FILE: path.join(dir, "anchors.jsonl") },
-      });
-      const listed = /Worker processes: 2 \(pids (\d+), (\d+)\), primary pid (\d+)/.exec(server.output());
-      assert.ok(listed, server.output());
-      const workers = [Number(listed[1]), Number(listed[2])];
-      assert.equal(Number(listed[3]), server.child.pid);
-      assert.ok(workers.every(isAlive));
+  it(
+    "starts two workers that answer on one port, restarts one that dies, and stops them all on SIGTERM",
+    { skip: PG_ONLY },
+    async () => {
+      const name = `reciprocity_test_${randomBytes(6).toString("hex")}`;
+      const admin = new pg.Client({ connectionString: baseUrl });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      await admin.end();
+      const url = new URL(baseUrl as string);
+      url.pathname = `/${name}`;
+      const dir = mkdtempSync(path.join(tmpdir(), "reciprocity-workers-"));
+      let server: ServerProcess | undefined;
+      try {
+        server = await launchServer({
+          args: ["--workers", "2"],
+          env: {
+            DATABASE_URL: url.toString(),
+            LOG_LEVEL: "info",
+            RECIPROCITY_AUDIT_ANCHOR_FILE: path.join(dir, "anchors.jsonl"),
+          },
+        });
+        const listed = /Worker processes: 2 \(pids (\d+), (\d+)\), primary pid (\d+)/.exec(server.output());
+        assert.ok(listed, server.output());
+        const workers = [Number(listed[1]), Number(listed[2])];
+        assert.equal(Number(listed[3]), server.child.pid);
+        assert.ok(workers.every(isAlive));
 
-      for (let i = 0; i < 8; i++) {
+        for (let i = 0; i < 8; i++) {
+          assert.equal(await health(server.port), 200);
+        }
+        await until(() => pidsThatAnswered(server?.output() ?? "").size === 2, "both workers logged answers", 5_000);
+        assert.deepEqual(
+          [...pidsThatAnswered(server.output())].sort(),
+          [...workers].sort(),
+          "both workers answered on the one port",
+        );
+
+        // A worker that dies is replaced; the other keeps answering meanwhile.
+        const [dead, survivor] = workers as [number, number];
+        process.kill(dead, "SIGKILL");
+        await until(
+          () => (server?.output() ?? "").includes(`worker ${dead} exited on SIGKILL`),
+          "the primary noticed the crash",
+          5_000,
+        );
         assert.equal(await health(server.port), 200);
-      }
-      await until(() => pidsThatAnswered(server?.output() ?? "").size === 2, "both workers logged answers", 5_000);
-      assert.deepEqual([...pidsThatAnswered(server.output())].sort(), [...workers].sort(), "both workers answered on the one port");
+        const listening = () =>
+          [...(server?.output() ?? "").matchAll(/"pid":(\d+),[^\n]*"msg":"Server listening at/g)].map((m) =>
+            Number(m[1]),
+          );
+        await until(() => listening().length === 3, "a new worker listens", 60_000);
+        const replacement = listening().find((pid) => !workers.includes(pid)) as number;
+        for (let i = 0; i < 6; i++) {
+          assert.equal(await health(server.port), 200);
+        }
+        await until(() => pidsThatAnswered(server?.output() ?? "").has(replacement), "the new worker answers", 5_000);
 
-      // A worker that dies is replaced; the other keeps answering meanwhile.
-      const [dead, survivor] = workers as [number, number];
-      process.kill(dead, "SIGKILL");
-      await until(() => (server?.output() ?? "").includes(`worker ${dead} exited on SIGKILL`), "the primary noticed the crash", 5_000);
-      assert.equal(await health(server.port), 200);
-      const listening = () => [...(server?.output() ?? "").matchAll(/"pid":(\d+),[^\n]*"msg":"Server listening at/g)].map((m) => Number(m[1]));
-      await until(() => listening().length === 3, "a new worker listens", 60_000);
-      const replacement = listening().find((pid) => !workers.includes(pid)) as number;
-      for (let i = 0; i < 6; i++) {
-        assert.equal(await health(server.port), 200);
+        server.child.kill("SIGTERM");
+        const code = await Promise.race([
+          server.exited,
+          new Promise((resolve) => setTimeout(() => resolve("still running after 30 s"), 30_000)),
+        ]);
+        assert.equal(code, 0, server.output().slice(-2000));
+        assert.ok(
+          !isAlive(survivor) && !isAlive(replacement) && !isAlive(dead),
+          "every worker exited with the primary",
+        );
+      } finally {
+        if (server && server.child.exitCode === null) {
+          server.child.kill("SIGKILL");
+        }
+        const cleanup = new pg.Client({ connectionString: baseUrl });
+        await cleanup.connect();
+        await cleanup.query(`drop database if exists ${name} with (force)`);
+        await cleanup.end();
+        rmSync(dir, { recursive: true, force: true });
       }
-      await until(() => pidsThatAnswered(server?.output() ?? "").has(replacement), "the new worker answers", 5_000);
-
-      server.child.kill("SIGTERM");
-      const code = await Promise.race([server.exited, new Promise((resolve) => setTimeout(() => resolve("still running after 30 s"), 30_000))]);
-      assert.equal(code, 0, server.output().slice(-2000));
-      assert.ok(!isAlive(survivor) && !isAlive(replacement) && !isAlive(dead), "every worker exited with the primary");
-    } finally {
-      if (server && server.child.exitCode === null) {
-        server.child.kill("SIGKILL");
-      }
-      const cleanup = new pg.Client({ connectionString: baseUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

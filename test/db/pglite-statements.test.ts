@@ -14,7 +14,12 @@ describe("named statements on the embedded engine", () => {
   after(() => database.close());
 
   // The schema test runs first, while the engine still has room to keep every statement.
-  const kept = async () => (await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where name like 'k%'`.execute(database.db)).rows[0]?.n ?? 0;
+  const kept = async () =>
+    (
+      await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where name like 'k%'`.execute(
+        database.db,
+      )
+    ).rows[0]?.n ?? 0;
 
   it("a statement over a table that gains or loses a column answers with the columns it has now", async () => {
     const { db } = database;
@@ -36,11 +41,14 @@ describe("named statements on the embedded engine", () => {
     const count = await kept();
     assert.ok(count <= 400 && count >= 390, `${count} statements kept`);
     const holds = async (text: string) =>
-      (await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where statement = ${text}`.execute(db)).rows[0]?.n ?? 0;
+      (
+        await sql<{
+          n: number;
+        }>`select count(*)::int as n from pg_prepared_statements where statement = ${text}`.execute(db)
+      ).rows[0]?.n ?? 0;
     assert.equal(await holds("select $1::int + 449 as v"), 1, "the latest text is kept");
     assert.equal(await holds("select $1::int + 0 as v"), 0, "the first text was closed");
     assert.equal((await ask(3)).rows[0]?.v, 6, "an evicted text is parsed again");
     assert.equal((await ask(449)).rows[0]?.v, 898, "the latest text still runs");
   });
-
 });

@@ -39,18 +39,49 @@ async function mixAgreements(db: Kysely<DB>, world: TestWorld): Promise<{ halfwa
     .insertInto("agreement")
     .values([
       { ...base, code: "T-KR-HALFWAY", destination_countries: ["KR", "CN"], valid_from: halfway, valid_until: null },
-      { ...base, code: "T-KR-OFF", destination_countries: ["VN"], valid_from: "2000-01-01", valid_until: null, is_active: false },
-      { ...base, code: "T-KR-ENDED", destination_countries: ["AU"], valid_from: "2000-01-01", valid_until: sql<string>`current_date - 1` },
-      { ...base, code: "T-KR-FUTURE", destination_countries: ["TW"], valid_from: sql<string>`current_date + 1`, valid_until: null },
-      { ...base, code: "T-KR-TODAY", destination_countries: ["JP"], valid_from: "2000-01-01", valid_until: sql<string>`current_date` },
+      {
+        ...base,
+        code: "T-KR-OFF",
+        destination_countries: ["VN"],
+        valid_from: "2000-01-01",
+        valid_until: null,
+        is_active: false,
+      },
+      {
+        ...base,
+        code: "T-KR-ENDED",
+        destination_countries: ["AU"],
+        valid_from: "2000-01-01",
+        valid_until: sql<string>`current_date - 1`,
+      },
+      {
+        ...base,
+        code: "T-KR-FUTURE",
+        destination_countries: ["TW"],
+        valid_from: sql<string>`current_date + 1`,
+        valid_until: null,
+      },
+      {
+        ...base,
+        code: "T-KR-TODAY",
+        destination_countries: ["JP"],
+        valid_from: "2000-01-01",
+        valid_until: sql<string>`current_date`,
+      },
     ])
     .execute();
-  await sql`update shipment set etd = null where id in (select id from shipment order by bill_of_lading limit 25)`.execute(db);
+  await sql`update shipment set etd = null where id in (select id from shipment order by bill_of_lading limit 25)`.execute(
+    db,
+  );
   return { halfway };
 }
 
 async function appSide(db: Kysely<DB>, agencyId: string): Promise<string[]> {
-  const rows = await db.selectFrom("shipment as s").select("s.id").where(shipmentIsVisible(actorOf(agencyId))).execute();
+  const rows = await db
+    .selectFrom("shipment as s")
+    .select("s.id")
+    .where(shipmentIsVisible(actorOf(agencyId)))
+    .execute();
   return rows.map((r) => r.id).sort();
 }
 
@@ -79,7 +110,10 @@ describeOnEngines(
       // The mix is a real one: Korea sees some of the host's shipments but not all, and not Japan's.
       const korea = new Set(await appSide(db, agencies.kr));
       assert.ok(korea.size > 0, "Korea sees what the halfway agreement shares");
-      assert.ok(all.every((s) => s.owner_agency_id === agencies.us || !korea.has(s.id)), "Korea sees only the host's shipments");
+      assert.ok(
+        all.every((s) => s.owner_agency_id === agencies.us || !korea.has(s.id)),
+        "Korea sees only the host's shipments",
+      );
     });
 
     it("an agreement begun halfway shares only what departs after it began, and one ending today what departs before tomorrow", async () => {
@@ -88,7 +122,12 @@ describeOnEngines(
       const korea = new Set(await rlsSide(db, world.agencies.kr));
       const candidates = await db
         .selectFrom("shipment")
-        .select(["id", "discharge_country", "destination_country", sql<string>`coalesce(etd, filed_at)::date::text`.as("departs")])
+        .select([
+          "id",
+          "discharge_country",
+          "destination_country",
+          sql<string>`coalesce(etd, filed_at)::date::text`.as("departs"),
+        ])
         .select(sql<boolean>`coalesce(etd, filed_at) >= ${halfway}::date::timestamptz`.as("after_halfway"))
         .select(sql<boolean>`coalesce(etd, filed_at) < (current_date + 1)::timestamptz`.as("before_tomorrow"))
         .where("owner_agency_id", "=", world.agencies.us)
@@ -96,10 +135,17 @@ describeOnEngines(
       const bound = (s: (typeof candidates)[number], ...countries: string[]) =>
         countries.includes(s.discharge_country) || countries.includes(s.destination_country);
       const halfwayBound = candidates.filter((s) => bound(s, "KR", "CN"));
-      assert.ok(halfwayBound.some((s) => s.after_halfway) && halfwayBound.some((s) => !s.after_halfway), "shipments on both sides of the start");
+      assert.ok(
+        halfwayBound.some((s) => s.after_halfway) && halfwayBound.some((s) => !s.after_halfway),
+        "shipments on both sides of the start",
+      );
       for (const s of candidates) {
         const shared = (bound(s, "KR", "CN") && s.after_halfway) || (bound(s, "JP") && s.before_tomorrow);
-        assert.equal(korea.has(s.id), shared, `shipment ${s.id} to ${s.discharge_country}/${s.destination_country} departing ${s.departs}`);
+        assert.equal(
+          korea.has(s.id),
+          shared,
+          `shipment ${s.id} to ${s.discharge_country}/${s.destination_country} departing ${s.departs}`,
+        );
       }
       const withoutEtd = await db.selectFrom("shipment").select("id").where("etd", "is", null).execute();
       assert.equal(withoutEtd.length, 25);
@@ -110,7 +156,13 @@ describeOnEngines(
       const { agencies } = ctx().fixture.world;
       const shipments = await db
         .selectFrom("shipment")
-        .select(["id", "owner_agency_id", "discharge_country", "destination_country", sql<Date>`coalesce(etd, filed_at)`.as("departs")])
+        .select([
+          "id",
+          "owner_agency_id",
+          "discharge_country",
+          "destination_country",
+          sql<Date>`coalesce(etd, filed_at)`.as("departs"),
+        ])
         .orderBy("bill_of_lading")
         .execute();
       for (const agencyId of [agencies.us, agencies.jp, agencies.kr]) {
@@ -130,7 +182,10 @@ describeOnEngines(
         assert.deepEqual([...named.keys()].sort(), shared.sort());
         if (agencyId === agencies.kr) {
           assert.ok(named.size > 0);
-          assert.ok([...named.values()].every((code) => code === "T-KR-HALFWAY" || code === "T-KR-TODAY"), [...new Set(named.values())].join());
+          assert.ok(
+            [...named.values()].every((code) => code === "T-KR-HALFWAY" || code === "T-KR-TODAY"),
+            [...new Set(named.values())].join(),
+          );
         }
       }
     });

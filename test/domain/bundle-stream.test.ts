@@ -10,7 +10,8 @@ import { readTar } from "../../src/domain/bundles/tar.ts";
 import { verifyBundle } from "../../src/domain/bundles/verify.ts";
 
 // A fixed Ed25519 key (signatures are deterministic), so the same inputs give the same bytes.
-const PEM = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIFitNTGaM8xwNk0tVZcfzmmbvkWAVy2NS147UDH73ck3\n-----END PRIVATE KEY-----\n";
+const PEM =
+  "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIFitNTGaM8xwNk0tVZcfzmmbvkWAVy2NS147UDH73ck3\n-----END PRIVATE KEY-----\n";
 
 /**
  * sha256 of the bundle below as the in-memory writer made it before bundles were streamed
@@ -48,13 +49,20 @@ const documents: BundleDocuments = {
   hostAgency: "USCBP",
   requestingAgency: "JPCUS",
   manifest: { isAvailable: false, billOfLading: "ONEYLAX000001", containerNo: "CSQU3054383", shipment: null },
-  request: { reason: "Radiological targeting hit — Cs-137 at 東京", timeline: [{ action: "request" }] } as unknown as BundleDocuments["request"],
+  request: {
+    reason: "Radiological targeting hit — Cs-137 at 東京",
+    timeline: [{ action: "request" }],
+  } as unknown as BundleDocuments["request"],
   scans: [{ scanType: "isotope_id", notes: "Handheld ☢ on hot spot" }] as unknown as BundleDocuments["scans"],
 };
 const createdAt = new Date("2026-11-27T08:00:00.123Z");
 
 /** A source that hands out the bytes in pieces of `piece` bytes, as the file store does. */
-function source(file: { path: string; bytes: Uint8Array }, piece = 1000, bytes: Uint8Array = file.bytes): BundleFileSource {
+function source(
+  file: { path: string; bytes: Uint8Array },
+  piece = 1000,
+  bytes: Uint8Array = file.bytes,
+): BundleFileSource {
   return {
     path: file.path,
     sha256: sha256(file.bytes),
@@ -85,7 +93,13 @@ describe("streamed result bundles", () => {
   const key = fixedKey();
 
   it("are byte for byte the bundle the in-memory writer made before streaming", async () => {
-    const streamed = streamBundle(documents, files.map((f) => source(f)), key, "golden-1", createdAt);
+    const streamed = streamBundle(
+      documents,
+      files.map((f) => source(f)),
+      key,
+      "golden-1",
+      createdAt,
+    );
     const bytes = await buffer(streamed.stream);
     assert.equal(bytes.byteLength, GOLDEN_LENGTH);
     assert.equal(streamed.byteLength, GOLDEN_LENGTH, "the announced length is the real one");
@@ -100,7 +114,15 @@ describe("streamed result bundles", () => {
 
   it("do not depend on how the store cuts a file into pieces", async () => {
     for (const piece of [1, 511, 512, 4096, 1 << 20]) {
-      const bytes = await buffer(streamBundle(documents, files.map((f) => source(f, piece)), key, "golden-1", createdAt).stream);
+      const bytes = await buffer(
+        streamBundle(
+          documents,
+          files.map((f) => source(f, piece)),
+          key,
+          "golden-1",
+          createdAt,
+        ).stream,
+      );
       assert.equal(sha256(bytes), GOLDEN_SHA256, `pieces of ${piece} bytes`);
     }
   });
@@ -140,7 +162,11 @@ describe("streamed result bundles", () => {
       assert.ok(out.byteLength < streamed.byteLength, `${what}: the stream stopped short`);
       assert.equal(verifyBundle(out).ok, false, `${what}: what came out does not verify`);
       // The last piece (which holds the changed byte) is held back until the hash is checked.
-      assert.equal(out.includes(Buffer.from(bytes.subarray(-600))), false, `${what}: the file's last piece was not sent`);
+      assert.equal(
+        out.includes(Buffer.from(bytes.subarray(-600))),
+        false,
+        `${what}: the file's last piece was not sent`,
+      );
     }
   });
 
@@ -148,11 +174,22 @@ describe("streamed result bundles", () => {
     const [first] = files;
     assert.ok(first);
     assert.throws(() => streamBundle(documents, [source(first), source(first)], key, "b", createdAt), /duplicate path/);
-    assert.throws(() => streamBundle(documents, [{ ...source(first), path: "../escape" }], key, "b", createdAt), /absolute or has an empty/);
+    assert.throws(
+      () => streamBundle(documents, [{ ...source(first), path: "../escape" }], key, "b", createdAt),
+      /absolute or has an empty/,
+    );
   });
 
   it("keep each file's bytes intact inside the archive", async () => {
-    const bytes = await buffer(streamBundle(documents, files.map((f) => source(f, 777)), key, "b", createdAt).stream);
+    const bytes = await buffer(
+      streamBundle(
+        documents,
+        files.map((f) => source(f, 777)),
+        key,
+        "b",
+        createdAt,
+      ).stream,
+    );
     const entries = new Map(readTar(bytes).entries.map((e) => [e.path, e.bytes]));
     for (const f of files) {
       assert.deepEqual(Buffer.from(entries.get(f.path) ?? []), f.bytes, f.path);

@@ -53,7 +53,9 @@ describe("demo world", () => {
 
   it("files most manifests before the loading cut-off and a few late", () => {
     const voyages = new Map(world.voyages.map((v) => [v.id, v]));
-    const late = world.shipments.filter((s) => s.filedAt > (voyages.get(s.voyageId)?.loadingCutoff ?? s.filedAt)).length;
+    const late = world.shipments.filter(
+      (s) => s.filedAt > (voyages.get(s.voyageId)?.loadingCutoff ?? s.filedAt),
+    ).length;
     const share = late / world.shipments.length;
     assert.ok(share > 0.005 && share < 0.08, `${share}`);
     for (const v of world.voyages) {
@@ -66,7 +68,10 @@ describe("demo world: Japanese consignees in their own script", () => {
   it("gives some of Japan's consignees a native name beside the romanised one, and nobody else", () => {
     const japanese = world.shipments.filter((s) => s.consignee.country === "JP");
     const native = japanese.filter((s) => s.consignee.nativeName);
-    assert.ok(native.length > japanese.length / 4 && native.length < japanese.length, `${native.length} of ${japanese.length}`);
+    assert.ok(
+      native.length > japanese.length / 4 && native.length < japanese.length,
+      `${native.length} of ${japanese.length}`,
+    );
     assert.ok(world.shipments.every((s) => s.consignee.country === "JP" || s.consignee.nativeName === undefined));
     const kitagawa = native.find((s) => s.consignee.name.startsWith("KITAGAWA "));
     assert.ok(kitagawa, "a KITAGAWA consignee");

@@ -32,14 +32,29 @@ function samples(): Sample[] {
     .sort()
     .map((name) => {
       const mapping = path.join(fixtures, name.replace(/\.csv$/, ".mapping.json"));
-      const csvLayout = name.endsWith(".csv") && existsSync(mapping) ? parseCsvMapping(JSON.parse(readFileSync(mapping, "utf8")) as unknown, mapping).layout : undefined;
+      const csvLayout =
+        name.endsWith(".csv") && existsSync(mapping)
+          ? parseCsvMapping(JSON.parse(readFileSync(mapping, "utf8")) as unknown, mapping).layout
+          : undefined;
       return { name, text: readFileSync(path.join(fixtures, name), "utf8"), csvLayout };
     });
   return [...realTradeSamples().map(({ name, text }) => ({ name, text })), ...own];
 }
 
 /** Formats the trade library reads; the walk must meet each at least once. */
-const FORMATS: TradeFormat[] = ["cuscar", "iftmin", "baplie", "coarri", "codeco", "coprar", "iftsta", "x12-309", "x12-315", "x12-310", "csv"];
+const FORMATS: TradeFormat[] = [
+  "cuscar",
+  "iftmin",
+  "baplie",
+  "coarri",
+  "codeco",
+  "coprar",
+  "iftsta",
+  "x12-309",
+  "x12-315",
+  "x12-310",
+  "csv",
+];
 
 /** Segments of an EDIFACT or X12 text with a given tag, counted on the raw text with its own delimiters. */
 function countSegments(text: string, tag: string, firstElement?: string): number {
@@ -56,7 +71,8 @@ function countSegments(text: string, tag: string, firstElement?: string): number
   return body
     .split(terminator)
     .map((s) => s.trim().split(element))
-    .filter((parts) => parts[0] === tag && (firstElement === undefined || parts[1]?.split(/[:>^]/)[0] === firstElement)).length;
+    .filter((parts) => parts[0] === tag && (firstElement === undefined || parts[1]?.split(/[:>^]/)[0] === firstElement))
+    .length;
 }
 
 /**
@@ -91,14 +107,26 @@ function itemsInFile(format: TradeFormat, text: string): number | undefined {
 /** read = landed + quarantined + set aside, and every record set aside has its reason. */
 function assertAccounted(r: FileReport, label: string): void {
   const { read, landed, quarantined, setAside } = r.records;
-  assert.equal(read, landed + quarantined + setAside, `${label}: ${read} read ≠ ${landed} landed + ${quarantined} quarantined + ${setAside} set aside`);
+  assert.equal(
+    read,
+    landed + quarantined + setAside,
+    `${label}: ${read} read ≠ ${landed} landed + ${quarantined} quarantined + ${setAside} set aside`,
+  );
   assert.equal(quarantined, r.quarantined, `${label}: quarantined`);
-  assert.equal(r.setAside.reduce((n, s) => n + s.count, 0), setAside, `${label}: every record set aside has a reason`);
+  assert.equal(
+    r.setAside.reduce((n, s) => n + s.count, 0),
+    setAside,
+    `${label}: every record set aside has a reason`,
+  );
   for (const s of r.setAside) {
     assert.ok(s.code && s.message && s.count > 0, `${label}: reason ${JSON.stringify(s)}`);
   }
   const isUsable = landed + quarantined > 0;
-  assert.equal(r.errors.some((e) => e.code === "ingest.nothing_usable"), !isUsable, `${label}: a file of which nothing could be used says so`);
+  assert.equal(
+    r.errors.some((e) => e.code === "ingest.nothing_usable"),
+    !isUsable,
+    `${label}: a file of which nothing could be used says so`,
+  );
 }
 
 const clock = fixedClock(new Date("2026-11-27T08:00:00Z"));
@@ -106,7 +134,10 @@ const clock = fixedClock(new Date("2026-11-27T08:00:00Z"));
 describeOnEngines(
   "every record of every sample accounted for",
   async (database) => {
-    await database.db.insertInto("agency").values({ code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" }).execute();
+    await database.db
+      .insertInto("agency")
+      .values({ code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" })
+      .execute();
   },
   (ctx) => {
     let actor: Actor;
@@ -118,21 +149,38 @@ describeOnEngines(
     });
 
     it("meets every format the trade library reads, the real 642-cell bay plan among them", () => {
-      const formats = new Set(all.map((s) => parseMessageText(s.text, { file: s.name, csvLayout: s.csvLayout }).format));
+      const formats = new Set(
+        all.map((s) => parseMessageText(s.text, { file: s.name, csvLayout: s.csvLayout }).format),
+      );
       for (const format of FORMATS) {
         assert.ok(formats.has(format), `no sample of ${format}`);
       }
-      assert.ok(all.some((s) => countSegments(s.text, "LOC", "147") === 642), "the real BAPLIE of 642 cells is among the samples");
+      assert.ok(
+        all.some((s) => countSegments(s.text, "LOC", "147") === 642),
+        "the real BAPLIE of 642 cells is among the samples",
+      );
     });
 
     it("reads each file into records that all land, wait in quarantine or are set aside with a reason", async () => {
       const db = ctx().database.db;
       for (const sample of all) {
         const parsed = parseMessageText(sample.text, { file: sample.name, csvLayout: sample.csvLayout });
-        const parserRecords = parsed.shipments.length + parsed.containerEvents.length + parsed.stowage.length + parsed.diagnostics.filter((d) => d.isDropped).length;
+        const parserRecords =
+          parsed.shipments.length +
+          parsed.containerEvents.length +
+          parsed.stowage.length +
+          parsed.diagnostics.filter((d) => d.isDropped).length;
         const dry = dryRunIngest({ fileName: sample.name, text: sample.text, csvLayout: sample.csvLayout });
-        const streamed = await dryRunStream({ fileName: sample.name, chunks: [sample.text], csvLayout: sample.csvLayout });
-        const report = await ingestManifest(db, clock, actor, { fileName: sample.name, text: sample.text, csvLayout: sample.csvLayout });
+        const streamed = await dryRunStream({
+          fileName: sample.name,
+          chunks: [sample.text],
+          csvLayout: sample.csvLayout,
+        });
+        const report = await ingestManifest(db, clock, actor, {
+          fileName: sample.name,
+          text: sample.text,
+          csvLayout: sample.csvLayout,
+        });
         first.set(sample.name, report);
         const label = `${sample.name} (${report.format})`;
 
@@ -143,19 +191,34 @@ describeOnEngines(
         assert.deepEqual(streamed.records, report.records, `${label}: streamed as the API and the CLI read it`);
         const items = itemsInFile(report.format, sample.text);
         if (items !== undefined) {
-          assert.ok(report.records.read >= items, `${label}: ${report.records.read} records read for ${items} items in the file`);
+          assert.ok(
+            report.records.read >= items,
+            `${label}: ${report.records.read} records read for ${items} items in the file`,
+          );
         }
 
-        const batch = await db.selectFrom("ingest_batch").select(["status", "report"]).where("id", "=", report.batchId as string).executeTakeFirstOrThrow();
+        const batch = await db
+          .selectFrom("ingest_batch")
+          .select(["status", "report"])
+          .where("id", "=", report.batchId as string)
+          .executeTakeFirstOrThrow();
         const isUsable = report.records.landed + report.records.quarantined > 0;
         assert.equal(batch.status, isUsable ? "completed" : "rejected", `${label}: batch status`);
-        assert.deepEqual((batch.report as FileReport).records, report.records, `${label}: the batch page shows the same account`);
+        assert.deepEqual(
+          (batch.report as FileReport).records,
+          report.records,
+          `${label}: the batch page shows the same account`,
+        );
         const stored = await sql<{ versions: number; events: number; held: number }>`
           select (select count(*)::int from shipment_version where batch_id = ${report.batchId}) as versions,
                  (select count(*)::int from container_event where batch_id = ${report.batchId}) as events,
                  (select count(*)::int from quarantine_record where batch_id = ${report.batchId}) as held`.execute(db);
         const row = stored.rows[0] as { versions: number; events: number; held: number };
-        assert.equal(row.versions, report.inserted + report.replaced + report.cancelled, `${label}: shipment versions stored`);
+        assert.equal(
+          row.versions,
+          report.inserted + report.replaced + report.cancelled,
+          `${label}: shipment versions stored`,
+        );
         assert.equal(row.events, report.events, `${label}: container events stored`);
         assert.equal(row.held, report.quarantined, `${label}: quarantine rows`);
       }
@@ -165,7 +228,11 @@ describeOnEngines(
       const db = ctx().database.db;
       for (const sample of all) {
         const before = first.get(sample.name) as FileReport;
-        const again = await ingestManifest(db, clock, actor, { fileName: sample.name, text: sample.text, csvLayout: sample.csvLayout });
+        const again = await ingestManifest(db, clock, actor, {
+          fileName: sample.name,
+          text: sample.text,
+          csvLayout: sample.csvLayout,
+        });
         const label = `${sample.name} again`;
         assertAccounted(again, label);
         assert.equal(again.records.read, before.records.read, `${label}: read`);

@@ -13,7 +13,10 @@ import { describeOnEngines } from "../helpers/db.ts";
 // lading: every consignment is quarantined with the message's text, which must be stored once per stored
 // chunk, not 10,000 times (150 KB × 10,000 once took the server past the longest string it can hold).
 
-const sample = readFileSync(path.resolve(import.meta.dirname, "../../../shared/tradedata/edifact/cuscar-d03b-cbp-ace-example-edifabric.edi"), "utf8");
+const sample = readFileSync(
+  path.resolve(import.meta.dirname, "../../../shared/tradedata/edifact/cuscar-d03b-cbp-ace-example-edifabric.edi"),
+  "utf8",
+);
 const clock = fixedClock(new Date("2026-11-27T08:00:00Z"));
 
 function repeatConsignment(times: number): string {
@@ -27,7 +30,10 @@ function repeatConsignment(times: number): string {
 describeOnEngines(
   "quarantined records of one message share its text",
   async (database) => {
-    await database.db.insertInto("agency").values({ code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" }).execute();
+    await database.db
+      .insertInto("agency")
+      .values({ code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" })
+      .execute();
   },
   (ctx) => {
     let actor: Actor;
@@ -48,8 +54,16 @@ describeOnEngines(
       // Once per stored chunk of records (1,000 at a time), not once per record.
       const chunks = Math.ceil(10_001 / 1000);
       assert.ok(rows[0].whole >= 1 && rows[0].whole <= chunks, `the message's text kept ${rows[0]?.whole} times`);
-      assert.ok(Number(rows[0]?.total) < (chunks + 1) * text.length + 10_001 * 120, `raw text stored: ${rows[0]?.total} characters for a ${text.length}-character file`);
-      const pointer = await db.selectFrom("quarantine_record").select("raw_text").where("raw_text", "not like", "UNH+%").limit(1).executeTakeFirstOrThrow();
+      assert.ok(
+        Number(rows[0]?.total) < (chunks + 1) * text.length + 10_001 * 120,
+        `raw text stored: ${rows[0]?.total} characters for a ${text.length}-character file`,
+      );
+      const pointer = await db
+        .selectFrom("quarantine_record")
+        .select("raw_text")
+        .where("raw_text", "not like", "UNH+%")
+        .limit(1)
+        .executeTakeFirstOrThrow();
       assert.match(pointer.raw_text, /kept whole with the quarantined record at /);
     });
   },

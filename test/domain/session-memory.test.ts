@@ -4,7 +4,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Kysely } from "kysely";
 import type { DB } from "../../src/db/schema.ts";
 import type { Actor } from "../../src/domain/actor.ts";
-import { forgetSessions, recallSession, rememberSession, SESSION_REUSE_MS, sessionEpoch } from "../../src/domain/session-memory.ts";
+import {
+  forgetSessions,
+  recallSession,
+  rememberSession,
+  SESSION_REUSE_MS,
+  sessionEpoch,
+} from "../../src/domain/session-memory.ts";
 
 // The memory is kept per database; any object stands for one here.
 const database = () => ({}) as Kysely<DB>;
@@ -51,9 +57,15 @@ it("forgets one session, every session of a user, or all, and keeps databases ap
   keep("c", "u2");
   rememberSession(other, sessionEpoch(other), "a", actor("u9"), later);
   forgetSessions(db, { tokenHash: "a" });
-  assert.deepEqual(["a", "b", "c"].map((h) => recallSession(db, h, now)?.userId), [undefined, "u1", "u2"]);
+  assert.deepEqual(
+    ["a", "b", "c"].map((h) => recallSession(db, h, now)?.userId),
+    [undefined, "u1", "u2"],
+  );
   forgetSessions(db, { userId: "u1" });
-  assert.deepEqual(["a", "b", "c"].map((h) => recallSession(db, h, now)?.userId), [undefined, undefined, "u2"]);
+  assert.deepEqual(
+    ["a", "b", "c"].map((h) => recallSession(db, h, now)?.userId),
+    [undefined, undefined, "u2"],
+  );
   forgetSessions(db, "all");
   assert.equal(recallSession(db, "c", now), undefined);
   assert.equal(recallSession(other, "a", now)?.userId, "u9", "another database's sessions stay");

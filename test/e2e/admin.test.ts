@@ -40,7 +40,9 @@ describe("browser: administration — accounts and roles, agreements, API tokens
     assert.match((await dialog.getByTestId("consequence").textContent()) ?? "", /signed out at once/);
     await dialog.getByRole("button", { name: "Disable account" }).click();
     await row.getByTestId("user-state").filter({ hasText: "disabled" }).waitFor();
-    const refused = await page.request.post(`${harness.baseUrl}/api/session`, { data: { username: "lb.officer", password: "second-password-456" } });
+    const refused = await page.request.post(`${harness.baseUrl}/api/session`, {
+      data: { username: "lb.officer", password: "second-password-456" },
+    });
     assert.equal(refused.status(), 401, "a disabled account cannot sign in");
     await row.getByRole("button", { name: "Enable…" }).click();
     await dialog.getByRole("button", { name: "Enable account" }).click();
@@ -48,11 +50,15 @@ describe("browser: administration — accounts and roles, agreements, API tokens
     await page.screenshot({ path: path.join(SHOTS, "admin-1-users.png"), fullPage: true });
 
     const other = await page.context().browser()?.newContext();
-    const login = await other?.request.post(`${harness.baseUrl}/api/session`, { data: { username: "lb.officer", password: "second-password-456" } });
+    const login = await other?.request.post(`${harness.baseUrl}/api/session`, {
+      data: { username: "lb.officer", password: "second-password-456" },
+    });
     assert.equal(login?.status(), 200, "the reset password signs in");
     await other?.close();
 
-    const log = (await (await page.request.get(`${harness.baseUrl}/api/audit-events?actionPrefix=user.&limit=10`)).json()) as { items: { action: string }[] };
+    const log = (await (
+      await page.request.get(`${harness.baseUrl}/api/audit-events?actionPrefix=user.&limit=10`)
+    ).json()) as { items: { action: string }[] };
     assert.deepEqual(
       log.items.map((e) => e.action),
       ["user.enabled", "user.disabled", "user.password_reset", "user.created"],
@@ -65,7 +71,10 @@ describe("browser: administration — accounts and roles, agreements, API tokens
     await page.click("a:has-text('Administration')");
     const agreement = page.getByTestId("agreements").locator("tbody tr", { hasText: "CSI-USCBP-JPCUS" });
     await agreement.waitFor();
-    assert.match((await agreement.textContent()) ?? "", /USCBP → JPCUS.*JP.*2002-08-01 – open-ended.*Container Security Initiative/);
+    assert.match(
+      (await agreement.textContent()) ?? "",
+      /USCBP → JPCUS.*JP.*2002-08-01 – open-ended.*Container Security Initiative/,
+    );
 
     await page.fill("input[name=tokenName]", "terminal-feed");
     await page.fill("input[name=tokenDays]", "30");

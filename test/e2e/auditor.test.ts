@@ -12,10 +12,16 @@ describe("browser: the auditor's log — readable rows to the second, filters, C
     harness = await startHarness();
     const partner = await harness.loginAs("partner.targeter");
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const list = (await (await partner.request.get(`${harness.baseUrl}/api/shipments?etdFrom=${tomorrow}&sort=etd&order=asc&limit=5`)).json()) as { items: { id: string }[] };
+    const list = (await (
+      await partner.request.get(`${harness.baseUrl}/api/shipments?etdFrom=${tomorrow}&sort=etd&order=asc&limit=5`)
+    ).json()) as { items: { id: string }[] };
     const id = (list.items[0] as { id: string }).id;
-    const detail = (await (await partner.request.get(`${harness.baseUrl}/api/shipments/${id}`)).json()) as { containers: { containerNo: string }[] };
-    const res = await partner.request.post(`${harness.baseUrl}/api/inspection-requests`, { data: { shipmentId: id, containerNo: detail.containers[0]?.containerNo, reason: "Audit trail check" } });
+    const detail = (await (await partner.request.get(`${harness.baseUrl}/api/shipments/${id}`)).json()) as {
+      containers: { containerNo: string }[];
+    };
+    const res = await partner.request.post(`${harness.baseUrl}/api/inspection-requests`, {
+      data: { shipmentId: id, containerNo: detail.containers[0]?.containerNo, reason: "Audit trail check" },
+    });
     assert.equal(res.status(), 201, await res.text());
     reference = ((await res.json()) as { reference: string }).reference;
     await partner.context().close();
@@ -48,9 +54,19 @@ describe("browser: the auditor's log — readable rows to the second, filters, C
     await page.click("button:has-text('Apply filters')");
     await page.waitForFunction(() => {
       const rows = [...document.querySelectorAll("[data-testid=audit-log] tbody tr")];
-      return rows.length > 0 && rows.every((r) => r.children[2]?.textContent === "partner.targeter (JPCUS)" && (r.children[3]?.textContent ?? "").includes("inspection_request."));
+      return (
+        rows.length > 0 &&
+        rows.every(
+          (r) =>
+            r.children[2]?.textContent === "partner.targeter (JPCUS)" &&
+            (r.children[3]?.textContent ?? "").includes("inspection_request."),
+        )
+      );
     });
-    const entity = await page.locator("[data-testid=audit-log] tbody tr td:nth-child(5) span").first().getAttribute("title");
+    const entity = await page
+      .locator("[data-testid=audit-log] tbody tr td:nth-child(5) span")
+      .first()
+      .getAttribute("title");
     assert.ok(entity);
     await page.fill("input[name=entityId]", entity);
     await page.click("button:has-text('Apply filters')");
@@ -60,7 +76,9 @@ describe("browser: the auditor's log — readable rows to the second, filters, C
     }, entity);
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("audit-csv").click()]);
-    const csv = readFileSync((await download.path()), "utf8").trim().split("\n");
+    const csv = readFileSync(await download.path(), "utf8")
+      .trim()
+      .split("\n");
     assert.equal(csv[0], "seq,occurred_at_utc,actor,actor_agency,action,entity_type,entity_id,details,hash");
     assert.ok(csv.length >= 2);
     for (const line of csv.slice(1)) {
@@ -74,7 +92,9 @@ describe("browser: the auditor's log — readable rows to the second, filters, C
     await page.getByTestId("empty").filter({ hasText: "No events match." }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, "audit-2-filters.png"), fullPage: false });
 
-    const exported = (await (await page.request.get(`${harness.baseUrl}/api/audit-events?action=audit_events.exported&limit=5`)).json()) as { items: { actorUsername: string }[] };
+    const exported = (await (
+      await page.request.get(`${harness.baseUrl}/api/audit-events?action=audit_events.exported&limit=5`)
+    ).json()) as { items: { actorUsername: string }[] };
     assert.equal(exported.items[0]?.actorUsername, "host.auditor", "the export is itself audited");
     await page.context().close();
   });

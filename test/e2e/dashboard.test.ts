@@ -22,27 +22,47 @@ describe("browser: the reciprocity dashboard", () => {
     // Two requests: one accepted and scanned (a NORM nuisance alarm), one declined for capacity.
     const partner = await harness.loginAs("partner.targeter");
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const list = await (await partner.request.get(`${base}/api/shipments?port=JPYOK&etdFrom=${tomorrow}&sort=etd&order=asc&limit=2`)).json();
+    const list = await (
+      await partner.request.get(`${base}/api/shipments?port=JPYOK&etdFrom=${tomorrow}&sort=etd&order=asc&limit=2`)
+    ).json();
     const requests = [];
     for (const item of list.items as { id: string }[]) {
       const shipment = await (await partner.request.get(`${base}/api/shipments/${item.id}`)).json();
-      requests.push(await post(partner, `${base}/api/inspection-requests`, { shipmentId: shipment.id, containerNo: shipment.containers[0].containerNo, reason: "Targeting rule hit" }));
+      requests.push(
+        await post(partner, `${base}/api/inspection-requests`, {
+          shipmentId: shipment.id,
+          containerNo: shipment.containers[0].containerNo,
+          reason: "Targeting rule hit",
+        }),
+      );
     }
     await partner.context().close();
     const [accepted, declined] = requests;
     assert.ok(accepted && declined, "two Japan-bound shipments loading after tomorrow");
     const supervisor = await harness.loginAs("host.supervisor");
     await post(supervisor, `${base}/api/inspection-requests/${accepted.id}/decision`, { decision: "accept" });
-    await post(supervisor, `${base}/api/inspection-requests/${declined.id}/decision`, { decision: "decline", reasonCode: "no_capacity", reason: "Lane 4 down for maintenance" });
+    await post(supervisor, `${base}/api/inspection-requests/${declined.id}/decision`, {
+      decision: "decline",
+      reasonCode: "no_capacity",
+      reason: "Lane 4 down for maintenance",
+    });
     await supervisor.context().close();
     const officer = await harness.loginAs("scan.officer");
-    const occupancy = synthesizePortalN42({ seed: 22, cargoMassKg: 20000, norm: [{ nuclide: "K-40", activityBq: 5e7 }] }).bytes;
+    const occupancy = synthesizePortalN42({
+      seed: 22,
+      cargoMassKg: 20000,
+      norm: [{ nuclide: "K-40", activityBq: 5e7 }],
+    }).bytes;
     await post(officer, `${base}/api/inspection-requests/${accepted.id}/scans`, {
       scanType: "radiation_portal",
       outcome: "alarm",
       notes: "Broad profile, hard spectrum: NORM",
       device: "RPM lane 4",
-      attachment: { fileName: "occupancy.n42", mediaType: "application/xml", contentBase64: Buffer.from(occupancy).toString("base64") },
+      attachment: {
+        fileName: "occupancy.n42",
+        mediaType: "application/xml",
+        contentBase64: Buffer.from(occupancy).toString("base64"),
+      },
       disposition: "cleared",
     });
     await officer.context().close();
@@ -55,7 +75,11 @@ describe("browser: the reciprocity dashboard", () => {
     const page = await harness.loginAs("host.supervisor");
     await page.getByRole("link", { name: "Reciprocity dashboard" }).click();
     await page.getByRole("heading", { name: "Reciprocity dashboard" }).waitFor();
-    assert.equal(await page.locator("input[name=from]").inputValue(), new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10), "the last 30 days by default");
+    assert.equal(
+      await page.locator("input[name=from]").inputValue(),
+      new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10),
+      "the last 30 days by default",
+    );
     const direction = page.locator("[data-testid=direction][data-agreement=CSI-USCBP-JPCUS]");
     await direction.getByTestId("accommodation-rate").filter({ hasText: "50%" }).waitFor();
     const text = (await direction.textContent()) ?? "";

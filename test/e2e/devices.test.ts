@@ -12,16 +12,28 @@ describe("browser: the device registry — the admin keeps it, the officer picks
     const base = harness.baseUrl;
     const partner = await harness.loginAs("partner.targeter");
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const list = (await (await partner.request.get(`${base}/api/shipments?etdFrom=${tomorrow}&sort=etd&order=asc&limit=1`)).json()) as { items: { id: string }[] };
-    const shipment = (await (await partner.request.get(`${base}/api/shipments/${list.items[0]?.id}`)).json()) as { id: string; containers: { containerNo: string }[] };
+    const list = (await (
+      await partner.request.get(`${base}/api/shipments?etdFrom=${tomorrow}&sort=etd&order=asc&limit=1`)
+    ).json()) as { items: { id: string }[] };
+    const shipment = (await (await partner.request.get(`${base}/api/shipments/${list.items[0]?.id}`)).json()) as {
+      id: string;
+      containers: { containerNo: string }[];
+    };
     const made = await partner.request.post(`${base}/api/inspection-requests`, {
-      data: { shipmentId: shipment.id, containerNo: shipment.containers[0]?.containerNo, reason: "Relay through Busan", scansRequested: ["isotope_id"] },
+      data: {
+        shipmentId: shipment.id,
+        containerNo: shipment.containers[0]?.containerNo,
+        reason: "Relay through Busan",
+        scansRequested: ["isotope_id"],
+      },
     });
     assert.equal(made.status(), 201, await made.text());
     request = (await made.json()) as { id: string; reference: string };
     await partner.context().close();
     const supervisor = await harness.loginAs("host.supervisor");
-    const accepted = await supervisor.request.post(`${base}/api/inspection-requests/${request.id}/decision`, { data: { decision: "accept" } });
+    const accepted = await supervisor.request.post(`${base}/api/inspection-requests/${request.id}/decision`, {
+      data: { decision: "accept" },
+    });
     assert.equal(accepted.status(), 200);
     await supervisor.context().close();
   });
@@ -45,7 +57,10 @@ describe("browser: the device registry — the admin keeps it, the officer picks
     await page.getByTestId("devices-notice").filter({ hasText: "Detective-X HPGe · DX-5561 is registered" }).waitFor();
     const added = table.locator("tbody tr", { hasText: "DX-5561" });
     await added.waitFor();
-    assert.equal(await added.getByRole("combobox").inputValue(), await form.locator("select[name=deviceSite] option", { hasText: "USLGB" }).getAttribute("value"));
+    assert.equal(
+      await added.getByRole("combobox").inputValue(),
+      await form.locator("select[name=deviceSite] option", { hasText: "USLGB" }).getAttribute("value"),
+    );
 
     await form.locator("select[name=deviceType]").selectOption("isotope_id");
     await form.locator("input[name=deviceModel]").fill("Detective-X HPGe");
@@ -61,7 +76,9 @@ describe("browser: the device registry — the admin keeps it, the officer picks
     await lane1.getByTestId("device-state").filter({ hasText: "out of service" }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, "devices-1-admin-registry.png"), fullPage: true });
 
-    const log = (await (await page.request.get(`${harness.baseUrl}/api/audit-events?actionPrefix=device.&limit=10`)).json()) as { items: { action: string; actorUsername: string }[] };
+    const log = (await (
+      await page.request.get(`${harness.baseUrl}/api/audit-events?actionPrefix=device.&limit=10`)
+    ).json()) as { items: { action: string; actorUsername: string }[] };
     assert.deepEqual(
       log.items.map((e) => e.action),
       ["device.retired", "device.registered"],
@@ -93,7 +110,9 @@ describe("browser: the device registry — the admin keeps it, the officer picks
     await form.getByRole("button", { name: "Record scan", exact: true }).click();
     await form.getByTestId("scan-recorded").waitFor();
     await page.screenshot({ path: path.join(SHOTS, "devices-2-officer-picks.png"), fullPage: false });
-    const stored = (await (await page.request.get(`${harness.baseUrl}/api/inspection-requests/${request.id}`)).json()) as { scans: { device: string | null }[] };
+    const stored = (await (
+      await page.request.get(`${harness.baseUrl}/api/inspection-requests/${request.id}`)
+    ).json()) as { scans: { device: string | null }[] };
     assert.equal(stored.scans[0]?.device, "Detective-X HPGe · DX-5561");
     await page.context().close();
   });
@@ -105,7 +124,10 @@ describe("browser: the device registry — the admin keeps it, the officer picks
     const equipment = direction.getByTestId("equipment");
     await equipment.filter({ hasText: "DX-5561" }).waitFor();
     assert.match((await equipment.textContent()) ?? "", /Detective-X HPGe · DX-5561 — isotope id, USLGB/);
-    assert.match((await direction.getByTestId("equipment-legend").textContent()) ?? "", /make and model · serial — type, site/);
+    assert.match(
+      (await direction.getByTestId("equipment-legend").textContent()) ?? "",
+      /make and model · serial — type, site/,
+    );
     const chart = direction.getByTestId("trend-chart");
     await chart.locator("canvas").waitFor();
     const legend = (await chart.locator(".u-legend").textContent()) ?? "";

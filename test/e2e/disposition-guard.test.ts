@@ -12,10 +12,17 @@ const REASON = "Reach-back reviewed the spectrum: depleted-uranium counterweight
 /** The partner asks for an inspection of the first container of a Japan-bound shipment loading after tomorrow. */
 async function requestInspection(page: Page, baseUrl: string): Promise<{ id: string; reference: string }> {
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  const list = await (await page.request.get(`${baseUrl}/api/shipments?port=JPTYO&etdFrom=${tomorrow}&sort=etd&order=asc&limit=5`)).json();
+  const list = await (
+    await page.request.get(`${baseUrl}/api/shipments?port=JPTYO&etdFrom=${tomorrow}&sort=etd&order=asc&limit=5`)
+  ).json();
   const shipment = await (await page.request.get(`${baseUrl}/api/shipments/${list.items[0].id}`)).json();
   const res = await page.request.post(`${baseUrl}/api/inspection-requests`, {
-    data: { shipmentId: shipment.id, containerNo: shipment.containers[0].containerNo, reason: "Radiological concern: new consignee", scansRequested: ["isotope_id"] },
+    data: {
+      shipmentId: shipment.id,
+      containerNo: shipment.containers[0].containerNo,
+      reason: "Radiological concern: new consignee",
+      scansRequested: ["isotope_id"],
+    },
   });
   assert.equal(res.status(), 201, await res.text());
   return res.json();
@@ -41,12 +48,23 @@ describe("browser: clearing a container against an SNM finding takes a superviso
     request = await requestInspection(partner, harness.baseUrl);
     await partner.context().close();
     const supervisor = await harness.loginAs("host.supervisor");
-    const decided = await supervisor.request.post(`${harness.baseUrl}/api/inspection-requests/${request.id}/decision`, { data: { decision: "accept" } });
+    const decided = await supervisor.request.post(`${harness.baseUrl}/api/inspection-requests/${request.id}/decision`, {
+      data: { decision: "accept" },
+    });
     assert.equal(decided.status(), 200, await decided.text());
     await supervisor.context().close();
     const officer = await harness.loginAs("scan.officer");
     const scanned = await officer.request.post(`${harness.baseUrl}/api/inspection-requests/${request.id}/scans`, {
-      data: { scanType: "isotope_id", outcome: "alarm", notes: "Handheld HPGe on the rear doors", attachment: { fileName: "u235.n42", mediaType: "application/xml", contentBase64: readFileSync(U235).toString("base64") } },
+      data: {
+        scanType: "isotope_id",
+        outcome: "alarm",
+        notes: "Handheld HPGe on the rear doors",
+        attachment: {
+          fileName: "u235.n42",
+          mediaType: "application/xml",
+          contentBase64: readFileSync(U235).toString("base64"),
+        },
+      },
     });
     assert.equal(scanned.status(), 201, await scanned.text());
     await officer.context().close();
@@ -59,7 +77,10 @@ describe("browser: clearing a container against an SNM finding takes a superviso
     const page = await harness.loginAs("scan.officer");
     const guard = await openClearance(page, harness.baseUrl, request.id);
     await guard.getByTestId("override-needed").waitFor();
-    assert.match((await guard.getByTestId("override-needed").textContent()) ?? "", /host supervisor must review these findings/);
+    assert.match(
+      (await guard.getByTestId("override-needed").textContent()) ?? "",
+      /host supervisor must review these findings/,
+    );
     assert.equal(await guard.getByRole("button", { name: "Clear with override" }).count(), 0);
     await page.screenshot({ path: path.join(SHOTS, "guard-1-officer.png"), fullPage: true });
     await guard.getByRole("button", { name: "Cancel" }).click();
@@ -76,11 +97,17 @@ describe("browser: clearing a container against an SNM finding takes a superviso
     await guard.locator("textarea[name=overrideReason]").fill(REASON);
     await submit.click();
     await page.getByTestId("request-status").filter({ hasText: "dispositioned" }).waitFor();
-    assert.match((await page.getByTestId("disposition-override").textContent()) ?? "", new RegExp(`override by host\\.supervisor: ${REASON}`));
+    assert.match(
+      (await page.getByTestId("disposition-override").textContent()) ?? "",
+      new RegExp(`override by host\\.supervisor: ${REASON}`),
+    );
     await page.getByText(/^History/).click();
     const step = page.getByTestId("timeline-override");
     await step.waitFor();
-    assert.match((await step.textContent()) ?? "", new RegExp(`^Override by host\\.supervisor: ${REASON} \\(overrode: isotope id scan .*U-235`));
+    assert.match(
+      (await step.textContent()) ?? "",
+      new RegExp(`^Override by host\\.supervisor: ${REASON} \\(overrode: isotope id scan .*U-235`),
+    );
     await page.screenshot({ path: path.join(SHOTS, "guard-2-supervisor-override.png"), fullPage: true });
     await page.context().close();
   });
@@ -91,7 +118,10 @@ describe("browser: clearing a container against an SNM finding takes a superviso
     await page.getByTestId("disposition-override").waitFor();
     assert.match((await page.getByTestId("disposition-override").textContent()) ?? "", /override by host\.supervisor/);
     await page.getByText(/^History/).click();
-    assert.match((await page.getByTestId("timeline-override").textContent()) ?? "", new RegExp(`Override by host\\.supervisor: ${REASON}`));
+    assert.match(
+      (await page.getByTestId("timeline-override").textContent()) ?? "",
+      new RegExp(`Override by host\\.supervisor: ${REASON}`),
+    );
     await page.screenshot({ path: path.join(SHOTS, "guard-3-partner.png"), fullPage: true });
     await page.context().close();
   });

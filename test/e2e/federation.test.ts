@@ -18,7 +18,11 @@ describe("browser: the federation page — peers, queues, dead letters sent agai
     const { db } = harness.database;
     await initNode(db, "USCBP");
     // The Japan node's address refuses connections: what is sent to it fails, then dies.
-    await addPeer(db, { agencyCode: "JPCUS", url: "http://127.0.0.1:9", publicPem: (await generateNodeKey()).publicPem });
+    await addPeer(db, {
+      agencyCode: "JPCUS",
+      url: "http://127.0.0.1:9",
+      publicPem: (await generateNodeKey()).publicPem,
+    });
     await db.transaction().execute((tx) =>
       enqueueMessage(tx, {
         peerAgency: "JPCUS",
@@ -27,7 +31,13 @@ describe("browser: the federation page — peers, queues, dead letters sent agai
         body: { shipmentId: "e2e", reason: "cancelled" },
       }),
     );
-    const turn = await deliverOnce(db, systemClock, { batchSize: 10, timeoutMs: 2_000, baseMs: 10, capMs: 10, maxAttempts: 1 });
+    const turn = await deliverOnce(db, systemClock, {
+      batchSize: 10,
+      timeoutMs: 2_000,
+      baseMs: 10,
+      capMs: 10,
+      maxAttempts: 1,
+    });
     assert.equal(turn.failed, 1);
     await bindAgreementToPeer(db, { agreementCode: "CSI-USCBP-JPCUS", peerAgency: "JPCUS", sharedFields: ["route"] });
   });
@@ -42,9 +52,16 @@ describe("browser: the federation page — peers, queues, dead letters sent agai
     const peers = page.getByTestId("federation-peers");
     await peers.locator("tbody tr", { hasText: "JPCUS" }).waitFor();
     assert.match((await peers.textContent()) ?? "", /127\.0\.0\.1:9/);
-    assert.match((await page.getByTestId("federation-agreements").textContent()) ?? "", /CSI-USCBP-JPCUS.*JPCUS.*route/s);
+    assert.match(
+      (await page.getByTestId("federation-agreements").textContent()) ?? "",
+      /CSI-USCBP-JPCUS.*JPCUS.*route/s,
+    );
     const pending = Number(((await page.getByTestId("outbox-pending").textContent()) ?? "").replace(/\D/g, ""));
-    const queued = await fed(harness.database.db).selectFrom("federation_outbox").select((eb) => eb.fn.countAll<string>().as("n")).where("state", "=", "pending").executeTakeFirstOrThrow();
+    const queued = await fed(harness.database.db)
+      .selectFrom("federation_outbox")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("state", "=", "pending")
+      .executeTakeFirstOrThrow();
     assert.equal(pending, Number(queued.n), "the page shows the outbox as the database holds it");
     assert.ok(pending > 0, "the shipments the agreement covers wait for the Japan node");
     const dead = page.getByTestId("federation-dead");
@@ -57,9 +74,21 @@ describe("browser: the federation page — peers, queues, dead letters sent agai
     await row.getByRole("button", { name: "Send again" }).click();
     await page.getByTestId("federation-notice").filter({ hasText: "shipment.withdrawn" }).waitFor();
     await page.getByTestId("outbox-dead").filter({ hasText: "0 dead letters" }).waitFor();
-    const state = await fed(harness.database.db).selectFrom("federation_outbox").select(["state", "attempts"]).where("subject", "=", "shipment:e2e").executeTakeFirstOrThrow();
-    assert.deepEqual([state.state, state.attempts], ["pending", 0], "the message is back in the queue with a fresh count");
-    const audited = await harness.database.db.selectFrom("audit_event").select("seq").where("action", "=", "federation.dead_letter_retried").execute();
+    const state = await fed(harness.database.db)
+      .selectFrom("federation_outbox")
+      .select(["state", "attempts"])
+      .where("subject", "=", "shipment:e2e")
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(
+      [state.state, state.attempts],
+      ["pending", 0],
+      "the message is back in the queue with a fresh count",
+    );
+    const audited = await harness.database.db
+      .selectFrom("audit_event")
+      .select("seq")
+      .where("action", "=", "federation.dead_letter_retried")
+      .execute();
     assert.equal(audited.length, 1);
   });
 

@@ -51,7 +51,13 @@ export async function startHarness(): Promise<Harness> {
   // No generated history: each browser test makes the requests it then checks.
   await within(
     "seeding the demo world",
-    ensureDemoWorld(database.db, { seed: 11, anchor: startOfUtcDay(new Date()), shipments: 400, password: PASSWORD, withHistory: false }),
+    ensureDemoWorld(database.db, {
+      seed: 11,
+      anchor: startOfUtcDay(new Date()),
+      shipments: 400,
+      password: PASSWORD,
+      withHistory: false,
+    }),
   );
   await setDemoAccountsActive(database.db, true);
   const app: FastifyInstance = await within("building the server", buildApp({ db: database.db, clock: systemClock }));
@@ -61,13 +67,25 @@ export async function startHarness(): Promise<Harness> {
   const browser: Browser = await chromium.launch({
     timeout: 90_000,
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   return {
     baseUrl,
     database,
     loginAs: async (username, options = {}) => {
-      await database.db.updateTable("app_user").set({ language: options.language ?? "en" }).where("username", "=", username).execute();
+      await database.db
+        .updateTable("app_user")
+        .set({ language: options.language ?? "en" })
+        .where("username", "=", username)
+        .execute();
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
       const page = await context.newPage();
       await page.goto(baseUrl);

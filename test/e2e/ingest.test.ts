@@ -3,7 +3,8 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SHOTS, startHarness, type Harness } from "./harness.ts";
 
-const HEADER = "bill_of_lading,message_ref,function,carrier_scac,vessel_imo,voyage,port_of_loading,port_of_discharge,etd,shipper_name,consignee_name,container_number,size_type,hs_code,description,packages,gross_weight_kg";
+const HEADER =
+  "bill_of_lading,message_ref,function,carrier_scac,vessel_imo,voyage,port_of_loading,port_of_discharge,etd,shipper_name,consignee_name,container_number,size_type,hs_code,description,packages,gross_weight_kg";
 
 describe("browser: the host admin ingests a manifest, fixes the quarantined record, and the amendment shows as a version", () => {
   let harness: Harness;
@@ -22,12 +23,17 @@ describe("browser: the host admin ingests a manifest, fixes the quarantined reco
       "WEB0000001,W1,original,ONEY,9356127,042W,USLAX,JPTYO,2026-12-20T06:00,PACIFIC TILE EXPORTS INC,KERAMIK TRADING KK,CSQU3054383,22G1,690721,PORCELAIN TILES,60,24000",
       "WEB0000002,W1,original,ONEY,9356127,042W,USLAX,JPUKB,2026-12-20T06:00,VALLEY POTASH LLC,HOKKAI NOKYO,MSCU6639871,22G1,310430,POTASSIUM SULPHATE,400,25000",
     ].join("\n");
-    await page.locator("input[name=manifest]").setInputFiles({ name: "feed.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page
+      .locator("input[name=manifest]")
+      .setInputFiles({ name: "feed.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
     await page.click("button:has-text('Ingest')");
     const report = page.getByTestId("ingest-report");
     await report.waitFor();
     assert.match((await report.textContent()) ?? "", /1 shipments — 1 new/);
-    assert.match((await page.getByTestId("ingest-records").textContent()) ?? "", /2 records read: 1 landed, 1 quarantined, 0 set aside/);
+    assert.match(
+      (await page.getByTestId("ingest-records").textContent()) ?? "",
+      /2 records read: 1 landed, 1 quarantined, 0 set aside/,
+    );
     const item = page.getByTestId("quarantine-item").filter({ hasText: "MSCU6639871" });
     await item.waitFor();
     await page.screenshot({ path: path.join(SHOTS, "7-admin-ingest-report.png"), fullPage: true });
@@ -35,8 +41,13 @@ describe("browser: the host admin ingests a manifest, fixes the quarantined reco
     await item.locator("textarea").fill(raw.replace("MSCU6639871", "MSKU7351770"));
     await item.getByRole("button", { name: "Resubmit corrected text" }).click();
     await page.getByTestId("quarantine-item").filter({ hasText: "MSCU6639871" }).waitFor({ state: "detached" });
-    const amended = [HEADER, "WEB0000001,W2,replace,ONEY,9356127,042W,USLAX,JPNGO,2026-12-20T06:00,PACIFIC TILE EXPORTS INC,KERAMIK TRADING KK,CSQU3054383,22G1,690721,PORCELAIN TILES,60,24000"].join("\n");
-    await page.locator("input[name=manifest]").setInputFiles({ name: "amendment.csv", mimeType: "text/csv", buffer: Buffer.from(amended) });
+    const amended = [
+      HEADER,
+      "WEB0000001,W2,replace,ONEY,9356127,042W,USLAX,JPNGO,2026-12-20T06:00,PACIFIC TILE EXPORTS INC,KERAMIK TRADING KK,CSQU3054383,22G1,690721,PORCELAIN TILES,60,24000",
+    ].join("\n");
+    await page
+      .locator("input[name=manifest]")
+      .setInputFiles({ name: "amendment.csv", mimeType: "text/csv", buffer: Buffer.from(amended) });
     await page.click("button:has-text('Ingest')");
     await page.getByTestId("ingest-report").filter({ hasText: "1 replaced" }).waitFor();
     await page.context().close();

@@ -12,7 +12,8 @@ import { SHOTS, startHarness, type Harness } from "./harness.ts";
 const U235 = path.resolve(import.meta.dirname, "../../../shared/raddata/n42-2012/interspec_U235_Unshielded_6000.n42");
 /** What the host's staff write, in their own language: data on the partner's screens, not labels. */
 const OFFICER_NOTE = "Handheld HPGe on the rear doors";
-const OVERRIDE_REASON = "Reach-back reviewed the spectrum: depleted-uranium counterweights on the shipper's licence; released";
+const OVERRIDE_REASON =
+  "Reach-back reviewed the spectrum: depleted-uranium counterweights on the shipper's licence; released";
 
 /** What the scan of a screen found that a Japanese reader should not meet. */
 interface Leak {
@@ -54,14 +55,39 @@ async function untranslated(page: Page, names: readonly string[]): Promise<Leak[
     }
     return out;
   });
-  const UNITS = new Set(["keV", "cps", "kg", "s", "h", "min", "µSv/h", "UTC", "JST", "IMO", "HS", "CSV", "API", "B/L", "NORM", "SNM", "N42", "SPE", "SPC", "CNF", "Reciprocity"]);
+  const UNITS = new Set([
+    "keV",
+    "cps",
+    "kg",
+    "s",
+    "h",
+    "min",
+    "µSv/h",
+    "UTC",
+    "JST",
+    "IMO",
+    "HS",
+    "CSV",
+    "API",
+    "B/L",
+    "NORM",
+    "SNM",
+    "N42",
+    "SPE",
+    "SPC",
+    "CNF",
+    "Reciprocity",
+  ]);
   const leaks: Leak[] = [];
   for (const raw of texts) {
     let text = raw;
     for (const name of names) {
       text = text.split(name).join(" ");
     }
-    if (/\b[a-z]+(?:\.[a-zA-Z_]+)+\b/.test(text) && !/[^\u0020-\u007E]/.test(text.replace(/\b[a-z]+(?:\.[a-zA-Z_]+)+\b/g, ""))) {
+    if (
+      /\b[a-z]+(?:\.[a-zA-Z_]+)+\b/.test(text) &&
+      !/[^\u0020-\u007E]/.test(text.replace(/\b[a-z]+(?:\.[a-zA-Z_]+)+\b/g, ""))
+    ) {
       leaks.push({ text: raw, why: "looks like a catalogue key" });
       continue;
     }
@@ -97,25 +123,40 @@ describe("browser: the partner's targeter works in Japanese", () => {
   });
 
   it("starts in Japanese: the partner's accounts are seeded so, and the page says lang=ja", async () => {
-    const row = await harness.database.db.selectFrom("app_user").select("language").where("username", "=", "partner.targeter").executeTakeFirstOrThrow();
+    const row = await harness.database.db
+      .selectFrom("app_user")
+      .select("language")
+      .where("username", "=", "partner.targeter")
+      .executeTakeFirstOrThrow();
     assert.equal(row.language, "ja", "the demo seed gives the partner's staff Japanese");
     page = await harness.loginAs("partner.targeter", { language: "ja" });
     assert.equal(await page.getAttribute("html", "lang"), "ja");
-    const me = (await (await page.request.get(`${harness.baseUrl}/api/me`)).json()) as { username: string; displayName: string; agency: { name: string } };
+    const me = (await (await page.request.get(`${harness.baseUrl}/api/me`)).json()) as {
+      username: string;
+      displayName: string;
+      agency: { name: string };
+    };
     // Names from the data: the user's own (requests show who made them by username) and the agency's.
     names = [me.username, me.displayName, me.agency.name];
     await page.getByRole("heading", { name: "貨物" }).waitFor();
     await page.getByTestId("risk").first().waitFor();
     assert.match((await page.getByTestId("result-count").textContent()) ?? "", /^貨物 1–\d+件目/);
     // Times read 2026年12月2日 21:00 JST.
-    assert.match((await page.getByTestId("time").first().textContent()) ?? "", /^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} JST$/);
+    assert.match(
+      (await page.getByTestId("time").first().textContent()) ?? "",
+      /^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} JST$/,
+    );
     await assertJapanese(page, "the shipment list", names);
     await page.screenshot({ path: path.join(SHOTS, "ja-1-shipments.png"), fullPage: false });
   });
 
   it("finds a consignee searched in katakana", async () => {
-    const list = (await (await page.request.get(`${harness.baseUrl}/api/shipments?limit=50`)).json()) as { items: { consigneeName: string }[] };
-    const stem = list.items.map((i) => i.consigneeName.split(" ")[0] ?? "").find((w) => /^[A-Z]{4,}$/.test(w) && /^[\u30A0-\u30FF]+$/.test(toKatakana(w.toLowerCase())));
+    const list = (await (await page.request.get(`${harness.baseUrl}/api/shipments?limit=50`)).json()) as {
+      items: { consigneeName: string }[];
+    };
+    const stem = list.items
+      .map((i) => i.consigneeName.split(" ")[0] ?? "")
+      .find((w) => /^[A-Z]{4,}$/.test(w) && /^[\u30A0-\u30FF]+$/.test(toKatakana(w.toLowerCase())));
     assert.ok(stem, "a romanised Japanese consignee in the demo world");
     const katakana = toKatakana(stem.toLowerCase());
     await page.fill("input[name=q]", katakana);
@@ -131,7 +172,9 @@ describe("browser: the partner's targeter works in Japanese", () => {
   });
 
   it("finds a consignee by the kanji of its native name, shown beside the romanised one", async () => {
-    const list = (await (await page.request.get(`${harness.baseUrl}/api/shipments?limit=100`)).json()) as { items: { consigneeName: string; consigneeNameNative: string | null }[] };
+    const list = (await (await page.request.get(`${harness.baseUrl}/api/shipments?limit=100`)).json()) as {
+      items: { consigneeName: string; consigneeNameNative: string | null }[];
+    };
     const native = list.items.find((i) => i.consigneeNameNative && /^[\u4E00-\u9FFF]{2}/u.test(i.consigneeNameNative));
     assert.ok(native?.consigneeNameNative, "a Japanese consignee filed with its name in kanji in the demo world");
     const kanji = native.consigneeNameNative.slice(0, 2);
@@ -143,7 +186,10 @@ describe("browser: the partner's targeter works in Japanese", () => {
     }, kanji);
     const first = page.locator("[data-testid=shipments] tbody tr").first();
     // The search matches the kanji anywhere in the name (株式 also finds …株式会社).
-    assert.ok(((await first.getByTestId("native-name").first().textContent()) ?? "").includes(kanji), `the first row's native name holds ${kanji}`);
+    assert.ok(
+      ((await first.getByTestId("native-name").first().textContent()) ?? "").includes(kanji),
+      `the first row's native name holds ${kanji}`,
+    );
     await assertJapanese(page, "the kanji search result", names);
     await page.screenshot({ path: path.join(SHOTS, "ja-2b-kanji-search.png"), fullPage: false });
     await page.fill("input[name=q]", "");
@@ -195,12 +241,21 @@ describe("browser: the partner's targeter works in Japanese", () => {
   it("reads a scan's findings, a supervisor's override, its notification and a missed deadline in Japanese", async () => {
     // The partner asks for an isotope scan; the host accepts, scans a uranium source and clears it against the finding.
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const list = (await (await page.request.get(`${harness.baseUrl}/api/shipments?port=JPTYO&etdFrom=${tomorrow}&sort=etd&order=asc&limit=10`)).json()) as { items: { id: string; hasRequests: boolean }[] };
+    const list = (await (
+      await page.request.get(
+        `${harness.baseUrl}/api/shipments?port=JPTYO&etdFrom=${tomorrow}&sort=etd&order=asc&limit=10`,
+      )
+    ).json()) as { items: { id: string; hasRequests: boolean }[] };
     const free = list.items.find((i) => !i.hasRequests);
     assert.ok(free, "a Japan-bound shipment with no request yet");
     const shipment = await (await page.request.get(`${harness.baseUrl}/api/shipments/${free.id}`)).json();
     const made = await page.request.post(`${harness.baseUrl}/api/inspection-requests`, {
-      data: { shipmentId: shipment.id, containerNo: shipment.containers[0].containerNo, reason: "放射線に関するターゲティングの該当", scansRequested: ["isotope_id"] },
+      data: {
+        shipmentId: shipment.id,
+        containerNo: shipment.containers[0].containerNo,
+        reason: "放射線に関するターゲティングの該当",
+        scansRequested: ["isotope_id"],
+      },
     });
     assert.equal(made.status(), 201, await made.text());
     const request = (await made.json()) as { id: string; reference: string };
@@ -210,17 +265,30 @@ describe("browser: the partner's targeter works in Japanese", () => {
       await p.context().close();
     };
     await host("host.supervisor", async (p) => {
-      const res = await p.request.post(`${harness.baseUrl}/api/inspection-requests/${request.id}/decision`, { data: { decision: "accept" } });
+      const res = await p.request.post(`${harness.baseUrl}/api/inspection-requests/${request.id}/decision`, {
+        data: { decision: "accept" },
+      });
       assert.equal(res.status(), 200, await res.text());
     });
     await host("scan.officer", async (p) => {
       const res = await p.request.post(`${harness.baseUrl}/api/inspection-requests/${request.id}/scans`, {
-        data: { scanType: "isotope_id", outcome: "alarm", notes: OFFICER_NOTE, attachment: { fileName: "u235.n42", mediaType: "application/xml", contentBase64: readFileSync(U235).toString("base64") } },
+        data: {
+          scanType: "isotope_id",
+          outcome: "alarm",
+          notes: OFFICER_NOTE,
+          attachment: {
+            fileName: "u235.n42",
+            mediaType: "application/xml",
+            contentBase64: readFileSync(U235).toString("base64"),
+          },
+        },
       });
       assert.equal(res.status(), 201, await res.text());
     });
     await host("host.supervisor", async (p) => {
-      const res = await p.request.post(`${harness.baseUrl}/api/inspection-requests/${request.id}/disposition`, { data: { disposition: "cleared", override: { reason: OVERRIDE_REASON } } });
+      const res = await p.request.post(`${harness.baseUrl}/api/inspection-requests/${request.id}/disposition`, {
+        data: { disposition: "cleared", override: { reason: OVERRIDE_REASON } },
+      });
       assert.equal(res.status(), 200, await res.text());
     });
     // The host staff appear by username on the request (who scanned, who overrode).
@@ -261,7 +329,14 @@ describe("browser: the partner's targeter works in Japanese", () => {
     assert.equal((await saved).status(), 200);
     await page.getByRole("link", { name: "Shipments" }).waitFor();
     assert.equal(await page.getAttribute("html", "lang"), "en");
-    const events = await harness.database.db.selectFrom("audit_event").select("payload").where("action", "=", "user.language_changed").execute();
-    assert.deepEqual(events.map((e) => e.payload), [{ from: "ja", to: "en" }]);
+    const events = await harness.database.db
+      .selectFrom("audit_event")
+      .select("payload")
+      .where("action", "=", "user.language_changed")
+      .execute();
+    assert.deepEqual(
+      events.map((e) => e.payload),
+      [{ from: "ja", to: "en" }],
+    );
   });
 });

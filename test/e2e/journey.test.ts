@@ -57,7 +57,12 @@ describe("browser journey: partner requests → supervisor accepts → officer r
     assert.equal(decision.status(), 200, await decision.text());
     // A live update soon takes the card out of the "requested" view; it is in the accepted one.
     await page.selectOption("select[name=status]", "accepted");
-    await page.getByTestId("request-card").filter({ hasText: reference }).getByTestId("request-status").filter({ hasText: "accepted" }).waitFor();
+    await page
+      .getByTestId("request-card")
+      .filter({ hasText: reference })
+      .getByTestId("request-status")
+      .filter({ hasText: "accepted" })
+      .waitFor();
     await page.screenshot({ path: path.join(SHOTS, "3-supervisor-accepted.png"), fullPage: true });
     await page.context().close();
   });
@@ -69,8 +74,12 @@ describe("browser journey: partner requests → supervisor accepts → officer r
     await card.getByRole("button", { name: "Record scan…" }).click();
     await card.locator("select[name=scanType]").selectOption("radiation_portal");
     await card.locator("select[name=finding]").selectOption("gamma_alarm");
-    await card.locator("select[name=deviceId]").selectOption({ label: "RPM lane 3 (4 PVT panels, 4 He-3 tubes) · LAX-RPM-03 (USLAX)" });
-    await card.locator("textarea[name=notes]").fill("Gamma alarm, broad profile; handheld ID: K-40 only, consistent with manifest");
+    await card
+      .locator("select[name=deviceId]")
+      .selectOption({ label: "RPM lane 3 (4 PVT panels, 4 He-3 tubes) · LAX-RPM-03 (USLAX)" });
+    await card
+      .locator("textarea[name=notes]")
+      .fill("Gamma alarm, broad profile; handheld ID: K-40 only, consistent with manifest");
     await card.locator("input[name=attachment]").setInputFiles({
       name: "occupancy-0042.n42",
       mimeType: "application/xml",
@@ -117,7 +126,12 @@ describe("browser journey: partner requests → supervisor accepts → officer r
     // The table arrives after the heading; wait for the newest change before reading it.
     await page.locator("table").getByText("inspection_request.dispositioned").first().waitFor();
     const log = (await page.locator("table").textContent()) ?? "";
-    for (const action of ["inspection_request.created", "inspection_request.accepted", "scan.recorded", "inspection_request.dispositioned"]) {
+    for (const action of [
+      "inspection_request.created",
+      "inspection_request.accepted",
+      "scan.recorded",
+      "inspection_request.dispositioned",
+    ]) {
       assert.ok(log.includes(action), `audit log misses ${action}: ${log.slice(0, 500)}`);
     }
     await page.click("button:has-text('Verify the chain')");

@@ -21,12 +21,21 @@ describe("browser: live updates reach an open page without reloading", () => {
 
     const partner = await harness.loginAs("partner.targeter");
     const reference = await partner.evaluate(async () => {
-      const list = (await (await fetch("/api/shipments?limit=5&sort=bill_of_lading&order=asc")).json()) as { items: { id: string }[] };
-      const detail = (await (await fetch(`/api/shipments/${list.items[1]?.id ?? ""}`)).json()) as { id: string; containers: { containerNo: string }[] };
+      const list = (await (await fetch("/api/shipments?limit=5&sort=bill_of_lading&order=asc")).json()) as {
+        items: { id: string }[];
+      };
+      const detail = (await (await fetch(`/api/shipments/${list.items[1]?.id ?? ""}`)).json()) as {
+        id: string;
+        containers: { containerNo: string }[];
+      };
       const res = await fetch("/api/inspection-requests", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ shipmentId: detail.id, containerNo: detail.containers[0]?.containerNo, reason: "Live update check" }),
+        body: JSON.stringify({
+          shipmentId: detail.id,
+          containerNo: detail.containers[0]?.containerNo,
+          reason: "Live update check",
+        }),
       });
       return ((await res.json()) as { reference: string }).reference;
     });

@@ -6,15 +6,25 @@ import type { Page } from "playwright-core";
 import { synthesizePortalN42 } from "../../src/radiation/synthetic/index.ts";
 import { SHOTS, startHarness, type Harness } from "./harness.ts";
 
-const CS137 = path.resolve(import.meta.dirname, "../../../shared/raddata/n42-2006/rase_generic-NaI/VABCD_M001_Cs137.n42");
+const CS137 = path.resolve(
+  import.meta.dirname,
+  "../../../shared/raddata/n42-2006/rase_generic-NaI/VABCD_M001_Cs137.n42",
+);
 
 /** The partner asks for an inspection of the first container of a Japan-bound shipment loading after tomorrow. */
 async function requestInspection(page: Page, baseUrl: string): Promise<{ id: string; reference: string }> {
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  const list = await (await page.request.get(`${baseUrl}/api/shipments?port=JPTYO&etdFrom=${tomorrow}&sort=etd&order=asc&limit=5`)).json();
+  const list = await (
+    await page.request.get(`${baseUrl}/api/shipments?port=JPTYO&etdFrom=${tomorrow}&sort=etd&order=asc&limit=5`)
+  ).json();
   const shipment = await (await page.request.get(`${baseUrl}/api/shipments/${list.items[0].id}`)).json();
   const res = await page.request.post(`${baseUrl}/api/inspection-requests`, {
-    data: { shipmentId: shipment.id, containerNo: shipment.containers[0].containerNo, reason: "Radiological concern: consignee new, goods mismatch", scansRequested: ["isotope_id", "xray_image"] },
+    data: {
+      shipmentId: shipment.id,
+      containerNo: shipment.containers[0].containerNo,
+      reason: "Radiological concern: consignee new, goods mismatch",
+      scansRequested: ["isotope_id", "xray_image"],
+    },
   });
   assert.equal(res.status(), 201, await res.text());
   return res.json();
@@ -50,7 +60,9 @@ describe("browser: the partner sees plots of the officer's instrument files and 
     const png = await xrayPng(partner);
     await partner.context().close();
     const supervisor = await harness.loginAs("host.supervisor");
-    const decided = await supervisor.request.post(`${harness.baseUrl}/api/inspection-requests/${request.id}/decision`, { data: { decision: "accept" } });
+    const decided = await supervisor.request.post(`${harness.baseUrl}/api/inspection-requests/${request.id}/decision`, {
+      data: { decision: "accept" },
+    });
     assert.equal(decided.status(), 200, await decided.text());
     await supervisor.context().close();
 
@@ -59,19 +71,32 @@ describe("browser: the partner sees plots of the officer's instrument files and 
     await card.getByRole("button", { name: "Record scan…" }).click();
     await card.locator("select[name=scanType]").selectOption("isotope_id");
     await card.locator("select[name=finding]").selectOption("industrial");
-    await card.locator("select[name=deviceId]").selectOption({ label: "identiFINDER-NG handheld (NaI) · IDF-NG-20417 (USLAX)" });
+    await card
+      .locator("select[name=deviceId]")
+      .selectOption({ label: "identiFINDER-NG handheld (NaI) · IDF-NG-20417 (USLAX)" });
     await card.locator("textarea[name=notes]").fill("Handheld NaI on the hot spot, rear left");
-    await card.locator("input[name=attachment]").setInputFiles({ name: "cs137.n42", mimeType: "application/xml", buffer: readFileSync(CS137) });
+    await card
+      .locator("input[name=attachment]")
+      .setInputFiles({ name: "cs137.n42", mimeType: "application/xml", buffer: readFileSync(CS137) });
     await card.getByRole("button", { name: "Record scan", exact: true }).click();
     await card.getByTestId("request-status").filter({ hasText: "results recorded" }).waitFor();
-    const portal = synthesizePortalN42({ seed: 23, cargoMassKg: 10000, sources: [{ nuclide: "Cs-137", activityBq: 5e6, lateralM: 0.8 }] }).bytes;
+    const portal = synthesizePortalN42({
+      seed: 23,
+      cargoMassKg: 10000,
+      sources: [{ nuclide: "Cs-137", activityBq: 5e6, lateralM: 0.8 }],
+    }).bytes;
     const scans: [string, string, string, Buffer][] = [
       ["radiation_portal", "lane4-occupancy.n42", "application/xml", Buffer.from(portal)],
       ["xray_image", "vacis.png", "image/png", png],
     ];
     for (const [scanType, fileName, mediaType, bytes] of scans) {
       const res = await officer.request.post(`${harness.baseUrl}/api/inspection-requests/${request.id}/scans`, {
-        data: { scanType, outcome: "alarm", notes: `${scanType} evidence`, attachment: { fileName, mediaType, contentBase64: bytes.toString("base64") } },
+        data: {
+          scanType,
+          outcome: "alarm",
+          notes: `${scanType} evidence`,
+          attachment: { fileName, mediaType, contentBase64: bytes.toString("base64") },
+        },
       });
       assert.equal(res.status(), 201, await res.text());
     }
@@ -101,7 +126,10 @@ describe("browser: the partner sees plots of the officer's instrument files and 
     }
     await page.screenshot({ path: path.join(SHOTS, "results-1-partner-plots.png"), fullPage: true });
     await spectrum.screenshot({ path: path.join(SHOTS, "results-2-spectrum.png") });
-    await page.getByTestId("portal-chart").first().screenshot({ path: path.join(SHOTS, "results-3-portal-panel.png") });
+    await page
+      .getByTestId("portal-chart")
+      .first()
+      .screenshot({ path: path.join(SHOTS, "results-3-portal-panel.png") });
     await page.context().close();
   });
 
@@ -110,7 +138,9 @@ describe("browser: the partner sees plots of the officer's instrument files and 
     await page.goto(`${harness.baseUrl}/requests/${request.id}`);
     const image = page.getByTestId("viewer-image");
     await image.waitFor();
-    await page.waitForFunction(() => (document.querySelector<HTMLImageElement>("[data-testid=viewer-image]")?.naturalWidth ?? 0) > 0);
+    await page.waitForFunction(
+      () => (document.querySelector<HTMLImageElement>("[data-testid=viewer-image]")?.naturalWidth ?? 0) > 0,
+    );
     const transform = () => image.evaluate((el) => (el as HTMLElement).style.transform);
     assert.equal(await transform(), "translate(0px, 0px) scale(1)");
     await page.getByRole("button", { name: "Zoom in" }).click();
@@ -131,7 +161,9 @@ describe("browser: the partner sees plots of the officer's instrument files and 
     };
     await aim();
     await page.mouse.wheel(0, -400);
-    await page.waitForFunction(() => !document.querySelector<HTMLElement>("[data-testid=viewer-image]")?.style.transform.includes("scale(1.25)"));
+    await page.waitForFunction(
+      () => !document.querySelector<HTMLElement>("[data-testid=viewer-image]")?.style.transform.includes("scale(1.25)"),
+    );
     const scale = Number(/scale\(([\d.]+)\)/.exec(await transform())?.[1]);
     assert.ok(scale > 1.25, `wheel zoomed in to ${scale}`);
     const before = await transform();
@@ -141,7 +173,11 @@ describe("browser: the partner sees plots of the officer's instrument files and 
     await page.mouse.up();
     // The pan is applied on the next render; wait for it rather than reading at once.
     await page
-      .waitForFunction((was) => document.querySelector<HTMLElement>("[data-testid=viewer-image]")?.style.transform !== was, before, { timeout: 5000 })
+      .waitForFunction(
+        (was) => document.querySelector<HTMLElement>("[data-testid=viewer-image]")?.style.transform !== was,
+        before,
+        { timeout: 5000 },
+      )
       .catch(() => undefined);
     assert.notEqual(await transform(), before, "dragging pans");
     await frame.screenshot({ path: path.join(SHOTS, "results-4-image-zoomed.png") });

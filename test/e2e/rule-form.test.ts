@@ -25,9 +25,14 @@ describe("browser: a targeter edits rules in a form, with plain-language problem
     await page.click("a:has-text('Rules')");
     const form = page.getByTestId("rule-form");
     await form.waitFor();
-    const active = ((await (await page.request.get(`${harness.baseUrl}/api/rule-sets`)).json()) as RuleSet[]).find((s) => s.status === "active");
+    const active = ((await (await page.request.get(`${harness.baseUrl}/api/rule-sets`)).json()) as RuleSet[]).find(
+      (s) => s.status === "active",
+    );
     assert.ok(active);
-    assert.match((await form.textContent()) ?? "", new RegExp(`${active.definition.rules.length} of ${active.definition.rules.length} rules`));
+    assert.match(
+      (await form.textContent()) ?? "",
+      new RegExp(`${active.definition.rules.length} of ${active.definition.rules.length} rules`),
+    );
 
     // Find one rule among the many and open it.
     await form.getByRole("textbox", { name: "Find a rule by name" }).fill("norm.potash");
@@ -39,14 +44,20 @@ describe("browser: a targeter edits rules in a form, with plain-language problem
     await weight.fill("");
     const issues = potash.getByTestId("rule-issues");
     await issues.waitFor();
-    assert.match((await issues.textContent()) ?? "", /Rule “norm\.potash”: the weight must be a number from −1000 to 1000\./);
+    assert.match(
+      (await issues.textContent()) ?? "",
+      /Rule “norm\.potash”: the weight must be a number from −1000 to 1000\./,
+    );
     await weight.fill("5000");
     assert.match((await issues.textContent()) ?? "", /the weight must be a number/);
     await weight.fill("15");
     const hs = potash.getByRole("textbox", { name: "HS code prefixes (comma-separated)" });
     assert.equal(await hs.inputValue(), "3104");
     await hs.fill("3104, 31x");
-    assert.match((await potash.getByTestId("rule-issues").textContent()) ?? "", /“31x” is not an HS code prefix: use 2 to 6 digits/);
+    assert.match(
+      (await potash.getByTestId("rule-issues").textContent()) ?? "",
+      /“31x” is not an HS code prefix: use 2 to 6 digits/,
+    );
     await hs.fill("3104, 3105");
     await potash.getByTestId("rule-issues").waitFor({ state: "detached" });
 
@@ -65,7 +76,9 @@ describe("browser: a targeter edits rules in a form, with plain-language problem
     await summary.waitFor();
     assert.match((await summary.textContent()) ?? "", /Rule “route\.busan-relay”: say in a sentence why it fires/);
     await page.screenshot({ path: path.join(SHOTS, "rules-1-form-problems.png"), fullPage: false });
-    await added.locator("textarea[name=explanation]").fill("Relayed through Busan ({value}): a known route for diverted scrap.");
+    await added
+      .locator("textarea[name=explanation]")
+      .fill("Relayed through Busan ({value}): a known route for diverted scrap.");
     const saved = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/api/rule-sets"));
     await page.getByRole("button", { name: "Save draft" }).click();
     assert.equal((await saved).status(), 201);
@@ -79,7 +92,11 @@ describe("browser: a targeter edits rules in a form, with plain-language problem
     assert.equal(rules.length, active.definition.rules.length + 1);
     assert.deepEqual(rules.find((r) => r.id === "norm.potash")?.when, { hsPrefix: ["3104", "3105"] });
     assert.equal(rules.find((r) => r.id === "norm.potash")?.weight, 15);
-    assert.deepEqual(rules.find((r) => r.id === "route.busan-relay")?.when, { transshipment: { via: ["KRPUS"] } }, "the port upper-cased");
+    assert.deepEqual(
+      rules.find((r) => r.id === "route.busan-relay")?.when,
+      { transshipment: { via: ["KRPUS"] } },
+      "the port upper-cased",
+    );
     // Every other rule went back exactly as it came.
     const untouched = (id: string) => JSON.stringify(rules.find((r) => r.id === id));
     for (const rule of active.definition.rules.filter((r) => r.id !== "norm.potash")) {
@@ -104,7 +121,9 @@ describe("browser: a targeter edits rules in a form, with plain-language problem
     await page.context().close();
 
     const auditor = await harness.loginAs("partner.auditor");
-    const log = (await (await auditor.request.get(`${harness.baseUrl}/api/audit-events?action=rule_set.created`)).json()) as { items: { actorUsername: string }[] };
+    const log = (await (
+      await auditor.request.get(`${harness.baseUrl}/api/audit-events?action=rule_set.created`)
+    ).json()) as { items: { actorUsername: string }[] };
     assert.equal(log.items.length, 1, "the saved draft is audited");
     assert.equal(log.items[0]?.actorUsername, "partner.targeter");
     await auditor.context().close();
@@ -122,7 +141,10 @@ describe("browser: a targeter edits rules in a form, with plain-language problem
     await entry.getByRole("button", { name: "Edit" }).click();
     // While edited, the entry's words are in its inputs.
     const edited = page.getByTestId("watch-entry").filter({ has: page.getByRole("textbox", { name: "Reason" }) });
-    assert.equal(await edited.getByRole("textbox", { name: "Name, IMO or container" }).inputValue(), "ORIENT SCRAP METALS LLC");
+    assert.equal(
+      await edited.getByRole("textbox", { name: "Name, IMO or container" }).inputValue(),
+      "ORIENT SCRAP METALS LLC",
+    );
     await edited.getByRole("textbox", { name: "Reason" }).fill("Liaison report 26-131 (revised)");
     await edited.getByRole("button", { name: "Save" }).click();
     await page.getByTestId("watchlist-notice").filter({ hasText: "ORIENT SCRAP METALS LLC is changed" }).waitFor();
@@ -141,7 +163,9 @@ describe("browser: a targeter edits rules in a form, with plain-language problem
     await page.context().close();
 
     const auditor = await harness.loginAs("partner.auditor");
-    const log = (await (await auditor.request.get(`${harness.baseUrl}/api/audit-events?actionPrefix=watchlist.&limit=10`)).json()) as { items: { action: string }[] };
+    const log = (await (
+      await auditor.request.get(`${harness.baseUrl}/api/audit-events?actionPrefix=watchlist.&limit=10`)
+    ).json()) as { items: { action: string }[] };
     assert.deepEqual(
       log.items.map((e) => e.action),
       ["watchlist.removed", "watchlist.changed", "watchlist.added"],

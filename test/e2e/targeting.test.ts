@@ -20,7 +20,11 @@ describe("browser: each targeter works a ranked list with explanations, and back
       await page.getByTestId("risk").first().waitFor();
       const scores = (await page.getByTestId("risk").allTextContents()).map(Number);
       assert.ok(scores.length > 10);
-      assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "highest risk first");
+      assert.deepEqual(
+        scores,
+        [...scores].sort((a, b) => b - a),
+        "highest risk first",
+      );
       await page.locator("tbody tr td a").first().click();
       const hits = page.getByTestId("hits");
       await hits.waitFor();

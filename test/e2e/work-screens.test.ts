@@ -11,9 +11,15 @@ interface Created {
 }
 
 /** Shipments shared with Japan loading after tomorrow, soonest first: each on a different sailing. */
-async function shipmentsOnDifferentSailings(page: Page, baseUrl: string, n: number): Promise<{ id: string; etd: string }[]> {
+async function shipmentsOnDifferentSailings(
+  page: Page,
+  baseUrl: string,
+  n: number,
+): Promise<{ id: string; etd: string }[]> {
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  const list = (await (await page.request.get(`${baseUrl}/api/shipments?etdFrom=${tomorrow}&sort=etd&order=asc&limit=500`)).json()) as { items: { id: string; etd: string }[] };
+  const list = (await (
+    await page.request.get(`${baseUrl}/api/shipments?etdFrom=${tomorrow}&sort=etd&order=asc&limit=500`)
+  ).json()) as { items: { id: string; etd: string }[] };
   const bySailing = new Map<string, { id: string; etd: string }>();
   for (const s of list.items) {
     if (!bySailing.has(s.etd)) {
@@ -26,16 +32,31 @@ async function shipmentsOnDifferentSailings(page: Page, baseUrl: string, n: numb
 }
 
 async function ask(page: Page, baseUrl: string, shipmentId: string, reason: string): Promise<Created> {
-  const shipment = (await (await page.request.get(`${baseUrl}/api/shipments/${shipmentId}`)).json()) as { containers: { containerNo: string }[] };
+  const shipment = (await (await page.request.get(`${baseUrl}/api/shipments/${shipmentId}`)).json()) as {
+    containers: { containerNo: string }[];
+  };
   const res = await page.request.post(`${baseUrl}/api/inspection-requests`, {
-    data: { shipmentId, containerNo: shipment.containers[0]?.containerNo, reason, scansRequested: ["radiation_portal", "isotope_id"] },
+    data: {
+      shipmentId,
+      containerNo: shipment.containers[0]?.containerNo,
+      reason,
+      scansRequested: ["radiation_portal", "isotope_id"],
+    },
   });
   assert.equal(res.status(), 201, await res.text());
   return (await res.json()) as Created;
 }
 
-async function statusOf(page: Page, baseUrl: string, id: string): Promise<{ status: string; holdActive: boolean; scans: unknown[] }> {
-  return (await (await page.request.get(`${baseUrl}/api/inspection-requests/${id}`)).json()) as { status: string; holdActive: boolean; scans: unknown[] };
+async function statusOf(
+  page: Page,
+  baseUrl: string,
+  id: string,
+): Promise<{ status: string; holdActive: boolean; scans: unknown[] }> {
+  return (await (await page.request.get(`${baseUrl}/api/inspection-requests/${id}`)).json()) as {
+    status: string;
+    holdActive: boolean;
+    scans: unknown[];
+  };
 }
 
 async function deadlinesOf(cards: Locator): Promise<string[]> {
@@ -94,7 +115,10 @@ describe("browser: work screens — deadline-first queues, confirmations, the sc
     const card = page.getByTestId("request-card").filter({ hasText: target.reference });
     await card.getByRole("button", { name: "Decline…" }).click();
     const dialog = page.getByRole("dialog");
-    assert.match((await dialog.getByTestId("consequence").textContent()) ?? "", /will not be inspected.*cannot be reopened/);
+    assert.match(
+      (await dialog.getByTestId("consequence").textContent()) ?? "",
+      /will not be inspected.*cannot be reopened/,
+    );
     const confirm = dialog.getByRole("button", { name: "Decline request" });
     assert.equal(await confirm.isDisabled(), true, "no decline without a code and a reason");
     await dialog.getByRole("button", { name: "Cancel" }).click();
@@ -110,7 +134,9 @@ describe("browser: work screens — deadline-first queues, confirmations, the sc
     await dialog.waitFor({ state: "detached" });
     assert.equal((await statusOf(page, harness.baseUrl, target.id)).status, "declined");
     for (const r of requests.slice(0, 2)) {
-      const accepted = await page.request.post(`${harness.baseUrl}/api/inspection-requests/${r.id}/decision`, { data: { decision: "accept" } });
+      const accepted = await page.request.post(`${harness.baseUrl}/api/inspection-requests/${r.id}/decision`, {
+        data: { decision: "accept" },
+      });
       assert.equal(accepted.status(), 200);
     }
     await page.context().close();
@@ -123,7 +149,10 @@ describe("browser: work screens — deadline-first queues, confirmations, the sc
     const cardA = page.getByTestId("request-card").filter({ hasText: a.reference });
     const cardB = page.getByTestId("request-card").filter({ hasText: b.reference });
     await cardA.waitFor();
-    assert.deepEqual(await deadlinesOf(page.getByTestId("request-card")), [...(await deadlinesOf(page.getByTestId("request-card")))].sort());
+    assert.deepEqual(
+      await deadlinesOf(page.getByTestId("request-card")),
+      [...(await deadlinesOf(page.getByTestId("request-card")))].sort(),
+    );
     assert.equal(await page.locator("form[aria-label='Record scan']").count(), 0, "no form drawn until asked for");
     await cardA.getByRole("button", { name: "Record scan…" }).click();
     await cardB.getByRole("button", { name: "Record scan…" }).click();
@@ -149,11 +178,18 @@ describe("browser: work screens — deadline-first queues, confirmations, the sc
     const device = form.locator("select[name=deviceId]");
     assert.equal(await submit.isDisabled(), true, "a registered device must be named");
     const portals = await device.locator("option").allTextContents();
-    assert.ok(portals.some((o) => o.includes("LGB-RPM-01")), "the portals of the registry");
+    assert.ok(
+      portals.some((o) => o.includes("LGB-RPM-01")),
+      "the portals of the registry",
+    );
     assert.ok(!portals.some((o) => o.includes("identiFINDER")), "no handheld for a portal scan");
     await device.selectOption({ label: "RPM lane 3 (4 PVT panels, 4 He-3 tubes) · LAX-RPM-03 (USLAX)" });
     await form.locator("textarea[name=notes]").fill("Broad profile over the rear half");
-    await form.locator("input[name=attachment]").setInputFiles({ name: "lane4.n42", mimeType: "application/xml", buffer: Buffer.from('<?xml version="1.0"?><RadInstrumentData xmlns="http://physics.nist.gov/N42/2011/N42"/>') });
+    await form.locator("input[name=attachment]").setInputFiles({
+      name: "lane4.n42",
+      mimeType: "application/xml",
+      buffer: Buffer.from('<?xml version="1.0"?><RadInstrumentData xmlns="http://physics.nist.gov/N42/2011/N42"/>'),
+    });
     const recorded = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/scans"));
     await submit.click();
     assert.equal((await recorded).status(), 201);
@@ -164,7 +200,9 @@ describe("browser: work screens — deadline-first queues, confirmations, the sc
     assert.equal(await form.locator("input[name=attachment]").inputValue(), "", "the file is cleared");
     assert.equal(await form.locator("select[name=scanType]").inputValue(), "isotope_id", "the next scan asked for");
     await page.screenshot({ path: path.join(SHOTS, "work-3-officer-scan-form.png"), fullPage: false });
-    const stored = (await statusOf(page, harness.baseUrl, a.id)) as { scans: { outcome: string; notes: string; device: string | null }[] };
+    const stored = (await statusOf(page, harness.baseUrl, a.id)) as {
+      scans: { outcome: string; notes: string; device: string | null }[];
+    };
     assert.equal(stored.scans[0]?.outcome, "alarm");
     assert.equal(stored.scans[0]?.device, "RPM lane 3 (4 PVT panels, 4 He-3 tubes) · LAX-RPM-03");
     assert.match(stored.scans[0]?.notes ?? "", /^Gamma alarm\. Broad profile/);
@@ -177,8 +215,15 @@ describe("browser: work screens — deadline-first queues, confirmations, the sc
     await officer.goto(`${harness.baseUrl}/requests/${a.id}`);
     await officer.getByRole("button", { name: "Disposition: hold…" }).click();
     const dialog = officer.getByRole("dialog");
-    assert.match((await dialog.getByTestId("consequence").textContent()) ?? "", /must not be loaded until a host supervisor lifts the hold/);
-    assert.equal((await statusOf(officer, harness.baseUrl, a.id)).status, "results_recorded", "nothing happens before the confirmation");
+    assert.match(
+      (await dialog.getByTestId("consequence").textContent()) ?? "",
+      /must not be loaded until a host supervisor lifts the hold/,
+    );
+    assert.equal(
+      (await statusOf(officer, harness.baseUrl, a.id)).status,
+      "results_recorded",
+      "nothing happens before the confirmation",
+    );
     await dialog.locator("textarea[name=confirmReason]").fill("Awaiting reach-back on the portal profile");
     await dialog.getByRole("button", { name: "Disposition: hold" }).click();
     await officer.getByTestId("request-status").filter({ hasText: "dispositioned" }).waitFor();
@@ -240,10 +285,14 @@ describe("browser: work screens — deadline-first queues, confirmations, the sc
     await partnerBadge.waitFor();
     const partnerBefore = Number(await partnerBadge.textContent());
     await partner.getByTestId("notifications-button").click();
-    const partnerItem = partner.getByTestId("notifications-panel").locator("[data-testid=notification][data-kind=scan_alarm]", { hasText: b.reference });
+    const partnerItem = partner
+      .getByTestId("notifications-panel")
+      .locator("[data-testid=notification][data-kind=scan_alarm]", { hasText: b.reference });
     assert.equal(await partnerItem.count(), 0);
     const officer = await harness.loginAs("scan.officer");
-    const scanned = await officer.request.post(`${harness.baseUrl}/api/inspection-requests/${b.id}/scans`, { data: { scanType: "radiation_portal", outcome: "alarm", notes: "Gamma alarm. Lane 2" } });
+    const scanned = await officer.request.post(`${harness.baseUrl}/api/inspection-requests/${b.id}/scans`, {
+      data: { scanType: "radiation_portal", outcome: "alarm", notes: "Gamma alarm. Lane 2" },
+    });
     assert.equal(scanned.status(), 201, await scanned.text());
     await officer.context().close();
     // No reload: the list and its count follow the live stream.
@@ -256,9 +305,19 @@ describe("browser: work screens — deadline-first queues, confirmations, the sc
     await partnerItem.waitFor({ timeout: 15_000 });
     // One alarm notice for this request; other notices (a deadline passing meanwhile) may arrive too.
     assert.equal(await partnerItem.count(), 1, "one alarm notice for the request");
-    const partnerKinds = await partner.getByTestId("notifications-panel").getByTestId("notification").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind")));
-    assert.ok(Number(await partnerBadge.textContent()) >= partnerBefore + 1, `the partner's count grows by the alarm (${partnerBefore} before; now ${JSON.stringify(partnerKinds)})`);
-    assert.equal(Number(await partnerBadge.textContent()), partnerKinds.length, "the partner's count is its list's length");
+    const partnerKinds = await partner
+      .getByTestId("notifications-panel")
+      .getByTestId("notification")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-kind")));
+    assert.ok(
+      Number(await partnerBadge.textContent()) >= partnerBefore + 1,
+      `the partner's count grows by the alarm (${partnerBefore} before; now ${JSON.stringify(partnerKinds)})`,
+    );
+    assert.equal(
+      Number(await partnerBadge.textContent()),
+      partnerKinds.length,
+      "the partner's count is its list's length",
+    );
     await partnerItem.getByRole("link").click();
     await partner.waitForURL(`**/requests/${b.id}`);
     await partner.getByTestId("request-card").filter({ hasText: b.reference }).waitFor();
@@ -270,7 +329,9 @@ describe("browser: work screens — deadline-first queues, confirmations, the sc
     await supervisor.context().close();
 
     const auditor = await harness.loginAs("host.auditor");
-    const log = (await (await auditor.request.get(`${harness.baseUrl}/api/audit-events?action=notification.dismissed&limit=5`)).json()) as { items: { actorUsername: string }[] };
+    const log = (await (
+      await auditor.request.get(`${harness.baseUrl}/api/audit-events?action=notification.dismissed&limit=5`)
+    ).json()) as { items: { actorUsername: string }[] };
     assert.equal(log.items[0]?.actorUsername, "host.supervisor", "the dismissal is audited");
     await auditor.context().close();
   });

@@ -13,7 +13,14 @@ import { nodeIdentity } from "../../src/domain/federation/node.ts";
 import { enqueueMessage } from "../../src/domain/federation/outbox.ts";
 import { federationStatus, retryDeadMessage } from "../../src/domain/federation/status.ts";
 import { fed } from "../../src/domain/federation/tables.ts";
-import { generateNodeKey, importPrivateKey, importPublicKey, signMessage, verifyReceipt, type SigningKey } from "../../src/federation/envelope.ts";
+import {
+  generateNodeKey,
+  importPrivateKey,
+  importPublicKey,
+  signMessage,
+  verifyReceipt,
+  type SigningKey,
+} from "../../src/federation/envelope.ts";
 import type { Message } from "../../src/federation/messages.ts";
 import { buildApp } from "../../src/server/app.ts";
 import { engines } from "../helpers/db.ts";
@@ -22,7 +29,17 @@ import { JP, peerNodes, seedAgencies, US } from "./nodes.ts";
 const FAST = { batchSize: 50, timeoutMs: 5_000, baseMs: 10, capMs: 50, maxAttempts: 2 };
 
 function actorOf(agencyId: string, code: string, roles: Actor["roles"]): Actor {
-  return { userId: randomUUID(), username: `${code.toLowerCase()}.user`, displayName: "Test", agencyId, agencyCode: code, agencyName: code, agencyCountry: "XX", roles, siteId: null };
+  return {
+    userId: randomUUID(),
+    username: `${code.toLowerCase()}.user`,
+    displayName: "Test",
+    agencyId,
+    agencyCode: code,
+    agencyName: code,
+    agencyCountry: "XX",
+    roles,
+    siteId: null,
+  };
 }
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
@@ -135,7 +152,12 @@ for (const engine of engines()) {
       assert.equal(first?.status, "applied");
       assert.equal(first?.messageId, m.id);
       assert.equal(second?.status, "duplicate");
-      const applied = await jp.db.selectFrom("audit_event").select("seq").where("action", "=", "federation.message_applied").where("entity_id", "=", m.id).execute();
+      const applied = await jp.db
+        .selectFrom("audit_event")
+        .select("seq")
+        .where("action", "=", "federation.message_applied")
+        .where("entity_id", "=", m.id)
+        .execute();
       assert.equal(applied.length, 1);
       const occupancies = await fed(jp.db)
         .selectFrom("portal_occupancy as o")
@@ -143,7 +165,11 @@ for (const engine of engines()) {
         .select(["o.portal", "a.code"])
         .where("o.occupancy_ref", "=", m.body.occupancyId as string)
         .execute();
-      assert.deepEqual(occupancies, [{ portal: "RPM-USLAX-03", code: US }], "the occupancy is in the receiver's portal data once");
+      assert.deepEqual(
+        occupancies,
+        [{ portal: "RPM-USLAX-03", code: US }],
+        "the occupancy is in the receiver's portal data once",
+      );
     });
 
     test("tampered, replayed, wrongly addressed, unknown-key and malformed messages are rejected with a reason and audited", async () => {
@@ -153,10 +179,17 @@ for (const engine of engines()) {
       changed.body = { ...changed.body, portal: "RPM-FORGED" };
       const forged = `${h}.${Buffer.from(JSON.stringify(changed)).toString("base64url")}.${s}`;
 
-      const stale = await signMessage(message({ sentAt: new Date(clock.now().getTime() - 3_600_000).toISOString() }), usKey);
+      const stale = await signMessage(
+        message({ sentAt: new Date(clock.now().getTime() - 3_600_000).toISOString() }),
+        usKey,
+      );
       const misaddressed = await signMessage(message({ recipient: "KRCS" }), usKey);
       const stranger = await generateNodeKey();
-      const unknown = await signMessage(message(), { kid: stranger.kid, agency: US, privateKey: await importPrivateKey(stranger.privatePem) });
+      const unknown = await signMessage(message(), {
+        kid: stranger.kid,
+        agency: US,
+        privateKey: await importPrivateKey(stranger.privatePem),
+      });
       const malformed = await signMessage(message({ body: { ...message().body, secretField: "x" } }), usKey);
       const impostor = await signMessage(message({ sender: JP }), usKey);
 
@@ -173,10 +206,22 @@ for (const engine of engines()) {
           ["rejected", "unreadable"],
         ],
       );
-      for (const reason of ["bad_signature", "replay_outside_window", "wrong_recipient", "unknown_key", "schema_violation", "sender_mismatch", "unreadable"]) {
+      for (const reason of [
+        "bad_signature",
+        "replay_outside_window",
+        "wrong_recipient",
+        "unknown_key",
+        "schema_violation",
+        "sender_mismatch",
+        "unreadable",
+      ]) {
         assert.ok((await rejectionsAudited(reason)) >= 1, `${reason} is in the audit log`);
       }
-      const inbox = await fed(jp.db).selectFrom("federation_inbox").select("message_id").where("message_id", "=", changed.id).execute();
+      const inbox = await fed(jp.db)
+        .selectFrom("federation_inbox")
+        .select("message_id")
+        .where("message_id", "=", changed.id)
+        .execute();
       assert.equal(inbox.length, 0, "nothing rejected reaches the inbox");
     });
 
@@ -195,18 +240,23 @@ for (const engine of engines()) {
 
     test("duplicated and reordered messages are each applied exactly once, in their subject's order", async () => {
       const subjects = [0, 1, 2].map(() => `container:${randomUUID()}`);
-      const messages = subjects.flatMap((subject) => Array.from({ length: 15 }, (_, i) => message({ subject, seq: i + 1 })));
+      const messages = subjects.flatMap((subject) =>
+        Array.from({ length: 15 }, (_, i) => message({ subject, seq: i + 1 })),
+      );
       const envelopes = await Promise.all(messages.map((m) => signMessage(m, usKey)));
       const sends = shuffled([...envelopes, ...envelopes, ...envelopes.slice(0, 10)], 7);
       const statuses = new Map<string, string[]>();
-      for (let i = 0; i < sends.length; ) {
+      for (let i = 0; i < sends.length;) {
         const size = 1 + (i % 7);
         for (const r of await post(sends.slice(i, i + size))) {
           statuses.set(r.messageId as string, [...(statuses.get(r.messageId as string) ?? []), r.status]);
         }
         i += size;
       }
-      assert.ok([...statuses.values()].some((s) => s.includes("queued")), "some messages arrived before their predecessors");
+      assert.ok(
+        [...statuses.values()].some((s) => s.includes("queued")),
+        "some messages arrived before their predecessors",
+      );
       const rows = await fed(jp.db)
         .selectFrom("federation_inbox")
         .select(["subject", "subject_seq", "applied_order", "applied_at"])
@@ -215,7 +265,9 @@ for (const engine of engines()) {
       assert.equal(rows.length, 45);
       assert.ok(rows.every((r) => r.applied_at !== null));
       for (const subject of subjects) {
-        const order = rows.filter((r) => r.subject === subject).sort((a, b) => Number(a.applied_order) - Number(b.applied_order));
+        const order = rows
+          .filter((r) => r.subject === subject)
+          .sort((a, b) => Number(a.applied_order) - Number(b.applied_order));
         assert.deepEqual(
           order.map((r) => Number(r.subject_seq)),
           Array.from({ length: 15 }, (_, i) => i + 1),
@@ -245,20 +297,50 @@ for (const engine of engines()) {
           otherAgencyIds: [agencies.jp],
           payload: { reference: "REQ-9", from: "requested", to: "accepted", note: "ok", internalScore: 97 },
         });
-        await recordAudit(tx, usActor, { action: "inspection_request.scheduled", entityType: "inspection_request", entityId: requestId, otherAgencyIds: [agencies.jp] });
-        await recordAudit(tx, usActor, { action: "inspection_request.hold_lifted", entityType: "inspection_request", entityId: requestId, otherAgencyIds: [agencies.jp], payload: { from: "accepted", to: "accepted" } });
+        await recordAudit(tx, usActor, {
+          action: "inspection_request.scheduled",
+          entityType: "inspection_request",
+          entityId: requestId,
+          otherAgencyIds: [agencies.jp],
+        });
+        await recordAudit(tx, usActor, {
+          action: "inspection_request.hold_lifted",
+          entityType: "inspection_request",
+          entityId: requestId,
+          otherAgencyIds: [agencies.jp],
+          payload: { from: "accepted", to: "accepted" },
+        });
         // Not the partner's business (no partner agency named), and a change the partner made: neither leaves.
-        await recordAudit(tx, usActor, { action: "inspection_request.dispositioned", entityType: "inspection_request", entityId: randomUUID() });
-        await recordAudit(tx, actorOf(agencies.jp, JP, ["targeter"]), { action: "inspection_request.created", entityType: "inspection_request", entityId: randomUUID(), otherAgencyIds: [agencies.us] });
+        await recordAudit(tx, usActor, {
+          action: "inspection_request.dispositioned",
+          entityType: "inspection_request",
+          entityId: randomUUID(),
+        });
+        await recordAudit(tx, actorOf(agencies.jp, JP, ["targeter"]), {
+          action: "inspection_request.created",
+          entityType: "inspection_request",
+          entityId: randomUUID(),
+          otherAgencyIds: [agencies.us],
+        });
       });
       // A change rolled back takes its message with it.
       await assert.rejects(
         us.db.transaction().execute(async (tx) => {
-          await recordAudit(tx, usActor, { action: "inspection_request.withdrawn", entityType: "inspection_request", entityId: requestId, otherAgencyIds: [agencies.jp] });
+          await recordAudit(tx, usActor, {
+            action: "inspection_request.withdrawn",
+            entityType: "inspection_request",
+            entityId: requestId,
+            otherAgencyIds: [agencies.jp],
+          });
           throw new Error("rolled back");
         }),
       );
-      const queued = await fed(us.db).selectFrom("federation_outbox").select(["kind", "subject_seq", "body", "state"]).where("subject", "=", `inspection_request:${requestId}`).orderBy("subject_seq").execute();
+      const queued = await fed(us.db)
+        .selectFrom("federation_outbox")
+        .select(["kind", "subject_seq", "body", "state"])
+        .where("subject", "=", `inspection_request:${requestId}`)
+        .orderBy("subject_seq")
+        .execute();
       assert.deepEqual(
         queued.map((q) => [q.kind, Number(q.subject_seq)]),
         [
@@ -268,7 +350,12 @@ for (const engine of engines()) {
       );
       const turn = await deliverOnce(us.db, clock, FAST);
       assert.equal(turn.delivered, 2);
-      const received = await fed(jp.db).selectFrom("federation_inbox").select(["kind", "body", "applied_at"]).where("subject", "=", `inspection_request:${requestId}`).orderBy("subject_seq").execute();
+      const received = await fed(jp.db)
+        .selectFrom("federation_inbox")
+        .select(["kind", "body", "applied_at"])
+        .where("subject", "=", `inspection_request:${requestId}`)
+        .orderBy("subject_seq")
+        .execute();
       assert.equal(received.length, 2);
       const body = received[0]?.body as Record<string, unknown>;
       assert.equal(body.reference, "REQ-9");
@@ -277,15 +364,41 @@ for (const engine of engines()) {
       // The Japan node never made this request, so the steps cannot take effect there: each is
       // delivered, kept by the receiver with its reason, and the reason comes back to the sender.
       assert.ok(received.every((r) => r.applied_at !== null));
-      const kept = await fed(jp.db).selectFrom("federation_inbox").select("failure").where("subject", "=", `inspection_request:${requestId}`).execute();
-      assert.ok(kept.every((k) => k.failure?.startsWith("inspection_request.not_found")), JSON.stringify(kept));
-      const states = await fed(us.db).selectFrom("federation_outbox").select(["state", "receipt_status", "last_error"]).where("subject", "=", `inspection_request:${requestId}`).execute();
-      assert.ok(states.every((s) => s.state === "delivered" && s.receipt_status === "failed" && s.last_error?.includes("not_found")), JSON.stringify(states));
+      const kept = await fed(jp.db)
+        .selectFrom("federation_inbox")
+        .select("failure")
+        .where("subject", "=", `inspection_request:${requestId}`)
+        .execute();
+      assert.ok(
+        kept.every((k) => k.failure?.startsWith("inspection_request.not_found")),
+        JSON.stringify(kept),
+      );
+      const states = await fed(us.db)
+        .selectFrom("federation_outbox")
+        .select(["state", "receipt_status", "last_error"])
+        .where("subject", "=", `inspection_request:${requestId}`)
+        .execute();
+      assert.ok(
+        states.every(
+          (s) => s.state === "delivered" && s.receipt_status === "failed" && s.last_error?.includes("not_found"),
+        ),
+        JSON.stringify(states),
+      );
     });
 
     test("an unreachable peer gets retries with backoff, then a dead letter the administrator can retry", async () => {
-      const jpUrl = (await fed(us.db).selectFrom("federation_peer").select("url").where("agency_code", "=", JP).executeTakeFirstOrThrow()).url;
-      await fed(us.db).updateTable("federation_peer").set({ url: "http://127.0.0.1:9" }).where("agency_code", "=", JP).execute();
+      const jpUrl = (
+        await fed(us.db)
+          .selectFrom("federation_peer")
+          .select("url")
+          .where("agency_code", "=", JP)
+          .executeTakeFirstOrThrow()
+      ).url;
+      await fed(us.db)
+        .updateTable("federation_peer")
+        .set({ url: "http://127.0.0.1:9" })
+        .where("agency_code", "=", JP)
+        .execute();
       const subject = `portal:${randomUUID()}`;
       const id = await us.db.transaction().execute((tx) =>
         enqueueMessage(tx, {
@@ -309,7 +422,11 @@ for (const engine of engines()) {
       );
       const first = await deliverOnce(us.db, clock, FAST);
       assert.equal(first.failed, 1);
-      const waiting = await fed(us.db).selectFrom("federation_outbox").select(["state", "attempts", "next_attempt_at", "last_error"]).where("message_id", "=", id).executeTakeFirstOrThrow();
+      const waiting = await fed(us.db)
+        .selectFrom("federation_outbox")
+        .select(["state", "attempts", "next_attempt_at", "last_error"])
+        .where("message_id", "=", id)
+        .executeTakeFirstOrThrow();
       assert.equal(waiting.state, "pending");
       assert.equal(waiting.attempts, 1);
       assert.ok(waiting.next_attempt_at.getTime() > Date.now() - 1000 && waiting.last_error);
@@ -326,9 +443,18 @@ for (const engine of engines()) {
       await fed(us.db).updateTable("federation_peer").set({ url: jpUrl }).where("agency_code", "=", JP).execute();
       await retryDeadMessage(us.db, admin, dead.id);
       await deliverOnce(us.db, clock, FAST);
-      const done = await fed(us.db).selectFrom("federation_outbox").select("state").where("message_id", "=", id).executeTakeFirstOrThrow();
+      const done = await fed(us.db)
+        .selectFrom("federation_outbox")
+        .select("state")
+        .where("message_id", "=", id)
+        .executeTakeFirstOrThrow();
       assert.equal(done.state, "delivered");
-      const retried = await us.db.selectFrom("audit_event").select("seq").where("action", "=", "federation.dead_letter_retried").where("entity_id", "=", id).execute();
+      const retried = await us.db
+        .selectFrom("audit_event")
+        .select("seq")
+        .where("action", "=", "federation.dead_letter_retried")
+        .where("entity_id", "=", id)
+        .execute();
       assert.equal(retried.length, 1);
     });
   });

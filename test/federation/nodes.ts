@@ -28,7 +28,11 @@ export async function seedAgencies(db: Kysely<DB>): Promise<{ us: string; jp: st
 }
 
 /** Makes `us` the US node and `jp` the Japan node, each pinning the other's key at the given URL. */
-export async function peerNodes(us: Database, jp: Database, urls: { us: string; jp: string }): Promise<{ usKey: string; jpKey: string }> {
+export async function peerNodes(
+  us: Database,
+  jp: Database,
+  urls: { us: string; jp: string },
+): Promise<{ usKey: string; jpKey: string }> {
   const usNode = await initNode(us.db, US);
   const jpNode = await initNode(jp.db, JP);
   await addPeer(us.db, { agencyCode: JP, url: urls.jp, publicPem: jpNode.publicPem });
@@ -66,12 +70,28 @@ export async function startNode(
   const agencies = await seedAgencies(db);
   await db
     .insertInto("agreement")
-    .values({ code: AGREEMENT, provider_agency_id: agencies.us, recipient_agency_id: agencies.jp, destination_countries: ["JP"], legal_basis: "CSI Declaration of Principles", valid_from: "2002-08-01" })
+    .values({
+      code: AGREEMENT,
+      provider_agency_id: agencies.us,
+      recipient_agency_id: agencies.jp,
+      destination_countries: ["JP"],
+      legal_basis: "CSI Declaration of Principles",
+      valid_from: "2002-08-01",
+    })
     .execute();
   const hash = await hashPassword(TEST_PASSWORD);
   await db
     .insertInto("app_user")
-    .values(users.map((u) => ({ agency_id: u.agency === US ? agencies.us : agencies.jp, username: u.username, display_name: u.username, password_hash: hash, roles: u.roles, site_id: null })))
+    .values(
+      users.map((u) => ({
+        agency_id: u.agency === US ? agencies.us : agencies.jp,
+        username: u.username,
+        display_name: u.username,
+        password_hash: hash,
+        roles: u.roles,
+        site_id: null,
+      })),
+    )
     .execute();
   const app = await buildApp({ db, clock, webDir: "/nonexistent", logger: false });
   await app.listen({ port: 0, host: "127.0.0.1" });

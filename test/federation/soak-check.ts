@@ -57,7 +57,10 @@ async function flow(sender: Database, receiver: Database): Promise<FlowCheck & {
   for (const row of sent) {
     byKind[row.kind] = (byKind[row.kind] ?? 0) + 1;
   }
-  const rows = await fed(receiver.db).selectFrom("federation_inbox").select(["message_id", "subject", "subject_seq", "applied_order", "applied_at", "failure"]).execute();
+  const rows = await fed(receiver.db)
+    .selectFrom("federation_inbox")
+    .select(["message_id", "subject", "subject_seq", "applied_order", "applied_at", "failure"])
+    .execute();
   const sentIds = new Set(sent.map((s) => s.message_id));
   const mine = rows.filter((r) => sentIds.has(r.message_id));
   const events = await receiver.db
@@ -70,13 +73,19 @@ async function flow(sender: Database, receiver: Database): Promise<FlowCheck & {
   const bySubject = new Map<string, { seq: number; order: number }[]>();
   for (const r of mine) {
     if (r.applied_order !== null) {
-      bySubject.set(r.subject, [...(bySubject.get(r.subject) ?? []), { seq: Number(r.subject_seq), order: Number(r.applied_order) }]);
+      bySubject.set(r.subject, [
+        ...(bySubject.get(r.subject) ?? []),
+        { seq: Number(r.subject_seq), order: Number(r.applied_order) },
+      ]);
     }
   }
   const inOrder = new Map<string, boolean>();
   for (const [subject, list] of bySubject) {
     list.sort((a, b) => a.order - b.order);
-    inOrder.set(subject, list.every((item, i) => item.seq === i + 1));
+    inOrder.set(
+      subject,
+      list.every((item, i) => item.seq === i + 1),
+    );
   }
   const got = new Set(mine.map((r) => r.message_id));
   return {
@@ -110,16 +119,43 @@ export async function checkSoak(us: Database, jp: Database, plans: readonly Plan
   const jpAgency = agencies.find((a) => a.code === "JPCUS")?.id as string;
 
   // The receiver's copies of the US exports: one each, at the version of its last amendment.
-  const copies = await jp.db.selectFrom("shipment").select(["id", "bill_of_lading", "version", "consignee_name", "is_cancelled"]).where("owner_agency_id", "=", usAgency).execute();
-  const received = await jp.db.selectFrom("audit_event").select(["entity_id", sql<string>`count(*)`.as("n")]).where("action", "=", "shipment.received").groupBy("entity_id").execute();
+  const copies = await jp.db
+    .selectFrom("shipment")
+    .select(["id", "bill_of_lading", "version", "consignee_name", "is_cancelled"])
+    .where("owner_agency_id", "=", usAgency)
+    .execute();
+  const received = await jp.db
+    .selectFrom("audit_event")
+    .select(["entity_id", sql<string>`count(*)`.as("n")])
+    .where("action", "=", "shipment.received")
+    .groupBy("entity_id")
+    .execute();
   const receivedOf = new Map(received.map((r) => [r.entity_id, Number(r.n)]));
-  const withdrawals = await jp.db.selectFrom("audit_event").select(["entity_id", sql<string>`count(*)`.as("n")]).where("action", "=", "shipment.withdrawn_by_peer").groupBy("entity_id").execute();
+  const withdrawals = await jp.db
+    .selectFrom("audit_event")
+    .select(["entity_id", sql<string>`count(*)`.as("n")])
+    .where("action", "=", "shipment.withdrawn_by_peer")
+    .groupBy("entity_id")
+    .execute();
   const withdrawnOf = new Map(withdrawals.map((r) => [r.entity_id, Number(r.n)]));
   const requests = await jp.db
     .selectFrom("inspection_request as r")
-    .select(["r.id", "r.container_no", "r.status", "r.disposition", "r.hold_active", "r.requesting_agency_id", sql<string>`(select count(*) from scan s where s.request_id = r.id)`.as("scans")])
+    .select([
+      "r.id",
+      "r.container_no",
+      "r.status",
+      "r.disposition",
+      "r.hold_active",
+      "r.requesting_agency_id",
+      sql<string>`(select count(*) from scan s where s.request_id = r.id)`.as("scans"),
+    ])
     .execute();
-  const occupancies = await fed(jp.db).selectFrom("portal_occupancy").select(["container_no", sql<string>`count(*)`.as("n")]).where("reporting_agency_id", "=", usAgency).groupBy("container_no").execute();
+  const occupancies = await fed(jp.db)
+    .selectFrom("portal_occupancy")
+    .select(["container_no", sql<string>`count(*)`.as("n")])
+    .where("reporting_agency_id", "=", usAgency)
+    .groupBy("container_no")
+    .execute();
   const occupanciesOf = new Map(occupancies.map((o) => [o.container_no, Number(o.n)]));
   const usHosted = await us.db
     .selectFrom("inspection_request as r")
@@ -127,7 +163,15 @@ export async function checkSoak(us: Database, jp: Database, plans: readonly Plan
     .select(["r.container_no"])
     .where("a.code", "=", "JPCUS")
     .execute();
-  const records = { shipments: copies.length, amendments: 0, withdrawn: 0, partnerRequests: 0, scans: 0, hostedRequests: 0, occupancies: 0 };
+  const records = {
+    shipments: copies.length,
+    amendments: 0,
+    withdrawn: 0,
+    partnerRequests: 0,
+    scans: 0,
+    hostedRequests: 0,
+    occupancies: 0,
+  };
 
   for (const plan of plans) {
     const onJp = requests.filter((r) => r.container_no === plan.container);
@@ -137,11 +181,20 @@ export async function checkSoak(us: Database, jp: Database, plans: readonly Plan
       // A cancellation is one more version of the copy.
       const version = plan.consignees.length + (plan.cancelled ? 1 : 0);
       if (copy.length !== 1 || copy[0]?.version !== version || copy[0]?.consignee_name !== last) {
-        differ(`${plan.bill}: ${copy.length} copies at version ${copy[0]?.version} (${copy[0]?.consignee_name}), planned 1 at version ${version} (${last})`);
+        differ(
+          `${plan.bill}: ${copy.length} copies at version ${copy[0]?.version} (${copy[0]?.consignee_name}), planned 1 at version ${version} (${last})`,
+        );
       } else if (receivedOf.get(copy[0].id) !== plan.consignees.length) {
-        differ(`${plan.bill}: ${receivedOf.get(copy[0].id) ?? 0} shipment.received events, planned ${plan.consignees.length}`);
-      } else if (copy[0].is_cancelled !== plan.cancelled || (withdrawnOf.get(copy[0].id) ?? 0) !== (plan.cancelled ? 1 : 0)) {
-        differ(`${plan.bill}: cancelled ${copy[0].is_cancelled} with ${withdrawnOf.get(copy[0].id) ?? 0} withdrawals, planned ${plan.cancelled}`);
+        differ(
+          `${plan.bill}: ${receivedOf.get(copy[0].id) ?? 0} shipment.received events, planned ${plan.consignees.length}`,
+        );
+      } else if (
+        copy[0].is_cancelled !== plan.cancelled ||
+        (withdrawnOf.get(copy[0].id) ?? 0) !== (plan.cancelled ? 1 : 0)
+      ) {
+        differ(
+          `${plan.bill}: cancelled ${copy[0].is_cancelled} with ${withdrawnOf.get(copy[0].id) ?? 0} withdrawals, planned ${plan.cancelled}`,
+        );
       }
       records.withdrawn += copy[0]?.is_cancelled ? 1 : 0;
       records.amendments += copy.length === 1 ? (receivedOf.get(copy[0]?.id ?? "") ?? 1) - 1 : 0;
@@ -152,13 +205,19 @@ export async function checkSoak(us: Database, jp: Database, plans: readonly Plan
         }
         continue;
       }
-      const status = request.decision === "decline" ? "declined" : request.disposition ? "dispositioned" : "results_recorded";
+      const status =
+        request.decision === "decline" ? "declined" : request.disposition ? "dispositioned" : "results_recorded";
       const hold = request.disposition === "hold" && !request.holdReleased;
       const mine = onJp[0];
       const hostedCount = usHosted.filter((h) => h.container_no === plan.container).length;
       if (onJp.length !== 1 || !mine || mine.requesting_agency_id !== jpAgency) {
         differ(`${plan.container}: ${onJp.length} requests on the Japan node, planned 1 of Japan's`);
-      } else if (mine.status !== status || mine.disposition !== request.disposition || mine.hold_active !== hold || Number(mine.scans) !== request.scans.length) {
+      } else if (
+        mine.status !== status ||
+        mine.disposition !== request.disposition ||
+        mine.hold_active !== hold ||
+        Number(mine.scans) !== request.scans.length
+      ) {
         differ(
           `${plan.container}: ${mine.status}/${mine.disposition}/hold ${mine.hold_active}/${mine.scans} scans, planned ${status}/${request.disposition}/hold ${hold}/${request.scans.length} scans`,
         );
@@ -178,7 +237,10 @@ export async function checkSoak(us: Database, jp: Database, plans: readonly Plan
     const planned = plan.request ? 1 : 0;
     const status = plan.request?.withdrawn ? "withdrawn" : "requested";
     records.hostedRequests += onJp.length;
-    if (onJp.length !== planned || (planned === 1 && (onJp[0]?.status !== status || onJp[0]?.requesting_agency_id !== usAgency))) {
+    if (
+      onJp.length !== planned ||
+      (planned === 1 && (onJp[0]?.status !== status || onJp[0]?.requesting_agency_id !== usAgency))
+    ) {
       differ(`${plan.container}: ${onJp.length} hosted requests (${onJp[0]?.status}), planned ${planned} (${status})`);
     }
   }

@@ -1,5 +1,12 @@
 import type { MessageKind } from "../../src/federation/messages.ts";
-import { jpManifestLine, MANIFEST_COLUMNS, usManifestLine, type JpExport, type PlannedContainer, type UsExport } from "./soak-plan.ts";
+import {
+  jpManifestLine,
+  MANIFEST_COLUMNS,
+  usManifestLine,
+  type JpExport,
+  type PlannedContainer,
+  type UsExport,
+} from "./soak-plan.ts";
 
 // The soak run's officers: each plan is carried out through the two nodes' own APIs, as their
 // users would, so every message the run counts is one the nodes made themselves (the audit
@@ -21,7 +28,12 @@ export class ApiUser {
     private readonly password: string,
   ) {}
 
-  private async send(method: string, path: string, body: string | undefined, contentType: string | undefined): Promise<Response> {
+  private async send(
+    method: string,
+    path: string,
+    body: string | undefined,
+    contentType: string | undefined,
+  ): Promise<Response> {
     try {
       const headers: Record<string, string> = this.cookie ? { cookie: this.cookie } : {};
       if (contentType) {
@@ -45,7 +57,12 @@ export class ApiUser {
 
   private async signInOnce(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const res = await this.send("POST", "/session", JSON.stringify({ username: this.username, password: this.password }), "application/json");
+      const res = await this.send(
+        "POST",
+        "/session",
+        JSON.stringify({ username: this.username, password: this.password }),
+        "application/json",
+      );
       const cookie = res.headers.getSetCookie().find((c) => c.startsWith("reciprocity_session="));
       if (res.status === 200 && cookie) {
         this.cookie = cookie.split(";")[0] as string;
@@ -59,7 +76,12 @@ export class ApiUser {
   }
 
   /** Calls the API; answers the status and JSON body. Throws NoAnswer when the node did not answer. */
-  async call<T>(method: "GET" | "POST", path: string, body?: unknown, contentType = "application/json"): Promise<{ status: number; body: T }> {
+  async call<T>(
+    method: "GET" | "POST",
+    path: string,
+    body?: unknown,
+    contentType = "application/json",
+  ): Promise<{ status: number; body: T }> {
     while (!this.cookie) {
       await this.signIn();
     }
@@ -89,7 +111,9 @@ export class ApiUser {
   async must<T>(method: "GET" | "POST", path: string, body?: unknown, contentType?: string): Promise<T> {
     const answer = await this.call<T>(method, path, body, contentType);
     if (answer.status >= 300) {
-      throw new Error(`${this.username}: ${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
+      throw new Error(
+        `${this.username}: ${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`,
+      );
     }
     return answer.body;
   }
@@ -100,7 +124,10 @@ export class ApiUser {
     let cursor: string | null = null;
     do {
       const sep = path.includes("?") ? "&" : "?";
-      const page: { items: T[]; nextCursor: string | null } = await this.must("GET", `${path}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      const page: { items: T[]; nextCursor: string | null } = await this.must(
+        "GET",
+        `${path}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
       items.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
@@ -163,7 +190,11 @@ export async function drivePlans(options: DriveOptions): Promise<{ apiCalls: num
   while (waiting.length > 0 || active.length > 0) {
     if (active.length < window / 2 && waiting.length > 0) {
       const wave = waiting.splice(0, window - active.length);
-      await fileUsExports(officers.usAdmin, wave.filter((p): p is UsExport => p.side === "us"), filed);
+      await fileUsExports(
+        officers.usAdmin,
+        wave.filter((p): p is UsExport => p.side === "us"),
+        filed,
+      );
       filed += 1;
       for (const plan of wave) {
         active.push({ plan, step: firstStep(plan), scansDone: 0 });
@@ -218,7 +249,9 @@ async function fileUsExports(admin: ApiUser, plans: UsExport[], wave: number): P
     );
     const stored = report.inserted + report.replaced + report.cancelled;
     if (stored !== lines.length) {
-      throw new Error(`the US node stored ${stored} of ${lines.length} filings of wave ${wave} v${version}: ${JSON.stringify(report).slice(0, 400)}`);
+      throw new Error(
+        `the US node stored ${stored} of ${lines.length} filings of wave ${wave} v${version}: ${JSON.stringify(report).slice(0, 400)}`,
+      );
     }
   }
 }
@@ -240,8 +273,14 @@ interface Lookups {
 /** Reads what the steps due this turn wait for, one list per kind of wait. */
 async function lookUp(officers: Officers, active: Progress[]): Promise<Lookups> {
   const lookups: Lookups = { jpCopies: new Map(), usCopies: new Map(), jpAsked: null, usHosted: new Map() };
-  const needs = (side: "us" | "jp", ...steps: Step[]) => active.some((a) => a.plan.side === side && steps.includes(a.step));
-  const read = async (user: ApiUser, path: string, into: Map<string, string>, key: (item: Record<string, string>) => string): Promise<boolean> => {
+  const needs = (side: "us" | "jp", ...steps: Step[]) =>
+    active.some((a) => a.plan.side === side && steps.includes(a.step));
+  const read = async (
+    user: ApiUser,
+    path: string,
+    into: Map<string, string>,
+    key: (item: Record<string, string>) => string,
+  ): Promise<boolean> => {
     try {
       for (const item of await user.all<Record<string, string>>(path)) {
         into.set(key(item), item.id as string);
@@ -259,10 +298,22 @@ async function lookUp(officers: Officers, active: Progress[]): Promise<Lookups> 
   }
   if (active.some((a) => a.plan.side === "us" && a.step === "ask" && a.isUnsure)) {
     const asked = new Map<string, string>();
-    lookups.jpAsked = (await read(officers.jpTargeter, "/inspection-requests?party=requester", asked, (r) => r.containerNo as string)) ? asked : null;
+    lookups.jpAsked = (await read(
+      officers.jpTargeter,
+      "/inspection-requests?party=requester",
+      asked,
+      (r) => r.containerNo as string,
+    ))
+      ? asked
+      : null;
   }
   if (needs("us", "host")) {
-    await read(officers.usSupervisor, "/inspection-requests?party=host&status=requested", lookups.usHosted, (r) => r.containerNo as string);
+    await read(
+      officers.usSupervisor,
+      "/inspection-requests?party=host&status=requested",
+      lookups.usHosted,
+      (r) => r.containerNo as string,
+    );
   }
   if (needs("jp", "copy")) {
     await read(officers.usTargeter, "/shipments?port=USLAX", lookups.usCopies, (s) => s.billOfLading as string);
@@ -303,7 +354,10 @@ async function advance(options: DriveOptions, item: Progress, lookups: Lookups):
       const created = await asker.must<{ id: string }>("POST", "/inspection-requests", {
         shipmentId: item.copyId,
         containerNo: plan.container,
-        reason: plan.side === "us" ? "Consignee changed after the original filing" : "Tiles from a quarry with high NORM readings",
+        reason:
+          plan.side === "us"
+            ? "Consignee changed after the original filing"
+            : "Tiles from a quarry with high NORM readings",
         priority: "high",
         scansRequested: ["radiation_portal"],
       });
@@ -323,7 +377,10 @@ async function advance(options: DriveOptions, item: Progress, lookups: Lookups):
     }
     case "decide": {
       const request = (plan as UsExport).request;
-      const body = request?.decision === "decline" ? { decision: "decline", reasonCode: "no_capacity", reason: "No scanner slot before the loading cut-off" } : { decision: "accept" };
+      const body =
+        request?.decision === "decline"
+          ? { decision: "decline", reasonCode: "no_capacity", reason: "No scanner slot before the loading cut-off" }
+          : { decision: "accept" };
       await officers.usSupervisor.must("POST", `/inspection-requests/${item.hostId}/decision`, body);
       item.step = request?.decision === "decline" ? "done" : "scan";
       return true;
@@ -335,7 +392,10 @@ async function advance(options: DriveOptions, item: Progress, lookups: Lookups):
         item.step = "dispose";
         return true;
       }
-      await officers.usOfficer.must("POST", `/inspection-requests/${item.hostId}/scans`, { ...scan, notes: `Lane ${1 + (item.scansDone % 4)}, ${scan.outcome.replace("_", " ")}` });
+      await officers.usOfficer.must("POST", `/inspection-requests/${item.hostId}/scans`, {
+        ...scan,
+        notes: `Lane ${1 + (item.scansDone % 4)}, ${scan.outcome.replace("_", " ")}`,
+      });
       item.scansDone += 1;
       if (item.scansDone >= request.scans.length) {
         item.step = "dispose";
@@ -348,16 +408,23 @@ async function advance(options: DriveOptions, item: Progress, lookups: Lookups):
         item.step = "done";
         return true;
       }
-      await officers.usSupervisor.must("POST", `/inspection-requests/${item.hostId}/disposition`, { disposition: request.disposition, note: `Disposed as ${request.disposition}` });
+      await officers.usSupervisor.must("POST", `/inspection-requests/${item.hostId}/disposition`, {
+        disposition: request.disposition,
+        note: `Disposed as ${request.disposition}`,
+      });
       item.step = request.holdReleased ? "release" : "done";
       return true;
     }
     case "release":
-      await officers.usSupervisor.must("POST", `/inspection-requests/${item.hostId}/hold-release`, { reason: "Isotope identification found naturally occurring K-40 only" });
+      await officers.usSupervisor.must("POST", `/inspection-requests/${item.hostId}/hold-release`, {
+        reason: "Isotope identification found naturally occurring K-40 only",
+      });
       item.step = "done";
       return true;
     case "withdraw":
-      await officers.usTargeter.must("POST", `/inspection-requests/${item.askedId}/withdrawal`, { reason: "Importer provided a radiation survey certificate" });
+      await officers.usTargeter.must("POST", `/inspection-requests/${item.askedId}/withdrawal`, {
+        reason: "Importer provided a radiation survey certificate",
+      });
       item.step = "occupancies";
       return true;
     case "occupancies":
@@ -370,7 +437,11 @@ async function advance(options: DriveOptions, item: Progress, lookups: Lookups):
 }
 
 /** The body of the k-th portal occupancy of a Japanese export at the US port. */
-export function occupancyBody(plan: JpExport, k: number, at: Date): { kind: MessageKind; subject: string; body: Record<string, unknown> } {
+export function occupancyBody(
+  plan: JpExport,
+  k: number,
+  at: Date,
+): { kind: MessageKind; subject: string; body: Record<string, unknown> } {
   const started = new Date(at.getTime() + k * 3_600_000);
   const ended = new Date(started.getTime() + 12_000);
   const alarm = (Number(plan.container.slice(4, 10)) + k) % 5 === 0;
@@ -387,7 +458,9 @@ export function occupancyBody(plan: JpExport, k: number, at: Date): { kind: Mess
       grossGamma: alarm ? [1210, 1480, 2350, 1530, 1250] : [1210, 1236, 1251, 1229, 1214],
       grossNeutron: [3, 2, 4, 3, 2],
       alarms: alarm ? [{ kind: "gamma", at: new Date(started.getTime() + 6_000).toISOString(), sigma: 6.1 }] : [],
-      analysis: alarm ? { verdict: "naturally_occurring", nuclides: ["K-40", "Th-232"], note: "ceramic tiles" } : { verdict: "no_alarm", nuclides: [], note: null },
+      analysis: alarm
+        ? { verdict: "naturally_occurring", nuclides: ["K-40", "Th-232"], note: "ceramic tiles" }
+        : { verdict: "no_alarm", nuclides: [], note: null },
       n42: null,
     },
   };

@@ -28,7 +28,10 @@ export interface UsExport {
   /** Japan's request, when it asks; null when it never does. */
   request: {
     decision: "accept" | "decline";
-    scans: { scanType: "radiation_portal" | "isotope_id" | "xray_image"; outcome: "no_alarm" | "alarm" | "no_anomaly" }[];
+    scans: {
+      scanType: "radiation_portal" | "isotope_id" | "xray_image";
+      outcome: "no_alarm" | "alarm" | "no_anomaly";
+    }[];
     disposition: "cleared" | "hold" | "referred" | null;
     holdReleased: boolean;
   } | null;
@@ -50,7 +53,9 @@ export type PlannedContainer = UsExport | JpExport;
 /** The US → Japan messages a container's plan makes, in the order they are made. */
 export function plannedKinds(plan: PlannedContainer): MessageKind[] {
   if (plan.side === "jp") {
-    const asked: MessageKind[] = plan.request ? ["inspection_request.created", ...(plan.request.withdrawn ? (["inspection_request.withdrawn"] as const) : [])] : [];
+    const asked: MessageKind[] = plan.request
+      ? ["inspection_request.created", ...(plan.request.withdrawn ? (["inspection_request.withdrawn"] as const) : [])]
+      : [];
     return [...asked, ...Array.from({ length: plan.occupancies }, () => "portal.occupancy" as const)];
   }
   const kinds: MessageKind[] = ["shipment.shared", ...plan.consignees.slice(1).map(() => "shipment.amended" as const)];
@@ -72,7 +77,14 @@ export function plannedKinds(plan: PlannedContainer): MessageKind[] {
   return kinds;
 }
 
-const CONSIGNEES = ["TOKYO TRADING KK", "YOKOHAMA MACHINERY KK", "OSAKA ELECTRIC SUPPLY KK", "NAGOYA PARTS KK", "KOBE FOODS KK", "CHIBA CERAMICS KK"];
+const CONSIGNEES = [
+  "TOKYO TRADING KK",
+  "YOKOHAMA MACHINERY KK",
+  "OSAKA ELECTRIC SUPPLY KK",
+  "NAGOYA PARTS KK",
+  "KOBE FOODS KK",
+  "CHIBA CERAMICS KK",
+];
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
@@ -83,10 +95,23 @@ function usExport(random: () => number, n: number, etd: string): UsExport {
   // Each amendment changes the consignee: a filing that changes nothing is no new version.
   const consignees: string[] = [];
   for (let v = 0; v < versions; v++) {
-    consignees.push(pick(random, CONSIGNEES.filter((c) => c !== consignees.at(-1))));
+    consignees.push(
+      pick(
+        random,
+        CONSIGNEES.filter((c) => c !== consignees.at(-1)),
+      ),
+    );
   }
   const container = makeContainerNumber("MSKU", 100_000 + n);
-  const plan: UsExport = { side: "us", container, bill: `SOAKUS${String(n).padStart(6, "0")}`, etd, consignees, cancelled: false, request: null };
+  const plan: UsExport = {
+    side: "us",
+    container,
+    bill: `SOAKUS${String(n).padStart(6, "0")}`,
+    etd,
+    consignees,
+    cancelled: false,
+    request: null,
+  };
   if (random() < 0.15) {
     plan.cancelled = random() < 0.4;
     return plan;
@@ -98,17 +123,32 @@ function usExport(random: () => number, n: number, etd: string): UsExport {
         { scanType: "radiation_portal", outcome: "alarm" },
         { scanType: "isotope_id", outcome: "no_alarm" },
       ]
-    : [{ scanType: "radiation_portal", outcome: "no_alarm" }, ...(random() < 0.3 ? [{ scanType: "xray_image" as const, outcome: "no_anomaly" as const }] : [])];
+    : [
+        { scanType: "radiation_portal", outcome: "no_alarm" },
+        ...(random() < 0.3 ? [{ scanType: "xray_image" as const, outcome: "no_anomaly" as const }] : []),
+      ];
   const roll = random();
   const disposition = alarm ? (roll < 0.7 ? "hold" : "referred") : roll < 0.9 ? "cleared" : null;
-  plan.request = { decision, scans: decision === "accept" ? scans : [], disposition: decision === "accept" ? disposition : null, holdReleased: decision === "accept" && disposition === "hold" && random() < 0.8 };
+  plan.request = {
+    decision,
+    scans: decision === "accept" ? scans : [],
+    disposition: decision === "accept" ? disposition : null,
+    holdReleased: decision === "accept" && disposition === "hold" && random() < 0.8,
+  };
   return plan;
 }
 
 function jpExport(random: () => number, n: number, etd: string): JpExport {
   const container = makeContainerNumber("ONEU", 200_000 + n);
   const request = random() < 0.7 ? { withdrawn: random() < 0.25 } : null;
-  return { side: "jp", container, bill: `SOAKJP${String(n).padStart(6, "0")}`, etd, request, occupancies: 1 + Math.floor(random() * 3) };
+  return {
+    side: "jp",
+    container,
+    bill: `SOAKJP${String(n).padStart(6, "0")}`,
+    etd,
+    request,
+    occupancies: 1 + Math.floor(random() * 3),
+  };
 }
 
 /**
@@ -124,7 +164,14 @@ export function planContainers(messages: number, seed: number, now: Date): Plann
     let plan: PlannedContainer = n % 4 === 3 ? jpExport(random, n, etd) : usExport(random, n, etd);
     const count = plannedKinds(plan).length;
     if (total + count > messages) {
-      plan = { side: "jp", container: makeContainerNumber("ONEU", 200_000 + n), bill: `SOAKJP${String(n).padStart(6, "0")}`, etd, request: null, occupancies: messages - total };
+      plan = {
+        side: "jp",
+        container: makeContainerNumber("ONEU", 200_000 + n),
+        bill: `SOAKJP${String(n).padStart(6, "0")}`,
+        etd,
+        request: null,
+        occupancies: messages - total,
+      };
     }
     plans.push(plan);
     total += plannedKinds(plan).length;

@@ -68,7 +68,10 @@ export interface SoakReport {
 }
 
 const PASSWORD = "soak-password-1";
-const USERS = [...DEMO_USERS, { username: "partner.admin", displayName: "Yuki Nakamura", agency: "JPCUS", roles: ["admin" as const] }];
+const USERS = [
+  ...DEMO_USERS,
+  { username: "partner.admin", displayName: "Yuki Nakamura", agency: "JPCUS", roles: ["admin" as const] },
+];
 
 /** A relay in front of the Japan node: the US node's peer URL points here, and cut() refuses it a while. */
 function relay(port: number, target: () => number): { cut(ms: number): Promise<void>; close(): Promise<void> } {
@@ -115,7 +118,16 @@ async function seedNode(db: Kysely<DB>, agency: "USCBP" | "JPCUS"): Promise<stri
   const own = USERS.filter((u) => u.agency === agency);
   await db
     .insertInto("app_user")
-    .values(own.map((u) => ({ agency_id: agencies.get(u.agency) as string, username: u.username, display_name: u.displayName, password_hash: hash, roles: u.roles, site_id: sites.find((s) => s.locode === ("site" in u ? u.site : ""))?.id ?? null })))
+    .values(
+      own.map((u) => ({
+        agency_id: agencies.get(u.agency) as string,
+        username: u.username,
+        display_name: u.displayName,
+        password_hash: hash,
+        roles: u.roles,
+        site_id: sites.find((s) => s.locode === ("site" in u ? u.site : ""))?.id ?? null,
+      })),
+    )
     .execute();
   return (await initNode(db, agency)).publicPem;
 }
@@ -124,10 +136,30 @@ async function actorOf(db: Kysely<DB>, username: string): Promise<Actor> {
   const row = await db
     .selectFrom("app_user as u")
     .innerJoin("agency as a", "a.id", "u.agency_id")
-    .select(["u.id", "u.username", "u.display_name", "u.roles", "u.site_id", "a.id as agency_id", "a.code", "a.name", "a.country"])
+    .select([
+      "u.id",
+      "u.username",
+      "u.display_name",
+      "u.roles",
+      "u.site_id",
+      "a.id as agency_id",
+      "a.code",
+      "a.name",
+      "a.country",
+    ])
     .where("u.username", "=", username)
     .executeTakeFirstOrThrow();
-  return { userId: row.id, username: row.username, displayName: row.display_name, agencyId: row.agency_id, agencyCode: row.code, agencyName: row.name, agencyCountry: row.country, roles: row.roles as Actor["roles"], siteId: row.site_id };
+  return {
+    userId: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    agencyId: row.agency_id,
+    agencyCode: row.code,
+    agencyName: row.name,
+    agencyCountry: row.country,
+    roles: row.roles as Actor["roles"],
+    siteId: row.site_id,
+  };
 }
 
 async function queueOccupancies(db: Kysely<DB>, plan: JpExport): Promise<void> {
@@ -176,9 +208,15 @@ async function prepare(options: SoakOptions, plans: PlannedContainer[]): Promise
   await bindAgreementToPeer(us.db, { agreementCode: "CSI-USCBP-JPCUS", peerAgency: "JPCUS" });
   await bindAgreementToPeer(jp.db, { agreementCode: "CSI-JPCUS-USCBP", peerAgency: "USCBP" });
   const jpExports = plans.filter((p): p is JpExport => p.side === "jp");
-  const report = await ingestManifest(jp.db, systemClock, await actorOf(jp.db, "partner.admin"), { fileName: "soak-jp-exports.csv", text: jpManifest(jpExports), format: "csv" });
+  const report = await ingestManifest(jp.db, systemClock, await actorOf(jp.db, "partner.admin"), {
+    fileName: "soak-jp-exports.csv",
+    text: jpManifest(jpExports),
+    format: "csv",
+  });
   if (report.inserted !== jpExports.length) {
-    throw new Error(`the Japan node filed ${report.inserted} of ${jpExports.length} exports: ${JSON.stringify(report).slice(0, 400)}`);
+    throw new Error(
+      `the Japan node filed ${report.inserted} of ${jpExports.length} exports: ${JSON.stringify(report).slice(0, 400)}`,
+    );
   }
   if (jpOnPg) {
     // The US node's folder is its process's alone once it runs: its portal feed is queued now.
@@ -188,7 +226,13 @@ async function prepare(options: SoakOptions, plans: PlannedContainer[]): Promise
   }
   await Promise.all([us.close(), jp.close()]);
 
-  const settings = { LOG_LEVEL: "error", FEDERATION_RETRY_BASE_MS: "100", FEDERATION_RETRY_CAP_MS: "2000", FEDERATION_MAX_ATTEMPTS: "1000", FEDERATION_BATCH: String(options.batch ?? 50) };
+  const settings = {
+    LOG_LEVEL: "error",
+    FEDERATION_RETRY_BASE_MS: "100",
+    FEDERATION_RETRY_CAP_MS: "2000",
+    FEDERATION_MAX_ATTEMPTS: "1000",
+    FEDERATION_BATCH: String(options.batch ?? 50),
+  };
   const onPg = { ...settings, DATABASE_URL: pgUrl };
   const onDir = { ...settings, DATABASE_URL: "" };
   return {
@@ -196,8 +240,16 @@ async function prepare(options: SoakOptions, plans: PlannedContainer[]): Promise
     usPort,
     jpPort,
     relayPort,
-    startUs: () => launchServer({ args: ["--port", String(usPort), ...(jpOnPg ? ["--data-dir", dir] : [])], env: jpOnPg ? onDir : onPg }),
-    startJp: () => launchServer({ args: ["--port", String(jpPort), ...(jpOnPg ? [] : ["--data-dir", dir])], env: jpOnPg ? onPg : onDir }),
+    startUs: () =>
+      launchServer({
+        args: ["--port", String(usPort), ...(jpOnPg ? ["--data-dir", dir] : [])],
+        env: jpOnPg ? onDir : onPg,
+      }),
+    startJp: () =>
+      launchServer({
+        args: ["--port", String(jpPort), ...(jpOnPg ? [] : ["--data-dir", dir])],
+        env: jpOnPg ? onPg : onDir,
+      }),
     open: async () => {
       const [u, j] = [await openUs(), await openJp()];
       return { us: u, jp: j, close: async () => void (await Promise.all([u.close(), j.close()])) };
@@ -242,7 +294,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     plannedByKind[kind] = (plannedByKind[kind] ?? 0) + 1;
   }
   const nodes = await prepare(options, plans);
-  log(`${plans.length} containers planned, ${options.messages} US → Japan messages; Japan's ${plans.filter((p) => p.side === "jp").length} exports filed on its node`);
+  log(
+    `${plans.length} containers planned, ${options.messages} US → Japan messages; Japan's ${plans.filter((p) => p.side === "jp").length} exports filed on its node`,
+  );
   let jpNode: ServerProcess | null = null;
   let usNode: ServerProcess | null = null;
   const link = relay(nodes.relayPort, () => nodes.jpPort);
@@ -251,7 +305,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   try {
     [usNode, jpNode] = await Promise.all([nodes.startUs(), nodes.startJp()]);
     const exchangeStarted = Date.now();
-    log(`nodes up: US ${usNode.url}, Japan ${jpNode.url} (Japan on ${options.receiverOn}); US peer URL via relay :${nodes.relayPort}`);
+    log(
+      `nodes up: US ${usNode.url}, Japan ${jpNode.url} (Japan on ${options.receiverOn}); US peer URL via relay :${nodes.relayPort}`,
+    );
     const user = (url: string, name: string) => new ApiUser(url, name, PASSWORD);
     const usUrl = usNode.url;
     const jpUrl = jpNode.url;
@@ -267,7 +323,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     let isDriving = true;
     let drivingError: unknown = null;
     // Settled here so that a failure of the officers' work ends the run (and its processes) below.
-    const driving = drivePlans({ officers, plans, queueOccupancies: usDb ? (plan) => queueOccupancies(usDb.db, plan) : null, log })
+    const driving = drivePlans({
+      officers,
+      plans,
+      queueOccupancies: usDb ? (plan) => queueOccupancies(usDb.db, plan) : null,
+      log,
+    })
       .catch((err: unknown) => {
         drivingError = err ?? new Error("the officers' work failed");
         return null;
@@ -277,7 +338,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       });
 
     // Kills and cuts at random points of the US node's delivered count, in random order.
-    const events = [...Array.from({ length: options.kills }, () => "kill" as const), ...Array.from({ length: options.cuts }, () => "cut" as const)]
+    const events = [
+      ...Array.from({ length: options.kills }, () => "kill" as const),
+      ...Array.from({ length: options.cuts }, () => "cut" as const),
+    ]
       .map((kind) => ({ kind, at: Math.floor(options.messages * (0.05 + 0.85 * Math.random())) }))
       .sort((a, b) => a.at - b.at);
     let done = { kills: 0, cuts: 0 };
@@ -301,7 +365,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         jpNode = await nodes.startJp();
         downMs += Date.now() - down;
         done = { ...done, kills: done.kills + 1 };
-        log(`kill ${done.kills}/${options.kills} at ${figures?.delivered ?? "?"} delivered: Japan back after ${((Date.now() - down) / 1000).toFixed(1)} s`);
+        log(
+          `kill ${done.kills}/${options.kills} at ${figures?.delivered ?? "?"} delivered: Japan back after ${((Date.now() - down) / 1000).toFixed(1)} s`,
+        );
       } else {
         await link.cut(options.cutMs);
         cutMs += options.cutMs;

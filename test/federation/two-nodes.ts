@@ -78,9 +78,14 @@ export async function prepareTwoNodes(pgBaseUrl: string, receiverOn: "pglite" | 
     dir,
     receiverPort,
     pgDb,
-    startSender: (env = {}) => (receiverOn === "pglite" ? launchServer({ env: onPg(env) }) : launchServer({ args: ["--data-dir", dir], env: onDir(env) })),
+    startSender: (env = {}) =>
+      receiverOn === "pglite"
+        ? launchServer({ env: onPg(env) })
+        : launchServer({ args: ["--data-dir", dir], env: onDir(env) }),
     startReceiver: (env = {}) =>
-      receiverOn === "pglite" ? launchServer({ args: ["--data-dir", dir, ...receiverArgs], env: onDir(env) }) : launchServer({ args: receiverArgs, env: onPg(env) }),
+      receiverOn === "pglite"
+        ? launchServer({ args: ["--data-dir", dir, ...receiverArgs], env: onDir(env) })
+        : launchServer({ args: receiverArgs, env: onPg(env) }),
     openEmbedded: () => openDatabase({ dataDir: dir }),
     cleanup: async () => {
       await pgDb.close();
@@ -94,7 +99,13 @@ export async function prepareTwoNodes(pgBaseUrl: string, receiverOn: "pglite" | 
 }
 
 /** Queues `count` sample messages of every kind over `subjects` containers, `chunk` per transaction. */
-export async function queueSamples(db: Database, from: number, count: number, subjects: number, chunk = 250): Promise<void> {
+export async function queueSamples(
+  db: Database,
+  from: number,
+  count: number,
+  subjects: number,
+  chunk = 250,
+): Promise<void> {
   for (let start = from; start < from + count; start += chunk) {
     const end = Math.min(from + count, start + chunk);
     await db.db.transaction().execute(async (tx) => {
@@ -107,7 +118,15 @@ export async function queueSamples(db: Database, from: number, count: number, su
 }
 
 /** Outbox totals on the sender. */
-export async function outboxTotals(db: Database): Promise<{ total: number; delivered: number; dead: number; retried: number; attempts: number; duplicates: number; queued: number }> {
+export async function outboxTotals(db: Database): Promise<{
+  total: number;
+  delivered: number;
+  dead: number;
+  retried: number;
+  attempts: number;
+  duplicates: number;
+  queued: number;
+}> {
   const row = await fed(db.db)
     .selectFrom("federation_outbox")
     .select([

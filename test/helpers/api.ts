@@ -18,7 +18,12 @@ export interface Client {
 /** Builds the app on a test clock set a few hours after the world's anchor. */
 export async function buildTestApp(db: Kysely<DB>) {
   const clock = fixedClock(new Date(TEST_ANCHOR.getTime() + 8 * 60 * 60 * 1000));
-  const app = await buildApp({ db, clock, webDir: "/nonexistent", logger: process.env.TEST_LOG ? { level: "error" } : false });
+  const app = await buildApp({
+    db,
+    clock,
+    webDir: "/nonexistent",
+    logger: process.env.TEST_LOG ? { level: "error" } : false,
+  });
   return { app, clock };
 }
 
@@ -38,6 +43,7 @@ export async function loginAs(app: FastifyInstance, username: string, password =
     post: (url, body) => app.inject({ method: "POST", url, headers, payload: body as object }),
     put: (url, body) => app.inject({ method: "PUT", url, headers, payload: body as object }),
     delete: (url) => app.inject({ method: "DELETE", url, headers }),
-    postRaw: (url, body, contentType) => app.inject({ method: "POST", url, headers: { ...headers, "content-type": contentType }, payload: body }),
+    postRaw: (url, body, contentType) =>
+      app.inject({ method: "POST", url, headers: { ...headers, "content-type": contentType }, payload: body }),
   };
 }

@@ -76,7 +76,12 @@ export function describeOnEngines<T>(
         const opened = await engine.open();
         drop = () => opened.drop();
         await migrateToLatest(opened.database.db);
-        state = { engine: engine.name, database: opened.database, url: opened.url, fixture: await setup(opened.database) };
+        state = {
+          engine: engine.name,
+          database: opened.database,
+          url: opened.url,
+          fixture: await setup(opened.database),
+        };
       });
       after(async () => {
         await drop?.();

@@ -124,7 +124,9 @@ export function describeValue(value: Value): string {
     return value.length > 80 ? `${JSON.stringify(value.slice(0, 60))}… (${value.length} chars)` : JSON.stringify(value);
   }
   if (Array.isArray(value)) {
-    return value.length > 8 ? `array(${value.length}) of ${describeValue(value[0] ?? null)}` : clip(toJsonText(value), 120);
+    return value.length > 8
+      ? `array(${value.length}) of ${describeValue(value[0] ?? null)}`
+      : clip(toJsonText(value), 120);
   }
   return clip(toJsonText(value), 120);
 }
@@ -135,13 +137,71 @@ function clip(text: string, max: number): string {
 
 const CONTROL_CHARS = ["\u0000", "\u0001", "\u0007", "\b", "\u000b", "\f", "\u000e", "\u001b", "\u001f", "\u007f"];
 
-const ODD_UNICODE = ["\ud800", "\udfff", "\udbff\udbff", "\u2028", "\u2029", "\ufeff", "\u0085", "\ufffe", "\uffff", "😀", "\u0301"];
+const ODD_UNICODE = [
+  "\ud800",
+  "\udfff",
+  "\udbff\udbff",
+  "\u2028",
+  "\u2029",
+  "\ufeff",
+  "\u0085",
+  "\ufffe",
+  "\uffff",
+  "😀",
+  "\u0301",
+];
 
 const ODD_STRINGS = [
-  "", " ", "\t", "\r\n", "\u0085", "\u2028", "\ufeff", "\u200b", "\u202e", "\ud800", "a\udfffb", "😀", "e\u0301", "Ａ１", "İı", "ß", "\\", "a\\",
-  "%", "_", "%_\\", "'", "\"", "' OR '1'='1", "'; drop table shipment; --", "$1", "%s%n", "{{7*7}}", "${7*7}", "../../../etc/passwd",
-  "<script>alert(1)</script>", "__proto__", "constructor", "toString", "null", "undefined", "true", "NaN", "Infinity", "-Infinity", "-0",
-  "1e308", "-1", "0x1F", "١٢", "1,5", " 1", "+1", "[]", "{}",
+  "",
+  " ",
+  "\t",
+  "\r\n",
+  "\u0085",
+  "\u2028",
+  "\ufeff",
+  "\u200b",
+  "\u202e",
+  "\ud800",
+  "a\udfffb",
+  "😀",
+  "e\u0301",
+  "Ａ１",
+  "İı",
+  "ß",
+  "\\",
+  "a\\",
+  "%",
+  "_",
+  "%_\\",
+  "'",
+  '"',
+  "' OR '1'='1",
+  "'; drop table shipment; --",
+  "$1",
+  "%s%n",
+  "{{7*7}}",
+  "${7*7}",
+  "../../../etc/passwd",
+  "<script>alert(1)</script>",
+  "__proto__",
+  "constructor",
+  "toString",
+  "null",
+  "undefined",
+  "true",
+  "NaN",
+  "Infinity",
+  "-Infinity",
+  "-0",
+  "1e308",
+  "-1",
+  "0x1F",
+  "١٢",
+  "1,5",
+  " 1",
+  "+1",
+  "[]",
+  "{}",
 ];
 
 const BIG = {
@@ -163,7 +223,10 @@ function deepArray(depth: number, leaf: string): RawJson {
 }
 
 function deepObject(depth: number, leaf: string): RawJson {
-  return new RawJson(`${'{"a":'.repeat(depth)}${leaf}${"}".repeat(depth)}`, `object nested ${depth} deep around ${leaf}`);
+  return new RawJson(
+    `${'{"a":'.repeat(depth)}${leaf}${"}".repeat(depth)}`,
+    `object nested ${depth} deep around ${leaf}`,
+  );
 }
 
 function randomUuid(rng: Rng): string {
@@ -245,7 +308,18 @@ export function fuzzTargets(routeTable: readonly RouteEntry[]): FuzzTarget[] {
     const fields = [params, query, body].reduce((n, s) => n + Object.keys(s?.properties ?? {}).length, 0);
     const isRawBody = RAW_BODY_ROUTES.has(key);
     const weight = isRawBody ? 14 : key === "POST /api/session" ? 6 : key === "DELETE /api/session" ? 0.5 : 2 + fields;
-    targets.push({ key, method: route.method, url: route.url, params, query, body, roles: route.config.roles, isPublic: route.config.isPublic === true, isRawBody, weight });
+    targets.push({
+      key,
+      method: route.method,
+      url: route.url,
+      params,
+      query,
+      body,
+      roles: route.config.roles,
+      isPublic: route.config.isPublic === true,
+      isRawBody,
+      weight,
+    });
   }
   return targets;
 }
@@ -324,7 +398,11 @@ export async function buildFuzzApp(db: Kysely<DB>): Promise<{ app: FastifyInstan
 }
 
 /** Logs in with a password and returns the session cookie header. */
-export async function sessionHeaders(app: FastifyInstance, username: string, password = TEST_PASSWORD): Promise<Record<string, string>> {
+export async function sessionHeaders(
+  app: FastifyInstance,
+  username: string,
+  password = TEST_PASSWORD,
+): Promise<Record<string, string>> {
   const res = await app.inject({ method: "POST", url: "/api/session", payload: { username, password } });
   const cookie = res.cookies.find((c) => c.name === "reciprocity_session");
   if (res.statusCode !== 200 || !cookie) {
@@ -341,13 +419,25 @@ const SCENARIO_HEADER =
  * states (so lifecycle routes meet real records) and collects real ids, cursors and hashes.
  * Steps that fail are returned as warnings: the fuzz run is still worth doing without them.
  */
-export async function prepareFuzzWorld(app: FastifyInstance, db: Kysely<DB>): Promise<{ accounts: FuzzAccount[]; pools: FuzzPools; warnings: string[] }> {
+export async function prepareFuzzWorld(
+  app: FastifyInstance,
+  db: Kysely<DB>,
+): Promise<{ accounts: FuzzAccount[]; pools: FuzzPools; warnings: string[] }> {
   const warnings: string[] = [];
   const us = await db.selectFrom("agency").select("id").where("code", "=", "USCBP").executeTakeFirstOrThrow();
   const hash = await hashPassword(TEST_PASSWORD);
   await db
     .insertInto("app_user")
-    .values(FUZZ_VICTIMS.map((username) => ({ agency_id: us.id, username, display_name: username, password_hash: hash, roles: ["targeter"], site_id: null })))
+    .values(
+      FUZZ_VICTIMS.map((username) => ({
+        agency_id: us.id,
+        username,
+        display_name: username,
+        password_hash: hash,
+        roles: ["targeter"],
+        site_id: null,
+      })),
+    )
     .execute();
   const people = await db
     .selectFrom("app_user")
@@ -364,10 +454,20 @@ export async function prepareFuzzWorld(app: FastifyInstance, db: Kysely<DB>): Pr
   if (!admin) {
     throw new Error("the test world has no host.admin");
   }
-  const token = await app.inject({ method: "POST", url: "/api/api-tokens", headers: admin.headers, payload: { name: "fuzz-feed" } });
+  const token = await app.inject({
+    method: "POST",
+    url: "/api/api-tokens",
+    headers: admin.headers,
+    payload: { name: "fuzz-feed" },
+  });
   if (token.statusCode === 201) {
     const issued = token.json<{ token: string; username: string }>();
-    accounts.push({ name: issued.username, roles: ["ingest"], headers: { authorization: `Bearer ${issued.token}` }, isPerson: false });
+    accounts.push({
+      name: issued.username,
+      roles: ["ingest"],
+      headers: { authorization: `Bearer ${issued.token}` },
+      isPerson: false,
+    });
   } else {
     warnings.push(`no ingest token: ${token.statusCode} ${token.body}`);
   }
@@ -376,9 +476,21 @@ export async function prepareFuzzWorld(app: FastifyInstance, db: Kysely<DB>): Pr
   return { accounts, pools, warnings };
 }
 
-async function walkScenario(app: FastifyInstance, db: Kysely<DB>, accounts: FuzzAccount[], warnings: string[]): Promise<void> {
+async function walkScenario(
+  app: FastifyInstance,
+  db: Kysely<DB>,
+  accounts: FuzzAccount[],
+  warnings: string[],
+): Promise<void> {
   const as = (name: string) => accounts.find((a) => a.name === name)?.headers ?? {};
-  const step = async (what: string, account: string, method: "POST" | "GET", url: string, payload?: object | string, contentType?: string) => {
+  const step = async (
+    what: string,
+    account: string,
+    method: "POST" | "GET",
+    url: string,
+    payload?: object | string,
+    contentType?: string,
+  ) => {
     const headers = { ...as(account), ...(contentType ? { "content-type": contentType } : {}) };
     const res = await app.inject({ method, url, headers, payload });
     if (res.statusCode >= 300) {
@@ -388,9 +500,33 @@ async function walkScenario(app: FastifyInstance, db: Kysely<DB>, accounts: Fuzz
     return res.json<{ id?: string }>();
   };
   const rows = CONTAINERS.map((c, i) =>
-    [`FZ${String(i).padStart(8, "0")}`, `FZM${i}`, "ONEY", "9356127", `0${i}W`, "USLAX", "JPTYO", "2026-11-30T18:00", "ACME EXPORTS LLC", "NIPPON KK", c, "22G1", "392690", "PLASTIC ARTICLES", "10", "12000"].join(","),
+    [
+      `FZ${String(i).padStart(8, "0")}`,
+      `FZM${i}`,
+      "ONEY",
+      "9356127",
+      `0${i}W`,
+      "USLAX",
+      "JPTYO",
+      "2026-11-30T18:00",
+      "ACME EXPORTS LLC",
+      "NIPPON KK",
+      c,
+      "22G1",
+      "392690",
+      "PLASTIC ARTICLES",
+      "10",
+      "12000",
+    ].join(","),
   );
-  await step("ingest scenario shipments", "host.admin", "POST", "/api/manifests?format=csv&fileName=fuzz-scenario.csv", `${SCENARIO_HEADER}\n${rows.join("\n")}\n`, "text/csv");
+  await step(
+    "ingest scenario shipments",
+    "host.admin",
+    "POST",
+    "/api/manifests?format=csv&fileName=fuzz-scenario.csv",
+    `${SCENARIO_HEADER}\n${rows.join("\n")}\n`,
+    "text/csv",
+  );
   const shipments = await db
     .selectFrom("shipment as s")
     .innerJoin("shipment_container as c", "c.shipment_id", "s.id")
@@ -400,14 +536,26 @@ async function walkScenario(app: FastifyInstance, db: Kysely<DB>, accounts: Fuzz
     .execute();
   const create = (i: number, requestType: string) => {
     const s = shipments[i];
-    return s ? step(`request ${requestType}`, "partner.targeter", "POST", "/api/inspection-requests", { shipmentId: s.id, containerNo: s.container_no, reason: "Fuzz scenario", requestType, reasonCodes: ["radiological"] }) : null;
+    return s
+      ? step(`request ${requestType}`, "partner.targeter", "POST", "/api/inspection-requests", {
+          shipmentId: s.id,
+          containerNo: s.container_no,
+          reason: "Fuzz scenario",
+          requestType,
+          reasonCodes: ["radiological"],
+        })
+      : null;
   };
   const scanned = await create(0, "inspection");
   await create(1, "information");
   await create(2, "hold");
   const declined = await create(3, "inspection");
   if (declined?.id) {
-    await step("decline", "host.supervisor", "POST", `/api/inspection-requests/${declined.id}/decision`, { decision: "decline", reasonCode: "no_capacity", reason: "Fuzz" });
+    await step("decline", "host.supervisor", "POST", `/api/inspection-requests/${declined.id}/decision`, {
+      decision: "decline",
+      reasonCode: "no_capacity",
+      reason: "Fuzz",
+    });
   }
   if (!scanned?.id) {
     return;
@@ -416,12 +564,21 @@ async function walkScenario(app: FastifyInstance, db: Kysely<DB>, accounts: Fuzz
   await step("accept", "host.supervisor", "POST", `${base}/decision`, { decision: "accept" });
   await step("schedule", "scan.officer", "POST", `${base}/schedule`, { scheduledFor: "2026-11-27T14:00:00Z" });
   await step("start scanning", "scan.officer", "POST", `${base}/scanning`);
-  const n42 = synthesizeHandheldN42({ detector: "IdentiFINDER-NG", sources: [{ nuclide: "Cs-137" }], liveTimeS: 30, seed: 3 }).bytes;
+  const n42 = synthesizeHandheldN42({
+    detector: "IdentiFINDER-NG",
+    sources: [{ nuclide: "Cs-137" }],
+    liveTimeS: 30,
+    seed: 3,
+  }).bytes;
   await step("record scan", "scan.officer", "POST", `${base}/scans`, {
     scanType: "isotope_id",
     outcome: "alarm",
     notes: "Fuzz scenario",
-    attachment: { fileName: "idf.n42", mediaType: "application/xml", contentBase64: Buffer.from(n42).toString("base64") },
+    attachment: {
+      fileName: "idf.n42",
+      mediaType: "application/xml",
+      contentBase64: Buffer.from(n42).toString("base64"),
+    },
   });
 }
 
@@ -435,10 +592,16 @@ async function collectPools(app: FastifyInstance, db: Kysely<DB>, accounts: Fuzz
   add(await db.selectFrom("ingest_batch").select("id").orderBy("file_name").limit(6).execute());
   add(await db.selectFrom("quarantine_record").select("id").orderBy("location").limit(6).execute());
   add(await db.selectFrom("app_user").select("id").where("username", "in", FUZZ_VICTIMS).execute());
-  const spared = new Set((await db.selectFrom("app_user").select("id").where("username", "not in", FUZZ_VICTIMS).execute()).map((r) => r.id));
+  const spared = new Set(
+    (await db.selectFrom("app_user").select("id").where("username", "not in", FUZZ_VICTIMS).execute()).map((r) => r.id),
+  );
   add(await db.selectFrom("watchlist_entry").select("id").orderBy("value").limit(6).execute());
-  const sha256s = (await db.selectFrom("stored_file").select("sha256").orderBy("sha256").limit(6).execute()).map((r) => r.sha256);
-  const hashes = (await db.selectFrom("audit_event").select("hash").orderBy("seq").limit(6).execute()).map((r) => r.hash);
+  const sha256s = (await db.selectFrom("stored_file").select("sha256").orderBy("sha256").limit(6).execute()).map(
+    (r) => r.sha256,
+  );
+  const hashes = (await db.selectFrom("audit_event").select("hash").orderBy("seq").limit(6).execute()).map(
+    (r) => r.hash,
+  );
   const pairs = (
     await db
       .selectFrom("shipment as s")
@@ -449,8 +612,19 @@ async function collectPools(app: FastifyInstance, db: Kysely<DB>, accounts: Fuzz
       .limit(12)
       .execute()
   ).map((r) => ({ shipmentId: r.id, containerNo: r.container_no }));
-  const definitions = (await db.selectFrom("rule_set").select("definition").orderBy("version").limit(3).execute()).map((r) => r.definition as Value);
-  const pools: FuzzPools = { ids: [...ids], spared, sha256s, cursors: [], hashes, pairs, definitions, usernames: [...FUZZ_VICTIMS, "nobody"] };
+  const definitions = (await db.selectFrom("rule_set").select("definition").orderBy("version").limit(3).execute()).map(
+    (r) => r.definition as Value,
+  );
+  const pools: FuzzPools = {
+    ids: [...ids],
+    spared,
+    sha256s,
+    cursors: [],
+    hashes,
+    pairs,
+    definitions,
+    usernames: [...FUZZ_VICTIMS, "nobody"],
+  };
   await harvestCursors(app, accounts, pools);
   return pools;
 }
@@ -458,13 +632,18 @@ async function collectPools(app: FastifyInstance, db: Kysely<DB>, accounts: Fuzz
 /** Signed cursors from every list and sort order: replayed elsewhere, they must still be a 400. */
 async function harvestCursors(app: FastifyInstance, accounts: FuzzAccount[], pools: FuzzPools): Promise<void> {
   const lists = [
-    ...["etd", "filed_at", "bill_of_lading", "port_of_discharge", "score"].flatMap((sort) => [`/api/shipments?limit=1&sort=${sort}&order=asc`, `/api/shipments?limit=1&sort=${sort}`]),
+    ...["etd", "filed_at", "bill_of_lading", "port_of_discharge", "score"].flatMap((sort) => [
+      `/api/shipments?limit=1&sort=${sort}&order=asc`,
+      `/api/shipments?limit=1&sort=${sort}`,
+    ]),
     "/api/inspection-requests?limit=1",
     "/api/audit-events?limit=1",
     "/api/ingest-batches?limit=1",
     "/api/quarantine?limit=1",
   ];
-  for (const account of accounts.filter((a) => ["host.admin", "host.auditor", "partner.targeter", "partner.auditor"].includes(a.name))) {
+  for (const account of accounts.filter((a) =>
+    ["host.admin", "host.auditor", "partner.targeter", "partner.auditor"].includes(a.name),
+  )) {
     for (const url of lists) {
       const res = await app.inject({ method: "GET", url, headers: account.headers });
       harvest(res, pools, url);
@@ -484,7 +663,11 @@ function listOf(url: string): string {
 
 /** Adds the ids and cursors of a successful response to `url` to the pools (bounded). */
 export function harvest(res: LightMyRequestResponse, pools: FuzzPools, url: string): void {
-  if (res.statusCode >= 300 || !String(res.headers["content-type"] ?? "").includes("json") || res.body.length > 256 * 1024) {
+  if (
+    res.statusCode >= 300 ||
+    !String(res.headers["content-type"] ?? "").includes("json") ||
+    res.body.length > 256 * 1024
+  ) {
     return;
   }
   const cursor = CURSOR_RE.exec(res.body)?.[1];
@@ -506,20 +689,38 @@ export function loadManifestSamples(): ManifestSample[] {
   const samples: ManifestSample[] = [];
   for (const name of readdirSync(fixtures).sort()) {
     if (name.endsWith(".edi") || name.endsWith(".csv")) {
-      samples.push({ name, contentType: name.endsWith(".csv") ? "text/csv" : name.startsWith("x12") ? "application/x12" : "application/edifact", text: readFileSync(path.join(fixtures, name), "utf8") });
+      samples.push({
+        name,
+        contentType: name.endsWith(".csv")
+          ? "text/csv"
+          : name.startsWith("x12")
+            ? "application/x12"
+            : "application/edifact",
+        text: readFileSync(path.join(fixtures, name), "utf8"),
+      });
     }
   }
   const shipments = [...syntheticShipments(4, { seed: 11, prefix: "FZC" })];
   samples.push({
     name: "synthetic-cuscar",
     contentType: "application/edifact",
-    text: writeCuscar(shipments, { sender: "ONEY", recipient: "USCBP", interchangeRef: "FZC1", preparedAt: TEST_ANCHOR, shipmentsPerMessage: 2 }),
+    text: writeCuscar(shipments, {
+      sender: "ONEY",
+      recipient: "USCBP",
+      interchangeRef: "FZC1",
+      preparedAt: TEST_ANCHOR,
+      shipmentsPerMessage: 2,
+    }),
   });
   for (const folder of ["edifact", "x12"]) {
     const dir = path.resolve(REPO, "../shared/tradedata", folder);
     if (existsSync(dir)) {
       for (const name of readdirSync(dir).sort()) {
-        samples.push({ name, contentType: folder === "x12" ? "application/x12" : "application/edifact", text: readFileSync(path.join(dir, name), "latin1") });
+        samples.push({
+          name,
+          contentType: folder === "x12" ? "application/x12" : "application/edifact",
+          text: readFileSync(path.join(dir, name), "latin1"),
+        });
       }
     }
   }
@@ -529,7 +730,19 @@ export function loadManifestSamples(): ManifestSample[] {
 // ---------------------------------------------------------------------------------------------
 // Malformed values by kind
 
-type Kind = "uuid" | "date" | "hex64" | "cursor" | "enum" | "integer" | "number" | "boolean" | "array" | "object" | "string" | "any";
+type Kind =
+  | "uuid"
+  | "date"
+  | "hex64"
+  | "cursor"
+  | "enum"
+  | "integer"
+  | "number"
+  | "boolean"
+  | "array"
+  | "object"
+  | "string"
+  | "any";
 
 interface Picked {
   value: Value;
@@ -572,17 +785,61 @@ function kindOf(schema: JsonSchema | undefined, name: string): Kind {
 const PLAIN_KINDS = ["integer", "number", "boolean", "array", "object", "string"] as const satisfies readonly Kind[];
 
 const BAD_DATES = [
-  "-271821-04-20", "+275760-09-13", "99999-01-01", "0001-01-01", "0000-01-01", "1969-12-31", "1999-12-31T23:59:59Z", "2101-01-01", "2026-02-30",
-  "2026-13-45", "2026-00-00", "2026-11-20T24:00", "2026-11-20T23:59:60Z", "2026-11-20T25:61:61Z", "2026-11-20 08:00", "2000-01-01T00:00:00+14:00",
-  "2100-12-31T23:59:59-14:00", "2026-11-20T08:00:00.123456789Z", "2026-11-20T08:00+2500", "2026-11-20T08:00:00+99:99", "2026-11-20T08:00:00Z\u0000",
-  "20261120", "2026-W47-5", "2026-11-20T08:00:00 GMT", "Fri, 20 Nov 2026 08:00:00 GMT", "now", "infinity", "-infinity", "epoch", "9999-12-31T23:59:59.999Z",
+  "-271821-04-20",
+  "+275760-09-13",
+  "99999-01-01",
+  "0001-01-01",
+  "0000-01-01",
+  "1969-12-31",
+  "1999-12-31T23:59:59Z",
+  "2101-01-01",
+  "2026-02-30",
+  "2026-13-45",
+  "2026-00-00",
+  "2026-11-20T24:00",
+  "2026-11-20T23:59:60Z",
+  "2026-11-20T25:61:61Z",
+  "2026-11-20 08:00",
+  "2000-01-01T00:00:00+14:00",
+  "2100-12-31T23:59:59-14:00",
+  "2026-11-20T08:00:00.123456789Z",
+  "2026-11-20T08:00+2500",
+  "2026-11-20T08:00:00+99:99",
+  "2026-11-20T08:00:00Z\u0000",
+  "20261120",
+  "2026-W47-5",
+  "2026-11-20T08:00:00 GMT",
+  "Fri, 20 Nov 2026 08:00:00 GMT",
+  "now",
+  "infinity",
+  "-infinity",
+  "epoch",
+  "9999-12-31T23:59:59.999Z",
 ];
 
 const BAD_NUMBERS: Picked[] = [
-  { value: -1 }, { value: 0 }, { value: 1.5 }, { value: -1.5 }, { value: 1e308 }, { value: -1e308 }, { value: 5e-324 }, { value: 2 ** 31 }, { value: 2 ** 53 + 2 },
-  { value: 2 ** 63 }, { value: "NaN" }, { value: "Infinity" }, { value: "1e308" }, { value: "-1" }, { value: "0x10" }, { value: "1_000" }, { value: "" },
-  { value: new RawJson("1e400", "1e400 (Infinity)") }, { value: new RawJson("-1e400", "-1e400 (-Infinity)") }, { value: new RawJson("-0", "-0") },
-  { value: new RawJson("123456789012345678901234567890", "30-digit integer") }, { value: new RawJson("1E2", "1E2") },
+  { value: -1 },
+  { value: 0 },
+  { value: 1.5 },
+  { value: -1.5 },
+  { value: 1e308 },
+  { value: -1e308 },
+  { value: 5e-324 },
+  { value: 2 ** 31 },
+  { value: 2 ** 53 + 2 },
+  { value: 2 ** 63 },
+  { value: "NaN" },
+  { value: "Infinity" },
+  { value: "1e308" },
+  { value: "-1" },
+  { value: "0x10" },
+  { value: "1_000" },
+  { value: "" },
+  { value: new RawJson("1e400", "1e400 (Infinity)") },
+  { value: new RawJson("-1e400", "-1e400 (-Infinity)") },
+  { value: new RawJson("-0", "-0") },
+  { value: new RawJson("123456789012345678901234567890", "30-digit integer") },
+  { value: new RawJson("1E2", "1E2") },
 ];
 
 function badString(ctx: GenContext, base: string): Picked {
@@ -594,16 +851,29 @@ function badString(ctx: GenContext, base: string): Picked {
     case 9: {
       // Control characters, and Unicode that survives JSON.parse but not every encoder (lone surrogates).
       const ch = choice === 9 ? rng.pick(ODD_UNICODE) : rng.pick(CONTROL_CHARS);
-      return { value: insertAt(base, rng.int(base.length + 1), ch), label: `${JSON.stringify(base.slice(0, 40))} with ${JSON.stringify(ch)} inserted` };
+      return {
+        value: insertAt(base, rng.int(base.length + 1), ch),
+        label: `${JSON.stringify(base.slice(0, 40))} with ${JSON.stringify(ch)} inserted`,
+      };
     }
     case 2:
-      return ctx.inUrl ? { value: BIG.url, label: "12,000 chars" } : rng.pick([{ value: BIG.body, label: "1,000,000 × a" }, { value: BIG.accents, label: "480,000 × é (1 MB UTF-8)" }, { value: BIG.nul, label: "150,000 × NUL" }, { value: BIG.overLimit, label: "1,100,000 × b (over the body limit)" }]);
+      return ctx.inUrl
+        ? { value: BIG.url, label: "12,000 chars" }
+        : rng.pick([
+            { value: BIG.body, label: "1,000,000 × a" },
+            { value: BIG.accents, label: "480,000 × é (1 MB UTF-8)" },
+            { value: BIG.nul, label: "150,000 × NUL" },
+            { value: BIG.overLimit, label: "1,100,000 × b (over the body limit)" },
+          ]);
     case 3:
       return { value: rng.pick(ODD_STRINGS) };
     case 4:
       return { value: `${base}${rng.pick(ODD_STRINGS)}` };
     case 5:
-      return { value: base.repeat(rng.between(50, ctx.inUrl ? 200 : 20_000)).slice(0, ctx.inUrl ? 12_000 : 1_000_000), label: `${JSON.stringify(base.slice(0, 20))} repeated` };
+      return {
+        value: base.repeat(rng.between(50, ctx.inUrl ? 200 : 20_000)).slice(0, ctx.inUrl ? 12_000 : 1_000_000),
+        label: `${JSON.stringify(base.slice(0, 20))} repeated`,
+      };
     case 6:
       return { value: new RawBytes(rng.bytes(rng.between(1, 64)), "random bytes") };
     case 7:
@@ -615,7 +885,10 @@ function badString(ctx: GenContext, base: string): Picked {
 
 function badCursor(ctx: GenContext): Picked {
   const { rng, pools } = ctx;
-  const issued = pools.cursors.length > 0 ? rng.pick(pools.cursors) : { token: `${base64url(["x", "y"])}.AAAAAAAAAAAAAAAAAAAAAA`, from: "nowhere" };
+  const issued =
+    pools.cursors.length > 0
+      ? rng.pick(pools.cursors)
+      : { token: `${base64url(["x", "y"])}.AAAAAAAAAAAAAAAAAAAAAA`, from: "nowhere" };
   const real = issued.token;
   const [body = "", mac = ""] = real.split(".");
   const other = pools.cursors.length > 0 ? rng.pick(pools.cursors).token : real;
@@ -626,7 +899,10 @@ function badCursor(ctx: GenContext): Picked {
     () => ({ value: `${base64url([1])}.${mac}`, label: "base64url([1]) with a real signature" }),
     () => ({ value: base64url([1]), label: "base64url([1])" }),
     () => ({ value: `${base64url({ value: 1, id: "x" })}.AAAA`, label: "base64url of an object" }),
-    () => ({ value: `${body}.${mac.slice(0, -2)}${mac.endsWith("AA") ? "BB" : "AA"}`, label: `real cursor with its signature changed` }),
+    () => ({
+      value: `${body}.${mac.slice(0, -2)}${mac.endsWith("AA") ? "BB" : "AA"}`,
+      label: `real cursor with its signature changed`,
+    }),
     () => ({ value: `${body}x.${mac}`, label: "real cursor with its body changed" }),
     () => ({ value: body, label: "real cursor without its signature" }),
     () => ({ value: `${body}.${other.split(".")[1] ?? ""}`, label: "real body with another cursor's signature" }),
@@ -647,8 +923,30 @@ function badUuid(ctx: GenContext): Picked {
     () => ({ value: uuid, label: `valid random UUID ${uuid}` }),
     () => ({ value: randomUUID(), label: "valid random v4 UUID" }),
     () => ({ value: pools.ids.length > 0 ? rng.pick(pools.ids) : uuid, label: "real id of some other kind of record" }),
-    () => ({ value: rng.pick(["00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff", "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF"]) }),
-    () => ({ value: rng.pick(["not-a-uuid", "", "0", "1' or '1'='1", "../", "%", uuid.slice(0, 35), `${uuid}0`, uuid.replaceAll("-", ""), `{${uuid}}`, `urn:uuid:${uuid}`, uuid.replace(/-/g, "‐"), `g${uuid.slice(1)}`]) }),
+    () => ({
+      value: rng.pick([
+        "00000000-0000-0000-0000-000000000000",
+        "ffffffff-ffff-ffff-ffff-ffffffffffff",
+        "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF",
+      ]),
+    }),
+    () => ({
+      value: rng.pick([
+        "not-a-uuid",
+        "",
+        "0",
+        "1' or '1'='1",
+        "../",
+        "%",
+        uuid.slice(0, 35),
+        `${uuid}0`,
+        uuid.replaceAll("-", ""),
+        `{${uuid}}`,
+        `urn:uuid:${uuid}`,
+        uuid.replace(/-/g, "‐"),
+        `g${uuid.slice(1)}`,
+      ]),
+    }),
     () => badString(ctx, uuid),
     () => ({ value: rng.pick([0, -1, true, null, [uuid], { id: uuid }] as Value[]) }),
   ];
@@ -672,7 +970,9 @@ function badDate(ctx: GenContext): Picked {
   return rng.pick<() => Picked>([
     () => ({ value: rng.pick(BAD_DATES) }),
     () => ({ value: rng.pick(BAD_DATES) }),
-    () => ({ value: rng.pick([true, 0, 8.64e15, -8.64e15, 1e308, null, { $date: "2026-11-20" }, ["2026-11-20"]] as Value[]) }),
+    () => ({
+      value: rng.pick([true, 0, 8.64e15, -8.64e15, 1e308, null, { $date: "2026-11-20" }, ["2026-11-20"]] as Value[]),
+    }),
     () => badString(ctx, "2026-11-20T08:00:00Z"),
   ])();
 }
@@ -683,7 +983,16 @@ function badHex64(ctx: GenContext): Picked {
   return rng.pick<() => Picked>([
     () => ({ value: real.toUpperCase(), label: "real sha256 in upper case" }),
     () => ({ value: rng.bytes(32).toString("hex"), label: "random 64 hex digits" }),
-    () => ({ value: rng.pick(["g".repeat(64), real.slice(0, 63), `${real}0`, "0".repeat(64), "f".repeat(64), `${real.slice(0, 63)}\u0000`]) }),
+    () => ({
+      value: rng.pick([
+        "g".repeat(64),
+        real.slice(0, 63),
+        `${real}0`,
+        "0".repeat(64),
+        "f".repeat(64),
+        `${real.slice(0, 63)}\u0000`,
+      ]),
+    }),
     () => badString(ctx, real),
   ])();
 }
@@ -707,7 +1016,23 @@ function wrongType(ctx: GenContext): Picked {
     return rng.chance(0.5) ? bigArray(rng) : deepValue(rng);
   }
   return {
-    value: rng.pick<Value>([{}, { a: "b" }, { $ne: null }, [], ["a"], [1, 2], true, false, null, 0, -1, 1e308, "", [[[]]], new RawJson('{"__proto__":{"polluted":true}}', "{__proto__: {polluted: true}}")]),
+    value: rng.pick<Value>([
+      {},
+      { a: "b" },
+      { $ne: null },
+      [],
+      ["a"],
+      [1, 2],
+      true,
+      false,
+      null,
+      0,
+      -1,
+      1e308,
+      "",
+      [[[]]],
+      new RawJson('{"__proto__":{"polluted":true}}', "{__proto__: {polluted: true}}"),
+    ]),
   };
 }
 
@@ -736,11 +1061,19 @@ function badValue(ctx: GenContext, schema: JsonSchema | undefined, name: string,
       return { value: rng.pick<Value>(["true", "yes", 1, 0, "", null, "\u0000"]) };
     case "array":
     case "object":
-      return ctx.inUrl ? wrongType(ctx) : rng.chance(0.6) ? (rng.chance(0.5) ? bigArray(rng) : deepValue(rng)) : wrongType(ctx);
+      return ctx.inUrl
+        ? wrongType(ctx)
+        : rng.chance(0.6)
+          ? rng.chance(0.5)
+            ? bigArray(rng)
+            : deepValue(rng)
+          : wrongType(ctx);
     case "string":
       return badString(ctx, typeof current === "string" ? current.slice(0, 200) : "abc");
     case "any":
-      return rng.chance(0.5) ? wrongType(ctx) : badString(ctx, typeof current === "string" ? current.slice(0, 200) : "abc");
+      return rng.chance(0.5)
+        ? wrongType(ctx)
+        : badString(ctx, typeof current === "string" ? current.slice(0, 200) : "abc");
   }
 }
 
@@ -785,12 +1118,20 @@ function validString(ctx: GenContext, schema: JsonSchema, name: string): string 
   const min = schema.minLength ?? 1;
   const max = Math.min(schema.maxLength ?? min + 12, min + 12);
   const length = rng.between(min, Math.max(min, max));
-  return Array.from({ length }, () => rng.pick("abcdefghijklmnopqrstuvwxyz ".split(""))).join("").padEnd(min, "x");
+  return Array.from({ length }, () => rng.pick("abcdefghijklmnopqrstuvwxyz ".split("")))
+    .join("")
+    .padEnd(min, "x");
 }
 
 let n42Cache: Uint8Array | undefined;
 function n42Sample(): Uint8Array {
-  n42Cache ??= synthesizeHandheldN42({ detector: "IdentiFINDER-NG", sources: [{ nuclide: "Cs-137" }], liveTimeS: 10, seed: 5, backgroundLiveTimeS: 0 }).bytes;
+  n42Cache ??= synthesizeHandheldN42({
+    detector: "IdentiFINDER-NG",
+    sources: [{ nuclide: "Cs-137" }],
+    liveTimeS: 10,
+    seed: 5,
+    backgroundLiveTimeS: 0,
+  }).bytes;
   return n42Cache;
 }
 
@@ -898,24 +1239,53 @@ interface Slot {
   isRequired: boolean;
 }
 
-function collectBodySlots(value: Value | undefined, schema: JsonSchema | undefined, trail: PathKey[], out: Slot[], depth: number): void {
+function collectBodySlots(
+  value: Value | undefined,
+  schema: JsonSchema | undefined,
+  trail: PathKey[],
+  out: Slot[],
+  depth: number,
+): void {
   // A body already replaced by raw JSON or bytes has no fields left to mutate.
   if (depth > 5 || out.length > 200 || value instanceof RawJson || value instanceof RawBytes) {
     return;
   }
-  if (schema?.properties || (value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof RawJson) && !(value instanceof RawBytes))) {
+  if (
+    schema?.properties ||
+    (value !== null &&
+      typeof value === "object" &&
+      !Array.isArray(value) &&
+      !(value instanceof RawJson) &&
+      !(value instanceof RawBytes))
+  ) {
     const obj = value !== null && typeof value === "object" && !Array.isArray(value) ? value : {};
     const keys = new Set([...Object.keys(schema?.properties ?? {}), ...Object.keys(obj)]);
     for (const key of keys) {
-      const prop = schema?.properties?.[key] ?? (typeof schema?.additionalProperties === "object" ? schema.additionalProperties : undefined);
-      out.push({ location: "body", path: [...trail, key], name: key, schema: prop, value: obj[key], isRequired: schema?.required?.includes(key) ?? false });
+      const prop =
+        schema?.properties?.[key] ??
+        (typeof schema?.additionalProperties === "object" ? schema.additionalProperties : undefined);
+      out.push({
+        location: "body",
+        path: [...trail, key],
+        name: key,
+        schema: prop,
+        value: obj[key],
+        isRequired: schema?.required?.includes(key) ?? false,
+      });
       collectBodySlots(obj[key], prop, [...trail, key], out, depth + 1);
     }
     return;
   }
   if (Array.isArray(value) && value.length > 0) {
     const i = value.length - 1;
-    out.push({ location: "body", path: [...trail, i], name: String(trail[trail.length - 1] ?? ""), schema: schema?.items, value: value[i], isRequired: false });
+    out.push({
+      location: "body",
+      path: [...trail, i],
+      name: String(trail[trail.length - 1] ?? ""),
+      schema: schema?.items,
+      value: value[i],
+      isRequired: false,
+    });
     collectBodySlots(value[i], schema?.items, [...trail, i], out, depth + 1);
   }
 }
@@ -926,7 +1296,14 @@ function slotsOf(target: FuzzTarget, draft: Draft): Slot[] {
     const schema = location === "params" ? target.params : target.query;
     const values = draft[location];
     for (const key of new Set([...Object.keys(schema?.properties ?? {}), ...Object.keys(values)])) {
-      slots.push({ location, path: [key], name: key, schema: schema?.properties?.[key], value: values[key], isRequired: schema?.required?.includes(key) ?? false });
+      slots.push({
+        location,
+        path: [key],
+        name: key,
+        schema: schema?.properties?.[key],
+        value: values[key],
+        isRequired: schema?.required?.includes(key) ?? false,
+      });
     }
   }
   if (target.body) {
@@ -950,7 +1327,13 @@ function setAt(draft: Draft, slot: Slot, value: Value | undefined): void {
     node = (node as Record<PathKey, Value> | undefined)?.[key];
   }
   const last = slot.path[slot.path.length - 1];
-  if (node === null || typeof node !== "object" || node instanceof RawJson || node instanceof RawBytes || last === undefined) {
+  if (
+    node === null ||
+    typeof node !== "object" ||
+    node instanceof RawJson ||
+    node instanceof RawBytes ||
+    last === undefined
+  ) {
     return;
   }
   if (value === undefined) {
@@ -988,16 +1371,36 @@ function dropRequired(ctx: GenContext, target: FuzzTarget, draft: Draft): void {
 
 function addUnknownField(ctx: GenContext, draft: Draft): void {
   const { rng } = ctx;
-  const key = rng.pick(["__proto__", "constructor", "prototype", "extra", "id", "agencyId", "country", "\u0000", "a".repeat(10_000), "é"]);
+  const key = rng.pick([
+    "__proto__",
+    "constructor",
+    "prototype",
+    "extra",
+    "id",
+    "agencyId",
+    "country",
+    "\u0000",
+    "a".repeat(10_000),
+    "é",
+  ]);
   const value = rng.pick<Value>([{ polluted: true }, "x", 1, null, "\u0000"]);
-  if (rng.chance(0.5) || draft.body === undefined || draft.body === null || typeof draft.body !== "object" || Array.isArray(draft.body)) {
+  if (
+    rng.chance(0.5) ||
+    draft.body === undefined ||
+    draft.body === null ||
+    typeof draft.body !== "object" ||
+    Array.isArray(draft.body)
+  ) {
     draft.query[key] = typeof value === "object" ? "x" : value;
     draft.mutations.push(`query gains unknown ${describeValue(key)}=${describeValue(value)}`);
     return;
   }
   // JSON.parse makes "__proto__" an own key; writing it as raw JSON keeps that.
   const body = draft.body as { [key: string]: Value };
-  draft.body = new RawJson(`${toJsonText(body).slice(0, -1)}${Object.keys(body).length > 0 ? "," : ""}${JSON.stringify(key)}:${toJsonText(value)}}`, `body with unknown field ${describeValue(key)}`);
+  draft.body = new RawJson(
+    `${toJsonText(body).slice(0, -1)}${Object.keys(body).length > 0 ? "," : ""}${JSON.stringify(key)}:${toJsonText(value)}}`,
+    `body with unknown field ${describeValue(key)}`,
+  );
   draft.mutations.push(`body gains unknown field ${describeValue(key)}=${describeValue(value)}`);
 }
 
@@ -1022,8 +1425,14 @@ function replaceBody(ctx: GenContext, draft: Draft): void {
     ["empty body", Buffer.alloc(0)],
     ["JSON with a BOM", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(valid)])],
     ["JSON in UTF-16LE", Buffer.from(valid, "utf16le")],
-    ["JSON with duplicate keys", Buffer.from(valid.startsWith("{") && valid.length > 2 ? `${valid.slice(0, -1)},${valid.slice(1)}` : valid)],
-    ["JSON with invalid UTF-8 inside a string", Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28, 0xff, 0xed, 0xa0, 0x80]), Buffer.from('"}')])],
+    [
+      "JSON with duplicate keys",
+      Buffer.from(valid.startsWith("{") && valid.length > 2 ? `${valid.slice(0, -1)},${valid.slice(1)}` : valid),
+    ],
+    [
+      "JSON with invalid UTF-8 inside a string",
+      Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28, 0xff, 0xed, 0xa0, 0x80]), Buffer.from('"}')]),
+    ],
     ["JSON followed by garbage", Buffer.from(`${valid}}}}]]]`)],
     ["NUL bytes", Buffer.alloc(rng.between(1, 64))],
   ];
@@ -1033,8 +1442,20 @@ function replaceBody(ctx: GenContext, draft: Draft): void {
 }
 
 const CONTENT_TYPES = [
-  "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=utf-16", "application/json; charset=latin1",
-  "application/JSON", "application/json;;;", "application/edifact", "text/csv", "application/octet-stream", "application/xml", "*/*", "", "application/json\tx",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=x",
+  "application/json; charset=utf-16",
+  "application/json; charset=latin1",
+  "application/JSON",
+  "application/json;;;",
+  "application/edifact",
+  "text/csv",
+  "application/octet-stream",
+  "application/xml",
+  "*/*",
+  "",
+  "application/json\tx",
 ];
 
 function mutateContentType(ctx: GenContext, draft: Draft): void {
@@ -1045,7 +1466,20 @@ function mutateContentType(ctx: GenContext, draft: Draft): void {
 // Header values a real HTTP parser passes on: printable ASCII and Latin-1, no control characters.
 function headerGarbage(rng: Rng): string {
   return rng.pick([
-    "", "forged", "%00", "a%00b", "%ZZ", "%FF%FE", '"quoted"', "A".repeat(8_000), "é".repeat(100), rng.bytes(24).toString("base64url"), rng.bytes(48).toString("base64"), "null", "undefined", "1; DROP",
+    "",
+    "forged",
+    "%00",
+    "a%00b",
+    "%ZZ",
+    "%FF%FE",
+    '"quoted"',
+    "A".repeat(8_000),
+    "é".repeat(100),
+    rng.bytes(24).toString("base64url"),
+    rng.bytes(48).toString("base64"),
+    "null",
+    "undefined",
+    "1; DROP",
   ]);
 }
 
@@ -1061,7 +1495,13 @@ function mutateHeaders(ctx: GenContext, draft: Draft): void {
       draft.headers.cookie = `${draft.headers.cookie ?? ""}; reciprocity_session=${garbage}`.replace(/^; /, "");
       break;
     case 2:
-      draft.headers.authorization = rng.pick([`Bearer ${garbage}`, "Bearer", `Basic ${garbage}`, `Bearer rcp_${garbage}`, `bearer  ${garbage}`]);
+      draft.headers.authorization = rng.pick([
+        `Bearer ${garbage}`,
+        "Bearer",
+        `Basic ${garbage}`,
+        `Bearer rcp_${garbage}`,
+        `bearer  ${garbage}`,
+      ]);
       break;
     case 3:
       draft.headers.origin = rng.pick(["null", "http://evil.example", "not a url", "http://localhost:80", garbage]);
@@ -1076,7 +1516,9 @@ function mutateHeaders(ctx: GenContext, draft: Draft): void {
       draft.headers["last-event-id"] = rng.pick(["-1", "1e308", "99999999999999999999", "abc", garbage]);
       break;
   }
-  draft.mutations.push(`headers ← ${clip(JSON.stringify(Object.fromEntries(Object.entries(draft.headers).map(([k, v]) => [k, k === "cookie" || k === "authorization" ? v.replace(/=[A-Za-z0-9_-]{40,}/, "=<session>") : v]))), 160)}`);
+  draft.mutations.push(
+    `headers ← ${clip(JSON.stringify(Object.fromEntries(Object.entries(draft.headers).map(([k, v]) => [k, k === "cookie" || k === "authorization" ? v.replace(/=[A-Za-z0-9_-]{40,}/, "=<session>") : v]))), 160)}`,
+  );
 }
 
 function mutateQueryShape(ctx: GenContext, target: FuzzTarget, draft: Draft): void {
@@ -1084,7 +1526,13 @@ function mutateQueryShape(ctx: GenContext, target: FuzzTarget, draft: Draft): vo
   const keys = Object.keys(target.query?.properties ?? {});
   const key = keys.length > 0 ? rng.pick(keys) : "x";
   const current = draft.query[key] ?? "1";
-  draft.query[key] = rng.pick<Value>([[current, current], [current, "bogus"], { a: current }, null, new RawBytes(rng.bytes(16), "random bytes")]);
+  draft.query[key] = rng.pick<Value>([
+    [current, current],
+    [current, "bogus"],
+    { a: current },
+    null,
+    new RawBytes(rng.bytes(16), "random bytes"),
+  ]);
   draft.mutations.push(`query.${key} ← ${describeValue(draft.query[key])}`);
 }
 
@@ -1101,11 +1549,49 @@ function mutatePath(ctx: GenContext, draft: Draft): void {
 // ---------------------------------------------------------------------------------------------
 // Raw manifests
 
-const MANIFEST_TYPES = ["application/edifact", "text/csv", "application/octet-stream", "application/x12", "application/edi-x12", "application/edi-consent"];
-const WRONG_MANIFEST_TYPES = ["text/plain", "application/json", "application/edifact; charset=utf-16", "text/csv; charset=latin1", "", "multipart/form-data; boundary=x"];
+const MANIFEST_TYPES = [
+  "application/edifact",
+  "text/csv",
+  "application/octet-stream",
+  "application/x12",
+  "application/edi-x12",
+  "application/edi-consent",
+];
+const WRONG_MANIFEST_TYPES = [
+  "text/plain",
+  "application/json",
+  "application/edifact; charset=utf-16",
+  "text/csv; charset=latin1",
+  "",
+  "multipart/form-data; boundary=x",
+];
 const FIELD_POISON = [
-  "99999999", "-271821-04-20", "999990101", "000101", "00000000", "20261340", "2026-02-30", "1e308", "-1", "NaN", "99999999999999999999", "0", "", "\u0000", "\u0007",
-  "?", "??", "'", "+", ":", "é", "😀", "JP\u0000TYO", "XXXXX", "9".repeat(40), "CSQU3054384",
+  "99999999",
+  "-271821-04-20",
+  "999990101",
+  "000101",
+  "00000000",
+  "20261340",
+  "2026-02-30",
+  "1e308",
+  "-1",
+  "NaN",
+  "99999999999999999999",
+  "0",
+  "",
+  "\u0000",
+  "\u0007",
+  "?",
+  "??",
+  "'",
+  "+",
+  ":",
+  "é",
+  "😀",
+  "JP\u0000TYO",
+  "XXXXX",
+  "9".repeat(40),
+  "CSQU3054384",
 ];
 
 function splitRecords(text: string, isCsv: boolean): { records: string[]; sep: string; fieldSep: string } {
@@ -1164,7 +1650,10 @@ function mutateManifestText(rng: Rng, sample: ManifestSample): { bytes: Buffer; 
         const { records, sep } = splitRecords(text, isCsv);
         const r = rng.int(records.length);
         // No more copies than keep the file within 64 MB (a long record 50,000 times is past any string).
-        const times = Math.min(rng.pick([1_000, 10_000, 50_000]), Math.floor((64 << 20) / Math.max(1, (records[r] ?? "").length + sep.length)));
+        const times = Math.min(
+          rng.pick([1_000, 10_000, 50_000]),
+          Math.floor((64 << 20) / Math.max(1, (records[r] ?? "").length + sep.length)),
+        );
         records.splice(r, 0, ...new Array<string>(times).fill(records[r] ?? ""));
         text = records.join(sep);
         notes.push(`record ${r} repeated ${times} times`);
@@ -1183,7 +1672,9 @@ function mutateManifestText(rng: Rng, sample: ManifestSample): { bytes: Buffer; 
         notes.push(isCsv ? "unbalanced quote" : "every terminator escaped");
         break;
       case 9:
-        text = isCsv ? `${text.split("\n")[0] ?? ""}${",x".repeat(100_000)}\n${text.split("\n").slice(1).join("\n")}` : text.replace(/\+/g, "+".repeat(50));
+        text = isCsv
+          ? `${text.split("\n")[0] ?? ""}${",x".repeat(100_000)}\n${text.split("\n").slice(1).join("\n")}`
+          : text.replace(/\+/g, "+".repeat(50));
         notes.push(isCsv ? "100,000 extra columns" : "element separators multiplied");
         break;
       case 10:
@@ -1206,7 +1697,11 @@ function mutateManifestText(rng: Rng, sample: ManifestSample): { bytes: Buffer; 
           bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
           notes.push("UTF-16LE with BOM");
         } else if (choice === 3) {
-          bytes = Buffer.concat([raw.subarray(0, raw.length >> 1), Buffer.from([0xc3, 0x28, 0xed, 0xa0, 0x80, 0xff, 0x00]), raw.subarray(raw.length >> 1)]);
+          bytes = Buffer.concat([
+            raw.subarray(0, raw.length >> 1),
+            Buffer.from([0xc3, 0x28, 0xed, 0xa0, 0x80, 0xff, 0x00]),
+            raw.subarray(raw.length >> 1),
+          ]);
           notes.push("invalid UTF-8 and NUL in the middle");
         } else {
           bytes = Buffer.from(rng.pick(["", " ", "\n\n", "\ufeff", "UNB", "UNZ+0+X'", "bill_of_lading\n", "ISA*"]));
@@ -1226,15 +1721,40 @@ function manifestDraft(ctx: GenContext, target: FuzzTarget, draft: Draft): void 
   const sample = rng.pick(samples);
   const { bytes, notes } = mutateManifestText(rng, sample);
   draft.rawBody = bytes;
-  draft.contentType = rng.chance(0.1) ? rng.pick(WRONG_MANIFEST_TYPES) : rng.chance(0.6) ? sample.contentType : rng.pick(MANIFEST_TYPES);
-  draft.query.dryRun = rng.weighted<Value>([["true", 6], ["false", 3], ["1", 1], ["yes", 0.5], ["\u0000", 0.3], [["true", "false"], 0.3]]);
+  draft.contentType = rng.chance(0.1)
+    ? rng.pick(WRONG_MANIFEST_TYPES)
+    : rng.chance(0.6)
+      ? sample.contentType
+      : rng.pick(MANIFEST_TYPES);
+  draft.query.dryRun = rng.weighted<Value>([
+    ["true", 6],
+    ["false", 3],
+    ["1", 1],
+    ["yes", 0.5],
+    ["\u0000", 0.3],
+    [["true", "false"], 0.3],
+  ]);
   if (rng.chance(0.4)) {
-    draft.query.fileName = rng.pick<Value>([sample.name, "../../etc/passwd", "a".repeat(300), "é.edi", "con", "x\u0000.edi", "", new RawBytes(rng.bytes(12), "random bytes")]);
+    draft.query.fileName = rng.pick<Value>([
+      sample.name,
+      "../../etc/passwd",
+      "a".repeat(300),
+      "é.edi",
+      "con",
+      "x\u0000.edi",
+      "",
+      new RawBytes(rng.bytes(12), "random bytes"),
+    ]);
   }
   if (rng.chance(0.4)) {
-    draft.query.format = rng.chance(0.8) ? rng.pick((target.query?.properties?.format?.enum ?? ["auto"]) as Value[]) : rng.pick<Value>(["bogus", "CUSCAR", "", "csv\u0000"]);
+    draft.query.format = rng.chance(0.8)
+      ? rng.pick((target.query?.properties?.format?.enum ?? ["auto"]) as Value[])
+      : rng.pick<Value>(["bogus", "CUSCAR", "", "csv\u0000"]);
   }
-  draft.mutations.push(`manifest ${sample.name} as ${JSON.stringify(draft.contentType)}${notes.length > 0 ? `: ${notes.join("; ")}` : " unchanged"}`, `query ${describeValue(draft.query)}`);
+  draft.mutations.push(
+    `manifest ${sample.name} as ${JSON.stringify(draft.contentType)}${notes.length > 0 ? `: ${notes.join("; ")}` : " unchanged"}`,
+    `query ${describeValue(draft.query)}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1272,7 +1792,9 @@ function queryString(query: { [key: string]: Value }): string {
     } else if (Array.isArray(value)) {
       value.slice(0, 50).forEach((v) => parts.push(`${k}=${percentEncode(urlText(v))}`));
     } else if (typeof value === "object" && !(value instanceof RawBytes) && !(value instanceof RawJson)) {
-      Object.entries(value).forEach(([sub, v]) => parts.push(`${k}%5B${percentEncode(sub)}%5D=${percentEncode(urlText(v))}`));
+      Object.entries(value).forEach(([sub, v]) =>
+        parts.push(`${k}%5B${percentEncode(sub)}%5D=${percentEncode(urlText(v))}`),
+      );
     } else {
       parts.push(`${k}=${percentEncode(urlText(value))}`);
     }
@@ -1280,7 +1802,10 @@ function queryString(query: { [key: string]: Value }): string {
   return parts.join("&");
 }
 
-function encodeCase(target: FuzzTarget, draft: Draft): { url: string; payload?: string | Buffer; contentType?: string } {
+function encodeCase(
+  target: FuzzTarget,
+  draft: Draft,
+): { url: string; payload?: string | Buffer; contentType?: string } {
   const pathPart = target.url.replace(/:(\w+)/g, (_, name: string) => {
     const value = draft.params[name];
     return value === undefined ? "" : percentEncode(urlText(value));
@@ -1333,17 +1858,34 @@ export function createFuzzer(options: FuzzerOptions): { caseAt(index: number): F
       const target = pair ? pair[0] : rng.weighted(weighted);
       const candidates = reachable(target, options.accounts);
       // Now and then someone who may not call the route: the refusal must be JSON too.
-      const account = pair ? pair[1] : candidates.length === 0 || rng.chance(0.08) ? rng.pick(options.accounts) : rng.pick(candidates);
-      const draft: Draft = { params: {}, query: {}, body: undefined, headers: { ...account.headers }, suffix: "", mutations: [] };
+      const account = pair
+        ? pair[1]
+        : candidates.length === 0 || rng.chance(0.08)
+          ? rng.pick(options.accounts)
+          : rng.pick(candidates);
+      const draft: Draft = {
+        params: {},
+        query: {},
+        body: undefined,
+        headers: { ...account.headers },
+        suffix: "",
+        mutations: [],
+      };
       if (target.params) {
-        draft.params = validObject({ ...ctx, inUrl: true }, { ...target.params, required: Object.keys(target.params.properties ?? {}) });
+        draft.params = validObject(
+          { ...ctx, inUrl: true },
+          { ...target.params, required: Object.keys(target.params.properties ?? {}) },
+        );
       }
       if (target.query) {
         draft.query = validObject({ ...ctx, inUrl: true }, target.query);
         // Only now is the list (path and sort) known, and with it the cursors it issued.
         const sort = draft.query.sort;
         ctx.list = typeof sort === "string" ? `${target.url}?sort=${sort}` : target.url;
-        const cursor = target.query.properties?.cursor && rng.chance(0.5) ? validValue(ctx, target.query.properties.cursor, "cursor") : undefined;
+        const cursor =
+          target.query.properties?.cursor && rng.chance(0.5)
+            ? validValue(ctx, target.query.properties.cursor, "cursor")
+            : undefined;
         if (cursor !== undefined) {
           draft.query.cursor = cursor;
         }
@@ -1356,7 +1898,10 @@ export function createFuzzer(options: FuzzerOptions): { caseAt(index: number): F
       }
       mutate(ctx, target, draft);
       const { url, payload, contentType } = encodeCase(target, draft);
-      const headers = { ...draft.headers, ...(contentType !== undefined && payload !== undefined ? { "content-type": contentType } : {}) };
+      const headers = {
+        ...draft.headers,
+        ...(contentType !== undefined && payload !== undefined ? { "content-type": contentType } : {}),
+      };
       return {
         index,
         target: target.key,
@@ -1365,8 +1910,14 @@ export function createFuzzer(options: FuzzerOptions): { caseAt(index: number): F
         url,
         headers,
         payload,
-        remoteAddress: target.key === "POST /api/session" ? rng.pick([...LOGIN_ADDRESSES, `10.${rng.int(256)}.${rng.int(256)}.${rng.int(256)}`]) : undefined,
-        freshSession: target.key === "DELETE /api/session" && account.isPerson && draft.headers.cookie === account.headers.cookie ? true : undefined,
+        remoteAddress:
+          target.key === "POST /api/session"
+            ? rng.pick([...LOGIN_ADDRESSES, `10.${rng.int(256)}.${rng.int(256)}.${rng.int(256)}`])
+            : undefined,
+        freshSession:
+          target.key === "DELETE /api/session" && account.isPerson && draft.headers.cookie === account.headers.cookie
+            ? true
+            : undefined,
         mutations: draft.mutations.length > 0 ? draft.mutations : ["none (valid input)"],
       };
     },
@@ -1478,13 +2029,20 @@ export interface FuzzReport {
 }
 
 function summariseLog(line: Record<string, unknown>): string {
-  const err = line.err as { type?: string; message?: string; stack?: string; code?: string; detail?: string } | undefined;
+  const err = line.err as
+    { type?: string; message?: string; stack?: string; code?: string; detail?: string } | undefined;
   if (!err) {
     return clip(typeof line.msg === "string" ? line.msg : JSON.stringify(line), 400);
   }
   const frames = (err.stack ?? "")
     .split("\n")
-    .filter((l) => l.trim().startsWith("at ") && !l.includes("node_modules") && !l.includes("pglite-thread") && !l.includes("node:"))
+    .filter(
+      (l) =>
+        l.trim().startsWith("at ") &&
+        !l.includes("node_modules") &&
+        !l.includes("pglite-thread") &&
+        !l.includes("node:"),
+    )
     .slice(0, 4)
     .map((l) => l.trim().replace(`file://${REPO}/`, "").replace(`${REPO}/`, ""));
   const detail = err.detail ? ` — ${clip(err.detail, 200)}` : "";
@@ -1505,7 +2063,16 @@ export async function runFuzz(options: {
   onProgress?: (done: number, report: FuzzReport) => void;
 }): Promise<FuzzReport> {
   const { app, fuzzer, logs } = options;
-  const report: FuzzReport = { seed: options.seed, sent: 0, byClass: {}, byTarget: {}, errorCodes: {}, failures: [], durationMs: 0, credentialsLost: {} };
+  const report: FuzzReport = {
+    seed: options.seed,
+    sent: 0,
+    byClass: {},
+    byTarget: {},
+    errorCodes: {},
+    failures: [],
+    durationMs: 0,
+    credentialsLost: {},
+  };
   const lastTarget = new Map<string, string>();
   const started = Date.now();
   const start = options.start ?? 0;
@@ -1516,7 +2083,13 @@ export async function runFuzz(options: {
       try {
         Object.assign(fuzzCase.headers, await sessionHeaders(app, fuzzCase.account));
       } catch (err) {
-        report.failures.push({ fuzzCase: kept(fuzzCase), status: 0, body: "", problem: `could not log in afresh before the logout: ${(err as Error).message}`, logged: logs.take().map(summariseLog) });
+        report.failures.push({
+          fuzzCase: kept(fuzzCase),
+          status: 0,
+          body: "",
+          problem: `could not log in afresh before the logout: ${(err as Error).message}`,
+          logged: logs.take().map(summariseLog),
+        });
         continue;
       }
     }
@@ -1524,11 +2097,23 @@ export async function runFuzz(options: {
     let res: LightMyRequestResponse;
     try {
       res = await withTimeout(
-        app.inject({ method: fuzzCase.method as "GET", url: fuzzCase.url, headers: fuzzCase.headers, payload: fuzzCase.payload, remoteAddress: fuzzCase.remoteAddress }),
+        app.inject({
+          method: fuzzCase.method as "GET",
+          url: fuzzCase.url,
+          headers: fuzzCase.headers,
+          payload: fuzzCase.payload,
+          remoteAddress: fuzzCase.remoteAddress,
+        }),
         options.timeoutMs ?? 60_000,
       );
     } catch (err) {
-      report.failures.push({ fuzzCase: kept(fuzzCase), status: 0, body: "", problem: `no answer: ${(err as Error).message}`, logged: logs.take().map(summariseLog) });
+      report.failures.push({
+        fuzzCase: kept(fuzzCase),
+        status: 0,
+        body: "",
+        problem: `no answer: ${(err as Error).message}`,
+        logged: logs.take().map(summariseLog),
+      });
       report.sent++;
       continue;
     }
@@ -1537,7 +2122,10 @@ export async function runFuzz(options: {
     report.byClass[klass] = (report.byClass[klass] ?? 0) + 1;
     report.byTarget[fuzzCase.target] = (report.byTarget[fuzzCase.target] ?? 0) + 1;
     if (res.statusCode >= 400) {
-      const code = fuzzCase.method === "HEAD" ? "(HEAD, no body)" : (/"code":"([^"]*)"/.exec(res.body.slice(0, 400))?.[1] ?? "(none)");
+      const code =
+        fuzzCase.method === "HEAD"
+          ? "(HEAD, no body)"
+          : (/"code":"([^"]*)"/.exec(res.body.slice(0, 400))?.[1] ?? "(none)");
       report.errorCodes[code] = (report.errorCodes[code] ?? 0) + 1;
     }
     const account = options.accounts.find((a) => a.name === fuzzCase.account);
@@ -1548,7 +2136,13 @@ export async function runFuzz(options: {
     lastTarget.set(fuzzCase.account, fuzzCase.target);
     const problem = contractViolation(res, fuzzCase.method);
     if (problem) {
-      report.failures.push({ fuzzCase: kept(fuzzCase), status: res.statusCode, body: clip(res.body, 300), problem, logged: logs.take().map(summariseLog) });
+      report.failures.push({
+        fuzzCase: kept(fuzzCase),
+        status: res.statusCode,
+        body: clip(res.body, 300),
+        problem,
+        logged: logs.take().map(summariseLog),
+      });
     } else {
       harvest(res, options.pools, fuzzCase.url);
     }
@@ -1581,7 +2175,12 @@ async function renew(app: FastifyInstance, account: FuzzAccount): Promise<boolea
     return true;
   }
   const admin = await sessionHeaders(app, "host.admin");
-  const issued = await app.inject({ method: "POST", url: "/api/api-tokens", headers: admin, payload: { name: `fuzz-feed-${Date.now().toString(36)}` } });
+  const issued = await app.inject({
+    method: "POST",
+    url: "/api/api-tokens",
+    headers: admin,
+    payload: { name: `fuzz-feed-${Date.now().toString(36)}` },
+  });
   if (issued.statusCode === 201) {
     account.headers.authorization = `Bearer ${issued.json<{ token: string }>().token}`;
     return true;
@@ -1591,13 +2190,23 @@ async function renew(app: FastifyInstance, account: FuzzAccount): Promise<boolea
 
 // A long run may collect thousands of failures; megabyte payloads are not worth keeping whole.
 function kept(c: FuzzCase): FuzzCase & { payloadBytes: number } {
-  return { ...c, payload: typeof c.payload === "string" ? c.payload.slice(0, 4096) : c.payload?.subarray(0, 4096), url: clip(c.url, 2000), payloadBytes: c.payload?.length ?? 0 };
+  return {
+    ...c,
+    payload: typeof c.payload === "string" ? c.payload.slice(0, 4096) : c.payload?.subarray(0, 4096),
+    url: clip(c.url, 2000),
+    payloadBytes: c.payload?.length ?? 0,
+  };
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no response within ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`no response within ${ms} ms`)), ms)),
+      ),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -1607,10 +2216,17 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 export function describeFailure(f: FuzzFailure): string {
   const c = f.fuzzCase;
   const headers = Object.fromEntries(
-    Object.entries(c.headers).map(([k, v]) => [k, k === "cookie" || k === "authorization" ? clip(v.replace(/(reciprocity_session=|Bearer )[A-Za-z0-9_-]{30,}/, "$1<session of the account>"), 120) : clip(v, 120)]),
+    Object.entries(c.headers).map(([k, v]) => [
+      k,
+      k === "cookie" || k === "authorization"
+        ? clip(v.replace(/(reciprocity_session=|Bearer )[A-Za-z0-9_-]{30,}/, "$1<session of the account>"), 120)
+        : clip(v, 120),
+    ]),
   );
   const payload =
-    c.payload === undefined ? "none" : `${c.payloadBytes} bytes: ${clip(JSON.stringify(typeof c.payload === "string" ? c.payload : c.payload.toString("latin1")), 240)}`;
+    c.payload === undefined
+      ? "none"
+      : `${c.payloadBytes} bytes: ${clip(JSON.stringify(typeof c.payload === "string" ? c.payload : c.payload.toString("latin1")), 240)}`;
   return [
     `#${c.index} ${c.target} as ${c.account} → ${f.status}: ${f.problem}`,
     `  request: ${c.method} ${clip(c.url, 300)}${c.remoteAddress ? ` from ${c.remoteAddress}` : ""}`,
@@ -1623,16 +2239,23 @@ export function describeFailure(f: FuzzFailure): string {
 }
 
 /** Failures grouped by route and logged error, most frequent first, each with its first example. */
-export function groupFailures(failures: FuzzFailure[]): { key: string; count: number; accounts: string[]; first: FuzzFailure }[] {
+export function groupFailures(
+  failures: FuzzFailure[],
+): { key: string; count: number; accounts: string[]; first: FuzzFailure }[] {
   const groups = new Map<string, { key: string; count: number; accounts: Set<string>; first: FuzzFailure }>();
   for (const f of failures) {
     // The offending value varies from case to case; the error around it names the fault.
-    const cause = (f.logged[0] ?? f.problem).replace(/ \(at .*\)$/, "").replace(/"[^"]*"/g, '"…"').slice(0, 160);
+    const cause = (f.logged[0] ?? f.problem)
+      .replace(/ \(at .*\)$/, "")
+      .replace(/"[^"]*"/g, '"…"')
+      .slice(0, 160);
     const key = `${f.fuzzCase.target} — ${cause}`;
     const group = groups.get(key) ?? { key, count: 0, accounts: new Set<string>(), first: f };
     group.count++;
     group.accounts.add(f.fuzzCase.account);
     groups.set(key, group);
   }
-  return [...groups.values()].sort((a, b) => b.count - a.count).map((g) => ({ ...g, accounts: [...g.accounts].sort() }));
+  return [...groups.values()]
+    .sort((a, b) => b.count - a.count)
+    .map((g) => ({ ...g, accounts: [...g.accounts].sort() }));
 }

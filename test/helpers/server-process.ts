@@ -24,11 +24,15 @@ export interface ServerProcess {
 
 /** Creates a small demo world in `dataDir` (no history) so that the demo accounts exist. */
 export function createDemoWorld(dataDir: string, password: string, shipments = 20): void {
-  const result = spawnSync(process.execPath, [cli, "demo", "--data-dir", dataDir, "--shipments", String(shipments), "--no-history"], {
-    cwd: repo,
-    env: { ...process.env, DATABASE_URL: "", RECIPROCITY_DEMO_PASSWORD: password, LOG_LEVEL: "warn" },
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    process.execPath,
+    [cli, "demo", "--data-dir", dataDir, "--shipments", String(shipments), "--no-history"],
+    {
+      cwd: repo,
+      env: { ...process.env, DATABASE_URL: "", RECIPROCITY_DEMO_PASSWORD: password, LOG_LEVEL: "warn" },
+      encoding: "utf8",
+    },
+  );
   if (result.status !== 0) {
     throw new Error(`demo failed (${result.status}): ${result.stdout}\n${result.stderr}`);
   }
@@ -38,12 +42,21 @@ export function createDemoWorld(dataDir: string, password: string, shipments = 2
  * Starts `reciprocity serve --port 0 …args` on 127.0.0.1 and waits until it listens. `env` is laid
  * over this process's environment; `nodeArgs` go to node itself (a profiler, say).
  */
-export async function launchServer(options: { args?: string[]; env?: Record<string, string>; nodeArgs?: string[]; timeoutMs?: number }): Promise<ServerProcess> {
+export async function launchServer(options: {
+  args?: string[];
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+  timeoutMs?: number;
+}): Promise<ServerProcess> {
   const timeoutMs = options.timeoutMs ?? 120_000;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, "serve", "--port", "0", ...(options.args ?? [])], {
-    cwd: repo,
-    env: { ...process.env, HOST: "127.0.0.1", LOG_LEVEL: "warn", ...options.env },
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), cli, "serve", "--port", "0", ...(options.args ?? [])],
+    {
+      cwd: repo,
+      env: { ...process.env, HOST: "127.0.0.1", LOG_LEVEL: "warn", ...options.env },
+    },
+  );
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
@@ -81,13 +94,26 @@ export async function launchServer(options: { args?: string[]; env?: Record<stri
 }
 
 /** Starts `reciprocity serve --demo` on an embedded data folder made by createDemoWorld. */
-export function startServer(dataDir: string, password: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
-  return launchServer({ args: ["--demo", "--data-dir", dataDir], env: { DATABASE_URL: "", RECIPROCITY_DEMO_PASSWORD: password, ...env }, nodeArgs });
+export function startServer(
+  dataDir: string,
+  password: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
+  return launchServer({
+    args: ["--demo", "--data-dir", dataDir],
+    env: { DATABASE_URL: "", RECIPROCITY_DEMO_PASSWORD: password, ...env },
+    nodeArgs,
+  });
 }
 
 /** Logs in and returns the session cookie header. */
 export async function sessionCookie(url: string, username: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${url}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
   if (res.status !== 200) {
     throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
   }
@@ -110,7 +136,11 @@ export interface UploadResult {
  * Posts a body produced chunk by chunk (no Content-Length unless given), as a client streaming a
  * large file would, and stops sending as soon as the server answers.
  */
-export function streamUpload(url: string, headers: Record<string, string>, chunks: Iterable<Buffer>): Promise<UploadResult> {
+export function streamUpload(
+  url: string,
+  headers: Record<string, string>,
+  chunks: Iterable<Buffer>,
+): Promise<UploadResult> {
   const started = performance.now();
   let bytesSent = 0;
   return new Promise((resolve, reject) => {
@@ -157,7 +187,9 @@ export function streamUpload(url: string, headers: Record<string, string>, chunk
 export function watchHealth(url: string, everyMs = 50): { stop(): Promise<HealthFigures> } {
   const worker = new Worker(HEALTH_PROBE, { eval: true, workerData: { url, everyMs } });
   const result = new Promise<number[] & { failures?: number }>((resolve, reject) => {
-    worker.once("message", (reply: { times: number[]; failures: number }) => resolve(Object.assign(reply.times, { failures: reply.failures })));
+    worker.once("message", (reply: { times: number[]; failures: number }) =>
+      resolve(Object.assign(reply.times, { failures: reply.failures })),
+    );
     worker.once("error", reject);
   });
   return {

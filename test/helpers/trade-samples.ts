@@ -29,7 +29,9 @@ export function realTradeSamples(): TradeSample[] {
     if (!existsSync(dir)) {
       continue;
     }
-    for (const name of readdirSync(dir).filter((n) => /\.(edi|x12|csv|txt)$/i.test(n)).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => /\.(edi|x12|csv|txt)$/i.test(n))
+      .sort()) {
       const file = path.join(dir, name);
       const bytes = readFileSync(file);
       const digest = createHash("sha256").update(bytes).digest("hex");

@@ -24,13 +24,31 @@ export interface TestWorld {
  */
 export async function seedTestWorld(db: Kysely<DB>, shipments = 300): Promise<TestWorld> {
   await ensureDemoWorld(db, { seed: 7, anchor: TEST_ANCHOR, shipments, password: TEST_PASSWORD, withHistory: false });
-  const kr = await db.insertInto("agency").values({ code: "KRCS", name: "Korea Customs Service", country: "KR" }).returning("id").executeTakeFirstOrThrow();
+  const kr = await db
+    .insertInto("agency")
+    .values({ code: "KRCS", name: "Korea Customs Service", country: "KR" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   const hash = await hashPassword(TEST_PASSWORD);
   await db
     .insertInto("app_user")
     .values([
-      { agency_id: kr.id, username: "kr.targeter", display_name: "Min-jun Park", password_hash: hash, roles: ["targeter"], site_id: null },
-      { agency_id: kr.id, username: "kr.auditor", display_name: "Seo-yeon Kim", password_hash: hash, roles: ["auditor"], site_id: null },
+      {
+        agency_id: kr.id,
+        username: "kr.targeter",
+        display_name: "Min-jun Park",
+        password_hash: hash,
+        roles: ["targeter"],
+        site_id: null,
+      },
+      {
+        agency_id: kr.id,
+        username: "kr.auditor",
+        display_name: "Seo-yeon Kim",
+        password_hash: hash,
+        roles: ["auditor"],
+        site_id: null,
+      },
     ])
     .execute();
   const agencies = await db.selectFrom("agency").select(["id", "code"]).execute();
@@ -54,7 +72,10 @@ export async function seedTestWorld(db: Kysely<DB>, shipments = 300): Promise<Te
     .where("s.discharge_country", "<>", "JP")
     .orderBy("s.bill_of_lading")
     .executeTakeFirstOrThrow();
-  const total = await db.selectFrom("shipment").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+  const total = await db
+    .selectFrom("shipment")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
   const jp = await db
     .selectFrom("shipment")
     .select((eb) => eb.fn.countAll<string>().as("n"))

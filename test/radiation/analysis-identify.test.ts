@@ -7,10 +7,22 @@ import { sharedSpectrum } from "./fixtures/spectra.ts";
 const RASE = "n42-2006/rase_generic-NaI/VABCD_M001_";
 /** RASE generic-NaI base spectra with a gamma signature in our library → expected top nuclide. */
 const RASE_CASES: [file: string, nuclide: string][] = [
-  ["Cs137", "Cs-137"], ["Co60", "Co-60"], ["Am241", "Am-241"], ["I131", "I-131"], ["Tc99M", "Tc-99m"],
-  ["Ra226", "Ra-226"], ["Th232", "Th-232"], ["Ir192", "Ir-192"], ["Se75", "Se-75"], ["Ga67", "Ga-67"],
-  ["Tl201", "Tl-201"], ["Co57", "Co-57"], ["Eu154", "Eu-154"], ["Yb169", "Yb-169"],
-  ["Cf252", "Cf-252"], ["Cm244", "Cm-244"],
+  ["Cs137", "Cs-137"],
+  ["Co60", "Co-60"],
+  ["Am241", "Am-241"],
+  ["I131", "I-131"],
+  ["Tc99M", "Tc-99m"],
+  ["Ra226", "Ra-226"],
+  ["Th232", "Th-232"],
+  ["Ir192", "Ir-192"],
+  ["Se75", "Se-75"],
+  ["Ga67", "Ga-67"],
+  ["Tl201", "Tl-201"],
+  ["Co57", "Co-57"],
+  ["Eu154", "Eu-154"],
+  ["Yb169", "Yb-169"],
+  ["Cf252", "Cf-252"],
+  ["Cm244", "Cm-244"],
 ];
 /**
  * Against the Bgnd file (not each file's own background): 13/16. Misses: Yb169 → Ir-192; the two
@@ -24,7 +36,8 @@ describe("nuclide library", () => {
   it("covers every category and has the key lines", () => {
     const cats = new Set(getNuclideLibrary().map((n) => n.category));
     assert.deepEqual([...cats].sort(), ["Industrial", "Medical", "NORM", "Neutron", "SNM"]);
-    const strongest = (name: string) => findNuclide(name)!.lines.reduce((a, b) => (b.intensity > a.intensity ? b : a)).energy;
+    const strongest = (name: string) =>
+      findNuclide(name)!.lines.reduce((a, b) => (b.intensity > a.intensity ? b : a)).energy;
     assert.ok(Math.abs(strongest("Cs-137") - 661.66) < 0.1);
     assert.ok(Math.abs(strongest("Co60") - 1332.49) < 0.1);
     assert.ok(Math.abs(strongest("Ra-226") - 609.31) < 0.1);
@@ -60,13 +73,23 @@ describe("identify on RASE generic-NaI base spectra (background = Bgnd file)", (
 
 describe("identify on N42-2012 InterSpec files", () => {
   it("IdentiFINDER-NG Ba-133 (NaI, deviation pairs)", () => {
-    const r = identify(sharedSpectrum("n42-2012/interspec_Ba133_Unshielded_IdentiFINDER-NG.n42"), { detectorType: "NaI" });
+    const r = identify(sharedSpectrum("n42-2012/interspec_Ba133_Unshielded_IdentiFINDER-NG.n42"), {
+      detectorType: "NaI",
+    });
     assert.equal(r[0]?.nuclide, "Ba-133");
   });
 
   it("Detective-X HPGe Ba-133 + Cs-137 → both top-2", () => {
-    const r = identify(sharedSpectrum("n42-2012/interspec_Ba133_Cs137_RandomSummingOnly.n42"), { detectorType: "HPGe" });
-    assert.deepEqual(r.slice(0, 2).map((x) => x.nuclide).sort(), ["Ba-133", "Cs-137"]);
+    const r = identify(sharedSpectrum("n42-2012/interspec_Ba133_Cs137_RandomSummingOnly.n42"), {
+      detectorType: "HPGe",
+    });
+    assert.deepEqual(
+      r
+        .slice(0, 2)
+        .map((x) => x.nuclide)
+        .sort(),
+      ["Ba-133", "Cs-137"],
+    );
   });
 
   it("Detective-X HPGe uranium with its background → U-235 (SNM)", () => {

@@ -1,6 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { defaultFwhmModel, fitEnergyCalibration, fitFwhmModel, fwhmAt } from "../../src/radiation/analysis/calibration.ts";
+import {
+  defaultFwhmModel,
+  fitEnergyCalibration,
+  fitFwhmModel,
+  fwhmAt,
+} from "../../src/radiation/analysis/calibration.ts";
 import { analysePeaks } from "../../src/radiation/analysis/peak-analysis.ts";
 import { fitRoi } from "../../src/radiation/analysis/peak-fit.ts";
 import { searchPeaks } from "../../src/radiation/analysis/peak-search.ts";
@@ -30,9 +35,13 @@ function synthSpectrum(peaks: [number, number][], seed = 1, keVPerCh = 3): Spect
 describe("energy calibration", () => {
   it("recovers a quadratic calibration from (channel, energy) pairs", () => {
     const truth = [1.5, 2.9, 2e-5];
-    const pairs = [30, 120, 220, 480, 700, 900].map((ch) => [ch, truth[0]! + truth[1]! * ch + truth[2]! * ch * ch] as const);
+    const pairs = [30, 120, 220, 480, 700, 900].map(
+      (ch) => [ch, truth[0]! + truth[1]! * ch + truth[2]! * ch * ch] as const,
+    );
     const fit = fitEnergyCalibration(pairs, 2);
-    fit.coefficients.forEach((c, i) => assert.ok(Math.abs(c - truth[i]!) < 1e-6 * Math.max(1, Math.abs(truth[i]!)) + 1e-9));
+    fit.coefficients.forEach((c, i) =>
+      assert.ok(Math.abs(c - truth[i]!) < 1e-6 * Math.max(1, Math.abs(truth[i]!)) + 1e-9),
+    );
     assert.ok(fit.rmsResidual < 1e-6);
   });
 
@@ -54,11 +63,20 @@ describe("energy calibration", () => {
 
 describe("peak search and fit", () => {
   it("finds the Cs-137 and K-40 peaks and nothing spurious", () => {
-    const data = synthSpectrum([[661.7, 20000], [1460.8, 5000]]);
+    const data = synthSpectrum([
+      [661.7, 20000],
+      [1460.8, 5000],
+    ]);
     const peaks = searchPeaks(data, { fwhm: defaultFwhmModel("NaI"), threshold: 5 });
     const energies = peaks.map((p) => p.energy);
-    assert.ok(energies.some((e) => Math.abs(e - 661.7) < 5), energies.join(","));
-    assert.ok(energies.some((e) => Math.abs(e - 1460.8) < 10), energies.join(","));
+    assert.ok(
+      energies.some((e) => Math.abs(e - 661.7) < 5),
+      energies.join(","),
+    );
+    assert.ok(
+      energies.some((e) => Math.abs(e - 1460.8) < 10),
+      energies.join(","),
+    );
     assert.ok(peaks.length <= 3, energies.join(","));
   });
 
@@ -66,10 +84,15 @@ describe("peak search and fit", () => {
     const pulls: number[] = [];
     for (let seed = 1; seed <= 20; seed++) {
       const data = synthSpectrum([[661.7, 8000]], seed);
-      const [peak] = analysePeaks(data, { fwhm: defaultFwhmModel("NaI") }).filter((p) => Math.abs(p.energy - 661.7) < 20);
+      const [peak] = analysePeaks(data, { fwhm: defaultFwhmModel("NaI") }).filter(
+        (p) => Math.abs(p.energy - 661.7) < 20,
+      );
       assert.ok(peak, "peak found");
       pulls.push((peak.area - 8000) / peak.areaUncertainty);
-      assert.ok(Math.abs(peak.energy - 661.7) < 4 * peak.energyUncertainty + 0.5, `centroid ${peak.energy} ± ${peak.energyUncertainty}`);
+      assert.ok(
+        Math.abs(peak.energy - 661.7) < 4 * peak.energyUncertainty + 0.5,
+        `centroid ${peak.energy} ± ${peak.energyUncertainty}`,
+      );
       assert.ok(Math.abs(peak.fwhm - fwhmAt(defaultFwhmModel("NaI"), 661.7)) < 4 * peak.fwhmUncertainty + 1);
     }
     const mean = pulls.reduce((s, v) => s + v, 0) / pulls.length;
@@ -79,7 +102,13 @@ describe("peak search and fit", () => {
   });
 
   it("separates a doublet (Co-60) in one multiplet ROI", () => {
-    const data = synthSpectrum([[1173.2, 10000], [1332.5, 10000]], 3);
+    const data = synthSpectrum(
+      [
+        [1173.2, 10000],
+        [1332.5, 10000],
+      ],
+      3,
+    );
     const peaks = analysePeaks(data, { fwhm: defaultFwhmModel("NaI") });
     const near = (e: number) => peaks.find((p) => Math.abs(p.energy - e) < 12);
     assert.ok(near(1173.2) && near(1332.5), peaks.map((p) => p.energy).join(","));

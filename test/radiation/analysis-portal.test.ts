@@ -42,14 +42,18 @@ describe("portal occupancy analysis on synthetic data", () => {
   });
 
   it("estimates the shadow-shielding depth from the profile", () => {
-    const depths = [1, 2, 3, 4, 5].map((seed) => analyzePortal(generatePortalOccupancy({ seed, shadowDepth: 0.25 }))[0]!.suppression.depth);
+    const depths = [1, 2, 3, 4, 5].map(
+      (seed) => analyzePortal(generatePortalOccupancy({ seed, shadowDepth: 0.25 }))[0]!.suppression.depth,
+    );
     const mean = depths.flat().reduce((a, b) => a + b, 0) / depths.flat().length;
     assert.ok(Math.abs(mean - 0.25) < 0.04, `mean depth ${mean}`);
   });
 
   it("a distributed K-40 load is a distributed, NORM-like alarm classified NORM", () => {
     for (let seed = 1; seed <= 5; seed++) {
-      const [r] = analyzePortal(generatePortalOccupancy({ seed, sources: [{ kind: "distributed", isotope: "K-40", cps: 400 }] }));
+      const [r] = analyzePortal(
+        generatePortalOccupancy({ seed, sources: [{ kind: "distributed", isotope: "K-40", cps: 400 }] }),
+      );
       assert.equal(r!.gamma.alarm, true);
       assert.equal(r!.profile.geometry, "distributed");
       assert.equal(r!.spectral.spectralClass, "NORM-like");
@@ -59,7 +63,12 @@ describe("portal occupancy analysis on synthetic data", () => {
 
   it("a Cs-137 point source is a point, non-NORM alarm to investigate", () => {
     for (let seed = 1; seed <= 5; seed++) {
-      const [r] = analyzePortal(generatePortalOccupancy({ seed: 50 + seed, sources: [{ kind: "point", isotope: "Cs-137", peakCps: 400, positionM: 6, lateralM: 0.5 }] }));
+      const [r] = analyzePortal(
+        generatePortalOccupancy({
+          seed: 50 + seed,
+          sources: [{ kind: "point", isotope: "Cs-137", peakCps: 400, positionM: 6, lateralM: 0.5 }],
+        }),
+      );
       assert.equal(r!.gamma.alarm, true);
       assert.equal(r!.profile.geometry, "point");
       assert.ok(r!.profile.fwhmS > 0.8 && r!.profile.fwhmS < 3, `profile FWHM ${r!.profile.fwhmS}`);
@@ -81,7 +90,12 @@ describe("portal occupancy analysis on synthetic data", () => {
     let gamma = 0;
     let neutron = 0;
     for (let seed = 1; seed <= n; seed++) {
-      const rec = generatePortalOccupancy({ seed, shadowDepth: 0.1 + (0.2 * ((seed * 7919) % 100)) / 100, vehicleLengthM: 5 + (seed % 4) * 3, preSeconds: 31 });
+      const rec = generatePortalOccupancy({
+        seed,
+        shadowDepth: 0.1 + (0.2 * ((seed * 7919) % 100)) / 100,
+        vehicleLengthM: 5 + (seed % 4) * 3,
+        preSeconds: 31,
+      });
       const [r] = analyzePortal(rec, { gammaFalseAlarmRate: target, neutronFalseAlarmRate: target });
       gamma += r!.gamma.alarm ? 1 : 0;
       neutron += r!.neutron.alarm ? 1 : 0;

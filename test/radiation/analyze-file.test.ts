@@ -45,7 +45,9 @@ describe("analyzeRadFile", () => {
     assert.equal(r.nuclides[0]?.name, "U-235");
     assert.equal(r.nuclides[0]?.evidence.backgroundMeasurement !== undefined, true);
     assert.equal(r.verdict, "snm");
-    const forced = analyzeRadFile(bytesOf("n42-2012/interspec_Ba133_Unshielded_IdentiFINDER-NG.n42"), "b.n42", { detector: "labr" });
+    const forced = analyzeRadFile(bytesOf("n42-2012/interspec_Ba133_Unshielded_IdentiFINDER-NG.n42"), "b.n42", {
+      detector: "labr",
+    });
     assert.equal(forced.instrument?.detectorType, "LaBr3");
     assert.equal(forced.instrument?.detectorTypeSource, "option");
     assert.equal(parseDetectorName("HPGE"), "HPGe");
@@ -62,16 +64,25 @@ describe("analyzeRadFile", () => {
     assert.equal(occ.classification, "investigate");
     assert.equal(occ.profile.geometry, "point");
     assert.ok(occ.spectral !== null);
-    assert.deepEqual(r.alarms.map((a) => [a.type, a.measurement, a.detail.source]), [["gamma", "Occupancy1", "analysis"]]);
+    assert.deepEqual(
+      r.alarms.map((a) => [a.type, a.measurement, a.detail.source]),
+      [["gamma", "Occupancy1", "analysis"]],
+    );
     assert.ok(r.alarms[0]!.detail.sigma! > 5);
-    assert.deepEqual(r.measurements.map((m) => m.kind), ["occupancy"]);
+    assert.deepEqual(
+      r.measurements.map((m) => m.kind),
+      ["occupancy"],
+    );
     assert.equal(JSON.parse(JSON.stringify(r)).portal.occupancies[0].gamma.sigma, occ.gamma.sigma, "JSON-safe numbers");
   });
 
   it("an occupancy without empty-lane samples before it cannot be tested and says so", () => {
     const syn = synthesizePortalN42({ seed: 9, preSeconds: 0.3 });
     const r = analyzeRadFile(syn.bytes, "short.n42");
-    assert.deepEqual(r.errors.map((e) => e.code), ["portal.no_background"]);
+    assert.deepEqual(
+      r.errors.map((e) => e.code),
+      ["portal.no_background"],
+    );
     assert.deepEqual(r.alarms, []);
   });
 });

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { countDispersion, CURRIE_K, excessOverModel, intrinsicLines } from "../../src/radiation/analysis/background-model.ts";
+import {
+  countDispersion,
+  CURRIE_K,
+  excessOverModel,
+  intrinsicLines,
+} from "../../src/radiation/analysis/background-model.ts";
 import { identifyWithEvidence } from "../../src/radiation/analysis/identify.ts";
 import { createRng, samplePoisson } from "../../src/radiation/analysis/random.ts";
 import { rebinCounts } from "../../src/radiation/analysis/rebin.ts";
@@ -51,7 +56,10 @@ describe("Currie test against the background model's intrinsic lines", () => {
 
   it("leaves a true HPGe Co-60 source identified without a background measurement", () => {
     const ref = sharedSpectrum(HPGE_CO60);
-    for (const [seconds, seed] of [[30, 11], [120, 12]] as const) {
+    for (const [seconds, seed] of [
+      [30, 11],
+      [120, 12],
+    ] as const) {
       const r = identifyWithEvidence(resample(ref, seconds / ref.liveTimeS, seed), { detectorType: "HPGe" });
       const co = r.nuclides.find((n) => n.nuclide === "Co-60");
       assert.equal(co?.status, "identified", `${seconds} s: ${co?.notes.join("; ")}`);

@@ -148,7 +148,8 @@ describe("RADDATA://G0/ URI decoder", () => {
   });
 
   it("decodes IdentiFINDER-NG deviation pairs", () => {
-    const cal = readShared("reference-spectra/raddata-uri/IdentiFINDER-NG/background.txt").measurements[0]!.spectrum!.calibration;
+    const cal = readShared("reference-spectra/raddata-uri/IdentiFINDER-NG/background.txt").measurements[0]!.spectrum!
+      .calibration;
     assert.deepEqual(cal.coefficients, [-0.21, 2.974609]);
     assert.equal(cal.deviationPairs!.length, 11);
     assert.deepEqual(cal.deviationPairs![0], [32, -1]);

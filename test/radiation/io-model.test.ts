@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { channelToEnergy, deviationOffset, energyToChannel, type EnergyCalibration } from "../../src/radiation/model.ts";
+import {
+  channelToEnergy,
+  deviationOffset,
+  energyToChannel,
+  type EnergyCalibration,
+} from "../../src/radiation/model.ts";
 import { compressCountedZeros, expandCountedZeros, parseDurationS } from "../../src/radiation/io/n42-values.ts";
 
 const close = (a: number, b: number, tol = 1e-6): void => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
@@ -31,7 +36,15 @@ describe("energy calibration", () => {
 
   it("inverts every calibration numerically", () => {
     const cals: EnergyCalibration[] = [
-      { kind: "polynomial", coefficients: [-0.21, 2.974609], deviationPairs: [[32, -1], [661, 5], [2614, 0]] },
+      {
+        kind: "polynomial",
+        coefficients: [-0.21, 2.974609],
+        deviationPairs: [
+          [32, -1],
+          [661, 5],
+          [2614, 0],
+        ],
+      },
       { kind: "fullRangeFraction", coefficients: [-0.32, 8008.95] },
       { kind: "polynomial", coefficients: [-39.7, 3.0, -1.0e-4, 1.5e-7] },
     ];

@@ -36,7 +36,10 @@ describe("N42-2012 reader on real files", () => {
         ["background", 8192, 12708583, 234000],
       ],
     );
-    assert.deepEqual(f.measurements[1]!.spectrum!.calibration.coefficients, [0.00857262034, 0.364945322, 1.35506781e-7]);
+    assert.deepEqual(
+      f.measurements[1]!.spectrum!.calibration.coefficients,
+      [0.00857262034, 0.364945322, 1.35506781e-7],
+    );
   });
 
   it("reads the RSI mobile time series: 153 gamma spectra, 153 neutron gross counts, GPS", () => {
@@ -128,7 +131,10 @@ describe("N42-2006 reader on real files", () => {
     assert.equal(cs.realTimeS, 407.05);
     assert.equal(sum(cs.spectrum!.counts), 1239451);
     assert.deepEqual(cs.spectrum!.counts.slice(29, 33), [2604, 5474, 3817, 4632]);
-    assert.deepEqual(cs.spectrum!.calibration.coefficients, [-39.70651097, 3.003184543, -0.0001021575959, 1.47518247e-7]);
+    assert.deepEqual(
+      cs.spectrum!.calibration.coefficients,
+      [-39.70651097, 3.003184543, -0.0001021575959, 1.47518247e-7],
+    );
     const bg = readShared("n42-2006/rase_generic-NaI/VABCD_M001_Bgnd.n42").measurements[0]!;
     assert.equal(bg.liveTimeS, 55467.02);
   });

@@ -115,7 +115,18 @@ describe("N42-2012 writer", () => {
       const original = readShared(rel);
       const back = roundTrip(original);
       const pick = (f: RadFile): unknown =>
-        f.measurements.map((m) => [m.id, m.detector, m.class, m.startTime, m.realTimeS, m.liveTimeS, m.spectrum, m.neutronCounts, m.gps, m.title]);
+        f.measurements.map((m) => [
+          m.id,
+          m.detector,
+          m.class,
+          m.startTime,
+          m.realTimeS,
+          m.liveTimeS,
+          m.spectrum,
+          m.neutronCounts,
+          m.gps,
+          m.title,
+        ]);
       assert.deepEqual(pick(back), pick(original), rel);
     }
   });
@@ -124,7 +135,10 @@ describe("N42-2012 writer", () => {
     const original = readShared("pcf/interspec_nai3x3_sr90_unshielded.pcf");
     const back = roundTrip(original);
     assert.deepEqual(back.measurements[0]!.spectrum!.counts, original.measurements[0]!.spectrum!.counts);
-    assert.deepEqual(back.measurements[0]!.spectrum!.calibration, { kind: "polynomial", coefficients: [0, 3200 / 256] });
+    assert.deepEqual(back.measurements[0]!.spectrum!.calibration, {
+      kind: "polynomial",
+      coefficients: [0, 3200 / 256],
+    });
   });
 
   it("uses CountedZeroes and the 2011 namespace", () => {

@@ -45,7 +45,23 @@ describe("number scanner", () => {
     fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
     fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((v) => v.toFixed(6)),
     fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => v.toExponential(8)),
-    fc.constantFrom("0", "-0", "+5", ".5", "5.", "007", "1e22", "1e23", "1e-22", "1e-23", "0x1F", "0b11", "1E+3", "123456789012345678", "0.30000000000000004"),
+    fc.constantFrom(
+      "0",
+      "-0",
+      "+5",
+      ".5",
+      "5.",
+      "007",
+      "1e22",
+      "1e23",
+      "1e-22",
+      "1e-23",
+      "0x1F",
+      "0b11",
+      "1E+3",
+      "123456789012345678",
+      "0.30000000000000004",
+    ),
   );
   const sep = fc.constantFrom(" ", "  ", "\n", "\r\n", "\t", ",", " , ", "\u00a0", "\u2028", "\u3000");
 
@@ -102,7 +118,9 @@ describe("number scanner", () => {
 describe("single-pass XML tree", () => {
   it("drops namespace prefixes (declared or not) and xmlns attributes, keeps the rest", () => {
     const root = parseXmlTree(
-      enc(`<n:Root xmlns:n="urn:x" xmlns="urn:y" n:id="7" xsi:schemaLocation="s"><DHS:Item a="1"/><InterSpec:Item/></n:Root>`),
+      enc(
+        `<n:Root xmlns:n="urn:x" xmlns="urn:y" n:id="7" xsi:schemaLocation="s"><DHS:Item a="1"/><InterSpec:Item/></n:Root>`,
+      ),
     );
     assert.equal(root.name, "Root");
     assert.deepEqual({ ...root.attrs }, { id: "7", schemaLocation: "s" });
@@ -115,7 +133,9 @@ describe("single-pass XML tree", () => {
 
   it("gives text with entities left for childText, CDATA unwrapped, comments dropped, CRLF as LF", () => {
     const root = parseXmlTree(
-      enc(`<r><a>x &amp; y &#65;&#x42;</a><b>1 2<!-- c -->3<![CDATA[ <4> ]]></b><c>l1\r\nl2\rl3</c><d t="a&lt;b"/></r>`),
+      enc(
+        `<r><a>x &amp; y &#65;&#x42;</a><b>1 2<!-- c -->3<![CDATA[ <4> ]]></b><c>l1\r\nl2\rl3</c><d t="a&lt;b"/></r>`,
+      ),
     );
     assert.equal(child(root, "a")!.text, "x &amp; y &#65;&#x42;");
     assert.equal(childText(root, "a"), "x & y AB");

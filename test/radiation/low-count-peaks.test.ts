@@ -36,10 +36,18 @@ describe("peaks from a few counts (Poisson window test)", () => {
   });
 
   it("finds Co-60's lines from about a dozen counts each on an almost empty continuum", () => {
-    const s = sparse(3, 0.01, [[1173.2, 12], [1332.5, 11]]);
-    const energies = analysePeaks(s, { fwhm: defaultFwhmModel("HPGe") }).filter((p) => p.significance >= 3).map((p) => p.energy);
+    const s = sparse(3, 0.01, [
+      [1173.2, 12],
+      [1332.5, 11],
+    ]);
+    const energies = analysePeaks(s, { fwhm: defaultFwhmModel("HPGe") })
+      .filter((p) => p.significance >= 3)
+      .map((p) => p.energy);
     for (const e of [1173.2, 1332.5]) {
-      assert.ok(energies.some((x) => Math.abs(x - e) < 1.5), `${e} keV among ${energies.map((x) => x.toFixed(1)).join(", ")}`);
+      assert.ok(
+        energies.some((x) => Math.abs(x - e) < 1.5),
+        `${e} keV among ${energies.map((x) => x.toFixed(1)).join(", ")}`,
+      );
     }
   });
 

@@ -19,15 +19,23 @@ describe("analysis of the real instrument files in raddata", () => {
 
   it("reads every file and finds the ones the table is about", () => {
     assert.ok(results.length >= 38, `${results.length} files`);
-    assert.deepEqual(results.filter((r) => r.report.verdict === "unreadable").map((r) => path.basename(r.file)), []);
+    assert.deepEqual(
+      results.filter((r) => r.report.verdict === "unreadable").map((r) => path.basename(r.file)),
+      [],
+    );
   });
 
   it("calls special nuclear material on no file that holds none", () => {
-    assert.deepEqual(results.filter((r) => r.isFalseSnm).map((r) => `${path.basename(r.file)}: ${r.claimed.join(", ")}`), []);
+    assert.deepEqual(
+      results.filter((r) => r.isFalseSnm).map((r) => `${path.basename(r.file)}: ${r.claimed.join(", ")}`),
+      [],
+    );
   });
 
   it("keeps every background-only measurement quiet", () => {
-    const loud = results.filter((r) => r.label.kind === "background" && !r.isPass).map((r) => `${path.basename(r.file)}: ${r.report.verdict} ${r.claimed.join(", ")}`);
+    const loud = results
+      .filter((r) => r.label.kind === "background" && !r.isPass)
+      .map((r) => `${path.basename(r.file)}: ${r.report.verdict} ${r.claimed.join(", ")}`);
     assert.deepEqual(loud, []);
     const totals = totalsOf(results);
     assert.equal(totals.backgroundsQuiet, totals.backgrounds);
@@ -59,7 +67,9 @@ describe("analysis of the real instrument files in raddata", () => {
   });
 
   it("names the labelled one-nuclide sources at top-1, misses listed", () => {
-    const misses = results.filter((r) => r.label.kind === "nuclides" && !r.isPass).map((r) => `${path.basename(r.file)}: ${r.why}`);
+    const misses = results
+      .filter((r) => r.label.kind === "nuclides" && !r.isPass)
+      .map((r) => `${path.basename(r.file)}: ${r.why}`);
     assert.deepEqual(misses.sort(), []);
   });
 
@@ -69,7 +79,10 @@ describe("analysis of the real instrument files in raddata", () => {
     const claim = u.report.nuclides.find((n) => n.name === "U-235");
     assert.equal(claim?.status, "identified");
     for (const line of [185.7, 143.8]) {
-      assert.ok(claim?.evidence.peaksKeV.some((e) => Math.abs(e - line) < 1.5), `${line} keV among ${claim?.evidence.peaksKeV.join(", ")}`);
+      assert.ok(
+        claim?.evidence.peaksKeV.some((e) => Math.abs(e - line) < 1.5),
+        `${line} keV among ${claim?.evidence.peaksKeV.join(", ")}`,
+      );
     }
   });
 
@@ -110,11 +123,16 @@ describe("analysis of the real instrument files in raddata", () => {
     const file = path.join(RADDATA, "n42-2012/interspec_Q345_Racetrack_RSI-mobile-timeseries.n42");
     const text = readFileSync(file, "utf8");
     // The same file cut to its first 50 seconds, before the rise: nothing to find.
-    const cut = text.replace(/(<RadMeasurement\b[\s\S]*?<\/RadMeasurement>\s*)/g, (m, _g, offset: number) => (offset < indexOfNth(text, "<RadMeasurement ", 51) ? m : ""));
+    const cut = text.replace(/(<RadMeasurement\b[\s\S]*?<\/RadMeasurement>\s*)/g, (m, _g, offset: number) =>
+      offset < indexOfNth(text, "<RadMeasurement ", 51) ? m : "",
+    );
     const report = analyzeRadFile(new TextEncoder().encode(cut), "first-50-s.n42");
     assert.equal(report.timeSeries?.[0]?.isAlarm, false);
     assert.equal(report.verdict, "no_alarm");
-    assert.deepEqual(report.nuclides.filter((n) => n.status === "identified"), []);
+    assert.deepEqual(
+      report.nuclides.filter((n) => n.status === "identified"),
+      [],
+    );
   });
 });
 

@@ -15,7 +15,10 @@ describe("energy calibration from a spectrum's own natural lines", () => {
     const counts = file.measurements.find((m) => m.spectrum)!.spectrum!.counts;
     const cal = selfCalibrate(counts, defaultFwhmModel("NaI"));
     assert.ok(cal, "calibrated");
-    assert.deepEqual(cal.lines.map((l) => l.name), ["K-40", "Tl-208"]);
+    assert.deepEqual(
+      cal.lines.map((l) => l.name),
+      ["K-40", "Tl-208"],
+    );
     for (const l of cal.lines) {
       assert.ok(l.significance >= 5, `${l.name} at ${l.significance}σ`);
       assert.ok(Math.abs(cal.offsetKeV + cal.gainKeVPerChannel * l.channel - l.energyKeV) < 0.01);
@@ -25,7 +28,10 @@ describe("energy calibration from a spectrum's own natural lines", () => {
 
   it("refuses a spectrum without the natural lines (flat counts, or only one strong peak)", () => {
     assert.equal(selfCalibrate(new Array<number>(1024).fill(50), defaultFwhmModel("NaI")), null);
-    const onePeak = Array.from({ length: 1024 }, (_, i) => 50 + Math.round(5000 * Math.exp(-0.5 * ((i - 220) / 6) ** 2)));
+    const onePeak = Array.from(
+      { length: 1024 },
+      (_, i) => 50 + Math.round(5000 * Math.exp(-0.5 * ((i - 220) / 6) ** 2)),
+    );
     assert.equal(selfCalibrate(onePeak, defaultFwhmModel("NaI")), null);
   });
 

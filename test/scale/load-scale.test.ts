@@ -47,23 +47,41 @@ onPostgres("load-scale [postgres]", () => {
     assert.equal(second.before, 2000);
     assert.equal(second.total, TOTAL);
     assert.equal(again.added, 0);
-    const count = await db().selectFrom("shipment").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    const count = await db()
+      .selectFrom("shipment")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
     assert.equal(Number(count.n), TOTAL);
     // The loaded bills encode the shipment indexes 0…n-1: nothing generated twice, no hole left.
-    const bills = await db().selectFrom("shipment").select("bill_of_lading").where(sql<boolean>`bill_of_lading ~ '^[A-Z]{4}[0-9]{10}$'`).execute();
+    const bills = await db()
+      .selectFrom("shipment")
+      .select("bill_of_lading")
+      .where(sql<boolean>`bill_of_lading ~ '^[A-Z]{4}[0-9]{10}$'`)
+      .execute();
     const indexes = bills.map((b) => billIndex(b.bill_of_lading)).sort((a, b) => a - b);
-    assert.deepEqual(indexes, Array.from({ length: first.added + second.added }, (_, i) => i));
+    assert.deepEqual(
+      indexes,
+      Array.from({ length: first.added + second.added }, (_, i) => i),
+    );
   });
 
   test("every shipment has goods lines and containers; every container number passes ISO 6346", async () => {
-    const shape = await sql<{ shipments: number; goodless: number; boxless: number; max_lines: number; max_boxes: number }>`
+    const shape = await sql<{
+      shipments: number;
+      goodless: number;
+      boxless: number;
+      max_lines: number;
+      max_boxes: number;
+    }>`
       select count(*)::int as shipments,
              count(*) filter (where g.n is null)::int as goodless,
              count(*) filter (where c.n is null)::int as boxless,
              max(g.n)::int as max_lines, max(c.n)::int as max_boxes
       from shipment s
       left join (select shipment_id, count(*) as n from shipment_goods group by 1) g on g.shipment_id = s.id
-      left join (select shipment_id, count(*) as n from shipment_container group by 1) c on c.shipment_id = s.id`.execute(db());
+      left join (select shipment_id, count(*) as n from shipment_container group by 1) c on c.shipment_id = s.id`.execute(
+      db(),
+    );
     const row = shape.rows[0];
     assert.ok(row);
     assert.equal(row.goodless, 0);
@@ -76,7 +94,15 @@ onPostgres("load-scale [postgres]", () => {
   });
 
   test("spreads a year of sailings over both agencies, scored by every agency that sees them, some left unscored", async () => {
-    const rows = await sql<{ code: string; shipments: number; to_jp: number; to_us: number; scored_own: number; cancelled: number; months: number }>`
+    const rows = await sql<{
+      code: string;
+      shipments: number;
+      to_jp: number;
+      to_us: number;
+      scored_own: number;
+      cancelled: number;
+      months: number;
+    }>`
       select a.code, count(*)::int as shipments,
              count(*) filter (where 'JP' in (s.discharge_country, s.destination_country))::int as to_jp,
              count(*) filter (where 'US' in (s.discharge_country, s.destination_country))::int as to_us,
@@ -103,7 +129,9 @@ onPostgres("load-scale [postgres]", () => {
              count(sc.shipment_id) filter (where 'JP' not in (s.discharge_country, s.destination_country))::int as stray
       from shipment s
       join agency o on o.id = s.owner_agency_id and o.code = 'USCBP'
-      left join shipment_score sc on sc.shipment_id = s.id and sc.agency_id = (select id from agency where code = 'JPCUS')`.execute(db());
+      left join shipment_score sc on sc.shipment_id = s.id and sc.agency_id = (select id from agency where code = 'JPCUS')`.execute(
+      db(),
+    );
     const p = partner.rows[0];
     assert.ok(p && p.shared > 0);
     assert.equal(p.scored, p.shared);
@@ -129,24 +157,41 @@ onPostgres("load-scale [postgres]", () => {
   });
 
   test("the partner's targeter lists its own shipments and, of the host's, only those bound for Japan", async () => {
-    const user = await db().selectFrom("app_user").select("id").where("username", "=", "partner.targeter").executeTakeFirstOrThrow();
+    const user = await db()
+      .selectFrom("app_user")
+      .select("id")
+      .where("username", "=", "partner.targeter")
+      .executeTakeFirstOrThrow();
     const partner = await actorForUser(db(), user.id);
     const seen: ShipmentSummary[] = [];
     let cursor: string | undefined;
     do {
-      const page = await listShipments(db(), partner, { limit: 500, sort: "etd", order: "desc", ...(cursor ? { cursor } : {}) });
+      const page = await listShipments(db(), partner, {
+        limit: 500,
+        sort: "etd",
+        order: "desc",
+        ...(cursor ? { cursor } : {}),
+      });
       seen.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     const shared = seen.filter((s) => s.isShared);
-    const notToJapan = shared.filter((s) => !s.portOfDischarge.startsWith("JP") && !(s.finalDestination ?? "").startsWith("JP"));
-    assert.deepEqual(notToJapan.map((s) => s.billOfLading), []);
+    const notToJapan = shared.filter(
+      (s) => !s.portOfDischarge.startsWith("JP") && !(s.finalDestination ?? "").startsWith("JP"),
+    );
+    assert.deepEqual(
+      notToJapan.map((s) => s.billOfLading),
+      [],
+    );
     const expected = await sql<{ shared: number; own: number }>`
       select count(*) filter (where o.code = 'USCBP' and 'JP' in (s.discharge_country, s.destination_country))::int as shared,
              count(*) filter (where o.code = 'JPCUS')::int as own
       from shipment s join agency o on o.id = s.owner_agency_id`.execute(db());
     assert.equal(shared.length, expected.rows[0]?.shared);
     assert.equal(seen.length - shared.length, expected.rows[0]?.own);
-    assert.ok(shared.some((s) => s.score !== null), "the partner's own scores come with the list");
+    assert.ok(
+      shared.some((s) => s.score !== null),
+      "the partner's own scores come with the list",
+    );
   });
 });

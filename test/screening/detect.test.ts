@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { detectListFormat, loadConsolidatedCsv, loadListFile, readShippedManifest, shippedFilePath } from "../../src/screening/index.ts";
+import {
+  detectListFormat,
+  loadConsolidatedCsv,
+  loadListFile,
+  readShippedManifest,
+  shippedFilePath,
+} from "../../src/screening/index.ts";
 
 describe("list format detection", () => {
   it("recognises every shipped file as the format lists.json says", () => {
@@ -28,7 +34,14 @@ describe("trade.gov consolidated.csv", () => {
 
   it("maps sources to list codes, keeps the list's own ids, aliases and countries, and reports bad rows", () => {
     const { entries, bad } = loadConsolidatedCsv(csv);
-    assert.deepEqual(entries.map((e) => [e.list, e.id, e.name]), [["SDN", "11609", "ASCOTEC JAPAN K.K."], ["EL", "b2", "EXAMPLE TRADING LTD"], ["CONS", "17013", "VTB BANK OAO"]]);
+    assert.deepEqual(
+      entries.map((e) => [e.list, e.id, e.name]),
+      [
+        ["SDN", "11609", "ASCOTEC JAPAN K.K."],
+        ["EL", "b2", "EXAMPLE TRADING LTD"],
+        ["CONS", "17013", "VTB BANK OAO"],
+      ],
+    );
     assert.deepEqual(entries[0]?.aliases, ["ASCOTEC JAPAN KABUSHIKI KAISHA"]);
     assert.deepEqual(entries[0]?.countries, ["JP"]);
     assert.deepEqual(entries[1]?.countries, ["HK"]);

@@ -2,7 +2,13 @@
 //   node --import tsx test/screening/evaluate.ts   → prints P/R/F1 per threshold and the misses at the default.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createScreener, DEFAULT_THRESHOLD, loadShippedLists, type EntityType, type Screener } from "../../src/screening/index.ts";
+import {
+  createScreener,
+  DEFAULT_THRESHOLD,
+  loadShippedLists,
+  type EntityType,
+  type Screener,
+} from "../../src/screening/index.ts";
 
 /** One labeled query: expected ids ("SDN:11609"), empty for a must-not-alert negative. */
 export interface LabeledRow {
@@ -58,7 +64,12 @@ export function evaluate(screener: Screener, rows: LabeledRow[], threshold = DEF
   const e: Evaluation = { tp: 0, fp: 0, fn: 0, tn: 0, precision: 0, recall: 0, f1: 0, extraAlerts: 0, misses: [] };
   for (const row of rows) {
     const { matches } = screener.screen(
-      { name: row.query, ...(row.type ? { type: row.type } : {}), ...(row.country ? { country: row.country } : {}), ...(row.imo ? { imo: row.imo } : {}) },
+      {
+        name: row.query,
+        ...(row.type ? { type: row.type } : {}),
+        ...(row.country ? { country: row.country } : {}),
+        ...(row.imo ? { imo: row.imo } : {}),
+      },
       { threshold, topK: 5 },
     );
     const ids = matches.map((m) => `${m.list}:${m.id}`);
@@ -89,7 +100,10 @@ export function evaluate(screener: Screener, rows: LabeledRow[], threshold = DEF
 /** Lists every row's best score (diagnostics for tuning). */
 export function bestScores(screener: Screener, rows: LabeledRow[]): string[] {
   return rows.map((row) => {
-    const best = screener.screen({ name: row.query, ...(row.type ? { type: row.type } : {}), ...(row.imo ? { imo: row.imo } : {}) }, { threshold: 0, topK: 1 }).matches[0];
+    const best = screener.screen(
+      { name: row.query, ...(row.type ? { type: row.type } : {}), ...(row.imo ? { imo: row.imo } : {}) },
+      { threshold: 0, topK: 1 },
+    ).matches[0];
     const label = row.expected.length ? "POS" : "NEG";
     const hit = best && row.expected.includes(`${best.list}:${best.id}`) ? "ok " : "   ";
     return `${label} ${hit}${(best?.score ?? 0).toFixed(3)}  ${row.query}  →  ${best ? `${best.list}:${best.id} ${best.matched}` : "-"}`;
@@ -104,7 +118,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   }
   for (let t = 0.6; t <= 0.951; t += 0.025) {
     const e = evaluate(screener, rows, t);
-    console.log(`t=${t.toFixed(3)} P=${e.precision.toFixed(3)} R=${e.recall.toFixed(3)} F1=${e.f1.toFixed(3)} tp=${e.tp} fp=${e.fp} fn=${e.fn} tn=${e.tn}`);
+    console.log(
+      `t=${t.toFixed(3)} P=${e.precision.toFixed(3)} R=${e.recall.toFixed(3)} F1=${e.f1.toFixed(3)} tp=${e.tp} fp=${e.fp} fn=${e.fn} tn=${e.tn}`,
+    );
   }
   console.log(evaluate(screener, rows).misses.join("\n"));
 }

@@ -16,7 +16,21 @@ describe("labeled evaluation set", () => {
 
   it("holds the patterns of issue 13: legal forms mistyped, moved, repeated or respelt, word order, transliteration, kana, common words", () => {
     const notes = rows.map((r) => r.note).join("\n");
-    for (const pattern of [/legal-form typo/, /moved to the front/, /moved to the middle/, /repeated/, /spelt out/, /word order/, /permutation/, /KH\/H/, /Y\/I/, /katakana/, /hiragana/, /generic words/, /Japanese firm/]) {
+    for (const pattern of [
+      /legal-form typo/,
+      /moved to the front/,
+      /moved to the middle/,
+      /repeated/,
+      /spelt out/,
+      /word order/,
+      /permutation/,
+      /KH\/H/,
+      /Y\/I/,
+      /katakana/,
+      /hiragana/,
+      /generic words/,
+      /Japanese firm/,
+    ]) {
       assert.match(notes, pattern);
     }
   });
@@ -24,7 +38,9 @@ describe("labeled evaluation set", () => {
   it("does not regress precision, recall or F1 at the default threshold", () => {
     const screener = createScreener(loadShippedLists().entries);
     const e = evaluate(screener, rows, DEFAULT_THRESHOLD);
-    console.log(`threshold ${DEFAULT_THRESHOLD}: P=${e.precision.toFixed(3)} R=${e.recall.toFixed(3)} F1=${e.f1.toFixed(3)} (tp ${e.tp} fp ${e.fp} fn ${e.fn} tn ${e.tn}, extra related alerts ${e.extraAlerts})`);
+    console.log(
+      `threshold ${DEFAULT_THRESHOLD}: P=${e.precision.toFixed(3)} R=${e.recall.toFixed(3)} F1=${e.f1.toFixed(3)} (tp ${e.tp} fp ${e.fp} fn ${e.fn} tn ${e.tn}, extra related alerts ${e.extraAlerts})`,
+    );
     for (const miss of e.misses) {
       console.log(`${miss}`);
     }

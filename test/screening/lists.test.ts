@@ -2,8 +2,16 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import {
-  decodeWindows1252, loadDplTxt, loadEntityListCsv, loadIsnCsv, loadItarDebarredCsv, loadSdnCsv, loadSdnXml,
-  loadShippedLists, loadUvlCsv, shippedFilePath,
+  decodeWindows1252,
+  loadDplTxt,
+  loadEntityListCsv,
+  loadIsnCsv,
+  loadItarDebarredCsv,
+  loadSdnCsv,
+  loadSdnXml,
+  loadShippedLists,
+  loadUvlCsv,
+  shippedFilePath,
 } from "../../src/screening/index.ts";
 
 const text = (file: string): string => readFileSync(shippedFilePath(file), "utf8");
@@ -46,8 +54,10 @@ describe("OFAC SDN csv", () => {
 
   it("decodes Windows-1252 (0x80 = €, 0xE9 = é) and drops the trailing 0x1A", () => {
     const bytes = Buffer.concat([
-      Buffer.from('1,"CAF', "latin1"), Buffer.from([0xe9, 0x20, 0x80]),
-      Buffer.from('",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n', "latin1"), Buffer.from([0x1a]),
+      Buffer.from('1,"CAF', "latin1"),
+      Buffer.from([0xe9, 0x20, 0x80]),
+      Buffer.from('",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n', "latin1"),
+      Buffer.from([0x1a]),
     ]);
     assert.equal(decodeWindows1252(bytes).endsWith("\r\n"), true);
     const loaded = loadSdnCsv(bytes);
@@ -56,10 +66,14 @@ describe("OFAC SDN csv", () => {
   });
 
   it("reports malformed rows with their line number instead of dropping them", () => {
-    const csv = '1,"OK",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n2,"SHORT"\r\nx,"BAD ID",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n3,"ODD","spaceship","X",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n';
+    const csv =
+      '1,"OK",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n2,"SHORT"\r\nx,"BAD ID",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n3,"ODD","spaceship","X",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n';
     const loaded = loadSdnCsv(csv);
     assert.equal(loaded.entries.length, 1);
-    assert.deepEqual(loaded.bad.map((b) => b.row), [2, 3, 4]);
+    assert.deepEqual(
+      loaded.bad.map((b) => b.row),
+      [2, 3, 4],
+    );
     assert.match(loaded.bad[0]?.reason ?? "", /expected 12 columns/);
     assert.match(loaded.bad[2]?.reason ?? "", /unknown SDN_Type/);
   });
@@ -127,8 +141,14 @@ describe("trade.gov CSL source samples", () => {
 describe("loadShippedLists", () => {
   it("loads every shipped list with a per-file report", () => {
     const { entries, reports } = loadShippedLists();
-    assert.deepEqual(reports.map((r) => r.list), ["SDN", "CONS", "EL", "DPL", "DTC", "ISN", "UVL"]);
-    assert.equal(entries.length, reports.reduce((n, r) => n + r.entries, 0));
+    assert.deepEqual(
+      reports.map((r) => r.list),
+      ["SDN", "CONS", "EL", "DPL", "DTC", "ISN", "UVL"],
+    );
+    assert.equal(
+      entries.length,
+      reports.reduce((n, r) => n + r.entries, 0),
+    );
     assert.ok(entries.length > 15000);
   });
 });

@@ -7,14 +7,22 @@ const forms = (name: string): string[] => normalizeName(name).legalForms.map((f)
 
 describe("legal forms", () => {
   it("folds K.K., Kabushiki Kaisha and 株式会社 (leading or trailing) to one KK feature", () => {
-    for (const name of ["ASCOTEC JAPAN K.K.", "Ascotec Japan Kabushiki Kaisha", "ASCOTEC JAPAN 株式会社", "株式会社ASCOTEC JAPAN", "Kabushiki Kaisha Ascotec Japan"]) {
+    for (const name of [
+      "ASCOTEC JAPAN K.K.",
+      "Ascotec Japan Kabushiki Kaisha",
+      "ASCOTEC JAPAN 株式会社",
+      "株式会社ASCOTEC JAPAN",
+      "Kabushiki Kaisha Ascotec Japan",
+    ]) {
       assert.equal(tokens(name), "ASCOTEC ZYAPAN", name);
       assert.deepEqual(forms(name), ["KK"], name);
     }
   });
 
   it("keeps the removed text as evidence", () => {
-    assert.deepEqual(normalizeName("Yamaki Kabushiki Kaisha").legalForms, [{ code: "KK", group: "stock", text: "KABUSHIKI KAISHA" }]);
+    assert.deepEqual(normalizeName("Yamaki Kabushiki Kaisha").legalForms, [
+      { code: "KK", group: "stock", text: "KABUSHIKI KAISHA" },
+    ]);
   });
 
   it("strips Western, Russian, Latin American and Asian forms", () => {
@@ -69,7 +77,10 @@ describe("legal forms anywhere, mistyped, repeated or spelt another way", () => 
   });
 
   it("keeps the typed text of a mistyped form as evidence", () => {
-    assert.deepEqual(normalizeName("SUPREME SHIPPING COMAPNY LIMITED").legalForms.map((f) => f.text), ["COMAPNY LIMITED"]);
+    assert.deepEqual(
+      normalizeName("SUPREME SHIPPING COMAPNY LIMITED").legalForms.map((f) => f.text),
+      ["COMAPNY LIMITED"],
+    );
   });
 
   it("does not take ordinary words one edit from a short form for a legal form", () => {
@@ -181,7 +192,14 @@ describe("person names", () => {
 
 describe("phonetic key", () => {
   it("folds transliteration variants to one key (KH/H, ZH/J, Y/I/J, W/V, double letters)", () => {
-    const groups = [["MINATEKH", "MINATEH"], ["PRIGOZHIN", "PRIGOJIN"], ["YEVGENIY", "EVGENIY"], ["DJAMALUDDIN", "JAMALUDIN"], ["VLADIMIR", "WLADIMIR"], ["KHIDR", "HIDR"]];
+    const groups = [
+      ["MINATEKH", "MINATEH"],
+      ["PRIGOZHIN", "PRIGOJIN"],
+      ["YEVGENIY", "EVGENIY"],
+      ["DJAMALUDDIN", "JAMALUDIN"],
+      ["VLADIMIR", "WLADIMIR"],
+      ["KHIDR", "HIDR"],
+    ];
     for (const group of groups) {
       assert.equal(new Set(group.map(transliterationKey)).size, 1, group.join(" / "));
     }

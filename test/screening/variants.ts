@@ -93,12 +93,26 @@ const typo: Variant = (r, name) => {
   return words.join(" ");
 };
 
-const entityOnly = (make: Variant): Variant => (r, name, type) => (type === "individual" || type === "vessel" ? undefined : make(r, name, type));
+const entityOnly =
+  (make: Variant): Variant =>
+  (r, name, type) =>
+    type === "individual" || type === "vessel" ? undefined : make(r, name, type);
 
 /** A legal form mistyped ("COMPNY", "LIMITD", "JONT STOCK"); names without one get one first. */
 const legalFormTypo: Variant = entityOnly((r, name) => {
   const { words, form } = split(name);
-  const spelling = form && / /.test(form) ? form : pick(r, ["LIMITED", "COMPANY LIMITED", "LIMITED LIABILITY COMPANY", "JOINT STOCK COMPANY", "CORPORATION", "INCORPORATED", "KABUSHIKI KAISHA"]);
+  const spelling =
+    form && / /.test(form)
+      ? form
+      : pick(r, [
+          "LIMITED",
+          "COMPANY LIMITED",
+          "LIMITED LIABILITY COMPANY",
+          "JOINT STOCK COMPANY",
+          "CORPORATION",
+          "INCORPORATED",
+          "KABUSHIKI KAISHA",
+        ]);
   const formWords = fold(spelling).split(" ");
   const long = formWords.map((w, i) => [w, i] as const).filter(([w]) => w.length >= 4);
   if (long.length === 0) {
@@ -144,12 +158,25 @@ const legalFormSpelling: Variant = entityOnly((r, name) => {
 });
 
 const ABBREVIATIONS: Array<[RegExp, string[]]> = [
-  [/\bINTERNATIONAL\b/, ["INTL", "INT'L", "INTERNAT."]], [/\bINDUSTRIAL\b/, ["IND.", "INDL"]], [/\bINDUSTRIES\b/, ["INDS", "IND."]],
-  [/\bTRADING\b/, ["TRDG", "TRAD."]], [/\bCOMPANY\b/, ["CO.", "CO"]], [/\bCORPORATION\b/, ["CORP."]], [/\bREPUBLIC\b/, ["REP."]],
-  [/\bDEVELOPMENT\b/, ["DEV.", "DEVT"]], [/\bMANUFACTURING\b/, ["MFG", "MFG."]], [/\bTECHNOLOGY\b/, ["TECH", "TECH."]],
-  [/\bTECHNOLOGIES\b/, ["TECH", "TECHS"]], [/\bENGINEERING\b/, ["ENGG", "ENG."]], [/\bSHIPPING\b/, ["SHPG", "SHIPG"]],
-  [/\bBROTHERS\b/, ["BROS", "BROS."]], [/\bASSOCIATION\b/, ["ASSN", "ASSOC."]], [/\bMANAGEMENT\b/, ["MGMT", "MGT"]],
-  [/\bSERVICES\b/, ["SVCS", "SERV."]], [/\bNATIONAL\b/, ["NATL", "NAT'L"]], [/\bINVESTMENT\b/, ["INVT", "INV."]],
+  [/\bINTERNATIONAL\b/, ["INTL", "INT'L", "INTERNAT."]],
+  [/\bINDUSTRIAL\b/, ["IND.", "INDL"]],
+  [/\bINDUSTRIES\b/, ["INDS", "IND."]],
+  [/\bTRADING\b/, ["TRDG", "TRAD."]],
+  [/\bCOMPANY\b/, ["CO.", "CO"]],
+  [/\bCORPORATION\b/, ["CORP."]],
+  [/\bREPUBLIC\b/, ["REP."]],
+  [/\bDEVELOPMENT\b/, ["DEV.", "DEVT"]],
+  [/\bMANUFACTURING\b/, ["MFG", "MFG."]],
+  [/\bTECHNOLOGY\b/, ["TECH", "TECH."]],
+  [/\bTECHNOLOGIES\b/, ["TECH", "TECHS"]],
+  [/\bENGINEERING\b/, ["ENGG", "ENG."]],
+  [/\bSHIPPING\b/, ["SHPG", "SHIPG"]],
+  [/\bBROTHERS\b/, ["BROS", "BROS."]],
+  [/\bASSOCIATION\b/, ["ASSN", "ASSOC."]],
+  [/\bMANAGEMENT\b/, ["MGMT", "MGT"]],
+  [/\bSERVICES\b/, ["SVCS", "SERV."]],
+  [/\bNATIONAL\b/, ["NATL", "NAT'L"]],
+  [/\bINVESTMENT\b/, ["INVT", "INV."]],
 ];
 
 /** A word abbreviated ("INTL", "MFG", "BROS"), or a given name cut to its initial ("K. SHINODA"). */
@@ -200,16 +227,42 @@ const dropWord: Variant = (r, name) => {
 };
 
 const TRANSLIT: Array<[RegExp, string]> = [
-  [/KH/g, "H"], [/(?<=[AEIOU])H(?=[^AEIOU]|$)/g, "KH"], [/Y(?=[AEIOU])/g, "I"], [/IY\b/g, "I"], [/II\b/g, "IY"], [/\bY/g, "J"],
-  [/J/g, "Y"], [/J/g, "DJ"], [/OU/g, "U"], [/U/g, "OU"], [/W/g, "V"], [/V/g, "W"], [/([A-Z])\1/g, "$1"], [/(?<=[AEIOU])([SLNRT])(?=[AEIOU])/g, "$1$1"],
-  [/ZH/g, "J"], [/CH/g, "TCH"], [/SH/g, "SCH"], [/EI/g, "EY"], [/AI/g, "AY"], [/YE/g, "E"], [/\bE/g, "YE"], [/KS/g, "X"], [/PH/g, "F"],
-  [/OO/g, "U"], [/SHI/g, "SI"], [/TSU/g, "TU"], [/OU\b/g, "O"], [/O\b/g, "OH"],
+  [/KH/g, "H"],
+  [/(?<=[AEIOU])H(?=[^AEIOU]|$)/g, "KH"],
+  [/Y(?=[AEIOU])/g, "I"],
+  [/IY\b/g, "I"],
+  [/II\b/g, "IY"],
+  [/\bY/g, "J"],
+  [/J/g, "Y"],
+  [/J/g, "DJ"],
+  [/OU/g, "U"],
+  [/U/g, "OU"],
+  [/W/g, "V"],
+  [/V/g, "W"],
+  [/([A-Z])\1/g, "$1"],
+  [/(?<=[AEIOU])([SLNRT])(?=[AEIOU])/g, "$1$1"],
+  [/ZH/g, "J"],
+  [/CH/g, "TCH"],
+  [/SH/g, "SCH"],
+  [/EI/g, "EY"],
+  [/AI/g, "AY"],
+  [/YE/g, "E"],
+  [/\bE/g, "YE"],
+  [/KS/g, "X"],
+  [/PH/g, "F"],
+  [/OO/g, "U"],
+  [/SHI/g, "SI"],
+  [/TSU/g, "TU"],
+  [/OU\b/g, "O"],
+  [/O\b/g, "OH"],
 ];
 
 /** A transliteration variant of one word: KH/H, Y/I/J, OU/U, W/V, double letters, ZH/J, ou/o/oh … */
 const transliterate: Variant = (r, name) => {
   const { words, form } = split(name);
-  const spots = words.flatMap((w, i) => TRANSLIT.filter(([re]) => new RegExp(re.source).test(w)).map((rule) => [i, rule] as const));
+  const spots = words.flatMap((w, i) =>
+    TRANSLIT.filter(([re]) => new RegExp(re.source).test(w)).map((rule) => [i, rule] as const),
+  );
   if (spots.length === 0) {
     return undefined;
   }
@@ -219,31 +272,245 @@ const transliterate: Variant = (r, name) => {
 };
 
 const VARIANTS: Array<[string, Variant]> = [
-  ["typo", typo], ["legal-form-typo", legalFormTypo], ["legal-form-move", legalFormMove], ["legal-form-repeat", legalFormRepeat],
-  ["legal-form-spelling", legalFormSpelling], ["abbreviation", abbreviate], ["permutation", permute], ["drop-word", dropWord],
+  ["typo", typo],
+  ["legal-form-typo", legalFormTypo],
+  ["legal-form-move", legalFormMove],
+  ["legal-form-repeat", legalFormRepeat],
+  ["legal-form-spelling", legalFormSpelling],
+  ["abbreviation", abbreviate],
+  ["permutation", permute],
+  ["drop-word", dropWord],
   ["transliteration", transliterate],
 ];
 
 /** Variant class names, in report order. */
 export const VARIANT_KINDS = VARIANTS.map(([kind]) => kind);
 
-const US_PLACES = ["FRESNO", "SALINAS", "YAKIMA", "STOCKTON", "MODESTO", "BAKERSFIELD", "TACOMA", "SPOKANE", "OMAHA", "WICHITA", "TULARE", "VISALIA", "OXNARD", "OGDEN", "BOISE", "REDDING", "CHICO", "MERCED", "YUMA", "LONG BEACH", "SAN JOAQUIN", "CENTRAL VALLEY", "INLAND EMPIRE", "GOLDEN STATE", "SIERRA NEVADA", "WEST COAST", "PACIFIC NORTHWEST", "GREAT PLAINS", "MIDWEST", "SOUTHERN CALIFORNIA"];
-const US_KINDS = ["AG EXPORTS", "FARMS", "TRADING CO", "LOGISTICS", "METALS RECYCLING", "PAPER FIBER", "SUPPLY", "FOODS", "INTERNATIONAL", "COMMODITIES", "HAY EXPORT", "NUT GROWERS", "CITRUS", "DAIRY PRODUCTS", "SCRAP METAL", "FREIGHT SERVICES", "MACHINERY", "PLASTICS", "COTTON", "GRAIN", "LUMBER", "AUTO PARTS", "MEDICAL SUPPLY", "WINE EXPORTS"];
+const US_PLACES = [
+  "FRESNO",
+  "SALINAS",
+  "YAKIMA",
+  "STOCKTON",
+  "MODESTO",
+  "BAKERSFIELD",
+  "TACOMA",
+  "SPOKANE",
+  "OMAHA",
+  "WICHITA",
+  "TULARE",
+  "VISALIA",
+  "OXNARD",
+  "OGDEN",
+  "BOISE",
+  "REDDING",
+  "CHICO",
+  "MERCED",
+  "YUMA",
+  "LONG BEACH",
+  "SAN JOAQUIN",
+  "CENTRAL VALLEY",
+  "INLAND EMPIRE",
+  "GOLDEN STATE",
+  "SIERRA NEVADA",
+  "WEST COAST",
+  "PACIFIC NORTHWEST",
+  "GREAT PLAINS",
+  "MIDWEST",
+  "SOUTHERN CALIFORNIA",
+];
+const US_KINDS = [
+  "AG EXPORTS",
+  "FARMS",
+  "TRADING CO",
+  "LOGISTICS",
+  "METALS RECYCLING",
+  "PAPER FIBER",
+  "SUPPLY",
+  "FOODS",
+  "INTERNATIONAL",
+  "COMMODITIES",
+  "HAY EXPORT",
+  "NUT GROWERS",
+  "CITRUS",
+  "DAIRY PRODUCTS",
+  "SCRAP METAL",
+  "FREIGHT SERVICES",
+  "MACHINERY",
+  "PLASTICS",
+  "COTTON",
+  "GRAIN",
+  "LUMBER",
+  "AUTO PARTS",
+  "MEDICAL SUPPLY",
+  "WINE EXPORTS",
+];
 const US_FORMS = ["LLC", "INC", "INC.", "CORP", "CORPORATION", "LP", "CO", "COMPANY", ""];
-const GENERIC_FIRST = ["PACIFIC", "GLOBAL", "INTERNATIONAL", "UNITED", "AMERICAN", "WESTERN", "EASTERN", "GOLDEN", "OCEAN", "ASIA PACIFIC", "TRANS PACIFIC", "NEW WORLD", "FIRST", "PREMIER", "ALLIANCE", "SUMMIT", "STAR", "EVERGREEN", "SUNRISE", "CONTINENTAL"];
-const GENERIC_SECOND = ["TRADING", "INTERNATIONAL", "LOGISTICS", "SHIPPING", "ENTERPRISES", "RESOURCES", "INDUSTRIES", "HOLDINGS", "EXPORT", "SUPPLY", "GROUP", "COMMODITIES", "MARINE", "TECHNOLOGY"];
-const JP_FIRST = ["TAKAHASHI", "WATANABE", "NAKAMURA", "KOBAYASHI", "YOSHIDA", "YAMADA", "SASAKI", "MATSUMOTO", "INOUE", "KIMURA", "HAYASHI", "SHIMIZU", "MORI", "IKEDA", "HASHIMOTO", "ISHIKAWA", "OGAWA", "OKADA", "MAEDA", "FUJITA", "NISHIMURA", "HOKKAIDO", "TOHOKU", "KANTO", "CHUBU", "KANSAI", "KYUSHU", "SHIKOKU", "NIIGATA", "SENDAI", "NAGOYA", "KOBE", "YOKOHAMA", "HIROSHIMA", "FUKUOKA", "SAPPORO", "DAIICHI", "TOYO", "NIHON", "SANYO", "TOKAI", "HOKURIKU", "ASAHI", "FUJI", "SAKURA", "MARUNAKA", "YAMATO", "NANKAI", "SHINWA", "KYOWA", "TAISEI", "DAIWA"];
-const JP_KINDS = ["SHOJI", "SANGYO", "BUSSAN", "KOGYO", "TRADING", "BOEKI", "SEIKI", "DENKI", "KAIUN", "SHOKUHIN", "KAGAKU", "SEISAKUSHO", "TSUSHO", "UNYU", "KENSETSU", "LOGISTICS", "FOODS", "STEEL", "ELECTRIC", "MACHINERY"];
+const GENERIC_FIRST = [
+  "PACIFIC",
+  "GLOBAL",
+  "INTERNATIONAL",
+  "UNITED",
+  "AMERICAN",
+  "WESTERN",
+  "EASTERN",
+  "GOLDEN",
+  "OCEAN",
+  "ASIA PACIFIC",
+  "TRANS PACIFIC",
+  "NEW WORLD",
+  "FIRST",
+  "PREMIER",
+  "ALLIANCE",
+  "SUMMIT",
+  "STAR",
+  "EVERGREEN",
+  "SUNRISE",
+  "CONTINENTAL",
+];
+const GENERIC_SECOND = [
+  "TRADING",
+  "INTERNATIONAL",
+  "LOGISTICS",
+  "SHIPPING",
+  "ENTERPRISES",
+  "RESOURCES",
+  "INDUSTRIES",
+  "HOLDINGS",
+  "EXPORT",
+  "SUPPLY",
+  "GROUP",
+  "COMMODITIES",
+  "MARINE",
+  "TECHNOLOGY",
+];
+const JP_FIRST = [
+  "TAKAHASHI",
+  "WATANABE",
+  "NAKAMURA",
+  "KOBAYASHI",
+  "YOSHIDA",
+  "YAMADA",
+  "SASAKI",
+  "MATSUMOTO",
+  "INOUE",
+  "KIMURA",
+  "HAYASHI",
+  "SHIMIZU",
+  "MORI",
+  "IKEDA",
+  "HASHIMOTO",
+  "ISHIKAWA",
+  "OGAWA",
+  "OKADA",
+  "MAEDA",
+  "FUJITA",
+  "NISHIMURA",
+  "HOKKAIDO",
+  "TOHOKU",
+  "KANTO",
+  "CHUBU",
+  "KANSAI",
+  "KYUSHU",
+  "SHIKOKU",
+  "NIIGATA",
+  "SENDAI",
+  "NAGOYA",
+  "KOBE",
+  "YOKOHAMA",
+  "HIROSHIMA",
+  "FUKUOKA",
+  "SAPPORO",
+  "DAIICHI",
+  "TOYO",
+  "NIHON",
+  "SANYO",
+  "TOKAI",
+  "HOKURIKU",
+  "ASAHI",
+  "FUJI",
+  "SAKURA",
+  "MARUNAKA",
+  "YAMATO",
+  "NANKAI",
+  "SHINWA",
+  "KYOWA",
+  "TAISEI",
+  "DAIWA",
+];
+const JP_KINDS = [
+  "SHOJI",
+  "SANGYO",
+  "BUSSAN",
+  "KOGYO",
+  "TRADING",
+  "BOEKI",
+  "SEIKI",
+  "DENKI",
+  "KAIUN",
+  "SHOKUHIN",
+  "KAGAKU",
+  "SEISAKUSHO",
+  "TSUSHO",
+  "UNYU",
+  "KENSETSU",
+  "LOGISTICS",
+  "FOODS",
+  "STEEL",
+  "ELECTRIC",
+  "MACHINERY",
+];
 const JP_FORMS = ["K.K.", "KK", "KABUSHIKI KAISHA", "CO., LTD.", "CO LTD", "CORPORATION", "INC.", "LTD."];
-const GIVEN = ["HIROSHI", "YUKI", "KENJI", "AYAKO", "TAKESHI", "NAOKO", "SATOSHI", "MICHAEL", "JENNIFER", "ROBERT", "LINDA", "DAVID", "SUSAN", "JAMES", "MARIA"];
-const FAMILY = ["TANAKA", "SUZUKI", "SATO", "ITO", "KATO", "YAMAMOTO", "NAKAJIMA", "JOHNSON", "MILLER", "GARCIA", "ANDERSON", "THOMPSON", "MARTINEZ", "ROBINSON", "CLARK", "LEWIS", "WALKER", "NGUYEN", "PATEL", "KIM", "LEE", "CHEN", "WONG"];
+const GIVEN = [
+  "HIROSHI",
+  "YUKI",
+  "KENJI",
+  "AYAKO",
+  "TAKESHI",
+  "NAOKO",
+  "SATOSHI",
+  "MICHAEL",
+  "JENNIFER",
+  "ROBERT",
+  "LINDA",
+  "DAVID",
+  "SUSAN",
+  "JAMES",
+  "MARIA",
+];
+const FAMILY = [
+  "TANAKA",
+  "SUZUKI",
+  "SATO",
+  "ITO",
+  "KATO",
+  "YAMAMOTO",
+  "NAKAJIMA",
+  "JOHNSON",
+  "MILLER",
+  "GARCIA",
+  "ANDERSON",
+  "THOMPSON",
+  "MARTINEZ",
+  "ROBINSON",
+  "CLARK",
+  "LEWIS",
+  "WALKER",
+  "NGUYEN",
+  "PATEL",
+  "KIM",
+  "LEE",
+  "CHEN",
+  "WONG",
+];
 
 /** A realistic name of an unlisted shipper, consignee or person (half Japanese firms, K.K. and Kabushiki Kaisha included). */
 function unlisted(r: Rand): string {
   const roll = r();
   if (roll < 0.4) {
     const form = pick(r, JP_FORMS);
-    return form === "KABUSHIKI KAISHA" && r() < 0.3 ? `${form} ${pick(r, JP_FIRST)} ${pick(r, JP_KINDS)}` : `${pick(r, JP_FIRST)} ${pick(r, JP_KINDS)} ${form}`;
+    return form === "KABUSHIKI KAISHA" && r() < 0.3
+      ? `${form} ${pick(r, JP_FIRST)} ${pick(r, JP_KINDS)}`
+      : `${pick(r, JP_FIRST)} ${pick(r, JP_KINDS)} ${form}`;
   }
   if (roll < 0.65) {
     return `${pick(r, US_PLACES)} ${pick(r, US_KINDS)} ${pick(r, US_FORMS)}`.trim();
@@ -255,10 +522,19 @@ function unlisted(r: Rand): string {
 }
 
 /** Generates `positives` variants of listed names (classes in turn) and `negatives` unlisted names, deterministically from `seed`. */
-export function generateLabeledSet(entries: ScreeningEntry[], seed: number, positives: number, negatives: number): LabeledQuery[] {
+export function generateLabeledSet(
+  entries: ScreeningEntry[],
+  seed: number,
+  positives: number,
+  negatives: number,
+): LabeledQuery[] {
   const r = rng(seed);
   const pool = entries.filter((e) => e.type !== "vessel" && e.type !== "aircraft");
-  const key = (n: string): string => n.toUpperCase().replace(/[^A-Z0-9]+/g, " ").trim();
+  const key = (n: string): string =>
+    n
+      .toUpperCase()
+      .replace(/[^A-Z0-9]+/g, " ")
+      .trim();
   const listed = new Set(entries.flatMap((e) => [e.name, ...e.aliases]).map(key));
   const out: LabeledQuery[] = [];
   for (let tries = 0; out.length < positives && tries < positives * 50; tries++) {

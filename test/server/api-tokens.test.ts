@@ -41,7 +41,14 @@ describeOnEngines(
     const world = await seedTestWorld(database.db, 20);
     await database.db
       .insertInto("app_user")
-      .values({ agency_id: world.agencies.jp, username: PARTNER_ADMIN, display_name: "Partner admin", password_hash: await hashPassword(TEST_PASSWORD), roles: ["admin"], site_id: null })
+      .values({
+        agency_id: world.agencies.jp,
+        username: PARTNER_ADMIN,
+        display_name: "Partner admin",
+        password_hash: await hashPassword(TEST_PASSWORD),
+        roles: ["admin"],
+        site_id: null,
+      })
       .execute();
     return world;
   },
@@ -60,7 +67,12 @@ describeOnEngines(
     // Each test logs in afresh: some move the clock past the sessions' lifetime.
     const hostAdmin = () => loginAs(app, "host.admin");
 
-    function bearer(token: string, method: "GET" | "POST", url: string, payload?: string): Promise<LightMyRequestResponse> {
+    function bearer(
+      token: string,
+      method: "GET" | "POST",
+      url: string,
+      payload?: string,
+    ): Promise<LightMyRequestResponse> {
       const headers: Record<string, string> = { authorization: `Bearer ${token}` };
       if (payload !== undefined) {
         headers["content-type"] = "text/csv";
@@ -68,7 +80,10 @@ describeOnEngines(
       return app.inject({ method, url, headers, payload });
     }
 
-    async function issue(admin: Client, body: object): Promise<{ id: string; token: string; username: string; expiresAt: string }> {
+    async function issue(
+      admin: Client,
+      body: object,
+    ): Promise<{ id: string; token: string; username: string; expiresAt: string }> {
       const res = await admin.post("/api/api-tokens", body);
       assert.equal(res.statusCode, 201, res.body);
       return res.json();
@@ -79,7 +94,12 @@ describeOnEngines(
     }
 
     async function auditCount(action: string, entityId: string): Promise<number> {
-      const rows = await ctx().database.db.selectFrom("audit_event").select("seq").where("action", "=", action).where("entity_id", "=", entityId).execute();
+      const rows = await ctx()
+        .database.db.selectFrom("audit_event")
+        .select("seq")
+        .where("action", "=", action)
+        .where("entity_id", "=", entityId)
+        .execute();
       return rows.length;
     }
 
@@ -94,7 +114,12 @@ describeOnEngines(
       assert.equal(row.created_at.toISOString(), clock.now().toISOString());
 
       const bl = `TKN${String(++bill).padStart(7, "0")}`;
-      const ingested = await bearer(issued.token, "POST", "/api/manifests?format=csv&fileName=token-feed.csv", manifestCsv(bl));
+      const ingested = await bearer(
+        issued.token,
+        "POST",
+        "/api/manifests?format=csv&fileName=token-feed.csv",
+        manifestCsv(bl),
+      );
       assert.equal(ingested.statusCode, 201, ingested.body);
       const batch = (await admin.get(`/api/ingest-batches/${ingested.json().batchId}`)).json();
       assert.equal(batch.shipments, 1);
@@ -131,14 +156,20 @@ describeOnEngines(
 
       clock.advance(59_000);
       assert.equal((await bearer(issued.token, "GET", "/api/ingest-batches")).statusCode, 200);
-      assert.equal((await tokenRow(issued.id)).last_used_at?.toISOString(), firstUse.toISOString(), "rewritten within a minute");
+      assert.equal(
+        (await tokenRow(issued.id)).last_used_at?.toISOString(),
+        firstUse.toISOString(),
+        "rewritten within a minute",
+      );
 
       clock.advance(1_000);
       const minuteLater = clock.now();
       assert.equal((await bearer(issued.token, "GET", "/api/ingest-batches")).statusCode, 200);
       assert.equal((await tokenRow(issued.id)).last_used_at?.toISOString(), minuteLater.toISOString());
 
-      const listed = (await admin.get("/api/api-tokens?limit=500")).json().items.find((t: { id: string }) => t.id === issued.id);
+      const listed = (await admin.get("/api/api-tokens?limit=500"))
+        .json()
+        .items.find((t: { id: string }) => t.id === issued.id);
       assert.equal(listed.lastUsedAt, minuteLater.toISOString());
     });
 
@@ -148,11 +179,20 @@ describeOnEngines(
       const issued = await issue(admin, { name: "counted feed" });
       // Statements count every UPDATE sent (whether it changes a row or not); rows count changes.
       await sql`create table api_token_test_writes (kind text not null)`.execute(db);
-      await sql`create function api_token_test_count() returns trigger language plpgsql as $$ begin insert into api_token_test_writes values (lower(tg_level)); return null; end $$`.execute(db);
-      await sql`create trigger api_token_test_statements after update on api_token for each statement execute function api_token_test_count()`.execute(db);
-      await sql`create trigger api_token_test_rows after update of last_used_at on api_token for each row execute function api_token_test_count()`.execute(db);
+      await sql`create function api_token_test_count() returns trigger language plpgsql as $$ begin insert into api_token_test_writes values (lower(tg_level)); return null; end $$`.execute(
+        db,
+      );
+      await sql`create trigger api_token_test_statements after update on api_token for each statement execute function api_token_test_count()`.execute(
+        db,
+      );
+      await sql`create trigger api_token_test_rows after update of last_used_at on api_token for each row execute function api_token_test_count()`.execute(
+        db,
+      );
       const writes = async () => {
-        const rows = await sql<{ kind: string; n: string }>`select kind, count(*)::text as n from api_token_test_writes group by kind`.execute(db);
+        const rows = await sql<{
+          kind: string;
+          n: string;
+        }>`select kind, count(*)::text as n from api_token_test_writes group by kind`.execute(db);
         return Object.fromEntries(rows.rows.map((r) => [r.kind, Number(r.n)]));
       };
       try {
@@ -163,7 +203,9 @@ describeOnEngines(
         assert.deepEqual(await writes(), { statement: 1, row: 1 }, "one write for five requests within a minute");
 
         clock.advance(60_000);
-        const answers = await Promise.all(Array.from({ length: 8 }, () => bearer(issued.token, "GET", "/api/ingest-batches")));
+        const answers = await Promise.all(
+          Array.from({ length: 8 }, () => bearer(issued.token, "GET", "/api/ingest-batches")),
+        );
         assert.deepEqual(
           answers.map((a) => a.statusCode),
           Array(8).fill(200),
@@ -182,8 +224,12 @@ describeOnEngines(
       const { db } = ctx().database;
       const admin = await hostAdmin();
       const issued = await issue(admin, { name: "unlucky feed" });
-      await sql`create function api_token_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'last use refused by test'; end $$`.execute(db);
-      await sql`create trigger api_token_test_refuse before update of last_used_at on api_token for each row execute function api_token_test_refuse()`.execute(db);
+      await sql`create function api_token_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'last use refused by test'; end $$`.execute(
+        db,
+      );
+      await sql`create trigger api_token_test_refuse before update of last_used_at on api_token for each row execute function api_token_test_refuse()`.execute(
+        db,
+      );
       try {
         const res = await bearer(issued.token, "GET", "/api/ingest-batches");
         assert.equal(res.statusCode, 200, res.body);
@@ -225,7 +271,11 @@ describeOnEngines(
 
       assert.equal((await bearer(expiring.token, "GET", "/api/ingest-batches")).statusCode, 200);
       clock.advance(DAY_MS - 1);
-      assert.equal((await bearer(expiring.token, "GET", "/api/ingest-batches")).statusCode, 200, "refused before its expiry");
+      assert.equal(
+        (await bearer(expiring.token, "GET", "/api/ingest-batches")).statusCode,
+        200,
+        "refused before its expiry",
+      );
       clock.advance(1);
       const refusedExpired = await bearer(expiring.token, "GET", "/api/ingest-batches");
       assert.equal(refusedExpired.statusCode, 401);
@@ -233,7 +283,11 @@ describeOnEngines(
       assert.deepEqual(refusedRevoked.json(), refusedUnknown.json());
       assert.deepEqual(refusedExpired.json(), refusedUnknown.json());
 
-      const states = new Map(((await (await hostAdmin()).get("/api/api-tokens?limit=500")).json().items as { id: string; state: string }[]).map((t) => [t.id, t.state]));
+      const states = new Map(
+        (
+          (await (await hostAdmin()).get("/api/api-tokens?limit=500")).json().items as { id: string; state: string }[]
+        ).map((t) => [t.id, t.state]),
+      );
       assert.equal(states.get(revoked.id), "revoked");
       assert.equal(states.get(expiring.id), "expired");
     });
@@ -265,7 +319,11 @@ describeOnEngines(
       assert.equal(second.username, first.username);
       assert.notEqual(other.username, first.username);
       assert.notEqual(second.token, first.token);
-      const accounts = await ctx().database.db.selectFrom("app_user").select("id").where("username", "=", first.username).execute();
+      const accounts = await ctx()
+        .database.db.selectFrom("app_user")
+        .select("id")
+        .where("username", "=", first.username)
+        .execute();
       assert.equal(accounts.length, 1);
       // Both tokens work until the old one is revoked: that is how a feed rotates its credentials.
       assert.equal((await bearer(first.token, "GET", "/api/ingest-batches")).statusCode, 200);
@@ -291,7 +349,18 @@ describeOnEngines(
       );
       const createdAt = items.map((t) => String(t.createdAt));
       assert.deepEqual(createdAt, [...createdAt].sort().reverse());
-      assert.deepEqual(Object.keys(items[0] ?? {}).sort(), ["createdAt", "createdBy", "expiresAt", "id", "lastUsedAt", "name", "revokedAt", "revokedBy", "state", "username"]);
+      assert.deepEqual(Object.keys(items[0] ?? {}).sort(), [
+        "createdAt",
+        "createdBy",
+        "expiresAt",
+        "id",
+        "lastUsedAt",
+        "name",
+        "revokedAt",
+        "revokedBy",
+        "state",
+        "username",
+      ]);
       assert.equal(items[0]?.createdBy, "host.admin");
       assert.equal(items[0]?.state, "active");
       assert.equal(items[0]?.name, "list feed c");
@@ -308,7 +377,9 @@ describeOnEngines(
       const first = (await admin.get("/api/api-tokens?limit=2")).json();
       assert.equal(first.items.length, 2);
       assert.ok(first.nextCursor);
-      const second = (await admin.get(`/api/api-tokens?limit=2&cursor=${encodeURIComponent(first.nextCursor as string)}`)).json();
+      const second = (
+        await admin.get(`/api/api-tokens?limit=2&cursor=${encodeURIComponent(first.nextCursor as string)}`)
+      ).json();
       assert.deepEqual(
         [...first.items, ...second.items].map((t: { id: string }) => t.id),
         items.slice(0, 4).map((t) => t.id),
@@ -395,12 +466,19 @@ describe("migration 0010 on tokens issued before it", () => {
         assert.equal(before0010.error, undefined);
         await sql`insert into agency (code, name, country) values ('OLD', 'Old Customs', 'XX')`.execute(db);
         await sql`insert into app_user (agency_id, username, display_name, password_hash, roles, is_service)
-          select id, 'token.old.feed', 'token.old.feed', '!', '{ingest}', true from agency where code = 'OLD'`.execute(db);
+          select id, 'token.old.feed', 'token.old.feed', '!', '{ingest}', true from agency where code = 'OLD'`.execute(
+          db,
+        );
         await sql`insert into api_token (token_hash, user_id, name, created_at)
-          select h, u.id, 'feed', '2026-01-10T12:00:00Z' from app_user u, unnest(array['a', 'b']) h where u.username = 'token.old.feed'`.execute(db);
+          select h, u.id, 'feed', '2026-01-10T12:00:00Z' from app_user u, unnest(array['a', 'b']) h where u.username = 'token.old.feed'`.execute(
+          db,
+        );
         const latest = await migrator.migrateToLatest();
         assert.equal(latest.error, undefined);
-        const rows = await db.selectFrom("api_token").select(["id", "expires_at", "last_used_at", "revoked_by"]).execute();
+        const rows = await db
+          .selectFrom("api_token")
+          .select(["id", "expires_at", "last_used_at", "revoked_by"])
+          .execute();
         assert.equal(rows.length, 2);
         assert.notEqual(rows[0]?.id, rows[1]?.id);
         for (const row of rows) {

@@ -6,7 +6,20 @@ import type { Role } from "../../src/domain/actor.ts";
 import { fixedClock } from "../../src/domain/clock.ts";
 import { buildApp, type RouteEntry } from "../../src/server/app.ts";
 import { describeOnEngines } from "../helpers/db.ts";
-import { AGENCIES, KINDS, buildMatrixWorld, login, manifestCsv, MATRIX_START, type AgencyCode, type Kind, type MatrixObject, type MatrixWorld, type ObjectType, type Side } from "../helpers/objects.ts";
+import {
+  AGENCIES,
+  KINDS,
+  buildMatrixWorld,
+  login,
+  manifestCsv,
+  MATRIX_START,
+  type AgencyCode,
+  type Kind,
+  type MatrixObject,
+  type MatrixWorld,
+  type ObjectType,
+  type Side,
+} from "../helpers/objects.ts";
 import { seedTestWorld, TEST_PASSWORD } from "../helpers/world.ts";
 
 // The authorization matrix: every route of the app's route table × every account × an object the
@@ -103,7 +116,18 @@ const POLICY: Record<string, { roles?: Role[]; side?: Side }> = {
  */
 const HISTORY_ROUTES = new Set(["GET /api/audit-events", "GET /api/audit-events/export", "GET /api/events"]);
 
-const ACCOUNTS = ["partner.targeter", "partner.supervisor", "partner.auditor", "host.targeter", "host.supervisor", "scan.officer", "host.admin", "host.auditor", "kr.targeter", "kr.auditor"];
+const ACCOUNTS = [
+  "partner.targeter",
+  "partner.supervisor",
+  "partner.auditor",
+  "host.targeter",
+  "host.supervisor",
+  "scan.officer",
+  "host.admin",
+  "host.auditor",
+  "kr.targeter",
+  "kr.auditor",
+];
 
 /** How long a streaming answer (the event stream) is read before the test hangs up. */
 const STREAM_WINDOW_MS = 250;
@@ -258,7 +282,9 @@ function objectTypeOf(route: RouteEntry): ObjectType | "none" {
   const prefix = segments[(params[0] as number) - 1] ?? "";
   const type = PREFIX_OBJECT[prefix];
   if (params.length > 1 || !type) {
-    throw new Error(`route ${key(route)} needs a mapping: add its path prefix "${prefix}" (${params.length} parameter(s)) to PREFIX_OBJECT in test/server/authz-matrix.test.ts`);
+    throw new Error(
+      `route ${key(route)} needs a mapping: add its path prefix "${prefix}" (${params.length} parameter(s)) to PREFIX_OBJECT in test/server/authz-matrix.test.ts`,
+    );
   }
   return type;
 }
@@ -287,7 +313,13 @@ describeOnEngines(
 
     before(async () => {
       const clock = fixedClock(MATRIX_START);
-      app = await buildApp({ db: ctx().database.db, clock, webDir: "/nonexistent", eventPollMs: 20, logger: process.env.TEST_LOG ? { level: "error" } : false });
+      app = await buildApp({
+        db: ctx().database.db,
+        clock,
+        webDir: "/nonexistent",
+        eventPollMs: 20,
+        logger: process.env.TEST_LOG ? { level: "error" } : false,
+      });
       world = await buildMatrixWorld(app, ctx().database.db, clock);
       for (const username of ACCOUNTS) {
         const session = await login(app, username);
@@ -316,7 +348,15 @@ describeOnEngines(
       const controller = new AbortController();
       // Login attempts count against the client address; each probe of the login route gets its own.
       const remoteAddress = url === "/api/session" ? `198.51.100.${(addressSerial++ % 250) + 1}` : "127.0.0.1";
-      const res = await app.inject({ method, url, headers, payload: body, payloadAsStream: true, signal: controller.signal, remoteAddress });
+      const res = await app.inject({
+        method,
+        url,
+        headers,
+        payload: body,
+        payloadAsStream: true,
+        signal: controller.signal,
+        remoteAddress,
+      });
       const chunks: Buffer[] = [];
       const stream = res.stream();
       await new Promise<void>((resolve) => {
@@ -341,19 +381,49 @@ describeOnEngines(
         "POST /api/session": { build: () => ({ json: { username: "authz.nobody", password: "not the password" } }) },
         "POST /api/inspection-requests": {
           object: "shipment",
-          build: (o) => ({ json: { shipmentId: o?.param ?? MISSING.shipment, containerNo: o?.containerNo ?? "MSKU7351770", reason: "Authorization matrix probe" } }),
+          build: (o) => ({
+            json: {
+              shipmentId: o?.param ?? MISSING.shipment,
+              containerNo: o?.containerNo ?? "MSKU7351770",
+              reason: "Authorization matrix probe",
+            },
+          }),
         },
         "POST /api/manifests": {
           query: "?format=csv&fileName=authz-matrix.csv",
-          build: () => ({ raw: manifestCsv(`AZMAN${String(++manifestSerial).padStart(5, "0")}`), contentType: "text/csv" }),
+          build: () => ({
+            raw: manifestCsv(`AZMAN${String(++manifestSerial).padStart(5, "0")}`),
+            contentType: "text/csv",
+          }),
         },
-        "POST /api/rule-sets": { build: () => ({ json: { name: "authz matrix probe", definition: world.ruleDefinition } }) },
+        "POST /api/rule-sets": {
+          build: () => ({ json: { name: "authz matrix probe", definition: world.ruleDefinition } }),
+        },
         // New accounts each time; an existing one is enabled (never disabled) and keeps its password, so the matrix's own sessions last.
-        "POST /api/users": { build: () => ({ json: { username: `authz.user${++userSerial}`, displayName: "Authz Probe", roles: ["auditor"], password: "authz-matrix-password" } }) },
+        "POST /api/users": {
+          build: () => ({
+            json: {
+              username: `authz.user${++userSerial}`,
+              displayName: "Authz Probe",
+              roles: ["auditor"],
+              password: "authz-matrix-password",
+            },
+          }),
+        },
         "POST /api/users/:id/activation": { build: () => ({ json: { isActive: true } }) },
         "POST /api/users/:id/password": { build: () => ({ json: { password: TEST_PASSWORD } }) },
         // The host's matrix voyage, named exactly: only the host's own supervisor and admin may move it.
-        "POST /api/voyage-schedules": { build: () => ({ json: { vesselImo: "9356127", voyageNo: "AZ1W", portOfLoading: "USLAX", etd: "2026-11-30T18:00:00Z", loadingCutoff: "2026-11-29T18:00:00Z" } }) },
+        "POST /api/voyage-schedules": {
+          build: () => ({
+            json: {
+              vesselImo: "9356127",
+              voyageNo: "AZ1W",
+              portOfLoading: "USLAX",
+              etd: "2026-11-30T18:00:00Z",
+              loadingCutoff: "2026-11-29T18:00:00Z",
+            },
+          }),
+        },
       };
     }
 
@@ -467,16 +537,26 @@ describeOnEngines(
                 const at = id === echoed ? -1 : answer.body.indexOf(id);
                 if (at >= 0) {
                   const near = answer.body.slice(Math.max(0, at - 120), at + id.length + 20).replace(/\s+/g, " ");
-                  byRelation.set(relation, [...(byRelation.get(relation) ?? []), `${world.describe(id)} [${id}] in …${near}…`]);
+                  byRelation.set(relation, [
+                    ...(byRelation.get(relation) ?? []),
+                    `${world.describe(id)} [${id}] in …${near}…`,
+                  ]);
                 }
               }
               for (const [relation, found] of byRelation) {
-                report(relation, answer, `body names ${found.length} identifier(s) the caller may not see: ${found.join(" | ")}`);
+                report(
+                  relation,
+                  answer,
+                  `body names ${found.length} identifier(s) the caller may not see: ${found.join(" | ")}`,
+                );
               }
             };
             if (!account.agency) {
               // Anonymous: one object of each kind (as the host sees them), or one call without.
-              const objects = objectType === "none" ? [null] : KINDS.map((k) => world.objects("USCBP", k)[objectType] ?? null).filter((o) => o !== null);
+              const objects =
+                objectType === "none"
+                  ? [null]
+                  : KINDS.map((k) => world.objects("USCBP", k)[objectType] ?? null).filter((o) => o !== null);
               for (const object of objects) {
                 const answer = await cell("none", object);
                 if (!isPublic && answer.status !== 401) {
@@ -506,8 +586,18 @@ describeOnEngines(
             }
 
             // The answer for an id that names nothing: what an invisible object must look like.
-            const missing = { type: objectType, param: MISSING[objectType], identifiers: [], containerNo: "MSKU7351770" } satisfies MatrixObject;
-            const probe = await send(account, route.method, urlFor(route, route.method, type === "none" ? null : missing.param), payloadFor(route, missing));
+            const missing = {
+              type: objectType,
+              param: MISSING[objectType],
+              identifiers: [],
+              containerNo: "MSKU7351770",
+            } satisfies MatrixObject;
+            const probe = await send(
+              account,
+              route.method,
+              urlFor(route, route.method, type === "none" ? null : missing.param),
+              payloadFor(route, missing),
+            );
             probes++;
             const echoes = probe.body.includes(missing.param);
             for (const kind of KINDS) {
@@ -520,7 +610,11 @@ describeOnEngines(
               checkBody(answer, echoed);
               for (const id of object.identifiers) {
                 if (kind !== "own" && id !== echoed && answer.body.includes(id) && !forbidden.has(id)) {
-                  report(kind, answer, `body contains ${world.describe(id)} [${id}], an identifier of the ${kind} object`);
+                  report(
+                    kind,
+                    answer,
+                    `body contains ${world.describe(id)} [${id}], an identifier of the ${kind} object`,
+                  );
                 }
               }
               if (answer.status >= 500) {
@@ -529,29 +623,46 @@ describeOnEngines(
               if (kind === "own") {
                 const sideAllowed = !policy.side || policy.side === world.ownSide(agency);
                 if (answer.status < 300 && !(allowedByRole && sideAllowed)) {
-                  report(kind, answer, `2xx for a caller the domain forbids (${roles?.join("/") ?? "any role"}${policy.side ? ` on the ${policy.side} side` : ""})`);
+                  report(
+                    kind,
+                    answer,
+                    `2xx for a caller the domain forbids (${roles?.join("/") ?? "any role"}${policy.side ? ` on the ${policy.side} side` : ""})`,
+                  );
                 }
                 if (isRead && answer.status < 300) {
                   ownReads++;
                 }
                 continue;
               }
-              const invisible = kind === "other" ? "another agency's object never shared with the caller" : `an object shared only under an ${kind} agreement`;
+              const invisible =
+                kind === "other"
+                  ? "another agency's object never shared with the caller"
+                  : `an object shared only under an ${kind} agreement`;
               if (answer.status < 300) {
                 report(kind, answer, `2xx for ${invisible}`);
               } else if (isRead && answer.status !== 404) {
                 if (answer.status === 403 && probe.status === 403) {
-                  notes.push(`${key(route)} | ${account.username} | ${kind} | 403 | refused by role before the lookup (a missing id gets 403 too)`);
+                  notes.push(
+                    `${key(route)} | ${account.username} | ${kind} | 403 | refused by role before the lookup (a missing id gets 403 too)`,
+                  );
                 } else {
-                  report(kind, answer, `${answer.status} for ${invisible}; a missing id gets ${probe.status} (must be 404 alike)`);
+                  report(
+                    kind,
+                    answer,
+                    `${answer.status} for ${invisible}; a missing id gets ${probe.status} (must be 404 alike)`,
+                  );
                 }
               } else if (!isRead && answer.status !== probe.status) {
-                notes.push(`${key(route)} | ${account.username} | ${kind} | ${answer.status} | refused, but a missing id gets ${probe.status}`);
+                notes.push(
+                  `${key(route)} | ${account.username} | ${kind} | ${answer.status} | refused, but a missing id gets ${probe.status}`,
+                );
               }
             }
           }
           if (isRead && objectType !== "none" && ownReads === 0) {
-            cellsWithProblems.set(`${key(route)} | every account | own | -`, ["no account could read its own object, so the matrix proves nothing here"]);
+            cellsWithProblems.set(`${key(route)} | every account | own | -`, [
+              "no account could read its own object, so the matrix proves nothing here",
+            ]);
           }
           const problems = [...cellsWithProblems].map(([cell, why]) => `${cell} | ${why.join("; ")}`);
           for (const problem of problems) {
@@ -576,11 +687,15 @@ describeOnEngines(
         const account = accounts.find((a) => a.username === username) as Account;
         const res = await send(account, "GET", "/api/metrics/reciprocity", null);
         assert.equal(res.status, 200, res.body);
-        const listed = (JSON.parse(res.body) as { directions: { agreement: string }[] }).directions.map((d) => d.agreement);
+        const listed = (JSON.parse(res.body) as { directions: { agreement: string }[] }).directions.map(
+          (d) => d.agreement,
+        );
         t.diagnostic(`${username}: metrics list ${listed.join(", ")}`);
         for (const lapsed of world.lapsedAgreements(account.agency as AgencyCode)) {
           if (listed.includes(lapsed.code)) {
-            failures.push(`GET /api/metrics/reciprocity | ${username} | ${lapsed.code} (lapsed; the caller's agency is its ${lapsed.side}) is listed`);
+            failures.push(
+              `GET /api/metrics/reciprocity | ${username} | ${lapsed.code} (lapsed; the caller's agency is its ${lapsed.side}) is listed`,
+            );
           }
         }
       }
@@ -605,7 +720,9 @@ describeOnEngines(
           const ids = new Set((JSON.parse(res.body) as { items: { id: string }[] }).items.map((i) => i.id));
           for (const [id, relation] of [...hidden.always, ...hidden.lapsed]) {
             if (ids.has(id)) {
-              failures.push(`GET ${url} | ${account.username} | ${relation} | 200 | lists ${world.describe(id)} [${id}]`);
+              failures.push(
+                `GET ${url} | ${account.username} | ${relation} | 200 | lists ${world.describe(id)} [${id}]`,
+              );
             }
           }
           if (ownObject && !ids.has(ownObject.param)) {
@@ -622,12 +739,20 @@ describeOnEngines(
       const url = `/api/shipments/${world.sharedLate.id}/versions`;
       const seenByHost = await send(host, "GET", url, null);
       assert.equal(seenByHost.status, 200, seenByHost.body);
-      assert.equal((JSON.parse(seenByHost.body) as unknown[]).length, 2, "the host sees the original and the amendment");
+      assert.equal(
+        (JSON.parse(seenByHost.body) as unknown[]).length,
+        2,
+        "the host sees the original and the amendment",
+      );
       const seenByPartner = await send(partner, "GET", url, null);
       assert.equal(seenByPartner.status, 200, seenByPartner.body);
       t.diagnostic(`partner sees: ${seenByPartner.body}`);
       const leaked = world.sharedLate.before.filter((text) => seenByPartner.body.includes(text));
-      assert.deepEqual(leaked, [], `the partner's version history shows what the shipment said before it was shared: ${leaked.join(", ")}`);
+      assert.deepEqual(
+        leaked,
+        [],
+        `the partner's version history shows what the shipment said before it was shared: ${leaked.join(", ")}`,
+      );
     });
   },
 );

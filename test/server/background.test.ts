@@ -38,21 +38,29 @@ function gated(name: string, exclusive: RunExclusive, entered: string[], at: Pro
     });
 }
 
-describeOnEngines("background turns in one process", (database) => seedTestWorld(database.db, 30), (ctx) => {
-  it("skips a tick while the previous turn of the same job still runs, and not other jobs", async () => {
-    const exclusive = exclusiveRunner(ctx().database.db, ctx().engine);
-    const held = gate();
-    const slow = exclusive("deadlineSweep", async () => {
-      await held.wait;
-      return "first";
+describeOnEngines(
+  "background turns in one process",
+  (database) => seedTestWorld(database.db, 30),
+  (ctx) => {
+    it("skips a tick while the previous turn of the same job still runs, and not other jobs", async () => {
+      const exclusive = exclusiveRunner(ctx().database.db, ctx().engine);
+      const held = gate();
+      const slow = exclusive("deadlineSweep", async () => {
+        await held.wait;
+        return "first";
+      });
+      assert.deepEqual(await exclusive("deadlineSweep", async () => "second"), { isRun: false });
+      assert.deepEqual(await exclusive("auditAnchor", async () => "other job"), { isRun: true, value: "other job" });
+      held.open();
+      assert.deepEqual(await slow, { isRun: true, value: "first" });
+      assert.deepEqual(
+        await exclusive("deadlineSweep", async () => "third"),
+        { isRun: true, value: "third" },
+        "the turn ended, the next runs",
+      );
     });
-    assert.deepEqual(await exclusive("deadlineSweep", async () => "second"), { isRun: false });
-    assert.deepEqual(await exclusive("auditAnchor", async () => "other job"), { isRun: true, value: "other job" });
-    held.open();
-    assert.deepEqual(await slow, { isRun: true, value: "first" });
-    assert.deepEqual(await exclusive("deadlineSweep", async () => "third"), { isRun: true, value: "third" }, "the turn ended, the next runs");
-  });
-});
+  },
+);
 
 // Two pools on one PostgreSQL database stand for two server processes: each has its own runner,
 // so nothing in memory keeps them apart, only the advisory lock.
@@ -84,27 +92,37 @@ describe("background turns across processes [postgres]", () => {
     }
   });
 
-  it("lets exactly one of two concurrent sweeps run; the other skips at once, and the lock ends with the turn", { skip: PG_ONLY }, async () => {
-    const [a, b] = dbs();
-    const entered: string[] = [];
-    const held = gate();
-    const sweepA = runSweep(a, clock, gated("A", exclusiveRunner(a, "postgres"), entered, held.wait));
-    const sweepB = runSweep(b, clock, gated("B", exclusiveRunner(b, "postgres"), entered, held.wait));
-    const first = await Promise.race([sweepA, sweepB, sleep(5_000).then(() => "both are still running after 5 s")]);
-    assert.deepEqual(first, { isRun: false }, "the second sweep skipped its turn without waiting");
-    held.open();
-    const turns: Turn<number>[] = await Promise.all([sweepA, sweepB]);
-    assert.equal(turns.filter((t) => t.isRun).length, 1, "exactly one sweep ran");
-    assert.equal(entered.length, 1);
+  it(
+    "lets exactly one of two concurrent sweeps run; the other skips at once, and the lock ends with the turn",
+    { skip: PG_ONLY },
+    async () => {
+      const [a, b] = dbs();
+      const entered: string[] = [];
+      const held = gate();
+      const sweepA = runSweep(a, clock, gated("A", exclusiveRunner(a, "postgres"), entered, held.wait));
+      const sweepB = runSweep(b, clock, gated("B", exclusiveRunner(b, "postgres"), entered, held.wait));
+      const first = await Promise.race([sweepA, sweepB, sleep(5_000).then(() => "both are still running after 5 s")]);
+      assert.deepEqual(first, { isRun: false }, "the second sweep skipped its turn without waiting");
+      held.open();
+      const turns: Turn<number>[] = await Promise.all([sweepA, sweepB]);
+      assert.equal(turns.filter((t) => t.isRun).length, 1, "exactly one sweep ran");
+      assert.equal(entered.length, 1);
 
-    assert.equal((await runSweep(b, clock, exclusiveRunner(b, "postgres"))).isRun, true, "B's next tick runs");
-    assert.equal((await runSweep(a, clock, exclusiveRunner(a, "postgres"))).isRun, true, "and A's");
-  });
+      assert.equal((await runSweep(b, clock, exclusiveRunner(b, "postgres"))).isRun, true, "B's next tick runs");
+      assert.equal((await runSweep(a, clock, exclusiveRunner(a, "postgres"))).isRun, true, "and A's");
+    },
+  );
 
   it("releases the lock when a turn fails", { skip: PG_ONLY }, async () => {
     const [a, b] = dbs();
-    await assert.rejects(exclusiveRunner(a, "postgres")("deadlineSweep", async () => Promise.reject(new Error("sweep failed"))), /sweep failed/);
-    assert.deepEqual(await exclusiveRunner(b, "postgres")("deadlineSweep", async () => "ran"), { isRun: true, value: "ran" });
+    await assert.rejects(
+      exclusiveRunner(a, "postgres")("deadlineSweep", async () => Promise.reject(new Error("sweep failed"))),
+      /sweep failed/,
+    );
+    assert.deepEqual(await exclusiveRunner(b, "postgres")("deadlineSweep", async () => "ran"), {
+      isRun: true,
+      value: "ran",
+    });
   });
 
   it("several processes anchoring into one file write each head once, in order", { skip: PG_ONLY }, async () => {
@@ -117,7 +135,14 @@ describe("background turns across processes [postgres]", () => {
     const stopA = startAnchoring(a, file, 7, onError, (work) => runA("auditAnchor", work));
     const stopB = startAnchoring(b, file, 7, onError, (work) => runB("auditAnchor", work));
     for (let i = 0; i < 8; i++) {
-      await a.transaction().execute((tx) => recordAudit(tx, null, { action: "test.event", entityType: "test", otherAgencyIds: [(world as TestWorld).agencies.us], payload: { i } }));
+      await a.transaction().execute((tx) =>
+        recordAudit(tx, null, {
+          action: "test.event",
+          entityType: "test",
+          otherAgencyIds: [(world as TestWorld).agencies.us],
+          payload: { i },
+        }),
+      );
       await sleep(40);
     }
     await stopA();

@@ -32,7 +32,11 @@ describe("cluster primary", () => {
     );
     cluster.setupPrimary({ exec, args: [], silent: true });
     const lines: { at: number; line: string }[] = [];
-    const running = await startCluster({ workers: 1, restart: { firstMs: 100, maxMs: 400, stableMs: 60_000 }, log: (line) => lines.push({ at: performance.now(), line }) });
+    const running = await startCluster({
+      workers: 1,
+      restart: { firstMs: 100, maxMs: 400, stableMs: 60_000 },
+      log: (line) => lines.push({ at: performance.now(), line }),
+    });
     assert.ok(running.port > 0);
     const started = Date.now();
     while (lines.length < 5) {
@@ -57,6 +61,9 @@ describe("cluster primary", () => {
   it("fails the start when a worker exits before the server is up", async () => {
     const exec = script("refuses.mjs", `console.error("cannot reach the database"); process.exit(1);`);
     cluster.setupPrimary({ exec, args: [], silent: true });
-    await assert.rejects(startCluster({ workers: 2, log: () => undefined }), /worker \d+ exited with code 1 before the server was up/);
+    await assert.rejects(
+      startCluster({ workers: 2, log: () => undefined }),
+      /worker \d+ exited with code 1 before the server was up/,
+    );
   });
 });

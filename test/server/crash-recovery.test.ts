@@ -31,117 +31,164 @@ const PASSWORD = "crash recovery password";
 const clock = fixedClock(new Date(TEST_ANCHOR.getTime() + 3_600_000));
 
 function cuscar(records: readonly ManifestShipment[], ref: string): string {
-  return writeCuscar(records, { sender: "ONEY", recipient: "USCBP", interchangeRef: ref, preparedAt: TEST_ANCHOR, shipmentsPerMessage: 50 });
+  return writeCuscar(records, {
+    sender: "ONEY",
+    recipient: "USCBP",
+    interchangeRef: ref,
+    preparedAt: TEST_ANCHOR,
+    shipmentsPerMessage: 50,
+  });
 }
 
 async function count(db: Kysely<DB>, query: RawBuilder<{ n: string }>): Promise<number> {
   return Number((await query.execute(db)).rows[0]?.n);
 }
 
-const versionsOf = (db: Kysely<DB>, batchId: string) => count(db, sql<{ n: string }>`select count(*) as n from shipment_version where batch_id = ${batchId}`);
+const versionsOf = (db: Kysely<DB>, batchId: string) =>
+  count(db, sql<{ n: string }>`select count(*) as n from shipment_version where batch_id = ${batchId}`);
 const auditsOf = (db: Kysely<DB>, batchId: string, action: string) =>
-  count(db, sql<{ n: string }>`select count(*) as n from audit_event where entity_id = ${batchId} and action = ${action}`);
+  count(
+    db,
+    sql<{ n: string }>`select count(*) as n from audit_event where entity_id = ${batchId} and action = ${action}`,
+  );
 
 async function batchRow(db: Kysely<DB>, id: string) {
-  return db.selectFrom("ingest_batch").select(["status", "shipments", "containers", "messages", "report"]).where("id", "=", id).executeTakeFirstOrThrow();
+  return db
+    .selectFrom("ingest_batch")
+    .select(["status", "shipments", "containers", "messages", "report"])
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
 }
 
-describeOnEngines("ingest batches that stop half-way", (database) => seedTestWorld(database.db, 20), (ctx) => {
-  let actor: Actor;
-  before(async () => {
-    actor = await serviceActor(ctx().database.db, "USCBP", "feed.crash-test");
-  });
-
-  it("marks the batch failed with what it stored when the stream breaks, and a resend completes it", async () => {
-    const db = ctx().database.db;
-    const records = [...syntheticShipments(2500, { seed: 3, prefix: "BRK" })];
-    const text = Buffer.from(cuscar(records, "BRK1"));
-    // The connection drops after 2,400 shipments: two chunks are stored, the rest never arrives.
-    const cut = text.indexOf("UNH+M0049+");
-    async function* broken(): AsyncGenerator<Uint8Array> {
-      yield text.subarray(0, cut);
-      throw new Error("connection reset by peer");
-    }
-    let batchId: string | null = null;
-    await assert.rejects(
-      ingestStream(db, clock, actor, { fileName: "broken.edi", chunks: broken(), format: "cuscar", onProgress: (r) => (batchId = r.batchId) }),
-      /connection reset/,
-    );
-    assert.ok(batchId);
-    const row = await batchRow(db, batchId);
-    assert.equal(row.status, "failed");
-    assert.equal(row.shipments, 2000);
-    assert.equal(await versionsOf(db, batchId), 2000);
-    assert.equal(row.containers, records.slice(0, 2000).reduce((n, r) => n + r.containers.length, 0));
-    assert.equal(row.messages, 40);
-    const report = row.report as { errors: { code: string; message: string }[]; shipments: number };
-    assert.equal(report.errors[0]?.code, "ingest.failed");
-    assert.match(report.errors[0]?.message ?? "", /internal error/, "a raw error message stays out of the report");
-    assert.equal(await auditsOf(db, batchId, "manifest.failed"), 1);
-
-    const again = await ingestStream(db, clock, actor, { fileName: "broken.edi", chunks: [text], format: "cuscar" });
-    assert.equal(again.inserted, 500);
-    assert.equal(again.duplicates, 2000);
-    assert.equal(again.shipments, 2500);
-  });
-
-  it("leaves batches with a fresh heartbeat to their process and closes the stale ones once, however many recover at once", async () => {
-    const db = ctx().database.db;
-    const agency = actor.agencyId;
-    const batch = (file: string, heartbeat: RawBuilder<Date>) =>
-      db
-        .insertInto("ingest_batch")
-        .values({ agency_id: agency, file_name: file, format: "cuscar", content_sha256: "0".repeat(64), size_bytes: 0, received_at: clock.now(), heartbeat_at: heartbeat })
-        .returning("id")
-        .executeTakeFirstOrThrow()
-        .then((r) => r.id);
-    const live = await batch("live.edi", sql<Date>`now()`);
-    const dead = await Promise.all(["a", "b", "c", "d", "e"].map((n) => batch(`dead-${n}.edi`, sql<Date>`now() - interval '10 minutes'`)));
-    const results = await Promise.all([recoverInterruptedBatches(db, clock), recoverInterruptedBatches(db, clock), recoverInterruptedBatches(db, clock)]);
-    const closed = results.flat().map((r) => r.id);
-    assert.deepEqual([...closed].sort(), [...dead].sort(), "each stale batch closed exactly once");
-    for (const id of dead) {
-      assert.equal((await batchRow(db, id)).status, "failed");
-      assert.equal(await auditsOf(db, id, "manifest.interrupted"), 1);
-    }
-    assert.equal((await batchRow(db, live)).status, "running");
-    // The embedded database has one process: whatever still runs at its start is dead.
-    assert.deepEqual((await recoverInterruptedBatches(db, clock, { isSoleProcess: true })).map((r) => r.id), [live]);
-    assert.equal((await batchRow(db, live)).status, "failed");
-  });
-
-  it("stops a live ingest whose batch was taken for dead without storing another chunk", async () => {
-    const db = ctx().database.db;
-    const text = Buffer.from(cuscar([...syntheticShipments(3000, { seed: 4, prefix: "SLO" })], "SLO1"));
-    let release!: () => void;
-    const paused = new Promise<void>((resolve) => (release = resolve));
-    let stored = 0;
-    async function* slow(): AsyncGenerator<Uint8Array> {
-      const cut = text.indexOf("UNH+M0031+");
-      yield text.subarray(0, cut);
-      await paused;
-      yield text.subarray(cut);
-    }
-    const running = ingestStream(db, clock, actor, {
-      fileName: "slow.edi",
-      chunks: slow(),
-      format: "cuscar",
-      onProgress: (r) => {
-        stored = r.inserted;
-        if (r.inserted === 1000) {
-          void recoverInterruptedBatches(db, clock, { isSoleProcess: true }).then(release);
-        }
-      },
+describeOnEngines(
+  "ingest batches that stop half-way",
+  (database) => seedTestWorld(database.db, 20),
+  (ctx) => {
+    let actor: Actor;
+    before(async () => {
+      actor = await serviceActor(ctx().database.db, "USCBP", "feed.crash-test");
     });
-    await assert.rejects(running, (err: { code?: string }) => err.code === "ingest_batch.closed");
-    assert.equal(stored, 1000);
-    const batch = await db.selectFrom("ingest_batch").select(["id", "status", "shipments"]).where("file_name", "=", "slow.edi").executeTakeFirstOrThrow();
-    assert.equal(batch.status, "failed");
-    assert.equal(batch.shipments, 1000);
-    assert.equal(await versionsOf(db, batch.id), 1000, "nothing stored after recovery closed the batch");
-    assert.equal(await auditsOf(db, batch.id, "manifest.failed"), 0, "closed once, by recovery");
-  });
-});
+
+    it("marks the batch failed with what it stored when the stream breaks, and a resend completes it", async () => {
+      const db = ctx().database.db;
+      const records = [...syntheticShipments(2500, { seed: 3, prefix: "BRK" })];
+      const text = Buffer.from(cuscar(records, "BRK1"));
+      // The connection drops after 2,400 shipments: two chunks are stored, the rest never arrives.
+      const cut = text.indexOf("UNH+M0049+");
+      async function* broken(): AsyncGenerator<Uint8Array> {
+        yield text.subarray(0, cut);
+        throw new Error("connection reset by peer");
+      }
+      let batchId: string | null = null;
+      await assert.rejects(
+        ingestStream(db, clock, actor, {
+          fileName: "broken.edi",
+          chunks: broken(),
+          format: "cuscar",
+          onProgress: (r) => (batchId = r.batchId),
+        }),
+        /connection reset/,
+      );
+      assert.ok(batchId);
+      const row = await batchRow(db, batchId);
+      assert.equal(row.status, "failed");
+      assert.equal(row.shipments, 2000);
+      assert.equal(await versionsOf(db, batchId), 2000);
+      assert.equal(
+        row.containers,
+        records.slice(0, 2000).reduce((n, r) => n + r.containers.length, 0),
+      );
+      assert.equal(row.messages, 40);
+      const report = row.report as { errors: { code: string; message: string }[]; shipments: number };
+      assert.equal(report.errors[0]?.code, "ingest.failed");
+      assert.match(report.errors[0]?.message ?? "", /internal error/, "a raw error message stays out of the report");
+      assert.equal(await auditsOf(db, batchId, "manifest.failed"), 1);
+
+      const again = await ingestStream(db, clock, actor, { fileName: "broken.edi", chunks: [text], format: "cuscar" });
+      assert.equal(again.inserted, 500);
+      assert.equal(again.duplicates, 2000);
+      assert.equal(again.shipments, 2500);
+    });
+
+    it("leaves batches with a fresh heartbeat to their process and closes the stale ones once, however many recover at once", async () => {
+      const db = ctx().database.db;
+      const agency = actor.agencyId;
+      const batch = (file: string, heartbeat: RawBuilder<Date>) =>
+        db
+          .insertInto("ingest_batch")
+          .values({
+            agency_id: agency,
+            file_name: file,
+            format: "cuscar",
+            content_sha256: "0".repeat(64),
+            size_bytes: 0,
+            received_at: clock.now(),
+            heartbeat_at: heartbeat,
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow()
+          .then((r) => r.id);
+      const live = await batch("live.edi", sql<Date>`now()`);
+      const dead = await Promise.all(
+        ["a", "b", "c", "d", "e"].map((n) => batch(`dead-${n}.edi`, sql<Date>`now() - interval '10 minutes'`)),
+      );
+      const results = await Promise.all([
+        recoverInterruptedBatches(db, clock),
+        recoverInterruptedBatches(db, clock),
+        recoverInterruptedBatches(db, clock),
+      ]);
+      const closed = results.flat().map((r) => r.id);
+      assert.deepEqual([...closed].sort(), [...dead].sort(), "each stale batch closed exactly once");
+      for (const id of dead) {
+        assert.equal((await batchRow(db, id)).status, "failed");
+        assert.equal(await auditsOf(db, id, "manifest.interrupted"), 1);
+      }
+      assert.equal((await batchRow(db, live)).status, "running");
+      // The embedded database has one process: whatever still runs at its start is dead.
+      assert.deepEqual(
+        (await recoverInterruptedBatches(db, clock, { isSoleProcess: true })).map((r) => r.id),
+        [live],
+      );
+      assert.equal((await batchRow(db, live)).status, "failed");
+    });
+
+    it("stops a live ingest whose batch was taken for dead without storing another chunk", async () => {
+      const db = ctx().database.db;
+      const text = Buffer.from(cuscar([...syntheticShipments(3000, { seed: 4, prefix: "SLO" })], "SLO1"));
+      let release!: () => void;
+      const paused = new Promise<void>((resolve) => (release = resolve));
+      let stored = 0;
+      async function* slow(): AsyncGenerator<Uint8Array> {
+        const cut = text.indexOf("UNH+M0031+");
+        yield text.subarray(0, cut);
+        await paused;
+        yield text.subarray(cut);
+      }
+      const running = ingestStream(db, clock, actor, {
+        fileName: "slow.edi",
+        chunks: slow(),
+        format: "cuscar",
+        onProgress: (r) => {
+          stored = r.inserted;
+          if (r.inserted === 1000) {
+            void recoverInterruptedBatches(db, clock, { isSoleProcess: true }).then(release);
+          }
+        },
+      });
+      await assert.rejects(running, (err: { code?: string }) => err.code === "ingest_batch.closed");
+      assert.equal(stored, 1000);
+      const batch = await db
+        .selectFrom("ingest_batch")
+        .select(["id", "status", "shipments"])
+        .where("file_name", "=", "slow.edi")
+        .executeTakeFirstOrThrow();
+      assert.equal(batch.status, "failed");
+      assert.equal(batch.shipments, 1000);
+      assert.equal(await versionsOf(db, batch.id), 1000, "nothing stored after recovery closed the batch");
+      assert.equal(await auditsOf(db, batch.id, "manifest.failed"), 0, "closed once, by recovery");
+    });
+  },
+);
 
 // ---- Real server processes, killed with SIGKILL ----------------------------------------------
 
@@ -195,7 +242,11 @@ async function postgresStore(baseUrl: string): Promise<Store> {
 type Server = ServerProcess;
 
 function startServer(store: Store): Promise<Server> {
-  return launchServer({ args: ["--demo", ...store.args], env: { ...store.env, RECIPROCITY_DEMO_PASSWORD: PASSWORD }, timeoutMs: 60_000 });
+  return launchServer({
+    args: ["--demo", ...store.args],
+    env: { ...store.env, RECIPROCITY_DEMO_PASSWORD: PASSWORD },
+    timeoutMs: 60_000,
+  });
 }
 
 async function kill(server: Server, signal: "SIGKILL" | "SIGTERM"): Promise<void> {
@@ -211,7 +262,11 @@ interface Client {
 }
 
 async function login(server: Server, username: string): Promise<Client> {
-  const res = await fetch(`${server.url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const res = await fetch(`${server.url}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
   assert.equal(res.status, 200, `login ${username}: ${await res.clone().text()}`);
   const cookie = /reciprocity_session=[^;]+/.exec(res.headers.get("set-cookie") ?? "")?.[0] ?? "";
   return {
@@ -221,8 +276,13 @@ async function login(server: Server, username: string): Promise<Client> {
       return r.json() as never;
     },
     post: (url, body) =>
-      fetch(`${server.url}${url}`, { method: "POST", headers: body === undefined ? { cookie } : { cookie, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) }),
-    postRaw: (url, body, contentType) => fetch(`${server.url}${url}`, { method: "POST", headers: { cookie, "content-type": contentType }, body }),
+      fetch(`${server.url}${url}`, {
+        method: "POST",
+        headers: body === undefined ? { cookie } : { cookie, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    postRaw: (url, body, contentType) =>
+      fetch(`${server.url}${url}`, { method: "POST", headers: { cookie, "content-type": contentType }, body }),
   };
 }
 
@@ -240,7 +300,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const TOTAL = 5_000;
 
 function storeList(): { engine: Store["name"]; makeStore: () => Promise<Store> }[] {
-  const list: { engine: Store["name"]; makeStore: () => Promise<Store> }[] = [{ engine: "pglite", makeStore: async () => embeddedStore() }];
+  const list: { engine: Store["name"]; makeStore: () => Promise<Store> }[] = [
+    { engine: "pglite", makeStore: async () => embeddedStore() },
+  ];
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     list.push({ engine: "postgres", makeStore: () => postgresStore(url) });
@@ -263,7 +325,13 @@ for (const { engine, makeStore } of storeList()) {
       const database = await store.open();
       try {
         await migrateToLatest(database.db);
-        await ensureDemoWorld(database.db, { seed: 7, anchor: startOfUtcDay(new Date()), shipments: 20, password: PASSWORD, withHistory: false });
+        await ensureDemoWorld(database.db, {
+          seed: 7,
+          anchor: startOfUtcDay(new Date()),
+          shipments: 20,
+          password: PASSWORD,
+          withHistory: false,
+        });
       } finally {
         await database.close();
       }
@@ -279,15 +347,23 @@ for (const { engine, makeStore } of storeList()) {
     it("closes the batch a killed ingest left running with the counts of its whole chunks; a resend completes the file", async () => {
       const started = Date.now();
       let admin = await login(server as Server, "host.admin");
-      const upload = admin.postRaw("/api/manifests?format=cuscar&fileName=crash.edi", manifest, "application/edifact").catch((err: unknown) => err);
+      const upload = admin
+        .postRaw("/api/manifests?format=cuscar&fileName=crash.edi", manifest, "application/edifact")
+        .catch((err: unknown) => err);
       // Kill once the first chunks are in: their audit events say so.
       let batch: BatchItem | undefined;
-      for (let chunks = 0; chunks < 2; ) {
+      for (let chunks = 0; chunks < 2;) {
         assert.ok(Date.now() - started < 45_000, "the ingest did not store two chunks within 45 s");
         await sleep(100);
-        batch ??= (await admin.get<{ items: BatchItem[] }>("/api/ingest-batches?limit=5")).items.find((b) => b.fileName === "crash.edi");
+        batch ??= (await admin.get<{ items: BatchItem[] }>("/api/ingest-batches?limit=5")).items.find(
+          (b) => b.fileName === "crash.edi",
+        );
         if (batch) {
-          chunks = (await admin.get<{ items: unknown[] }>(`/api/audit-events?entityType=ingest_batch&entityId=${batch.id}&action=shipments.ingested&limit=100`)).items.length;
+          chunks = (
+            await admin.get<{ items: unknown[] }>(
+              `/api/audit-events?entityType=ingest_batch&entityId=${batch.id}&action=shipments.ingested&limit=100`,
+            )
+          ).items.length;
         }
       }
       await kill(server as Server, "SIGKILL");
@@ -298,11 +374,17 @@ for (const { engine, makeStore } of storeList()) {
         // Another process might still be running it: a restart within the heartbeat window leaves it alone.
         server = await startServer(store);
         admin = await login(server, "host.admin");
-        assert.equal((await admin.get<{ items: BatchItem[] }>("/api/ingest-batches?limit=5")).items.find((b) => b.id === id)?.status, "running");
+        assert.equal(
+          (await admin.get<{ items: BatchItem[] }>("/api/ingest-batches?limit=5")).items.find((b) => b.id === id)
+            ?.status,
+          "running",
+        );
         await kill(server, "SIGTERM");
         // Two minutes and more pass without a heartbeat; then two processes start at once.
         const database = await store.open();
-        await sql`update ingest_batch set heartbeat_at = now() - interval '3 minutes' where id = ${id}`.execute(database.db);
+        await sql`update ingest_batch set heartbeat_at = now() - interval '3 minutes' where id = ${id}`.execute(
+          database.db,
+        );
         await database.close();
         const [first, second] = await Promise.all([startServer(store), startServer(store)]);
         await kill(second, "SIGTERM");
@@ -313,27 +395,50 @@ for (const { engine, makeStore } of storeList()) {
 
       admin = await login(server, "host.admin");
       const batches = (await admin.get<{ items: BatchItem[] }>("/api/ingest-batches?limit=100")).items;
-      assert.deepEqual(batches.filter((b) => b.status === "running"), [], "no batch is left running");
+      assert.deepEqual(
+        batches.filter((b) => b.status === "running"),
+        [],
+        "no batch is left running",
+      );
       const failed = batches.find((b) => b.id === id) as BatchItem;
       assert.equal(failed.status, "failed");
-      assert.ok(failed.shipments > 0 && failed.shipments < TOTAL, `killed mid-ingest: ${failed.shipments} of ${TOTAL} stored`);
+      assert.ok(
+        failed.shipments > 0 && failed.shipments < TOTAL,
+        `killed mid-ingest: ${failed.shipments} of ${TOTAL} stored`,
+      );
       // The server commits a chunk per transaction: EMBEDDED_CHUNK shipments on PGlite, CHUNK on PostgreSQL.
       assert.equal(failed.shipments % (store.isShared ? CHUNK : EMBEDDED_CHUNK), 0, "whole chunks only");
-      assert.equal(failed.containers, records.slice(0, failed.shipments).reduce((n, r) => n + r.containers.length, 0));
+      assert.equal(
+        failed.containers,
+        records.slice(0, failed.shipments).reduce((n, r) => n + r.containers.length, 0),
+      );
       const report = await admin.get<{ shipments: number; errors: { code: string }[] }>(`/api/ingest-batches/${id}`);
       assert.equal(report.shipments, failed.shipments);
       assert.equal(report.errors[0]?.code, "ingest.interrupted");
-      const audits = await admin.get<{ items: unknown[] }>(`/api/audit-events?entityType=ingest_batch&entityId=${id}&action=manifest.interrupted`);
+      const audits = await admin.get<{ items: unknown[] }>(
+        `/api/audit-events?entityType=ingest_batch&entityId=${id}&action=manifest.interrupted`,
+      );
       assert.equal(audits.items.length, 1, "closed once, however many processes started");
       crashed = { id, shipments: failed.shipments };
 
-      const resent = await admin.postRaw("/api/manifests?format=cuscar&fileName=crash.edi", manifest, "application/edifact");
+      const resent = await admin.postRaw(
+        "/api/manifests?format=cuscar&fileName=crash.edi",
+        manifest,
+        "application/edifact",
+      );
       assert.equal(resent.status, 201, await resent.clone().text());
-      const again = (await resent.json()) as { inserted: number; duplicates: number; shipments: number; batchId: string };
+      const again = (await resent.json()) as {
+        inserted: number;
+        duplicates: number;
+        shipments: number;
+        batchId: string;
+      };
       assert.equal(again.duplicates, failed.shipments, "what the killed batch stored counts as received");
       assert.equal(again.inserted, TOTAL - failed.shipments, "the resend lands the rest");
       assert.equal(again.shipments, TOTAL);
-      const after = (await admin.get<{ items: BatchItem[] }>("/api/ingest-batches?limit=5")).items.find((b) => b.id === again.batchId);
+      const after = (await admin.get<{ items: BatchItem[] }>("/api/ingest-batches?limit=5")).items.find(
+        (b) => b.id === again.batchId,
+      );
       assert.equal(after?.status, "completed");
     });
 
@@ -344,14 +449,28 @@ for (const { engine, makeStore } of storeList()) {
       const supervisor = await login(live, "host.supervisor");
       // Forty Japan-bound shipments loading next week, each with a request from Japan Customs.
       const etd = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 16);
-      const bound = [...syntheticShipments(40, { seed: 12, prefix: "CRQ" })].map((s) => ({ ...s, portOfDischarge: "JPTYO", etd }));
-      const filed = await admin.postRaw("/api/manifests?format=cuscar&fileName=requests.edi", cuscar(bound, "CRQ1"), "application/edifact");
+      const bound = [...syntheticShipments(40, { seed: 12, prefix: "CRQ" })].map((s) => ({
+        ...s,
+        portOfDischarge: "JPTYO",
+        etd,
+      }));
+      const filed = await admin.postRaw(
+        "/api/manifests?format=cuscar&fileName=requests.edi",
+        cuscar(bound, "CRQ1"),
+        "application/edifact",
+      );
       assert.equal(filed.status, 201, await filed.clone().text());
-      const shipments = (await partner.get<{ items: { id: string; billOfLading: string }[] }>("/api/shipments?q=crq&limit=100")).items;
+      const shipments = (
+        await partner.get<{ items: { id: string; billOfLading: string }[] }>("/api/shipments?q=crq&limit=100")
+      ).items;
       assert.equal(shipments.length, 40);
       for (const s of shipments) {
         const container = bound.find((b) => b.billOfLading === s.billOfLading)?.containers[0]?.number;
-        const res = await partner.post("/api/inspection-requests", { shipmentId: s.id, containerNo: container, reason: "Crash test" });
+        const res = await partner.post("/api/inspection-requests", {
+          shipmentId: s.id,
+          containerNo: container,
+          reason: "Crash test",
+        });
         assert.equal(res.status, 201, await res.clone().text());
         requests.push({ id: ((await res.json()) as { id: string }).id, acknowledged: null });
       }
@@ -362,7 +481,10 @@ for (const { engine, makeStore } of storeList()) {
       const decide = async (): Promise<void> => {
         while (next < requests.length) {
           const r = requests[next] as (typeof requests)[number];
-          const decision = next++ % 2 === 0 ? { decision: "accept" } : { decision: "decline", reasonCode: "no_capacity", reason: "No scanner free" };
+          const decision =
+            next++ % 2 === 0
+              ? { decision: "accept" }
+              : { decision: "decline", reasonCode: "no_capacity", reason: "No scanner free" };
           const res = await supervisor.post(`/api/inspection-requests/${r.id}/decision`, decision);
           if (res.status !== 200) {
             throw new Error(`decision answered ${res.status}`);
@@ -384,14 +506,28 @@ for (const { engine, makeStore } of storeList()) {
       server = await startServer(store);
       const auditor = await login(server, "host.admin");
       const host = await login(server, "host.supervisor");
-      const AUDITED: Record<string, string> = { request: "inspection_request.created", accept: "inspection_request.accepted", decline: "inspection_request.declined" };
+      const AUDITED: Record<string, string> = {
+        request: "inspection_request.created",
+        accept: "inspection_request.accepted",
+        decline: "inspection_request.declined",
+      };
       let decided = 0;
       for (const r of requests) {
-        const seen = await host.get<{ status: string; timeline: { action: string; to: string }[] }>(`/api/inspection-requests/${r.id}`);
-        const events = (await auditor.get<{ items: { action: string }[] }>(`/api/audit-events?entityType=inspection_request&entityId=${r.id}&limit=100`)).items;
+        const seen = await host.get<{ status: string; timeline: { action: string; to: string }[] }>(
+          `/api/inspection-requests/${r.id}`,
+        );
+        const events = (
+          await auditor.get<{ items: { action: string }[] }>(
+            `/api/audit-events?entityType=inspection_request&entityId=${r.id}&limit=100`,
+          )
+        ).items;
         const changes = events.map((e) => e.action).filter((a) => Object.values(AUDITED).includes(a));
         assert.equal(seen.timeline.at(-1)?.to, seen.status, "the status is where its timeline ends");
-        assert.deepEqual([...changes].sort(), seen.timeline.map((t) => AUDITED[t.action]).sort(), `request ${r.id}: one audit event per state change`);
+        assert.deepEqual(
+          [...changes].sort(),
+          seen.timeline.map((t) => AUDITED[t.action]).sort(),
+          `request ${r.id}: one audit event per state change`,
+        );
         if (r.acknowledged) {
           assert.equal(seen.status, r.acknowledged, "an answered decision survives the kill");
         }
@@ -420,10 +556,24 @@ for (const { engine, makeStore } of storeList()) {
             and (not exists (select 1 from shipment_goods g where g.shipment_id = s.id) or not exists (select 1 from shipment_container c where c.shipment_id = s.id))`,
         );
         assert.equal(lacking, 0, "no shipment without its goods or containers");
-        assert.equal(await count(db, sql<{ n: string }>`select count(*) as n from shipment where bill_of_lading like 'CRX%'`), TOTAL);
-        const goods = await count(db, sql<{ n: string }>`select count(*) as n from shipment_goods g join shipment s on s.id = g.shipment_id where s.bill_of_lading like 'CRX%'`);
-        assert.equal(goods, records.reduce((n, r) => n + r.goods.length, 0));
-        assert.equal(await count(db, sql<{ n: string }>`select count(*) as n from ingest_batch where status = 'running'`), 0);
+        assert.equal(
+          await count(db, sql<{ n: string }>`select count(*) as n from shipment where bill_of_lading like 'CRX%'`),
+          TOTAL,
+        );
+        const goods = await count(
+          db,
+          sql<{
+            n: string;
+          }>`select count(*) as n from shipment_goods g join shipment s on s.id = g.shipment_id where s.bill_of_lading like 'CRX%'`,
+        );
+        assert.equal(
+          goods,
+          records.reduce((n, r) => n + r.goods.length, 0),
+        );
+        assert.equal(
+          await count(db, sql<{ n: string }>`select count(*) as n from ingest_batch where status = 'running'`),
+          0,
+        );
         // Every state change of a request has its audit event and every such event its change.
         const mismatched = await sql<{ id: string; transitions: string; audits: string }>`
           select r.id,
@@ -435,7 +585,8 @@ for (const { engine, makeStore } of storeList()) {
         for (const row of mismatched.rows) {
           assert.equal(row.transitions, row.audits, `request ${row.id}`);
         }
-        const chain = (await sql<{ first_broken_seq: string | null }>`select * from audit_chain_verify()`.execute(db)).rows[0];
+        const chain = (await sql<{ first_broken_seq: string | null }>`select * from audit_chain_verify()`.execute(db))
+          .rows[0];
         assert.equal(chain?.first_broken_seq, null);
       } finally {
         await database.close();

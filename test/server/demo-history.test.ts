@@ -8,7 +8,8 @@ import { TEST_ANCHOR, TEST_PASSWORD } from "../helpers/world.ts";
 
 describeOnEngines(
   "the demo's month of history and the dashboard's numbers",
-  (database) => ensureDemoWorld(database.db, { seed: 20021, anchor: TEST_ANCHOR, shipments: 1500, password: TEST_PASSWORD }),
+  (database) =>
+    ensureDemoWorld(database.db, { seed: 20021, anchor: TEST_ANCHOR, shipments: 1500, password: TEST_PASSWORD }),
   (ctx) => {
     let app: FastifyInstance;
     let supervisor: Client;
@@ -25,11 +26,25 @@ describeOnEngines(
     it("has requests in both directions, scans with analysed files, images, holds and misses", async () => {
       const { db } = ctx().database;
       const scans = await db.selectFrom("scan").select(["scan_type", "verdict", "file_sha256"]).execute();
-      assert.ok(scans.some((s) => s.scan_type === "radiation_portal" && s.verdict === "norm_nuisance"), "NORM nuisance alarms");
-      assert.ok(scans.some((s) => s.scan_type === "isotope_id" && s.verdict === "industrial"), "a rare industrial source");
-      assert.ok(scans.some((s) => s.scan_type === "xray_image" && s.file_sha256), "radiographs");
-      assert.ok(scans.every((s) => s.scan_type === "xray_image" || s.verdict !== null), "every radiation file was analysed");
-      const hold = (await partner.get("/api/inspection-requests?status=dispositioned&limit=100")).json().items.find((r: { holdActive: boolean }) => r.holdActive);
+      assert.ok(
+        scans.some((s) => s.scan_type === "radiation_portal" && s.verdict === "norm_nuisance"),
+        "NORM nuisance alarms",
+      );
+      assert.ok(
+        scans.some((s) => s.scan_type === "isotope_id" && s.verdict === "industrial"),
+        "a rare industrial source",
+      );
+      assert.ok(
+        scans.some((s) => s.scan_type === "xray_image" && s.file_sha256),
+        "radiographs",
+      );
+      assert.ok(
+        scans.every((s) => s.scan_type === "xray_image" || s.verdict !== null),
+        "every radiation file was analysed",
+      );
+      const hold = (await partner.get("/api/inspection-requests?status=dispositioned&limit=100"))
+        .json()
+        .items.find((r: { holdActive: boolean }) => r.holdActive);
       assert.ok(hold, "a container on hold");
     });
 
@@ -38,25 +53,72 @@ describeOnEngines(
       const storyEnd = TEST_ANCHOR.getTime();
       const batches = await db.selectFrom("ingest_batch").select(["file_name", "received_at"]).execute();
       assert.ok(batches.length > 0);
-      assert.deepEqual(batches.filter((b) => b.received_at.getTime() > storyEnd).map((b) => b.file_name), [], "no carrier file arrives after the story's day");
-      const shipments = await db.selectFrom("shipment as s").leftJoin("voyage as v", "v.id", "s.voyage_id").select(["s.filed_at", "v.loading_cutoff"]).execute();
-      assert.equal(shipments.filter((s) => s.filed_at.getTime() > storyEnd).length, 0, "no manifest is filed after the story's day");
+      assert.deepEqual(
+        batches.filter((b) => b.received_at.getTime() > storyEnd).map((b) => b.file_name),
+        [],
+        "no carrier file arrives after the story's day",
+      );
+      const shipments = await db
+        .selectFrom("shipment as s")
+        .leftJoin("voyage as v", "v.id", "s.voyage_id")
+        .select(["s.filed_at", "v.loading_cutoff"])
+        .execute();
+      assert.equal(
+        shipments.filter((s) => s.filed_at.getTime() > storyEnd).length,
+        0,
+        "no manifest is filed after the story's day",
+      );
       const late = shipments.filter((s) => s.loading_cutoff && s.filed_at > s.loading_cutoff);
       assert.ok(late.length > 0, "a few manifests are filed after their cut-off");
       assert.ok(late.length < shipments.length * 0.06, "only a few");
-      assert.ok(late.every((s) => (s.loading_cutoff as Date).getTime() < storyEnd), "only for sailings whose cut-off has passed");
-      const requests = await db.selectFrom("inspection_request").select(["requested_at", "decided_at", "first_result_at"]).execute();
-      assert.ok(requests.every((r) => r.requested_at.getTime() <= storyEnd && (r.decided_at?.getTime() ?? 0) <= storyEnd && (r.first_result_at?.getTime() ?? 0) <= storyEnd));
-      const events = await db.selectFrom("audit_event").select(["seq", "occurred_at", "action"]).orderBy("seq").execute();
-      const story = events.slice(0, events.findIndex((e) => e.action === "demo.created"));
+      assert.ok(
+        late.every((s) => (s.loading_cutoff as Date).getTime() < storyEnd),
+        "only for sailings whose cut-off has passed",
+      );
+      const requests = await db
+        .selectFrom("inspection_request")
+        .select(["requested_at", "decided_at", "first_result_at"])
+        .execute();
+      assert.ok(
+        requests.every(
+          (r) =>
+            r.requested_at.getTime() <= storyEnd &&
+            (r.decided_at?.getTime() ?? 0) <= storyEnd &&
+            (r.first_result_at?.getTime() ?? 0) <= storyEnd,
+        ),
+      );
+      const events = await db
+        .selectFrom("audit_event")
+        .select(["seq", "occurred_at", "action"])
+        .orderBy("seq")
+        .execute();
+      const story = events.slice(
+        0,
+        events.findIndex((e) => e.action === "demo.created"),
+      );
       assert.ok(story.length > 100);
-      assert.ok(story.every((e) => e.occurred_at.getTime() <= storyEnd), "the story's events are audited at the story's time");
+      assert.ok(
+        story.every((e) => e.occurred_at.getTime() <= storyEnd),
+        "the story's events are audited at the story's time",
+      );
       const firstRequest = events.find((e) => e.action === "inspection_request.created");
-      assert.ok(firstRequest && firstRequest.occurred_at.getTime() < storyEnd - 14 * 24 * 3_600_000, "history is audited weeks back, when it happened");
-      const outOfOrder = events.findIndex((e, i) => i > 0 && e.occurred_at < (events[i - 1] as (typeof events)[number]).occurred_at);
+      assert.ok(
+        firstRequest && firstRequest.occurred_at.getTime() < storyEnd - 14 * 24 * 3_600_000,
+        "history is audited weeks back, when it happened",
+      );
+      const outOfOrder = events.findIndex(
+        (e, i) => i > 0 && e.occurred_at < (events[i - 1] as (typeof events)[number]).occurred_at,
+      );
       assert.equal(outOfOrder, -1, "audit times follow the chain's order");
-      const created = await db.selectFrom("inspection_request").select((eb) => eb.fn.min("requested_at").as("first")).executeTakeFirstOrThrow();
-      assert.equal(new Date(created.first).getTime(), firstRequest.occurred_at.getTime(), "each event is stamped when its record says it happened");
+      const created = await db
+        .selectFrom("inspection_request")
+        .select((eb) => eb.fn.min("requested_at").as("first"))
+        .executeTakeFirstOrThrow();
+      assert.equal(
+        new Date(created.first).getTime(),
+        firstRequest.occurred_at.getTime(),
+        "each event is stamped when its record says it happened",
+      );
     });
 
     it("keeps each agency's audit chain intact", async () => {
@@ -75,7 +137,11 @@ describeOnEngines(
         .innerJoin("agreement as a", "a.id", "r.agreement_id")
         .select(["a.code", "r.id", "r.status", "r.deadline", "r.first_result_at", "r.missed_at", "r.requested_at"])
         .execute();
-      const accepts = new Set((await db.selectFrom("request_transition").select("request_id").where("action", "=", "accept").execute()).map((t) => t.request_id));
+      const accepts = new Set(
+        (await db.selectFrom("request_transition").select("request_id").where("action", "=", "accept").execute()).map(
+          (t) => t.request_id,
+        ),
+      );
       const dashboard = (await supervisor.get("/api/metrics/reciprocity?from=2026-10-01&to=2026-12-31")).json();
       for (const code of ["CSI-USCBP-JPCUS", "CSI-JPCUS-USCBP"]) {
         const mine = all.filter((r) => r.code === code);

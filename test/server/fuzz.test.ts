@@ -51,7 +51,11 @@ function sendRaw(port: number, bytes: string): Promise<RawAnswer> {
       const text = Buffer.concat(chunks).toString("latin1");
       const split = text.indexOf("\r\n\r\n");
       const head = split < 0 ? text : text.slice(0, split);
-      resolve({ status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0), head, body: split < 0 ? "" : text.slice(split + 4) });
+      resolve({
+        status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0),
+        head,
+        body: split < 0 ? "" : text.slice(split + 4),
+      });
     });
     socket.write(bytes);
   });
@@ -66,7 +70,10 @@ function assertJsonError(answer: RawAnswer, what: string): void {
 }
 
 /** Opens the event stream, takes the status line and content type, and hangs up. */
-function openEventStream(port: number, headers: Record<string, string>): Promise<{ status: number; type: string; body: string }> {
+function openEventStream(
+  port: number,
+  headers: Record<string, string>,
+): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port, path: "/api/events", headers }, (res) => {
       const type = String(res.headers["content-type"] ?? "");
@@ -85,84 +92,131 @@ function openEventStream(port: number, headers: Record<string, string>): Promise
   });
 }
 
-describeOnEngines("fuzzed API inputs", (database) => seedTestWorld(database.db, 60), (ctx) => {
-  let app: FastifyInstance;
-  let logs: LogCapture;
-  let accounts: FuzzAccount[];
-  let pools: FuzzPools;
-  let targets: FuzzTarget[];
-  let warnings: string[];
-  let port: number;
-  let setupMs: number;
+describeOnEngines(
+  "fuzzed API inputs",
+  (database) => seedTestWorld(database.db, 60),
+  (ctx) => {
+    let app: FastifyInstance;
+    let logs: LogCapture;
+    let accounts: FuzzAccount[];
+    let pools: FuzzPools;
+    let targets: FuzzTarget[];
+    let warnings: string[];
+    let port: number;
+    let setupMs: number;
 
-  before(async () => {
-    const started = Date.now();
-    ({ app, logs } = await buildFuzzApp(ctx().database.db));
-    ({ accounts, pools, warnings } = await prepareFuzzWorld(app, ctx().database.db));
-    targets = fuzzTargets(app.routeTable);
-    // inject() skips the HTTP parser; what it refuses is tested on a real port.
-    await app.listen({ port: 0, host: "127.0.0.1" });
-    port = (app.server.address() as AddressInfo).port;
-    setupMs = Date.now() - started;
-  });
-  after(async () => {
-    await app.close();
-  });
+    before(async () => {
+      const started = Date.now();
+      ({ app, logs } = await buildFuzzApp(ctx().database.db));
+      ({ accounts, pools, warnings } = await prepareFuzzWorld(app, ctx().database.db));
+      targets = fuzzTargets(app.routeTable);
+      // inject() skips the HTTP parser; what it refuses is tested on a real port.
+      await app.listen({ port: 0, host: "127.0.0.1" });
+      port = (app.server.address() as AddressInfo).port;
+      setupMs = Date.now() - started;
+    });
+    after(async () => {
+      await app.close();
+    });
 
-  it(`answers ${ONLY === undefined ? COUNT : 1} malformed inputs on every route without a 5xx, every error as {code, message}`, async (t) => {
-    t.diagnostic(`seed ${SEED}: FUZZ_SEED=${SEED} FUZZ_N=${COUNT} reruns this; FUZZ_ONLY=<case index> replays one case, FUZZ_N=<index + 1> the run up to it`);
-    for (const warning of warnings) {
-      t.diagnostic(`setup: ${warning}`);
-    }
-    const fuzzer = createFuzzer({ seed: SEED, targets, accounts, pools, samples: loadManifestSamples() });
-    t.diagnostic(`accounts logged in and scenario walked in ${setupMs} ms; cases 0–${fuzzer.sweep - 1} pair every route with every account that may call it`);
-    const report = await runFuzz({ app, fuzzer, seed: SEED, count: ONLY === undefined ? COUNT : 1, start: ONLY ?? 0, logs, pools, accounts });
-    t.diagnostic(`sent ${report.sent} inputs to ${Object.keys(report.byTarget).length} of ${targets.length} routes in ${report.durationMs} ms: ${JSON.stringify(report.byClass)}`);
-    if (report.failures.length === 0) {
-      return;
-    }
-    const groups = groupFailures(report.failures);
-    const lines = [
-      `${report.failures.length} of ${report.sent} inputs broke the contract (seed ${SEED}); by route and logged error:`,
-      ...groups.map((g) => `\n[${g.count}× as ${g.accounts.join(", ")}] ${g.key}\n${describeFailure(g.first)}`),
-      "\nevery failing case:",
-      ...report.failures.slice(0, 200).map((f) => `  #${f.fuzzCase.index} ${f.fuzzCase.target} as ${f.fuzzCase.account} → ${f.status}: ${f.fuzzCase.mutations.join(" | ").slice(0, 200)}`),
-    ];
-    assert.fail(lines.join("\n"));
-  });
+    it(`answers ${ONLY === undefined ? COUNT : 1} malformed inputs on every route without a 5xx, every error as {code, message}`, async (t) => {
+      t.diagnostic(
+        `seed ${SEED}: FUZZ_SEED=${SEED} FUZZ_N=${COUNT} reruns this; FUZZ_ONLY=<case index> replays one case, FUZZ_N=<index + 1> the run up to it`,
+      );
+      for (const warning of warnings) {
+        t.diagnostic(`setup: ${warning}`);
+      }
+      const fuzzer = createFuzzer({ seed: SEED, targets, accounts, pools, samples: loadManifestSamples() });
+      t.diagnostic(
+        `accounts logged in and scenario walked in ${setupMs} ms; cases 0–${fuzzer.sweep - 1} pair every route with every account that may call it`,
+      );
+      const report = await runFuzz({
+        app,
+        fuzzer,
+        seed: SEED,
+        count: ONLY === undefined ? COUNT : 1,
+        start: ONLY ?? 0,
+        logs,
+        pools,
+        accounts,
+      });
+      t.diagnostic(
+        `sent ${report.sent} inputs to ${Object.keys(report.byTarget).length} of ${targets.length} routes in ${report.durationMs} ms: ${JSON.stringify(report.byClass)}`,
+      );
+      if (report.failures.length === 0) {
+        return;
+      }
+      const groups = groupFailures(report.failures);
+      const lines = [
+        `${report.failures.length} of ${report.sent} inputs broke the contract (seed ${SEED}); by route and logged error:`,
+        ...groups.map((g) => `\n[${g.count}× as ${g.accounts.join(", ")}] ${g.key}\n${describeFailure(g.first)}`),
+        "\nevery failing case:",
+        ...report.failures
+          .slice(0, 200)
+          .map(
+            (f) =>
+              `  #${f.fuzzCase.index} ${f.fuzzCase.target} as ${f.fuzzCase.account} → ${f.status}: ${f.fuzzCase.mutations.join(" | ").slice(0, 200)}`,
+          ),
+      ];
+      assert.fail(lines.join("\n"));
+    });
 
-  it("answers 100 KB of request headers on a real port with a JSON error", async () => {
-    const oneHeader = await sendRaw(port, `GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fill: ${"a".repeat(100 * 1024)}\r\n\r\n`);
-    assertJsonError(oneHeader, "one 100 KB header");
-    assert.equal(oneHeader.status, 431);
-    const manyHeaders = Array.from({ length: 1000 }, (_, i) => `X-Fill-${i}: ${"b".repeat(90)}\r\n`).join("");
-    assertJsonError(await sendRaw(port, `GET /api/shipments HTTP/1.1\r\nHost: 127.0.0.1\r\n${manyHeaders}\r\n`), "1,000 headers of 100 bytes");
-    assertJsonError(await sendRaw(port, `GET /api/me HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: reciprocity_session=${"c".repeat(100 * 1024)}\r\n\r\n`), "a 100 KB cookie");
-  });
+    it("answers 100 KB of request headers on a real port with a JSON error", async () => {
+      const oneHeader = await sendRaw(
+        port,
+        `GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fill: ${"a".repeat(100 * 1024)}\r\n\r\n`,
+      );
+      assertJsonError(oneHeader, "one 100 KB header");
+      assert.equal(oneHeader.status, 431);
+      const manyHeaders = Array.from({ length: 1000 }, (_, i) => `X-Fill-${i}: ${"b".repeat(90)}\r\n`).join("");
+      assertJsonError(
+        await sendRaw(port, `GET /api/shipments HTTP/1.1\r\nHost: 127.0.0.1\r\n${manyHeaders}\r\n`),
+        "1,000 headers of 100 bytes",
+      );
+      assertJsonError(
+        await sendRaw(
+          port,
+          `GET /api/me HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: reciprocity_session=${"c".repeat(100 * 1024)}\r\n\r\n`,
+        ),
+        "a 100 KB cookie",
+      );
+    });
 
-  it("answers requests the HTTP parser refuses with a JSON 400", async () => {
-    const malformed = [
-      "GET /api/health HTTP/9.9\r\nHost: x\r\n\r\n",
-      "\u0000\u0001\u0002 garbage\r\n\r\n",
-      "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0000b\r\n\r\n",
-      "POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
-      "POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-      "GET /api/health\u0000 HTTP/1.1\r\nHost: x\r\n\r\n",
-    ];
-    for (const bytes of malformed) {
-      assertJsonError(await sendRaw(port, bytes), JSON.stringify(bytes));
-    }
-  });
+    it("answers requests the HTTP parser refuses with a JSON 400", async () => {
+      const malformed = [
+        "GET /api/health HTTP/9.9\r\nHost: x\r\n\r\n",
+        "\u0000\u0001\u0002 garbage\r\n\r\n",
+        "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0000b\r\n\r\n",
+        "POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+        "POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "GET /api/health\u0000 HTTP/1.1\r\nHost: x\r\n\r\n",
+      ];
+      for (const bytes of malformed) {
+        assertJsonError(await sendRaw(port, bytes), JSON.stringify(bytes));
+      }
+    });
 
-  it("opens the event stream whatever Last-Event-ID says, and refuses a stranger with JSON", async () => {
-    const stranger = await openEventStream(port, {});
-    assert.equal(stranger.status, 401);
-    assert.equal(typeof JSON.parse(stranger.body).code, "string");
-    const targeter = accounts.find((a) => a.name === "host.targeter");
-    assert.ok(targeter);
-    for (const id of ["-1", "0", "1e308", "999999999999999999", "99999999999999999999", "abc", "", "é", "A".repeat(8000), "1, 2"]) {
-      const res = await openEventStream(port, { ...targeter.headers, "last-event-id": id });
-      assert.ok(res.status < 500, `Last-Event-ID ${JSON.stringify(id.slice(0, 40))}: ${res.status} ${res.body}`);
-    }
-  });
-});
+    it("opens the event stream whatever Last-Event-ID says, and refuses a stranger with JSON", async () => {
+      const stranger = await openEventStream(port, {});
+      assert.equal(stranger.status, 401);
+      assert.equal(typeof JSON.parse(stranger.body).code, "string");
+      const targeter = accounts.find((a) => a.name === "host.targeter");
+      assert.ok(targeter);
+      for (const id of [
+        "-1",
+        "0",
+        "1e308",
+        "999999999999999999",
+        "99999999999999999999",
+        "abc",
+        "",
+        "é",
+        "A".repeat(8000),
+        "1, 2",
+      ]) {
+        const res = await openEventStream(port, { ...targeter.headers, "last-event-id": id });
+        assert.ok(res.status < 500, `Last-Event-ID ${JSON.stringify(id.slice(0, 40))}: ${res.status} ${res.body}`);
+      }
+    });
+  },
+);

@@ -25,7 +25,12 @@ describe("every API route declares the schema of its answer", () => {
   let app: FastifyInstance;
   before(async () => {
     database = await openDatabase({ memory: true });
-    app = await buildApp({ db: database.db, clock: fixedClock(new Date("2026-11-27T00:00:00Z")), webDir: "/nonexistent", logger: false });
+    app = await buildApp({
+      db: database.db,
+      clock: fixedClock(new Date("2026-11-27T00:00:00Z")),
+      webDir: "/nonexistent",
+      logger: false,
+    });
     await app.ready();
   });
   after(async () => {

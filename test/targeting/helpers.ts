@@ -1,5 +1,11 @@
 // Builders shared by the targeting tests.
-import { compileRuleSet, parseShipmentFacts, type Condition, type ShipmentFacts, type TargetingDeps } from "../../src/targeting/index.ts";
+import {
+  compileRuleSet,
+  parseShipmentFacts,
+  type Condition,
+  type ShipmentFacts,
+  type TargetingDeps,
+} from "../../src/targeting/index.ts";
 
 /** A plain Japan-bound shipment that fires nothing in the example rule set; override what a test needs. */
 export function shipment(overrides: Record<string, unknown> = {}): ShipmentFacts {
@@ -27,5 +33,14 @@ export function shipment(overrides: Record<string, unknown> = {}): ShipmentFacts
 
 /** Compiles a one-rule set around a condition. */
 export function oneRule(when: Condition, deps: TargetingDeps = {}, explanation = "fired") {
-  return compileRuleSet({ id: "t", version: "1", agency: "TEST", thresholds: { medium: 10, high: 20 }, rules: [{ id: "r", weight: 10, explanation, when }] }, deps);
+  return compileRuleSet(
+    {
+      id: "t",
+      version: "1",
+      agency: "TEST",
+      thresholds: { medium: 10, high: 20 },
+      rules: [{ id: "r", weight: 10, explanation, when }],
+    },
+    deps,
+  );
 }

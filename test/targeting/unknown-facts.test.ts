@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { factsFromManifest } from "../../src/targeting/from-manifest.ts";
-import { compileRuleSet, firedRuleIds, scoreShipment, usCbpOutboundRuleSet, usOutboundJapanRuleSet, type Condition, type TargetingDeps } from "../../src/targeting/index.ts";
+import {
+  compileRuleSet,
+  firedRuleIds,
+  scoreShipment,
+  usCbpOutboundRuleSet,
+  usOutboundJapanRuleSet,
+  type Condition,
+  type TargetingDeps,
+} from "../../src/targeting/index.ts";
 import { parseMessageText } from "../../src/trade/detect.ts";
 import { oneRule, shipment } from "./helpers.ts";
 
@@ -22,18 +30,46 @@ describe("a fact that is unknown never counts as the fact", () => {
     const noHs = { goods: [{ description: "WHEAT IN BULK BAGS", grossWeightKg: 24_000 }] };
     assert.equal(fired({ not: { hsPrefix: ["7204"] } }, noHs), false, "no HS code: not known to be outside 7204");
     assert.equal(fired({ not: { hsPrefix: ["7204"] } }), true, "a known code outside 7204");
-    assert.equal(fired({ all: [{ not: { hsPrefix: ["7204"] } }, { field: "carrierScac", equals: "ONEY" }] }, noHs), false);
-    assert.equal(fired({ all: [{ hsPrefix: ["7204"] }, { not: { field: "fields.incoterms", equals: "EXW" } }] }, noHs), false, "a failing part decides an all");
-    assert.equal(fired({ any: [{ not: { hsPrefix: ["7204"] } }, { field: "carrierScac", equals: "ONEY" }] }, noHs), true, "a holding part decides an any");
-    assert.equal(fired({ not: { field: "declaredValueUsd", range: { max: 2500 } } }), false, "no declared value is not a high one");
-    assert.equal(fired({ not: { field: "portOfLoading", in: ["USLAX"] } }, { portOfLoading: "" }), false, "no port of loading is not an unusual one");
+    assert.equal(
+      fired({ all: [{ not: { hsPrefix: ["7204"] } }, { field: "carrierScac", equals: "ONEY" }] }, noHs),
+      false,
+    );
+    assert.equal(
+      fired({ all: [{ hsPrefix: ["7204"] }, { not: { field: "fields.incoterms", equals: "EXW" } }] }, noHs),
+      false,
+      "a failing part decides an all",
+    );
+    assert.equal(
+      fired({ any: [{ not: { hsPrefix: ["7204"] } }, { field: "carrierScac", equals: "ONEY" }] }, noHs),
+      true,
+      "a holding part decides an any",
+    );
+    assert.equal(
+      fired({ not: { field: "declaredValueUsd", range: { max: 2500 } } }),
+      false,
+      "no declared value is not a high one",
+    );
+    assert.equal(
+      fired({ not: { field: "portOfLoading", in: ["USLAX"] } }, { portOfLoading: "" }),
+      false,
+      "no port of loading is not an unusual one",
+    );
     assert.equal(fired({ not: { field: "transshipmentPorts", in: ["CNSHA"] } }), true, "no relay port is a known fact");
   });
 
   it("a shipment without a filing time is not filed late: 0 points where it used to get 45", () => {
     const result = scoreShipment(partner, shipment({ filedAt: undefined }));
-    assert.deepEqual(ruleIds(result).filter((id) => id.startsWith("filing.")), []);
-    assert.deepEqual(result.notAssessed.filter((n) => n.ruleId.startsWith("filing.late") || n.ruleId === "filing.after-cutoff").map((n) => n.ruleId).sort(), ["filing.after-cutoff", "filing.late-24h"]);
+    assert.deepEqual(
+      ruleIds(result).filter((id) => id.startsWith("filing.")),
+      [],
+    );
+    assert.deepEqual(
+      result.notAssessed
+        .filter((n) => n.ruleId.startsWith("filing.late") || n.ruleId === "filing.after-cutoff")
+        .map((n) => n.ruleId)
+        .sort(),
+      ["filing.after-cutoff", "filing.late-24h"],
+    );
   });
 
   it("counts rules it could not assess as data missing once, with its own small weight and explanation", () => {
@@ -41,7 +77,10 @@ describe("a fact that is unknown never counts as the fact", () => {
     const missing = result.hits.filter((h) => h.ruleId === "data.missing");
     assert.equal(missing.length, 1);
     assert.equal(missing[0]?.weight, 5);
-    assert.equal(missing[0]?.explanation, "Not assessed for want of filing time: filing.late-24h, filing.after-cutoff.");
+    assert.equal(
+      missing[0]?.explanation,
+      "Not assessed for want of filing time: filing.late-24h, filing.after-cutoff.",
+    );
     assert.equal(result.score, 5);
     assert.ok(firedRuleIds(partner, shipment({ filedAt: undefined })).includes("data.missing"));
     const noCutoff = scoreShipment(partner, shipment({ loadingCutoff: undefined, etd: undefined }));
@@ -73,8 +112,14 @@ describe("a fact that is unknown never counts as the fact", () => {
   });
 
   it("incomplete still reports what the filer left empty", () => {
-    const result = scoreShipment(partner, shipment({ goods: [{ description: "WHEAT IN BULK BAGS", grossWeightKg: 24_000 }] }));
-    assert.equal(result.hits.find((h) => h.ruleId === "filing.incomplete-core")?.explanation, "Incomplete at filing: goods.hsCode.");
+    const result = scoreShipment(
+      partner,
+      shipment({ goods: [{ description: "WHEAT IN BULK BAGS", grossWeightKg: 24_000 }] }),
+    );
+    assert.equal(
+      result.hits.find((h) => h.ruleId === "filing.incomplete-core")?.explanation,
+      "Incomplete at filing: goods.hsCode.",
+    );
   });
 });
 
@@ -82,10 +127,19 @@ describe("filing against the loading cut-off is counted once", () => {
   for (const compiled of [partner, host]) {
     it(`${compiled.ruleSet.id}: late within 24 h is late-24h only, after the cut-off is after-cutoff only`, () => {
       const late = scoreShipment(compiled, shipment({ filedAt: "2026-11-19T06:00:00Z" }));
-      assert.deepEqual(ruleIds(late).filter((id) => id.startsWith("filing.")), ["filing.late-24h"]);
+      assert.deepEqual(
+        ruleIds(late).filter((id) => id.startsWith("filing.")),
+        ["filing.late-24h"],
+      );
       const after = scoreShipment(compiled, shipment({ filedAt: "2026-11-19T20:00:00Z" }));
-      assert.deepEqual(ruleIds(after).filter((id) => id.startsWith("filing.")), ["filing.after-cutoff"]);
-      assert.equal(after.hits.find((h) => h.ruleId === "filing.after-cutoff")?.explanation, "Filed 8 h after the loading cut-off: no time to target before loading.");
+      assert.deepEqual(
+        ruleIds(after).filter((id) => id.startsWith("filing.")),
+        ["filing.after-cutoff"],
+      );
+      assert.equal(
+        after.hits.find((h) => h.ruleId === "filing.after-cutoff")?.explanation,
+        "Filed 8 h after the loading cut-off: no time to target before loading.",
+      );
       assert.equal(after.score, 30);
     });
   }

@@ -4,11 +4,17 @@ import { parseCsvRows, stripBom } from "../../src/trade/codes-csv.ts";
 
 describe("parseCsvRows", () => {
   it("handles quoted commas, doubled quotes and empty fields", () => {
-    assert.deepEqual(parseCsvRows(',"JP","NGO","Nagoya, Aichi",,"say ""hi"""\r\n'), [["", "JP", "NGO", "Nagoya, Aichi", "", 'say "hi"']]);
+    assert.deepEqual(parseCsvRows(',"JP","NGO","Nagoya, Aichi",,"say ""hi"""\r\n'), [
+      ["", "JP", "NGO", "Nagoya, Aichi", "", 'say "hi"'],
+    ]);
   });
 
   it("keeps line breaks inside quotes and accepts LF, CRLF and no final newline", () => {
-    assert.deepEqual(parseCsvRows('a,"x\ny"\r\nb,c\nd,e'), [["a", "x\ny"], ["b", "c"], ["d", "e"]]);
+    assert.deepEqual(parseCsvRows('a,"x\ny"\r\nb,c\nd,e'), [
+      ["a", "x\ny"],
+      ["b", "c"],
+      ["d", "e"],
+    ]);
   });
 
   it("keeps a trailing empty field", () => {

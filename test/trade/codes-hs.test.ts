@@ -6,7 +6,10 @@ import { normCommodity, normCommodityFromText } from "../../src/trade/hs-norm.ts
 describe("normaliseHsCode", () => {
   it("accepts the dirty values seen in the AMS excerpt", () => {
     const cases: [string, string, string | undefined][] = [
-      ["37", "37", undefined], ["21", "21", undefined], ["8451", "8451", undefined], ["848389", "848389", undefined],
+      ["37", "37", undefined],
+      ["21", "21", undefined],
+      ["8451", "8451", undefined],
+      ["848389", "848389", undefined],
       ["84122981", "841229", "81"],
     ];
     for (const [raw, code, extension] of cases) {
@@ -19,7 +22,14 @@ describe("normaliseHsCode", () => {
   it("splits chapter, heading and subheading", () => {
     assert.deepEqual(normaliseHsCode("6907.21"), {
       ok: true,
-      value: { code: "690721", chapter: "69", heading: "6907", subheading: "690721", extension: undefined, warnings: [] },
+      value: {
+        code: "690721",
+        chapter: "69",
+        heading: "6907",
+        subheading: "690721",
+        extension: undefined,
+        warnings: [],
+      },
     });
     const chapter = normaliseHsCode("69");
     assert.equal(chapter.ok && chapter.value.heading, undefined);
@@ -109,8 +119,32 @@ describe("HS 2022 lookups", () => {
 
 describe("NORM commodity table (trade-standards.md §3)", () => {
   it("maps every code of the table", () => {
-    const nuisance = ["080310", "080390", "1805", "310420", "310430", "3105", "3103", "2510", "250810", "250840", "251611",
-      "251612", "680223", "680293", "6907", "6910", "6911", "6912", "6913", "6902", "6903", "261510", "2614", "2846"];
+    const nuisance = [
+      "080310",
+      "080390",
+      "1805",
+      "310420",
+      "310430",
+      "3105",
+      "3103",
+      "2510",
+      "250810",
+      "250840",
+      "251611",
+      "251612",
+      "680223",
+      "680293",
+      "6907",
+      "6910",
+      "6911",
+      "6912",
+      "6913",
+      "6902",
+      "6903",
+      "261510",
+      "2614",
+      "2846",
+    ];
     for (const code of nuisance) {
       assert.equal(normCommodity(code)?.kind, "nuisance", code);
       assert.ok(findHs(code), `${code} exists in HS 2022`);
@@ -123,7 +157,12 @@ describe("NORM commodity table (trade-standards.md §3)", () => {
   });
 
   it("gives nuclides and the matched prefix, longest prefix first", () => {
-    assert.deepEqual(normCommodity("0803.90"), { commodity: "bananas / plantains", nuclides: ["K-40"], kind: "nuisance", hsPrefix: "0803" });
+    assert.deepEqual(normCommodity("0803.90"), {
+      commodity: "bananas / plantains",
+      nuclides: ["K-40"],
+      kind: "nuisance",
+      hsPrefix: "0803",
+    });
     assert.equal(normCommodity("261510")?.commodity, "zircon sand");
     assert.equal(normCommodity("680223")?.hsPrefix, "680223");
     assert.equal(normCommodity("853110")?.nuclides[0], "Am-241");

@@ -10,7 +10,8 @@ import {
 } from "../../src/trade/iso6346.ts";
 
 /** Independent oracle straight from the doc's letter table (trade-standards.md §1.2). */
-const DOC_TABLE = "A10 B12 C13 D14 E15 F16 G17 H18 I19 J20 K21 L23 M24 N25 O26 P27 Q28 R29 S30 T31 U32 V34 W35 X36 Y37 Z38";
+const DOC_TABLE =
+  "A10 B12 C13 D14 E15 F16 G17 H18 I19 J20 K21 L23 M24 N25 O26 P27 Q28 R29 S30 T31 U32 V34 W35 X36 Y37 Z38";
 const DOC_VALUES = new Map(DOC_TABLE.split(" ").map((pair) => [pair.charAt(0), Number(pair.slice(1))]));
 
 function docRemainder(first10: string): number {
@@ -21,7 +22,16 @@ function docRemainder(first10: string): number {
   return sum % 11;
 }
 
-const VALID = ["CSQU3054383", "MWCU6059784", "CMAU5127498", "CXRU1255022", "SUDU1234569", "ZEPU0037255", "CBHU6818017", "MSKU7351770"];
+const VALID = [
+  "CSQU3054383",
+  "MWCU6059784",
+  "CMAU5127498",
+  "CXRU1255022",
+  "SUDU1234569",
+  "ZEPU0037255",
+  "CBHU6818017",
+  "MSKU7351770",
+];
 
 describe("ISO 6346 check digit", () => {
   it("accepts every valid vector from the doc", () => {
@@ -38,7 +48,11 @@ describe("ISO 6346 check digit", () => {
   });
 
   it("rejects the invalid vectors with the computed digit in the reason", () => {
-    const cases: [string, number][] = [["GMCU6094137", 5], ["MSCU6639871", 0], ["TCKU7453652", 3]];
+    const cases: [string, number][] = [
+      ["GMCU6094137", 5],
+      ["MSCU6639871", 0],
+      ["TCKU7453652", 3],
+    ];
     for (const [id, expected] of cases) {
       const result = parseContainerNumber(id);
       assert.equal(result.ok, false);
@@ -147,9 +161,18 @@ describe("makeContainerNumber", () => {
 describe("decodeSizeType", () => {
   it("decodes common ISO 6346:1995 codes", () => {
     const cases: [string, number, boolean, string][] = [
-      ["22G1", 20, false, "GP"], ["42G1", 40, false, "GP"], ["45G1", 40, true, "GP"], ["45R1", 40, true, "RT"],
-      ["22R1", 20, false, "RT"], ["L5G1", 45, true, "GP"], ["22T1", 20, false, "TN"], ["42P3", 40, false, "PC"],
-      ["22U1", 20, false, "UT"], ["42U1", 40, false, "UT"], ["42U0", 40, false, "UT"], ["22T6", 20, false, "TD"],
+      ["22G1", 20, false, "GP"],
+      ["42G1", 40, false, "GP"],
+      ["45G1", 40, true, "GP"],
+      ["45R1", 40, true, "RT"],
+      ["22R1", 20, false, "RT"],
+      ["L5G1", 45, true, "GP"],
+      ["22T1", 20, false, "TN"],
+      ["42P3", 40, false, "PC"],
+      ["22U1", 20, false, "UT"],
+      ["42U1", 40, false, "UT"],
+      ["42U0", 40, false, "UT"],
+      ["22T6", 20, false, "TD"],
     ];
     for (const [code, lengthFt, highCube, group] of cases) {
       const result = decodeSizeType(code);
@@ -178,7 +201,11 @@ describe("decodeSizeType", () => {
   });
 
   it("decodes legacy 1984 numeric codes", () => {
-    for (const [code, lengthFt, highCube] of [["2210", 20, false], ["4510", 40, true], ["4500", 40, true]] as const) {
+    for (const [code, lengthFt, highCube] of [
+      ["2210", 20, false],
+      ["4510", 40, true],
+      ["4500", 40, true],
+    ] as const) {
       const result = decodeSizeType(code);
       assert.equal(result.ok, true, code);
       if (result.ok) {
@@ -197,7 +224,10 @@ describe("decodeSizeType", () => {
   });
 
   it("points carrier shorthand to the ISO code", () => {
-    assert.deepEqual(decodeSizeType("40HC"), { ok: false, reason: '"40HC" is carrier shorthand, not ISO 6346 (usually 45G1)' });
+    assert.deepEqual(decodeSizeType("40HC"), {
+      ok: false,
+      reason: '"40HC" is carrier shorthand, not ISO 6346 (usually 45G1)',
+    });
     assert.equal(decodeSizeType("40RH").ok, false);
   });
 });

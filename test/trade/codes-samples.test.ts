@@ -30,7 +30,10 @@ describe("reference codes in the real EDI samples", { skip: !present && "tradeda
     const locodes = [...text.matchAll(/R4\*\w\*UN\*(\w{5})/g)].map((match) => match[1] ?? "");
     assert.deepEqual(locodes, ["CLSVE", "USBAL", "PAMIT"]);
     // CL is in Part 1 of UN/LOCODE, which we do not ship.
-    assert.deepEqual(locodes.map((code) => findLocode(code)?.name), [undefined, "Baltimore", "Manzanillo"]);
+    assert.deepEqual(
+      locodes.map((code) => findLocode(code)?.name),
+      [undefined, "Baltimore", "Manzanillo"],
+    );
   });
 
   it("BAPLIE SMDG 3.1 example: SUDU1234569 is valid, 42U0 decodes", () => {

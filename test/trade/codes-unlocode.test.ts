@@ -32,7 +32,15 @@ describe("UN/LOCODE formats", () => {
 
   it("decodes function strings by position", () => {
     assert.deepEqual(decodeFunctions("1--45---"), {
-      seaport: true, rail: false, road: false, air: true, postal: true, multimodal: false, fixed: false, border: false, unknown: false,
+      seaport: true,
+      rail: false,
+      road: false,
+      air: true,
+      postal: true,
+      multimodal: false,
+      fixed: false,
+      border: false,
+      unknown: false,
     });
     const busan = decodeFunctions("1234567-");
     assert.equal(busan.multimodal && busan.fixed && !busan.border, true);
@@ -52,9 +60,14 @@ describe("UN/LOCODE formats", () => {
 describe("UN/LOCODE lookup (shipped 2024-2 subset)", () => {
   it("knows the project ports exactly as the doc lists them", () => {
     const cases: [string, string, string][] = [
-      ["USLAX", "Los Angeles", "1--45---"], ["USLGB", "Long Beach", "1234----"], ["JPTYO", "Tokyo", "12345---"],
-      ["JPYOK", "Yokohama", "12345---"], ["JPUKB", "Kobe", "12345---"], ["JPNGO", "Nagoya, Aichi", "1--45---"],
-      ["JPOSA", "Osaka", "1--45---"], ["KRPUS", "Busan", "1234567-"],
+      ["USLAX", "Los Angeles", "1--45---"],
+      ["USLGB", "Long Beach", "1234----"],
+      ["JPTYO", "Tokyo", "12345---"],
+      ["JPYOK", "Yokohama", "12345---"],
+      ["JPUKB", "Kobe", "12345---"],
+      ["JPNGO", "Nagoya, Aichi", "1--45---"],
+      ["JPOSA", "Osaka", "1--45---"],
+      ["KRPUS", "Busan", "1234567-"],
     ];
     for (const [code, name, functionCode] of cases) {
       const entry = findLocode(code);
@@ -76,7 +89,12 @@ describe("UN/LOCODE lookup (shipped 2024-2 subset)", () => {
   });
 
   it("has the other Japanese sea ports of interest", () => {
-    for (const [code, name] of [["JPSMZ", "Shimizu"], ["JPHKT", "Hakata/Fukuoka"], ["JPMOJ", "Moji/Kitakyushu"], ["JPKWS", "Kawasaki"]]) {
+    for (const [code, name] of [
+      ["JPSMZ", "Shimizu"],
+      ["JPHKT", "Hakata/Fukuoka"],
+      ["JPMOJ", "Moji/Kitakyushu"],
+      ["JPKWS", "Kawasaki"],
+    ]) {
       assert.equal(findLocode(code ?? "")?.name, name);
       assert.equal(findLocode(code ?? "")?.functions.seaport, true);
     }

@@ -35,8 +35,17 @@ describe("CSV manifest, default layout", () => {
     assert.equal(tiles?.parties.shipper?.name, "PACIFIC TILE EXPORTS, INC.");
     assert.deepEqual(tiles?.vessel, { imo: "9356127", name: "RECIPROCITY STAR" });
     assert.equal(tiles?.etd, "2024-06-15T06:00");
-    assert.deepEqual(tiles?.containers.map((c) => c.number), ["CSQU3054383", "MWCU6059784"]);
-    assert.deepEqual(tiles?.goods.map((g) => [g.hsCode, g.containerNumbers[0]]), [["690721", "CSQU3054383"], ["690722", "MWCU6059784"]]);
+    assert.deepEqual(
+      tiles?.containers.map((c) => c.number),
+      ["CSQU3054383", "MWCU6059784"],
+    );
+    assert.deepEqual(
+      tiles?.goods.map((g) => [g.hsCode, g.containerNumbers[0]]),
+      [
+        ["690721", "CSQU3054383"],
+        ["690722", "MWCU6059784"],
+      ],
+    );
     assert.equal(tiles?.goods[0]?.description, "CERAMIC FLOOR TILES, GLAZED\n60 CRATES");
     assert.equal(tiles?.goods[1]?.description, 'WALL TILES "PREMIUM"');
     assert.equal(potash?.containers[0]?.isValid, false);
@@ -70,7 +79,13 @@ describe("CSV manifest, mapping file", () => {
     const [shipment] = result.shipments;
     assert.equal(shipment?.billOfLading, "MSKU7351770-BL");
     assert.equal(shipment?.portOfDischarge, "JPYOK");
-    assert.deepEqual(shipment?.containers[0], { number: "MSKU7351770", isValid: true, equipmentType: "CN", seals: ["ML-1"], sizeType: "45G1" });
+    assert.deepEqual(shipment?.containers[0], {
+      number: "MSKU7351770",
+      isValid: true,
+      equipmentType: "CN",
+      seals: ["ML-1"],
+      sizeType: "45G1",
+    });
     assert.equal(shipment?.goods[0]?.hsCode, "441114");
     assert.deepEqual(codes(result.diagnostics), ["csv.unknown_columns"]);
   });

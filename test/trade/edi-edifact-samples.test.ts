@@ -41,7 +41,9 @@ describe("EDIFACT real samples", () => {
       grossWeightKg: 750,
       containerNumbers: ["10000325"],
     });
-    assert.deepEqual(shipment?.containers, [{ number: "10000325", isValid: false, equipmentType: "BI", seals: ["SEALEQUNO001"] }]);
+    assert.deepEqual(shipment?.containers, [
+      { number: "10000325", isValid: false, equipmentType: "BI", seals: ["SEALEQUNO001"] },
+    ]);
     assert.deepEqual(shipment?.vessel, {}, "a truck conveyance is not a vessel");
     assert.ok(codes(result.diagnostics).includes("edifact.equipment_not_container"));
   });
@@ -92,7 +94,10 @@ describe("EDIFACT real samples", () => {
     assert.equal(result.stowage[0]?.cell, "0050302");
     assert.equal(result.stowage[0]?.sizeType, "2210");
     const [placeholder] = withCode(result.diagnostics, "container.placeholder");
-    assert.deepEqual([placeholder?.severity, placeholder?.segment, placeholder?.segmentTag, placeholder?.element], ["error", 18, "EQD", 2]);
+    assert.deepEqual(
+      [placeholder?.severity, placeholder?.segment, placeholder?.segmentTag, placeholder?.element],
+      ["error", 18, "EQD", 2],
+    );
     assert.equal(withCode(result.diagnostics, "location.placeholder").length, 4);
     assert.equal(withCode(result.diagnostics, "vessel.placeholder").length, 1);
   });
@@ -102,7 +107,13 @@ describe("EDIFACT real samples", () => {
     assert.match(withCode(result.diagnostics, "edifact.unt_count_mismatch")[0]?.message ?? "", /56 .* 29/);
     const failures = withCode(result.diagnostics, "container.check_digit");
     assert.equal(failures.length, 2);
-    assert.deepEqual(failures.map((d) => [d.segment, d.element]), [[10, 2], [19, 2]]);
+    assert.deepEqual(
+      failures.map((d) => [d.segment, d.element]),
+      [
+        [10, 2],
+        [19, 2],
+      ],
+    );
     assert.equal(result.containerEvents.length, 2);
     const [event] = result.containerEvents;
     assert.equal(event?.container, "MSTI6415664");

@@ -11,7 +11,10 @@ const MINIMAL = "UNB+UNOA:2+A+B+240101:1200+1'UNH+1+COPRAR:D:95B:UN'BGM+45+X+9'U
 describe("EDIFACT tokenizer", () => {
   it("reads segments, elements and components with default separators and no newlines", () => {
     const { segments, diagnostics } = tokenizeEdifact(MINIMAL);
-    assert.deepEqual(segments.map((s) => s.tag), ["UNB", "UNH", "BGM", "UNT", "UNZ"]);
+    assert.deepEqual(
+      segments.map((s) => s.tag),
+      ["UNB", "UNH", "BGM", "UNT", "UNZ"],
+    );
     assert.deepEqual(segments[1]?.elements, [["1"], ["COPRAR", "D", "95B", "UN"]]);
     assert.deepEqual(diagnostics, []);
   });
@@ -33,7 +36,14 @@ describe("EDIFACT tokenizer", () => {
 
   it("tolerates CRLF, LF and whitespace between segments and counts lines", () => {
     const { segments } = tokenizeEdifact("\uFEFFUNH+1+BAPLIE:D:95B:UN'\r\n  BGM+1'\n\nUNT+3+1'");
-    assert.deepEqual(segments.map((s) => [s.tag, s.index, s.line]), [["UNH", 1, 1], ["BGM", 2, 2], ["UNT", 3, 4]]);
+    assert.deepEqual(
+      segments.map((s) => [s.tag, s.index, s.line]),
+      [
+        ["UNH", 1, 1],
+        ["BGM", 2, 2],
+        ["UNT", 3, 4],
+      ],
+    );
   });
 
   it("uppercases lowercase tags and keeps lowercase data", () => {
@@ -56,7 +66,9 @@ describe("EDIFACT tokenizer", () => {
   });
 
   it("reports a truncated message as missing UNT/UNZ without throwing", () => {
-    const result = parseEdifact(sample("edifact", "cuscar-d03b-cbp-ace-example-edifabric.edi").slice(0, 620), { file: "cut.edi" });
+    const result = parseEdifact(sample("edifact", "cuscar-d03b-cbp-ace-example-edifabric.edi").slice(0, 620), {
+      file: "cut.edi",
+    });
     assert.ok(codes(result.diagnostics).includes("edifact.truncated"));
     assert.ok(codes(result.diagnostics).includes("edifact.missing_unt"));
     assert.ok(codes(result.diagnostics).includes("edifact.missing_unz"));
@@ -113,7 +125,8 @@ describe("EDIFACT envelopes", () => {
   });
 
   it("checks UNG/UNE and UNZ counts and references", () => {
-    const text = "UNB+UNOA:2+A+B+240101:1200+7'UNG+CUSCAR+A+B+240101:1200+5+UN+D:95B'UNH+1+CUSCAR:D:95B:UN'UNT+2+1'UNE+2+5'UNZ+1+8'";
+    const text =
+      "UNB+UNOA:2+A+B+240101:1200+7'UNG+CUSCAR+A+B+240101:1200+5+UN+D:95B'UNH+1+CUSCAR:D:95B:UN'UNT+2+1'UNE+2+5'UNZ+1+8'";
     const result = parseEdifact(text);
     assert.deepEqual(codes(result.diagnostics).sort(), [
       "cuscar.no_consignment",

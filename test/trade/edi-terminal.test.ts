@@ -55,7 +55,10 @@ describe("size/type codes", () => {
     const edifact = parseEdifact("UNH+1+COARRI:D:95B:UN'BGM+270'EQD+CN+CSQU3054383+40HC:102:5++2+5'UNT+4+1'");
     assert.equal(edifact.containerEvents[0]?.sizeType, "40HC");
     assert.match(withCode(edifact.diagnostics, "container.size_type_unknown")[0]?.message ?? "", /40HC.*kept as sent/);
-    const csv = parseMessageText("bill_of_lading,port_of_loading,port_of_discharge,container_number,size_type\nB1,USLAX,JPTYO,CSQU3054383,ZZ99\n", { format: "csv" });
+    const csv = parseMessageText(
+      "bill_of_lading,port_of_loading,port_of_discharge,container_number,size_type\nB1,USLAX,JPTYO,CSQU3054383,ZZ99\n",
+      { format: "csv" },
+    );
     assert.equal(csv.shipments[0]?.containers[0]?.sizeType, "ZZ99");
     assert.equal(withCode(csv.diagnostics, "container.size_type_unknown").length, 1);
   });
@@ -73,7 +76,15 @@ describe("BAPLIE cells for the request clock", () => {
       "UNB+UNOA:2+TERM+LINE+250223:0255+1'UNH+1+BAPLIE:D:95B:UN:SMDG22'BGM++1+9'DTM+137:250223:101'TDT+20+092025+++DMO:172:166+++3EGY4:103:ZZZ:DEL MONTE ROSE'LOC+5+CRMOB:139:6'LOC+147+0100406::5'EQD+CN+OTPU6302502+45R1++2+5'UNT+9+1'UNZ+1+1'",
     );
     assert.deepEqual(
-      result.stowage.map((s) => [s.container, s.cell, s.placeOfDeparture, s.reportedAt, s.voyage, s.vessel.callSign, s.sizeType]),
+      result.stowage.map((s) => [
+        s.container,
+        s.cell,
+        s.placeOfDeparture,
+        s.reportedAt,
+        s.voyage,
+        s.vessel.callSign,
+        s.sizeType,
+      ]),
       [["OTPU6302502", "0100406", "CRMOB", "2025-02-23T02:55", "092025", "3EGY4", "45R1"]],
     );
   });

@@ -8,12 +8,16 @@ describe("X12 tokenizer", () => {
   it("takes separators from the ISA (element at 4, component ISA16, terminator after it)", () => {
     const { delimiters, segments, diagnostics } = tokenizeX12(sample("x12", "x12-004010-315-apimeister.edi"));
     assert.deepEqual(delimiters, { element: "*", component: ">", segment: "~" });
-    assert.deepEqual(segments.map((s) => s.tag), ["ISA", "GS", "ST", "B4", "N9", "N9", "N9", "Q2", "R4", "R4", "SE", "GE", "IEA"]);
+    assert.deepEqual(
+      segments.map((s) => s.tag),
+      ["ISA", "GS", "ST", "B4", "N9", "N9", "N9", "Q2", "R4", "R4", "SE", "GE", "IEA"],
+    );
     assert.deepEqual(diagnostics, []);
   });
 
   it("works with other separators and no line breaks", () => {
-    const isa = "ISA|00|          |00|          |ZZ|A              |ZZ|B              |240101|1200|U|00401|000000001|0|P|^!";
+    const isa =
+      "ISA|00|          |00|          |ZZ|A              |ZZ|B              |240101|1200|U|00401|000000001|0|P|^!";
     assert.equal(isa.length, 106);
     const text = `${isa}GS|QO|A|B|20240101|1200|1|X|004010!ST|315|0001!B4|||AE|20240101|1200||CSQU|305438|L||USLAX|UN|3!SE|3|0001!GE|1|1!IEA|1|000000001!`;
     const result = parseX12(text);
@@ -48,7 +52,10 @@ describe("X12 315 (real sample)", () => {
     assert.equal(result.format, "x12-315");
     assert.equal(result.messages, 1);
     const [error] = withCode(result.diagnostics, "container.check_digit");
-    assert.deepEqual([error?.severity, error?.segment, error?.segmentTag, error?.element, error?.line], ["error", 4, "B4", 8, 4]);
+    assert.deepEqual(
+      [error?.severity, error?.segment, error?.segmentTag, error?.element, error?.line],
+      ["error", 4, "B4", 8, 4],
+    );
     const [event] = result.containerEvents;
     assert.equal(event?.container, "GMCU6094137");
     assert.equal(event?.containerValid, false);
@@ -114,14 +121,20 @@ describe("X12 309 (our own fixture)", () => {
     assert.equal(tiles?.portOfDischarge, "2704");
     assert.equal(tiles?.bookingNumber, "TYO0445123");
     assert.equal(tiles?.parties.notify?.name, "SAME AS CONSIGNEE");
-    assert.deepEqual(tiles?.containers.map((c) => [c.number, c.isValid, c.sizeType, c.seals[0]]), [
-      ["CSQU3054383", true, "45G1", "SL4471002"],
-      ["MWCU6059784", true, "22G1", "SL4471003"],
-    ]);
-    assert.deepEqual(tiles?.goods.map((g) => [g.hsCode, g.packages, g.grossWeightKg, g.containerNumbers[0]]), [
-      ["690721", 60, 9100, "CSQU3054383"],
-      ["690722", 60, 9150, "MWCU6059784"],
-    ]);
+    assert.deepEqual(
+      tiles?.containers.map((c) => [c.number, c.isValid, c.sizeType, c.seals[0]]),
+      [
+        ["CSQU3054383", true, "45G1", "SL4471002"],
+        ["MWCU6059784", true, "22G1", "SL4471003"],
+      ],
+    );
+    assert.deepEqual(
+      tiles?.goods.map((g) => [g.hsCode, g.packages, g.grossWeightKg, g.containerNumbers[0]]),
+      [
+        ["690721", 60, 9100, "CSQU3054383"],
+        ["690722", 60, 9150, "MWCU6059784"],
+      ],
+    );
     assert.equal(potash?.containers[0]?.number, "MSCU6639871");
     assert.equal(potash?.containers[0]?.isValid, false);
     const [error] = withCode(result.diagnostics, "container.check_digit");

@@ -19,7 +19,15 @@ import { writeCuscar } from "../../src/trade/edifact/write-cuscar.ts";
 import { makeImoNumber } from "../../src/trade/imo.ts";
 import { makeContainerNumber } from "../../src/trade/iso6346.ts";
 import { assignDefined } from "../../src/trade/records.ts";
-import type { ContainerEvent, ContainerRef, GoodsLine, ManifestShipment, ParseResult, Party, Vessel } from "../../src/trade/records.ts";
+import type {
+  ContainerEvent,
+  ContainerRef,
+  GoodsLine,
+  ManifestShipment,
+  ParseResult,
+  Party,
+  Vessel,
+} from "../../src/trade/records.ts";
 import { parseX12 } from "../../src/trade/x12/parse.ts";
 import { STATUS_CODES, write315 } from "../../src/trade/x12/write-315.ts";
 import { repoRoot, tradedata } from "./fixtures/edi-helpers.ts";
@@ -37,7 +45,8 @@ const codeArb = (min: number, max: number, chars: readonly string[] = ALNUM): fc
 const textArb = (maxWords: number): fc.Arbitrary<string> =>
   fc.array(codeArb(1, 12, TEXT_CHARS), { minLength: 1, maxLength: maxWords }).map((words) => words.join(" "));
 const weightArb = fc.integer({ min: 0, max: 40_000_000 }).map((grams) => grams / 1000);
-const twoDigits = (min: number, max: number): fc.Arbitrary<string> => fc.integer({ min, max }).map((n) => String(n).padStart(2, "0"));
+const twoDigits = (min: number, max: number): fc.Arbitrary<string> =>
+  fc.integer({ min, max }).map((n) => String(n).padStart(2, "0"));
 const clockArb = fc.tuple(twoDigits(0, 23), twoDigits(0, 59), fc.option(twoDigits(0, 59)));
 const isoTimeArb = fc
   .tuple(fc.integer({ min: 2000, max: 2099 }), twoDigits(1, 12), twoDigits(1, 28), fc.option(clockArb))
@@ -62,7 +71,12 @@ const vesselArb: fc.Arbitrary<Vessel> = fc.oneof(
 );
 
 const headerArb = fc.record(
-  { function: fc.constantFrom("original", "replace", "cancel"), carrierScac: codeArb(2, 4, LETTERS), voyage: codeArb(1, 8), vessel: vesselArb },
+  {
+    function: fc.constantFrom("original", "replace", "cancel"),
+    carrierScac: codeArb(2, 4, LETTERS),
+    voyage: codeArb(1, 8),
+    vessel: vesselArb,
+  },
   { requiredKeys: ["function", "vessel"], noNullPrototype: true },
 );
 
@@ -117,7 +131,10 @@ const shipmentDraftArb = fc.record(
     finalDestination: fc.constantFrom(...LOCODES),
     placeOfReceipt: fc.constantFrom(...LOCODES),
     etd: fc.oneof(fc.constantFrom("2024-06-15T06:00", "2024-06-15"), isoTimeArb),
-    parties: fc.record({ shipper: partyArb, consignee: partyArb, notify: partyArb }, { requiredKeys: [], noNullPrototype: true }),
+    parties: fc.record(
+      { shipper: partyArb, consignee: partyArb, notify: partyArb },
+      { requiredKeys: [], noNullPrototype: true },
+    ),
     containers: fc.uniqueArray(containerArb, { maxLength: 3, selector: (c) => c.number }),
     goods: fc.array(goodsDraftArb, { maxLength: 3 }),
   },
@@ -134,25 +151,46 @@ function buildShipment(draft: ShipmentDraft, headers: readonly HeaderDraft[]): M
     const numbers = [...new Set(picks.filter((p) => p < containers.length).map((p) => containers[p]?.number ?? ""))];
     return { ...line, lineNumber: i + 1, containerNumbers: numbers };
   });
-  return { source: { format: "cuscar" }, ...header, ...fields, vessel: { ...header.vessel }, goods: goodsLines, containers };
+  return {
+    source: { format: "cuscar" },
+    ...header,
+    ...fields,
+    vessel: { ...header.vessel },
+    goods: goodsLines,
+    containers,
+  };
 }
 
 /** 1–4 bills over 1–2 voyages, so messages are split and places shared in some runs but not others. */
 const manifestArb: fc.Arbitrary<ManifestShipment[]> = fc
-  .tuple(fc.array(headerArb, { minLength: 1, maxLength: 2 }), fc.uniqueArray(shipmentDraftArb, { minLength: 1, maxLength: 4, selector: (s) => s.billOfLading }))
+  .tuple(
+    fc.array(headerArb, { minLength: 1, maxLength: 2 }),
+    fc.uniqueArray(shipmentDraftArb, { minLength: 1, maxLength: 4, selector: (s) => s.billOfLading }),
+  )
   .map(([headers, drafts]) => drafts.map((draft) => buildShipment(draft, headers)));
 
 /** What the default CSV layout carries of a shipment (see csv/README.md). */
 function csvShape(shipment: ManifestShipment): ManifestShipment {
   const { placeOfReceipt: _receipt, vessel, parties, goods, containers, ...rest } = shipment;
   const party = (p: Party | undefined): Party | undefined =>
-    p && (p.name || p.country || p.address.length > 0) ? assignDefined<Party>({ address: p.address }, { name: p.name, country: p.country }) : undefined;
-  const withGoods = goods.filter((g) => g.hsCode || g.description || g.packages !== undefined || g.grossWeightKg !== undefined);
+    p && (p.name || p.country || p.address.length > 0)
+      ? assignDefined<Party>({ address: p.address }, { name: p.name, country: p.country })
+      : undefined;
+  const withGoods = goods.filter(
+    (g) => g.hsCode || g.description || g.packages !== undefined || g.grossWeightKg !== undefined,
+  );
   return {
     ...rest,
     vessel: assignDefined<Vessel>({}, { imo: vessel.imo, name: vessel.name }),
-    parties: assignDefined({}, { shipper: party(parties.shipper), consignee: party(parties.consignee), notify: party(parties.notify) }),
-    goods: withGoods.map(({ marks: _marks, ...g }, i) => ({ ...g, lineNumber: i + 1, containerNumbers: g.containerNumbers.slice(0, 1) })),
+    parties: assignDefined(
+      {},
+      { shipper: party(parties.shipper), consignee: party(parties.consignee), notify: party(parties.notify) },
+    ),
+    goods: withGoods.map(({ marks: _marks, ...g }, i) => ({
+      ...g,
+      lineNumber: i + 1,
+      containerNumbers: g.containerNumbers.slice(0, 1),
+    })),
     containers: containers.map(({ grossWeightKg: _weight, ...c }) => c),
   };
 }
@@ -194,8 +232,18 @@ const eventArb: fc.Arbitrary<ContainerEvent> = fc
 
 const eventsArb = fc.array(eventArb, { minLength: 1, maxLength: 4 });
 
-const WRITE_OPTIONS = { sender: "CARRIER", recipient: "CUSTOMS", interchangeRef: "IC1", preparedAt: new Date("2024-06-14T10:30:00Z") };
-const X12_OPTIONS = { sender: "CARRIER", receiver: "CUSTOMS", interchangeControl: 7, preparedAt: new Date("2024-06-14T10:30:00Z") };
+const WRITE_OPTIONS = {
+  sender: "CARRIER",
+  recipient: "CUSTOMS",
+  interchangeRef: "IC1",
+  preparedAt: new Date("2024-06-14T10:30:00Z"),
+};
+const X12_OPTIONS = {
+  sender: "CARRIER",
+  receiver: "CUSTOMS",
+  interchangeControl: 7,
+  preparedAt: new Date("2024-06-14T10:30:00Z"),
+};
 
 /** Shipments without provenance (and without the message reference, which CUSCAR assigns per message). */
 function comparableShipments(shipments: readonly ManifestShipment[], keepMessageRef = false): unknown[] {
@@ -215,7 +263,11 @@ function assertSane(result: ParseResult): void {
   assert.ok(Array.isArray(result.shipments) && Array.isArray(result.containerEvents) && Array.isArray(result.stowage));
   const crashes = result.diagnostics.filter((d) => CRASH_CODES.has(d.code));
   assert.deepEqual(crashes, []);
-  assert.deepEqual(JSON.parse(JSON.stringify(result)), result, "records are plain JSON (no undefined, NaN or Infinity)");
+  assert.deepEqual(
+    JSON.parse(JSON.stringify(result)),
+    result,
+    "records are plain JSON (no undefined, NaN or Infinity)",
+  );
 }
 
 /** Every entry point on the same text. */
@@ -228,7 +280,11 @@ function parseEverywhere(text: string): void {
 }
 
 function readSamples(): Array<[string, string]> {
-  const folders = [path.join(tradedata, "edifact"), path.join(tradedata, "x12"), path.resolve(repoRoot, "test/trade/fixtures")];
+  const folders = [
+    path.join(tradedata, "edifact"),
+    path.join(tradedata, "x12"),
+    path.resolve(repoRoot, "test/trade/fixtures"),
+  ];
   return folders.flatMap((folder) =>
     readdirSync(folder)
       .filter((name) => /\.(edi|csv)$/.test(name))
@@ -238,7 +294,28 @@ function readSamples(): Array<[string, string]> {
 
 const SAMPLES = readSamples();
 
-const INSERTS = ["'", "+", ":", "?", "*", "~", ">", "\n", "\r\n", '"', ",", "UNH+", "UNT+", "UNZ+", "UNA:+.? '", "ISA*", "ST*", "SE*", "\u0000", "\uFEFF"];
+const INSERTS = [
+  "'",
+  "+",
+  ":",
+  "?",
+  "*",
+  "~",
+  ">",
+  "\n",
+  "\r\n",
+  '"',
+  ",",
+  "UNH+",
+  "UNT+",
+  "UNZ+",
+  "UNA:+.? '",
+  "ISA*",
+  "ST*",
+  "SE*",
+  "\u0000",
+  "\uFEFF",
+];
 
 /** One edit: truncation, a changed character, an inserted separator, or a segment deleted / repeated. */
 const mutationArb = fc.record({
@@ -269,8 +346,14 @@ function mutate(text: string, mutation: Mutation): string {
 
 const mutationsArb = fc.array(mutationArb, { minLength: 1, maxLength: 4 });
 
-const EDI_TAGS = "BGM DTM RFF NAD TDT LOC GIS EQD EQA MEA SEL CNI GID PAC FTX PIA SGP PCI DOC DGS TMP DIM STS CNT HAN GDS UNH UNT UNG UNE".split(" ");
-const EDI_CODES = "CN BL 20 85 9 5 4 1 2 146 103 102 203 BM BN KGM LBR G VGM WT AAE 147 11 7 76 CZ N1 CA CF HS AAA 22G1 MSKU1234565 20240615".split(" ");
+const EDI_TAGS =
+  "BGM DTM RFF NAD TDT LOC GIS EQD EQA MEA SEL CNI GID PAC FTX PIA SGP PCI DOC DGS TMP DIM STS CNT HAN GDS UNH UNT UNG UNE".split(
+    " ",
+  );
+const EDI_CODES =
+  "CN BL 20 85 9 5 4 1 2 146 103 102 203 BM BN KGM LBR G VGM WT AAE 147 11 7 76 CZ N1 CA CF HS AAA 22G1 MSKU1234565 20240615".split(
+    " ",
+  );
 const X12_TAGS = "B4 N9 Q2 R4 DTM M10 P4 LX M11 N1 N2 N3 N4 VID N10 B3 B2A V1 Y2 N7 M7 L0 L5 H1 ST SE".split(" ");
 const X12_CODES = "BM BN EQ L D E R UN AE VD I OA VA H K CN SH N1 GMCU 609413 7 20240615 0807 USLAX".split(" ");
 
@@ -281,20 +364,29 @@ const valueArb = (codes: readonly string[]): fc.Arbitrary<string> =>
 const edifactSoupArb = fc
   .tuple(
     fc.constantFrom("CUSCAR", "BAPLIE", "COARRI", "CODECO", "COPRAR", "IFTMIN", "IFTSTA", "CUSRES"),
-    fc.array(fc.tuple(fc.constantFrom(...EDI_TAGS), fc.array(fc.array(valueArb(EDI_CODES), { minLength: 1, maxLength: 4 }), { maxLength: 8 })), { maxLength: 40 }),
+    fc.array(
+      fc.tuple(
+        fc.constantFrom(...EDI_TAGS),
+        fc.array(fc.array(valueArb(EDI_CODES), { minLength: 1, maxLength: 4 }), { maxLength: 8 }),
+      ),
+      { maxLength: 40 },
+    ),
   )
   .map(([type, segments]) => {
     const body = segments.map(([tag, elements]) => `${[tag, ...elements.map((c) => c.join(":"))].join("+")}'`);
     return `UNA:+.? 'UNB+UNOC:3+A+B+240101:0000+1'UNH+1+${type}:D:95B:UN'${body.join("\n")}UNT+${body.length + 2}+1'UNZ+1+1'`;
   });
 
-const ISA = "ISA*00*          *00*          *ZZ*SOURCE         *ZZ*TARGET         *220524*1120*U*00401*000000001*0*P*>~";
+const ISA =
+  "ISA*00*          *00*          *ZZ*SOURCE         *ZZ*TARGET         *220524*1120*U*00401*000000001*0*P*>~";
 
 /** An X12 interchange of random segments from the 309/310/315 vocabulary. */
 const x12SoupArb = fc
   .tuple(
     fc.constantFrom("315", "309", "310", "204"),
-    fc.array(fc.tuple(fc.constantFrom(...X12_TAGS), fc.array(valueArb(X12_CODES), { maxLength: 14 })), { maxLength: 40 }),
+    fc.array(fc.tuple(fc.constantFrom(...X12_TAGS), fc.array(valueArb(X12_CODES), { maxLength: 14 })), {
+      maxLength: 40,
+    }),
   )
   .map(([type, segments]) => {
     const body = segments.map(([tag, elements]) => `${[tag, ...elements].join("*")}~`);
@@ -307,12 +399,24 @@ describe("parsers never throw", () => {
   });
 
   it("on byte soup decoded as UTF-8 and Latin-1, with and without an EDI prefix", () => {
-    const prefixes = ["", "UNA:+.? '", "UNB+UNOC:3+", "UNH+1+CUSCAR:D:95B:UN'", ISA, "bill_of_lading,container_number\n"];
+    const prefixes = [
+      "",
+      "UNA:+.? '",
+      "UNB+UNOC:3+",
+      "UNH+1+CUSCAR:D:95B:UN'",
+      ISA,
+      "bill_of_lading,container_number\n",
+    ];
     fc.assert(
-      fc.property(fc.constantFrom(...prefixes), fc.uint8Array({ maxLength: 400 }), fc.boolean(), (prefix, bytes, latin1) => {
-        const text = latin1 ? Buffer.from(bytes).toString("latin1") : new TextDecoder().decode(bytes);
-        parseEverywhere(prefix + text);
-      }),
+      fc.property(
+        fc.constantFrom(...prefixes),
+        fc.uint8Array({ maxLength: 400 }),
+        fc.boolean(),
+        (prefix, bytes, latin1) => {
+          const text = latin1 ? Buffer.from(bytes).toString("latin1") : new TextDecoder().decode(bytes);
+          parseEverywhere(prefix + text);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -334,11 +438,21 @@ describe("parsers never throw", () => {
 
   it("on mutated writer output", () => {
     fc.assert(
-      fc.property(manifestArb, eventsArb, fc.constantFrom("cuscar", "csv", "315"), mutationsArb, (shipments, events, writer, mutations) => {
-        const text =
-          writer === "cuscar" ? writeCuscar(shipments, WRITE_OPTIONS) : writer === "csv" ? writeManifestCsv(shipments) : write315(events, X12_OPTIONS);
-        parseEverywhere(mutations.reduce(mutate, text));
-      }),
+      fc.property(
+        manifestArb,
+        eventsArb,
+        fc.constantFrom("cuscar", "csv", "315"),
+        mutationsArb,
+        (shipments, events, writer, mutations) => {
+          const text =
+            writer === "cuscar"
+              ? writeCuscar(shipments, WRITE_OPTIONS)
+              : writer === "csv"
+                ? writeManifestCsv(shipments)
+                : write315(events, X12_OPTIONS);
+          parseEverywhere(mutations.reduce(mutate, text));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -380,12 +494,24 @@ describe("streaming tokenizer", () => {
 describe("writers round-trip generated data", () => {
   it("CUSCAR: parseMessageText(writeCuscar(x)) gives x back with no error diagnostics", () => {
     fc.assert(
-      fc.property(manifestArb, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }), (shipments, perMessage) => {
-        const result = parseMessageText(writeCuscar(shipments, { ...WRITE_OPTIONS, shipmentsPerMessage: perMessage }));
-        assert.deepEqual(result.diagnostics.filter((d) => d.severity === "error"), []);
-        assert.deepEqual(result.diagnostics.filter((d) => d.code.startsWith("edifact.")), []);
-        assert.deepEqual(comparableShipments(result.shipments), comparableShipments(shipments));
-      }),
+      fc.property(
+        manifestArb,
+        fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+        (shipments, perMessage) => {
+          const result = parseMessageText(
+            writeCuscar(shipments, { ...WRITE_OPTIONS, shipmentsPerMessage: perMessage }),
+          );
+          assert.deepEqual(
+            result.diagnostics.filter((d) => d.severity === "error"),
+            [],
+          );
+          assert.deepEqual(
+            result.diagnostics.filter((d) => d.code.startsWith("edifact.")),
+            [],
+          );
+          assert.deepEqual(comparableShipments(result.shipments), comparableShipments(shipments));
+        },
+      ),
       { numRuns: 250 },
     );
   });
@@ -395,7 +521,10 @@ describe("writers round-trip generated data", () => {
       fc.property(manifestArb, (shipments) => {
         const expected = shipments.map(csvShape);
         const result = parseMessageText(writeManifestCsv(expected));
-        assert.deepEqual(result.diagnostics.filter((d) => d.severity === "error"), []);
+        assert.deepEqual(
+          result.diagnostics.filter((d) => d.severity === "error"),
+          [],
+        );
         assert.deepEqual(comparableShipments(result.shipments, true), comparableShipments(expected, true));
       }),
       { numRuns: 250 },
@@ -406,7 +535,10 @@ describe("writers round-trip generated data", () => {
     fc.assert(
       fc.property(eventsArb, (events) => {
         const result = parseMessageText(write315(events, X12_OPTIONS));
-        assert.deepEqual(result.diagnostics.filter((d) => d.severity === "error" || d.code.startsWith("x12.")), []);
+        assert.deepEqual(
+          result.diagnostics.filter((d) => d.severity === "error" || d.code.startsWith("x12.")),
+          [],
+        );
         assert.deepEqual(comparableEvents(result.containerEvents), comparableEvents(events));
       }),
       { numRuns: 250 },

@@ -25,7 +25,13 @@ describe("streamed text read a piece at a time", () => {
 
   it("reads an EDIFACT file handed over as one chunk longer than a piece as the whole-text parser does", async () => {
     const records = [...syntheticShipments(120, { seed: 5, prefix: "RP" })];
-    const text = writeCuscar(records, { sender: "CARRIER", recipient: "USCBP", interchangeRef: "1", preparedAt: new Date("2026-11-27T00:00:00Z"), shipmentsPerMessage: 7 });
+    const text = writeCuscar(records, {
+      sender: "CARRIER",
+      recipient: "USCBP",
+      interchangeRef: "1",
+      preparedAt: new Date("2026-11-27T00:00:00Z"),
+      shipmentsPerMessage: 7,
+    });
     assert.ok(text.length > 3 * READ_PIECE, "the file spans several pieces");
     const whole = parseMessageText(text, { file: "m.edi" }).shipments;
     const streamed = [];

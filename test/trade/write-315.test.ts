@@ -8,7 +8,12 @@ import { write315 } from "../../src/trade/x12/write-315.ts";
 import type { X12WriteOptions } from "../../src/trade/x12/write-x12.ts";
 import { sample } from "./fixtures/edi-helpers.ts";
 
-const OPTIONS: X12WriteOptions = { sender: "RECIPROCITY", receiver: "JPCUS", interchangeControl: 42, preparedAt: new Date("2024-06-14T10:30:00Z") };
+const OPTIONS: X12WriteOptions = {
+  sender: "RECIPROCITY",
+  receiver: "JPCUS",
+  interchangeControl: 42,
+  preparedAt: new Date("2024-06-14T10:30:00Z"),
+};
 const BOX = makeContainerNumber("ONEU", 654321);
 
 function comparable(events: readonly ContainerEvent[]): unknown[] {
@@ -43,14 +48,24 @@ describe("write315", () => {
     const input = [
       event({ eventType: "gate-in", statusCode: "I", time: "2024-06-13T14:02:59", vessel: {}, voyage: undefined }),
       event({}),
-      event({ eventType: "departed", statusCode: "VD", time: "2024-06-15", fullEmpty: "empty", place: undefined, placeName: "PIER 400" }),
+      event({
+        eventType: "departed",
+        statusCode: "VD",
+        time: "2024-06-15",
+        fullEmpty: "empty",
+        place: undefined,
+        placeName: "PIER 400",
+      }),
     ];
     const text = write315(input, OPTIONS);
     const result = parseMessageText(text);
     assert.equal(result.format, "x12-315");
     assert.equal(result.messages, 3);
     assert.deepEqual(result.diagnostics, []);
-    assert.deepEqual(comparable(result.containerEvents), comparable(input.map((e) => JSON.parse(JSON.stringify(e)) as ContainerEvent)));
+    assert.deepEqual(
+      comparable(result.containerEvents),
+      comparable(input.map((e) => JSON.parse(JSON.stringify(e)) as ContainerEvent)),
+    );
     assert.equal(text.indexOf("~"), 105, "ISA is fixed width");
     assert.ok(text.includes(`B4***AE*20240615*0610**ONEU*654321*L*45G1*USLAX*UN*${BOX.charAt(10)}~`));
   });

@@ -34,7 +34,15 @@ function shipment(overrides: Partial<ManifestShipment> = {}): ManifestShipment {
       consignee: { name: "ROTTERDAM IMPORTS BV", address: [] },
     },
     goods: [
-      { lineNumber: 1, hsCode: "847130", description: "LAPTOPS,\nBOXED", packages: 120, packageType: "CT", grossWeightKg: 1500.25, containerNumbers: [BOX_C] },
+      {
+        lineNumber: 1,
+        hsCode: "847130",
+        description: "LAPTOPS,\nBOXED",
+        packages: 120,
+        packageType: "CT",
+        grossWeightKg: 1500.25,
+        containerNumbers: [BOX_C],
+      },
       { lineNumber: 2, description: "CABLES", containerNumbers: [BOX_A] },
     ],
     containers: [

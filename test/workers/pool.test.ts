@@ -25,7 +25,10 @@ test("a pool thread runs the bundled module, which still knows where its source 
 });
 
 test("an idle pool thread ends, and the next task starts a fresh one", async () => {
-  const pool = new WorkerPool<{ value: number; fail?: boolean }, { value: number }>(ECHO, "echo", { size: 1, idleMs: 150 });
+  const pool = new WorkerPool<{ value: number; fail?: boolean }, { value: number }>(ECHO, "echo", {
+    size: 1,
+    idleMs: 150,
+  });
   try {
     pool.warm();
     await sleep(50);
@@ -35,7 +38,10 @@ test("an idle pool thread ends, and the next task starts a fresh one", async () 
     await sleep(600);
     assert.equal(pool.threads, 0, "the idle thread has ended");
     assert.equal((await pool.run({ value: 5 })).value, 10);
-    await assert.rejects(pool.run({ value: 0, fail: true }), (err: Error & { code?: string }) => err.code === "echo.failed");
+    await assert.rejects(
+      pool.run({ value: 0, fail: true }),
+      (err: Error & { code?: string }) => err.code === "echo.failed",
+    );
     // A task failing in the handler does not cost the thread.
     assert.equal(pool.threads, 1);
   } finally {

@@ -48,7 +48,13 @@ function LanguageSwitch({ me, setMe }: { me: Me; setMe: (me: Me) => void }) {
   return (
     <label className="language">
       <span className="sr-only">{t("header.language")}</span>
-      <select name="language" aria-label={t("header.language")} value={me.language} onChange={(e) => void choose(asLanguage(e.target.value))} data-testid="language">
+      <select
+        name="language"
+        aria-label={t("header.language")}
+        value={me.language}
+        onChange={(e) => void choose(asLanguage(e.target.value))}
+        data-testid="language"
+      >
         {LANGUAGES.map((l) => (
           <option key={l} value={l} lang={l}>
             {LANGUAGE_NAMES[l]}
@@ -141,7 +147,15 @@ function Shell({ me, setMe }: { me: Me | null | undefined; setMe: (me: Me | null
           <Route path="/audit">
             <AuditPage />
           </Route>
-          <Route>{can("scan_officer") ? <RequestsPage me={me} mode="work" /> : can("auditor") ? <AuditPage /> : <ShipmentsPage />}</Route>
+          <Route>
+            {can("scan_officer") ? (
+              <RequestsPage me={me} mode="work" />
+            ) : can("auditor") ? (
+              <AuditPage />
+            ) : (
+              <ShipmentsPage />
+            )}
+          </Route>
         </Switch>
       </main>
     </div>

@@ -2,7 +2,10 @@ import { errorMessage } from "./i18n/index.tsx";
 
 // Response shapes come from the server's own types (type-only imports: nothing of the server is bundled).
 export type { AuditEventView as AuditEvent } from "../../src/contract/audit-events.ts";
-export type { InspectionRequestView as InspectionRequest, ScanView as Scan } from "../../src/contract/inspection-requests.ts";
+export type {
+  InspectionRequestView as InspectionRequest,
+  ScanView as Scan,
+} from "../../src/contract/inspection-requests.ts";
 export type { DirectionMetrics, ReciprocityMetrics } from "../../src/contract/metrics.ts";
 export type { Page } from "../../src/domain/paging.ts";
 export type { ShipmentDetail, ShipmentSummary } from "../../src/contract/shipments.ts";
@@ -51,6 +54,5 @@ export interface Me {
   language: "en" | "ja";
   agency: { id: string; code: string; name: string; country: string };
 }
-
 
 export { formatTime } from "./time.ts";

@@ -56,13 +56,21 @@ function formatter(zone: string, seconds: boolean, locale = "en-US"): Intl.DateT
  * "2026-11-27 06:05 PST" in English, "2026年11月27日 06:05 JST" in Japanese (or with seconds): one
  * format for every time, in the given zone and the viewer's locale.
  */
-export function formatInZone(iso: string | Date, zone: string, options: { seconds?: boolean; locale?: string } = {}): string {
+export function formatInZone(
+  iso: string | Date,
+  zone: string,
+  options: { seconds?: boolean; locale?: string } = {},
+): string {
   const date = typeof iso === "string" ? new Date(iso) : iso;
   if (Number.isNaN(date.getTime())) {
     return "—";
   }
   const locale = options.locale ?? viewerLocale;
-  const parts = Object.fromEntries(formatter(zone, options.seconds ?? false, locale).formatToParts(date).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(zone, options.seconds ?? false, locale)
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
   const time = `${parts.hour}:${parts.minute}${options.seconds ? `:${parts.second}` : ""}`;
   const zoneName = ZONE_NAMES[zone] ?? parts.timeZoneName ?? zone;
   if (locale.startsWith("ja")) {
@@ -83,12 +91,19 @@ export function formatUtc(iso: string | null | undefined, options: { seconds?: b
 
 /** "2026-11-27": a day in the viewer's zone, the format of every date field. */
 export function formatDay(date: Date, zone = viewerZone): string {
-  const parts = Object.fromEntries(formatter(zone, false, "en-US").formatToParts(date).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(zone, false, "en-US")
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
 /** The messages a countdown is written with (the catalogue's, in the viewer's language). */
-type CountdownText = (id: "time.noCutoff" | "time.left" | "time.passed" | "time.spanDays" | "time.spanHours", values?: Record<string, number | string>) => string;
+type CountdownText = (
+  id: "time.noCutoff" | "time.left" | "time.passed" | "time.spanDays" | "time.spanHours",
+  values?: Record<string, number | string>,
+) => string;
 
 /** "26 h 5 min left", "3 d 4 h left", "cut-off passed 2 h 0 min ago" (or in Japanese): time to a deadline. */
 export function timeLeft(deadline: string | null, now: number, t: CountdownText): string {
@@ -98,6 +113,9 @@ export function timeLeft(deadline: string | null, now: number, t: CountdownText)
   const ms = new Date(deadline).getTime() - now;
   const hours = Math.floor(Math.abs(ms) / 3_600_000);
   const minutes = Math.floor((Math.abs(ms) % 3_600_000) / 60_000);
-  const span = hours >= 48 ? t("time.spanDays", { days: Math.floor(hours / 24), hours: hours % 24 }) : t("time.spanHours", { hours, minutes });
+  const span =
+    hours >= 48
+      ? t("time.spanDays", { days: Math.floor(hours / 24), hours: hours % 24 })
+      : t("time.spanHours", { hours, minutes });
   return ms >= 0 ? t("time.left", { span }) : t("time.passed", { span });
 }

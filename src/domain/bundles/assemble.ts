@@ -41,7 +41,13 @@ function documentEntries(docs: BundleDocuments): TarEntry[] {
 }
 
 /** custody.json and signature.json for entries of known hash and size. */
-function seal(docs: BundleDocuments, entries: readonly BundleFile[], key: SigningKey, bundleId: string, createdAt: Date): { custody: TarEntry; signature: TarEntry } {
+function seal(
+  docs: BundleDocuments,
+  entries: readonly BundleFile[],
+  key: SigningKey,
+  bundleId: string,
+  createdAt: Date,
+): { custody: TarEntry; signature: TarEntry } {
   const custody: Custody = {
     format: BUNDLE_FORMAT,
     bundleId,
@@ -51,7 +57,9 @@ function seal(docs: BundleDocuments, entries: readonly BundleFile[], key: Signin
     requestingAgency: docs.requestingAgency,
     createdAt: createdAt.toISOString(),
     keyId: key.keyId,
-    entries: entries.map((e) => ({ path: e.path, sha256: e.sha256, size: e.size })).sort((a, b) => (a.path < b.path ? -1 : 1)),
+    entries: entries
+      .map((e) => ({ path: e.path, sha256: e.sha256, size: e.size }))
+      .sort((a, b) => (a.path < b.path ? -1 : 1)),
   };
   const custodyBytes = jsonBytes(custody);
   const signature: SignatureDoc = {
@@ -61,7 +69,10 @@ function seal(docs: BundleDocuments, entries: readonly BundleFile[], key: Signin
     signedFile: CUSTODY_PATH,
     signature: signBytes(custodyBytes, key.privateKey),
   };
-  return { custody: { path: CUSTODY_PATH, bytes: custodyBytes }, signature: { path: SIGNATURE_PATH, bytes: jsonBytes(signature) } };
+  return {
+    custody: { path: CUSTODY_PATH, bytes: custodyBytes },
+    signature: { path: SIGNATURE_PATH, bytes: jsonBytes(signature) },
+  };
 }
 
 function described(entry: TarEntry): BundleFile & TarEntry {
@@ -73,7 +84,12 @@ function mtimeOf(createdAt: Date): number {
 }
 
 /** Packs the contents, all in memory, as a ustar archive with custody.json signed by the key. Pure: no I/O. */
-export function assembleBundle(contents: BundleContents, key: SigningKey, bundleId: string, createdAt: Date): PackedBundle {
+export function assembleBundle(
+  contents: BundleContents,
+  key: SigningKey,
+  bundleId: string,
+  createdAt: Date,
+): PackedBundle {
   const entries = [...documentEntries(contents), ...contents.files].map(described);
   const { custody, signature } = seal(contents, entries, key, bundleId, createdAt);
   const bytes = writeTar([...entries, custody, signature], mtimeOf(createdAt));
@@ -130,7 +146,13 @@ async function* archive(entries: readonly (TarEntry | BundleFileSource)[], mtime
  * that reads each file only when the reader gets to it: the same bytes assembleBundle packs, in
  * memory no larger than a piece of a file.
  */
-export function streamBundle(docs: BundleDocuments, files: readonly BundleFileSource[], key: SigningKey, bundleId: string, createdAt: Date): StreamedBundle {
+export function streamBundle(
+  docs: BundleDocuments,
+  files: readonly BundleFileSource[],
+  key: SigningKey,
+  bundleId: string,
+  createdAt: Date,
+): StreamedBundle {
   const documents = documentEntries(docs).map(described);
   const { custody, signature } = seal(docs, [...documents, ...files], key, bundleId, createdAt);
   const entries = tarOrder([...documents, ...files, described(custody), described(signature)]);

@@ -31,9 +31,19 @@ export interface ResultBundle {
  * download (access, a missing or damaged file) is settled before this returns; the evidence bytes
  * are read afterwards, piece by piece, as the stream is read.
  */
-export async function buildResultBundle(db: Kysely<DB>, clock: Clock, actor: Actor, requestId: string): Promise<ResultBundle> {
+export async function buildResultBundle(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  requestId: string,
+): Promise<ResultBundle> {
   const parties = await withAgency(db, actor.agencyId, (tx) =>
-    tx.selectFrom("inspection_request as r").select(["r.host_agency_id", "r.requesting_agency_id"]).where(requestIsVisible(actor)).where("r.id", "=", requestId).executeTakeFirst(),
+    tx
+      .selectFrom("inspection_request as r")
+      .select(["r.host_agency_id", "r.requesting_agency_id"])
+      .where(requestIsVisible(actor))
+      .where("r.id", "=", requestId)
+      .executeTakeFirst(),
   );
   if (!parties) {
     throw notFound("inspection_request");
@@ -55,7 +65,9 @@ export async function buildResultBundle(db: Kysely<DB>, clock: Clock, actor: Act
       action: "bundle.downloaded",
       entityType: "inspection_request",
       entityId: requestId,
-      otherAgencyIds: (await isSharedWithRequester(tx, requestId)) ? [parties.host_agency_id, parties.requesting_agency_id] : [parties.host_agency_id],
+      otherAgencyIds: (await isSharedWithRequester(tx, requestId))
+        ? [parties.host_agency_id, parties.requesting_agency_id]
+        : [parties.host_agency_id],
       payload: {
         reference: documents.reference,
         bundleId,
@@ -67,6 +79,12 @@ export async function buildResultBundle(db: Kysely<DB>, clock: Clock, actor: Act
         archiveBytes: packed.byteLength,
       },
     });
-    return { fileName: `${documents.reference}-result-bundle.tar`, bundleId, keyId: key.keyId, byteLength: packed.byteLength, stream: packed.stream };
+    return {
+      fileName: `${documents.reference}-result-bundle.tar`,
+      bundleId,
+      keyId: key.keyId,
+      byteLength: packed.byteLength,
+      stream: packed.stream,
+    };
   });
 }

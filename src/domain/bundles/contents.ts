@@ -73,7 +73,12 @@ async function loadFiles(tx: Tx, scans: BundleScan[]): Promise<BundleFile[]> {
   }
   const rows = await tx
     .selectFrom("stored_file")
-    .select(["sha256", "size_bytes", sql<number>`octet_length(content)`.as("stored_bytes"), sql<string>`encode(sha256(content), 'hex')`.as("content_sha256")])
+    .select([
+      "sha256",
+      "size_bytes",
+      sql<number>`octet_length(content)`.as("stored_bytes"),
+      sql<string>`encode(sha256(content), 'hex')`.as("content_sha256"),
+    ])
     .where("sha256", "in", [...paths.keys()])
     .execute();
   if (rows.length !== paths.size) {
@@ -81,7 +86,9 @@ async function loadFiles(tx: Tx, scans: BundleScan[]): Promise<BundleFile[]> {
   }
   return rows.map((r) => {
     if (r.stored_bytes !== r.size_bytes) {
-      throw new Error(`stored file ${r.sha256} holds ${r.stored_bytes} bytes, not the ${r.size_bytes} recorded; refusing to sign it`);
+      throw new Error(
+        `stored file ${r.sha256} holds ${r.stored_bytes} bytes, not the ${r.size_bytes} recorded; refusing to sign it`,
+      );
     }
     if (r.content_sha256 !== r.sha256) {
       throw new Error(`stored file ${r.sha256} no longer matches its hash; refusing to sign it`);

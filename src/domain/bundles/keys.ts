@@ -80,7 +80,13 @@ export async function ensureSigningKeyOf(db: Kysely<DB>, agencyCode: string, now
 
 /** Codes of the agencies that hold a signing key, in order. */
 export async function agenciesWithSigningKeys(db: Kysely<DB>): Promise<string[]> {
-  const rows = await db.selectFrom("signing_key as k").innerJoin("agency as a", "a.id", "k.agency_id").select("a.code").distinct().orderBy("a.code").execute();
+  const rows = await db
+    .selectFrom("signing_key as k")
+    .innerJoin("agency as a", "a.id", "k.agency_id")
+    .select("a.code")
+    .distinct()
+    .orderBy("a.code")
+    .execute();
   return rows.map((r) => r.code);
 }
 
@@ -94,5 +100,10 @@ export async function publicKeysOf(db: Kysely<DB>, agencyCode: string): Promise<
     .orderBy("k.created_at", "desc")
     .orderBy("k.key_id")
     .execute();
-  return rows.map((r) => ({ keyId: r.key_id, agency: r.code, publicKeyPem: r.public_key_pem, createdAt: r.created_at.toISOString() }));
+  return rows.map((r) => ({
+    keyId: r.key_id,
+    agency: r.code,
+    publicKeyPem: r.public_key_pem,
+    createdAt: r.created_at.toISOString(),
+  }));
 }

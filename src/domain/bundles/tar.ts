@@ -146,7 +146,11 @@ function isZero(bytes: Uint8Array): boolean {
 }
 
 /** Reads one header at `offset`; returns the entry or a problem that stops the reading. */
-function readEntry(archive: Uint8Array, offset: number, problems: string[]): { entry: TarEntry & { mtime: number }; regular: boolean; next: number } | string {
+function readEntry(
+  archive: Uint8Array,
+  offset: number,
+  problems: string[],
+): { entry: TarEntry & { mtime: number }; regular: boolean; next: number } | string {
   const block = archive.subarray(offset, offset + BLOCK);
   const prefix = readString(block, 345, 155);
   const name = readString(block, 0, 100);
@@ -179,7 +183,11 @@ function readEntry(archive: Uint8Array, offset: number, problems: string[]): { e
   if (unsafe) {
     problems.push(unsafe);
   }
-  return { entry: { path, bytes: archive.subarray(start, start + size), mtime: readOctal(block, 136, 12) ?? 0 }, regular, next };
+  return {
+    entry: { path, bytes: archive.subarray(start, start + size), mtime: readOctal(block, 136, 12) ?? 0 },
+    regular,
+    next,
+  };
 }
 
 /** Reads a ustar archive; only regular files are returned, every oddity is a problem. */

@@ -38,7 +38,9 @@ function unwrap(bytes: Uint8Array, verdict: BundleVerdict): Uint8Array | null {
     verdict.warnings.push("the bundle was gzip-compressed after signing; the tar inside it was verified");
     return tar;
   } catch (e) {
-    verdict.problems.push(`the file looks gzip-compressed but cannot be unpacked: ${e instanceof Error ? e.message : String(e)}`);
+    verdict.problems.push(
+      `the file looks gzip-compressed but cannot be unpacked: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return null;
   }
 }
@@ -58,11 +60,18 @@ function checkCanonical(tar: Uint8Array, contents: TarContents, verdict: BundleV
     at++;
   }
   if (at < length || canonical.byteLength !== tar.byteLength) {
-    verdict.problems.push(`the archive differs from its canonical layout at byte ${at} (a tar header, padding, entry order or trailing data was changed)`);
+    verdict.problems.push(
+      `the archive differs from its canonical layout at byte ${at} (a tar header, padding, entry order or trailing data was changed)`,
+    );
   }
 }
 
-function parseJson<T>(bytes: Uint8Array | undefined, path: string, schema: z.ZodType<T>, verdict: BundleVerdict): T | null {
+function parseJson<T>(
+  bytes: Uint8Array | undefined,
+  path: string,
+  schema: z.ZodType<T>,
+  verdict: BundleVerdict,
+): T | null {
   if (!bytes) {
     verdict.problems.push(`${path} is missing`);
     return null;
@@ -84,7 +93,11 @@ function parseJson<T>(bytes: Uint8Array | undefined, path: string, schema: z.Zod
 }
 
 /** Chooses the key to check with: the pinned one, else the bundle's own (with a warning). */
-function chooseKey(signature: z.infer<typeof SignatureSchema>, options: VerifyOptions, verdict: BundleVerdict): KeyObject | null {
+function chooseKey(
+  signature: z.infer<typeof SignatureSchema>,
+  options: VerifyOptions,
+  verdict: BundleVerdict,
+): KeyObject | null {
   const own = parsePublicKey(signature.publicKeyPem);
   if (typeof own === "string") {
     verdict.problems.push(`signature.json: publicKeyPem is ${own}`);
@@ -94,7 +107,9 @@ function chooseKey(signature: z.infer<typeof SignatureSchema>, options: VerifyOp
     verdict.problems.push(`signature.json: keyId ${signature.keyId} is not the id of its public key (${keyIdOf(own)})`);
   }
   if (options.trustedPublicKeyPem === undefined) {
-    verdict.warnings.push("the public key was taken from the bundle itself (not pinned): this shows the bundle is intact, not who signed it; pin the host's key to check that");
+    verdict.warnings.push(
+      "the public key was taken from the bundle itself (not pinned): this shows the bundle is intact, not who signed it; pin the host's key to check that",
+    );
     return typeof own === "string" ? null : own;
   }
   const pinned = parsePublicKey(options.trustedPublicKeyPem);
@@ -109,7 +124,12 @@ function chooseKey(signature: z.infer<typeof SignatureSchema>, options: VerifyOp
   return pinned;
 }
 
-function checkSignature(custodyBytes: Uint8Array | undefined, signatureBytes: Uint8Array | undefined, options: VerifyOptions, verdict: BundleVerdict): void {
+function checkSignature(
+  custodyBytes: Uint8Array | undefined,
+  signatureBytes: Uint8Array | undefined,
+  options: VerifyOptions,
+  verdict: BundleVerdict,
+): void {
   const signature = parseJson(signatureBytes, SIGNATURE_PATH, SignatureSchema, verdict);
   if (!signature) {
     return;
@@ -125,7 +145,9 @@ function checkSignature(custodyBytes: Uint8Array | undefined, signatureBytes: Ui
     return;
   }
   if (!verifyBytes(custodyBytes, raw, key)) {
-    verdict.problems.push(`the signature over custody.json does not verify with key ${keyIdOf(key)}: custody.json or signature.json was changed, or another key signed it`);
+    verdict.problems.push(
+      `the signature over custody.json does not verify with key ${keyIdOf(key)}: custody.json or signature.json was changed, or another key signed it`,
+    );
   }
 }
 
@@ -160,7 +182,18 @@ function checkEntries(custody: Custody, entries: Map<string, Uint8Array>, verdic
 
 /** Checks a result bundle: the signature over custody.json, then every entry's hash and size, then that nothing else is in it. */
 export function verifyBundle(bytes: Uint8Array, options: VerifyOptions = {}): BundleVerdict {
-  const verdict: BundleVerdict = { ok: false, keyId: null, reference: null, bundleId: null, hostAgency: null, createdAt: null, isKeyPinned: false, filesChecked: 0, problems: [], warnings: [] };
+  const verdict: BundleVerdict = {
+    ok: false,
+    keyId: null,
+    reference: null,
+    bundleId: null,
+    hostAgency: null,
+    createdAt: null,
+    isKeyPinned: false,
+    filesChecked: 0,
+    problems: [],
+    warnings: [],
+  };
   const tar = unwrap(bytes, verdict);
   if (!tar) {
     return verdict;
@@ -177,7 +210,12 @@ export function verifyBundle(bytes: Uint8Array, options: VerifyOptions = {}): Bu
   entries.delete(CUSTODY_PATH);
   entries.delete(SIGNATURE_PATH);
   if (custody) {
-    Object.assign(verdict, { reference: custody.reference, bundleId: custody.bundleId, hostAgency: custody.hostAgency, createdAt: custody.createdAt });
+    Object.assign(verdict, {
+      reference: custody.reference,
+      bundleId: custody.bundleId,
+      hostAgency: custody.hostAgency,
+      createdAt: custody.createdAt,
+    });
     if (verdict.keyId !== null && custody.keyId !== verdict.keyId) {
       verdict.problems.push(`custody.json names key ${custody.keyId} but signature.json key ${verdict.keyId}`);
     }

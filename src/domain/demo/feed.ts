@@ -19,7 +19,13 @@ function minuteIso(date: Date): string {
   return date.toISOString().slice(0, 16);
 }
 
-function toRecord(s: DemoShipment, voyage: DemoVoyage, vesselName: string, fileName: string, messageRef: string): ManifestShipment {
+function toRecord(
+  s: DemoShipment,
+  voyage: DemoVoyage,
+  vesselName: string,
+  fileName: string,
+  messageRef: string,
+): ManifestShipment {
   const [street, city] = [s.shipper.address.split(", ")[0] ?? "", s.shipper.address.split(", ").slice(1).join(", ")];
   return {
     source: { format: "cuscar", file: fileName, messageRef },
@@ -35,8 +41,24 @@ function toRecord(s: DemoShipment, voyage: DemoVoyage, vesselName: string, fileN
     etd: minuteIso(voyage.etd),
     parties: {
       shipper: { name: s.shipper.name, address: [street, city].filter(Boolean), country: s.shipper.country },
-      consignee: { name: s.consignee.name, ...(s.consignee.nativeName ? { nativeName: s.consignee.nativeName } : {}), address: [s.consignee.address], country: s.consignee.country },
-      ...(s.notifyName ? { notify: { name: s.notifyName, ...(s.notifyName === s.consignee.name && s.consignee.nativeName ? { nativeName: s.consignee.nativeName } : {}), address: [], country: s.consignee.country } } : {}),
+      consignee: {
+        name: s.consignee.name,
+        ...(s.consignee.nativeName ? { nativeName: s.consignee.nativeName } : {}),
+        address: [s.consignee.address],
+        country: s.consignee.country,
+      },
+      ...(s.notifyName
+        ? {
+            notify: {
+              name: s.notifyName,
+              ...(s.notifyName === s.consignee.name && s.consignee.nativeName
+                ? { nativeName: s.consignee.nativeName }
+                : {}),
+              address: [],
+              country: s.consignee.country,
+            },
+          }
+        : {}),
     },
     goods: s.goods.map((g) => ({
       lineNumber: g.lineNo,
@@ -47,7 +69,14 @@ function toRecord(s: DemoShipment, voyage: DemoVoyage, vesselName: string, fileN
       grossWeightKg: g.grossWeightKg,
       containerNumbers: [g.containerNo],
     })),
-    containers: s.containers.map((c) => ({ number: c.containerNo, isValid: true, equipmentType: "CN", sizeType: c.sizeType, seals: [c.sealNo], fullEmpty: "full" })),
+    containers: s.containers.map((c) => ({
+      number: c.containerNo,
+      isValid: true,
+      equipmentType: "CN",
+      sizeType: c.sizeType,
+      seals: [c.sealNo],
+      fullEmpty: "full",
+    })),
   };
 }
 
@@ -77,10 +106,18 @@ export function demoManifestFiles(world: DemoWorld): DemoFile[] {
     serial++;
     const stem = `${voyage.carrierScac}-${voyage.voyageNo}-${receivedAt.toISOString().slice(0, 10)}-${serial}`;
     const fileName = `${stem}.${isCsv ? "csv" : "edi"}`;
-    const records = shipments.map((s, i) => toRecord(s, voyage, vesselNames.get(voyage.vesselImo) ?? "", fileName, `${serial}-${i + 1}`));
+    const records = shipments.map((s, i) =>
+      toRecord(s, voyage, vesselNames.get(voyage.vesselImo) ?? "", fileName, `${serial}-${i + 1}`),
+    );
     const text = isCsv
       ? writeManifestCsv(records)
-      : writeCuscar(records, { sender: voyage.carrierScac, recipient: "USCBP", interchangeRef: String(serial).padStart(9, "0"), preparedAt: receivedAt, messageRefPrefix: `M${serial}-` });
+      : writeCuscar(records, {
+          sender: voyage.carrierScac,
+          recipient: "USCBP",
+          interchangeRef: String(serial).padStart(9, "0"),
+          preparedAt: receivedAt,
+          messageRefPrefix: `M${serial}-`,
+        });
     files.push({ fileName, format: isCsv ? "csv" : "cuscar", text, receivedAt });
   }
   return files.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());

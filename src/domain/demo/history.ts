@@ -51,7 +51,14 @@ async function actor(db: Kysely<DB>, username: string): Promise<Actor> {
  * The requesting agency's best-scored shipments of the host whose cut-off falls in [from, to) and
  * that nobody has asked about yet; those filed by then only, since the story asks at its own time.
  */
-async function candidates(db: Kysely<DB>, scoringAgency: string, from: Date, to: Date, limit: number, hsPrefixes: string[] = []): Promise<Candidate[]> {
+async function candidates(
+  db: Kysely<DB>,
+  scoringAgency: string,
+  from: Date,
+  to: Date,
+  limit: number,
+  hsPrefixes: string[] = [],
+): Promise<Candidate[]> {
   const rows = await db
     .selectFrom("shipment as s")
     .innerJoin("agency as a", "a.id", "s.owner_agency_id")
@@ -60,17 +67,39 @@ async function candidates(db: Kysely<DB>, scoringAgency: string, from: Date, to:
     .leftJoin("shipment_score as sc", (j) => j.onRef("sc.shipment_id", "=", "s.id").onRef("sc.agency_id", "=", "sa.id"))
     .select(["s.id", "v.loading_cutoff", "sc.score", "sc.hits"])
     .select((eb) => [
-      eb.selectFrom("shipment_container as c").select("c.container_no").whereRef("c.shipment_id", "=", "s.id").orderBy("c.container_no").limit(1).as("container_no"),
-      eb.selectFrom("shipment_goods as g").select("g.hs_code").whereRef("g.shipment_id", "=", "s.id").orderBy("g.line_no").limit(1).as("hs_code"),
+      eb
+        .selectFrom("shipment_container as c")
+        .select("c.container_no")
+        .whereRef("c.shipment_id", "=", "s.id")
+        .orderBy("c.container_no")
+        .limit(1)
+        .as("container_no"),
+      eb
+        .selectFrom("shipment_goods as g")
+        .select("g.hs_code")
+        .whereRef("g.shipment_id", "=", "s.id")
+        .orderBy("g.line_no")
+        .limit(1)
+        .as("hs_code"),
     ])
     .where("a.code", "=", "USCBP")
     // Scored by the requesting agency means shared with it.
     .where("sc.score", "is not", null)
     .where("v.loading_cutoff", ">=", from)
     .where("v.loading_cutoff", "<", to)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom("inspection_request as r").select("r.id").whereRef("r.shipment_id", "=", "s.id"))))
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom("inspection_request as r").select("r.id").whereRef("r.shipment_id", "=", "s.id"))),
+    )
     .$if(hsPrefixes.length > 0, (qb) =>
-      qb.where((eb) => eb.exists(eb.selectFrom("shipment_goods as g2").select("g2.line_no").whereRef("g2.shipment_id", "=", "s.id").where((w) => w.or(hsPrefixes.map((p) => w("g2.hs_code", "like", `${p}%`)))))),
+      qb.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("shipment_goods as g2")
+            .select("g2.line_no")
+            .whereRef("g2.shipment_id", "=", "s.id")
+            .where((w) => w.or(hsPrefixes.map((p) => w("g2.hs_code", "like", `${p}%`)))),
+        ),
+      ),
     )
     .orderBy("sc.score", (o) => o.desc().nullsLast())
     .orderBy("s.bill_of_lading")
@@ -78,11 +107,20 @@ async function candidates(db: Kysely<DB>, scoringAgency: string, from: Date, to:
     .execute();
   return rows.map((r) => {
     const top = ((r.hits ?? []) as { ruleId: string; explanation: string }[])[0];
-    return { id: r.id, cutoff: r.loading_cutoff, containerNo: r.container_no ?? "", hsCode: r.hs_code ?? "", topRule: top?.ruleId ?? null, explanation: top?.explanation ?? null };
+    return {
+      id: r.id,
+      cutoff: r.loading_cutoff,
+      containerNo: r.container_no ?? "",
+      hsCode: r.hs_code ?? "",
+      topRule: top?.ruleId ?? null,
+      explanation: top?.explanation ?? null,
+    };
   });
 }
 
-function reasonCodes(rule: string | null): ("radiological" | "watchlist_party" | "manifest_discrepancy" | "high_risk_route" | "random_selection" | "other")[] {
+function reasonCodes(
+  rule: string | null,
+): ("radiological" | "watchlist_party" | "manifest_discrepancy" | "high_risk_route" | "random_selection" | "other")[] {
   if (!rule) {
     return ["random_selection"];
   }
@@ -112,9 +150,20 @@ function portalFile(kind: Kind, seed: number): Uint8Array {
   const cargo = { cargoMassKg: 18000, preSeconds: 8, postSeconds: 2 };
   switch (kind) {
     case "norm":
-      return synthesizePortalN42({ seed, ...cargo, norm: [{ nuclide: "K-40", activityBq: 3e7 }, { nuclide: "Th-232", activityBq: 4e6 }] }).bytes;
+      return synthesizePortalN42({
+        seed,
+        ...cargo,
+        norm: [
+          { nuclide: "K-40", activityBq: 3e7 },
+          { nuclide: "Th-232", activityBq: 4e6 },
+        ],
+      }).bytes;
     case "industrial":
-      return synthesizePortalN42({ seed, ...cargo, sources: [{ nuclide: "Cs-137", activityBq: 4e8, shielding: [{ material: "steel", arealDensity: 8 }] }] }).bytes;
+      return synthesizePortalN42({
+        seed,
+        ...cargo,
+        sources: [{ nuclide: "Cs-137", activityBq: 4e8, shielding: [{ material: "steel", arealDensity: 8 }] }],
+      }).bytes;
     case "medical":
       return synthesizePortalN42({ seed, ...cargo, sources: [{ nuclide: "I-131", activityBq: 1.5e8 }] }).bytes;
     case "clean":
@@ -122,25 +171,38 @@ function portalFile(kind: Kind, seed: number): Uint8Array {
   }
 }
 
-const HANDHELD_SOURCE: Record<Exclude<Kind, "clean">, string> = { norm: "K-40", industrial: "Cs-137", medical: "I-131" };
+const HANDHELD_SOURCE: Record<Exclude<Kind, "clean">, string> = {
+  norm: "K-40",
+  industrial: "Cs-137",
+  medical: "I-131",
+};
 
 /** How the host supervisor adjudicated an alarm the analysis left open, before clearing. */
 const ADJUDICATION: Record<Exclude<Kind, "industrial">, string> = {
   clean: "Portal alarm not repeated on a second pass through lane 3; statistical false alarm, container released",
   norm: "Handheld and spectra show natural K-40 and thorium series only, as expected of the declared goods; innocent alarm",
-  medical: "Reach-back reviewed the spectra: I-131 from a patient treated in the cab, not the cargo; innocent alarm, released",
+  medical:
+    "Reach-back reviewed the spectra: I-131 from a patient treated in the cab, not the cargo; innocent alarm, released",
 };
 
 /**
  * Clears a request as the host would: the officer when no finding stands in the way, else the
  * supervisor with the adjudication as the override's reason.
  */
-async function clear(db: Kysely<DB>, clock: Clock, host: { supervisor: Actor; officer: Actor }, view: InspectionRequestView, adjudication: string): Promise<void> {
+async function clear(
+  db: Kysely<DB>,
+  clock: Clock,
+  host: { supervisor: Actor; officer: Actor },
+  view: InspectionRequestView,
+  adjudication: string,
+): Promise<void> {
   if (view.clearanceFindings.length === 0) {
     await dispositionInspectionRequest(db, clock, host.officer, view.id, "cleared");
     return;
   }
-  await dispositionInspectionRequest(db, clock, host.supervisor, view.id, "cleared", undefined, { reason: adjudication });
+  await dispositionInspectionRequest(db, clock, host.supervisor, view.id, "cleared", undefined, {
+    reason: adjudication,
+  });
 }
 
 /** Schedules the host's scans of an accepted request from `at`, then its disposition and closure. */
@@ -158,12 +220,29 @@ function scanAndSettle(story: Story, requestId: string, kind: Kind, at: Date, se
     },
   ];
   if (kind !== "clean") {
-    const handheld = synthesizeHandheldN42({ detector: "IdentiFINDER-NG", sources: [{ nuclide: HANDHELD_SOURCE[kind] }], liveTimeS: 120, seed: seed + 1 }).bytes;
-    scans.push({ scanType: "isotope_id", outcome: "alarm", notes: "Handheld on the hot spot", device: HANDHELD, attachment: { fileName: `riid-${seed}.n42`, mediaType: "application/xml", content: handheld } });
+    const handheld = synthesizeHandheldN42({
+      detector: "IdentiFINDER-NG",
+      sources: [{ nuclide: HANDHELD_SOURCE[kind] }],
+      liveTimeS: 120,
+      seed: seed + 1,
+    }).bytes;
+    scans.push({
+      scanType: "isotope_id",
+      outcome: "alarm",
+      notes: "Handheld on the hot spot",
+      device: HANDHELD,
+      attachment: { fileName: `riid-${seed}.n42`, mediaType: "application/xml", content: handheld },
+    });
   }
   if (kind === "industrial" || rng.chance(0.2)) {
     const png = containerRadiograph(seed, 0.6 + rng.next() * 0.3, kind === "industrial");
-    scans.push({ scanType: "xray_image", outcome: kind === "industrial" ? "anomaly" : "no_anomaly", notes: kind === "industrial" ? "Dense object behind the rear wall" : "Image consistent with the manifest", device: IMAGER, attachment: { fileName: `radiograph-${seed}.png`, mediaType: "image/png", content: png } });
+    scans.push({
+      scanType: "xray_image",
+      outcome: kind === "industrial" ? "anomaly" : "no_anomaly",
+      notes: kind === "industrial" ? "Dense object behind the rear wall" : "Image consistent with the manifest",
+      device: IMAGER,
+      attachment: { fileName: `radiograph-${seed}.png`, mediaType: "image/png", content: png },
+    });
   }
   let view: InspectionRequestView | undefined;
   for (const [i, scan] of scans.entries()) {
@@ -190,7 +269,8 @@ function scanAndSettle(story: Story, requestId: string, kind: Kind, at: Date, se
 
 /** A Japanese export feed (for the mirror direction of the agreement), ingested like any other. */
 function japanExportCsv(rng: Random, anchor: Date, count: number): string {
-  const header = "bill_of_lading,message_ref,carrier_scac,vessel_name,vessel_imo,voyage,port_of_loading,port_of_discharge,etd,shipper_name,shipper_country,consignee_name,consignee_country,container_number,size_type,hs_code,description,packages,gross_weight_kg";
+  const header =
+    "bill_of_lading,message_ref,carrier_scac,vessel_name,vessel_imo,voyage,port_of_loading,port_of_discharge,etd,shipper_name,shipper_country,consignee_name,consignee_country,container_number,size_type,hs_code,description,packages,gross_weight_kg";
   const goods = [
     ["870323", "USED PASSENGER VEHICLES", 5000],
     ["840991", "ENGINE PARTS", 12000],
@@ -204,10 +284,28 @@ function japanExportCsv(rng: Random, anchor: Date, count: number): string {
     const owner = rng.pick(["ONEU", "NYKU", "KKFU"]);
     const serial = 300000 + i * 7;
     return [
-      `JPEX${String(100000 + i)}`, `JX${i}`, "ONEY", "ONE HARBOUR", "9806079", `${20 + (i % 4)}E`, rng.pick(["JPTYO", "JPYOK", "JPUKB"]), rng.pick(["USLAX", "USLGB"]),
-      etd.toISOString().slice(0, 16), `${rng.pick(["TOKAI", "KANTO", "SETOUCHI"])} EXPORT CO., LTD.`, "JP", `${rng.pick(["HARBOR", "WESTSIDE", "SUNRISE"])} IMPORTS INC`, "US",
-      containerFor(owner, serial), "42G1", hs, description, String(rng.int(10, 400)), String(kg),
-    ].map((v) => (v.includes(",") ? `"${v}"` : v)).join(",");
+      `JPEX${String(100000 + i)}`,
+      `JX${i}`,
+      "ONEY",
+      "ONE HARBOUR",
+      "9806079",
+      `${20 + (i % 4)}E`,
+      rng.pick(["JPTYO", "JPYOK", "JPUKB"]),
+      rng.pick(["USLAX", "USLGB"]),
+      etd.toISOString().slice(0, 16),
+      `${rng.pick(["TOKAI", "KANTO", "SETOUCHI"])} EXPORT CO., LTD.`,
+      "JP",
+      `${rng.pick(["HARBOR", "WESTSIDE", "SUNRISE"])} IMPORTS INC`,
+      "US",
+      containerFor(owner, serial),
+      "42G1",
+      hs,
+      description,
+      String(rng.int(10, 400)),
+      String(kg),
+    ]
+      .map((v) => (v.includes(",") ? `"${v}"` : v))
+      .join(",");
   });
   return [header, ...rows].join("\n");
 }
@@ -251,7 +349,12 @@ const FIRST_REQUEST_DAYS = 22;
  * Schedules the demo's month of history on the timeline, each step at the moment it happens in the
  * story and never after `anchor`; returns the counts, complete once the timeline has played.
  */
-export async function scheduleHistory(db: Kysely<DB>, timeline: Timeline, anchor: Date, seed: number): Promise<{ requests: number; scans: number }> {
+export async function scheduleHistory(
+  db: Kysely<DB>,
+  timeline: Timeline,
+  anchor: Date,
+  seed: number,
+): Promise<{ requests: number; scans: number }> {
   const story: Story = {
     db,
     timeline,
@@ -288,7 +391,8 @@ async function askPast(story: Story, at: Date, index: number, fileSeed: number):
   const { db, rng, host, partner } = story;
   const window = [new Date(at.getTime() + 10 * HOUR), new Date(at.getTime() + 72 * HOUR)] as const;
   // One rare orphan source, in scrap metal where it is most likely, a few requests into the month.
-  const scrap = index >= 3 && !story.hasOrphanSource ? await candidates(db, "JPCUS", window[0], window[1], 1, ["72", "76"]) : [];
+  const scrap =
+    index >= 3 && !story.hasOrphanSource ? await candidates(db, "JPCUS", window[0], window[1], 1, ["72", "76"]) : [];
   const isIndustrial = scrap.length > 0;
   story.hasOrphanSource ||= isIndustrial;
   const c = scrap[0] ?? (await candidates(db, "JPCUS", window[0], window[1], 1))[0];
@@ -310,13 +414,23 @@ async function askPast(story: Story, at: Date, index: number, fileSeed: number):
   if (roll < 0.08) {
     const code = rng.pick(["no_capacity", "examined_domestically"] as const);
     story.timeline.at(later(1), async () => {
-      await decideInspectionRequest(db, fixedClock(later(1)), host.supervisor, request.id, { decision: "decline", reasonCode: code, reason: "Lane 3 closed for calibration; container examined under a domestic referral" });
+      await decideInspectionRequest(db, fixedClock(later(1)), host.supervisor, request.id, {
+        decision: "decline",
+        reasonCode: code,
+        reason: "Lane 3 closed for calibration; container examined under a domestic referral",
+      });
     });
     return;
   }
   if (roll < 0.12) {
     story.timeline.at(later(0.5), async () => {
-      await withdrawInspectionRequest(db, fixedClock(later(0.5)), partner, request.id, "Cleared by further analysis of the shipper's history");
+      await withdrawInspectionRequest(
+        db,
+        fixedClock(later(0.5)),
+        partner,
+        request.id,
+        "Cleared by further analysis of the shipper's history",
+      );
     });
     return;
   }
@@ -329,13 +443,25 @@ async function askPast(story: Story, at: Date, index: number, fileSeed: number):
     return;
   }
   const kind = kindFor(c, rng, index, isIndustrial);
-  scanAndSettle(story, request.id, kind, new Date(Math.max(decidedAt.getTime(), later(rng.next() * 4 + 2).getTime())), fileSeed);
+  scanAndSettle(
+    story,
+    request.id,
+    kind,
+    new Date(Math.max(decidedAt.getTime(), later(rng.next() * 4 + 2).getTime())),
+    fileSeed,
+  );
 }
 
 /** The partner's requests still open on the story's day, on sailings of the coming week. */
 async function askUpcoming(story: Story, anchor: Date): Promise<void> {
   const { db, partner, host } = story;
-  const upcoming = await candidates(db, "JPCUS", new Date(anchor.getTime() + 30 * HOUR), new Date(anchor.getTime() + 6 * 24 * HOUR), 4);
+  const upcoming = await candidates(
+    db,
+    "JPCUS",
+    new Date(anchor.getTime() + 30 * HOUR),
+    new Date(anchor.getTime() + 6 * 24 * HOUR),
+    4,
+  );
   for (const [i, c] of upcoming.entries()) {
     const askedAt = new Date(anchor.getTime() - (4 - i) * HOUR);
     story.timeline.at(askedAt, async () => {
@@ -358,7 +484,6 @@ async function askUpcoming(story: Story, anchor: Date): Promise<void> {
     });
   }
 }
-
 
 /** Japan's exports to the U.S.: its feed arrives four weeks back; the U.S. asks about eight of them. */
 function scheduleMirrorDirection(story: Story, anchor: Date): void {
@@ -399,7 +524,11 @@ async function askJapan(story: Story, index: number, shipmentId: string, contain
   const later = (h: number) => new Date(at.getTime() + h * HOUR);
   if (index === 5) {
     story.timeline.at(later(2), async () => {
-      await decideInspectionRequest(db, fixedClock(later(2)), partnerSupervisor, r.id, { decision: "decline", reasonCode: "already_loaded", reason: "Loaded on the earlier sailing before the request arrived" });
+      await decideInspectionRequest(db, fixedClock(later(2)), partnerSupervisor, r.id, {
+        decision: "decline",
+        reasonCode: "already_loaded",
+        reason: "Loaded on the earlier sailing before the request arrived",
+      });
     });
     return;
   }
@@ -420,7 +549,12 @@ async function askJapan(story: Story, index: number, shipmentId: string, contain
     story.counts.scans++;
   });
   story.timeline.at(later(6.25), async () => {
-    await clear(db, fixedClock(later(6.25)), { supervisor: partnerSupervisor, officer: partnerSupervisor }, view as InspectionRequestView, ADJUDICATION.clean);
+    await clear(
+      db,
+      fixedClock(later(6.25)),
+      { supervisor: partnerSupervisor, officer: partnerSupervisor },
+      view as InspectionRequestView,
+      ADJUDICATION.clean,
+    );
   });
 }
-

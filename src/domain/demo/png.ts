@@ -41,7 +41,9 @@ export function greyscalePng(width: number, height: number, pixel: (x: number, y
   header[8] = 8;
   header[9] = 0;
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Uint8Array(Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", deflateSync(raw)), chunk("IEND", new Uint8Array())]));
+  return new Uint8Array(
+    Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", deflateSync(raw)), chunk("IEND", new Uint8Array())]),
+  );
 }
 
 /** A side-view gamma radiograph of a container: walls, cargo of the given density, an optional dense object. */

@@ -19,7 +19,6 @@ export interface Random {
   uuid(): string;
 }
 
-
 /** splitmix32 of one value: spreads a seed, an index or a lane over 32 bits. */
 export function mix32(x: number): number {
   let z = (x + 0x9e3779b9) | 0;

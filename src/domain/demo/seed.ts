@@ -19,8 +19,24 @@ const DAY_MS = 24 * HOUR_MS;
 
 /** The two agencies of the demo and their ports. */
 export const DEMO_AGENCIES = [
-  { code: "USCBP", name: "U.S. Customs and Border Protection", country: "US", sites: [["USLAX", "Port of Los Angeles"], ["USLGB", "Port of Long Beach"]] },
-  { code: "JPCUS", name: "Japan Customs", country: "JP", sites: [["JPTYO", "Tokyo Customs — Port of Tokyo"], ["JPYOK", "Yokohama Customs — Port of Yokohama"]] },
+  {
+    code: "USCBP",
+    name: "U.S. Customs and Border Protection",
+    country: "US",
+    sites: [
+      ["USLAX", "Port of Los Angeles"],
+      ["USLGB", "Port of Long Beach"],
+    ],
+  },
+  {
+    code: "JPCUS",
+    name: "Japan Customs",
+    country: "JP",
+    sites: [
+      ["JPTYO", "Tokyo Customs — Port of Tokyo"],
+      ["JPYOK", "Yokohama Customs — Port of Yokohama"],
+    ],
+  },
 ] as const;
 
 /** One demo account per role, on each side of the agreement. */
@@ -62,7 +78,10 @@ export function startOfUtcDay(date: Date): Date {
 export async function ensureDemoWorld(db: Kysely<DB>, options: DemoOptions): Promise<DemoResult> {
   const existing = await db.selectFrom("agency").select("id").where("code", "=", "USCBP").executeTakeFirst();
   if (existing) {
-    const count = await db.selectFrom("shipment").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    const count = await db
+      .selectFrom("shipment")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
     if (options.password) {
       await setDemoPassword(db, options.password);
     }
@@ -74,7 +93,9 @@ export async function ensureDemoWorld(db: Kysely<DB>, options: DemoOptions): Pro
   const files = demoManifestFiles(world);
   // The story is told on its own clock, from before the first carrier file to the anchor day:
   // every record and audit event is stamped when it happened, none after the story's day.
-  const clock = storyClock(new Date(Math.min(files[0]?.receivedAt.getTime() ?? Infinity, options.anchor.getTime() - 28 * DAY_MS) - HOUR_MS));
+  const clock = storyClock(
+    new Date(Math.min(files[0]?.receivedAt.getTime() ?? Infinity, options.anchor.getTime() - 28 * DAY_MS) - HOUR_MS),
+  );
   const story = atStoryTime(db, clock);
   const agencies = await story.transaction().execute(async (tx) => {
     const ids = await seedAgencies(tx);
@@ -88,21 +109,36 @@ export async function ensureDemoWorld(db: Kysely<DB>, options: DemoOptions): Pro
   let shipments = 0;
   for (const file of files) {
     timeline.at(file.receivedAt, async () => {
-      const report = await ingestManifest(story, fixedClock(file.receivedAt), feed, { fileName: file.fileName, text: file.text, format: file.format });
+      const report = await ingestManifest(story, fixedClock(file.receivedAt), feed, {
+        fileName: file.fileName,
+        text: file.text,
+        format: file.format,
+      });
       if (report.errors.length > 0) {
-        throw new Error(`the demo feed file ${file.fileName} did not ingest cleanly: ${report.errors[0]?.message ?? ""}`);
+        throw new Error(
+          `the demo feed file ${file.fileName} did not ingest cleanly: ${report.errors[0]?.message ?? ""}`,
+        );
       }
       shipments += report.inserted;
     });
   }
-  const history = options.withHistory === false ? { requests: 0, scans: 0 } : await scheduleHistory(story, timeline, options.anchor, options.seed);
+  const history =
+    options.withHistory === false
+      ? { requests: 0, scans: 0 }
+      : await scheduleHistory(story, timeline, options.anchor, options.seed);
   await timeline.play();
   await db.transaction().execute((tx) =>
     recordAudit(tx, null, {
       action: "demo.created",
       entityType: "system",
       otherAgencyIds: [...agencies.values()],
-      payload: { seed: options.seed, anchor: options.anchor.toISOString(), shipments, requests: history.requests, scans: history.scans },
+      payload: {
+        seed: options.seed,
+        anchor: options.anchor.toISOString(),
+        shipments,
+        requests: history.requests,
+        scans: history.scans,
+      },
     }),
   );
   // The planner chooses its plans from statistics; the embedded engine never gathers them itself.
@@ -115,7 +151,11 @@ export async function ensureDemoWorld(db: Kysely<DB>, options: DemoOptions): Pro
  * set after the first start), audited when it changes anything.
  */
 async function setDemoPassword(db: Kysely<DB>, password: string): Promise<void> {
-  const demo = await db.selectFrom("app_user").select(["id", "agency_id", "password_hash"]).where("is_demo", "=", true).execute();
+  const demo = await db
+    .selectFrom("app_user")
+    .select(["id", "agency_id", "password_hash"])
+    .where("is_demo", "=", true)
+    .execute();
   const stale: { id: string; agency_id: string }[] = [];
   for (const user of demo) {
     if (!(await passwords.verify(user.password_hash, password))) {
@@ -127,8 +167,21 @@ async function setDemoPassword(db: Kysely<DB>, password: string): Promise<void> 
   }
   const passwordHash = await hashPassword(password);
   await db.transaction().execute(async (tx) => {
-    await tx.updateTable("app_user").set({ password_hash: passwordHash }).where("id", "in", stale.map((u) => u.id)).execute();
-    await recordAudit(tx, null, { action: "demo.password_set", entityType: "system", otherAgencyIds: [...new Set(stale.map((u) => u.agency_id))], payload: { accounts: stale.length } });
+    await tx
+      .updateTable("app_user")
+      .set({ password_hash: passwordHash })
+      .where(
+        "id",
+        "in",
+        stale.map((u) => u.id),
+      )
+      .execute();
+    await recordAudit(tx, null, {
+      action: "demo.password_set",
+      entityType: "system",
+      otherAgencyIds: [...new Set(stale.map((u) => u.agency_id))],
+      payload: { accounts: stale.length },
+    });
   });
 }
 
@@ -153,12 +206,27 @@ export async function seedAgencies(db: Kysely<DB>): Promise<Map<string, string>>
   }
   const us = ids.get("USCBP") as string;
   const jp = ids.get("JPCUS") as string;
-  const basis = "Container Security Initiative Declaration of Principles (US–Japan, 2002); Customs Mutual Assistance Agreement (1997)";
+  const basis =
+    "Container Security Initiative Declaration of Principles (US–Japan, 2002); Customs Mutual Assistance Agreement (1997)";
   await db
     .insertInto("agreement")
     .values([
-      { code: "CSI-USCBP-JPCUS", provider_agency_id: us, recipient_agency_id: jp, destination_countries: ["JP"], legal_basis: basis, valid_from: "2002-08-01" },
-      { code: "CSI-JPCUS-USCBP", provider_agency_id: jp, recipient_agency_id: us, destination_countries: ["US"], legal_basis: basis, valid_from: "2002-08-01" },
+      {
+        code: "CSI-USCBP-JPCUS",
+        provider_agency_id: us,
+        recipient_agency_id: jp,
+        destination_countries: ["JP"],
+        legal_basis: basis,
+        valid_from: "2002-08-01",
+      },
+      {
+        code: "CSI-JPCUS-USCBP",
+        provider_agency_id: jp,
+        recipient_agency_id: us,
+        destination_countries: ["US"],
+        legal_basis: basis,
+        valid_from: "2002-08-01",
+      },
     ])
     .execute();
   return ids;
@@ -188,7 +256,10 @@ async function seedUsers(db: Kysely<DB>, agencies: Map<string, string>, password
  * data, not manifests. Every demo voyage loads at a US port; Japan's voyages come with its feed.
  */
 async function seedSchedules(db: Kysely<DB>, world: DemoWorld, hostAgencyId: string): Promise<void> {
-  await db.insertInto("vessel").values(world.vessels.map((v) => ({ imo: v.imo, name: v.name, flag: v.flag }))).execute();
+  await db
+    .insertInto("vessel")
+    .values(world.vessels.map((v) => ({ imo: v.imo, name: v.name, flag: v.flag })))
+    .execute();
   await db
     .insertInto("voyage")
     .values(

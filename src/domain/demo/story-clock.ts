@@ -33,7 +33,9 @@ export function storyClock(start: Date): StoryClock {
     now: () => new Date(current),
     set: (at) => {
       if (at.getTime() < current) {
-        throw new Error(`the demo story went back in time, from ${new Date(current).toISOString()} to ${at.toISOString()}`);
+        throw new Error(
+          `the demo story went back in time, from ${new Date(current).toISOString()} to ${at.toISOString()}`,
+        );
       }
       current = at.getTime();
     },
@@ -41,7 +43,11 @@ export function storyClock(start: Date): StoryClock {
 }
 
 function isAuditInsert(node: RootOperationNode): node is InsertQueryNode {
-  return InsertQueryNode.is(node) && node.into?.table.identifier.name === "audit_event" && !(node.columns ?? []).some((c) => c.column.name === "occurred_at");
+  return (
+    InsertQueryNode.is(node) &&
+    node.into?.table.identifier.name === "audit_event" &&
+    !(node.columns ?? []).some((c) => c.column.name === "occurred_at")
+  );
 }
 
 function withTime(values: OperationNode | undefined, at: Date): OperationNode | undefined {
@@ -49,7 +55,11 @@ function withTime(values: OperationNode | undefined, at: Date): OperationNode | 
     return values;
   }
   return ValuesNode.create(
-    values.values.map((row) => (PrimitiveValueListNode.is(row) ? PrimitiveValueListNode.create([...row.values, at]) : ValueListNode.create([...row.values, ValueNode.create(at)]))),
+    values.values.map((row) =>
+      PrimitiveValueListNode.is(row)
+        ? PrimitiveValueListNode.create([...row.values, at])
+        : ValueListNode.create([...row.values, ValueNode.create(at)]),
+    ),
   );
 }
 
@@ -62,7 +72,11 @@ class StoryTimePlugin implements KyselyPlugin {
       return node;
     }
     const at = this.clock.now();
-    return { ...node, columns: [...(node.columns ?? []), ColumnNode.create("occurred_at")], values: withTime(node.values, at) };
+    return {
+      ...node,
+      columns: [...(node.columns ?? []), ColumnNode.create("occurred_at")],
+      values: withTime(node.values, at),
+    };
   }
 
   transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {

@@ -61,7 +61,15 @@ export interface DemoShipment {
   etd: Date;
   filedAt: Date;
   containers: { containerNo: string; sizeType: string; sealNo: string; isFull: boolean }[];
-  goods: { lineNo: number; hsCode: string; description: string; packages: number; packageType: string; grossWeightKg: number; containerNo: string }[];
+  goods: {
+    lineNo: number;
+    hsCode: string;
+    description: string;
+    packages: number;
+    packageType: string;
+    grossWeightKg: number;
+    containerNo: string;
+  }[];
 }
 
 export interface DemoWorld {

@@ -29,7 +29,10 @@ export async function bindAgreementToPeer(
   const fields = [...new Set(input.sharedFields ?? SHARED_FIELD_GROUPS)];
   const unknown = fields.filter((f) => !(SHARED_FIELD_GROUPS as readonly string[]).includes(f));
   if (unknown.length > 0) {
-    throw invalid("federation.bad_fields", `Unknown field groups: ${unknown.join(", ").slice(0, 100)}; use ${SHARED_FIELD_GROUPS.join(", ")}`);
+    throw invalid(
+      "federation.bad_fields",
+      `Unknown field groups: ${unknown.join(", ").slice(0, 100)}; use ${SHARED_FIELD_GROUPS.join(", ")}`,
+    );
   }
   return db.transaction().execute(async (tx) => {
     const ft = tx.withTables<FederationTables>();
@@ -37,16 +40,27 @@ export async function bindAgreementToPeer(
     if (!node) {
       throw conflict("federation.no_node", "This node has no agency yet: run `reciprocity node init` first");
     }
-    const agreement = await ft.selectFrom("agreement").select(["id", "code", "provider_agency_id", "recipient_agency_id"]).where("code", "=", input.agreementCode).executeTakeFirst();
+    const agreement = await ft
+      .selectFrom("agreement")
+      .select(["id", "code", "provider_agency_id", "recipient_agency_id"])
+      .where("code", "=", input.agreementCode)
+      .executeTakeFirst();
     if (!agreement) {
       throw notFound("agreement");
     }
-    const peer = await ft.selectFrom("federation_peer").select(["id", "agency_id"]).where("agency_code", "=", input.peerAgency).executeTakeFirst();
+    const peer = await ft
+      .selectFrom("federation_peer")
+      .select(["id", "agency_id"])
+      .where("agency_code", "=", input.peerAgency)
+      .executeTakeFirst();
     if (!peer) {
       throw notFound("federation_peer");
     }
     if (agreement.provider_agency_id !== node.agency_id) {
-      throw invalid("federation.not_provider", "Only an agreement under which this node's agency shares can name a peer node");
+      throw invalid(
+        "federation.not_provider",
+        "Only an agreement under which this node's agency shares can name a peer node",
+      );
     }
     if (agreement.recipient_agency_id !== peer.agency_id) {
       throw invalid("federation.not_recipient", `The agreement shares with another agency than ${input.peerAgency}`);

@@ -94,7 +94,10 @@ function sharingTransaction(tx: Tx): Kysely<DB> {
  * inbox goes on as the node's owner.
  */
 async function runInside<T>(tx: Tx, fn: (inner: Tx) => Promise<T>): Promise<T> {
-  const before = await sql<{ role: string; agency: string | null }>`select current_setting('role') as role, current_setting('app.agency_id', true) as agency`.execute(tx);
+  const before = await sql<{
+    role: string;
+    agency: string | null;
+  }>`select current_setting('role') as role, current_setting('app.agency_id', true) as agency`.execute(tx);
   const { role, agency } = before.rows[0] ?? { role: "none", agency: null };
   const result = await fn(tx);
   await sql`select set_config('role', ${role}, true), set_config('app.agency_id', ${agency ?? ""}, true)`.execute(tx);
@@ -116,10 +119,22 @@ async function peerActor(tx: Tx, peer: ApplyContext["peer"], roles: Role[]): Pro
   const username = `federation.${agency.code.toLowerCase()}`;
   await tx
     .insertInto("app_user")
-    .values({ agency_id: agency.id, username, display_name: `${agency.name} (node)`, password_hash: "!", roles: [], site_id: null, is_service: true })
+    .values({
+      agency_id: agency.id,
+      username,
+      display_name: `${agency.name} (node)`,
+      password_hash: "!",
+      roles: [],
+      site_id: null,
+      is_service: true,
+    })
     .onConflict((oc) => oc.column("username").doNothing())
     .execute();
-  const user = await tx.selectFrom("app_user").select(["id", "agency_id", "is_service"]).where("username", "=", username).executeTakeFirstOrThrow();
+  const user = await tx
+    .selectFrom("app_user")
+    .select(["id", "agency_id", "is_service"])
+    .where("username", "=", username)
+    .executeTakeFirstOrThrow();
   if (user.agency_id !== agency.id || !user.is_service) {
     throw conflict("federation.account_taken", `The name ${username} belongs to another account`);
   }
@@ -149,7 +164,12 @@ function oneOf<T extends string>(values: readonly T[], value: string | null | un
   return value as T;
 }
 
-async function mappedId(tx: Tx, peerId: string, kind: "shipment" | "inspection_request", peerEntityId: string): Promise<string | null> {
+async function mappedId(
+  tx: Tx,
+  peerId: string,
+  kind: "shipment" | "inspection_request",
+  peerEntityId: string,
+): Promise<string | null> {
   const row = await tx
     .withTables<FederationTables>()
     .selectFrom("federation_id_map")
@@ -161,7 +181,13 @@ async function mappedId(tx: Tx, peerId: string, kind: "shipment" | "inspection_r
   return row?.local_id ?? null;
 }
 
-async function remember(tx: Tx, peerId: string, kind: "shipment" | "inspection_request", peerEntityId: string, localId: string): Promise<void> {
+async function remember(
+  tx: Tx,
+  peerId: string,
+  kind: "shipment" | "inspection_request",
+  peerEntityId: string,
+  localId: string,
+): Promise<void> {
   await tx
     .withTables<FederationTables>()
     .insertInto("federation_id_map")
@@ -204,7 +230,13 @@ export async function applyReceived(tx: Tx, ctx: ApplyContext, message: Received
       const body = message.body as MessageBody<"inspection_request.withdrawn">;
       const actor = await peerActor(tx, ctx.peer, ["targeter"]);
       const id = await localRequest(tx, ctx.peer.peerId, body.requestId);
-      await withdrawInspectionRequest(shared, clockAt(ctx.clock, body.occurredAt), actor, id, body.note?.trim() || "Withdrawn by the requesting agency");
+      await withdrawInspectionRequest(
+        shared,
+        clockAt(ctx.clock, body.occurredAt),
+        actor,
+        id,
+        body.note?.trim() || "Withdrawn by the requesting agency",
+      );
       return;
     }
     case "inspection_request.decided": {
@@ -217,7 +249,8 @@ export async function applyReceived(tx: Tx, ctx: ApplyContext, message: Received
       }
       await decideInspectionRequest(shared, clockAt(ctx.clock, body.occurredAt), actor, id, {
         decision,
-        reasonCode: decision === "decline" ? oneOf<DeclineCode>(DECLINE_CODES, body.reasonCode, "decline code") : undefined,
+        reasonCode:
+          decision === "decline" ? oneOf<DeclineCode>(DECLINE_CODES, body.reasonCode, "decline code") : undefined,
         reason: body.note ?? undefined,
       });
       return;
@@ -229,19 +262,39 @@ export async function applyReceived(tx: Tx, ctx: ApplyContext, message: Received
       const actor = await peerActor(tx, ctx.peer, ["supervisor"]);
       const id = await localRequest(tx, ctx.peer.peerId, body.requestId);
       const disposition = oneOf<Disposition>(DISPOSITIONS, body.disposition, "disposition");
-      await dispositionInspectionRequest(shared, clockAt(ctx.clock, body.occurredAt), actor, id, disposition, body.note ?? undefined, body.override);
+      await dispositionInspectionRequest(
+        shared,
+        clockAt(ctx.clock, body.occurredAt),
+        actor,
+        id,
+        disposition,
+        body.note ?? undefined,
+        body.override,
+      );
       return;
     }
     case "inspection_request.hold_released": {
       const body = message.body as MessageBody<"inspection_request.hold_released">;
       const actor = await peerActor(tx, ctx.peer, ["supervisor"]);
       const id = await localRequest(tx, ctx.peer.peerId, body.requestId);
-      await liftHold(shared, clockAt(ctx.clock, body.occurredAt), actor, id, body.note?.trim() || "Hold released by the host");
+      await liftHold(
+        shared,
+        clockAt(ctx.clock, body.occurredAt),
+        actor,
+        id,
+        body.note?.trim() || "Hold released by the host",
+      );
       return;
     }
     case "portal.occupancy": {
       const actor = await peerActor(tx, ctx.peer, ["scan_officer"]);
-      await recordPortalOccupancy(shared, ctx.clock, actor, ctx.identity.agencyId, message.body as MessageBody<"portal.occupancy">);
+      await recordPortalOccupancy(
+        shared,
+        ctx.clock,
+        actor,
+        ctx.identity.agencyId,
+        message.body as MessageBody<"portal.occupancy">,
+      );
       return;
     }
     default:
@@ -252,22 +305,46 @@ export async function applyReceived(tx: Tx, ctx: ApplyContext, message: Received
 /** A batch per peer agency that its shipments are filed under on this node (never "running"). */
 async function peerBatch(tx: Tx, actor: Actor, now: Date): Promise<string> {
   const fileName = `federation:${actor.agencyCode}`;
-  const existing = await tx.selectFrom("ingest_batch").select("id").where("agency_id", "=", actor.agencyId).where("file_name", "=", fileName).where("format", "=", "federation").executeTakeFirst();
+  const existing = await tx
+    .selectFrom("ingest_batch")
+    .select("id")
+    .where("agency_id", "=", actor.agencyId)
+    .where("file_name", "=", fileName)
+    .where("format", "=", "federation")
+    .executeTakeFirst();
   if (existing) {
     return existing.id;
   }
   const created = await tx
     .insertInto("ingest_batch")
-    .values({ agency_id: actor.agencyId, file_name: fileName, format: "federation", content_sha256: "0".repeat(64), size_bytes: 0, received_by: actor.userId, received_at: now, status: "completed", completed_at: now })
+    .values({
+      agency_id: actor.agencyId,
+      file_name: fileName,
+      format: "federation",
+      content_sha256: "0".repeat(64),
+      size_bytes: 0,
+      received_by: actor.userId,
+      received_at: now,
+      status: "completed",
+      completed_at: now,
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   return created.id;
 }
 
-function cleanShipment(snapshot: Snapshot, key: { peer: string; shipmentId: string; version: number; kind: string }): CleanShipment {
+function cleanShipment(
+  snapshot: Snapshot,
+  key: { peer: string; shipmentId: string; version: number; kind: string },
+): CleanShipment {
   const contentHash = createHash("sha256").update(JSON.stringify(snapshot)).digest("hex");
   const messageRef = `${key.peer}:${key.shipmentId}:v${key.version}`.slice(0, 200);
-  return { ...snapshot, messageKey: `federation|${key.peer}|${key.shipmentId}|${key.version}|${key.kind}`, messageRef, contentHash };
+  return {
+    ...snapshot,
+    messageKey: `federation|${key.peer}|${key.shipmentId}|${key.version}|${key.kind}`,
+    messageRef,
+    contentHash,
+  };
 }
 
 /** The shipment as the agreement lets it cross: fields it does not share stay empty here. */
@@ -286,28 +363,58 @@ function snapshotFrom(body: MessageBody<"shipment.shared">, fn: Snapshot["functi
     shipper: { name: body.shipper?.name ?? "", address: null, country: body.shipper?.country ?? null },
     consignee: { name: body.consignee?.name ?? "", address: null, country: body.consignee?.country ?? null },
     notifyName: body.notifyName ?? null,
-    goods: body.goods.map((g, i) => ({ lineNo: i + 1, hsCode: g.hsCode ?? "", description: g.description, packages: null, packageType: null, grossWeightKg: null, containerNo: null })),
+    goods: body.goods.map((g, i) => ({
+      lineNo: i + 1,
+      hsCode: g.hsCode ?? "",
+      description: g.description,
+      packages: null,
+      packageType: null,
+      grossWeightKg: null,
+      containerNo: null,
+    })),
     containers: body.containers.map((containerNo) => ({ containerNo, sizeType: "", sealNo: null, isFull: true })),
   };
 }
 
 /** Stores the shipment through the ingest's store, as the host agency's, and maps its id. */
-async function storeAsHost(tx: Tx, ctx: ApplyContext, actor: Actor, clean: CleanShipment, peerShipmentId: string, version: number): Promise<void> {
+async function storeAsHost(
+  tx: Tx,
+  ctx: ApplyContext,
+  actor: Actor,
+  clean: CleanShipment,
+  peerShipmentId: string,
+  version: number,
+): Promise<void> {
   const now = ctx.clock.now();
   const batchId = await peerBatch(tx, actor, now);
   const outcome = await withAgency(sharingTransaction(tx), actor.agencyId, async (inner) => {
     const stored = await storeShipments(inner, { agencyId: actor.agencyId, batchId, now }, [clean]);
     const rejected = stored.rejected[0];
     if (rejected) {
-      throw invalid(rejected.reasons[0]?.code ?? "federation.shipment_refused", rejected.reasons.map((r) => r.message).join("; "));
+      throw invalid(
+        rejected.reasons[0]?.code ?? "federation.shipment_refused",
+        rejected.reasons.map((r) => r.message).join("; "),
+      );
     }
-    const row = await inner.selectFrom("shipment").select("id").where("owner_agency_id", "=", actor.agencyId).where("bill_of_lading", "=", clean.billOfLading).executeTakeFirstOrThrow();
+    const row = await inner
+      .selectFrom("shipment")
+      .select("id")
+      .where("owner_agency_id", "=", actor.agencyId)
+      .where("bill_of_lading", "=", clean.billOfLading)
+      .executeTakeFirstOrThrow();
     await recordAudit(inner, actor, {
       action: clean.function === "cancel" ? "shipment.withdrawn_by_peer" : "shipment.received",
       entityType: "shipment",
       entityId: row.id,
       otherAgencyIds: [ctx.identity.agencyId],
-      payload: { billOfLading: clean.billOfLading, version, function: clean.function, inserted: stored.inserted, replaced: stored.replaced, cancelled: stored.cancelled },
+      payload: {
+        billOfLading: clean.billOfLading,
+        version,
+        function: clean.function,
+        inserted: stored.inserted,
+        replaced: stored.replaced,
+        cancelled: stored.cancelled,
+      },
     });
     return row.id;
   });
@@ -319,9 +426,28 @@ async function storeAsHost(tx: Tx, ctx: ApplyContext, actor: Actor, clean: Clean
  * in force under which the peer's agency provides, covering where the shipment goes and when it
  * leaves. Anything else is refused, not stored.
  */
-async function requireCoveringAgreement(tx: Tx, ctx: ApplyContext, peerActor: Actor, body: MessageBody<"shipment.shared">): Promise<void> {
-  const node = await tx.selectFrom("agency").select(["id", "code", "name", "country"]).where("id", "=", ctx.identity.agencyId).executeTakeFirstOrThrow();
-  const nodeActor: Actor = { userId: peerActor.userId, username: peerActor.username, displayName: peerActor.displayName, agencyId: node.id, agencyCode: node.code, agencyName: node.name, agencyCountry: node.country, roles: [], siteId: null };
+async function requireCoveringAgreement(
+  tx: Tx,
+  ctx: ApplyContext,
+  peerActor: Actor,
+  body: MessageBody<"shipment.shared">,
+): Promise<void> {
+  const node = await tx
+    .selectFrom("agency")
+    .select(["id", "code", "name", "country"])
+    .where("id", "=", ctx.identity.agencyId)
+    .executeTakeFirstOrThrow();
+  const nodeActor: Actor = {
+    userId: peerActor.userId,
+    username: peerActor.username,
+    displayName: peerActor.displayName,
+    agencyId: node.id,
+    agencyCode: node.code,
+    agencyName: node.name,
+    agencyCountry: node.country,
+    roles: [],
+    siteId: null,
+  };
   const discharge = body.portOfDischarge.slice(0, 2);
   const agreement = await findSharingAgreement(tx, nodeActor, {
     owner_agency_id: peerActor.agencyId,
@@ -330,22 +456,43 @@ async function requireCoveringAgreement(tx: Tx, ctx: ApplyContext, peerActor: Ac
     departs: body.departureAt ? new Date(body.departureAt) : ctx.clock.now(),
   });
   if (!agreement) {
-    throw new AppError(403, "federation.not_shared", `No agreement in force lets ${peerActor.agencyCode} share this shipment with ${node.code}`);
+    throw new AppError(
+      403,
+      "federation.not_shared",
+      `No agreement in force lets ${peerActor.agencyCode} share this shipment with ${node.code}`,
+    );
   }
 }
 
-async function applyShipment(tx: Tx, ctx: ApplyContext, kind: MessageKind, body: MessageBody<"shipment.shared">): Promise<void> {
+async function applyShipment(
+  tx: Tx,
+  ctx: ApplyContext,
+  kind: MessageKind,
+  body: MessageBody<"shipment.shared">,
+): Promise<void> {
   const actor = await peerActor(tx, ctx.peer, ["ingest"]);
   const localId = await mappedId(tx, ctx.peer.peerId, "shipment", body.shipmentId);
   if (localId) {
-    const current = await tx.selectFrom("shipment").select(["bill_of_lading"]).where("id", "=", localId).executeTakeFirst();
+    const current = await tx
+      .selectFrom("shipment")
+      .select(["bill_of_lading"])
+      .where("id", "=", localId)
+      .executeTakeFirst();
     if (current && current.bill_of_lading !== body.billOfLading) {
-      throw conflict("federation.bill_changed", `The shipment was shared as B/L ${current.bill_of_lading}, not ${body.billOfLading.slice(0, 35)}`);
+      throw conflict(
+        "federation.bill_changed",
+        `The shipment was shared as B/L ${current.bill_of_lading}, not ${body.billOfLading.slice(0, 35)}`,
+      );
     }
   }
   await requireCoveringAgreement(tx, ctx, actor, body);
   const fn = localId ? "replace" : "original";
-  const clean = cleanShipment(snapshotFrom(body, fn), { peer: ctx.peer.agencyCode, shipmentId: body.shipmentId, version: body.version, kind });
+  const clean = cleanShipment(snapshotFrom(body, fn), {
+    peer: ctx.peer.agencyCode,
+    shipmentId: body.shipmentId,
+    version: body.version,
+    kind,
+  });
   await storeAsHost(tx, ctx, actor, clean, body.shipmentId, body.version);
 }
 
@@ -355,7 +502,9 @@ async function withdrawShipment(tx: Tx, ctx: ApplyContext, body: MessageBody<"sh
   const latest = localId
     ? await tx
         .selectFrom("shipment as s")
-        .innerJoin("shipment_version as v", (join) => join.onRef("v.shipment_id", "=", "s.id").onRef("v.version", "=", "s.version"))
+        .innerJoin("shipment_version as v", (join) =>
+          join.onRef("v.shipment_id", "=", "s.id").onRef("v.version", "=", "s.version"),
+        )
         .select(["s.version", "v.snapshot"])
         .where("s.id", "=", localId)
         .executeTakeFirst()
@@ -364,12 +513,21 @@ async function withdrawShipment(tx: Tx, ctx: ApplyContext, body: MessageBody<"sh
     throw notFound("shipment");
   }
   const snapshot = { ...(latest.snapshot as Snapshot), function: "cancel" as const };
-  const clean = cleanShipment(snapshot, { peer: ctx.peer.agencyCode, shipmentId: body.shipmentId, version: latest.version + 1, kind: `withdrawn:${body.reason}` });
+  const clean = cleanShipment(snapshot, {
+    peer: ctx.peer.agencyCode,
+    shipmentId: body.shipmentId,
+    version: latest.version + 1,
+    kind: `withdrawn:${body.reason}`,
+  });
   await storeAsHost(tx, ctx, actor, clean, body.shipmentId, latest.version + 1);
 }
 
 /** A partner's request reaches its host: made here as the partner made it, under the same reference. */
-async function createRequest(tx: Tx, ctx: ApplyContext, body: MessageBody<"inspection_request.created">): Promise<void> {
+async function createRequest(
+  tx: Tx,
+  ctx: ApplyContext,
+  body: MessageBody<"inspection_request.created">,
+): Promise<void> {
   const actor = await peerActor(tx, ctx.peer, ["targeter"]);
   if (await mappedId(tx, ctx.peer.peerId, "inspection_request", body.requestId)) {
     throw conflict("federation.request_known", "This request was received before");
@@ -443,7 +601,9 @@ async function recordResult(tx: Tx, ctx: ApplyContext, body: MessageBody<"scan.r
   }
   // The file is stored as a local scan's is; the scan row is completed by the node's owner (the
   // application role records scans but never rewrites them).
-  const sha256 = await withAgency(sharingTransaction(tx), actor.agencyId, (inner) => storeFile(inner, evidence.content, evidence.mediaType));
+  const sha256 = await withAgency(sharingTransaction(tx), actor.agencyId, (inner) =>
+    storeFile(inner, evidence.content, evidence.mediaType),
+  );
   await tx
     .updateTable("scan")
     .set({

@@ -1,6 +1,12 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import { envelopeHeader, MAX_DELIVERY_CHARS, RECEIPT_TYP, signMessage, verifyReceipt } from "../../federation/envelope.ts";
+import {
+  envelopeHeader,
+  MAX_DELIVERY_CHARS,
+  RECEIPT_TYP,
+  signMessage,
+  verifyReceipt,
+} from "../../federation/envelope.ts";
 import { MESSAGE_VERSION, shareableBody, type Message, type MessageKind } from "../../federation/messages.ts";
 import type { Clock } from "../clock.ts";
 import { scanEvidence } from "./evidence.ts";
@@ -20,7 +26,13 @@ export interface DeliveryOptions extends Backoff {
   timeoutMs: number;
 }
 
-export const DEFAULT_DELIVERY: DeliveryOptions = { batchSize: 100, timeoutMs: 15_000, baseMs: 1_000, capMs: 5 * 60_000, maxAttempts: 20 };
+export const DEFAULT_DELIVERY: DeliveryOptions = {
+  batchSize: 100,
+  timeoutMs: 15_000,
+  baseMs: 1_000,
+  capMs: 5 * 60_000,
+  maxAttempts: 20,
+};
 
 export interface DeliveryTurn {
   claimed: number;
@@ -29,7 +41,11 @@ export interface DeliveryTurn {
 }
 
 /** One turn: claim, send, settle. */
-export async function deliverOnce(db: Kysely<DB>, clock: Clock, options: DeliveryOptions = DEFAULT_DELIVERY): Promise<DeliveryTurn> {
+export async function deliverOnce(
+  db: Kysely<DB>,
+  clock: Clock,
+  options: DeliveryOptions = DEFAULT_DELIVERY,
+): Promise<DeliveryTurn> {
   const identity = await nodeIdentity(db);
   if (!identity) {
     return { claimed: 0, delivered: 0, failed: 0 };
@@ -61,7 +77,10 @@ export async function deliverOnce(db: Kysely<DB>, clock: Clock, options: Deliver
     }
     await markFailed(db, refused, { ...options, maxAttempts: 0 });
     await markFailed(db, unready, options);
-    const outcome = shareable.length > 0 ? await sendBatch(db, clock, identity, peerId, shareable, options) : { delivered: [], failed: [] };
+    const outcome =
+      shareable.length > 0
+        ? await sendBatch(db, clock, identity, peerId, shareable, options)
+        : { delivered: [], failed: [] };
     await markDelivered(db, outcome.delivered);
     await markFailed(db, outcome.failed, options);
     turn.delivered += outcome.delivered.length;
@@ -71,7 +90,12 @@ export async function deliverOnce(db: Kysely<DB>, clock: Clock, options: Deliver
 }
 
 /** A scan result goes with its evidence (evidence.ts), packed now from the stored scan and file. */
-async function withEvidence(db: Kysely<DB>, clock: Clock, kind: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function withEvidence(
+  db: Kysely<DB>,
+  clock: Clock,
+  kind: string,
+  body: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   if (kind !== "scan.result" || typeof body.scanId !== "string" || body.evidence !== undefined) {
     return body;
   }
@@ -85,9 +109,16 @@ async function sendBatch(
   peerId: string,
   batch: readonly (OutboxRow & { shared: Record<string, unknown> })[],
   options: DeliveryOptions,
-): Promise<{ delivered: { id: string; status: string; note?: string | null }[]; failed: { id: string; error: string }[] }> {
+): Promise<{
+  delivered: { id: string; status: string; note?: string | null }[];
+  failed: { id: string; error: string }[];
+}> {
   const failAll = (error: string) => ({ delivered: [], failed: batch.map((r) => ({ id: r.id, error })) });
-  const peer = await fed(db).selectFrom("federation_peer").select(["agency_code", "url", "is_active"]).where("id", "=", peerId).executeTakeFirst();
+  const peer = await fed(db)
+    .selectFrom("federation_peer")
+    .select(["agency_code", "url", "is_active"])
+    .where("id", "=", peerId)
+    .executeTakeFirst();
   if (!peer?.is_active) {
     return failAll("peer inactive");
   }

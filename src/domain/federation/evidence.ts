@@ -41,8 +41,22 @@ interface ScanFileRow {
 
 /** The host agency's view of a request, enough to load its bundle contents. */
 async function hostActor(db: Kysely<DB>, agencyId: string): Promise<Actor> {
-  const agency = await db.selectFrom("agency").select(["id", "code", "name", "country"]).where("id", "=", agencyId).executeTakeFirstOrThrow();
-  return { userId: "", username: "federation", displayName: agency.name, agencyId: agency.id, agencyCode: agency.code, agencyName: agency.name, agencyCountry: agency.country, roles: [], siteId: null };
+  const agency = await db
+    .selectFrom("agency")
+    .select(["id", "code", "name", "country"])
+    .where("id", "=", agencyId)
+    .executeTakeFirstOrThrow();
+  return {
+    userId: "",
+    username: "federation",
+    displayName: agency.name,
+    agencyId: agency.id,
+    agencyCode: agency.code,
+    agencyName: agency.name,
+    agencyCountry: agency.country,
+    roles: [],
+    siteId: null,
+  };
 }
 
 /**
@@ -63,7 +77,12 @@ export async function scanEvidence(db: Kysely<DB>, clock: Clock, scanId: string)
   if (!row?.file_sha256 || row.media_type === null || row.size_bytes === null) {
     return null;
   }
-  const described = { sha256: row.file_sha256, fileName: row.file_name, mediaType: row.media_type, size: row.size_bytes };
+  const described = {
+    sha256: row.file_sha256,
+    fileName: row.file_name,
+    mediaType: row.media_type,
+    size: row.size_bytes,
+  };
   // Past the bound the file cannot fit, whatever else the bundle holds: not even read.
   if (row.size_bytes > MAX_EVIDENCE_BYTES) {
     return { ...described, bundle: null, withheld: "too_large" };
@@ -123,14 +142,20 @@ function refuse(detail: string): never {
  * Checks a received bundle against the message that carries it; throws federation.evidence_invalid
  * on any fault. `hostAgency` is the sending peer's agency code, `scanId` the host's scan.
  */
-export function checkEvidence(evidence: ScanEvidence & { bundle: string }, hostAgency: string, scanId: string | undefined): CheckedEvidence {
+export function checkEvidence(
+  evidence: ScanEvidence & { bundle: string },
+  hostAgency: string,
+  scanId: string | undefined,
+): CheckedEvidence {
   const bytes = Buffer.from(evidence.bundle, "base64");
   const verdict = verifyBundle(bytes);
   if (!verdict.ok) {
     refuse(verdict.problems[0] ?? "the bundle is not valid");
   }
   if (verdict.hostAgency !== hostAgency) {
-    refuse(`the bundle was made by ${String(verdict.hostAgency).slice(0, 16)}, not by the sending agency ${hostAgency}`);
+    refuse(
+      `the bundle was made by ${String(verdict.hostAgency).slice(0, 16)}, not by the sending agency ${hostAgency}`,
+    );
   }
   const entries = new Map(readTar(bytes).entries.map((e) => [e.path, e.bytes]));
   const custody = CustodySchema.parse(JSON.parse(new TextDecoder().decode(entries.get(CUSTODY_PATH))));
@@ -141,7 +166,9 @@ export function checkEvidence(evidence: ScanEvidence & { bundle: string }, hostA
     refuse("scans.json is missing or not JSON");
   }
   const listed = z.array(z.unknown()).safeParse(scans);
-  const own = listed.success ? listed.data.map((s) => BundledScan.safeParse(s)).find((s) => s.success && s.data.id === scanId) : undefined;
+  const own = listed.success
+    ? listed.data.map((s) => BundledScan.safeParse(s)).find((s) => s.success && s.data.id === scanId)
+    : undefined;
   if (!own?.success) {
     refuse("the bundle does not record this scan");
   }

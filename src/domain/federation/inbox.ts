@@ -1,6 +1,13 @@
 import { sql, type Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import { envelopeHeader, MAX_ENVELOPE_CHARS, MESSAGE_TYP, signReceipt, verifyMessage, type Refusal } from "../../federation/envelope.ts";
+import {
+  envelopeHeader,
+  MAX_ENVELOPE_CHARS,
+  MESSAGE_TYP,
+  signReceipt,
+  verifyMessage,
+  type Refusal,
+} from "../../federation/envelope.ts";
 import { checkReceivedBody, type Message, type Receipt } from "../../federation/messages.ts";
 import { AppError, notFound } from "../../errors.ts";
 import type { Actor } from "../actor.ts";
@@ -27,7 +34,12 @@ export interface ReceiveOptions {
 }
 
 /** Checks, stores and applies each envelope in turn; answers one signed receipt per envelope. */
-export async function receiveEnvelopes(db: Kysely<DB>, clock: Clock, envelopes: readonly string[], options: ReceiveOptions = {}): Promise<string[] | null> {
+export async function receiveEnvelopes(
+  db: Kysely<DB>,
+  clock: Clock,
+  envelopes: readonly string[],
+  options: ReceiveOptions = {},
+): Promise<string[] | null> {
   const identity = await nodeIdentity(db);
   if (!identity) {
     return null;
@@ -40,9 +52,19 @@ export async function receiveEnvelopes(db: Kysely<DB>, clock: Clock, envelopes: 
   return receipts;
 }
 
-async function receiveOne(db: Kysely<DB>, clock: Clock, identity: NodeIdentity, jws: string, windowMs: number): Promise<Receipt> {
+async function receiveOne(
+  db: Kysely<DB>,
+  clock: Clock,
+  identity: NodeIdentity,
+  jws: string,
+  windowMs: number,
+): Promise<Receipt> {
   const now = clock.now();
-  const answer = (status: Receipt["status"], message: { id: string; sender: string } | null, reason: string | null): Receipt => ({
+  const answer = (
+    status: Receipt["status"],
+    message: { id: string; sender: string } | null,
+    reason: string | null,
+  ): Receipt => ({
     v: 1,
     messageId: message?.id ?? null,
     sender: message?.sender ?? null,
@@ -51,7 +73,11 @@ async function receiveOne(db: Kysely<DB>, clock: Clock, identity: NodeIdentity, 
     reason,
     at: now.toISOString(),
   });
-  const refuse = async (refusal: Refusal, detail: string, claimed: { id?: string; sender?: string } = {}): Promise<Receipt> => {
+  const refuse = async (
+    refusal: Refusal,
+    detail: string,
+    claimed: { id?: string; sender?: string } = {},
+  ): Promise<Receipt> => {
     await recordRefusal(db, identity, refusal, detail, claimed);
     const id = claimed.id && /^[0-9a-f-]{36}$/i.test(claimed.id) ? claimed.id : null;
     return answer("rejected", id && claimed.sender ? { id, sender: claimed.sender } : null, refusal);
@@ -66,7 +92,9 @@ async function receiveOne(db: Kysely<DB>, clock: Clock, identity: NodeIdentity, 
   }
   const peer = await pinnedPeerKey(db, header.sender, header.kid, now);
   if (!peer) {
-    return refuse("unknown_key", `no valid pinned key ${header.kid.slice(0, 64)} for ${header.sender}`, { sender: header.sender });
+    return refuse("unknown_key", `no valid pinned key ${header.kid.slice(0, 64)} for ${header.sender}`, {
+      sender: header.sender,
+    });
   }
   const verified = await verifyMessage(jws, peer.key);
   if (!verified.isValid) {
@@ -90,17 +118,31 @@ async function receiveOne(db: Kysely<DB>, clock: Clock, identity: NodeIdentity, 
   }
   const outcome = await storeAndApply(db, clock, identity, peer, message, jws);
   if (outcome === "sequence_taken") {
-    return refuse("schema_violation", `sequence ${message.seq} of ${message.subject.slice(0, 80)} already holds another message`, claimed);
+    return refuse(
+      "schema_violation",
+      `sequence ${message.seq} of ${message.subject.slice(0, 80)} already holds another message`,
+      claimed,
+    );
   }
   if (typeof outcome === "object") {
     // A domain rule's reason goes back to the sender; an internal error's detail stays here.
-    return answer("failed", message, outcome.failure.startsWith("internal:") ? "internal error" : outcome.failure.slice(0, 200));
+    return answer(
+      "failed",
+      message,
+      outcome.failure.startsWith("internal:") ? "internal error" : outcome.failure.slice(0, 200),
+    );
   }
   return answer(outcome, message, null);
 }
 
 /** Records a refused envelope for the operator and in the audit log, in one transaction. */
-async function recordRefusal(db: Kysely<DB>, identity: NodeIdentity, reason: Refusal, detail: string, claimed: { id?: string; sender?: string }): Promise<void> {
+async function recordRefusal(
+  db: Kysely<DB>,
+  identity: NodeIdentity,
+  reason: Refusal,
+  detail: string,
+  claimed: { id?: string; sender?: string },
+): Promise<void> {
   const id = claimed.id && /^[0-9a-f-]{36}$/i.test(claimed.id) ? claimed.id : null;
   await db.transaction().execute(async (tx) => {
     await tx
@@ -145,11 +187,19 @@ async function storeAndApply(
       .returning("message_id")
       .executeTakeFirst();
     if (!inserted) {
-      const known = await tx.selectFrom("federation_inbox").select("message_id").where("message_id", "=", message.id).executeTakeFirst();
+      const known = await tx
+        .selectFrom("federation_inbox")
+        .select("message_id")
+        .where("message_id", "=", message.id)
+        .executeTakeFirst();
       return known ? "duplicate" : "sequence_taken";
     }
     // One row lock per subject: two deliveries of the same subject apply one after the other.
-    await tx.insertInto("federation_inbox_cursor").values({ peer_id: peer.peerId, subject: message.subject }).onConflict((oc) => oc.doNothing()).execute();
+    await tx
+      .insertInto("federation_inbox_cursor")
+      .values({ peer_id: peer.peerId, subject: message.subject })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     const cursor = await tx
       .selectFrom("federation_inbox_cursor")
       .select("applied_seq")
@@ -175,13 +225,24 @@ async function storeAndApply(
       if (Number(row.subject_seq) !== applied + 1) {
         break;
       }
-      const failure = await applyMessage(plain, clock, identity, peer, { id: row.message_id, kind: row.kind, seq: applied + 1, subject: message.subject, body: row.body });
+      const failure = await applyMessage(plain, clock, identity, peer, {
+        id: row.message_id,
+        kind: row.kind,
+        seq: applied + 1,
+        subject: message.subject,
+        body: row.body,
+      });
       if (row.message_id === message.id) {
         own = failure;
       }
       applied += 1;
     }
-    await tx.updateTable("federation_inbox_cursor").set({ applied_seq: applied }).where("peer_id", "=", peer.peerId).where("subject", "=", message.subject).execute();
+    await tx
+      .updateTable("federation_inbox_cursor")
+      .set({ applied_seq: applied })
+      .where("peer_id", "=", peer.peerId)
+      .where("subject", "=", message.subject)
+      .execute();
     return own === null ? "applied" : { failure: own };
   });
 }
@@ -202,18 +263,29 @@ async function applyMessage(
   let failure: string | null = null;
   await sql`savepoint federation_apply`.execute(plain);
   try {
-    await applyReceived(plain, { identity, peer, clock }, { ...message, body: typeof message.body === "string" ? JSON.parse(message.body) : message.body });
+    await applyReceived(
+      plain,
+      { identity, peer, clock },
+      { ...message, body: typeof message.body === "string" ? JSON.parse(message.body) : message.body },
+    );
     await sql`release savepoint federation_apply`.execute(plain);
   } catch (err) {
     // Rolling back to the savepoint also puts back the role and agency the domain took.
     await sql`rollback to savepoint federation_apply`.execute(plain);
-    failure = err instanceof AppError ? `${err.code}: ${err.message}` : `internal: ${err instanceof Error ? err.message : String(err)}`;
+    failure =
+      err instanceof AppError
+        ? `${err.code}: ${err.message}`
+        : `internal: ${err instanceof Error ? err.message : String(err)}`;
     failure = failure.slice(0, 300);
   }
   await plain
     .withTables<FederationTables>()
     .updateTable("federation_inbox")
-    .set({ applied_at: sql<Date>`clock_timestamp()`, applied_order: sql<string>`nextval('federation_applied_order')`, failure })
+    .set({
+      applied_at: sql<Date>`clock_timestamp()`,
+      applied_order: sql<string>`nextval('federation_applied_order')`,
+      failure,
+    })
     .where("message_id", "=", message.id)
     .execute();
   await recordAudit(plain, null, {
@@ -221,7 +293,13 @@ async function applyMessage(
     entityType: "federation_message",
     entityId: message.id,
     otherAgencyIds: [identity.agencyId],
-    payload: { kind: message.kind, sender: peer.agencyCode, subject: message.subject, seq: message.seq, ...(failure === null ? {} : { reason: failure }) },
+    payload: {
+      kind: message.kind,
+      sender: peer.agencyCode,
+      subject: message.subject,
+      seq: message.seq,
+      ...(failure === null ? {} : { reason: failure }),
+    },
   });
   return failure;
 }
@@ -251,7 +329,16 @@ export async function reapplyKept(db: Kysely<DB>, clock: Clock, actor: Actor, me
     const row = await tx
       .selectFrom("federation_inbox as i")
       .innerJoin("federation_peer as p", "p.id", "i.peer_id")
-      .select(["i.message_id", "i.peer_id", "p.agency_code", "i.kind", "i.subject", "i.subject_seq", "i.body", "i.failure"])
+      .select([
+        "i.message_id",
+        "i.peer_id",
+        "p.agency_code",
+        "i.kind",
+        "i.subject",
+        "i.subject_seq",
+        "i.body",
+        "i.failure",
+      ])
       .where("i.message_id", "=", messageId)
       .where("i.applied_at", "is not", null)
       .forUpdate("i")
@@ -266,19 +353,44 @@ export async function reapplyKept(db: Kysely<DB>, clock: Clock, actor: Actor, me
     let failure: string | null = null;
     await sql`savepoint federation_reapply`.execute(plain);
     try {
-      await applyReceived(plain, { identity, peer, clock }, { id: row.message_id, kind: row.kind, subject: row.subject, seq: Number(row.subject_seq), body: typeof row.body === "string" ? JSON.parse(row.body) : row.body });
+      await applyReceived(
+        plain,
+        { identity, peer, clock },
+        {
+          id: row.message_id,
+          kind: row.kind,
+          subject: row.subject,
+          seq: Number(row.subject_seq),
+          body: typeof row.body === "string" ? JSON.parse(row.body) : row.body,
+        },
+      );
       await sql`release savepoint federation_reapply`.execute(plain);
     } catch (err) {
       await sql`rollback to savepoint federation_reapply`.execute(plain);
-      failure = (err instanceof AppError ? `${err.code}: ${err.message}` : `internal: ${err instanceof Error ? err.message : String(err)}`).slice(0, 300);
+      failure = (
+        err instanceof AppError
+          ? `${err.code}: ${err.message}`
+          : `internal: ${err instanceof Error ? err.message : String(err)}`
+      ).slice(0, 300);
     }
     await tx.updateTable("federation_inbox").set({ failure }).where("message_id", "=", messageId).execute();
     await recordAudit(plain, actor, {
       action: "federation.message_reapplied",
       entityType: "federation_message",
       entityId: messageId,
-      payload: { kind: row.kind, sender: row.agency_code, subject: row.subject, seq: Number(row.subject_seq), previousReason: row.failure, ...(failure === null ? { outcome: "applied" } : { outcome: "failed", reason: failure }) },
+      payload: {
+        kind: row.kind,
+        sender: row.agency_code,
+        subject: row.subject,
+        seq: Number(row.subject_seq),
+        previousReason: row.failure,
+        ...(failure === null ? { outcome: "applied" } : { outcome: "failed", reason: failure }),
+      },
     });
-    return { messageId, status: failure === null ? "applied" : "failed", reason: failure === null ? null : failure.startsWith("internal:") ? "internal error" : failure };
+    return {
+      messageId,
+      status: failure === null ? "applied" : "failed",
+      reason: failure === null ? null : failure.startsWith("internal:") ? "internal error" : failure,
+    };
   });
 }

@@ -2,7 +2,13 @@ import type { KeyObject } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import { conflict, invalid, notFound } from "../../errors.ts";
-import { generateNodeKey, importPrivateKey, importPublicKey, keyId, type SigningKey } from "../../federation/envelope.ts";
+import {
+  generateNodeKey,
+  importPrivateKey,
+  importPublicKey,
+  keyId,
+  type SigningKey,
+} from "../../federation/envelope.ts";
 import { recordAudit } from "../audit.ts";
 import { fed, type FederationTables } from "./tables.ts";
 
@@ -22,10 +28,17 @@ export interface NodeIdentity {
 }
 
 /** Makes this node the node of `agencyCode` and gives it a signing key; idempotent. */
-export async function initNode(db: Kysely<DB>, agencyCode: string): Promise<{ agencyCode: string; kid: string; publicPem: string; isNew: boolean }> {
+export async function initNode(
+  db: Kysely<DB>,
+  agencyCode: string,
+): Promise<{ agencyCode: string; kid: string; publicPem: string; isNew: boolean }> {
   return db.transaction().execute(async (tx) => {
     const ft = tx.withTables<FederationTables>();
-    const agency = await ft.selectFrom("agency").select(["id", "code"]).where("code", "=", agencyCode).executeTakeFirst();
+    const agency = await ft
+      .selectFrom("agency")
+      .select(["id", "code"])
+      .where("code", "=", agencyCode)
+      .executeTakeFirst();
     if (!agency) {
       throw notFound("agency");
     }
@@ -33,7 +46,12 @@ export async function initNode(db: Kysely<DB>, agencyCode: string): Promise<{ ag
     if (node && node.agency_id !== agency.id) {
       throw conflict("federation.node_taken", "This node already belongs to another agency");
     }
-    const current = await ft.selectFrom("federation_node_key").select(["kid", "public_pem"]).where("retired_at", "is", null).orderBy("created_at", "desc").executeTakeFirst();
+    const current = await ft
+      .selectFrom("federation_node_key")
+      .select(["kid", "public_pem"])
+      .where("retired_at", "is", null)
+      .orderBy("created_at", "desc")
+      .executeTakeFirst();
     if (node && current) {
       return { agencyCode, kid: current.kid, publicPem: current.public_pem, isNew: false };
     }
@@ -41,8 +59,17 @@ export async function initNode(db: Kysely<DB>, agencyCode: string): Promise<{ ag
       await ft.insertInto("federation_node").values({ agency_id: agency.id }).execute();
     }
     const key = await generateNodeKey();
-    await ft.insertInto("federation_node_key").values({ kid: key.kid, public_pem: key.publicPem, private_pem: key.privatePem }).execute();
-    await recordAudit(tx, null, { action: "federation.node_initialised", entityType: "federation_node", entityId: agency.id, otherAgencyIds: [agency.id], payload: { kid: key.kid } });
+    await ft
+      .insertInto("federation_node_key")
+      .values({ kid: key.kid, public_pem: key.publicPem, private_pem: key.privatePem })
+      .execute();
+    await recordAudit(tx, null, {
+      action: "federation.node_initialised",
+      entityType: "federation_node",
+      entityId: agency.id,
+      otherAgencyIds: [agency.id],
+      payload: { kid: key.kid },
+    });
     return { agencyCode, kid: key.kid, publicPem: key.publicPem, isNew: true };
   });
 }
@@ -56,9 +83,22 @@ export async function rotateNodeKey(db: Kysely<DB>): Promise<{ kid: string; publ
       throw conflict("federation.no_node", "This node has no agency yet: run `reciprocity node init` first");
     }
     const key = await generateNodeKey();
-    await ft.updateTable("federation_node_key").set({ retired_at: new Date() }).where("retired_at", "is", null).execute();
-    await ft.insertInto("federation_node_key").values({ kid: key.kid, public_pem: key.publicPem, private_pem: key.privatePem }).execute();
-    await recordAudit(tx, null, { action: "federation.node_key_rotated", entityType: "federation_node", entityId: node.agency_id, otherAgencyIds: [node.agency_id], payload: { kid: key.kid } });
+    await ft
+      .updateTable("federation_node_key")
+      .set({ retired_at: new Date() })
+      .where("retired_at", "is", null)
+      .execute();
+    await ft
+      .insertInto("federation_node_key")
+      .values({ kid: key.kid, public_pem: key.publicPem, private_pem: key.privatePem })
+      .execute();
+    await recordAudit(tx, null, {
+      action: "federation.node_key_rotated",
+      entityType: "federation_node",
+      entityId: node.agency_id,
+      otherAgencyIds: [node.agency_id],
+      payload: { kid: key.kid },
+    });
     return { kid: key.kid, publicPem: key.publicPem };
   });
   forgetFederationKeys(db);
@@ -84,7 +124,12 @@ export async function nodeIdentity(db: Kysely<DB>): Promise<NodeIdentity | null>
     .orderBy("k.created_at", "desc")
     .executeTakeFirst();
   const identity = row
-    ? { agencyId: row.agency_id, agencyCode: row.code, publicPem: row.public_pem, key: { kid: row.kid, agency: row.code, privateKey: await importPrivateKey(row.private_pem) } }
+    ? {
+        agencyId: row.agency_id,
+        agencyCode: row.code,
+        publicPem: row.public_pem,
+        key: { kid: row.kid, agency: row.code, privateKey: await importPrivateKey(row.private_pem) },
+      }
     : null;
   identityCache.set(db, { at: Date.now(), identity });
   return identity;
@@ -147,7 +192,11 @@ export async function addPeer(db: Kysely<DB>, input: PeerInput): Promise<{ id: s
     if (agency.id === node.agency_id) {
       throw invalid("federation.self_peer", "A node does not peer with its own agency");
     }
-    const existing = await ft.selectFrom("federation_peer").select("id").where("agency_code", "=", input.agencyCode).executeTakeFirst();
+    const existing = await ft
+      .selectFrom("federation_peer")
+      .select("id")
+      .where("agency_code", "=", input.agencyCode)
+      .executeTakeFirst();
     if (existing) {
       throw conflict("federation.peer_exists", "This agency is already a peer: use rotate-key to pin a new key");
     }
@@ -156,7 +205,10 @@ export async function addPeer(db: Kysely<DB>, input: PeerInput): Promise<{ id: s
       .values({ agency_code: input.agencyCode, agency_id: agency.id, url })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await ft.insertInto("federation_peer_key").values({ peer_id: peer.id, kid: key.kid, public_pem: key.pem }).execute();
+    await ft
+      .insertInto("federation_peer_key")
+      .values({ peer_id: peer.id, kid: key.kid, public_pem: key.pem })
+      .execute();
     await recordAudit(tx, null, {
       action: "federation.peer_added",
       entityType: "federation_peer",
@@ -171,7 +223,10 @@ export async function addPeer(db: Kysely<DB>, input: PeerInput): Promise<{ id: s
 }
 
 /** Pins a peer's new key; its older keys keep verifying for `overlapHours`, then stop. */
-export async function rotatePeerKey(db: Kysely<DB>, input: { agencyCode: string; publicPem: string; overlapHours?: number }): Promise<{ kid: string; oldKeysValidUntil: string }> {
+export async function rotatePeerKey(
+  db: Kysely<DB>,
+  input: { agencyCode: string; publicPem: string; overlapHours?: number },
+): Promise<{ kid: string; oldKeysValidUntil: string }> {
   const key = await checkedKey(input.publicPem);
   const overlapHours = input.overlapHours ?? DEFAULT_OVERLAP_HOURS;
   if (!Number.isFinite(overlapHours) || overlapHours < 0 || overlapHours > 24 * 90) {
@@ -181,11 +236,20 @@ export async function rotatePeerKey(db: Kysely<DB>, input: { agencyCode: string;
   const result = await db.transaction().execute(async (tx) => {
     const ft = tx.withTables<FederationTables>();
     const node = await ft.selectFrom("federation_node").select("agency_id").executeTakeFirstOrThrow();
-    const peer = await ft.selectFrom("federation_peer").select("id").where("agency_code", "=", input.agencyCode).executeTakeFirst();
+    const peer = await ft
+      .selectFrom("federation_peer")
+      .select("id")
+      .where("agency_code", "=", input.agencyCode)
+      .executeTakeFirst();
     if (!peer) {
       throw notFound("federation_peer");
     }
-    const known = await ft.selectFrom("federation_peer_key").select("kid").where("peer_id", "=", peer.id).where("kid", "=", key.kid).executeTakeFirst();
+    const known = await ft
+      .selectFrom("federation_peer_key")
+      .select("kid")
+      .where("peer_id", "=", peer.id)
+      .where("kid", "=", key.kid)
+      .executeTakeFirst();
     if (known) {
       throw conflict("federation.key_pinned", "This key is already pinned for the peer");
     }
@@ -195,7 +259,10 @@ export async function rotatePeerKey(db: Kysely<DB>, input: { agencyCode: string;
       .where("peer_id", "=", peer.id)
       .where((eb) => eb.or([eb("valid_until", "is", null), eb("valid_until", ">", until)]))
       .execute();
-    await ft.insertInto("federation_peer_key").values({ peer_id: peer.id, kid: key.kid, public_pem: key.pem }).execute();
+    await ft
+      .insertInto("federation_peer_key")
+      .values({ peer_id: peer.id, kid: key.kid, public_pem: key.pem })
+      .execute();
     await recordAudit(tx, null, {
       action: "federation.peer_key_rotated",
       entityType: "federation_peer",
@@ -220,14 +287,28 @@ export interface PeerView {
 /** Every peer with its pinned keys. */
 export async function listPeers(db: Kysely<DB>): Promise<PeerView[]> {
   const ft = fed(db);
-  const peers = await ft.selectFrom("federation_peer").select(["id", "agency_code", "url", "is_active"]).orderBy("agency_code").execute();
-  const keys = await ft.selectFrom("federation_peer_key").select(["peer_id", "kid", "added_at", "valid_until"]).orderBy("added_at").execute();
+  const peers = await ft
+    .selectFrom("federation_peer")
+    .select(["id", "agency_code", "url", "is_active"])
+    .orderBy("agency_code")
+    .execute();
+  const keys = await ft
+    .selectFrom("federation_peer_key")
+    .select(["peer_id", "kid", "added_at", "valid_until"])
+    .orderBy("added_at")
+    .execute();
   return peers.map((p) => ({
     id: p.id,
     agencyCode: p.agency_code,
     url: p.url,
     isActive: p.is_active,
-    keys: keys.filter((k) => k.peer_id === p.id).map((k) => ({ kid: k.kid, addedAt: k.added_at.toISOString(), validUntil: k.valid_until?.toISOString() ?? null })),
+    keys: keys
+      .filter((k) => k.peer_id === p.id)
+      .map((k) => ({
+        kid: k.kid,
+        addedAt: k.added_at.toISOString(),
+        validUntil: k.valid_until?.toISOString() ?? null,
+      })),
   }));
 }
 
@@ -238,13 +319,22 @@ export interface PinnedPeer {
   key: KeyObject | CryptoKey;
 }
 
-const peerKeyCaches = new WeakMap<object, Map<string, { at: number; pinned: PinnedPeer | null; validUntil: number | null }>>();
+const peerKeyCaches = new WeakMap<
+  object,
+  Map<string, { at: number; pinned: PinnedPeer | null; validUntil: number | null }>
+>();
 const PEER_KEY_TTL_MS = 10_000;
 
 /** The pinned key `kid` of the active peer `agencyCode`, if it is valid at `now`; null otherwise. */
-export async function pinnedPeerKey(db: Kysely<DB>, agencyCode: string, kid: string, now: Date): Promise<PinnedPeer | null> {
+export async function pinnedPeerKey(
+  db: Kysely<DB>,
+  agencyCode: string,
+  kid: string,
+  now: Date,
+): Promise<PinnedPeer | null> {
   const cacheKey = `${agencyCode}\u0000${kid}`;
-  const peerKeyCache = peerKeyCaches.get(db) ?? new Map<string, { at: number; pinned: PinnedPeer | null; validUntil: number | null }>();
+  const peerKeyCache =
+    peerKeyCaches.get(db) ?? new Map<string, { at: number; pinned: PinnedPeer | null; validUntil: number | null }>();
   peerKeyCaches.set(db, peerKeyCache);
   const cached = peerKeyCache.get(cacheKey);
   if (cached && Date.now() - cached.at < PEER_KEY_TTL_MS) {
@@ -258,7 +348,9 @@ export async function pinnedPeerKey(db: Kysely<DB>, agencyCode: string, kid: str
     .where("p.is_active", "=", true)
     .where("k.kid", "=", kid)
     .executeTakeFirst();
-  const pinned = row ? { peerId: row.id, agencyCode: row.agency_code, url: row.url, key: await importPublicKey(row.public_pem) } : null;
+  const pinned = row
+    ? { peerId: row.id, agencyCode: row.agency_code, url: row.url, key: await importPublicKey(row.public_pem) }
+    : null;
   const validUntil = row?.valid_until?.getTime() ?? null;
   if (peerKeyCache.size > 1000) {
     peerKeyCache.clear();
@@ -268,7 +360,11 @@ export async function pinnedPeerKey(db: Kysely<DB>, agencyCode: string, kid: str
 }
 
 /** Every key of the peer valid at `now` (to verify its receipts). */
-export async function peerKeys(db: Kysely<DB>, peerId: string, now: Date): Promise<{ kid: string; key: KeyObject | CryptoKey }[]> {
+export async function peerKeys(
+  db: Kysely<DB>,
+  peerId: string,
+  now: Date,
+): Promise<{ kid: string; key: KeyObject | CryptoKey }[]> {
   const rows = await fed(db)
     .selectFrom("federation_peer_key")
     .select(["kid", "public_pem"])

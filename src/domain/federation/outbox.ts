@@ -32,7 +32,11 @@ export async function enqueueMessage(
   if (!peer) {
     throw notFound("federation_peer");
   }
-  const row = await sql<{ id: string }>`select federation_enqueue(${peer.id}::uuid, ${input.kind}, ${input.subject}, ${JSON.stringify(body)}::jsonb, ${input.createdAt ?? null}::timestamptz) as id`.execute(tx);
+  const row = await sql<{
+    id: string;
+  }>`select federation_enqueue(${peer.id}::uuid, ${input.kind}, ${input.subject}, ${JSON.stringify(body)}::jsonb, ${input.createdAt ?? null}::timestamptz) as id`.execute(
+    tx,
+  );
   return row.rows[0]?.id as string;
 }
 
@@ -64,12 +68,17 @@ export async function claimDue(db: Kysely<DB>, limit: number): Promise<OutboxRow
              limit ${limit}
              for update skip locked) due
      where o.id = due.id
-    returning o.id, o.message_id, o.peer_id, o.kind, o.subject, o.subject_seq, o.body, o.created_at, o.attempts`.execute(db);
+    returning o.id, o.message_id, o.peer_id, o.kind, o.subject, o.subject_seq, o.body, o.created_at, o.attempts`.execute(
+    db,
+  );
   return [...result.rows].sort((a, b) => Number(a.id) - Number(b.id));
 }
 
 /** Marks messages delivered with the receiver's answer (and its reason, when it could not apply one). */
-export async function markDelivered(db: Kysely<DB>, delivered: readonly { id: string; status: string; note?: string | null }[]): Promise<void> {
+export async function markDelivered(
+  db: Kysely<DB>,
+  delivered: readonly { id: string; status: string; note?: string | null }[],
+): Promise<void> {
   if (delivered.length === 0) {
     return;
   }
@@ -94,7 +103,11 @@ export interface Backoff {
  * drawn between half and all of it (jitter), so that peers coming back are not hit in step.
  * After maxAttempts a message is dead: it stays for the administrator to retry.
  */
-export async function markFailed(db: Kysely<DB>, failed: readonly { id: string; error: string }[], backoff: Backoff): Promise<void> {
+export async function markFailed(
+  db: Kysely<DB>,
+  failed: readonly { id: string; error: string }[],
+  backoff: Backoff,
+): Promise<void> {
   if (failed.length === 0) {
     return;
   }

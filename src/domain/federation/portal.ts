@@ -32,7 +32,13 @@ export interface PortalOccupancyView {
 }
 
 /** Records one occupancy the reporting agency's portal measured; the same occupancy twice is refused. */
-export async function recordPortalOccupancy(db: Kysely<DB>, clock: Clock, actor: Actor, hostAgencyId: string, body: MessageBody<"portal.occupancy">): Promise<string> {
+export async function recordPortalOccupancy(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  hostAgencyId: string,
+  body: MessageBody<"portal.occupancy">,
+): Promise<string> {
   requireRole(actor, ["scan_officer", "supervisor", "ingest"], "report portal occupancies");
   if (Date.parse(body.endedAt) < Date.parse(body.startedAt)) {
     throw invalid("portal.bad_interval", "The occupancy ends before it starts");
@@ -69,21 +75,47 @@ export async function recordPortalOccupancy(db: Kysely<DB>, clock: Clock, actor:
       entityType: "portal_occupancy",
       entityId: row.id,
       otherAgencyIds: [hostAgencyId],
-      payload: { portal: body.portal, locode: body.locode, containerNo: body.containerNo, alarms: body.alarms.length, verdict: body.analysis?.verdict ?? null, n42: n42 },
+      payload: {
+        portal: body.portal,
+        locode: body.locode,
+        containerNo: body.containerNo,
+        alarms: body.alarms.length,
+        verdict: body.analysis?.verdict ?? null,
+        n42: n42,
+      },
     });
     return row.id;
   });
 }
 
 /** The latest occupancies the actor's agency received or reported, optionally of one container. */
-export async function listPortalOccupancies(db: Kysely<DB>, actor: Actor, query: { containerNo?: string; limit: number }): Promise<PortalOccupancyView[]> {
+export async function listPortalOccupancies(
+  db: Kysely<DB>,
+  actor: Actor,
+  query: { containerNo?: string; limit: number },
+): Promise<PortalOccupancyView[]> {
   requireRole(actor, ["scan_officer", "supervisor", "targeter", "admin", "auditor"], "read portal occupancies");
   return withAgency(db, actor.agencyId, async (tx) => {
     let q = tx
       .withTables<FederationTables>()
       .selectFrom("portal_occupancy as o")
       .innerJoin("agency as a", "a.id", "o.reporting_agency_id")
-      .select(["o.id", "a.code", "o.occupancy_ref", "o.portal", "o.locode", "o.container_no", "o.started_at", "o.ended_at", "o.gross_gamma", "o.gross_neutron", "o.alarms", "o.analysis", "o.n42_sha256", "o.received_at"])
+      .select([
+        "o.id",
+        "a.code",
+        "o.occupancy_ref",
+        "o.portal",
+        "o.locode",
+        "o.container_no",
+        "o.started_at",
+        "o.ended_at",
+        "o.gross_gamma",
+        "o.gross_neutron",
+        "o.alarms",
+        "o.analysis",
+        "o.n42_sha256",
+        "o.received_at",
+      ])
       .where((eb) => eb.or([eb("o.agency_id", "=", actor.agencyId), eb("o.reporting_agency_id", "=", actor.agencyId)]))
       .orderBy("o.received_at", "desc")
       .orderBy("o.id")

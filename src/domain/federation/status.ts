@@ -11,14 +11,45 @@ import { fed } from "./tables.ts";
 export interface FederationStatus {
   node: { agencyCode: string; kid: string; publicKey: string };
   peers: PeerView[];
-  outbox: { pending: number; dead: number; delivered: number; oldestPendingAt: string | null; lagSeconds: number; failing: number };
+  outbox: {
+    pending: number;
+    dead: number;
+    delivered: number;
+    oldestPendingAt: string | null;
+    lagSeconds: number;
+    failing: number;
+  };
   inbox: { received: number; waiting: number; failed: number; lastReceivedAt: string | null; rejected: number };
   /** Received messages that could not take effect here, newest first, with the reason. */
-  inboxFailures: { messageId: string; sender: string; kind: string; subject: string; seq: number; failure: string; receivedAt: string }[];
+  inboxFailures: {
+    messageId: string;
+    sender: string;
+    kind: string;
+    subject: string;
+    seq: number;
+    failure: string;
+    receivedAt: string;
+  }[];
   /** Which agreements name which peer node. */
   agreements: AgreementPeerView[];
-  failures: { id: string; messageId: string; kind: string; subject: string; attempts: number; lastError: string | null; nextAttemptAt: string }[];
-  deadLetters: { id: string; messageId: string; kind: string; subject: string; attempts: number; lastError: string | null; createdAt: string }[];
+  failures: {
+    id: string;
+    messageId: string;
+    kind: string;
+    subject: string;
+    attempts: number;
+    lastError: string | null;
+    nextAttemptAt: string;
+  }[];
+  deadLetters: {
+    id: string;
+    messageId: string;
+    kind: string;
+    subject: string;
+    attempts: number;
+    lastError: string | null;
+    createdAt: string;
+  }[];
   rejections: { at: string; sender: string | null; messageId: string | null; reason: string; detail: string | null }[];
 }
 
@@ -59,7 +90,10 @@ export async function federationStatus(db: Kysely<DB>, actor: Actor): Promise<Fe
       sql<Date | null>`max(received_at)`.as("last"),
     ])
     .executeTakeFirstOrThrow();
-  const rejected = await ft.selectFrom("federation_rejection").select(sql<string>`count(*)`.as("n")).executeTakeFirstOrThrow();
+  const rejected = await ft
+    .selectFrom("federation_rejection")
+    .select(sql<string>`count(*)`.as("n"))
+    .executeTakeFirstOrThrow();
   const failing = await ft
     .selectFrom("federation_outbox")
     .select(["id", "message_id", "kind", "subject", "attempts", "last_error", "next_attempt_at"])
@@ -83,7 +117,12 @@ export async function federationStatus(db: Kysely<DB>, actor: Actor): Promise<Fe
     .orderBy("i.applied_order", "desc")
     .limit(LIST_LIMIT)
     .execute();
-  const rejections = await ft.selectFrom("federation_rejection").select(["at", "sender", "message_id", "reason", "detail"]).orderBy("id", "desc").limit(LIST_LIMIT).execute();
+  const rejections = await ft
+    .selectFrom("federation_rejection")
+    .select(["at", "sender", "message_id", "reason", "detail"])
+    .orderBy("id", "desc")
+    .limit(LIST_LIMIT)
+    .execute();
   const oldest = counts.oldest ? new Date(counts.oldest) : null;
   const last = inbox.last ? new Date(inbox.last) : null;
   return {
@@ -97,7 +136,13 @@ export async function federationStatus(db: Kysely<DB>, actor: Actor): Promise<Fe
       oldestPendingAt: oldest?.toISOString() ?? null,
       lagSeconds: oldest ? Math.max(0, Math.round((Date.now() - oldest.getTime()) / 1000)) : 0,
     },
-    inbox: { received: Number(inbox.received), waiting: Number(inbox.waiting), failed: Number(inbox.failed), lastReceivedAt: last?.toISOString() ?? null, rejected: Number(rejected.n) },
+    inbox: {
+      received: Number(inbox.received),
+      waiting: Number(inbox.waiting),
+      failed: Number(inbox.failed),
+      lastReceivedAt: last?.toISOString() ?? null,
+      rejected: Number(rejected.n),
+    },
     inboxFailures: inboxFailures.map((r) => ({
       messageId: r.message_id,
       sender: r.agency_code,
@@ -117,8 +162,22 @@ export async function federationStatus(db: Kysely<DB>, actor: Actor): Promise<Fe
       lastError: r.last_error,
       nextAttemptAt: r.next_attempt_at.toISOString(),
     })),
-    deadLetters: dead.map((r) => ({ id: String(r.id), messageId: r.message_id, kind: r.kind, subject: r.subject, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at.toISOString() })),
-    rejections: rejections.map((r) => ({ at: r.at.toISOString(), sender: r.sender, messageId: r.message_id, reason: r.reason, detail: r.detail })),
+    deadLetters: dead.map((r) => ({
+      id: String(r.id),
+      messageId: r.message_id,
+      kind: r.kind,
+      subject: r.subject,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      createdAt: r.created_at.toISOString(),
+    })),
+    rejections: rejections.map((r) => ({
+      at: r.at.toISOString(),
+      sender: r.sender,
+      messageId: r.message_id,
+      reason: r.reason,
+      detail: r.detail,
+    })),
   };
 }
 

@@ -11,9 +11,28 @@ type BigIntColumn = ColumnType<string, number | string, number | string>;
 
 export type FederationTables = {
   federation_node: { is_single: Generated<boolean>; agency_id: string; created_at: GeneratedTimestamp };
-  federation_node_key: { kid: string; public_pem: string; private_pem: string; created_at: GeneratedTimestamp; retired_at: NullableTimestamp };
-  federation_peer: { id: Generated<string>; agency_code: string; agency_id: string | null; url: string; is_active: Generated<boolean>; created_at: GeneratedTimestamp };
-  federation_peer_key: { peer_id: string; kid: string; public_pem: string; added_at: GeneratedTimestamp; valid_until: NullableTimestamp };
+  federation_node_key: {
+    kid: string;
+    public_pem: string;
+    private_pem: string;
+    created_at: GeneratedTimestamp;
+    retired_at: NullableTimestamp;
+  };
+  federation_peer: {
+    id: Generated<string>;
+    agency_code: string;
+    agency_id: string | null;
+    url: string;
+    is_active: Generated<boolean>;
+    created_at: GeneratedTimestamp;
+  };
+  federation_peer_key: {
+    peer_id: string;
+    kid: string;
+    public_pem: string;
+    added_at: GeneratedTimestamp;
+    valid_until: NullableTimestamp;
+  };
   federation_outbox: {
     id: ColumnType<string, never, never>;
     message_id: Generated<string>;
@@ -46,8 +65,19 @@ export type FederationTables = {
     /** Why the message could not take effect here; null once applied (migration 0023). */
     failure: string | null;
   };
-  federation_id_map: { peer_id: string; kind: "shipment" | "inspection_request"; peer_entity_id: string; local_id: string; created_at: GeneratedTimestamp };
-  federation_agreement_peer: { agreement_id: string; peer_id: string; shared_fields: ColumnType<string[], string[] | undefined, string[]>; created_at: GeneratedTimestamp };
+  federation_id_map: {
+    peer_id: string;
+    kind: "shipment" | "inspection_request";
+    peer_entity_id: string;
+    local_id: string;
+    created_at: GeneratedTimestamp;
+  };
+  federation_agreement_peer: {
+    agreement_id: string;
+    peer_id: string;
+    shared_fields: ColumnType<string[], string[] | undefined, string[]>;
+    created_at: GeneratedTimestamp;
+  };
   portal_occupancy: {
     id: Generated<string>;
     agency_id: string;
@@ -65,7 +95,11 @@ export type FederationTables = {
     n42_sha256: string | null;
     received_at: ColumnType<Date, Date | string, Date | string>;
   };
-  federation_inbox_cursor: { peer_id: string; subject: string; applied_seq: ColumnType<string, number | string | undefined, number | string> };
+  federation_inbox_cursor: {
+    peer_id: string;
+    subject: string;
+    applied_seq: ColumnType<string, number | string | undefined, number | string>;
+  };
   federation_rejection: {
     id: ColumnType<string, never, never>;
     at: GeneratedTimestamp;

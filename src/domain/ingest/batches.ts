@@ -33,15 +33,42 @@ export interface BatchSummary {
  * (nothing in the file could be used; its report says why) or "failed" (stopped by an error or by
  * its process ending; its counts are what it stored).
  */
-export async function listBatches(db: Kysely<DB>, actor: Actor, query: { limit: number; cursor?: string }): Promise<Page<BatchSummary>> {
+export async function listBatches(
+  db: Kysely<DB>,
+  actor: Actor,
+  query: { limit: number; cursor?: string },
+): Promise<Page<BatchSummary>> {
   requireRole(actor, ["admin", "ingest", "targeter", "supervisor"], "read ingest batches");
   const after = query.cursor ? decodeCursor(query.cursor, "ingest-batches") : null;
   const rows = await withAgency(db, actor.agencyId, (tx) =>
     tx
       .selectFrom("ingest_batch as b")
       .leftJoin("app_user as u", "u.id", "b.received_by")
-      .select(["b.id", "b.file_name", "b.format", "b.status", "b.received_at", "u.username", "b.messages", "b.shipments", "b.containers", "b.events", "b.errors", "b.warnings"])
-      .$if(after !== null, (qb) => qb.where(afterCursor(after!, { value: "b.received_at", id: "b.id", order: "desc", valueType: "timestamptz", idType: "uuid" })))
+      .select([
+        "b.id",
+        "b.file_name",
+        "b.format",
+        "b.status",
+        "b.received_at",
+        "u.username",
+        "b.messages",
+        "b.shipments",
+        "b.containers",
+        "b.events",
+        "b.errors",
+        "b.warnings",
+      ])
+      .$if(after !== null, (qb) =>
+        qb.where(
+          afterCursor(after!, {
+            value: "b.received_at",
+            id: "b.id",
+            order: "desc",
+            valueType: "timestamptz",
+            idType: "uuid",
+          }),
+        ),
+      )
       .orderBy("b.received_at", "desc")
       .orderBy("b.id", "desc")
       .limit(query.limit + 1)
@@ -108,7 +135,11 @@ export interface QuarantineItem {
 }
 
 /** Lists quarantined records of the agency. */
-export async function listQuarantine(db: Kysely<DB>, actor: Actor, query: { status?: string; limit: number; cursor?: string }): Promise<Page<QuarantineItem>> {
+export async function listQuarantine(
+  db: Kysely<DB>,
+  actor: Actor,
+  query: { status?: string; limit: number; cursor?: string },
+): Promise<Page<QuarantineItem>> {
   requireRole(actor, ["admin", "ingest"], "read the quarantine");
   const after = query.cursor ? decodeCursor(query.cursor, "quarantine") : null;
   const rows = await withAgency(db, actor.agencyId, (tx) =>
@@ -116,7 +147,17 @@ export async function listQuarantine(db: Kysely<DB>, actor: Actor, query: { stat
       .selectFrom("quarantine_record")
       .selectAll()
       .$if(query.status !== undefined, (qb) => qb.where("status", "=", query.status as string))
-      .$if(after !== null, (qb) => qb.where(afterCursor(after!, { value: "created_at", id: "id", order: "desc", valueType: "timestamptz", idType: "uuid" })))
+      .$if(after !== null, (qb) =>
+        qb.where(
+          afterCursor(after!, {
+            value: "created_at",
+            id: "id",
+            order: "desc",
+            valueType: "timestamptz",
+            idType: "uuid",
+          }),
+        ),
+      )
       .orderBy("created_at", "desc")
       .orderBy("id", "desc")
       .limit(query.limit + 1)
@@ -153,7 +194,11 @@ export async function resubmitQuarantined(
 ): Promise<{ report: FileReport; isResolved: boolean }> {
   requireRole(actor, ["admin", "ingest"], "resubmit quarantined records");
   const item = await withAgency(db, actor.agencyId, (tx) =>
-    tx.selectFrom("quarantine_record").select(["id", "format", "status", "location"]).where("id", "=", id).executeTakeFirst(),
+    tx
+      .selectFrom("quarantine_record")
+      .select(["id", "format", "status", "location"])
+      .where("id", "=", id)
+      .executeTakeFirst(),
   );
   if (!item) {
     throw notFound("quarantine_record");
@@ -161,16 +206,30 @@ export async function resubmitQuarantined(
   if (item.status !== "open") {
     throw conflict("quarantine_record.closed", `The record is already ${item.status}`);
   }
-  const report = await ingestManifest(db, clock, actor, { fileName: `resubmission of ${item.location}`, text, format: item.format === "unknown" ? undefined : (item.format as never) });
+  const report = await ingestManifest(db, clock, actor, {
+    fileName: `resubmission of ${item.location}`,
+    text,
+    format: item.format === "unknown" ? undefined : (item.format as never),
+  });
   const isResolved = report.quarantined === 0 && report.shipments > 0;
   if (isResolved) {
     await withAgency(db, actor.agencyId, async (tx) => {
       await tx
         .updateTable("quarantine_record")
-        .set({ status: "resubmitted", resolved_batch_id: report.batchId, resolved_by: actor.userId, resolved_at: clock.now() })
+        .set({
+          status: "resubmitted",
+          resolved_batch_id: report.batchId,
+          resolved_by: actor.userId,
+          resolved_at: clock.now(),
+        })
         .where("id", "=", id)
         .execute();
-      await recordAudit(tx, actor, { action: "quarantine.resubmitted", entityType: "quarantine_record", entityId: id, payload: { batchId: report.batchId } });
+      await recordAudit(tx, actor, {
+        action: "quarantine.resubmitted",
+        entityType: "quarantine_record",
+        entityId: id,
+        payload: { batchId: report.batchId },
+      });
     });
   }
   return { report, isResolved };
@@ -181,7 +240,15 @@ export async function listShipmentVersions(
   db: Kysely<DB>,
   actor: Actor,
   shipmentId: string,
-): Promise<{ version: number; function: string; messageRef: string | null; recordedAt: string; diff: { field: string; from: unknown; to: unknown }[] }[]> {
+): Promise<
+  {
+    version: number;
+    function: string;
+    messageRef: string | null;
+    recordedAt: string;
+    diff: { field: string; from: unknown; to: unknown }[];
+  }[]
+> {
   const rows = await withAgency(db, actor.agencyId, async (tx) => {
     const shipment = await tx
       .selectFrom("shipment as s")
@@ -217,7 +284,13 @@ export async function listShipmentVersions(
     });
     return versions;
   });
-  const shown: { version: number; function: string; messageRef: string | null; recordedAt: string; diff: { field: string; from: unknown; to: unknown }[] }[] = [];
+  const shown: {
+    version: number;
+    function: string;
+    messageRef: string | null;
+    recordedAt: string;
+    diff: { field: string; from: unknown; to: unknown }[];
+  }[] = [];
   let previousShown = 0;
   for (const r of rows) {
     if (!r.is_shared) {
@@ -230,7 +303,9 @@ export async function listShipmentVersions(
       function: r.function,
       messageRef: r.message_ref,
       recordedAt: r.recorded_at.toISOString(),
-      diff: followsHidden ? diffSnapshots({}, r.snapshot as Snapshot) : (r.diff as { field: string; from: unknown; to: unknown }[]),
+      diff: followsHidden
+        ? diffSnapshots({}, r.snapshot as Snapshot)
+        : (r.diff as { field: string; from: unknown; to: unknown }[]),
     });
     previousShown = r.version;
   }

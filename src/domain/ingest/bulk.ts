@@ -9,11 +9,21 @@ export type BulkColumn<R> = readonly [name: string, type: string, get: (row: R) 
  * round trip and one parameter per column whatever the row count, on PostgreSQL and PGlite alike.
  * `onConflict` is appended as written (a constant clause such as `on conflict do nothing`).
  */
-export async function insertUnnest<R>(tx: Tx, table: string, columns: readonly BulkColumn<R>[], rows: readonly R[], onConflict = ""): Promise<void> {
+export async function insertUnnest<R>(
+  tx: Tx,
+  table: string,
+  columns: readonly BulkColumn<R>[],
+  rows: readonly R[],
+  onConflict = "",
+): Promise<void> {
   if (rows.length === 0) {
     return;
   }
   const names = sql.join(columns.map(([name]) => sql.ref(name)));
-  const arrays = sql.join(columns.map(([, type, get]) => sql`${rows.map((row) => get(row) ?? null)}::${sql.raw(type)}[]`));
-  await sql`insert into ${sql.table(table)} (${names}) select * from unnest(${arrays}) ${sql.raw(onConflict)}`.execute(tx);
+  const arrays = sql.join(
+    columns.map(([, type, get]) => sql`${rows.map((row) => get(row) ?? null)}::${sql.raw(type)}[]`),
+  );
+  await sql`insert into ${sql.table(table)} (${names}) select * from unnest(${arrays}) ${sql.raw(onConflict)}`.execute(
+    tx,
+  );
 }

@@ -81,13 +81,20 @@ function shareMessageText(held: readonly Held[]): Held[] {
 }
 
 /** Puts held records in the quarantine; one already waiting there with the same text is not queued twice. */
-export async function quarantineHeld(tx: Tx, ctx: StoreContext, format: TradeFormat, held: readonly Held[]): Promise<void> {
+export async function quarantineHeld(
+  tx: Tx,
+  ctx: StoreContext,
+  format: TradeFormat,
+  held: readonly Held[],
+): Promise<void> {
   if (held.length === 0) {
     return;
   }
   const waiting = await sql<{ location: string; raw_text: string }>`
     select location, raw_text from quarantine_record
-    where agency_id = ${ctx.agencyId} and status = 'open' and location = any(${held.map((h) => h.rejection.location)}::text[])`.execute(tx);
+    where agency_id = ${ctx.agencyId} and status = 'open' and location = any(${held.map((h) => h.rejection.location)}::text[])`.execute(
+    tx,
+  );
   const isWaiting = new Set(waiting.rows.map((w) => JSON.stringify([w.location, w.raw_text])));
   const toQueue = shareMessageText(held.filter((h) => !isWaiting.has(JSON.stringify([h.rejection.location, h.raw]))));
   await insertUnnest(

@@ -31,7 +31,12 @@ export type ManifestInput = IngestInput | StreamInput;
  * at the same time never scores one twice. Shipments left stale by anything else (new rules, an
  * earlier failure) are the background sweep's.
  */
-export async function ingestManifest(db: Kysely<DB>, clock: Clock, actor: Actor, input: ManifestInput): Promise<FileReport> {
+export async function ingestManifest(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  input: ManifestInput,
+): Promise<FileReport> {
   const report = await storeManifest(db, clock, actor, input);
   if (report.batchId && report.inserted + report.replaced > 0) {
     await scoreAllAgencies(db, clock, { batchId: report.batchId });
@@ -50,7 +55,11 @@ export function storeManifest(db: Kysely<DB>, clock: Clock, actor: Actor, input:
 
 /** A whole text is parsed at once (X12 and small files); large files should come as a stream. */
 function storeText(db: Kysely<DB>, clock: Clock, actor: Actor, input: IngestInput): Promise<FileReport> {
-  const { format, parts, sha256 } = wholeTextParts(input.text, { file: input.fileName, format: input.format, csvLayout: input.csvLayout });
+  const { format, parts, sha256 } = wholeTextParts(input.text, {
+    file: input.fileName,
+    format: input.format,
+    csvLayout: input.csvLayout,
+  });
   const digest = { sha256, sizeBytes: Buffer.byteLength(input.text) };
   return runIngest(db, clock, actor, { fileName: input.fileName, format, digest: () => digest }, parts);
 }

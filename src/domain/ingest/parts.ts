@@ -81,11 +81,22 @@ export function takePart(report: FileReport, chunk: PendingChunk, part: ParsedPa
   }
 }
 
-const BAD_EVENT = { code: "ingest.event_bad_container", message: "The event's container number fails the ISO 6346 check; the event is not recorded" };
-const BAD_CELL = { code: "ingest.stowage_bad_container", message: "The bay-plan cell's container number fails the ISO 6346 check; the cell is not recorded" };
+const BAD_EVENT = {
+  code: "ingest.event_bad_container",
+  message: "The event's container number fails the ISO 6346 check; the event is not recorded",
+};
+const BAD_CELL = {
+  code: "ingest.stowage_bad_container",
+  message: "The bay-plan cell's container number fails the ISO 6346 check; the cell is not recorded",
+};
 
 /** Takes an event (or a cell as its event) to land, or sets it aside when its container id is not valid. */
-function takeEvent(report: FileReport, chunk: PendingChunk, event: ContainerEvent, invalid: { code: string; message: string }): boolean {
+function takeEvent(
+  report: FileReport,
+  chunk: PendingChunk,
+  event: ContainerEvent,
+  invalid: { code: string; message: string },
+): boolean {
   report.records.read++;
   if (!event.containerValid) {
     setAside(report, invalid.code, invalid.message);

@@ -23,7 +23,11 @@ export interface Analysis {
 
 /** Parses a whole text without touching a database. */
 export function analyseFile(input: IngestInput): Analysis {
-  const { format, parts, sha256 } = wholeTextParts(input.text, { file: input.fileName, format: input.format, csvLayout: input.csvLayout });
+  const { format, parts, sha256 } = wholeTextParts(input.text, {
+    file: input.fileName,
+    format: input.format,
+    csvLayout: input.csvLayout,
+  });
   return { format, parts, sha256, sizeBytes: Buffer.byteLength(input.text) };
 }
 

@@ -16,7 +16,9 @@ function edifactMessage(text: string, ref: string): string | null {
 function x12Set(text: string, ref: string): string | null {
   const terminator = text.length > 105 ? text.charAt(105) : "~";
   const element = text.charAt(3) || "*";
-  const start = text.search(new RegExp(`ST\\${element}\\d{3}\\${element}${ref.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+  const start = text.search(
+    new RegExp(`ST\\${element}\\d{3}\\${element}${ref.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+  );
   if (start < 0) {
     return null;
   }

@@ -72,7 +72,13 @@ export interface Closing {
  * Marks a running batch, already locked by the caller's transaction, "failed": counts from what
  * it stored, the findings so far with the reason it stopped first, and its audit event.
  */
-export async function closeFailedBatch(tx: Tx, clock: Clock, batchId: string, base: FileReport, closing: Closing): Promise<FileReport> {
+export async function closeFailedBatch(
+  tx: Tx,
+  clock: Clock,
+  batchId: string,
+  base: FileReport,
+  closing: Closing,
+): Promise<FileReport> {
   const counts = await countStored(tx, batchId);
   const report: FileReport = {
     ...base,
@@ -91,7 +97,14 @@ export async function closeFailedBatch(tx: Tx, clock: Clock, batchId: string, ba
     entityType: "ingest_batch",
     entityId: batchId,
     otherAgencyIds: [closing.agencyId],
-    payload: { file: report.file, format: report.format, shipments: report.shipments, events: report.events, quarantined: report.quarantined, ...closing.payload },
+    payload: {
+      file: report.file,
+      format: report.format,
+      shipments: report.shipments,
+      events: report.events,
+      quarantined: report.quarantined,
+      ...closing.payload,
+    },
   });
   return report;
 }
@@ -127,7 +140,11 @@ export interface RecoveredBatch {
  * locked by the heartbeat) is passed by. Should a slow process outlive its heartbeat, its next
  * chunk finds the batch closed and stops without storing, so the counts stay true.
  */
-export async function recoverInterruptedBatches(db: Kysely<DB>, clock: Clock, options: RecoveryOptions = {}): Promise<RecoveredBatch[]> {
+export async function recoverInterruptedBatches(
+  db: Kysely<DB>,
+  clock: Clock,
+  options: RecoveryOptions = {},
+): Promise<RecoveredBatch[]> {
   const staleAfterMs = options.staleAfterMs ?? STALE_AFTER_MS;
   const recovered: RecoveredBatch[] = [];
   for (;;) {
@@ -136,7 +153,13 @@ export async function recoverInterruptedBatches(db: Kysely<DB>, clock: Clock, op
         .selectFrom("ingest_batch")
         .select(["id", "agency_id", "file_name", "format", "heartbeat_at"])
         .where("status", "=", "running")
-        .$if(options.isSoleProcess !== true, (qb) => qb.where("heartbeat_at", "<", sql<Date>`now() - cast(${staleAfterMs} as double precision) * interval '1 millisecond'`))
+        .$if(options.isSoleProcess !== true, (qb) =>
+          qb.where(
+            "heartbeat_at",
+            "<",
+            sql<Date>`now() - cast(${staleAfterMs} as double precision) * interval '1 millisecond'`,
+          ),
+        )
         .orderBy("received_at")
         .limit(1)
         .forUpdate()
@@ -145,17 +168,23 @@ export async function recoverInterruptedBatches(db: Kysely<DB>, clock: Clock, op
       if (!batch) {
         return null;
       }
-      const report = await closeFailedBatch(tx, clock, batch.id, await heldReport(tx, batch.id, batch.file_name, batch.format as TradeFormat), {
-        actor: null,
-        agencyId: batch.agency_id,
-        action: "manifest.interrupted",
-        finding: {
-          where: batch.file_name,
-          code: "ingest.interrupted",
-          message: `The ingest stopped when its process ended (last heard from at ${batch.heartbeat_at.toISOString()}); the shipments stored before are kept, send the file again to complete it`,
+      const report = await closeFailedBatch(
+        tx,
+        clock,
+        batch.id,
+        await heldReport(tx, batch.id, batch.file_name, batch.format as TradeFormat),
+        {
+          actor: null,
+          agencyId: batch.agency_id,
+          action: "manifest.interrupted",
+          finding: {
+            where: batch.file_name,
+            code: "ingest.interrupted",
+            message: `The ingest stopped when its process ended (last heard from at ${batch.heartbeat_at.toISOString()}); the shipments stored before are kept, send the file again to complete it`,
+          },
+          payload: { lastHeartbeat: batch.heartbeat_at.toISOString() },
         },
-        payload: { lastHeartbeat: batch.heartbeat_at.toISOString() },
-      });
+      );
       return { id: batch.id, fileName: batch.file_name, shipments: report.shipments };
     });
     if (!closed) {

@@ -35,7 +35,10 @@ export interface IngestTarget {
 }
 
 /** Reads parts without storing anything: the report of what an ingest would do. */
-export async function dryRunParts(target: IngestTarget, parts: AsyncIterable<ParsedPart> | Iterable<ParsedPart>): Promise<FileReport> {
+export async function dryRunParts(
+  target: IngestTarget,
+  parts: AsyncIterable<ParsedPart> | Iterable<ParsedPart>,
+): Promise<FileReport> {
   const report = emptyReport(target.fileName, target.format);
   for await (const part of parts) {
     takePart(report, new PendingChunk(), part);
@@ -53,14 +56,28 @@ export async function dryRunParts(target: IngestTarget, parts: AsyncIterable<Par
  * When reading or storing throws, the batch is marked "failed" with what it stored and the error
  * is rethrown; a batch whose process died is closed by recoverInterruptedBatches.
  */
-export async function runIngest(db: Kysely<DB>, clock: Clock, actor: Actor, target: IngestTarget, parts: AsyncIterable<ParsedPart> | Iterable<ParsedPart>): Promise<FileReport> {
+export async function runIngest(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  target: IngestTarget,
+  parts: AsyncIterable<ParsedPart> | Iterable<ParsedPart>,
+): Promise<FileReport> {
   const report = emptyReport(target.fileName, target.format);
   const now = clock.now();
   const batch = await withAgency(db, actor.agencyId, (tx) =>
     tx
       .insertInto("ingest_batch")
       // The digest is known only once the stream has been read; the batch is completed with it.
-      .values({ agency_id: actor.agencyId, file_name: target.fileName, format: target.format, content_sha256: "0".repeat(64), size_bytes: 0, received_by: actor.userId, received_at: now })
+      .values({
+        agency_id: actor.agencyId,
+        file_name: target.fileName,
+        format: target.format,
+        content_sha256: "0".repeat(64),
+        size_bytes: 0,
+        received_by: actor.userId,
+        received_at: now,
+      })
       .returning("id")
       .executeTakeFirstOrThrow(),
   );
@@ -127,11 +144,20 @@ async function touchBatch(tx: Tx, batchId: string): Promise<void> {
     with beat as (update ingest_batch set heartbeat_at = now() where id = ${batchId} and status = 'running' returning id)
     select id, set_config('client_connection_check_interval', '1000', true) from beat`.execute(tx);
   if (alive.length === 0) {
-    throw conflict("ingest_batch.closed", "The batch was closed as interrupted while it was still running; send the file again to complete it");
+    throw conflict(
+      "ingest_batch.closed",
+      "The batch was closed as interrupted while it was still running; send the file again to complete it",
+    );
   }
 }
 
-async function storeChunk(db: Kysely<DB>, actor: Actor, ctx: StoreContext, report: FileReport, chunk: PendingChunk): Promise<void> {
+async function storeChunk(
+  db: Kysely<DB>,
+  actor: Actor,
+  ctx: StoreContext,
+  report: FileReport,
+  chunk: PendingChunk,
+): Promise<void> {
   if (chunk.size === 0) {
     return;
   }
@@ -144,10 +170,20 @@ async function storeChunk(db: Kysely<DB>, actor: Actor, ctx: StoreContext, repor
         action: "shipments.ingested",
         entityType: "ingest_batch",
         entityId: ctx.batchId,
-        payload: { inserted: stored.inserted, replaced: stored.replaced, cancelled: stored.cancelled, unchanged: stored.unchanged, duplicates: stored.duplicates },
+        payload: {
+          inserted: stored.inserted,
+          replaced: stored.replaced,
+          cancelled: stored.cancelled,
+          unchanged: stored.unchanged,
+          duplicates: stored.duplicates,
+        },
       });
       for (const r of stored.rejected) {
-        chunk.held.push({ rejection: r, raw: (r.messageKey && chunk.rawByKey.get(r.messageKey)?.()) ?? "", record: null });
+        chunk.held.push({
+          rejection: r,
+          raw: (r.messageKey && chunk.rawByKey.get(r.messageKey)?.()) ?? "",
+          record: null,
+        });
       }
     }
     const newEvents = await insertEvents(tx, ctx, chunk.events);
@@ -163,7 +199,13 @@ async function storeChunk(db: Kysely<DB>, actor: Actor, ctx: StoreContext, repor
   report.unmatched += done.unmatched;
 }
 
-async function completeBatch(db: Kysely<DB>, clock: Clock, actor: Actor, target: IngestTarget, report: FileReport): Promise<void> {
+async function completeBatch(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  target: IngestTarget,
+  report: FileReport,
+): Promise<void> {
   const batchId = report.batchId as string;
   const { sha256, sizeBytes } = target.digest();
   const isUsable = checkUsable(report);
@@ -171,7 +213,11 @@ async function completeBatch(db: Kysely<DB>, clock: Clock, actor: Actor, target:
     await touchBatch(tx, batchId);
     await tx
       .updateTable("ingest_batch")
-      .set({ ...finishedBatch(report, isUsable ? "completed" : "rejected", clock.now()), content_sha256: sha256, size_bytes: sizeBytes })
+      .set({
+        ...finishedBatch(report, isUsable ? "completed" : "rejected", clock.now()),
+        content_sha256: sha256,
+        size_bytes: sizeBytes,
+      })
       .where("id", "=", batchId)
       .execute();
     await recordAudit(tx, actor, {
@@ -207,7 +253,13 @@ async function failBatch(db: Kysely<DB>, clock: Clock, actor: Actor, report: Fil
   const isSafe = err instanceof AppError && err.statusCode < 500;
   const message = err instanceof Error ? err.message : String(err);
   await withAgency(db, actor.agencyId, async (tx) => {
-    const running = await tx.selectFrom("ingest_batch").select("id").where("id", "=", batchId).where("status", "=", "running").forUpdate().executeTakeFirst();
+    const running = await tx
+      .selectFrom("ingest_batch")
+      .select("id")
+      .where("id", "=", batchId)
+      .where("status", "=", "running")
+      .forUpdate()
+      .executeTakeFirst();
     if (!running) {
       return;
     }

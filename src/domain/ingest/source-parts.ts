@@ -1,6 +1,20 @@
 import { createHash } from "node:crypto";
 import { Slicer } from "../slices.ts";
-import { type ChunkSource, type CsvLayout, dedupeDiagnostics, DiagnosticCollector, EdifactLexer, type EdifactMessage, EdifactMessageAssembler, type EdifactSegment, mapEdifactMessage, parseMessageText, piecesOf, streamManifestCsv, type TradeFormat } from "../../trade/index.ts";
+import {
+  type ChunkSource,
+  type CsvLayout,
+  dedupeDiagnostics,
+  DiagnosticCollector,
+  EdifactLexer,
+  type EdifactMessage,
+  EdifactMessageAssembler,
+  type EdifactSegment,
+  mapEdifactMessage,
+  parseMessageText,
+  piecesOf,
+  streamManifestCsv,
+  type TradeFormat,
+} from "../../trade/index.ts";
 import type { ParsedPart } from "./parts.ts";
 import { rawTextReader } from "./raw-text.ts";
 
@@ -12,7 +26,10 @@ function sha256(text: string): string {
 }
 
 /** A whole text parsed at once, handed on in slices; the first carries the findings, the last the events and cells. */
-export function wholeTextParts(text: string, options: { file: string; format?: TradeFormat; csvLayout?: CsvLayout }): { format: TradeFormat; sha256: string; parts: ParsedPart[] } {
+export function wholeTextParts(
+  text: string,
+  options: { file: string; format?: TradeFormat; csvLayout?: CsvLayout },
+): { format: TradeFormat; sha256: string; parts: ParsedPart[] } {
   const digest = sha256(text);
   const parsed = parseMessageText(text, { format: options.format, file: options.file, csvLayout: options.csvLayout });
   // One text per message (or CSV row), looked up once: a file of many bad records must not search it again for each.
@@ -54,7 +71,11 @@ function escapeComponent(value: string): string {
 /** The text of one message (UNH … UNT) rebuilt from its segments, in the default delimiters. */
 export function edifactMessageText(message: EdifactMessage): string {
   const segments = [message.unh, ...message.body, ...(message.unt ? [message.unt] : [])];
-  return segments.map((s) => `${[s.tag, ...s.elements.map((e) => e.map(escapeComponent).join(":"))].join("+")}'`).join("\n") + "\n";
+  return (
+    segments
+      .map((s) => `${[s.tag, ...s.elements.map((e) => e.map(escapeComponent).join(":"))].join("+")}'`)
+      .join("\n") + "\n"
+  );
 }
 
 function messagePart(message: EdifactMessage, out: DiagnosticCollector): ParsedPart {
@@ -73,7 +94,10 @@ function messagePart(message: EdifactMessage, out: DiagnosticCollector): ParsedP
   };
 }
 
-function* messagesOf(segments: readonly EdifactSegment[], assembler: EdifactMessageAssembler): Generator<EdifactMessage, void, undefined> {
+function* messagesOf(
+  segments: readonly EdifactSegment[],
+  assembler: EdifactMessageAssembler,
+): Generator<EdifactMessage, void, undefined> {
   for (const segment of segments) {
     const message = assembler.push(segment);
     if (message) {
@@ -87,7 +111,10 @@ function* messagesOf(segments: readonly EdifactSegment[], assembler: EdifactMess
  * per segment; piecesOf), and diagnostics are handed on with the message they precede and not kept, so memory
  * holds one chunk and one message at a time.
  */
-export async function* edifactStreamParts(chunks: ChunkSource, file: string): AsyncGenerator<ParsedPart, void, undefined> {
+export async function* edifactStreamParts(
+  chunks: ChunkSource,
+  file: string,
+): AsyncGenerator<ParsedPart, void, undefined> {
   const out = new DiagnosticCollector(file);
   const lexer = new EdifactLexer(out);
   const assembler = new EdifactMessageAssembler(out);
@@ -111,12 +138,25 @@ export async function* edifactStreamParts(chunks: ChunkSource, file: string): As
     yield messagePart(last, out);
   }
   if (out.list.length > 0) {
-    yield { format: "unknown", messages: 0, diagnostics: dedupeDiagnostics(out.list.splice(0)), shipments: [], events: [], stowage: [], rawText: () => "", fallbackRef: () => "" };
+    yield {
+      format: "unknown",
+      messages: 0,
+      diagnostics: dedupeDiagnostics(out.list.splice(0)),
+      shipments: [],
+      events: [],
+      stowage: [],
+      rawText: () => "",
+      fallbackRef: () => "",
+    };
   }
 }
 
 /** CSV from chunks, one part per bill of lading (the rows of a bill must be contiguous). */
-export async function* csvStreamParts(chunks: ChunkSource, file: string, layout?: CsvLayout): AsyncGenerator<ParsedPart, void, undefined> {
+export async function* csvStreamParts(
+  chunks: ChunkSource,
+  file: string,
+  layout?: CsvLayout,
+): AsyncGenerator<ParsedPart, void, undefined> {
   const slicer = new Slicer();
   for await (const item of streamManifestCsv(chunks, { file, layout })) {
     await slicer.pause();

@@ -39,7 +39,19 @@ export interface StagedShipment {
   snapshot: string;
 }
 
-const STAGE_COLUMNS = ["stage_id", "shipment_id", "version", "action", "voyage_id", "message_key", "message_ref", "content_sha256", "function", "snapshot", "diff"];
+const STAGE_COLUMNS = [
+  "stage_id",
+  "shipment_id",
+  "version",
+  "action",
+  "voyage_id",
+  "message_key",
+  "message_ref",
+  "content_sha256",
+  "function",
+  "snapshot",
+  "diff",
+];
 
 /** The run as COPY text: a line per shipment. */
 function stageText(stageId: string, rows: readonly StagedShipment[]): string {
@@ -68,5 +80,7 @@ export async function writeStaged(tx: Tx, ctx: StoreContext, rows: readonly Stag
   }
   const stage = randomUUID();
   await copyRows(tx, "ingest_stage", STAGE_COLUMNS, stageText(stage, rows));
-  await sql`select ingest_stage_write(${stage}::uuid, ${ctx.agencyId}::uuid, ${ctx.batchId}::uuid, ${ctx.now.toISOString()}::timestamptz)`.execute(tx);
+  await sql`select ingest_stage_write(${stage}::uuid, ${ctx.agencyId}::uuid, ${ctx.batchId}::uuid, ${ctx.now.toISOString()}::timestamptz)`.execute(
+    tx,
+  );
 }

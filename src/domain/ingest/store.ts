@@ -16,7 +16,6 @@ export interface StoreOutcome {
   rejected: Rejection[];
 }
 
-
 /** The stored form of a shipment that versions keep and diffs compare. */
 export type Snapshot = Omit<CleanShipment, "messageKey" | "messageRef" | "contentHash">;
 
@@ -29,13 +28,17 @@ export function snapshotOf(s: CleanShipment): Snapshot {
 // jsonb returns object keys in its own order, so values compare in a key-sorted form.
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 }
 
 /** Field-level differences between two snapshots; lists compare as wholes; an optional field dropped counts too. */
 export function diffSnapshots(before: Partial<Snapshot>, after: Snapshot): FieldChange[] {
-  const fields = [...new Set([...Object.keys(after), ...Object.keys(before)])].filter((f) => f !== "function") as (keyof Snapshot)[];
+  const fields = [...new Set([...Object.keys(after), ...Object.keys(before)])].filter(
+    (f) => f !== "function",
+  ) as (keyof Snapshot)[];
   return fields
     .filter((f) => canonical(before[f] ?? null) !== canonical(after[f] ?? null))
     .map((f) => ({ field: f, from: before[f] ?? null, to: after[f] ?? null }));
@@ -63,13 +66,20 @@ function uniqueRuns(items: CleanShipment[]): CleanShipment[][] {
 
 /** Stores a chunk of validated shipments through the caller's transaction. */
 export async function storeShipments(tx: Tx, ctx: StoreContext, items: CleanShipment[]): Promise<StoreOutcome> {
-  const outcome: StoreOutcome = { inserted: 0, replaced: 0, cancelled: 0, unchanged: 0, duplicates: 0, containers: 0, rejected: [] };
+  const outcome: StoreOutcome = {
+    inserted: 0,
+    replaced: 0,
+    cancelled: 0,
+    unchanged: 0,
+    duplicates: 0,
+    containers: 0,
+    rejected: [],
+  };
   for (const run of uniqueRuns(items)) {
     await storeRun(tx, ctx, run, outcome);
   }
   return outcome;
 }
-
 
 interface Current {
   id: string;
@@ -91,7 +101,14 @@ interface Known {
  * would test every row of the agency against the whole list instead.
  */
 async function lookUpRun(tx: Tx, ctx: StoreContext, run: CleanShipment[]): Promise<Known> {
-  const rows = await sql<{ message_key: string | null; content_sha256: string | null; id: string | null; bill_of_lading: string | null; version: number | null; snapshot: Partial<Snapshot> | null }>`
+  const rows = await sql<{
+    message_key: string | null;
+    content_sha256: string | null;
+    id: string | null;
+    bill_of_lading: string | null;
+    version: number | null;
+    snapshot: Partial<Snapshot> | null;
+  }>`
     with run as (
       select * from unnest(${run.map((s) => s.messageKey)}::text[], ${run.map((s) => s.billOfLading)}::text[]) r(message_key, bill_of_lading)
     ), known as (
@@ -113,14 +130,22 @@ async function lookUpRun(tx: Tx, ctx: StoreContext, run: CleanShipment[]): Promi
     if (r.message_key !== null) {
       known.messages.set(r.message_key, r.content_sha256 as string);
     } else {
-      known.current.set(r.bill_of_lading as string, { id: r.id as string, version: r.version as number, snapshot: r.snapshot });
+      known.current.set(r.bill_of_lading as string, {
+        id: r.id as string,
+        version: r.version as number,
+        snapshot: r.snapshot,
+      });
     }
   }
   return known;
 }
 
 /** Drops messages received before: the same content counts as a duplicate, other content is refused. */
-function dropKnownMessages(run: CleanShipment[], knownHash: Map<string, string>, outcome: StoreOutcome): CleanShipment[] {
+function dropKnownMessages(
+  run: CleanShipment[],
+  knownHash: Map<string, string>,
+  outcome: StoreOutcome,
+): CleanShipment[] {
   if (knownHash.size === 0) {
     return run;
   }
@@ -135,7 +160,12 @@ function dropKnownMessages(run: CleanShipment[], knownHash: Map<string, string>,
       outcome.rejected.push({
         location: `message ${s.messageRef} B/L ${s.billOfLading}`,
         messageKey: s.messageKey,
-        reasons: [{ code: "ingest.reference_reused", message: `Message ${s.messageRef} was received before with different content; send a replacement under a new reference` }],
+        reasons: [
+          {
+            code: "ingest.reference_reused",
+            message: `Message ${s.messageRef} was received before with different content; send a replacement under a new reference`,
+          },
+        ],
       });
     }
   }
@@ -143,16 +173,35 @@ function dropKnownMessages(run: CleanShipment[], knownHash: Map<string, string>,
 }
 
 /** Decides per shipment: new (with an id), amended (next version with its diff), unchanged or refused. */
-function planRun(fresh: CleanShipment[], existing: Map<string, Current>, voyageOf: (s: CleanShipment) => string | null, outcome: StoreOutcome): StagedShipment[] {
+function planRun(
+  fresh: CleanShipment[],
+  existing: Map<string, Current>,
+  voyageOf: (s: CleanShipment) => string | null,
+  outcome: StoreOutcome,
+): StagedShipment[] {
   const staged: StagedShipment[] = [];
   for (const s of fresh) {
     const current = existing.get(s.billOfLading);
     if (!current && s.function === "cancel") {
-      outcome.rejected.push({ location: `message ${s.messageRef} B/L ${s.billOfLading}`, messageKey: s.messageKey, reasons: [{ code: "ingest.cancel_unknown", message: `Cancellation of B/L ${s.billOfLading}, which was never received` }] });
+      outcome.rejected.push({
+        location: `message ${s.messageRef} B/L ${s.billOfLading}`,
+        messageKey: s.messageKey,
+        reasons: [
+          { code: "ingest.cancel_unknown", message: `Cancellation of B/L ${s.billOfLading}, which was never received` },
+        ],
+      });
       continue;
     }
     if (!current) {
-      staged.push({ action: "insert", id: randomUUID(), version: 1, s, voyageId: voyageOf(s), diff: [], snapshot: snapshotText(s) });
+      staged.push({
+        action: "insert",
+        id: randomUUID(),
+        version: 1,
+        s,
+        voyageId: voyageOf(s),
+        diff: [],
+        snapshot: snapshotText(s),
+      });
       outcome.inserted++;
       outcome.containers += s.containers.length;
       continue;
@@ -164,7 +213,15 @@ function planRun(fresh: CleanShipment[], existing: Map<string, Current>, voyageO
       outcome.unchanged++;
       continue;
     }
-    staged.push({ action: "update", id: current.id, version: current.version + 1, s, voyageId: voyageOf(s), diff, snapshot: snapshotText(s) });
+    staged.push({
+      action: "update",
+      id: current.id,
+      version: current.version + 1,
+      s,
+      voyageId: voyageOf(s),
+      diff,
+      snapshot: snapshotText(s),
+    });
     outcome.containers += s.containers.length;
     if (s.function === "cancel") {
       outcome.cancelled++;

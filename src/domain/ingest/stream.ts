@@ -30,7 +30,11 @@ async function collectText(chunks: AsyncIterable<string | Uint8Array>): Promise<
 }
 
 /** The parts of a stream: EDIFACT by message and CSV by bill as they arrive; other formats are read whole first. */
-async function* streamParts(tap: ChunkTap, input: StreamInput, format: TradeFormat): AsyncGenerator<ParsedPart, void, undefined> {
+async function* streamParts(
+  tap: ChunkTap,
+  input: StreamInput,
+  format: TradeFormat,
+): AsyncGenerator<ParsedPart, void, undefined> {
   if (EDIFACT.has(format)) {
     yield* edifactStreamParts(tap.chunks(), input.fileName);
     return;
@@ -44,10 +48,18 @@ async function* streamParts(tap: ChunkTap, input: StreamInput, format: TradeForm
 }
 
 /** A stream as ingest reads it: the target (format detected from the first bytes when not given) and its parts. */
-export async function streamSource(input: StreamInput): Promise<{ target: IngestTarget; parts: AsyncGenerator<ParsedPart, void, undefined> }> {
+export async function streamSource(
+  input: StreamInput,
+): Promise<{ target: IngestTarget; parts: AsyncGenerator<ParsedPart, void, undefined> }> {
   const tap = new ChunkTap(input.chunks);
   const format = input.format ?? detectFormat(await tap.peek());
-  const target: IngestTarget = { fileName: input.fileName, format, digest: () => tap.digest(), onProgress: input.onProgress, chunkSize: input.chunkSize };
+  const target: IngestTarget = {
+    fileName: input.fileName,
+    format,
+    digest: () => tap.digest(),
+    onProgress: input.onProgress,
+    chunkSize: input.chunkSize,
+  };
   return { target, parts: streamParts(tap, input, format) };
 }
 

@@ -5,7 +5,14 @@ import { mulberry32 } from "../demo/random.ts";
 // and IMO numbers, real UN/LOCODE ports, HS codes the radiation portals care about, and runs of
 // shipments on the same voyage, so files written from them read back without findings.
 
-const CARRIERS = [["ONEY", "ONEU"], ["MAEU", "MSKU"], ["MSCU", "MEDU"], ["CMDU", "CMAU"], ["EGLV", "EGHU"], ["HLCU", "HLXU"]] as const;
+const CARRIERS = [
+  ["ONEY", "ONEU"],
+  ["MAEU", "MSKU"],
+  ["MSCU", "MEDU"],
+  ["CMDU", "CMAU"],
+  ["EGLV", "EGHU"],
+  ["HLCU", "HLXU"],
+] as const;
 const DISCHARGE = ["JPTYO", "JPYOK", "JPUKB", "JPNGO", "KRPUS", "CNSHA", "TWKHH", "VNSGN", "AUSYD"];
 const GOODS = [
   ["310420", "POTASSIUM CHLORIDE FERTILIZER", "BG"],
@@ -15,8 +22,19 @@ const GOODS = [
   ["080212", "CALIFORNIA ALMONDS SHELLED", "CT"],
   ["250810", "SODIUM BENTONITE", "BG"],
 ] as const;
-const SHIPPERS = ["PACIFIC AG EXPORTS LLC", "GOLDEN STATE FARMS INC", "SIERRA METALS RECYCLING CORP", "HARBOR PAPER FIBER LP"];
-const CONSIGNEES = ["ASAHI TRADING KK", "DAIICHI SHOJI CO LTD", "HANIL CO LTD", "SAKURA BUSSAN CO LTD", "KERAMIK TRADING KK"];
+const SHIPPERS = [
+  "PACIFIC AG EXPORTS LLC",
+  "GOLDEN STATE FARMS INC",
+  "SIERRA METALS RECYCLING CORP",
+  "HARBOR PAPER FIBER LP",
+];
+const CONSIGNEES = [
+  "ASAHI TRADING KK",
+  "DAIICHI SHOJI CO LTD",
+  "HANIL CO LTD",
+  "SAKURA BUSSAN CO LTD",
+  "KERAMIK TRADING KK",
+];
 /** Consecutive shipments on one voyage. */
 const PER_VOYAGE = 400;
 const ANCHOR = Date.UTC(2026, 11, 1, 6, 0);
@@ -35,7 +53,10 @@ export interface SyntheticOptions {
 }
 
 /** `count` synthetic outbound shipments from LA/LB, generated lazily. */
-export function* syntheticShipments(count: number, options: SyntheticOptions): Generator<ManifestShipment, void, undefined> {
+export function* syntheticShipments(
+  count: number,
+  options: SyntheticOptions,
+): Generator<ManifestShipment, void, undefined> {
   const r = mulberry32(options.seed);
   const start = options.start ?? 0;
   for (let i = start; i < start + count; i++) {
@@ -52,7 +73,15 @@ export function* syntheticShipments(count: number, options: SyntheticOptions): G
     }));
     const goods = containers.map((c, k) => {
       const [hsCode, description, packageType] = pick(GOODS, r);
-      return { lineNumber: k + 1, hsCode, description, packages: 10 + Math.floor(r() * 90), packageType, grossWeightKg: 15000 + Math.floor(r() * 12000), containerNumbers: [c.number] };
+      return {
+        lineNumber: k + 1,
+        hsCode,
+        description,
+        packages: 10 + Math.floor(r() * 90),
+        packageType,
+        grossWeightKg: 15000 + Math.floor(r() * 12000),
+        containerNumbers: [c.number],
+      };
     });
     yield {
       source: { format: "cuscar" },

@@ -23,7 +23,15 @@ export interface CleanShipment {
   notifyName: string | null;
   /** The notify party's name in its own script, present only when given. */
   notifyNameNative?: string;
-  goods: { lineNo: number; hsCode: string; description: string; packages: number | null; packageType: string | null; grossWeightKg: number | null; containerNo: string | null }[];
+  goods: {
+    lineNo: number;
+    hsCode: string;
+    description: string;
+    packages: number | null;
+    packageType: string | null;
+    grossWeightKg: number | null;
+    containerNo: string | null;
+  }[];
   containers: { containerNo: string; sizeType: string; sealNo: string | null; isFull: boolean }[];
   /** sha256 of the stored fields: the same content twice is recognised. */
   contentHash: string;
@@ -84,7 +92,9 @@ function party(p: Party | undefined): CleanParty | null {
   if (!p?.name?.trim()) {
     return null;
   }
-  const address = [...p.address, [p.city, p.region, p.postalCode].filter(Boolean).join(" ")].filter((s) => s && s.trim()).join(", ");
+  const address = [...p.address, [p.city, p.region, p.postalCode].filter(Boolean).join(" ")]
+    .filter((s) => s && s.trim())
+    .join(", ");
   const nativeName = p.nativeName?.trim();
   const clean: CleanParty = { name: p.name.trim(), address: address || null, country: p.country ?? null };
   return nativeName && nativeName !== clean.name ? { ...clean, nativeName } : clean;
@@ -117,13 +127,22 @@ export function validateShipment(
   if (!bill) {
     reasons.push({ code: "ingest.missing_bill_of_lading", message: "The shipment has no bill of lading number" });
   }
-  for (const [field, value] of [["port of loading", record.portOfLoading], ["port of discharge", record.portOfDischarge]] as const) {
+  for (const [field, value] of [
+    ["port of loading", record.portOfLoading],
+    ["port of discharge", record.portOfDischarge],
+  ] as const) {
     if (!value || !LOCODE.test(value)) {
-      reasons.push({ code: "ingest.bad_port", message: `The ${field} ${value ? `"${value}" is not a UN/LOCODE` : "is missing"}` });
+      reasons.push({
+        code: "ingest.bad_port",
+        message: `The ${field} ${value ? `"${value}" is not a UN/LOCODE` : "is missing"}`,
+      });
     }
   }
   if (record.finalDestination && !LOCODE.test(record.finalDestination)) {
-    reasons.push({ code: "ingest.bad_port", message: `The final destination "${record.finalDestination}" is not a UN/LOCODE` });
+    reasons.push({
+      code: "ingest.bad_port",
+      message: `The final destination "${record.finalDestination}" is not a UN/LOCODE`,
+    });
   }
   const shipper = party(record.parties.shipper);
   const consignee = party(record.parties.consignee);
@@ -144,7 +163,10 @@ export function validateShipment(
   // The reader puts SUB in place of a NUL byte, so a record that held one is caught here.
   const garbled = garbledField(record);
   if (garbled) {
-    reasons.push({ code: "ingest.control_character", message: `The ${garbled} holds a control character (a NUL or other byte that is not text)` });
+    reasons.push({
+      code: "ingest.control_character",
+      message: `The ${garbled} holds a control character (a NUL or other byte that is not text)`,
+    });
   }
   if (reasons.length > 0 || !bill || !shipper || !consignee || !record.portOfLoading || !record.portOfDischarge) {
     return { ok: false, rejection: { location: describeSource(record.source), reasons } };
@@ -159,7 +181,8 @@ export function validateShipment(
     voyageNo: record.voyage ?? null,
     portOfLoading: record.portOfLoading,
     portOfDischarge: record.portOfDischarge,
-    finalDestination: record.finalDestination && record.finalDestination !== record.portOfDischarge ? record.finalDestination : null,
+    finalDestination:
+      record.finalDestination && record.finalDestination !== record.portOfDischarge ? record.finalDestination : null,
     etd: isoTime(record.etd),
     shipper,
     consignee,
@@ -184,7 +207,13 @@ export function validateShipment(
   const text = JSON.stringify(stored);
   const contentHash = createHash("sha256").update(text).digest("hex");
   const messageRef = record.messageRef || record.source.messageRef || context.fallbackRef();
-  const messageKey = [context.format, record.source.sender ?? "", record.source.interchangeRef ?? "", messageRef, bill].join("|");
+  const messageKey = [
+    context.format,
+    record.source.sender ?? "",
+    record.source.interchangeRef ?? "",
+    messageRef,
+    bill,
+  ].join("|");
   const value: CleanShipment = { ...stored, messageKey, messageRef, contentHash };
   snapshotTexts.set(value, text);
   return { ok: true, value };

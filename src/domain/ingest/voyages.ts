@@ -16,7 +16,12 @@ export function voyageKey(s: CleanShipment): string | null {
  * port is never used nor changed: each agency keeps its own loading clock. `known` caches ids
  * across the chunks of one file, so a chunk whose voyages were all seen before costs no query.
  */
-export async function resolveVoyages(tx: Tx, agencyId: string, items: readonly CleanShipment[], known: Map<string, string>): Promise<Map<string, string>> {
+export async function resolveVoyages(
+  tx: Tx,
+  agencyId: string,
+  items: readonly CleanShipment[],
+  known: Map<string, string>,
+): Promise<Map<string, string>> {
   const wanted = new Map<string, CleanShipment>();
   for (const s of items) {
     const key = voyageKey(s);
@@ -29,7 +34,16 @@ export async function resolveVoyages(tx: Tx, agencyId: string, items: readonly C
   }
   const voyages = [...wanted.values()];
   const vessels = new Map(voyages.map((s) => [s.vesselImo as string, s.vesselName ?? `IMO ${s.vesselImo}`]));
-  await insertUnnest(tx, "vessel", [["imo", "text", ([imo]: [string, string]) => imo], ["name", "text", ([, name]: [string, string]) => name]], [...vessels], "on conflict (imo) do nothing");
+  await insertUnnest(
+    tx,
+    "vessel",
+    [
+      ["imo", "text", ([imo]: [string, string]) => imo],
+      ["name", "text", ([, name]: [string, string]) => name],
+    ],
+    [...vessels],
+    "on conflict (imo) do nothing",
+  );
   // Manifests carry the ETD but not the terminal's cut-off; until a schedule says otherwise the
   // cut-off is taken as 24 hours before departure and marked as an estimate.
   await insertUnnest(
@@ -42,7 +56,11 @@ export async function resolveVoyages(tx: Tx, agencyId: string, items: readonly C
       ["carrier_scac", "text", (s: CleanShipment) => s.carrierScac],
       ["port_of_loading", "text", (s: CleanShipment) => s.portOfLoading],
       ["etd", "timestamptz", (s: CleanShipment) => s.etd],
-      ["loading_cutoff", "timestamptz", (s: CleanShipment) => new Date(new Date(s.etd as string).getTime() - 24 * HOUR_MS).toISOString()],
+      [
+        "loading_cutoff",
+        "timestamptz",
+        (s: CleanShipment) => new Date(new Date(s.etd as string).getTime() - 24 * HOUR_MS).toISOString(),
+      ],
       ["is_cutoff_estimated", "boolean", () => true],
     ],
     voyages.filter((s) => s.etd),

@@ -10,7 +10,13 @@ import { transition } from "./state-machine.ts";
 import type { InspectionRequestView } from "../../contract/inspection-requests.ts";
 
 /** The host answers a request for information. */
-export async function answerInformationRequest(db: Kysely<DB>, clock: Clock, actor: Actor, id: string, response: string): Promise<InspectionRequestView> {
+export async function answerInformationRequest(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  id: string,
+  response: string,
+): Promise<InspectionRequestView> {
   return withAgency(db, actor.agencyId, async (tx) => {
     const locked = await lockRequest(tx, actor, id);
     if (locked.request_type !== "information") {

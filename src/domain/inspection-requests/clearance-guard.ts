@@ -9,11 +9,14 @@ import { MAX_OVERRIDE_REASON, type ClearanceReason, type ScanType } from "./voca
 // adjudication, not a click: a host supervisor overrides with a reason, and both agencies see it.
 
 /** Verdicts of the radiation analysis that need an override to clear. */
-const GUARDED_VERDICTS: Partial<Record<string, ClearanceReason>> = { snm: "snm", industrial: "industrial", investigate: "investigate" };
+const GUARDED_VERDICTS: Partial<Record<string, ClearanceReason>> = {
+  snm: "snm",
+  industrial: "industrial",
+  investigate: "investigate",
+};
 
 /** Reasons no later measurement removes: possible SNM stays until someone signs for it. */
 const STICKY: ReadonlySet<ClearanceReason> = new Set(["snm", "reach_back"]);
-
 
 /** The reach-back advice an analysis report carries (`reachBack: { reason }`), read defensively from stored JSON. */
 export function reachBackOf(analysis: unknown): string | null {
@@ -33,7 +36,10 @@ export function reachBackOf(analysis: unknown): string | null {
  * analysis put down to background; `withConfidence` adds the percentage, `category` keeps one
  * category (case-insensitive). Reports stored before the analysis graded its nuclides have no status.
  */
-export function nuclideLabels(report: AnalysisReport | null, options: { withConfidence?: boolean; category?: string } = {}): string[] {
+export function nuclideLabels(
+  report: AnalysisReport | null,
+  options: { withConfidence?: boolean; category?: string } = {},
+): string[] {
   const { withConfidence = false, category } = options;
   return (report?.nuclides ?? [])
     .map((n) => ({ ...n, status: (n as { status?: string }).status }))
@@ -59,7 +65,11 @@ const REASON_TEXT: Record<ClearanceReason, string> = {
 };
 
 /** The nuclide category behind each verdict reason, as the analysis names categories. */
-const VERDICT_CATEGORY: Record<"snm" | "industrial" | "investigate", string> = { snm: "snm", industrial: "industrial", investigate: "neutron" };
+const VERDICT_CATEGORY: Record<"snm" | "industrial" | "investigate", string> = {
+  snm: "snm",
+  industrial: "industrial",
+  investigate: "neutron",
+};
 
 function isLater(a: ScanView, b: ScanView): boolean {
   return a.scannedAt === b.scannedAt ? a.recordedAt > b.recordedAt : a.scannedAt > b.scannedAt;
@@ -131,7 +141,12 @@ export function clearanceFindings(scans: readonly ScanView[]): ClearanceFinding[
  * supervisor's override with a reason; an override is refused where it overrides nothing.
  * Returns the findings the override covers (empty when none is needed).
  */
-export function checkClearance(actor: Actor, disposition: string, findings: readonly ClearanceFinding[], override: ClearanceOverride | undefined): ClearanceFinding[] {
+export function checkClearance(
+  actor: Actor,
+  disposition: string,
+  findings: readonly ClearanceFinding[],
+  override: ClearanceOverride | undefined,
+): ClearanceFinding[] {
   if (override) {
     if (!hasRole(actor, "supervisor")) {
       throw forbidden("Only a host supervisor may override the scan findings to clear a container");
@@ -141,10 +156,16 @@ export function checkClearance(actor: Actor, disposition: string, findings: read
     }
     const reason = override.reason.trim();
     if (reason.length === 0 || reason.length > MAX_OVERRIDE_REASON) {
-      throw invalid("inspection_request.override_reason_required", `An override needs a reason of 1 to ${MAX_OVERRIDE_REASON} characters`);
+      throw invalid(
+        "inspection_request.override_reason_required",
+        `An override needs a reason of 1 to ${MAX_OVERRIDE_REASON} characters`,
+      );
     }
     if (findings.length === 0) {
-      throw conflict("inspection_request.nothing_to_override", "No scan finding stands in the way of clearing this container; clear it without an override");
+      throw conflict(
+        "inspection_request.nothing_to_override",
+        "No scan finding stands in the way of clearing this container; clear it without an override",
+      );
     }
     return [...findings];
   }

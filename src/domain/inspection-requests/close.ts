@@ -10,7 +10,12 @@ import { transition } from "./state-machine.ts";
 import type { InspectionRequestView } from "../../contract/inspection-requests.ts";
 
 /** Closes a request; a container still on hold must have its hold lifted first. */
-export async function closeInspectionRequest(db: Kysely<DB>, clock: Clock, actor: Actor, id: string): Promise<InspectionRequestView> {
+export async function closeInspectionRequest(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  id: string,
+): Promise<InspectionRequestView> {
   return withAgency(db, actor.agencyId, async (tx) => {
     const locked = await lockRequest(tx, actor, id);
     if (locked.hold_active) {

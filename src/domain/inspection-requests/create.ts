@@ -28,22 +28,42 @@ export interface NewInspectionRequest {
 }
 
 /** A partner targeter asks the host to inspect one container of a shared shipment. */
-export async function createInspectionRequest(db: Kysely<DB>, clock: Clock, actor: Actor, input: NewInspectionRequest): Promise<InspectionRequestView> {
+export async function createInspectionRequest(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  input: NewInspectionRequest,
+): Promise<InspectionRequestView> {
   requireRole(actor, ["targeter", "supervisor"], "request inspections");
   return withAgency(db, actor.agencyId, async (tx) => {
     const shipment = await tx
       .selectFrom("shipment as s")
       .leftJoin("voyage as v", "v.id", "s.voyage_id")
-      .select(["s.id", "s.owner_agency_id", "s.discharge_country", "s.destination_country", "s.bill_of_lading", "v.loading_cutoff", "s.etd", "s.filed_at"])
+      .select([
+        "s.id",
+        "s.owner_agency_id",
+        "s.discharge_country",
+        "s.destination_country",
+        "s.bill_of_lading",
+        "v.loading_cutoff",
+        "s.etd",
+        "s.filed_at",
+      ])
       .where(shipmentIsVisible(actor))
       .where("s.id", "=", input.shipmentId)
       .executeTakeFirst();
     if (!shipment) {
       throw notFound("shipment");
     }
-    const agreement = await findSharingAgreement(tx, actor, { ...shipment, departs: shipment.etd ?? shipment.filed_at });
+    const agreement = await findSharingAgreement(tx, actor, {
+      ...shipment,
+      departs: shipment.etd ?? shipment.filed_at,
+    });
     if (!agreement) {
-      throw invalid("inspection_request.no_agreement", "No agreement lets your agency request inspections on this shipment");
+      throw invalid(
+        "inspection_request.no_agreement",
+        "No agreement lets your agency request inspections on this shipment",
+      );
     }
     const container = await tx
       .selectFrom("shipment_container")
@@ -59,7 +79,10 @@ export async function createInspectionRequest(db: Kysely<DB>, clock: Clock, acto
       throw conflict("inspection_request.already_open", `Request ${open.reference} for this container is still open`);
     }
     const now = clock.now();
-    const reference = input.reference && !(await referenceInUse(tx, input.reference)) ? input.reference : await nextReference(tx, actor, now);
+    const reference =
+      input.reference && !(await referenceInUse(tx, input.reference))
+        ? input.reference
+        : await nextReference(tx, actor, now);
     const inserted = await tx
       .insertInto("inspection_request")
       .values({
@@ -85,7 +108,15 @@ export async function createInspectionRequest(db: Kysely<DB>, clock: Clock, acto
       .executeTakeFirstOrThrow();
     await tx
       .insertInto("request_transition")
-      .values({ request_id: inserted.id, from_status: null, to_status: "requested", action: "request", actor_user_id: actor.userId, note: input.reason, at: now })
+      .values({
+        request_id: inserted.id,
+        from_status: null,
+        to_status: "requested",
+        action: "request",
+        actor_user_id: actor.userId,
+        note: input.reason,
+        at: now,
+      })
       .execute();
     await recordAudit(tx, actor, {
       action: "inspection_request.created",

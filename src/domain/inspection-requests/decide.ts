@@ -18,7 +18,13 @@ export interface Decision {
 }
 
 /** A host supervisor accepts or declines a request that still awaits a decision. */
-export async function decideInspectionRequest(db: Kysely<DB>, clock: Clock, actor: Actor, id: string, input: Decision): Promise<InspectionRequestView> {
+export async function decideInspectionRequest(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  id: string,
+  input: Decision,
+): Promise<InspectionRequestView> {
   const reason = input.reason?.trim() ?? "";
   if (input.decision === "decline" && (reason.length === 0 || !input.reasonCode)) {
     throw invalid("inspection_request.reason_required", "A decline needs a reason code and a reason");

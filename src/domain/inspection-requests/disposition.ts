@@ -45,7 +45,14 @@ export async function applyDisposition(
     },
     payload: {
       disposition,
-      ...(overridden.length > 0 ? { override: { reason, findings: overridden.map((f) => ({ scanId: f.scanId, reasons: f.reasons, summary: f.summary })) } } : {}),
+      ...(overridden.length > 0
+        ? {
+            override: {
+              reason,
+              findings: overridden.map((f) => ({ scanId: f.scanId, reasons: f.reasons, summary: f.summary })),
+            },
+          }
+        : {}),
     },
   });
   if (overridden.length === 0) {
@@ -67,8 +74,24 @@ export async function applyDisposition(
   const partner = (await isSharedWithRequester(tx, id)) ? [locked.requesting_agency_id] : [];
   const message = `${locked.reference} (${locked.container_no}): ${disposition.replaceAll("_", " ")} against the scans' findings by a supervisor's override — ${reason}`;
   const params = { reference: locked.reference, containerNo: locked.container_no, disposition, reason };
-  await notifyRole(tx, { agencyIds: [locked.host_agency_id, ...partner], role: "supervisor", kind: "override", requestId: id, message, params, at: now });
-  await notifyRole(tx, { agencyIds: partner, role: "targeter", kind: "override", requestId: id, message, params, at: now });
+  await notifyRole(tx, {
+    agencyIds: [locked.host_agency_id, ...partner],
+    role: "supervisor",
+    kind: "override",
+    requestId: id,
+    message,
+    params,
+    at: now,
+  });
+  await notifyRole(tx, {
+    agencyIds: partner,
+    role: "targeter",
+    kind: "override",
+    requestId: id,
+    message,
+    params,
+    at: now,
+  });
 }
 
 /** Dispositions a request whose results are in; `override` clears against the scans' findings. */

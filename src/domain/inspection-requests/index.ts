@@ -4,7 +4,15 @@
 // (src/contract/inspection-requests.ts).
 
 export * from "./vocabulary.ts";
-export type { ClearanceFinding, ClearanceOverride, DispositionOverride, InspectionRequestView, RequestCargo, ScanView, TimelineStep } from "../../contract/inspection-requests.ts";
+export type {
+  ClearanceFinding,
+  ClearanceOverride,
+  DispositionOverride,
+  InspectionRequestView,
+  RequestCargo,
+  ScanView,
+  TimelineStep,
+} from "../../contract/inspection-requests.ts";
 export { checkClearance, clearanceFindings, nuclideLabels, reachBackOf } from "./clearance-guard.ts";
 export { raiseSnmAlert, snmAlertMessage, snmAlertOf, type SnmAlert } from "./snm-alert.ts";
 export { lockRequest, type LockedRequest } from "./repository.ts";

@@ -24,7 +24,11 @@ export interface RequestQuery {
 const NO_DEADLINE = "9999-12-31T00:00:00.000Z";
 
 /** Lists requests the actor's agency is party to, newest first or by deadline. */
-export async function listInspectionRequests(db: Kysely<DB>, actor: Actor, query: RequestQuery): Promise<Page<InspectionRequestView>> {
+export async function listInspectionRequests(
+  db: Kysely<DB>,
+  actor: Actor,
+  query: RequestQuery,
+): Promise<Page<InspectionRequestView>> {
   const byDeadline = query.sort === "deadline";
   const cursorName = byDeadline ? "inspection-requests-deadline" : "inspection-requests";
   const after = query.cursor ? decodeCursor(query.cursor, cursorName) : null;
@@ -41,15 +45,22 @@ export async function listInspectionRequests(db: Kysely<DB>, actor: Actor, query
     }
     const deadlineKey = sql<Date>`coalesce(r.deadline, ${NO_DEADLINE}::timestamptz)`;
     if (after) {
-      const keyset = byDeadline ? { value: deadlineKey, order: "asc" as const } : { value: "r.requested_at", order: "desc" as const };
+      const keyset = byDeadline
+        ? { value: deadlineKey, order: "asc" as const }
+        : { value: "r.requested_at", order: "desc" as const };
       qb = qb.where(afterCursor(after, { ...keyset, id: "r.id", valueType: "timestamptz", idType: "uuid" }));
     }
-    const ordered = byDeadline ? qb.orderBy(deadlineKey, "asc").orderBy("r.id", "asc") : qb.orderBy("r.requested_at", "desc").orderBy("r.id", "desc");
+    const ordered = byDeadline
+      ? qb.orderBy(deadlineKey, "asc").orderBy("r.id", "asc")
+      : qb.orderBy("r.requested_at", "desc").orderBy("r.id", "desc");
     const rows = await ordered.limit(query.limit + 1).execute();
     const page = toPage(
       rows,
       query.limit,
-      (r) => ({ value: byDeadline ? (r.deadline?.toISOString() ?? NO_DEADLINE) : r.requested_at.toISOString(), id: r.id }),
+      (r) => ({
+        value: byDeadline ? (r.deadline?.toISOString() ?? NO_DEADLINE) : r.requested_at.toISOString(),
+        id: r.id,
+      }),
       cursorName,
     );
     const items = await presentRows(tx, actor, page.items);
@@ -59,7 +70,14 @@ export async function listInspectionRequests(db: Kysely<DB>, actor: Actor, query
 }
 
 /** The requests on one shipment that the actor is party to. */
-export async function listRequestsForShipment(tx: Tx, actor: Actor, shipmentId: string): Promise<InspectionRequestView[]> {
-  const rows = await viewQuery(tx, actor).where("r.shipment_id", "=", shipmentId).orderBy("r.requested_at", "desc").execute();
+export async function listRequestsForShipment(
+  tx: Tx,
+  actor: Actor,
+  shipmentId: string,
+): Promise<InspectionRequestView[]> {
+  const rows = await viewQuery(tx, actor)
+    .where("r.shipment_id", "=", shipmentId)
+    .orderBy("r.requested_at", "desc")
+    .execute();
   return presentRows(tx, actor, rows);
 }

@@ -16,8 +16,22 @@ export async function presentRows(tx: Tx, actor: Actor, rows: ViewRow[]): Promis
   const ids = rows.map((r) => r.id);
   const scans = await listScans(tx, actor, ids);
   const history = groupByRequest(await timelineRows(tx, ids), presentStep);
-  const cargo = new Map((await cargoRows(tx, actor, rows.map((r) => r.shipment_id))).map((r) => [r.id, presentCargo(r)]));
-  return rows.map((r) => presentRequest(r, { timeline: history.get(r.id) ?? [], scans: scans.get(r.id) ?? [], cargo: cargo.get(r.shipment_id) }));
+  const cargo = new Map(
+    (
+      await cargoRows(
+        tx,
+        actor,
+        rows.map((r) => r.shipment_id),
+      )
+    ).map((r) => [r.id, presentCargo(r)]),
+  );
+  return rows.map((r) =>
+    presentRequest(r, {
+      timeline: history.get(r.id) ?? [],
+      scans: scans.get(r.id) ?? [],
+      cargo: cargo.get(r.shipment_id),
+    }),
+  );
 }
 
 /** A request is shared between its two agencies: reading it is a read of the other party's data. */
@@ -32,12 +46,20 @@ export async function auditRequestRead(
     action,
     entityType: "inspection_request",
     entityId,
-    records: rows.map((r) => ({ id: r.id, ownerAgencyId: r.host_agency_id === actor.agencyId ? r.requesting_agency_id : r.host_agency_id })),
+    records: rows.map((r) => ({
+      id: r.id,
+      ownerAgencyId: r.host_agency_id === actor.agencyId ? r.requesting_agency_id : r.host_agency_id,
+    })),
   });
 }
 
 /** Loads one request inside a transaction, or throws not-found. */
-export async function loadRequest(tx: Tx, actor: Actor, id: string, options: { isAudited?: boolean } = {}): Promise<InspectionRequestView> {
+export async function loadRequest(
+  tx: Tx,
+  actor: Actor,
+  id: string,
+  options: { isAudited?: boolean } = {},
+): Promise<InspectionRequestView> {
   const row = await viewQuery(tx, actor).where("r.id", "=", id).executeTakeFirst();
   if (!row) {
     throw notFound("inspection_request");

@@ -1,7 +1,13 @@
 import type { AnalysisReport } from "../../radiation/analyze-file.ts";
 import { clearanceFindings } from "./clearance-guard.ts";
 import type { cargoRows, ScanRow, timelineRows, ViewRow } from "./repository.ts";
-import type { ClearanceFinding, InspectionRequestView, RequestCargo, ScanView, TimelineStep } from "../../contract/inspection-requests.ts";
+import type {
+  ClearanceFinding,
+  InspectionRequestView,
+  RequestCargo,
+  ScanView,
+  TimelineStep,
+} from "../../contract/inspection-requests.ts";
 import { isOpenStatus, missReasonOf } from "./vocabulary.ts";
 
 // Rows as both parties read them: plain functions from database rows to views, no queries.
@@ -25,7 +31,12 @@ export function presentScan(r: ScanRow): ScanView {
     scannedAt: r.scanned_at.toISOString(),
     recordedAt: r.recorded_at.toISOString(),
     file: r.file_sha256
-      ? { sha256: r.file_sha256, name: r.file_name, mediaType: r.media_type ?? "application/octet-stream", sizeBytes: r.size_bytes ?? 0 }
+      ? {
+          sha256: r.file_sha256,
+          name: r.file_name,
+          mediaType: r.media_type ?? "application/octet-stream",
+          sizeBytes: r.size_bytes ?? 0,
+        }
       : null,
     verdict: r.verdict,
     isInconsistent: r.is_inconsistent,
@@ -35,7 +46,10 @@ export function presentScan(r: ScanRow): ScanView {
 }
 
 /** Groups rows by request id, keeping their order, mapped through `present`. */
-export function groupByRequest<R extends { request_id: string }, V>(rows: readonly R[], present: (row: R) => V): Map<string, V[]> {
+export function groupByRequest<R extends { request_id: string }, V>(
+  rows: readonly R[],
+  present: (row: R) => V,
+): Map<string, V[]> {
   const byRequest = new Map<string, V[]>();
   for (const r of rows) {
     const list = byRequest.get(r.request_id) ?? [];
@@ -47,8 +61,19 @@ export function groupByRequest<R extends { request_id: string }, V>(rows: readon
 
 /** A transition row as a step of the timeline. */
 export function presentStep(r: TimelineRow): TimelineStep {
-  const override = r.override_reason === null ? null : { reason: r.override_reason, findings: (r.override_findings ?? []) as ClearanceFinding[] };
-  return { at: r.at.toISOString(), action: r.action, from: r.from_status, to: r.to_status, by: r.username, note: r.note, override };
+  const override =
+    r.override_reason === null
+      ? null
+      : { reason: r.override_reason, findings: (r.override_findings ?? []) as ClearanceFinding[] };
+  return {
+    at: r.at.toISOString(),
+    action: r.action,
+    from: r.from_status,
+    to: r.to_status,
+    by: r.username,
+    note: r.note,
+    override,
+  };
 }
 
 /** The goods and the viewer's own score of a shipment, with the three heaviest rule hits. */
@@ -57,7 +82,13 @@ export function presentCargo(r: CargoRow): RequestCargo {
     .map((h) => ({ ruleId: h.ruleId, weight: Number(h.weight), explanation: h.explanation }))
     .sort((a, b) => b.weight - a.weight)
     .slice(0, 3);
-  return { goods: r.description ?? null, hsCode: r.hs_code ?? null, riskScore: r.score === null ? null : Number(r.score), riskLevel: r.level ?? null, topHits: hits };
+  return {
+    goods: r.description ?? null,
+    hsCode: r.hs_code ?? null,
+    riskScore: r.score === null ? null : Number(r.score),
+    riskLevel: r.level ?? null,
+    topHits: hits,
+  };
 }
 
 /** The override of the latest disposition step, if that step was a clearance against findings. */
@@ -67,7 +98,10 @@ function currentOverride(timeline: TimelineStep[]): InspectionRequestView["dispo
 }
 
 /** A request row with its steps, scans and cargo as the view both parties read. */
-export function presentRequest(r: ViewRow, related: { timeline: TimelineStep[]; scans: ScanView[]; cargo: RequestCargo | undefined }): InspectionRequestView {
+export function presentRequest(
+  r: ViewRow,
+  related: { timeline: TimelineStep[]; scans: ScanView[]; cargo: RequestCargo | undefined },
+): InspectionRequestView {
   return {
     id: r.id,
     reference: r.reference,

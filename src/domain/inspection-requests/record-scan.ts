@@ -44,7 +44,11 @@ async function analyse(input: NewScan): Promise<AnalysisReport | null> {
 }
 
 async function checkAgainstDeclaration(tx: Tx, shipmentId: string, report: AnalysisReport) {
-  const goods = await tx.selectFrom("shipment_goods").select(["hs_code", "description"]).where("shipment_id", "=", shipmentId).execute();
+  const goods = await tx
+    .selectFrom("shipment_goods")
+    .select(["hs_code", "description"])
+    .where("shipment_id", "=", shipmentId)
+    .execute();
   const hasSpectrum = report.measurements.some((m) => m.kind === "spectrum");
   return checkDeclaration(
     goods.map((g) => ({ hsCode: g.hs_code, description: g.description })),
@@ -65,7 +69,13 @@ export async function assertMayRecordScan(db: Kysely<DB>, actor: Actor, requestI
  * and shared with the requesting agency at once. Possible SNM alerts both agencies' supervisors in
  * the same transaction.
  */
-export async function recordScan(db: Kysely<DB>, clock: Clock, actor: Actor, requestId: string, input: NewScan): Promise<InspectionRequestView> {
+export async function recordScan(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  requestId: string,
+  input: NewScan,
+): Promise<InspectionRequestView> {
   // Who may act and whether the file is acceptable are settled before the file is analysed.
   await assertMayRecordScan(db, actor, requestId);
   if (input.attachment) {

@@ -93,7 +93,9 @@ export async function cargoRows(tx: Tx, actor: Actor, shipmentIds: string[]) {
   }
   return tx
     .selectFrom("shipment as s")
-    .leftJoin("shipment_score as sc", (j) => j.onRef("sc.shipment_id", "=", "s.id").on("sc.agency_id", "=", actor.agencyId))
+    .leftJoin("shipment_score as sc", (j) =>
+      j.onRef("sc.shipment_id", "=", "s.id").on("sc.agency_id", "=", actor.agencyId),
+    )
     .select(["s.id", "sc.score", "sc.level", "sc.hits"])
     .select((eb) => [
       eb
@@ -103,7 +105,13 @@ export async function cargoRows(tx: Tx, actor: Actor, shipmentIds: string[]) {
         .orderBy("g.line_no")
         .limit(1)
         .as("description"),
-      eb.selectFrom("shipment_goods as g").select("g.hs_code").whereRef("g.shipment_id", "=", "s.id").orderBy("g.line_no").limit(1).as("hs_code"),
+      eb
+        .selectFrom("shipment_goods as g")
+        .select("g.hs_code")
+        .whereRef("g.shipment_id", "=", "s.id")
+        .orderBy("g.line_no")
+        .limit(1)
+        .as("hs_code"),
     ])
     .where("s.id", "in", ids)
     .execute();
@@ -150,7 +158,12 @@ export type ScanRow = Awaited<ReturnType<typeof scanRows>>[number];
 
 /** The request row as stored, if the actor may see it, without locking it. */
 export async function findRequestRow(tx: Tx, actor: Actor, id: string) {
-  return tx.selectFrom("inspection_request as r").selectAll("r").where(requestIsVisible(actor)).where("r.id", "=", id).executeTakeFirst();
+  return tx
+    .selectFrom("inspection_request as r")
+    .selectAll("r")
+    .where(requestIsVisible(actor))
+    .where("r.id", "=", id)
+    .executeTakeFirst();
 }
 
 /**
@@ -187,7 +200,11 @@ export async function findOpenRequest(tx: Tx, shipmentId: string, containerNo: s
 
 /** Whether a request already carries this reference. */
 export async function referenceInUse(tx: Tx, reference: string): Promise<boolean> {
-  const row = await tx.selectFrom("inspection_request").select("id").where("reference", "=", reference).executeTakeFirst();
+  const row = await tx
+    .selectFrom("inspection_request")
+    .select("id")
+    .where("reference", "=", reference)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -203,7 +220,11 @@ export async function nextReference(tx: Tx, actor: Actor, now: Date): Promise<st
   const counter = await tx
     .insertInto("inspection_request_counter")
     .values({ agency_id: actor.agencyId, year, last_number: 1 })
-    .onConflict((oc) => oc.columns(["agency_id", "year"]).doUpdateSet({ last_number: sql<number>`inspection_request_counter.last_number + 1` }))
+    .onConflict((oc) =>
+      oc
+        .columns(["agency_id", "year"])
+        .doUpdateSet({ last_number: sql<number>`inspection_request_counter.last_number + 1` }),
+    )
     .returning("last_number")
     .executeTakeFirstOrThrow();
   return `IR-${actor.agencyCode}-${year}-${String(counter.last_number).padStart(6, "0")}`;

@@ -28,7 +28,11 @@ export function snmAlertOf(report: AnalysisReport): SnmAlert | null {
 }
 
 /** The notification's text: the request, the container, what was found and what the analysis advises. */
-export function snmAlertMessage(request: { reference: string; containerNo: string }, scanType: string, alert: SnmAlert): string {
+export function snmAlertMessage(
+  request: { reference: string; containerNo: string },
+  scanType: string,
+  alert: SnmAlert,
+): string {
   const found = alert.nuclides.length > 0 ? alert.nuclides.join(", ") : "no nuclide identified";
   const advice = alert.reachBack ? `; reach-back advised: ${alert.reachBack}` : "";
   return `${request.reference} (${request.containerNo}): possible special nuclear material — ${scanType.replaceAll("_", " ")} scan found ${found}; verdict ${alert.verdict}${advice}. Review the request before the container is loaded.`;
@@ -43,12 +47,22 @@ export async function raiseSnmAlert(
   tx: Tx,
   clock: Clock,
   actor: Actor,
-  request: { id: string; reference: string; container_no: string; host_agency_id: string; requesting_agency_id: string },
+  request: {
+    id: string;
+    reference: string;
+    container_no: string;
+    host_agency_id: string;
+    requesting_agency_id: string;
+  },
   scan: { id: string; scanType: string },
   alert: SnmAlert,
 ): Promise<void> {
   const partner = (await isSharedWithRequester(tx, request.id)) ? [request.requesting_agency_id] : [];
-  const message = snmAlertMessage({ reference: request.reference, containerNo: request.container_no }, scan.scanType, alert);
+  const message = snmAlertMessage(
+    { reference: request.reference, containerNo: request.container_no },
+    scan.scanType,
+    alert,
+  );
   const params = {
     reference: request.reference,
     containerNo: request.container_no,
@@ -57,12 +71,28 @@ export async function raiseSnmAlert(
     verdict: alert.verdict,
     reachBack: alert.reachBack ?? null,
   };
-  await notifyRole(tx, { agencyIds: [request.host_agency_id, ...partner], role: "supervisor", kind: "snm_alert", requestId: request.id, message, params, at: clock.now() });
+  await notifyRole(tx, {
+    agencyIds: [request.host_agency_id, ...partner],
+    role: "supervisor",
+    kind: "snm_alert",
+    requestId: request.id,
+    message,
+    params,
+    at: clock.now(),
+  });
   await recordAudit(tx, actor, {
     action: "inspection_request.snm_alert",
     entityType: "inspection_request",
     entityId: request.id,
     otherAgencyIds: partner,
-    payload: { reference: request.reference, scanId: scan.id, scanType: scan.scanType, verdict: alert.verdict, nuclides: alert.nuclides, reachBack: alert.reachBack, notified: "supervisor" },
+    payload: {
+      reference: request.reference,
+      scanId: scan.id,
+      scanType: scan.scanType,
+      verdict: alert.verdict,
+      nuclides: alert.nuclides,
+      reachBack: alert.reachBack,
+      notified: "supervisor",
+    },
   });
 }

@@ -26,12 +26,32 @@ interface Rule {
 export const RULES = {
   accept: { from: ["requested"], to: "accepted", side: "host", roles: ["supervisor"] },
   decline: { from: ["requested"], to: "declined", side: "host", roles: ["supervisor"] },
-  withdraw: { from: ["requested", "accepted", "scheduled"], to: "withdrawn", side: "requester", roles: ["targeter", "supervisor"] },
+  withdraw: {
+    from: ["requested", "accepted", "scheduled"],
+    to: "withdrawn",
+    side: "requester",
+    roles: ["targeter", "supervisor"],
+  },
   schedule: { from: ["accepted", "scheduled"], to: "scheduled", side: "host", roles: ["supervisor", "scan_officer"] },
   start_scan: { from: ["accepted", "scheduled"], to: "scanning", side: "host", roles: ["scan_officer", "supervisor"] },
-  record_result: { from: ["accepted", "scheduled", "scanning", "results_recorded"], to: "results_recorded", side: "host", roles: ["scan_officer", "supervisor"] },
-  disposition: { from: ["results_recorded", "dispositioned"], to: "dispositioned", side: "host", roles: ["scan_officer", "supervisor"] },
-  lift_hold: { from: ["accepted", "scheduled", "scanning", "results_recorded", "dispositioned"], to: null, side: "host", roles: ["supervisor"] },
+  record_result: {
+    from: ["accepted", "scheduled", "scanning", "results_recorded"],
+    to: "results_recorded",
+    side: "host",
+    roles: ["scan_officer", "supervisor"],
+  },
+  disposition: {
+    from: ["results_recorded", "dispositioned"],
+    to: "dispositioned",
+    side: "host",
+    roles: ["scan_officer", "supervisor"],
+  },
+  lift_hold: {
+    from: ["accepted", "scheduled", "scanning", "results_recorded", "dispositioned"],
+    to: null,
+    side: "host",
+    roles: ["supervisor"],
+  },
   close: { from: ["results_recorded", "dispositioned"], to: "closed", side: "host", roles: ["supervisor"] },
 } as const satisfies Record<string, Rule>;
 
@@ -64,7 +84,10 @@ export function checkAction(actor: Actor, request: LockedRequest, action: Action
     if ((action === "accept" || action === "decline") && request.status !== "requested") {
       throw conflict("inspection_request.already_decided", `The request is already ${request.status}`);
     }
-    throw conflict("inspection_request.invalid_transition", `A ${request.status.replace("_", " ")} request cannot take "${action.replace("_", " ")}"`);
+    throw conflict(
+      "inspection_request.invalid_transition",
+      `A ${request.status.replace("_", " ")} request cannot take "${action.replace("_", " ")}"`,
+    );
   }
   return rule;
 }
@@ -94,7 +117,12 @@ export async function transition(
   actor: Actor,
   requestId: string,
   action: Action,
-  options: { note?: string | null; patch?: Updateable<InspectionRequestTable>; payload?: Record<string, unknown>; locked?: LockedRequest } = {},
+  options: {
+    note?: string | null;
+    patch?: Updateable<InspectionRequestTable>;
+    payload?: Record<string, unknown>;
+    locked?: LockedRequest;
+  } = {},
 ): Promise<LockedRequest & { transitionId: string }> {
   const request = options.locked ?? (await lockRequest(tx, actor, requestId));
   const rule = checkAction(actor, request, action);
@@ -107,12 +135,24 @@ export async function transition(
     .execute();
   const step = await tx
     .insertInto("request_transition")
-    .values({ request_id: requestId, from_status: request.status, to_status: to, action, actor_user_id: actor.userId, note: options.note ?? null, at: now })
+    .values({
+      request_id: requestId,
+      from_status: request.status,
+      to_status: to,
+      action,
+      actor_user_id: actor.userId,
+      note: options.note ?? null,
+      at: now,
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   // The requester reads about the change only while the agreement still shares the shipment.
   const isHost = actor.agencyId === request.host_agency_id;
-  const others = !isHost ? [request.host_agency_id] : (await isSharedWithRequester(tx, requestId)) ? [request.requesting_agency_id] : [];
+  const others = !isHost
+    ? [request.host_agency_id]
+    : (await isSharedWithRequester(tx, requestId))
+      ? [request.requesting_agency_id]
+      : [];
   await recordAudit(tx, actor, {
     action: AUDIT_ACTION[action],
     entityType: "inspection_request",

@@ -38,20 +38,37 @@ async function outcomes(tx: Tx, ids: string[]): Promise<{ inspected: Set<string>
     .execute();
   const inspected = new Set(rows.map((r) => r.shipment_id));
   const isFinding = (r: (typeof rows)[number]) =>
-    r.outcome === "alarm" || r.outcome === "anomaly" || ["industrial", "snm", "investigate"].includes(r.verdict ?? "") || ["hold", "do_not_load", "referred"].includes(r.disposition ?? "");
+    r.outcome === "alarm" ||
+    r.outcome === "anomaly" ||
+    ["industrial", "snm", "investigate"].includes(r.verdict ?? "") ||
+    ["hold", "do_not_load", "referred"].includes(r.disposition ?? "");
   const found = new Set(rows.filter(isFinding).map((r) => r.shipment_id));
   return { inspected, found };
 }
 
 function stats(flagged: string[], o: { inspected: Set<string>; found: Set<string> }): SelectionStats {
-  return { flagged: flagged.length, inspected: flagged.filter((id) => o.inspected.has(id)).length, found: flagged.filter((id) => o.found.has(id)).length };
+  return {
+    flagged: flagged.length,
+    inspected: flagged.filter((id) => o.inspected.has(id)).length,
+    found: flagged.filter((id) => o.found.has(id)).length,
+  };
 }
 
 /** Runs a stored rule set (usually a draft) over the last `days` of shipments without storing scores. */
-export async function backtestRuleSet(db: Kysely<DB>, clock: Clock, actor: Actor, ruleSetId: string, days: number): Promise<Backtest> {
+export async function backtestRuleSet(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  ruleSetId: string,
+  days: number,
+): Promise<Backtest> {
   requireRole(actor, ["targeter", "supervisor"], "backtest rules");
   return withAgency(db, actor.agencyId, async (tx) => {
-    const draftRow = await tx.selectFrom("rule_set").select(["id", "definition"]).where("id", "=", ruleSetId).executeTakeFirst();
+    const draftRow = await tx
+      .selectFrom("rule_set")
+      .select(["id", "definition"])
+      .where("id", "=", ruleSetId)
+      .executeTakeFirst();
     if (!draftRow) {
       throw notFound("rule_set");
     }
@@ -59,7 +76,15 @@ export async function backtestRuleSet(db: Kysely<DB>, clock: Clock, actor: Actor
     const activeRow = await activeRuleSet(tx, actor.agencyId, clock);
     const active = await compileForAgency(tx, activeRow.definition);
     const since = new Date(clock.now().getTime() - days * 86_400_000);
-    const ids = (await tx.selectFrom("shipment").select("id").where("filed_at", ">=", since).where("is_cancelled", "=", false).limit(MAX_SHIPMENTS).execute()).map((r) => r.id);
+    const ids = (
+      await tx
+        .selectFrom("shipment")
+        .select("id")
+        .where("filed_at", ">=", since)
+        .where("is_cancelled", "=", false)
+        .limit(MAX_SHIPMENTS)
+        .execute()
+    ).map((r) => r.id);
     const flaggedBy = { draft: [] as string[], active: [] as string[], random: [] as string[] };
     const byRule = new Map<string, number>();
     const rate = draft.ruleSet.random?.rate ?? 0.05;
@@ -85,7 +110,12 @@ export async function backtestRuleSet(db: Kysely<DB>, clock: Clock, actor: Actor
   });
 }
 
-function flagIf(into: string[], compiled: CompiledRuleSet, facts: Parameters<typeof scoreShipment>[1], byRule?: Map<string, number>): void {
+function flagIf(
+  into: string[],
+  compiled: CompiledRuleSet,
+  facts: Parameters<typeof scoreShipment>[1],
+  byRule?: Map<string, number>,
+): void {
   const result = scoreShipment(compiled, facts);
   for (const hit of byRule ? result.hits : []) {
     byRule?.set(hit.ruleId, (byRule.get(hit.ruleId) ?? 0) + 1);

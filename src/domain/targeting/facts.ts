@@ -49,17 +49,31 @@ export async function loadFacts(tx: Tx, shipmentIds: string[]): Promise<(Shipmen
       "s.consignee_address",
       "s.notify_name",
       // First filing by this party among the shipments this agency can see.
-      sql<boolean>`not exists (select 1 from shipment p where p.shipper_name = s.shipper_name and p.filed_at < s.filed_at)`.as("first_shipper"),
-      sql<boolean>`not exists (select 1 from shipment p where p.consignee_name = s.consignee_name and p.filed_at < s.filed_at)`.as("first_consignee"),
+      sql<boolean>`not exists (select 1 from shipment p where p.shipper_name = s.shipper_name and p.filed_at < s.filed_at)`.as(
+        "first_shipper",
+      ),
+      sql<boolean>`not exists (select 1 from shipment p where p.consignee_name = s.consignee_name and p.filed_at < s.filed_at)`.as(
+        "first_consignee",
+      ),
     ])
     .where("s.id", "in", shipmentIds)
     .execute();
-  const goods = await tx.selectFrom("shipment_goods").selectAll().where("shipment_id", "in", shipmentIds).orderBy("line_no").execute();
-  const containers = await tx.selectFrom("shipment_container").selectAll().where("shipment_id", "in", shipmentIds).execute();
+  const goods = await tx
+    .selectFrom("shipment_goods")
+    .selectAll()
+    .where("shipment_id", "in", shipmentIds)
+    .orderBy("line_no")
+    .execute();
+  const containers = await tx
+    .selectFrom("shipment_container")
+    .selectAll()
+    .where("shipment_id", "in", shipmentIds)
+    .execute();
   const goodsOf = groupBy(goods, (g) => g.shipment_id);
   const containersOf = groupBy(containers, (c) => c.shipment_id);
   return rows.map((s) => {
-    const transshipment = s.final_destination && s.final_destination !== s.port_of_discharge ? [s.port_of_discharge] : [];
+    const transshipment =
+      s.final_destination && s.final_destination !== s.port_of_discharge ? [s.port_of_discharge] : [];
     return {
       version: s.version,
       shipmentKey: s.id,
@@ -76,19 +90,33 @@ export async function loadFacts(tx: Tx, shipmentIds: string[]): Promise<(Shipmen
       ...(s.loading_cutoff ? { loadingCutoff: s.loading_cutoff.toISOString() } : {}),
       filedAt: s.filed_at.toISOString(),
       parties: [
-        { role: "shipper" as const, name: s.shipper_name, ...(s.shipper_country ? { country: s.shipper_country } : {}), ...(s.shipper_address ? { address: s.shipper_address } : {}) },
-        { role: "consignee" as const, name: s.consignee_name, ...(s.consignee_country ? { country: s.consignee_country } : {}), ...(s.consignee_address ? { address: s.consignee_address } : {}) },
+        {
+          role: "shipper" as const,
+          name: s.shipper_name,
+          ...(s.shipper_country ? { country: s.shipper_country } : {}),
+          ...(s.shipper_address ? { address: s.shipper_address } : {}),
+        },
+        {
+          role: "consignee" as const,
+          name: s.consignee_name,
+          ...(s.consignee_country ? { country: s.consignee_country } : {}),
+          ...(s.consignee_address ? { address: s.consignee_address } : {}),
+        },
         ...(s.notify_name ? [{ role: "notify" as const, name: s.notify_name }] : []),
       ],
       goods: (goodsOf.get(s.id) ?? []).map((g) => ({
-          ...(g.hs_code ? { hsCode: g.hs_code } : {}),
-          description: g.description,
-          ...(g.packages !== null ? { packages: g.packages } : {}),
-          ...(g.package_type ? { packageType: g.package_type } : {}),
-          ...(g.gross_weight_kg !== null ? { grossWeightKg: Number(g.gross_weight_kg) } : {}),
-          ...(g.container_no ? { containerNo: g.container_no } : {}),
-        })),
-      containers: (containersOf.get(s.id) ?? []).map((c) => ({ containerNo: c.container_no, ...(c.size_type ? { sizeType: c.size_type } : {}), ...(c.seal_no ? { sealNo: c.seal_no } : {}) })),
+        ...(g.hs_code ? { hsCode: g.hs_code } : {}),
+        description: g.description,
+        ...(g.packages !== null ? { packages: g.packages } : {}),
+        ...(g.package_type ? { packageType: g.package_type } : {}),
+        ...(g.gross_weight_kg !== null ? { grossWeightKg: Number(g.gross_weight_kg) } : {}),
+        ...(g.container_no ? { containerNo: g.container_no } : {}),
+      })),
+      containers: (containersOf.get(s.id) ?? []).map((c) => ({
+        containerNo: c.container_no,
+        ...(c.size_type ? { sizeType: c.size_type } : {}),
+        ...(c.seal_no ? { sealNo: c.seal_no } : {}),
+      })),
       flags: { firstSeenShipper: s.first_shipper, firstSeenConsignee: s.first_consignee },
       fields: {},
       // Ocean manifests carry no AES ITN (it is on the exporter's EEI), so no rule may read its absence as a finding.

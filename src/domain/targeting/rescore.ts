@@ -11,7 +11,12 @@ import { addWatchlistEntry, removeWatchlistEntry, updateWatchlistEntry, type Wat
 // and the rest of a large one is left queued for the background job.
 
 /** Activates a rule set, then re-scores the agency's shipments under it (within the budget). */
-export async function activateRuleSetAndRescore(db: Kysely<DB>, clock: Clock, actor: Actor, id: string): Promise<RuleSetView> {
+export async function activateRuleSetAndRescore(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  id: string,
+): Promise<RuleSetView> {
   const activated = await activateRuleSet(db, clock, actor, id);
   await scorePending(db, clock, actor.agencyId, { budgetMs: USER_SCORE_BUDGET_MS });
   return activated;
@@ -30,14 +35,26 @@ export async function addWatchlistEntryAndRescore(
 }
 
 /** Changes a watchlist entry, then re-scores the agency's shipments. */
-export async function updateWatchlistEntryAndRescore(db: Kysely<DB>, clock: Clock, actor: Actor, id: string, patch: Parameters<typeof updateWatchlistEntry>[3]): Promise<WatchlistView> {
+export async function updateWatchlistEntryAndRescore(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  id: string,
+  patch: Parameters<typeof updateWatchlistEntry>[3],
+): Promise<WatchlistView> {
   const entry = await updateWatchlistEntry(db, actor, id, patch);
   await scorePending(db, clock, actor.agencyId, { budgetMs: USER_SCORE_BUDGET_MS });
   return entry;
 }
 
 /** Takes an entry off the watchlist, then re-scores the agency's shipments. */
-export async function removeWatchlistEntryAndRescore(db: Kysely<DB>, clock: Clock, actor: Actor, id: string, reason: string): Promise<void> {
+export async function removeWatchlistEntryAndRescore(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  id: string,
+  reason: string,
+): Promise<void> {
   await removeWatchlistEntry(db, actor, id, reason);
   await scorePending(db, clock, actor.agencyId, { budgetMs: USER_SCORE_BUDGET_MS });
 }

@@ -3,7 +3,15 @@ import { withAgency, type Tx } from "../../db/database.ts";
 import type { DB } from "../../db/schema.ts";
 import { conflict, invalid, notFound } from "../../errors.ts";
 import { getDefaultScreener } from "../../screening/index.ts";
-import { compileRuleSet, RuleSetError, screenerLookup, startingRuleSetFor, type CompiledRuleSet, type TargetingDeps, type WatchlistLookup } from "../../targeting/index.ts";
+import {
+  compileRuleSet,
+  RuleSetError,
+  screenerLookup,
+  startingRuleSetFor,
+  type CompiledRuleSet,
+  type TargetingDeps,
+  type WatchlistLookup,
+} from "../../targeting/index.ts";
 import { requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
@@ -21,7 +29,15 @@ export interface RuleSetView {
   ruleCount: number;
 }
 
-type RuleSetRow = { id: string; version: number; name: string; status: string; definition: unknown; created_at: Date; activated_at: Date | null };
+type RuleSetRow = {
+  id: string;
+  version: number;
+  name: string;
+  status: string;
+  definition: unknown;
+  created_at: Date;
+  activated_at: Date | null;
+};
 
 function present(r: RuleSetRow): RuleSetView {
   const rules = (r.definition as { rules?: unknown[] }).rules ?? [];
@@ -38,7 +54,11 @@ function present(r: RuleSetRow): RuleSetView {
 }
 
 async function watchlistOf(tx: Tx): Promise<WatchlistLookup> {
-  const entries = await tx.selectFrom("watchlist_entry").select(["id", "kind", "value", "country", "reason"]).where("is_active", "=", true).execute();
+  const entries = await tx
+    .selectFrom("watchlist_entry")
+    .select(["id", "kind", "value", "country", "reason"])
+    .where("is_active", "=", true)
+    .execute();
   const norm = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]/g, "");
   const index = new Map(entries.map((e) => [`${e.kind}|${norm(e.value)}`, e]));
   return (subject, key, country) => {
@@ -72,7 +92,12 @@ export async function compileForAgency(tx: Tx, definition: unknown): Promise<Com
  */
 export async function activeRuleSet(tx: Tx, agencyId: string, clock: Clock): Promise<RuleSetRow> {
   const findActive = () =>
-    tx.selectFrom("rule_set").select(["id", "version", "name", "status", "definition", "created_at", "activated_at"]).where("agency_id", "=", agencyId).where("status", "=", "active").executeTakeFirst();
+    tx
+      .selectFrom("rule_set")
+      .select(["id", "version", "name", "status", "definition", "created_at", "activated_at"])
+      .where("agency_id", "=", agencyId)
+      .where("status", "=", "active")
+      .executeTakeFirst();
   const active = await findActive();
   if (active) {
     return active;
@@ -82,7 +107,15 @@ export async function activeRuleSet(tx: Tx, agencyId: string, clock: Clock): Pro
   const now = clock.now();
   const created = await tx
     .insertInto("rule_set")
-    .values({ agency_id: agencyId, version: 1, name, definition: JSON.stringify(definition), status: "active", created_at: now, activated_at: now })
+    .values({
+      agency_id: agencyId,
+      version: 1,
+      name,
+      definition: JSON.stringify(definition),
+      status: "active",
+      created_at: now,
+      activated_at: now,
+    })
     .onConflict((oc) => oc.doNothing())
     .returning(["id", "version", "name", "status", "definition", "created_at", "activated_at"])
     .executeTakeFirst();
@@ -98,24 +131,49 @@ export async function listRuleSets(db: Kysely<DB>, clock: Clock, actor: Actor): 
   requireRole(actor, ["targeter", "supervisor", "admin", "auditor"], "read rule sets");
   return withAgency(db, actor.agencyId, async (tx) => {
     await activeRuleSet(tx, actor.agencyId, clock);
-    const rows = await tx.selectFrom("rule_set").select(["id", "version", "name", "status", "definition", "created_at", "activated_at"]).orderBy("version", "desc").execute();
+    const rows = await tx
+      .selectFrom("rule_set")
+      .select(["id", "version", "name", "status", "definition", "created_at", "activated_at"])
+      .orderBy("version", "desc")
+      .execute();
     return rows.map(present);
   });
 }
 
 /** Saves a new draft version after checking that it compiles. */
-export async function createRuleSet(db: Kysely<DB>, clock: Clock, actor: Actor, input: { name: string; definition: unknown }): Promise<RuleSetView> {
+export async function createRuleSet(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor,
+  input: { name: string; definition: unknown },
+): Promise<RuleSetView> {
   requireRole(actor, ["targeter", "supervisor"], "write rules");
   return withAgency(db, actor.agencyId, async (tx) => {
     await compileForAgency(tx, input.definition);
     await activeRuleSet(tx, actor.agencyId, clock);
-    const last = await tx.selectFrom("rule_set").select((eb) => eb.fn.max("version").as("v")).executeTakeFirst();
+    const last = await tx
+      .selectFrom("rule_set")
+      .select((eb) => eb.fn.max("version").as("v"))
+      .executeTakeFirst();
     const row = await tx
       .insertInto("rule_set")
-      .values({ agency_id: actor.agencyId, version: Number(last?.v ?? 0) + 1, name: input.name, definition: JSON.stringify(input.definition), status: "draft", created_by: actor.userId, created_at: clock.now() })
+      .values({
+        agency_id: actor.agencyId,
+        version: Number(last?.v ?? 0) + 1,
+        name: input.name,
+        definition: JSON.stringify(input.definition),
+        status: "draft",
+        created_by: actor.userId,
+        created_at: clock.now(),
+      })
       .returning(["id", "version", "name", "status", "definition", "created_at", "activated_at"])
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, actor, { action: "rule_set.created", entityType: "rule_set", entityId: row.id, payload: { version: row.version, name: row.name } });
+    await recordAudit(tx, actor, {
+      action: "rule_set.created",
+      entityType: "rule_set",
+      entityId: row.id,
+      payload: { version: row.version, name: row.name },
+    });
     return present(row);
   });
 }
@@ -124,12 +182,20 @@ export async function createRuleSet(db: Kysely<DB>, clock: Clock, actor: Actor, 
 export async function activateRuleSet(db: Kysely<DB>, clock: Clock, actor: Actor, id: string): Promise<RuleSetView> {
   requireRole(actor, ["supervisor"], "activate rules");
   return withAgency(db, actor.agencyId, async (tx) => {
-    const draft = await tx.selectFrom("rule_set").select(["id", "status", "version", "definition"]).where("id", "=", id).forUpdate().executeTakeFirst();
+    const draft = await tx
+      .selectFrom("rule_set")
+      .select(["id", "status", "version", "definition"])
+      .where("id", "=", id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!draft) {
       throw notFound("rule_set");
     }
     if (draft.status !== "draft") {
-      throw conflict("rule_set.not_draft", `Version ${draft.version} is ${draft.status}; only a draft can be activated`);
+      throw conflict(
+        "rule_set.not_draft",
+        `Version ${draft.version} is ${draft.status}; only a draft can be activated`,
+      );
     }
     await compileForAgency(tx, draft.definition);
     await tx.updateTable("rule_set").set({ status: "retired" }).where("status", "=", "active").execute();
@@ -139,7 +205,12 @@ export async function activateRuleSet(db: Kysely<DB>, clock: Clock, actor: Actor
       .where("id", "=", id)
       .returning(["id", "version", "name", "status", "definition", "created_at", "activated_at"])
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, actor, { action: "rule_set.activated", entityType: "rule_set", entityId: id, payload: { version: row.version } });
+    await recordAudit(tx, actor, {
+      action: "rule_set.activated",
+      entityType: "rule_set",
+      entityId: id,
+      payload: { version: row.version },
+    });
     return present(row);
   });
 }

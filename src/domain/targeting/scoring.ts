@@ -40,7 +40,12 @@ export const USER_SCORE_BUDGET_MS = 3_000;
  * scorer scores those shipments and deletes exactly those requests. A request written while it
  * scored (an amendment arriving) has not been read, stays, and is scored in the next turn.
  */
-export async function scorePending(db: Kysely<DB>, clock: Clock, agencyId: string, scope: ScoreScope = {}): Promise<number> {
+export async function scorePending(
+  db: Kysely<DB>,
+  clock: Clock,
+  agencyId: string,
+  scope: ScoreScope = {},
+): Promise<number> {
   let total = 0;
   const deadline = scope.budgetMs === undefined ? Infinity : performance.now() + scope.budgetMs;
   for (;;) {
@@ -67,7 +72,11 @@ export async function requestStaleSweeps(db: Kysely<DB>): Promise<void> {
   await sql`select score_sweep_request(id, false) from agency`.execute(db);
 }
 
-async function scoreQueued(db: Kysely<DB>, clock: Clock, agencyId: string): Promise<{ read: number; locked: number; scored: number }> {
+async function scoreQueued(
+  db: Kysely<DB>,
+  clock: Clock,
+  agencyId: string,
+): Promise<{ read: number; locked: number; scored: number }> {
   const queued = await withAgency(db, agencyId, async (tx) => {
     const { rows } = await sql<{ shipment_id: string }>`
       select shipment_id from score_request where agency_id = ${agencyId} order by id limit ${BATCH}`.execute(tx);
@@ -90,7 +99,12 @@ async function scoreQueued(db: Kysely<DB>, clock: Clock, agencyId: string): Prom
 }
 
 /** Locks the claims of these shipments that no other scorer holds, and scores those still requested. */
-async function scoreClaimed(tx: Tx, clock: Clock, agencyId: string, ids: readonly string[]): Promise<{ locked: number; scored: number }> {
+async function scoreClaimed(
+  tx: Tx,
+  clock: Clock,
+  agencyId: string,
+  ids: readonly string[],
+): Promise<{ locked: number; scored: number }> {
   const locked = await sql<{ shipment_id: string }>`
     select shipment_id from score_claim
     where agency_id = ${agencyId} and shipment_id = any(${ids}::uuid[])
@@ -119,7 +133,9 @@ async function scoreClaimed(tx: Tx, clock: Clock, agencyId: string, ids: readonl
 async function advanceSweep(db: Kysely<DB>, clock: Clock, agencyId: string): Promise<boolean> {
   return withAgency(db, agencyId, async (tx) => {
     const sweep = await sql<{ every_row: boolean; after_shipment: string | null }>`
-      select every_row, after_shipment from score_sweep where agency_id = ${agencyId} for update skip locked`.execute(tx);
+      select every_row, after_shipment from score_sweep where agency_id = ${agencyId} for update skip locked`.execute(
+      tx,
+    );
     const step = sweep.rows[0];
     if (!step) {
       return false;
@@ -142,12 +158,16 @@ async function advanceSweep(db: Kysely<DB>, clock: Clock, agencyId: string): Pro
           -- A shipment already queued is scored anyway. This also passes over one that another
           -- scorer is scoring right now: its request stays visible until that scorer's score
           -- commits in the same transaction, so the walk never queues it a second time.
-          and not exists (select 1 from score_request r where r.agency_id = ${agencyId} and r.shipment_id = s.id)`.execute(tx);
+          and not exists (select 1 from score_request r where r.agency_id = ${agencyId} and r.shipment_id = s.id)`.execute(
+        tx,
+      );
     }
     if (ids.length < BATCH) {
       await sql`delete from score_sweep where agency_id = ${agencyId}`.execute(tx);
     } else {
-      await sql`update score_sweep set after_shipment = ${ids[ids.length - 1]} where agency_id = ${agencyId}`.execute(tx);
+      await sql`update score_sweep set after_shipment = ${ids[ids.length - 1]} where agency_id = ${agencyId}`.execute(
+        tx,
+      );
     }
     return true;
   });
@@ -157,8 +177,13 @@ async function advanceSweep(db: Kysely<DB>, clock: Clock, agencyId: string): Pro
 async function scoreShipments(tx: Tx, clock: Clock, agencyId: string, shipmentIds: string[]): Promise<number> {
   const ruleSet = await activeRuleSet(tx, agencyId, clock);
   const compiled = await compileForAgency(tx, ruleSet.definition);
-  const live = await sql<{ id: string }>`select id from shipment where id = any(${shipmentIds}::uuid[]) and not is_cancelled`.execute(tx);
-  const facts = await loadFacts(tx, live.rows.map((r) => r.id));
+  const live = await sql<{
+    id: string;
+  }>`select id from shipment where id = any(${shipmentIds}::uuid[]) and not is_cancelled`.execute(tx);
+  const facts = await loadFacts(
+    tx,
+    live.rows.map((r) => r.id),
+  );
   const now = clock.now();
   const rows = await mapInSlices(facts, (f) => {
     const result = scoreShipment(compiled, f);

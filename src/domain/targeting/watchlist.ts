@@ -21,9 +21,21 @@ export interface WatchlistView {
 export async function listWatchlist(db: Kysely<DB>, actor: Actor): Promise<WatchlistView[]> {
   requireRole(actor, ["targeter", "supervisor", "admin", "auditor"], "read the watchlist");
   const rows = await withAgency(db, actor.agencyId, (tx) =>
-    tx.selectFrom("watchlist_entry").select(["id", "kind", "value", "country", "reason", "created_at"]).where("is_active", "=", true).orderBy("created_at", "desc").execute(),
+    tx
+      .selectFrom("watchlist_entry")
+      .select(["id", "kind", "value", "country", "reason", "created_at"])
+      .where("is_active", "=", true)
+      .orderBy("created_at", "desc")
+      .execute(),
   );
-  return rows.map((r) => ({ id: r.id, kind: r.kind as WatchlistView["kind"], value: r.value, country: r.country, reason: r.reason, createdAt: r.created_at.toISOString() }));
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind as WatchlistView["kind"],
+    value: r.value,
+    country: r.country,
+    reason: r.reason,
+    createdAt: r.created_at.toISOString(),
+  }));
 }
 
 /** Adds a party, vessel (IMO) or container to the agency's watchlist; rules see it on the next scoring. */
@@ -37,13 +49,37 @@ export async function addWatchlistEntry(
   return withAgency(db, actor.agencyId, async (tx) => {
     const row = await tx
       .insertInto("watchlist_entry")
-      .values({ agency_id: actor.agencyId, kind: input.kind, value: input.value, country: input.country ?? null, reason: input.reason, created_by: actor.userId, created_at: clock.now() })
+      .values({
+        agency_id: actor.agencyId,
+        kind: input.kind,
+        value: input.value,
+        country: input.country ?? null,
+        reason: input.reason,
+        created_by: actor.userId,
+        created_at: clock.now(),
+      })
       .returning(["id", "kind", "value", "country", "reason", "created_at"])
       .executeTakeFirstOrThrow();
     // A new entry can change any score; mark this agency's scores stale so the job re-scores them.
-    await tx.updateTable("shipment_score").set({ shipment_version: -1 }).where("agency_id", "=", actor.agencyId).execute();
-    await recordAudit(tx, actor, { action: "watchlist.added", entityType: "watchlist_entry", entityId: row.id, payload: { kind: input.kind, value: input.value } });
-    return { id: row.id, kind: row.kind as WatchlistView["kind"], value: row.value, country: row.country, reason: row.reason, createdAt: row.created_at.toISOString() };
+    await tx
+      .updateTable("shipment_score")
+      .set({ shipment_version: -1 })
+      .where("agency_id", "=", actor.agencyId)
+      .execute();
+    await recordAudit(tx, actor, {
+      action: "watchlist.added",
+      entityType: "watchlist_entry",
+      entityId: row.id,
+      payload: { kind: input.kind, value: input.value },
+    });
+    return {
+      id: row.id,
+      kind: row.kind as WatchlistView["kind"],
+      value: row.value,
+      country: row.country,
+      reason: row.reason,
+      createdAt: row.created_at.toISOString(),
+    };
   });
 }
 
@@ -64,7 +100,12 @@ async function lockEntry(tx: Tx, actor: Actor, id: string) {
 }
 
 /** Changes an entry's value, country or reason; the agency's scores are then re-computed. */
-export async function updateWatchlistEntry(db: Kysely<DB>, actor: Actor, id: string, patch: { value?: string; country?: string | null; reason?: string }): Promise<WatchlistView> {
+export async function updateWatchlistEntry(
+  db: Kysely<DB>,
+  actor: Actor,
+  id: string,
+  patch: { value?: string; country?: string | null; reason?: string },
+): Promise<WatchlistView> {
   requireRole(actor, ["targeter", "supervisor"], "edit the watchlist");
   return withAgency(db, actor.agencyId, async (tx) => {
     const before = await lockEntry(tx, actor, id);
@@ -78,14 +119,29 @@ export async function updateWatchlistEntry(db: Kysely<DB>, actor: Actor, id: str
       .where("id", "=", id)
       .returning(["id", "kind", "value", "country", "reason", "created_at"])
       .executeTakeFirstOrThrow();
-    await tx.updateTable("shipment_score").set({ shipment_version: -1 }).where("agency_id", "=", actor.agencyId).execute();
+    await tx
+      .updateTable("shipment_score")
+      .set({ shipment_version: -1 })
+      .where("agency_id", "=", actor.agencyId)
+      .execute();
     await recordAudit(tx, actor, {
       action: "watchlist.changed",
       entityType: "watchlist_entry",
       entityId: id,
-      payload: { kind: before.kind, before: { value: before.value, country: before.country, reason: before.reason }, after: { value: row.value, country: row.country, reason: row.reason } },
+      payload: {
+        kind: before.kind,
+        before: { value: before.value, country: before.country, reason: before.reason },
+        after: { value: row.value, country: row.country, reason: row.reason },
+      },
     });
-    return { id: row.id, kind: row.kind as WatchlistView["kind"], value: row.value, country: row.country, reason: row.reason, createdAt: row.created_at.toISOString() };
+    return {
+      id: row.id,
+      kind: row.kind as WatchlistView["kind"],
+      value: row.value,
+      country: row.country,
+      reason: row.reason,
+      createdAt: row.created_at.toISOString(),
+    };
   });
 }
 
@@ -95,7 +151,16 @@ export async function removeWatchlistEntry(db: Kysely<DB>, actor: Actor, id: str
   await withAgency(db, actor.agencyId, async (tx) => {
     const before = await lockEntry(tx, actor, id);
     await tx.updateTable("watchlist_entry").set({ is_active: false }).where("id", "=", id).execute();
-    await tx.updateTable("shipment_score").set({ shipment_version: -1 }).where("agency_id", "=", actor.agencyId).execute();
-    await recordAudit(tx, actor, { action: "watchlist.removed", entityType: "watchlist_entry", entityId: id, payload: { kind: before.kind, value: before.value, reason } });
+    await tx
+      .updateTable("shipment_score")
+      .set({ shipment_version: -1 })
+      .where("agency_id", "=", actor.agencyId)
+      .execute();
+    await recordAudit(tx, actor, {
+      action: "watchlist.removed",
+      entityType: "watchlist_entry",
+      entityId: id,
+      payload: { kind: before.kind, value: before.value, reason },
+    });
   });
 }

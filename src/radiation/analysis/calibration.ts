@@ -10,13 +10,20 @@ export interface PolynomialFit {
 }
 
 /** Fits E(ch) = Σ c_i·ch^i (degree 1–3) to (channel, energy) pairs by ordinary least squares. */
-export function fitEnergyCalibration(pairs: readonly (readonly [channel: number, energy: number])[], degree = 1): PolynomialFit {
+export function fitEnergyCalibration(
+  pairs: readonly (readonly [channel: number, energy: number])[],
+  degree = 1,
+): PolynomialFit {
   if (pairs.length < degree + 1) {
     throw new RangeError(`need at least ${degree + 1} calibration points, got ${pairs.length}`);
   }
   const x = pairs.map(([ch]) => Array.from({ length: degree + 1 }, (_, i) => ch ** i));
   const y = pairs.map(([, e]) => e);
-  const fit = weightedLeastSquares(x, y, y.map(() => 1));
+  const fit = weightedLeastSquares(
+    x,
+    y,
+    y.map(() => 1),
+  );
   if (!fit) {
     throw new RangeError("calibration points are degenerate (repeated channels)");
   }
@@ -39,8 +46,7 @@ export function evaluatePolynomial(c: readonly number[], x: number): number {
  * sqrt(Z² + (6.617·R·(E/661.7)^P)²) with Z = |a|·(661.7 − E)/661.7 below. `sqrtPoly`: FWHM = sqrt(Σ A_i·E^i).
  */
 export type FwhmModel =
-  | { kind: "gadras"; a: number; r: number; p: number }
-  | { kind: "sqrtPoly"; coefficients: number[] };
+  { kind: "gadras"; a: number; r: number; p: number } | { kind: "sqrtPoly"; coefficients: number[] };
 
 /** FWHM (keV) at energy E (keV). */
 export function fwhmAt(model: FwhmModel, energy: number): number {
@@ -71,14 +77,21 @@ export function defaultFwhmModel(type: DetectorType): FwhmModel {
 }
 
 /** Fits FWHM² = A0 + A1·E (+ A2·E² when `quadratic`) to measured (energy, FWHM) points, weighting by 1/FWHM⁴. */
-export function fitFwhmModel(points: readonly (readonly [energy: number, fwhm: number])[], quadratic = false): FwhmModel {
+export function fitFwhmModel(
+  points: readonly (readonly [energy: number, fwhm: number])[],
+  quadratic = false,
+): FwhmModel {
   const degree = quadratic ? 2 : 1;
   if (points.length < degree + 1) {
     throw new RangeError(`need at least ${degree + 1} FWHM points`);
   }
   const x = points.map(([e]) => Array.from({ length: degree + 1 }, (_, i) => e ** i));
   const y = points.map(([, f]) => f * f);
-  const fit = weightedLeastSquares(x, y, y.map((v) => 1 / (v * v)));
+  const fit = weightedLeastSquares(
+    x,
+    y,
+    y.map((v) => 1 / (v * v)),
+  );
   if (!fit) {
     throw new RangeError("FWHM points are degenerate");
   }

@@ -76,10 +76,28 @@ const BACKGROUND_LINES: readonly { energy: number; name: string }[] = [
  * themselves; on scintillators the template fit must beat every non-SNM explanation and the main
  * group must appear as a peak.
  */
-const SNM_SIGNATURES: Record<string, { required: number[]; anyOf: number[]; text: string; scintillatorRegion: [number, number] }> = {
-  "U-235": { required: [185.7], anyOf: [143.8, 163.4, 205.3], text: "185.7 keV and one of 143.8 / 163.4 / 205.3 keV", scintillatorRegion: [170, 200] },
-  "Pu-239": { required: [], anyOf: [375.0, 413.7, 129.3], text: "its 375 / 414 keV group (or 129.3 keV)", scintillatorRegion: [340, 450] },
-  "Np-237": { required: [311.9], anyOf: [300.1, 340.5, 86.5], text: "311.9 keV and one of 300.1 / 340.5 / 86.5 keV", scintillatorRegion: [280, 345] },
+const SNM_SIGNATURES: Record<
+  string,
+  { required: number[]; anyOf: number[]; text: string; scintillatorRegion: [number, number] }
+> = {
+  "U-235": {
+    required: [185.7],
+    anyOf: [143.8, 163.4, 205.3],
+    text: "185.7 keV and one of 143.8 / 163.4 / 205.3 keV",
+    scintillatorRegion: [170, 200],
+  },
+  "Pu-239": {
+    required: [],
+    anyOf: [375.0, 413.7, 129.3],
+    text: "its 375 / 414 keV group (or 129.3 keV)",
+    scintillatorRegion: [340, 450],
+  },
+  "Np-237": {
+    required: [311.9],
+    anyOf: [300.1, 340.5, 86.5],
+    text: "311.9 keV and one of 300.1 / 340.5 / 86.5 keV",
+    scintillatorRegion: [280, 345],
+  },
 };
 
 /** Likelihood-ratio gain at which the fit's choice of a nuclide outweighs lead x-rays on its strongest line. */
@@ -131,7 +149,12 @@ function signatureResolvable(c: Candidate, ctx: ClaimContext): boolean {
 }
 
 /** Why an SNM candidate falls short of its signature, or null when it shows it. */
-function snmShortfall(c: Candidate, ctx: ClaimContext, alternatives: readonly Candidate[], ownerOf: (p: NetPeak) => string | undefined): string | null {
+function snmShortfall(
+  c: Candidate,
+  ctx: ClaimContext,
+  alternatives: readonly Candidate[],
+  ownerOf: (p: NetPeak) => string | undefined,
+): string | null {
   const signature = SNM_SIGNATURES[c.nuclide];
   if (!signature) {
     return null;
@@ -139,7 +162,9 @@ function snmShortfall(c: Candidate, ctx: ClaimContext, alternatives: readonly Ca
   if (isHighResolution(ctx.detectorType)) {
     const hasRequired = signature.required.every((e) => peakAt(ctx.peaks, ctx.fwhm, e));
     const others = signature.anyOf.filter((e) => peakAt(ctx.peaks, ctx.fwhm, e));
-    return hasRequired && others.length >= 1 ? null : `${c.nuclide} needs ${signature.text}; found ${c.lines.matchedEnergies.join(", ") || "no line"} keV`;
+    return hasRequired && others.length >= 1
+      ? null
+      : `${c.nuclide} needs ${signature.text}; found ${c.lines.matchedEnergies.join(", ") || "no line"} keV`;
   }
   const rival = alternatives.find((a) => a.template?.alternativeTo === c.nuclide && a.category !== "SNM");
   if (rival) {
@@ -163,7 +188,11 @@ function snmShortfall(c: Candidate, ctx: ClaimContext, alternatives: readonly Ca
  * (Co-60 from cosmic activation in an HPGe and its shield) is a finding only when one of its peaks
  * exceeds what the background model puts there by the Currie critical level.
  */
-function intrinsicShortfall(c: Candidate, ctx: ClaimContext, peakOf: (energy: number) => NetPeak | undefined): string | null {
+function intrinsicShortfall(
+  c: Candidate,
+  ctx: ClaimContext,
+  peakOf: (energy: number) => NetPeak | undefined,
+): string | null {
   const model = intrinsicLines(ctx.detectorType, c.nuclide);
   if (model.length === 0) {
     return null;
@@ -190,14 +219,23 @@ function intrinsicShortfall(c: Candidate, ctx: ClaimContext, peakOf: (energy: nu
 /** Whether `b` matches every peak `a` matches, and more. */
 function explainsMore(b: Candidate, a: Candidate): boolean {
   const mine = new Set(b.lines.matches.map((m) => m.peak));
-  return a.lines.matches.length > 0 && a.lines.matches.every((m) => mine.has(m.peak)) && mine.size > new Set(a.lines.matches.map((m) => m.peak)).size;
+  return (
+    a.lines.matches.length > 0 &&
+    a.lines.matches.every((m) => mine.has(m.peak)) &&
+    mine.size > new Set(a.lines.matches.map((m) => m.peak)).size
+  );
 }
 
 /** Decides every candidate (strongest first). */
-export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext): { claims: Claim[]; unexplainedPeaks: NetPeak[] } {
+export function adjudicate(
+  candidates: readonly Candidate[],
+  ctx: ClaimContext,
+): { claims: Claim[]; unexplainedPeaks: NetPeak[] } {
   const owner = new Map<NetPeak, string>();
   for (const p of ctx.peaks) {
-    const line = BACKGROUND_LINES.find((l) => Math.abs(p.energy - l.energy) <= lineTolerance(ctx.fwhm, l.energy) + 2 * p.energyUncertainty);
+    const line = BACKGROUND_LINES.find(
+      (l) => Math.abs(p.energy - l.energy) <= lineTolerance(ctx.fwhm, l.energy) + 2 * p.energyUncertainty,
+    );
     if (line) {
       owner.set(p, line.name);
     }
@@ -206,7 +244,9 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
   // Nuclides the fit chose are judged first; a stand-in is judged after the nuclide it stands in
   // for, and takes its place only when that one failed.
   const isStandIn = (c: Candidate) => c.template?.alternativeTo !== undefined;
-  const ordered = [...candidates].sort((a, b) => Number(isStandIn(a)) - Number(isStandIn(b)) || b.confidence - a.confidence);
+  const ordered = [...candidates].sort(
+    (a, b) => Number(isStandIn(a)) - Number(isStandIn(b)) || b.confidence - a.confidence,
+  );
   // A nuclide whose every peak another nearly as likely nuclide also explains, along with peaks of
   // its own, yields to that one: one peak is not evidence for two nuclides. A stand-in that does so
   // moves ahead together with the nuclide it stands in for (judged just before it), and only when
@@ -242,11 +282,18 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
     const standsInFor = c.template?.alternativeTo;
     if (c.hasTemplate && !c.template) {
       notes.push("the full-spectrum fit does not need it");
-    } else if (standsInFor !== undefined && (claims.find((k) => k.nuclide === standsInFor)?.status !== "possible" || replaced.has(standsInFor))) {
+    } else if (
+      standsInFor !== undefined &&
+      (claims.find((k) => k.nuclide === standsInFor)?.status !== "possible" || replaced.has(standsInFor))
+    ) {
       notes.push(`only as an alternative to ${standsInFor}`);
     }
     if (!c.lines.strongestFound) {
-      notes.push(Number.isFinite(c.lines.strongestLine) ? `its strongest line (${c.lines.strongestLine.toFixed(1)} keV) is not found` : "no line in range");
+      notes.push(
+        Number.isFinite(c.lines.strongestLine)
+          ? `its strongest line (${c.lines.strongestLine.toFixed(1)} keV) is not found`
+          : "no line in range",
+      );
     } else {
       const unowned = c.lines.matches.filter((m) => {
         const p = peakOf(m.peak);
@@ -257,7 +304,9 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
       const strongestOwner = strongestPeak !== undefined ? owner.get(strongestPeak) : undefined;
       // Lead x-rays are excited by the source itself: they do not outweigh a nuclide the fit needs strongly.
       const isSurroundings = strongestOwner !== undefined && BACKGROUND_LINES.some((l) => l.name === strongestOwner);
-      const isStrongestOwned = strongestOwner !== undefined && !(isSurroundings && standsInFor === undefined && (c.template?.lambda ?? 0) >= STRONG_FIT);
+      const isStrongestOwned =
+        strongestOwner !== undefined &&
+        !(isSurroundings && standsInFor === undefined && (c.template?.lambda ?? 0) >= STRONG_FIT);
       const ownShare = unowned.reduce((s, m) => s + m.share, 0);
       if (isStrongestOwned && ownShare < 0.3) {
         notes.push(`its ${c.lines.strongestLine.toFixed(1)} keV peak is explained by ${owner.get(strongestPeak!)}`);
@@ -266,9 +315,13 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
       }
       if (isHighResolution(ctx.detectorType)) {
         // A resolving detector shows every major line of a nuclide that is there.
-        const missing = c.lines.expected.filter((l) => l.share >= 0.25 && !c.lines.matches.some((m) => m.line === l.energy));
+        const missing = c.lines.expected.filter(
+          (l) => l.share >= 0.25 && !c.lines.matches.some((m) => m.line === l.energy),
+        );
         if (missing.length > 0) {
-          notes.push(`its ${missing.map((l) => l.energy.toFixed(1)).join(" / ")} keV line${missing.length > 1 ? "s are" : " is"} missing`);
+          notes.push(
+            `its ${missing.map((l) => l.energy.toFixed(1)).join(" / ")} keV line${missing.length > 1 ? "s are" : " is"} missing`,
+          );
         }
       }
     }
@@ -282,7 +335,11 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
       }
     }
     if (c.category === "Neutron" && (ctx.neutronSigma === null || ctx.neutronSigma < NEUTRON_SIGMA)) {
-      notes.push(ctx.neutronSigma === null ? "no neutron measurement to support it" : `neutron excess only ${ctx.neutronSigma.toFixed(1)}σ`);
+      notes.push(
+        ctx.neutronSigma === null
+          ? "no neutron measurement to support it"
+          : `neutron excess only ${ctx.neutronSigma.toFixed(1)}σ`,
+      );
     }
     let reachBack: string | undefined;
     if (notes.length === 0 && c.category === "SNM") {
@@ -296,13 +353,25 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
     // an expert to look at, whatever the rule that stopped it.
     // Not when its lines were looked for and are absent: then the spectrum speaks against it. Lines
     // narrower than the channels cannot be fitted, so there their absence says nothing.
-    if (notes.length > 0 && c.category === "SNM" && !reachBack && (c.template?.lambda ?? 0) >= STRONG_FIT && (ctx.peaks.length === 0 || hasPeakInSignature(c, ctx) || !signatureResolvable(c, ctx))) {
+    if (
+      notes.length > 0 &&
+      c.category === "SNM" &&
+      !reachBack &&
+      (c.template?.lambda ?? 0) >= STRONG_FIT &&
+      (ctx.peaks.length === 0 || hasPeakInSignature(c, ctx) || !signatureResolvable(c, ctx))
+    ) {
       reachBack = `possible ${c.nuclide}: ${notes.join("; ")}`;
     }
-    let status: ClaimStatus = notes.length === 0 ? "identified" : isIntrinsic && notes.length === 1 ? "background" : "possible";
+    let status: ClaimStatus =
+      notes.length === 0 ? "identified" : isIntrinsic && notes.length === 1 ? "background" : "possible";
     // Without a background measurement, natural nuclides beside natural potassium are the
     // surroundings; one chain standing alone (no K-40) is a source.
-    if (status === "identified" && c.category === "NORM" && !ctx.hasBackground && (c.nuclide === "K-40" || peakAt(ctx.peaks, ctx.fwhm, K40_LINE))) {
+    if (
+      status === "identified" &&
+      c.category === "NORM" &&
+      !ctx.hasBackground &&
+      (c.nuclide === "K-40" || peakAt(ctx.peaks, ctx.fwhm, K40_LINE))
+    ) {
       status = "background";
     }
     if (status !== "possible" && standsInFor !== undefined) {
@@ -321,6 +390,8 @@ export function adjudicate(candidates: readonly Candidate[], ctx: ClaimContext):
     claims.push({ nuclide: c.nuclide, status, notes, ...(reachBack ? { reachBack } : {}) });
   }
   // A peak is unexplained when nothing identified or natural accounts for it and it stands well clear of the continuum.
-  const unexplainedPeaks = ctx.peaks.filter((p) => !owner.has(p) && p.significance >= 5 && p.energy > 2 * fwhmAt(ctx.fwhm, p.energy));
+  const unexplainedPeaks = ctx.peaks.filter(
+    (p) => !owner.has(p) && p.significance >= 5 && p.energy > 2 * fwhmAt(ctx.fwhm, p.energy),
+  );
   return { claims, unexplainedPeaks };
 }

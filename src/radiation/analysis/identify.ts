@@ -62,14 +62,27 @@ export interface IdentificationResult {
  * Net peaks: foreground peaks minus the time-scaled matching background peak, kept when ≥ 3σ.
  * Uncertainties are widened by √φ of each spectrum (φ = 1 for counted, Poisson data).
  */
-function netPeaks(fg: readonly AnalysedPeak[], bg: readonly AnalysedPeak[], scale: number, phiFg: number, phiBg: number): NetPeak[] {
+function netPeaks(
+  fg: readonly AnalysedPeak[],
+  bg: readonly AnalysedPeak[],
+  scale: number,
+  phiFg: number,
+  phiBg: number,
+): NetPeak[] {
   return fg.flatMap((p) => {
     const b = bg.find((q) => Math.abs(q.energy - p.energy) < 0.5 * p.fwhm);
     const area = p.area - (b ? scale * b.area : 0);
     const sigma = Math.sqrt(phiFg * p.areaUncertainty ** 2 + (b ? phiBg * (scale * b.areaUncertainty) ** 2 : 0));
     // Few counts: the Poisson window test, with the background measurement's peak added to what the continuum puts there.
-    const significance = p.window ? poissonSignificance(p.window.counts, p.window.background + (b ? scale * Math.max(b.area, 0) : 0)) / Math.sqrt(phiFg) : sigma > 0 ? area / sigma : 0;
-    return significance >= 3 ? [{ energy: p.energy, energyUncertainty: p.energyUncertainty, significance, area, areaUncertainty: sigma }] : [];
+    const significance = p.window
+      ? poissonSignificance(p.window.counts, p.window.background + (b ? scale * Math.max(b.area, 0) : 0)) /
+        Math.sqrt(phiFg)
+      : sigma > 0
+        ? area / sigma
+        : 0;
+    return significance >= 3
+      ? [{ energy: p.energy, energyUncertainty: p.energyUncertainty, significance, area, areaUncertainty: sigma }]
+      : [];
   });
 }
 
@@ -87,7 +100,12 @@ function templateConfidence(e: TemplateEvidence | undefined): number {
  * Combines line and template evidence: a nuclide selected by the template fit gets 0.65·template + 0.35·lines;
  * one the fit did not select is capped by half its line score; nuclides without templates use 0.5·lines.
  */
-function combine(lineScore: number, strongestFound: boolean, tmpl: TemplateEvidence | undefined, hasTemplate: boolean): number {
+function combine(
+  lineScore: number,
+  strongestFound: boolean,
+  tmpl: TemplateEvidence | undefined,
+  hasTemplate: boolean,
+): number {
   const line = strongestFound ? lineScore : 0.3 * lineScore;
   if (tmpl) {
     return 0.65 * templateConfidence(tmpl) + 0.35 * line;
@@ -143,7 +161,13 @@ export function identifyWithEvidence(spectrum: SpectrumData, options: IdentifyOp
   const phiBg = options.background ? dispersionOfBackground(options.background) : 1;
   const peaks = netPeaks(fg, bg, scale, phiFg, phiBg);
   const lines = matchLibrary(peaks, options.detectorType, fwhm);
-  const templates = identifyByTemplates(spectrum, options.detectorType, options.background, options.excludeTemplates, phiFg);
+  const templates = identifyByTemplates(
+    spectrum,
+    options.detectorType,
+    options.background,
+    options.excludeTemplates,
+    phiFg,
+  );
   const excluded = options.excludeTemplates ?? [];
   const withTemplates = new Set(TEMPLATE_SOURCES.filter((t) => !excluded.includes(t.file)).map((t) => t.nuclide));
   const proposals = getNuclideLibrary().map((n) => {
@@ -151,10 +175,22 @@ export function identifyWithEvidence(spectrum: SpectrumData, options: IdentifyOp
     const te = templates.evidence.find((e) => e.nuclide === n.name);
     const reason: IdentificationReason = { peaks: lm.matchedEnergies, lineScore: round(lm.score) };
     if (te) {
-      Object.assign(reason, { template: te.template, templateLambda: round(te.lambda), templateCounts: Math.round(te.counts) });
+      Object.assign(reason, {
+        template: te.template,
+        templateLambda: round(te.lambda),
+        templateCounts: Math.round(te.counts),
+      });
     }
     const confidence = round(combine(lm.score, lm.strongestFound, te, withTemplates.has(n.name)));
-    return { nuclide: n.name, category: n.category, confidence, reason, lines: lm, template: te, hasTemplate: withTemplates.has(n.name) };
+    return {
+      nuclide: n.name,
+      category: n.category,
+      confidence,
+      reason,
+      lines: lm,
+      template: te,
+      hasTemplate: withTemplates.has(n.name),
+    };
   });
   const kept = proposals
     .filter((r) => r.confidence >= (options.minConfidence ?? 0.3))

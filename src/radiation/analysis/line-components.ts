@@ -22,10 +22,17 @@ export interface LineComponent {
 const MIN_RELATIVE = 0.01;
 
 /** Photopeak component of every library nuclide on a grid (bin edges, keV), for a detector type. */
-export function lineComponents(edges: readonly number[], type: DetectorType, minEnergy: number, fwhm: FwhmModel = defaultFwhmModel(type)): LineComponent[] {
+export function lineComponents(
+  edges: readonly number[],
+  type: DetectorType,
+  minEnergy: number,
+  fwhm: FwhmModel = defaultFwhmModel(type),
+): LineComponent[] {
   const nBins = edges.length - 1;
   return getNuclideLibrary().flatMap((n) => {
-    const lines = n.lines.filter((l) => l.energy >= minEnergy && l.energy < edges[nBins]!).map((l) => ({ energy: l.energy, weight: l.intensity * peakEfficiency(type, l.energy) }));
+    const lines = n.lines
+      .filter((l) => l.energy >= minEnergy && l.energy < edges[nBins]!)
+      .map((l) => ({ energy: l.energy, weight: l.intensity * peakEfficiency(type, l.energy) }));
     const strongest = Math.max(0, ...lines.map((l) => l.weight));
     if (strongest <= 0) {
       return [];

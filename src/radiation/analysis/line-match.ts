@@ -88,7 +88,15 @@ function matchNuclide(nuclide: Nuclide, peaks: readonly NetPeak[], type: Detecto
     matches.push({ line: line.energy, share: total > 0 ? line.weight / total : 0, peak: hit.energy });
     strongestFound ||= line === strongest;
   }
-  return { nuclide: nuclide.name, score: total > 0 ? matched / total : 0, matchedEnergies: energies, strongestFound, strongestLine: strongest?.energy ?? Number.NaN, matches, expected: lines.map((l) => ({ energy: l.energy, share: total > 0 ? l.weight / total : 0 })) };
+  return {
+    nuclide: nuclide.name,
+    score: total > 0 ? matched / total : 0,
+    matchedEnergies: energies,
+    strongestFound,
+    strongestLine: strongest?.energy ?? Number.NaN,
+    matches,
+    expected: lines.map((l) => ({ energy: l.energy, share: total > 0 ? l.weight / total : 0 })),
+  };
 }
 
 /** Matches significant net peaks against every library nuclide. */

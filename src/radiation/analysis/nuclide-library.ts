@@ -24,7 +24,10 @@ function parseRows(text: string): Map<string, [number, number][]> {
   const out = new Map<string, [number, number][]>();
   for (const row of text.split("\n")) {
     const [key, ...pairs] = row.split(" ");
-    out.set(key!, pairs.map((p) => p.split(":").map(Number) as [number, number]));
+    out.set(
+      key!,
+      pairs.map((p) => p.split(":").map(Number) as [number, number]),
+    );
   }
   return out;
 }

@@ -60,7 +60,12 @@ function fitGroup(data: SpectrumData, group: readonly PeakCandidate[]): Analysed
     const gaussian = peak.areaUncertainty > 0 ? peak.area / peak.areaUncertainty : 0;
     const test = windowTest(data.counts, peak.channel, 2.3548 * sigmaCh(group[k]!));
     if (test.counts <= LOW_COUNTS && peak.area > 0) {
-      return { ...peak, searchSignificance: group[k]!.significance, significance: test.z, window: { counts: test.counts, background: test.background } };
+      return {
+        ...peak,
+        searchSignificance: group[k]!.significance,
+        significance: test.z,
+        window: { counts: test.counts, background: test.background },
+      };
     }
     return { ...peak, searchSignificance: group[k]!.significance, significance: gaussian };
   });
@@ -68,7 +73,11 @@ function fitGroup(data: SpectrumData, group: readonly PeakCandidate[]): Analysed
 
 /** Peak search (second-derivative filter) followed by Poisson-ML fits of each ROI. */
 export function analysePeaks(data: SpectrumData, options: PeakAnalysisOptions): AnalysedPeak[] {
-  const candidates = searchPeaks(data, { fwhm: options.fwhm, threshold: options.threshold, minEnergy: options.minEnergy });
+  const candidates = searchPeaks(data, {
+    fwhm: options.fwhm,
+    threshold: options.threshold,
+    minEnergy: options.minEnergy,
+  });
   const groups = groupCandidates(candidates, options.maxMultiplet ?? 4);
   return groups.flatMap((g) => fitGroup(data, g)).filter((p) => p.area > 0 && Number.isFinite(p.significance));
 }

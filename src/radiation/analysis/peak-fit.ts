@@ -76,7 +76,12 @@ function deviance(counts: readonly number[], p: readonly number[], input: RoiFit
 }
 
 /** Fisher information Σ J·Jᵀ/m and score Σ J·(n − m)/m at p. */
-function fisherAndScore(counts: readonly number[], p: readonly number[], input: RoiFitInput, xMid: number): { info: number[][]; score: number[] } {
+function fisherAndScore(
+  counts: readonly number[],
+  p: readonly number[],
+  input: RoiFitInput,
+  xMid: number,
+): { info: number[][]; score: number[] } {
   const np = p.length;
   const info = Array.from({ length: np }, () => new Array<number>(np).fill(0));
   const score = new Array<number>(np).fill(0);
@@ -115,7 +120,7 @@ function initialParameters(counts: readonly number[], input: RoiFitInput, xMid: 
   const c0 = Math.max((left + right) / 2, 0.5);
   // The starting continuum stays positive over the whole ROI, or the deviance cannot be evaluated.
   const halfWidth = (input.end - input.start) / 2 + 1;
-  const c1 = Math.max(-0.9 * c0 / halfWidth, Math.min(0.9 * c0 / halfWidth, (right - left) / span));
+  const c1 = Math.max((-0.9 * c0) / halfWidth, Math.min((0.9 * c0) / halfWidth, (right - left) / span));
   const p = [c0, c1, input.sigma];
   for (const c of input.centroids) {
     const i = Math.floor(c);
@@ -148,7 +153,10 @@ export function fitRoi(data: SpectrumData, input: RoiFitInput): RoiFit {
     if (!step) {
       break;
     }
-    const trial = clampParameters(p.map((v, k) => v + step[k]!), input);
+    const trial = clampParameters(
+      p.map((v, k) => v + step[k]!),
+      input,
+    );
     const dTrial = deviance(counts, trial, input, xMid);
     if (dTrial <= d && Number.isFinite(dTrial)) {
       const gain = d - dTrial;
@@ -175,7 +183,14 @@ function clampParameters(p: number[], input: RoiFitInput): number[] {
 }
 
 /** Converts parameters and their covariance into energies/areas/FWHMs with uncertainties. */
-function summariseFit(data: SpectrumData, p: number[], d: number, input: RoiFitInput, xMid: number, converged: boolean): RoiFit {
+function summariseFit(
+  data: SpectrumData,
+  p: number[],
+  d: number,
+  input: RoiFitInput,
+  xMid: number,
+  converged: boolean,
+): RoiFit {
   const { info } = fisherAndScore(data.counts, p, input, xMid);
   const cov = invertMatrix(info);
   const sd = (k: number): number => Math.sqrt(Math.max(cov?.[k]?.[k] ?? NaN, 0));

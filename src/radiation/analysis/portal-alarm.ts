@@ -51,7 +51,12 @@ export function perTestAlpha(familyRate: number, effectiveTests: number): number
 }
 
 /** Moving-window tests over all series and window lengths, threshold from the family-wise false-alarm rate. */
-export function movingWindowTests(series: readonly TestSeries[], windows: readonly number[], familyRate: number, testsFactor: number): WindowTestResult {
+export function movingWindowTests(
+  series: readonly TestSeries[],
+  windows: readonly number[],
+  familyRate: number,
+  testsFactor: number,
+): WindowTestResult {
   const n = series[0]?.observed.length ?? 0;
   const usable = windows.filter((w) => w <= n);
   const effectiveTests = testsFactor * series.length * usable.reduce((s, w) => s + Math.max(1, n / w), 0);

@@ -23,7 +23,12 @@ export function grossGamma(record: PortalRecord, i: number): number {
  * Background from unoccupied samples in [from, to) only (the lane must be empty), boxcar mean with one pass of
  * rejection of samples whose gross counts exceed B + rejectSigma·√B (spikes, sources in adjacent lanes).
  */
-export function estimateBackground(record: PortalRecord, from: number, to: number, rejectSigma: number): PortalBackground {
+export function estimateBackground(
+  record: PortalRecord,
+  from: number,
+  to: number,
+  rejectSigma: number,
+): PortalBackground {
   const idx: number[] = [];
   for (let i = Math.max(0, from); i < Math.min(to, record.samples.length); i++) {
     if (!record.samples[i]!.occupied) {

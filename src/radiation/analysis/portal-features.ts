@@ -50,7 +50,12 @@ export interface ProfileOptions {
 }
 
 /** Profile features: half-maximum width vs occupied time separates point (≈2d/v) from distributed (≈ transit) sources. */
-export function profileFeatures(net: readonly number[], netA: readonly number[], netB: readonly number[], o: ProfileOptions): ProfileFeatures {
+export function profileFeatures(
+  net: readonly number[],
+  netA: readonly number[],
+  netB: readonly number[],
+  o: ProfileOptions,
+): ProfileFeatures {
   const sm = smooth(net, 3);
   const peakIndex = sm.reduce((b, v, k) => (v > sm[b]! ? k : b), 0);
   const max = sm[peakIndex]!;
@@ -86,7 +91,14 @@ export interface WindowSums {
 }
 
 /** EWR statistic and net hard fraction (NORM has 9–20 % of its net counts above 1 MeV, Cs-137/medical/SNM ≈ 0). */
-export function spectralFeatures(w: WindowSums, low: readonly number[], high: readonly number[], hard: readonly number[], minHardFraction: number, ewrLimit: number): SpectralFeatures {
+export function spectralFeatures(
+  w: WindowSums,
+  low: readonly number[],
+  high: readonly number[],
+  hard: readonly number[],
+  minHardFraction: number,
+  ewrLimit: number,
+): SpectralFeatures {
   const pick = (v: readonly number[], idx: readonly number[]): number => idx.reduce((s, i) => s + (v[i] ?? 0), 0);
   const sL = pick(w.observed, low);
   const sH = pick(w.observed, high);
@@ -99,7 +111,8 @@ export function spectralFeatures(w: WindowSums, low: readonly number[], high: re
   const netHard = pick(w.observed, hard) - pick(w.expected, hard);
   const totalObs = w.observed.reduce((s, v) => s + v, 0);
   const hardFraction = netTotal > 0 ? netHard / netTotal : 0;
-  const hardFractionSigma = netTotal > 0 ? Math.sqrt(pick(w.observed, hard) + hardFraction ** 2 * totalObs) / netTotal : Infinity;
+  const hardFractionSigma =
+    netTotal > 0 ? Math.sqrt(pick(w.observed, hard) + hardFraction ** 2 * totalObs) / netTotal : Infinity;
   const resolved = netTotal > 5 * Math.sqrt(Math.max(totalObs, 1));
   const isNorm = hardFraction >= minHardFraction && ewrSigma < ewrLimit;
   return {

@@ -57,7 +57,14 @@ function misfit(series: readonly number[], bg: number, cov: readonly number[], d
  * Fits the shadow model. `panelSeries[p][k]` are gross counts of panel p at sample k of the analysed span,
  * `bg[p]` the background counts per sample, and [tIn, tOut) the occupied samples within the span.
  */
-export function fitSuppression(panelSeries: readonly (readonly number[])[], bg: readonly number[], tIn: number, tOut: number, sampleS: number, maxDepth: number): Suppression {
+export function fitSuppression(
+  panelSeries: readonly (readonly number[])[],
+  bg: readonly number[],
+  tIn: number,
+  tOut: number,
+  sampleS: number,
+  maxDepth: number,
+): Suppression {
   const n = panelSeries[0]?.length ?? 0;
   const sum = Array.from({ length: n }, (_, k) => panelSeries.reduce((s, p) => s + p[k]!, 0));
   const bgSum = bg.reduce((a, b) => a + b, 0);
@@ -75,6 +82,6 @@ export function fitSuppression(panelSeries: readonly (readonly number[])[], bg: 
   const covered = Math.max(1, cov.filter((c) => c > 0.5).length);
   const depth = panelSeries.map((s, p) => fitDepth(s, bg[p]!, cov, maxDepth));
   // Median of K Poisson ratios: var ≈ (π/2)·(1/B)/K.
-  const depthVariance = bg.map((b) => (Math.PI / 2) / (Math.max(b, 1e-9) * covered));
+  const depthVariance = bg.map((b) => Math.PI / 2 / (Math.max(b, 1e-9) * covered));
   return { tauSamples: tau, depth, depthVariance, tIn, tOut };
 }

@@ -51,7 +51,8 @@ export function frameOccupancies(record: PortalRecord, config: PortalConfig = po
 /** Per-panel gross counts over [from, to). */
 function panelSeries(record: PortalRecord, from: number, to: number): number[][] {
   return record.gammaPanels.map((_, p) =>
-    record.samples.slice(from, to).map((s) => s.gamma[p]!.reduce((a, b) => a + b, 0)));
+    record.samples.slice(from, to).map((s) => s.gamma[p]!.reduce((a, b) => a + b, 0)),
+  );
 }
 
 /** Suppression factor s_pk for panel p at span sample k. */
@@ -60,7 +61,13 @@ function suppressionAt(sup: Suppression, p: number, k: number): number {
 }
 
 /** Gamma test series: each panel, side A, side B and all panels, with background and depth systematics. */
-function gammaSeries(record: PortalRecord, from: number, to: number, bg: PortalBackground, sup: Suppression): TestSeries[] {
+function gammaSeries(
+  record: PortalRecord,
+  from: number,
+  to: number,
+  bg: PortalBackground,
+  sup: Suppression,
+): TestSeries[] {
   const obs = panelSeries(record, from, to);
   const bgGross = bg.gamma.map((w) => w.reduce((a, b) => a + b, 0));
   const n = to - from;
@@ -95,28 +102,76 @@ function neutronSeries(record: PortalRecord, from: number, to: number, bg: Porta
     name,
     observed: record.samples.slice(from, to).map((s) => tubes.reduce((a, t) => a + s.neutron[t]!, 0)),
     expected: new Array<number>(to - from).fill(tubes.reduce((a, t) => a + bg.neutron[t]!, 0)),
-    systematics: tubes.map((t) => ({ sens: new Array<number>(to - from).fill(1), variance: bg.neutron[t]! / Math.max(bg.samples, 1) })),
+    systematics: tubes.map((t) => ({
+      sens: new Array<number>(to - from).fill(1),
+      variance: bg.neutron[t]! / Math.max(bg.samples, 1),
+    })),
   });
   const idx = (side: "A" | "B"): number[] => record.neutronTubes.flatMap((t, i) => (t.side === side ? [i] : []));
-  return [make("neutron all", record.neutronTubes.map((_, i) => i)), make("neutron A", idx("A")), make("neutron B", idx("B"))];
+  return [
+    make(
+      "neutron all",
+      record.neutronTubes.map((_, i) => i),
+    ),
+    make("neutron A", idx("A")),
+    make("neutron B", idx("B")),
+  ];
 }
 
 /** Analyses one occupancy: background, shadowing, gross/neutron alarms, profile and window-ratio features. */
-export function analyzeOccupancy(record: PortalRecord, span: OccupancySpan, overrides: Partial<PortalConfig> = {}): PortalResult {
+export function analyzeOccupancy(
+  record: PortalRecord,
+  span: OccupancySpan,
+  overrides: Partial<PortalConfig> = {},
+): PortalResult {
   const config = portalConfig(overrides);
   const dt = record.sampleIntervalS;
   const margin = Math.round(config.marginSeconds / dt);
   const from = Math.max(0, span.start - margin);
   const to = Math.min(record.samples.length, span.end + margin);
-  const background = estimateBackground(record, from - Math.round(config.backgroundSeconds / dt), from, config.backgroundRejectSigma);
+  const background = estimateBackground(
+    record,
+    from - Math.round(config.backgroundSeconds / dt),
+    from,
+    config.backgroundRejectSigma,
+  );
   const bgGross = background.gamma.map((w) => w.reduce((a, b) => a + b, 0));
-  const suppression = fitSuppression(panelSeries(record, from, to), bgGross, span.start - from, span.end - from, dt, config.maxSuppressionDepth);
+  const suppression = fitSuppression(
+    panelSeries(record, from, to),
+    bgGross,
+    span.start - from,
+    span.end - from,
+    dt,
+    config.maxSuppressionDepth,
+  );
   const series = gammaSeries(record, from, to, background, suppression);
-  const gamma = movingWindowTests(series, config.gammaWindowSamples, config.gammaFalseAlarmRate, config.effectiveTestsFactor);
-  const neutron = movingWindowTests(neutronSeries(record, from, to, background), config.neutronWindowSamples, config.neutronFalseAlarmRate, config.neutronEffectiveTestsFactor);
+  const gamma = movingWindowTests(
+    series,
+    config.gammaWindowSamples,
+    config.gammaFalseAlarmRate,
+    config.effectiveTestsFactor,
+  );
+  const neutron = movingWindowTests(
+    neutronSeries(record, from, to, background),
+    config.neutronWindowSamples,
+    config.neutronFalseAlarmRate,
+    config.neutronEffectiveTestsFactor,
+  );
   const { profile, spectral } = occupancyFeatures(record, { from, to, span, background, suppression, series, config });
   const classification = classify(gamma, neutron, profile, spectral);
-  return { configVersion: config.version, config, span, analysed: [from, to], background, suppression, gamma, neutron, profile, spectral, classification };
+  return {
+    configVersion: config.version,
+    config,
+    span,
+    analysed: [from, to],
+    background,
+    suppression,
+    gamma,
+    neutron,
+    profile,
+    spectral,
+    classification,
+  };
 }
 
 /** Inputs of the feature extraction. */
@@ -131,7 +186,10 @@ interface FeatureInput {
 }
 
 /** Profile (panel sum and sides) and window-ratio features over the half-maximum region. */
-function occupancyFeatures(record: PortalRecord, f: FeatureInput): { profile: ProfileFeatures; spectral: SpectralFeatures } {
+function occupancyFeatures(
+  record: PortalRecord,
+  f: FeatureInput,
+): { profile: ProfileFeatures; spectral: SpectralFeatures } {
   const net = (name: string): number[] => {
     const s = f.series.find((x) => x.name === name)!;
     return s.observed.map((o, k) => o - s.expected[k]!);
@@ -159,12 +217,24 @@ function occupancyFeatures(record: PortalRecord, f: FeatureInput): { profile: Pr
   }
   const bgRate = Array.from({ length: nWin }, (_, w) => f.background.gamma.reduce((a, p) => a + p[w]!, 0));
   const c = f.config;
-  const spectral = spectralFeatures({ observed, expected, bgRate, bgSamples: f.background.samples }, c.lowWindows, c.highWindows, c.hardWindows, c.normMinHardFraction, c.ewrSigma);
+  const spectral = spectralFeatures(
+    { observed, expected, bgRate, bgSamples: f.background.samples },
+    c.lowWindows,
+    c.highWindows,
+    c.hardWindows,
+    c.normMinHardFraction,
+    c.ewrSigma,
+  );
   return { profile, spectral };
 }
 
 /** Neutron alarm first; a gamma alarm from a distributed, NORM-like excess is NORM; any other gamma alarm is investigated. */
-function classify(gamma: WindowTestResult, neutron: WindowTestResult, profile: ProfileFeatures, spectral: SpectralFeatures): PortalClassification {
+function classify(
+  gamma: WindowTestResult,
+  neutron: WindowTestResult,
+  profile: ProfileFeatures,
+  spectral: SpectralFeatures,
+): PortalClassification {
   if (neutron.alarm) {
     return "neutron";
   }

@@ -1,5 +1,10 @@
 /** Redistributes counts from input bins (edges, length n + 1) to output bins by linear energy overlap. */
-export function rebinCounts(counts: readonly number[], edgesIn: readonly number[], edgesOut: readonly number[], gain = 1): number[] {
+export function rebinCounts(
+  counts: readonly number[],
+  edgesIn: readonly number[],
+  edgesOut: readonly number[],
+  gain = 1,
+): number[] {
   const out = new Array<number>(edgesOut.length - 1).fill(0);
   const nOut = out.length;
   let b = 0;

@@ -53,7 +53,9 @@ export function selfCalibrate(counts: readonly number[], fwhm: FwhmModel): SelfC
   let best: { gain: number; score: number } | undefined;
   for (const gain of GAINS) {
     // Both lines must be inside the spectrum with room for their side bands.
-    const sig = NATURAL_LINES.map((l) => windowSignificance(counts, l.energy / gain, (1.2 * fwhmAt(fwhm, l.energy)) / gain));
+    const sig = NATURAL_LINES.map((l) =>
+      windowSignificance(counts, l.energy / gain, (1.2 * fwhmAt(fwhm, l.energy)) / gain),
+    );
     const score = Math.min(...sig);
     if (!best || score > best.score) {
       best = { gain, score };
@@ -67,13 +69,26 @@ export function selfCalibrate(counts: readonly number[], fwhm: FwhmModel): SelfC
   for (const l of NATURAL_LINES) {
     const centre = l.energy / best.gain;
     const width = fwhmAt(fwhm, l.energy) / best.gain;
-    const fit = fitRoi({ counts, edges, liveTimeS: 1 }, { start: Math.max(0, Math.floor(centre - 2.5 * width)), end: Math.min(counts.length, Math.ceil(centre + 2.5 * width)), centroids: [centre], sigma: width / 2.3548 });
+    const fit = fitRoi(
+      { counts, edges, liveTimeS: 1 },
+      {
+        start: Math.max(0, Math.floor(centre - 2.5 * width)),
+        end: Math.min(counts.length, Math.ceil(centre + 2.5 * width)),
+        centroids: [centre],
+        sigma: width / 2.3548,
+      },
+    );
     const peak = fit.peaks[0];
     const significance = peak && peak.areaUncertainty > 0 ? peak.area / peak.areaUncertainty : 0;
     if (!peak || significance < 5 || Math.abs(peak.channel - centre) > width) {
       return null;
     }
-    lines.push({ name: l.name, energyKeV: l.energy, channel: Math.round(peak.channel * 100) / 100, significance: Math.round(significance * 10) / 10 });
+    lines.push({
+      name: l.name,
+      energyKeV: l.energy,
+      channel: Math.round(peak.channel * 100) / 100,
+      significance: Math.round(significance * 10) / 10,
+    });
   }
   // Offset and gain through the two centroids; a scintillator's offset is small, so a large one
   // means the two peaks are something else.

@@ -52,8 +52,10 @@ function segmentView(x0: number, x1: number, d: number): number {
 
 /** Panels: A/B sides × upper/lower, 2 neutron tubes per side. */
 const PANELS = [
-  { name: "Aa1", side: "A" as const }, { name: "Ab1", side: "A" as const },
-  { name: "Ba1", side: "B" as const }, { name: "Bb1", side: "B" as const },
+  { name: "Aa1", side: "A" as const },
+  { name: "Ab1", side: "A" as const },
+  { name: "Ba1", side: "B" as const },
+  { name: "Bb1", side: "B" as const },
 ];
 
 /** Expected counts of one panel in one sample at time t (s since the vehicle front reached the panels). */
@@ -81,8 +83,18 @@ function panelMean(o: Required<SyntheticPortalOptions>, side: "A" | "B", t: numb
 /** Defaults: 0.1 s samples, 1 000 cps per panel, 3 cps per He-3 tube, 2.2 m/s, 12 m box, 15 % shadowing. */
 function withDefaults(o: SyntheticPortalOptions): Required<SyntheticPortalOptions> {
   return {
-    sampleIntervalS: 0.1, preSeconds: 35, postSeconds: 3, backgroundCps: 1000, neutronBackgroundCps: 3,
-    speedMps: 2.2, vehicleLengthM: 12, shadowDepth: 0.15, laneHalfWidthM: 2, sources: [], neutronPeakCps: 0, ...o,
+    sampleIntervalS: 0.1,
+    preSeconds: 35,
+    postSeconds: 3,
+    backgroundCps: 1000,
+    neutronBackgroundCps: 3,
+    speedMps: 2.2,
+    vehicleLengthM: 12,
+    shadowDepth: 0.15,
+    laneHalfWidthM: 2,
+    sources: [],
+    neutronPeakCps: 0,
+    ...o,
   };
 }
 
@@ -110,8 +122,17 @@ export function generatePortalOccupancy(options: SyntheticPortalOptions): Portal
   return {
     sampleIntervalS: dt,
     gammaPanels: PANELS,
-    windowsKeV: [[20, 400], [400, 1000], [1000, 3000]],
-    neutronTubes: [{ name: "Aa1N", side: "A" }, { name: "Ab1N", side: "A" }, { name: "Ba1N", side: "B" }, { name: "Bb1N", side: "B" }],
+    windowsKeV: [
+      [20, 400],
+      [400, 1000],
+      [1000, 3000],
+    ],
+    neutronTubes: [
+      { name: "Aa1N", side: "A" },
+      { name: "Ab1N", side: "A" },
+      { name: "Ba1N", side: "B" },
+      { name: "Bb1N", side: "B" },
+    ],
     samples,
     speedMps: o.speedMps,
   };

@@ -44,7 +44,12 @@ function sum(v: ArrayLike<number>): number {
 }
 
 /** Model m_i = Σ_k a_k·T_ki over the active components, written into m. */
-function evaluateInto(m: Float64Array, components: readonly ArrayLike<number>[], a: Float64Array, active: readonly number[]): void {
+function evaluateInto(
+  m: Float64Array,
+  components: readonly ArrayLike<number>[],
+  a: Float64Array,
+  active: readonly number[],
+): void {
   m.fill(1e-9);
   for (const k of active) {
     const ak = a[k]!;
@@ -67,7 +72,15 @@ const NEWTON_MAX_COMPONENTS = 24;
  * halved until the likelihood does not fall. A few steps reach what MLEM reaches in hundreds.
  * Returns false when the curvature cannot be inverted (the caller continues with MLEM).
  */
-function newtonAscent(observed: ArrayLike<number>, components: readonly ArrayLike<number>[], norms: readonly number[], a: Float64Array, active: readonly number[], m: Float64Array, tolerance: number): boolean {
+function newtonAscent(
+  observed: ArrayLike<number>,
+  components: readonly ArrayLike<number>[],
+  norms: readonly number[],
+  a: Float64Array,
+  active: readonly number[],
+  m: Float64Array,
+  tolerance: number,
+): boolean {
   const bins: number[] = [];
   for (let i = 0; i < observed.length; i++) {
     if (observed[i]! > 0) {
@@ -106,8 +119,13 @@ function newtonAscent(observed: ArrayLike<number>, components: readonly ArrayLik
     if (free.length === 0) {
       return true;
     }
-    const matrix = free.map((x) => free.map((y) => (x === y ? h[x]![x]! * (1 + 1e-9) + 1e-12 : x > y ? h[x]![y]! : h[y]![x]!)));
-    const d = solveLinear(matrix, free.map((x) => g[x]!));
+    const matrix = free.map((x) =>
+      free.map((y) => (x === y ? h[x]![x]! * (1 + 1e-9) + 1e-12 : x > y ? h[x]![y]! : h[y]![x]!)),
+    );
+    const d = solveLinear(
+      matrix,
+      free.map((x) => g[x]!),
+    );
     if (!d || d.some((v) => !Number.isFinite(v))) {
       return false;
     }
@@ -139,7 +157,11 @@ function newtonAscent(observed: ArrayLike<number>, components: readonly ArrayLik
  * iterations gain less than `tolerance` in log-likelihood (the decisions built on it compare
  * likelihood ratios of order 10, so a hundredth is far below what can change one).
  */
-export function fitTemplates(observed: ArrayLike<number>, components: readonly ArrayLike<number>[], options: TemplateFitOptions = {}): TemplateFitResult {
+export function fitTemplates(
+  observed: ArrayLike<number>,
+  components: readonly ArrayLike<number>[],
+  options: TemplateFitOptions = {},
+): TemplateFitResult {
   const nBins = observed.length;
   const total = sum(observed);
   const norms = options.norms ?? components.map(sum);

@@ -86,7 +86,15 @@ function sourcesOf(set: TemplateSet, exclude: readonly string[], withLines: bool
 }
 
 /** Rebins foreground and background onto the set grid (scaled by gain) and normalises the components. */
-function prepare(set: TemplateSet, data: SpectrumData, background: SpectrumData | undefined, gain: number, exclude: readonly string[], dispersion = 1, withLines = true): Problem {
+function prepare(
+  set: TemplateSet,
+  data: SpectrumData,
+  background: SpectrumData | undefined,
+  gain: number,
+  exclude: readonly string[],
+  dispersion = 1,
+  withLines = true,
+): Problem {
   const { keep, templates, units } = sourcesOf(set, exclude, withLines);
   const bg = background ? rebinCounts(background.counts, background.edges, set.edges, gain) : set.background;
   const components = [unit(cut(bg, keep)), ...units];
@@ -137,7 +145,12 @@ class SubsetFitter {
       const total = this.problem.observed.reduce((a, b) => a + b, 0);
       initial = warm.amplitudes.map((a, k) => (active.has(k) ? (a > 0 ? a : 0.01 * total) : 0));
     }
-    const result = fitTemplates(this.problem.observed, this.problem.components, { iterations: warm ? 120 : 200, exclude, norms: this.problem.norms, ...(initial ? { initial } : {}) });
+    const result = fitTemplates(this.problem.observed, this.problem.components, {
+      iterations: warm ? 120 : 200,
+      exclude,
+      norms: this.problem.norms,
+      ...(initial ? { initial } : {}),
+    });
     this.cache.set(key, result);
     return result;
   }
@@ -147,7 +160,12 @@ class SubsetFitter {
  * Greedy forward selection: repeatedly add the nuclide with the largest likelihood gain while the gain,
  * scaled by the current over-dispersion φ = deviance/dof, exceeds `minLambda`; at most `maxNuclides`.
  */
-function selectNuclides(problem: Problem, fitter: SubsetFitter, minLambda: number, maxNuclides: number): { chosen: string[]; fit: TemplateFitResult; significant: string[] } {
+function selectNuclides(
+  problem: Problem,
+  fitter: SubsetFitter,
+  minLambda: number,
+  maxNuclides: number,
+): { chosen: string[]; fit: TemplateFitResult; significant: string[] } {
   const groups = nuclideGroups(problem);
   const chosen: string[] = [];
   let fit = fitter.fit(chosen);
@@ -166,7 +184,10 @@ function selectNuclides(problem: Problem, fitter: SubsetFitter, minLambda: numbe
       .slice(0, MAX_CANDIDATES)
       .map((t) => t.n);
     significant ??= candidates;
-    const best = trials.reduce<(typeof trials)[number] | undefined>((b, t) => (!b || t.lambda > b.lambda ? t : b), undefined);
+    const best = trials.reduce<(typeof trials)[number] | undefined>(
+      (b, t) => (!b || t.lambda > b.lambda ? t : b),
+      undefined,
+    );
     if (!best || best.lambda < minLambda) {
       break;
     }
@@ -178,24 +199,40 @@ function selectNuclides(problem: Problem, fitter: SubsetFitter, minLambda: numbe
 }
 
 /** Evidence per selected nuclide: drop-one likelihood ratio (over-dispersion scaled) in the final model. */
-function evidenceFor(problem: Problem, fitter: SubsetFitter, chosen: readonly string[], full: TemplateFitResult): TemplateEvidence[] {
+function evidenceFor(
+  problem: Problem,
+  fitter: SubsetFitter,
+  chosen: readonly string[],
+  full: TemplateFitResult,
+): TemplateEvidence[] {
   const groups = nuclideGroups(problem);
   const phi = overdispersion(problem, full.model);
-  return chosen.map((nuclide) => {
-    const idx = groups.get(nuclide) ?? [];
-    const counts = idx.reduce((s, k) => s + full.amplitudes[k]!, 0);
-    const best = idx.reduce((b, k) => (full.amplitudes[k]! > full.amplitudes[b]! ? k : b), idx[0]!);
-    const without = fitter.fit(chosen.filter((n) => n !== nuclide), full);
-    const lambda = Math.max(0, (2 * (full.logLikelihood - without.logLikelihood)) / phi);
-    return { nuclide, lambda, template: problem.names[best]!, counts };
-  }).sort((a, b) => b.lambda - a.lambda);
+  return chosen
+    .map((nuclide) => {
+      const idx = groups.get(nuclide) ?? [];
+      const counts = idx.reduce((s, k) => s + full.amplitudes[k]!, 0);
+      const best = idx.reduce((b, k) => (full.amplitudes[k]! > full.amplitudes[b]! ? k : b), idx[0]!);
+      const without = fitter.fit(
+        chosen.filter((n) => n !== nuclide),
+        full,
+      );
+      const lambda = Math.max(0, (2 * (full.logLikelihood - without.logLikelihood)) / phi);
+      return { nuclide, lambda, template: problem.names[best]!, counts };
+    })
+    .sort((a, b) => b.lambda - a.lambda);
 }
 
 /**
  * Alternatives: for each selected nuclide c, any other nuclide n whose substitution for c keeps at least half
  * of c's likelihood gain; only nuclides significant on their own (first greedy step) are tried (≥ 70 %; confusable templates, e.g. Am-241 vs Pu-239 with Am ingrowth).
  */
-function alternativesFor(problem: Problem, fitter: SubsetFitter, selected: readonly TemplateEvidence[], full: TemplateFitResult, pool: readonly string[]): TemplateEvidence[] {
+function alternativesFor(
+  problem: Problem,
+  fitter: SubsetFitter,
+  selected: readonly TemplateEvidence[],
+  full: TemplateFitResult,
+  pool: readonly string[],
+): TemplateEvidence[] {
   const groups = nuclideGroups(problem);
   const phi = overdispersion(problem, full.model);
   const chosen = selected.map((e) => e.nuclide);
@@ -214,7 +251,14 @@ function alternativesFor(problem: Problem, fitter: SubsetFitter, selected: reado
       const best = idx.reduce((b, k) => (swap.amplitudes[k]! > swap.amplitudes[b]! ? k : b), idx[0]!);
       if (lambda >= 0.7 * c.lambda && lambda > (out.get(n)?.lambda ?? 0)) {
         const counts = idx.reduce((s, k) => s + swap.amplitudes[k]!, 0);
-        out.set(n, { nuclide: n, lambda, template: problem.names[best]!, counts, alternativeTo: c.nuclide, replacedLambda: c.lambda });
+        out.set(n, {
+          nuclide: n,
+          lambda,
+          template: problem.names[best]!,
+          counts,
+          alternativeTo: c.nuclide,
+          replacedLambda: c.lambda,
+        });
       }
     }
   }
@@ -238,7 +282,13 @@ function devianceOf(observed: ArrayLike<number>, model: ArrayLike<number>): numb
 }
 
 /** Full-spectrum template identification: best template set and gain by likelihood, then per-nuclide evidence. */
-export function identifyByTemplates(data: SpectrumData, type: DetectorType, background?: SpectrumData, exclude: readonly string[] = [], dispersion = 1): TemplateIdentification {
+export function identifyByTemplates(
+  data: SpectrumData,
+  type: DetectorType,
+  background?: SpectrumData,
+  exclude: readonly string[] = [],
+  dispersion = 1,
+): TemplateIdentification {
   let best: { set: TemplateSet; gain: number; ll: number } | undefined;
   const sets = templateSetsFor(type);
   // With one template set and one gain (HPGe: calibrations are trusted) there is nothing to choose.
@@ -251,7 +301,10 @@ export function identifyByTemplates(data: SpectrumData, type: DetectorType, back
     for (const gain of [...GAINS[type]].sort((a, b) => Math.abs(a - 1) - Math.abs(b - 1))) {
       // The choice of set and gain rests on the simulated responses alone (fewer components, same choice).
       const p = prepare(set, data, background, gain, exclude, 1, false);
-      const fit = fitTemplates(p.observed, p.components, { norms: p.norms, ...(nominal ? { iterations: 60, initial: nominal.amplitudes } : { iterations: 150 }) });
+      const fit = fitTemplates(p.observed, p.components, {
+        norms: p.norms,
+        ...(nominal ? { iterations: 60, initial: nominal.amplitudes } : { iterations: 150 }),
+      });
       nominal ??= fit;
       const ll = -devianceOf(p.observed, fit.model) / p.observed.length;
       if (!best || ll > best.ll) {

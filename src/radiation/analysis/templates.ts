@@ -49,9 +49,17 @@ function parseSet(raw: RawTemplates): TemplateSet {
       return [];
     }
     const scale = bg.live / row.live;
-    return [{ name: s.file, nuclide: s.nuclide, net: row.counts.map((c, i) => Math.max(c * scale - bg.counts[i]!, 0)) }];
+    return [
+      { name: s.file, nuclide: s.nuclide, net: row.counts.map((c, i) => Math.max(c * scale - bg.counts[i]!, 0)) },
+    ];
   });
-  return { folder: raw.folder, edges: raw.edges.split(" ").map(Number), liveTimeS: bg.live, background: bg.counts, templates };
+  return {
+    folder: raw.folder,
+    edges: raw.edges.split(" ").map(Number),
+    liveTimeS: bg.live,
+    background: bg.counts,
+    templates,
+  };
 }
 
 /** Loads (once) a template set by module. */
@@ -89,6 +97,8 @@ export const TEMPLATE_DETECTORS: readonly { folder: string; detectorType: Detect
 
 /** The shipped template set of a reference-detector folder (e.g. "IdentiFINDER-NG"), if any. */
 export function templateSetByFolder(folder: string): TemplateSet | undefined {
-  const raw = [TEMPLATES_NAI_2X4X16, TEMPLATES_IDENTIFINDER_NG, TEMPLATES_RADSEEKER_LABR, TEMPLATES_DETECTIVE_EX].find((t) => t.folder === folder);
+  const raw = [TEMPLATES_NAI_2X4X16, TEMPLATES_IDENTIFINDER_NG, TEMPLATES_RADSEEKER_LABR, TEMPLATES_DETECTIVE_EX].find(
+    (t) => t.folder === folder,
+  );
   return raw ? load(raw) : undefined;
 }

@@ -77,7 +77,12 @@ export function findPassBy(counts: readonly number[], liveTimes: readonly number
 }
 
 /** Significance of a window's excess in a series of small counts (neutrons), against the quiet slices. */
-export function windowExcessSigma(counts: readonly number[], liveTimes: readonly number[], window: { start: number; end: number }, quiet: readonly number[]): number | null {
+export function windowExcessSigma(
+  counts: readonly number[],
+  liveTimes: readonly number[],
+  window: { start: number; end: number },
+  quiet: readonly number[],
+): number | null {
   const quietCounts = quiet.reduce((s, i) => s + counts[i]!, 0);
   const quietTime = quiet.reduce((s, i) => s + liveTimes[i]!, 0);
   let observed = 0;

@@ -28,7 +28,10 @@ function iecDate(date: string | undefined, time: string | undefined): string | u
 
 /** Reads an IEC 1455 ASCII spectrum. */
 export function readIec1455(text: string): RadFile {
-  const records = text.split(/\r?\n/).filter((l) => l.startsWith("A004")).map((l) => l.slice(4));
+  const records = text
+    .split(/\r?\n/)
+    .filter((l) => l.startsWith("A004"))
+    .map((l) => l.slice(4));
   if (records.length < FIRST_DATA_RECORD) {
     throw new RadFileError("radfile.truncated", `IEC 1455: only ${records.length} records`, { line: records.length });
   }
@@ -43,7 +46,9 @@ export function readIec1455(text: string): RadFile {
     counts.push(...rec.trim().split(/\s+/).slice(1).map(Number));
   }
   if (counts.length < nCh) {
-    throw new RadFileError("radfile.truncated", `IEC 1455: ${counts.length} of ${nCh} channels`, { line: records.length });
+    throw new RadFileError("radfile.truncated", `IEC 1455: ${counts.length} of ${nCh} channels`, {
+      line: records.length,
+    });
   }
   const spectrum = counts.slice(0, nCh);
   if (spectrum.some((c) => !Number.isFinite(c))) {
@@ -54,7 +59,11 @@ export function readIec1455(text: string): RadFile {
   if (!hasCal) {
     warnings.push("IEC 1455: all-zero energy calibration; using identity (1 keV/channel)");
   }
-  const title = records.slice(5, 9).map((s) => s.trim()).filter((s) => s !== "").join(" ");
+  const title = records
+    .slice(5, 9)
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .join(" ");
   const start = iecDate(date, time);
   return {
     format: "iec1455",
@@ -68,7 +77,14 @@ export function readIec1455(text: string): RadFile {
         realTimeS: real,
         liveTimeS: live,
         ...(start ? { startTime: start } : {}),
-        spectrum: { counts: spectrum, calibration: { kind: "polynomial", coefficients: trimTrailingZeros(hasCal ? coef : [0, 1]), ...(hasCal ? {} : { isAssumed: true }) } },
+        spectrum: {
+          counts: spectrum,
+          calibration: {
+            kind: "polynomial",
+            coefficients: trimTrailingZeros(hasCal ? coef : [0, 1]),
+            ...(hasCal ? {} : { isAssumed: true }),
+          },
+        },
         grossCounts: spectrum.reduce((a, b) => a + b, 0),
         ...(title ? { title } : {}),
       },

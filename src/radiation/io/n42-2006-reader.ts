@@ -176,7 +176,8 @@ function readNuclides2006(root: XmlNode): AnalysisResult[] {
 /** Converts a parsed N42-2006 `N42InstrumentData` tree (or an ICD1 wrapper around it) into a RadFile. */
 export function readN42_2006(root: XmlNode): RadFile {
   const acc: Acc = { measurements: [], detectors: new Map(), warnings: [] };
-  const doc = root.name.toLowerCase() === "n42instrumentdata" ? root : (descendants(root, "N42InstrumentData")[0] ?? root);
+  const doc =
+    root.name.toLowerCase() === "n42instrumentdata" ? root : (descendants(root, "N42InstrumentData")[0] ?? root);
   walk(doc, {}, acc);
   const info = descendants(doc, "InstrumentInformation")[0];
   const type = childText(info, "InstrumentType");

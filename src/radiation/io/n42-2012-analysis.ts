@@ -96,11 +96,22 @@ function readWindows(node: XmlNode): [number, number][] {
 function sharedWindows(panels: Panels[], windowSets: Map<string, [number, number][]>): [number, number][] | undefined {
   const refs = new Set(panels.flatMap((p) => [...p.windowRefs]));
   const only = refs.size === 1 ? windowSets.get([...refs][0]!) : undefined;
-  const complete = only !== undefined && panels.every((p) => [...p.windows.values()].every((w) => w.length === only.length) && p.windows.size === p.gamma.size);
+  const complete =
+    only !== undefined &&
+    panels.every(
+      (p) => [...p.windows.values()].every((w) => w.length === only.length) && p.windows.size === p.gamma.size,
+    );
   return complete ? only : undefined;
 }
 
-function toSample(m: XmlNode, t0: number, p: Panels, gNames: string[], nNames: string[], withWindows: boolean): OccupancySample {
+function toSample(
+  m: XmlNode,
+  t0: number,
+  p: Panels,
+  gNames: string[],
+  nNames: string[],
+  withWindows: boolean,
+): OccupancySample {
   const t = Date.parse(normaliseDateTime(childText(m, "StartDateTime")) ?? "");
   const occ = childText(m, "OccupancyIndicator").toLowerCase();
   return {
@@ -112,7 +123,14 @@ function toSample(m: XmlNode, t0: number, p: Panels, gNames: string[], nNames: s
   };
 }
 
-function buildOccupancy(id: string, group: XmlNode, members: XmlNode[], det: Map<string, Detector>, alarms: RadAlarm[], windowSets: Map<string, [number, number][]>): Occupancy {
+function buildOccupancy(
+  id: string,
+  group: XmlNode,
+  members: XmlNode[],
+  det: Map<string, Detector>,
+  alarms: RadAlarm[],
+  windowSets: Map<string, [number, number][]>,
+): Occupancy {
   const first = members[0]!;
   const last = members[members.length - 1]!;
   const panels = members.map((m) => readPanels(m, det));
@@ -137,7 +155,9 @@ function buildOccupancy(id: string, group: XmlNode, members: XmlNode[], det: Map
     gammaDetectors,
     neutronDetectors,
     ...(windows ? { energyWindowsKeV: windows } : {}),
-    samples: members.map((m, i) => toSample(m, t0, panels[i]!, gammaDetectors, neutronDetectors, windows !== undefined)),
+    samples: members.map((m, i) =>
+      toSample(m, t0, panels[i]!, gammaDetectors, neutronDetectors, windows !== undefined),
+    ),
     alarms,
   };
 }

@@ -166,10 +166,24 @@ function readRadMeasurement(ctx: Ctx, m: XmlNode, index: number): Measurement[] 
         host.neutronCounts = (host.neutronCounts ?? 0) + value;
         continue;
       }
-      out.push({ id: attr(g, "id") ?? `${index}-${detector}`, detector, ...base, liveTimeS, neutronCounts: value, ...extra });
+      out.push({
+        id: attr(g, "id") ?? `${index}-${detector}`,
+        detector,
+        ...base,
+        liveTimeS,
+        neutronCounts: value,
+        ...extra,
+      });
       continue;
     }
-    out.push({ id: attr(g, "id") ?? `${index}-${detector}`, detector, ...base, liveTimeS, grossCounts: value, ...extra });
+    out.push({
+      id: attr(g, "id") ?? `${index}-${detector}`,
+      detector,
+      ...base,
+      liveTimeS,
+      grossCounts: value,
+      ...extra,
+    });
   }
   return out;
 }

@@ -260,7 +260,13 @@ export function elementNumbers(el: XmlNode | undefined, where: LazyLocation = {}
  * Channel counts of bytes [start, end), expanding N42 CountedZeroes on the fly when `countedZeroes`
  * (same rules as expandCountedZeros) straight into the scan buffer: one pass, no intermediate list.
  */
-export function parseChannelCounts(b: Uint8Array, start: number, end: number, countedZeroes: boolean, where: LazyLocation = {}): number[] {
+export function parseChannelCounts(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  countedZeroes: boolean,
+  where: LazyLocation = {},
+): number[] {
   if (!countedZeroes) {
     return parseNumberBytes(b, start, end, where);
   }
@@ -392,7 +398,9 @@ export function parseDurationS(text: string): number {
   if (/^[-+]?[0-9.eE+-]+$/.test(t)) {
     return Number(t);
   }
-  const m = /^(-)?P(?:(\d+(?:\.\d*)?)D)?(?:T(?:(\d+(?:\.\d*)?)H)?(?:(\d+(?:\.\d*)?)M)?(?:(\d+(?:\.\d*)?)S)?)?$/i.exec(t);
+  const m = /^(-)?P(?:(\d+(?:\.\d*)?)D)?(?:T(?:(\d+(?:\.\d*)?)H)?(?:(\d+(?:\.\d*)?)M)?(?:(\d+(?:\.\d*)?)S)?)?$/i.exec(
+    t,
+  );
   if (!m) {
     return Number.NaN;
   }

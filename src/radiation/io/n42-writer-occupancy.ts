@@ -14,7 +14,14 @@ const ALARM_CATEGORY: Record<AlarmKind, string> = {
 const DEFAULT_INTERVAL_S = 0.1;
 
 /** Per-panel `GrossCounts`: one value, or one value per energy window when `windows` and `windowsId` are given. */
-function panelCounts(names: readonly string[], values: readonly number[], live: string, ctx: WriteCtx, sampleId: string, windows?: { id: string; counts: readonly (readonly number[])[] }): string[] {
+function panelCounts(
+  names: readonly string[],
+  values: readonly number[],
+  live: string,
+  ctx: WriteCtx,
+  sampleId: string,
+  windows?: { id: string; counts: readonly (readonly number[])[] },
+): string[] {
   return names.map((name, i) => {
     const perWindow = windows?.counts[i];
     const data = perWindow ? perWindow.map(xsDouble).join(" ") : xsDouble(values[i] ?? 0);
@@ -27,10 +34,19 @@ function panelCounts(names: readonly string[], values: readonly number[], live: 
 }
 
 function panelNames(prefix: string, given: readonly string[] | undefined, count: number): string[] {
-  return given && given.length >= count ? [...given] : Array.from({ length: count }, (_, i) => given?.[i] ?? `${prefix}${i + 1}`);
+  return given && given.length >= count
+    ? [...given]
+    : Array.from({ length: count }, (_, i) => given?.[i] ?? `${prefix}${i + 1}`);
 }
 
-function writeSample(o: Occupancy, s: OccupancySample, groupId: string, k: number, ctx: WriteCtx, names: { g: string[]; n: string[]; windowsId?: string }): string {
+function writeSample(
+  o: Occupancy,
+  s: OccupancySample,
+  groupId: string,
+  k: number,
+  ctx: WriteCtx,
+  names: { g: string[]; n: string[]; windowsId?: string },
+): string {
   const interval = o.sampleIntervalS ?? DEFAULT_INTERVAL_S;
   const startMs = Date.parse(o.start) + Math.round(s.tS * 1000);
   const id = ctx.ids.take(`${groupId}S${k + 1}`, `${groupId}S`);
@@ -41,7 +57,14 @@ function writeSample(o: Occupancy, s: OccupancySample, groupId: string, k: numbe
       el("MeasurementClassCode", "Foreground"),
       el("StartDateTime", Number.isFinite(startMs) ? new Date(startMs).toISOString() : ctx.createdAt),
       el("RealTimeDuration", live),
-      ...panelCounts(names.g, s.gammaPanels, live, ctx, id, names.windowsId && s.gammaWindows ? { id: names.windowsId, counts: s.gammaWindows } : undefined),
+      ...panelCounts(
+        names.g,
+        s.gammaPanels,
+        live,
+        ctx,
+        id,
+        names.windowsId && s.gammaWindows ? { id: names.windowsId, counts: s.gammaWindows } : undefined,
+      ),
       ...panelCounts(names.n, s.neutronPanels, live, ctx, id),
       s.occupied !== undefined ? el("OccupancyIndicator", String(s.occupied)) : "",
     ],
@@ -84,13 +107,21 @@ export function writeOccupancies(occupancies: readonly Occupancy[], ctx: WriteCt
     const windows = o.energyWindowsKeV ?? [];
     if (windows.length > 0) {
       names.windowsId = ctx.ids.take(`${groupId}-Windows`, "EnergyWindows");
-      out.push(wrap("EnergyWindows", [
-        el("WindowStartEnergyValues", windows.map((w) => xsDouble(w[0])).join(" ")),
-        el("WindowEndEnergyValues", windows.map((w) => xsDouble(w[1])).join(" ")),
-      ], { id: names.windowsId }));
+      out.push(
+        wrap(
+          "EnergyWindows",
+          [
+            el("WindowStartEnergyValues", windows.map((w) => xsDouble(w[0])).join(" ")),
+            el("WindowEndEnergyValues", windows.map((w) => xsDouble(w[1])).join(" ")),
+          ],
+          { id: names.windowsId },
+        ),
+      );
     }
     // The exact span is kept as an ISO-8601 interval so readers need not infer it from the samples.
-    out.push(wrap("RadMeasurementGroup", [el("RadMeasurementGroupDescription", `${o.start}/${o.end}`)], { id: groupId }));
+    out.push(
+      wrap("RadMeasurementGroup", [el("RadMeasurementGroupDescription", `${o.start}/${o.end}`)], { id: groupId }),
+    );
     o.samples.forEach((s, k) => out.push(writeSample(o, s, groupId, k, ctx, names)));
     out.push(...writeAlarms(o, groupId, ctx, [...names.g, ...names.n]));
   });
@@ -115,5 +146,10 @@ export function writeAnalysisResults(results: readonly AnalysisResult[]): string
   if (results.length === 0) {
     return [];
   }
-  return [wrap("AnalysisResults", [el("AnalysisResultStatusCode", "Success"), wrap("NuclideAnalysisResults", results.map(writeNuclide))])];
+  return [
+    wrap("AnalysisResults", [
+      el("AnalysisResultStatusCode", "Success"),
+      wrap("NuclideAnalysisResults", results.map(writeNuclide)),
+    ]),
+  ];
 }

@@ -14,7 +14,6 @@ export interface N42WriteOptions {
   creator?: string;
 }
 
-
 const DETECTOR_KINDS = new Set(
   "HPGe HPXe NaI LaBr3 LaCl3 BGO CZT CdTe CsI GMT GMTW LiFiber PVT PS He3 He4 LiGlass LiI SrI2 CLYC CdWO4 BF3 HgI2 CeBr4 LiCAF LiZnS Other".split(
     " ",
@@ -184,12 +183,18 @@ function writeMeasurement(m: Measurement, calId: string | undefined, ctx: WriteC
           el("LiveTimeDuration", live),
           el("ChannelData", list(compressCountedZeros(m.spectrum.counts)), { compressionCode: "CountedZeroes" }),
         ],
-        { id: ctx.ids.take(m.id, `Spectrum${index + 1}`), radDetectorInformationReference: det, energyCalibrationReference: calId },
+        {
+          id: ctx.ids.take(m.id, `Spectrum${index + 1}`),
+          radDetectorInformationReference: det,
+          energyCalibrationReference: calId,
+        },
       ),
     );
   } else if (m.grossCounts !== undefined) {
     const g = [el("LiveTimeDuration", live), el("CountData", xsDouble(m.grossCounts))];
-    parts.push(wrap("GrossCounts", g, { id: ctx.ids.take(m.id, `Gross${index + 1}`), radDetectorInformationReference: det }));
+    parts.push(
+      wrap("GrossCounts", g, { id: ctx.ids.take(m.id, `Gross${index + 1}`), radDetectorInformationReference: det }),
+    );
   }
   if (m.neutronCounts !== undefined) {
     const g = [el("LiveTimeDuration", live), el("CountData", xsDouble(m.neutronCounts))];

@@ -113,7 +113,9 @@ export function readPcf(bytes: Uint8Array): RadFile {
     measurements.push(readSpectrum(r, off, k, pairs));
   }
   if (measurements.length === 0) {
-    throw new RadFileError("radfile.truncated", "PCF: no complete spectrum record", { byteOffset: REC * (firstRecord - 1) });
+    throw new RadFileError("radfile.truncated", "PCF: no complete spectrum record", {
+      byteOffset: REC * (firstRecord - 1),
+    });
   }
   return {
     format: "pcf",

@@ -97,7 +97,10 @@ function payloadBytes(h: Header): Uint8Array {
 }
 
 function numbers(v: string | undefined): number[] {
-  return (v ?? "").split(/[,$]/).filter((s) => s !== "").map(Number);
+  return (v ?? "")
+    .split(/[,$]/)
+    .filter((s) => s !== "")
+    .map(Number);
 }
 
 function parseFields(text: string): Map<string, string> {
@@ -184,7 +187,12 @@ export function readRaddataUri(uri: string): RadFile {
   };
   return {
     format: "raddata-uri",
-    instrument: { manufacturer: "", model: f.get("M")?.trim() ?? "", serial: f.get("E")?.trim() ?? "", type: "unknown" },
+    instrument: {
+      manufacturer: "",
+      model: f.get("M")?.trim() ?? "",
+      serial: f.get("E")?.trim() ?? "",
+      type: "unknown",
+    },
     detectors: [{ name: "", kind: "gamma", description: "" }],
     measurements: [m],
     warnings: coef.length > 0 ? [] : ["RADDATA: no energy calibration; using identity (1 keV/channel)"],

@@ -40,7 +40,7 @@ function asText(bytes: Uint8Array): string {
     return buf.toString("latin1");
   }
   let out = "";
-  for (let i = 0; i < buf.length; ) {
+  for (let i = 0; i < buf.length;) {
     let j = Math.min(i + TEXT_CHUNK, buf.length);
     while (j < buf.length && buf[j]! >= 0x80) {
       j++;

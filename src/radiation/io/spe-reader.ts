@@ -30,7 +30,10 @@ function sections(text: string): Map<string, Section> {
 }
 
 function nums(s: string | undefined): number[] {
-  return (s ?? "").split(/\s+/).filter((t) => t !== "").map(Number);
+  return (s ?? "")
+    .split(/\s+/)
+    .filter((t) => t !== "")
+    .map(Number);
 }
 
 /** Parses SPE `mm/dd/yyyy hh:mm:ss` to ISO (treated as UTC). */
@@ -94,7 +97,10 @@ export function readSpe(text: string): RadFile {
         realTimeS: real ?? live ?? Number.NaN,
         liveTimeS: live ?? Number.NaN,
         ...(start ? { startTime: start } : {}),
-        spectrum: { counts: spectrum, calibration: polynomialCalibration(trimTrailingZeros(calibration(secs, warnings)), warnings) },
+        spectrum: {
+          counts: spectrum,
+          calibration: polynomialCalibration(trimTrailingZeros(calibration(secs, warnings)), warnings),
+        },
         grossCounts: spectrum.reduce((a, b) => a + b, 0),
         ...(title ? { title } : {}),
       },

@@ -187,7 +187,9 @@ export class XmlNode {
 function sameName(name: string, exact: string, lower: string): boolean {
   return (
     name === exact ||
-    (name.length === lower.length && (name.charCodeAt(0) | 32) === (lower.charCodeAt(0) | 32) && name.toLowerCase() === lower)
+    (name.length === lower.length &&
+      (name.charCodeAt(0) | 32) === (lower.charCodeAt(0) | 32) &&
+      name.toLowerCase() === lower)
   );
 }
 
@@ -253,8 +255,10 @@ for (let c = 0; c < 256; c++) {
 const NAME_START_RANGES =
   ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
 // The combining-mark range is a range of allowed name characters, not a combined character.
-// eslint-disable-next-line no-misleading-character-class
-const NAME_RE = new RegExp(`^[${NAME_START_RANGES}][${NAME_START_RANGES}\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040]*$`);
+const NAME_RE = new RegExp(
+  // eslint-disable-next-line no-misleading-character-class
+  `^[${NAME_START_RANGES}][${NAME_START_RANGES}\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040]*$`,
+);
 
 /**
  * Names met so far, by hash slot, with their local part: documents repeat a few dozen element and
@@ -366,7 +370,10 @@ class TreeBuilder {
     if (open.length > 0) {
       const inner = open[open.length - 1]!;
       const names = open.map((n) => `'${n.qname}'`).join(", ");
-      this.fail(open.length === 1 ? `Unclosed tag ${names}.` : `Unclosed tags ${names} (the document ends inside them).`, inner.start);
+      this.fail(
+        open.length === 1 ? `Unclosed tag ${names}.` : `Unclosed tags ${names} (the document ends inside them).`,
+        inner.start,
+      );
     }
     if (!this.root) {
       throw new RadFileError("radfile.malformed", "XML is not well-formed: Start tag expected.", { line: 1 });
@@ -572,7 +579,10 @@ class TreeBuilder {
           j++;
         }
         const bad = this.src.text(i, j);
-        this.fail(spaced ? `Attribute '${bad}' is an invalid name.` : `Attribute '${bad}' has no space in starting.`, i);
+        this.fail(
+          spaced ? `Attribute '${bad}' is an invalid name.` : `Attribute '${bad}' has no space in starting.`,
+          i,
+        );
       }
       const raw = this.name(i, nameEnd);
       if (!spaced) {
@@ -672,7 +682,10 @@ class TreeBuilder {
       const lineStart = b.lastIndexOf(10, el.start - 1) + 1;
       const col = this.src.text(lineStart, el.start).length + 1;
       const found = this.closingName(nameStart, i);
-      this.fail(`Expected closing tag '${el.qname}' (opened in line ${line}, col ${col}) instead of closing tag '${found}'.`, lt);
+      this.fail(
+        `Expected closing tag '${el.qname}' (opened in line ${line}, col ${col}) instead of closing tag '${found}'.`,
+        lt,
+      );
     }
     el.contentEnd = lt;
     el.end = gt + 1;

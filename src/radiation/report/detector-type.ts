@@ -41,12 +41,20 @@ export type DetectorTypeSource = "option" | "instrument" | "channels";
  * Detector type of a file: the override if given, else from the instrument model/manufacturer and detector
  * descriptions/materials, else from the channel count (≥ 4096 channels → HPGe, otherwise NaI).
  */
-export function detectorTypeOf(file: RadFile, override?: DetectorType): { type: DetectorType; source: DetectorTypeSource } {
+export function detectorTypeOf(
+  file: RadFile,
+  override?: DetectorType,
+): { type: DetectorType; source: DetectorTypeSource } {
   if (override) {
     return { type: override, source: "option" };
   }
   const i = file.instrument;
-  const words = [i.model, i.manufacturer, i.classCode ?? "", ...file.detectors.flatMap((d) => [d.description, d.material ?? "", d.name])].join(" ");
+  const words = [
+    i.model,
+    i.manufacturer,
+    i.classCode ?? "",
+    ...file.detectors.flatMap((d) => [d.description, d.material ?? "", d.name]),
+  ].join(" ");
   const hit = PATTERNS.find(([re]) => re.test(words));
   if (hit) {
     return { type: hit[1], source: "instrument" };

@@ -49,16 +49,31 @@ function alarmOf(type: "gamma" | "neutron", id: string, t: WindowTestResult, r: 
 
 /** Summary of one analysed occupancy. */
 function summarise(id: string, r: PortalResult, record: PortalRecord): ReportOccupancy {
-  const test = (t: WindowTestResult) => ({ alarm: t.alarm, sigma: sigmaOf(t.sigma), alpha: t.alpha, effectiveTests: Math.round(t.effectiveTests) });
+  const test = (t: WindowTestResult) => ({
+    alarm: t.alarm,
+    sigma: sigmaOf(t.sigma),
+    alpha: t.alpha,
+    effectiveTests: Math.round(t.effectiveTests),
+  });
   const hasWindows = record.windowsKeV.length >= 3;
   return {
     measurement: id,
     classification: r.classification,
     gamma: test(r.gamma),
     neutron: test(r.neutron),
-    profile: { geometry: r.profile.geometry, fwhmS: round(r.profile.fwhmS), widthFraction: round(r.profile.widthFraction), sideAsymmetry: round(r.profile.sideAsymmetry) },
+    profile: {
+      geometry: r.profile.geometry,
+      fwhmS: round(r.profile.fwhmS),
+      widthFraction: round(r.profile.widthFraction),
+      sideAsymmetry: round(r.profile.sideAsymmetry),
+    },
     spectral: hasWindows
-      ? { spectralClass: r.spectral.spectralClass, hardFraction: round(r.spectral.hardFraction), ewrSigma: round(r.spectral.ewrSigma), lowHighRatio: round(r.spectral.lowHighRatio) }
+      ? {
+          spectralClass: r.spectral.spectralClass,
+          hardFraction: round(r.spectral.hardFraction),
+          ewrSigma: round(r.spectral.ewrSigma),
+          lowHighRatio: round(r.spectral.lowHighRatio),
+        }
       : null,
     suppressionDepth: r.suppression.depth.map(round),
     backgroundCpsPerPanel: r.background.gamma.map((w) => round(w.reduce((a, b) => a + b, 0) / record.sampleIntervalS)),
@@ -82,8 +97,19 @@ function verdictOf(c: PortalResult["classification"]): Verdict {
 function instrumentAlarms(o: Occupancy, id: string): ReportAlarm[] {
   return o.alarms.flatMap((a): ReportAlarm[] =>
     a.kind === "gamma" || a.kind === "neutron"
-      ? [{ type: a.kind, measurement: id, detail: { source: "instrument", detectors: a.detectors, ...(a.description ? { description: a.description } : {}) } }]
-      : []);
+      ? [
+          {
+            type: a.kind,
+            measurement: id,
+            detail: {
+              source: "instrument",
+              detectors: a.detectors,
+              ...(a.description ? { description: a.description } : {}),
+            },
+          },
+        ]
+      : [],
+  );
 }
 
 /** Analyses one file occupancy into the part. */
@@ -98,7 +124,10 @@ function analyseOne(o: Occupancy, index: number, part: PortalPart): void {
   }
   for (const span of spans) {
     if (backgroundSamples(record, span.start) < MIN_BACKGROUND_SAMPLES) {
-      part.errors.push({ code: "portal.no_background", message: `${id}: fewer than ${MIN_BACKGROUND_SAMPLES} empty-lane samples before the vehicle; no background to test against` });
+      part.errors.push({
+        code: "portal.no_background",
+        message: `${id}: fewer than ${MIN_BACKGROUND_SAMPLES} empty-lane samples before the vehicle; no background to test against`,
+      });
       continue;
     }
     const r = analyzeOccupancy(record, span, overridesFor(record));

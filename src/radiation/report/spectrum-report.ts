@@ -24,7 +24,10 @@ function sumGroup(ms: readonly Measurement[]): SpectrumGroup {
     m.spectrum!.counts.forEach((c, i) => (counts[i]! += c));
     live += m.liveTimeS > 0 ? m.liveTimeS : Math.max(m.realTimeS, 0);
   }
-  return { ids: ms.map((m) => m.id), data: toSpectrumData({ counts, calibration: first.spectrum!.calibration }, live > 0 ? live : 1) };
+  return {
+    ids: ms.map((m) => m.id),
+    data: toSpectrumData({ counts, calibration: first.spectrum!.calibration }, live > 0 ? live : 1),
+  };
 }
 
 /** Groups spectra by detector and channel count. */
@@ -65,7 +68,9 @@ function toNuclide(id: Identification, measurement: string, background: string |
       measurement,
       peaksKeV: r.peaks.map((e) => Math.round(e * 10) / 10),
       lineScore: r.lineScore,
-      ...(r.template !== undefined ? { template: r.template, templateLambda: r.templateLambda!, templateCounts: r.templateCounts! } : {}),
+      ...(r.template !== undefined
+        ? { template: r.template, templateLambda: r.templateLambda!, templateCounts: r.templateCounts! }
+        : {}),
       ...(background ? { backgroundMeasurement: background } : {}),
     },
   };
@@ -77,7 +82,9 @@ function toNuclide(id: Identification, measurement: string, background: string |
  * when nothing more severe is proven. Natural background and merely possible nuclides are no finding.
  */
 export function nuclideVerdict(nuclides: readonly ReportNuclide[]): Verdict {
-  const cats = new Set(nuclides.filter((n) => n.status === "identified" && n.confidence >= VERDICT_CONFIDENCE).map((n) => n.category));
+  const cats = new Set(
+    nuclides.filter((n) => n.status === "identified" && n.confidence >= VERDICT_CONFIDENCE).map((n) => n.category),
+  );
   if (cats.has("SNM")) {
     return "snm";
   }
@@ -155,14 +162,19 @@ function neutronSeries(slices: readonly Measurement[], all: readonly Measurement
     }
   }
   const series = slices.map((m) => m.neutronCounts ?? byStart.get(startOf(m)));
-  return series.every((v) => v !== undefined) ? (series) : null;
+  return series.every((v) => v !== undefined) ? series : null;
 }
 
 /**
  * A time series is one scene: the pass-by window (the count-rate rise) is the foreground and the
  * quiet slices its background. Without a significant rise there is nothing to identify.
  */
-function analyseTimeSeries(group: readonly Measurement[], all: readonly Measurement[], detectorType: DetectorType, findings: SpectraFindings): void {
+function analyseTimeSeries(
+  group: readonly Measurement[],
+  all: readonly Measurement[],
+  detectorType: DetectorType,
+  findings: SpectraFindings,
+): void {
   const slices = [...group].sort((a, b) => startOf(a) - startOf(b));
   const live = slices.map((m) => (m.liveTimeS > 0 ? m.liveTimeS : Math.max(m.realTimeS, 1e-3)));
   const gross = slices.map((m) => m.spectrum!.counts.reduce((a, b) => a + b, 0));
@@ -175,7 +187,11 @@ function analyseTimeSeries(group: readonly Measurement[], all: readonly Measurem
     measurement: label(slices.map((m) => m.id)),
     slices: slices.length,
     backgroundCps: Math.round(passBy.backgroundRate),
-    window: { from: window[0]!.id, to: window[window.length - 1]!.id, seconds: Math.round(live.slice(passBy.start, passBy.end).reduce((a, b) => a + b, 0) * 10) / 10 },
+    window: {
+      from: window[0]!.id,
+      to: window[window.length - 1]!.id,
+      seconds: Math.round(live.slice(passBy.start, passBy.end).reduce((a, b) => a + b, 0) * 10) / 10,
+    },
     gammaSigma: Math.round(passBy.sigma * 10) / 10,
     neutronSigma: neutronSigma === null ? null : Math.round(neutronSigma * 10) / 10,
     isAlarm: passBy.isAlarm,
@@ -186,10 +202,19 @@ function analyseTimeSeries(group: readonly Measurement[], all: readonly Measurem
   findings.alarms.push({
     type: "gamma",
     measurement: windowLabel,
-    detail: { source: "analysis", sigma: Math.round(passBy.sigma * 10) / 10, windowSeconds: window.length, description: "count-rate rise over the quiet part of the series" },
+    detail: {
+      source: "analysis",
+      sigma: Math.round(passBy.sigma * 10) / 10,
+      windowSeconds: window.length,
+      description: "count-rate rise over the quiet part of the series",
+    },
   });
   if (neutronSigma !== null && neutronSigma >= 4) {
-    findings.alarms.push({ type: "neutron", measurement: windowLabel, detail: { source: "analysis", sigma: Math.round(neutronSigma * 10) / 10, windowSeconds: window.length } });
+    findings.alarms.push({
+      type: "neutron",
+      measurement: windowLabel,
+      detail: { source: "analysis", sigma: Math.round(neutronSigma * 10) / 10, windowSeconds: window.length },
+    });
   }
   const quiet = passBy.quiet.map((i) => slices[i]!);
   const fg = sumGroup(window);
@@ -204,10 +229,19 @@ function analyseTimeSeries(group: readonly Measurement[], all: readonly Measurem
 
 /** Identifies nuclides in every foreground spectrum group of a file (background spectra used as background). */
 export function identifySpectra(file: RadFile, detectorType: DetectorType): SpectraFindings {
-  const spectra = file.measurements.filter((m) => m.spectrum && m.spectrum.counts.length > 0 && m.class !== "calibration");
+  const spectra = file.measurements.filter(
+    (m) => m.spectrum && m.spectrum.counts.length > 0 && m.class !== "calibration",
+  );
   const backgrounds = spectra.filter((m) => m.class === "background");
   const foregrounds = spectra.filter((m) => m.class !== "background");
-  const findings: SpectraFindings = { nuclides: [], unexplainedPeaks: [], errors: [], alarms: [], timeSeries: [], calibrations: [] };
+  const findings: SpectraFindings = {
+    nuclides: [],
+    unexplainedPeaks: [],
+    errors: [],
+    alarms: [],
+    timeSeries: [],
+    calibrations: [],
+  };
   for (const group of groupBy(foregrounds)) {
     const fg = sumGroup(group);
     const bg = backgroundFor(group, backgrounds);
@@ -236,7 +270,11 @@ export function identifySpectra(file: RadFile, detectorType: DetectorType): Spec
       continue;
     }
     const bgMeasurements = bg ? backgrounds.filter((b) => bg.ids.includes(b.id)) : [];
-    const result = identifyWithEvidence(fg.data, { detectorType, ...(bg ? { background: bg.data } : {}), neutronSigma: neutronSigma(group, bgMeasurements) });
+    const result = identifyWithEvidence(fg.data, {
+      detectorType,
+      ...(bg ? { background: bg.data } : {}),
+      neutronSigma: neutronSigma(group, bgMeasurements),
+    });
     findings.nuclides.push(...result.nuclides.map((i) => toNuclide(i, label(fg.ids), bg ? label(bg.ids) : undefined)));
     if (result.unexplainedPeaks.length > 0) {
       findings.unexplainedPeaks.push({ measurement: label(fg.ids), energiesKeV: result.unexplainedPeaks });

@@ -7,7 +7,14 @@ import type { DetectorTypeSource } from "./detector-type.ts";
 export type Verdict = "no_alarm" | "norm_nuisance" | "medical" | "industrial" | "investigate" | "snm" | "unreadable";
 
 /** Verdicts in increasing severity (unreadable is handled apart). */
-export const VERDICT_ORDER: readonly Verdict[] = ["no_alarm", "norm_nuisance", "medical", "industrial", "investigate", "snm"];
+export const VERDICT_ORDER: readonly Verdict[] = [
+  "no_alarm",
+  "norm_nuisance",
+  "medical",
+  "industrial",
+  "investigate",
+  "snm",
+];
 
 /** What the instrument was and which detector response the analysis used. */
 export interface ReportInstrument {
@@ -148,7 +155,13 @@ export interface AnalysisReport {
   /** Time-series files: the pass-by found in each series. */
   timeSeries?: ReportTimeSeries[];
   /** Energy calibrations fitted from the spectra's own natural lines (files that carry none), with the lines used. */
-  selfCalibrations?: { measurement: string; offsetKeV: number; gainKeVPerChannel: number; lines: { name: string; energyKeV: number; channel: number; significance: number }[]; message: string }[];
+  selfCalibrations?: {
+    measurement: string;
+    offsetKeV: number;
+    gainKeVPerChannel: number;
+    lines: { name: string; energyKeV: number; channel: number; significance: number }[];
+    message: string;
+  }[];
   portal?: ReportPortal;
   warnings: string[];
 }

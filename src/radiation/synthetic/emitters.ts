@@ -35,15 +35,34 @@ interface SnmComponent {
 }
 
 /** SNM compositions (specific activities from half-lives; yields per decay, ENSDF). */
-const SNM: Record<"HEU" | "WGPu", { material: ShieldMaterial; density: number; neutronsPerGramS: number; parts: SnmComponent[] }> = {
+const SNM: Record<
+  "HEU" | "WGPu",
+  { material: ShieldMaterial; density: number; neutronsPerGramS: number; parts: SnmComponent[] }
+> = {
   HEU: {
     material: "uranium",
     density: 18.9,
     neutronsPerGramS: 0.001,
     parts: [
       // 93 % U-235 (8.0e4 Bq/g) and 7 % U-238 (1.24e4 Bq/g) with Th-234 / Pa-234m in equilibrium.
-      { bqPerGram: 0.93 * 7.996e4, lines: [[143.76, 0.1096], [163.36, 0.0508], [185.72, 0.572], [205.31, 0.0501]] },
-      { bqPerGram: 0.07 * 1.244e4, lines: [[63.3, 0.037], [92.6, 0.05], [766.4, 0.00294], [1001.03, 0.00839]] },
+      {
+        bqPerGram: 0.93 * 7.996e4,
+        lines: [
+          [143.76, 0.1096],
+          [163.36, 0.0508],
+          [185.72, 0.572],
+          [205.31, 0.0501],
+        ],
+      },
+      {
+        bqPerGram: 0.07 * 1.244e4,
+        lines: [
+          [63.3, 0.037],
+          [92.6, 0.05],
+          [766.4, 0.00294],
+          [1001.03, 0.00839],
+        ],
+      },
     ],
   },
   WGPu: {
@@ -52,9 +71,25 @@ const SNM: Record<"HEU" | "WGPu", { material: ShieldMaterial; density: number; n
     // 6 % Pu-240 at 1.02e3 spontaneous-fission neutrons per g·s.
     neutronsPerGramS: 0.06 * 1020,
     parts: [
-      { bqPerGram: 0.935 * 2.296e9, lines: [[51.62, 2.71e-4], [129.3, 6.31e-5], [203.55, 5.69e-6], [345.01, 5.56e-6], [375.05, 1.554e-5], [413.71, 1.466e-5]] },
+      {
+        bqPerGram: 0.935 * 2.296e9,
+        lines: [
+          [51.62, 2.71e-4],
+          [129.3, 6.31e-5],
+          [203.55, 5.69e-6],
+          [345.01, 5.56e-6],
+          [375.05, 1.554e-5],
+          [413.71, 1.466e-5],
+        ],
+      },
       // U-237 from the Pu-241 α branch (0.5 % Pu-241 × 2.45e-5) and Am-241 ingrowth (0.2 %).
-      { bqPerGram: 0.005 * 3.82e12 * 2.45e-5, lines: [[164.6, 0.0186], [208.0, 0.212]] },
+      {
+        bqPerGram: 0.005 * 3.82e12 * 2.45e-5,
+        lines: [
+          [164.6, 0.0186],
+          [208.0, 0.212],
+        ],
+      },
       { bqPerGram: 0.002 * 1.27e11, lines: [[59.54, 0.359]] },
     ],
   },
@@ -77,7 +112,8 @@ function snmEmission(kind: "HEU" | "WGPu", massKg: number): Emission {
     p.lines.map(([energy, y]) => ({
       energy,
       rate: p.bqPerGram * grams * y * sphereEscape(massAttenuation(m.material, energy) * m.density * radiusCm),
-    })));
+    })),
+  );
   return { lines, neutronsPerS: m.neutronsPerGramS * grams };
 }
 

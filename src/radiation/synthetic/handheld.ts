@@ -60,7 +60,14 @@ function sample(rng: Rng, expected: readonly number[], refLive: number, liveTime
 }
 
 /** One spectrum measurement on the template grid. */
-function measurement(id: string, cls: Measurement["class"], counts: number[], edges: number[], liveTimeS: number, start: string): Measurement {
+function measurement(
+  id: string,
+  cls: Measurement["class"],
+  counts: number[],
+  edges: number[],
+  liveTimeS: number,
+  start: string,
+): Measurement {
   return {
     id,
     detector: "Gamma1",
@@ -76,33 +83,67 @@ function measurement(id: string, cls: Measurement["class"], counts: number[], ed
 export function synthesizeHandheldFile(o: SyntheticHandheldOptions): { file: RadFile; truth: HandheldTruth } {
   const set = templateSetByFolder(o.detector);
   if (!set) {
-    throw new Error(`unknown reference detector ${o.detector} (known: ${TEMPLATE_DETECTORS.map((d) => d.folder).join(", ")})`);
+    throw new Error(
+      `unknown reference detector ${o.detector} (known: ${TEMPLATE_DETECTORS.map((d) => d.folder).join(", ")})`,
+    );
   }
   const rng = createRng(o.seed);
   const bgScale = o.backgroundScale ?? 1;
   const templates = o.sources.map((s) => ({ t: templateOf(set, s), scale: s.scale ?? 1 }));
-  const expected = set.background.map((b, i) => bgScale * b + templates.reduce((acc, x) => acc + x.scale * x.t.net[i]!, 0));
+  const expected = set.background.map(
+    (b, i) => bgScale * b + templates.reduce((acc, x) => acc + x.scale * x.t.net[i]!, 0),
+  );
   const start = o.startTime ?? "2026-01-05T09:00:00.000Z";
-  const measurements = [measurement("Foreground", "foreground", sample(rng, expected, set.liveTimeS, o.liveTimeS), set.edges, o.liveTimeS, start)];
+  const measurements = [
+    measurement(
+      "Foreground",
+      "foreground",
+      sample(rng, expected, set.liveTimeS, o.liveTimeS),
+      set.edges,
+      o.liveTimeS,
+      start,
+    ),
+  ];
   const bgLive = o.backgroundLiveTimeS ?? 300;
   if (bgLive > 0) {
-    const bg = sample(rng, set.background.map((b) => bgScale * b), set.liveTimeS, bgLive);
+    const bg = sample(
+      rng,
+      set.background.map((b) => bgScale * b),
+      set.liveTimeS,
+      bgLive,
+    );
     measurements.push(measurement("Background", "background", bg, set.edges, bgLive, start));
   }
   const m = MATERIAL[set.folder]!;
   const file: RadFile = {
     format: "n42-2012",
-    instrument: { manufacturer: "Reciprocity synthetic", model: `${set.folder}-simulated`, serial: "SIM-1", type: "handheld", classCode: "Radionuclide Identifier" },
+    instrument: {
+      manufacturer: "Reciprocity synthetic",
+      model: `${set.folder}-simulated`,
+      serial: "SIM-1",
+      type: "handheld",
+      classCode: "Radionuclide Identifier",
+    },
     detectors: [{ name: "Gamma1", kind: "gamma", material: m.material, description: m.description }],
     measurements,
     warnings: [],
   };
-  const truth = { detector: set.folder, nuclides: templates.map((x) => x.t.nuclide), templates: templates.map((x) => x.t.name), liveTimeS: o.liveTimeS, seed: o.seed };
+  const truth = {
+    detector: set.folder,
+    nuclides: templates.map((x) => x.t.nuclide),
+    templates: templates.map((x) => x.t.name),
+    liveTimeS: o.liveTimeS,
+    seed: o.seed,
+  };
   return { file, truth };
 }
 
 /** Poisson-sampled handheld spectrum as N42-2012 bytes plus what was simulated. */
-export function synthesizeHandheldN42(o: SyntheticHandheldOptions): { bytes: Uint8Array; file: RadFile; truth: HandheldTruth } {
+export function synthesizeHandheldN42(o: SyntheticHandheldOptions): {
+  bytes: Uint8Array;
+  file: RadFile;
+  truth: HandheldTruth;
+} {
   const { file, truth } = synthesizeHandheldFile(o);
   const xml = writeN42_2012(file, { createdAt: o.startTime ?? "2026-01-05T09:00:00.000Z" });
   return { bytes: new TextEncoder().encode(xml), file, truth };

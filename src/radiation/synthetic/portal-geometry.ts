@@ -63,7 +63,12 @@ export function panelView(p: Point3, panel: PanelGeometry, laneHalfWidthM: numbe
       const r2 = dx * dx + dy * dy + dz * dz;
       const r = Math.sqrt(r2);
       const cos = Math.abs(dy) / r;
-      out.push({ fraction: (dA * cos) / (4 * Math.PI * r2), cos, dir: { x: dx / r, y: dy / r, z: dz / r }, distance: r });
+      out.push({
+        fraction: (dA * cos) / (4 * Math.PI * r2),
+        cos,
+        dir: { x: dx / r, y: dy / r, z: dz / r },
+        distance: r,
+      });
     }
   }
   return out;

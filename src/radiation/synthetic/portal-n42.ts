@@ -61,8 +61,18 @@ function seededUuid(rng: Rng): string {
 /** The synthetic portal's detectors: PVT panels and He-3 tubes. */
 function portalDetectors(): Detector[] {
   return [
-    ...PANELS.map((p): Detector => ({ name: p.name, kind: "gamma", material: "PVT", description: `PVT panel side ${p.side} ${p.z0 < 1 ? "lower" : "upper"}` })),
-    ...NEUTRON_TUBES.map((t): Detector => ({ name: t.name, kind: "neutron", material: "He3", description: `He-3 tube side ${t.side}` })),
+    ...PANELS.map((p): Detector => ({
+      name: p.name,
+      kind: "gamma",
+      material: "PVT",
+      description: `PVT panel side ${p.side} ${p.z0 < 1 ? "lower" : "upper"}`,
+    })),
+    ...NEUTRON_TUBES.map((t): Detector => ({
+      name: t.name,
+      kind: "neutron",
+      material: "He3",
+      description: `He-3 tube side ${t.side}`,
+    })),
   ];
 }
 
@@ -89,7 +99,13 @@ export function portalRecordToRadFile(record: PortalRecord, startTime: string, u
   };
   return {
     format: "n42-2012",
-    instrument: { manufacturer: "Reciprocity synthetic", model: "RPM-4PVT-4He3-simulated", serial: "SIM-1", type: "portal", classCode: "Portal Monitor" },
+    instrument: {
+      manufacturer: "Reciprocity synthetic",
+      model: "RPM-4PVT-4He3-simulated",
+      serial: "SIM-1",
+      type: "portal",
+      classCode: "Portal Monitor",
+    },
     detectors: portalDetectors(),
     measurements: [],
     occupancies: [occupancy],
@@ -110,6 +126,11 @@ export function synthesizePortalN42(options: SyntheticPortalN42Options): Synthet
     bytes: new TextEncoder().encode(xml),
     file,
     record,
-    truth: { scenario, seed, peakSourceCps: exp.peakSourceCps, occupiedSeconds: exp.occupied.filter(Boolean).length * exp.sampleIntervalS },
+    truth: {
+      scenario,
+      seed,
+      peakSourceCps: exp.peakSourceCps,
+      occupiedSeconds: exp.occupied.filter(Boolean).length * exp.sampleIntervalS,
+    },
   };
 }

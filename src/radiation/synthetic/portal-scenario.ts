@@ -1,6 +1,21 @@
-import { massAttenuation, neutronTransmission, transmission, type ShieldLayer, type ShieldMaterial } from "./attenuation.ts";
+import {
+  massAttenuation,
+  neutronTransmission,
+  transmission,
+  type ShieldLayer,
+  type ShieldMaterial,
+} from "./attenuation.ts";
 import { emissionOf, type EmissionLine, type SourceSpec } from "./emitters.ts";
-import { BOX, exitDistance, PANELS, panelView, pvtDepth, pvtInteraction, pvtWindowFractions, type Point3 } from "./portal-geometry.ts";
+import {
+  BOX,
+  exitDistance,
+  PANELS,
+  panelView,
+  pvtDepth,
+  pvtInteraction,
+  pvtWindowFractions,
+  type Point3,
+} from "./portal-geometry.ts";
 
 /** A point source in the container: where it sits and what shields it (besides the cargo around it). */
 export interface PointSourceSpec extends SourceSpec {
@@ -64,11 +79,27 @@ type Full = Required<PortalScenario>;
 export function withScenarioDefaults(s: PortalScenario): Full {
   const mass = s.cargoMassKg ?? 0;
   return {
-    sampleIntervalS: 0.1, preSeconds: 35, postSeconds: 3, speedMps: 2.2, laneHalfWidthM: 2.2, lengthM: 12,
-    cargoMassKg: 0, cargoMaterial: "concrete", wallArealDensity: 1.6, backgroundCps: 1000,
-    backgroundWindowFractions: [0.71, 0.19, 0.1], neutronBackgroundCps: 3,
+    sampleIntervalS: 0.1,
+    preSeconds: 35,
+    postSeconds: 3,
+    speedMps: 2.2,
+    laneHalfWidthM: 2.2,
+    lengthM: 12,
+    cargoMassKg: 0,
+    cargoMaterial: "concrete",
+    wallArealDensity: 1.6,
+    backgroundCps: 1000,
+    backgroundWindowFractions: [0.71, 0.19, 0.1],
+    neutronBackgroundCps: 3,
     shadowDepth: 0.08 + 0.2 * (1 - Math.exp(-mass / 10000)),
-    windowsKeV: [[20, 400], [400, 1000], [1000, 3000]], norm: [], sources: [], neutronEfficiencyM2: 0.01,
+    windowsKeV: [
+      [20, 400],
+      [400, 1000],
+      [1000, 3000],
+    ],
+    norm: [],
+    sources: [],
+    neutronEfficiencyM2: 0.01,
     ...s,
   };
 }
@@ -112,11 +143,19 @@ function normEmitters(o: Full): Emitter[] {
   const nz = 3;
   const out: Emitter[] = [];
   for (const load of o.norm) {
-    const lines = prepareLines(o, emissionOf({ nuclide: load.nuclide, activityBq: load.activityBq / (nx * ny * nz) }).lines, []);
+    const lines = prepareLines(
+      o,
+      emissionOf({ nuclide: load.nuclide, activityBq: load.activityBq / (nx * ny * nz) }).lines,
+      [],
+    );
     for (let i = 0; i < nx; i++) {
       for (let j = 0; j < ny; j++) {
         for (let k = 0; k < nz; k++) {
-          const offset = { x: -((i + 0.5) * o.lengthM) / nx, y: -BOX.halfWidth + ((j + 0.5) * 2 * BOX.halfWidth) / ny, z: BOX.z0 + ((k + 0.5) * (BOX.z1 - BOX.z0)) / nz };
+          const offset = {
+            x: -((i + 0.5) * o.lengthM) / nx,
+            y: -BOX.halfWidth + ((j + 0.5) * 2 * BOX.halfWidth) / ny,
+            z: BOX.z0 + ((k + 0.5) * (BOX.z1 - BOX.z0)) / nz,
+          };
           out.push({ offset, lines, isVoxel: true });
         }
       }
@@ -141,7 +180,8 @@ function emitterCounts(o: Full, e: Emitter, panel: (typeof PANELS)[number], fron
   for (const v of panelView(p, panel, o.laneHalfWidthM, e.isVoxel)) {
     const inside = exitDistance(p, v.dir, front, o.lengthM);
     const cargo = inside * 100 * rho;
-    const wall = inside > 0 || Math.abs(p.y) <= BOX.halfWidth ? o.wallArealDensity / Math.max(Math.abs(v.dir.y), 0.3) : 0;
+    const wall =
+      inside > 0 || Math.abs(p.y) <= BOX.halfWidth ? o.wallArealDensity / Math.max(Math.abs(v.dir.y), 0.3) : 0;
     for (const line of e.lines) {
       const t = Math.exp(-line.muCargo * cargo - line.muSteel * wall);
       const detected = line.rate * v.fraction * t * pvtInteraction(line.pvtDepth, v.cos);
@@ -167,9 +207,18 @@ function neutronRates(o: Full, front: number, rho: number): number[] {
       }
       const p = { x: front - (s.positionM ?? o.lengthM / 2), y: s.lateralM ?? 0, z: s.heightM ?? 2.8 };
       const r2 = (tube.x - p.x) ** 2 + (tube.y - p.y) ** 2 + (tube.z - p.z) ** 2;
-      const dir = { x: (tube.x - p.x) / Math.sqrt(r2), y: (tube.y - p.y) / Math.sqrt(r2), z: (tube.z - p.z) / Math.sqrt(r2) };
-      const cargo: ShieldLayer = { material: o.cargoMaterial, arealDensity: exitDistance(p, dir, front, o.lengthM) * 100 * rho };
-      return sum + (n * neutronTransmission([...(s.shielding ?? []), cargo]) * o.neutronEfficiencyM2) / (4 * Math.PI * r2);
+      const dir = {
+        x: (tube.x - p.x) / Math.sqrt(r2),
+        y: (tube.y - p.y) / Math.sqrt(r2),
+        z: (tube.z - p.z) / Math.sqrt(r2),
+      };
+      const cargo: ShieldLayer = {
+        material: o.cargoMaterial,
+        arealDensity: exitDistance(p, dir, front, o.lengthM) * 100 * rho,
+      };
+      return (
+        sum + (n * neutronTransmission([...(s.shielding ?? []), cargo]) * o.neutronEfficiencyM2) / (4 * Math.PI * r2)
+      );
     }, o.neutronBackgroundCps);
   });
 }
@@ -181,11 +230,23 @@ export function portalExpectation(scenario: PortalScenario): PortalExpectation {
   const rho = cargoDensity(o);
   const emitters = [
     ...normEmitters(o),
-    ...o.sources.map((s) => ({ offset: { x: -(s.positionM ?? o.lengthM / 2), y: s.lateralM ?? 0, z: s.heightM ?? 2.8 }, lines: prepareLines(o, emissionOf(s).lines, s.shielding ?? []), isVoxel: false })),
+    ...o.sources.map((s) => ({
+      offset: { x: -(s.positionM ?? o.lengthM / 2), y: s.lateralM ?? 0, z: s.heightM ?? 2.8 },
+      lines: prepareLines(o, emissionOf(s).lines, s.shielding ?? []),
+      isVoxel: false,
+    })),
   ];
   const transitS = o.lengthM / o.speedMps;
   const n = Math.round((o.preSeconds + transitS + o.postSeconds) / dt);
-  const exp: PortalExpectation = { sampleIntervalS: dt, speedMps: o.speedMps, windowsKeV: o.windowsKeV, occupied: [], gamma: [], neutron: [], peakSourceCps: 0 };
+  const exp: PortalExpectation = {
+    sampleIntervalS: dt,
+    speedMps: o.speedMps,
+    windowsKeV: o.windowsKeV,
+    occupied: [],
+    gamma: [],
+    neutron: [],
+    peakSourceCps: 0,
+  };
   for (let k = 0; k < n; k++) {
     const t = (k + 0.5) * dt - o.preSeconds;
     const front = o.speedMps * t;

@@ -29,7 +29,15 @@ export function loadGroupedTable(text: string, m: RowMapping): LoadResult {
     const key = `${name.toUpperCase()}|${m.extraKey ? (row.get(m.extraKey) ?? "") : ""}`;
     let entry = byKey.get(key);
     if (!entry) {
-      entry = { list: m.list, id: stableId(m.list, key), name, aliases: [], type: guessEntityType(name), countries: [], programs: [] };
+      entry = {
+        list: m.list,
+        id: stableId(m.list, key),
+        name,
+        aliases: [],
+        type: guessEntityType(name),
+        countries: [],
+        programs: [],
+      };
       byKey.set(key, entry);
     }
     mergeRow(entry, row, m);

@@ -18,7 +18,13 @@ export function loadEntityListCsv(text: string): LoadResult {
 
 /** BIS Denied Persons List (tab-separated dpl.txt; Country is ISO alpha-2). */
 export function loadDplTxt(text: string): LoadResult {
-  return loadGroupedTable(text, { list: "DPL", delimiter: "\t", name: "Name", country: "Country", remarks: "FR_Citation" });
+  return loadGroupedTable(text, {
+    list: "DPL",
+    delimiter: "\t",
+    name: "Name",
+    country: "Country",
+    remarks: "FR_Citation",
+  });
 }
 
 /** State Dept ISN nonproliferation sanctions (one row per party × program). */

@@ -6,7 +6,8 @@ import { loadSdnCsv } from "./sdn-csv.ts";
 import { loadSdnXml } from "./sdn-xml.ts";
 
 /** A list file format this library can read. */
-export type ListFormat = "sdn-csv" | "sdn-xml" | "cons-xml" | "csl-consolidated" | "el-csv" | "dpl-txt" | "isn-csv" | "uvl-csv" | "dtc-csv";
+export type ListFormat =
+  "sdn-csv" | "sdn-xml" | "cons-xml" | "csl-consolidated" | "el-csv" | "dpl-txt" | "isn-csv" | "uvl-csv" | "dtc-csv";
 
 /** What a file was detected as: its format and the list code its entries carry (`mixed` for the consolidated CSL). */
 export interface DetectedList {
@@ -29,14 +30,54 @@ const headerHas = (head: string, ...columns: string[]): boolean => {
 // Order matters: the most specific header first. XML files are told apart by name (OFAC's consolidated
 // non-SDN list has the same schema as sdn.xml).
 const RULES: Rule[] = [
-  { format: "cons-xml", list: "CONS", matches: (h, f) => h.includes("<sdnList") && /cons/i.test(f), load: (b) => loadSdnXml(decodeUtf8(b), "CONS") },
-  { format: "sdn-xml", list: "SDN", matches: (h) => h.includes("<sdnList"), load: (b) => loadSdnXml(decodeUtf8(b), "SDN") },
-  { format: "csl-consolidated", list: "mixed", matches: (h) => headerHas(h, "source", "entity_number", "alt_names"), load: (b) => loadConsolidatedCsv(decodeUtf8(b)) },
-  { format: "el-csv", list: "EL", matches: (h) => headerHas(h, "Alternate Name", "Source List"), load: (b) => loadEntityListCsv(decodeUtf8(b)) },
-  { format: "isn-csv", list: "ISN", matches: (h) => headerHas(h, "Alternative Names"), load: (b) => loadIsnCsv(decodeUtf8(b)) },
-  { format: "dpl-txt", list: "DPL", matches: (h) => headerHas(h, "Name\t", "FR_Citation"), load: (b) => loadDplTxt(decodeUtf8(b)) },
-  { format: "dtc-csv", list: "DTC", matches: (h) => headerHas(h, "Debarred Party"), load: (b) => loadItarDebarredCsv(decodeUtf8(b)) },
-  { format: "uvl-csv", list: "UVL", matches: (h) => headerHas(h, "COUNTRY", "NAME", "ADDRESS"), load: (b) => loadUvlCsv(decodeUtf8(b)) },
+  {
+    format: "cons-xml",
+    list: "CONS",
+    matches: (h, f) => h.includes("<sdnList") && /cons/i.test(f),
+    load: (b) => loadSdnXml(decodeUtf8(b), "CONS"),
+  },
+  {
+    format: "sdn-xml",
+    list: "SDN",
+    matches: (h) => h.includes("<sdnList"),
+    load: (b) => loadSdnXml(decodeUtf8(b), "SDN"),
+  },
+  {
+    format: "csl-consolidated",
+    list: "mixed",
+    matches: (h) => headerHas(h, "source", "entity_number", "alt_names"),
+    load: (b) => loadConsolidatedCsv(decodeUtf8(b)),
+  },
+  {
+    format: "el-csv",
+    list: "EL",
+    matches: (h) => headerHas(h, "Alternate Name", "Source List"),
+    load: (b) => loadEntityListCsv(decodeUtf8(b)),
+  },
+  {
+    format: "isn-csv",
+    list: "ISN",
+    matches: (h) => headerHas(h, "Alternative Names"),
+    load: (b) => loadIsnCsv(decodeUtf8(b)),
+  },
+  {
+    format: "dpl-txt",
+    list: "DPL",
+    matches: (h) => headerHas(h, "Name\t", "FR_Citation"),
+    load: (b) => loadDplTxt(decodeUtf8(b)),
+  },
+  {
+    format: "dtc-csv",
+    list: "DTC",
+    matches: (h) => headerHas(h, "Debarred Party"),
+    load: (b) => loadItarDebarredCsv(decodeUtf8(b)),
+  },
+  {
+    format: "uvl-csv",
+    list: "UVL",
+    matches: (h) => headerHas(h, "COUNTRY", "NAME", "ADDRESS"),
+    load: (b) => loadUvlCsv(decodeUtf8(b)),
+  },
   // OFAC sdn.csv has no header: the first field of every row is the numeric ent_num.
   { format: "sdn-csv", list: "SDN", matches: (h) => /^\uFEFF?\d+,"/.test(h), load: (b) => loadSdnCsv(b) },
 ];

@@ -59,8 +59,19 @@ function push<K>(map: Map<K, number[]>, key: K, value: number): void {
 /** Builds the blocking index over entries (each name and alias is indexed separately). */
 export function buildIndex(entries: ScreeningEntry[]): BlockingIndex {
   const index: BlockingIndex = {
-    entries, names: [], vocab: new Map(), tokens: [], postings: [], gramCounts: [], weights: [],
-    byPhonetic: new Map(), byTranslit: new Map(), byTrigram: new Map(), byImo: new Map(), unseenWeight: 0, similarCache: new Map(),
+    entries,
+    names: [],
+    vocab: new Map(),
+    tokens: [],
+    postings: [],
+    gramCounts: [],
+    weights: [],
+    byPhonetic: new Map(),
+    byTranslit: new Map(),
+    byTrigram: new Map(),
+    byImo: new Map(),
+    unseenWeight: 0,
+    similarCache: new Map(),
   };
   entries.forEach((entry, e) => {
     if (entry.imo) {
@@ -223,7 +234,9 @@ function findSimilarTokens(index: BlockingIndex, token: string): SimilarToken[] 
       found.set(id, dice);
     }
   }
-  return [...found].map(([id, similarity]) => ({ id, similarity })).sort((a, b) => b.similarity - a.similarity || a.id - b.id);
+  return [...found]
+    .map(([id, similarity]) => ({ id, similarity }))
+    .sort((a, b) => b.similarity - a.similarity || a.id - b.id);
 }
 
 let nameScores = new Float64Array(0);

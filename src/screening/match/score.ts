@@ -142,7 +142,11 @@ function compactScore(q: string[], c: string[]): number {
 }
 
 /** Name-only similarity of a query against one list name, with its features. */
-export function scoreName(index: BlockingIndex, query: PreparedQuery, name: NameRecord): { score: number; pairs: TokenPair[]; features: Record<string, number> } {
+export function scoreName(
+  index: BlockingIndex,
+  query: PreparedQuery,
+  name: NameRecord,
+): { score: number; pairs: TokenPair[]; features: Record<string, number> } {
   const q = query.norm.tokens;
   const c = name.norm.tokens;
   const pairs = alignTokens(q, c);
@@ -150,7 +154,11 @@ export function scoreName(index: BlockingIndex, query: PreparedQuery, name: Name
   const phonetic = phoneticScore(index, q, c, pairs);
   const ngram = diceOfSets(query.grams, nameGrams(name));
   const compact = compactScore(q, c);
-  const features: Record<string, number> = { token_set: round(tokenSet), phonetic: round(phonetic), ngram: round(ngram) };
+  const features: Record<string, number> = {
+    token_set: round(tokenSet),
+    phonetic: round(phonetic),
+    ngram: round(ngram),
+  };
   let score = WEIGHTS.tokenSet * tokenSet + WEIGHTS.phonetic * phonetic + WEIGHTS.ngram * ngram;
   if (compact >= 0.9 && compact > score) {
     features.compact = round(compact);
@@ -174,7 +182,12 @@ function formGroupsAgree(a: LegalForm, b: LegalForm): boolean {
 }
 
 /** Signed adjustments from type, legal form, country and IMO; fills `features` with those that fired. */
-export function qualifiers(query: PreparedQuery, entry: ScreeningEntry, matched: NormalizedName, features: Record<string, number>): number {
+export function qualifiers(
+  query: PreparedQuery,
+  entry: ScreeningEntry,
+  matched: NormalizedName,
+  features: Record<string, number>,
+): number {
   const add = (feature: string, value: number): number => {
     features[feature] = value;
     return value;
@@ -186,7 +199,8 @@ export function qualifiers(query: PreparedQuery, entry: ScreeningEntry, matched:
   }
   const qForms = query.norm.legalForms;
   const cForms = matched.legalForms;
-  const anyPair = (test: (a: LegalForm, b: LegalForm) => boolean): boolean => qForms.some((a) => cForms.some((b) => test(a, b)));
+  const anyPair = (test: (a: LegalForm, b: LegalForm) => boolean): boolean =>
+    qForms.some((a) => cForms.some((b) => test(a, b)));
   if (qForms.length > 0 && entry.type === "individual") {
     delta += add("legal_form_vs_individual", WEIGHTS.legalFormVsIndividual);
   } else if (anyPair((a, b) => a.code === b.code)) {
@@ -206,7 +220,11 @@ export function qualifiers(query: PreparedQuery, entry: ScreeningEntry, matched:
 }
 
 /** Scores a query against one candidate name record: name similarity plus qualifiers, clamped to 0..1, with evidence. */
-export function scoreCandidate(index: BlockingIndex, query: PreparedQuery, name: NameRecord): { score: number; evidence: MatchEvidence } {
+export function scoreCandidate(
+  index: BlockingIndex,
+  query: PreparedQuery,
+  name: NameRecord,
+): { score: number; evidence: MatchEvidence } {
   const entry = index.entries[name.entry];
   const { score, pairs, features } = scoreName(index, query, name);
   const delta = entry ? qualifiers(query, entry, name.norm, features) : 0;

@@ -61,10 +61,22 @@ export function tokenSimilarity(a: string, b: string): number {
     return a[0] === b[0] ? INITIAL_SIMILARITY : 0;
   }
   const jw = Math.max(jaroWinkler(a, b) * shortTokenFactor(a, b), abbreviation(a, b), contraction(a, b));
-  if (jw < TRANSLITERATION_SIMILARITY && jw >= TRANSLITERATION_MIN_JW && a.length >= 4 && b.length >= 4 && sameTransliteration(a, b)) {
+  if (
+    jw < TRANSLITERATION_SIMILARITY &&
+    jw >= TRANSLITERATION_MIN_JW &&
+    a.length >= 4 &&
+    b.length >= 4 &&
+    sameTransliteration(a, b)
+  ) {
     return TRANSLITERATION_SIMILARITY;
   }
-  if (jw < PHONETIC_SIMILARITY && jw >= PHONETIC_MIN_JW && a.length >= 3 && b.length >= 3 && phoneticKey(a) === phoneticKey(b)) {
+  if (
+    jw < PHONETIC_SIMILARITY &&
+    jw >= PHONETIC_MIN_JW &&
+    a.length >= 3 &&
+    b.length >= 3 &&
+    phoneticKey(a) === phoneticKey(b)
+  ) {
     return PHONETIC_SIMILARITY;
   }
   return jw;

@@ -2,7 +2,8 @@ import { toRomaji } from "wanakana";
 
 // A token "looks like" Hepburn/Kunrei romaji when it splits into Japanese syllables:
 // optional consonant(s) + vowel, syllabic N/M, a doubled (geminate) consonant, or a long-vowel H ("OHNO").
-const ROMAJI = /^(?:(?:SH|CH|TS|[KGSZTDNHBPMRFJYW])?Y?[AEIOU]|N(?![AEIOUY])|M(?=[BPM])|([KSTPGDBCF])(?=\1|CH)|H(?![AEIOUY]))+$/;
+const ROMAJI =
+  /^(?:(?:SH|CH|TS|[KGSZTDNHBPMRFJYW])?Y?[AEIOU]|N(?![AEIOUY])|M(?=[BPM])|([KSTPGDBCF])(?=\1|CH)|H(?![AEIOUY]))+$/;
 
 const RULES: Array<[RegExp, string]> = [
   [/SH(?=I)/g, "S"],

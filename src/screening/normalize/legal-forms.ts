@@ -94,7 +94,8 @@ function spells(token: string, word: string): boolean {
   }
   const vowels = (s: string): number => s.match(VOWELS)?.length ?? 0;
   if (word.length <= 4) {
-    const abbreviation = word.length >= 3 && vowels(word) === 0 && token.length >= 3 && token.length <= 5 && vowels(token) <= 1;
+    const abbreviation =
+      word.length >= 3 && vowels(word) === 0 && token.length >= 3 && token.length <= 5 && vowels(token) <= 1;
     return abbreviation && osaDistance(token, word, 1) <= 1;
   }
   const minimum = SOLO_WORDS.has(word) ? 7 : 5;
@@ -120,7 +121,9 @@ function formWords(token: string): ReadonlySet<string> {
     wordCache.clear();
   }
   const words = /^[A-Z]+$/.test(token)
-    ? (WORDS_BY_INITIAL.get(token[0] ?? "") ?? []).filter((word) => Math.abs(word.length - token.length) <= 2 && spells(token, word))
+    ? (WORDS_BY_INITIAL.get(token[0] ?? "") ?? []).filter(
+        (word) => Math.abs(word.length - token.length) <= 2 && spells(token, word),
+      )
     : [];
   const found = words.length === 0 ? NO_WORDS : new Set(words);
   wordCache.set(token, found);
@@ -139,7 +142,10 @@ function spanAt(tokens: string[], start: number): Span | undefined {
   for (const first of formWords(tokens[start] ?? "")) {
     for (const variant of BY_FIRST.get(first) ?? []) {
       const n = variant.words.length;
-      if (start + n > tokens.length || !variant.words.every((w, k) => k === 0 || formWords(tokens[start + k] ?? "").has(w))) {
+      if (
+        start + n > tokens.length ||
+        !variant.words.every((w, k) => k === 0 || formWords(tokens[start + k] ?? "").has(w))
+      ) {
         continue;
       }
       const exact = variant.words.filter((w, k) => tokens[start + k] === w).length;
@@ -160,7 +166,7 @@ function spanAt(tokens: string[], start: number): Span | undefined {
 /** Spans of legal forms anywhere in the name; short forms that are also words count only at its ends. */
 function findSpans(tokens: string[]): Span[] {
   const spans: Span[] = [];
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     const span = spanAt(tokens, i);
     if (span) {
       spans.push(span);
@@ -172,7 +178,7 @@ function findSpans(tokens: string[]): Span[] {
   const kept = spans.filter((s) => !s.variant.edgeOnly);
   const edge = spans.filter((s) => s.variant.edgeOnly);
   // Peel edge-only forms from the end inwards ("… GMBH AND CO KG"), and from the start for those that open names ("AO …").
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const covered = (i: number): boolean => kept.some((s) => i >= s.start && i < s.end);
     for (const s of edge) {
@@ -213,7 +219,11 @@ export function stripLegalForms(tokens: string[]): { tokens: string[]; forms: Le
   if (rest.length === 0) {
     return { tokens, forms: [] };
   }
-  const forms = spans.map((s) => ({ code: s.variant.code, group: s.variant.group, text: tokens.slice(s.start, s.end).join(" ") }));
+  const forms = spans.map((s) => ({
+    code: s.variant.code,
+    group: s.variant.group,
+    text: tokens.slice(s.start, s.end).join(" "),
+  }));
   return { tokens: rest, forms };
 }
 

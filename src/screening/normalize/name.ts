@@ -38,7 +38,10 @@ function orderedSegments(text: string, type: EntityType | undefined): { segments
 
 /** Drops "(SSI)", "(HK)", "(Kaliningrad)": qualifiers that lists add inconsistently; keeps the text if nothing else is left. */
 function withoutParentheticals(text: string): string {
-  const out = text.replace(/\([^()]*\)/g, " ").replace(/\s+/g, " ").trim();
+  const out = text
+    .replace(/\([^()]*\)/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   return /[\p{L}\p{N}]/u.test(out) ? out : text;
 }
 

@@ -45,7 +45,10 @@ export const apiTokenRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     "/api-tokens",
-    { config: { roles: ["admin"] }, schema: { tags, querystring: PageQuery, response: { 200: pageOf(TokenView), 400: ErrorBody, 403: ErrorBody } } },
+    {
+      config: { roles: ["admin"] },
+      schema: { tags, querystring: PageQuery, response: { 200: pageOf(TokenView), 400: ErrorBody, 403: ErrorBody } },
+    },
     async (request) => tokens.list(requireActor(request), request.query),
   );
 

@@ -1,7 +1,14 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { MAX_EXPORT_ROWS } from "../../domain/vocabulary.ts";
 import { requireActor } from "../auth.ts";
-import { AnchorHeadSchema, AuditEventSchema, AuditQuery, ChainVerdictSchema, ExportedHeadBody, ExportedHeadVerdictSchema } from "../../contract/audit-events.ts";
+import {
+  AnchorHeadSchema,
+  AuditEventSchema,
+  AuditQuery,
+  ChainVerdictSchema,
+  ExportedHeadBody,
+  ExportedHeadVerdictSchema,
+} from "../../contract/audit-events.ts";
 import { ErrorBody, pageOf } from "../../contract/common.ts";
 
 /** The audit log, for auditors of the agencies concerned. */
@@ -9,7 +16,9 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   const audit = app.services.audit;
   app.get(
     "/audit-events",
-    { schema: { tags: ["audit"], querystring: AuditQuery, response: { 200: pageOf(AuditEventSchema), 403: ErrorBody } } },
+    {
+      schema: { tags: ["audit"], querystring: AuditQuery, response: { 200: pageOf(AuditEventSchema), 403: ErrorBody } },
+    },
     async (request) => audit.list(requireActor(request), request.query),
   );
   app.get(
@@ -47,7 +56,9 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     "/audit-anchor/verification",
-    { schema: { tags: ["audit"], body: ExportedHeadBody, response: { 200: ExportedHeadVerdictSchema, 403: ErrorBody } } },
+    {
+      schema: { tags: ["audit"], body: ExportedHeadBody, response: { 200: ExportedHeadVerdictSchema, 403: ErrorBody } },
+    },
     async (request) => audit.verifyHead(requireActor(request), request.body),
   );
 };

@@ -9,7 +9,8 @@ export const bundleRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ["inspection-requests"],
-        description: "The request's signed result bundle (ustar archive); check it with `reciprocity bundle verify FILE`.",
+        description:
+          "The request's signed result bundle (ustar archive); check it with `reciprocity bundle verify FILE`.",
         params: IdParams,
       },
     },

@@ -22,7 +22,9 @@ const Receipts = z.object({
 const Key = z.object({ kid: z.string(), addedAt: z.string(), validUntil: z.string().nullable() });
 const Status = z.object({
   node: z.object({ agencyCode: z.string(), kid: z.string(), publicKey: z.string() }),
-  peers: z.array(z.object({ id: z.uuid(), agencyCode: z.string(), url: z.string(), isActive: z.boolean(), keys: z.array(Key) })),
+  peers: z.array(
+    z.object({ id: z.uuid(), agencyCode: z.string(), url: z.string(), isActive: z.boolean(), keys: z.array(Key) }),
+  ),
   outbox: z.object({
     pending: z.number(),
     dead: z.number(),
@@ -31,18 +33,56 @@ const Status = z.object({
     oldestPendingAt: z.string().nullable(),
     lagSeconds: z.number(),
   }),
-  inbox: z.object({ received: z.number(), waiting: z.number(), failed: z.number(), lastReceivedAt: z.string().nullable(), rejected: z.number() }),
+  inbox: z.object({
+    received: z.number(),
+    waiting: z.number(),
+    failed: z.number(),
+    lastReceivedAt: z.string().nullable(),
+    rejected: z.number(),
+  }),
   inboxFailures: z.array(
-    z.object({ messageId: z.string(), sender: z.string(), kind: z.string(), subject: z.string(), seq: z.number(), failure: z.string(), receivedAt: z.string() }),
+    z.object({
+      messageId: z.string(),
+      sender: z.string(),
+      kind: z.string(),
+      subject: z.string(),
+      seq: z.number(),
+      failure: z.string(),
+      receivedAt: z.string(),
+    }),
   ),
   agreements: z.array(z.object({ agreement: z.string(), peer: z.string(), sharedFields: z.array(z.string()) })),
   failures: z.array(
-    z.object({ id: z.string(), messageId: z.string(), kind: z.string(), subject: z.string(), attempts: z.number(), lastError: z.string().nullable(), nextAttemptAt: z.string() }),
+    z.object({
+      id: z.string(),
+      messageId: z.string(),
+      kind: z.string(),
+      subject: z.string(),
+      attempts: z.number(),
+      lastError: z.string().nullable(),
+      nextAttemptAt: z.string(),
+    }),
   ),
   deadLetters: z.array(
-    z.object({ id: z.string(), messageId: z.string(), kind: z.string(), subject: z.string(), attempts: z.number(), lastError: z.string().nullable(), createdAt: z.string() }),
+    z.object({
+      id: z.string(),
+      messageId: z.string(),
+      kind: z.string(),
+      subject: z.string(),
+      attempts: z.number(),
+      lastError: z.string().nullable(),
+      createdAt: z.string(),
+    }),
   ),
-  rejections: z.array(z.object({ at: z.string(), sender: z.string().nullable(), messageId: z.string().nullable(), reason: z.string(), detail: z.string().nullable() })),
+  rejections: z.array(
+    z.object({
+      at: z.string(),
+      sender: z.string().nullable(),
+      messageId: z.string().nullable(),
+      reason: z.string(),
+      detail: z.string().nullable(),
+    }),
+  ),
 });
 export type FederationStatusView = z.infer<typeof Status>;
 
@@ -112,8 +152,15 @@ export const federationRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { roles: ["scan_officer", "supervisor", "targeter", "admin", "auditor"] },
       schema: {
         tags,
-        description: "Radiation portal occupancies a partner port reported to this agency (the Megaports feed), or that this agency reported, newest first.",
-        querystring: z.object({ containerNo: z.string().regex(/^[A-Z]{4}\d{7}$/).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        description:
+          "Radiation portal occupancies a partner port reported to this agency (the Megaports feed), or that this agency reported, newest first.",
+        querystring: z.object({
+          containerNo: z
+            .string()
+            .regex(/^[A-Z]{4}\d{7}$/)
+            .optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
         response: { 200: z.object({ items: z.array(PortalOccupancy) }), 403: ErrorBody },
       },
     },
@@ -129,7 +176,15 @@ export const federationRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "Applies again a received message that was kept because it could not take effect, once its cause is fixed. Audited. A message that has taken effect is left alone (asking twice applies it once); the answer says whether it took effect now, or why it still cannot.",
         body: z.object({ /** The kept message's id, as the status lists it. */ messageId: z.uuid() }),
-        response: { 200: z.object({ messageId: z.string(), status: z.enum(["applied", "failed"]), reason: z.string().nullable() }), 403: ErrorBody, 404: ErrorBody },
+        response: {
+          200: z.object({
+            messageId: z.string(),
+            status: z.enum(["applied", "failed"]),
+            reason: z.string().nullable(),
+          }),
+          403: ErrorBody,
+          404: ErrorBody,
+        },
       },
     },
     async (request) => federation.reapply(requireActor(request), request.body.messageId),

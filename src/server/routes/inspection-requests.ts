@@ -4,7 +4,14 @@ import { MAX_FILE_BYTES } from "../../domain/vocabulary.ts";
 import { invalid } from "../../errors.ts";
 import { requireActor } from "../auth.ts";
 import { ErrorBody, IdParams, Instant, pageOf } from "../../contract/common.ts";
-import { CreateRequestBody, DecisionBody, DispositionBody, InspectionRequestSchema, RequestListQuery, ScanBody } from "../../contract/inspection-requests.ts";
+import {
+  CreateRequestBody,
+  DecisionBody,
+  DispositionBody,
+  InspectionRequestSchema,
+  RequestListQuery,
+  ScanBody,
+} from "../../contract/inspection-requests.ts";
 
 function decodeBase64(text: string): Uint8Array {
   if (!/^[A-Za-z0-9+/=\s]+$/.test(text)) {
@@ -47,13 +54,27 @@ export const inspectionRequestRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     "/inspection-requests/:id/withdrawal",
-    { schema: { tags, params: IdParams, body: z.object({ reason: z.string().trim().min(3).max(2000) }), response: { 200: InspectionRequestSchema, ...Errors } } },
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: z.object({ reason: z.string().trim().min(3).max(2000) }),
+        response: { 200: InspectionRequestSchema, ...Errors },
+      },
+    },
     async (request) => requests.withdraw(requireActor(request), request.params.id, request.body.reason),
   );
 
   app.post(
     "/inspection-requests/:id/schedule",
-    { schema: { tags, params: IdParams, body: z.object({ scheduledFor: Instant }), response: { 200: InspectionRequestSchema, ...Errors } } },
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: z.object({ scheduledFor: Instant }),
+        response: { 200: InspectionRequestSchema, ...Errors },
+      },
+    },
     async (request) => requests.schedule(requireActor(request), request.params.id, request.body.scheduledFor),
   );
 
@@ -83,7 +104,11 @@ export const inspectionRequestRoutes: FastifyPluginAsyncZod = async (app) => {
       const result = await requests.recordScan(requireActor(request), request.params.id, {
         ...scan,
         attachment: attachment
-          ? { fileName: attachment.fileName, mediaType: attachment.mediaType, content: decodeBase64(attachment.contentBase64) }
+          ? {
+              fileName: attachment.fileName,
+              mediaType: attachment.mediaType,
+              content: decodeBase64(attachment.contentBase64),
+            }
           : undefined,
       });
       return reply.code(201).send(result);
@@ -92,20 +117,42 @@ export const inspectionRequestRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     "/inspection-requests/:id/answer",
-    { schema: { tags, params: IdParams, body: z.object({ response: z.string().trim().min(1).max(10000) }), response: { 200: InspectionRequestSchema, ...Errors } } },
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: z.object({ response: z.string().trim().min(1).max(10000) }),
+        response: { 200: InspectionRequestSchema, ...Errors },
+      },
+    },
     async (request) => requests.answer(requireActor(request), request.params.id, request.body.response),
   );
 
   app.post(
     "/inspection-requests/:id/disposition",
-    { schema: { tags, params: IdParams, body: DispositionBody, response: { 200: InspectionRequestSchema, ...Errors } } },
+    {
+      schema: { tags, params: IdParams, body: DispositionBody, response: { 200: InspectionRequestSchema, ...Errors } },
+    },
     async (request) =>
-      requests.disposition(requireActor(request), request.params.id, request.body.disposition, request.body.note, request.body.override),
+      requests.disposition(
+        requireActor(request),
+        request.params.id,
+        request.body.disposition,
+        request.body.note,
+        request.body.override,
+      ),
   );
 
   app.post(
     "/inspection-requests/:id/hold-release",
-    { schema: { tags, params: IdParams, body: z.object({ reason: z.string().trim().min(3).max(2000) }), response: { 200: InspectionRequestSchema, ...Errors } } },
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: z.object({ reason: z.string().trim().min(3).max(2000) }),
+        response: { 200: InspectionRequestSchema, ...Errors },
+      },
+    },
     async (request) => requests.liftHold(requireActor(request), request.params.id, request.body.reason),
   );
 

@@ -5,7 +5,20 @@ import type { TradeFormat } from "../../trade/index.ts";
 import { requireActor } from "../auth.ts";
 import { ErrorBody, IdParams, PageQuery, pageOf, SafeText } from "../../contract/common.ts";
 
-const FORMATS = ["auto", "cuscar", "iftmin", "baplie", "coarri", "codeco", "coprar", "iftsta", "x12-309", "x12-315", "x12-310", "csv"] as const;
+const FORMATS = [
+  "auto",
+  "cuscar",
+  "iftmin",
+  "baplie",
+  "coarri",
+  "codeco",
+  "coprar",
+  "iftsta",
+  "x12-309",
+  "x12-315",
+  "x12-310",
+  "csv",
+] as const;
 
 const Finding = z.object({ where: z.string(), code: z.string(), message: z.string() });
 
@@ -23,7 +36,12 @@ export const FileReportSchema = z.object({
   /** Landed events and cells whose container is on no shipment the agency can see. */
   unmatched: z.number().int(),
   /** Every record of the file accounted for: read = landed + quarantined + setAside. */
-  records: z.object({ read: z.number().int(), landed: z.number().int(), quarantined: z.number().int(), setAside: z.number().int() }),
+  records: z.object({
+    read: z.number().int(),
+    landed: z.number().int(),
+    quarantined: z.number().int(),
+    setAside: z.number().int(),
+  }),
   /** Why records were set aside, one entry per reason. */
   setAside: z.array(z.object({ code: z.string(), message: z.string(), count: z.number().int() })),
   errors: z.array(Finding),
@@ -67,7 +85,14 @@ const QuarantineItem = z.object({
 
 // Manifests arrive as raw text in whatever content type the sender's system uses. text/plain is
 // not among them: a browser form may post it across sites without asking (see the CSRF guard).
-const RAW_TYPES = ["application/edifact", "application/edi-x12", "application/x12", "text/csv", "application/octet-stream", "application/edi-consent"];
+const RAW_TYPES = [
+  "application/edifact",
+  "application/edi-x12",
+  "application/x12",
+  "text/csv",
+  "application/octet-stream",
+  "application/edi-consent",
+];
 
 /** Largest manifest accepted in one upload, in bytes (RECIPROCITY_MANIFEST_LIMIT_MB overrides). */
 export const MANIFEST_LIMIT_BYTES = manifestLimit();
@@ -78,7 +103,11 @@ function manifestLimit(): number {
 }
 
 function tooLarge(limit: number): AppError {
-  return new AppError(413, "manifest.too_large", `A manifest upload is limited to ${Math.round(limit / 1024 / 1024)} MB; split the file`);
+  return new AppError(
+    413,
+    "manifest.too_large",
+    `A manifest upload is limited to ${Math.round(limit / 1024 / 1024)} MB; split the file`,
+  );
 }
 
 /** The body as it arrives, stopped with 413 at the limit so that nothing past it is read. */
@@ -113,7 +142,10 @@ async function requireContent(chunks: AsyncIterable<Buffer>): Promise<AsyncItera
 }
 
 /** Manifest ingest, batch reports, the quarantine and version history (ingest tokens: api-tokens.ts). */
-export const manifestRoutes: FastifyPluginAsyncZod<{ manifestLimit?: number; ingestChunk?: number }> = async (app, { manifestLimit, ingestChunk }) => {
+export const manifestRoutes: FastifyPluginAsyncZod<{ manifestLimit?: number; ingestChunk?: number }> = async (
+  app,
+  { manifestLimit, ingestChunk },
+) => {
   const manifests = app.services.manifests;
   const limit = manifestLimit ?? MANIFEST_LIMIT_BYTES;
   // The body is handed on unread: the handler streams it through the ingest pipeline.
@@ -136,7 +168,11 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ manifestLimit?: number; ing
       schema: {
         tags,
         description: `Ingest one manifest file sent as the raw request body (EDIFACT, X12 or CSV; content type application/edifact, application/x12, text/csv or application/octet-stream), streamed, up to ${Math.round(limit / 1024 / 1024)} MB.`,
-        querystring: z.object({ format: z.enum(FORMATS).default("auto"), fileName: SafeText.pipe(z.string().min(1).max(255)).default("upload"), dryRun: z.stringbool().default(false) }),
+        querystring: z.object({
+          format: z.enum(FORMATS).default("auto"),
+          fileName: SafeText.pipe(z.string().min(1).max(255)).default("upload"),
+          dryRun: z.stringbool().default(false),
+        }),
         response: { 200: FileReportSchema, 201: FileReportSchema, 400: ErrorBody, 403: ErrorBody, 413: ErrorBody },
       },
     },
@@ -144,11 +180,19 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ manifestLimit?: number; ing
       const actor = requireActor(request);
       const body = request.body as AsyncIterable<Buffer> | undefined;
       if (!body || typeof (body as Partial<AsyncIterable<Buffer>>)[Symbol.asyncIterator] !== "function") {
-        throw invalid("manifest.empty", "Send the manifest as the raw request body (application/edifact, application/x12, text/csv or application/octet-stream)");
+        throw invalid(
+          "manifest.empty",
+          "Send the manifest as the raw request body (application/edifact, application/x12, text/csv or application/octet-stream)",
+        );
       }
       const format = request.query.format === "auto" ? undefined : (request.query.format as TradeFormat);
       try {
-        const input = { fileName: request.query.fileName, chunks: await requireContent(limitedBody(body, limit)), format, chunkSize: ingestChunk };
+        const input = {
+          fileName: request.query.fileName,
+          chunks: await requireContent(limitedBody(body, limit)),
+          format,
+          chunkSize: ingestChunk,
+        };
         if (request.query.dryRun) {
           return reply.code(200).send(await manifests.dryRun(input));
         }
@@ -161,15 +205,25 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ manifestLimit?: number; ing
     },
   );
 
-  app.get("/ingest-batches", { schema: { tags, querystring: PageQuery, response: { 200: pageOf(BatchSummary) } } }, async (request) =>
-    manifests.batches(requireActor(request), request.query),
+  app.get(
+    "/ingest-batches",
+    { schema: { tags, querystring: PageQuery, response: { 200: pageOf(BatchSummary) } } },
+    async (request) => manifests.batches(requireActor(request), request.query),
   );
-  app.get("/ingest-batches/:id", { schema: { tags, params: IdParams, response: { 200: FileReportSchema, 404: ErrorBody } } }, async (request) =>
-    manifests.batch(requireActor(request), request.params.id),
+  app.get(
+    "/ingest-batches/:id",
+    { schema: { tags, params: IdParams, response: { 200: FileReportSchema, 404: ErrorBody } } },
+    async (request) => manifests.batch(requireActor(request), request.params.id),
   );
   app.get(
     "/quarantine",
-    { schema: { tags, querystring: PageQuery.extend({ status: z.enum(["open", "resubmitted", "dismissed"]).optional() }), response: { 200: pageOf(QuarantineItem) } } },
+    {
+      schema: {
+        tags,
+        querystring: PageQuery.extend({ status: z.enum(["open", "resubmitted", "dismissed"]).optional() }),
+        response: { 200: pageOf(QuarantineItem) },
+      },
+    },
     async (request) => manifests.quarantine(requireActor(request), request.query),
   );
   app.post(
@@ -178,8 +232,17 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ manifestLimit?: number; ing
       schema: {
         tags,
         params: IdParams,
-        body: z.object({ text: z.string().min(1).max(10 * 1024 * 1024) }),
-        response: { 200: z.object({ report: FileReportSchema, isResolved: z.boolean() }), 404: ErrorBody, 409: ErrorBody },
+        body: z.object({
+          text: z
+            .string()
+            .min(1)
+            .max(10 * 1024 * 1024),
+        }),
+        response: {
+          200: z.object({ report: FileReportSchema, isResolved: z.boolean() }),
+          404: ErrorBody,
+          409: ErrorBody,
+        },
       },
     },
     async (request) => manifests.resubmit(requireActor(request), request.params.id, request.body.text),
@@ -191,7 +254,15 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ manifestLimit?: number; ing
         tags: ["shipments"],
         params: IdParams,
         response: {
-          200: z.array(z.object({ version: z.number().int(), function: z.string(), messageRef: z.string().nullable(), recordedAt: z.string(), diff: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })) })),
+          200: z.array(
+            z.object({
+              version: z.number().int(),
+              function: z.string(),
+              messageRef: z.string().nullable(),
+              recordedAt: z.string(),
+              diff: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+            }),
+          ),
           404: ErrorBody,
         },
       },

@@ -11,7 +11,8 @@ export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ["metrics"],
-        description: "Requests made, accepted, declined by reason, accommodation rate, share scanned before cut-off, time to result, scans, alarms, use of each registered device and a weekly trend — per direction of each agreement.",
+        description:
+          "Requests made, accepted, declined by reason, accommodation rate, share scanned before cut-off, time to result, scans, alarms, use of each registered device and a weekly trend — per direction of each agreement.",
         querystring: MetricsQuery,
         // With format=csv the answer is the same numbers as CSV text, which is sent as written.
         response: { 200: z.union([ReciprocityReportSchema, z.string().describe("CSV, when format=csv")]) },
@@ -23,7 +24,10 @@ export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
       if (request.query.format === "csv") {
         return reply
           .header("content-type", "text/csv; charset=utf-8")
-          .header("content-disposition", `attachment; filename="reciprocity-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv"`)
+          .header(
+            "content-disposition",
+            `attachment; filename="reciprocity-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv"`,
+          )
           .send(metrics.csv(report, request.query.lang ?? requireActor(request).language ?? "en"));
       }
       return reply.send(report);

@@ -44,10 +44,17 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       let session: Awaited<ReturnType<typeof sessions.login>>;
       try {
-        session = await sessions.login({ username: request.body.username, password: request.body.password, ip: request.ip });
+        session = await sessions.login({
+          username: request.body.username,
+          password: request.body.password,
+          ip: request.ip,
+        });
       } catch (err) {
         if (err instanceof LoginThrottled) {
-          return reply.code(429).header("retry-after", String(err.retryAfterSeconds)).send({ code: err.code, message: err.message });
+          return reply
+            .code(429)
+            .header("retry-after", String(err.retryAfterSeconds))
+            .send({ code: err.code, message: err.message });
         }
         throw err;
       }
@@ -84,7 +91,11 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   const Password = z.string().min(12, "at least 12 characters").max(200);
   const adminOnly = { config: { roles: ["admin"] as const } };
 
-  app.get("/users", { ...adminOnly, schema: { tags: ["users"], response: { 200: z.array(UserView), 403: ErrorBody } } }, async (request) => users.list(requireActor(request)));
+  app.get(
+    "/users",
+    { ...adminOnly, schema: { tags: ["users"], response: { 200: z.array(UserView), 403: ErrorBody } } },
+    async (request) => users.list(requireActor(request)),
+  );
 
   app.post(
     "/users",
@@ -94,7 +105,9 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ["users"],
         body: z.object({
           /** Lower-case letters, digits, dots, dashes and underscores. */
-          username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,49}$/, "3–50 lower-case letters, digits, dots, dashes or underscores"),
+          username: z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9._-]{2,49}$/, "3–50 lower-case letters, digits, dots, dashes or underscores"),
           displayName: SafeText.pipe(z.string().trim().min(1).max(100)),
           roles: z.array(z.enum(ASSIGNABLE_ROLES)).min(1).max(ASSIGNABLE_ROLES.length),
           password: Password,
@@ -107,7 +120,15 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     "/users/:id/activation",
-    { ...adminOnly, schema: { tags: ["users"], params: IdParams, body: z.object({ isActive: z.boolean() }), response: { 204: z.null(), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody } } },
+    {
+      ...adminOnly,
+      schema: {
+        tags: ["users"],
+        params: IdParams,
+        body: z.object({ isActive: z.boolean() }),
+        response: { 204: z.null(), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
     async (request, reply) => {
       await users.setActive(requireActor(request), request.params.id, request.body.isActive);
       return reply.code(204).send(null);
@@ -116,7 +137,15 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     "/users/:id/password",
-    { ...adminOnly, schema: { tags: ["users"], params: IdParams, body: z.object({ password: Password }), response: { 204: z.null(), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody } } },
+    {
+      ...adminOnly,
+      schema: {
+        tags: ["users"],
+        params: IdParams,
+        body: z.object({ password: Password }),
+        response: { 204: z.null(), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
     async (request, reply) => {
       await users.resetPassword(requireActor(request), request.params.id, request.body.password);
       return reply.code(204).send(null);
@@ -161,7 +190,9 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ["session"],
-        response: { 200: z.array(z.object({
+        response: {
+          200: z.array(
+            z.object({
               id: z.uuid(),
               kind: z.string(),
               requestId: z.string().nullable(),
@@ -169,7 +200,9 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
               params: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).nullable(),
               createdAt: z.string(),
               isRead: z.boolean(),
-            })) },
+            }),
+          ),
+        },
       },
     },
     async (request) => sessions.notifications(requireActor(request)),
@@ -186,7 +219,13 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.put(
     "/me/language",
-    { schema: { tags: ["session"], body: z.object({ language: z.enum(LANGUAGES) }), response: { 200: z.object({ language: z.enum(LANGUAGES) }), 400: ErrorBody } } },
+    {
+      schema: {
+        tags: ["session"],
+        body: z.object({ language: z.enum(LANGUAGES) }),
+        response: { 200: z.object({ language: z.enum(LANGUAGES) }), 400: ErrorBody },
+      },
+    },
     async (request) => ({ language: await sessions.setLanguage(requireActor(request), request.body.language) }),
   );
 

@@ -11,13 +11,23 @@ export const shipmentRoutes: FastifyPluginAsyncZod = async (app) => {
   const shipments = app.services.shipments;
   app.get(
     "/shipments",
-    { config: { roles: READERS }, schema: { tags: ["shipments"], querystring: ShipmentQuery, response: { 200: pageOf(ShipmentSummarySchema), 401: ErrorBody } } },
+    {
+      config: { roles: READERS },
+      schema: {
+        tags: ["shipments"],
+        querystring: ShipmentQuery,
+        response: { 200: pageOf(ShipmentSummarySchema), 401: ErrorBody },
+      },
+    },
     async (request) => shipments.list(requireActor(request), request.query),
   );
 
   app.get(
     "/shipments/:id",
-    { config: { roles: READERS }, schema: { tags: ["shipments"], params: IdParams, response: { 200: ShipmentDetailSchema, 404: ErrorBody } } },
+    {
+      config: { roles: READERS },
+      schema: { tags: ["shipments"], params: IdParams, response: { 200: ShipmentDetailSchema, 404: ErrorBody } },
+    },
     async (request) => shipments.get(requireActor(request), request.params.id),
   );
 };

@@ -6,7 +6,10 @@ import { ErrorBody, Instant, Locode } from "../../contract/common.ts";
 
 const ScheduleBody = z.object({
   /** IMO number of the vessel. */
-  vesselImo: z.string().trim().regex(/^\d{7}$/, "seven-digit IMO number such as 9356127"),
+  vesselImo: z
+    .string()
+    .trim()
+    .regex(/^\d{7}$/, "seven-digit IMO number such as 9356127"),
   /** The carrier's voyage number, as the agency's manifests give it. */
   voyageNo: z
     .string()
@@ -41,7 +44,8 @@ export const voyageRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { roles: ["supervisor", "admin"] },
       schema: {
         tags: ["voyages"],
-        description: "Sets the ETD and terminal loading cut-off of one of the caller's agency's voyages, and moves the deadlines of the requests on it that still wait for a result.",
+        description:
+          "Sets the ETD and terminal loading cut-off of one of the caller's agency's voyages, and moves the deadlines of the requests on it that still wait for a result.",
         body: ScheduleBody,
         response: { 200: VoyageSchedule, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },

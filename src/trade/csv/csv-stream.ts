@@ -170,7 +170,6 @@ export class CsvRecordReader {
   }
 }
 
-
 /** Text or bytes arriving in pieces (a file stream, an HTTP body, an array of strings). */
 export type CsvChunkSource = AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
 
@@ -190,5 +189,7 @@ export async function* streamCsvRecords(
 
 /** One record as CSV text in the given delimiter, quoting what needs it (RFC 4180). */
 export function formatCsvRecord(fields: readonly string[], delimiter = ","): string {
-  return fields.map((f) => (f.includes(delimiter) || /["\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(delimiter);
+  return fields
+    .map((f) => (f.includes(delimiter) || /["\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f))
+    .join(delimiter);
 }

@@ -45,7 +45,11 @@ export const CSV_FIELDS = [
 ] as const;
 
 /** The optional columns of native-script party names, written only when a shipment has one. */
-export const NATIVE_NAME_FIELDS: readonly CsvField[] = ["shipper_name_native", "consignee_name_native", "notify_name_native"];
+export const NATIVE_NAME_FIELDS: readonly CsvField[] = [
+  "shipper_name_native",
+  "consignee_name_native",
+  "notify_name_native",
+];
 
 /** One of our CSV field names. */
 export type CsvField = (typeof CSV_FIELDS)[number];
@@ -78,7 +82,10 @@ export function parseCsvMapping(json: unknown, file?: string): { layout: CsvLayo
     try {
       value = JSON.parse(json) as unknown;
     } catch (error) {
-      out.error("csv.mapping_invalid_json", `mapping is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      out.error(
+        "csv.mapping_invalid_json",
+        `mapping is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return { layout, diagnostics: out.list };
     }
   }

@@ -79,7 +79,8 @@ class BillGrouper {
     if (!open || !shipment || !this.context) {
       return undefined;
     }
-    const raw = [this.context.header, ...open.rows].map((r) => formatCsvRecord(r, this.layout.delimiter)).join("\n") + "\n";
+    const raw =
+      [this.context.header, ...open.rows].map((r) => formatCsvRecord(r, this.layout.delimiter)).join("\n") + "\n";
     return { shipment, raw, diagnostics: drain(this.out) };
   }
 }
@@ -96,7 +97,8 @@ export async function* streamManifestCsv(
   const out = new DiagnosticCollector(options.file);
   const reader = new CsvRecordReader(layout.delimiter, out);
   const grouper = new BillGrouper(layout, out, options.file);
-  const billsOf = (records: CsvRecord[]): StreamedCsvShipment[] => records.map((r) => grouper.add(r)).filter((b) => b !== undefined);
+  const billsOf = (records: CsvRecord[]): StreamedCsvShipment[] =>
+    records.map((r) => grouper.add(r)).filter((b) => b !== undefined);
   const decoder = new TextDecoder("utf-8");
   for await (const chunk of source) {
     for (const piece of piecesOf(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }))) {

@@ -3,7 +3,15 @@
  * bill of lading are grouped into one shipment. Layout: README.md in this folder.
  */
 
-import { checkContainer, checkHsCode, checkImo, checkLocation, checkScac, checkSizeType, DiagnosticCollector } from "../diagnostics.ts";
+import {
+  checkContainer,
+  checkHsCode,
+  checkImo,
+  checkLocation,
+  checkScac,
+  checkSizeType,
+  DiagnosticCollector,
+} from "../diagnostics.ts";
 import { dedupeDiagnostics } from "../edifact/parse.ts";
 import { isoDateTime } from "../edifact/values.ts";
 import { assignDefined, emptyParseResult } from "../records.ts";
@@ -32,9 +40,19 @@ export interface ManifestCsvOptions {
 }
 
 const FUNCTIONS: Readonly<Record<string, MessageFunction>> = {
-  ORIGINAL: "original", O: "original", "9": "original", NEW: "original",
-  REPLACE: "replace", R: "replace", "5": "replace", AMEND: "replace", AMENDMENT: "replace",
-  CANCEL: "cancel", C: "cancel", "1": "cancel", DELETE: "cancel",
+  ORIGINAL: "original",
+  O: "original",
+  "9": "original",
+  NEW: "original",
+  REPLACE: "replace",
+  R: "replace",
+  "5": "replace",
+  AMEND: "replace",
+  AMENDMENT: "replace",
+  CANCEL: "cancel",
+  C: "cancel",
+  "1": "cancel",
+  DELETE: "cancel",
 };
 
 /** Parse a CSV manifest into shipments; bad rows are reported with row number and column, never thrown. */
@@ -67,7 +85,12 @@ export interface CsvHeaderContext {
 }
 
 /** Resolve and check the header row (missing and unknown columns are reported). */
-export function readCsvHeader(header: CsvRecord, layout: CsvLayout, out: DiagnosticCollector, file?: string): CsvHeaderContext {
+export function readCsvHeader(
+  header: CsvRecord,
+  layout: CsvLayout,
+  out: DiagnosticCollector,
+  file?: string,
+): CsvHeaderContext {
   const columns = resolveColumns(header.fields, layout.mapping);
   checkHeader(header.fields, columns, layout, out);
   return { header: header.fields, columns, file };
@@ -83,20 +106,36 @@ export function addCsvDataRow(
 ): string | undefined {
   const row = new CsvRow(record, rowNumber, context.columns, context.header, context.file);
   if (record.fields.length !== context.header.length) {
-    out.warning("csv.field_count", `row has ${record.fields.length} fields, header has ${context.header.length}`, row.at());
+    out.warning(
+      "csv.field_count",
+      `row has ${record.fields.length} fields, header has ${context.header.length}`,
+      row.at(),
+    );
   }
   addRow(row, byBill, out);
   return row.get("bill_of_lading");
 }
 
-function checkHeader(header: readonly string[], columns: ReadonlyMap<CsvField, number>, layout: CsvLayout, out: DiagnosticCollector): void {
+function checkHeader(
+  header: readonly string[],
+  columns: ReadonlyMap<CsvField, number>,
+  layout: CsvLayout,
+  out: DiagnosticCollector,
+): void {
   if (!columns.has("bill_of_lading")) {
     const name = layout.mapping.bill_of_lading ?? "bill_of_lading";
-    out.error("csv.missing_column", `required column "${name}" (bill_of_lading) is missing`, { row: 0, column: name, line: 1 });
+    out.error("csv.missing_column", `required column "${name}" (bill_of_lading) is missing`, {
+      row: 0,
+      column: name,
+      line: 1,
+    });
   }
   for (const [field, name] of Object.entries(layout.mapping)) {
     if (!columns.has(field as CsvField)) {
-      out.warning("csv.missing_column", `mapped column "${name}" (${field}) is not in the header`, { column: name, line: 1 });
+      out.warning("csv.missing_column", `mapped column "${name}" (${field}) is not in the header`, {
+        column: name,
+        line: 1,
+      });
     }
   }
   const used = new Set(columns.values());
@@ -126,11 +165,17 @@ function addRow(row: CsvRow, byBill: Map<string, ManifestShipment>, out: Diagnos
 function newShipment(row: CsvRow, bill: string, out: DiagnosticCollector): ManifestShipment {
   const position = row.at();
   const shipment: ManifestShipment = {
-    source: assignDefined<RecordSource>({ format: "csv" }, { file: position.file, messageRef: row.get("message_ref"), line: position.line }),
+    source: assignDefined<RecordSource>(
+      { format: "csv" },
+      { file: position.file, messageRef: row.get("message_ref"), line: position.line },
+    ),
     messageRef: row.get("message_ref") ?? bill,
     function: messageFunction(row, out),
     billOfLading: bill,
-    vessel: assignDefined<Vessel>({ ...checkImo(row.get("vessel_imo"), row.at("vessel_imo"), out) }, { name: row.get("vessel_name") }),
+    vessel: assignDefined<Vessel>(
+      { ...checkImo(row.get("vessel_imo"), row.at("vessel_imo"), out) },
+      { name: row.get("vessel_name") },
+    ),
     parties: {},
     goods: [],
     containers: [],
@@ -141,7 +186,12 @@ function newShipment(row: CsvRow, bill: string, out: DiagnosticCollector): Manif
     voyage: row.get("voyage"),
     portOfLoading: checkLocation(row.get("port_of_loading"), "port of loading", row.at("port_of_loading"), out),
     portOfDischarge: checkLocation(row.get("port_of_discharge"), "port of discharge", row.at("port_of_discharge"), out),
-    finalDestination: checkLocation(row.get("final_destination"), "final destination", row.at("final_destination"), out),
+    finalDestination: checkLocation(
+      row.get("final_destination"),
+      "final destination",
+      row.at("final_destination"),
+      out,
+    ),
     etd: readDate(row, out),
   });
   assignDefined(shipment.parties, {
@@ -159,7 +209,11 @@ function messageFunction(row: CsvRow, out: DiagnosticCollector): MessageFunction
   }
   const fn = FUNCTIONS[raw.toUpperCase()];
   if (!fn) {
-    out.warning("csv.invalid_function", `function "${raw}" is not original/replace/cancel; assumed original`, row.at("function"));
+    out.warning(
+      "csv.invalid_function",
+      `function "${raw}" is not original/replace/cancel; assumed original`,
+      row.at("function"),
+    );
   }
   return fn ?? "original";
 }
@@ -180,20 +234,40 @@ function readDate(row: CsvRow, out: DiagnosticCollector): string | undefined {
  * A party from its columns. The native-script column (`consignee_name_native`) is kept beside the
  * name; given without a name, it is the name, and the same text twice is kept once.
  */
-function readParty(row: CsvRow, name: CsvField, address: CsvField, country: CsvField, nativeName: CsvField): Party | undefined {
+function readParty(
+  row: CsvRow,
+  name: CsvField,
+  address: CsvField,
+  country: CsvField,
+  nativeName: CsvField,
+): Party | undefined {
   const native = row.get(nativeName)?.trim();
   if (!row.get(name) && !row.get(address) && !row.get(country) && !native) {
     return undefined;
   }
-  const lines = (row.get(address) ?? "").split(/\r?\n|\|/).map((l) => l.trim()).filter((l) => l !== "");
+  const lines = (row.get(address) ?? "")
+    .split(/\r?\n|\|/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
   const filed = row.get(name)?.trim() || undefined;
   return assignDefined<Party>(
     { address: lines },
-    { name: filed ?? native, nativeName: filed && native !== filed ? native : undefined, country: row.get(country)?.toUpperCase() },
+    {
+      name: filed ?? native,
+      nativeName: filed && native !== filed ? native : undefined,
+      country: row.get(country)?.toUpperCase(),
+    },
   );
 }
 
-const SHIPMENT_FIELDS: readonly CsvField[] = ["vessel_name", "vessel_imo", "voyage", "port_of_loading", "port_of_discharge", "carrier_scac"];
+const SHIPMENT_FIELDS: readonly CsvField[] = [
+  "vessel_name",
+  "vessel_imo",
+  "voyage",
+  "port_of_loading",
+  "port_of_discharge",
+  "carrier_scac",
+];
 
 function checkConsistent(row: CsvRow, shipment: ManifestShipment, out: DiagnosticCollector): void {
   const current: Partial<Record<CsvField, string | undefined>> = {
@@ -208,7 +282,11 @@ function checkConsistent(row: CsvRow, shipment: ManifestShipment, out: Diagnosti
     const value = row.get(field);
     const known = current[field];
     if (value && known && value.toUpperCase().replace(/\s+/g, "") !== known.toUpperCase().replace(/\s+/g, "")) {
-      out.warning("csv.conflicting_value", `${field} "${value}" differs from "${known}" earlier in this bill; first kept`, row.at(field));
+      out.warning(
+        "csv.conflicting_value",
+        `${field} "${value}" differs from "${known}" earlier in this bill; first kept`,
+        row.at(field),
+      );
     }
   }
 }
@@ -223,11 +301,17 @@ function addContainer(row: CsvRow, shipment: ManifestShipment, out: DiagnosticCo
   if (!container) {
     container = assignDefined<ContainerRef>(
       { ...checked, equipmentType: "CN", seals: [] },
-      { sizeType: checkSizeType(row.get("size_type"), row.at("size_type"), out), fullEmpty: fullEmpty(row.get("full_empty")) },
+      {
+        sizeType: checkSizeType(row.get("size_type"), row.at("size_type"), out),
+        fullEmpty: fullEmpty(row.get("full_empty")),
+      },
     );
     shipment.containers.push(container);
   }
-  for (const seal of (row.get("seal") ?? "").split(/[;|]/).map((s) => s.trim()).filter((s) => s !== "")) {
+  for (const seal of (row.get("seal") ?? "")
+    .split(/[;|]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== "")) {
     if (!container.seals.includes(seal)) {
       container.seals.push(seal);
     }
@@ -243,7 +327,12 @@ function fullEmpty(raw: string | undefined): FullEmpty | undefined {
   return value === "E" || value === "EMPTY" || value === "4" ? "empty" : undefined;
 }
 
-function addGoods(row: CsvRow, shipment: ManifestShipment, container: ContainerRef | undefined, out: DiagnosticCollector): void {
+function addGoods(
+  row: CsvRow,
+  shipment: ManifestShipment,
+  container: ContainerRef | undefined,
+  out: DiagnosticCollector,
+): void {
   if (!row.get("hs_code") && !row.get("description") && !row.get("packages") && !row.get("gross_weight_kg")) {
     return;
   }

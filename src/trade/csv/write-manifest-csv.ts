@@ -20,7 +20,11 @@ interface PlannedRow {
 export function writeManifestCsv(shipments: readonly ManifestShipment[]): string {
   const rows = shipments.flatMap((shipment) => {
     const base = shipmentValues(shipment);
-    return planRows(shipment).map(({ container, goods }) => ({ ...base, ...containerValues(container), ...goodsValues(goods) }));
+    return planRows(shipment).map(({ container, goods }) => ({
+      ...base,
+      ...containerValues(container),
+      ...goodsValues(goods),
+    }));
   });
   // The native-name columns only when some party has a native name: other files keep the layout they always had.
   const withNative = shipments.some((s) => Object.values(s.parties).some((p) => p?.nativeName));
@@ -56,7 +60,8 @@ function planRows(shipment: ManifestShipment): PlannedRow[] {
     const number = goods.containerNumbers[0];
     const index = containers.findIndex((c) => c.number === number);
     writeContainersBefore(index);
-    const container = containers[index] ?? (number ? { number, isValid: false, equipmentType: "CN", seals: [] } : undefined);
+    const container =
+      containers[index] ?? (number ? { number, isValid: false, equipmentType: "CN", seals: [] } : undefined);
     rows.push({ container, goods });
     if (container) {
       written.add(container.number);
@@ -82,16 +87,33 @@ function shipmentValues(shipment: ManifestShipment): RowValues {
     final_destination: shipment.finalDestination,
     etd: shipment.etd,
     ...partyValues(parties.shipper, "shipper_name", "shipper_address", "shipper_country", "shipper_name_native"),
-    ...partyValues(parties.consignee, "consignee_name", "consignee_address", "consignee_country", "consignee_name_native"),
+    ...partyValues(
+      parties.consignee,
+      "consignee_name",
+      "consignee_address",
+      "consignee_country",
+      "consignee_name_native",
+    ),
     ...partyValues(parties.notify, "notify_name", "notify_address", "notify_country", "notify_name_native"),
   };
 }
 
-function partyValues(party: Party | undefined, name: CsvField, address: CsvField, country: CsvField, nativeName: CsvField): RowValues {
+function partyValues(
+  party: Party | undefined,
+  name: CsvField,
+  address: CsvField,
+  country: CsvField,
+  nativeName: CsvField,
+): RowValues {
   if (!party) {
     return {};
   }
-  return { [name]: party.name, [address]: party.address.join("|"), [country]: party.country, [nativeName]: party.nativeName };
+  return {
+    [name]: party.name,
+    [address]: party.address.join("|"),
+    [country]: party.country,
+    [nativeName]: party.nativeName,
+  };
 }
 
 function containerValues(container: ContainerRef | undefined): RowValues {

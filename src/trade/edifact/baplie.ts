@@ -55,7 +55,10 @@ function splitCells(context: MapContext): { header: Level; cells: Cell[] } {
 /** What the header says of every cell: the port of departure and the time the plan speaks for. */
 function readPlan(context: MapContext, header: Level): Pick<StowageRecord, "placeOfDeparture" | "reportedAt"> {
   const ports = new Map<string, string | undefined>();
-  for (const [qualifier, what] of [["5", "place of departure"], ["61", "next port of call"]] as const) {
+  for (const [qualifier, what] of [
+    ["5", "place of departure"],
+    ["61", "next port of call"],
+  ] as const) {
     const segment = header.places.get(qualifier);
     if (segment) {
       ports.set(qualifier, checkLocation(val(segment, 2), what, at(segment, 2, 1), context.out));
@@ -63,7 +66,8 @@ function readPlan(context: MapContext, header: Level): Pick<StowageRecord, "plac
   }
   const reportedAt = planTime(context, header);
   if (!reportedAt) {
-    const message = "the bay plan states no date (DTM+137, 136 or 178, or the interchange's); its cells cannot be placed in time";
+    const message =
+      "the bay plan states no date (DTM+137, 136 or 178, or the interchange's); its cells cannot be placed in time";
     context.out.warning("baplie.no_time", message, at(context.message.unh));
   }
   return { placeOfDeparture: ports.get("5"), reportedAt };
@@ -93,7 +97,12 @@ function cellContainers(context: MapContext, cell: Cell): CellContainer[] {
   if (ref) {
     return [{ ...checkContainer(val(ref, 1, 2), at(ref, 1, 2), context.out), segment: ref }];
   }
-  context.out.dropped("warning", "baplie.cell_without_equipment", `cell ${val(cell.loc, 2) ?? "?"} names no equipment; no stowage recorded`, at(cell.loc, 2));
+  context.out.dropped(
+    "warning",
+    "baplie.cell_without_equipment",
+    `cell ${val(cell.loc, 2) ?? "?"} names no equipment; no stowage recorded`,
+    at(cell.loc, 2),
+  );
   return [];
 }
 
@@ -129,7 +138,10 @@ function buildRecord(context: MapContext, header: Level, cell: Cell, container: 
     billOfLading: cell.refs.get("BM"),
     bookingNumber: cell.refs.get("BN"),
   });
-  const remarks = cell.segments.filter((s) => s.tag === "FTX").map(remark).filter((r) => r !== undefined);
+  const remarks = cell.segments
+    .filter((s) => s.tag === "FTX")
+    .map(remark)
+    .filter((r) => r !== undefined);
   if (remarks.length > 0) {
     record.remarks = remarks;
   }
@@ -145,7 +157,11 @@ function voyage(context: MapContext, header: Level): string | undefined {
   return value;
 }
 
-function splitCell(cell: string, context: MapContext, loc: EdifactSegment): { bay?: string; row?: string; tier?: string } {
+function splitCell(
+  cell: string,
+  context: MapContext,
+  loc: EdifactSegment,
+): { bay?: string; row?: string; tier?: string } {
   const digits = /^\d{6}$/.test(cell) ? `0${cell}` : cell;
   const match = /^(\d{3})(\d{2})(\d{2})$/.exec(digits);
   if (!match) {

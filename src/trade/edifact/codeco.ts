@@ -25,6 +25,12 @@ export function mapCodeco(context: MapContext): MappedRecords {
       message.bgm ? at(message.bgm, 1) : at(context.message.unh),
     );
   }
-  const rule: EventRule = { eventType, isPlanned: false, statusCode: code, placeQualifiers: PLACES, timeQualifiers: TIMES };
+  const rule: EventRule = {
+    eventType,
+    isPlanned: false,
+    statusCode: code,
+    placeQualifiers: PLACES,
+    timeQualifiers: TIMES,
+  };
   return { ...noRecords(), containerEvents: buildEquipmentEvents(context, message, () => rule) };
 }

@@ -59,7 +59,12 @@ export function isMaritimeMode(mode: string | undefined): boolean {
   return first === "1" || first === "8";
 }
 
-function vesselId(id: string, qualifier: string | undefined, position: ReturnType<typeof at>, out: DiagnosticCollector): Vessel {
+function vesselId(
+  id: string,
+  qualifier: string | undefined,
+  position: ReturnType<typeof at>,
+  out: DiagnosticCollector,
+): Vessel {
   if (qualifier === "103") {
     return { callSign: id };
   }
@@ -107,7 +112,11 @@ export function readDate(segment: EdifactSegment, out: DiagnosticCollector): { q
   const format = val(segment, 1, 3);
   const iso = edifactDate(raw, format);
   if (raw && iso && dateFormatMismatch(raw, format)) {
-    out.warning("edifact.date_format_mismatch", `DTM ${qualifier ?? ""} value "${raw}" does not match format ${format ?? ""}`, at(segment, 1, 3));
+    out.warning(
+      "edifact.date_format_mismatch",
+      `DTM ${qualifier ?? ""} value "${raw}" does not match format ${format ?? ""}`,
+      at(segment, 1, 3),
+    );
   }
   if (raw && !iso) {
     out.warning("edifact.invalid_date", `DTM ${qualifier ?? ""} value "${raw}" is not a valid date`, at(segment, 1, 2));
@@ -135,7 +144,8 @@ export function readEquipment(segment: EdifactSegment, out: DiagnosticCollector)
   // C224: the code (8155), its list and agency, then a free-text description (8154). The list
   // qualifiers of an empty code (`:102:5`) are not a size/type.
   const sentType = val(segment, 3) ?? val(segment, 3, 4);
-  const sizeType = equipmentType === "CN" ? checkSizeType(sentType, at(segment, 3), out) : sentType?.trim().toUpperCase() || undefined;
+  const sizeType =
+    equipmentType === "CN" ? checkSizeType(sentType, at(segment, 3), out) : sentType?.trim().toUpperCase() || undefined;
   assignDefined(equipment, {
     sizeType,
     movementCode,
@@ -145,7 +155,11 @@ export function readEquipment(segment: EdifactSegment, out: DiagnosticCollector)
   return equipment;
 }
 
-function checkedEquipmentId(segment: EdifactSegment, equipmentType: string, out: DiagnosticCollector): CheckedContainer {
+function checkedEquipmentId(
+  segment: EdifactSegment,
+  equipmentType: string,
+  out: DiagnosticCollector,
+): CheckedContainer {
   const raw = val(segment, 2);
   if (equipmentType === "CN") {
     return checkContainer(raw, at(segment, 2, 1), out);

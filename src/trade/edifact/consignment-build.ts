@@ -33,7 +33,11 @@ export function buildShipments(context: MapContext, scan: ConsignmentScan): Mani
 function readFunction(context: MapContext, scan: ConsignmentScan): MessageFunction {
   const { bgm } = scan;
   if (!bgm) {
-    context.out.warning("edifact.missing_bgm", "message has no BGM; function assumed original", sourcePosition(context));
+    context.out.warning(
+      "edifact.missing_bgm",
+      "message has no BGM; function assumed original",
+      sourcePosition(context),
+    );
     return "original";
   }
   const code = val(bgm, 3);
@@ -52,7 +56,12 @@ function sourcePosition(context: MapContext): ReturnType<typeof at> {
   return at(context.message.unh);
 }
 
-function buildShipment(context: MapContext, scan: ConsignmentScan, scope: Scope, fn: MessageFunction): ManifestShipment {
+function buildShipment(
+  context: MapContext,
+  scan: ConsignmentScan,
+  scope: Scope,
+  fn: MessageFunction,
+): ManifestShipment {
   const { header, transport } = scan;
   const pick = (qualifiers: readonly string[], what: string): string | undefined => {
     const segment = firstPlace(scope, qualifiers) ?? firstPlace(header, qualifiers);
@@ -161,6 +170,8 @@ function addGoodsOnlyContainers(context: MapContext, scan: ConsignmentScan, ship
 }
 
 function sgpPosition(context: MapContext, id: string): ReturnType<typeof at> | undefined {
-  const segment = context.message.body.find((s) => s.tag === "SGP" && val(s, 1)?.toUpperCase().replace(/\s+/g, "") === id);
+  const segment = context.message.body.find(
+    (s) => s.tag === "SGP" && val(s, 1)?.toUpperCase().replace(/\s+/g, "") === id,
+  );
   return segment ? at(segment, 1, 1) : undefined;
 }

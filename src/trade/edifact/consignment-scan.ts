@@ -51,7 +51,11 @@ export function newScope(segment: EdifactSegment): Scope {
 }
 
 /** Walk a message body and collect header and consignment drafts. */
-export function scanConsignments(unh: EdifactSegment, body: readonly EdifactSegment[], out: DiagnosticCollector): ConsignmentScan {
+export function scanConsignments(
+  unh: EdifactSegment,
+  body: readonly EdifactSegment[],
+  out: DiagnosticCollector,
+): ConsignmentScan {
   const scan: ConsignmentScan = { header: newScope(unh), consignments: [] };
   let scope = scan.header;
   let goods: GoodsLine | undefined;
@@ -62,7 +66,10 @@ export function scanConsignments(unh: EdifactSegment, body: readonly EdifactSegm
         scan.bgm = segment;
         break;
       case "TDT":
-        if (scope === scan.header && (!scan.transport || (scan.transport.qualifier !== "20" && val(segment, 1) === "20"))) {
+        if (
+          scope === scan.header &&
+          (!scan.transport || (scan.transport.qualifier !== "20" && val(segment, 1) === "20"))
+        ) {
           scan.transport = readTransport(segment, out);
         }
         break;
@@ -152,7 +159,10 @@ function addGoodsDetail(segment: EdifactSegment, goods: GoodsLine, out: Diagnost
       assignDefined(goods, { hsCode: goods.hsCode ?? readHsCode(segment, out) });
       return true;
     case "PAC":
-      assignDefined(goods, { packages: goods.packages ?? toCount(val(segment, 1)), packageType: goods.packageType ?? val(segment, 3) });
+      assignDefined(goods, {
+        packages: goods.packages ?? toCount(val(segment, 1)),
+        packageType: goods.packageType ?? val(segment, 3),
+      });
       return true;
     case "PCI":
       assignDefined(goods, { marks: goods.marks ?? joinText(segment, 2) });

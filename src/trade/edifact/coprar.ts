@@ -28,10 +28,28 @@ export function mapCoprar(context: MapContext): MappedRecords {
 
 function orderRule(code: string | undefined): EventRule {
   if (code === "45") {
-    return { eventType: "loaded", isPlanned: true, statusCode: code, placeQualifiers: ["9", "5"], timeQualifiers: ["133", "132"] };
+    return {
+      eventType: "loaded",
+      isPlanned: true,
+      statusCode: code,
+      placeQualifiers: ["9", "5"],
+      timeQualifiers: ["133", "132"],
+    };
   }
   if (code === "44") {
-    return { eventType: "discharged", isPlanned: true, statusCode: code, placeQualifiers: ["11", "61"], timeQualifiers: ["132", "133"] };
+    return {
+      eventType: "discharged",
+      isPlanned: true,
+      statusCode: code,
+      placeQualifiers: ["11", "61"],
+      timeQualifiers: ["132", "133"],
+    };
   }
-  return { eventType: "other", isPlanned: true, statusCode: code, placeQualifiers: ["9", "11"], timeQualifiers: ["133", "132"] };
+  return {
+    eventType: "other",
+    isPlanned: true,
+    statusCode: code,
+    placeQualifiers: ["9", "11"],
+    timeQualifiers: ["133", "132"],
+  };
 }

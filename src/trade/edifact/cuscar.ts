@@ -15,7 +15,11 @@ export function mapCuscar(context: MapContext): MappedRecords {
   const { message, out } = context;
   const scan = scanConsignments(message.unh, message.body, out);
   if (scan.consignments.length === 0) {
-    out.warning("cuscar.no_consignment", "CUSCAR has no CNI consignment; header data mapped as one shipment", at(message.unh));
+    out.warning(
+      "cuscar.no_consignment",
+      "CUSCAR has no CNI consignment; header data mapped as one shipment",
+      at(message.unh),
+    );
   }
   return { ...noRecords(), shipments: buildShipments(context, scan) };
 }

@@ -159,7 +159,11 @@ export class EdifactMessageAssembler {
     }
     const ref = val(segment, 2);
     if (ref !== message.ref) {
-      this.out.warning("edifact.unt_ref_mismatch", `UNT reference "${ref ?? ""}" differs from UNH "${message.ref}"`, at(segment, 2));
+      this.out.warning(
+        "edifact.unt_ref_mismatch",
+        `UNT reference "${ref ?? ""}" differs from UNH "${message.ref}"`,
+        at(segment, 2),
+      );
     }
     return message;
   }
@@ -205,7 +209,11 @@ export class EdifactMessageAssembler {
       return undefined;
     }
     this.message = undefined;
-    this.out.error("edifact.missing_unt", `message ${message.ref} (${message.type}) has no UNT trailer`, at(message.unh));
+    this.out.error(
+      "edifact.missing_unt",
+      `message ${message.ref} (${message.type}) has no UNT trailer`,
+      at(message.unh),
+    );
     return message;
   }
 
@@ -215,14 +223,24 @@ export class EdifactMessageAssembler {
       return undefined;
     }
     if (!this.strayReported) {
-      this.out.error("edifact.segment_outside_message", `segment ${segment.tag} is outside any UNH…UNT message`, at(segment));
+      this.out.error(
+        "edifact.segment_outside_message",
+        `segment ${segment.tag} is outside any UNH…UNT message`,
+        at(segment),
+      );
       this.strayReported = true;
     }
     return undefined;
   }
 }
 
-function checkCount(out: DiagnosticCollector, segment: EdifactSegment, actual: number, tag: string, what: string): void {
+function checkCount(
+  out: DiagnosticCollector,
+  segment: EdifactSegment,
+  actual: number,
+  tag: string,
+  what: string,
+): void {
   const declared = val(segment, 1);
   if (Number(declared) === actual) {
     return;

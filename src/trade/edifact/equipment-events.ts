@@ -38,7 +38,12 @@ export function buildEquipmentEvents(
   for (const group of message.groups) {
     const equipment = readEquipment(group.eqd, context.out);
     if (!equipment.number) {
-      context.out.dropped("error", "event.no_equipment", "equipment group names no container id; no event recorded", at(group.eqd, 2));
+      context.out.dropped(
+        "error",
+        "event.no_equipment",
+        "equipment group names no container id; no event recorded",
+        at(group.eqd, 2),
+      );
       continue;
     }
     events.push(buildEvent(context, message, group, equipment, ruleFor(group, equipment)));
@@ -57,10 +62,16 @@ function buildEvent(
   const levels = [group, message.header];
   const transport = message.header.transport;
   const port = (qualifiers: readonly string[], what: string): string | undefined => {
-    const segment = firstOf(levels.map((l) => l.places), qualifiers);
+    const segment = firstOf(
+      levels.map((l) => l.places),
+      qualifiers,
+    );
     return segment ? checkLocation(val(segment, 2), what, at(segment, 2, 1), out) : undefined;
   };
-  const placeSegment = firstOf(levels.map((l) => l.places), rule.placeQualifiers);
+  const placeSegment = firstOf(
+    levels.map((l) => l.places),
+    rule.placeQualifiers,
+  );
   const event: ContainerEvent = {
     source: sourceOf(context, group.eqd),
     container: equipment.number,
@@ -71,11 +82,20 @@ function buildEvent(
   };
   assignDefined(event, {
     statusCode: rule.statusCode,
-    time: firstOf(levels.map((l) => l.dates), rule.timeQualifiers),
+    time: firstOf(
+      levels.map((l) => l.dates),
+      rule.timeQualifiers,
+    ),
     ...(placeSegment ? eventPlace(placeSegment, out) : {}),
     voyage: transport?.voyage ?? message.header.refs.get("VON"),
-    billOfLading: firstOf(levels.map((l) => l.refs), ["BM"]),
-    bookingNumber: firstOf(levels.map((l) => l.refs), ["BN"]),
+    billOfLading: firstOf(
+      levels.map((l) => l.refs),
+      ["BM"],
+    ),
+    bookingNumber: firstOf(
+      levels.map((l) => l.refs),
+      ["BN"],
+    ),
     sizeType: equipment.sizeType,
     fullEmpty: equipment.fullEmpty,
     portOfLoading: port(["9"], "port of loading"),

@@ -40,7 +40,12 @@ export function mapIftsta(context: MapContext): MappedRecords {
   for (const group of groups) {
     const containers = group.containers.length > 0 ? group.containers : fallbackContainers(context, group, header);
     if (containers.length === 0) {
-      context.out.dropped("warning", "iftsta.status_without_equipment", "status names no container; no event recorded", at(group.sts));
+      context.out.dropped(
+        "warning",
+        "iftsta.status_without_equipment",
+        "status names no container; no event recorded",
+        at(group.sts),
+      );
     }
     for (const container of containers) {
       containerEvents.push(buildEvent(context, header, group, container));
@@ -94,7 +99,12 @@ function fallbackContainers(context: MapContext, group: StatusGroup, header: Lev
   return [];
 }
 
-function buildEvent(context: MapContext, header: Level, group: StatusGroup, container: StatusGroup["containers"][number]): ContainerEvent {
+function buildEvent(
+  context: MapContext,
+  header: Level,
+  group: StatusGroup,
+  container: StatusGroup["containers"][number],
+): ContainerEvent {
   const levels = [group, group.consignment, header];
   const statusText = val(group.sts, 2, 4);
   const placeSegment = firstOf([group.places], ["175", "5"]);
@@ -109,7 +119,10 @@ function buildEvent(context: MapContext, header: Level, group: StatusGroup, cont
     vessel: maritime && transport ? { ...transport.vessel } : {},
   };
   const port = (qualifiers: readonly string[], what: string): string | undefined => {
-    const segment = firstOf(levels.map((l) => l.places), qualifiers);
+    const segment = firstOf(
+      levels.map((l) => l.places),
+      qualifiers,
+    );
     return segment ? checkLocation(val(segment, 2), what, at(segment, 2, 1), context.out) : undefined;
   };
   assignDefined(event, {
@@ -118,8 +131,15 @@ function buildEvent(context: MapContext, header: Level, group: StatusGroup, cont
     time: firstOf([group.dates], ["334", "7"]),
     ...(placeSegment ? eventPlace(placeSegment, context.out) : {}),
     voyage: maritime ? transport?.voyage : undefined,
-    billOfLading: firstOf(levels.map((l) => l.refs), ["BM", "CNI"]) || undefined,
-    bookingNumber: firstOf(levels.map((l) => l.refs), ["BN"]),
+    billOfLading:
+      firstOf(
+        levels.map((l) => l.refs),
+        ["BM", "CNI"],
+      ) || undefined,
+    bookingNumber: firstOf(
+      levels.map((l) => l.refs),
+      ["BN"],
+    ),
     sizeType: container.sizeType,
     fullEmpty: container.fullEmpty,
     portOfLoading: port(["9"], "port of loading"),

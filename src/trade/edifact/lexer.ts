@@ -117,7 +117,12 @@ export class EdifactLexer {
    */
   private scan(chunk: string, segments: EdifactSegment[]): void {
     const { component, element, segment } = this.delims;
-    const [seg, ele, com, rel] = [segment, element, component, this.release].map(codeOf) as [number, number, number, number];
+    const [seg, ele, com, rel] = [segment, element, component, this.release].map(codeOf) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     let i = 0;
     while (i < chunk.length) {
       if (this.released) {
@@ -212,4 +217,3 @@ const CR = 13;
 function codeOf(ch: string | undefined): number {
   return ch?.length === 1 ? ch.charCodeAt(0) : -1;
 }
-

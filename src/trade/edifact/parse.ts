@@ -46,7 +46,12 @@ export interface MessageRecords extends MappedRecords {
 export function mapEdifactMessage(message: EdifactMessage, out: DiagnosticCollector): MessageRecords {
   const entry = MAPPERS[message.type];
   if (!entry) {
-    out.dropped("warning", "edifact.unsupported_message", `message type "${message.type}" is not mapped`, at(message.unh, 2, 1));
+    out.dropped(
+      "warning",
+      "edifact.unsupported_message",
+      `message type "${message.type}" is not mapped`,
+      at(message.unh, 2, 1),
+    );
     return { ...noRecords(), format: "unknown", message };
   }
   try {
@@ -54,7 +59,12 @@ export function mapEdifactMessage(message: EdifactMessage, out: DiagnosticCollec
   } catch (error) {
     // A mapper bug must not take down an ingest run; report it against the message instead.
     const reason = error instanceof Error ? error.message : String(error);
-    out.dropped("error", "edifact.mapper_failed", `could not map ${message.type} ${message.ref}: ${reason}`, at(message.unh));
+    out.dropped(
+      "error",
+      "edifact.mapper_failed",
+      `could not map ${message.type} ${message.ref}: ${reason}`,
+      at(message.unh),
+    );
     return { ...noRecords(), format: entry.format, message };
   }
 }
@@ -136,7 +146,17 @@ function emptyMessage(): EdifactMessage {
 export function dedupeDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return diagnostics.filter((d) => {
-    const key = JSON.stringify([d.severity, d.code, d.segment, d.element, d.component, d.line, d.row, d.column, d.message]);
+    const key = JSON.stringify([
+      d.severity,
+      d.code,
+      d.segment,
+      d.element,
+      d.component,
+      d.line,
+      d.row,
+      d.column,
+      d.message,
+    ]);
     if (seen.has(key)) {
       return false;
     }

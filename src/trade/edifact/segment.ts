@@ -18,7 +18,9 @@ export function comps(segment: EdifactSegment, e: number): string[] {
 
 /** Non-blank components of element e joined with a space (free-text lines). */
 export function joinText(segment: EdifactSegment, e: number): string | undefined {
-  const text = comps(segment, e).filter((part) => part !== "").join(" ");
+  const text = comps(segment, e)
+    .filter((part) => part !== "")
+    .join(" ");
   return text ? text : undefined;
 }
 

@@ -32,7 +32,12 @@ export function parseUna(una: string): UnaResult {
     return { ok: false, reason: "UNA service string is shorter than 9 characters" };
   }
   const [component, element, decimal, release, reserved, segment] = [...una.slice(3, 9)] as [
-    string, string, string, string, string, string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
   ];
   const active = [component, element, segment, release === " " ? "" : release].filter((c) => c !== "");
   if (new Set(active).size !== active.length) {

@@ -49,9 +49,18 @@ export function isoDateTime(digits: string): string | undefined {
 }
 
 const KG_PER_UNIT: Readonly<Record<string, number>> = {
-  KGM: 1, KG: 1, K: 1, KGS: 1,
-  LBR: 0.45359237, LB: 0.45359237, LBS: 0.45359237, L: 0.45359237,
-  TNE: 1000, TON: 1000, MT: 1000, E: 1000,
+  KGM: 1,
+  KG: 1,
+  K: 1,
+  KGS: 1,
+  LBR: 0.45359237,
+  LB: 0.45359237,
+  LBS: 0.45359237,
+  L: 0.45359237,
+  TNE: 1000,
+  TON: 1000,
+  MT: 1000,
+  E: 1000,
 };
 
 /** Weight in kilograms from a number and a unit code (KGM, K, LBR, L, TNE); undefined if either is unusable. */
@@ -77,9 +86,17 @@ export function toCount(value: string | undefined): number | undefined {
 }
 
 const FUNCTIONS: Readonly<Record<string, MessageFunction>> = {
-  "1": "cancel", "3": "cancel",
-  "4": "replace", "5": "replace",
-  "9": "original", "7": "original", "22": "original", "31": "original", "43": "original", "46": "original", "47": "original",
+  "1": "cancel",
+  "3": "cancel",
+  "4": "replace",
+  "5": "replace",
+  "9": "original",
+  "7": "original",
+  "22": "original",
+  "31": "original",
+  "43": "original",
+  "46": "original",
+  "47": "original",
 };
 
 /** Message function from an EDIFACT 1225 code (BGM); undefined for codes we do not know. */

@@ -26,7 +26,9 @@ export interface SharedHeader {
 
 /** LOC for a place; UN/LOCODEs get code list 139 (port) of agency 6 (UN/ECE), other codes go as sent. */
 export function locationSegment(qualifier: string, code: string): string {
-  return parseLocode(code).ok ? edifactSegment("LOC", qualifier, [code, "139", "6"]) : edifactSegment("LOC", qualifier, code);
+  return parseLocode(code).ok
+    ? edifactSegment("LOC", qualifier, [code, "139", "6"])
+    : edifactSegment("LOC", qualifier, code);
 }
 
 /** DTM+133 (estimated departure) for an ISO date; nothing when it is not an ISO date. */
@@ -54,7 +56,11 @@ export function consignmentSegments(shipment: ManifestShipment, sequence: number
   if (!shared.etd) {
     segments.push(...etdSegments(shipment.etd));
   }
-  const roles: Array<[string, Party | undefined]> = [["CZ", parties.shipper], ["CN", parties.consignee], ["N1", parties.notify]];
+  const roles: Array<[string, Party | undefined]> = [
+    ["CZ", parties.shipper],
+    ["CN", parties.consignee],
+    ["N1", parties.notify],
+  ];
   for (const [role, party] of roles) {
     if (party) {
       segments.push(partySegment(role, party));
@@ -74,7 +80,18 @@ function partySegment(role: string, party: Party): string {
   const lines = party.name ? wrapText(party.name, 35, party.nativeName ? 4 : 5) : [];
   const name = party.nativeName ? [...lines, new UnicodeText(party.nativeName)] : party.name ? lines : undefined;
   const street = party.address.length > 0 ? party.address : undefined;
-  return edifactSegment("NAD", role, id, undefined, name, street, party.city, party.region, party.postalCode, party.country);
+  return edifactSegment(
+    "NAD",
+    role,
+    id,
+    undefined,
+    name,
+    street,
+    party.city,
+    party.region,
+    party.postalCode,
+    party.country,
+  );
 }
 
 function goodsSegments(goods: GoodsLine, position: number): string[] {
@@ -100,7 +117,9 @@ const FULL_EMPTY_CODES = { full: "5", empty: "4" } as const;
 function equipmentSegments(container: ContainerRef): string[] {
   const sizeType = container.sizeType ? [container.sizeType, "102", "5"] : undefined;
   const fullEmpty = container.fullEmpty ? FULL_EMPTY_CODES[container.fullEmpty] : undefined;
-  const segments = [edifactSegment("EQD", container.equipmentType || "CN", container.number, sizeType, undefined, undefined, fullEmpty)];
+  const segments = [
+    edifactSegment("EQD", container.equipmentType || "CN", container.number, sizeType, undefined, undefined, fullEmpty),
+  ];
   if (container.grossWeightKg !== undefined) {
     segments.push(edifactSegment("MEA", "AAE", "G", ["KGM", container.grossWeightKg]));
   }

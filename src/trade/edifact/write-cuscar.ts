@@ -45,7 +45,14 @@ export function writeCuscar(shipments: readonly ManifestShipment[], opts: Cuscar
     messageSegments(batch, `${prefix}${String(i + 1).padStart(4, "0")}`, stamp),
   );
   const segments = [
-    edifactSegment("UNB", [syntaxOf(shipments), syntaxOf(shipments) === "UNOW" ? "4" : "3"], opts.sender, opts.recipient, [stamp.slice(2, 8), stamp.slice(8, 12)], opts.interchangeRef),
+    edifactSegment(
+      "UNB",
+      [syntaxOf(shipments), syntaxOf(shipments) === "UNOW" ? "4" : "3"],
+      opts.sender,
+      opts.recipient,
+      [stamp.slice(2, 8), stamp.slice(8, 12)],
+      opts.interchangeRef,
+    ),
     ...messages.flat(),
     edifactSegment("UNZ", messages.length, opts.interchangeRef),
   ];
@@ -95,7 +102,11 @@ function messageSegments(batch: readonly ManifestShipment[], ref: string, stamp:
     ...(shared.etd ? etdSegments(first.etd) : []),
     ...batch.flatMap((shipment, i) => consignmentSegments(shipment, i + 1, shared)),
   ];
-  return [edifactSegment("UNH", ref, ["CUSCAR", "D", "95B", "UN"]), ...body, edifactSegment("UNT", body.length + 2, ref)];
+  return [
+    edifactSegment("UNH", ref, ["CUSCAR", "D", "95B", "UN"]),
+    ...body,
+    edifactSegment("UNT", body.length + 2, ref),
+  ];
 }
 
 /** Places and ETD that every consignment in the message has, with the same value. */
@@ -104,14 +115,26 @@ function sharedHeader(batch: readonly ManifestShipment[]): SharedHeader {
     const first = batch[0] ? value(batch[0]) : undefined;
     return first !== undefined && batch.every((s) => value(s) === first);
   };
-  const places = new Set<PlaceField>(PLACE_QUALIFIERS.map(([, field]) => field).filter((field) => same((s) => s[field])));
+  const places = new Set<PlaceField>(
+    PLACE_QUALIFIERS.map(([, field]) => field).filter((field) => same((s) => s[field])),
+  );
   return { places, etd: same((s) => s.etd) && etdSegments(batch[0]?.etd).length > 0 };
 }
 
 /** TDT+20 main carriage: voyage, mode 1 (maritime), carrier SCAC (C040), vessel (C222). */
 function transportSegment(shipment: ManifestShipment): string {
   const carrier = shipment.carrierScac ? [shipment.carrierScac, "172", "182"] : undefined;
-  return edifactSegment("TDT", "20", shipment.voyage, "1", undefined, carrier, undefined, undefined, vesselElement(shipment.vessel));
+  return edifactSegment(
+    "TDT",
+    "20",
+    shipment.voyage,
+    "1",
+    undefined,
+    carrier,
+    undefined,
+    undefined,
+    vesselElement(shipment.vessel),
+  );
 }
 
 /** C222: IMO with code list 146 (agency 11, Lloyd's), else call sign (103), else any other id; then name and flag. */

@@ -89,7 +89,8 @@ export function wrapText(text: string, width: number, maxParts: number): string[
       parts.push(word);
     }
   }
-  const reversible = parts.length <= maxParts && parts.every((p) => p !== "" && p === p.trim()) && parts.join(" ") === text;
+  const reversible =
+    parts.length <= maxParts && parts.every((p) => p !== "" && p === p.trim()) && parts.join(" ") === text;
   return reversible ? parts : [text];
 }
 
@@ -109,5 +110,7 @@ export function edifactDateValue(iso: string | undefined): EdiDate | undefined {
   if (h === undefined || mi === undefined) {
     return { value: `${y}${mo}${d}`, format: "102" };
   }
-  return s === undefined ? { value: `${y}${mo}${d}${h}${mi}`, format: "203" } : { value: `${y}${mo}${d}${h}${mi}${s}`, format: "204" };
+  return s === undefined
+    ? { value: `${y}${mo}${d}${h}${mi}`, format: "203" }
+    : { value: `${y}${mo}${d}${h}${mi}${s}`, format: "204" };
 }

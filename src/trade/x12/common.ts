@@ -14,7 +14,12 @@ import { el, x12DateTime, xat } from "./segment.ts";
 import type { X12Segment } from "./tokenize.ts";
 
 /** Provenance of a record starting at `segment` (defaults to the ST). */
-export function x12Source(format: TradeFormat, transaction: X12Transaction, file?: string, segment?: X12Segment): RecordSource {
+export function x12Source(
+  format: TradeFormat,
+  transaction: X12Transaction,
+  file?: string,
+  segment?: X12Segment,
+): RecordSource {
   const at = segment ?? transaction.st;
   return assignDefined<RecordSource>(
     { format },
@@ -40,7 +45,10 @@ export function readParties(body: readonly X12Segment[]): Map<string, Party> {
   for (const segment of body) {
     if (segment.tag === "N1") {
       const code = el(segment, 1) ?? "";
-      current = assignDefined<Party>({ address: [] }, { ...splitNameScripts([el(segment, 2)]), id: el(segment, 4), idAgency: el(segment, 3) });
+      current = assignDefined<Party>(
+        { address: [] },
+        { ...splitNameScripts([el(segment, 2)]), id: el(segment, 4), idAgency: el(segment, 3) },
+      );
       if (!parties.has(code)) {
         parties.set(code, current);
       }
@@ -55,7 +63,12 @@ export function readParties(body: readonly X12Segment[]): Map<string, Party> {
     } else if (segment.tag === "N3") {
       current.address.push(...[el(segment, 1), el(segment, 2)].filter((v): v is string => v !== undefined));
     } else if (segment.tag === "N4") {
-      assignDefined(current, { city: el(segment, 1), region: el(segment, 2), postalCode: el(segment, 3), country: el(segment, 4) });
+      assignDefined(current, {
+        city: el(segment, 1),
+        region: el(segment, 2),
+        postalCode: el(segment, 3),
+        country: el(segment, 4),
+      });
     } else if (!["PER", "REF", "N9"].includes(segment.tag)) {
       current = undefined;
     }
@@ -97,7 +110,12 @@ export interface R4Ports {
 /** Read every R4 (+ following DTM) in the body. */
 export function readR4Ports(body: readonly X12Segment[], out: DiagnosticCollector): R4Ports {
   const ports: R4Ports = {};
-  const roles: Readonly<Record<string, keyof R4Ports>> = { L: "loading", D: "discharge", E: "destination", R: "receipt" };
+  const roles: Readonly<Record<string, keyof R4Ports>> = {
+    L: "loading",
+    D: "discharge",
+    E: "destination",
+    R: "receipt",
+  };
   let lastRole: string | undefined;
   for (const segment of body) {
     if (segment.tag === "R4") {
@@ -126,7 +144,12 @@ export function readVessel(
 
 /** X12 purpose codes (353): 00 original, 01 cancellation, 04 change, 05 replace. */
 export function purposeFunction(code: string | undefined): MessageFunction | undefined {
-  const map: Readonly<Record<string, MessageFunction>> = { "00": "original", "01": "cancel", "04": "replace", "05": "replace" };
+  const map: Readonly<Record<string, MessageFunction>> = {
+    "00": "original",
+    "01": "cancel",
+    "04": "replace",
+    "05": "replace",
+  };
   return code === undefined ? undefined : map[code];
 }
 

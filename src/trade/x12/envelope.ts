@@ -41,7 +41,11 @@ export function assembleTransactions(segments: readonly X12Segment[], out: Diagn
   let strayReported = false;
   const closeOpen = (): void => {
     if (current) {
-      out.error("x12.missing_se", `transaction set ${current.type} ${current.control} has no SE trailer`, xat(current.st));
+      out.error(
+        "x12.missing_se",
+        `transaction set ${current.type} ${current.control} has no SE trailer`,
+        xat(current.st),
+      );
       current = undefined;
     }
   };
@@ -49,7 +53,11 @@ export function assembleTransactions(segments: readonly X12Segment[], out: Diagn
     switch (segment.tag) {
       case "ISA":
         closeOpen();
-        isa = { segment, count: 0, info: { sender: el(segment, 6), receiver: el(segment, 8), control: el(segment, 13) } };
+        isa = {
+          segment,
+          count: 0,
+          info: { sender: el(segment, 6), receiver: el(segment, 8), control: el(segment, 13) },
+        };
         break;
       case "GS":
         closeOpen();
@@ -126,11 +134,19 @@ function checkTrailer(
   const declared = el(segment, 1);
   const code = tag.toLowerCase();
   if (Number(declared) !== actual) {
-    out.warning(`x12.${code}_count_mismatch`, `${tag} declares ${declared ?? "no"} ${what}, found ${actual}`, xat(segment, 1));
+    out.warning(
+      `x12.${code}_count_mismatch`,
+      `${tag} declares ${declared ?? "no"} ${what}, found ${actual}`,
+      xat(segment, 1),
+    );
   }
   const ref = el(segment, 2);
   if (!sameControl(ref, control)) {
-    out.warning(`x12.${code}_control_mismatch`, `${tag} control number "${ref ?? ""}" differs from "${control ?? ""}"`, xat(segment, 2));
+    out.warning(
+      `x12.${code}_control_mismatch`,
+      `${tag} control number "${ref ?? ""}" differs from "${control ?? ""}"`,
+      xat(segment, 2),
+    );
   }
 }
 

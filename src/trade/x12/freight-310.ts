@@ -56,14 +56,21 @@ export function map310(transaction: X12Transaction, out: DiagnosticCollector): M
   return shipment;
 }
 
-function readLoop(loop: readonly X12Segment[], out: DiagnosticCollector, sizeType: string | undefined, shipment: ManifestShipment): void {
+function readLoop(
+  loop: readonly X12Segment[],
+  out: DiagnosticCollector,
+  sizeType: string | undefined,
+  shipment: ManifestShipment,
+): void {
   const containers: ContainerRef[] = [];
   const goods: GoodsLine[] = [];
   for (const segment of loop) {
     if (segment.tag === "N7") {
       containers.push(readN7(segment, out, sizeType));
     } else if (segment.tag === "M7") {
-      containers.at(-1)?.seals.push(...[1, 2, 3, 4].map((n) => el(segment, n)).filter((s): s is string => s !== undefined));
+      containers
+        .at(-1)
+        ?.seals.push(...[1, 2, 3, 4].map((n) => el(segment, n)).filter((s): s is string => s !== undefined));
     } else if (segment.tag === "L0") {
       goods.push(readL0(segment));
     } else if (segment.tag === "L5") {

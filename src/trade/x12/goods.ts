@@ -34,7 +34,8 @@ export function appendText(previous: string | undefined, next: string): string {
     return next;
   }
   const hardWrapped = previous.length >= 45;
-  const numberMeetsWord = /\d$/.test(previous) !== /^\d/.test(next) && /[A-Za-z\d]$/.test(previous) && /^[A-Za-z\d]/.test(next);
+  const numberMeetsWord =
+    /\d$/.test(previous) !== /^\d/.test(next) && /[A-Za-z\d]$/.test(previous) && /^[A-Za-z\d]/.test(next);
   return hardWrapped && !numberMeetsWord ? previous + next : `${previous} ${next}`;
 }
 

@@ -41,7 +41,12 @@ export function map309(transaction: X12Transaction, out: DiagnosticCollector): M
   return loops.map((loop) => mapBill(transaction, header, loop, out));
 }
 
-function mapBill(transaction: X12Transaction, header: Header, loop: readonly X12Segment[], out: DiagnosticCollector): ManifestShipment {
+function mapBill(
+  transaction: X12Transaction,
+  header: Header,
+  loop: readonly X12Segment[],
+  out: DiagnosticCollector,
+): ManifestShipment {
   const { m10 } = header;
   const m11 = loop.find((s) => s.tag === "M11");
   const refs = new Map(loop.filter((s) => s.tag === "N9").map((s) => [el(s, 1) ?? "", el(s, 2) ?? ""]));
@@ -61,7 +66,8 @@ function mapBill(transaction: X12Transaction, header: Header, loop: readonly X12
   assignDefined(shipment, {
     billOfLading: m11 ? el(m11, 1) : undefined,
     bookingNumber: refs.get("BN") || undefined,
-    carrierScac: checkScac(m11 ? el(m11, 12) : undefined, m11 ? xat(m11, 12) : {}, out) ?? (m10 ? el(m10, 1) : undefined),
+    carrierScac:
+      checkScac(m11 ? el(m11, 12) : undefined, m11 ? xat(m11, 12) : {}, out) ?? (m10 ? el(m10, 1) : undefined),
     voyage: m10 ? el(m10, 6) : undefined,
     portOfLoading: m11 ? checkLocation(el(m11, 2), "port of lading", xat(m11, 2), out) : undefined,
     portOfDischarge: header.portOfDischarge,

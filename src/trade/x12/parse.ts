@@ -39,7 +39,12 @@ export function parseX12(text: string, options: { file?: string } = {}): ParseRe
   return result;
 }
 
-function mapTransaction(transaction: X12Transaction, format: TradeFormat, result: ParseResult, out: DiagnosticCollector): void {
+function mapTransaction(
+  transaction: X12Transaction,
+  format: TradeFormat,
+  result: ParseResult,
+  out: DiagnosticCollector,
+): void {
   try {
     if (format === "x12-315") {
       const event = map315(transaction, out);
@@ -51,11 +56,21 @@ function mapTransaction(transaction: X12Transaction, format: TradeFormat, result
     } else if (format === "x12-309") {
       result.shipments.push(...map309(transaction, out));
     } else {
-      out.dropped("warning", "x12.unsupported_transaction", `transaction set ${transaction.type} is not mapped`, xat(transaction.st, 1));
+      out.dropped(
+        "warning",
+        "x12.unsupported_transaction",
+        `transaction set ${transaction.type} is not mapped`,
+        xat(transaction.st, 1),
+      );
     }
   } catch (error) {
     // A mapper bug must not take down an ingest run; report it against the transaction instead.
     const reason = error instanceof Error ? error.message : String(error);
-    out.dropped("error", "x12.mapper_failed", `could not map ${transaction.type} ${transaction.control}: ${reason}`, xat(transaction.st));
+    out.dropped(
+      "error",
+      "x12.mapper_failed",
+      `could not map ${transaction.type} ${transaction.control}: ${reason}`,
+      xat(transaction.st),
+    );
   }
 }

@@ -44,7 +44,11 @@ export function readIsaDelimiters(text: string, out: DiagnosticCollector): X12De
   for (let n = 0; n < 15; n++) {
     position = text.indexOf(element, position + 1);
     if (position < 0) {
-      out.error("x12.truncated_isa", "ISA segment is truncated (fewer than 16 elements)", { segment: 1, segmentTag: "ISA", line: 1 });
+      out.error("x12.truncated_isa", "ISA segment is truncated (fewer than 16 elements)", {
+        segment: 1,
+        segmentTag: "ISA",
+        line: 1,
+      });
       return undefined;
     }
   }
@@ -55,13 +59,20 @@ export function readIsaDelimiters(text: string, out: DiagnosticCollector): X12De
     return undefined;
   }
   if (position + 2 !== 105) {
-    out.warning("x12.isa_width", `ISA is ${position + 3} characters long, not the fixed 106`, { segment: 1, segmentTag: "ISA", line: 1 });
+    out.warning("x12.isa_width", `ISA is ${position + 3} characters long, not the fixed 106`, {
+      segment: 1,
+      segmentTag: "ISA",
+      line: 1,
+    });
   }
   return { element, component, segment };
 }
 
 /** Tokenize an X12 interchange; never throws. */
-export function tokenizeX12(text: string, options: { file?: string; diagnostics?: DiagnosticCollector } = {}): X12TokenizeResult {
+export function tokenizeX12(
+  text: string,
+  options: { file?: string; diagnostics?: DiagnosticCollector } = {},
+): X12TokenizeResult {
   const out = options.diagnostics ?? new DiagnosticCollector(options.file);
   const leading = /^[\uFEFF\s]*/.exec(text)?.[0] ?? "";
   const body = text.slice(leading.length);
@@ -81,7 +92,12 @@ export function tokenizeX12(text: string, options: { file?: string; diagnostics?
       return;
     }
     const [tag = "", ...elements] = content.split(delimiters.element);
-    const segment: X12Segment = { tag: tag.trim().toUpperCase(), elements, index: segments.length + 1, line: startLine };
+    const segment: X12Segment = {
+      tag: tag.trim().toUpperCase(),
+      elements,
+      index: segments.length + 1,
+      line: startLine,
+    };
     if (i === pieces.length - 1) {
       out.error("x12.truncated", `input ends inside segment ${segment.tag} (no segment terminator)`, {
         segment: segment.index,
@@ -100,4 +116,3 @@ export function tokenizeX12(text: string, options: { file?: string; diagnostics?
   });
   return { segments, delimiters, diagnostics: out.list };
 }
-

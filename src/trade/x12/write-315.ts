@@ -23,7 +23,9 @@ export const STATUS_CODES: Readonly<Record<Exclude<ContainerEventType, "other" |
 
 /** Write container events as one 315 interchange (GS functional id QO); throws RangeError on separators in data. */
 export function write315(events: readonly ContainerEvent[], opts: X12WriteOptions): string {
-  const transactions = events.map((event, i) => x12Transaction("315", String(i + 1).padStart(4, "0"), eventBody(event)));
+  const transactions = events.map((event, i) =>
+    x12Transaction("315", String(i + 1).padStart(4, "0"), eventBody(event)),
+  );
   return x12Interchange("QO", transactions, opts);
 }
 
@@ -44,7 +46,13 @@ function eventBody(event: ContainerEvent): string[] {
   if (vesselCode || vessel.name || vessel.flag || event.voyage) {
     // Q2: 01 vessel code, 02 flag, 09 voyage, 12 code qualifier (L = Lloyd's/IMO), 13 name.
     const q2 = Array.from({ length: 13 }, (): string | undefined => undefined);
-    [q2[0], q2[1], q2[8], q2[11], q2[12]] = [vesselCode, vessel.flag, event.voyage, vessel.imo ? "L" : undefined, vessel.name];
+    [q2[0], q2[1], q2[8], q2[11], q2[12]] = [
+      vesselCode,
+      vessel.flag,
+      event.voyage,
+      vessel.imo ? "L" : undefined,
+      vessel.name,
+    ];
     body.push(x12Segment("Q2", ...q2));
   }
   const ports: Array<[string, string | undefined]> = [
@@ -70,7 +78,23 @@ function statusSegment(event: ContainerEvent): string {
   const id = /^([A-Z]{4})(\d{6})(\d)$/.exec(event.container);
   const [initial, serial, checkDigit] = id ? [id[1], id[2], id[3]] : [undefined, event.container, undefined];
   const loadEmpty = event.fullEmpty === "full" ? "L" : event.fullEmpty === "empty" ? "E" : undefined;
-  const [location, qualifier] = event.place ? [event.place, "UN"] : event.placeName ? [event.placeName, "CI"] : [undefined, undefined];
+  const [location, qualifier] = event.place
+    ? [event.place, "UN"]
+    : event.placeName
+      ? [event.placeName, "CI"]
+      : [undefined, undefined];
   const equipment = [initial, serial, loadEmpty, event.sizeType];
-  return x12Segment("B4", undefined, undefined, code, date, clock, undefined, ...equipment, location, qualifier, checkDigit);
+  return x12Segment(
+    "B4",
+    undefined,
+    undefined,
+    code,
+    date,
+    clock,
+    undefined,
+    ...equipment,
+    location,
+    qualifier,
+    checkDigit,
+  );
 }

@@ -26,7 +26,15 @@ export interface ConfirmedReason {
  * A modal dialog that names the consequence of an action and asks for its reason before it is
  * taken; Escape or "Cancel" leaves everything as it was. The server's refusal shows in the dialog.
  */
-export function ConfirmDialog({ confirmation, onConfirm, onCancel }: { confirmation: Confirmation; onConfirm: (answer: ConfirmedReason) => Promise<void>; onCancel: () => void }) {
+export function ConfirmDialog({
+  confirmation,
+  onConfirm,
+  onCancel,
+}: {
+  confirmation: Confirmation;
+  onConfirm: (answer: ConfirmedReason) => Promise<void>;
+  onCancel: () => void;
+}) {
   const t = useT();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -44,7 +52,8 @@ export function ConfirmDialog({ confirmation, onConfirm, onCancel }: { confirmat
     }
   }, []);
 
-  const isComplete = (codes.length === 0 || reasonCode !== "") && (!confirmation.reasonLabel || reason.trim().length >= min);
+  const isComplete =
+    (codes.length === 0 || reasonCode !== "") && (!confirmation.reasonLabel || reason.trim().length >= min);
 
   async function handleSubmit(event: FormEvent) {
     event.preventDefault();
@@ -78,7 +87,12 @@ export function ConfirmDialog({ confirmation, onConfirm, onCancel }: { confirmat
         {codes.length > 0 && (
           <label>
             {t("confirm.reasonCode")}
-            <select name="confirmReasonCode" value={reasonCode} required onChange={(e) => setReasonCode(e.target.value)}>
+            <select
+              name="confirmReasonCode"
+              value={reasonCode}
+              required
+              onChange={(e) => setReasonCode(e.target.value)}
+            >
               <option value="">{t("confirm.choose")}</option>
               {codes.map((c) => (
                 <option key={c} value={c}>
@@ -92,7 +106,13 @@ export function ConfirmDialog({ confirmation, onConfirm, onCancel }: { confirmat
           <label>
             {confirmation.reasonLabel}
             {min > 0 ? t("confirm.atLeast", { min }) : t("confirm.optional")}
-            <textarea name="confirmReason" value={reason} rows={3} maxLength={confirmation.reasonMaxLength ?? 2000} onChange={(e) => setReason(e.target.value)} />
+            <textarea
+              name="confirmReason"
+              value={reason}
+              rows={3}
+              maxLength={confirmation.reasonMaxLength ?? 2000}
+              onChange={(e) => setReason(e.target.value)}
+            />
           </label>
         )}
         {error && (

@@ -58,7 +58,12 @@ export function DataTable<T>({
               return (
                 <th key={c.key} aria-sort={isSorted ? (sort.order === "asc" ? "ascending" : "descending") : undefined}>
                   {c.sortKey && onSort ? (
-                    <button type="button" className="sort" onClick={() => onSort(c.sortKey as string)} title={t("table.sort")}>
+                    <button
+                      type="button"
+                      className="sort"
+                      onClick={() => onSort(c.sortKey as string)}
+                      title={t("table.sort")}
+                    >
                       {c.title} {isSorted ? (sort.order === "asc" ? "▲" : "▼") : "↕"}
                     </button>
                   ) : (

@@ -11,7 +11,17 @@ function isDay(text: string): boolean {
  * A date typed as yyyy-mm-dd, the one format every date is shown in (the browser's own date
  * picker follows the machine's locale instead). Reports only complete dates, or "" when cleared.
  */
-export function DateInput({ name, value, onChange, label }: { name: string; value: string; onChange: (day: string) => void; label?: string }) {
+export function DateInput({
+  name,
+  value,
+  onChange,
+  label,
+}: {
+  name: string;
+  value: string;
+  onChange: (day: string) => void;
+  label?: string;
+}) {
   const t = useT();
   const [text, setText] = useState(value);
   useEffect(() => setText(value), [value]);

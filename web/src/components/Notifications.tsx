@@ -15,7 +15,6 @@ interface Notification {
   createdAt: string;
 }
 
-
 /** The header's notifications: a count, the list on click, live as changes arrive; each dismissable. */
 export function Notifications() {
   const t = useT();
@@ -36,14 +35,26 @@ export function Notifications() {
 
   return (
     <div className="notifications">
-      <button type="button" className="link" aria-expanded={isOpen} aria-label={t("notifications.count", { count: items.length })} data-testid="notifications-button" onClick={() => setOpen((o) => !o)}>
+      <button
+        type="button"
+        className="link"
+        aria-expanded={isOpen}
+        aria-label={t("notifications.count", { count: items.length })}
+        data-testid="notifications-button"
+        onClick={() => setOpen((o) => !o)}
+      >
         {t("notifications.title")}
         <span className="count-badge" data-testid="notification-count">
           {items.length}
         </span>
       </button>
       {isOpen && (
-        <div className="notifications-panel" role="region" aria-label={t("notifications.title")} data-testid="notifications-panel">
+        <div
+          className="notifications-panel"
+          role="region"
+          aria-label={t("notifications.title")}
+          data-testid="notifications-panel"
+        >
           <p className="muted">{t("notifications.forRoles", { count: items.length })}</p>
           {list.error && <p className="error">{list.error}</p>}
           {error && (
@@ -55,15 +66,20 @@ export function Notifications() {
             {items.map((n) => {
               const text = noticeText(t, n);
               return (
-              <li key={n.id} data-testid="notification" data-kind={n.kind}>
-                <div>
-                  <strong>{t.code(`notification_${n.kind}`)}</strong> · <Time iso={n.createdAt} />
-                  <div>{n.requestId ? <Link href={`/requests/${n.requestId}`}>{text}</Link> : text}</div>
-                </div>
-                <button type="button" className="secondary" aria-label={t("notifications.dismissOne", { message: text })} onClick={() => void dismiss(n.id)}>
-                  {t("notifications.dismiss")}
-                </button>
-              </li>
+                <li key={n.id} data-testid="notification" data-kind={n.kind}>
+                  <div>
+                    <strong>{t.code(`notification_${n.kind}`)}</strong> · <Time iso={n.createdAt} />
+                    <div>{n.requestId ? <Link href={`/requests/${n.requestId}`}>{text}</Link> : text}</div>
+                  </div>
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-label={t("notifications.dismissOne", { message: text })}
+                    onClick={() => void dismiss(n.id)}
+                  >
+                    {t("notifications.dismiss")}
+                  </button>
+                </li>
               );
             })}
           </ul>

@@ -1,7 +1,19 @@
 import { useT } from "../i18n/index.tsx";
 
 /** Previous / next for a keyset-paged list. */
-export function Pager({ pageNumber, hasPrevious, hasNext, onPrevious, onNext }: { pageNumber: number; hasPrevious: boolean; hasNext: boolean; onPrevious: () => void; onNext: () => void }) {
+export function Pager({
+  pageNumber,
+  hasPrevious,
+  hasNext,
+  onPrevious,
+  onNext,
+}: {
+  pageNumber: number;
+  hasPrevious: boolean;
+  hasNext: boolean;
+  onPrevious: () => void;
+  onNext: () => void;
+}) {
   const t = useT();
   if (!hasPrevious && !hasNext) {
     return null;

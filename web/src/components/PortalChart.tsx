@@ -65,7 +65,11 @@ function alarmBands(intervals: readonly Interval[]) {
  * Writes the labels on the plot itself, over the series: the threshold line's name and value at
  * its right end, and "alarm" with its time span over each alarm interval.
  */
-function plotLabels(thresholdCps: number, intervals: readonly Interval[], text: { threshold: string; alarm: (iv: Interval) => string }) {
+function plotLabels(
+  thresholdCps: number,
+  intervals: readonly Interval[],
+  text: { threshold: string; alarm: (iv: Interval) => string },
+) {
   return (u: uPlot) => {
     const px = uPlot.pxRatio;
     const ctx = u.ctx;
@@ -103,19 +107,33 @@ function PanelChart({ plot, series, color }: { plot: PortalPlot; series: RateSer
   const text = useMemo(
     () => ({
       threshold: `${t("plot.threshold")} ${t.number(series.thresholdCps, { maximumFractionDigits: 0 })} ${unit}`,
-      alarm: (iv: Interval) => `${t.code("alarm")} ${t.number(iv.from, { maximumFractionDigits: 1 })}–${t.number(iv.to, { maximumFractionDigits: 1 })} s`,
+      alarm: (iv: Interval) =>
+        `${t.code("alarm")} ${t.number(iv.from, { maximumFractionDigits: 1 })}–${t.number(iv.to, { maximumFractionDigits: 1 })} s`,
     }),
     [t, series],
   );
   const data = useMemo<uPlot.AlignedData>(
-    () => [plot.timeS, series.cps, plot.timeS.map(() => series.backgroundCps), plot.timeS.map(() => series.thresholdCps)],
+    () => [
+      plot.timeS,
+      series.cps,
+      plot.timeS.map(() => series.backgroundCps),
+      plot.timeS.map(() => series.thresholdCps),
+    ],
     [plot, series],
   );
   const options = useMemo<ChartOptions>(
     () => ({
       title: series.name,
       height: 190,
-      scales: { x: { time: false }, y: { range: (_u, min, max) => [Math.min(min, series.backgroundCps) * 0.9, Math.max(max, series.thresholdCps) * 1.08] } },
+      scales: {
+        x: { time: false },
+        y: {
+          range: (_u, min, max) => [
+            Math.min(min, series.backgroundCps) * 0.9,
+            Math.max(max, series.thresholdCps) * 1.08,
+          ],
+        },
+      },
       axes: [
         { label: t("plot.time"), size: 36, labelSize: 18 },
         { label: t("plot.rate"), size: 56, labelSize: 18 },
@@ -123,8 +141,20 @@ function PanelChart({ plot, series, color }: { plot: PortalPlot; series: RateSer
       series: [
         { label: t("plot.time") },
         { label: `${t("plot.gross")} (${unit})`, stroke: color, width: 1.5 },
-        { label: `${t("plot.background")} (${unit})`, stroke: "#5d6b7e", dash: [4, 4], width: 1, points: { show: false } },
-        { label: `${t("plot.threshold")} (${unit})`, stroke: "#c62828", dash: [8, 4], width: 1.5, points: { show: false } },
+        {
+          label: `${t("plot.background")} (${unit})`,
+          stroke: "#5d6b7e",
+          dash: [4, 4],
+          width: 1,
+          points: { show: false },
+        },
+        {
+          label: `${t("plot.threshold")} (${unit})`,
+          stroke: "#c62828",
+          dash: [8, 4],
+          width: 1.5,
+          points: { show: false },
+        },
       ],
       legend: { show: true },
       hooks: {
@@ -158,7 +188,12 @@ export function PortalChart({ plot }: { plot: PortalPlot }) {
   return (
     <div className="portal-plot">
       <p className="muted">
-        {t(plot.backgroundSource === "report" ? "plot.occupancyAnalysis" : "plot.occupancyEmptyLane", { id: plot.id, window: t.number(plot.windowS), sample: t.number(plot.sampleIntervalS), alpha: plot.alpha.toExponential(1) })}
+        {t(plot.backgroundSource === "report" ? "plot.occupancyAnalysis" : "plot.occupancyEmptyLane", {
+          id: plot.id,
+          window: t.number(plot.windowS),
+          sample: t.number(plot.sampleIntervalS),
+          alpha: plot.alpha.toExponential(1),
+        })}
         {plot.classification ? ` · ${t("plot.classification", { classification: plot.classification })}` : ""}
       </p>
       <div className="chart-grid">

@@ -31,7 +31,12 @@ function RadiationPlots({ scanId }: { scanId: string }) {
     return <p className="muted">{t("evidence.loading")}</p>;
   }
   if (data.portal.length === 0 && data.spectra.length === 0) {
-    return <p className="muted">{t("evidence.nothing")}{data.errors.length > 0 ? `: ${data.errors.join("; ")}` : ""}</p>;
+    return (
+      <p className="muted">
+        {t("evidence.nothing")}
+        {data.errors.length > 0 ? `: ${data.errors.join("; ")}` : ""}
+      </p>
+    );
   }
   return (
     <>
@@ -55,11 +60,14 @@ export function ScanEvidence({ scan }: { scan: Scan }) {
   const href = `/api/files/${file.sha256}`;
   let body: React.ReactNode;
   if (VIEWABLE_IMAGES.includes(file.mediaType)) {
-    body = <ImageViewer src={href} alt={t("evidence.imageAlt", { scan: t.code(scan.scanType), name: file.name ?? "" })} />;
+    body = (
+      <ImageViewer src={href} alt={t("evidence.imageAlt", { scan: t.code(scan.scanType), name: file.name ?? "" })} />
+    );
   } else if (file.mediaType.startsWith("image/")) {
     body = (
       <p>
-        {t("evidence.cannotShow", { type: file.mediaType })} <a href={href}>{t("evidence.download", { name: file.name ?? "" })}</a>
+        {t("evidence.cannotShow", { type: file.mediaType })}{" "}
+        <a href={href}>{t("evidence.download", { name: file.name ?? "" })}</a>
       </p>
     );
   } else {

@@ -53,12 +53,23 @@ function drawPeaks(plot: SpectrumPlot) {
 export function SpectrumChart({ plot }: { plot: SpectrumPlot }) {
   const t = useT();
   const data = useMemo<uPlot.AlignedData>(
-    () => (plot.background ? [plot.energyKeV, positive(plot.counts), positive(plot.background)] : [plot.energyKeV, positive(plot.counts)]),
+    () =>
+      plot.background
+        ? [plot.energyKeV, positive(plot.counts), positive(plot.background)]
+        : [plot.energyKeV, positive(plot.counts)],
     [plot],
   );
   const options = useMemo<ChartOptions>(() => {
     const stepped = uPlot.paths.stepped?.({ align: 1 });
-    const series: uPlot.Series[] = [{ label: "keV" }, { label: t("plot.counts", { live: t.number(Math.round(plot.liveTimeS)) }), stroke: "#0b5cad", width: 1, paths: stepped }];
+    const series: uPlot.Series[] = [
+      { label: "keV" },
+      {
+        label: t("plot.counts", { live: t.number(Math.round(plot.liveTimeS)) }),
+        stroke: "#0b5cad",
+        width: 1,
+        paths: stepped,
+      },
+    ];
     if (plot.background) {
       series.push({ label: t("plot.backgroundScaled"), stroke: "#8a96a8", width: 1, paths: stepped });
     }
@@ -66,7 +77,10 @@ export function SpectrumChart({ plot }: { plot: SpectrumPlot }) {
       title: `${t("plot.spectrum", { id: plot.id })}${plot.detector ? ` · ${plot.detector}` : ""}`,
       height: 300,
       scales: { x: { time: false }, y: { distr: 3, log: 10 } },
-      axes: [{ label: t("plot.energy"), size: 36 }, { label: t("plot.countsPerChannels", { count: plot.binChannels }), size: 60 }],
+      axes: [
+        { label: t("plot.energy"), size: 36 },
+        { label: t("plot.countsPerChannels", { count: plot.binChannels }), size: 60 },
+      ],
       series,
       hooks: { draw: [drawPeaks(plot)] },
     };
@@ -79,7 +93,8 @@ export function SpectrumChart({ plot }: { plot: SpectrumPlot }) {
           {t("plot.peaks")}{" "}
           {plot.peaks.map((p) => (
             <span key={`${p.nuclide}-${p.energyKeV}`} className="badge" data-testid="peak-label">
-              {p.nuclide} {t.number(p.energyKeV, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} keV ({t.code(p.category)})
+              {p.nuclide} {t.number(p.energyKeV, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} keV (
+              {t.code(p.category)})
             </span>
           ))}
         </p>

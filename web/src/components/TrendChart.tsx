@@ -29,19 +29,54 @@ export function TrendChart({ weeks }: { weeks: WeekFigures[] }) {
       height: 220,
       // Weeks are UTC Mondays: the axis reads them in UTC, wherever the viewer is.
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
-      scales: { x: { time: true }, n: { range: (_u, _min, max) => [0, Math.max(1, max)] }, pct: { range: [0, 100] }, h: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      scales: {
+        x: { time: true },
+        n: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+        pct: { range: [0, 100] },
+        h: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+      },
       axes: [
         { space: 60 },
         // Requests are whole numbers: no ticks between them.
-        { scale: "n", label: t("trend.requestsAxis"), size: 50, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] },
-        { scale: "pct", side: 1, label: t("trend.accommodationAxis"), size: 50, grid: { show: false }, stroke: ACCOMMODATION },
+        {
+          scale: "n",
+          label: t("trend.requestsAxis"),
+          size: 50,
+          incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000],
+        },
+        {
+          scale: "pct",
+          side: 1,
+          label: t("trend.accommodationAxis"),
+          size: 50,
+          grid: { show: false },
+          stroke: ACCOMMODATION,
+        },
         { scale: "h", side: 1, label: t("trend.hoursAxis"), size: 50, grid: { show: false }, stroke: HOURS },
       ],
       series: [
-        { label: t("trend.week"), value: (_u, v) => (v === null ? "—" : new Date(v * 1000).toISOString().slice(0, 10)) },
+        {
+          label: t("trend.week"),
+          value: (_u, v) => (v === null ? "—" : new Date(v * 1000).toISOString().slice(0, 10)),
+        },
         { label: t("trend.requests"), scale: "n", stroke: REQUESTS, width: 2, points: { show: true } },
-        { label: t("trend.accommodation"), scale: "pct", stroke: ACCOMMODATION, width: 2, points: { show: true }, value: (_u, v) => (v === null ? "—" : `${v}%`) },
-        { label: t("trend.hours"), scale: "h", stroke: HOURS, width: 2, dash: [6, 4], points: { show: true }, value: (_u, v) => (v === null ? "—" : `${v} h`) },
+        {
+          label: t("trend.accommodation"),
+          scale: "pct",
+          stroke: ACCOMMODATION,
+          width: 2,
+          points: { show: true },
+          value: (_u, v) => (v === null ? "—" : `${v}%`),
+        },
+        {
+          label: t("trend.hours"),
+          scale: "h",
+          stroke: HOURS,
+          width: 2,
+          dash: [6, 4],
+          points: { show: true },
+          value: (_u, v) => (v === null ? "—" : `${v} h`),
+        },
       ],
     }),
     [t],
@@ -66,7 +101,11 @@ export function TrendChart({ weeks }: { weeks: WeekFigures[] }) {
                 <td>{w.week}</td>
                 <td>{t.number(w.requests)}</td>
                 <td>{t.percent(w.accommodationRate)}</td>
-                <td>{w.medianHoursToResult === null ? "—" : `${t.number(w.medianHoursToResult, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} h`}</td>
+                <td>
+                  {w.medianHoursToResult === null
+                    ? "—"
+                    : `${t.number(w.medianHoursToResult, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} h`}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -6,7 +6,15 @@ import "uplot/dist/uPlot.min.css";
 export type ChartOptions = Omit<uPlot.Options, "width">;
 
 /** A uPlot canvas chart, rebuilt when options or data change (memoise both) and destroyed on unmount. */
-export function UPlotChart({ options, data, testId }: { options: ChartOptions; data: uPlot.AlignedData; testId?: string }) {
+export function UPlotChart({
+  options,
+  data,
+  testId,
+}: {
+  options: ChartOptions;
+  data: uPlot.AlignedData;
+  testId?: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current;

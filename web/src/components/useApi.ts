@@ -72,7 +72,12 @@ export function usePagedApi<T>(path: string | null, options: { live?: boolean } 
     setCursors([]);
   }, [path]);
   const cursor = cursors[cursors.length - 1];
-  const full = path === null ? null : cursor ? `${path}${path.includes("?") ? "&" : "?"}cursor=${encodeURIComponent(cursor)}` : path;
+  const full =
+    path === null
+      ? null
+      : cursor
+        ? `${path}${path.includes("?") ? "&" : "?"}cursor=${encodeURIComponent(cursor)}`
+        : path;
   const fetched = useApi<Page<T>>(full, options);
   useEffect(() => {
     setOverride(null);

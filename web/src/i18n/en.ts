@@ -218,7 +218,8 @@ export const en = {
   "confirm.noteSharedWith": "Note, shared with {agency}",
   "withdraw.button": "Withdraw request…",
   "withdraw.title": "Withdraw {reference}?",
-  "withdraw.consequence": "{host} stops work on container {container} and no result will come. A withdrawn request cannot be reopened; a new one would have to be sent.",
+  "withdraw.consequence":
+    "{host} stops work on container {container} and no result will come. A withdrawn request cannot be reopened; a new one would have to be sent.",
   "withdraw.confirm": "Withdraw request",
   "liftHold.button": "Lift hold…",
   "liftHold.title": "Lift the hold on {container}?",
@@ -227,10 +228,12 @@ export const en = {
   "disposition.title": "Disposition {container} as {disposition}?",
   "disposition.button": "Disposition: {disposition}",
   "disposition.buttonMore": "Disposition: {disposition}…",
-  "consequence.cleared": "The container is released for loading, and the result is shared with the requesting agency. This cannot be undone.",
+  "consequence.cleared":
+    "The container is released for loading, and the result is shared with the requesting agency. This cannot be undone.",
   "consequence.hold": "The container must not be loaded until a host supervisor lifts the hold with a reason.",
   "consequence.do_not_load": "The container is kept off this sailing for good; the requesting agency is told.",
-  "consequence.referred": "The case goes to another authority for action; the requesting agency is told it was referred.",
+  "consequence.referred":
+    "The case goes to another authority for action; the requesting agency is told it was referred.",
   "actions.startScanning": "Start scanning",
   "actions.hideScanForm": "Hide scan form",
   "actions.answer": "Answer…",
@@ -239,18 +242,21 @@ export const en = {
   "override.label": "Clear against findings",
   "override.title": "Clearing needs a supervisor's override",
   "override.reason": "Override reason — how the findings were adjudicated (shared with {agency})",
-  "override.needed": "A host supervisor must review these findings and override them, with a reason, to clear this container. Hold or refer it in the meantime.",
+  "override.needed":
+    "A host supervisor must review these findings and override them, with a reason, to clear this container. Hold or refer it in the meantime.",
   "override.confirm": "Clear with override",
   "decision.label": "Decision",
   "decision.accept": "Accept",
   "decision.decline": "Decline…",
   "decline.title": "Decline {reference}?",
-  "decline.consequence": "{requester} is told that container {container} will not be inspected at its request, with your reason. A declined request cannot be reopened.",
+  "decline.consequence":
+    "{requester} is told that container {container} will not be inspected at its request, with your reason. A declined request cannot be reopened.",
   "decline.confirm": "Decline request",
   "answer.label": "Answer to the request for information",
   "answer.send": "Send answer",
   "scanForm.title": "Record scan",
-  "scanForm.hint": "Portal alarm → handheld identification → categorise → disposition. Attach the instrument file (N42, SPE, SPC, CNF) to have it analysed.",
+  "scanForm.hint":
+    "Portal alarm → handheld identification → categorise → disposition. Attach the instrument file (N42, SPE, SPC, CNF) to have it analysed.",
   "scanForm.type": "Scan type",
   "scanForm.result": "Result",
   "scanForm.chooseResult": "— choose the result —",
@@ -304,8 +310,10 @@ export const en = {
   "plot.gross": "gross rate",
   "plot.background": "background",
   "plot.threshold": "alarm threshold",
-  "plot.occupancyAnalysis": "Occupancy {id}: {window} s moving average of {sample} s samples; shaded = vehicle in lane; threshold at per-test α = {alpha} over the analysis background",
-  "plot.occupancyEmptyLane": "Occupancy {id}: {window} s moving average of {sample} s samples; shaded = vehicle in lane; threshold at per-test α = {alpha} over the empty-lane background",
+  "plot.occupancyAnalysis":
+    "Occupancy {id}: {window} s moving average of {sample} s samples; shaded = vehicle in lane; threshold at per-test α = {alpha} over the analysis background",
+  "plot.occupancyEmptyLane":
+    "Occupancy {id}: {window} s moving average of {sample} s samples; shaded = vehicle in lane; threshold at per-test α = {alpha} over the empty-lane background",
   "plot.classification": "classification {classification}",
   "viewer.zoomIn": "Zoom in",
   "viewer.zoomOut": "Zoom out",
@@ -349,7 +357,8 @@ export const en = {
   "rules.backtest": "Backtest 30 days",
   "rules.activate": "Activate",
   "rules.newDraft": "New draft",
-  "rules.newDraftHint": "Rules are data: conditions, a weight and an explanation template. The server compiles the draft and lists every problem.",
+  "rules.newDraftHint":
+    "Rules are data: conditions, a weight and an explanation template. The server compiles the draft and lists every problem.",
   "rules.draftName": "Name of the draft",
   "rules.save": "Save draft",
   "backtest.title": "Backtest of version {version}: {shipments} shipments, last {days} days",
@@ -406,7 +415,8 @@ export const en = {
   "admin.enabledNotice": "{user} enabled.",
   "admin.reset": "Reset password…",
   "admin.resetTitle": "Reset the password of {user}?",
-  "admin.resetConsequence": "The new password works from the next sign-in; tell {name} through a channel of your agency. Sessions already open stay until they end (disable the account to end them now).",
+  "admin.resetConsequence":
+    "The new password works from the next sign-in; tell {name} through a channel of your agency. Sessions already open stay until they end (disable the account to end them now).",
   "admin.resetConfirm": "Set new password",
   "admin.newPassword": "New password",
   "admin.resetNotice": "The password of {user} was reset.",
@@ -424,7 +434,8 @@ export const en = {
   "admin.never": "never",
   "admin.revoke": "Revoke…",
   "admin.revokeTitle": "Revoke the token of {name}?",
-  "admin.revokeConsequence": "The feed's next upload with this token is refused. A revoked token cannot be restored; issue a new one.",
+  "admin.revokeConsequence":
+    "The feed's next upload with this token is refused. A revoked token cannot be restored; issue a new one.",
   "admin.revokeConfirm": "Revoke token",
   "admin.people": "People and roles",
   "admin.noAccounts": "No accounts.",
@@ -461,7 +472,8 @@ export const en = {
   "ingest.errors": "Errors",
   "ingest.warnings": "Warnings",
   "ingest.report": "Report",
-  "ingest.summary": "{shipments} shipments — {inserted} new, {replaced} replaced, {cancelled} cancelled, {known} already known; {containers} containers, {events} container events, {quarantined} quarantined.",
+  "ingest.summary":
+    "{shipments} shipments — {inserted} new, {replaced} replaced, {cancelled} cancelled, {known} already known; {containers} containers, {events} container events, {quarantined} quarantined.",
   "ingest.records": "{read} records read: {landed} landed, {quarantined} quarantined, {setAside} set aside.",
   "ingest.stowage": "{count} bay-plan cells on board.",
   "ingest.unmatched": "{count} events name a container on no known shipment (kept).",
@@ -616,12 +628,14 @@ export const en = {
   "error.inspection_request.invalid_transition": "The request's status does not allow this action",
   "error.inspection_request.no_hold": "The container is not on hold",
   "error.inspection_request.not_information": "Only a request for information takes a written answer",
-  "error.inspection_request.nothing_to_override": "No scan finding stands in the way of clearing this container; clear it without an override",
+  "error.inspection_request.nothing_to_override":
+    "No scan finding stands in the way of clearing this container; clear it without an override",
   "error.inspection_request.no_agreement": "No agreement lets your agency request inspections on this shipment",
   "error.inspection_request.override_not_applicable": "Only clearing a container takes an override",
   "error.inspection_request.override_reason_required": "Clearing against the findings needs a reason",
   "error.inspection_request.reason_required": "A decline needs a reason code and a reason",
-  "error.inspection_request.clearance_guarded": "The scans found something that stands in the way of clearing; a host supervisor must override it with a reason",
+  "error.inspection_request.clearance_guarded":
+    "The scans found something that stands in the way of clearing; a host supervisor must override it with a reason",
   "error.inspection_request.unknown_container": "The container is not on this shipment",
   "error.file.empty": "The attached file is empty",
   "error.file.bad_encoding": "The attached file could not be decoded",
@@ -646,7 +660,8 @@ export const en = {
   "devices.retired": "out of service",
   "devices.retire": "Take out of service",
   "devices.retireTitle": "Take {label} out of service?",
-  "devices.retireConsequence": "Officers can no longer pick it for a scan. Its past scans keep naming it, and you can return it to service later.",
+  "devices.retireConsequence":
+    "Officers can no longer pick it for a scan. Its past scans keep naming it, and you can return it to service later.",
   "devices.retiredNotice": "{serial} is out of service",
   "devices.return": "Return to service",
   "devices.returnedNotice": "{serial} is back in service",
@@ -665,7 +680,8 @@ export const en = {
   "equipment.registered": "{device} — {type}, {site}",
   "equipment.unregistered": "{device} (not in the registry)",
   "equipment.unrecorded": "device not recorded",
-  "equipment.legend": "Scans per registered device: make and model · serial — type, site. Devices named only in free text are marked as not in the registry.",
+  "equipment.legend":
+    "Scans per registered device: make and model · serial — type, site. Devices named only in free text are marked as not in the registry.",
   "trend.title": "Week by week",
   "trend.week": "Week of",
   "trend.requests": "Requests",
@@ -675,7 +691,8 @@ export const en = {
   "trend.accommodationAxis": "accommodation %",
   "trend.hoursAxis": "hours to result",
   "trend.asTable": "The same figures as a table",
-  "ruleForm.hint": "Edit the rules in the form; each problem is named as you type. Saving makes a new draft version, which you can backtest before a supervisor activates it. Experts can edit the same draft as JSON.",
+  "ruleForm.hint":
+    "Edit the rules in the form; each problem is named as you type. Saving makes a new draft version, which you can backtest before a supervisor activates it. Experts can edit the same draft as JSON.",
   "ruleForm.editAs": "Edit the draft as",
   "ruleForm.asForm": "Form",
   "ruleForm.asJson": "JSON (experts)",
@@ -769,7 +786,8 @@ export const en = {
   "ruleForm.jsonNotObject": "The JSON must be one rule set: an object with thresholds and rules.",
   "ruleForm.issue.inRule": "Rule “{rule}”: {message}",
   "ruleForm.issue.server": "{message} (at {where})",
-  "ruleForm.issue.badId": "its name may hold only lower-case letters, digits, dots, dashes and underscores, starting with a letter or digit (like norm.potash).",
+  "ruleForm.issue.badId":
+    "its name may hold only lower-case letters, digits, dots, dashes and underscores, starting with a letter or digit (like norm.potash).",
   "ruleForm.issue.reservedId": "this name is kept for the missing-data hit; choose another.",
   "ruleForm.issue.duplicateId": "rule {n} already has this name; give each rule its own.",
   "ruleForm.issue.badWeight": "the weight must be a number from −1000 to 1000.",
@@ -799,7 +817,8 @@ export const en = {
   "ruleForm.issue.noRules": "A rule set needs at least one rule.",
   "error.device.not_found": "Device not found",
   "error.device.serial_taken": "A device with this serial number is already registered",
-  "error.device.type_in_use": "The device has recorded scans, so its type cannot change; take it out of service and register a new one",
+  "error.device.type_in_use":
+    "The device has recorded scans, so its type cannot change; take it out of service and register a new one",
   "error.device.unknown_site": "The site is not one of your agency's sites",
   "error.scan.unknown_device": "The device is not one of your agency's devices in service",
   "error.scan.device_mismatch": "This device does not make this kind of scan",
@@ -809,7 +828,8 @@ export const en = {
   "watchlist.cancel": "Cancel",
   "watchlist.remove": "Remove…",
   "watchlist.removeTitle": "Take {value} off the watchlist?",
-  "watchlist.removeConsequence": "Rules stop matching it at the next scoring, and scores that counted it come down. The entry and your reason stay in the audit log.",
+  "watchlist.removeConsequence":
+    "Rules stop matching it at the next scoring, and scores that counted it come down. The entry and your reason stay in the audit log.",
   "watchlist.removeConfirm": "Remove from the watchlist",
   "watchlist.removeReason": "Why it comes off the watchlist",
   "watchlist.changed": "{value} is changed; scores are being re-computed",
@@ -818,7 +838,8 @@ export const en = {
   // Federation with peer nodes (the operators' page).
   "nav.federation": "Federation",
   "federation.title": "Federation with peer nodes",
-  "federation.notFederated": "This node does not exchange messages with peer nodes: it has no agency yet (reciprocity node init).",
+  "federation.notFederated":
+    "This node does not exchange messages with peer nodes: it has no agency yet (reciprocity node init).",
   "federation.node": "This node belongs to {agency}; signing key",
   "federation.outbox": "Outbox",
   "federation.inbox": "Inbox",
@@ -900,7 +921,8 @@ export const en = {
   "reason.note.neutronWeak": "neutron excess only {sigma}σ",
   "reason.note.rivalExplains": "{rival} explains the spectrum nearly as well as {nuclide}",
   "reason.note.noPeakInGroup": "{nuclide} shows no peak in its {lo}–{hi} keV group",
-  "reason.note.noOwnPeakInGroup": "{nuclide} has no peak of its own in its {lo}–{hi} keV group ({others} explains what is there)",
+  "reason.note.noOwnPeakInGroup":
+    "{nuclide} has no peak of its own in its {lo}–{hi} keV group ({others} explains what is there)",
   "reason.note.needsSignature": "{nuclide} needs {signature}; found {found}",
   "reason.noLine": "no line",
   "reason.reachBackAdvised": "reach-back advised",
@@ -920,10 +942,13 @@ export const en = {
   "reason.noNuclide": "no nuclide identified",
   "missReason.loaded_before_result": "container loaded before a result was shared",
   "missReason.cutoff_passed": "loading cut-off passed before a result was shared",
-  "notice.request_at_risk": "{reference} ({containerNo}) has {hours} h left before the loading cut-off and no result yet",
+  "notice.request_at_risk":
+    "{reference} ({containerNo}) has {hours} h left before the loading cut-off and no result yet",
   "notice.request_missed": "{reference}: {reason}",
-  "notice.override": "{reference} ({containerNo}): {disposition} against the scans' findings by a supervisor's override — {reason}",
-  "notice.snm_alert": "{reference} ({containerNo}): possible special nuclear material — {scan} scan found {nuclides}; verdict {verdict}{advice}. Review the request before the container is loaded.",
+  "notice.override":
+    "{reference} ({containerNo}): {disposition} against the scans' findings by a supervisor's override — {reason}",
+  "notice.snm_alert":
+    "{reference} ({containerNo}): possible special nuclear material — {scan} scan found {nuclides}; verdict {verdict}{advice}. Review the request before the container is loaded.",
   "notice.snm_alert.advice": "; reach-back advised: {why}",
   "notice.scan_alarm": "{reference} ({containerNo}): {scan} {outcome} recorded",
   "analysisError.portal.no_occupancy": "The portal record has no occupied samples",
@@ -942,15 +967,18 @@ export const en = {
   "error.ingest.bad_port": "A port is missing or is not a UN/LOCODE",
   "error.ingest.cancel_unknown": "Cancellation of a B/L that was never received",
   "error.ingest.control_character": "A field holds a control character (a NUL or other byte that is not text)",
-  "error.ingest.event_bad_container": "The event's container number fails the ISO 6346 check; the event is not recorded",
+  "error.ingest.event_bad_container":
+    "The event's container number fails the ISO 6346 check; the event is not recorded",
   "error.ingest.interrupted": "The file's ingest was interrupted; send it again to complete it",
   "error.ingest.missing_bill_of_lading": "The shipment has no bill of lading number",
   "error.ingest.missing_consignee": "The consignee's name is missing",
   "error.ingest.missing_shipper": "The shipper's name is missing",
   "error.ingest.no_containers": "The shipment names no container",
   "error.ingest.nothing_usable": "Nothing in the file could be used",
-  "error.ingest.reference_reused": "The message was received before with different content; send a replacement under a new reference",
-  "error.ingest.stowage_bad_container": "The bay-plan cell's container number fails the ISO 6346 check; the cell is not recorded",
+  "error.ingest.reference_reused":
+    "The message was received before with different content; send a replacement under a new reference",
+  "error.ingest.stowage_bad_container":
+    "The bay-plan cell's container number fails the ISO 6346 check; the cell is not recorded",
   "error.container.check_digit": "The container number's check digit is wrong",
   "error.container.invalid": "The container number is not an ISO 6346 number",
   "error.container.missing": "A container number is missing",

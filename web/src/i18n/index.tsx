@@ -74,7 +74,8 @@ function translator(language: Language): Translator {
   const t = ((id: MessageId, values?: Values) => format(intl, id, values)) as Translator;
   t.code = (code) => codeText(intl, code);
   t.number = (n, options) => intl.formatNumber(n, options);
-  t.percent = (share) => (share === null ? "—" : intl.formatNumber(share, { style: "percent", maximumFractionDigits: 1 }));
+  t.percent = (share) =>
+    share === null ? "—" : intl.formatNumber(share, { style: "percent", maximumFractionDigits: 1 });
   t.has = (id): id is MessageId => id in en;
   t.language = language;
   return t;

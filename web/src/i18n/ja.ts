@@ -218,7 +218,8 @@ export const ja: Record<MessageId, string> = {
   "confirm.noteSharedWith": "備考（{agency} と共有されます）",
   "withdraw.button": "要請を取り下げる…",
   "withdraw.title": "{reference} を取り下げますか？",
-  "withdraw.consequence": "{host} はコンテナ {container} の作業を止め、結果は届きません。取り下げた要請は再開できず、改めて要請を送る必要があります。",
+  "withdraw.consequence":
+    "{host} はコンテナ {container} の作業を止め、結果は届きません。取り下げた要請は再開できず、改めて要請を送る必要があります。",
   "withdraw.confirm": "要請を取り下げる",
   "liftHold.button": "保留を解除…",
   "liftHold.title": "{container} の保留を解除しますか？",
@@ -239,18 +240,21 @@ export const ja: Record<MessageId, string> = {
   "override.label": "所見に反して解放",
   "override.title": "解放には監督者の判断が必要です",
   "override.reason": "判断理由 — 所見をどう評価したか（{agency} と共有されます）",
-  "override.needed": "このコンテナを解放するには、検査国の監督者がこれらの所見を確認し、理由を付して覆す必要があります。それまでは保留するか付託してください。",
+  "override.needed":
+    "このコンテナを解放するには、検査国の監督者がこれらの所見を確認し、理由を付して覆す必要があります。それまでは保留するか付託してください。",
   "override.confirm": "判断により解放",
   "decision.label": "判断",
   "decision.accept": "承認",
   "decision.decline": "拒否…",
   "decline.title": "{reference} を拒否しますか？",
-  "decline.consequence": "{requester} には、要請されたコンテナ {container} を検査しないことが理由とともに伝えられます。拒否した要請は再開できません。",
+  "decline.consequence":
+    "{requester} には、要請されたコンテナ {container} を検査しないことが理由とともに伝えられます。拒否した要請は再開できません。",
   "decline.confirm": "要請を拒否",
   "answer.label": "情報提供の依頼への回答",
   "answer.send": "回答を送信",
   "scanForm.title": "検査を記録",
-  "scanForm.hint": "ゲート型検出器の警報 → 携帯型機器による核種同定 → 分類 → 措置。測定器のファイル（N42、SPE、SPC、CNF形式）を添付すると解析されます。",
+  "scanForm.hint":
+    "ゲート型検出器の警報 → 携帯型機器による核種同定 → 分類 → 措置。測定器のファイル（N42、SPE、SPC、CNF形式）を添付すると解析されます。",
   "scanForm.type": "検査の種類",
   "scanForm.result": "結果",
   "scanForm.chooseResult": "— 結果を選択 —",
@@ -304,8 +308,10 @@ export const ja: Record<MessageId, string> = {
   "plot.gross": "総計数率",
   "plot.background": "バックグラウンド",
   "plot.threshold": "警報しきい値",
-  "plot.occupancyAnalysis": "通過 {id}: {sample} s 間隔の測定値の {window} s 移動平均。網掛け = 車両がレーン内。しきい値は検定ごとの α = {alpha}（解析結果のバックグラウンドに対して）",
-  "plot.occupancyEmptyLane": "通過 {id}: {sample} s 間隔の測定値の {window} s 移動平均。網掛け = 車両がレーン内。しきい値は検定ごとの α = {alpha}（空レーンのバックグラウンドに対して）",
+  "plot.occupancyAnalysis":
+    "通過 {id}: {sample} s 間隔の測定値の {window} s 移動平均。網掛け = 車両がレーン内。しきい値は検定ごとの α = {alpha}（解析結果のバックグラウンドに対して）",
+  "plot.occupancyEmptyLane":
+    "通過 {id}: {sample} s 間隔の測定値の {window} s 移動平均。網掛け = 車両がレーン内。しきい値は検定ごとの α = {alpha}（空レーンのバックグラウンドに対して）",
   "plot.classification": "分類 {classification}",
   "viewer.zoomIn": "拡大",
   "viewer.zoomOut": "縮小",
@@ -349,7 +355,8 @@ export const ja: Record<MessageId, string> = {
   "rules.backtest": "過去30日でバックテスト",
   "rules.activate": "有効化",
   "rules.newDraft": "新しい下書き",
-  "rules.newDraftHint": "ルールはデータです: 条件、重み、説明文のひな形。サーバーが下書きを検証し、問題点をすべて示します。",
+  "rules.newDraftHint":
+    "ルールはデータです: 条件、重み、説明文のひな形。サーバーが下書きを検証し、問題点をすべて示します。",
   "rules.draftName": "下書きの名称",
   "rules.save": "下書きを保存",
   "backtest.title": "第{version}版のバックテスト: 過去{days}日、貨物{shipments}件",
@@ -406,7 +413,8 @@ export const ja: Record<MessageId, string> = {
   "admin.enabledNotice": "{user} を有効にしました。",
   "admin.reset": "パスワードを再設定…",
   "admin.resetTitle": "{user} のパスワードを再設定しますか？",
-  "admin.resetConsequence": "新しいパスワードは次回のログインから有効です。{name} には自機関の連絡手段で伝えてください。すでに開いているセッションは終了まで続きます（すぐに終わらせるにはアカウントを無効にしてください）。",
+  "admin.resetConsequence":
+    "新しいパスワードは次回のログインから有効です。{name} には自機関の連絡手段で伝えてください。すでに開いているセッションは終了まで続きます（すぐに終わらせるにはアカウントを無効にしてください）。",
   "admin.resetConfirm": "新しいパスワードを設定",
   "admin.newPassword": "新しいパスワード",
   "admin.resetNotice": "{user} のパスワードを再設定しました。",
@@ -424,7 +432,8 @@ export const ja: Record<MessageId, string> = {
   "admin.never": "未使用",
   "admin.revoke": "失効させる…",
   "admin.revokeTitle": "{name} のトークンを失効させますか？",
-  "admin.revokeConsequence": "このトークンによる次のアップロードは拒否されます。失効したトークンは戻せないため、新しく発行してください。",
+  "admin.revokeConsequence":
+    "このトークンによる次のアップロードは拒否されます。失効したトークンは戻せないため、新しく発行してください。",
   "admin.revokeConfirm": "トークンを失効",
   "admin.people": "職員と役割",
   "admin.noAccounts": "アカウントはありません。",
@@ -461,7 +470,8 @@ export const ja: Record<MessageId, string> = {
   "ingest.errors": "エラー",
   "ingest.warnings": "警告",
   "ingest.report": "報告",
-  "ingest.summary": "貨物{shipments}件 — 新規{inserted}件、差替え{replaced}件、取消し{cancelled}件、既知{known}件。コンテナ{containers}本、コンテナイベント{events}件、隔離{quarantined}件。",
+  "ingest.summary":
+    "貨物{shipments}件 — 新規{inserted}件、差替え{replaced}件、取消し{cancelled}件、既知{known}件。コンテナ{containers}本、コンテナイベント{events}件、隔離{quarantined}件。",
   "ingest.records": "{read}レコードを読み込み: 登録{landed}件、隔離{quarantined}件、除外{setAside}件。",
   "ingest.stowage": "本船の積付け（ベイプラン）{count}区画。",
   "ingest.unmatched": "{count}件のイベントは既知の貨物にないコンテナを示しています（保持）。",
@@ -621,7 +631,8 @@ export const ja: Record<MessageId, string> = {
   "error.inspection_request.override_not_applicable": "所見の覆しはコンテナの解放にのみ使えます",
   "error.inspection_request.override_reason_required": "所見に反して解放するには理由が必要です",
   "error.inspection_request.reason_required": "拒否には理由コードと理由が必要です",
-  "error.inspection_request.clearance_guarded": "検査で解放を妨げる所見がありました。検査国の監督者が理由を付して判断する必要があります",
+  "error.inspection_request.clearance_guarded":
+    "検査で解放を妨げる所見がありました。検査国の監督者が理由を付して判断する必要があります",
   "error.inspection_request.unknown_container": "このコンテナはこの貨物に含まれていません",
   "error.file.empty": "添付ファイルが空です",
   "error.file.bad_encoding": "添付ファイルを復号できませんでした",
@@ -646,7 +657,8 @@ export const ja: Record<MessageId, string> = {
   "devices.retired": "使用停止",
   "devices.retire": "使用を停止",
   "devices.retireTitle": "{label} の使用を停止しますか？",
-  "devices.retireConsequence": "検査官は検査にこの機器を選べなくなります。過去の検査は引き続きこの機器を示し、後で使用を再開できます。",
+  "devices.retireConsequence":
+    "検査官は検査にこの機器を選べなくなります。過去の検査は引き続きこの機器を示し、後で使用を再開できます。",
   "devices.retiredNotice": "{serial} の使用を停止しました",
   "devices.return": "使用を再開",
   "devices.returnedNotice": "{serial} の使用を再開しました",
@@ -665,7 +677,8 @@ export const ja: Record<MessageId, string> = {
   "equipment.registered": "{device} — {type}、{site}",
   "equipment.unregistered": "{device}（登録簿にない機器）",
   "equipment.unrecorded": "機器の記録なし",
-  "equipment.legend": "登録機器ごとの検査件数：メーカー・型式 · 製造番号 — 種類、配置場所。自由記述でのみ記録された機器は「登録簿にない機器」と表示します。",
+  "equipment.legend":
+    "登録機器ごとの検査件数：メーカー・型式 · 製造番号 — 種類、配置場所。自由記述でのみ記録された機器は「登録簿にない機器」と表示します。",
   "trend.title": "週ごとの推移",
   "trend.week": "週の開始日",
   "trend.requests": "要請件数",
@@ -675,7 +688,8 @@ export const ja: Record<MessageId, string> = {
   "trend.accommodationAxis": "受入率（%）",
   "trend.hoursAxis": "結果までの時間",
   "trend.asTable": "同じ数値を表で見る",
-  "ruleForm.hint": "ルールはフォームで編集します。問題は入力中にその場で示します。保存すると新しい下書きの版になり、監督者が有効化する前にバックテストできます。上級者は同じ下書きをJSONで編集できます。",
+  "ruleForm.hint":
+    "ルールはフォームで編集します。問題は入力中にその場で示します。保存すると新しい下書きの版になり、監督者が有効化する前にバックテストできます。上級者は同じ下書きをJSONで編集できます。",
   "ruleForm.editAs": "下書きの編集方法",
   "ruleForm.asForm": "フォーム",
   "ruleForm.asJson": "JSON（上級者向け）",
@@ -769,7 +783,8 @@ export const ja: Record<MessageId, string> = {
   "ruleForm.jsonNotObject": "JSONは一つのルールセット（thresholds と rules を持つオブジェクト）にしてください。",
   "ruleForm.issue.inRule": "ルール「{rule}」：{message}",
   "ruleForm.issue.server": "{message}（{where}）",
-  "ruleForm.issue.badId": "名前に使えるのは英小文字、数字、ピリオド、ハイフン、下線だけで、英小文字か数字で始めてください（例：norm.potash）。",
+  "ruleForm.issue.badId":
+    "名前に使えるのは英小文字、数字、ピリオド、ハイフン、下線だけで、英小文字か数字で始めてください（例：norm.potash）。",
   "ruleForm.issue.reservedId": "この名前は情報不足の判定用に予約されています。別の名前にしてください。",
   "ruleForm.issue.duplicateId": "ルール {n} が同じ名前です。ルールごとに別の名前にしてください。",
   "ruleForm.issue.badWeight": "重みは −1000 から 1000 までの数にしてください。",
@@ -799,7 +814,8 @@ export const ja: Record<MessageId, string> = {
   "ruleForm.issue.noRules": "ルールセットにはルールが一つ以上必要です。",
   "error.device.not_found": "機器が見つかりません",
   "error.device.serial_taken": "この製造番号の機器はすでに登録されています",
-  "error.device.type_in_use": "この機器には検査の記録があるため種類を変更できません。使用を停止し、新しい機器として登録してください",
+  "error.device.type_in_use":
+    "この機器には検査の記録があるため種類を変更できません。使用を停止し、新しい機器として登録してください",
   "error.device.unknown_site": "自機関の配置場所ではありません",
   "error.scan.unknown_device": "自機関で使用中の機器ではありません",
   "error.scan.device_mismatch": "この機器ではこの種類の検査はできません",
@@ -809,7 +825,8 @@ export const ja: Record<MessageId, string> = {
   "watchlist.cancel": "キャンセル",
   "watchlist.remove": "削除…",
   "watchlist.removeTitle": "{value} をウォッチリストから外しますか？",
-  "watchlist.removeConsequence": "次回のスコア計算からルールはこの項目に一致しなくなり、これを数えていたスコアは下がります。項目と理由は監査ログに残ります。",
+  "watchlist.removeConsequence":
+    "次回のスコア計算からルールはこの項目に一致しなくなり、これを数えていたスコアは下がります。項目と理由は監査ログに残ります。",
   "watchlist.removeConfirm": "ウォッチリストから外す",
   "watchlist.removeReason": "ウォッチリストから外す理由",
   "watchlist.changed": "{value} を変更しました。スコアを再計算しています",
@@ -818,7 +835,8 @@ export const ja: Record<MessageId, string> = {
   // Federation with peer nodes (the operators' page).
   "nav.federation": "連携ノード",
   "federation.title": "他ノードとの連携",
-  "federation.notFederated": "このノードは他ノードと通信していません（reciprocity node init で機関を設定してください）。",
+  "federation.notFederated":
+    "このノードは他ノードと通信していません（reciprocity node init で機関を設定してください）。",
   "federation.node": "このノードの機関: {agency}、署名鍵",
   "federation.outbox": "送信キュー",
   "federation.inbox": "受信キュー",
@@ -900,7 +918,8 @@ export const ja: Record<MessageId, string> = {
   "reason.note.neutronWeak": "中性子の超過は {sigma}σ にとどまる",
   "reason.note.rivalExplains": "{rival} でも {nuclide} とほぼ同程度にスペクトルを説明できる",
   "reason.note.noPeakInGroup": "{nuclide} の {lo}–{hi} keV 群にピークがない",
-  "reason.note.noOwnPeakInGroup": "{nuclide} の {lo}–{hi} keV 群に固有のピークがない（そこにあるピークは {others} で説明される）",
+  "reason.note.noOwnPeakInGroup":
+    "{nuclide} の {lo}–{hi} keV 群に固有のピークがない（そこにあるピークは {others} で説明される）",
   "reason.note.needsSignature": "{nuclide} の確認には {signature} が必要（検出：{found}）",
   "reason.noLine": "線なし",
   "reason.reachBackAdvised": "専門家への照会（リーチバック）を推奨",
@@ -923,7 +942,8 @@ export const ja: Record<MessageId, string> = {
   "notice.request_at_risk": "{reference}（{containerNo}）：積載期限まで残り {hours} h、結果はまだありません",
   "notice.request_missed": "{reference}：{reason}",
   "notice.override": "{reference}（{containerNo}）：監督者が検査の所見を覆して「{disposition}」としました — {reason}",
-  "notice.snm_alert": "{reference}（{containerNo}）：特殊核物質の可能性 — {scan}で{nuclides}、判定は{verdict}{advice}。コンテナの積載前に要請を確認してください。",
+  "notice.snm_alert":
+    "{reference}（{containerNo}）：特殊核物質の可能性 — {scan}で{nuclides}、判定は{verdict}{advice}。コンテナの積載前に要請を確認してください。",
   "notice.snm_alert.advice": "。リーチバック推奨：{why}",
   "notice.scan_alarm": "{reference}（{containerNo}）：{scan}で「{outcome}」が記録されました",
   "analysisError.portal.no_occupancy": "ゲートの記録に車両通過中のサンプルがありません",
@@ -950,7 +970,8 @@ export const ja: Record<MessageId, string> = {
   "error.ingest.no_containers": "貨物にコンテナの記載がありません",
   "error.ingest.nothing_usable": "ファイルに取り込める内容がありません",
   "error.ingest.reference_reused": "このメッセージは別の内容で受信済みです。新しい参照番号で差替えを送ってください",
-  "error.ingest.stowage_bad_container": "ベイプランのセルのコンテナ番号が ISO 6346 の検査に合わないため、記録していません",
+  "error.ingest.stowage_bad_container":
+    "ベイプランのセルのコンテナ番号が ISO 6346 の検査に合わないため、記録していません",
   "error.container.check_digit": "コンテナ番号のチェックディジットが誤っています",
   "error.container.invalid": "コンテナ番号が ISO 6346 の形式ではありません",
   "error.container.missing": "コンテナ番号がありません",

@@ -57,22 +57,44 @@ function signatureText(t: Translator, text: string): string {
 const NOTES: [RegExp, Reader][] = [
   [/^the full-spectrum fit does not need it$/, () => ({ id: "reason.note.fitNotNeeded" })],
   [/^only as an alternative to (\S+)$/, (m) => ({ id: "reason.note.alternativeTo", values: { nuclide: m[1] } })],
-  [/^its strongest line \(([\d.]+) keV\) is not found$/, (m) => ({ id: "reason.note.strongestMissing", values: { energy: m[1] } })],
+  [
+    /^its strongest line \(([\d.]+) keV\) is not found$/,
+    (m) => ({ id: "reason.note.strongestMissing", values: { energy: m[1] } }),
+  ],
   [/^no line in range$/, () => ({ id: "reason.note.noLineInRange" })],
-  [/^its ([\d.]+) keV peak is explained by (\S+)$/, (m) => ({ id: "reason.note.peakExplainedBy", values: { energy: m[1], nuclide: m[2] } })],
+  [
+    /^its ([\d.]+) keV peak is explained by (\S+)$/,
+    (m) => ({ id: "reason.note.peakExplainedBy", values: { energy: m[1], nuclide: m[2] } }),
+  ],
   [/^every peak it matches is explained by another nuclide$/, () => ({ id: "reason.note.allPeaksExplained" })],
-  [/^its ([\d. /]+) keV lines? (?:is|are) missing$/, (m) => ({ id: "reason.note.linesMissing", values: { energies: m[1], count: (m[1] ?? "").split(" / ").length } })],
+  [
+    /^its ([\d. /]+) keV lines? (?:is|are) missing$/,
+    (m) => ({ id: "reason.note.linesMissing", values: { energies: m[1], count: (m[1] ?? "").split(" / ").length } }),
+  ],
   [/^no neutron measurement to support it$/, () => ({ id: "reason.note.noNeutron" })],
   [/^neutron excess only ([\d.]+)σ$/, (m) => ({ id: "reason.note.neutronWeak", values: { sigma: m[1] } })],
-  [/^(\S+) explains the spectrum nearly as well as (\S+)$/, (m) => ({ id: "reason.note.rivalExplains", values: { rival: m[1], nuclide: m[2] } })],
-  [/^(\S+) shows no peak in its ([\d.]+)–([\d.]+) keV group$/, (m) => ({ id: "reason.note.noPeakInGroup", values: { nuclide: m[1], lo: m[2], hi: m[3] } })],
+  [
+    /^(\S+) explains the spectrum nearly as well as (\S+)$/,
+    (m) => ({ id: "reason.note.rivalExplains", values: { rival: m[1], nuclide: m[2] } }),
+  ],
+  [
+    /^(\S+) shows no peak in its ([\d.]+)–([\d.]+) keV group$/,
+    (m) => ({ id: "reason.note.noPeakInGroup", values: { nuclide: m[1], lo: m[2], hi: m[3] } }),
+  ],
   [
     /^(\S+) has no peak of its own in its ([\d.]+)–([\d.]+) keV group \((.+) explains what is there\)$/,
     (m) => ({ id: "reason.note.noOwnPeakInGroup", values: { nuclide: m[1], lo: m[2], hi: m[3], others: m[4] } }),
   ],
   [
     /^(\S+) needs (.+); found (.+) keV$/,
-    (m, t) => ({ id: "reason.note.needsSignature", values: { nuclide: m[1], signature: signatureText(t, m[2] ?? ""), found: m[3] === "no line" ? t("reason.noLine") : `${m[3]} keV` } }),
+    (m, t) => ({
+      id: "reason.note.needsSignature",
+      values: {
+        nuclide: m[1],
+        signature: signatureText(t, m[2] ?? ""),
+        found: m[3] === "no line" ? t("reason.noLine") : `${m[3]} keV`,
+      },
+    }),
   ],
 ];
 
@@ -125,7 +147,10 @@ export function inconsistencyText(t: Translator, text: string | null): string {
   }
   const found = /^(.+) found; declared (.+) would not contain it$/.exec(text.trim());
   if (found) {
-    return t("reason.inconsistent.found", { nuclides: found[1], declared: found[2] === "goods" ? t("reason.declaredGoods") : found[2] });
+    return t("reason.inconsistent.found", {
+      nuclides: found[1],
+      declared: found[2] === "goods" ? t("reason.declaredGoods") : found[2],
+    });
   }
   const noNatural = /^declared (.+) but no natural radioactivity \(K-40, U or Th series\) was seen$/.exec(text.trim());
   if (noNatural) {
@@ -155,11 +180,20 @@ export function findingText(t: Translator, f: ClearanceFinding): string {
         const behind = f.nuclides.filter((label) => /\(([^,()]+)/.exec(label)?.[1]?.toLowerCase() === category);
         const named = behind.length > 0 ? behind : f.nuclides;
         const reason = t(`reason.finding.${r}`);
-        return named.length > 0 ? t("reason.withNuclides", { reason, nuclides: named.map((l) => nuclideLabel(t, l)).join(t("common.listSeparator")) }) : reason;
+        return named.length > 0
+          ? t("reason.withNuclides", {
+              reason,
+              nuclides: named.map((l) => nuclideLabel(t, l)).join(t("common.listSeparator")),
+            })
+          : reason;
       }
     }
   });
-  return t("reason.finding", { scan: t.code(f.scanType), at: formatTime(f.scannedAt), details: details.join(t("reason.detailSeparator")) });
+  return t("reason.finding", {
+    scan: t.code(f.scanType),
+    at: formatTime(f.scannedAt),
+    details: details.join(t("reason.detailSeparator")),
+  });
 }
 
 /** Why a request missed its deadline: the code's words, else the text as recorded. */
@@ -192,7 +226,11 @@ export function noticeText(t: Translator, n: NoticeLike): string {
   switch (n.kind) {
     case "request_at_risk":
       return typeof p.hoursLeft === "number"
-        ? t("notice.request_at_risk", { reference, containerNo, hours: t.number(p.hoursLeft, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) })
+        ? t("notice.request_at_risk", {
+            reference,
+            containerNo,
+            hours: t.number(p.hoursLeft, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+          })
         : n.message;
     case "request_missed": {
       const reason = text(p.reason);
@@ -200,7 +238,14 @@ export function noticeText(t: Translator, n: NoticeLike): string {
     }
     case "override": {
       const disposition = text(p.disposition);
-      return disposition ? t("notice.override", { reference, containerNo, disposition: t.code(disposition), reason: text(p.reason) ?? "" }) : n.message;
+      return disposition
+        ? t("notice.override", {
+            reference,
+            containerNo,
+            disposition: t.code(disposition),
+            reason: text(p.reason) ?? "",
+          })
+        : n.message;
     }
     case "snm_alert": {
       const scanType = text(p.scanType);
@@ -222,7 +267,9 @@ export function noticeText(t: Translator, n: NoticeLike): string {
     case "scan_alarm": {
       const scanType = text(p.scanType);
       const outcome = text(p.outcome);
-      return scanType && outcome ? t("notice.scan_alarm", { reference, containerNo, scan: t.code(scanType), outcome: t.code(outcome) }) : n.message;
+      return scanType && outcome
+        ? t("notice.scan_alarm", { reference, containerNo, scan: t.code(scanType), outcome: t.code(outcome) })
+        : n.message;
     }
     default:
       return n.message;
@@ -240,7 +287,9 @@ export function whereText(t: Translator, where: string): string {
   if (t.language === "en") {
     return where;
   }
-  return where.replace(/\b(message|segment|row|column|line|element|B\/L)\b/g, (w) => t(`where.${w === "B/L" ? "bill" : w}` as MessageId));
+  return where.replace(/\b(message|segment|row|column|line|element|B\/L)\b/g, (w) =>
+    t(`where.${w === "B/L" ? "bill" : w}` as MessageId),
+  );
 }
 
 function isMessageId(t: Translator, id: string): id is MessageId {

@@ -37,7 +37,11 @@ export function AdminPage() {
     { key: "username", title: t("login.username"), render: (u) => u.username },
     { key: "name", title: t("admin.name"), render: (u) => u.displayName },
     { key: "roles", title: t("admin.roles"), render: (u) => u.roles.map((r) => t.code(r)).join(", ") },
-    { key: "state", title: t("admin.state"), render: (u) => <span data-testid="user-state">{u.isActive ? t("admin.active") : t("admin.disabled")}</span> },
+    {
+      key: "state",
+      title: t("admin.state"),
+      render: (u) => <span data-testid="user-state">{u.isActive ? t("admin.active") : t("admin.disabled")}</span>,
+    },
     {
       key: "actions",
       title: "",
@@ -50,7 +54,9 @@ export function AdminPage() {
               setPending({
                 confirmation: {
                   title: t(u.isActive ? "admin.disableTitle" : "admin.enableTitle", { user: u.username }),
-                  consequence: t(u.isActive ? "admin.disableConsequence" : "admin.enableConsequence", { name: u.displayName }),
+                  consequence: t(u.isActive ? "admin.disableConsequence" : "admin.enableConsequence", {
+                    name: u.displayName,
+                  }),
                   confirmLabel: t(u.isActive ? "admin.disableConfirm" : "admin.enableConfirm"),
                 },
                 run: async () => {
@@ -94,17 +100,29 @@ export function AdminPage() {
     { key: "code", title: t("admin.agreement"), render: (a) => a.code },
     { key: "direction", title: t("admin.shares"), render: (a) => `${a.provider} → ${a.recipient}` },
     { key: "countries", title: t("admin.destinations"), render: (a) => a.destinationCountries.join(", ") },
-    { key: "term", title: t("admin.inForce"), render: (a) => `${a.validFrom} – ${a.validUntil ?? t("admin.openEnded")}` },
+    {
+      key: "term",
+      title: t("admin.inForce"),
+      render: (a) => `${a.validFrom} – ${a.validUntil ?? t("admin.openEnded")}`,
+    },
     { key: "state", title: t("admin.state"), render: (a) => (a.isActive ? t("admin.active") : t("admin.switchedOff")) },
     { key: "basis", title: t("admin.basis"), render: (a) => a.legalBasis },
   ];
 
   const tokenColumns: Column<Token>[] = [
     { key: "name", title: t("admin.feed"), render: (tk) => `${tk.name} (${tk.username})` },
-    { key: "state", title: t("admin.state"), render: (tk) => <span data-testid="token-state">{t.code(`token_${tk.state}`)}</span> },
+    {
+      key: "state",
+      title: t("admin.state"),
+      render: (tk) => <span data-testid="token-state">{t.code(`token_${tk.state}`)}</span>,
+    },
     { key: "created", title: t("admin.issued"), render: (tk) => <Time iso={tk.createdAt} /> },
     { key: "expires", title: t("admin.expires"), render: (tk) => <Time iso={tk.expiresAt} /> },
-    { key: "used", title: t("admin.lastUsed"), render: (tk) => (tk.lastUsedAt ? <Time iso={tk.lastUsedAt} /> : t("admin.never")) },
+    {
+      key: "used",
+      title: t("admin.lastUsed"),
+      render: (tk) => (tk.lastUsedAt ? <Time iso={tk.lastUsedAt} /> : t("admin.never")),
+    },
     {
       key: "actions",
       title: "",
@@ -115,7 +133,11 @@ export function AdminPage() {
             className="danger-outline"
             onClick={() =>
               setPending({
-                confirmation: { title: t("admin.revokeTitle", { name: tk.name }), consequence: t("admin.revokeConsequence"), confirmLabel: t("admin.revokeConfirm") },
+                confirmation: {
+                  title: t("admin.revokeTitle", { name: tk.name }),
+                  consequence: t("admin.revokeConsequence"),
+                  confirmLabel: t("admin.revokeConfirm"),
+                },
                 run: async () => {
                   await api(`/api-tokens/${tk.id}/revoke`, { method: "POST", body: {} });
                   tokens.reload();
@@ -138,7 +160,15 @@ export function AdminPage() {
         </p>
       )}
       <h2>{t("admin.people")}</h2>
-      <DataTable columns={userColumns} rows={users.data} rowKey={(u) => u.id} isLoading={users.isLoading} error={users.error} empty={t("admin.noAccounts")} testId="users" />
+      <DataTable
+        columns={userColumns}
+        rows={users.data}
+        rowKey={(u) => u.id}
+        isLoading={users.isLoading}
+        error={users.error}
+        empty={t("admin.noAccounts")}
+        testId="users"
+      />
       <NewUserForm
         onCreated={(u) => {
           setNotice(t("admin.created", { user: u.username }));
@@ -146,9 +176,25 @@ export function AdminPage() {
         }}
       />
       <h2>{t("admin.agreements")}</h2>
-      <DataTable columns={agreementColumns} rows={agreements.data} rowKey={(a) => a.id} isLoading={agreements.isLoading} error={agreements.error} empty={t("dashboard.noAgreement")} testId="agreements" />
+      <DataTable
+        columns={agreementColumns}
+        rows={agreements.data}
+        rowKey={(a) => a.id}
+        isLoading={agreements.isLoading}
+        error={agreements.error}
+        empty={t("dashboard.noAgreement")}
+        testId="agreements"
+      />
       <h2>{t("admin.tokens")}</h2>
-      <DataTable columns={tokenColumns} rows={tokens.data?.items} rowKey={(tk) => tk.id} isLoading={tokens.isLoading} error={tokens.error} empty={t("admin.noTokens")} testId="tokens" />
+      <DataTable
+        columns={tokenColumns}
+        rows={tokens.data?.items}
+        rowKey={(tk) => tk.id}
+        isLoading={tokens.isLoading}
+        error={tokens.error}
+        empty={t("admin.noTokens")}
+        testId="tokens"
+      />
       <NewTokenForm onIssued={() => tokens.reload()} />
       <DevicesSection />
       {pending && (
@@ -192,23 +238,50 @@ function NewUserForm({ onCreated }: { onCreated: (u: UserView) => void }) {
       <h3>{t("admin.newAccount")}</h3>
       <label>
         {t("login.username")}
-        <input name="newUsername" value={username} maxLength={50} pattern="[a-z0-9][a-z0-9._\-]{2,49}" required onChange={(e) => setUsername(e.target.value)} />
+        <input
+          name="newUsername"
+          value={username}
+          maxLength={50}
+          pattern="[a-z0-9][a-z0-9._\-]{2,49}"
+          required
+          onChange={(e) => setUsername(e.target.value)}
+        />
       </label>
       <label>
         {t("admin.name")}
-        <input name="newDisplayName" value={displayName} maxLength={100} required onChange={(e) => setDisplayName(e.target.value)} />
+        <input
+          name="newDisplayName"
+          value={displayName}
+          maxLength={100}
+          required
+          onChange={(e) => setDisplayName(e.target.value)}
+        />
       </label>
       <fieldset>
         <legend>{t("admin.roles")}</legend>
         {ROLES.map((r) => (
           <label key={r} className="inline">
-            <input type="checkbox" name={`role-${r}`} checked={roles.includes(r)} onChange={(e) => setRoles(e.target.checked ? [...roles, r] : roles.filter((x) => x !== r))} /> {t.code(r)}
+            <input
+              type="checkbox"
+              name={`role-${r}`}
+              checked={roles.includes(r)}
+              onChange={(e) => setRoles(e.target.checked ? [...roles, r] : roles.filter((x) => x !== r))}
+            />{" "}
+            {t.code(r)}
           </label>
         ))}
       </fieldset>
       <label>
         {t("admin.firstPassword")}
-        <input name="newPassword" type="password" value={password} minLength={12} maxLength={200} required onChange={(e) => setPassword(e.target.value)} />
+        <input
+          name="newPassword"
+          type="password"
+          value={password}
+          minLength={12}
+          maxLength={200}
+          required
+          onChange={(e) => setPassword(e.target.value)}
+        />
       </label>
       {error && (
         <p className="error" role="alert">
@@ -233,7 +306,10 @@ function NewTokenForm({ onIssued }: { onIssued: () => void }) {
     event.preventDefault();
     setError(null);
     try {
-      const result = await api<{ token: string; expiresAt: string }>("/api-tokens", { method: "POST", body: { name, expiresInDays: days } });
+      const result = await api<{ token: string; expiresAt: string }>("/api-tokens", {
+        method: "POST",
+        body: { name, expiresInDays: days },
+      });
       setIssued(result);
       setName("");
       onIssued();
@@ -251,7 +327,14 @@ function NewTokenForm({ onIssued }: { onIssued: () => void }) {
       </label>
       <label>
         {t("admin.lasts")}
-        <input name="tokenDays" type="number" min={1} max={365} value={days} onChange={(e) => setDays(Number(e.target.value))} />
+        <input
+          name="tokenDays"
+          type="number"
+          min={1}
+          max={365}
+          value={days}
+          onChange={(e) => setDays(Number(e.target.value))}
+        />
       </label>
       {error && (
         <p className="error" role="alert">

@@ -62,30 +62,51 @@ function queryOf(f: Filters): URLSearchParams {
 
 function columns(t: Translator): Column<AuditEvent>[] {
   return [
-  { key: "seq", title: "#", render: (e) => e.seq },
-  { key: "time", title: t("audit.when"), render: (e) => <Time iso={e.occurredAt} seconds /> },
-  { key: "who", title: t("audit.who"), render: (e) => (e.actorUsername ? `${e.actorUsername} (${e.actorAgencyCode})` : t("card.system")) },
-  {
-    key: "what",
-    title: t("audit.what"),
-    render: (e) => (
-      <>
-        {sentence(t, e.action)} <code>{e.action}</code>
-      </>
-    ),
-  },
-  { key: "record", title: t("audit.record"), render: (e) => (e.entityId ? <span title={e.entityId}>{`${t.code(`entity_${e.entityType}`)} ${e.entityId.slice(0, 8)}`}</span> : t.code(`entity_${e.entityType}`)) },
-  {
-    key: "details",
-    title: t("audit.details"),
-    render: (e) => (
-      <details>
-        <summary className="payload">{auditDetails(e.payload) || "—"}</summary>
-        <pre className="payload">{JSON.stringify(e.payload, null, 2)}</pre>
-      </details>
-    ),
-  },
-  { key: "hash", title: t("audit.hash"), render: (e) => <span className="hash" title={e.hash}>{e.hash.slice(0, 12)}…</span> },
+    { key: "seq", title: "#", render: (e) => e.seq },
+    { key: "time", title: t("audit.when"), render: (e) => <Time iso={e.occurredAt} seconds /> },
+    {
+      key: "who",
+      title: t("audit.who"),
+      render: (e) => (e.actorUsername ? `${e.actorUsername} (${e.actorAgencyCode})` : t("card.system")),
+    },
+    {
+      key: "what",
+      title: t("audit.what"),
+      render: (e) => (
+        <>
+          {sentence(t, e.action)} <code>{e.action}</code>
+        </>
+      ),
+    },
+    {
+      key: "record",
+      title: t("audit.record"),
+      render: (e) =>
+        e.entityId ? (
+          <span title={e.entityId}>{`${t.code(`entity_${e.entityType}`)} ${e.entityId.slice(0, 8)}`}</span>
+        ) : (
+          t.code(`entity_${e.entityType}`)
+        ),
+    },
+    {
+      key: "details",
+      title: t("audit.details"),
+      render: (e) => (
+        <details>
+          <summary className="payload">{auditDetails(e.payload) || "—"}</summary>
+          <pre className="payload">{JSON.stringify(e.payload, null, 2)}</pre>
+        </details>
+      ),
+    },
+    {
+      key: "hash",
+      title: t("audit.hash"),
+      render: (e) => (
+        <span className="hash" title={e.hash}>
+          {e.hash.slice(0, 12)}…
+        </span>
+      ),
+    },
   ];
 }
 
@@ -98,7 +119,8 @@ export function AuditPage() {
   const [error, setError] = useState<string | null>(null);
   const query = queryOf(filters);
   const list = usePagedApi<AuditEvent>(`/audit-events?limit=100&${query.toString()}`);
-  const set = (key: "actor" | "actionPrefix" | "entityId") => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
+  const set = (key: "actor" | "actionPrefix" | "entityId") => (e: { target: { value: string } }) =>
+    setDraft({ ...draft, [key]: e.target.value });
 
   async function handleVerify() {
     try {
@@ -121,7 +143,9 @@ export function AuditPage() {
       </div>
       {verdict && (
         <p className={verdict.isIntact ? "ok" : "error"} data-testid="verdict">
-          {verdict.isIntact ? t("audit.intact", { count: verdict.events }) : t("audit.broken", { seq: verdict.firstBrokenSeq ?? "" })}
+          {verdict.isIntact
+            ? t("audit.intact", { count: verdict.events })
+            : t("audit.broken", { seq: verdict.firstBrokenSeq ?? "" })}
         </p>
       )}
       {error && (
@@ -137,22 +161,63 @@ export function AuditPage() {
           setFilters(draft);
         }}
       >
-        <input name="actor" placeholder={t("audit.filter.who")} value={draft.actor} maxLength={100} onChange={set("actor")} />
-        <input name="actionPrefix" placeholder={t("audit.filter.what")} value={draft.actionPrefix} maxLength={100} onChange={set("actionPrefix")} size={32} />
-        <input name="entityId" placeholder={t("audit.filter.record")} value={draft.entityId} maxLength={100} onChange={set("entityId")} />
+        <input
+          name="actor"
+          placeholder={t("audit.filter.who")}
+          value={draft.actor}
+          maxLength={100}
+          onChange={set("actor")}
+        />
+        <input
+          name="actionPrefix"
+          placeholder={t("audit.filter.what")}
+          value={draft.actionPrefix}
+          maxLength={100}
+          onChange={set("actionPrefix")}
+          size={32}
+        />
+        <input
+          name="entityId"
+          placeholder={t("audit.filter.record")}
+          value={draft.entityId}
+          maxLength={100}
+          onChange={set("entityId")}
+        />
         <label>
-          {t("dashboard.from")} <DateInput name="from" value={draft.from} onChange={(v) => setDraft({ ...draft, from: v })} />
+          {t("dashboard.from")}{" "}
+          <DateInput name="from" value={draft.from} onChange={(v) => setDraft({ ...draft, from: v })} />
         </label>
         <label>
-          {t("shipments.etdTo")} <DateInput name="to" value={draft.to} onChange={(v) => setDraft({ ...draft, to: v })} />
+          {t("shipments.etdTo")}{" "}
+          <DateInput name="to" value={draft.to} onChange={(v) => setDraft({ ...draft, to: v })} />
         </label>
         <label className="inline">
-          <input type="checkbox" name="includeReads" checked={draft.includeReads} onChange={(e) => setDraft({ ...draft, includeReads: e.target.checked })} /> {t("audit.includeReads")}
+          <input
+            type="checkbox"
+            name="includeReads"
+            checked={draft.includeReads}
+            onChange={(e) => setDraft({ ...draft, includeReads: e.target.checked })}
+          />{" "}
+          {t("audit.includeReads")}
         </label>
         <button type="submit">{t("audit.apply")}</button>
       </form>
-      <DataTable columns={columns(t)} rows={list.data?.items} rowKey={(e) => e.seq} isLoading={list.isLoading} error={list.error} empty={t("audit.none")} testId="audit-log" />
-      <Pager pageNumber={list.pageNumber} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} />
+      <DataTable
+        columns={columns(t)}
+        rows={list.data?.items}
+        rowKey={(e) => e.seq}
+        isLoading={list.isLoading}
+        error={list.error}
+        empty={t("audit.none")}
+        testId="audit-log"
+      />
+      <Pager
+        pageNumber={list.pageNumber}
+        hasPrevious={list.hasPrevious}
+        hasNext={list.hasNext}
+        onPrevious={list.previous}
+        onNext={list.next}
+      />
     </section>
   );
 }

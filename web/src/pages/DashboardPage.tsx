@@ -30,7 +30,9 @@ export function DashboardPage() {
       return;
     }
     setError(null);
-    api<ReciprocityMetrics>(`/metrics/reciprocity?${rangeQuery(from, to)}`).then(setMetrics, (err: Error) => setError(err.message));
+    api<ReciprocityMetrics>(`/metrics/reciprocity?${rangeQuery(from, to)}`).then(setMetrics, (err: Error) =>
+      setError(err.message),
+    );
   }, [from, to]);
 
   return (
@@ -43,7 +45,11 @@ export function DashboardPage() {
         <label>
           {t("dashboard.to")} <DateInput name="to" value={to} onChange={setTo} />
         </label>
-        <a href={`/api/metrics/reciprocity?format=csv&lang=${t.language}&${rangeQuery(from, to)}`} download data-testid="csv-link">
+        <a
+          href={`/api/metrics/reciprocity?format=csv&lang=${t.language}&${rangeQuery(from, to)}`}
+          download
+          data-testid="csv-link"
+        >
           {t("dashboard.csv")}
         </a>
       </div>

@@ -50,7 +50,11 @@ export function DevicesSection() {
           disabled={!d.isActive}
           onChange={(e) => {
             const site = sites.data?.find((s) => s.id === e.target.value);
-            void change(d, { siteId: site?.id ?? null }, t("devices.moved", { serial: d.serial, site: site?.name ?? t("devices.noSite") }));
+            void change(
+              d,
+              { siteId: site?.id ?? null },
+              t("devices.moved", { serial: d.serial, site: site?.name ?? t("devices.noSite") }),
+            );
           }}
         >
           <option value="">{t("devices.noSite")}</option>
@@ -62,7 +66,13 @@ export function DevicesSection() {
         </select>
       ),
     },
-    { key: "state", title: t("admin.state"), render: (d) => <span data-testid="device-state">{d.isActive ? t("devices.inService") : t("devices.retired")}</span> },
+    {
+      key: "state",
+      title: t("admin.state"),
+      render: (d) => (
+        <span data-testid="device-state">{d.isActive ? t("devices.inService") : t("devices.retired")}</span>
+      ),
+    },
     {
       key: "actions",
       title: "",
@@ -72,7 +82,11 @@ export function DevicesSection() {
             {t("devices.retire")}
           </button>
         ) : (
-          <button type="button" className="secondary" onClick={() => void change(d, { isActive: true }, t("devices.returnedNotice", { serial: d.serial }))}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => void change(d, { isActive: true }, t("devices.returnedNotice", { serial: d.serial }))}
+          >
             {t("devices.return")}
           </button>
         ),
@@ -84,7 +98,15 @@ export function DevicesSection() {
       <h2>{t("devices.title")}</h2>
       <p className="muted">{t("devices.hint")}</p>
       <StatusLines notice={notice} error={error} testId="devices-notice" />
-      <DataTable columns={columns} rows={devices.data} rowKey={(d) => d.id} isLoading={devices.isLoading} error={devices.error} empty={t("devices.none")} testId="devices" />
+      <DataTable
+        columns={columns}
+        rows={devices.data}
+        rowKey={(d) => d.id}
+        isLoading={devices.isLoading}
+        error={devices.error}
+        empty={t("devices.none")}
+        testId="devices"
+      />
       <NewDeviceForm
         sites={sites.data ?? []}
         onCreated={(d) => {
@@ -94,7 +116,11 @@ export function DevicesSection() {
       />
       {retiring && (
         <ConfirmDialog
-          confirmation={{ title: t("devices.retireTitle", { label: retiring.label }), consequence: t("devices.retireConsequence"), confirmLabel: t("devices.retire") }}
+          confirmation={{
+            title: t("devices.retireTitle", { label: retiring.label }),
+            consequence: t("devices.retireConsequence"),
+            confirmLabel: t("devices.retire"),
+          }}
           onCancel={() => setRetiring(null)}
           onConfirm={async () => {
             await api(`/devices/${retiring.id}`, { method: "PATCH", body: { isActive: false } });
@@ -120,7 +146,9 @@ function NewDeviceForm({ sites, onCreated }: { sites: Site[]; onCreated: (d: Dev
     event.preventDefault();
     setError(null);
     try {
-      onCreated(await api<DeviceView>("/devices", { method: "POST", body: { type, model, serial, siteId: siteId || null } }));
+      onCreated(
+        await api<DeviceView>("/devices", { method: "POST", body: { type, model, serial, siteId: siteId || null } }),
+      );
       setType("");
       setModel("");
       setSerial("");
@@ -146,11 +174,25 @@ function NewDeviceForm({ sites, onCreated }: { sites: Site[]; onCreated: (d: Dev
       </label>
       <label>
         {t("devices.model")}
-        <input name="deviceModel" value={model} maxLength={200} required placeholder={t("devices.modelExample")} onChange={(e) => setModel(e.target.value)} />
+        <input
+          name="deviceModel"
+          value={model}
+          maxLength={200}
+          required
+          placeholder={t("devices.modelExample")}
+          onChange={(e) => setModel(e.target.value)}
+        />
       </label>
       <label>
         {t("devices.serial")}
-        <input name="deviceSerial" value={serial} maxLength={100} required placeholder={t("devices.serialExample")} onChange={(e) => setSerial(e.target.value)} />
+        <input
+          name="deviceSerial"
+          value={serial}
+          maxLength={100}
+          required
+          placeholder={t("devices.serialExample")}
+          onChange={(e) => setSerial(e.target.value)}
+        />
       </label>
       <label>
         {t("devices.site")}

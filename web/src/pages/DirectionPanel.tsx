@@ -66,7 +66,11 @@ export function DirectionPanel({ d }: { d: DirectionMetrics }) {
         <section>
           <h3>{t("dashboard.alarmsByChapter")}</h3>
           <Bars
-            bars={d.alarmsByHsChapter.map((c) => ({ label: t("dashboard.chapter", { chapter: c.chapter }), value: c.alarms, part: c.nuisance }))}
+            bars={d.alarmsByHsChapter.map((c) => ({
+              label: t("dashboard.chapter", { chapter: c.chapter }),
+              value: c.alarms,
+              part: c.nuisance,
+            }))}
             partLabel={t("dashboard.nuisance")}
             testId="alarms-by-chapter"
           />
@@ -83,7 +87,15 @@ export function DirectionPanel({ d }: { d: DirectionMetrics }) {
           <h3>{t("dashboard.equipment")}</h3>
           <Bars
             bars={d.equipmentUse.map((e) => ({
-              label: e.type ? t("equipment.registered", { device: e.device, type: t.code(e.type), site: e.site ?? t("devices.noSite") }) : t("equipment.unregistered", { device: e.device === "unrecorded" ? t("equipment.unrecorded") : e.device }),
+              label: e.type
+                ? t("equipment.registered", {
+                    device: e.device,
+                    type: t.code(e.type),
+                    site: e.site ?? t("devices.noSite"),
+                  })
+                : t("equipment.unregistered", {
+                    device: e.device === "unrecorded" ? t("equipment.unrecorded") : e.device,
+                  }),
               value: e.scans,
             }))}
             testId="equipment"

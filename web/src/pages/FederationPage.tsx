@@ -52,7 +52,10 @@ export function FederationPage() {
     setNotice(null);
     setRetrying(kept.messageId);
     try {
-      const outcome = await api<{ status: "applied" | "failed"; reason: string | null }>("/federation/inbox-failures/reapply", { method: "POST", body: { messageId: kept.messageId } });
+      const outcome = await api<{ status: "applied" | "failed"; reason: string | null }>(
+        "/federation/inbox-failures/reapply",
+        { method: "POST", body: { messageId: kept.messageId } },
+      );
       if (outcome.status === "applied") {
         setNotice(t("federation.reapplied", { kind: kept.kind }));
       } else {
@@ -96,7 +99,11 @@ export function FederationPage() {
   const peerColumns: Column<Peer>[] = [
     { key: "agency", title: t("federation.agency"), render: (p) => p.agencyCode },
     { key: "url", title: t("federation.url"), render: (p) => <code>{p.url}</code> },
-    { key: "active", title: t("federation.state"), render: (p) => (p.isActive ? t("federation.active") : t("federation.inactive")) },
+    {
+      key: "active",
+      title: t("federation.state"),
+      render: (p) => (p.isActive ? t("federation.active") : t("federation.inactive")),
+    },
     {
       key: "keys",
       title: t("federation.keys"),
@@ -121,7 +128,14 @@ export function FederationPage() {
   const agreementColumns: Column<AgreementPeer>[] = [
     { key: "agreement", title: t("federation.agreement"), render: (a) => a.agreement },
     { key: "peer", title: t("federation.agency"), render: (a) => a.peer },
-    { key: "fields", title: t("federation.sharedFields"), render: (a) => (a.sharedFields.length === 0 ? t("federation.coreOnly") : a.sharedFields.map((f) => t.code(f)).join(t("common.listSeparator"))) },
+    {
+      key: "fields",
+      title: t("federation.sharedFields"),
+      render: (a) =>
+        a.sharedFields.length === 0
+          ? t("federation.coreOnly")
+          : a.sharedFields.map((f) => t.code(f)).join(t("common.listSeparator")),
+    },
   ];
   const failingColumns: Column<Failing>[] = [
     { key: "kind", title: t("federation.kind"), render: (f) => <code>{f.kind}</code> },
@@ -140,7 +154,13 @@ export function FederationPage() {
       key: "retry",
       title: "",
       render: (d) => (
-        <button type="button" className="secondary" disabled={retrying !== null} onClick={() => void retry(d)} data-testid="retry-dead-letter">
+        <button
+          type="button"
+          className="secondary"
+          disabled={retrying !== null}
+          onClick={() => void retry(d)}
+          data-testid="retry-dead-letter"
+        >
           {t("federation.retry")}
         </button>
       ),
@@ -156,7 +176,13 @@ export function FederationPage() {
       key: "reapply",
       title: "",
       render: (f) => (
-        <button type="button" className="secondary" disabled={retrying !== null} onClick={() => void reapply(f)} data-testid="reapply-kept">
+        <button
+          type="button"
+          className="secondary"
+          disabled={retrying !== null}
+          onClick={() => void reapply(f)}
+          data-testid="reapply-kept"
+        >
           {t("federation.reapply")}
         </button>
       ),
@@ -197,18 +223,53 @@ export function FederationPage() {
         </dl>
       </div>
       <h2>{t("federation.peers")}</h2>
-      <DataTable columns={peerColumns} rows={s.peers} rowKey={(p) => p.id} empty={t("federation.noPeers")} testId="federation-peers" />
+      <DataTable
+        columns={peerColumns}
+        rows={s.peers}
+        rowKey={(p) => p.id}
+        empty={t("federation.noPeers")}
+        testId="federation-peers"
+      />
       <h2>{t("federation.agreements")}</h2>
-      <DataTable columns={agreementColumns} rows={s.agreements} rowKey={(a) => a.agreement} empty={t("federation.noAgreements")} testId="federation-agreements" />
+      <DataTable
+        columns={agreementColumns}
+        rows={s.agreements}
+        rowKey={(a) => a.agreement}
+        empty={t("federation.noAgreements")}
+        testId="federation-agreements"
+      />
       <h2>{t("federation.deadLetters")}</h2>
-      <DataTable columns={deadColumns} rows={s.deadLetters} rowKey={(d) => d.id} empty={t("federation.noDeadLetters")} testId="federation-dead" />
+      <DataTable
+        columns={deadColumns}
+        rows={s.deadLetters}
+        rowKey={(d) => d.id}
+        empty={t("federation.noDeadLetters")}
+        testId="federation-dead"
+      />
       <h2>{t("federation.failures")}</h2>
-      <DataTable columns={failingColumns} rows={s.failures} rowKey={(f) => f.id} empty={t("federation.noFailures")} testId="federation-failing" />
+      <DataTable
+        columns={failingColumns}
+        rows={s.failures}
+        rowKey={(f) => f.id}
+        empty={t("federation.noFailures")}
+        testId="federation-failing"
+      />
       <h2>{t("federation.inboxFailures")}</h2>
-      <DataTable columns={inboxColumns} rows={s.inboxFailures} rowKey={(f) => f.messageId} empty={t("federation.noInboxFailures")} testId="federation-inbox-failures" />
+      <DataTable
+        columns={inboxColumns}
+        rows={s.inboxFailures}
+        rowKey={(f) => f.messageId}
+        empty={t("federation.noInboxFailures")}
+        testId="federation-inbox-failures"
+      />
       <h2>{t("federation.rejections")}</h2>
-      <DataTable columns={rejectionColumns} rows={s.rejections} rowKey={(r) => `${r.at}-${r.messageId ?? ""}-${r.reason}`} empty={t("federation.noRejections")} testId="federation-rejections" />
+      <DataTable
+        columns={rejectionColumns}
+        rows={s.rejections}
+        rowKey={(r) => `${r.at}-${r.messageId ?? ""}-${r.reason}`}
+        empty={t("federation.noRejections")}
+        testId="federation-rejections"
+      />
     </section>
   );
 }
-

@@ -70,8 +70,14 @@ export function IngestPage() {
   const [error, setError] = useState<string | null>(null);
 
   const reload = useCallback(() => {
-    api<Page<Batch>>("/ingest-batches?limit=50").then((p) => setBatches(p.items), (err: Error) => setError(err.message));
-    api<Page<QuarantineItem>>("/quarantine?status=open&limit=100").then((p) => setQuarantine(p.items), (err: Error) => setError(err.message));
+    api<Page<Batch>>("/ingest-batches?limit=50").then(
+      (p) => setBatches(p.items),
+      (err: Error) => setError(err.message),
+    );
+    api<Page<QuarantineItem>>("/quarantine?status=open&limit=100").then(
+      (p) => setQuarantine(p.items),
+      (err: Error) => setError(err.message),
+    );
   }, []);
   useEffect(reload, [reload]);
 
@@ -87,7 +93,11 @@ export function IngestPage() {
       return;
     }
     setError(null);
-    const res = await fetch(`/api/manifests?fileName=${encodeURIComponent(file.name)}`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: file });
+    const res = await fetch(`/api/manifests?fileName=${encodeURIComponent(file.name)}`, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: file,
+    });
     const body = (await res.json()) as FileReport & { code?: string; message?: string };
     if (!res.ok) {
       setError(body.code ? errorMessage(body.code, body.message ?? "") : t("ingest.uploadFailed"));
@@ -104,7 +114,11 @@ export function IngestPage() {
         <input type="file" name="manifest" accept=".edi,.txt,.csv,.x12,.edifact" />
         <button type="submit">{t("ingest.submit")}</button>
       </form>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {report && <ReportView report={report} />}
       <h2>{t("ingest.quarantine", { count: quarantine.length })}</h2>
       {quarantine.map((q) => (
@@ -130,10 +144,14 @@ export function IngestPage() {
         <tbody>
           {batches.map((b) => (
             <tr key={b.id}>
-              <td><Time iso={b.receivedAt} /></td>
+              <td>
+                <Time iso={b.receivedAt} />
+              </td>
               <td>{b.fileName}</td>
               <td>{b.format}</td>
-              <td className={b.status === "rejected" || b.status === "failed" ? "error" : undefined}>{t.code(`batch_${b.status}`)}</td>
+              <td className={b.status === "rejected" || b.status === "failed" ? "error" : undefined}>
+                {t.code(`batch_${b.status}`)}
+              </td>
               <td>{b.receivedBy}</td>
               <td>{b.shipments}</td>
               <td>{b.containers}</td>
@@ -185,11 +203,14 @@ function ReportView({ report }: { report: FileReport }) {
           ))}
         </ul>
       )}
-      {[...report.errors.map((f) => ["error", f] as const), ...report.warnings.map((f) => ["warning", f] as const)].map(([kind, f], i) => (
-        <p key={i} className={kind === "error" ? "error" : "muted"}>
-          {t(kind === "error" ? "ingest.error" : "ingest.warning")}: {whereText(t, f.where)}: {errorMessage(f.code, f.message)} <code>{f.code}</code>
-        </p>
-      ))}
+      {[...report.errors.map((f) => ["error", f] as const), ...report.warnings.map((f) => ["warning", f] as const)].map(
+        ([kind, f], i) => (
+          <p key={i} className={kind === "error" ? "error" : "muted"}>
+            {t(kind === "error" ? "ingest.error" : "ingest.warning")}: {whereText(t, f.where)}:{" "}
+            {errorMessage(f.code, f.message)} <code>{f.code}</code>
+          </p>
+        ),
+      )}
     </div>
   );
 }
@@ -201,12 +222,18 @@ function QuarantineCard({ item, onResolved }: { item: QuarantineItem; onResolved
 
   async function handleResubmit() {
     try {
-      const result = await api<{ isResolved: boolean; report: FileReport }>(`/quarantine/${item.id}/resubmission`, { method: "POST", body: { text } });
+      const result = await api<{ isResolved: boolean; report: FileReport }>(`/quarantine/${item.id}/resubmission`, {
+        method: "POST",
+        body: { text },
+      });
       if (result.isResolved) {
         onResolved();
         return;
       }
-      setMessage(result.report.errors.map((e) => errorMessage(e.code, e.message)).join(t("reason.detailSeparator")) || t("ingest.stillNot"));
+      setMessage(
+        result.report.errors.map((e) => errorMessage(e.code, e.message)).join(t("reason.detailSeparator")) ||
+          t("ingest.stillNot"),
+      );
     } catch (err) {
       setMessage(err instanceof Error ? err.message : t("ingest.resubmitFailed"));
     }
@@ -224,7 +251,12 @@ function QuarantineCard({ item, onResolved }: { item: QuarantineItem; onResolved
           </li>
         ))}
       </ul>
-      <textarea className="raw" value={text} onChange={(e) => setText(e.target.value)} rows={Math.min(12, text.split("\n").length + 1)} />
+      <textarea
+        className="raw"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        rows={Math.min(12, text.split("\n").length + 1)}
+      />
       {message && <p className="error">{message}</p>}
       <button type="button" onClick={() => void handleResubmit()}>
         {t("ingest.resubmit")}

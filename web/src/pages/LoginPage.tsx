@@ -16,7 +16,13 @@ export function LoginPage({ onLogin }: { onLogin: (me: Me) => void }) {
       onLogin(await api<Me>("/session", { method: "POST", body: { username, password } }));
     } catch (err) {
       // 401 on login means the credentials; the shared code also means "not logged in" elsewhere.
-      setError(err instanceof ApiError && err.status === 401 && t.language !== "en" ? t("login.wrong") : err instanceof Error ? err.message : t("login.failed"));
+      setError(
+        err instanceof ApiError && err.status === 401 && t.language !== "en"
+          ? t("login.wrong")
+          : err instanceof Error
+            ? err.message
+            : t("login.failed"),
+      );
     }
   }
 
@@ -27,13 +33,30 @@ export function LoginPage({ onLogin }: { onLogin: (me: Me) => void }) {
       <form onSubmit={(e) => void handleSubmit(e)}>
         <label>
           {t("login.username")}
-          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+          <input
+            name="username"
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+          />
         </label>
         <label>
           {t("login.password")}
-          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
         </label>
-        {error && <p className="error" role="alert">{error}</p>}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
         <button type="submit">{t("login.submit")}</button>
       </form>
     </div>

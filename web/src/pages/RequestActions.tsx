@@ -1,5 +1,11 @@
 import { useState, type FormEvent } from "react";
-import { DECLINE_CODES, DISPOSITIONS, SCAN_TYPES, type Disposition, type ScanType } from "../../../src/domain/vocabulary.ts";
+import {
+  DECLINE_CODES,
+  DISPOSITIONS,
+  SCAN_TYPES,
+  type Disposition,
+  type ScanType,
+} from "../../../src/domain/vocabulary.ts";
 import type { DeviceView } from "../../../src/domain/devices.ts";
 import { api, type InspectionRequest, type Me } from "../api.ts";
 import { translate, useT, type Translator } from "../i18n/index.tsx";
@@ -27,7 +33,12 @@ function useAction(request: InspectionRequest, onChange: Change) {
   const run = async (path: string, body?: unknown) => {
     setError(null);
     try {
-      onChange(await api<InspectionRequest>(`/inspection-requests/${request.id}/${path}`, { method: "POST", body: body ?? {} }));
+      onChange(
+        await api<InspectionRequest>(`/inspection-requests/${request.id}/${path}`, {
+          method: "POST",
+          body: body ?? {},
+        }),
+      );
     } catch (err) {
       setError(err instanceof Error ? err.message : t("action.failed"));
     }
@@ -87,7 +98,17 @@ export interface ScanFormToggle {
 }
 
 /** What the viewer's role may do next with the request; the server checks it again. */
-export function RequestActions({ request, me, onChange, scanForm }: { request: InspectionRequest; me: Me; onChange: Change; scanForm?: ScanFormToggle }) {
+export function RequestActions({
+  request,
+  me,
+  onChange,
+  scanForm,
+}: {
+  request: InspectionRequest;
+  me: Me;
+  onChange: Change;
+  scanForm?: ScanFormToggle;
+}) {
   const t = useT();
   const isHost = request.hostAgency === me.agency.code;
   const is = (...roles: string[]) => roles.some((r) => me.roles.includes(r));
@@ -101,7 +122,12 @@ export function RequestActions({ request, me, onChange, scanForm }: { request: I
       confirmation={pending.confirmation}
       onCancel={() => setPending(null)}
       onConfirm={async (answer) => {
-        onChange(await api<InspectionRequest>(`/inspection-requests/${request.id}/${pending.path}`, { method: "POST", body: pending.body(answer) }));
+        onChange(
+          await api<InspectionRequest>(`/inspection-requests/${request.id}/${pending.path}`, {
+            method: "POST",
+            body: pending.body(answer),
+          }),
+        );
         setPending(null);
       }}
     />
@@ -120,7 +146,9 @@ export function RequestActions({ request, me, onChange, scanForm }: { request: I
   if (request.status === "requested" && is("supervisor")) {
     return <DecisionForm request={request} onChange={onChange} />;
   }
-  const canScan = ["accepted", "scheduled", "scanning", "results_recorded"].includes(request.status) && is("scan_officer", "supervisor");
+  const canScan =
+    ["accepted", "scheduled", "scanning", "results_recorded"].includes(request.status) &&
+    is("scan_officer", "supervisor");
   return (
     <>
       <div className="actions">
@@ -131,10 +159,15 @@ export function RequestActions({ request, me, onChange, scanForm }: { request: I
         )}
         {canScan && (
           <button type="button" aria-expanded={form.isOpen} onClick={form.toggle}>
-            {form.isOpen ? t("actions.hideScanForm") : request.requestType === "information" ? t("actions.answer") : t("actions.recordScan")}
+            {form.isOpen
+              ? t("actions.hideScanForm")
+              : request.requestType === "information"
+                ? t("actions.answer")
+                : t("actions.recordScan")}
           </button>
         )}
-        {request.status === "results_recorded" && is("scan_officer", "supervisor") &&
+        {request.status === "results_recorded" &&
+          is("scan_officer", "supervisor") &&
           DISPOSITIONS.map((d) =>
             // Clearing against the scans' findings is an adjudication, not a click: it opens the findings first.
             d === "cleared" && request.clearanceFindings.length > 0 ? (
@@ -158,13 +191,26 @@ export function RequestActions({ request, me, onChange, scanForm }: { request: I
           </button>
         )}
       </div>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {dialog}
       {isClearing && request.status === "results_recorded" && request.clearanceFindings.length > 0 && (
-        <ClearanceOverrideForm request={request} isSupervisor={is("supervisor")} onChange={onChange} onCancel={() => setClearing(false)} />
+        <ClearanceOverrideForm
+          request={request}
+          isSupervisor={is("supervisor")}
+          onChange={onChange}
+          onCancel={() => setClearing(false)}
+        />
       )}
-      {canScan && form.isOpen && request.requestType !== "information" && <ScanForm request={request} onChange={onChange} />}
-      {canScan && form.isOpen && request.requestType === "information" && <AnswerForm request={request} onChange={onChange} />}
+      {canScan && form.isOpen && request.requestType !== "information" && (
+        <ScanForm request={request} onChange={onChange} />
+      )}
+      {canScan && form.isOpen && request.requestType === "information" && (
+        <AnswerForm request={request} onChange={onChange} />
+      )}
     </>
   );
 }
@@ -173,7 +219,17 @@ export function RequestActions({ request, me, onChange, scanForm }: { request: I
  * What the scans found that stands in the way of clearing; a host supervisor clears against it with
  * a reason both agencies will read, a scan officer is told to call one.
  */
-function ClearanceOverrideForm({ request, isSupervisor, onChange, onCancel }: { request: InspectionRequest; isSupervisor: boolean; onChange: Change; onCancel: () => void }) {
+function ClearanceOverrideForm({
+  request,
+  isSupervisor,
+  onChange,
+  onCancel,
+}: {
+  request: InspectionRequest;
+  isSupervisor: boolean;
+  onChange: Change;
+  onCancel: () => void;
+}) {
   const t = useT();
   const [reason, setReason] = useState("");
   const { error, run } = useAction(request, onChange);
@@ -188,17 +244,30 @@ function ClearanceOverrideForm({ request, isSupervisor, onChange, onCancel }: { 
       {isSupervisor ? (
         <label>
           {t("override.reason", { agency: request.requestingAgency })}
-          <textarea name="overrideReason" value={reason} maxLength={2000} rows={3} onChange={(e) => setReason(e.target.value)} />
+          <textarea
+            name="overrideReason"
+            value={reason}
+            maxLength={2000}
+            rows={3}
+            onChange={(e) => setReason(e.target.value)}
+          />
         </label>
       ) : (
-        <p data-testid="override-needed">
-          {t("override.needed")}
+        <p data-testid="override-needed">{t("override.needed")}</p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
         </p>
       )}
-      {error && <p className="error" role="alert">{error}</p>}
       <div className="actions">
         {isSupervisor && (
-          <button type="button" className="danger" disabled={reason.trim().length === 0} onClick={() => void run("disposition", { disposition: "cleared", override: { reason } })}>
+          <button
+            type="button"
+            className="danger"
+            disabled={reason.trim().length === 0}
+            onClick={() => void run("disposition", { disposition: "cleared", override: { reason } })}
+          >
             {t("override.confirm")}
           </button>
         )}
@@ -222,12 +291,19 @@ function DecisionForm({ request, onChange }: { request: InspectionRequest; onCha
       <button type="button" className="danger-outline" onClick={() => setDeclining(true)}>
         {t("decision.decline")}
       </button>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {isDeclining && (
         <ConfirmDialog
           confirmation={{
             title: t("decline.title", { reference: request.reference }),
-            consequence: t("decline.consequence", { requester: request.requestingAgency, container: request.containerNo }),
+            consequence: t("decline.consequence", {
+              requester: request.requestingAgency,
+              container: request.containerNo,
+            }),
             confirmLabel: t("decline.confirm"),
             reasonCodes: DECLINE_CODES,
             reasonLabel: t("confirm.reasonSharedWith", { agency: request.requestingAgency }),
@@ -235,7 +311,12 @@ function DecisionForm({ request, onChange }: { request: InspectionRequest; onCha
           }}
           onCancel={() => setDeclining(false)}
           onConfirm={async (answer) => {
-            onChange(await api<InspectionRequest>(`/inspection-requests/${request.id}/decision`, { method: "POST", body: { decision: "decline", reasonCode: answer.reasonCode, reason: answer.reason } }));
+            onChange(
+              await api<InspectionRequest>(`/inspection-requests/${request.id}/decision`, {
+                method: "POST",
+                body: { decision: "decline", reasonCode: answer.reasonCode, reason: answer.reason },
+              }),
+            );
             setDeclining(false);
           }}
         />
@@ -254,7 +335,11 @@ function AnswerForm({ request, onChange }: { request: InspectionRequest; onChang
         {t("answer.label")}
         <textarea name="answer" value={text} onChange={(e) => setText(e.target.value)} rows={3} />
       </label>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <button type="button" onClick={() => void run("answer", { response: text })}>
         {t("answer.send")}
       </button>
@@ -303,15 +388,34 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
     setError(null);
     setBusy(true);
     try {
-      const attachment = file ? { fileName: file.name, mediaType: file.type || "application/octet-stream", contentBase64: await readBase64(file) } : undefined;
-      const text = [t("scanForm.findingSentence", { finding: findingText(chosen.value) }), notes.trim()].filter(Boolean).join(" ");
+      const attachment = file
+        ? {
+            fileName: file.name,
+            mediaType: file.type || "application/octet-stream",
+            contentBase64: await readBase64(file),
+          }
+        : undefined;
+      const text = [t("scanForm.findingSentence", { finding: findingText(chosen.value) }), notes.trim()]
+        .filter(Boolean)
+        .join(" ");
       const updated = await api<InspectionRequest>(`/inspection-requests/${request.id}/scans`, {
         method: "POST",
-        body: { scanType, outcome: chosen.outcome, notes: text, deviceId: deviceId || undefined, attachment, disposition: disposition || undefined },
+        body: {
+          scanType,
+          outcome: chosen.outcome,
+          notes: text,
+          deviceId: deviceId || undefined,
+          attachment,
+          disposition: disposition || undefined,
+        },
       });
       setRecorded(
         disposition
-          ? t("scanForm.recordedWithDisposition", { scan: t.code(scanType), finding: findingText(chosen.value), disposition: t.code(disposition) })
+          ? t("scanForm.recordedWithDisposition", {
+              scan: t.code(scanType),
+              finding: findingText(chosen.value),
+              disposition: t.code(disposition),
+            })
           : t("scanForm.recorded", { scan: t.code(scanType), finding: findingText(chosen.value) }),
       );
       reset(updated);
@@ -335,81 +439,95 @@ function ScanForm({ request, onChange }: { request: InspectionRequest; onChange:
 
   return (
     <>
-    <form className="panel" aria-label={t("scanForm.title")} onSubmit={handleSubmit}>
-      <h3>{t("scanForm.title")}</h3>
-      <p className="muted">{t("scanForm.hint")}</p>
-      {recorded && (
-        <p className="ok" role="status" data-testid="scan-recorded">
-          {recorded}
-        </p>
-      )}
-      <label>
-        {t("scanForm.type")}
-        <select
-          name="scanType"
-          value={scanType}
-          onChange={(e) => {
-            setScanType(e.target.value as ScanType);
-            setFinding("");
-            setDeviceId("");
-          }}
-        >
-          {SCAN_TYPES.map((type) => (
-            <option key={type} value={type}>
-              {t.code(type)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t("scanForm.result")}
-        <select name="finding" value={finding} required onChange={(e) => setFinding(e.target.value)}>
-          <option value="">{t("scanForm.chooseResult")}</option>
-          {findings.map((f) => (
-            <option key={f.value} value={f.value}>
-              {findingText(f.value)}
-            </option>
-          ))}
-        </select>
-      </label>
-      {scanType !== "physical_exam" && (
+      <form className="panel" aria-label={t("scanForm.title")} onSubmit={handleSubmit}>
+        <h3>{t("scanForm.title")}</h3>
+        <p className="muted">{t("scanForm.hint")}</p>
+        {recorded && (
+          <p className="ok" role="status" data-testid="scan-recorded">
+            {recorded}
+          </p>
+        )}
         <label>
-          {t("scanForm.device")}
-          <select name="deviceId" value={deviceId} required={needsDevice} disabled={devices.length === 0} onChange={(e) => setDeviceId(e.target.value)}>
-            <option value="">{devices.length === 0 ? t("devices.noneOfType") : t("devices.choose")}</option>
-            {devices.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.site ? `${d.label} (${d.site.locode})` : d.label}
+          {t("scanForm.type")}
+          <select
+            name="scanType"
+            value={scanType}
+            onChange={(e) => {
+              setScanType(e.target.value as ScanType);
+              setFinding("");
+              setDeviceId("");
+            }}
+          >
+            {SCAN_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {t.code(type)}
               </option>
             ))}
           </select>
         </label>
-      )}
-      <label>
-        {t("scanForm.notes")}
-        <textarea name="notes" value={notes} maxLength={4000} onChange={(e) => setNotes(e.target.value)} rows={3} />
-      </label>
-      <label>
-        {t("scanForm.file")}
-        <input key={fileKey} name="attachment" type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-      </label>
-      <label>
-        {t("scanForm.disposition")}
-        <select name="disposition" value={disposition} onChange={(e) => setDisposition(e.target.value as Disposition | "")}>
-          <option value="">{t("scanForm.noneYet")}</option>
-          {DISPOSITIONS.map((d) => (
-            <option key={d} value={d}>
-              {t.code(d)}
-            </option>
-          ))}
-        </select>
-      </label>
-      {error && <p className="error" role="alert">{error}</p>}
-      <button type="submit" disabled={isBusy || !chosen || (needsDevice && !deviceId)}>
-        {t("scanForm.title")}
-      </button>
-    </form>
-    {isConfirming && disposition && (
+        <label>
+          {t("scanForm.result")}
+          <select name="finding" value={finding} required onChange={(e) => setFinding(e.target.value)}>
+            <option value="">{t("scanForm.chooseResult")}</option>
+            {findings.map((f) => (
+              <option key={f.value} value={f.value}>
+                {findingText(f.value)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {scanType !== "physical_exam" && (
+          <label>
+            {t("scanForm.device")}
+            <select
+              name="deviceId"
+              value={deviceId}
+              required={needsDevice}
+              disabled={devices.length === 0}
+              onChange={(e) => setDeviceId(e.target.value)}
+            >
+              <option value="">{devices.length === 0 ? t("devices.noneOfType") : t("devices.choose")}</option>
+              {devices.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.site ? `${d.label} (${d.site.locode})` : d.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          {t("scanForm.notes")}
+          <textarea name="notes" value={notes} maxLength={4000} onChange={(e) => setNotes(e.target.value)} rows={3} />
+        </label>
+        <label>
+          {t("scanForm.file")}
+          <input key={fileKey} name="attachment" type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        </label>
+        <label>
+          {t("scanForm.disposition")}
+          <select
+            name="disposition"
+            value={disposition}
+            onChange={(e) => setDisposition(e.target.value as Disposition | "")}
+          >
+            <option value="">{t("scanForm.noneYet")}</option>
+            {DISPOSITIONS.map((d) => (
+              <option key={d} value={d}>
+                {t.code(d)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={isBusy || !chosen || (needsDevice && !deviceId)}>
+          {t("scanForm.title")}
+        </button>
+      </form>
+      {isConfirming && disposition && (
         <ConfirmDialog
           confirmation={{
             title: t("scanForm.confirmTitle", { container: request.containerNo, disposition: t.code(disposition) }),

@@ -2,7 +2,14 @@ import { useState } from "react";
 import { Link } from "wouter";
 import type { InspectionRequest, Scan } from "../api.ts";
 import { useT } from "../i18n/index.tsx";
-import { analysisErrorText, findingText, inconsistencyText, missReasonText, noteText, reachBackText } from "../i18n/reasons.ts";
+import {
+  analysisErrorText,
+  findingText,
+  inconsistencyText,
+  missReasonText,
+  noteText,
+  reachBackText,
+} from "../i18n/reasons.ts";
 import { Time } from "../components/Time.tsx";
 import { timeLeft } from "../time.ts";
 import { hasEvidence, ScanEvidence } from "../components/ScanEvidence.tsx";
@@ -35,7 +42,11 @@ function Cargo({ request }: { request: InspectionRequest }) {
       </span>
       <span>
         {t("card.risk")}{" "}
-        <span className={`risk risk-${level}`} data-testid="risk-score" title={level ? t("card.riskLevel", { level: t.code(level) }) : t("card.notScored")}>
+        <span
+          className={`risk risk-${level}`}
+          data-testid="risk-score"
+          title={level ? t("card.riskLevel", { level: t.code(level) }) : t("card.notScored")}
+        >
           {c.riskScore === null ? "—" : Math.round(c.riskScore)}
         </span>
       </span>
@@ -55,7 +66,17 @@ function Cargo({ request }: { request: InspectionRequest }) {
 }
 
 /** A request with its decision, every scan result and its evidence (plots and images; open at once when `showEvidence`). */
-export function RequestCard({ request, showEvidence = false, showCargo = false, children }: { request: InspectionRequest; showEvidence?: boolean; showCargo?: boolean; children?: React.ReactNode }) {
+export function RequestCard({
+  request,
+  showEvidence = false,
+  showCargo = false,
+  children,
+}: {
+  request: InspectionRequest;
+  showEvidence?: boolean;
+  showCargo?: boolean;
+  children?: React.ReactNode;
+}) {
   const t = useT();
   const now = useMinuteClock(request.isOpen);
   return (
@@ -67,13 +88,22 @@ export function RequestCard({ request, showEvidence = false, showCargo = false, 
         <span className={`status status-${request.status}`} data-testid="request-status">
           {t.code(request.status)}
         </span>{" "}
-        <span className="badge">{t.code(request.priority)}</span> <span className="badge">{t.code(request.requestType)}</span> {t("card.container", { container: request.containerNo, bl: request.billOfLading })}
+        <span className="badge">{t.code(request.priority)}</span>{" "}
+        <span className="badge">{t.code(request.requestType)}</span>{" "}
+        {t("card.container", { container: request.containerNo, bl: request.billOfLading })}
         {request.holdActive && <span className="status status-declined"> {t("card.onHold")}</span>}
         {request.escalatedAt && request.isOpen && <span className="status status-requested"> {t("card.atRisk")}</span>}
-        {request.missedAt && <span className="status status-declined" data-testid="missed"> {t("card.missed", { reason: missReasonText(t, request.missReasonCode, request.missReason) })}</span>}
+        {request.missedAt && (
+          <span className="status status-declined" data-testid="missed">
+            {" "}
+            {t("card.missed", { reason: missReasonText(t, request.missReasonCode, request.missReason) })}
+          </span>
+        )}
       </header>
       <p>
-        <em>{request.reason}</em> — {request.requestedBy} ({request.requestingAgency}), <Time iso={request.requestedAt} />{t("card.asksFor", { scans: request.scansRequested.map((s) => t.code(s)).join(t("common.listSeparator")) })}
+        <em>{request.reason}</em> — {request.requestedBy} ({request.requestingAgency}),{" "}
+        <Time iso={request.requestedAt} />
+        {t("card.asksFor", { scans: request.scansRequested.map((s) => t.code(s)).join(t("common.listSeparator")) })}
       </p>
       <p className="muted">
         {t("card.deadline")}{" "}
@@ -89,7 +119,8 @@ export function RequestCard({ request, showEvidence = false, showCargo = false, 
       {showCargo && <Cargo request={request} />}
       {request.decidedAt && (
         <p>
-          {t(request.status === "declined" ? "card.declinedBy" : "card.acceptedBy", { by: request.decidedBy ?? "" })} <Time iso={request.decidedAt} />
+          {t(request.status === "declined" ? "card.declinedBy" : "card.acceptedBy", { by: request.decidedBy ?? "" })}{" "}
+          <Time iso={request.decidedAt} />
           {request.decisionReason ? `: ${request.decisionReason}` : ""}
         </p>
       )}
@@ -149,7 +180,11 @@ export function RequestCard({ request, showEvidence = false, showCargo = false, 
           {request.dispositionOverride && (
             <span className="error" data-testid="disposition-override">
               {" "}
-              — {t("card.override", { by: request.dispositionOverride.by ?? t("card.aSupervisor"), reason: request.dispositionOverride.reason })}
+              —{" "}
+              {t("card.override", {
+                by: request.dispositionOverride.by ?? t("card.aSupervisor"),
+                reason: request.dispositionOverride.reason,
+              })}
             </span>
           )}
         </p>
@@ -160,11 +195,16 @@ export function RequestCard({ request, showEvidence = false, showCargo = false, 
           <ol className="timeline">
             {request.timeline.map((step, i) => (
               <li key={i}>
-                <Time iso={step.at} seconds /> — {t("card.step", { action: t.code(step.action), by: step.by ?? t("card.system") })}
+                <Time iso={step.at} seconds /> —{" "}
+                {t("card.step", { action: t.code(step.action), by: step.by ?? t("card.system") })}
                 {step.note ? `: ${step.note}` : ""}
                 {step.override && (
                   <div className="error" data-testid="timeline-override">
-                    {t("card.timelineOverride", { by: step.by ?? t("card.aSupervisor"), reason: step.override.reason, findings: step.override.findings.map((f) => findingText(t, f)).join(t("reason.detailSeparator")) })}
+                    {t("card.timelineOverride", {
+                      by: step.by ?? t("card.aSupervisor"),
+                      reason: step.override.reason,
+                      findings: step.override.findings.map((f) => findingText(t, f)).join(t("reason.detailSeparator")),
+                    })}
                   </div>
                 )}
               </li>
@@ -208,22 +248,44 @@ function AnalysisSummary({ scan }: { scan: Scan }) {
     <div className="analysis" data-testid="analysis">
       <div>
         {t("analysis.title")} <strong className={`verdict-${a.verdict}`}>{t.code(`verdict_${a.verdict}`)}</strong>
-        {identified.length > 0 && ` — ${identified.map((n) => t("reason.nuclide", { name: n.name, facts: [t.code(n.category), t.percent(n.confidence)].join(t("common.listSeparator")) })).join(t("common.listSeparator"))}`}
-        {a.alarms.length > 0 && ` — ${t("analysis.alarms", { count: a.alarms.length, types: [...new Set(a.alarms.map((x) => t.code(x.type)))].join(", ") })}`}
+        {identified.length > 0 &&
+          ` — ${identified.map((n) => t("reason.nuclide", { name: n.name, facts: [t.code(n.category), t.percent(n.confidence)].join(t("common.listSeparator")) })).join(t("common.listSeparator"))}`}
+        {a.alarms.length > 0 &&
+          ` — ${t("analysis.alarms", { count: a.alarms.length, types: [...new Set(a.alarms.map((x) => t.code(x.type)))].join(", ") })}`}
       </div>
       {a.reachBack && (
         <div className="error" data-testid="reach-back">
           {t("analysis.reachBack")} {reachBackText(t, a.reachBack.reason)}
         </div>
       )}
-      {natural.length > 0 && <div className="muted">{t("analysis.natural")} {natural.map((n) => n.name).join(", ")}</div>}
+      {natural.length > 0 && (
+        <div className="muted">
+          {t("analysis.natural")} {natural.map((n) => n.name).join(", ")}
+        </div>
+      )}
       {possible.length > 0 && (
         <div className="muted" data-testid="possible-nuclides">
-          {t("analysis.possible")} {possible.map((n) => t("reason.nuclide", { name: n.name, facts: (n.notes ?? []).map((note) => noteText(t, note)).join(t("common.listSeparator")) || t("analysis.weak") })).join(t("common.listSeparator"))}
+          {t("analysis.possible")}{" "}
+          {possible
+            .map((n) =>
+              t("reason.nuclide", {
+                name: n.name,
+                facts:
+                  (n.notes ?? []).map((note) => noteText(t, note)).join(t("common.listSeparator")) ||
+                  t("analysis.weak"),
+              }),
+            )
+            .join(t("common.listSeparator"))}
         </div>
       )}
       {(a.unexplainedPeaks ?? []).length > 0 && (
-        <div className="muted">{t("analysis.unexplained")} {(a.unexplainedPeaks ?? []).flatMap((u) => u.energiesKeV).map((e) => `${e} keV`).join(", ")}</div>
+        <div className="muted">
+          {t("analysis.unexplained")}{" "}
+          {(a.unexplainedPeaks ?? [])
+            .flatMap((u) => u.energiesKeV)
+            .map((e) => `${e} keV`)
+            .join(", ")}
+        </div>
       )}
       {scan.isInconsistent && (
         <div className="error" data-testid="inconsistent">

@@ -16,7 +16,11 @@ export function RequestPage({ id, me }: { id: string; me: Me }) {
   }, [id]);
 
   if (error) {
-    return <p className="error" role="alert">{error}</p>;
+    return (
+      <p className="error" role="alert">
+        {error}
+      </p>
+    );
   }
   if (!request) {
     return <p className="loading">{t("common.loading")}</p>;
@@ -24,7 +28,8 @@ export function RequestPage({ id, me }: { id: string; me: Me }) {
   return (
     <section>
       <p>
-        <Link href="/requests">{t("request.back")}</Link> · <Link href={`/shipments/${request.shipmentId}`}>{t("request.shipment")}</Link>
+        <Link href="/requests">{t("request.back")}</Link> ·{" "}
+        <Link href={`/shipments/${request.shipmentId}`}>{t("request.shipment")}</Link>
       </p>
       <RequestCard request={request} showEvidence>
         <RequestActions request={request} me={me} onChange={setRequest} />

@@ -93,10 +93,14 @@ export function RequestsPage({ me, mode }: { me: Me; mode: "all" | "work" }) {
       <p className="muted" data-testid="queue-summary">
         {list.isLoading && !list.data
           ? t("common.loading")
-          : `${t(list.hasNext ? "requests.onPageMore" : "requests.onPage", { count: items.length })}${status ? ` · ${(() => {
-              const filter = STATUS_FILTERS.find(([v]) => v === status);
-              return filter ? t(filter[1]) : t.code(status);
-            })()}` : ""}`}
+          : `${t(list.hasNext ? "requests.onPageMore" : "requests.onPage", { count: items.length })}${
+              status
+                ? ` · ${(() => {
+                    const filter = STATUS_FILTERS.find(([v]) => v === status);
+                    return filter ? t(filter[1]) : t.code(status);
+                  })()}`
+                : ""
+            }`}
       </p>
       {list.error && (
         <p className="error" role="alert">
@@ -110,11 +114,20 @@ export function RequestsPage({ me, mode }: { me: Me; mode: "all" | "work" }) {
             request={r}
             me={me}
             onChange={(updated) => list.replace(updated, (x) => x.id)}
-            scanForm={{ isOpen: openScanForm === r.id, toggle: () => setOpenScanForm((open) => (open === r.id ? null : r.id)) }}
+            scanForm={{
+              isOpen: openScanForm === r.id,
+              toggle: () => setOpenScanForm((open) => (open === r.id ? null : r.id)),
+            }}
           />
         </RequestCard>
       ))}
-      <Pager pageNumber={list.pageNumber} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} />
+      <Pager
+        pageNumber={list.pageNumber}
+        hasPrevious={list.hasPrevious}
+        hasNext={list.hasNext}
+        onPrevious={list.previous}
+        onNext={list.next}
+      />
     </section>
   );
 }

@@ -37,7 +37,22 @@ export interface Issue {
 }
 
 const KINDS = [
-  "all", "any", "not", "hsPrefix", "field", "norm", "port", "country", "transshipment", "watchlist", "screening", "firstSeen", "weightImplausible", "filedLate", "incomplete", "hsMismatch",
+  "all",
+  "any",
+  "not",
+  "hsPrefix",
+  "field",
+  "norm",
+  "port",
+  "country",
+  "transshipment",
+  "watchlist",
+  "screening",
+  "firstSeen",
+  "weightImplausible",
+  "filedLate",
+  "incomplete",
+  "hsMismatch",
 ] as const;
 type Kind = (typeof KINDS)[number];
 const FIELD_TESTS = ["equals", "in", "prefix", "text", "range", "present"] as const;
@@ -46,9 +61,30 @@ const ROUTE_POINTS = ["receipt", "loading", "discharge", "finalDestination", "tr
 const PARTY_ROLES = ["shipper", "consignee", "notify", "forwarder"];
 /** Field paths a targeter is likely to test (the language takes others too). */
 const FIELDS = [
-  "portOfLoading", "portOfDischarge", "finalDestination", "placeOfReceipt", "carrierScac", "vesselImo", "vesselName", "itn", "declaredValueUsd", "goods.hsCode", "goods.description",
-  "goods.grossWeightKg", "goods.packageType", "containers.sizeType", "containers.typeGroup", "shipper.country", "consignee.country", "shipper.name", "consignee.name", "teu", "containerCount",
-  "totalWeightKg", "transshipmentCount", "hoursFiledBeforeCutoff",
+  "portOfLoading",
+  "portOfDischarge",
+  "finalDestination",
+  "placeOfReceipt",
+  "carrierScac",
+  "vesselImo",
+  "vesselName",
+  "itn",
+  "declaredValueUsd",
+  "goods.hsCode",
+  "goods.description",
+  "goods.grossWeightKg",
+  "goods.packageType",
+  "containers.sizeType",
+  "containers.typeGroup",
+  "shipper.country",
+  "consignee.country",
+  "shipper.name",
+  "consignee.name",
+  "teu",
+  "containerCount",
+  "totalWeightKg",
+  "transshipmentCount",
+  "hoursFiledBeforeCutoff",
 ];
 const RULE_ID = /^[a-z0-9][a-z0-9._-]*$/;
 const HS_PREFIX = /^\d{2,6}$/;
@@ -106,9 +142,11 @@ function blank(kind: Kind): Cond {
 }
 
 /** A scalar as text; anything else as empty. */
-const str = (v: unknown, fallback = ""): string => (typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : fallback);
+const str = (v: unknown, fallback = ""): string =>
+  typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : fallback;
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-const asRecord = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const asRecord = (v: unknown): Record<string, unknown> =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 type Say = (id: MessageId, values?: Values) => string;
 
@@ -156,7 +194,9 @@ function checkCondition(c: Cond, say: Say, out: string[]): void {
         out.push(say("ruleForm.issue.noVia"));
       }
       via.filter((x) => !LOCODE.test(x)).forEach((v) => out.push(say("ruleForm.issue.badPort", { value: v })));
-      viaCountry.filter((x) => !COUNTRY.test(x)).forEach((v) => out.push(say("ruleForm.issue.badCountry", { value: v })));
+      viaCountry
+        .filter((x) => !COUNTRY.test(x))
+        .forEach((v) => out.push(say("ruleForm.issue.badCountry", { value: v })));
       return;
     }
     case "screening": {
@@ -174,7 +214,10 @@ function checkCondition(c: Cond, say: Say, out: string[]): void {
       return;
     }
     case "filedLate":
-      if (typeof asRecord(c.filedLate).hoursBeforeCutoff !== "number" || !Number.isFinite(asRecord(c.filedLate).hoursBeforeCutoff)) {
+      if (
+        typeof asRecord(c.filedLate).hoursBeforeCutoff !== "number" ||
+        !Number.isFinite(asRecord(c.filedLate).hoursBeforeCutoff)
+      ) {
         out.push(say("ruleForm.issue.badHours"));
       }
       return;
@@ -222,7 +265,13 @@ function checkCondition(c: Cond, say: Say, out: string[]): void {
 export function validateRuleSet(def: FormRuleSet, say: Say): Issue[] {
   const issues: Issue[] = [];
   const th = def.thresholds;
-  if (!th || typeof th.medium !== "number" || typeof th.high !== "number" || !Number.isFinite(th.medium) || !Number.isFinite(th.high)) {
+  if (
+    !th ||
+    typeof th.medium !== "number" ||
+    typeof th.high !== "number" ||
+    !Number.isFinite(th.medium) ||
+    !Number.isFinite(th.high)
+  ) {
     issues.push({ rule: null, message: say("ruleForm.issue.noThresholds") });
   } else if (th.high < th.medium) {
     issues.push({ rule: null, message: say("ruleForm.issue.thresholdOrder", { medium: th.medium, high: th.high }) });
@@ -237,7 +286,8 @@ export function validateRuleSet(def: FormRuleSet, say: Say): Issue[] {
   const seen = new Map<string, number>();
   rules.forEach((rule, i) => {
     const name = rule.id || say("ruleForm.unnamed", { n: i + 1 });
-    const add = (message: string) => issues.push({ rule: i, message: say("ruleForm.issue.inRule", { rule: name, message }) });
+    const add = (message: string) =>
+      issues.push({ rule: i, message: say("ruleForm.issue.inRule", { rule: name, message }) });
     if (!RULE_ID.test(rule.id)) {
       add(say("ruleForm.issue.badId"));
     } else if (rule.id === "data.missing") {
@@ -271,18 +321,39 @@ export function explainServerIssues(issues: string[], def: FormRuleSet, say: Say
     if (m && m.length === 4) {
       const i = Number(m[1]);
       const rule = def.rules?.[i];
-      return { rule: i, message: say("ruleForm.issue.inRule", { rule: rule?.id || say("ruleForm.unnamed", { n: i + 1 }), message: say("ruleForm.issue.server", { where: m[2] || "—", message: m[3] ?? "" }) }) };
+      return {
+        rule: i,
+        message: say("ruleForm.issue.inRule", {
+          rule: rule?.id || say("ruleForm.unnamed", { n: i + 1 }),
+          message: say("ruleForm.issue.server", { where: m[2] || "—", message: m[3] ?? "" }),
+        }),
+      };
     }
     if (m && m.length === 3) {
       const i = def.rules?.findIndex((r) => r.id === m[1]) ?? -1;
-      return { rule: i >= 0 ? i : null, message: say("ruleForm.issue.inRule", { rule: m[1] ?? "", message: m[2] ?? "" }) };
+      return {
+        rule: i >= 0 ? i : null,
+        message: say("ruleForm.issue.inRule", { rule: m[1] ?? "", message: m[2] ?? "" }),
+      };
     }
     return { rule: null, message: issue };
   });
 }
 
 /** A comma-separated list input that keeps what is typed until it parses. */
-function ListInput({ value, onChange, label, upper = false, placeholder }: { value: string[]; onChange: (v: string[]) => void; label: string; upper?: boolean; placeholder?: string }) {
+function ListInput({
+  value,
+  onChange,
+  label,
+  upper = false,
+  placeholder,
+}: {
+  value: string[];
+  onChange: (v: string[]) => void;
+  label: string;
+  upper?: boolean;
+  placeholder?: string;
+}) {
   const [text, setText] = useState(value.join(", "));
   useEffect(() => {
     setText((current) => (parseList(current, upper).join("|") === value.join("|") ? current : value.join(", ")));
@@ -308,8 +379,26 @@ function parseList(text: string, upper: boolean): string[] {
 }
 
 /** A number input: empty reads as undefined, so "no limit" is possible. */
-function NumberInput({ value, onChange, label, step = "any" }: { value: number | undefined; onChange: (v: number | undefined) => void; label: string; step?: string }) {
-  return <input type="number" step={step} aria-label={label} value={value ?? ""} onChange={(e) => onChange(e.target.value === "" ? undefined : Number(e.target.value))} />;
+function NumberInput({
+  value,
+  onChange,
+  label,
+  step = "any",
+}: {
+  value: number | undefined;
+  onChange: (v: number | undefined) => void;
+  label: string;
+  step?: string;
+}) {
+  return (
+    <input
+      type="number"
+      step={step}
+      aria-label={label}
+      value={value ?? ""}
+      onChange={(e) => onChange(e.target.value === "" ? undefined : Number(e.target.value))}
+    />
+  );
 }
 
 /** A value typed as the field holds it: a number when the old value was one, else text. */
@@ -324,7 +413,17 @@ function scalarOf(text: string, like: unknown): string | number | boolean {
 }
 
 /** One condition and, for groups, the conditions inside it. */
-function ConditionEditor({ value, onChange, onRemove, depth }: { value: Cond; onChange: (c: Cond) => void; onRemove?: () => void; depth: number }) {
+function ConditionEditor({
+  value,
+  onChange,
+  onRemove,
+  depth,
+}: {
+  value: Cond;
+  onChange: (c: Cond) => void;
+  onRemove?: () => void;
+  depth: number;
+}) {
   const t = useT();
   const kind = kindOf(value);
   const set = (key: string, inner: Record<string, unknown>) => onChange({ [key]: inner });
@@ -351,7 +450,21 @@ function ConditionEditor({ value, onChange, onRemove, depth }: { value: Cond; on
   );
 }
 
-function ConditionBody({ kind, value, onChange, set, depth, t }: { kind: Kind | null; value: Cond; onChange: (c: Cond) => void; set: (key: string, inner: Record<string, unknown>) => void; depth: number; t: Translator }) {
+function ConditionBody({
+  kind,
+  value,
+  onChange,
+  set,
+  depth,
+  t,
+}: {
+  kind: Kind | null;
+  value: Cond;
+  onChange: (c: Cond) => void;
+  set: (key: string, inner: Record<string, unknown>) => void;
+  depth: number;
+  t: Translator;
+}) {
   switch (kind) {
     case null:
       return <pre className="raw">{JSON.stringify(value, null, 2)}</pre>;
@@ -369,7 +482,11 @@ function ConditionBody({ kind, value, onChange, set, depth, t }: { kind: Kind | 
               onRemove={() => onChange({ [kind]: children.filter((_, j) => j !== i) })}
             />
           ))}
-          <button type="button" className="secondary" onClick={() => onChange({ [kind]: [...children, blank("hsPrefix")] })}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => onChange({ [kind]: [...children, blank("hsPrefix")] })}
+          >
             {t("ruleForm.addCondition")}
           </button>
         </div>
@@ -384,12 +501,22 @@ function ConditionBody({ kind, value, onChange, set, depth, t }: { kind: Kind | 
     case "hsPrefix":
       return (
         <label>
-          {t("ruleForm.hsCodes")} <ListInput label={t("ruleForm.hsCodes")} value={asList(value.hsPrefix)} placeholder="2844, 2612" onChange={(v) => onChange({ hsPrefix: v })} />
+          {t("ruleForm.hsCodes")}{" "}
+          <ListInput
+            label={t("ruleForm.hsCodes")}
+            value={asList(value.hsPrefix)}
+            placeholder="2844, 2612"
+            onChange={(v) => onChange({ hsPrefix: v })}
+          />
         </label>
       );
     case "norm":
       return (
-        <select aria-label={t("ruleForm.kind.norm")} value={String(value.norm)} onChange={(e) => onChange({ norm: e.target.value })}>
+        <select
+          aria-label={t("ruleForm.kind.norm")}
+          value={String(value.norm)}
+          onChange={(e) => onChange({ norm: e.target.value })}
+        >
           {["any", "nuisance", "explain-or-escalate"].map((n) => (
             <option key={n} value={n}>
               {t(`ruleForm.norm.${n}` as MessageId)}
@@ -404,14 +531,24 @@ function ConditionBody({ kind, value, onChange, set, depth, t }: { kind: Kind | 
       const points = kind === "port" ? ROUTE_POINTS : [...ROUTE_POINTS, ...PARTY_ROLES, "anyParty"];
       return (
         <div className="inline-fields">
-          <select aria-label={t("ruleForm.where")} value={str(inner[key])} onChange={(e) => set(kind, { ...inner, [key]: e.target.value })}>
+          <select
+            aria-label={t("ruleForm.where")}
+            value={str(inner[key])}
+            onChange={(e) => set(kind, { ...inner, [key]: e.target.value })}
+          >
             {points.map((p) => (
               <option key={p} value={p}>
                 {t(`ruleForm.point.${p}` as MessageId)}
               </option>
             ))}
           </select>
-          <ListInput label={kind === "port" ? t("ruleForm.ports") : t("ruleForm.countries")} upper value={asList(inner.in)} placeholder={kind === "port" ? "KRPUS, CNSHA" : "JP, KR"} onChange={(v) => set(kind, { ...inner, in: v })} />
+          <ListInput
+            label={kind === "port" ? t("ruleForm.ports") : t("ruleForm.countries")}
+            upper
+            value={asList(inner.in)}
+            placeholder={kind === "port" ? "KRPUS, CNSHA" : "JP, KR"}
+            onChange={(v) => set(kind, { ...inner, in: v })}
+          />
         </div>
       );
     }
@@ -427,10 +564,24 @@ function ConditionBody({ kind, value, onChange, set, depth, t }: { kind: Kind | 
       return (
         <div className="inline-fields">
           <label>
-            {t("ruleForm.viaPorts")} <ListInput label={t("ruleForm.viaPorts")} upper value={asList(inner.via)} placeholder="KRPUS" onChange={(v) => put("via", v)} />
+            {t("ruleForm.viaPorts")}{" "}
+            <ListInput
+              label={t("ruleForm.viaPorts")}
+              upper
+              value={asList(inner.via)}
+              placeholder="KRPUS"
+              onChange={(v) => put("via", v)}
+            />
           </label>
           <label>
-            {t("ruleForm.viaCountries")} <ListInput label={t("ruleForm.viaCountries")} upper value={asList(inner.viaCountry)} placeholder="KR" onChange={(v) => put("viaCountry", v)} />
+            {t("ruleForm.viaCountries")}{" "}
+            <ListInput
+              label={t("ruleForm.viaCountries")}
+              upper
+              value={asList(inner.viaCountry)}
+              placeholder="KR"
+              onChange={(v) => put("viaCountry", v)}
+            />
           </label>
         </div>
       );
@@ -438,7 +589,11 @@ function ConditionBody({ kind, value, onChange, set, depth, t }: { kind: Kind | 
     case "watchlist": {
       const inner = asRecord(value.watchlist);
       return (
-        <select aria-label={t("ruleForm.subject")} value={str(inner.subject, "party")} onChange={(e) => set("watchlist", { ...inner, subject: e.target.value })}>
+        <select
+          aria-label={t("ruleForm.subject")}
+          value={str(inner.subject, "party")}
+          onChange={(e) => set("watchlist", { ...inner, subject: e.target.value })}
+        >
           {["party", "vessel", "container"].map((s) => (
             <option key={s} value={s}>
               {t.code(`watch_${s}`)}
@@ -451,13 +606,22 @@ function ConditionBody({ kind, value, onChange, set, depth, t }: { kind: Kind | 
       const inner = asRecord(value.screening);
       return (
         <label>
-          {t("ruleForm.minScore")} <NumberInput label={t("ruleForm.minScore")} value={typeof inner.minScore === "number" ? inner.minScore : undefined} onChange={(v) => set("screening", { ...inner, minScore: v })} />
+          {t("ruleForm.minScore")}{" "}
+          <NumberInput
+            label={t("ruleForm.minScore")}
+            value={typeof inner.minScore === "number" ? inner.minScore : undefined}
+            onChange={(v) => set("screening", { ...inner, minScore: v })}
+          />
         </label>
       );
     }
     case "firstSeen":
       return (
-        <select aria-label={t("ruleForm.kind.firstSeen")} value={String(value.firstSeen)} onChange={(e) => onChange({ firstSeen: e.target.value })}>
+        <select
+          aria-label={t("ruleForm.kind.firstSeen")}
+          value={String(value.firstSeen)}
+          onChange={(e) => onChange({ firstSeen: e.target.value })}
+        >
           {["shipper", "consignee"].map((r) => (
             <option key={r} value={r}>
               {t(`ruleForm.point.${r}` as MessageId)}
@@ -470,7 +634,11 @@ function ConditionBody({ kind, value, onChange, set, depth, t }: { kind: Kind | 
       return (
         <label>
           {t("ruleForm.tolerance")}{" "}
-          <NumberInput label={t("ruleForm.tolerance")} value={typeof inner.tolerance === "number" ? inner.tolerance : undefined} onChange={(v) => set("weightImplausible", v === undefined ? {} : { tolerance: v })} />
+          <NumberInput
+            label={t("ruleForm.tolerance")}
+            value={typeof inner.tolerance === "number" ? inner.tolerance : undefined}
+            onChange={(v) => set("weightImplausible", v === undefined ? {} : { tolerance: v })}
+          />
         </label>
       );
     }
@@ -479,14 +647,23 @@ function ConditionBody({ kind, value, onChange, set, depth, t }: { kind: Kind | 
       return (
         <label>
           {t("ruleForm.hoursBeforeCutoff")}{" "}
-          <NumberInput label={t("ruleForm.hoursBeforeCutoff")} value={typeof inner.hoursBeforeCutoff === "number" ? inner.hoursBeforeCutoff : undefined} onChange={(v) => set("filedLate", { hoursBeforeCutoff: v })} />
+          <NumberInput
+            label={t("ruleForm.hoursBeforeCutoff")}
+            value={typeof inner.hoursBeforeCutoff === "number" ? inner.hoursBeforeCutoff : undefined}
+            onChange={(v) => set("filedLate", { hoursBeforeCutoff: v })}
+          />
         </label>
       );
     }
     case "incomplete":
       return (
         <label>
-          {t("ruleForm.requiredFields")} <ListInput label={t("ruleForm.requiredFields")} value={asList(asRecord(value.incomplete).fields)} onChange={(v) => set("incomplete", { fields: v })} />
+          {t("ruleForm.requiredFields")}{" "}
+          <ListInput
+            label={t("ruleForm.requiredFields")}
+            value={asList(asRecord(value.incomplete).fields)}
+            onChange={(v) => set("incomplete", { fields: v })}
+          />
         </label>
       );
     case "hsMismatch":
@@ -501,7 +678,14 @@ function FieldTestEditor({ value, onChange, t }: { value: Cond; onChange: (c: Co
   const field = str(value.field);
   const listId = "rule-fields";
   const withTest = (next: FieldTest) => {
-    const fresh: Record<FieldTest, unknown> = { equals: "", in: [], prefix: [], text: { words: [] }, range: {}, present: true };
+    const fresh: Record<FieldTest, unknown> = {
+      equals: "",
+      in: [],
+      prefix: [],
+      text: { words: [] },
+      range: {},
+      present: true,
+    };
     onChange({ field, [next]: fresh[next] });
   };
   const range = asRecord(value.range);
@@ -509,7 +693,12 @@ function FieldTestEditor({ value, onChange, t }: { value: Cond; onChange: (c: Co
   const inValues = Array.isArray(value.in) ? (value.in as unknown[]) : [];
   return (
     <div className="inline-fields">
-      <input aria-label={t("ruleForm.field")} list={listId} value={field} onChange={(e) => onChange({ ...value, field: e.target.value })} />
+      <input
+        aria-label={t("ruleForm.field")}
+        list={listId}
+        value={field}
+        onChange={(e) => onChange({ ...value, field: e.target.value })}
+      />
       <datalist id={listId}>
         {FIELDS.map((f) => (
           <option key={f} value={f} />
@@ -522,30 +711,64 @@ function FieldTestEditor({ value, onChange, t }: { value: Cond; onChange: (c: Co
           </option>
         ))}
       </select>
-      {test === "equals" && <input aria-label={t("ruleForm.value")} value={str(value.equals)} onChange={(e) => onChange({ field, equals: scalarOf(e.target.value, value.equals) })} />}
+      {test === "equals" && (
+        <input
+          aria-label={t("ruleForm.value")}
+          value={str(value.equals)}
+          onChange={(e) => onChange({ field, equals: scalarOf(e.target.value, value.equals) })}
+        />
+      )}
       {(test === "in" || test === "prefix") && (
         <ListInput
           label={t("ruleForm.values")}
           value={asList(value[test])}
-          onChange={(v) => onChange({ field, [test]: test === "in" && inValues.length > 0 && inValues.every((x) => typeof x === "number") ? v.map((x) => scalarOf(x, 0)) : v })}
+          onChange={(v) =>
+            onChange({
+              field,
+              [test]:
+                test === "in" && inValues.length > 0 && inValues.every((x) => typeof x === "number")
+                  ? v.map((x) => scalarOf(x, 0))
+                  : v,
+            })
+          }
         />
       )}
       {test === "range" && (
         <>
-          <NumberInput label={t("ruleForm.min")} value={typeof range.min === "number" ? range.min : undefined} onChange={(v) => onChange({ field, range: { ...range, min: v } })} />
-          <NumberInput label={t("ruleForm.max")} value={typeof range.max === "number" ? range.max : undefined} onChange={(v) => onChange({ field, range: { ...range, max: v } })} />
+          <NumberInput
+            label={t("ruleForm.min")}
+            value={typeof range.min === "number" ? range.min : undefined}
+            onChange={(v) => onChange({ field, range: { ...range, min: v } })}
+          />
+          <NumberInput
+            label={t("ruleForm.max")}
+            value={typeof range.max === "number" ? range.max : undefined}
+            onChange={(v) => onChange({ field, range: { ...range, max: v } })}
+          />
         </>
       )}
       {test === "present" && (
-        <select aria-label={t("ruleForm.value")} value={String(value.present)} onChange={(e) => onChange({ field, present: e.target.value === "true" })}>
+        <select
+          aria-label={t("ruleForm.value")}
+          value={String(value.present)}
+          onChange={(e) => onChange({ field, present: e.target.value === "true" })}
+        >
           <option value="true">{t("ruleForm.isPresent")}</option>
           <option value="false">{t("ruleForm.isAbsent")}</option>
         </select>
       )}
       {test === "text" && (
         <>
-          <ListInput label={t("ruleForm.words")} value={asList(text.words)} onChange={(v) => onChange({ field, text: pattern(text, "words", v) })} />
-          <ListInput label={t("ruleForm.contains")} value={asList(text.contains)} onChange={(v) => onChange({ field, text: pattern(text, "contains", v) })} />
+          <ListInput
+            label={t("ruleForm.words")}
+            value={asList(text.words)}
+            onChange={(v) => onChange({ field, text: pattern(text, "words", v) })}
+          />
+          <ListInput
+            label={t("ruleForm.contains")}
+            value={asList(text.contains)}
+            onChange={(v) => onChange({ field, text: pattern(text, "contains", v) })}
+          />
         </>
       )}
     </div>
@@ -561,14 +784,33 @@ function pattern(current: Record<string, unknown>, key: string, v: string[]): Re
 }
 
 /** One rule: what it is called, whether it counts, its weight, its explanation and its conditions. */
-function RuleEditor({ rule, index, issues, onChange, onRemove }: { rule: FormRule; index: number; issues: Issue[]; onChange: (r: FormRule) => void; onRemove: () => void }) {
+function RuleEditor({
+  rule,
+  index,
+  issues,
+  onChange,
+  onRemove,
+}: {
+  rule: FormRule;
+  index: number;
+  issues: Issue[];
+  onChange: (r: FormRule) => void;
+  onRemove: () => void;
+}) {
   const t = useT();
   const [isOpen, setOpen] = useState(false);
   const mine = issues.filter((i) => i.rule === index);
   return (
-    <details className={`card rule${mine.length > 0 ? " has-issues" : ""}`} data-testid="rule" data-rule-id={rule.id} open={isOpen || mine.length > 0} onToggle={(e) => setOpen(e.currentTarget.open)}>
+    <details
+      className={`card rule${mine.length > 0 ? " has-issues" : ""}`}
+      data-testid="rule"
+      data-rule-id={rule.id}
+      open={isOpen || mine.length > 0}
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+    >
       <summary>
-        <strong>{rule.id ? <code>{rule.id}</code> : t("ruleForm.unnamed", { n: index + 1 })}</strong> · {t("ruleForm.weightShort", { weight: Number.isFinite(rule.weight) ? rule.weight : "?" })}
+        <strong>{rule.id ? <code>{rule.id}</code> : t("ruleForm.unnamed", { n: index + 1 })}</strong> ·{" "}
+        {t("ruleForm.weightShort", { weight: Number.isFinite(rule.weight) ? rule.weight : "?" })}
         {rule.enabled === false && <span className="status status-withdrawn">{t("ruleForm.off")}</span>}
         {mine.length > 0 && <span className="error"> · {t("ruleForm.problems", { count: mine.length })}</span>}
       </summary>
@@ -579,22 +821,45 @@ function RuleEditor({ rule, index, issues, onChange, onRemove }: { rule: FormRul
         </label>
         <label>
           {t("ruleForm.weight")}
-          <input name="weight" type="number" step="any" value={Number.isFinite(rule.weight) ? rule.weight : ""} onChange={(e) => onChange({ ...rule, weight: e.target.value === "" ? Number.NaN : Number(e.target.value) })} />
+          <input
+            name="weight"
+            type="number"
+            step="any"
+            value={Number.isFinite(rule.weight) ? rule.weight : ""}
+            onChange={(e) => onChange({ ...rule, weight: e.target.value === "" ? Number.NaN : Number(e.target.value) })}
+          />
         </label>
         <label className="inline">
-          <input type="checkbox" name="enabled" checked={rule.enabled !== false} onChange={(e) => onChange({ ...rule, enabled: e.target.checked })} /> {t("ruleForm.enabled")}
+          <input
+            type="checkbox"
+            name="enabled"
+            checked={rule.enabled !== false}
+            onChange={(e) => onChange({ ...rule, enabled: e.target.checked })}
+          />{" "}
+          {t("ruleForm.enabled")}
         </label>
         <label>
           {t("ruleForm.ifUnknown")}
-          <select name="ifUnknown" value={rule.ifUnknown ?? "skip"} onChange={(e) => onChange({ ...rule, ifUnknown: e.target.value as FormRule["ifUnknown"] })}>
+          <select
+            name="ifUnknown"
+            value={rule.ifUnknown ?? "skip"}
+            onChange={(e) => onChange({ ...rule, ifUnknown: e.target.value as FormRule["ifUnknown"] })}
+          >
             <option value="skip">{t("ruleForm.ifUnknown.skip")}</option>
             <option value="data-missing">{t("ruleForm.ifUnknown.dataMissing")}</option>
           </select>
         </label>
         <label className="wide">
           {t("ruleForm.explanation")}
-          <textarea name="explanation" rows={2} value={rule.explanation} onChange={(e) => onChange({ ...rule, explanation: e.target.value })} />
-          <small className="muted">{t("ruleForm.explanationHint", { examples: "{hsCode}, {description}, {value}…" })}</small>
+          <textarea
+            name="explanation"
+            rows={2}
+            value={rule.explanation}
+            onChange={(e) => onChange({ ...rule, explanation: e.target.value })}
+          />
+          <small className="muted">
+            {t("ruleForm.explanationHint", { examples: "{hsCode}, {description}, {value}…" })}
+          </small>
         </label>
       </div>
       <h4>{t("ruleForm.when")}</h4>
@@ -614,12 +879,22 @@ function RuleEditor({ rule, index, issues, onChange, onRemove }: { rule: FormRul
 }
 
 /** The whole rule set as a form; `issues` come from validateRuleSet and the server. */
-export function RuleSetForm({ value, issues, onChange }: { value: FormRuleSet; issues: Issue[]; onChange: (v: FormRuleSet) => void }) {
+export function RuleSetForm({
+  value,
+  issues,
+  onChange,
+}: {
+  value: FormRuleSet;
+  issues: Issue[];
+  onChange: (v: FormRuleSet) => void;
+}) {
   const t = useT();
   const [filter, setFilter] = useState("");
   const rules = value.rules ?? [];
   const th = value.thresholds ?? { medium: 30, high: 60 };
-  const shown = rules.map((r, i) => ({ r, i })).filter(({ r, i }) => !filter || r.id.includes(filter.trim().toLowerCase()) || issues.some((x) => x.rule === i));
+  const shown = rules
+    .map((r, i) => ({ r, i }))
+    .filter(({ r, i }) => !filter || r.id.includes(filter.trim().toLowerCase()) || issues.some((x) => x.rule === i));
   const setRule = (i: number, r: FormRule) => onChange({ ...value, rules: rules.map((x, j) => (j === i ? r : x)) });
   return (
     <div className="rule-form" data-testid="rule-form">
@@ -627,11 +902,31 @@ export function RuleSetForm({ value, issues, onChange }: { value: FormRuleSet; i
         <legend>{t("ruleForm.thresholds")}</legend>
         <label>
           {t("ruleForm.medium")}
-          <input name="medium" type="number" value={Number.isFinite(th.medium) ? th.medium : ""} onChange={(e) => onChange({ ...value, thresholds: { ...th, medium: e.target.value === "" ? Number.NaN : Number(e.target.value) } })} />
+          <input
+            name="medium"
+            type="number"
+            value={Number.isFinite(th.medium) ? th.medium : ""}
+            onChange={(e) =>
+              onChange({
+                ...value,
+                thresholds: { ...th, medium: e.target.value === "" ? Number.NaN : Number(e.target.value) },
+              })
+            }
+          />
         </label>
         <label>
           {t("ruleForm.high")}
-          <input name="high" type="number" value={Number.isFinite(th.high) ? th.high : ""} onChange={(e) => onChange({ ...value, thresholds: { ...th, high: e.target.value === "" ? Number.NaN : Number(e.target.value) } })} />
+          <input
+            name="high"
+            type="number"
+            value={Number.isFinite(th.high) ? th.high : ""}
+            onChange={(e) =>
+              onChange({
+                ...value,
+                thresholds: { ...th, high: e.target.value === "" ? Number.NaN : Number(e.target.value) },
+              })
+            }
+          />
         </label>
         {value.random && (
           <label>
@@ -641,13 +936,26 @@ export function RuleSetForm({ value, issues, onChange }: { value: FormRuleSet; i
               type="number"
               step="0.1"
               value={Number.isFinite(value.random.rate) ? Math.round(value.random.rate * 1000) / 10 : ""}
-              onChange={(e) => onChange({ ...value, random: { ...(value.random as { seed: string; rate: number }), rate: e.target.value === "" ? Number.NaN : Number(e.target.value) / 100 } })}
+              onChange={(e) =>
+                onChange({
+                  ...value,
+                  random: {
+                    ...(value.random as { seed: string; rate: number }),
+                    rate: e.target.value === "" ? Number.NaN : Number(e.target.value) / 100,
+                  },
+                })
+              }
             />
           </label>
         )}
       </fieldset>
       <div className="filters">
-        <input aria-label={t("ruleForm.find")} placeholder={t("ruleForm.find")} value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <input
+          aria-label={t("ruleForm.find")}
+          placeholder={t("ruleForm.find")}
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
         <span className="muted">{t("ruleForm.count", { shown: shown.length, count: rules.length })}</span>
         <button
           type="button"
@@ -661,7 +969,14 @@ export function RuleSetForm({ value, issues, onChange }: { value: FormRuleSet; i
         </button>
       </div>
       {shown.map(({ r, i }) => (
-        <RuleEditor key={i} rule={r} index={i} issues={issues} onChange={(x) => setRule(i, x)} onRemove={() => onChange({ ...value, rules: rules.filter((_, j) => j !== i) })} />
+        <RuleEditor
+          key={i}
+          rule={r}
+          index={i}
+          issues={issues}
+          onChange={(x) => setRule(i, x)}
+          onRemove={() => onChange({ ...value, rules: rules.filter((_, j) => j !== i) })}
+        />
       ))}
     </div>
   );

@@ -106,7 +106,10 @@ export function RulesPage({ me }: { me: Me }) {
       return;
     }
     try {
-      const created = await api<RuleSet>("/rule-sets", { method: "POST", body: { name: name || t("rules.defaultName"), definition } });
+      const created = await api<RuleSet>("/rule-sets", {
+        method: "POST",
+        body: { name: name || t("rules.defaultName"), definition },
+      });
       setSaved(t("ruleForm.saved", { version: created.version }));
       setTried(false);
       reload();
@@ -124,7 +127,10 @@ export function RulesPage({ me }: { me: Me }) {
   async function handleBacktest(id: string) {
     setError(null);
     try {
-      setBacktest({ id, result: await api<Backtest>(`/rule-sets/${id}/backtest`, { method: "POST", body: { days: 30 } }) });
+      setBacktest({
+        id,
+        result: await api<Backtest>(`/rule-sets/${id}/backtest`, { method: "POST", body: { days: 30 } }),
+      });
     } catch (err) {
       setError(err instanceof Error ? err.message : t("rules.backtestFailed"));
     }
@@ -142,7 +148,11 @@ export function RulesPage({ me }: { me: Me }) {
   return (
     <section>
       <h1>{t("rules.title", { agency: me.agency.name })}</h1>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <table className="grid" data-testid="rule-sets">
         <thead>
           <tr>
@@ -160,10 +170,16 @@ export function RulesPage({ me }: { me: Me }) {
               <td>{s.version}</td>
               <td>{s.name}</td>
               <td>
-                <span className={`status status-${s.status === "active" ? "accepted" : s.status === "draft" ? "requested" : "withdrawn"}`}>{t.code(`ruleset_${s.status}`)}</span>
+                <span
+                  className={`status status-${s.status === "active" ? "accepted" : s.status === "draft" ? "requested" : "withdrawn"}`}
+                >
+                  {t.code(`ruleset_${s.status}`)}
+                </span>
               </td>
               <td>{s.ruleCount}</td>
-              <td><Time iso={s.createdAt} /></td>
+              <td>
+                <Time iso={s.createdAt} />
+              </td>
               <td className="actions">
                 <button type="button" onClick={() => void handleBacktest(s.id)}>
                   {t("rules.backtest")}
@@ -178,31 +194,59 @@ export function RulesPage({ me }: { me: Me }) {
           ))}
         </tbody>
       </table>
-      {backtest && <BacktestView version={sets.find((s) => s.id === backtest.id)?.version ?? 0} result={backtest.result} />}
+      {backtest && (
+        <BacktestView version={sets.find((s) => s.id === backtest.id)?.version ?? 0} result={backtest.result} />
+      )}
       {canWrite && draft && (
         <>
           <h2>{t("rules.newDraft")}</h2>
           <p className="muted">{t("ruleForm.hint")}</p>
           <div className="filters" role="group" aria-label={t("ruleForm.editAs")}>
-            <input placeholder={t("rules.draftName")} aria-label={t("rules.draftName")} value={name} onChange={(e) => setName(e.target.value)} />
-            <button type="button" className={mode === "form" ? undefined : "secondary"} aria-pressed={mode === "form"} onClick={() => switchMode("form")}>
+            <input
+              placeholder={t("rules.draftName")}
+              aria-label={t("rules.draftName")}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
+            <button
+              type="button"
+              className={mode === "form" ? undefined : "secondary"}
+              aria-pressed={mode === "form"}
+              onClick={() => switchMode("form")}
+            >
               {t("ruleForm.asForm")}
             </button>
-            <button type="button" className={mode === "json" ? undefined : "secondary"} aria-pressed={mode === "json"} onClick={() => switchMode("json")}>
+            <button
+              type="button"
+              className={mode === "json" ? undefined : "secondary"}
+              aria-pressed={mode === "json"}
+              onClick={() => switchMode("json")}
+            >
               {t("ruleForm.asJson")}
             </button>
           </div>
           {mode === "form" ? (
             <RuleSetForm
               value={draft}
-              issues={tried || serverIssues.length > 0 ? issues : issues.filter((i) => i.rule !== null && draft.rules?.[i.rule]?.id !== "")}
+              issues={
+                tried || serverIssues.length > 0
+                  ? issues
+                  : issues.filter((i) => i.rule !== null && draft.rules?.[i.rule]?.id !== "")
+              }
               onChange={(d) => {
                 setDraft(d);
                 setServerIssues([]);
               }}
             />
           ) : (
-            <textarea className="raw" name="definition" aria-label={t("ruleForm.asJson")} rows={18} value={jsonText} onChange={(e) => setJsonText(e.target.value)} />
+            <textarea
+              className="raw"
+              name="definition"
+              aria-label={t("ruleForm.asJson")}
+              rows={18}
+              value={jsonText}
+              onChange={(e) => setJsonText(e.target.value)}
+            />
           )}
           {(tried || serverIssues.length > 0) && issues.length > 0 && (
             <div className="error" role="alert" data-testid="rule-set-issues">
@@ -242,9 +286,7 @@ function BacktestView({ version, result }: { version: number; result: Backtest }
   );
   return (
     <div className="card" data-testid="backtest">
-      <h3>
-        {t("backtest.title", { version, shipments: result.shipments, days: result.days })}
-      </h3>
+      <h3>{t("backtest.title", { version, shipments: result.shipments, days: result.days })}</h3>
       <table className="grid">
         <thead>
           <tr>
@@ -261,7 +303,13 @@ function BacktestView({ version, result }: { version: number; result: Backtest }
           {row(t("backtest.random", { rate: t.percent(result.random.rate) }), result.random)}
         </tbody>
       </table>
-      <p className="muted">{t("backtest.frequent")} {result.byRule.slice(0, 8).map((r) => `${r.ruleId} (${r.hits})`).join(", ")}</p>
+      <p className="muted">
+        {t("backtest.frequent")}{" "}
+        {result.byRule
+          .slice(0, 8)
+          .map((r) => `${r.ruleId} (${r.hits})`)
+          .join(", ")}
+      </p>
     </div>
   );
 }
@@ -297,7 +345,10 @@ function Watchlist({ canWrite }: { canWrite: boolean }) {
     }
     setError(null);
     try {
-      const saved = await api<WatchEntry>(`/watchlist/${editing.id}`, { method: "PATCH", body: { value: editing.value, reason: editing.reason } });
+      const saved = await api<WatchEntry>(`/watchlist/${editing.id}`, {
+        method: "PATCH",
+        body: { value: editing.value, reason: editing.reason },
+      });
       setNotice(t("watchlist.changed", { value: saved.value }));
       setEditing(null);
       reload();
@@ -327,8 +378,17 @@ function Watchlist({ canWrite }: { canWrite: boolean }) {
         {entries.map((e) =>
           editing?.id === e.id ? (
             <li key={e.id} data-testid="watch-entry">
-              {t.code(`watch_${e.kind}`)}: <input aria-label={t("watchlist.value")} value={editing.value} onChange={(x) => setEditing({ ...editing, value: x.target.value })} />{" "}
-              <input aria-label={t("watchlist.reason")} value={editing.reason} onChange={(x) => setEditing({ ...editing, reason: x.target.value })} />{" "}
+              {t.code(`watch_${e.kind}`)}:{" "}
+              <input
+                aria-label={t("watchlist.value")}
+                value={editing.value}
+                onChange={(x) => setEditing({ ...editing, value: x.target.value })}
+              />{" "}
+              <input
+                aria-label={t("watchlist.reason")}
+                value={editing.reason}
+                onChange={(x) => setEditing({ ...editing, reason: x.target.value })}
+              />{" "}
               <button type="button" onClick={() => void handleSave()}>
                 {t("watchlist.save")}
               </button>{" "}
@@ -342,7 +402,11 @@ function Watchlist({ canWrite }: { canWrite: boolean }) {
               {canWrite && (
                 <>
                   {" "}
-                  <button type="button" className="link" onClick={() => setEditing({ id: e.id, value: e.value, reason: e.reason })}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => setEditing({ id: e.id, value: e.value, reason: e.reason })}
+                  >
                     {t("watchlist.edit")}
                   </button>{" "}
                   <button type="button" className="link" onClick={() => setRemoving(e)}>

@@ -8,7 +8,15 @@ import { RequestCard } from "./RequestCard.tsx";
 import { useT } from "../i18n/index.tsx";
 
 const SCAN_CHOICES = ["radiation_portal", "isotope_id", "xray_image", "physical_exam"];
-const REASON_CODES = ["radiological", "watchlist_party", "manifest_discrepancy", "high_risk_route", "intelligence", "random_selection", "other"];
+const REASON_CODES = [
+  "radiological",
+  "watchlist_party",
+  "manifest_discrepancy",
+  "high_risk_route",
+  "intelligence",
+  "random_selection",
+  "other",
+];
 
 /** One shipment: voyage, parties, goods, containers, and the inspection requests on it. */
 export function ShipmentPage({ id, me }: { id: string; me: Me }) {
@@ -24,7 +32,11 @@ export function ShipmentPage({ id, me }: { id: string; me: Me }) {
   useLiveReload(load);
 
   if (error) {
-    return <p className="error" role="alert">{error}</p>;
+    return (
+      <p className="error" role="alert">
+        {error}
+      </p>
+    );
   }
   if (!shipment) {
     return <p className="loading">{t("common.loading")}</p>;
@@ -36,14 +48,19 @@ export function ShipmentPage({ id, me }: { id: string; me: Me }) {
         <Link href="/">{t("shipment.back")}</Link>
       </p>
       <h1>
-        {t("shipment.title", { bl: shipment.billOfLading })} <span className="badge">{shipment.isShared ? t("shipments.shared") : t("shipment.own")}</span>
+        {t("shipment.title", { bl: shipment.billOfLading })}{" "}
+        <span className="badge">{shipment.isShared ? t("shipments.shared") : t("shipment.own")}</span>
       </h1>
       <dl className="facts">
         <dt>{t("shipment.carrier")}</dt>
         <dd>{shipment.carrierScac}</dd>
         <dt>{t("shipment.vessel")}</dt>
         <dd>
-          {t("shipment.vesselLine", { vessel: shipment.vesselName, imo: shipment.vesselImo, voyage: shipment.voyageNo })}
+          {t("shipment.vesselLine", {
+            vessel: shipment.vesselName,
+            imo: shipment.vesselImo,
+            voyage: shipment.voyageNo,
+          })}
         </dd>
         <dt>{t("shipment.route")}</dt>
         <dd>
@@ -51,11 +68,17 @@ export function ShipmentPage({ id, me }: { id: string; me: Me }) {
           {shipment.finalDestination ? ` → ${shipment.finalDestination}` : ""}
         </dd>
         <dt>{t("shipment.etd")}</dt>
-        <dd><Time iso={shipment.etd} /></dd>
+        <dd>
+          <Time iso={shipment.etd} />
+        </dd>
         <dt>{t("shipment.cutoff")}</dt>
-        <dd><Time iso={shipment.loadingCutoff} /></dd>
+        <dd>
+          <Time iso={shipment.loadingCutoff} />
+        </dd>
         <dt>{t("shipment.filed")}</dt>
-        <dd><Time iso={shipment.filedAt} /></dd>
+        <dd>
+          <Time iso={shipment.filedAt} />
+        </dd>
         <dt>{t("shipment.shipper")}</dt>
         <dd>
           <PartyName name={shipment.shipperName} nativeName={shipment.shipperNameNative} />
@@ -76,7 +99,10 @@ export function ShipmentPage({ id, me }: { id: string; me: Me }) {
         )}
       </dl>
       <h2>
-        {t("shipment.risk", { score: shipment.score ?? "—" })} <span className={`risk risk-${shipment.level ?? "none"}`}>{shipment.level ? t.code(shipment.level) : t("shipment.notScored")}</span>
+        {t("shipment.risk", { score: shipment.score ?? "—" })}{" "}
+        <span className={`risk risk-${shipment.level ?? "none"}`}>
+          {shipment.level ? t.code(shipment.level) : t("shipment.notScored")}
+        </span>
       </h2>
       {shipment.hits.length === 0 ? (
         <p className="muted">{t("shipment.noHits")}</p>
@@ -176,7 +202,15 @@ export function ShipmentPage({ id, me }: { id: string; me: Me }) {
   );
 }
 
-function RequestForm({ shipmentId, containerNo, onDone }: { shipmentId: string; containerNo: string; onDone: () => void }) {
+function RequestForm({
+  shipmentId,
+  containerNo,
+  onDone,
+}: {
+  shipmentId: string;
+  containerNo: string;
+  onDone: () => void;
+}) {
   const [reason, setReason] = useState("");
   const [priority, setPriority] = useState("routine");
   const [scans, setScans] = useState<string[]>(["radiation_portal"]);
@@ -188,7 +222,10 @@ function RequestForm({ shipmentId, containerNo, onDone }: { shipmentId: string; 
   async function handleSubmit(event: FormEvent) {
     event.preventDefault();
     try {
-      await api<InspectionRequest>("/inspection-requests", { method: "POST", body: { shipmentId, containerNo, reason, priority, scansRequested: scans, requestType, reasonCodes } });
+      await api<InspectionRequest>("/inspection-requests", {
+        method: "POST",
+        body: { shipmentId, containerNo, reason, priority, scansRequested: scans, requestType, reasonCodes },
+      });
       onDone();
     } catch (err) {
       setError(err instanceof Error ? err.message : t("request.failed"));
@@ -210,14 +247,27 @@ function RequestForm({ shipmentId, containerNo, onDone }: { shipmentId: string; 
         <legend>{t("requestForm.reasonCodes")}</legend>
         {REASON_CODES.map((c) => (
           <label key={c} className="inline">
-            <input type="checkbox" checked={reasonCodes.includes(c)} onChange={(e) => setReasonCodes(e.target.checked ? [...reasonCodes, c] : reasonCodes.filter((x) => x !== c))} />
+            <input
+              type="checkbox"
+              checked={reasonCodes.includes(c)}
+              onChange={(e) =>
+                setReasonCodes(e.target.checked ? [...reasonCodes, c] : reasonCodes.filter((x) => x !== c))
+              }
+            />
             {t.code(c)}
           </label>
         ))}
       </fieldset>
       <label>
         {t("requestForm.reason")}
-        <textarea name="reason" value={reason} onChange={(e) => setReason(e.target.value)} required minLength={3} rows={3} />
+        <textarea
+          name="reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          required
+          minLength={3}
+          rows={3}
+        />
       </label>
       <label>
         {t("requestForm.priority")}
@@ -231,12 +281,20 @@ function RequestForm({ shipmentId, containerNo, onDone }: { shipmentId: string; 
         <legend>{t("requestForm.scans")}</legend>
         {SCAN_CHOICES.map((s) => (
           <label key={s} className="inline">
-            <input type="checkbox" checked={scans.includes(s)} onChange={(e) => setScans(e.target.checked ? [...scans, s] : scans.filter((x) => x !== s))} />
+            <input
+              type="checkbox"
+              checked={scans.includes(s)}
+              onChange={(e) => setScans(e.target.checked ? [...scans, s] : scans.filter((x) => x !== s))}
+            />
             {t.code(s)}
           </label>
         ))}
       </fieldset>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <button type="submit">{t("requestForm.send")}</button>
     </form>
   );
@@ -278,7 +336,9 @@ function VersionHistory({ shipmentId }: { shipmentId: string }) {
                 {v.version} ({t.code(`function_${v.function}`)})
               </td>
               <td>{v.messageRef}</td>
-              <td><Time iso={v.recordedAt} /></td>
+              <td>
+                <Time iso={v.recordedAt} />
+              </td>
               <td className="diff">
                 {v.version === 1 && v.diff.length === 0
                   ? t("versions.first")

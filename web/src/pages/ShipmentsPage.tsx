@@ -21,7 +21,16 @@ interface Filters {
   requested: boolean;
 }
 
-const EMPTY: Filters = { level: "", port: "", sailing: "upcoming", etdFrom: "", etdTo: "", hsChapter: "", q: "", requested: false };
+const EMPTY: Filters = {
+  level: "",
+  port: "",
+  sailing: "upcoming",
+  etdFrom: "",
+  etdTo: "",
+  hsChapter: "",
+  q: "",
+  requested: false,
+};
 const PAGE_SIZE = 50;
 
 function isLate(s: ShipmentSummary): boolean {
@@ -53,60 +62,76 @@ function queryString(filters: Filters, sort: string, order: string, now: Date): 
 
 function columns(t: Translator): Column<ShipmentSummary>[] {
   return [
-
-  {
-    key: "risk",
-    title: t("shipments.col.risk"),
-    sortKey: "score",
-    render: (s) => (
-      <>
-        <span className={`risk risk-${s.level ?? "none"}`} data-testid="risk" title={s.level ? t("shipments.riskLevel", { level: t.code(s.level) }) : t("shipments.notScored")}>
-          {s.score ?? "—"}
-        </span>{" "}
-        <span className="muted">{t("shipments.hits", { count: s.hitCount })}</span>
-      </>
-    ),
-  },
-  {
-    key: "bl",
-    title: t("shipments.col.bl"),
-    sortKey: "bill_of_lading",
-    render: (s) => (
-      <>
-        <Link href={`/shipments/${s.id}`}>{s.billOfLading}</Link>
-        {s.hasRequests && (
-          <span className="badge" data-testid="requested-marker" title={t("shipments.requestedHint")}>
-            {t("shipments.requested")}
-          </span>
-        )}
-      </>
-    ),
-  },
-  { key: "source", title: t("shipments.col.source"), render: (s) => <span data-testid="source">{s.isShared ? t("shipments.shared") : t("shipments.own")}</span> },
-  {
-    key: "discharge",
-    title: t("shipments.col.discharge"),
-    sortKey: "port_of_discharge",
-    render: (s) => `${s.portOfDischarge}${s.finalDestination && s.finalDestination !== s.portOfDischarge ? ` → ${s.finalDestination}` : ""}`,
-  },
-  { key: "etd", title: t("shipments.col.etd"), sortKey: "etd", render: (s) => <Time iso={s.etd} /> },
-  {
-    key: "filed",
-    title: t("shipments.col.filed"),
-    sortKey: "filed_at",
-    className: (s) => (isLate(s) ? "error" : undefined),
-    render: (s) => (
-      <>
-        <Time iso={s.filedAt} />
-        {isLate(s) && <span title={t("shipments.lateHint")}> {t("shipments.late")}</span>}
-      </>
-    ),
-  },
-  { key: "vessel", title: t("shipments.col.vessel"), render: (s) => `${s.vesselName ?? "—"} ${s.voyageNo ?? ""}` },
-  { key: "shipper", title: t("shipments.col.shipper"), render: (s) => <PartyName name={s.shipperName} nativeName={s.shipperNameNative} /> },
-  { key: "consignee", title: t("shipments.col.consignee"), render: (s) => <PartyName name={s.consigneeName} nativeName={s.consigneeNameNative} /> },
-  { key: "hs", title: t("shipments.col.hs"), render: (s) => [...new Set(s.hsCodes)].join(", ") },
-  { key: "boxes", title: t("shipments.col.boxes"), render: (s) => t.number(s.containerCount) },
+    {
+      key: "risk",
+      title: t("shipments.col.risk"),
+      sortKey: "score",
+      render: (s) => (
+        <>
+          <span
+            className={`risk risk-${s.level ?? "none"}`}
+            data-testid="risk"
+            title={s.level ? t("shipments.riskLevel", { level: t.code(s.level) }) : t("shipments.notScored")}
+          >
+            {s.score ?? "—"}
+          </span>{" "}
+          <span className="muted">{t("shipments.hits", { count: s.hitCount })}</span>
+        </>
+      ),
+    },
+    {
+      key: "bl",
+      title: t("shipments.col.bl"),
+      sortKey: "bill_of_lading",
+      render: (s) => (
+        <>
+          <Link href={`/shipments/${s.id}`}>{s.billOfLading}</Link>
+          {s.hasRequests && (
+            <span className="badge" data-testid="requested-marker" title={t("shipments.requestedHint")}>
+              {t("shipments.requested")}
+            </span>
+          )}
+        </>
+      ),
+    },
+    {
+      key: "source",
+      title: t("shipments.col.source"),
+      render: (s) => <span data-testid="source">{s.isShared ? t("shipments.shared") : t("shipments.own")}</span>,
+    },
+    {
+      key: "discharge",
+      title: t("shipments.col.discharge"),
+      sortKey: "port_of_discharge",
+      render: (s) =>
+        `${s.portOfDischarge}${s.finalDestination && s.finalDestination !== s.portOfDischarge ? ` → ${s.finalDestination}` : ""}`,
+    },
+    { key: "etd", title: t("shipments.col.etd"), sortKey: "etd", render: (s) => <Time iso={s.etd} /> },
+    {
+      key: "filed",
+      title: t("shipments.col.filed"),
+      sortKey: "filed_at",
+      className: (s) => (isLate(s) ? "error" : undefined),
+      render: (s) => (
+        <>
+          <Time iso={s.filedAt} />
+          {isLate(s) && <span title={t("shipments.lateHint")}> {t("shipments.late")}</span>}
+        </>
+      ),
+    },
+    { key: "vessel", title: t("shipments.col.vessel"), render: (s) => `${s.vesselName ?? "—"} ${s.voyageNo ?? ""}` },
+    {
+      key: "shipper",
+      title: t("shipments.col.shipper"),
+      render: (s) => <PartyName name={s.shipperName} nativeName={s.shipperNameNative} />,
+    },
+    {
+      key: "consignee",
+      title: t("shipments.col.consignee"),
+      render: (s) => <PartyName name={s.consigneeName} nativeName={s.consigneeNameNative} />,
+    },
+    { key: "hs", title: t("shipments.col.hs"), render: (s) => [...new Set(s.hsCodes)].join(", ") },
+    { key: "boxes", title: t("shipments.col.boxes"), render: (s) => t.number(s.containerCount) },
   ];
 }
 
@@ -132,7 +157,8 @@ export function ShipmentsPage() {
     }
   }
 
-  const set = (key: "q" | "port" | "hsChapter" | "level") => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
+  const set = (key: "q" | "port" | "hsChapter" | "level") => (e: { target: { value: string } }) =>
+    setDraft({ ...draft, [key]: e.target.value });
   const first = (list.pageNumber - 1) * PAGE_SIZE + 1;
 
   return (
@@ -147,22 +173,42 @@ export function ShipmentsPage() {
         }}
       >
         <input name="q" placeholder={t("shipments.search")} value={draft.q} maxLength={100} onChange={set("q")} />
-        <input name="port" placeholder={t("shipments.port")} value={draft.port} maxLength={5} onChange={set("port")} size={12} />
+        <input
+          name="port"
+          placeholder={t("shipments.port")}
+          value={draft.port}
+          maxLength={5}
+          onChange={set("port")}
+          size={12}
+        />
         <label>
           {t("shipments.sailings")}{" "}
-          <select name="sailing" value={draft.sailing} onChange={(e) => setDraft({ ...draft, sailing: e.target.value as Filters["sailing"] })}>
+          <select
+            name="sailing"
+            value={draft.sailing}
+            onChange={(e) => setDraft({ ...draft, sailing: e.target.value as Filters["sailing"] })}
+          >
             <option value="upcoming">{t("shipments.sailing.upcoming")}</option>
             <option value="departed">{t("shipments.sailing.departed")}</option>
             <option value="all">{t("shipments.sailing.all")}</option>
           </select>
         </label>
         <label>
-          {t("shipments.etdFrom")} <DateInput name="etdFrom" value={draft.etdFrom} onChange={(v) => setDraft({ ...draft, etdFrom: v })} />
+          {t("shipments.etdFrom")}{" "}
+          <DateInput name="etdFrom" value={draft.etdFrom} onChange={(v) => setDraft({ ...draft, etdFrom: v })} />
         </label>
         <label>
-          {t("shipments.etdTo")} <DateInput name="etdTo" value={draft.etdTo} onChange={(v) => setDraft({ ...draft, etdTo: v })} />
+          {t("shipments.etdTo")}{" "}
+          <DateInput name="etdTo" value={draft.etdTo} onChange={(v) => setDraft({ ...draft, etdTo: v })} />
         </label>
-        <input name="hsChapter" placeholder={t("shipments.hsChapter")} value={draft.hsChapter} maxLength={2} onChange={set("hsChapter")} size={14} />
+        <input
+          name="hsChapter"
+          placeholder={t("shipments.hsChapter")}
+          value={draft.hsChapter}
+          maxLength={2}
+          onChange={set("hsChapter")}
+          size={14}
+        />
         <select name="level" value={draft.level} onChange={set("level")}>
           <option value="">{t("shipments.anyRisk")}</option>
           <option value="high">{t.code("high")}</option>
@@ -170,7 +216,13 @@ export function ShipmentsPage() {
           <option value="low">{t.code("low")}</option>
         </select>
         <label className="inline">
-          <input type="checkbox" name="requested" checked={draft.requested} onChange={(e) => setDraft({ ...draft, requested: e.target.checked })} /> {t("shipments.withRequests")}
+          <input
+            type="checkbox"
+            name="requested"
+            checked={draft.requested}
+            onChange={(e) => setDraft({ ...draft, requested: e.target.checked })}
+          />{" "}
+          {t("shipments.withRequests")}
         </label>
         <button type="submit">{t("shipments.filter")}</button>
       </form>
@@ -185,10 +237,12 @@ export function ShipmentsPage() {
           <span className="swatch risk-low" /> {t("shipments.legend.low")}
         </span>
         <span>
-          <span className="error">{t("shipments.legend.late")}</span>{t("shipments.legend.lateMeaning")}
+          <span className="error">{t("shipments.legend.late")}</span>
+          {t("shipments.legend.lateMeaning")}
         </span>
         <span>
-          <span className="badge">{t("shipments.requested")}</span>{t("shipments.legend.requestedMeaning")}
+          <span className="badge">{t("shipments.requested")}</span>
+          {t("shipments.legend.requestedMeaning")}
         </span>
         <span>{t("shipments.legend.source")}</span>
       </div>
@@ -199,8 +253,24 @@ export function ShipmentsPage() {
             : `${t(list.hasNext ? "shipments.rangeMore" : "shipments.range", { first, last: first + items.length - 1 })} · ${filters.sailing === "upcoming" && !filters.etdFrom ? t("shipments.fromDay", { day: formatDay(now) }) : filters.sailing === "departed" && !filters.etdTo ? t("shipments.departedSailings") : t("shipments.allSailings")}`
           : t("common.loading")}
       </p>
-      <DataTable columns={cols} rows={items} rowKey={(s) => s.id} sort={{ key: sort, order }} onSort={handleSort} isLoading={list.isLoading} error={list.error} empty={t("shipments.none")} testId="shipments" />
-      <Pager pageNumber={list.pageNumber} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} />
+      <DataTable
+        columns={cols}
+        rows={items}
+        rowKey={(s) => s.id}
+        sort={{ key: sort, order }}
+        onSort={handleSort}
+        isLoading={list.isLoading}
+        error={list.error}
+        empty={t("shipments.none")}
+        testId="shipments"
+      />
+      <Pager
+        pageNumber={list.pageNumber}
+        hasPrevious={list.hasPrevious}
+        hasNext={list.hasNext}
+        onPrevious={list.previous}
+        onNext={list.next}
+      />
     </section>
   );
 }
