@@ -3,23 +3,10 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { dryRunStream, type FileReport, type StreamInput } from "../domain/ingest/pipeline.ts";
-import { type CsvLayout, parseCsvMapping, type TradeFormat } from "../trade/index.ts";
+import { type CsvLayout, FILE_FORMATS, parseCsvMapping, type TradeFormat } from "../trade/index.ts";
 import { withServices } from "./database.ts";
 
-const FORMATS = [
-  "auto",
-  "cuscar",
-  "iftmin",
-  "baplie",
-  "coarri",
-  "codeco",
-  "coprar",
-  "iftsta",
-  "x12-309",
-  "x12-315",
-  "x12-310",
-  "csv",
-];
+const FORMATS = ["auto", ...FILE_FORMATS];
 
 interface IngestOptions {
   format: string;

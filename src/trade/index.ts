@@ -24,7 +24,7 @@ export type {
   StowageRecord,
   TradeFormat,
 } from "./records.ts";
-export { assignDefined, emptyParseResult } from "./records.ts";
+export { assignDefined, emptyParseResult, FILE_FORMATS } from "./records.ts";
 export type { Diagnostic, Severity, SourcePosition } from "./diagnostics.ts";
 export { DiagnosticCollector } from "./diagnostics.ts";
 export { detectFormat, parseMessageText, type ParseMessageOptions } from "./detect.ts";

@@ -8,21 +8,23 @@
 
 import type { Diagnostic } from "./diagnostics.ts";
 
+/** The file formats the trade library reads, as a user names them when telling it which one a file is in. */
+export const FILE_FORMATS = [
+  "cuscar",
+  "iftmin",
+  "baplie",
+  "coarri",
+  "codeco",
+  "coprar",
+  "iftsta",
+  "x12-309",
+  "x12-315",
+  "x12-310",
+  "csv",
+] as const;
+
 /** Every input format the trade library recognises. */
-export type TradeFormat =
-  | "cuscar"
-  | "iftmin"
-  | "baplie"
-  | "coarri"
-  | "codeco"
-  | "coprar"
-  | "iftsta"
-  | "x12-309"
-  | "x12-315"
-  | "x12-310"
-  | "csv"
-  | "json"
-  | "unknown";
+export type TradeFormat = (typeof FILE_FORMATS)[number] | "json" | "unknown";
 
 /** Where a record came from, so it can be traced back to the file and message. */
 export interface RecordSource {

@@ -1,24 +1,11 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError, invalid } from "../../errors.ts";
-import type { TradeFormat } from "../../trade/index.ts";
+import { FILE_FORMATS, type TradeFormat } from "../../trade/index.ts";
 import { requireActor } from "../auth.ts";
 import { ErrorBody, IdParams, PageQuery, pageOf, SafeText } from "../../contract/common.ts";
 
-const FORMATS = [
-  "auto",
-  "cuscar",
-  "iftmin",
-  "baplie",
-  "coarri",
-  "codeco",
-  "coprar",
-  "iftsta",
-  "x12-309",
-  "x12-315",
-  "x12-310",
-  "csv",
-] as const;
+const FORMATS = ["auto", ...FILE_FORMATS] as const;
 
 const Finding = z.object({ where: z.string(), code: z.string(), message: z.string() });
 
