@@ -60,12 +60,7 @@ export async function addWatchlistEntry(
       })
       .returning(["id", "kind", "value", "country", "reason", "created_at"])
       .executeTakeFirstOrThrow();
-    // A new entry can change any score; mark this agency's scores stale so the job re-scores them.
-    await tx
-      .updateTable("shipment_score")
-      .set({ shipment_version: -1 })
-      .where("agency_id", "=", actor.agencyId)
-      .execute();
+    await markScoresStale(tx, actor.agencyId);
     await recordAudit(tx, actor, {
       action: "watchlist.added",
       entityType: "watchlist_entry",
@@ -84,6 +79,11 @@ export async function addWatchlistEntry(
 }
 
 /** An entry of the actor's agency, locked for a change; another agency's answers "not found". */
+/** Any watchlist change can change any score: the agency's scores are marked stale for the scoring job. */
+async function markScoresStale(tx: Tx, agencyId: string): Promise<void> {
+  await tx.updateTable("shipment_score").set({ shipment_version: -1 }).where("agency_id", "=", agencyId).execute();
+}
+
 async function lockEntry(tx: Tx, actor: Actor, id: string) {
   const found = await tx
     .selectFrom("watchlist_entry")
@@ -119,11 +119,7 @@ export async function updateWatchlistEntry(
       .where("id", "=", id)
       .returning(["id", "kind", "value", "country", "reason", "created_at"])
       .executeTakeFirstOrThrow();
-    await tx
-      .updateTable("shipment_score")
-      .set({ shipment_version: -1 })
-      .where("agency_id", "=", actor.agencyId)
-      .execute();
+    await markScoresStale(tx, actor.agencyId);
     await recordAudit(tx, actor, {
       action: "watchlist.changed",
       entityType: "watchlist_entry",
@@ -151,11 +147,7 @@ export async function removeWatchlistEntry(db: Kysely<DB>, actor: Actor, id: str
   await withAgency(db, actor.agencyId, async (tx) => {
     const before = await lockEntry(tx, actor, id);
     await tx.updateTable("watchlist_entry").set({ is_active: false }).where("id", "=", id).execute();
-    await tx
-      .updateTable("shipment_score")
-      .set({ shipment_version: -1 })
-      .where("agency_id", "=", actor.agencyId)
-      .execute();
+    await markScoresStale(tx, actor.agencyId);
     await recordAudit(tx, actor, {
       action: "watchlist.removed",
       entityType: "watchlist_entry",
