@@ -16,9 +16,11 @@ async function shipmentsOnDifferentSailings(
   baseUrl: string,
   n: number,
 ): Promise<{ id: string; etd: string }[]> {
-  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  // Sailing two days ahead or more: a demo loading cut-off falls 24 to 36 hours before departure,
+  // so each request asked here still has time left whatever the time of day.
+  const later = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
   const list = (await (
-    await page.request.get(`${baseUrl}/api/shipments?etdFrom=${tomorrow}&sort=etd&order=asc&limit=500`)
+    await page.request.get(`${baseUrl}/api/shipments?etdFrom=${later}&sort=etd&order=asc&limit=500`)
   ).json()) as { items: { id: string; etd: string }[] };
   const bySailing = new Map<string, { id: string; etd: string }>();
   for (const s of list.items) {
