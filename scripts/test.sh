@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 alone=(test/server/upload-limits.test.ts)
 mapfile -t files < <(find test src -name '*.test.ts' -not -path 'test/e2e/*' | sort | grep -v -x -F -f <(printf '%s\n' "${alone[@]}"))
-# A test that hangs fails after ten minutes with its name, instead of holding the run forever.
-limits=(--test-timeout=600000 --test-force-exit)
+# A test that hangs fails after fifteen minutes with its name, instead of holding the run forever.
+limits=(--test-timeout=900000 --test-force-exit)
 node --import tsx --test --test-concurrency=2 "${limits[@]}" "${files[@]}"
 exec node --import tsx --test --test-concurrency=1 "${limits[@]}" "${alone[@]}"
