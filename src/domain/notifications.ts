@@ -6,24 +6,9 @@ import { requestIsVisible } from "./access.ts";
 import type { Actor, Role } from "./actor.ts";
 import { recordAudit, recordSharedRead } from "./audit.ts";
 import type { Clock } from "./clock.ts";
+import type { NotificationParams, NotificationView } from "../contract/session.ts";
 
-/** What a notification's wording takes, beside its kind: references, codes and numbers. */
-export type NotificationParams = Record<string, string | number | null>;
-
-/**
- * An in-app notification addressed to one of the actor's roles. Screens word it from the kind and
- * `params` in the reader's language; `message` is the same in English (and the only text of
- * notifications written before they had parameters, whose `params` is null).
- */
-export interface NotificationView {
-  id: string;
-  kind: string;
-  requestId: string | null;
-  message: string;
-  params: NotificationParams | null;
-  createdAt: string;
-  isRead: boolean;
-}
+export type { NotificationParams, NotificationView } from "../contract/session.ts";
 
 /** How many notifications one list holds at most. */
 export const MAX_NOTIFICATIONS = 100;

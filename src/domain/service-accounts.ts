@@ -9,6 +9,10 @@ import { actorForUser } from "./auth.ts";
 import type { Clock } from "./clock.ts";
 import { afterCursor, decodeCursor, toPage, type Page } from "./paging.ts";
 import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, API_TOKEN_NAME_MAX } from "./vocabulary.ts";
+import type { ApiTokenView, IssuedApiToken } from "../contract/api-tokens.ts";
+
+export type { ApiTokenView, IssuedApiToken } from "../contract/api-tokens.ts";
+export type { ApiTokenState } from "./vocabulary.ts";
 
 // Machines (terminal feeds, the command line) act through service accounts: users that hold
 // only the ingest role and cannot log in with a password.
@@ -98,14 +102,6 @@ export interface NewApiToken {
   name: string;
   /** 1..365; 90 when not given. */
   expiresInDays?: number;
-}
-
-/** A token just issued; `token` is shown this once and stored only as a hash. */
-export interface IssuedApiToken {
-  id: string;
-  token: string;
-  username: string;
-  expiresAt: string;
 }
 
 /** An agency admin issues an ingest API token for a feed; the token is shown once. */
@@ -203,23 +199,6 @@ export async function actorForApiToken(
     }
   }
   return actorForUser(db, row.user_id);
-}
-
-/** Where a token stands: usable, past its expiry, or revoked (revocation wins). */
-export type ApiTokenState = "active" | "expired" | "revoked";
-
-/** A token as its agency's admins see it: never the token or its hash. */
-export interface ApiTokenView {
-  id: string;
-  name: string;
-  username: string;
-  createdAt: string;
-  createdBy: string | null;
-  expiresAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  revokedBy: string | null;
-  state: ApiTokenState;
 }
 
 /** The token columns a view is made of, for the agency's tokens only. */

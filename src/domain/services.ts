@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.ts";
 import { exportChainHead, verifyExportedHead } from "./audit-anchor.ts";
 import { exportAuditEventsCsv, listAuditEvents, verifyAuditChain } from "./audit.ts";
-import { login, logout } from "./auth.ts";
+import { actorForSession, login, logout } from "./auth.ts";
 import { buildResultBundle } from "./bundles/build.ts";
 import { agenciesWithSigningKeys, ensureSigningKeyOf } from "./bundles/keys.ts";
 import type { Clock } from "./clock.ts";
@@ -40,7 +40,14 @@ import { unlockAccount } from "./login-throttle.ts";
 import { metricsCsv, metricsPeriod, reciprocityMetrics } from "./metrics.ts";
 import { dismissNotification, listNotifications } from "./notifications.ts";
 import { scanPlotData } from "./scan-plots.ts";
-import { commandLineActor, createApiToken, listAgencies, listApiTokens, revokeApiToken } from "./service-accounts.ts";
+import {
+  actorForApiToken,
+  commandLineActor,
+  createApiToken,
+  listAgencies,
+  listApiTokens,
+  revokeApiToken,
+} from "./service-accounts.ts";
 import { getShipment, listShipments } from "./shipments.ts";
 import { backtestRuleSet } from "./targeting/backtest.ts";
 import {
@@ -90,6 +97,10 @@ export function createServices(deps: ServiceDeps) {
       setLanguage: onDb(db, setOwnLanguage),
       notifications: onDb(db, listNotifications),
       dismissNotification: onDbAt(deps, dismissNotification),
+      /** The actor of a session cookie's token; null when the session is unknown or expired. */
+      actorForToken: onDbAt(deps, actorForSession),
+      /** The service account of a bearer API token; 401 when unknown, expired or revoked. */
+      actorForApiToken: onDbAt(deps, actorForApiToken),
     },
     users: {
       list: onDb(db, listUsers),

@@ -9,6 +9,9 @@ import { forgetSessions } from "./session-memory.ts";
 import { defaultLanguage } from "./language.ts";
 import type { Clock } from "./clock.ts";
 import { ASSIGNABLE_ROLES } from "./vocabulary.ts";
+import type { AgreementView, UserView } from "../contract/session.ts";
+
+export type { AgreementView, UserView } from "../contract/session.ts";
 
 /** Demo accounts work only while the server runs in demo mode; this switches them on or off. */
 export async function setDemoAccountsActive(db: Kysely<DB>, isActive: boolean): Promise<number> {
@@ -32,18 +35,6 @@ export async function setDemoAccountsActive(db: Kysely<DB>, isActive: boolean): 
   });
   forgetSessions(db, "all");
   return count;
-}
-
-/** An account of the agency as its administrators see it (never its password). */
-export interface UserView {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: string[];
-  site: string | null;
-  isActive: boolean;
-  isDemo: boolean;
-  createdAt: string;
 }
 
 // Accounts are the owner's tables (the request role reads only a few of their columns), so these
@@ -179,19 +170,6 @@ export async function resetPassword(db: Kysely<DB>, actor: Actor, id: string, pa
       payload: { username: user.username },
     });
   });
-}
-
-/** A sharing agreement as either party's administrators see it. */
-export interface AgreementView {
-  id: string;
-  code: string;
-  provider: string;
-  recipient: string;
-  destinationCountries: string[];
-  legalBasis: string;
-  validFrom: string;
-  validUntil: string | null;
-  isActive: boolean;
 }
 
 /** The agreements the agency shares under, and those in force that share with it. */

@@ -38,3 +38,15 @@ export const API_TOKEN_DEFAULT_DAYS = 90;
 export const API_TOKEN_MAX_DAYS = 365;
 /** Longest token name, after normalisation (the route bounds what is sent to the same). */
 export const API_TOKEN_NAME_MAX = 60;
+
+/** Where an API token stands: usable, past its expiry, or revoked (revocation wins). */
+export const API_TOKEN_STATES = ["active", "expired", "revoked"] as const;
+export type ApiTokenState = (typeof API_TOKEN_STATES)[number];
+
+/** A stored rule set version's standing: one active per agency, drafts waiting, earlier ones retired. */
+export const RULE_SET_STATUSES = ["draft", "active", "retired"] as const;
+export type RuleSetStatus = (typeof RULE_SET_STATUSES)[number];
+
+/** What an agency's own watchlist entry names. */
+export const WATCHLIST_KINDS = ["party", "vessel", "container"] as const;
+export type WatchlistKind = (typeof WATCHLIST_KINDS)[number];

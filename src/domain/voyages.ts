@@ -8,6 +8,7 @@ import { recordAudit } from "./audit.ts";
 import type { Clock } from "./clock.ts";
 import { AT_RISK_MS } from "./deadlines.ts";
 import { AWAITING_RESULT_STATUSES } from "./inspection-requests/vocabulary.ts";
+import type { VoyageScheduleView } from "../contract/voyages.ts";
 
 // Each agency keeps its own voyage schedules: the ETD and loading cut-off its shipments, its
 // request deadlines and its "filed after cut-off" findings run on. Another agency's schedule for
@@ -22,18 +23,7 @@ export interface VoyageScheduleChange {
   loadingCutoff: Date;
 }
 
-/** A voyage's schedule after a change, with the requests whose deadline moved with it. */
-export interface VoyageScheduleView {
-  vesselImo: string;
-  voyageNo: string;
-  portOfLoading: string;
-  carrierScac: string;
-  etd: string;
-  loadingCutoff: string;
-  isCutoffEstimated: boolean;
-  /** References of the open requests on the voyage's shipments whose deadline is now the new cut-off. */
-  movedRequests: string[];
-}
+export type { VoyageScheduleView } from "../contract/voyages.ts";
 
 /**
  * Sets the ETD and the terminal's loading cut-off of one of the actor's agency's voyages (no

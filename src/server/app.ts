@@ -147,7 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(authPlugin, { db: deps.db, clock: deps.clock });
+  await app.register(authPlugin, { services: app.services });
   installGuards(app, { allowedOrigins: deps.allowedOrigins });
   installProbeAudit(app, { db: deps.db });
 

@@ -1,11 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import type { Kysely } from "kysely";
-import type { DB } from "../db/schema.ts";
 import { hasRole, type Actor, type Role } from "../domain/actor.ts";
-import { actorForSession } from "../domain/auth.ts";
-import { actorForApiToken } from "../domain/service-accounts.ts";
-import type { Clock } from "../domain/clock.ts";
+import type { Services } from "../domain/services.ts";
 import { forbidden, unauthorized } from "../errors.ts";
 
 /** Name of the httpOnly cookie holding the session token. */
@@ -36,21 +32,22 @@ export function requireActor(request: FastifyRequest): Actor {
 }
 
 /** Resolves the session cookie on every request and rejects API calls without one. */
-export const authPlugin = fp(async (app: FastifyInstance, opts: { db: Kysely<DB>; clock: Clock }) => {
+export const authPlugin = fp(async (app: FastifyInstance, opts: { services: Pick<Services, "session"> }) => {
+  const sessions = opts.services.session;
   app.decorateRequest("actor", null);
   app.decorateRequest("sessionToken", null);
   app.addHook("onRequest", async (request: FastifyRequest, _reply: FastifyReply) => {
     const bearer = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? "")?.[1];
     const isPublic = request.routeOptions.config.isPublic === true || !request.url.startsWith("/api/");
     if (bearer && !isPublic) {
-      request.actor = await actorForApiToken(opts.db, opts.clock, bearer, {
+      request.actor = await sessions.actorForApiToken(bearer, {
         onLastUseError: (err) => request.log.warn({ err }, "could not record an API token's last use"),
       });
     }
     const token = request.cookies[SESSION_COOKIE];
     if (!request.actor && token) {
       request.sessionToken = token;
-      request.actor = await actorForSession(opts.db, opts.clock, token);
+      request.actor = await sessions.actorForToken(token);
     }
     const isApi = request.url.startsWith("/api/");
     if (isApi && !request.routeOptions.config.isPublic && !request.actor) {

@@ -89,7 +89,7 @@ function Shell({ me, setMe }: { me: Me | null | undefined; setMe: (me: Me | null
   if (me === null) {
     return <LoginPage onLogin={setMe} />;
   }
-  const can = (...roles: string[]) => roles.some((r) => me.roles.includes(r));
+  const can = (...roles: Me["roles"]) => roles.some((r) => me.roles.includes(r));
   const zone = zoneOfCountry(me.agency.country);
   setViewerZone(zone);
   return (

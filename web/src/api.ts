@@ -8,6 +8,7 @@ export type {
 } from "../../src/contract/inspection-requests.ts";
 export type { DirectionMetrics, ReciprocityMetrics } from "../../src/contract/metrics.ts";
 export type { Page } from "../../src/domain/paging.ts";
+export type { Me, NotificationView as Notification } from "../../src/contract/session.ts";
 export type { ShipmentDetail, ShipmentSummary } from "../../src/contract/shipments.ts";
 export type { AnalysisReport } from "../../src/radiation/analyze-file.ts";
 export type { PortalPlot, RateSeries, ScanPlotData, SpectrumPlot } from "../../src/contract/scan-plots.ts";
@@ -43,16 +44,6 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     throw new ApiError(res.status, code, errorMessage(code, body.message ?? res.statusText), body.details);
   }
   return data as T;
-}
-
-export interface Me {
-  userId: string;
-  username: string;
-  displayName: string;
-  roles: string[];
-  /** The screen language the account chose. */
-  language: "en" | "ja";
-  agency: { id: string; code: string; name: string; country: string };
 }
 
 export { formatTime } from "./time.ts";

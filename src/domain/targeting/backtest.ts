@@ -8,24 +8,9 @@ import type { Actor } from "../actor.ts";
 import type { Clock } from "../clock.ts";
 import { loadFacts } from "./facts.ts";
 import { activeRuleSet, compileForAgency } from "./rule-sets.ts";
+import type { Backtest, SelectionStats } from "../../contract/targeting.ts";
 
-/** How one selection method would have done over the window. */
-export interface SelectionStats {
-  flagged: number;
-  inspected: number;
-  /** Inspected and something found: an alarm, an anomaly, a man-made source, or a hold. */
-  found: number;
-}
-
-/** A draft's backtest beside the active rules and the random baseline. */
-export interface Backtest {
-  days: number;
-  shipments: number;
-  draft: SelectionStats;
-  active: SelectionStats;
-  random: SelectionStats & { rate: number };
-  byRule: { ruleId: string; hits: number }[];
-}
+export type { Backtest, SelectionStats } from "../../contract/targeting.ts";
 
 const MAX_SHIPMENTS = 50_000;
 

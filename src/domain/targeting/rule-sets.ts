@@ -16,18 +16,9 @@ import { requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
 import type { Clock } from "../clock.ts";
+import type { RuleSetView } from "../../contract/targeting.ts";
 
-/** A stored rule set version. */
-export interface RuleSetView {
-  id: string;
-  version: number;
-  name: string;
-  status: "draft" | "active" | "retired";
-  definition: unknown;
-  createdAt: string;
-  activatedAt: string | null;
-  ruleCount: number;
-}
+export type { RuleSetView } from "../../contract/targeting.ts";
 
 type RuleSetRow = {
   id: string;

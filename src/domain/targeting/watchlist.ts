@@ -6,16 +6,9 @@ import { requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import { recordAudit } from "../audit.ts";
 import type { Clock } from "../clock.ts";
+import type { WatchlistView } from "../../contract/targeting.ts";
 
-/** One entry of an agency's own watchlist. */
-export interface WatchlistView {
-  id: string;
-  kind: "party" | "vessel" | "container";
-  value: string;
-  country: string | null;
-  reason: string;
-  createdAt: string;
-}
+export type { WatchlistView } from "../../contract/targeting.ts";
 
 /** The agency's active watchlist entries. */
 export async function listWatchlist(db: Kysely<DB>, actor: Actor): Promise<WatchlistView[]> {

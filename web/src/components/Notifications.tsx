@@ -1,19 +1,10 @@
 import { useState } from "react";
 import { Link } from "wouter";
-import { api } from "../api.ts";
+import { api, type Notification } from "../api.ts";
 import { useT } from "../i18n/index.tsx";
 import { noticeText } from "../i18n/reasons.ts";
 import { Time } from "./Time.tsx";
 import { useApi } from "./useApi.ts";
-
-interface Notification {
-  id: string;
-  kind: string;
-  requestId: string | null;
-  message: string;
-  params: Record<string, string | number | null> | null;
-  createdAt: string;
-}
 
 /** The header's notifications: a count, the list on click, live as changes arrive; each dismissable. */
 export function Notifications() {

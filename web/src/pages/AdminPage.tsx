@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from "react";
-import type { AgreementView, UserView } from "../../../src/domain/users.ts";
+import type { ApiTokenView as Token, IssuedApiToken } from "../../../src/contract/api-tokens.ts";
+import type { AgreementView, UserView } from "../../../src/contract/session.ts";
+import { ASSIGNABLE_ROLES, type Role } from "../../../src/domain/vocabulary.ts";
 import { api, type Page } from "../api.ts";
 import { ConfirmDialog, type Confirmation } from "../components/ConfirmDialog.tsx";
 import { DataTable, type Column } from "../components/DataTable.tsx";
@@ -7,20 +9,6 @@ import { Time } from "../components/Time.tsx";
 import { useApi } from "../components/useApi.ts";
 import { useT } from "../i18n/index.tsx";
 import { DevicesSection } from "./DevicesSection.tsx";
-
-const ROLES = ["targeter", "supervisor", "scan_officer", "admin", "auditor"];
-
-interface Token {
-  id: string;
-  name: string;
-  username: string;
-  createdAt: string;
-  createdBy: string | null;
-  expiresAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  state: "active" | "expired" | "revoked";
-}
 
 type Pending = { confirmation: Confirmation; run: (reason: string) => Promise<void> };
 
@@ -215,7 +203,7 @@ function NewUserForm({ onCreated }: { onCreated: (u: UserView) => void }) {
   const t = useT();
   const [username, setUsername] = useState("");
   const [displayName, setDisplayName] = useState("");
-  const [roles, setRoles] = useState<string[]>([]);
+  const [roles, setRoles] = useState<Role[]>([]);
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
 
@@ -259,7 +247,7 @@ function NewUserForm({ onCreated }: { onCreated: (u: UserView) => void }) {
       </label>
       <fieldset>
         <legend>{t("admin.roles")}</legend>
-        {ROLES.map((r) => (
+        {ASSIGNABLE_ROLES.map((r) => (
           <label key={r} className="inline">
             <input
               type="checkbox"
@@ -299,14 +287,14 @@ function NewTokenForm({ onIssued }: { onIssued: () => void }) {
   const t = useT();
   const [name, setName] = useState("");
   const [days, setDays] = useState(90);
-  const [issued, setIssued] = useState<{ token: string; expiresAt: string } | null>(null);
+  const [issued, setIssued] = useState<IssuedApiToken | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   async function handleSubmit(event: FormEvent) {
     event.preventDefault();
     setError(null);
     try {
-      const result = await api<{ token: string; expiresAt: string }>("/api-tokens", {
+      const result = await api<IssuedApiToken>("/api-tokens", {
         method: "POST",
         body: { name, expiresInDays: days },
       });

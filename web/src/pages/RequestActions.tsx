@@ -111,7 +111,7 @@ export function RequestActions({
 }) {
   const t = useT();
   const isHost = request.hostAgency === me.agency.code;
-  const is = (...roles: string[]) => roles.some((r) => me.roles.includes(r));
+  const is = (...roles: Me["roles"]) => roles.some((r) => me.roles.includes(r));
   const { error, run } = useAction(request, onChange);
   const [isClearing, setClearing] = useState(false);
   const [pending, setPending] = useState<Pending | null>(null);

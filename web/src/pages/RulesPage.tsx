@@ -1,5 +1,10 @@
 import { useCallback, useEffect, useState } from "react";
-import type { RuleSetView as RuleSet } from "../../../src/domain/targeting/rule-sets.ts";
+import type {
+  Backtest,
+  RuleSetView as RuleSet,
+  SelectionStats as Stats,
+  WatchlistView as WatchEntry,
+} from "../../../src/contract/targeting.ts";
 import { api, ApiError, type Me } from "../api.ts";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { StatusLines } from "../components/StatusLines.tsx";
@@ -7,29 +12,6 @@ import { Time } from "../components/Time.tsx";
 import type { MessageId } from "../i18n/en.ts";
 import { useT, type Values } from "../i18n/index.tsx";
 import { explainServerIssues, RuleSetForm, validateRuleSet, type FormRuleSet, type Issue } from "./RuleForm.tsx";
-
-interface Stats {
-  flagged: number;
-  inspected: number;
-  found: number;
-}
-
-interface Backtest {
-  days: number;
-  shipments: number;
-  draft: Stats;
-  active: Stats;
-  random: Stats & { rate: number };
-  byRule: { ruleId: string; hits: number }[];
-}
-
-interface WatchEntry {
-  id: string;
-  kind: string;
-  value: string;
-  reason: string;
-  createdAt: string;
-}
 
 /** The agency's rules: versions, a draft editor with a backtest before activation, and the watchlist. */
 export function RulesPage({ me }: { me: Me }) {
