@@ -38,3 +38,8 @@ export const API_TOKEN_DEFAULT_DAYS = 90;
 export const API_TOKEN_MAX_DAYS = 365;
 /** Longest token name, after normalisation (the route bounds what is sent to the same). */
 export const API_TOKEN_NAME_MAX = 60;
+
+/** The most envelopes one delivery to a node's inbox carries. */
+export const MAX_INBOX_BATCH = 200;
+/** The largest envelope a receiver reads (the portal feed's N42 file is the large part). */
+export const MAX_ENVELOPE_CHARS = 1_500_000;
