@@ -8,12 +8,12 @@ import {
   writeAnchor,
 } from "./audit-anchor.ts";
 import { exportAuditEventsCsv, listAuditEvents, verifyAuditChain } from "./audit.ts";
-import { login, logout } from "./auth.ts";
+import { liveSessionTokens, login, logout } from "./auth.ts";
 import { buildResultBundle } from "./bundles/build.ts";
 import { agenciesWithSigningKeys, ensureSigningKeyOf } from "./bundles/keys.ts";
 import type { Clock } from "./clock.ts";
 import { createDevice, listDevices, listSites, updateDevice } from "./devices.ts";
-import { changesSince, latestEventSeq } from "./events.ts";
+import { changesSince, latestEventSeq, newestLogSeq } from "./events.ts";
 import { bindAgreementToPeer } from "./federation/agreements.ts";
 import { reapplyKept, receiveEnvelopes } from "./federation/inbox.ts";
 import { addPeer, initNode, listPeers, nodeIdentity, rotateNodeKey, rotatePeerKey } from "./federation/node.ts";
@@ -192,6 +192,10 @@ export function createServices(deps: ServiceDeps) {
     events: {
       latestSeq: onDb(db, latestEventSeq),
       since: onDb(db, changesSince),
+      /** The whole log's newest seq, for the live-update feed's bookkeeping (never shown). */
+      newestSeq: onDb(db, newestLogSeq),
+      /** Which of these session tokens still stand: open event streams end with their session. */
+      liveSessionTokens: onDbAt(deps, liveSessionTokens),
     },
     federation: {
       receive: onDbAt(deps, receiveEnvelopes),
