@@ -5,14 +5,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { readConfig } from "../config.ts";
-import {
-  anchorFileFor,
-  verifyAgainstAnchors,
-  verifyAnchors,
-  writeAnchor,
-  type AnchorVerdict,
-} from "../domain/audit-anchor.ts";
-import { targetFor, withDatabase } from "./database.ts";
+import { anchorFileFor, type AnchorVerdict } from "../domain/audit-anchor.ts";
+import { targetFor, withServices } from "./database.ts";
 
 interface AuditOptions {
   anchors?: string;
@@ -56,8 +50,8 @@ async function verifyCommand(opts: AuditOptions): Promise<void> {
     throw new InvalidArgumentError(`cannot read anchor file ${file}`);
   }
   const hasAnchors = existsSync(file);
-  const verdict = await withDatabase(opts.dataDir, ({ db }) =>
-    hasAnchors ? verifyAgainstAnchors(db, file) : verifyAnchors(db, []),
+  const verdict = await withServices(opts.dataDir, ({ auditAnchors }) =>
+    hasAnchors ? auditAnchors.verifyAgainstFile(file) : auditAnchors.verify([]),
   );
   if (!hasAnchors) {
     verdict.warnings.push(
@@ -77,7 +71,7 @@ async function verifyCommand(opts: AuditOptions): Promise<void> {
 
 async function anchorCommand(opts: AuditOptions): Promise<void> {
   const file = anchorFile(opts);
-  const head = await withDatabase(opts.dataDir, ({ db }) => writeAnchor(db, file));
+  const head = await withServices(opts.dataDir, ({ auditAnchors }) => auditAnchors.write(file));
   console.log(
     head ? `anchored event ${head.seq} (${head.count} events) in ${file}` : "the audit log is empty; nothing anchored",
   );

@@ -5,17 +5,9 @@
 // agreement names the peer node it applies to; the shipments it covers go to that node.
 import { readFileSync } from "node:fs";
 import { InvalidArgumentError, type Command } from "commander";
-import { bindAgreementToPeer, SHARED_FIELD_GROUPS } from "../domain/federation/agreements.ts";
-import {
-  addPeer,
-  DEFAULT_OVERLAP_HOURS,
-  initNode,
-  listPeers,
-  nodeIdentity,
-  rotateNodeKey,
-  rotatePeerKey,
-} from "../domain/federation/node.ts";
-import { withDatabase } from "./database.ts";
+import { SHARED_FIELD_GROUPS } from "../domain/federation/agreements.ts";
+import { DEFAULT_OVERLAP_HOURS } from "../domain/federation/node.ts";
+import { withServices } from "./database.ts";
 
 /** A PEM given inline, or the file holding it. */
 function pemArgument(value: string): string {
@@ -49,7 +41,7 @@ export function registerFederationCommands(program: Command): void {
     .requiredOption("--agency <code>", "this node's agency code")
     .option("--data-dir <dir>", "embedded database folder")
     .action(async (opts: { agency: string; dataDir?: string }) => {
-      const result = await withDatabase(opts.dataDir, ({ db }) => initNode(db, opts.agency));
+      const result = await withServices(opts.dataDir, ({ federationNode }) => federationNode.init(opts.agency));
       console.log(
         `${result.isNew ? "Node initialised" : "Node already initialised"} for ${result.agencyCode}; key ${result.kid}`,
       );
@@ -60,7 +52,7 @@ export function registerFederationCommands(program: Command): void {
     .description("print this node's agency, key id and public key")
     .option("--data-dir <dir>", "embedded database folder")
     .action(async (opts: { dataDir?: string }) => {
-      const identity = await withDatabase(opts.dataDir, ({ db }) => nodeIdentity(db));
+      const identity = await withServices(opts.dataDir, ({ federationNode }) => federationNode.identity());
       if (!identity) {
         console.error("This node has no agency yet: run `reciprocity node init --agency CODE`.");
         process.exitCode = 1;
@@ -74,7 +66,7 @@ export function registerFederationCommands(program: Command): void {
     .description("give this node a new signing key (peers pin it with `peer rotate-key`)")
     .option("--data-dir <dir>", "embedded database folder")
     .action(async (opts: { dataDir?: string }) => {
-      const key = await withDatabase(opts.dataDir, ({ db }) => rotateNodeKey(db));
+      const key = await withServices(opts.dataDir, ({ federationNode }) => federationNode.rotateKey());
       console.log(`New key ${key.kid}`);
       process.stdout.write(key.publicPem.endsWith("\n") ? key.publicPem : `${key.publicPem}\n`);
     });
@@ -88,8 +80,8 @@ export function registerFederationCommands(program: Command): void {
     .requiredOption("--key <pem>", "the peer's public key: PEM text or a file", pemArgument)
     .option("--data-dir <dir>", "embedded database folder")
     .action(async (opts: { agency: string; url: string; key: string; dataDir?: string }) => {
-      const added = await withDatabase(opts.dataDir, ({ db }) =>
-        addPeer(db, { agencyCode: opts.agency, url: opts.url, publicPem: opts.key }),
+      const added = await withServices(opts.dataDir, ({ federationNode }) =>
+        federationNode.addPeer({ agencyCode: opts.agency, url: opts.url, publicPem: opts.key }),
       );
       console.log(`Peer ${opts.agency} added; key ${added.kid} pinned`);
     });
@@ -99,7 +91,7 @@ export function registerFederationCommands(program: Command): void {
     .option("--data-dir <dir>", "embedded database folder")
     .option("--json", "print as JSON")
     .action(async (opts: { dataDir?: string; json?: boolean }) => {
-      const peers = await withDatabase(opts.dataDir, ({ db }) => listPeers(db));
+      const peers = await withServices(opts.dataDir, ({ federationNode }) => federationNode.peers());
       if (opts.json) {
         console.log(JSON.stringify(peers, null, 2));
         return;
@@ -136,8 +128,8 @@ export function registerFederationCommands(program: Command): void {
                 .split(",")
                 .map((f) => f.trim())
                 .filter(Boolean);
-      const bound = await withDatabase(opts.dataDir, ({ db }) =>
-        bindAgreementToPeer(db, { agreementCode: opts.agreement, peerAgency: opts.agency, sharedFields: fields }),
+      const bound = await withServices(opts.dataDir, ({ federationNode }) =>
+        federationNode.shareAgreement({ agreementCode: opts.agreement, peerAgency: opts.agency, sharedFields: fields }),
       );
       console.log(
         `Agreement ${opts.agreement} applies to the ${opts.agency} node; ${bound.queued} shipments it covers queued for it`,
@@ -151,8 +143,8 @@ export function registerFederationCommands(program: Command): void {
     .option("--overlap-hours <h>", `how long the old keys stay valid (default ${DEFAULT_OVERLAP_HOURS})`, hours)
     .option("--data-dir <dir>", "embedded database folder")
     .action(async (opts: { agency: string; key: string; overlapHours?: number; dataDir?: string }) => {
-      const rotated = await withDatabase(opts.dataDir, ({ db }) =>
-        rotatePeerKey(db, { agencyCode: opts.agency, publicPem: opts.key, overlapHours: opts.overlapHours }),
+      const rotated = await withServices(opts.dataDir, ({ federationNode }) =>
+        federationNode.rotatePeerKey({ agencyCode: opts.agency, publicPem: opts.key, overlapHours: opts.overlapHours }),
       );
       console.log(`Key ${rotated.kid} pinned for ${opts.agency}; older keys valid until ${rotated.oldKeysValidUntil}`);
     });

@@ -1,14 +1,22 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.ts";
-import { exportChainHead, verifyExportedHead } from "./audit-anchor.ts";
+import {
+  exportChainHead,
+  verifyAgainstAnchors,
+  verifyAnchors,
+  verifyExportedHead,
+  writeAnchor,
+} from "./audit-anchor.ts";
 import { exportAuditEventsCsv, listAuditEvents, verifyAuditChain } from "./audit.ts";
-import { actorForSession, login, logout } from "./auth.ts";
+import { actorForSession, liveSessionTokens, login, logout } from "./auth.ts";
 import { buildResultBundle } from "./bundles/build.ts";
 import { agenciesWithSigningKeys, ensureSigningKeyOf } from "./bundles/keys.ts";
 import type { Clock } from "./clock.ts";
 import { createDevice, listDevices, listSites, updateDevice } from "./devices.ts";
-import { changesSince, latestEventSeq } from "./events.ts";
+import { changesSince, latestEventSeq, newestLogSeq } from "./events.ts";
+import { bindAgreementToPeer } from "./federation/agreements.ts";
 import { reapplyKept, receiveEnvelopes } from "./federation/inbox.ts";
+import { addPeer, initNode, listPeers, nodeIdentity, rotateNodeKey, rotatePeerKey } from "./federation/node.ts";
 import { listPortalOccupancies } from "./federation/portal.ts";
 import { federationStatus, retryDeadMessage } from "./federation/status.ts";
 import { openFile } from "./files.ts";
@@ -162,6 +170,12 @@ export function createServices(deps: ServiceDeps) {
       head: onDb(db, exportChainHead),
       verifyHead: onDb(db, verifyExportedHead),
     },
+    /** The audit chain's heads kept in an append-only file, for the operator's command line. */
+    auditAnchors: {
+      write: onDb(db, writeAnchor),
+      verifyAgainstFile: onDb(db, verifyAgainstAnchors),
+      verify: onDb(db, verifyAnchors),
+    },
     manifests: {
       ingest: onDbAt(deps, ingestManifest),
       dryRun: dryRunStream,
@@ -189,6 +203,10 @@ export function createServices(deps: ServiceDeps) {
     events: {
       latestSeq: onDb(db, latestEventSeq),
       since: onDb(db, changesSince),
+      /** The whole log's newest seq, for the live-update feed's bookkeeping (never shown). */
+      newestSeq: onDb(db, newestLogSeq),
+      /** Which of these session tokens still stand: open event streams end with their session. */
+      liveSessionTokens: onDbAt(deps, liveSessionTokens),
     },
     federation: {
       receive: onDbAt(deps, receiveEnvelopes),
@@ -196,6 +214,16 @@ export function createServices(deps: ServiceDeps) {
       portalOccupancies: onDb(db, listPortalOccupancies),
       reapply: onDbAt(deps, reapplyKept),
       retryDead: onDb(db, retryDeadMessage),
+    },
+    /** This node's identity and its pinned peers, for the operator's command line. */
+    federationNode: {
+      init: onDb(db, initNode),
+      identity: onDb(db, nodeIdentity),
+      rotateKey: onDb(db, rotateNodeKey),
+      addPeer: onDb(db, addPeer),
+      peers: onDb(db, listPeers),
+      rotatePeerKey: onDb(db, rotatePeerKey),
+      shareAgreement: onDb(db, bindAgreementToPeer),
     },
     devices: {
       list: onDb(db, listDevices),

@@ -50,3 +50,8 @@ export type RuleSetStatus = (typeof RULE_SET_STATUSES)[number];
 /** What an agency's own watchlist entry names. */
 export const WATCHLIST_KINDS = ["party", "vessel", "container"] as const;
 export type WatchlistKind = (typeof WATCHLIST_KINDS)[number];
+
+/** The most envelopes one delivery to a node's inbox carries. */
+export const MAX_INBOX_BATCH = 200;
+/** The largest envelope a receiver reads (the portal feed's N42 file is the large part). */
+export const MAX_ENVELOPE_CHARS = 1_500_000;

@@ -22,9 +22,6 @@ import { Message, Receipt } from "./messages.ts";
 export const MESSAGE_TYP = "reciprocity-message+jws";
 export const RECEIPT_TYP = "reciprocity-receipt+jws";
 
-/** The largest envelope a receiver reads (the portal feed's N42 file is the large part). */
-export const MAX_ENVELOPE_CHARS = 1_500_000;
-
 /** The most one post to a peer's inbox carries, in characters of envelope (its body limit is 8 MiB). */
 export const MAX_DELIVERY_CHARS = 7_500_000;
 

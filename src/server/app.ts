@@ -118,8 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate("routeTable", routes);
   app.decorate("services", deps.services ?? createServices({ db: deps.db, clock: deps.clock, readDb: deps.readDb }));
   const changeHub = createChangeHub({
-    db: deps.db,
-    clock: deps.clock,
+    events: app.services.events,
     listenUrl: deps.eventListenUrl,
     pollMs: deps.eventPollMs,
     fallbackPollMs: deps.eventFallbackPollMs,

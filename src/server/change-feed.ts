@@ -1,7 +1,4 @@
-import type { Kysely } from "kysely";
 import pg from "pg";
-import type { DB } from "../db/schema.ts";
-import { newestLogSeq } from "../domain/events.ts";
 
 // How a server process learns that the audit log grew, whatever the number of open streams.
 //
@@ -26,8 +23,9 @@ const RECONNECT_MAX_MS = 10_000;
 
 /** Where the feed reports what it learns. */
 export interface ChangeFeedOptions {
-  db: Kysely<DB>;
-  /** PostgreSQL URL for the dedicated LISTEN connection; without one the feed polls through `db`. */
+  /** Reads the log's newest seq through the app's database (services.events.newestSeq). */
+  newestSeq(): Promise<string>;
+  /** PostgreSQL URL for the dedicated LISTEN connection; without one the feed polls with `newestSeq`. */
   listenUrl?: string;
   /** How often the head is read without LISTEN (ms). */
   pollMs: number;
@@ -75,7 +73,7 @@ class PollingFeed implements ChangeFeed {
 
   private async tick(): Promise<void> {
     try {
-      const seq = await newestLogSeq(this.options.db);
+      const seq = await this.options.newestSeq();
       if (!this.isClosed) {
         this.options.onHead(BigInt(seq));
       }
@@ -191,7 +189,7 @@ class ListeningFeed implements ChangeFeed {
   private async poll(): Promise<void> {
     const client = this.client;
     try {
-      const seq = client ? await headOver(client, this.options.fallbackPollMs) : await newestLogSeq(this.options.db);
+      const seq = client ? await headOver(client, this.options.fallbackPollMs) : await this.options.newestSeq();
       if (!this.isClosed) {
         this.options.onHead(BigInt(seq));
       }

@@ -1,9 +1,6 @@
-import type { Kysely } from "kysely";
-import type { DB } from "../db/schema.ts";
 import type { Actor } from "../domain/actor.ts";
-import { liveSessionTokens } from "../domain/auth.ts";
-import type { Clock } from "../domain/clock.ts";
-import { CHANGE_PAGE, changesSince, type ChangeEvent } from "../domain/events.ts";
+import { CHANGE_PAGE, type ChangeEvent } from "../domain/events.ts";
+import type { Services } from "../domain/services.ts";
 import { startChangeFeed, type ChangeFeed } from "./change-feed.ts";
 
 // One hub per process fans the audit log out to every open event stream. It learns that the log
@@ -38,8 +35,8 @@ export interface Subscriber {
 
 /** Settings of the hub; tests shorten the intervals. */
 export interface ChangeHubOptions {
-  db: Kysely<DB>;
-  clock: Clock;
+  /** The log and the sessions, read through the bound use cases. */
+  events: Pick<Services["events"], "since" | "newestSeq" | "liveSessionTokens">;
   /** PostgreSQL URL for the LISTEN connection; without one the hub polls the log's head. */
   listenUrl?: string;
   pollMs?: number;
@@ -161,7 +158,7 @@ class Hub implements ChangeHub {
     clearTimeout(this.lingerTimer);
     if (!this.feed) {
       this.feed = startChangeFeed({
-        db: this.options.db,
+        newestSeq: () => this.options.events.newestSeq(),
         listenUrl: this.options.listenUrl,
         pollMs: this.options.pollMs ?? POLL_MS,
         fallbackPollMs: this.options.fallbackPollMs ?? FALLBACK_POLL_MS,
@@ -233,7 +230,7 @@ class Hub implements ChangeHub {
     let readTo = head;
     try {
       for (;;) {
-        const changes = await changesSince(this.options.db, { agencyId: group.agencyId }, from.toString());
+        const changes = await this.options.events.since({ agencyId: group.agencyId }, from.toString());
         deliver(group.streams, changes);
         const newest = changes.at(-1);
         if (newest) {
@@ -261,7 +258,7 @@ class Hub implements ChangeHub {
     const tokens = [...new Set(streams.map((s) => s.subscriber.sessionToken).filter((t) => t !== null))];
     let live: Set<string>;
     try {
-      live = await liveSessionTokens(this.options.db, this.options.clock, tokens);
+      live = await this.options.events.liveSessionTokens(tokens);
     } catch (err) {
       // Unknown is not over: a database blip must not drop every stream at once.
       this.options.log?.warn({ err }, "re-checking the sessions of live-update streams failed");

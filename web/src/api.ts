@@ -6,6 +6,14 @@ export type {
   InspectionRequestView as InspectionRequest,
   ScanView as Scan,
 } from "../../src/contract/inspection-requests.ts";
+export type { FederationStatus, Reapplied } from "../../src/contract/federation.ts";
+export type {
+  BatchSummary,
+  FileReportView as FileReport,
+  QuarantineItem,
+  Resubmission,
+  ShipmentVersion,
+} from "../../src/contract/manifests.ts";
 export type { DirectionMetrics, ReciprocityMetrics } from "../../src/contract/metrics.ts";
 export type { Page } from "../../src/domain/paging.ts";
 export type { Me, NotificationView as Notification } from "../../src/contract/session.ts";

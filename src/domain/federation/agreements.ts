@@ -3,6 +3,7 @@ import type { DB } from "../../db/schema.ts";
 import { conflict, invalid, notFound } from "../../errors.ts";
 import { recordAudit } from "../audit.ts";
 import { fed, type FederationTables } from "./tables.ts";
+import type { AgreementPeerView } from "../../contract/federation.ts";
 
 // A sharing agreement names the peer node it applies to. Only then do the shipments it covers
 // leave this node, as messages to that peer (migration 0023); an agreement without a peer shares
@@ -12,11 +13,7 @@ import { fed, type FederationTables } from "./tables.ts";
 export const SHARED_FIELD_GROUPS = ["parties", "carrier", "route"] as const;
 export type SharedFieldGroup = (typeof SHARED_FIELD_GROUPS)[number];
 
-export interface AgreementPeerView {
-  agreement: string;
-  peer: string;
-  sharedFields: string[];
-}
+export type { AgreementPeerView } from "../../contract/federation.ts";
 
 /**
  * Binds this node's agreement to the peer node of its recipient agency, with the field groups it

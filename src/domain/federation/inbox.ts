@@ -1,13 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import {
-  envelopeHeader,
-  MAX_ENVELOPE_CHARS,
-  MESSAGE_TYP,
-  signReceipt,
-  verifyMessage,
-  type Refusal,
-} from "../../federation/envelope.ts";
+import { envelopeHeader, MESSAGE_TYP, signReceipt, verifyMessage, type Refusal } from "../../federation/envelope.ts";
 import { checkReceivedBody, type Message, type Receipt } from "../../federation/messages.ts";
 import { AppError, notFound } from "../../errors.ts";
 import type { Actor } from "../actor.ts";
@@ -17,6 +10,8 @@ import type { Clock } from "../clock.ts";
 import { nodeIdentity, pinnedPeerKey, type NodeIdentity, type PinnedPeer } from "./node.ts";
 import type { Tx } from "../../db/database.ts";
 import type { FederationTables } from "./tables.ts";
+import { MAX_ENVELOPE_CHARS, MAX_INBOX_BATCH } from "../vocabulary.ts";
+import type { Reapplied } from "../../contract/federation.ts";
 
 // The receiving side. An envelope is checked in the order that costs an attacker the most and
 // this node the least: its header names a pinned key, the signature holds over the exact bytes,
@@ -26,8 +21,6 @@ import type { FederationTables } from "./tables.ts";
 
 /** How far a message's signing time may be from this node's clock (replays outside it are refused). */
 export const DEFAULT_REPLAY_WINDOW_MS = 10 * 60_000;
-/** The most envelopes one delivery carries. */
-export const MAX_BATCH = 200;
 
 export interface ReceiveOptions {
   replayWindowMs?: number;
@@ -45,7 +38,7 @@ export async function receiveEnvelopes(
     return null;
   }
   const receipts: string[] = [];
-  for (const jws of envelopes.slice(0, MAX_BATCH)) {
+  for (const jws of envelopes.slice(0, MAX_INBOX_BATCH)) {
     const receipt = await receiveOne(db, clock, identity, jws, options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS);
     receipts.push(await signReceipt(receipt, identity.key));
   }
@@ -304,13 +297,7 @@ async function applyMessage(
   return failure;
 }
 
-/** What became of a kept message applied again. */
-export interface Reapplied {
-  messageId: string;
-  status: "applied" | "failed";
-  /** Why it still cannot take effect; null once applied. */
-  reason: string | null;
-}
+export type { Reapplied } from "../../contract/federation.ts";
 
 /**
  * Applies again a received message that was kept because it could not take effect (something it

@@ -11,6 +11,7 @@ import {
 } from "../../federation/envelope.ts";
 import { recordAudit } from "../audit.ts";
 import { fed, type FederationTables } from "./tables.ts";
+import type { PeerView } from "../../contract/federation.ts";
 
 // This node's identity (its agency and signing keys) and the peers it pins. Changed from the
 // command line by the node's operator; each change is audited under the node's agency.
@@ -276,13 +277,7 @@ export async function rotatePeerKey(
   return result;
 }
 
-export interface PeerView {
-  id: string;
-  agencyCode: string;
-  url: string;
-  isActive: boolean;
-  keys: { kid: string; addedAt: string; validUntil: string | null }[];
-}
+export type { PeerView } from "../../contract/federation.ts";
 
 /** Every peer with its pinned keys. */
 export async function listPeers(db: Kysely<DB>): Promise<PeerView[]> {

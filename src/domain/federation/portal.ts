@@ -9,27 +9,13 @@ import { recordAudit } from "../audit.ts";
 import type { Clock } from "../clock.ts";
 import { storeFile } from "../files.ts";
 import type { FederationTables } from "./tables.ts";
+import type { PortalOccupancyView } from "../../contract/federation.ts";
 
 // The Megaports feed: a partner port's radiation portals report each occupancy (gross counts,
 // alarms, the analysis, the N42.42 file) to the host, whose officers see it beside their own
 // requests for that container.
 
-export interface PortalOccupancyView {
-  id: string;
-  reportedBy: string;
-  occupancyRef: string;
-  portal: string;
-  locode: string;
-  containerNo: string | null;
-  startedAt: string;
-  endedAt: string;
-  grossGamma: number[];
-  grossNeutron: number[];
-  alarms: { kind: string; at: string; sigma: number | null }[];
-  analysis: { verdict: string; nuclides: string[]; note: string | null } | null;
-  n42Sha256: string | null;
-  receivedAt: string;
-}
+export type { PortalOccupancyView } from "../../contract/federation.ts";
 
 /** Records one occupancy the reporting agency's portal measured; the same occupancy twice is refused. */
 export async function recordPortalOccupancy(

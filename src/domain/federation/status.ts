@@ -2,56 +2,13 @@ import { sql, type Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import { forbidden, notFound } from "../../errors.ts";
 import { hasRole, type Actor } from "../actor.ts";
-import { listAgreementPeers, type AgreementPeerView } from "./agreements.ts";
-import { listPeers, nodeIdentity, type PeerView } from "./node.ts";
+import { listAgreementPeers } from "./agreements.ts";
+import { listPeers, nodeIdentity } from "./node.ts";
 import { retryDeadLetter } from "./outbox.ts";
 import { fed } from "./tables.ts";
+import type { FederationStatus } from "../../contract/federation.ts";
 
-/** What an operator sees of the node's exchanges. */
-export interface FederationStatus {
-  node: { agencyCode: string; kid: string; publicKey: string };
-  peers: PeerView[];
-  outbox: {
-    pending: number;
-    dead: number;
-    delivered: number;
-    oldestPendingAt: string | null;
-    lagSeconds: number;
-    failing: number;
-  };
-  inbox: { received: number; waiting: number; failed: number; lastReceivedAt: string | null; rejected: number };
-  /** Received messages that could not take effect here, newest first, with the reason. */
-  inboxFailures: {
-    messageId: string;
-    sender: string;
-    kind: string;
-    subject: string;
-    seq: number;
-    failure: string;
-    receivedAt: string;
-  }[];
-  /** Which agreements name which peer node. */
-  agreements: AgreementPeerView[];
-  failures: {
-    id: string;
-    messageId: string;
-    kind: string;
-    subject: string;
-    attempts: number;
-    lastError: string | null;
-    nextAttemptAt: string;
-  }[];
-  deadLetters: {
-    id: string;
-    messageId: string;
-    kind: string;
-    subject: string;
-    attempts: number;
-    lastError: string | null;
-    createdAt: string;
-  }[];
-  rejections: { at: string; sender: string | null; messageId: string | null; reason: string; detail: string | null }[];
-}
+export type { FederationStatus } from "../../contract/federation.ts";
 
 const LIST_LIMIT = 50;
 

@@ -11,22 +11,9 @@ import { afterCursor, decodeCursor, toPage, type Page } from "../paging.ts";
 import { ingestManifest } from "./ingest-manifest.ts";
 import { emptyReport, type FileReport } from "./report.ts";
 import { diffSnapshots, type Snapshot } from "./store.ts";
+import type { BatchSummary, QuarantineItem, ShipmentVersion } from "../../contract/manifests.ts";
 
-/** A batch as listed. */
-export interface BatchSummary {
-  id: string;
-  fileName: string;
-  format: string;
-  status: string;
-  receivedAt: string;
-  receivedBy: string | null;
-  messages: number;
-  shipments: number;
-  containers: number;
-  events: number;
-  errors: number;
-  warnings: number;
-}
+export type { BatchSummary, QuarantineItem, ShipmentVersion } from "../../contract/manifests.ts";
 
 /**
  * Lists the agency's ingest batches, newest first. Status is "running", "completed", "rejected"
@@ -118,20 +105,6 @@ export async function getBatchReport(db: Kysely<DB>, actor: Actor, id: string): 
   }
   // Reports stored before a field existed read it as its empty value.
   return { ...empty, ...(row.report as Partial<FileReport>) };
-}
-
-/** A record held back from ingest, with why and the text it came from. */
-export interface QuarantineItem {
-  id: string;
-  batchId: string;
-  format: string;
-  location: string;
-  reasons: { code: string; message: string }[];
-  rawText: string;
-  status: string;
-  createdAt: string;
-  resolvedAt: string | null;
-  resolvedBatchId: string | null;
 }
 
 /** Lists quarantined records of the agency. */
@@ -240,15 +213,7 @@ export async function listShipmentVersions(
   db: Kysely<DB>,
   actor: Actor,
   shipmentId: string,
-): Promise<
-  {
-    version: number;
-    function: string;
-    messageRef: string | null;
-    recordedAt: string;
-    diff: { field: string; from: unknown; to: unknown }[];
-  }[]
-> {
+): Promise<ShipmentVersion[]> {
   const rows = await withAgency(db, actor.agencyId, async (tx) => {
     const shipment = await tx
       .selectFrom("shipment as s")
@@ -284,13 +249,7 @@ export async function listShipmentVersions(
     });
     return versions;
   });
-  const shown: {
-    version: number;
-    function: string;
-    messageRef: string | null;
-    recordedAt: string;
-    diff: { field: string; from: unknown; to: unknown }[];
-  }[] = [];
+  const shown: ShipmentVersion[] = [];
   let previousShown = 0;
   for (const r of rows) {
     if (!r.is_shared) {
@@ -303,9 +262,7 @@ export async function listShipmentVersions(
       function: r.function,
       messageRef: r.message_ref,
       recordedAt: r.recorded_at.toISOString(),
-      diff: followsHidden
-        ? diffSnapshots({}, r.snapshot as Snapshot)
-        : (r.diff as { field: string; from: unknown; to: unknown }[]),
+      diff: followsHidden ? diffSnapshots({}, r.snapshot as Snapshot) : (r.diff as ShipmentVersion["diff"]),
     });
     previousShown = r.version;
   }

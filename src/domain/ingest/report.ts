@@ -1,67 +1,22 @@
 import type { Diagnostic, TradeFormat } from "../../trade/index.ts";
 import type { StoreOutcome } from "./store.ts";
+import type { FileReportView, Finding } from "../../contract/manifests.ts";
 import { describeDiagnostic, type Rejection } from "./validate.ts";
 
 /** Findings kept per list in a report; the rest are only counted, so a bad huge file stays small. */
 export const FINDINGS_KEPT = 1000;
 
-/** A finding in the report: where, a stable code, and what is wrong. */
-export interface Finding {
-  where: string;
-  code: string;
-  message: string;
-}
-
-/** Records set aside for one reason: neither stored nor quarantined, and why. */
-export interface SetAside {
-  code: string;
-  message: string;
-  count: number;
-}
+export type { Finding, RecordCounts, SetAside } from "../../contract/manifests.ts";
 
 /**
- * Every record a file held, accounted for: read = landed + quarantined + setAside. Records are the
- * shipments, container events and bay-plan cells the parsers read, and the items they read but
- * could not make a record of (a row without a bill of lading, a message of a type not mapped).
+ * What happened to one file; the API answers the contract's part of it, the CLI prints all of it.
+ * `errors` holds the first FINDINGS_KEPT errors, `errorCount` says how many there were.
  */
-export interface RecordCounts {
-  read: number;
-  /** Stored, or found stored already (the same message again); in a dry run, would be stored. */
-  landed: number;
-  quarantined: number;
-  /** Neither stored nor quarantined; `FileReport.setAside` says why. */
-  setAside: number;
-}
-
-/** What happened to one file; the CLI and the API print exactly this. */
-export interface FileReport {
-  file: string;
+export type FileReport = Omit<FileReportView, "format"> & {
   format: TradeFormat;
-  messages: number;
-  shipments: number;
-  containers: number;
-  /** Container events newly recorded (a repeat of a known event is landed, not counted here). */
-  events: number;
-  /** Bay-plan cells that landed, each as an "on-board" event of its container. */
-  stowage: number;
-  /** Landed events and cells whose container is on no shipment the agency can see: kept all the same. */
-  unmatched: number;
-  records: RecordCounts;
-  /** Why records were set aside, one entry per reason. */
-  setAside: SetAside[];
-  /** The first FINDINGS_KEPT errors; errorCount says how many there were. */
-  errors: Finding[];
-  warnings: Finding[];
   errorCount: number;
   warningCount: number;
-  batchId: string | null;
-  inserted: number;
-  replaced: number;
-  cancelled: number;
-  unchanged: number;
-  duplicates: number;
-  quarantined: number;
-}
+};
 
 /** An empty report for a file. */
 export function emptyReport(file: string, format: TradeFormat): FileReport {

@@ -4,71 +4,19 @@ import { AppError, invalid } from "../../errors.ts";
 import { FILE_FORMATS, type TradeFormat } from "../../trade/index.ts";
 import { requireActor } from "../auth.ts";
 import { ErrorBody, IdParams, PageQuery, pageOf, SafeText } from "../../contract/common.ts";
+import {
+  BatchSummarySchema,
+  FileReportSchema,
+  QuarantineItemSchema,
+  QuarantineQuery,
+  ResubmissionBody,
+  ResubmissionSchema,
+  ShipmentVersionSchema,
+} from "../../contract/manifests.ts";
 
+// The upload's query is written here, not in the contract: its formats are the trade library's
+// values, of which the contract takes types only.
 const FORMATS = ["auto", ...FILE_FORMATS] as const;
-
-const Finding = z.object({ where: z.string(), code: z.string(), message: z.string() });
-
-/** The batch report: the same shape `reciprocity ingest --json` prints per file. */
-export const FileReportSchema = z.object({
-  file: z.string(),
-  format: z.string(),
-  messages: z.number().int(),
-  shipments: z.number().int(),
-  containers: z.number().int(),
-  /** Container events newly recorded (bay-plan cells among them). */
-  events: z.number().int(),
-  /** Bay-plan cells that landed as "on-board" events. */
-  stowage: z.number().int(),
-  /** Landed events and cells whose container is on no shipment the agency can see. */
-  unmatched: z.number().int(),
-  /** Every record of the file accounted for: read = landed + quarantined + setAside. */
-  records: z.object({
-    read: z.number().int(),
-    landed: z.number().int(),
-    quarantined: z.number().int(),
-    setAside: z.number().int(),
-  }),
-  /** Why records were set aside, one entry per reason. */
-  setAside: z.array(z.object({ code: z.string(), message: z.string(), count: z.number().int() })),
-  errors: z.array(Finding),
-  warnings: z.array(Finding),
-  batchId: z.string().nullable(),
-  inserted: z.number().int(),
-  replaced: z.number().int(),
-  cancelled: z.number().int(),
-  unchanged: z.number().int(),
-  duplicates: z.number().int(),
-  quarantined: z.number().int(),
-});
-
-const BatchSummary = z.object({
-  id: z.uuid(),
-  fileName: z.string(),
-  format: z.string(),
-  status: z.string(),
-  receivedAt: z.string(),
-  receivedBy: z.string().nullable(),
-  messages: z.number().int(),
-  shipments: z.number().int(),
-  containers: z.number().int(),
-  events: z.number().int(),
-  errors: z.number().int(),
-  warnings: z.number().int(),
-});
-
-const QuarantineItem = z.object({
-  id: z.uuid(),
-  batchId: z.uuid(),
-  format: z.string(),
-  location: z.string(),
-  reasons: z.array(z.object({ code: z.string(), message: z.string() })),
-  rawText: z.string(),
-  status: z.string(),
-  createdAt: z.string(),
-  resolvedAt: z.string().nullable(),
-  resolvedBatchId: z.string().nullable(),
-});
 
 // Manifests arrive as raw text in whatever content type the sender's system uses. text/plain is
 // not among them: a browser form may post it across sites without asking (see the CSRF guard).
@@ -194,7 +142,7 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ manifestLimit?: number; ing
 
   app.get(
     "/ingest-batches",
-    { schema: { tags, querystring: PageQuery, response: { 200: pageOf(BatchSummary) } } },
+    { schema: { tags, querystring: PageQuery, response: { 200: pageOf(BatchSummarySchema) } } },
     async (request) => manifests.batches(requireActor(request), request.query),
   );
   app.get(
@@ -207,8 +155,8 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ manifestLimit?: number; ing
     {
       schema: {
         tags,
-        querystring: PageQuery.extend({ status: z.enum(["open", "resubmitted", "dismissed"]).optional() }),
-        response: { 200: pageOf(QuarantineItem) },
+        querystring: QuarantineQuery,
+        response: { 200: pageOf(QuarantineItemSchema) },
       },
     },
     async (request) => manifests.quarantine(requireActor(request), request.query),
@@ -219,17 +167,8 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ manifestLimit?: number; ing
       schema: {
         tags,
         params: IdParams,
-        body: z.object({
-          text: z
-            .string()
-            .min(1)
-            .max(10 * 1024 * 1024),
-        }),
-        response: {
-          200: z.object({ report: FileReportSchema, isResolved: z.boolean() }),
-          404: ErrorBody,
-          409: ErrorBody,
-        },
+        body: ResubmissionBody,
+        response: { 200: ResubmissionSchema, 404: ErrorBody, 409: ErrorBody },
       },
     },
     async (request) => manifests.resubmit(requireActor(request), request.params.id, request.body.text),
@@ -240,18 +179,7 @@ export const manifestRoutes: FastifyPluginAsyncZod<{ manifestLimit?: number; ing
       schema: {
         tags: ["shipments"],
         params: IdParams,
-        response: {
-          200: z.array(
-            z.object({
-              version: z.number().int(),
-              function: z.string(),
-              messageRef: z.string().nullable(),
-              recordedAt: z.string(),
-              diff: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
-            }),
-          ),
-          404: ErrorBody,
-        },
+        response: { 200: z.array(ShipmentVersionSchema), 404: ErrorBody },
       },
     },
     async (request) => app.services.shipments.versions(requireActor(request), request.params.id),

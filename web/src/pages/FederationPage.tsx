@@ -1,6 +1,5 @@
 import { useState } from "react";
-import type { FederationStatus } from "../../../src/domain/federation/status.ts";
-import { api } from "../api.ts";
+import { api, type FederationStatus, type Reapplied } from "../api.ts";
 import { DataTable, type Column } from "../components/DataTable.tsx";
 import { StatusLines } from "../components/StatusLines.tsx";
 import { Time } from "../components/Time.tsx";
@@ -52,10 +51,10 @@ export function FederationPage() {
     setNotice(null);
     setRetrying(kept.messageId);
     try {
-      const outcome = await api<{ status: "applied" | "failed"; reason: string | null }>(
-        "/federation/inbox-failures/reapply",
-        { method: "POST", body: { messageId: kept.messageId } },
-      );
+      const outcome = await api<Reapplied>("/federation/inbox-failures/reapply", {
+        method: "POST",
+        body: { messageId: kept.messageId },
+      });
       if (outcome.status === "applied") {
         setNotice(t("federation.reapplied", { kind: kept.kind }));
       } else {

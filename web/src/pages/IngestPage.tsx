@@ -1,76 +1,19 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { api, type Page } from "../api.ts";
+import { api, type BatchSummary, type FileReport, type Page, type QuarantineItem, type Resubmission } from "../api.ts";
 import { Time } from "../components/Time.tsx";
 import { errorMessage, useT } from "../i18n/index.tsx";
 import { whereText } from "../i18n/reasons.ts";
 
-interface Finding {
-  where: string;
-  code: string;
-  message: string;
-}
-
-interface SetAside {
-  code: string;
-  message: string;
-  count: number;
-}
-
-interface FileReport {
-  file: string;
-  format: string;
-  messages: number;
-  shipments: number;
-  containers: number;
-  events: number;
-  stowage: number;
-  unmatched: number;
-  records: { read: number; landed: number; quarantined: number; setAside: number };
-  setAside: SetAside[];
-  inserted: number;
-  replaced: number;
-  cancelled: number;
-  unchanged: number;
-  duplicates: number;
-  quarantined: number;
-  errors: Finding[];
-  warnings: Finding[];
-}
-
-interface Batch {
-  id: string;
-  fileName: string;
-  format: string;
-  /** running, completed, rejected (nothing could be used) or failed. */
-  status: string;
-  receivedAt: string;
-  receivedBy: string | null;
-  shipments: number;
-  containers: number;
-  events: number;
-  errors: number;
-  warnings: number;
-}
-
-interface QuarantineItem {
-  id: string;
-  location: string;
-  format: string;
-  reasons: { code: string; message: string }[];
-  rawText: string;
-  createdAt: string;
-}
-
 /** Send a manifest file, read batch reports, and fix what landed in quarantine. */
 export function IngestPage() {
   const t = useT();
-  const [batches, setBatches] = useState<Batch[]>([]);
+  const [batches, setBatches] = useState<BatchSummary[]>([]);
   const [quarantine, setQuarantine] = useState<QuarantineItem[]>([]);
   const [report, setReport] = useState<FileReport | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const reload = useCallback(() => {
-    api<Page<Batch>>("/ingest-batches?limit=50").then(
+    api<Page<BatchSummary>>("/ingest-batches?limit=50").then(
       (p) => setBatches(p.items),
       (err: Error) => setError(err.message),
     );
@@ -222,7 +165,7 @@ function QuarantineCard({ item, onResolved }: { item: QuarantineItem; onResolved
 
   async function handleResubmit() {
     try {
-      const result = await api<{ isResolved: boolean; report: FileReport }>(`/quarantine/${item.id}/resubmission`, {
+      const result = await api<Resubmission>(`/quarantine/${item.id}/resubmission`, {
         method: "POST",
         body: { text },
       });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { Link } from "wouter";
-import { api, type InspectionRequest, type Me, type ShipmentDetail } from "../api.ts";
+import { api, type InspectionRequest, type Me, type ShipmentDetail, type ShipmentVersion } from "../api.ts";
 import { PartyName } from "../components/PartyName.tsx";
 import { Time } from "../components/Time.tsx";
 import { useLiveReload } from "../live.ts";
@@ -300,19 +300,11 @@ function RequestForm({
   );
 }
 
-interface Version {
-  version: number;
-  function: string;
-  messageRef: string | null;
-  recordedAt: string;
-  diff: { field: string; from: unknown; to: unknown }[];
-}
-
 function VersionHistory({ shipmentId }: { shipmentId: string }) {
   const t = useT();
-  const [versions, setVersions] = useState<Version[]>([]);
+  const [versions, setVersions] = useState<ShipmentVersion[]>([]);
   useEffect(() => {
-    api<Version[]>(`/shipments/${shipmentId}/versions`).then(setVersions, () => setVersions([]));
+    api<ShipmentVersion[]>(`/shipments/${shipmentId}/versions`).then(setVersions, () => setVersions([]));
   }, [shipmentId]);
   if (versions.length === 0) {
     return null;
