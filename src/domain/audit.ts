@@ -65,24 +65,32 @@ export async function recordSharedRead(
   if (byOwner.size === 0) {
     return;
   }
-  // A read's only write is its audit event. Its commit need not wait for the log to reach disk:
-  // the chain stays whole (any later change's commit flushes the log up to and past it), and a
-  // crash of the database server can lose at most the last fraction of a second of reads, never a
-  // change. Each list page would otherwise wait for a disk flush while holding the chain's lock,
-  // so concurrent readers of shared data would queue behind one another's flushes. A transaction
-  // that has written already keeps its full durability.
-  await sql`select set_config('synchronous_commit', 'off', true) where pg_current_xact_id_if_assigned() is null`.execute(
-    tx,
-  );
-  for (const [owner, ids] of byOwner) {
-    await recordAudit(tx, actor, {
-      action: input.action,
-      entityType: input.entityType,
-      entityId: input.entityId ?? null,
-      otherAgencyIds: [owner],
-      payload: { ...input.payload, ids },
-    });
-  }
+  // A read's only write is its audit event, appended here in one statement for every owner. Its
+  // commit need not wait for the log to reach disk: the chain stays whole (any later change's
+  // commit flushes the log up to and past it), and a crash of the database server can lose at most
+  // the last fraction of a second of reads, never a change. The chain's lock, taken as the first
+  // event is numbered (migrations/0001_core.sql), is held until the commit that follows this
+  // statement; each page would otherwise also wait for a disk flush while holding it, so
+  // concurrent readers of shared data would queue behind one another's flushes. The setting is
+  // made in the same statement, before any row is written (the CTE is read first), and only when
+  // the transaction has written nothing yet: a transaction that changed something keeps its full
+  // durability.
+  const events = [...byOwner].map(([owner, ids]) => ({
+    agency_ids: [owner, actor.agencyId],
+    payload: JSON.stringify({ ...input.payload, ids }),
+  }));
+  await sql`
+    with quiet as materialized (
+      select set_config('synchronous_commit', 'off', true) as setting
+      where pg_current_xact_id_if_assigned() is null
+    )
+    insert into audit_event (agency_ids, actor_user_id, actor_agency_id, action, entity_type, entity_id, payload)
+    select e.agency_ids, ${actor.userId}::uuid, ${actor.agencyId}::uuid, ${input.action}, ${input.entityType},
+      ${input.entityId ?? null}, e.payload::jsonb
+    from rows from (jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as (agency_ids uuid[], payload text))
+      with ordinality as e(agency_ids, payload, n)
+    left join quiet on true
+    order by e.n`.execute(tx);
 }
 
 export type { AuditEventView, ChainVerdict } from "../contract/audit-events.ts";
