@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Tx } from "../db/database.ts";
-import { withAgency } from "../db/database.ts";
+import { inOneMessageAsAgency, sqlLiteral, withAgency } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
 import { forbidden } from "../errors.ts";
 import { hasRole, type Actor } from "./actor.ts";
@@ -39,30 +39,37 @@ export async function recordAudit(tx: Tx, actor: Actor | null, input: AuditInput
     .execute();
 }
 
-/**
- * Records that the actor read another agency's data (a page of a list, a record, a plot): one
- * event naming every record shown, readable by the actor's agency and by each owner. Reading only
- * one's own data is not recorded.
- */
-export async function recordSharedRead(
-  tx: Tx,
-  actor: Actor,
-  input: {
-    action: string;
-    entityType: string;
-    entityId?: string | null;
-    records: readonly { id: string; ownerAgencyId: string }[];
-    payload?: Record<string, unknown>;
-  },
-): Promise<void> {
-  // One event per owning agency, naming only its records: an owner learns nothing of the others.
+/** What was read of shared data, for recordSharedRead. */
+export interface SharedRead {
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  records: readonly { id: string; ownerAgencyId: string }[];
+  payload?: Record<string, unknown>;
+}
+
+/** One event per owning agency, naming only its records: an owner learns nothing of the others. */
+function sharedReadEvents(actor: Actor, input: SharedRead): { agency_ids: string[]; payload: string }[] {
   const byOwner = new Map<string, string[]>();
   for (const record of input.records) {
     if (record.ownerAgencyId !== actor.agencyId) {
       byOwner.set(record.ownerAgencyId, [...(byOwner.get(record.ownerAgencyId) ?? []), record.id]);
     }
   }
-  if (byOwner.size === 0) {
+  return [...byOwner].map(([owner, ids]) => ({
+    agency_ids: [owner, actor.agencyId],
+    payload: JSON.stringify({ ...input.payload, ids }),
+  }));
+}
+
+/**
+ * Records that the actor read another agency's data (a page of a list, a record, a plot): one
+ * event naming every record shown, readable by the actor's agency and by each owner. Reading only
+ * one's own data is not recorded.
+ */
+export async function recordSharedRead(tx: Tx, actor: Actor, input: SharedRead): Promise<void> {
+  const events = sharedReadEvents(actor, input);
+  if (events.length === 0) {
     return;
   }
   // A read's only write is its audit event, appended here in one statement for every owner. Its
@@ -75,10 +82,6 @@ export async function recordSharedRead(
   // made in the same statement, before any row is written (the CTE is read first), and only when
   // the transaction has written nothing yet: a transaction that changed something keeps its full
   // durability.
-  const events = [...byOwner].map(([owner, ids]) => ({
-    agency_ids: [owner, actor.agencyId],
-    payload: JSON.stringify({ ...input.payload, ids }),
-  }));
   await sql`
     with quiet as materialized (
       select set_config('synchronous_commit', 'off', true) as setting
@@ -91,6 +94,32 @@ export async function recordSharedRead(
       with ordinality as e(agency_ids, payload, n)
     left join quiet on true
     order by e.n`.execute(tx);
+}
+
+/**
+ * recordSharedRead for a read whose own transaction has ended (it wrote nothing): the events are
+ * appended in a transaction of their own that travels as one message and commits as soon as the
+ * insert ends. The chain's lock is then held only while the database works, never across a round
+ * trip to this process, which under load may wait for its turn on a busy event loop. The caller
+ * awaits this before it shows the page, so no page is shown without its event.
+ */
+export async function recordSharedReadAlone(db: Kysely<DB>, actor: Actor, input: SharedRead): Promise<void> {
+  const events = sharedReadEvents(actor, input);
+  if (events.length === 0) {
+    return;
+  }
+  // Why the commit may skip the disk flush: see recordSharedRead.
+  await inOneMessageAsAgency(
+    db,
+    actor.agencyId,
+    `select set_config('synchronous_commit', 'off', true);
+    insert into audit_event (agency_ids, actor_user_id, actor_agency_id, action, entity_type, entity_id, payload)
+    select e.agency_ids, ${sqlLiteral(actor.userId)}::uuid, ${sqlLiteral(actor.agencyId)}::uuid,
+      ${sqlLiteral(input.action)}, ${sqlLiteral(input.entityType)}, ${sqlLiteral(input.entityId ?? null)}, e.payload::jsonb
+    from rows from (jsonb_to_recordset(${sqlLiteral(JSON.stringify(events))}::jsonb) as (agency_ids uuid[], payload text))
+      with ordinality as e(agency_ids, payload, n)
+    order by e.n`,
+  );
 }
 
 export type { AuditEventView, ChainVerdict } from "../contract/audit-events.ts";

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { it } from "node:test";
 import { sql } from "kysely";
 import { withAgency } from "../../src/db/database.ts";
-import { recordAudit, recordSharedRead } from "../../src/domain/audit.ts";
+import { recordAudit, recordSharedRead, recordSharedReadAlone } from "../../src/domain/audit.ts";
 import { actorForUser } from "../../src/domain/auth.ts";
 import { describeOnEngines } from "../helpers/db.ts";
 import { seedTestWorld } from "../helpers/world.ts";
@@ -122,6 +122,75 @@ describeOnEngines(
         }),
       );
       assert.equal(await count(), start + 2);
+    });
+
+    it("after the read, in one message of its own: same events, text kept byte for byte, nothing left on the connection", async () => {
+      const db = ctx().database.db;
+      const id = await agencies();
+      const user = await db
+        .selectFrom("app_user")
+        .select("id")
+        .where("username", "=", "partner.targeter")
+        .executeTakeFirstOrThrow();
+      const actor = await actorForUser(db, user.id);
+      const [host, kr] = [randomUUID(), randomUUID()];
+      const tricky = "O'Brien \\ 'x' \\' ; select 1; -- 株式会社";
+      const before = await db
+        .selectFrom("audit_event")
+        .select(sql<string>`coalesce(max(seq), 0)::text`.as("seq"))
+        .executeTakeFirstOrThrow();
+      await recordSharedReadAlone(db, actor, {
+        action: "shipments.listed",
+        entityType: "shipment",
+        entityId: tricky,
+        records: [
+          { id: host, ownerAgencyId: id("USCBP") },
+          { id: kr, ownerAgencyId: id("KRCS") },
+        ],
+        payload: { filters: { q: tricky } },
+      });
+      const events = await db
+        .selectFrom("audit_event")
+        .select(["agency_ids", "actor_user_id", "actor_agency_id", "entity_id", "payload"])
+        .where("seq", ">", before.seq)
+        .orderBy("seq")
+        .execute();
+      assert.deepEqual(events, [
+        {
+          agency_ids: [id("USCBP"), actor.agencyId],
+          actor_user_id: actor.userId,
+          actor_agency_id: actor.agencyId,
+          entity_id: tricky,
+          payload: { filters: { q: tricky }, ids: [host] },
+        },
+        {
+          agency_ids: [id("KRCS"), actor.agencyId],
+          actor_user_id: actor.userId,
+          actor_agency_id: actor.agencyId,
+          entity_id: tricky,
+          payload: { filters: { q: tricky }, ids: [kr] },
+        },
+      ]);
+      const whole = await sql<{ first_broken_seq: string | null }>`select * from audit_chain_verify()`.execute(db);
+      assert.equal(whole.rows[0]?.first_broken_seq, null);
+      // The agency, the role and the durability setting ended with the message's transaction.
+      const left = await sql<{ agency: string | null; role: string; durability: string }>`
+        select nullif(current_setting('app.agency_id', true), '') as agency, current_user as role,
+          current_setting('synchronous_commit') as durability`.execute(db);
+      assert.deepEqual(left.rows[0], { agency: null, role: left.rows[0]?.role, durability: "on" });
+      assert.notEqual(left.rows[0]?.role, "reciprocity_app");
+      // Nothing is written for one's own records.
+      await recordSharedReadAlone(db, actor, {
+        action: "shipments.listed",
+        entityType: "shipment",
+        records: [{ id: randomUUID(), ownerAgencyId: actor.agencyId }],
+      });
+      const after = await db
+        .selectFrom("audit_event")
+        .select(sql<string>`count(*)::text`.as("n"))
+        .where("seq", ">", before.seq)
+        .executeTakeFirstOrThrow();
+      assert.equal(after.n, "2");
     });
   },
 );
