@@ -201,3 +201,37 @@ export async function withAgency<T>(db: Kysely<DB>, agencyId: string, fn: (tx: T
 
 /** A UUID in its text form: nothing in it needs quoting inside a string literal. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A string as an SQL literal, for the few statements that must travel without parameters (a
+ * message of several statements, which the extended protocol cannot carry). Quotes are doubled;
+ * with a backslash the literal is an escape string (E'…'), so it reads the same whatever
+ * standard_conforming_strings says. PostgreSQL text cannot hold NUL.
+ */
+export function sqlLiteral(value: string | null): string {
+  if (value === null) {
+    return "null";
+  }
+  if (value.includes("\0")) {
+    throw new Error("a text value cannot contain NUL");
+  }
+  const quoted = `'${value.replaceAll("'", "''")}'`;
+  return value.includes("\\") ? `E${quoted.replaceAll("\\", "\\\\")}` : quoted;
+}
+
+/**
+ * Runs `statements` (no parameters; literals from sqlLiteral) as the agency, in one message: the
+ * database runs them as one implicit transaction that commits when the last one ends, so nothing
+ * they lock waits on a round trip to this process. The agency and role are local to that
+ * transaction, as in withAgency.
+ */
+export async function inOneMessageAsAgency(db: Kysely<DB>, agencyId: string, statements: string): Promise<void> {
+  if (!UUID.test(agencyId)) {
+    throw new Error("an agency id must be a UUID");
+  }
+  await db.executeQuery(
+    CompiledQuery.raw(
+      `select set_config('app.agency_id', '${agencyId}', true), set_config('role', 'reciprocity_app', true);\n${statements}`,
+    ),
+  );
+}

@@ -232,13 +232,13 @@ async function runNamed(sql: string, params: unknown[]): Promise<{ rows: unknown
 async function handle(request: HostRequest): Promise<HostReply> {
   switch (request.op) {
     case "exec": {
-      const results = await pglite.exec(request.begin ? `begin;\n${request.sql}` : request.sql);
+      const results = await pglite.exec(request.before ? `${request.before};\n${request.sql}` : request.sql);
       const last = results.at(-1);
       return { id: request.id, ok: true, rows: last?.rows ?? [], affectedRows: last?.affectedRows };
     }
     case "query": {
-      if (request.begin) {
-        await pglite.exec("begin");
+      if (request.before) {
+        await pglite.exec(request.before);
       }
       const result = await query(request.sql, request.params);
       return { id: request.id, ok: true, rows: result.rows, affectedRows: result.affectedRows };

@@ -1,8 +1,11 @@
 /** A statement for the embedded database's thread. */
 export type HostRequest =
-  /** `begin`: open a transaction first (a BEGIN that travelled with its transaction's first statement). */
-  | { id: number; op: "exec"; sql: string; begin?: boolean }
-  | { id: number; op: "query"; sql: string; params: unknown[]; begin?: boolean }
+  /**
+   * `before`: statements without parameters run first, in the same message: a transaction's BEGIN
+   * and its agency settings, travelling with its first real statement.
+   */
+  | { id: number; op: "exec"; sql: string; before?: string }
+  | { id: number; op: "query"; sql: string; params: unknown[]; before?: string }
   /** `COPY table (…) FROM '/dev/blob'` with `data` as the file's content (text format). */
   | { id: number; op: "copy"; sql: string; table: string; data: string }
   | { id: number; op: "close" };

@@ -12,11 +12,11 @@ export interface StatementResult {
 export interface EmbeddedEngine {
   /**
    * Runs SQL without parameters (simple protocol; several statements allowed); the last result.
-   * `begin` opens a transaction first, in the same call.
+   * `before` (SQL without parameters: BEGIN and the like) runs first, in the same call.
    */
-  exec(sql: string, options?: { begin?: boolean }): Promise<StatementResult>;
-  /** Runs one statement with parameters; `begin` opens a transaction first, in the same call. */
-  query(sql: string, params: unknown[], options?: { begin?: boolean }): Promise<StatementResult>;
+  exec(sql: string, options?: { before?: string }): Promise<StatementResult>;
+  /** Runs one statement with parameters; `before` runs first, in the same call. */
+  query(sql: string, params: unknown[], options?: { before?: string }): Promise<StatementResult>;
   /** Runs `COPY table (…) FROM '/dev/blob'` with `data` as the blob (text format). */
   copyFrom(sql: string, table: string, data: string): Promise<StatementResult>;
   close(): Promise<void>;
@@ -52,12 +52,12 @@ export class PGliteThread implements EmbeddedEngine {
     return thread;
   }
 
-  exec(sql: string, options?: { begin?: boolean }): Promise<StatementResult> {
-    return this.send({ id: this.nextId++, op: "exec", sql, begin: options?.begin });
+  exec(sql: string, options?: { before?: string }): Promise<StatementResult> {
+    return this.send({ id: this.nextId++, op: "exec", sql, before: options?.before });
   }
 
-  query(sql: string, params: unknown[], options?: { begin?: boolean }): Promise<StatementResult> {
-    return this.send({ id: this.nextId++, op: "query", sql, params, begin: options?.begin });
+  query(sql: string, params: unknown[], options?: { before?: string }): Promise<StatementResult> {
+    return this.send({ id: this.nextId++, op: "query", sql, params, before: options?.before });
   }
 
   copyFrom(sql: string, table: string, data: string): Promise<StatementResult> {

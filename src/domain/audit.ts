@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Tx } from "../db/database.ts";
-import { withAgency } from "../db/database.ts";
+import { inOneMessageAsAgency, sqlLiteral, withAgency } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
 import { forbidden } from "../errors.ts";
 import { hasRole, type Actor } from "./actor.ts";
@@ -39,50 +39,87 @@ export async function recordAudit(tx: Tx, actor: Actor | null, input: AuditInput
     .execute();
 }
 
-/**
- * Records that the actor read another agency's data (a page of a list, a record, a plot): one
- * event naming every record shown, readable by the actor's agency and by each owner. Reading only
- * one's own data is not recorded.
- */
-export async function recordSharedRead(
-  tx: Tx,
-  actor: Actor,
-  input: {
-    action: string;
-    entityType: string;
-    entityId?: string | null;
-    records: readonly { id: string; ownerAgencyId: string }[];
-    payload?: Record<string, unknown>;
-  },
-): Promise<void> {
-  // One event per owning agency, naming only its records: an owner learns nothing of the others.
+/** What was read of shared data, for recordSharedRead. */
+export interface SharedRead {
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  records: readonly { id: string; ownerAgencyId: string }[];
+  payload?: Record<string, unknown>;
+}
+
+/** One event per owning agency, naming only its records: an owner learns nothing of the others. */
+function sharedReadEvents(actor: Actor, input: SharedRead): { agency_ids: string[]; payload: string }[] {
   const byOwner = new Map<string, string[]>();
   for (const record of input.records) {
     if (record.ownerAgencyId !== actor.agencyId) {
       byOwner.set(record.ownerAgencyId, [...(byOwner.get(record.ownerAgencyId) ?? []), record.id]);
     }
   }
-  if (byOwner.size === 0) {
+  return [...byOwner].map(([owner, ids]) => ({
+    agency_ids: [owner, actor.agencyId],
+    payload: JSON.stringify({ ...input.payload, ids }),
+  }));
+}
+
+/**
+ * Records that the actor read another agency's data (a page of a list, a record, a plot): one
+ * event naming every record shown, readable by the actor's agency and by each owner. Reading only
+ * one's own data is not recorded.
+ */
+export async function recordSharedRead(tx: Tx, actor: Actor, input: SharedRead): Promise<void> {
+  const events = sharedReadEvents(actor, input);
+  if (events.length === 0) {
     return;
   }
-  // A read's only write is its audit event. Its commit need not wait for the log to reach disk:
-  // the chain stays whole (any later change's commit flushes the log up to and past it), and a
-  // crash of the database server can lose at most the last fraction of a second of reads, never a
-  // change. Each list page would otherwise wait for a disk flush while holding the chain's lock,
-  // so concurrent readers of shared data would queue behind one another's flushes. A transaction
-  // that has written already keeps its full durability.
-  await sql`select set_config('synchronous_commit', 'off', true) where pg_current_xact_id_if_assigned() is null`.execute(
-    tx,
-  );
-  for (const [owner, ids] of byOwner) {
-    await recordAudit(tx, actor, {
-      action: input.action,
-      entityType: input.entityType,
-      entityId: input.entityId ?? null,
-      otherAgencyIds: [owner],
-      payload: { ...input.payload, ids },
-    });
+  // A read's only write is its audit event, appended here in one statement for every owner. Its
+  // commit need not wait for the log to reach disk: the chain stays whole (any later change's
+  // commit flushes the log up to and past it), and a crash of the database server can lose at most
+  // the last fraction of a second of reads, never a change. The chain's lock, taken as the first
+  // event is numbered (migrations/0001_core.sql), is held until the commit that follows this
+  // statement; each page would otherwise also wait for a disk flush while holding it, so
+  // concurrent readers of shared data would queue behind one another's flushes. The setting is
+  // made in the same statement, before any row is written (the CTE is read first), and only when
+  // the transaction has written nothing yet: a transaction that changed something keeps its full
+  // durability.
+  await sql`
+    with quiet as materialized (
+      select set_config('synchronous_commit', 'off', true) as setting
+      where pg_current_xact_id_if_assigned() is null
+    )
+    insert into audit_event (agency_ids, actor_user_id, actor_agency_id, action, entity_type, entity_id, payload)
+    select e.agency_ids, ${actor.userId}::uuid, ${actor.agencyId}::uuid, ${input.action}, ${input.entityType},
+      ${input.entityId ?? null}, e.payload::jsonb
+    from rows from (jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as (agency_ids uuid[], payload text))
+      with ordinality as e(agency_ids, payload, n)
+    left join quiet on true
+    order by e.n`.execute(tx);
+}
+
+/**
+ * recordSharedRead for a read whose own transaction has ended (it wrote nothing): the events are
+ * appended in a transaction of their own that travels as one message and commits as soon as the
+ * insert ends. The chain's lock is then held only while the database works, never across a round
+ * trip to this process, which under load may wait for its turn on a busy event loop. The caller
+ * awaits this before it shows the page, so no page is shown without its event.
+ */
+export async function recordSharedReadAlone(db: Kysely<DB>, actor: Actor, input: SharedRead): Promise<void> {
+  const events = sharedReadEvents(actor, input);
+  if (events.length === 0) {
+    return;
   }
+  // Why the commit may skip the disk flush: see recordSharedRead.
+  await inOneMessageAsAgency(
+    db,
+    actor.agencyId,
+    `select set_config('synchronous_commit', 'off', true);
+    insert into audit_event (agency_ids, actor_user_id, actor_agency_id, action, entity_type, entity_id, payload)
+    select e.agency_ids, ${sqlLiteral(actor.userId)}::uuid, ${sqlLiteral(actor.agencyId)}::uuid,
+      ${sqlLiteral(input.action)}, ${sqlLiteral(input.entityType)}, ${sqlLiteral(input.entityId ?? null)}, e.payload::jsonb
+    from rows from (jsonb_to_recordset(${sqlLiteral(JSON.stringify(events))}::jsonb) as (agency_ids uuid[], payload text))
+      with ordinality as e(agency_ids, payload, n)
+    order by e.n`,
+  );
 }
 
 export type { AuditEventView, ChainVerdict } from "../contract/audit-events.ts";

@@ -9,9 +9,10 @@ import type { Actor } from "./actor.ts";
 /**
  * How long this process answers a session from memory before asking the database again (ms).
  * Logging out, disabling an account or changing what the actor carries (language) through this
- * process forgets the user's sessions at once (forgetSessions). Another server process of the same
- * deployment (`serve --workers N`) learns of it when its copy ages out: there, a closed session or
- * a disabled account may still be accepted for at most this long.
+ * process forgets the user's sessions at once (forgetSessions). On PostgreSQL the other server
+ * processes of the deployment (`serve --workers N`) hear of it as it commits (migration 0036,
+ * src/server/session-feed.ts) and forget it too, within milliseconds; only while a process's
+ * LISTEN connection is down may a closed session be accepted there for at most this long.
  */
 export const SESSION_REUSE_MS = 2000;
 /** Sessions remembered per database; beyond this the oldest is dropped. */

@@ -4,7 +4,7 @@ import type { DB, ShipmentContainerTable, ShipmentGoodsTable } from "../db/schem
 import { notFound } from "../errors.ts";
 import { listingIsVisible } from "./access.ts";
 import type { Actor } from "./actor.ts";
-import { recordAudit, recordSharedRead } from "./audit.ts";
+import { recordAudit, recordSharedReadAlone } from "./audit.ts";
 import { listRequestsForShipment } from "./inspection-requests/index.ts";
 import { afterCursor, decodeCursor, toPage, type Keyset, type Page } from "./paging.ts";
 import { searchVariants } from "./search-variants.ts";
@@ -339,15 +339,16 @@ export async function listShipments(
     } else {
       found = await fetch([]);
     }
-    // Each page of another agency's shipments is a view of shared data, and audited as one.
-    const { cursor: _cursor, ...filters } = query;
-    await recordSharedRead(tx, actor, {
-      action: "shipments.listed",
-      entityType: "shipment",
-      records: found.slice(0, query.limit).map((r) => ({ id: r.id, ownerAgencyId: r.owner_agency_id })),
-      payload: { filters },
-    });
     return found;
+  });
+  // Each page of another agency's shipments is a view of shared data, and audited as one, once the
+  // read's transaction has ended, in a statement of its own (recordSharedReadAlone).
+  const { cursor: _cursor, ...filters } = query;
+  await recordSharedReadAlone(db, actor, {
+    action: "shipments.listed",
+    entityType: "shipment",
+    records: rows.slice(0, query.limit).map((r) => ({ id: r.id, ownerAgencyId: r.owner_agency_id })),
+    payload: { filters },
   });
   const page = toPage(
     rows,

@@ -22,6 +22,7 @@ import { createChangeHub, type ChangeHub } from "./change-hub.ts";
 import { answerClientError, installErrorHandler } from "./errors.ts";
 import { installGuards } from "./guards.ts";
 import { installProbeAudit } from "./probes.ts";
+import { startSessionFeed } from "./session-feed.ts";
 import { apiTokenRoutes } from "./routes/api-tokens.ts";
 import { auditRoutes } from "./routes/audit-events.ts";
 import { bundleRoutes } from "./routes/bundles.ts";
@@ -49,7 +50,10 @@ export interface AppDeps {
   webDir?: string;
   /** How often live updates read the audit log's head when no LISTEN connection tells them (ms). */
   eventPollMs?: number;
-  /** PostgreSQL URL for the live-update LISTEN connection (change-feed.ts); without one they poll. */
+  /**
+   * PostgreSQL URL for the LISTEN connections: live updates (change-feed.ts; without one they poll)
+   * and ended sessions (session-feed.ts; without one a process learns of them only on its own).
+   */
   eventListenUrl?: string;
   /** How often live updates read the head anyway while listening, in case a notification was lost (ms). */
   eventFallbackPollMs?: number;
@@ -129,6 +133,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Open streams would hold the server open; ending them lets clients reconnect to another process.
   app.addHook("preClose", async () => changeHub.endAll());
   app.addHook("onClose", async () => changeHub.close());
+  if (deps.eventListenUrl) {
+    // Sessions this process remembers are forgotten as soon as any process ends them.
+    const sessionFeed = startSessionFeed({
+      db: deps.db,
+      url: deps.eventListenUrl,
+      onError: (err, what) => app.log.warn({ err }, what),
+    });
+    app.addHook("onClose", async () => sessionFeed.close());
+    await sessionFeed.ready;
+  }
 
   await app.register(cookie);
   await app.register(helmet, {
