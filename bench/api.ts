@@ -84,8 +84,18 @@ interface Cell {
   p99: number;
   rps: number;
   failed: number;
+  /** CPU milliseconds per answered request during the measured run: the server's processes, the
+   * database's backends (PostgreSQL; null on the embedded engine, which runs inside the server),
+   * and this process (the load generator). Unlike latency, a busy machine does not inflate these. */
+  cpu?: { server: number; db: number | null; generator: number };
   /** Why the load was not run (a single request already takes too long). */
   skipped?: string;
+}
+
+/** Where the CPU of a cell is read: the server's process tree and the database backends serving it. */
+interface CpuMeter {
+  serverPid: number;
+  backends(): Promise<number[]>;
 }
 
 /** A request slower than this alone is not put under load: 50 connections would only queue behind it. */
@@ -118,6 +128,7 @@ async function load(
   connections: number,
   seconds: number,
   headers: Record<string, string> = {},
+  meter?: CpuMeter,
 ): Promise<Cell> {
   // The first request warms plans and caches and is not counted; then a few alone.
   const alone: number[] = [];
@@ -147,7 +158,21 @@ async function load(
   // A short warm-up at full concurrency, then the measured run, each followed by a drain.
   await autocannon({ url, connections, duration: QUICK ? 1 : 2, headers, timeout: 30 });
   await drain(url, headers, aloneMs);
+  const backends = meter ? await meter.backends() : [];
+  const server0 = meter ? treeTicks(meter.serverPid) : 0;
+  const db0 = pidsTicks(backends);
+  const generator0 = process.cpuUsage();
   const r = await autocannon({ url, connections, duration: seconds, headers, timeout: 30 });
+  const generator = process.cpuUsage(generator0);
+  const perRequest = (ticks: number): number => ((ticks / TICKS) * 1000) / Math.max(1, r["2xx"]);
+  const cpu = meter
+    ? {
+        server: perRequest(treeTicks(meter.serverPid) - server0),
+        // Backends a pool opened during the run count from zero; one that closed during it is missed.
+        db: backends.length > 0 ? perRequest(ticksSince(db0, pidsTicks(await meter.backends()))) : null,
+        generator: (generator.user + generator.system) / 1000 / Math.max(1, r["2xx"]),
+      }
+    : undefined;
   await drain(url, headers, aloneMs);
   return {
     alone: aloneMs,
@@ -155,6 +180,7 @@ async function load(
     p99: r.latency.p99,
     rps: r["2xx"] / r.duration,
     failed: r.non2xx + r.errors + r.timeouts,
+    cpu,
   };
 }
 
@@ -315,6 +341,15 @@ function ticksBetween(before: Map<number, number>, after: Map<number, number>): 
   return sum;
 }
 
+/** Ticks used since `before` by the processes present now; one absent from `before` began since. */
+function ticksSince(before: Map<number, number>, now: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, ticks] of now) {
+    sum += ticks - (before.get(pid) ?? 0);
+  }
+  return sum;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The list matrix
 
@@ -327,15 +362,21 @@ async function listMatrix(
   server: Server,
   cookies: { host: string; partner: string },
   connections: number,
+  backends: () => Promise<number[]> = async () => [],
 ): Promise<Row[]> {
+  const meter: CpuMeter = { serverPid: server.child.pid as number, backends };
   const rows: Row[] = [];
   for (const who of ["host", "partner"] as const) {
     for (const sort of ["etd", "score"] as const) {
       for (const q of [null, WORD]) {
         const query = `limit=50&sort=${sort}&order=desc${q ? `&q=${encodeURIComponent(q)}` : ""}`;
-        const cell = await load(`${server.url}/api/shipments?${query}`, connections, CELL_SECONDS, {
-          cookie: cookies[who],
-        });
+        const cell = await load(
+          `${server.url}/api/shipments?${query}`,
+          connections,
+          CELL_SECONDS,
+          { cookie: cookies[who] },
+          meter,
+        );
         const label = `${who.padEnd(7)} ${sort.padEnd(5)} ${q ? `q=${q}` : "-"}`;
         rows.push({ label, cell });
         process.stderr.write(
@@ -346,17 +387,17 @@ async function listMatrix(
   }
   rows.push({
     label: "floor: GET /api/health",
-    cell: await load(`${server.url}/api/health`, connections, CELL_SECONDS),
+    cell: await load(`${server.url}/api/health`, connections, CELL_SECONDS, {}, meter),
   });
   return rows;
 }
 
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : "—");
 
-function printMatrix(title: string, rows: Row[]): void {
+function printMatrix(title: string, rows: Row[], connections: number): void {
   console.log(`\n${title}`);
   console.log(
-    `  ${"who     sort  filter".padEnd(28)} ${"alone ms".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"req/s".padStart(8)} ${"failed".padStart(7)}   goal p99 < ${GOALS.listP99Ms} ms`,
+    `  ${"who     sort  filter".padEnd(28)} ${"alone ms".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"req/s".padStart(8)} ${"failed".padStart(7)} ${"CPU ms/req: server".padStart(18)} ${"db".padStart(5)} ${"load gen".padStart(8)}   goal p99 < ${GOALS.listP99Ms} ms`,
   );
   for (const { label, cell } of rows) {
     const isFloor = label.startsWith("floor");
@@ -366,7 +407,21 @@ function printMatrix(title: string, rows: Row[]): void {
       continue;
     }
     console.log(
-      `  ${label.padEnd(28)} ${fmt(cell.alone, 1).padStart(8)} ${fmt(cell.p50).padStart(7)} ${fmt(cell.p99).padStart(7)} ${fmt(cell.rps).padStart(8)} ${String(cell.failed).padStart(7)}   ${verdict}`,
+      `  ${label.padEnd(28)} ${fmt(cell.alone, 1).padStart(8)} ${fmt(cell.p50).padStart(7)} ${fmt(cell.p99).padStart(7)} ${fmt(cell.rps).padStart(8)} ${String(cell.failed).padStart(7)} ${fmt(cell.cpu?.server ?? Number.NaN, 2).padStart(18)} ${fmt(cell.cpu?.db ?? Number.NaN, 2).padStart(5)} ${fmt(cell.cpu?.generator ?? Number.NaN, 2).padStart(8)}   ${verdict}`,
+    );
+  }
+  // Little's law: with `connections` users always waiting on an answer, a p99 under the goal needs at
+  // least connections / goal requests per second; the CPU a request costs says how many cores that takes.
+  const needed = connections / (GOALS.listP99Ms / 1000);
+  const lists = rows.filter((r) => !r.label.startsWith("floor") && r.cell.cpu && !r.cell.skipped);
+  if (lists.length > 0) {
+    const costs = lists.map((r) => {
+      const c = r.cell.cpu as NonNullable<Cell["cpu"]>;
+      return c.server + (c.db ?? 0);
+    });
+    const [least, most] = [Math.min(...costs), Math.max(...costs)];
+    console.log(
+      `  ${connections} users waiting with p99 < ${GOALS.listP99Ms} ms need ≥ ${fmt(needed)} req/s (Little's law); at ${fmt(least, 1)}–${fmt(most, 1)} CPU ms per page (server + database, without the load generator) that is ${fmt((needed * least) / 1000, 1)}–${fmt((needed * most) / 1000, 1)} busy cores; this machine has ${os.cpus().length}.`,
     );
   }
 }
@@ -617,6 +672,7 @@ async function pglitePart(): Promise<void> {
       printMatrix(
         `PGlite demo world (${shipments} shipments; serve --demo on a fresh data folder, first start ${firstStart.toFixed(1)} s), 10 connections, ${CELL_SECONDS} s per cell`,
         rows,
+        10,
       );
     } finally {
       await server.stop();
@@ -691,11 +747,12 @@ async function postgresPart(url: string): Promise<void> {
         host: await login(server.url, "host.targeter", password),
         partner: await login(server.url, "partner.targeter", password),
       };
-      const rows = await listMatrix(server, cookies, 50);
+      const rows = await listMatrix(server, cookies, 50, backendsOf);
       runs.push({ workers, rows, note: "" });
       printMatrix(
         `PostgreSQL (${shipments.toLocaleString("en-US")} shipments), serve --workers ${workers}, 50 connections, ${CELL_SECONDS} s per cell`,
         rows,
+        50,
       );
       if (!flags["no-events"]) {
         printEvents(
