@@ -232,8 +232,9 @@ export async function listShipments(
     onListing.push(keysetAfter(String(after.value), after.id));
   }
   /**
-   * The page in the sort order, of the rows that meet the filters and `extra`. Without a text filter
-   * it is the page's one statement, read in a transaction that travels with it (readAsAgency).
+   * The page in the sort order, of the rows that meet the filters and `extra`. Each statement of a
+   * page is read in a transaction that travels with it (readAsAgency): without a text filter the
+   * page is that one statement.
    */
   const pageQuery = (tx: Tx, extra: RawBuilder<boolean>[]) => {
     let qb = summaryQuery(tx, actor);
@@ -249,21 +250,22 @@ export async function listShipments(
     return withRequestProbe(tx, page, query.order, SUMMARY_NAMES);
   };
   /** A page of the rows whose text holds `q`: windows of the sort order, or the text index. */
-  const readText = async (q: string) =>
-    withAgency(db, actor.agencyId, async (tx) => {
-      const fetch = (extra: RawBuilder<boolean>[]) => pageQuery(tx, extra).execute();
-      /**
-       * One window of the walk below: the next `size` listing rows of the sort order after `start`,
-       * in one statement that returns only the rows whose text matches (with their list columns) and
-       * the window's last row (`n = size`), where the next window starts. The statement stops
-       * walking as soon as it has `wanted` matches, so a common word reads a few hundred rows.
-       */
-      const textWindow = (
-        matchesText: RawBuilder<boolean>,
-        start: { k: string; id: string } | undefined,
-        size: number,
-        wanted: number,
-      ) => {
+  const readText = async (q: string) => {
+    const fetch = (extra: RawBuilder<boolean>[]) =>
+      readAsAgency(db, actor.agencyId, (tx) => pageQuery(tx, extra).compile());
+    /**
+     * One window of the walk below: the next `size` listing rows of the sort order after `start`,
+     * in one statement that returns only the rows whose text matches (with their list columns) and
+     * the window's last row (`n = size`), where the next window starts. The statement stops
+     * walking as soon as it has `wanted` matches, so a common word reads a few hundred rows.
+     */
+    const textWindow = (
+      matchesText: RawBuilder<boolean>,
+      start: { k: string; id: string } | undefined,
+      size: number,
+      wanted: number,
+    ) =>
+      readAsAgency(db, actor.agencyId, (tx) => {
         const direction = sql.raw(query.order);
         let walked = tx
           .selectFrom("shipment_listing as l")
@@ -299,51 +301,59 @@ export async function listShipments(
           .orderBy(keyExpr, query.order)
           .orderBy("l.shipment_id", query.order)
           .limit(wanted + 1);
-        return withRequestProbe(tx, page, query.order, [...SUMMARY_NAMES, "n", "k", "is_match"]).execute();
-      };
-      type Found = Awaited<ReturnType<typeof fetch>>;
-      /**
-       * Walks the sort order in windows of `text.window` listing rows (TEXT_WINDOW), testing the text
-       * the listing row carries (migrations/0029), until the page is full or the order ends. After each
-       * window the share of matches so far tells how many more windows the page would need; when that
-       * passes `text.scanLimit` rows (TEXT_SCAN_LIMIT; a rare word) it gives up and returns null, for
-       * the text index.
-       */
-      const textWindows = async (matchesText: RawBuilder<boolean>): Promise<Found | null> => {
-        const matches: Found = [];
-        let start: { k: string; id: string } | undefined;
-        for (let scanned = 0; ;) {
-          const rows = await textWindow(matchesText, start, text.window, query.limit + 1 - matches.length);
-          // Windows follow one another in the sort order, so their matches append in order.
-          matches.push(...rows.filter((r) => r.is_match).map(({ n: _n, k: _k, is_match: _match, ...row }) => row));
-          const edge = rows.find((r) => r.n === text.window);
-          if (matches.length > query.limit || !edge) {
-            return matches.slice(0, query.limit + 1);
+        return withRequestProbe(tx, page, query.order, [...SUMMARY_NAMES, "n", "k", "is_match"]).compile();
+      });
+    type Found = Awaited<ReturnType<typeof fetch>>;
+    /**
+     * Walks the sort order in windows of `text.window` listing rows (TEXT_WINDOW), testing the text
+     * the listing row carries (migrations/0029), until the page is full or the order ends. After each
+     * window the share of matches so far tells how many more windows the page would need; when that
+     * passes `text.scanLimit` rows (TEXT_SCAN_LIMIT; a rare word) it gives up and returns null, for
+     * the text index.
+     */
+    const textWindows = async (matchesText: RawBuilder<boolean>): Promise<Found | null> => {
+      const matches: Found = [];
+      const seen = new Set<string>();
+      let start: { k: string; id: string } | undefined;
+      for (let scanned = 0; ;) {
+        const rows = await textWindow(matchesText, start, text.window, query.limit + 1 - matches.length);
+        // Windows follow one another in the sort order, so their matches append in order. Each
+        // window is read on its own, as pages are: a shipment whose sort key moved on between two
+        // windows is shown once, where it was first seen.
+        for (const { n: _n, k: _k, is_match: isMatch, ...row } of rows) {
+          if (isMatch && !seen.has(row.id)) {
+            seen.add(row.id);
+            matches.push(row);
           }
-          scanned += text.window;
-          const needed =
-            matches.length === 0 ? Infinity : ((query.limit + 1 - matches.length) * scanned) / matches.length;
-          if (scanned + needed > text.scanLimit) {
-            return null;
-          }
-          start = { k: edge.k, id: edge.id };
         }
-      };
-      // A kana query also looks for its romanisations (search-variants.ts): names are filed romanised.
-      const patterns = searchVariants(q).map((v) => `%${v.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
-      const matchesText = sql<boolean>`(${sql.join(
-        patterns.map((p) => sql`l.search_text like ${p}`),
-        sql` or `,
-      )})`;
-      // Few matches near the start of the order: find them all through the trigram index
-      // (shipment_search in migrations/0014, which returns only rows the agency may list) and
-      // sort those.
-      const viaIndex = sql.join(
-        patterns.map((p) => sql`select shipment_search(${p})`),
-        sql` union `,
-      );
-      return (await textWindows(matchesText)) ?? (await fetch([sql<boolean>`l.shipment_id in (${viaIndex})`]));
-    });
+        const edge = rows.find((r) => r.n === text.window);
+        if (matches.length > query.limit || !edge) {
+          return matches.slice(0, query.limit + 1);
+        }
+        scanned += text.window;
+        const needed =
+          matches.length === 0 ? Infinity : ((query.limit + 1 - matches.length) * scanned) / matches.length;
+        if (scanned + needed > text.scanLimit) {
+          return null;
+        }
+        start = { k: edge.k, id: edge.id };
+      }
+    };
+    // A kana query also looks for its romanisations (search-variants.ts): names are filed romanised.
+    const patterns = searchVariants(q).map((v) => `%${v.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+    const matchesText = sql<boolean>`(${sql.join(
+      patterns.map((p) => sql`l.search_text like ${p}`),
+      sql` or `,
+    )})`;
+    // Few matches near the start of the order: find them all through the trigram index
+    // (shipment_search in migrations/0014, which returns only rows the agency may list) and
+    // sort those.
+    const viaIndex = sql.join(
+      patterns.map((p) => sql`select shipment_search(${p})`),
+      sql` union `,
+    );
+    return (await textWindows(matchesText)) ?? (await fetch([sql<boolean>`l.shipment_id in (${viaIndex})`]));
+  };
   const rows = query.q
     ? await readText(query.q)
     : await readAsAgency(db, actor.agencyId, (tx) => pageQuery(tx, []).compile());
