@@ -12,7 +12,7 @@ import {
 } from "kysely";
 import pg from "pg";
 import { from as copyStream } from "pg-copy-streams";
-import { copyFromStdin, PGliteDialect } from "./pglite-dialect.ts";
+import { copyFromStdin, endsTransaction, PGliteDialect } from "./pglite-dialect.ts";
 import { PGliteThread } from "./pglite-thread.ts";
 import type { DB } from "./schema.ts";
 
@@ -196,6 +196,23 @@ export async function withAgency<T>(db: Kysely<DB>, agencyId: string, fn: (tx: T
       );
     }
     return fn(tx);
+  });
+}
+
+/**
+ * Reads with one statement as the agency (withAgency): row-level security applies as in any
+ * transaction of the agency's. On the embedded engine the transaction's BEGIN, its settings, the
+ * statement and its COMMIT travel in one message, so the engine serves the next caller as soon as
+ * the statement has run, without waiting for this process to ask for the commit.
+ */
+export async function readAsAgency<R>(
+  db: Kysely<DB>,
+  agencyId: string,
+  query: (tx: Tx) => CompiledQuery<R>,
+): Promise<R[]> {
+  return withAgency(db, agencyId, async (tx) => {
+    const result = await tx.executeQuery(endsTransaction(query(tx)));
+    return result.rows;
   });
 }
 

@@ -72,19 +72,30 @@ class PGliteDriver implements Driver {
   async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const isolation = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : "";
     await conn.executeQuery(CompiledQuery.raw(`begin${isolation}`));
+    (conn as PGliteConnection).transaction = "open";
   }
 
   async commitTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery(CompiledQuery.raw("commit"));
+    await this.end(conn as PGliteConnection, "commit");
   }
 
   async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery(CompiledQuery.raw("rollback"));
+    await this.end(conn as PGliteConnection, "rollback");
+  }
+
+  /** Ends the transaction, unless its last statement already took its end along (endsTransaction). */
+  private async end(conn: PGliteConnection, statement: "commit" | "rollback"): Promise<void> {
+    const wasEnded = conn.transaction === "ended";
+    conn.transaction = "none";
+    if (!wasEnded) {
+      await conn.executeQuery(CompiledQuery.raw(statement));
+    }
   }
 
   async releaseConnection(conn: DatabaseConnection): Promise<void> {
     // A BEGIN never sent opened nothing.
     (conn as PGliteConnection).pending = null;
+    (conn as PGliteConnection).transaction = "none";
     (conn as PGliteConnection).release();
   }
 
@@ -98,8 +109,25 @@ class PGliteDriver implements Driver {
 const AGENCY_SETTINGS =
   /^select set_config\('app\.agency_id', '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', true\), set_config\('role', 'reciprocity_app', true\)$/i;
 
+/** Statements marked as the last of their transaction (endsTransaction). */
+const lastStatements = new WeakSet<CompiledQuery>();
+
+/**
+ * Marks a statement as the last of the transaction it runs in: on the embedded engine the
+ * transaction's COMMIT travels with it, in the same message (with its BEGIN and settings too when it
+ * is also the first), so the engine is free again as soon as it has run. Should it fail, the
+ * transaction is rolled back there. Nothing may run in the transaction after it. Elsewhere (on
+ * PostgreSQL, or outside a transaction) the mark changes nothing.
+ */
+export function endsTransaction<Q extends CompiledQuery>(compiled: Q): Q {
+  lastStatements.add(compiled);
+  return compiled;
+}
+
 class PGliteConnection implements DatabaseConnection {
   release: () => void = () => {};
+  /** Whether a transaction is open on the connection, or ended by its last statement (endsTransaction). */
+  transaction: "none" | "open" | "ended" = "none";
   /**
    * What waits to travel with the transaction's first statement that returns something, in one
    * message to the engine's thread: its BEGIN, and withAgency's settings. The connection is held
@@ -120,6 +148,9 @@ class PGliteConnection implements DatabaseConnection {
   }
 
   private async run(compiled: CompiledQuery): Promise<StatementResult> {
+    if (this.transaction === "ended") {
+      throw new Error("the transaction has ended: its last statement has run");
+    }
     if (compiled.parameters.length === 0 && compiled.sql === "begin" && this.pending === null) {
       this.pending = "begin";
       return { rows: [] };
@@ -140,6 +171,11 @@ class PGliteConnection implements DatabaseConnection {
         await this.pglite.exec(before);
       }
       return this.pglite.copyFrom(compiled.sql.replace(/stdin$/i, "'/dev/blob'"), copy.table, copy.data);
+    }
+    if (this.transaction === "open" && lastStatements.has(compiled)) {
+      // Ended whatever the answer: the engine's thread commits, or rolls back on an error.
+      this.transaction = "ended";
+      return this.pglite.query(compiled.sql, [...compiled.parameters], { before, after: "commit" });
     }
     return this.pglite.query(compiled.sql, [...compiled.parameters], { before });
   }

@@ -237,11 +237,22 @@ async function handle(request: HostRequest): Promise<HostReply> {
       return { id: request.id, ok: true, rows: last?.rows ?? [], affectedRows: last?.affectedRows };
     }
     case "query": {
-      if (request.before) {
-        await pglite.exec(request.before);
+      try {
+        if (request.before) {
+          await pglite.exec(request.before);
+        }
+        const result = await query(request.sql, request.params);
+        if (request.after) {
+          await pglite.exec(request.after);
+        }
+        return { id: request.id, ok: true, rows: result.rows, affectedRows: result.affectedRows };
+      } catch (err) {
+        // The caller was told its transaction ends with this message: it ends, and the error is reported.
+        if (request.after && pglite.isInTransaction()) {
+          await pglite.exec("rollback").catch(() => undefined);
+        }
+        throw err;
       }
-      const result = await query(request.sql, request.params);
-      return { id: request.id, ok: true, rows: result.rows, affectedRows: result.affectedRows };
     }
     case "copy":
       return {

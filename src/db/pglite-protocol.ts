@@ -5,7 +5,12 @@ export type HostRequest =
    * and its agency settings, travelling with its first real statement.
    */
   | { id: number; op: "exec"; sql: string; before?: string }
-  | { id: number; op: "query"; sql: string; params: unknown[]; before?: string }
+  /**
+   * `after`: statements without parameters run once the statement has run, in the same message: the
+   * COMMIT of a transaction whose last statement this is. Should the statement fail, the transaction
+   * is rolled back instead; either way it has ended when the answer comes.
+   */
+  | { id: number; op: "query"; sql: string; params: unknown[]; before?: string; after?: string }
   /** `COPY table (…) FROM '/dev/blob'` with `data` as the file's content (text format). */
   | { id: number; op: "copy"; sql: string; table: string; data: string }
   | { id: number; op: "close" };

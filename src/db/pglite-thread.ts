@@ -15,8 +15,11 @@ export interface EmbeddedEngine {
    * `before` (SQL without parameters: BEGIN and the like) runs first, in the same call.
    */
   exec(sql: string, options?: { before?: string }): Promise<StatementResult>;
-  /** Runs one statement with parameters; `before` runs first, in the same call. */
-  query(sql: string, params: unknown[], options?: { before?: string }): Promise<StatementResult>;
+  /**
+   * Runs one statement with parameters; `before` runs first and `after` last, in the same call (when
+   * the statement fails inside a transaction that `after` would have ended, it is rolled back).
+   */
+  query(sql: string, params: unknown[], options?: { before?: string; after?: string }): Promise<StatementResult>;
   /** Runs `COPY table (…) FROM '/dev/blob'` with `data` as the blob (text format). */
   copyFrom(sql: string, table: string, data: string): Promise<StatementResult>;
   close(): Promise<void>;
@@ -56,8 +59,8 @@ export class PGliteThread implements EmbeddedEngine {
     return this.send({ id: this.nextId++, op: "exec", sql, before: options?.before });
   }
 
-  query(sql: string, params: unknown[], options?: { before?: string }): Promise<StatementResult> {
-    return this.send({ id: this.nextId++, op: "query", sql, params, before: options?.before });
+  query(sql: string, params: unknown[], options?: { before?: string; after?: string }): Promise<StatementResult> {
+    return this.send({ id: this.nextId++, op: "query", sql, params, before: options?.before, after: options?.after });
   }
 
   copyFrom(sql: string, table: string, data: string): Promise<StatementResult> {

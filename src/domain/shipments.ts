@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder } from "kysely";
-import { withAgency, type Tx } from "../db/database.ts";
+import { readAsAgency, withAgency, type Tx } from "../db/database.ts";
 import type { DB, ShipmentContainerTable, ShipmentGoodsTable } from "../db/schema.ts";
 import { notFound } from "../errors.ts";
 import { listingIsVisible } from "./access.ts";
@@ -89,20 +89,19 @@ const hasRequests = sql<boolean>`exists (select 1 from inspection_request r wher
  * by) with each row's hasRequests: the probe runs once per row of the page, on top of its limit.
  * The page's `columns` are returned (the sort key, which only orders, is not).
  */
-async function withRequestProbe<Row extends { id: string; sort_key: unknown }>(
+function withRequestProbe<Row extends { id: string; sort_key: unknown }>(
   tx: Tx,
   page: SelectQueryBuilder<DB, never, Row>,
   order: "asc" | "desc",
   columns: readonly string[],
-): Promise<(Omit<Row, "sort_key"> & { has_requests: boolean })[]> {
-  const rows = await tx
+) {
+  const probed = tx
     .selectFrom(page.as("p"))
     .select(columns.map((c) => sql.ref(`p.${c}`).as(c)))
     .select(sql<boolean>`exists (select 1 from inspection_request r where r.shipment_id = p.id)`.as("has_requests"))
     .orderBy(sql`p.sort_key`, order)
-    .orderBy(sql`p.id`, order)
-    .execute();
-  return rows as unknown as (Omit<Row, "sort_key"> & { has_requests: boolean })[];
+    .orderBy(sql`p.id`, order);
+  return probed as unknown as SelectQueryBuilder<DB, never, Omit<Row, "sort_key"> & { has_requests: boolean }>;
 }
 
 /** The names SUMMARY_COLUMNS come out under. */
@@ -232,19 +231,28 @@ export async function listShipments(
   if (after) {
     onListing.push(keysetAfter(String(after.value), after.id));
   }
-  const rows = await withAgency(db, actor.agencyId, async (tx) => {
-    const fetch = (extra: RawBuilder<boolean>[]) => {
-      let qb = summaryQuery(tx, actor);
-      for (const condition of [...onListing, ...onShipment, ...extra]) {
-        qb = qb.where(condition);
-      }
-      const page = qb
-        .select(sql<string>`${keyExpr}`.as("sort_key"))
-        .orderBy(keyExpr, query.order)
-        .orderBy("l.shipment_id", query.order)
-        .limit(query.limit + 1);
-      return withRequestProbe(tx, page, query.order, SUMMARY_NAMES);
-    };
+  /**
+   * The page in the sort order, of the rows that meet the filters and `extra`. Each statement of a
+   * page is read in a transaction that travels with it (readAsAgency): without a text filter the
+   * page is that one statement.
+   */
+  const pageQuery = (tx: Tx, extra: RawBuilder<boolean>[]) => {
+    let qb = summaryQuery(tx, actor);
+    for (const condition of [...onListing, ...onShipment, ...extra]) {
+      qb = qb.where(condition);
+    }
+    const page = qb
+      .select(sql<string>`${keyExpr}`.as("sort_key"))
+      .orderBy(keyExpr, query.order)
+      .orderBy("l.shipment_id", query.order)
+      // A constant limit, written into the statement: its kept plan is then made for a page of rows.
+      .limit(sql.lit(query.limit + 1));
+    return withRequestProbe(tx, page, query.order, SUMMARY_NAMES);
+  };
+  /** A page of the rows whose text holds `q`: windows of the sort order, or the text index. */
+  const readText = async (q: string) => {
+    const fetch = (extra: RawBuilder<boolean>[]) =>
+      readAsAgency(db, actor.agencyId, (tx) => pageQuery(tx, extra).compile());
     /**
      * One window of the walk below: the next `size` listing rows of the sort order after `start`,
      * in one statement that returns only the rows whose text matches (with their list columns) and
@@ -256,42 +264,45 @@ export async function listShipments(
       start: { k: string; id: string } | undefined,
       size: number,
       wanted: number,
-    ) => {
-      const direction = sql.raw(query.order);
-      let walked = tx
-        .selectFrom("shipment_listing as l")
-        .selectAll("l")
-        .select(
-          sql<number>`(row_number() over (order by ${keyExpr} ${direction}, l.shipment_id ${direction}))::int`.as("n"),
-        )
-        .where(listingIsVisible(actor));
-      for (const condition of [...onListing, ...(start ? [keysetAfter(start.k, start.id)] : [])]) {
-        walked = walked.where(condition);
-      }
-      const isEdge = sql<boolean>`l.n = ${size}`;
-      // The text is tested on the listing row before the shipment is joined; conditions on the
-      // shipment only once the text matched.
-      const onJoined =
-        onShipment.length === 0 ? sql<boolean>`true` : sql<boolean>`(${sql.join(onShipment, sql` and `)})`;
-      const page = tx
-        .selectFrom(walked.orderBy(keyExpr, query.order).orderBy("l.shipment_id", query.order).limit(size).as("l"))
-        .innerJoin("shipment as s", "s.id", "l.shipment_id")
-        .leftJoin("voyage as v", "v.id", "s.voyage_id")
-        .leftJoin("vessel as vs", "vs.imo", "v.vessel_imo")
-        .select(SUMMARY_COLUMNS)
-        .select([
-          "l.n",
-          sql<string>`${keyExpr}`.as("sort_key"),
-          sql<string>`${keyExpr}::text`.as("k"),
-          sql<boolean>`(${matchesText} and ${onJoined})`.as("is_match"),
-        ])
-        .where(sql<boolean>`(${matchesText} or ${isEdge})`)
-        .where(sql<boolean>`(${onJoined} or ${isEdge})`)
-        .orderBy(keyExpr, query.order)
-        .orderBy("l.shipment_id", query.order)
-        .limit(wanted + 1);
-      return withRequestProbe(tx, page, query.order, [...SUMMARY_NAMES, "n", "k", "is_match"]);
-    };
+    ) =>
+      readAsAgency(db, actor.agencyId, (tx) => {
+        const direction = sql.raw(query.order);
+        let walked = tx
+          .selectFrom("shipment_listing as l")
+          .selectAll("l")
+          .select(
+            sql<number>`(row_number() over (order by ${keyExpr} ${direction}, l.shipment_id ${direction}))::int`.as(
+              "n",
+            ),
+          )
+          .where(listingIsVisible(actor));
+        for (const condition of [...onListing, ...(start ? [keysetAfter(start.k, start.id)] : [])]) {
+          walked = walked.where(condition);
+        }
+        const isEdge = sql<boolean>`l.n = ${size}`;
+        // The text is tested on the listing row before the shipment is joined; conditions on the
+        // shipment only once the text matched.
+        const onJoined =
+          onShipment.length === 0 ? sql<boolean>`true` : sql<boolean>`(${sql.join(onShipment, sql` and `)})`;
+        const page = tx
+          .selectFrom(walked.orderBy(keyExpr, query.order).orderBy("l.shipment_id", query.order).limit(size).as("l"))
+          .innerJoin("shipment as s", "s.id", "l.shipment_id")
+          .leftJoin("voyage as v", "v.id", "s.voyage_id")
+          .leftJoin("vessel as vs", "vs.imo", "v.vessel_imo")
+          .select(SUMMARY_COLUMNS)
+          .select([
+            "l.n",
+            sql<string>`${keyExpr}`.as("sort_key"),
+            sql<string>`${keyExpr}::text`.as("k"),
+            sql<boolean>`(${matchesText} and ${onJoined})`.as("is_match"),
+          ])
+          .where(sql<boolean>`(${matchesText} or ${isEdge})`)
+          .where(sql<boolean>`(${onJoined} or ${isEdge})`)
+          .orderBy(keyExpr, query.order)
+          .orderBy("l.shipment_id", query.order)
+          .limit(wanted + 1);
+        return withRequestProbe(tx, page, query.order, [...SUMMARY_NAMES, "n", "k", "is_match"]).compile();
+      });
     type Found = Awaited<ReturnType<typeof fetch>>;
     /**
      * Walks the sort order in windows of `text.window` listing rows (TEXT_WINDOW), testing the text
@@ -302,11 +313,19 @@ export async function listShipments(
      */
     const textWindows = async (matchesText: RawBuilder<boolean>): Promise<Found | null> => {
       const matches: Found = [];
+      const seen = new Set<string>();
       let start: { k: string; id: string } | undefined;
       for (let scanned = 0; ;) {
         const rows = await textWindow(matchesText, start, text.window, query.limit + 1 - matches.length);
-        // Windows follow one another in the sort order, so their matches append in order.
-        matches.push(...rows.filter((r) => r.is_match).map(({ n: _n, k: _k, is_match: _match, ...row }) => row));
+        // Windows follow one another in the sort order, so their matches append in order. Each
+        // window is read on its own, as pages are: a shipment whose sort key moved on between two
+        // windows is shown once, where it was first seen.
+        for (const { n: _n, k: _k, is_match: isMatch, ...row } of rows) {
+          if (isMatch && !seen.has(row.id)) {
+            seen.add(row.id);
+            matches.push(row);
+          }
+        }
         const edge = rows.find((r) => r.n === text.window);
         if (matches.length > query.limit || !edge) {
           return matches.slice(0, query.limit + 1);
@@ -320,27 +339,24 @@ export async function listShipments(
         start = { k: edge.k, id: edge.id };
       }
     };
-    let found: Found;
-    if (query.q) {
-      // A kana query also looks for its romanisations (search-variants.ts): names are filed romanised.
-      const patterns = searchVariants(query.q).map((v) => `%${v.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
-      const matchesText = sql<boolean>`(${sql.join(
-        patterns.map((p) => sql`l.search_text like ${p}`),
-        sql` or `,
-      )})`;
-      // Few matches near the start of the order: find them all through the trigram index
-      // (shipment_search in migrations/0014, which returns only rows the agency may list) and
-      // sort those.
-      const viaIndex = sql.join(
-        patterns.map((p) => sql`select shipment_search(${p})`),
-        sql` union `,
-      );
-      found = (await textWindows(matchesText)) ?? (await fetch([sql<boolean>`l.shipment_id in (${viaIndex})`]));
-    } else {
-      found = await fetch([]);
-    }
-    return found;
-  });
+    // A kana query also looks for its romanisations (search-variants.ts): names are filed romanised.
+    const patterns = searchVariants(q).map((v) => `%${v.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+    const matchesText = sql<boolean>`(${sql.join(
+      patterns.map((p) => sql`l.search_text like ${p}`),
+      sql` or `,
+    )})`;
+    // Few matches near the start of the order: find them all through the trigram index
+    // (shipment_search in migrations/0014, which returns only rows the agency may list) and
+    // sort those.
+    const viaIndex = sql.join(
+      patterns.map((p) => sql`select shipment_search(${p})`),
+      sql` union `,
+    );
+    return (await textWindows(matchesText)) ?? (await fetch([sql<boolean>`l.shipment_id in (${viaIndex})`]));
+  };
+  const rows = query.q
+    ? await readText(query.q)
+    : await readAsAgency(db, actor.agencyId, (tx) => pageQuery(tx, []).compile());
   // Each page of another agency's shipments is a view of shared data, and audited as one, once the
   // read's transaction has ended, in a statement of its own (recordSharedReadAlone).
   const { cursor: _cursor, ...filters } = query;

@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { Kysely, sql } from "kysely";
+import { migrateToLatest } from "../../src/db/migrate.ts";
+import { PGliteDialect } from "../../src/db/pglite-dialect.ts";
+import { PGliteThread, type EmbeddedEngine, type StatementResult } from "../../src/db/pglite-thread.ts";
+import type { DB } from "../../src/db/schema.ts";
+import type { Actor } from "../../src/domain/actor.ts";
+import { actorForUser } from "../../src/domain/auth.ts";
+import { listShipments, type ShipmentQuery } from "../../src/domain/shipments.ts";
+import { seedTestWorld } from "../helpers/world.ts";
+
+// On the embedded engine every statement waits its turn on one thread: a work-list page is as few
+// messages to it as its reads and its audit need, and its statements keep their plans.
+
+interface Message {
+  op: "exec" | "query";
+  sql: string;
+  before?: string;
+  after?: string;
+}
+
+/** The real engine, with a record of every message sent to its thread. */
+class CountingEngine implements EmbeddedEngine {
+  readonly messages: Message[] = [];
+  constructor(private readonly engine: EmbeddedEngine) {}
+  exec(text: string, options?: { before?: string }): Promise<StatementResult> {
+    this.messages.push({ op: "exec", sql: text, before: options?.before });
+    return this.engine.exec(text, options);
+  }
+  query(text: string, params: unknown[], options?: { before?: string; after?: string }): Promise<StatementResult> {
+    this.messages.push({ op: "query", sql: text, before: options?.before, after: options?.after });
+    return this.engine.query(text, params, options);
+  }
+  copyFrom(text: string, table: string, data: string): Promise<StatementResult> {
+    return this.engine.copyFrom(text, table, data);
+  }
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+}
+
+describe("a work-list page on the embedded engine", () => {
+  let engine: CountingEngine;
+  let db: Kysely<DB>;
+  const actors: Record<string, Actor> = {};
+  before(async () => {
+    engine = new CountingEngine(await PGliteThread.open(undefined));
+    db = new Kysely<DB>({ dialect: new PGliteDialect(engine) });
+    await migrateToLatest(db);
+    await seedTestWorld(db, 120);
+    for (const username of ["host.targeter", "partner.targeter"]) {
+      const user = await db
+        .selectFrom("app_user")
+        .select("id")
+        .where("username", "=", username)
+        .executeTakeFirstOrThrow();
+      actors[username] = await actorForUser(db, user.id);
+    }
+  });
+  after(() => db.destroy().then(() => engine.close()));
+
+  /** A page, and the messages it sent. */
+  async function page(username: string, query: Omit<ShipmentQuery, "limit">) {
+    engine.messages.length = 0;
+    const result = await listShipments(db, actors[username] as Actor, { limit: 20, ...query });
+    return { result, messages: [...engine.messages] };
+  }
+
+  it("reads a page in one message that opens, sets the agency and commits, then writes the audit of shared rows", async () => {
+    let sawShared = false;
+    for (const username of ["host.targeter", "partner.targeter"]) {
+      for (const sort of ["etd", "score", "bill_of_lading"] as const) {
+        const { result, messages } = await page(username, { sort, order: "desc" });
+        const [read, ...rest] = messages;
+        assert.equal(read?.op, "query", `${username} ${sort}: the read comes first`);
+        assert.match(read?.before ?? "", /^begin;\nselect set_config\('app\.agency_id', '[0-9a-f-]{36}', true\)/);
+        assert.equal(read?.after, "commit", `${username} ${sort}: the commit travels with the read`);
+        const shared = result.items.some((item) => item.isShared);
+        sawShared ||= shared;
+        // Nothing but the audit of another agency's rows follows, in one message of its own.
+        assert.equal(rest.length, shared ? 1 : 0, `${username} ${sort}: ${JSON.stringify(rest)}`);
+        if (shared) {
+          assert.equal(rest[0]?.op, "exec");
+          assert.match(rest[0]?.sql ?? "", /insert into audit_event/);
+        }
+      }
+    }
+    assert.ok(sawShared, "some page shows another agency's rows");
+  });
+
+  it("reads every window of a text filter in a message of its own, each with its commit", async () => {
+    const { result, messages } = await page("partner.targeter", { sort: "etd", order: "desc", q: "a" });
+    assert.ok(result.items.length > 0);
+    const reads = messages.filter((m) => m.op === "query");
+    assert.ok(reads.length >= 1);
+    for (const read of reads) {
+      assert.match(read.before ?? "", /^begin;\n/);
+      assert.equal(read.after, "commit");
+    }
+    assert.equal(messages.filter((m) => m.sql === "commit").length, 0, "no commit is sent on its own after a read");
+  });
+
+  it("keeps one plan for a page statement instead of planning it again on every page", async () => {
+    for (let i = 0; i < 8; i++) {
+      await page("host.targeter", { sort: "etd", order: "desc" });
+    }
+    const { messages } = await page("host.targeter", { sort: "etd", order: "desc" });
+    const text = messages[0]?.sql ?? "";
+    // The page's size is written into the statement: a kept plan is made for a page of rows, not for
+    // a limit it cannot see (which, on a large list, makes every page planned again).
+    assert.match(text, /\blimit 21\b/);
+    const plans = await sql<{ generic: string; custom: string }>`
+      select generic_plans::text as generic, custom_plans::text as custom
+      from pg_prepared_statements where statement = ${text}`.execute(db);
+    assert.equal(plans.rows.length, 1, "the page statement is kept");
+    assert.ok(Number(plans.rows[0]?.generic) >= 3, `kept plans used: ${JSON.stringify(plans.rows[0])}`);
+  });
+});
