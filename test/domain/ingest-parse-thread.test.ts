@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { afterEach, before, it } from "node:test";
 import { sql } from "kysely";
 import type { Actor } from "../../src/domain/actor.ts";
@@ -127,11 +128,28 @@ describeOnEngines(
     it("lands the good records of a mixed EDIFACT file and quarantines the bad ones with where and why", async () => {
       parseOnThread(true);
       const { records, bad } = withBadBoxes(900, "MIXE", 97);
+      const text = cuscarOf(records, "901");
+      const progress: number[] = [];
       const report = await ingestStream(ctx().database.db, clock, actor, {
         fileName: "mixed.edi",
-        chunks: pieces(cuscarOf(records, "901"), 8192),
+        chunks: pieces(text, 8192),
         chunkSize: 200,
+        onProgress: (r) => progress.push(r.inserted),
       });
+      // Progress after each stored chunk, and the digest of the bytes as sent.
+      assert.ok(progress.length >= 4, JSON.stringify(progress));
+      assert.deepEqual(
+        progress,
+        [...progress].sort((a, b) => a - b),
+      );
+      assert.equal(progress.at(-1), report.inserted);
+      const batch = await ctx()
+        .database.db.selectFrom("ingest_batch")
+        .select(["content_sha256", "size_bytes"])
+        .where("id", "=", report.batchId as string)
+        .executeTakeFirstOrThrow();
+      assert.equal(batch.content_sha256, createHash("sha256").update(text).digest("hex"));
+      assert.equal(Number(batch.size_bytes), Buffer.byteLength(text));
       assert.equal(report.inserted, 900 - bad.length);
       assert.equal(report.quarantined, bad.length);
       assert.equal(await count("MIXE"), 900 - bad.length);

@@ -24,7 +24,9 @@ export const parseThreadSettings: {
   fault?: ParseJob["fault"];
 } = {
   minBytes: 256 * 1024,
-  youngGenerationMb: 96,
+  // Against the default (16 MB), a CUSCAR file took about a third less CPU in the thread and its
+  // collector helpers at 48 MB; larger sizes did no better.
+  youngGenerationMb: 48,
   // The thread stays less than one stored chunk ahead of the ingest: enough to parse while a
   // chunk is stored, little enough that what was read and not stored stays about as in place.
   batchRecords: 250,
