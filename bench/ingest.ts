@@ -12,6 +12,7 @@ import {
   createReadStream,
   createWriteStream,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -151,6 +152,9 @@ const COPY_TABLES = {
   ingest_message: ["agency_id", "message_key", "content_sha256", "batch_id", "received_at"],
 } as const;
 type CopyTable = keyof typeof COPY_TABLES;
+/** The agency and batch the COPY rows belong to. */
+const COPY_AGENCY = "00000000-0000-4000-8000-000000000001";
+const COPY_BATCH = "00000000-0000-4000-8000-000000000002";
 
 /** CSV files of the rows an ingest of the EDIFACT shipments writes, for COPY. */
 async function writeCopyFiles(dir: string): Promise<Record<CopyTable, string>> {
@@ -162,8 +166,8 @@ async function writeCopyFiles(dir: string): Promise<Record<CopyTable, string>> {
     CopyTable,
     WriteStream
   >;
-  const agency = "00000000-0000-4000-8000-000000000001";
-  const batchId = "00000000-0000-4000-8000-000000000002";
+  const agency = COPY_AGENCY;
+  const batchId = COPY_BATCH;
   const now = ANCHOR.toISOString();
   let n = 0;
   for (const batch of batches("E")) {
@@ -243,34 +247,106 @@ function copyWithPsql(url: string, files: Record<CopyTable, string>): Record<Cop
   if (spawnSync("psql", ["--version"]).status !== 0) {
     return null;
   }
+  for (const table of Object.keys(COPY_TABLES)) {
+    psql(url, `create table bench_${table} (like ${table} including defaults)`);
+  }
+  return copyEach(url, files, "bench_");
+}
+
+function psql(url: string, command: string): void {
+  const run = spawnSync("psql", [url, "-v", "ON_ERROR_STOP=1", "-qc", command], { encoding: "utf8" });
+  if (run.status !== 0) {
+    throw new Error(run.stderr);
+  }
+}
+
+/** Seconds psql takes to `\copy` each file into its table (named with `prefix`), in the order of their foreign keys. */
+function copyEach(url: string, files: Record<CopyTable, string>, prefix: string): Record<CopyTable, number> {
   const times = {} as Record<CopyTable, number>;
   for (const [table, columns] of Object.entries(COPY_TABLES) as [CopyTable, readonly string[]][]) {
-    const create = spawnSync(
-      "psql",
-      [url, "-v", "ON_ERROR_STOP=1", "-qc", `create table bench_${table} (like ${table} including defaults)`],
-      { encoding: "utf8" },
-    );
-    if (create.status !== 0) {
-      throw new Error(create.stderr);
-    }
     const started = performance.now();
-    const copy = spawnSync(
-      "psql",
-      [
-        url,
-        "-v",
-        "ON_ERROR_STOP=1",
-        "-qc",
-        `\\copy bench_${table} (${columns.join(", ")}) from '${files[table]}' with (format csv)`,
-      ],
-      { encoding: "utf8" },
-    );
-    if (copy.status !== 0) {
-      throw new Error(copy.stderr);
-    }
+    psql(url, `\\copy ${prefix}${table} (${columns.join(", ")}) from '${files[table]}' with (format csv)`);
     times[table] = (performance.now() - started) / 1000;
   }
   return times;
+}
+
+/** What a `\copy` of every file took: seconds per table, and the server's CPU seconds when it runs here. */
+interface CopyRun {
+  times: Record<CopyTable, number>;
+  serverCpu: number | null;
+}
+
+/**
+ * `\copy` of each file into the product's own tables, with their indexes, constraints and
+ * triggers, in a freshly migrated scratch database, as the tables' owner: how much of an ingest's
+ * time the schema that the read path needs costs by itself.
+ */
+async function copyIntoSchema(admin: pg.Client, files: Record<CopyTable, string>): Promise<CopyRun | null> {
+  if (spawnSync("psql", ["--version"]).status !== 0) {
+    return null;
+  }
+  const name = `reciprocity_bench_${randomBytes(4).toString("hex")}`;
+  await admin.query(`create database ${name}`);
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${name}`;
+  try {
+    const database = await openDatabase({ url: url.toString() });
+    try {
+      await migrateToLatest(database.db);
+      await database.db
+        .insertInto("agency")
+        .values({ id: COPY_AGENCY, code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" })
+        .execute();
+      await database.db
+        .insertInto("ingest_batch")
+        .values({
+          id: COPY_BATCH,
+          agency_id: COPY_AGENCY,
+          file_name: "copy",
+          format: "cuscar",
+          content_sha256: "0".repeat(64),
+          size_bytes: 0,
+          received_at: ANCHOR,
+        })
+        .execute();
+    } finally {
+      await database.close();
+    }
+    const before = exitedBackendsCpuMs();
+    const times = copyEach(url.toString(), files, "");
+    const after = exitedBackendsCpuMs();
+    return { times, serverCpu: before === null || after === null ? null : (after - before) / 1000 };
+  } finally {
+    if (!KEEP) {
+      await dropWhenIdle(admin, name);
+    }
+  }
+}
+
+/**
+ * CPU milliseconds of the server processes that have ended so far (the postmaster's children
+ * reaped), when the server runs on this machine: each psql `\copy` has a server process of its
+ * own that ends with it. Other users' sessions that end meanwhile count too.
+ */
+function exitedBackendsCpuMs(): number | null {
+  const ps = spawnSync("ps", ["-C", "postgres", "-o", "pid=,ppid="], { encoding: "utf8" });
+  if (ps.status !== 0) {
+    return null;
+  }
+  const rows = ps.stdout
+    .trim()
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const pids = new Set(rows.map(([pid]) => pid));
+  const postmaster = rows.find(([, ppid]) => !pids.has(ppid))?.[0];
+  try {
+    // Fields after the command name: cutime and cstime (children waited for) are the 14th and 15th, in ticks.
+    const fields = readFileSync(`/proc/${postmaster}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 interface Run {
@@ -283,6 +359,48 @@ interface Run {
   cpu: number;
   /** CPU seconds of the PostgreSQL server processes serving the ingest, when the server runs on this machine. */
   serverCpu: number | null;
+  /**
+   * The process's CPU seconds by thread, where /proc tells: the main thread, the threads that
+   * ended during the ingest (the parse thread), and the others (PGlite's, the collector's helpers).
+   */
+  threads: { main: number; ended: number; other: number } | null;
+}
+
+/** CPU milliseconds of the whole process (ended threads included) and of each live thread, from /proc. */
+function threadCpuMs(): { total: number; byThread: Map<string, number> } | null {
+  const ticks = (file: string): number => {
+    const fields = readFileSync(file, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  try {
+    const byThread = new Map<string, number>();
+    for (const tid of readdirSync("/proc/self/task")) {
+      try {
+        byThread.set(tid, ticks(`/proc/self/task/${tid}/stat`));
+      } catch {
+        // The thread ended meanwhile; the process's total counts it.
+      }
+    }
+    return { total: ticks("/proc/self/stat"), byThread };
+  } catch {
+    return null;
+  }
+}
+
+function threadSplit(before: ReturnType<typeof threadCpuMs>, after: ReturnType<typeof threadCpuMs>): Run["threads"] {
+  if (!before || !after) {
+    return null;
+  }
+  const main = String(process.pid);
+  const mainMs = (after.byThread.get(main) ?? 0) - (before.byThread.get(main) ?? 0);
+  let otherMs = 0;
+  for (const [tid, ms] of after.byThread) {
+    if (tid !== main) {
+      otherMs += ms - (before.byThread.get(tid) ?? 0);
+    }
+  }
+  const endedMs = after.total - before.total - mainMs - otherMs;
+  return { main: mainMs / 1000, ended: Math.max(0, endedMs) / 1000, other: otherMs / 1000 };
 }
 
 /** CPU milliseconds so far of each server process connected to the database, read from /proc (null when the server is elsewhere). */
@@ -340,6 +458,7 @@ async function ingestOne(
   };
   const stopMeter = meter ? await meter() : null;
   const cpuBefore = process.cpuUsage();
+  const threadsBefore = threadCpuMs();
   const started = performance.now();
   const report = await ingestStream(db.db, fixedClock(ANCHOR), actor, {
     fileName: path.basename(file),
@@ -348,16 +467,17 @@ async function ingestOne(
   });
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpuBefore);
+  const threads = threadSplit(threadsBefore, threadCpuMs());
   const cpu = (used.user + used.system) / 1e6;
   const serverCpu = stopMeter ? await stopMeter() : null;
   console.log(
     `  ${engine} ${path.basename(file)}: ${report.inserted} inserted, ${report.quarantined} quarantined, ${report.errorCount} errors in ${seconds.toFixed(1)} s = ${(report.inserted / seconds).toFixed(0)} shipments/s`,
   );
   console.log(
-    `    CPU: this process ${cpu.toFixed(1)} s${serverCpu === null ? "" : `, PostgreSQL ${serverCpu.toFixed(1)} s`}`,
+    `    CPU: this process ${cpu.toFixed(1)} s${threads ? ` (main thread ${threads.main.toFixed(1)} s, parse thread ${threads.ended.toFixed(1)} s, other threads ${threads.other.toFixed(1)} s)` : ""}${serverCpu === null ? "" : `, PostgreSQL ${serverCpu.toFixed(1)} s`}`,
   );
   console.log(`    ${rss.join(" · ")}`);
-  return { engine, file: path.basename(file), seconds, report, rss, cpu, serverCpu };
+  return { engine, file: path.basename(file), seconds, report, rss, cpu, serverCpu, threads };
 }
 
 /** A migrated database with just the receiving agency and the feed's service account. */
@@ -373,7 +493,7 @@ async function prepare(database: Database): Promise<Actor> {
 async function onPostgres(
   files: string[],
   copyFiles: Record<CopyTable, string>,
-): Promise<{ runs: Run[]; copy: Record<CopyTable, number> | null }> {
+): Promise<{ runs: Run[]; copy: CopyRun | null; schemaCopy: CopyRun | null }> {
   const name = `reciprocity_bench_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN });
   await admin.connect();
@@ -387,17 +507,28 @@ async function onPostgres(
     for (const file of files) {
       runs.push(await ingestOne("postgres", database, actor, file, serverMeter(admin, name)));
     }
-    const copy = copyWithPsql(url.toString(), copyFiles);
-    console.log(
-      `  postgres \\copy of the same rows: ${
-        copy
-          ? Object.entries(copy)
-              .map(([t, s]) => `${t} ${s.toFixed(1)} s`)
-              .join(", ")
-          : "psql not found"
-      }`,
-    );
-    return { runs, copy };
+    const before = exitedBackendsCpuMs();
+    const times = copyWithPsql(url.toString(), copyFiles);
+    const after = exitedBackendsCpuMs();
+    const copy = times
+      ? { times, serverCpu: before === null || after === null ? null : (after - before) / 1000 }
+      : null;
+    const schemaCopy = await copyIntoSchema(admin, copyFiles);
+    for (const [what, run] of [
+      ["unindexed tables", copy],
+      ["the product's tables (indexes, triggers)", schemaCopy],
+    ] as const) {
+      console.log(
+        `  postgres \\copy of the same rows into ${what}: ${
+          run
+            ? `${Object.entries(run.times)
+                .map(([t, s]) => `${t} ${s.toFixed(1)} s`)
+                .join(", ")}${run.serverCpu === null ? "" : `; server CPU ${run.serverCpu.toFixed(1)} s`}`
+            : "psql not found"
+        }`,
+      );
+    }
+    return { runs, copy, schemaCopy };
   } finally {
     await database.close();
     if (!KEEP) {
@@ -452,60 +583,78 @@ async function main(): Promise<void> {
     );
     started = performance.now();
     const runs: Run[] = [];
-    let copy: Record<CopyTable, number> | null = null;
+    let copy: CopyRun | null = null;
+    let schemaCopy: CopyRun | null = null;
     if (ONLY !== "pglite" && copyFiles) {
       const pgResult = await onPostgres([edi, csv], copyFiles);
       runs.push(...pgResult.runs);
       copy = pgResult.copy;
+      schemaCopy = pgResult.schemaCopy;
     }
     if (ONLY !== "pg") {
       runs.push(...(await onPglite([edi, csv])));
     }
-    printSummary(runs, copy);
+    printSummary(runs, copy, schemaCopy);
   } finally {
     clearInterval(sampler);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function printSummary(runs: Run[], copy: Record<CopyTable, number> | null): void {
+function printSummary(runs: Run[], copy: CopyRun | null, schemaCopy: CopyRun | null): void {
   console.log(
-    `\n| engine | file | shipments | seconds | shipments/s | vs COPY | CPU ms per 1,000 (process + server) |`,
+    `\n| engine | file | shipments | seconds | shipments/s | vs COPY unindexed | vs COPY into the schema | CPU ms per 1,000 (main thread + parse thread + other threads + server) |`,
   );
-  console.log(`|---|---|---|---|---|---|---|`);
-  const copyAll = copy ? Object.values(copy).reduce((a, b) => a + b, 0) : null;
-  const copyData = copy ? copy.shipment + copy.shipment_goods + copy.shipment_container : null;
+  console.log(`|---|---|---|---|---|---|---|---|`);
+  const total = (run: CopyRun | null): number | null =>
+    run ? Object.values(run.times).reduce((a, b) => a + b, 0) : null;
+  const copyAll = total(copy);
+  const schemaAll = total(schemaCopy);
+  const copyData = copy ? copy.times.shipment + copy.times.shipment_goods + copy.times.shipment_container : null;
   for (const r of runs) {
     const ratio =
       r.engine === "postgres" && copyAll
         ? `${(copyAll / r.seconds).toFixed(2)}× (all 5 tables), ${((copyData ?? 0) / r.seconds).toFixed(2)}× (3 data tables)`
         : "";
+    const schemaRatio = r.engine === "postgres" && schemaAll ? `${(schemaAll / r.seconds).toFixed(2)}×` : "";
     const perThousand = (seconds: number): string => ((seconds * 1e6) / Math.max(1, r.report.inserted)).toFixed(0);
-    const cpu = `${perThousand(r.cpu)}${r.serverCpu === null ? "" : ` + ${perThousand(r.serverCpu)}`}`;
+    const threads = r.threads
+      ? `${perThousand(r.threads.main)} + ${perThousand(r.threads.ended)} + ${perThousand(r.threads.other)}`
+      : perThousand(r.cpu);
+    const cpu = `${threads}${r.serverCpu === null ? "" : ` + ${perThousand(r.serverCpu)}`}`;
     console.log(
-      `| ${r.engine} | ${r.file} | ${r.report.inserted} | ${r.seconds.toFixed(1)} | ${(r.report.inserted / r.seconds).toFixed(0)} | ${ratio} | ${cpu} |`,
+      `| ${r.engine} | ${r.file} | ${r.report.inserted} | ${r.seconds.toFixed(1)} | ${(r.report.inserted / r.seconds).toFixed(0)} | ${ratio} | ${schemaRatio} | ${cpu} |`,
     );
   }
-  if (copy && copyAll !== null) {
+  for (const [what, run, all] of [
+    ["unindexed tables", copy, copyAll],
+    ["the product's own tables (indexes, constraints, triggers; fresh database, as owner)", schemaCopy, schemaAll],
+  ] as const) {
+    if (!run || all === null) {
+      console.log(`\nno \\copy into ${what} (psql not found)`);
+      continue;
+    }
+    const cpu = run.serverCpu === null ? "" : `; server CPU ${((run.serverCpu * 1e6) / N).toFixed(0)} ms per 1,000`;
     console.log(
-      `\nplain \\copy (psql) of the same rows into unindexed tables: ${Object.entries(copy)
+      `\nplain \\copy (psql) of the same rows into ${what}: ${Object.entries(run.times)
         .map(([t, s]) => `${t} ${s.toFixed(1)} s`)
         .join(", ")}`,
     );
+    console.log(`  = ${all.toFixed(1)} s for all five (${(N / all).toFixed(0)} shipments/s)${cpu}`);
+  }
+  if (copyAll !== null && schemaAll !== null) {
     console.log(
-      `  = ${copyAll.toFixed(1)} s for all five (${(N / copyAll).toFixed(0)} shipments/s), ${copyData?.toFixed(1)} s for shipment+goods+container (${(N / (copyData ?? 1)).toFixed(0)} shipments/s)`,
+      `  the schema alone makes COPY ${(schemaAll / copyAll).toFixed(1)}× slower; the rest of an ingest's time is the pipeline's`,
     );
-  } else {
-    console.log("\npsql not found: no COPY comparison");
   }
   console.log(
     `peak RSS (process.resourceUsage().maxRSS) ${mb(process.resourceUsage().maxRSS * 1024)}, peak sampled heapUsed ${mb(heapPeak)}`,
   );
-  printGoals(runs, copyAll);
+  printGoals(runs, copyAll, schemaAll);
 }
 
 /** The goals of the ingest path: PostgreSQL at half the speed of a plain COPY, PGlite at 5,000 shipments/s. */
-function printGoals(runs: Run[], copyAll: number | null): void {
+function printGoals(runs: Run[], copyAll: number | null, schemaAll: number | null): void {
   console.log("\n| goal | measured | met |");
   console.log("|---|---|---|");
   for (const r of runs) {
@@ -514,6 +663,12 @@ function printGoals(runs: Run[], copyAll: number | null): void {
       const ratio = copyAll / r.seconds;
       console.log(
         `| PostgreSQL ${r.file} ≥ 0.5× COPY | ${perSecond.toFixed(0)} shipments/s vs COPY ${(N / copyAll).toFixed(0)}/s = ${ratio.toFixed(2)}× | ${ratio >= 0.5 ? "yes" : "no"} |`,
+      );
+    }
+    if (r.engine === "postgres" && schemaAll) {
+      const ratio = schemaAll / r.seconds;
+      console.log(
+        `| PostgreSQL ${r.file} ≥ 0.5× COPY into the product's tables | ${perSecond.toFixed(0)} shipments/s vs ${(N / schemaAll).toFixed(0)}/s = ${ratio.toFixed(2)}× | ${ratio >= 0.5 ? "yes" : "no"} |`,
       );
     }
     if (r.engine === "pglite") {

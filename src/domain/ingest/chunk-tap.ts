@@ -40,6 +40,18 @@ export class ChunkTap {
 
   /** The first `size` characters or so, read ahead and kept for chunks(). */
   async peek(size = 8192): Promise<string> {
+    await this.readAhead(size);
+    const decoder = new TextDecoder("utf-8");
+    return this.head.map((c) => (typeof c === "string" ? c : decoder.decode(c, { stream: true }))).join("");
+  }
+
+  /** Whether the stream holds at least `size` characters (or bytes); what it reads to know is kept for chunks(). */
+  async holdsAtLeast(size: number): Promise<boolean> {
+    return (await this.readAhead(size)) >= size;
+  }
+
+  /** Reads ahead until `size` characters (or bytes) are kept, or the stream ends; how many are kept. */
+  private async readAhead(size: number): Promise<number> {
     let seen = this.head.reduce((n, c) => n + c.length, 0);
     while (seen < size) {
       const next = await this.iterator.next();
@@ -50,8 +62,7 @@ export class ChunkTap {
       this.head.push(next.value);
       seen += next.value.length;
     }
-    const decoder = new TextDecoder("utf-8");
-    return this.head.map((c) => (typeof c === "string" ? c : decoder.decode(c, { stream: true }))).join("");
+    return seen;
   }
 
   /**

@@ -7,7 +7,7 @@ import type { Clock } from "../clock.ts";
 import { scoreAllAgencies } from "../targeting/scoring.ts";
 import type { FileReport } from "./report.ts";
 import { runIngest } from "./run.ts";
-import { wholeTextParts } from "./source-parts.ts";
+import { wholeParts } from "./parse-thread.ts";
 import { streamSource, type StreamInput } from "./stream.ts";
 
 /** One file held in memory. */
@@ -53,15 +53,39 @@ export function storeManifest(db: Kysely<DB>, clock: Clock, actor: Actor, input:
   return "text" in input ? storeText(db, clock, actor, input) : storeStream(db, clock, actor, input);
 }
 
-/** A whole text is parsed at once (X12 and small files); large files should come as a stream. */
-function storeText(db: Kysely<DB>, clock: Clock, actor: Actor, input: IngestInput): Promise<FileReport> {
-  const { format, parts, sha256 } = wholeTextParts(input.text, {
-    file: input.fileName,
-    format: input.format,
-    csvLayout: input.csvLayout,
-  });
+/**
+ * A whole text is parsed at once (X12 and small files; on a thread of its own when large); large
+ * files should come as a stream. The batch takes the format the parser found.
+ */
+async function storeText(db: Kysely<DB>, clock: Clock, actor: Actor, input: IngestInput): Promise<FileReport> {
+  let sha256 = "";
+  const parts = wholeParts(
+    input.text,
+    { file: input.fileName, format: input.format, csvLayout: input.csvLayout },
+    (digest) => (sha256 = digest),
+  );
+  const first = await parts.next();
+  if (first.done) {
+    throw new Error("a parsed text has at least one part");
+  }
   const digest = { sha256, sizeBytes: Buffer.byteLength(input.text) };
-  return runIngest(db, clock, actor, { fileName: input.fileName, format, digest: () => digest }, parts);
+  try {
+    return await runIngest(
+      db,
+      clock,
+      actor,
+      { fileName: input.fileName, format: first.value.format, digest: () => digest },
+      withFirst(first.value, parts),
+    );
+  } finally {
+    // Should the ingest stop before reading every part, the parser stops too.
+    await parts.return();
+  }
+}
+
+async function* withFirst<T>(first: T, rest: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+  yield first;
+  yield* rest;
 }
 
 /** A stream is read as it arrives, memory bounded by one chunk of shipments (EDIFACT and CSV; X12 is read whole). */

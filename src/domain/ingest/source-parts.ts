@@ -25,17 +25,14 @@ function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** A whole text parsed at once, handed on in slices; the first carries the findings, the last the events and cells. */
-export function wholeTextParts(
-  text: string,
-  options: { file: string; format?: TradeFormat; csvLayout?: CsvLayout },
-): { format: TradeFormat; sha256: string; parts: ParsedPart[] } {
-  const digest = sha256(text);
-  const parsed = parseMessageText(text, { format: options.format, file: options.file, csvLayout: options.csvLayout });
-  // One text per message (or CSV row), looked up once: a file of many bad records must not search it again for each.
+/**
+ * The source text of a record of a whole text, looked up once per message (or CSV row): a file of
+ * many bad records must not search the text again for each.
+ */
+export function wholeTextRaw(text: string, format: TradeFormat): ParsedPart["rawText"] {
   const texts = new Map<string, string | null>();
-  const readRaw = rawTextReader(text, parsed.format);
-  const rawText: ParsedPart["rawText"] = (record) => {
+  const readRaw = rawTextReader(text, format);
+  return (record) => {
     const key = `${record.source.messageRef ?? ""}\u0000${record.source.line ?? ""}`;
     let found = texts.get(key);
     if (found === undefined) {
@@ -44,6 +41,16 @@ export function wholeTextParts(
     }
     return found ?? JSON.stringify(record);
   };
+}
+
+/** A whole text parsed at once, handed on in slices; the first carries the findings, the last the events and cells. */
+export function wholeTextParts(
+  text: string,
+  options: { file: string; format?: TradeFormat; csvLayout?: CsvLayout },
+): { format: TradeFormat; sha256: string; parts: ParsedPart[] } {
+  const digest = sha256(text);
+  const parsed = parseMessageText(text, { format: options.format, file: options.file, csvLayout: options.csvLayout });
+  const rawText = wholeTextRaw(text, parsed.format);
   const fallbackRef = (): string => digest.slice(0, 16);
   const parts: ParsedPart[] = [];
   const count = Math.max(1, Math.ceil(parsed.shipments.length / SLICE));

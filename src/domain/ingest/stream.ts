@@ -1,9 +1,10 @@
 import { type ChunkSource, type CsvLayout, detectFormat, type TradeFormat } from "../../trade/index.ts";
 import { ChunkTap } from "./chunk-tap.ts";
+import { parseInThread, parseThreadSettings, wholeParts } from "./parse-thread.ts";
 import type { ParsedPart } from "./parts.ts";
 import type { FileReport } from "./report.ts";
 import { dryRunParts, type IngestTarget } from "./run.ts";
-import { csvStreamParts, edifactStreamParts, wholeTextParts } from "./source-parts.ts";
+import { csvStreamParts, edifactStreamParts } from "./source-parts.ts";
 
 const EDIFACT = new Set<TradeFormat>(["cuscar", "iftmin", "baplie", "coarri", "codeco", "coprar", "iftsta"]);
 
@@ -29,12 +30,22 @@ async function collectText(chunks: AsyncIterable<string | Uint8Array>): Promise<
   return text + decoder.decode();
 }
 
-/** The parts of a stream: EDIFACT by message and CSV by bill as they arrive; other formats are read whole first. */
+/**
+ * The parts of a stream: EDIFACT by message and CSV by bill as they arrive; other formats are read
+ * whole first. A file of some size is parsed on a thread of its own (parse-thread.ts), a small one
+ * in place.
+ */
 async function* streamParts(
   tap: ChunkTap,
   input: StreamInput,
   format: TradeFormat,
 ): AsyncGenerator<ParsedPart, void, undefined> {
+  const options = { file: input.fileName, format, csvLayout: input.csvLayout };
+  const isStreamed = EDIFACT.has(format) || format === "csv";
+  if (isStreamed && (await tap.holdsAtLeast(parseThreadSettings.minBytes))) {
+    yield* parseInThread({ mode: EDIFACT.has(format) ? "edifact" : "csv", chunks: tap.chunks() }, options);
+    return;
+  }
   if (EDIFACT.has(format)) {
     yield* edifactStreamParts(tap.chunks(), input.fileName);
     return;
@@ -44,7 +55,7 @@ async function* streamParts(
     return;
   }
   const text = await collectText(tap.chunks());
-  yield* wholeTextParts(text, { file: input.fileName, format, csvLayout: input.csvLayout }).parts;
+  yield* wholeParts(text, options);
 }
 
 /** A stream as ingest reads it: the target (format detected from the first bytes when not given) and its parts. */
