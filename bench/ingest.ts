@@ -289,6 +289,27 @@ interface CopyRun {
   serverCpu: number | null;
 }
 
+/** A freshly migrated database with the agency and batch the COPY rows name. */
+async function prepareCopyTarget(database: Database): Promise<void> {
+  await migrateToLatest(database.db);
+  await database.db
+    .insertInto("agency")
+    .values({ id: COPY_AGENCY, code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" })
+    .execute();
+  await database.db
+    .insertInto("ingest_batch")
+    .values({
+      id: COPY_BATCH,
+      agency_id: COPY_AGENCY,
+      file_name: "copy",
+      format: "cuscar",
+      content_sha256: "0".repeat(64),
+      size_bytes: 0,
+      received_at: ANCHOR,
+    })
+    .execute();
+}
+
 /**
  * `\copy` of each file into the product's own tables, with their indexes, constraints and
  * triggers, in a freshly migrated scratch database, as the tables' owner: how much of an ingest's
@@ -305,23 +326,7 @@ async function copyIntoSchema(admin: pg.Client, files: Record<CopyTable, string>
   try {
     const database = await openDatabase({ url: url.toString() });
     try {
-      await migrateToLatest(database.db);
-      await database.db
-        .insertInto("agency")
-        .values({ id: COPY_AGENCY, code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" })
-        .execute();
-      await database.db
-        .insertInto("ingest_batch")
-        .values({
-          id: COPY_BATCH,
-          agency_id: COPY_AGENCY,
-          file_name: "copy",
-          format: "cuscar",
-          content_sha256: "0".repeat(64),
-          size_bytes: 0,
-          received_at: ANCHOR,
-        })
-        .execute();
+      await prepareCopyTarget(database);
     } finally {
       await database.close();
     }
@@ -593,23 +598,7 @@ async function copyIntoPgliteSchema(files: Record<CopyTable, string>): Promise<C
   const dataDir = mkdtempSync(path.join(tmpdir(), "reciprocity-bench-pglite-copy-"));
   const database = await openDatabase({ dataDir });
   try {
-    await migrateToLatest(database.db);
-    await database.db
-      .insertInto("agency")
-      .values({ id: COPY_AGENCY, code: "USCBP", name: "U.S. Customs and Border Protection", country: "US" })
-      .execute();
-    await database.db
-      .insertInto("ingest_batch")
-      .values({
-        id: COPY_BATCH,
-        agency_id: COPY_AGENCY,
-        file_name: "copy",
-        format: "cuscar",
-        content_sha256: "0".repeat(64),
-        size_bytes: 0,
-        received_at: ANCHOR,
-      })
-      .execute();
+    await prepareCopyTarget(database);
     const times = {} as Record<CopyTable, number>;
     const cpu0 = process.cpuUsage();
     for (const [table, columns] of Object.entries(COPY_TABLES) as [CopyTable, readonly string[]][]) {
