@@ -1,10 +1,11 @@
 // The embedded database's own thread. PGlite runs PostgreSQL compiled to WebAssembly, and every
 // statement runs to completion on the thread that calls it; hosting it here keeps the server's
 // event loop free while a large ingest or a slow report runs.
-import { parse as results, PGlite, protocol } from "@electric-sql/pglite";
+import { PGlite, protocol } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { parentPort, workerData } from "node:worker_threads";
 import type { HostReply, HostRequest } from "./pglite-protocol.ts";
+import { readReplies, type WireReplies } from "./pglite-wire.ts";
 
 const port = parentPort;
 if (!port) {
@@ -113,10 +114,19 @@ let statementsMade = 0;
 const STALE_STATEMENT = new Set(["0A000", "26000"]);
 const { serialize } = protocol;
 
-type Messages = Awaited<ReturnType<PGlite["execProtocolStream"]>>;
-
-async function send(message: Uint8Array): Promise<Messages> {
-  return pglite.execProtocolStream(message, { syncToFs: false });
+/**
+ * Sends `parts` (frontend protocol messages) to the engine as one message and reads what it
+ * writes back (pglite-wire.ts). The engine runs them in order; after an error in an extended
+ * query it skips to that query's Sync, as PostgreSQL does.
+ */
+async function exchange(parts: Uint8Array[]): Promise<WireReplies> {
+  const chunks: Buffer[] = [];
+  await pglite.execProtocolRawStream(Buffer.concat(parts), {
+    syncToFs: false,
+    // A view of the engine's memory, valid during the call only.
+    onRawData: (bytes) => chunks.push(Buffer.from(bytes)),
+  });
+  return readReplies(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), pglite.parsers);
 }
 
 /**
@@ -140,93 +150,133 @@ function asText(value: unknown): string {
   return JSON.stringify(value) ?? "";
 }
 
-/** The kept statement for a text, marked as just used; or a new one, parsed (before the caller's Sync). */
-async function statementFor(sql: string): Promise<Statement> {
+/** The kept statement for a text, marked as just used. */
+function keptStatement(sql: string): Statement | undefined {
   const known = prepared.get(sql);
   if (known) {
     prepared.delete(sql);
     prepared.set(sql, known);
-    return known;
   }
+  return known;
+}
+
+/**
+ * Parses and describes a new statement, after `head` (the caller's `before`, if any), closing the
+ * least recently used one if the new one would pass MAX_PREPARED. Returns the replies (an error
+ * among them is the caller's to handle) and the statement, unless it could not be made.
+ */
+async function makeStatement(sql: string, head: Uint8Array[]): Promise<{ replies: WireReplies; made?: Statement }> {
+  const parts = [...head];
   const oldest = prepared.size >= MAX_PREPARED ? prepared.entries().next().value : undefined;
   if (oldest) {
     prepared.delete(oldest[0]);
-    await send(serialize.close({ type: "S", name: oldest[1].name }));
+    parts.push(serialize.close({ type: "S", name: oldest[1].name }));
   }
   // Names are never reused, so a statement closed above can never be mistaken for a new one.
   const name = `k${++statementsMade}`;
-  await send(serialize.parse({ name, text: sql, types: [] }));
-  const paramTypes = results.parseDescribeStatementResults(await send(serialize.describe({ type: "S", name })));
-  const statement = { name, paramTypes };
-  prepared.set(sql, statement);
-  return statement;
+  parts.push(
+    serialize.parse({ name, text: sql, types: [] }),
+    serialize.describe({ type: "S", name }),
+    serialize.sync(),
+  );
+  const replies = await exchange(parts);
+  if (replies.error) {
+    return { replies };
+  }
+  const made = { name, paramTypes: replies.segments.at(-1)?.paramTypes ?? [] };
+  prepared.set(sql, made);
+  return { replies, made };
 }
 
 /** Closes a statement that went stale. Should the server refuse, it keeps a statement under a name never used again. */
 async function closeStatement(name: string): Promise<void> {
-  try {
-    await send(serialize.close({ type: "S", name }));
-  } catch {
-    // The error is the statement's own (already gone); the caller's error is the one to report.
-  } finally {
-    await send(serialize.sync());
-  }
+  await exchange([serialize.close({ type: "S", name }), serialize.sync()]).catch(() => undefined);
 }
 
 function isStale(err: unknown): boolean {
   return STALE_STATEMENT.has(String((err as { code?: unknown }).code));
 }
 
-async function query(sql: string, params: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }> {
-  if (params.length === 0) {
-    const result = await pglite.query(sql, params);
-    return { rows: result.rows, affectedRows: result.affectedRows };
-  }
-  try {
-    return await runNamed(sql, params);
-  } catch (err) {
-    // Outside a transaction nothing was done but the failed statement: run it again, parsed anew.
-    if (isStale(err) && !pglite.isInTransaction()) {
-      return runNamed(sql, params);
+interface Outcome {
+  rows: unknown[];
+  affectedRows?: number;
+}
+
+/**
+ * Runs a statement with parameters as a named prepared statement, with the statements of `before`
+ * and `after` (no parameters) in the same message: BEGIN and the agency's settings, the page's
+ * statement and COMMIT cost the engine one call. Should anything in it fail, the transaction the
+ * message ends is rolled back (COMMIT of a failed transaction is a ROLLBACK).
+ */
+async function runNamed(sql: string, params: unknown[], before?: string, after?: string): Promise<Outcome> {
+  // The lock PGlite's own query() takes, so that no other statement's messages interleave with these.
+  return pglite._runExclusiveQuery(async () => {
+    let head = before ? [serialize.query(before)] : [];
+    let statement = keptStatement(sql);
+    if (!statement) {
+      const { replies, made } = await makeStatement(sql, head);
+      if (!made) {
+        await endFailed(after);
+        throw replies.error ?? new Error("the statement could not be prepared");
+      }
+      statement = made;
+      head = [];
     }
-    throw err;
+    const values = params.map((value, i) => {
+      if (value === null || value === undefined) {
+        return null;
+      }
+      const serializer = pglite.serializers[statement.paramTypes[i] ?? 0];
+      return serializer ? serializer(value) : asText(value);
+    });
+    const replies = await exchange([
+      ...head,
+      serialize.bind({ statement: statement.name, values }),
+      serialize.describe({ type: "P" }),
+      serialize.execute({}),
+      serialize.sync(),
+      ...(after ? [serialize.query(after)] : []),
+    ]);
+    if (replies.error) {
+      if (isStale(replies.error) && prepared.get(sql) === statement) {
+        prepared.delete(sql);
+        await closeStatement(statement.name);
+      }
+      await endFailed(after);
+      throw replies.error;
+    }
+    const segment = replies.segments[head.length];
+    return { rows: segment?.results.at(-1)?.rows ?? [], affectedRows: segment?.affectedRows ?? 0 };
+  });
+}
+
+/** After a failed message that was to end its transaction: makes sure it has ended. */
+async function endFailed(after: string | undefined): Promise<void> {
+  if (after && pglite.isInTransaction()) {
+    await exchange([serialize.query("rollback")]).catch(() => undefined);
   }
 }
 
-async function runNamed(sql: string, params: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }> {
-  // The lock PGlite's own query() takes, so that no other statement's messages interleave with these.
-  return pglite._runExclusiveQuery(async () => {
-    const messages: Messages = [];
-    let stale: Statement | undefined;
-    try {
-      const statement = await statementFor(sql);
-      const values = params.map((value, i) => {
-        if (value === null || value === undefined) {
-          return null;
-        }
-        const serializer = pglite.serializers[statement.paramTypes[i] ?? 0];
-        return serializer ? serializer(value) : asText(value);
-      });
-      try {
-        messages.push(...(await send(serialize.bind({ statement: statement.name, values }))));
-        messages.push(...(await send(serialize.describe({ type: "P" }))));
-        messages.push(...(await send(serialize.execute({}))));
-      } catch (err) {
-        if (isStale(err)) {
-          stale = statement;
-        }
-        throw err;
-      }
-    } finally {
-      messages.push(...(await send(serialize.sync())));
-      if (stale && prepared.get(sql) === stale) {
-        prepared.delete(sql);
-        await closeStatement(stale.name);
-      }
+async function query(sql: string, params: unknown[], before?: string, after?: string): Promise<Outcome> {
+  if (params.length === 0) {
+    if (before) {
+      await pglite.exec(before);
     }
-    const result = results.parseResults(messages, pglite.parsers).at(-1);
-    return { rows: result?.rows ?? [], affectedRows: result?.affectedRows };
-  });
+    const result = await pglite.query(sql, params);
+    if (after) {
+      await pglite.exec(after);
+    }
+    return { rows: result.rows, affectedRows: result.affectedRows };
+  }
+  try {
+    return await runNamed(sql, params, before, after);
+  } catch (err) {
+    // Nothing was done but the failed message, now rolled back: run it again, parsed anew.
+    if (isStale(err) && !pglite.isInTransaction() && (!before || after)) {
+      return runNamed(sql, params, before, after);
+    }
+    throw err;
+  }
 }
 
 async function handle(request: HostRequest): Promise<HostReply> {
@@ -238,13 +288,7 @@ async function handle(request: HostRequest): Promise<HostReply> {
     }
     case "query": {
       try {
-        if (request.before) {
-          await pglite.exec(request.before);
-        }
-        const result = await query(request.sql, request.params);
-        if (request.after) {
-          await pglite.exec(request.after);
-        }
+        const result = await query(request.sql, request.params, request.before, request.after);
         return { id: request.id, ok: true, rows: result.rows, affectedRows: result.affectedRows };
       } catch (err) {
         // The caller was told its transaction ends with this message: it ends, and the error is reported.

@@ -430,6 +430,18 @@ export interface ShipmentListingTable {
   hs_codes: string[];
   /** The shipment's search text, copied so that the list's text filter reads it from this row (migrations/0029). */
   search_text: Generated<string>;
+  // The rest of what a work-list row shows, copied from the shipment, its voyage and vessel (migrations/0038).
+  owner_agency_id: string;
+  carrier_scac: string;
+  port_of_loading: string;
+  final_destination: string | null;
+  shipper_name: string;
+  shipper_name_native: string | null;
+  consignee_name: string;
+  consignee_name_native: string | null;
+  vessel_name: string | null;
+  voyage_no: string | null;
+  loading_cutoff: Timestamp | null;
 }
 
 export interface WatchlistEntryTable {

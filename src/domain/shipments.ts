@@ -39,24 +39,28 @@ export interface ShipmentQuery {
 
 export type { ShipmentDetail, ShipmentSummary } from "../contract/shipments.ts";
 
-/** The columns of a list row, read from the listing row `l`, its shipment `s` and the voyage. */
+/**
+ * The columns of a list row, all read from the listing row `l`, which carries what the page shows
+ * of its shipment, voyage and vessel (migrations/0038): a page reads no other table but for the
+ * request probe.
+ */
 const SUMMARY_COLUMNS = [
-  "s.id",
-  "s.bill_of_lading",
-  "s.carrier_scac",
-  "vs.name as vessel_name",
-  "v.voyage_no",
-  "s.port_of_loading",
-  "s.port_of_discharge",
-  "s.final_destination",
-  "s.etd",
-  "v.loading_cutoff",
-  "s.filed_at",
-  "s.shipper_name",
-  "s.shipper_name_native",
-  "s.consignee_name",
-  "s.consignee_name_native",
-  "s.owner_agency_id",
+  "l.shipment_id as id",
+  "l.bill_of_lading",
+  "l.carrier_scac",
+  "l.vessel_name",
+  "l.voyage_no",
+  "l.port_of_loading",
+  "l.port_of_discharge",
+  "l.final_destination",
+  sql<Date | null>`nullif(l.etd_key, '-infinity'::timestamptz)`.as("etd"),
+  "l.loading_cutoff",
+  "l.filed_at",
+  "l.shipper_name",
+  "l.shipper_name_native",
+  "l.consignee_name",
+  "l.consignee_name_native",
+  "l.owner_agency_id",
   "l.score_key",
   "l.level",
   "l.hit_count",
@@ -64,16 +68,10 @@ const SUMMARY_COLUMNS = [
   "l.hs_codes",
 ] as const;
 
-// Lists read the per-agency listing (migrations/0014): visibility, the agency's score, counts and
-// every sort key sit in one indexed row, so a page is an index range scan joined to 51 shipments.
+// Lists read the per-agency listing (migrations/0014): visibility, the agency's score, counts, every
+// sort key and every shown column sit in one indexed row, so a page is an index range scan.
 function summaryQuery(tx: Tx, actor: Actor) {
-  return tx
-    .selectFrom("shipment_listing as l")
-    .innerJoin("shipment as s", "s.id", "l.shipment_id")
-    .leftJoin("voyage as v", "v.id", "s.voyage_id")
-    .leftJoin("vessel as vs", "vs.imo", "v.vessel_imo")
-    .where(listingIsVisible(actor))
-    .select(SUMMARY_COLUMNS);
+  return tx.selectFrom("shipment_listing as l").where(listingIsVisible(actor)).select(SUMMARY_COLUMNS);
 }
 
 /**
@@ -105,7 +103,9 @@ function withRequestProbe<Row extends { id: string; sort_key: unknown }>(
 }
 
 /** The names SUMMARY_COLUMNS come out under. */
-const SUMMARY_NAMES: readonly string[] = SUMMARY_COLUMNS.map((c) => c.split(" as ").at(-1)?.split(".").at(-1) ?? c);
+const SUMMARY_NAMES: readonly string[] = SUMMARY_COLUMNS.map((c) =>
+  typeof c === "string" ? (c.split(" as ").at(-1)?.split(".").at(-1) ?? c) : "etd",
+);
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>["execute"]>>[number] & { has_requests: boolean };
 
@@ -180,13 +180,12 @@ export async function listShipments(
   const after = query.cursor ? decodeCursor(query.cursor, `shipments:${query.sort}`) : null;
   const key = SORT_KEYS[query.sort];
   const keyExpr = sql.raw(key.expr);
-  // Conditions on the listing row alone, and on the shipment joined to it.
+  // Conditions on the listing row.
   const onListing: RawBuilder<boolean>[] = [];
-  const onShipment: RawBuilder<boolean>[] = [];
   if (query.port) {
     const port = query.port;
-    onShipment.push(
-      sql<boolean>`(s.port_of_discharge = ${port} or s.final_destination = ${port} or s.port_of_loading = ${port})`,
+    onListing.push(
+      sql<boolean>`(l.port_of_discharge = ${port} or l.final_destination = ${port} or l.port_of_loading = ${port})`,
     );
   }
   if (query.etdFrom) {
@@ -238,7 +237,7 @@ export async function listShipments(
    */
   const pageQuery = (tx: Tx, extra: RawBuilder<boolean>[]) => {
     let qb = summaryQuery(tx, actor);
-    for (const condition of [...onListing, ...onShipment, ...extra]) {
+    for (const condition of [...onListing, ...extra]) {
       qb = qb.where(condition);
     }
     const page = qb
@@ -280,24 +279,16 @@ export async function listShipments(
           walked = walked.where(condition);
         }
         const isEdge = sql<boolean>`l.n = ${size}`;
-        // The text is tested on the listing row before the shipment is joined; conditions on the
-        // shipment only once the text matched.
-        const onJoined =
-          onShipment.length === 0 ? sql<boolean>`true` : sql<boolean>`(${sql.join(onShipment, sql` and `)})`;
         const page = tx
           .selectFrom(walked.orderBy(keyExpr, query.order).orderBy("l.shipment_id", query.order).limit(size).as("l"))
-          .innerJoin("shipment as s", "s.id", "l.shipment_id")
-          .leftJoin("voyage as v", "v.id", "s.voyage_id")
-          .leftJoin("vessel as vs", "vs.imo", "v.vessel_imo")
           .select(SUMMARY_COLUMNS)
           .select([
             "l.n",
             sql<string>`${keyExpr}`.as("sort_key"),
             sql<string>`${keyExpr}::text`.as("k"),
-            sql<boolean>`(${matchesText} and ${onJoined})`.as("is_match"),
+            sql<boolean>`${matchesText}`.as("is_match"),
           ])
           .where(sql<boolean>`(${matchesText} or ${isEdge})`)
-          .where(sql<boolean>`(${onJoined} or ${isEdge})`)
           .orderBy(keyExpr, query.order)
           .orderBy("l.shipment_id", query.order)
           .limit(wanted + 1);
@@ -398,9 +389,10 @@ export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Pro
   return withAgency(db, actor.agencyId, async (tx) => {
     const row = await summaryQuery(tx, actor)
       .select(hasRequests.as("has_requests"))
-      .innerJoin("shipment as full", "full.id", "s.id")
+      .innerJoin("shipment as full", "full.id", "l.shipment_id")
+      .leftJoin("voyage as v", "v.id", "full.voyage_id")
       .leftJoin("shipment_score as sc", (join) =>
-        join.onRef("sc.shipment_id", "=", "s.id").on("sc.agency_id", "=", actor.agencyId),
+        join.onRef("sc.shipment_id", "=", "l.shipment_id").on("sc.agency_id", "=", actor.agencyId),
       )
       .select([
         "v.vessel_imo",
@@ -413,7 +405,7 @@ export async function getShipment(db: Kysely<DB>, actor: Actor, id: string): Pro
         "full.version",
         "sc.hits",
       ])
-      .where("s.id", "=", id)
+      .where("l.shipment_id", "=", id)
       .executeTakeFirst();
     if (!row) {
       throw notFound("shipment");

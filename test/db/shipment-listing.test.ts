@@ -255,6 +255,138 @@ describeOnEngines(
       assert.ok(await find(partner), "shared again");
     });
 
+    it("every column a row shows is what its shipment, voyage and vessel say, also after a cut-off moves, a vessel is renamed and a shipment is amended", async () => {
+      const { db } = ctx().database;
+      const host = await actorOf(db, "host.targeter");
+      const partner = await actorOf(db, "partner.targeter");
+      // Read as the database's owner, past row-level security: what the listing must have copied.
+      const source = async () =>
+        new Map(
+          (
+            await db
+              .selectFrom("shipment as s")
+              .leftJoin("voyage as v", "v.id", "s.voyage_id")
+              .leftJoin("vessel as vs", "vs.imo", "v.vessel_imo")
+              .select([
+                "s.id",
+                "s.owner_agency_id",
+                "s.bill_of_lading",
+                "s.carrier_scac",
+                "vs.name as vessel_name",
+                "v.voyage_no",
+                "v.loading_cutoff",
+                "s.port_of_loading",
+                "s.port_of_discharge",
+                "s.final_destination",
+                "s.etd",
+                "s.filed_at",
+                "s.shipper_name",
+                "s.shipper_name_native",
+                "s.consignee_name",
+                "s.consignee_name_native",
+              ])
+              .execute()
+          ).map((r) => [r.id, r]),
+        );
+      const check = async (when: string) => {
+        const bySource = await source();
+        for (const actor of [host, partner]) {
+          const rows = await walk(db, actor, { sort: "etd", order: "desc" }, 200);
+          assert.ok(rows.length > 0, `${actor.username} sees rows ${when}`);
+          for (const row of rows) {
+            const s = bySource.get(row.id);
+            assert.ok(s, `${row.id} exists`);
+            assert.deepEqual(
+              {
+                billOfLading: row.billOfLading,
+                carrierScac: row.carrierScac,
+                vesselName: row.vesselName,
+                voyageNo: row.voyageNo,
+                loadingCutoff: row.loadingCutoff,
+                portOfLoading: row.portOfLoading,
+                portOfDischarge: row.portOfDischarge,
+                finalDestination: row.finalDestination,
+                etd: row.etd,
+                filedAt: row.filedAt,
+                shipperName: row.shipperName,
+                shipperNameNative: row.shipperNameNative,
+                consigneeName: row.consigneeName,
+                consigneeNameNative: row.consigneeNameNative,
+                isShared: row.isShared,
+              },
+              {
+                billOfLading: s.bill_of_lading,
+                carrierScac: s.carrier_scac,
+                vesselName: s.vessel_name,
+                voyageNo: s.voyage_no,
+                loadingCutoff: s.loading_cutoff?.toISOString() ?? null,
+                portOfLoading: s.port_of_loading,
+                portOfDischarge: s.port_of_discharge,
+                finalDestination: s.final_destination,
+                etd: s.etd?.toISOString() ?? null,
+                filedAt: s.filed_at.toISOString(),
+                shipperName: s.shipper_name,
+                shipperNameNative: s.shipper_name_native,
+                consigneeName: s.consignee_name,
+                consigneeNameNative: s.consignee_name_native,
+                isShared: s.owner_agency_id !== actor.agencyId,
+              },
+              `${actor.username}, ${row.billOfLading} ${when}`,
+            );
+          }
+        }
+      };
+      await check("as seeded");
+
+      // A shared shipment on a voyage: its voyage's cut-off moves and its vessel is renamed.
+      const shared = (await walk(db, partner, { sort: "etd", order: "desc" }, 200)).find((r) => r.voyageNo !== null);
+      assert.ok(shared, "the partner sees a shipment on a voyage");
+      const { voyage_id: voyageId } = await db
+        .selectFrom("shipment")
+        .select("voyage_id")
+        .where("id", "=", shared.id)
+        .executeTakeFirstOrThrow();
+      assert.ok(voyageId);
+      const before = await db
+        .selectFrom("voyage as v")
+        .innerJoin("vessel as vs", "vs.imo", "v.vessel_imo")
+        .select(["v.loading_cutoff", "vs.imo", "vs.name"])
+        .where("v.id", "=", voyageId)
+        .executeTakeFirstOrThrow();
+      const shipmentBefore = await db
+        .selectFrom("shipment")
+        .select(["shipper_name", "carrier_scac"])
+        .where("id", "=", shared.id)
+        .executeTakeFirstOrThrow();
+      try {
+        await db
+          .updateTable("voyage")
+          .set({ loading_cutoff: new Date(before.loading_cutoff.getTime() - 3_600_000) })
+          .where("id", "=", voyageId)
+          .execute();
+        await db.updateTable("vessel").set({ name: "RENAMED EXPRESS" }).where("imo", "=", before.imo).execute();
+        await db
+          .updateTable("shipment")
+          .set({ shipper_name: "AMENDED SHIPPER CO", carrier_scac: "ZZZZ" })
+          .where("id", "=", shared.id)
+          .execute();
+        await check("after the changes");
+        const seen = (await walk(db, partner, { sort: "etd", order: "desc" }, 200)).find((r) => r.id === shared.id);
+        assert.equal(seen?.vesselName, "RENAMED EXPRESS");
+        assert.equal(seen?.shipperName, "AMENDED SHIPPER CO");
+        assert.equal(seen?.loadingCutoff, new Date(before.loading_cutoff.getTime() - 3_600_000).toISOString());
+      } finally {
+        await db
+          .updateTable("voyage")
+          .set({ loading_cutoff: before.loading_cutoff })
+          .where("id", "=", voyageId)
+          .execute();
+        await db.updateTable("vessel").set({ name: before.name }).where("imo", "=", before.imo).execute();
+        await db.updateTable("shipment").set(shipmentBefore).where("id", "=", shared.id).execute();
+      }
+      await check("after the changes were undone");
+    });
+
     it("the text, port, HS chapter, level and ETD filters agree with the same test on every row", async () => {
       const { db } = ctx().database;
       const host = await actorOf(db, "host.targeter");
