@@ -12,7 +12,7 @@ import {
 } from "kysely";
 import pg from "pg";
 import { from as copyStream } from "pg-copy-streams";
-import { copyFromStdin, endsTransaction, PGliteDialect } from "./pglite-dialect.ts";
+import { copyFromStdin, endsTransaction, isEmbedded, PGliteDialect } from "./pglite-dialect.ts";
 import { PGliteThread } from "./pglite-thread.ts";
 import type { DB } from "./schema.ts";
 
@@ -28,6 +28,8 @@ export interface Database {
 
 /** A transaction handle; repositories only ever receive one of these. */
 export type Tx = Transaction<DB>;
+
+export { endsTransaction, isEmbedded };
 
 /** Opens the database named by the target, without migrating it. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {

@@ -31,11 +31,19 @@ export function copyFromStdin(sql: string, parameters: readonly unknown[]): { ta
  * from `begin` to `commit`, and everybody else waits. Statements without parameters go through
  * `exec` (simple protocol), as node-postgres does, so multi-statement migrations work.
  */
+/** PostgreSQL's adapter, marking the Kysely instances that run on the embedded engine (isEmbedded). */
+class PGliteAdapter extends PostgresAdapter {}
+
+/** Whether `db` runs on the embedded engine, whose thread takes a whole transaction as one message. */
+export function isEmbedded<T>(db: Kysely<T>): boolean {
+  return db.getExecutor().adapter instanceof PGliteAdapter;
+}
+
 export class PGliteDialect implements Dialect {
   constructor(private readonly pglite: EmbeddedEngine) {}
 
   createAdapter() {
-    return new PostgresAdapter();
+    return new PGliteAdapter();
   }
   createDriver(): Driver {
     return new PGliteDriver(this.pglite);

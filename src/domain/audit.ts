@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Tx } from "../db/database.ts";
-import { inOneMessageAsAgency, sqlLiteral, withAgency } from "../db/database.ts";
+import { endsTransaction, inOneMessageAsAgency, isEmbedded, sqlLiteral, withAgency } from "../db/database.ts";
 import type { DB } from "../db/schema.ts";
 import { forbidden } from "../errors.ts";
 import { hasRole, type Actor } from "./actor.ts";
@@ -67,7 +67,13 @@ function sharedReadEvents(actor: Actor, input: SharedRead): { agency_ids: string
  * event naming every record shown, readable by the actor's agency and by each owner. Reading only
  * one's own data is not recorded.
  */
-export async function recordSharedRead(tx: Tx, actor: Actor, input: SharedRead): Promise<void> {
+export async function recordSharedRead(
+  tx: Tx,
+  actor: Actor,
+  input: SharedRead,
+  /** The append is the transaction's last statement (endsTransaction). */
+  endingTransaction = false,
+): Promise<void> {
   const events = sharedReadEvents(actor, input);
   if (events.length === 0) {
     return;
@@ -82,7 +88,7 @@ export async function recordSharedRead(tx: Tx, actor: Actor, input: SharedRead):
   // made in the same statement, before any row is written (the CTE is read first), and only when
   // the transaction has written nothing yet: a transaction that changed something keeps its full
   // durability.
-  await sql`
+  const append = sql`
     with quiet as materialized (
       select set_config('synchronous_commit', 'off', true) as setting
       where pg_current_xact_id_if_assigned() is null
@@ -93,7 +99,8 @@ export async function recordSharedRead(tx: Tx, actor: Actor, input: SharedRead):
     from rows from (jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as (agency_ids uuid[], payload text))
       with ordinality as e(agency_ids, payload, n)
     left join quiet on true
-    order by e.n`.execute(tx);
+    order by e.n`;
+  await (endingTransaction ? tx.executeQuery(endsTransaction(append.compile(tx))) : append.execute(tx));
 }
 
 /**
@@ -106,6 +113,12 @@ export async function recordSharedRead(tx: Tx, actor: Actor, input: SharedRead):
 export async function recordSharedReadAlone(db: Kysely<DB>, actor: Actor, input: SharedRead): Promise<void> {
   const events = sharedReadEvents(actor, input);
   if (events.length === 0) {
+    return;
+  }
+  if (isEmbedded(db)) {
+    // The embedded engine takes the transaction's BEGIN, settings, the append and its COMMIT as
+    // one message to its thread, and keeps the append's plan: the same one message, planned once.
+    await withAgency(db, actor.agencyId, (tx) => recordSharedRead(tx, actor, input, true));
     return;
   }
   // Why the commit may skip the disk flush: see recordSharedRead.

@@ -16,6 +16,7 @@ import { seedTestWorld } from "../helpers/world.ts";
 interface Message {
   op: "exec" | "query";
   sql: string;
+  params?: unknown[];
   before?: string;
   after?: string;
 }
@@ -29,7 +30,7 @@ class CountingEngine implements EmbeddedEngine {
     return this.engine.exec(text, options);
   }
   query(text: string, params: unknown[], options?: { before?: string; after?: string }): Promise<StatementResult> {
-    this.messages.push({ op: "query", sql: text, before: options?.before, after: options?.after });
+    this.messages.push({ op: "query", sql: text, params, before: options?.before, after: options?.after });
     return this.engine.query(text, params, options);
   }
   copyFrom(text: string, table: string, data: string): Promise<StatementResult> {
@@ -78,11 +79,16 @@ describe("a work-list page on the embedded engine", () => {
         assert.equal(read?.after, "commit", `${username} ${sort}: the commit travels with the read`);
         const shared = result.items.some((item) => item.isShared);
         sawShared ||= shared;
-        // Nothing but the audit of another agency's rows follows, in one message of its own.
+        // Nothing but the audit of another agency's rows follows, in one message of its own that
+        // opens, sets the agency, appends with parameters (a statement whose plan is kept) and commits.
         assert.equal(rest.length, shared ? 1 : 0, `${username} ${sort}: ${JSON.stringify(rest)}`);
         if (shared) {
-          assert.equal(rest[0]?.op, "exec");
-          assert.match(rest[0]?.sql ?? "", /insert into audit_event/);
+          const [audit] = rest;
+          assert.equal(audit?.op, "query");
+          assert.match(audit?.sql ?? "", /insert into audit_event/);
+          assert.match(audit?.before ?? "", /^begin;\nselect set_config\('app\.agency_id', '[0-9a-f-]{36}', true\)/);
+          assert.equal(audit?.after, "commit");
+          assert.ok((audit?.params ?? []).length > 0, "the page's records travel as parameters");
         }
       }
     }
