@@ -115,7 +115,7 @@ class PGliteDriver implements Driver {
  * transaction, with the agency as a literal UUID. Nothing reads its result.
  */
 const AGENCY_SETTINGS =
-  /^select set_config\('app\.agency_id', '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', true\), set_config\('role', 'reciprocity_app', true\)$/i;
+  /^select set_config\('app\.agency_id', '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', true\), set_config\('role', 'reciprocity_app', true\)(?:, set_config\('plan_cache_mode', 'force_generic_plan', true\))?$/i;
 
 /** Statements marked as the last of their transaction (endsTransaction). */
 const lastStatements = new WeakSet<CompiledQuery>();

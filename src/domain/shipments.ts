@@ -345,9 +345,13 @@ export async function listShipments(
     );
     return (await textWindows(matchesText)) ?? (await fetch([sql<boolean>`l.shipment_id in (${viaIndex})`]));
   };
+  // A page with no filter but its cursor is an index range scan of the agency's listing in the
+  // sort order, whatever the agency or the cursor: it keeps one plan. With filters the values
+  // decide the plan (a rare level walks another index), so those pages are planned as they come.
+  const isPlainPage = onListing.length === (after ? 1 : 0);
   const rows = query.q
     ? await readText(query.q)
-    : await readAsAgency(db, actor.agencyId, (tx) => pageQuery(tx, []).compile());
+    : await readAsAgency(db, actor.agencyId, (tx) => pageQuery(tx, []).compile(), { genericPlans: isPlainPage });
   // Each page of another agency's shipments is a view of shared data, and audited as one, once the
   // read's transaction has ended, in a statement of its own (recordSharedReadAlone).
   const { cursor: _cursor, ...filters } = query;

@@ -107,6 +107,23 @@ describe("a work-list page on the embedded engine", () => {
     assert.equal(messages.filter((m) => m.sql === "commit").length, 0, "no commit is sent on its own after a read");
   });
 
+  it("asks for the kept plan on a page without filters, and lets a filtered page be planned for its values", async () => {
+    const plain = await page("host.targeter", { sort: "score", order: "desc" });
+    assert.match(plain.messages[0]?.before ?? "", /set_config\('plan_cache_mode', 'force_generic_plan', true\)$/);
+    const next = await page("host.targeter", {
+      sort: "score",
+      order: "desc",
+      cursor: plain.result.nextCursor ?? undefined,
+    });
+    assert.ok(plain.result.nextCursor, "the list has a second page");
+    assert.match(next.messages[0]?.before ?? "", /force_generic_plan/, "a cursor alone keeps the plan");
+    for (const filter of [{ level: "high" as const }, { port: "JPTYO" }, { requested: "true" as const }]) {
+      const filtered = await page("host.targeter", { sort: "score", order: "desc", ...filter });
+      assert.doesNotMatch(filtered.messages[0]?.before ?? "", /plan_cache_mode/, JSON.stringify(filter));
+      assert.match(filtered.messages[0]?.before ?? "", /^begin;\nselect set_config\('app\.agency_id'/);
+    }
+  });
+
   it("keeps one plan for a page statement instead of planning it again on every page", async () => {
     for (let i = 0; i < 8; i++) {
       await page("host.targeter", { sort: "etd", order: "desc" });
