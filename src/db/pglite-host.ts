@@ -205,8 +205,9 @@ interface Outcome {
 /**
  * Runs a statement with parameters as a named prepared statement, with the statements of `before`
  * and `after` (no parameters) in the same message: BEGIN and the agency's settings, the page's
- * statement and COMMIT cost the engine one call. Should anything in it fail, the transaction the
- * message ends is rolled back (COMMIT of a failed transaction is a ROLLBACK).
+ * statement and COMMIT cost the engine one call. Should the statement fail, the COMMIT that follows
+ * it in the message rolls the transaction back; should the statement not even parse, no COMMIT was
+ * sent and handle() rolls back.
  */
 async function runNamed(sql: string, params: unknown[], before?: string, after?: string): Promise<Outcome> {
   // The lock PGlite's own query() takes, so that no other statement's messages interleave with these.
@@ -216,7 +217,6 @@ async function runNamed(sql: string, params: unknown[], before?: string, after?:
     if (!statement) {
       const { replies, made } = await makeStatement(sql, head);
       if (!made) {
-        await endFailed(after);
         throw replies.error ?? new Error("the statement could not be prepared");
       }
       statement = made;
@@ -242,19 +242,11 @@ async function runNamed(sql: string, params: unknown[], before?: string, after?:
         prepared.delete(sql);
         await closeStatement(statement.name);
       }
-      await endFailed(after);
       throw replies.error;
     }
     const segment = replies.segments[head.length];
     return { rows: segment?.results.at(-1)?.rows ?? [], affectedRows: segment?.affectedRows ?? 0 };
   });
-}
-
-/** After a failed message that was to end its transaction: makes sure it has ended. */
-async function endFailed(after: string | undefined): Promise<void> {
-  if (after && pglite.isInTransaction()) {
-    await exchange([serialize.query("rollback")]).catch(() => undefined);
-  }
 }
 
 async function query(sql: string, params: unknown[], before?: string, after?: string): Promise<Outcome> {
