@@ -95,6 +95,8 @@ describe("browser: the device registry — the admin keeps it, the officer picks
     const form = card.locator("form[aria-label='Record scan']");
     assert.equal(await form.locator("select[name=scanType]").inputValue(), "isotope_id");
     const device = form.locator("select[name=deviceId]");
+    // The registry arrives after the form opens; until then the list says no device fits.
+    await device.locator("option", { hasText: "DX-5561" }).waitFor({ state: "attached" });
     const handhelds = await device.locator("option").allTextContents();
     assert.ok(handhelds.includes("Detective-X HPGe · DX-5561 (USLGB)"), handhelds.join(" | "));
     assert.ok(!handhelds.some((o) => o.includes("RPM")), "no portal for an isotope identification");
