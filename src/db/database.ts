@@ -1,19 +1,9 @@
-import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import {
-  CompiledQuery,
-  Kysely,
-  PostgresDialect,
-  sql,
-  type PostgresPool,
-  type PostgresPoolClient,
-  type PostgresQueryResult,
-  type Transaction,
-} from "kysely";
+import { CompiledQuery, Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
-import { from as copyStream } from "pg-copy-streams";
-import { copyFromStdin, endsTransaction, isEmbedded, PGliteDialect } from "./pglite-dialect.ts";
+import { endsTransaction, isEmbedded, PGliteDialect } from "./pglite-dialect.ts";
 import { PGliteThread } from "./pglite-thread.ts";
+import { applicationPool } from "./postgres-pool.ts";
 import type { DB } from "./schema.ts";
 
 /** Where the data lives: a PostgreSQL URL, an embedded data folder, or embedded in memory. */
@@ -42,7 +32,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     pool.on("error", (err) => {
       console.error(`database connection lost: ${err.message}`);
     });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: withCopy(pool) }) });
+    const { pool: application, onCreateConnection } = applicationPool(pool);
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: application, onCreateConnection }) });
     return { db, engine: "postgres", close: () => db.destroy() };
   }
   if ("dataDir" in target) {
@@ -91,93 +82,6 @@ export function copyText(value: string | number | boolean | null | undefined): s
 const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
 
 /**
- * The pg pool as Kysely sees it, with one addition: a `copy … from stdin` statement whose data is
- * its one parameter (copyRows) is streamed with the COPY protocol on the same connection.
- */
-function withCopy(pool: pg.Pool): PostgresPool {
-  return {
-    connect: async () => {
-      const client = await pool.connect();
-      // A transaction's BEGIN waits for its first statement and, when that statement has no
-      // parameters, travels with it as one simple-protocol query (withAgency's first statement
-      // is such): one round trip less per transaction.
-      let isBeginPending = false;
-      const run = (text: string | pg.Submittable, parameters?: readonly unknown[]): unknown => {
-        const copy = typeof text === "string" && parameters ? copyFromStdin(text, parameters) : null;
-        if (copy) {
-          return copyInto(client, text as string, copy.data);
-        }
-        const name = typeof text === "string" && parameters && parameters.length > 0 ? preparedName(text) : undefined;
-        // Anything else (statements without parameters, Kysely's cursors) goes to the client as it came.
-        return name
-          ? client.query({ name, text: text as string, values: parameters as unknown[] })
-          : client.query(text as string, parameters as unknown[]);
-      };
-      const query = ((text: string | pg.Submittable, parameters?: readonly unknown[]) => {
-        if (text === "begin" && !isBeginPending && (parameters?.length ?? 0) === 0) {
-          isBeginPending = true;
-          return Promise.resolve({ command: "BEGIN", rowCount: null, rows: [] });
-        }
-        if (!isBeginPending) {
-          return run(text, parameters);
-        }
-        isBeginPending = false;
-        if (typeof text === "string" && (parameters?.length ?? 0) === 0) {
-          // Two statements answer with two results; the caller asked for the second.
-          return client
-            .query(`begin;\n${text}`)
-            .then((results: unknown): unknown => (Array.isArray(results) ? (results as unknown[]).at(-1) : results));
-        }
-        if (typeof text !== "string") {
-          // A cursor is returned as it is, not awaited: the client runs its queries in order.
-          client.query("begin").catch(() => undefined);
-          return run(text, parameters);
-        }
-        return client.query("begin").then(async () => run(text, parameters));
-      }) as unknown as PostgresPoolClient["query"];
-      return {
-        query,
-        release: (destroy?: boolean) => {
-          // A BEGIN never sent opened nothing on the server.
-          isBeginPending = false;
-          client.release(destroy);
-        },
-      };
-    },
-    end: () => pool.end(),
-  };
-}
-
-/**
- * Statement texts given a name, so that each connection parses and plans them once and keeps the
- * plan: a work-list page spends more time planning (row-level security adds a policy per table)
- * than running. Kysely builds the same text for the same query shape; texts that differ only in
- * the length of an IN list are distinct, so the names are capped and the rest run unnamed.
- */
-const preparedNames = new Map<string, string>();
-const MAX_PREPARED = 400;
-
-function preparedName(text: string): string | undefined {
-  const known = preparedNames.get(text);
-  if (known !== undefined || preparedNames.size >= MAX_PREPARED) {
-    return known;
-  }
-  const name = `k${createHash("sha1").update(text).digest("base64url")}`;
-  preparedNames.set(text, name);
-  return name;
-}
-
-async function copyInto(client: pg.PoolClient, text: string, data: string): Promise<PostgresQueryResult<never>> {
-  const stream = client.query(copyStream(text));
-  await new Promise<void>((resolve, reject) => {
-    stream.on("error", reject);
-    stream.on("finish", resolve);
-    stream.end(data);
-  });
-  return { command: "INSERT", rowCount: stream.rowCount, rows: [] };
-}
-
-/**
  * Runs `fn` in a transaction scoped to one agency: the connection drops to the non-owner role
  * so row-level security applies, and `app.agency_id` names the caller's agency.
  */
@@ -187,9 +91,11 @@ export async function withAgency<T>(
   fn: (tx: Tx) => Promise<T>,
   options: AgencyReadOptions = {},
 ): Promise<T> {
-  // A kept plan for every statement of the transaction, where the caller knows that its statements'
-  // plans do not depend on their parameters' values (readAsAgency).
-  const planning = options.genericPlans ? ", set_config('plan_cache_mode', 'force_generic_plan', true)" : "";
+  // How the transaction's statements are planned, where the caller knows better than the planner
+  // (AgencyReadOptions).
+  const planning =
+    (options.genericPlans ? ", set_config('plan_cache_mode', 'force_generic_plan', true)" : "") +
+    (options.orderedWalk ? ", set_config('enable_sort', 'off', true)" : "");
   return db.transaction().execute(async (tx) => {
     // The agency and the role in one statement (set_config('role', …, true) is SET LOCAL ROLE).
     // A valid UUID is written into the text as a literal: without parameters the statement goes
@@ -220,6 +126,12 @@ export interface AgencyReadOptions {
    * spent as long planning each as running it.
    */
   genericPlans?: boolean;
+  /**
+   * The planner avoids sorting: a statement that walks an index in its order and stops early (the
+   * work list's text windows, which stop at a page of matches) is planned as that walk, even where
+   * the planner, not seeing where it stops, would read and sort every row the walk may reach.
+   */
+  orderedWalk?: boolean;
 }
 
 /**

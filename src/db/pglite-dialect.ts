@@ -114,8 +114,8 @@ class PGliteDriver implements Driver {
  * withAgency's first statement (src/db/database.ts): the agency and the role, set local to the
  * transaction, with the agency as a literal UUID. Nothing reads its result.
  */
-const AGENCY_SETTINGS =
-  /^select set_config\('app\.agency_id', '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', true\), set_config\('role', 'reciprocity_app', true\)(?:, set_config\('plan_cache_mode', 'force_generic_plan', true\))?$/i;
+export const AGENCY_SETTINGS =
+  /^select set_config\('app\.agency_id', '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', true\), set_config\('role', 'reciprocity_app', true\)(?:, set_config\('plan_cache_mode', 'force_generic_plan', true\))?(?:, set_config\('enable_sort', 'off', true\))?$/i;
 
 /** Statements marked as the last of their transaction (endsTransaction). */
 const lastStatements = new WeakSet<CompiledQuery>();
@@ -130,6 +130,11 @@ const lastStatements = new WeakSet<CompiledQuery>();
 export function endsTransaction<Q extends CompiledQuery>(compiled: Q): Q {
   lastStatements.add(compiled);
   return compiled;
+}
+
+/** Whether a statement was marked as the last of its transaction (endsTransaction). */
+export function isLastStatement(compiled: CompiledQuery): boolean {
+  return lastStatements.has(compiled);
 }
 
 class PGliteConnection implements DatabaseConnection {

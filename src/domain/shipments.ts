@@ -256,7 +256,9 @@ export async function listShipments(
      * One window of the walk below: the next `size` listing rows of the sort order after `start`,
      * in one statement that returns only the rows whose text matches (with their list columns) and
      * the window's last row (`n = size`), where the next window starts. The statement stops
-     * walking as soon as it has `wanted` matches, so a common word reads a few hundred rows.
+     * walking as soon as it has `wanted` matches, so a common word reads a few hundred rows. The
+     * planner cannot see that stop: where a window covers most of the agency's listing (a small
+     * world) it would read every row and sort them all, so the window is read as an ordered walk.
      */
     const textWindow = (
       matchesText: RawBuilder<boolean>,
@@ -264,36 +266,41 @@ export async function listShipments(
       size: number,
       wanted: number,
     ) =>
-      readAsAgency(db, actor.agencyId, (tx) => {
-        const direction = sql.raw(query.order);
-        let walked = tx
-          .selectFrom("shipment_listing as l")
-          .selectAll("l")
-          .select(
-            sql<number>`(row_number() over (order by ${keyExpr} ${direction}, l.shipment_id ${direction}))::int`.as(
-              "n",
-            ),
-          )
-          .where(listingIsVisible(actor));
-        for (const condition of [...onListing, ...(start ? [keysetAfter(start.k, start.id)] : [])]) {
-          walked = walked.where(condition);
-        }
-        const isEdge = sql<boolean>`l.n = ${size}`;
-        const page = tx
-          .selectFrom(walked.orderBy(keyExpr, query.order).orderBy("l.shipment_id", query.order).limit(size).as("l"))
-          .select(SUMMARY_COLUMNS)
-          .select([
-            "l.n",
-            sql<string>`${keyExpr}`.as("sort_key"),
-            sql<string>`${keyExpr}::text`.as("k"),
-            sql<boolean>`${matchesText}`.as("is_match"),
-          ])
-          .where(sql<boolean>`(${matchesText} or ${isEdge})`)
-          .orderBy(keyExpr, query.order)
-          .orderBy("l.shipment_id", query.order)
-          .limit(wanted + 1);
-        return withRequestProbe(tx, page, query.order, [...SUMMARY_NAMES, "n", "k", "is_match"]).compile();
-      });
+      readAsAgency(
+        db,
+        actor.agencyId,
+        (tx) => {
+          const direction = sql.raw(query.order);
+          let walked = tx
+            .selectFrom("shipment_listing as l")
+            .selectAll("l")
+            .select(
+              sql<number>`(row_number() over (order by ${keyExpr} ${direction}, l.shipment_id ${direction}))::int`.as(
+                "n",
+              ),
+            )
+            .where(listingIsVisible(actor));
+          for (const condition of [...onListing, ...(start ? [keysetAfter(start.k, start.id)] : [])]) {
+            walked = walked.where(condition);
+          }
+          const isEdge = sql<boolean>`l.n = ${size}`;
+          const page = tx
+            .selectFrom(walked.orderBy(keyExpr, query.order).orderBy("l.shipment_id", query.order).limit(size).as("l"))
+            .select(SUMMARY_COLUMNS)
+            .select([
+              "l.n",
+              sql<string>`${keyExpr}`.as("sort_key"),
+              sql<string>`${keyExpr}::text`.as("k"),
+              sql<boolean>`${matchesText}`.as("is_match"),
+            ])
+            .where(sql<boolean>`(${matchesText} or ${isEdge})`)
+            .orderBy(keyExpr, query.order)
+            .orderBy("l.shipment_id", query.order)
+            .limit(wanted + 1);
+          return withRequestProbe(tx, page, query.order, [...SUMMARY_NAMES, "n", "k", "is_match"]).compile();
+        },
+        { orderedWalk: true },
+      );
     type Found = Awaited<ReturnType<typeof fetch>>;
     /**
      * Walks the sort order in windows of `text.window` listing rows (TEXT_WINDOW), testing the text

@@ -139,4 +139,40 @@ describe("a work-list page on the embedded engine", () => {
     assert.equal(plans.rows.length, 1, "the page statement is kept");
     assert.ok(Number(plans.rows[0]?.generic) >= 3, `kept plans used: ${JSON.stringify(plans.rows[0])}`);
   });
+
+  it("walks a text window in the sort order and stops at a page of matches, instead of sorting the agency's list", async () => {
+    for (const username of ["host.targeter", "partner.targeter"]) {
+      for (const sort of ["etd", "score", "filed_at"] as const) {
+        const { result, messages } = await page(username, { sort, order: "desc", q: "a" });
+        assert.equal(result.items.length, 20, `${username} ${sort}: a common word fills the page`);
+        const window = messages.find((m) => m.op === "query" && m.sql.includes("row_number() over"));
+        assert.ok(window, `${username} ${sort}: the page walked a window`);
+        // The window statement, planned and run as the page ran it: same settings, same values.
+        const explained = await engine.query(`explain (analyze, format json) ${window.sql}`, window.params ?? [], {
+          before: window.before,
+          after: "commit",
+        });
+        const [explain] = (explained.rows[0] as { "QUERY PLAN": { Plan: PlanNode }[] })["QUERY PLAN"];
+        assert.ok(explain, "the engine explained the window");
+        const nodes = flatten(explain.Plan);
+        const label = `${username} ${sort}: ${nodes.map((n) => n["Node Type"]).join(" > ")}`;
+        assert.ok(!nodes.some((n) => n["Node Type"] === "Sort"), label);
+        const scan = nodes.find((n) => n["Relation Name"] === "shipment_listing");
+        assert.equal(scan?.["Node Type"], "Index Scan", label);
+        // The walk read little more than the page: the scan stopped once the page was full.
+        assert.ok((scan?.["Actual Rows"] ?? Infinity) <= 40, `${label}: ${scan?.["Actual Rows"]} rows walked`);
+      }
+    }
+  });
 });
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Actual Rows"?: number;
+  Plans?: PlanNode[];
+}
+
+function flatten(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(flatten)];
+}
