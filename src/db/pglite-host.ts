@@ -5,7 +5,7 @@ import { PGlite, protocol } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { parentPort, workerData } from "node:worker_threads";
 import type { HostReply, HostRequest } from "./pglite-protocol.ts";
-import { readReplies, type WireReplies } from "./pglite-wire.ts";
+import { ARRAY_TYPES_SQL, readReplies, type ArrayType, type WireReplies } from "./pglite-wire.ts";
 
 const port = parentPort;
 if (!port) {
@@ -119,14 +119,29 @@ const { serialize } = protocol;
  * writes back (pglite-wire.ts). The engine runs them in order; after an error in an extended
  * query it skips to that query's Sync, as PostgreSQL does.
  */
-async function exchange(parts: Uint8Array[]): Promise<WireReplies> {
-  const chunks: Buffer[] = [];
+async function exchange(parts: Uint8Array[]): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
   await pglite.execProtocolRawStream(Buffer.concat(parts), {
     syncToFs: false,
-    // A view of the engine's memory, valid during the call only.
-    onRawData: (bytes) => chunks.push(Buffer.from(bytes)),
+    // A view of the engine's memory, valid during the call only: copied into memory of its own.
+    onRawData: (bytes) => {
+      chunks.push(bytes.slice());
+      size += bytes.length;
+    },
   });
-  return readReplies(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), pglite.parsers);
+  // The reply fills its own ArrayBuffer (never a shared pool's), so that it can be moved to the
+  // server's thread.
+  let whole = chunks[0] ?? new Uint8Array(0);
+  if (chunks.length > 1) {
+    whole = new Uint8Array(size);
+    let at = 0;
+    for (const chunk of chunks) {
+      whole.set(chunk, at);
+      at += chunk.length;
+    }
+  }
+  return Buffer.from(whole.buffer, whole.byteOffset, whole.length);
 }
 
 /**
@@ -179,7 +194,7 @@ async function makeStatement(sql: string, head: Uint8Array[]): Promise<{ replies
     serialize.describe({ type: "S", name }),
     serialize.sync(),
   );
-  const replies = await exchange(parts);
+  const replies = readReplies(await exchange(parts), pglite.parsers);
   if (replies.error) {
     return { replies };
   }
@@ -197,10 +212,11 @@ function isStale(err: unknown): boolean {
   return STALE_STATEMENT.has(String((err as { code?: unknown }).code));
 }
 
-interface Outcome {
-  rows: unknown[];
-  affectedRows?: number;
-}
+/**
+ * A statement's answer: its rows, or the engine's reply as it wrote it (`wire`, checked for errors)
+ * with the index of the Sync whose result is the statement's, for the server's thread to decode.
+ */
+type Outcome = { rows: unknown[]; affectedRows?: number } | { wire: Buffer; segment: number };
 
 /**
  * Runs a statement with parameters as a named prepared statement, with the statements of `before`
@@ -229,7 +245,7 @@ async function runNamed(sql: string, params: unknown[], before?: string, after?:
       const serializer = pglite.serializers[statement.paramTypes[i] ?? 0];
       return serializer ? serializer(value) : asText(value);
     });
-    const replies = await exchange([
+    const wire = await exchange([
       ...head,
       serialize.bind({ statement: statement.name, values }),
       serialize.describe({ type: "P" }),
@@ -237,6 +253,8 @@ async function runNamed(sql: string, params: unknown[], before?: string, after?:
       serialize.sync(),
       ...(after ? [serialize.query(after)] : []),
     ]);
+    // Errors are read here; the rows, where they are used.
+    const replies = readReplies(wire, pglite.parsers, { rows: false });
     if (replies.error) {
       if (isStale(replies.error) && prepared.get(sql) === statement) {
         prepared.delete(sql);
@@ -244,8 +262,7 @@ async function runNamed(sql: string, params: unknown[], before?: string, after?:
       }
       throw replies.error;
     }
-    const segment = replies.segments[head.length];
-    return { rows: segment?.results.at(-1)?.rows ?? [], affectedRows: segment?.affectedRows ?? 0 };
+    return { wire, segment: head.length };
   });
 }
 
@@ -281,6 +298,9 @@ async function handle(request: HostRequest): Promise<HostReply> {
     case "query": {
       try {
         const result = await query(request.sql, request.params, request.before, request.after);
+        if ("wire" in result) {
+          return { id: request.id, ok: true, wire: result.wire.buffer as ArrayBuffer, segment: result.segment };
+        }
         return { id: request.id, ok: true, rows: result.rows, affectedRows: result.affectedRows };
       } catch (err) {
         // The caller was told its transaction ends with this message: it ends, and the error is reported.
@@ -303,15 +323,19 @@ async function handle(request: HostRequest): Promise<HostReply> {
   }
 }
 
-pglite.waitReady.then(
-  () => port.postMessage({ id: 0, ok: true, rows: [] } satisfies HostReply),
-  (err: unknown) => port.postMessage({ id: 0, ok: false, error: describeError(err) } satisfies HostReply),
-);
+// Open, with the array types the server's thread needs to read rows as this thread would.
+pglite.waitReady
+  .then(() => pglite.query<ArrayType>(ARRAY_TYPES_SQL))
+  .then(
+    ({ rows }) => port.postMessage({ id: 0, ok: true, rows } satisfies HostReply),
+    (err: unknown) => port.postMessage({ id: 0, ok: false, error: describeError(err) } satisfies HostReply),
+  );
 
 // The dialect sends one statement at a time, so replies keep the order of requests.
 port.on("message", (request: HostRequest) => {
   handle(request).then(
-    (reply) => port.postMessage(reply),
+    // A reply's bytes are moved to the server's thread, not copied.
+    (reply) => port.postMessage(reply, "wire" in reply ? [reply.wire] : []),
     (err: unknown) => port.postMessage({ id: request.id, ok: false, error: describeError(err) } satisfies HostReply),
   );
 });

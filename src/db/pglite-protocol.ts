@@ -15,7 +15,13 @@ export type HostRequest =
   | { id: number; op: "copy"; sql: string; table: string; data: string }
   | { id: number; op: "close" };
 
-/** Its answer; id 0 says the database is open (or why it is not). */
+/**
+ * Its answer; id 0 says the database is open (its rows are its array types, ArrayType in
+ * pglite-wire.ts), or why it is not. A statement with parameters is answered with the engine's
+ * reply as it wrote it (`wire`, moved, not copied, to the receiving thread), checked for errors;
+ * its rows are those of the `segment`th Sync, decoded where they are used.
+ */
 export type HostReply =
   | { id: number; ok: true; rows: unknown[]; affectedRows?: number }
+  | { id: number; ok: true; wire: ArrayBuffer; segment: number }
   | { id: number; ok: false; error: { message: string; fields: Record<string, string> } };

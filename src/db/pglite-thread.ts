@@ -1,6 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import { spawnWorker } from "../workers/spawn.ts";
 import type { HostReply, HostRequest } from "./pglite-protocol.ts";
+import { engineParsers, readReplies, type ArrayType, type TypeParsers } from "./pglite-wire.ts";
 
 /** What one statement returns. */
 export interface StatementResult {
@@ -34,12 +35,17 @@ function rebuildError(error: Extract<HostReply, { ok: false }>["error"]): Error 
 
 /**
  * PGlite on its own worker thread: the server's event loop only posts statements and receives
- * rows, so a long statement never stalls other users' requests.
+ * their replies, so a long statement never stalls other users' requests. A statement with
+ * parameters comes back as the engine's bytes, decoded here (pglite-wire.ts): the engine's thread,
+ * which every request waits for, is free sooner, and the rows are built once, where they are used,
+ * instead of built there and copied across.
  */
 export class PGliteThread implements EmbeddedEngine {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private failure: Error | null = null;
+  /** The engine's value parsers, for the replies decoded on this thread. */
+  private parsers: TypeParsers = {};
 
   private constructor(private readonly worker: Worker) {
     worker.on("message", (reply: HostReply) => this.settle(reply));
@@ -51,7 +57,8 @@ export class PGliteThread implements EmbeddedEngine {
   static async open(dataDir: string | undefined): Promise<PGliteThread> {
     const worker = await spawnWorker(new URL("./pglite-host.ts", import.meta.url), { dataDir });
     const thread = new PGliteThread(worker);
-    await new Promise<StatementResult>((resolve, reject) => thread.pending.set(0, { resolve, reject }));
+    const opened = await new Promise<StatementResult>((resolve, reject) => thread.pending.set(0, { resolve, reject }));
+    thread.parsers = engineParsers(opened.rows as ArrayType[]);
     return thread;
   }
 
@@ -91,10 +98,17 @@ export class PGliteThread implements EmbeddedEngine {
       return;
     }
     this.pending.delete(reply.id);
-    if (reply.ok) {
-      waiting.resolve({ rows: reply.rows, affectedRows: reply.affectedRows });
-    } else {
+    if (!reply.ok) {
       waiting.reject(rebuildError(reply.error));
+    } else if ("wire" in reply) {
+      try {
+        const segment = readReplies(Buffer.from(reply.wire), this.parsers).segments[reply.segment];
+        waiting.resolve({ rows: segment?.results.at(-1)?.rows ?? [], affectedRows: segment?.affectedRows ?? 0 });
+      } catch (err) {
+        waiting.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    } else {
+      waiting.resolve({ rows: reply.rows, affectedRows: reply.affectedRows });
     }
   }
 

@@ -2,7 +2,10 @@
 // backend protocol, version 3). PGlite's own reader copies every field into a buffer of its own
 // before decoding it and builds a message object per row: on a work-list page (51 rows of 22
 // columns) that cost more of the engine thread's time than PostgreSQL's execution of the
-// statement. Here a row's fields are decoded in place and the row is built once.
+// statement. Here a row's fields are decoded in place and the row is built once, on the thread
+// that uses them (pglite-thread.ts): the engine's thread only checks the reply for errors.
+
+import { types } from "@electric-sql/pglite";
 
 /** A value parser by type OID, as PGlite keeps them (`PGlite.parsers`). */
 export type TypeParsers = Record<number | string, ((text: string, typeId: number) => unknown) | undefined>;
@@ -77,8 +80,13 @@ interface Column {
   typeId: number;
 }
 
-/** Reads the backend messages in `bytes` (whole messages only; a cut-off tail is an error). */
-export function readReplies(bytes: Buffer, parsers: TypeParsers): WireReplies {
+/**
+ * Reads the backend messages in `bytes` (whole messages only; a cut-off tail is an error). Without
+ * `rows` the data rows are stepped over, not decoded: what came back is checked for errors and
+ * counted, and its rows are left for whoever decodes the same bytes later (the server's thread).
+ */
+export function readReplies(bytes: Buffer, parsers: TypeParsers, options: { rows?: boolean } = {}): WireReplies {
+  const isReadingRows = options.rows ?? true;
   const replies: WireReplies = { segments: [] };
   let segment: WireSegment = { results: [], affectedRows: 0 };
   let columns: Column[] = [];
@@ -119,6 +127,9 @@ export function readReplies(bytes: Buffer, parsers: TypeParsers): WireReplies {
       }
       case 0x44: {
         // D: DataRow
+        if (!isReadingRows) {
+          break;
+        }
         const count = bytes.readInt16BE(body);
         const row: Record<string, unknown> = {};
         let at = body + 2;
@@ -212,3 +223,29 @@ function readError(
   error.severity ??= fields.S;
   return error;
 }
+
+/** One array type: its OID and its element type's. */
+export interface ArrayType {
+  array: number;
+  element: number;
+}
+
+/**
+ * The engine's value parsers, outside its thread: PGlite's parsers by type (`types.parsers`), with
+ * int8 left as text (the application's setting, pglite-host.ts), and one for each array type the
+ * engine's catalogue knew when it opened, built as PGlite builds its own from the same catalogue.
+ */
+export function engineParsers(arrayTypes: readonly ArrayType[]): TypeParsers {
+  const parsers: TypeParsers = { ...types.parsers, 20: (value: string) => value };
+  for (const { array, element } of arrayTypes) {
+    // The element's parser is looked up when a value is read and passed even where there is none
+    // (the elements then stay text), as PGlite does.
+    parsers[array] = (text: string) => types.arrayParser(text, parsers[element] as types.Parser, array);
+  }
+  return parsers;
+}
+
+/** The catalogue query the engine's array types are read with (the set PGlite reads at start). */
+export const ARRAY_TYPES_SQL = `select b.oid::int as element, b.typarray::int as array
+  from pg_catalog.pg_type a join pg_catalog.pg_type b on b.oid = a.typelem
+  where a.typcategory = 'A' group by b.oid, b.typarray order by b.oid`;

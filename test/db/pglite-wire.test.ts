@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { PGlite, protocol } from "@electric-sql/pglite";
-import { readReplies, WireError } from "../../src/db/pglite-wire.ts";
+import { ARRAY_TYPES_SQL, engineParsers, readReplies, WireError, type ArrayType } from "../../src/db/pglite-wire.ts";
 
 // The embedded engine's replies are read from the bytes it writes (src/db/pglite-wire.ts) instead
 // of through PGlite's own reader. PGlite's query() is the oracle here: the same statements, sent
@@ -108,6 +108,30 @@ describe("reading the embedded engine's replies from its bytes", () => {
     ]);
     assert.equal(replies.error, undefined);
     assert.deepEqual(replies.segments[0]?.paramTypes, [20, 23, 25]);
+  });
+
+  it("reads rows on another thread as the engine's own parsers do, from the array types its catalogue lists", async () => {
+    // Every type the application reads, and arrays of them (int8, numeric, date, jsonb, uuid, bool).
+    const text = `select *, array[id, id + 1] as ids, array[weight] as weights, array[born, null] as days,
+      array[doc] as docs, array['7412d3bb-f411-4b19-83b9-e780f3136f75'::uuid] as uuids, array[ok] as oks,
+      array[seen] as seens from party order by id`;
+    const arrayTypes = (await pglite.query<ArrayType>(ARRAY_TYPES_SQL)).rows;
+    assert.ok(arrayTypes.length > 50, "the catalogue lists the array types");
+    const parsers = engineParsers(arrayTypes);
+    const chunks: Buffer[] = [];
+    await pglite.execProtocolRawStream(Buffer.concat(extended(text)), {
+      syncToFs: false,
+      onRawData: (bytes) => chunks.push(Buffer.from(bytes)),
+    });
+    const bytes = Buffer.concat(chunks);
+    const here = readReplies(bytes, parsers).segments[0]?.results.at(-1)?.rows;
+    assert.deepEqual(here, (await pglite.query(text)).rows);
+    assert.deepEqual(here?.[1]?.ids, ["9007199254740993", "9007199254740994"], "int8 stays text inside arrays");
+    // Checked for errors only, the rows are left for the reader that decodes them.
+    const checked = readReplies(bytes, pglite.parsers, { rows: false });
+    assert.equal(checked.error, undefined);
+    assert.deepEqual(checked.segments[0]?.results.at(-1)?.rows, []);
+    assert.equal(checked.segments[0]?.results.at(-1)?.command, "SELECT");
   });
 
   it("refuses bytes that end inside a message instead of reading past them", async () => {
