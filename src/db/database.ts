@@ -99,7 +99,7 @@ export async function withAgency<T>(
   return db.transaction().execute(async (tx) => {
     // The agency and the role in one statement (set_config('role', …, true) is SET LOCAL ROLE).
     // A valid UUID is written into the text as a literal: without parameters the statement goes
-    // out with the transaction's BEGIN, in one round trip (withCopy, PGliteDialect).
+    // out with the transaction's BEGIN, in one round trip (postgres-pool.ts, PGliteDialect).
     if (UUID.test(agencyId)) {
       await tx.executeQuery(
         CompiledQuery.raw(
