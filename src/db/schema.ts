@@ -423,7 +423,7 @@ export interface ShipmentListingTable {
   filed_at: Timestamp;
   bill_of_lading: string;
   port_of_discharge: string;
-  score_key: Numeric;
+  score_key: number;
   level: string | null;
   hit_count: number;
   container_count: number;

@@ -78,7 +78,7 @@ export interface Keyset {
   id: string;
   order: "asc" | "desc";
   /** The SQL type the cursor's value is read as. */
-  valueType: "timestamptz" | "text" | "numeric";
+  valueType: "timestamptz" | "text" | "numeric" | "float8";
   /** The SQL type of the id column. */
   idType: "uuid" | "bigint";
 }

@@ -143,7 +143,7 @@ const SORT_KEYS: Record<ShipmentSort, { expr: string; cast: Keyset["valueType"] 
   filed_at: { expr: "l.filed_at", cast: "timestamptz" },
   bill_of_lading: { expr: "l.bill_of_lading", cast: "text" },
   port_of_discharge: { expr: "l.port_of_discharge", cast: "text" },
-  score: { expr: "l.score_key", cast: "numeric" },
+  score: { expr: "l.score_key", cast: "float8" },
 };
 
 function sortValue(r: SummaryRow, sort: ShipmentSort): string {
