@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
@@ -7,6 +7,7 @@ import { openDatabase, readAsAgency, withAgency } from "../../src/db/database.ts
 import { migrateToLatest } from "../../src/db/migrate.ts";
 import { applicationPool } from "../../src/db/postgres-pool.ts";
 import type { DB } from "../../src/db/schema.ts";
+import { scratchDatabase } from "../helpers/db.ts";
 
 // On PostgreSQL a read as an agency (readAsAgency) travels as one exchange: its settings and its
 // statement before one Sync, one implicit transaction. These tests hold the pool to one connection,
@@ -15,7 +16,7 @@ import type { DB } from "../../src/db/schema.ts";
 const baseUrl = process.env.TEST_DATABASE_URL;
 
 describe("reads as an agency on PostgreSQL", { skip: baseUrl ? false : "TEST_DATABASE_URL is not set" }, () => {
-  const name = `reciprocity_test_${randomBytes(6).toString("hex")}`;
+  let scratch: { url: string; drop(): Promise<void> } | undefined;
   const agency = randomUUID();
   let pool: pg.Pool;
   let db: Kysely<DB>;
@@ -23,16 +24,11 @@ describe("reads as an agency on PostgreSQL", { skip: baseUrl ? false : "TEST_DAT
   let exchanges = 0;
 
   before(async () => {
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(baseUrl as string);
-    url.pathname = `/${name}`;
-    const migrated = await openDatabase({ url: url.toString() });
+    scratch = await scratchDatabase(baseUrl as string);
+    const migrated = await openDatabase({ url: scratch.url });
     await migrateToLatest(migrated.db);
     await migrated.close();
-    pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+    pool = new pg.Pool({ connectionString: scratch.url, max: 1 });
     pool.on("connect", (client) => {
       (client as unknown as { connection: NodeJS.EventEmitter }).connection.on("readyForQuery", () => {
         exchanges++;
@@ -48,10 +44,7 @@ describe("reads as an agency on PostgreSQL", { skip: baseUrl ? false : "TEST_DAT
 
   after(async () => {
     await db?.destroy();
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   /** Who the connection is outside any transaction. */

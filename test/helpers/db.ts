@@ -11,7 +11,8 @@ export interface Engine {
   open(): Promise<{ database: Database; drop(): Promise<void>; url?: string }>;
 }
 
-async function openPostgres(baseUrl: string): Promise<{ database: Database; drop(): Promise<void>; url: string }> {
+/** A new, empty database on the server of `baseUrl`: its URL, and how to drop it. */
+export async function scratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `reciprocity_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
@@ -19,16 +20,26 @@ async function openPostgres(baseUrl: string): Promise<{ database: Database; drop
   await admin.end();
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString() });
   return {
-    database,
     url: url.toString(),
     drop: async () => {
-      await database.close();
       const cleanup = new pg.Client({ connectionString: baseUrl });
       await cleanup.connect();
       await cleanup.query(`drop database if exists ${name} with (force)`);
       await cleanup.end();
+    },
+  };
+}
+
+async function openPostgres(baseUrl: string): Promise<{ database: Database; drop(): Promise<void>; url: string }> {
+  const scratch = await scratchDatabase(baseUrl);
+  const database = await openDatabase({ url: scratch.url });
+  return {
+    database,
+    url: scratch.url,
+    drop: async () => {
+      await database.close();
+      await scratch.drop();
     },
   };
 }
