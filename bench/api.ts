@@ -4,6 +4,8 @@
 //   - GET /api/shipments?limit=50 as the host's and the partner's targeter, sorted by ETD and by
 //     score (descending), with and without a text filter: p50, p99 and requests/s; GET /api/health
 //     under the same load is the floor (what the framework and the load generator cost alone);
+//   - the first and the last page of every sort, one request at a time: a page deep in the list
+//     should cost what the first does;
 //   - PostgreSQL (--database-url, a database filled by scripts/load-scale.ts): 50 connections, with
 //     `serve --workers 1` and `--workers 2` and the ratio of their requests/s;
 //   - PGlite: `serve --demo` on a fresh data folder, 10 connections;
@@ -29,6 +31,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { openDatabase, type DatabaseTarget } from "../src/db/database.ts";
 import { hashPassword } from "../src/domain/auth.ts";
+import { SHIPMENT_SORTS } from "../src/domain/vocabulary.ts";
 
 const REPO = path.resolve(import.meta.dirname, "..");
 const CLI = path.join(REPO, "bin/reciprocity.js");
@@ -392,6 +395,86 @@ async function listMatrix(
   return rows;
 }
 
+/** Requests sent one at a time for each page of the deep-page table. */
+const DEEP_REPEATS = QUICK ? 5 : 15;
+
+interface DeepRow {
+  label: string;
+  first: number;
+  last: number | null;
+  /** Why the last page was not measured (a list too short to have one). */
+  note?: string;
+}
+
+/** Median of `n` requests sent one at a time, after one that warms plans and caches. */
+async function aloneMedian(url: string, headers: Record<string, string>, n: number): Promise<number> {
+  await timed(url, headers);
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    times.push(await timed(url, headers));
+  }
+  return percentile(
+    times.sort((a, b) => a - b),
+    50,
+  );
+}
+
+/**
+ * The first page and the last page of the list, one request at a time, for every sort the API
+ * offers. A keyset page should cost the same wherever its cursor is; a cursor the planner cannot
+ * use as an index condition reads the list from the top down to its place, which first pages never
+ * show. The last page's cursor is the one after the 60th row of the ascending order: the page
+ * descending from it holds the list's last rows.
+ */
+async function deepPages(server: Server, cookies: { host: string; partner: string }): Promise<DeepRow[]> {
+  const rows: DeepRow[] = [];
+  for (const who of ["host", "partner"] as const) {
+    const headers = { cookie: cookies[who] };
+    for (const sort of SHIPMENT_SORTS) {
+      for (const q of [null, WORD]) {
+        const filter = q ? `&q=${encodeURIComponent(q)}` : "";
+        const label = `${who.padEnd(7)} ${sort.padEnd(17)} ${q ? `q=${q}` : "-"}`;
+        const page = `${server.url}/api/shipments?limit=50&sort=${sort}${filter}`;
+        const first = await aloneMedian(`${page}&order=desc`, headers, DEEP_REPEATS);
+        const res = await fetch(`${server.url}/api/shipments?limit=60&sort=${sort}&order=asc${filter}`, { headers });
+        const body = (await res.json()) as { items: unknown[]; nextCursor: string | null };
+        if (res.status !== 200 || !body.nextCursor) {
+          rows.push({ label, first, last: null, note: `the list has ${body.items?.length ?? 0} rows: no last page` });
+          continue;
+        }
+        const lastUrl = `${page}&order=desc&cursor=${encodeURIComponent(body.nextCursor)}`;
+        const check = await fetch(lastUrl, { headers });
+        const lastPage = (await check.json()) as { items: unknown[] };
+        if (check.status !== 200 || lastPage.items.length === 0) {
+          throw new Error(`${label}: the last page answered ${check.status} with ${lastPage.items?.length} rows`);
+        }
+        rows.push({ label, first, last: await aloneMedian(lastUrl, headers, DEEP_REPEATS) });
+        process.stderr.write(
+          `  ${server.label}: deep ${label}  first ${first.toFixed(1)} ms, last ${rows.at(-1)?.last?.toFixed(1)} ms\n`,
+        );
+      }
+    }
+  }
+  return rows;
+}
+
+function printDeep(title: string, rows: DeepRow[]): void {
+  console.log(`\n${title}`);
+  console.log(
+    `  ${"who     sort              filter".padEnd(36)} ${"first page ms".padStart(13)} ${"last page ms".padStart(12)} ${"last / first".padStart(12)}   a last page within 2× the first + 5 ms`,
+  );
+  for (const row of rows) {
+    if (row.last === null) {
+      console.log(`  ${row.label.padEnd(36)} ${fmt(row.first, 1).padStart(13)}   ${row.note ?? ""}`);
+      continue;
+    }
+    const verdict = row.last <= 2 * row.first + 5 ? "yes" : "NO";
+    console.log(
+      `  ${row.label.padEnd(36)} ${fmt(row.first, 1).padStart(13)} ${fmt(row.last, 1).padStart(12)} ${`${fmt(row.last / row.first, 2)}×`.padStart(12)}   ${verdict}`,
+    );
+  }
+}
+
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : "—");
 
 function printMatrix(title: string, rows: Row[], connections: number): void {
@@ -674,6 +757,10 @@ async function pglitePart(): Promise<void> {
         rows,
         10,
       );
+      printDeep(
+        `PGlite demo world: first and last pages, one request at a time (median of ${DEEP_REPEATS})`,
+        await deepPages(server, cookies),
+      );
     } finally {
       await server.stop();
     }
@@ -754,6 +841,12 @@ async function postgresPart(url: string): Promise<void> {
         rows,
         50,
       );
+      if (workers === 1) {
+        printDeep(
+          `PostgreSQL (${shipments.toLocaleString("en-US")} shipments): first and last pages, one request at a time (median of ${DEEP_REPEATS})`,
+          await deepPages(server, cookies),
+        );
+      }
       if (!flags["no-events"]) {
         printEvents(
           `PostgreSQL live updates, serve --workers ${workers}: ${STREAMS} open GET /api/events streams (${users.length} accounts)`,
