@@ -6,12 +6,7 @@ import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from "fastify-type-provider-zod";
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { DB } from "../db/schema.ts";
@@ -22,6 +17,7 @@ import { createChangeHub, type ChangeHub } from "./change-hub.ts";
 import { answerClientError, installErrorHandler } from "./errors.ts";
 import { installGuards } from "./guards.ts";
 import { installProbeAudit } from "./probes.ts";
+import { serializerCompilerFor } from "./serializer.ts";
 import { startSessionFeed } from "./session-feed.ts";
 import { apiTokenRoutes } from "./routes/api-tokens.ts";
 import { auditRoutes } from "./routes/audit-events.ts";
@@ -109,7 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(serializerCompilerFor());
   installErrorHandler(app);
   const routes: RouteEntry[] = [];
   app.addHook("onRoute", (route) => {
