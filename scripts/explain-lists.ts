@@ -4,10 +4,12 @@
 // pages. Usage:
 //   DATABASE_URL=postgres://… node --import tsx scripts/explain-lists.ts [--summary]
 //   node --import tsx scripts/explain-lists.ts --data-dir ./data [--summary] [--text word,word]
+//        [--sorts etd,score,filed_at]
 import { type CompiledQuery, type KyselyPlugin, type RootOperationNode } from "kysely";
 import { openDatabase, withAgency } from "../src/db/database.ts";
 import type { Actor } from "../src/domain/actor.ts";
 import { listShipments, type ShipmentQuery } from "../src/domain/shipments.ts";
+import { SHIPMENT_SORTS } from "../src/domain/vocabulary.ts";
 
 const args = process.argv.slice(2);
 const dataDirAt = args.indexOf("--data-dir");
@@ -25,6 +27,16 @@ if (!target) {
 // A common word, a rarer phrase and one container number (override with --text a,b,c).
 const textAt = args.indexOf("--text");
 const TEXTS = textAt >= 0 ? String(args[textAt + 1]).split(",") : ["steel", "golden state", "tghu9415005"];
+// The sorts to explain (override with --sorts etd,port_of_discharge; any of SHIPMENT_SORTS).
+const sortsAt = args.indexOf("--sorts");
+const SORTS = (sortsAt >= 0 ? String(args[sortsAt + 1]).split(",") : ["etd", "score", "filed_at"]).map((s) => {
+  const sort = SHIPMENT_SORTS.find((known) => known === s);
+  if (!sort) {
+    console.error(`--sorts: ${s} is not one of ${SHIPMENT_SORTS.join(", ")}`);
+    process.exit(2);
+  }
+  return sort;
+});
 
 const database = await openDatabase(target);
 const captured: RootOperationNode[] = [];
@@ -108,7 +120,7 @@ try {
     ["host", host],
     ["partner", partner],
   ] as const) {
-    for (const sort of ["etd", "score", "filed_at"] as const) {
+    for (const sort of SORTS) {
       const base: ShipmentQuery = { limit: 50, sort, order: "desc" };
       const next = await explain(`${who} targeter, ${sort} desc, first page`, actor, base);
       if (next) {

@@ -271,31 +271,32 @@ export async function listShipments(
         actor.agencyId,
         (tx) => {
           const direction = sql.raw(query.order);
+          // The walk carries only what the window needs of each row (its id, key, whether its text
+          // matches and its place); the list columns are read for the rows kept, by key.
           let walked = tx
             .selectFrom("shipment_listing as l")
-            .selectAll("l")
-            .select(
+            .select([
+              "l.shipment_id",
+              sql<string>`${keyExpr}`.as("key"),
+              sql<boolean>`${matchesText}`.as("is_match"),
               sql<number>`(row_number() over (order by ${keyExpr} ${direction}, l.shipment_id ${direction}))::int`.as(
                 "n",
               ),
-            )
+            ])
             .where(listingIsVisible(actor));
           for (const condition of [...onListing, ...(start ? [keysetAfter(start.k, start.id)] : [])]) {
             walked = walked.where(condition);
           }
-          const isEdge = sql<boolean>`l.n = ${size}`;
           const page = tx
-            .selectFrom(walked.orderBy(keyExpr, query.order).orderBy("l.shipment_id", query.order).limit(size).as("l"))
+            .selectFrom(walked.orderBy(keyExpr, query.order).orderBy("l.shipment_id", query.order).limit(size).as("w"))
+            .innerJoin("shipment_listing as l", (join) =>
+              join.on("l.agency_id", "=", actor.agencyId).onRef("l.shipment_id", "=", "w.shipment_id"),
+            )
             .select(SUMMARY_COLUMNS)
-            .select([
-              "l.n",
-              sql<string>`${keyExpr}`.as("sort_key"),
-              sql<string>`${keyExpr}::text`.as("k"),
-              sql<boolean>`${matchesText}`.as("is_match"),
-            ])
-            .where(sql<boolean>`(${matchesText} or ${isEdge})`)
-            .orderBy(keyExpr, query.order)
-            .orderBy("l.shipment_id", query.order)
+            .select(["w.n", "w.key as sort_key", sql<string>`w.key::text`.as("k"), "w.is_match"])
+            .where(sql<boolean>`(w.is_match or w.n = ${size})`)
+            .orderBy("w.key", query.order)
+            .orderBy("w.shipment_id", query.order)
             .limit(wanted + 1);
           return withRequestProbe(tx, page, query.order, [...SUMMARY_NAMES, "n", "k", "is_match"]).compile();
         },
