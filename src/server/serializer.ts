@@ -7,10 +7,10 @@ import { $ZodType } from "zod/v4/core";
 // Response bodies are written from each route's zod response schema turned into JSON Schema once,
 // by fast-json-stringify: only the properties the contract declares are written (a column a query
 // picked up by mistake never reaches the client), in the contract's order, without validating the
-// whole body again on every answer. A schema JSON Schema cannot express (a transform, a codec) is
-// written as before, through zod. With RECIPROCITY_CHECK_RESPONSES=1 (the test suite sets it) every
-// body is also written through zod and the two must agree byte for byte, so every response the
-// suite provokes checks the fast writer against the contract.
+// whole body again on every answer. A schema JSON Schema cannot express (a custom type, a
+// transform) is written as before, through zod. With RECIPROCITY_CHECK_RESPONSES=1 (the suite and
+// the browser tests set it) every body is also written through zod and the two must agree byte for
+// byte, so every response the tests provoke checks the fast writer against the contract.
 
 type Writer = (data: unknown) => string;
 
