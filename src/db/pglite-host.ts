@@ -2,6 +2,7 @@
 // statement runs to completion on the thread that calls it; hosting it here keeps the server's
 // event loop free while a large ingest or a slow report runs.
 import { PGlite, protocol } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { parentPort, workerData } from "node:worker_threads";
 import type { HostReply, HostRequest } from "./pglite-protocol.ts";
@@ -42,8 +43,9 @@ const pglite = new PGlite({
   dataDir,
   // pg returns int8 as string; make PGlite agree so code is engine-agnostic.
   parsers: { 20: (value: string) => value },
-  // Trigram indexes serve the work list's free-text filter (migrations/0014).
-  extensions: { pg_trgm },
+  // Trigram indexes serve the work list's free-text filter (migrations/0014), with the agency in
+  // the same index through btree_gin (migrations/0040).
+  extensions: { btree_gin, pg_trgm },
   // The buffer pool lives in the WebAssembly heap, which grows as pages are touched and never
   // gives memory back: at PostgreSQL's 128 MB it fills during the first large upload and stays.
   // Pages beyond it are read from the data folder through the operating system's file cache,

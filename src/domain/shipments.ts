@@ -167,15 +167,34 @@ function sortValue(r: SummaryRow, sort: ShipmentSort): string {
  * and the page sorts.
  */
 const TEXT_WINDOW = 4000;
-/** Rows of the sort order a free-text filter may walk in windows before the text index is cheaper. */
+/**
+ * Rows of the sort order a free-text filter may walk in windows before it turns to the text index,
+ * where the listing has no statistics yet to weigh the two by.
+ */
 const TEXT_SCAN_LIMIT = 40_000;
+
+/**
+ * What a match fetched from the text index costs, in rows of the walk: at 1,000,000 shipments on
+ * PostgreSQL a walk read 1.5–7 µs a row (the top of a sort order, which every page reads, is in
+ * the cache), the index 5.4–7.3 µs a match (its rows are anywhere in the listing).
+ */
+const TEXT_INDEX_ROW_COST = 2;
+
+/**
+ * How a free-text filter finds its page: windows of `window` rows; with `scanLimit`, the rows it
+ * walks before it turns to the text index whatever either costs (the tests walk every path so).
+ */
+export interface TextTuning {
+  window: number;
+  scanLimit?: number;
+}
 
 /** Lists the shipments the actor may see, filtered, sorted and paged on the server. */
 export async function listShipments(
   db: Kysely<DB>,
   actor: Actor,
   query: ShipmentQuery,
-  text: { window: number; scanLimit: number } = { window: TEXT_WINDOW, scanLimit: TEXT_SCAN_LIMIT },
+  text: TextTuning = { window: TEXT_WINDOW },
 ): Promise<Page<ShipmentSummary>> {
   const after = query.cursor ? decodeCursor(query.cursor, `shipments:${query.sort}`) : null;
   const key = SORT_KEYS[query.sort];
@@ -303,12 +322,34 @@ export async function listShipments(
         { orderedWalk: true },
       );
     type Found = Awaited<ReturnType<typeof fetch>>;
+    /** The agency's listing rows by the planner's statistics (migrations/0040); null without them. */
+    let agencyRows: number | null | undefined;
+    /**
+     * Whether to stop walking for the text index, after `scanned` rows held `found` matches: the
+     * walk would read about `needed` more rows, the index as many rows as the agency has matches
+     * (about the share so far times its listing), each costing about TEXT_INDEX_ROW_COST rows of
+     * the walk. A rare word, or a common one scarce at the top of a long list, is cheaper there. No
+     * match yet, or no statistics: the fixed limit decides.
+     */
+    const turnToIndex = async (scanned: number, found: number, needed: number): Promise<boolean> => {
+      if (text.scanLimit !== undefined || found === 0) {
+        return scanned + needed > (text.scanLimit ?? TEXT_SCAN_LIMIT);
+      }
+      if (agencyRows === undefined) {
+        const [estimate] = await readAsAgency(db, actor.agencyId, (tx) =>
+          sql<{ n: number | null }>`select listing_rows_estimate() as n`.compile(tx),
+        );
+        agencyRows = estimate?.n ?? null;
+      }
+      return agencyRows === null
+        ? scanned + needed > TEXT_SCAN_LIMIT
+        : needed > (found / scanned) * agencyRows * TEXT_INDEX_ROW_COST;
+    };
     /**
      * Walks the sort order in windows of `text.window` listing rows (TEXT_WINDOW), testing the text
      * the listing row carries (migrations/0029), until the page is full or the order ends. After each
-     * window the share of matches so far tells how many more windows the page would need; when that
-     * passes `text.scanLimit` rows (TEXT_SCAN_LIMIT; a rare word) it gives up and returns null, for
-     * the text index.
+     * window the share of matches so far tells how many more rows the page would need; when the
+     * text index would be cheaper (turnToIndex) it gives up and returns null, for the index.
      */
     const textWindows = async (matchesText: RawBuilder<boolean>): Promise<Found | null> => {
       const matches: Found = [];
@@ -332,7 +373,7 @@ export async function listShipments(
         scanned += text.window;
         const needed =
           matches.length === 0 ? Infinity : ((query.limit + 1 - matches.length) * scanned) / matches.length;
-        if (scanned + needed > text.scanLimit) {
+        if (await turnToIndex(scanned, matches.length, needed)) {
           return null;
         }
         start = { k: edge.k, id: edge.id };
@@ -344,14 +385,20 @@ export async function listShipments(
       patterns.map((p) => sql`l.search_text like ${p}`),
       sql` or `,
     )})`;
-    // Few matches near the start of the order: find them all through the trigram index
-    // (shipment_search in migrations/0014, which returns only rows the agency may list) and
-    // sort those.
-    const viaIndex = sql.join(
-      patterns.map((p) => sql`select shipment_search(${p})`),
+    // Too few matches near the start of the order: the agency's matches come from the trigram index
+    // on its listing (listing_text_matches in migrations/0040, which returns only rows the agency
+    // may list, with the columns pages sort and filter on). Their first page of rows in the sort
+    // order, under the page's filters and cursor, is taken there; the page reads those rows.
+    const direction = sql.raw(query.order);
+    const matched = sql.join(
+      patterns.map((p) => sql`select * from listing_text_matches(${p})`),
       sql` union `,
     );
-    return (await textWindows(matchesText)) ?? (await fetch([sql<boolean>`l.shipment_id in (${viaIndex})`]));
+    const firstMatches = sql`select l.shipment_id from (${matched}) as l where ${sql.join(
+      [sql<boolean>`true`, ...onListing],
+      sql` and `,
+    )} order by ${keyExpr} ${direction}, l.shipment_id ${direction} limit ${sql.lit(query.limit + 1)}`;
+    return (await textWindows(matchesText)) ?? (await fetch([sql<boolean>`l.shipment_id in (${firstMatches})`]));
   };
   // A page with no filter but its cursor is an index range scan of the agency's listing in the
   // sort order, whatever the agency or the cursor: it keeps one plan. With filters the values

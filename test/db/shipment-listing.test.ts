@@ -533,6 +533,108 @@ describeOnEngines(
       }
     });
 
+    it("a text filter beside every other filter, in every sort and both directions, pages through the text index to the filtered list's rows that hold the word", async () => {
+      const { db } = ctx().database;
+      const texts = new Map(
+        (await db.selectFrom("shipment").select(["id", "search_text"]).execute()).map((t) => [t.id, t.search_text]),
+      );
+      const counts = new Map<string, number>();
+      for (const text of texts.values()) {
+        for (const w of new Set(text.split(/[^a-z0-9]+/).filter((x) => x.length >= 4))) {
+          counts.set(w, (counts.get(w) ?? 0) + 1);
+        }
+      }
+      // A word on about one shipment in three: each filter keeps some of its rows and drops others.
+      const [word] = [...counts.entries()].sort(
+        (a, b) => Math.abs(a[1] - texts.size / 3) - Math.abs(b[1] - texts.size / 3),
+      )[0] ?? [""];
+      for (const username of ["host.targeter", "partner.targeter"]) {
+        const actor = await actorOf(db, username);
+        const everything = await walk(db, actor, { sort: "etd", order: "desc" }, 500);
+        const holding = everything.filter((r) => texts.get(r.id)?.includes(word));
+        assert.ok(holding.length > 7, `${username}: "${word}" on more than one page`);
+        const sample = holding[Math.floor(holding.length / 2)] as ShipmentSummary;
+        const fired = await db
+          .selectFrom("shipment_score")
+          .select(sql<string>`hits -> 0 ->> 'ruleId'`.as("rule_id"))
+          .where("agency_id", "=", actor.agencyId)
+          .where(sql<boolean>`jsonb_array_length(hits) > 0`)
+          .executeTakeFirstOrThrow();
+        const etds = holding.flatMap((r) => (r.etd ? [r.etd] : [])).sort();
+        const filters: Omit<ShipmentQuery, "limit" | "cursor" | "sort" | "order" | "q">[] = [
+          { port: sample.portOfLoading },
+          { port: sample.finalDestination ?? sample.portOfDischarge },
+          { hsChapter: (sample.hsCodes[0] ?? "").slice(0, 2) },
+          { level: "high" },
+          { level: "low" },
+          { ruleId: fired.rule_id },
+          { requested: "true" },
+          { etdFrom: new Date(etds[Math.floor(etds.length / 4)] ?? 0), etdTo: new Date(etds.at(-2) ?? 0) },
+        ];
+        for (const sort of SHIPMENT_SORTS) {
+          for (const order of ["asc", "desc"] as const) {
+            for (const filter of filters) {
+              // The filtered list without the text, then the rows of it that hold the word: the
+              // text index must page to exactly those, in the same order.
+              const listed = await walk(db, actor, { sort, order, ...filter }, 500);
+              const expected = listed.filter((r) => texts.get(r.id)?.includes(word)).map((r) => r.id);
+              const paged = await walk(db, actor, { sort, order, ...filter, q: word }, 7, {
+                window: 5,
+                scanLimit: 0,
+              });
+              assert.deepEqual(
+                paged.map((r) => r.id),
+                expected,
+                `${username} "${word}" ${JSON.stringify(filter)} by ${sort} ${order}, through the text index`,
+              );
+            }
+          }
+        }
+        // Some filters must keep matches and some drop them, or the comparison above shows little.
+        const kept = await Promise.all(
+          filters.map(
+            async (filter) => (await walk(db, actor, { sort: "etd", order: "desc", ...filter, q: word }, 500)).length,
+          ),
+        );
+        assert.ok(
+          kept.some((n) => n > 0) && kept.some((n) => n < holding.length),
+          `${username}: filters keep ${kept.join(", ")} of ${holding.length}`,
+        );
+      }
+    });
+
+    it("a text filter weighs its walk by each agency's listing size, read from the statistics", async () => {
+      const { db } = ctx().database;
+      const estimate = (agencyId: string) =>
+        withAgency(db, agencyId, async (tx) => {
+          const { rows } = await sql<{ n: number | null }>`select listing_rows_estimate() as n`.execute(tx);
+          return rows[0]?.n;
+        });
+      const actors = await Promise.all(["host.targeter", "partner.targeter"].map((u) => actorOf(db, u)));
+      await sql`analyze shipment_listing`.execute(db);
+      for (const actor of actors) {
+        const { rows } = await sql<{
+          n: number;
+        }>`select count(*)::int as n from shipment_listing where agency_id = ${actor.agencyId}`.execute(db);
+        const counted = rows[0]?.n ?? 0;
+        const estimated = (await estimate(actor.agencyId)) ?? 0;
+        assert.ok(counted > 0);
+        // The statistics of a table this small are its every row.
+        assert.ok(
+          Math.abs(estimated - counted) <= counted * 0.05,
+          `${actor.username}: ${estimated} estimated for ${counted}`,
+        );
+      }
+      const { rows: host } = await sql<{
+        n: number;
+      }>`select count(*)::int as n from shipment_listing where agency_id = ${actors[0]?.agencyId}`.execute(db);
+      assert.notEqual(
+        Math.round((await estimate(actors[1]?.agencyId ?? "")) ?? 0),
+        host[0]?.n,
+        "each agency its own size",
+      );
+    });
+
     it("the listing carries each shipment's search text, also after an amendment rewrites it", async () => {
       const { db } = ctx().database;
       const { japanBound } = ctx().fixture;
