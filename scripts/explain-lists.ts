@@ -10,6 +10,7 @@ import { openDatabase, withAgency } from "../src/db/database.ts";
 import type { Actor } from "../src/domain/actor.ts";
 import { listShipments, type ShipmentQuery } from "../src/domain/shipments.ts";
 import { SHIPMENT_SORTS } from "../src/domain/vocabulary.ts";
+import { readerActor } from "./reader-actor.ts";
 
 const args = process.argv.slice(2);
 const dataDirAt = args.indexOf("--data-dir");
@@ -49,24 +50,7 @@ const capture: KyselyPlugin = {
 };
 const db = database.db.withPlugin(capture);
 
-async function actorFor(agencyCode: string): Promise<Actor> {
-  const agency = await database.db
-    .selectFrom("agency")
-    .selectAll()
-    .where("code", "=", agencyCode)
-    .executeTakeFirstOrThrow();
-  return {
-    userId: "00000000-0000-0000-0000-000000000000",
-    username: `${agencyCode.toLowerCase()}.explain`,
-    displayName: "plan reader",
-    agencyId: agency.id,
-    agencyCode: agency.code,
-    agencyName: agency.name,
-    agencyCountry: agency.country,
-    roles: ["targeter"],
-    siteId: null,
-  };
-}
+const actorFor = (agencyCode: string) => readerActor(database.db, agencyCode, "explain plans");
 
 /** Runs the list once to learn its SQL, then explains that SQL under the same agency scope. */
 async function explain(label: string, actor: Actor, query: ShipmentQuery): Promise<string | null> {

@@ -10,6 +10,7 @@ import { openDatabase } from "../src/db/database.ts";
 import type { Actor } from "../src/domain/actor.ts";
 import { listShipments, type TextTuning } from "../src/domain/shipments.ts";
 import { SHIPMENT_SORTS, type ShipmentSort } from "../src/domain/vocabulary.ts";
+import { readerActor } from "./reader-actor.ts";
 
 const { values } = parseArgs({
   options: {
@@ -45,20 +46,7 @@ const tunings: { label: string; tuning: TextTuning }[] = (values.tunings ?? "").
 });
 
 const database = await openDatabase({ url });
-async function actorFor(code: string): Promise<Actor> {
-  const agency = await database.db.selectFrom("agency").selectAll().where("code", "=", code).executeTakeFirstOrThrow();
-  return {
-    userId: "00000000-0000-0000-0000-000000000000",
-    username: `${code.toLowerCase()}.timing`,
-    displayName: "page timer",
-    agencyId: agency.id,
-    agencyCode: agency.code,
-    agencyName: agency.name,
-    agencyCountry: agency.country,
-    roles: ["targeter"],
-    siteId: null,
-  };
-}
+const actorFor = (code: string) => readerActor(database.db, code, "timing pages");
 
 async function median(actor: Actor, q: string, sort: ShipmentSort, tuning: TextTuning): Promise<number> {
   const times: number[] = [];
