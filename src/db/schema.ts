@@ -168,6 +168,8 @@ export interface InspectionRequestTable {
   requested_by: string;
   requested_at: Timestamp;
   deadline: Timestamp | null;
+  /** The deadline order's key, written by the database: the deadline, or 9999-12-31 without one (migrations/0041). */
+  deadline_key: ColumnType<Date, never, never>;
   decided_by: string | null;
   decided_at: Timestamp | null;
   decision_reason: string | null;

@@ -20,7 +20,10 @@ export interface RequestQuery {
   sort?: "requested" | "deadline";
 }
 
-/** Stands in for a missing deadline, so requests without one sort after every dated one. */
+/**
+ * Stands in for a missing deadline, so requests without one sort after every dated one: the
+ * request's `deadline_key` (migrations/0041, which writes the same constant) and a cursor's value.
+ */
 const NO_DEADLINE = "9999-12-31T00:00:00.000Z";
 
 /** Lists requests the actor's agency is party to, newest first or by deadline. */
@@ -43,7 +46,7 @@ export async function listInspectionRequests(
     if (query.party) {
       qb = qb.where(query.party === "host" ? "r.host_agency_id" : "r.requesting_agency_id", "=", actor.agencyId);
     }
-    const deadlineKey = sql<Date>`coalesce(r.deadline, ${NO_DEADLINE}::timestamptz)`;
+    const deadlineKey = sql.ref<Date>("r.deadline_key");
     if (after) {
       const keyset = byDeadline
         ? { value: deadlineKey, order: "asc" as const }
