@@ -4,13 +4,13 @@ import { CompiledQuery, type Kysely, type KyselyPlugin, type RootOperationNode }
 import { withAgency } from "../../src/db/database.ts";
 import type { DB } from "../../src/db/schema.ts";
 import type { Actor } from "../../src/domain/actor.ts";
-import { actorForUser } from "../../src/domain/auth.ts";
 import { fixedClock } from "../../src/domain/clock.ts";
 import { createInspectionRequest } from "../../src/domain/inspection-requests/create.ts";
 import { listInspectionRequests } from "../../src/domain/inspection-requests/list.ts";
 import type { InspectionRequestView } from "../../src/contract/inspection-requests.ts";
 import { describeOnEngines } from "../helpers/db.ts";
-import { seedTestWorld, TEST_ANCHOR } from "../helpers/world.ts";
+import { flattenPlan, type PlanNode } from "../helpers/plans.ts";
+import { actorOf, seedTestWorld, TEST_ANCHOR } from "../helpers/world.ts";
 
 // The request list pages through what an agency is party to, newest first or by deadline. Each
 // page must walk an index in its order from its cursor (migrations/0041): a page that reads every
@@ -20,11 +20,6 @@ import { seedTestWorld, TEST_ANCHOR } from "../helpers/world.ts";
 
 const SORTS = ["requested", "deadline"] as const;
 const NO_DEADLINE = Date.parse("9999-12-31T00:00:00.000Z");
-
-async function actorOf(db: Kysely<DB>, username: string): Promise<Actor> {
-  const user = await db.selectFrom("app_user").select("id").where("username", "=", username).executeTakeFirstOrThrow();
-  return actorForUser(db, user.id);
-}
 
 /** Every request of the list, walking its cursors. */
 async function walk(
@@ -44,18 +39,6 @@ async function walk(
     cursor = page.nextCursor;
   }
   throw new Error("the cursor never ended");
-}
-
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Index Name"?: string;
-  "Index Cond"?: string;
-  Plans?: PlanNode[];
-}
-
-function flatten(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(flatten)];
 }
 
 describeOnEngines(
@@ -181,7 +164,7 @@ describeOnEngines(
               const parsed = (typeof cell === "string" ? JSON.parse(cell) : cell) as { Plan: PlanNode }[];
               return parsed[0]?.Plan as PlanNode;
             });
-            const nodes = flatten(plan);
+            const nodes = flattenPlan(plan);
             const label = `${username} ${sort} ${cursor ? "later" : "first"} page: ${nodes.map((n) => `${n["Node Type"]}${n["Index Name"] ? ` ${n["Index Name"]}` : ""}`).join(" > ")}`;
             assert.ok(!nodes.some((n) => n["Node Type"] === "Sort" || n["Node Type"] === "Incremental Sort"), label);
             const scan = nodes.find((n) => n["Relation Name"] === "inspection_request");

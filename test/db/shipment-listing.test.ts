@@ -4,21 +4,15 @@ import { sql, type Kysely } from "kysely";
 import { withAgency } from "../../src/db/database.ts";
 import type { DB } from "../../src/db/schema.ts";
 import type { Actor } from "../../src/domain/actor.ts";
-import { actorForUser } from "../../src/domain/auth.ts";
 import { fixedClock } from "../../src/domain/clock.ts";
 import { createInspectionRequest } from "../../src/domain/inspection-requests/create.ts";
 import { listShipments, SHIPMENT_SORTS, type ShipmentQuery, type ShipmentSummary } from "../../src/domain/shipments.ts";
 import { describeOnEngines } from "../helpers/db.ts";
-import { seedTestWorld, TEST_ANCHOR } from "../helpers/world.ts";
+import { actorOf, seedTestWorld, TEST_ANCHOR } from "../helpers/world.ts";
 
 // The work list reads a per-agency listing kept by triggers. These tests compare it, page by page,
 // with what row-level security lets each agency read from the shipment table itself, and change
 // the things the listing copies (agreements, destinations, goods, scores) to catch a stale row.
-
-async function actorOf(db: Kysely<DB>, username: string): Promise<Actor> {
-  const user = await db.selectFrom("app_user").select("id").where("username", "=", username).executeTakeFirstOrThrow();
-  return actorForUser(db, user.id);
-}
 
 type TextTuning = Parameters<typeof listShipments>[3];
 

@@ -8,6 +8,7 @@ import type { DB } from "../../src/db/schema.ts";
 import type { Actor } from "../../src/domain/actor.ts";
 import { actorForUser } from "../../src/domain/auth.ts";
 import { listShipments, type ShipmentQuery } from "../../src/domain/shipments.ts";
+import { flattenPlan, type PlanNode } from "../helpers/plans.ts";
 import { seedTestWorld } from "../helpers/world.ts";
 
 // On the embedded engine every statement waits its turn on one thread: a work-list page is as few
@@ -159,7 +160,7 @@ describe("a work-list page on the embedded engine", () => {
         });
         const [explain] = (explained.rows[0] as { "QUERY PLAN": { Plan: PlanNode }[] })["QUERY PLAN"];
         assert.ok(explain, "the engine explained the page");
-        const scan = flatten(explain.Plan).find((n) => n["Relation Name"] === "shipment_listing");
+        const scan = flattenPlan(explain.Plan).find((n) => n["Relation Name"] === "shipment_listing");
         const label = `${username} ${sort}: ${JSON.stringify(scan)}`;
         assert.match(scan?.["Index Cond"] ?? "", /ROW\(/, label);
         assert.ok((scan?.["Rows Removed by Filter"] ?? 0) < 20, label);
@@ -181,7 +182,7 @@ describe("a work-list page on the embedded engine", () => {
         });
         const [explain] = (explained.rows[0] as { "QUERY PLAN": { Plan: PlanNode }[] })["QUERY PLAN"];
         assert.ok(explain, "the engine explained the window");
-        const nodes = flatten(explain.Plan);
+        const nodes = flattenPlan(explain.Plan);
         const label = `${username} ${sort}: ${nodes.map((n) => n["Node Type"]).join(" > ")}`;
         assert.ok(!nodes.some((n) => n["Node Type"] === "Sort"), label);
         const scan = nodes.find((n) => n["Relation Name"] === "shipment_listing");
@@ -192,16 +193,3 @@ describe("a work-list page on the embedded engine", () => {
     }
   });
 });
-
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Actual Rows"?: number;
-  "Index Cond"?: string;
-  "Rows Removed by Filter"?: number;
-  Plans?: PlanNode[];
-}
-
-function flatten(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(flatten)];
-}

@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import { before, it } from "node:test";
-import { sql, type Kysely } from "kysely";
-import type { DB } from "../../src/db/schema.ts";
+import { sql } from "kysely";
 import type { Actor } from "../../src/domain/actor.ts";
-import { actorForUser } from "../../src/domain/auth.ts";
 import { fixedClock } from "../../src/domain/clock.ts";
 import { ingestFile } from "../../src/domain/ingest/pipeline.ts";
 import { serviceActor } from "../../src/domain/service-accounts.ts";
@@ -11,7 +9,7 @@ import { shipmentSearchText } from "../../src/domain/shipment-text.ts";
 import { getShipment, listShipments } from "../../src/domain/shipments.ts";
 import { writeCuscar } from "../../src/trade/index.ts";
 import { describeOnEngines } from "../helpers/db.ts";
-import { seedTestWorld, TEST_ANCHOR } from "../helpers/world.ts";
+import { actorOf, seedTestWorld, TEST_ANCHOR } from "../helpers/world.ts";
 
 // A party's name in its own script travels from the manifest to its column, the search text and
 // the API, and the list finds the shipment by its kanji, its kana and its romanisation.
@@ -20,11 +18,6 @@ const HEADER =
   "bill_of_lading,message_ref,port_of_loading,port_of_discharge,etd,shipper_name,consignee_name,consignee_name_native,notify_name,notify_name_native,container_number,size_type,hs_code,description";
 const clock = fixedClock(new Date(TEST_ANCHOR.getTime() + 3_600_000));
 const ETD = "2026-11-29T10:00";
-
-async function actorOf(db: Kysely<DB>, username: string): Promise<Actor> {
-  const user = await db.selectFrom("app_user").select("id").where("username", "=", username).executeTakeFirstOrThrow();
-  return actorForUser(db, user.id);
-}
 
 describeOnEngines(
   "parties' native names",

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../src/db/schema.ts";
-import { hashPassword } from "../../src/domain/auth.ts";
+import type { Actor } from "../../src/domain/actor.ts";
+import { actorForUser, hashPassword } from "../../src/domain/auth.ts";
 import { ensureDemoWorld } from "../../src/domain/demo/seed.ts";
 
 /** Password of every account in test worlds. */
@@ -87,4 +88,10 @@ export async function seedTestWorld(db: Kysely<DB>, shipments = 300): Promise<Te
     notShared: { id: other.id, containerNo: other.container_no },
     counts: { total: Number(total.n), japanBound: Number(jp.n) },
   };
+}
+
+/** The actor of a seeded account, as a request of theirs would be. */
+export async function actorOf(db: Kysely<DB>, username: string): Promise<Actor> {
+  const user = await db.selectFrom("app_user").select("id").where("username", "=", username).executeTakeFirstOrThrow();
+  return actorForUser(db, user.id);
 }
